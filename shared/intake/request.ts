@@ -1,0 +1,83 @@
+import type { Trigger } from '../outcome-log/record.js';
+
+/**
+ * What the intake stage hands to targeting: one request per actionable event.
+ * Intake never calls Web+; every id in here is already trimmed and validated
+ * (`wc-`/`we-` + 24 lower-case hex). Anything rejected is listed in `invalid`
+ * and becomes one `invalid` record, so nothing is dropped silently.
+ */
+export type AbortRequest = SweepRequest | ManualAbortRequest | AlarmRequest | IgnoredRequest;
+
+interface RequestBase {
+  trigger: Trigger;
+  /** Timer name, alarm rule id, EventBridge event id, HTTP request id. */
+  triggerRef?: string;
+  /** Inputs rejected before any Web+ call; each becomes one `invalid` record. */
+  invalid: InvalidInput[];
+}
+
+/** A rejected input: `field` names where it came from, `value` is a printable (truncated) copy. */
+export interface InvalidInput {
+  field: string;
+  value?: string;
+  /** Set when the input was a ChangeId / EnvId candidate (so the record can carry it). */
+  changeId?: string;
+  envId?: string;
+  message: string;
+}
+
+/** A periodic (timer) or manual (`POST /sweep`, CLI `sweep`) sweep. */
+export interface SweepRequest extends RequestBase {
+  kind: 'sweep';
+  /** Limit the sweep to these environments (otherwise all, or the policy's `sweep.appIds`). */
+  envIds?: string[];
+  appIds?: string[];
+  dryRun?: boolean;
+  /** Thresholds from the timer payload: replace the policy's `defaults` for this run. */
+  maxIdleMinutes?: number;
+  maxDurationMinutes?: number;
+  /** Timer `triggerTime`, recorded, never used as "now". */
+  triggerTime?: string;
+}
+
+/** An operator's explicit request (`POST /abort`, CLI `abort`): skips the stuck rules. */
+export interface ManualAbortRequest extends RequestBase {
+  kind: 'abort';
+  changeIds: string[];
+  /** Means each environment's in-flight change. */
+  envIds: string[];
+  dryRun?: boolean;
+  note?: string;
+}
+
+/** The normalised fields of a firing alarm, from any of the three alarm shapes. */
+export interface AlarmSignal {
+  /** `ALERT` (or the older `ALARM`), or a rule push's level other than OK. */
+  state: string;
+  ruleId?: string;
+  ruleName?: string;
+  alertName?: string;
+  namespace?: string;
+  metricName?: string;
+  /** Dimension keys and values, literal `null` values removed. */
+  dimensions: Record<string, string>;
+  /** Event time, epoch ms (CloudMonitor sends seconds or milliseconds). */
+  timestampMs?: number;
+}
+
+/** A firing alarm (CloudMonitor callback, rule push, or EventBridge event). */
+export interface AlarmRequest extends RequestBase {
+  kind: 'alarm';
+  alarm: AlarmSignal;
+  /** Ids named by the alarm's dimensions (already validated). */
+  changeIds: string[];
+  envIds: string[];
+}
+
+/** An event that names nothing actionable (recovery, unknown event): one `ignored` record. */
+export interface IgnoredRequest extends RequestBase {
+  kind: 'ignored';
+  detail: string;
+  /** e.g. `alarm:<ruleId>` when known. */
+  reason?: string;
+}

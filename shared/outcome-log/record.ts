@@ -1,0 +1,83 @@
+/**
+ * The outcome record: one per decision the function makes (DESIGN.md, "Outcome record").
+ * Every store (SLS, file, stdout) writes exactly this shape.
+ */
+
+/** What fired the invocation. `cli` is a run started from the command line. */
+export type Trigger = 'timer' | 'http' | 'cms-callback' | 'eventbridge' | 'cli';
+
+/** The mode that applied to one change: `off` never touches it, `dry-run` only records. */
+export type Mode = 'enforce' | 'dry-run' | 'off';
+
+/**
+ * How a decision ended.
+ * - `aborted`: Web+ accepted the AbortChange.
+ * - `already_aborting` / `already_finished`: Web+ (or our own read) says there is nothing to do.
+ * - `not_found`: `ResourceAuthFailed` or `ChangeNotExists` (wrong id or another account's).
+ * - `would_abort`: dry run; no AbortChange was sent.
+ * - `skipped`: not stuck, paused, protected, mode off, action not allowed, cap reached.
+ * - `ignored`: the event named nothing actionable (recovery, unmapped alarm, unknown event).
+ * - `invalid`: a bad id or a bad timer payload value.
+ * - `failed`: permanent error, or retries spent.
+ * - `timeout`: the invocation's deadline came first; state unknown, the next sweep re-checks.
+ */
+export type Outcome =
+  | 'aborted'
+  | 'already_aborting'
+  | 'already_finished'
+  | 'not_found'
+  | 'would_abort'
+  | 'skipped'
+  | 'ignored'
+  | 'invalid'
+  | 'failed'
+  | 'timeout';
+
+export const OUTCOMES: readonly Outcome[] = [
+  'aborted',
+  'already_aborting',
+  'already_finished',
+  'not_found',
+  'would_abort',
+  'skipped',
+  'ignored',
+  'invalid',
+  'failed',
+  'timeout',
+];
+
+/** Outcomes that make an invocation (and the CLI's exit status) count as failed. */
+export const FAILING_OUTCOMES: ReadonlySet<Outcome> = new Set(['failed', 'timeout']);
+
+/**
+ * One decision. Optional fields are omitted (never `null`) when unknown.
+ * Times: `time` is ISO 8601 UTC with milliseconds; ages are whole minutes rounded down;
+ * `latencyMs` is from the decision to its outcome, in milliseconds.
+ */
+export interface OutcomeRecord {
+  time: string;
+  changeId?: string;
+  envId?: string;
+  appId?: string;
+  trigger: Trigger;
+  /** Timer name, alarm rule id, EventBridge event id, or HTTP request id. */
+  triggerRef?: string;
+  /** FC request id of the invocation. */
+  invocationId: string;
+  /** Why the change was a candidate: `alarm:<ruleId|alertName>`, `idle>30m`, `duration>240m`, `manual`. */
+  reason?: string;
+  /** Free text an operator gave with a manual request. */
+  note?: string;
+  mode?: Mode;
+  outcome: Outcome;
+  /** Why this outcome, in words. */
+  detail: string;
+  /** AbortChange calls made for this decision; 0 when none. */
+  attempts: number;
+  errorCode?: string;
+  errorMessage?: string;
+  webplusRequestId?: string;
+  changeAgeMinutes?: number;
+  idleMinutes?: number;
+  latencyMs?: number;
+}

@@ -1,0 +1,25 @@
+import type { Credentials } from '../fc/context.js';
+import type { OutcomeRecord } from './record.js';
+
+/** Where a batch of records goes, and what the store needs to know about the invocation. */
+export interface WriteContext {
+  invocationId: string;
+  trigger: string;
+  functionName: string;
+  region: string;
+  /** Credentials of this invocation (FC's STS keys); never cached across invocations. */
+  credentials?: Credentials;
+  /** Epoch ms by which the write must be over (the invocation's deadline). */
+  deadlineMs: number;
+}
+
+/**
+ * A log store. `write` either stores every record of the batch or throws an
+ * `OutcomeStoreError` (never a bare value). Stores do not fall back: `OutcomeLog` does.
+ */
+export interface OutcomeStore {
+  readonly name: 'sls' | 'file' | 'stdout';
+  /** Human-readable target, for the CLI ("file .webplus-abort/outcomes.jsonl"). */
+  readonly target: string;
+  write(records: readonly OutcomeRecord[], ctx: WriteContext): Promise<void>;
+}

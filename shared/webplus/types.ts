@@ -1,0 +1,59 @@
+/**
+ * Plain typed views of Web+ (API version 2019-03-20) objects, as the client returns them.
+ * Source: Web+ API reference (DescribeChange, DescribeAppEnvs, DescribeApplications);
+ * see ../shared/reference/webplus-api.md. Times are epoch milliseconds.
+ */
+
+export interface Change {
+  changeId: string;
+  envId: string;
+  changeName?: string;
+  actionName: string;
+  changeDescription?: string;
+  finished: boolean;
+  succeed: boolean;
+  aborted: boolean;
+  paused: boolean;
+  timedOut: boolean;
+  /** epoch ms */
+  createTime: number;
+  /** epoch ms of the last progress Web+ recorded */
+  updateTime: number;
+  /** epoch ms, set once finished */
+  finishTime?: number;
+}
+
+export interface AppEnv {
+  envId: string;
+  appId: string;
+  envName: string;
+  envStatus?: string;
+  /** a change is being applied (running, paused or aborting) */
+  applyingChange: boolean;
+  /** an abort is in progress */
+  abortingChange: boolean;
+  latestChangeId?: string;
+}
+
+export interface Application {
+  appId: string;
+  appName: string;
+}
+
+/** One page of a Web+ list call. */
+export interface Page<T> {
+  items: T[];
+  pageNumber: number;
+  pageSize: number;
+  totalCount: number;
+  requestId?: string;
+}
+
+/** Result of AbortChange: Web+ accepted the request (the abort itself is asynchronous). */
+export interface AbortChangeResult {
+  changeId: string;
+  envId?: string;
+  requestId?: string;
+  /** epoch ms; Web+ documents String but sends a number: both are accepted */
+  startTime?: number;
+}
