@@ -1,0 +1,36 @@
+/**
+ * The stand-in's failure schedule (see `SlsFailureMode`): deterministic, one decision per request.
+ */
+import type { SlsFailureMode } from './types.js';
+
+export type ActiveFailure = Exclude<SlsFailureMode['kind'], 'none'>;
+
+export class FailureSchedule {
+  private mode: SlsFailureMode = { kind: 'none' };
+  private remaining = 0;
+  private seen = 0;
+
+  set(mode: SlsFailureMode): void {
+    const every = mode.every ?? 'all';
+    if (typeof every === 'number' && (!Number.isInteger(every) || every < 0)) {
+      throw new TypeError(
+        `setFailure: every must be 'all', 'half' or a whole number >= 0, got ${every}`,
+      );
+    }
+    this.mode = { ...mode, every };
+    this.remaining = typeof every === 'number' ? every : 0;
+    this.seen = 0;
+  }
+
+  /** The failure for the request arriving now, or null to answer normally. */
+  next(): { kind: ActiveFailure; delayMs: number } | null {
+    const { kind, every, delayMs } = this.mode;
+    if (kind === 'none') return null;
+    const index = this.seen++;
+    let fail: boolean;
+    if (every === 'half') fail = index % 2 === 0;
+    else if (typeof every === 'number') fail = this.remaining-- > 0;
+    else fail = true;
+    return fail ? { kind, delayMs: delayMs ?? 5000 } : null;
+  }
+}

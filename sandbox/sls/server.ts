@@ -1,0 +1,335 @@
+/**
+ * The SLS stand-in: a loopback HTTP server that accepts PutLogs as Log Service does, so the real
+ * @alicloud/log SDK can write to it (tests, the demo, `--sls`). It stores the decoded logs in
+ * memory and journals every request (no secrets).
+ *
+ * Wire facts (Log Service API reference "PutLogs"; @alicloud/log 1.2.6 lib/client.js):
+ * `POST /logstores/<logstore>/shards/lb`, project from the Host header's first label,
+ * `content-type: application/x-protobuf`, `x-log-bodyrawsize`, optional `x-log-compresstype`
+ * (`lz4` | `deflate`), upper-case hex `content-md5`, `date`, `authorization: LOG <AK>:<sig>`.
+ * Success: 200, empty body, `x-log-requestid`. Errors: JSON `{errorCode, errorMessage}`.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { type AddressInfo, isIP } from 'node:net';
+import { decompressBody, SlsBodyError } from './body.js';
+import { FailureSchedule } from './failures.js';
+import { decodeLogGroup, type LogGroup } from './log-group.js';
+import { contentMd5, parseAuthorization, signatureMatches } from './signature.js';
+import type {
+  SlsJournalEntry,
+  SlsStandIn,
+  SlsStandInCredentials,
+  SlsStandInOptions,
+  StoredLog,
+} from './types.js';
+
+export type {
+  SlsFailureMode,
+  SlsJournalEntry,
+  SlsStandIn,
+  SlsStandInCredentials,
+  SlsStandInOptions,
+  StoredLog,
+} from './types.js';
+
+/** Keys accepted when none are given (DESIGN.md, "Sandbox scenario"). */
+export const DEFAULT_SLS_CREDENTIALS: readonly SlsStandInCredentials[] = [
+  { accessKeyId: 'sandbox-ak', accessKeySecret: 'sandbox-secret' },
+];
+
+/** PutLogs limits (Log Service "Limits": 4096 logs, 10 MB raw per LogGroup; keys <= 128 bytes). */
+const MAX_LOGS = 4096;
+const MAX_RAW_BYTES = 10 * 1024 * 1024;
+const MAX_BODY_BYTES = MAX_RAW_BYTES + 1024 * 1024;
+const MAX_KEY_BYTES = 128;
+/** Accepted clock skew of the `date` header (Log Service: 15 minutes). */
+const MAX_SKEW_MS = 15 * 60 * 1000;
+
+const PUT_LOGS_PATH = /^\/logstores\/([^/]+)\/shards\/lb$/;
+
+class Reply {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly message: string,
+  ) {}
+}
+
+/**
+ * Starts the stand-in on 127.0.0.1.
+ * @param opts.port 0 (default) picks a free port.
+ * @param opts.credentials accepted keys; default `sandbox-ak` / `sandbox-secret`.
+ * @returns the running stand-in; `url` is `http://127.0.0.1:PORT`, usable as `SLS_ENDPOINT`.
+ */
+export async function startSlsStandIn(opts: SlsStandInOptions = {}): Promise<SlsStandIn> {
+  const credentials = new Map(
+    (opts.credentials ?? DEFAULT_SLS_CREDENTIALS).map((c) => [c.accessKeyId, c] as const),
+  );
+  const stored: StoredLog[] = [];
+  const journal: SlsJournalEntry[] = [];
+  const failures = new FailureSchedule();
+  const timers = new Set<NodeJS.Timeout>();
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://stand-in');
+    const logstore = PUT_LOGS_PATH.exec(url.pathname)?.[1] ?? null;
+    const entry: SlsJournalEntry = {
+      time: new Date().toISOString(),
+      method: req.method ?? '',
+      path: url.pathname,
+      project: projectOf(req.headers.host),
+      logstore: logstore === null ? null : decodeURIComponent(logstore),
+      status: 0,
+      code: '',
+      compressType: header(req, 'x-log-compresstype') ?? 'none',
+      logCount: 0,
+      accessKeyId: null,
+      signatureValid: false,
+    };
+    const answer = (status: number, code: string, send: () => void): void => {
+      entry.status = status;
+      entry.code = code;
+      journal.push(entry);
+      if (!res.destroyed) send();
+    };
+    const answerError = (reply: Reply): void =>
+      answer(reply.status, reply.code, () => {
+        const body = JSON.stringify({ errorCode: reply.code, errorMessage: reply.message });
+        res.writeHead(reply.status, {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'x-log-requestid': requestId(),
+        });
+        res.end(body);
+      });
+
+    if (entry.logstore === null) {
+      req.resume();
+      return answerError(new Reply(404, 'RequestNotSupported', `no route for ${url.pathname}`));
+    }
+    if (req.method !== 'POST') {
+      req.resume();
+      return answerError(new Reply(405, 'MethodNotAllowed', `${req.method} is not allowed here`));
+    }
+    const body = await readBody(req);
+    if (body === null) {
+      return answerError(new Reply(413, 'PostBodyTooLarge', 'body exceeds the PutLogs size limit'));
+    }
+
+    const auth = parseAuthorization(header(req, 'authorization'));
+    const key = auth ? credentials.get(auth.accessKeyId) : undefined;
+    entry.accessKeyId = auth?.accessKeyId ?? null;
+    const query = Object.fromEntries(url.searchParams);
+    const signed = { method: 'POST', path: url.pathname, query, headers: req.headers };
+    entry.signatureValid = !!(
+      auth &&
+      key &&
+      signatureMatches(signed, key.accessKeySecret, auth.signature)
+    );
+
+    const failure = failures.next();
+    if (failure?.kind === 'unauthorized') {
+      return answerError(
+        new Reply(401, 'Unauthorized', 'The request is unauthorized (stand-in failure).'),
+      );
+    }
+    if (failure?.kind === 'server-busy') {
+      return answerError(
+        new Reply(503, 'ServerBusy', 'The server is busy, please try again later.'),
+      );
+    }
+    if (failure?.kind === 'html-502') {
+      return answer(502, 'HTML502', () => {
+        const page = '<html><body><h1>502 Bad Gateway</h1></body></html>';
+        res.writeHead(502, {
+          'content-type': 'text/html',
+          'content-length': Buffer.byteLength(page),
+        });
+        res.end(page);
+      });
+    }
+
+    let group: LogGroup;
+    try {
+      group = accept(req, body, key, entry.signatureValid, entry.project);
+    } catch (error) {
+      if (error instanceof Reply) return answerError(error);
+      throw error;
+    }
+    entry.logCount = group.Logs.length;
+    const tags = Object.fromEntries(group.LogTags.map((t) => [t.Key, t.Value]));
+    for (const log of group.Logs) {
+      stored.push({
+        project: entry.project!,
+        logstore: entry.logstore,
+        time: log.Time,
+        ...(log.TimeNs === undefined ? {} : { timeNs: log.TimeNs }),
+        contents: Object.fromEntries(log.Contents.map((c) => [c.Key, c.Value])),
+        ...(group.Topic === undefined ? {} : { topic: group.Topic }),
+        ...(group.Source === undefined ? {} : { source: group.Source }),
+        tags: { ...tags },
+      });
+    }
+
+    // Journaled on arrival; a slow answer is only sent later.
+    const send = (): void => {
+      if (res.destroyed) return;
+      res.writeHead(200, { 'content-length': 0, 'x-log-requestid': requestId() });
+      res.end();
+    };
+    if (failure?.kind === 'slow') {
+      answer(200, 'OK', () => {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          send();
+        }, failure.delayMs);
+        timers.add(timer);
+      });
+    } else {
+      answer(200, 'OK', send);
+    }
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!res.headersSent && !res.destroyed) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ errorCode: 'InternalServerError', errorMessage: message }));
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    logs: (project, logstore) =>
+      stored
+        .filter(
+          (l) =>
+            (project === undefined || l.project === project) &&
+            (logstore === undefined || l.logstore === logstore),
+        )
+        .map((l) => ({ ...l, contents: { ...l.contents }, tags: { ...l.tags } })),
+    journal: () => journal.map((e) => ({ ...e })),
+    setFailure: (mode) => failures.set(mode),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/**
+ * Checks a PutLogs request the way Log Service does and decodes its LogGroup.
+ * @throws Reply with the status and errorCode to answer.
+ */
+function accept(
+  req: IncomingMessage,
+  body: Buffer,
+  key: SlsStandInCredentials | undefined,
+  signatureValid: boolean,
+  project: string | null,
+): LogGroup {
+  if (!key) throw new Reply(401, 'Unauthorized', 'The AccessKeyId is unauthorized.');
+  if (
+    key.securityToken !== undefined &&
+    header(req, 'x-acs-security-token') !== key.securityToken
+  ) {
+    throw new Reply(401, 'Unauthorized', 'The security token is invalid or expired.');
+  }
+  if (!signatureValid) {
+    throw new Reply(401, 'SignatureNotMatch', 'The signature of the request does not match.');
+  }
+  const date = Date.parse(header(req, 'date') ?? '');
+  if (!Number.isFinite(date) || Math.abs(Date.now() - date) > MAX_SKEW_MS) {
+    throw new Reply(400, 'RequestTimeTooSkewed', 'The date header is missing or too far from now.');
+  }
+  if (header(req, 'x-log-apiversion') !== '0.6.0') {
+    throw new Reply(400, 'InvalidAPIVersion', 'x-log-apiversion must be 0.6.0.');
+  }
+  if (header(req, 'content-md5') !== contentMd5(body)) {
+    throw new Reply(400, 'InvalidContentMD5', 'content-md5 does not match the body.');
+  }
+  if (project === null) {
+    throw new Reply(404, 'ProjectNotExist', 'The Host header names no project.');
+  }
+  if (header(req, 'content-type') !== 'application/x-protobuf') {
+    throw new Reply(400, 'InvalidContentType', 'PutLogs takes application/x-protobuf.');
+  }
+  const rawSize = Number(header(req, 'x-log-bodyrawsize') ?? Number.NaN);
+  if (rawSize > MAX_RAW_BYTES) {
+    throw new Reply(
+      413,
+      'PostBodyTooLarge',
+      `raw body of ${rawSize} bytes exceeds ${MAX_RAW_BYTES}.`,
+    );
+  }
+  let group: LogGroup;
+  try {
+    group = decodeLogGroup(decompressBody(body, header(req, 'x-log-compresstype'), rawSize));
+  } catch (error) {
+    const why =
+      error instanceof SlsBodyError ? error.message : `not a LogGroup: ${(error as Error).message}`;
+    throw new Reply(400, 'PostBodyInvalid', why);
+  }
+  if (group.Logs.length > MAX_LOGS) {
+    throw new Reply(
+      400,
+      'InvalidLogSize',
+      `${group.Logs.length} logs exceed ${MAX_LOGS} per request.`,
+    );
+  }
+  for (const log of group.Logs) {
+    for (const content of log.Contents) {
+      if (content.Key === '' || Buffer.byteLength(content.Key) > MAX_KEY_BYTES) {
+        throw new Reply(
+          400,
+          'InvalidKey',
+          `key "${content.Key.slice(0, 40)}" is empty or too long.`,
+        );
+      }
+    }
+  }
+  return group;
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(',') : value;
+}
+
+/** The project is the first label of a virtual-host name (`proj.127.0.0.1:9100` → `proj`). */
+function projectOf(host: string | undefined): string | null {
+  if (!host) return null;
+  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, '');
+  if (isIP(name) !== 0 || name === 'localhost' || !name.includes('.')) return null;
+  return name.slice(0, name.indexOf('.')) || null;
+}
+
+/** Reads the whole body; null (after draining) when it exceeds the size limit. */
+async function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+  }
+  return size > MAX_BODY_BYTES ? null : Buffer.concat(chunks, size);
+}
+
+function requestId(): string {
+  return randomBytes(12).toString('hex').toUpperCase();
+}

@@ -1,0 +1,79 @@
+/**
+ * Shapes of the SLS stand-in (a local PutLogs endpoint for tests, the demo and `--sls`).
+ */
+
+/** Keys the stand-in accepts. Default: `sandbox-ak` / `sandbox-secret`, no token. */
+export interface SlsStandInCredentials {
+  accessKeyId: string;
+  accessKeySecret: string;
+  /** When given, requests must carry it in `x-acs-security-token`. */
+  securityToken?: string;
+}
+
+/** One log as stored, decoded from the PutLogs LogGroup. */
+export interface StoredLog {
+  project: string;
+  logstore: string;
+  /** Log `Time`: epoch seconds. */
+  time: number;
+  /** Log `TimeNs`: nanoseconds within the second, when sent. */
+  timeNs?: number;
+  contents: Record<string, string>;
+  topic?: string;
+  source?: string;
+  tags: Record<string, string>;
+}
+
+/** One request the stand-in received, rejected ones included. No secrets. */
+export interface SlsJournalEntry {
+  /** Arrival, ISO 8601 UTC. */
+  time: string;
+  method: string;
+  path: string;
+  /** First label of the Host header; null when the host is a bare IP or `localhost`. */
+  project: string | null;
+  logstore: string | null;
+  /** HTTP status answered. */
+  status: number;
+  /** `OK`, or the `errorCode` answered (`HTML502` for the HTML reply). */
+  code: string;
+  /** `x-log-compresstype` (`lz4`, `deflate`), or `none`. */
+  compressType: string;
+  /** Logs in the decoded LogGroup (0 when it was not decoded). */
+  logCount: number;
+  accessKeyId: string | null;
+  signatureValid: boolean;
+}
+
+/**
+ * A failure to answer with, on demand.
+ * - `unauthorized`: 401 `{errorCode: "Unauthorized"}`; `server-busy`: 503 `{errorCode: "ServerBusy"}`;
+ * - `html-502`: 502 with a `text/html` page (the SDK resolves it as if it were success);
+ * - `slow`: waits `delayMs` (default 5000) and then answers normally; the logs are stored on
+ *   arrival, as a real service would store a write whose answer is late;
+ * - `none`: back to normal.
+ * `every`: `all` (default) fails every request until changed; `half` fails every other request,
+ * starting with the next; a number N fails the next N requests.
+ */
+export interface SlsFailureMode {
+  kind: 'none' | 'unauthorized' | 'server-busy' | 'html-502' | 'slow';
+  every?: 'all' | 'half' | number;
+  delayMs?: number;
+}
+
+export interface SlsStandIn {
+  /** `http://127.0.0.1:PORT`: usable as `SLS_ENDPOINT`. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  /** Stored logs in arrival order, optionally of one project and logstore. */
+  logs(project?: string, logstore?: string): StoredLog[];
+  journal(): SlsJournalEntry[];
+  setFailure(mode: SlsFailureMode): void;
+}
+
+export interface SlsStandInOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  credentials?: SlsStandInCredentials[];
+}

@@ -1,0 +1,64 @@
+/**
+ * Errors of the outcome-log module (DESIGN.md, "Style to follow": one `errors.ts` per module).
+ */
+import type { OutcomeStore } from './store.js';
+
+/** Options of {@link OutcomeStoreError}. */
+export interface OutcomeStoreErrorOptions {
+  /** The store that failed: `sls`, `file` or `stdout`. */
+  store: OutcomeStore['name'];
+  /** A short machine-readable code: the SLS `errorCode` (`Unauthorized`), `HTTP502`, `Timeout`, `NoCredentials`... */
+  code?: string;
+  /** True when the cause was transient (a later write may succeed); false for permission or bad-value errors. */
+  retryable?: boolean;
+  /** The underlying error, kept for debugging (it never holds a secret either). */
+  cause?: unknown;
+}
+
+/**
+ * A log write failed for good: retries (if any) are spent or the failure is permanent.
+ * `OutcomeStore.write` throws only this. The message is readable and never contains a secret.
+ */
+export class OutcomeStoreError extends Error {
+  override readonly name = 'OutcomeStoreError';
+  readonly store: OutcomeStore['name'];
+  readonly code?: string;
+  readonly retryable: boolean;
+
+  constructor(message: string, options: OutcomeStoreErrorOptions) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.store = options.store;
+    if (options.code !== undefined) this.code = options.code;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/**
+ * Turns any thrown value into an `Error` with a readable message.
+ * Errors pass through unchanged. The @alicloud/log SDK throws bare strings from protobufjs'
+ * `verify` (e.g. `"Value: string expected"`); those become `Error("Value: string expected")`.
+ * Objects with a string `message` keep it; anything else is JSON-encoded (or `String()`-ed).
+ * The original value is kept as `cause`.
+ */
+export function toError(value: unknown): Error {
+  if (value instanceof Error) return value;
+  if (typeof value === 'string') {
+    return new Error(value.trim() === '' ? 'an empty string was thrown' : value, { cause: value });
+  }
+  if (typeof value === 'object' && value !== null) {
+    const message = (value as { message?: unknown }).message;
+    if (typeof message === 'string' && message !== '') return new Error(message, { cause: value });
+    return new Error(`a non-Error value was thrown: ${describe(value)}`, { cause: value });
+  }
+  return new Error(`a non-Error value was thrown: ${String(value)}`, { cause: value });
+}
+
+function describe(value: object): string {
+  try {
+    const text = JSON.stringify(value);
+    if (text !== undefined) return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+  } catch {
+    // circular or BigInt: fall through
+  }
+  return Object.prototype.toString.call(value);
+}
