@@ -1,0 +1,39 @@
+/**
+ * Public surface of the Web+ sandbox (a loopback emulator of the Web+ API for tests, the demo,
+ * benchmarks and users). See DESIGN.md "Sandbox scenario (JSON)".
+ */
+export { API_VERSION, authenticate, MAX_CLOCK_SKEW_MS } from './auth.js';
+export { ScenarioError, WebplusApiError } from './errors.js';
+export type { JournalEntry } from './journal.js';
+export { writeJournalFile } from './journal.js';
+export type {
+  WebplusAppEnv,
+  WebplusApplication,
+  WebplusChange,
+  WebplusEnvChange,
+  WebplusEnvStatus,
+} from './model.js';
+export type { RawRequestSpec, RawResponse } from './raw-client.js';
+export { buildSignedHeaders, sendRawRequest } from './raw-client.js';
+export { matchRoute, ROUTES } from './routes.js';
+export type {
+  ActionName,
+  Fault,
+  FaultResponse,
+  RandomFaults,
+  SandboxSettings,
+  Scenario,
+  ScenarioInput,
+} from './scenario.js';
+export { ACTIONS, loadScenarioFile, parseScenario, parseSettings } from './scenario.js';
+export type { WebplusSandbox, WebplusSandboxOptions } from './server.js';
+export { MAX_BODY_BYTES, SANDBOX_HOST_ID, startWebplusSandbox } from './server.js';
+export {
+  authorizationHeader,
+  canonicalizedHeaders,
+  canonicalizedResource,
+  contentMd5,
+  parseAuthorization,
+  sign,
+  stringToSign,
+} from './signature.js';

@@ -1,0 +1,435 @@
+/**
+ * The Web+ sandbox: a loopback HTTP emulator of the Web+ API (ROA, version 2019-03-20) serving
+ * AbortChange, DescribeChange, DescribeChanges, DescribeAppEnvs, DescribeAppEnvStatus and
+ * DescribeApplications from a scenario, with real signature checks, scripted and random faults,
+ * throttling, latency and a request journal. Contracts: DESIGN.md "Sandbox scenario (JSON)" and
+ * "Time"; Web+ facts: shared/reference/webplus-api.md.
+ *
+ * Order of handling one request: route (unknown → 404 InvalidAction.NotFound) → authentication
+ * (auth.ts) → throttling (maxInFlight, qpsLimit → 400 Throttling.User) → scripted fault, else
+ * random fault → the action. Every answer waits `latencyMs` (plus a fault's `delayMs`); state
+ * changes happen when the request arrives.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { WebplusAccount } from './account.js';
+import { type ActionRequest, requestTarget, runAction } from './actions.js';
+import { authenticate } from './auth.js';
+import { WebplusApiError } from './errors.js';
+import { FaultPlan, type Reply } from './faults.js';
+import { type JournalEntry, writeJournalFile } from './journal.js';
+import type { WebplusAppEnv, WebplusChange } from './model.js';
+import { NonceCache } from './nonce-cache.js';
+import { RandomFaultSource } from './random-faults.js';
+import { matchRoute } from './routes.js';
+import {
+  parseScenario,
+  parseSettings,
+  type SandboxSettings,
+  type Scenario,
+  type ScenarioCredential,
+} from './scenario.js';
+import { TokenBucket } from './token-bucket.js';
+
+/** HostId put in error bodies. */
+export const SANDBOX_HOST_ID = 'webplus-sandbox.local';
+/** Largest request body accepted, bytes (larger: 413 RequestEntityTooLarge). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface WebplusSandboxOptions {
+  /** TCP port; default 0 (an ephemeral port) */
+  port?: number;
+  /** interface to listen on; default 127.0.0.1 */
+  host?: string;
+}
+
+export interface WebplusSandbox {
+  /** `http://127.0.0.1:PORT` (no trailing slash): the endpoint for ROAClient */
+  readonly url: string;
+  readonly port: number;
+  /** epoch ms the sandbox started; relative scenario times count back from it */
+  readonly startedAt: number;
+  /** Stop listening and drop every connection (keep-alive ones included). */
+  close(): Promise<void>;
+  /** Copy of the journal so far, in arrival order. */
+  journal(): JournalEntry[];
+  /** Write the journal as JSON lines to `path` (parent folders created). */
+  writeJournal(path: string): Promise<void>;
+  /** The change as DescribeChange would show it now (foreign ones too), or undefined. */
+  change(changeId: string): WebplusChange | undefined;
+  /** The env as a DescribeAppEnvs item now, or undefined. */
+  appEnv(envId: string): WebplusAppEnv | undefined;
+  /** AbortChange requests received (any outcome): all, or those naming `changeId`. */
+  abortCalls(changeId?: string): number;
+  /**
+   * Replace run-time settings (validated like the scenario; absent keys unchanged). New `faults`
+   * restart their cursors; new `qpsLimit` refills the bucket; new `randomFaults` reseed
+   * (null turns them off).
+   * @throws ScenarioError on an invalid value
+   */
+  update(partial: SandboxSettings): void;
+}
+
+interface Settings {
+  latencyMs: number;
+  maxInFlight: number | null;
+  bucket: TokenBucket | null;
+  plan: FaultPlan;
+  random: RandomFaultSource | null;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Journal label of a scripted reply: error, raw, delay, ok, reset or reset-applied. */
+function replyLabel(reply: Reply): string {
+  if (reply.kind === 'normal') return reply.delayMs > 0 ? 'delay' : 'ok';
+  if (reply.kind === 'reset') return reply.applied ? 'reset-applied' : 'reset';
+  return reply.kind;
+}
+
+function queryObject(raw: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of new URLSearchParams(raw)) out[k] = v;
+  return out;
+}
+
+/**
+ * Start the Web+ sandbox on loopback.
+ * @param scenario a scenario (parsed or as JSON: it is validated with parseScenario)
+ * @param opts `port` (default 0 = ephemeral), `host` (default 127.0.0.1)
+ * @returns the running sandbox; its `url` is the ROAClient endpoint
+ * @throws ScenarioError for an invalid scenario; the listen error (e.g. EADDRINUSE) otherwise
+ */
+export async function startWebplusSandbox(
+  scenario: unknown,
+  opts: WebplusSandboxOptions = {},
+): Promise<WebplusSandbox> {
+  const parsed: Scenario = parseScenario(scenario);
+  const startedAt = Date.now();
+  const account = new WebplusAccount(parsed, startedAt);
+  const credentials = new Map<string, ScenarioCredential>(
+    parsed.credentials.map((c) => [c.accessKeyId, c]),
+  );
+  const nonces = new NonceCache();
+  const settings: Settings = {
+    latencyMs: parsed.latencyMs,
+    maxInFlight: parsed.maxInFlight,
+    bucket: parsed.qpsLimit === null ? null : new TokenBucket(parsed.qpsLimit, startedAt),
+    plan: new FaultPlan(parsed.faults),
+    random: parsed.randomFaults ? new RandomFaultSource(parsed.randomFaults) : null,
+  };
+  const journal: JournalEntry[] = [];
+  const abortCounts = new Map<string, number>();
+  let abortTotal = 0;
+  let inFlight = 0;
+  const timers = new Set<NodeJS.Timeout>();
+  let closed = false;
+
+  const sleep = (ms: number): Promise<void> =>
+    ms <= 0
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          const t = setTimeout(() => {
+            timers.delete(t);
+            resolve();
+          }, ms);
+          timers.add(t);
+        });
+
+  const send = (
+    res: ServerResponse,
+    entry: JournalEntry,
+    status: number,
+    contentType: string,
+    body: string,
+    code: string,
+    requestId: string,
+  ) => {
+    entry.status = status;
+    entry.code = code;
+    if (res.destroyed || res.writableEnded) return;
+    res.writeHead(status, {
+      'content-type': contentType,
+      'content-length': Buffer.byteLength(body),
+      'x-acs-request-id': requestId,
+    });
+    res.end(body);
+  };
+
+  const sendError = (
+    res: ServerResponse,
+    entry: JournalEntry,
+    status: number,
+    code: string,
+    message: string,
+    requestId: string,
+  ) =>
+    send(
+      res,
+      entry,
+      status,
+      'application/json;charset=utf-8',
+      JSON.stringify({
+        Code: code,
+        Message: message,
+        RequestId: requestId,
+        HostId: SANDBOX_HOST_ID,
+      }),
+      code,
+      requestId,
+    );
+
+  const reset = (req: IncomingMessage, entry: JournalEntry) => {
+    entry.status = 0;
+    entry.code = 'SocketReset';
+    const socket = req.socket as Socket & { resetAndDestroy?: () => Socket };
+    if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+    else socket.destroy();
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const now = Date.now();
+    const requestId = randomUUID().toUpperCase();
+    const method = (req.method ?? 'GET').toUpperCase();
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
+    const query = queryObject(q === -1 ? '' : rawUrl.slice(q + 1));
+    const action = matchRoute(method, path);
+    const entry: JournalEntry = {
+      time: new Date(now).toISOString(),
+      method,
+      path,
+      action,
+      query,
+      body: '',
+      status: 0,
+      code: 'NoAnswer',
+      nonce: null,
+      accessKeyId: null,
+      signatureValid: false,
+    };
+    journal.push(entry);
+    if (action === 'AbortChange') abortTotal += 1;
+
+    const body = await readBody(req);
+    if (body === null) {
+      await sleep(settings.latencyMs);
+      sendError(res, entry, 413, 'RequestEntityTooLarge', 'Request body too large.', requestId);
+      return;
+    }
+    entry.body = body.toString('utf8');
+    const contentType = String(req.headers['content-type'] ?? '');
+    const form = contentType.startsWith('application/x-www-form-urlencoded')
+      ? queryObject(entry.body)
+      : {};
+    const actionRequest: ActionRequest = { query, form, now, pageSizeMax: parsed.pageSizeMax };
+    const target = requestTarget(actionRequest, account);
+    if (target.changeId !== undefined) entry.changeId = target.changeId;
+    if (target.envId !== undefined) entry.envId = target.envId;
+    if (action === 'AbortChange' && target.changeId !== undefined)
+      abortCounts.set(target.changeId, (abortCounts.get(target.changeId) ?? 0) + 1);
+
+    const auth = authenticate(
+      { method, path, headers: req.headers, query, body },
+      credentials,
+      nonces,
+      now,
+      action !== null,
+    );
+    entry.nonce = auth.nonce;
+    entry.accessKeyId = auth.accessKeyId;
+    entry.signatureValid = auth.signatureValid;
+
+    if (action === null) {
+      await sleep(settings.latencyMs);
+      sendError(
+        res,
+        entry,
+        404,
+        'InvalidAction.NotFound',
+        `Specified api is not found: ${method} ${path}.`,
+        requestId,
+      );
+      return;
+    }
+    if (auth.error) {
+      await sleep(settings.latencyMs);
+      sendError(res, entry, auth.error.status, auth.error.code, auth.error.message, requestId);
+      return;
+    }
+    const throttled =
+      settings.maxInFlight !== null && inFlight >= settings.maxInFlight
+        ? 'throttle:in-flight'
+        : settings.bucket !== null && !settings.bucket.take(now)
+          ? 'throttle:qps'
+          : null;
+    if (throttled) {
+      entry.fault = throttled;
+      await sleep(settings.latencyMs);
+      sendError(
+        res,
+        entry,
+        400,
+        'Throttling.User',
+        'Request was denied due to user flow control.',
+        requestId,
+      );
+      return;
+    }
+
+    inFlight += 1;
+    let released = false;
+    const release = () => {
+      if (!released) {
+        released = true;
+        inFlight -= 1;
+      }
+    };
+    res.once('close', release);
+    try {
+      const scripted = settings.plan.take(action, target);
+      const reply: Reply = scripted ??
+        settings.random?.draw(action) ?? { kind: 'normal', delayMs: 0 };
+      if (scripted) {
+        entry.fault = `scripted:${replyLabel(reply)}`;
+      } else if (reply.kind !== 'normal') {
+        entry.fault = `random:${reply.kind}`;
+      }
+      const wait = settings.latencyMs + reply.delayMs;
+      switch (reply.kind) {
+        case 'error':
+          await sleep(wait);
+          sendError(res, entry, reply.status, reply.code, reply.message, requestId);
+          return;
+        case 'raw':
+          await sleep(wait);
+          send(res, entry, reply.status, reply.contentType, reply.body, 'RawReply', requestId);
+          return;
+        case 'reset':
+          if (reply.applied) {
+            try {
+              runAction(action, actionRequest, account);
+            } catch {
+              // the answer is lost either way
+            }
+          }
+          await sleep(wait);
+          reset(req, entry);
+          return;
+        case 'normal': {
+          let result: Record<string, unknown> | WebplusApiError;
+          try {
+            result = runAction(action, actionRequest, account);
+          } catch (err) {
+            if (!(err instanceof WebplusApiError)) throw err;
+            result = err;
+          }
+          await sleep(wait);
+          if (result instanceof WebplusApiError) {
+            sendError(res, entry, result.status, result.code, result.message, requestId);
+          } else {
+            const payload = { ...result, Code: 'OK', Message: 'success', RequestId: requestId };
+            send(
+              res,
+              entry,
+              200,
+              'application/json;charset=utf-8',
+              JSON.stringify(payload),
+              'OK',
+              requestId,
+            );
+          }
+          return;
+        }
+      }
+    } finally {
+      release();
+    }
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (closed) return;
+      const requestId = randomUUID().toUpperCase();
+      const last = journal[journal.length - 1];
+      const message = err instanceof Error ? err.message : String(err);
+      if (res.headersSent || res.destroyed) return;
+      const body = JSON.stringify({
+        Code: 'InternalError',
+        Message: `Sandbox bug: ${message}`,
+        RequestId: requestId,
+        HostId: SANDBOX_HOST_ID,
+      });
+      if (last) {
+        last.status = 500;
+        last.code = 'InternalError';
+      }
+      res.writeHead(500, { 'content-type': 'application/json;charset=utf-8' });
+      res.end(body);
+    });
+  });
+  // a client that resets its own socket must not crash the sandbox
+  server.on('clientError', (_err, socket) => socket.destroy());
+
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
+  const urlHost =
+    host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    startedAt,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        if (closed) {
+          resolve();
+          return;
+        }
+        closed = true;
+        for (const t of timers) clearTimeout(t);
+        timers.clear();
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+    journal: () => journal.map((e) => ({ ...e, query: { ...e.query } })),
+    writeJournal: (path) => writeJournalFile(path, journal),
+    change: (changeId) => account.change(changeId, Date.now()),
+    appEnv: (envId) => account.appEnv(envId, Date.now()),
+    abortCalls: (changeId) =>
+      changeId === undefined ? abortTotal : (abortCounts.get(changeId) ?? 0),
+    update: (partial) => {
+      const s = parseSettings(partial);
+      if (s.latencyMs !== undefined) settings.latencyMs = s.latencyMs;
+      if (s.maxInFlight !== undefined) settings.maxInFlight = s.maxInFlight;
+      if (s.qpsLimit !== undefined)
+        settings.bucket = s.qpsLimit === null ? null : new TokenBucket(s.qpsLimit, Date.now());
+      if (s.faults !== undefined) settings.plan = new FaultPlan(s.faults);
+      if (s.randomFaults !== undefined)
+        settings.random = s.randomFaults === null ? null : new RandomFaultSource(s.randomFaults);
+    },
+  };
+}
