@@ -29,8 +29,13 @@ export interface InvalidInput {
 /** A periodic (timer) or manual (`POST /sweep`, CLI `sweep`) sweep. */
 export interface SweepRequest extends RequestBase {
   kind: 'sweep';
-  /** Limit the sweep to these environments (otherwise all, or the policy's `sweep.appIds`). */
+  /**
+   * Limit the sweep to these environments (otherwise all, or the policy's `sweep.appIds`).
+   * Absent = no limit. Intake never emits an empty list (a payload whose ids were all invalid
+   * becomes an `IgnoredRequest`, never a wider sweep); should one appear, it means no environment.
+   */
   envIds?: string[];
+  /** Limit the sweep to these applications; same rules as `envIds`. */
   appIds?: string[];
   dryRun?: boolean;
   /** Thresholds from the timer payload: replace the policy's `defaults` for this run. */

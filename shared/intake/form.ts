@@ -1,0 +1,27 @@
+/**
+ * `application/x-www-form-urlencoded` bodies, as CloudMonitor's alarm callback sends them
+ * (CloudMonitor docs, "Alarm callback": `POST`, `Content-Type: application/x-www-form-urlencoded`;
+ * ../shared/reference/fc-triggers.md).
+ */
+
+/**
+ * Parses a form body into `{name: value}`. Decoding follows the WHATWG URL standard
+ * (`URLSearchParams`: `+` is a space, `%XX` bytes are UTF-8, a lone `%` is kept as text),
+ * so it never throws (bytes that are not UTF-8 become U+FFFD). A name given more than once has its values joined with `,`, the way FC joins
+ * repeated query parameters. Values are not trimmed; the literal `null` is kept (callers drop it).
+ * The result has no prototype-derived keys (`__proto__` is an ordinary own key).
+ */
+export function parseForm(body: string): Record<string, string> {
+  const values = new Map<string, string>();
+  for (const [name, value] of new URLSearchParams(body)) {
+    const before = values.get(name);
+    values.set(name, before === undefined ? value : `${before},${value}`);
+  }
+  return Object.fromEntries(values);
+}
+
+/** True when a body looks form-encoded: `name=value` pairs, not JSON. */
+export function looksLikeForm(body: string): boolean {
+  const text = body.trim();
+  return text !== '' && !text.startsWith('{') && !text.startsWith('[') && /^[^=&\s]+=/.test(text);
+}

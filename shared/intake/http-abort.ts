@@ -1,0 +1,106 @@
+/**
+ * `POST /abort`: the operator's break-glass request (DESIGN.md, "HTTP trigger API").
+ * Ids come from the JSON body `{changeIds?, envIds?, dryRun?, note?}` or, with no body, from the
+ * query (`changeIds`, `envIds`, repeated or comma-joined, as FC joins repeats; `dryRun`, `note`).
+ */
+import { z } from 'zod';
+import { HttpRequestError } from './errors.js';
+import { readBodyFields, validateFields } from './http-body.js';
+import { collectIdFields, summariseInvalid } from './http-ids.js';
+import type { ManualAbortRequest } from './request.js';
+import { DryRunSchema } from './timer.js';
+
+/** Longest `note` accepted, in characters. */
+export const MAX_NOTE_CHARS = 1000;
+
+const IdListSchema = z.union([z.array(z.unknown()), z.string()], {
+  error: 'expected an array of ids or a comma-separated string',
+});
+
+/**
+ * The `/abort` JSON body. Unknown keys are accepted and never acted on; `reason` is an alias of
+ * `note` (`note` wins when both are given).
+ */
+export const AbortBodySchema = z.object({
+  changeIds: IdListSchema.nullish(),
+  envIds: IdListSchema.nullish(),
+  dryRun: DryRunSchema.optional(),
+  note: z.string().max(MAX_NOTE_CHARS).optional(),
+  reason: z.string().max(MAX_NOTE_CHARS).optional(),
+});
+
+/** The parts of an HTTP call `/abort` reads. */
+export interface HttpInput {
+  /** Decoded body text ('' when none). */
+  body: string;
+  /** Query parameters, repeated values comma-joined. */
+  query: Readonly<Record<string, string>>;
+  /** FC `requestContext.requestId`: the request's `triggerRef`. */
+  requestId?: string;
+}
+
+/**
+ * `dryRun` from the query: `true`/`false` (any case), or present without a value (`?dryRun`) = true.
+ * @throws HttpRequestError 400 field `dryRun` for anything else.
+ */
+export function queryDryRun(query: Readonly<Record<string, string>>): boolean | undefined {
+  const raw = query.dryRun;
+  if (raw === undefined) return undefined;
+  if (raw.trim() === '') return true;
+  return validateFields(z.object({ dryRun: DryRunSchema }), { dryRun: raw }).dryRun;
+}
+
+/**
+ * Builds the `ManualAbortRequest` (trigger `http`, `triggerRef` = request id).
+ * Ids are trimmed and validated; refused ones go to `invalid` (field `changeIds[2]`), duplicates
+ * are removed. A `dryRun=true` in the query also applies to a JSON body (it can only make the
+ * request safer).
+ * @throws HttpRequestError 400: broken JSON (field `body`); neither list given or both empty
+ *   (field `changeIds`); more than `maxIds` candidates (field of the list that passes it); no valid
+ *   id left (field `changeIds`, or `envIds` when only envIds were given); bad `dryRun` / `note`.
+ */
+export function manualAbortRequest(input: HttpInput, maxIds: number): ManualAbortRequest {
+  const fromBody = input.body.trim() !== '';
+  const fields = fromBody ? readBodyFields(input.body) : { ...input.query };
+  const body = validateFields(AbortBodySchema, {
+    changeIds: fields.changeIds,
+    envIds: fields.envIds,
+    ...(fromBody ? { dryRun: fields.dryRun } : {}),
+    note: fields.note,
+    reason: fields.reason,
+  });
+  const fromQuery = queryDryRun(input.query);
+  const dryRun = fromQuery === true ? true : (body.dryRun ?? fromQuery);
+
+  const [changes, envs] = collectIdFields(
+    [
+      { field: 'changeIds', kind: 'ChangeId', raw: body.changeIds },
+      { field: 'envIds', kind: 'EnvId', raw: body.envIds },
+    ],
+    maxIds,
+  );
+  if (!changes || !envs || changes.given + envs.given === 0) {
+    throw new HttpRequestError(
+      400,
+      'invalid_input',
+      'give changeIds or envIds: at least one id',
+      'changeIds',
+    );
+  }
+  if (changes.ids.length + envs.ids.length === 0) {
+    const field = changes.given > 0 ? 'changeIds' : 'envIds';
+    const summary = [summariseInvalid(changes), summariseInvalid(envs)].filter(Boolean).join('; ');
+    throw new HttpRequestError(400, 'invalid_input', `no valid id: ${summary}`, field);
+  }
+  const note = body.note ?? body.reason;
+  return {
+    kind: 'abort',
+    trigger: 'http',
+    ...(input.requestId === undefined ? {} : { triggerRef: input.requestId }),
+    changeIds: changes.ids,
+    envIds: envs.ids,
+    ...(dryRun === undefined ? {} : { dryRun }),
+    ...(note === undefined || note.trim() === '' ? {} : { note: note.trim() }),
+    invalid: [...changes.invalid, ...envs.invalid],
+  };
+}

@@ -1,0 +1,203 @@
+/**
+ * The FC 3.0 HTTP trigger request struct: routing, auth, limits, and the reply for refused calls.
+ * Source: Function Compute docs, "HTTP trigger: request format" (`version`, `rawPath`, `body`,
+ * `isBase64Encoded`, `headers` keeping the sender's case, `queryParameters` with repeats
+ * comma-joined, `requestContext.http.method`, `requestContext.requestId`;
+ * ../shared/reference/fc-triggers.md). Routes and errors: DESIGN.md, "HTTP trigger API".
+ */
+import { errorResponse, type HttpResponse, jsonResponse } from '../fc/http.js';
+import { parseCmsCallbackBody } from './cms-callback.js';
+import { HttpRequestError } from './errors.js';
+import { manualAbortRequest } from './http-abort.js';
+import { isAuthorised } from './http-auth.js';
+import { decodeBody } from './http-body.js';
+import { manualSweepRequest } from './http-sweep.js';
+import { isRecord, printable } from './printable.js';
+import type { AbortRequest } from './request.js';
+
+/** The routes that become requests. */
+export type HttpRoute = '/abort' | '/sweep' | '/cms-callback';
+
+/** Every route and the one method it answers. */
+export const ROUTES: Readonly<Record<HttpRoute | '/health', 'GET' | 'POST'>> = {
+  '/abort': 'POST',
+  '/sweep': 'POST',
+  '/cms-callback': 'POST',
+  '/health': 'GET',
+};
+
+/** What the HTTP intake yields (the `http` and `http-reply` kinds of `IntakeResult`). */
+export type HttpIntake =
+  | { kind: 'http'; route: HttpRoute; requestId?: string; request: AbortRequest }
+  | { kind: 'http-reply'; response: HttpResponse; warning?: string };
+
+/** Options the HTTP intake needs (a subset of `IntakeOptions`). */
+export interface HttpIntakeOptions {
+  authTokens: readonly string[];
+  maxBodyBytes: number;
+  maxIds: number;
+  version: string;
+}
+
+/** The struct's fields, normalised. */
+export interface HttpCall {
+  /** Upper-case method; '' when missing. */
+  method: string;
+  /** Path without query string or trailing slash ('/' stays '/'). */
+  path: string;
+  /** Header names lower-cased; repeated values joined with `, `. */
+  headers: Record<string, string>;
+  /** Query parameters; array values comma-joined (FC already joins repeats). */
+  query: Record<string, string>;
+  body: string | undefined;
+  isBase64Encoded: boolean;
+  requestId?: string;
+}
+
+/** True for an object shaped like the FC 3.0 HTTP struct: a string `rawPath` or a `requestContext.http`. */
+export function isHttpEvent(event: Record<string, unknown>): boolean {
+  return (
+    typeof event.rawPath === 'string' ||
+    (isRecord(event.requestContext) && isRecord(event.requestContext.http))
+  );
+}
+
+/** Reads the struct leniently: fields of the wrong type count as absent. Never throws. */
+export function readHttpCall(event: Record<string, unknown>): HttpCall {
+  const context = isRecord(event.requestContext) ? event.requestContext : {};
+  const http = isRecord(context.http) ? context.http : {};
+  const rawPath =
+    typeof event.rawPath === 'string'
+      ? event.rawPath
+      : typeof http.path === 'string'
+        ? http.path
+        : '';
+  let path = rawPath.split('?')[0] ?? '';
+  while (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+  const requestId =
+    typeof context.requestId === 'string' && context.requestId !== ''
+      ? printable(context.requestId, 128)
+      : undefined;
+  return {
+    method: typeof http.method === 'string' ? http.method.trim().toUpperCase() : '',
+    path,
+    headers: stringMap(event.headers, true, ', '),
+    query: stringMap(event.queryParameters, false, ','),
+    body: typeof event.body === 'string' ? event.body : undefined,
+    isBase64Encoded: event.isBase64Encoded === true || event.isBase64Encoded === 'true',
+    ...(requestId === undefined ? {} : { requestId }),
+  };
+}
+
+function stringMap(raw: unknown, lowerCase: boolean, joiner: string): Record<string, string> {
+  const out = new Map<string, string>();
+  if (!isRecord(raw)) return {};
+  for (const [name, value] of Object.entries(raw)) {
+    const key = lowerCase ? name.toLowerCase() : name;
+    let text: string | undefined;
+    if (typeof value === 'string') text = value;
+    else if (Array.isArray(value) && value.every((v) => typeof v === 'string'))
+      text = value.join(joiner);
+    if (text === undefined) continue;
+    const before = out.get(key);
+    out.set(key, before === undefined ? text : `${before}${joiner}${text}`);
+  }
+  return Object.fromEntries(out);
+}
+
+/**
+ * Classifies one HTTP call. Order: unknown path → 404; wrong method → 405 (`allow` header);
+ * `GET /health` → 200 `{status: 'ok', version}` (no auth, no secrets); missing or wrong token →
+ * 401; decoded body over `maxBodyBytes` → 413; then the route's parser (400 on bad input).
+ * `/cms-callback` answers 200 for anything once authenticated (a 4xx makes CloudMonitor resend):
+ * an unreadable or oversized body becomes an `IgnoredRequest`. Refusals carry a `warning` log line
+ * (status, code, method, path, field, request id; never a token). Never throws.
+ */
+export function classifyHttp(
+  event: Record<string, unknown>,
+  options: HttpIntakeOptions,
+): HttpIntake {
+  const call = readHttpCall(event);
+  try {
+    return route(call, options);
+  } catch (error) {
+    const refusal =
+      error instanceof HttpRequestError
+        ? error
+        : new HttpRequestError(400, 'bad_request', 'the request could not be read');
+    return refuse(call, refusal);
+  }
+}
+
+function route(call: HttpCall, options: HttpIntakeOptions): HttpIntake {
+  const path = call.path as keyof typeof ROUTES;
+  const method = Object.hasOwn(ROUTES, path) ? ROUTES[path] : undefined;
+  if (method === undefined) {
+    throw new HttpRequestError(404, 'not_found', `no route ${printable(call.path, 100)}`);
+  }
+  if (call.method !== method) {
+    throw new HttpRequestError(
+      405,
+      'method_not_allowed',
+      `${path} accepts ${method} only`,
+      undefined,
+      { allow: method },
+    );
+  }
+  if (path === '/health') {
+    return {
+      kind: 'http-reply',
+      response: jsonResponse(200, { status: 'ok', version: options.version }),
+    };
+  }
+  const authorised = isAuthorised(
+    { headers: call.headers, query: call.query, allowQueryToken: path === '/cms-callback' },
+    options.authTokens,
+  );
+  if (!authorised) {
+    throw new HttpRequestError(401, 'unauthorized', 'missing or wrong token');
+  }
+  const base = {
+    kind: 'http' as const,
+    route: path,
+    ...(call.requestId === undefined ? {} : { requestId: call.requestId }),
+  };
+  if (path === '/cms-callback') return { ...base, request: cmsCallback(call, options) };
+  const input = {
+    body: decodeBody(call.body, call.isBase64Encoded, options.maxBodyBytes),
+    query: call.query,
+    ...(call.requestId === undefined ? {} : { requestId: call.requestId }),
+  };
+  const request =
+    path === '/abort'
+      ? manualAbortRequest(input, options.maxIds)
+      : manualSweepRequest(input, options.maxIds);
+  return { ...base, request };
+}
+
+function cmsCallback(call: HttpCall, options: HttpIntakeOptions): AbortRequest {
+  let body: string;
+  try {
+    body = decodeBody(call.body, call.isBase64Encoded, options.maxBodyBytes);
+  } catch {
+    return {
+      kind: 'ignored',
+      trigger: 'cms-callback',
+      detail: `CloudMonitor callback body larger than ${options.maxBodyBytes} bytes: not read`,
+      invalid: [],
+    };
+  }
+  return parseCmsCallbackBody(body);
+}
+
+function refuse(call: HttpCall, error: HttpRequestError): HttpIntake {
+  const response = errorResponse(error.statusCode, error.code, error.message, error.field);
+  Object.assign(response.headers, error.headers);
+  const parts = [
+    `http ${error.statusCode} ${error.code}: ${printable(call.method || '-', 16)} ${printable(call.path || '-', 100)}`,
+  ];
+  if (error.field !== undefined) parts.push(`field=${error.field}`);
+  parts.push(`(${printable(error.message, 200)})`);
+  if (call.requestId !== undefined) parts.push(`requestId=${call.requestId}`);
+  return { kind: 'http-reply', response, warning: parts.join(' ') };
+}

@@ -1,0 +1,79 @@
+/**
+ * C05 (intake part): untrusted ids never reach the signer.
+ * Right: first valid; second trimmed and valid; the rest rejected before any Web+ call, each named.
+ */
+import { describe, expect, it } from 'vitest';
+import { classifyEvent, type IntakeOptions } from '../../shared/intake/classify.js';
+import { RecentEvents } from '../../shared/intake/recent-events.js';
+
+const body =
+  '{"changeIds":["wc-5d3a963d5802611c4ddc0001"," wc-5d3a963d5802611c4ddc0002\\n","wc-x&ChangeId=wc-other","we-5d39b8ba6786bd4b14950001",""]}';
+
+function options(): IntakeOptions {
+  return {
+    authTokens: ['local-dev-token'],
+    maxBodyBytes: 262144,
+    maxIds: 100,
+    version: '0.1.0',
+    recentEvents: new RecentEvents(),
+  };
+}
+
+describe('C05 untrusted ids', () => {
+  it('keeps the two valid ids and names the three bad ones', () => {
+    const event = {
+      version: 'v1',
+      rawPath: '/abort',
+      body,
+      isBase64Encoded: false,
+      headers: { authorization: 'Bearer local-dev-token' },
+      queryParameters: {},
+      requestContext: { requestId: 'req-c05', http: { method: 'POST', path: '/abort' } },
+    };
+    const result = classifyEvent(Buffer.from(JSON.stringify(event)), options());
+    expect(result).toEqual({
+      kind: 'http',
+      route: '/abort',
+      requestId: 'req-c05',
+      request: {
+        kind: 'abort',
+        trigger: 'http',
+        triggerRef: 'req-c05',
+        changeIds: ['wc-5d3a963d5802611c4ddc0001', 'wc-5d3a963d5802611c4ddc0002'],
+        envIds: [],
+        invalid: [
+          {
+            field: 'changeIds[2]',
+            value: 'wc-x&ChangeId=wc-other',
+            message: 'not a ChangeId (expected wc- and 24 lower-case hex digits)',
+          },
+          {
+            field: 'changeIds[3]',
+            value: 'we-5d39b8ba6786bd4b14950001',
+            envId: 'we-5d39b8ba6786bd4b14950001',
+            message: 'an EnvId where a ChangeId was expected',
+          },
+          { field: 'changeIds[4]', value: '', message: 'empty' },
+        ],
+      },
+    });
+  });
+
+  it('the same ids through the query are treated the same', () => {
+    const event = {
+      version: 'v1',
+      rawPath: '/abort',
+      body: '',
+      headers: { 'X-Abort-Token': 'local-dev-token' },
+      queryParameters: { changeIds: 'wc-5d3a963d5802611c4ddc0001,wc-x&ChangeId=wc-other' },
+      requestContext: { requestId: 'q', http: { method: 'POST' } },
+    };
+    expect(classifyEvent(Buffer.from(JSON.stringify(event)), options())).toMatchObject({
+      kind: 'http',
+      request: {
+        changeIds: ['wc-5d3a963d5802611c4ddc0001'],
+        invalid: [{ field: 'changeIds[1]', value: 'wc-x&ChangeId=wc-other' }],
+      },
+    });
+  });
+});
