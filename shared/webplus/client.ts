@@ -1,0 +1,160 @@
+import type { Credentials } from '../fc/context.js';
+import { WEBPLUS_ACTIONS, type WebplusAction } from './actions.js';
+import { WebplusResponseError } from './errors.js';
+import { toAppEnv, toApplication, toChange, toNumber, unwrapList } from './normalize.js';
+import { readReply, stringOrUndefined, type WebplusBody } from './reply.js';
+import { RoaTransport } from './transport.js';
+import type { AbortChangeResult, AppEnv, Application, Change, Page } from './types.js';
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Connect + read timeout of this one attempt, ms. */
+  timeoutMs: number;
+}
+
+export interface PageQuery {
+  pageNumber: number;
+  pageSize: number;
+}
+
+/** Called once per request sent, for counting and tracing (never given credentials). */
+export type CallObserver = (action: WebplusAction) => void;
+
+/**
+ * A typed Web+ client: one attempt per call, no retries, no pacing (the executor adds those).
+ * Build one per invocation with that invocation's credentials and `close()` it at the end.
+ * Every failure is a `WebplusError` (see errors.ts); results are plain objects.
+ */
+export class WebplusClient {
+  private readonly transport: RoaTransport;
+
+  constructor(
+    endpoint: string,
+    credentials: Credentials,
+    private readonly observe?: CallObserver,
+  ) {
+    this.transport = new RoaTransport(endpoint, credentials);
+  }
+
+  private async call(
+    action: WebplusAction,
+    query: Record<string, string | number | undefined>,
+    opts: CallOptions,
+    form?: Record<string, string>,
+  ): Promise<WebplusBody> {
+    const { method, path } = WEBPLUS_ACTIONS[action];
+    const clean: Record<string, string> = {};
+    for (const [k, v] of Object.entries(query))
+      if (v !== undefined && v !== '') clean[k] = String(v);
+    this.observe?.(action);
+    const reply = await this.transport.send(action, method, path, clean, form, opts.timeoutMs);
+    return readReply(action, reply);
+  }
+
+  /**
+   * AbortChange (POST /pop/v1/wam/change/abort, form body `ChangeId`). Web+ lets the running
+   * step finish, then stops the change: the abort is asynchronous.
+   * @throws WebplusError: `already_aborting` (ChangeOnAborting), `already_finished`
+   *   (ChangeFinished), `not_found` (500 ResourceAuthFailed), `retryable`, ...
+   */
+  async abortChange(changeId: string, opts: CallOptions): Promise<AbortChangeResult> {
+    const body = await this.call('AbortChange', {}, opts, { ChangeId: changeId });
+    // A 2xx is only an accepted abort when Web+ says so (`Code: "OK"`) or echoes the EnvChange:
+    // an empty `{}` from a proxy must not be recorded as `aborted` (case C07).
+    const hasEnvChange = typeof body.EnvChange === 'object' && body.EnvChange !== null;
+    if (body.Code !== 'OK' && !hasEnvChange) {
+      throw malformed('AbortChange', 'neither Code "OK" nor EnvChange in the reply', body);
+    }
+    const envChange = (hasEnvChange ? body.EnvChange : {}) as Record<string, unknown>;
+    return {
+      changeId: stringOrUndefined(envChange.ChangeId) ?? changeId,
+      envId: stringOrUndefined(envChange.EnvId),
+      requestId: stringOrUndefined(body.RequestId),
+      startTime: toNumber(envChange.StartTime),
+    };
+  }
+
+  /** DescribeChange (GET /pop/v1/wam/changeInfo). @throws WebplusError `not_found` for an unknown id. */
+  async describeChange(
+    changeId: string,
+    opts: CallOptions,
+  ): Promise<{ change: Change; requestId?: string }> {
+    const body = await this.call('DescribeChange', { ChangeId: changeId }, opts);
+    const change = toChange(body.Change);
+    if (!change) throw malformed('DescribeChange', 'no Change in the reply', body);
+    return { change, requestId: stringOrUndefined(body.RequestId) };
+  }
+
+  /** DescribeChanges (GET /pop/v1/wam/change): one page of an environment's changes. */
+  async describeChanges(envId: string, page: PageQuery, opts: CallOptions): Promise<Page<Change>> {
+    const body = await this.call(
+      'DescribeChanges',
+      { EnvId: envId, PageNumber: page.pageNumber, PageSize: page.pageSize },
+      opts,
+    );
+    return toPage(body, unwrapList(body, 'Changes', 'Change').map(toChange), page);
+  }
+
+  /** DescribeAppEnvs (GET /pop/v1/wam/appEnv): one page of environments, filtered by AppId or EnvId. */
+  async describeAppEnvs(
+    filter: { appId?: string; envId?: string },
+    page: PageQuery,
+    opts: CallOptions,
+  ): Promise<Page<AppEnv>> {
+    const body = await this.call(
+      'DescribeAppEnvs',
+      {
+        AppId: filter.appId,
+        EnvId: filter.envId,
+        PageNumber: page.pageNumber,
+        PageSize: page.pageSize,
+      },
+      opts,
+    );
+    return toPage(body, unwrapList(body, 'AppEnvs', 'AppEnv').map(toAppEnv), page);
+  }
+
+  /** DescribeAppEnvStatus (GET /pop/v1/wam/appEnv/status). The reply carries no AppId. */
+  async describeAppEnvStatus(envId: string, opts: CallOptions): Promise<AppEnv> {
+    const body = await this.call('DescribeAppEnvStatus', { EnvId: envId }, opts);
+    const env = toAppEnv(body.EnvStatus);
+    if (!env) throw malformed('DescribeAppEnvStatus', 'no EnvStatus in the reply', body);
+    return env;
+  }
+
+  /** DescribeApplications (GET /pop/v1/wam/application): one page of applications. */
+  async describeApplications(page: PageQuery, opts: CallOptions): Promise<Page<Application>> {
+    const body = await this.call(
+      'DescribeApplications',
+      { PageNumber: page.pageNumber, PageSize: page.pageSize },
+      opts,
+    );
+    return toPage(body, unwrapList(body, 'Applications', 'Application').map(toApplication), page);
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}
+
+function toPage<T>(body: WebplusBody, items: (T | undefined)[], page: PageQuery): Page<T> {
+  const list = items.filter((x): x is T => x !== undefined);
+  return {
+    items: list,
+    pageNumber: toNumber(body.PageNumber) ?? page.pageNumber,
+    pageSize: toNumber(body.PageSize) ?? page.pageSize,
+    totalCount: toNumber(body.TotalCount) ?? list.length,
+    requestId: stringOrUndefined(body.RequestId),
+  };
+}
+
+function malformed(action: string, what: string, body: WebplusBody): WebplusResponseError {
+  return new WebplusResponseError(`${action}: ${what}`, {
+    action,
+    kind: 'retryable',
+    code: 'MalformedReply',
+    httpStatus: 200,
+    requestId: stringOrUndefined(body.RequestId),
+    rawBody: JSON.stringify(body).slice(0, 2048),
+  });
+}

@@ -1,0 +1,85 @@
+import { errorKind } from './error-kind.js';
+import { WebplusError } from './errors.js';
+import type { RawReply } from './transport.js';
+
+/** A successful Web+ body: a plain object (never pop-core's null-prototype json-bigint object). */
+export type WebplusBody = Record<string, unknown>;
+
+/**
+ * Reads one raw Web+ reply the way the executor needs it.
+ * - JSON with `Code: "OK"` (or no Code) and a 2xx status → the body.
+ * - JSON with an error `Code` / `errorCode` (a number too), whatever the status → WebplusError.
+ * - XML `<Error>` (with or without `<HostId>`) → WebplusError from its `<Code>`.
+ * - Anything else (an HTML 502, broken JSON, an empty body) → a retryable WebplusError
+ *   keeping the raw body: a resolved promise is not a success.
+ * Source: Web+ API reference error format; pop-core 1.8.0 behaviour (webplus-api.md).
+ * @throws WebplusError
+ */
+export function readReply(action: string, reply: RawReply): WebplusBody {
+  const text = reply.body;
+  const trimmed = text.trim();
+  if (trimmed.startsWith('<')) {
+    const code = xmlTag(trimmed, 'Code');
+    if (code && /<Error[\s>]/.test(trimmed)) {
+      throw new WebplusError(`${action}: ${code}: ${xmlTag(trimmed, 'Message') ?? ''}`.trim(), {
+        action,
+        kind: errorKind(code, reply.status),
+        code,
+        httpStatus: reply.status,
+        requestId: xmlTag(trimmed, 'RequestId'),
+        rawBody: cut(text),
+      });
+    }
+    throw unreadable(action, reply, 'a non-JSON reply');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw unreadable(action, reply, trimmed ? 'a reply that is not valid JSON' : 'an empty reply');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw unreadable(action, reply, 'a JSON reply that is not an object');
+  }
+  const body = parsed as WebplusBody;
+  const rawCode = body.Code ?? body.code ?? body.errorCode;
+  const code = rawCode === undefined || rawCode === null ? '' : String(rawCode);
+  const isOk = code === '' || code === 'OK' || code === '200';
+  if (isOk && reply.status >= 200 && reply.status < 300) return body;
+  const message = String(body.Message ?? body.message ?? body.errorMsg ?? body.errorMessage ?? '');
+  const effective = code && !isOk ? code : `HTTP${reply.status}`;
+  throw new WebplusError(`${action}: ${effective}${message ? `: ${message}` : ''}`, {
+    action,
+    kind: errorKind(effective, reply.status),
+    code: effective,
+    httpStatus: reply.status,
+    requestId: stringOrUndefined(body.RequestId ?? body.requestId),
+    rawBody: code ? undefined : cut(text),
+  });
+}
+
+function unreadable(action: string, reply: RawReply, what: string): WebplusError {
+  return new WebplusError(
+    `${action}: ${what} (HTTP ${reply.status || 'unknown'}, ${reply.contentType || 'no content-type'})`,
+    {
+      action,
+      kind: 'retryable',
+      code: reply.status ? `HTTP${reply.status}` : 'UnreadableReply',
+      httpStatus: reply.status,
+      rawBody: cut(reply.body),
+    },
+  );
+}
+
+function xmlTag(xml: string, tag: string): string | undefined {
+  const match = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml);
+  return match?.[1]?.trim() || undefined;
+}
+
+function cut(text: string): string {
+  return text.length > 2048 ? `${text.slice(0, 2048)}…` : text;
+}
+
+export function stringOrUndefined(value: unknown): string | undefined {
+  return value === undefined || value === null || value === '' ? undefined : String(value);
+}

@@ -1,0 +1,153 @@
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import ROAClient from '@alicloud/pop-core/lib/roa.js';
+import type { Credentials } from '../fc/context.js';
+import { WebplusError } from './errors.js';
+
+/** Web+ API version (ROA). Source: Web+ API reference. */
+export const WEBPLUS_API_VERSION = '2019-03-20';
+
+/** A reply as it came off the wire: status, content type and body, nothing lost. */
+export interface RawReply {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+interface Captured {
+  status: number;
+  contentType: string;
+}
+
+/**
+ * An agent that remembers each reply's status and content type, keyed by the request's
+ * signature nonce. pop-core resolves non-JSON replies as bare strings and drops the status;
+ * this lets us see the status of every reply while pop-core still signs and sends the request.
+ */
+function capturingAgent(isHttps: boolean, captures: Map<string, Captured>): http.Agent {
+  const Base = isHttps ? https.Agent : http.Agent;
+  const agent = new Base({ keepAlive: true, keepAliveMsecs: 1000, maxSockets: 64 });
+  const addRequest = (
+    agent as unknown as { addRequest: (req: http.ClientRequest, o: unknown) => void }
+  ).addRequest;
+  (agent as unknown as { addRequest: unknown }).addRequest = function (
+    this: http.Agent,
+    req: http.ClientRequest,
+    options: unknown,
+  ) {
+    const nonce = String(req.getHeader('x-acs-signature-nonce') ?? '');
+    req.once('response', (res: http.IncomingMessage) => {
+      captures.set(nonce, {
+        status: res.statusCode ?? 0,
+        contentType: String(res.headers['content-type'] ?? ''),
+      });
+    });
+    addRequest.call(this, req, options);
+  };
+  return agent;
+}
+
+/**
+ * Signs and sends Web+ ROA requests through `@alicloud/pop-core`'s ROAClient with one
+ * invocation's credentials. Always asks pop-core for the raw body (`rawBody: true`) so that no
+ * reply shape can crash it (XML without HostId) or hide as success (an HTML 502).
+ * One instance per invocation: its keep-alive sockets die with `close()`.
+ */
+export class RoaTransport {
+  private readonly client: ROAClient;
+  private readonly agent: http.Agent;
+  private readonly captures = new Map<string, Captured>();
+
+  /**
+   * @param endpoint base URL such as `https://webplus.cn-hangzhou.aliyuncs.com` (no trailing slash)
+   * @param credentials this invocation's keys (FC STS keys, or the environment's)
+   */
+  constructor(endpoint: string, credentials: Credentials) {
+    this.agent = capturingAgent(endpoint.startsWith('https://'), this.captures);
+    this.client = new ROAClient({
+      endpoint: endpoint.replace(/\/+$/, ''),
+      apiVersion: WEBPLUS_API_VERSION,
+      accessKeyId: credentials.accessKeyId,
+      accessKeySecret: credentials.accessKeySecret,
+      securityToken: credentials.securityToken,
+      opts: { agent: this.agent },
+    });
+  }
+
+  /**
+   * One attempt, no retry.
+   * @param action the Web+ action name, for errors
+   * @param timeoutMs connect and read timeout of this attempt, ms
+   * @returns the raw reply, whatever its status
+   * @throws WebplusError (kind `retryable`, `ambiguous`) on timeout or socket error
+   */
+  async send(
+    action: string,
+    method: 'GET' | 'POST',
+    path: string,
+    query: Record<string, string>,
+    formBody: Record<string, string> | undefined,
+    timeoutMs: number,
+  ): Promise<RawReply> {
+    const nonce = randomBytes(16).toString('hex');
+    const headers: Record<string, string> = { 'x-acs-signature-nonce': nonce };
+    let body = '';
+    if (formBody) {
+      body = new URLSearchParams(formBody).toString();
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+    }
+    try {
+      const reply = await this.client.request(method, path, query, body, headers, {
+        timeout: timeoutMs,
+        rawBody: true,
+      });
+      const captured = this.captures.get(nonce);
+      return {
+        status: captured?.status ?? 0,
+        contentType: captured?.contentType ?? '',
+        body: typeof reply === 'string' ? reply : String(reply ?? ''),
+      };
+    } catch (thrown) {
+      throw transportError(action, thrown, this.captures.get(nonce));
+    } finally {
+      this.captures.delete(nonce);
+    }
+  }
+
+  /** Closes the keep-alive sockets of this invocation. */
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+/** Turns whatever httpx threw (Error with `code`, RequestTimeoutError, plain objects) into a WebplusError. */
+function transportError(
+  action: string,
+  thrown: unknown,
+  captured: Captured | undefined,
+): WebplusError {
+  const err = (thrown ?? {}) as { name?: string; code?: string; message?: string };
+  const name = typeof err.name === 'string' ? err.name : '';
+  const timedOut = name.includes('RequestTimeout') || err.code === 'ETIMEDOUT';
+  const code = timedOut
+    ? 'RequestTimeout'
+    : typeof err.code === 'string'
+      ? err.code
+      : name || 'NetworkError';
+  const status = captured?.status ?? 0;
+  const message = (typeof err.message === 'string' ? err.message : String(thrown)).slice(0, 300);
+  return new WebplusError(
+    `${action}: ${timedOut ? 'no answer in time' : 'connection failed'}: ${message}`,
+    {
+      action,
+      // A transport failure is retryable whatever status line came before it: a reply cut after
+      // its headers (status 200 or 400, then ECONNRESET) says nothing about the request itself.
+      kind: 'retryable',
+      code,
+      httpStatus: status,
+      // The request may have reached Web+ unless the connection was refused outright.
+      ambiguous: code !== 'ECONNREFUSED' && code !== 'ENOTFOUND' && code !== 'EAI_AGAIN',
+    },
+  );
+}

@@ -1,0 +1,549 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startWebplusSandbox, type WebplusSandbox } from '../../sandbox/webplus/server.js';
+import type { WebplusAction } from '../../shared/webplus/actions.js';
+import { WebplusClient } from '../../shared/webplus/client.js';
+import { WebplusError } from '../../shared/webplus/errors.js';
+
+const MIN = 60_000;
+const OPTS = { timeoutMs: 5_000 };
+const ROOT_AK = { accessKeyId: 'sandbox-ak', accessKeySecret: 'sandbox-secret' };
+const STS_AK = {
+  accessKeyId: 'STS.sandbox-sts',
+  accessKeySecret: 'sts-secret',
+  securityToken: 'sts-token-1',
+};
+
+/** wc-1 runs on we-1 with five finished changes before it; wc-2 is paused on we-2. */
+const scenario = {
+  credentials: [ROOT_AK, STS_AK],
+  apps: [
+    { AppId: 'wa-1', AppName: 'shop' },
+    { AppId: 'wa-2', AppName: 'billing' },
+    { AppId: 'wa-3', AppName: 'search' },
+  ],
+  envs: [
+    { EnvId: 'we-1', AppId: 'wa-1', EnvName: 'shop-prod' },
+    { EnvId: 'we-2', AppId: 'wa-1', EnvName: 'shop-test' },
+    { EnvId: 'we-3', AppId: 'wa-2', EnvName: 'billing-prod' },
+    { EnvId: 'we-4', AppId: 'wa-2', EnvName: 'billing-old', EnvStatus: 'TERMINATED' },
+  ],
+  changes: [
+    {
+      ChangeId: 'wc-1',
+      EnvId: 'we-1',
+      startedMinutesAgo: 95,
+      idleMinutes: 90,
+      abortStepSeconds: 60,
+    },
+    ...[1, 2, 3, 4, 5].map((n) => ({
+      ChangeId: `wc-old-${n}`,
+      EnvId: 'we-1',
+      ActionName: 'RestartApp',
+      startedMinutesAgo: 1000 + n * 100,
+      idleMinutes: 1000 + n * 100,
+      finished: true,
+      succeed: true,
+    })),
+    { ChangeId: 'wc-2', EnvId: 'we-2', startedMinutesAgo: 50, idleMinutes: 45, paused: true },
+    { ChangeId: 'wc-f', EnvId: 'we-x', foreign: true },
+  ],
+};
+
+const sandboxes: WebplusSandbox[] = [];
+const clients: WebplusClient[] = [];
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await Promise.all(sandboxes.splice(0).map((s) => s.close()));
+  await Promise.all(
+    servers.splice(0).map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          s.closeAllConnections();
+          s.close(() => resolve());
+        }),
+    ),
+  );
+});
+
+async function start(
+  credentials: { accessKeyId: string; accessKeySecret: string; securityToken?: string } = ROOT_AK,
+) {
+  const sb = await startWebplusSandbox(scenario);
+  sandboxes.push(sb);
+  const seen: WebplusAction[] = [];
+  const client = new WebplusClient(sb.url, credentials, (action) => seen.push(action));
+  clients.push(client);
+  return { sb, client, seen };
+}
+
+async function failure(p: Promise<unknown>): Promise<WebplusError> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(WebplusError);
+    return err as WebplusError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)', () => {
+  it('abortChange returns the typed EnvChange and starts the abort', async () => {
+    // Arrange
+    const { sb, client } = await start();
+    const before = Date.now();
+
+    // Act
+    const result = await client.abortChange('wc-1', OPTS);
+
+    // Assert
+    expect(result.changeId).toBe('wc-1');
+    expect(result.envId).toBe('we-1');
+    expect(result.requestId).toMatch(/^[0-9A-F-]{36}$/);
+    expect(result.startTime).toBeGreaterThanOrEqual(before);
+    expect(result.startTime).toBeLessThanOrEqual(Date.now());
+    expect(sb.abortCalls('wc-1')).toBe(1);
+    expect(sb.appEnv('we-1')?.AbortingChange).toBe(true);
+    const [entry] = sb.journal();
+    expect(entry).toMatchObject({
+      method: 'POST',
+      path: '/pop/v1/wam/change/abort',
+      action: 'AbortChange',
+      query: {},
+      body: 'ChangeId=wc-1',
+      changeId: 'wc-1',
+      status: 200,
+      code: 'OK',
+      accessKeyId: 'sandbox-ak',
+      signatureValid: true,
+    });
+    expect(entry?.nonce).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('describeChange returns the change as plain typed values', async () => {
+    // Arrange
+    const { sb, client } = await start();
+
+    // Act
+    const { change, requestId } = await client.describeChange('wc-1', OPTS);
+
+    // Assert
+    const wire = sb.change('wc-1');
+    expect(change).toEqual({
+      changeId: 'wc-1',
+      envId: 'we-1',
+      changeName: wire?.ChangeName,
+      actionName: 'Apply',
+      changeDescription: wire?.ChangeDescription,
+      finished: false,
+      succeed: false,
+      aborted: false,
+      paused: false,
+      timedOut: false,
+      createTime: sb.startedAt - 95 * MIN,
+      updateTime: sb.startedAt - 90 * MIN,
+    });
+    expect(Object.getPrototypeOf(change)).toBe(Object.prototype);
+    expect(requestId).toMatch(/^[0-9A-F-]{36}$/);
+    expect(sb.journal()[0]?.query).toEqual({ ChangeId: 'wc-1' });
+  });
+
+  it('describeChange shows a finished change with its FinishTime', async () => {
+    // Arrange
+    const { sb, client } = await start();
+
+    // Act
+    const { change } = await client.describeChange('wc-old-1', OPTS);
+
+    // Assert
+    expect(change).toMatchObject({
+      changeId: 'wc-old-1',
+      actionName: 'RestartApp',
+      finished: true,
+      succeed: true,
+      aborted: false,
+    });
+    expect(change.finishTime).toBe(sb.change('wc-old-1')?.FinishTime);
+    expect(change.finishTime).toBeGreaterThan(0);
+  });
+
+  it('describeChange of an unknown or foreign change is not_found', async () => {
+    // Arrange
+    const { client } = await start();
+
+    // Act
+    const unknown = await failure(client.describeChange('wc-nope', OPTS));
+    const foreign = await failure(client.describeChange('wc-f', OPTS));
+
+    // Assert
+    expect(unknown).toMatchObject({ kind: 'not_found', code: 'ChangeNotExists', httpStatus: 404 });
+    expect(foreign).toMatchObject({
+      kind: 'not_found',
+      code: 'ResourceAuthFailed',
+      httpStatus: 403,
+    });
+    expect(unknown.retryable).toBe(false);
+  });
+
+  it('describeChanges pages through every change of an environment, newest first', async () => {
+    // Arrange
+    const { sb, client } = await start();
+    const ids: string[] = [];
+    const pages: { pageNumber: number; pageSize: number; totalCount: number; n: number }[] = [];
+
+    // Act
+    for (let pageNumber = 1; ; pageNumber += 1) {
+      const page = await client.describeChanges('we-1', { pageNumber, pageSize: 2 }, OPTS);
+      ids.push(...page.items.map((c) => c.changeId));
+      pages.push({ ...page, n: page.items.length });
+      if (page.pageNumber * page.pageSize >= page.totalCount) break;
+    }
+
+    // Assert
+    expect(ids).toEqual(['wc-1', 'wc-old-1', 'wc-old-2', 'wc-old-3', 'wc-old-4', 'wc-old-5']);
+    expect(
+      pages.map(({ pageNumber, pageSize, totalCount, n }) => [pageNumber, pageSize, totalCount, n]),
+    ).toEqual([
+      [1, 2, 6, 2],
+      [2, 2, 6, 2],
+      [3, 2, 6, 2],
+    ]);
+    expect(sb.journal().map((e) => e.query)).toEqual([
+      { EnvId: 'we-1', PageNumber: '1', PageSize: '2' },
+      { EnvId: 'we-1', PageNumber: '2', PageSize: '2' },
+      { EnvId: 'we-1', PageNumber: '3', PageSize: '2' },
+    ]);
+  });
+
+  it('describeChanges reports the page size Web+ applied, and an empty page past the end', async () => {
+    // Arrange
+    const { client } = await start();
+
+    // Act
+    const big = await client.describeChanges('we-1', { pageNumber: 1, pageSize: 500 }, OPTS);
+    const past = await client.describeChanges('we-1', { pageNumber: 9, pageSize: 10 }, OPTS);
+    const unknownEnv = await failure(
+      client.describeChanges('we-nope', { pageNumber: 1, pageSize: 10 }, OPTS),
+    );
+
+    // Assert
+    expect(big).toMatchObject({ pageNumber: 1, pageSize: 100, totalCount: 6 });
+    expect(big.items).toHaveLength(6);
+    expect(past).toMatchObject({ items: [], pageNumber: 9, pageSize: 10, totalCount: 6 });
+    expect(unknownEnv).toMatchObject({ kind: 'not_found', code: 'EnvNotExists', httpStatus: 404 });
+  });
+
+  it('describeAppEnvs filters by AppId and by EnvId', async () => {
+    // Arrange
+    const { sb, client } = await start();
+
+    // Act
+    const byApp = await client.describeAppEnvs(
+      { appId: 'wa-1' },
+      { pageNumber: 1, pageSize: 10 },
+      OPTS,
+    );
+    const byEnv = await client.describeAppEnvs(
+      { envId: 'we-3' },
+      { pageNumber: 1, pageSize: 10 },
+      OPTS,
+    );
+
+    // Assert
+    expect(byApp.items).toEqual([
+      {
+        envId: 'we-1',
+        appId: 'wa-1',
+        envName: 'shop-prod',
+        envStatus: 'RUNNING',
+        applyingChange: true,
+        abortingChange: false,
+        latestChangeId: 'wc-1',
+      },
+      {
+        envId: 'we-2',
+        appId: 'wa-1',
+        envName: 'shop-test',
+        envStatus: 'RUNNING',
+        applyingChange: true,
+        abortingChange: false,
+        latestChangeId: 'wc-2',
+      },
+    ]);
+    expect(byApp).toMatchObject({ pageNumber: 1, pageSize: 10, totalCount: 2 });
+    expect(byEnv.items).toEqual([
+      {
+        envId: 'we-3',
+        appId: 'wa-2',
+        envName: 'billing-prod',
+        envStatus: 'RUNNING',
+        applyingChange: false,
+        abortingChange: false,
+      },
+    ]);
+    expect(byEnv.totalCount).toBe(1);
+    // no undefined filter is sent (pop-core would send `AppId=` and sign `AppId=undefined`)
+    expect(sb.journal().map((e) => e.query)).toEqual([
+      { AppId: 'wa-1', PageNumber: '1', PageSize: '10' },
+      { EnvId: 'we-3', PageNumber: '1', PageSize: '10' },
+    ]);
+  });
+
+  it('describeAppEnvStatus shows the in-flight change and, after an abort, AbortingChange', async () => {
+    // Arrange
+    const { client } = await start();
+
+    // Act
+    const before = await client.describeAppEnvStatus('we-1', OPTS);
+    await client.abortChange('wc-1', OPTS);
+    const after = await client.describeAppEnvStatus('we-1', OPTS);
+    const missing = await failure(client.describeAppEnvStatus('we-nope', OPTS));
+
+    // Assert
+    expect(before).toEqual({
+      envId: 'we-1',
+      appId: '',
+      envName: 'shop-prod',
+      envStatus: 'RUNNING',
+      applyingChange: true,
+      abortingChange: false,
+      latestChangeId: 'wc-1',
+    });
+    expect(after).toMatchObject({ envId: 'we-1', applyingChange: true, abortingChange: true });
+    expect(missing).toMatchObject({ kind: 'not_found', code: 'EnvNotExists' });
+  });
+
+  it('describeApplications pages through every application', async () => {
+    // Arrange
+    const { client } = await start();
+
+    // Act
+    const first = await client.describeApplications({ pageNumber: 1, pageSize: 2 }, OPTS);
+    const second = await client.describeApplications({ pageNumber: 2, pageSize: 2 }, OPTS);
+
+    // Assert
+    expect(first).toMatchObject({ pageNumber: 1, pageSize: 2, totalCount: 3 });
+    expect(first.items).toEqual([
+      { appId: 'wa-1', appName: 'shop' },
+      { appId: 'wa-2', appName: 'billing' },
+    ]);
+    expect(second).toMatchObject({ pageNumber: 2, pageSize: 2, totalCount: 3 });
+    expect(second.items).toEqual([{ appId: 'wa-3', appName: 'search' }]);
+    expect(first.requestId).not.toBe(second.requestId);
+  });
+
+  it('signs every action so that the sandbox accepts each signature, and tells the observer', async () => {
+    // Arrange
+    const { sb, client, seen } = await start();
+    const page = { pageNumber: 1, pageSize: 10 };
+
+    // Act
+    await client.describeApplications(page, OPTS);
+    await client.describeAppEnvs({ appId: 'wa-1' }, page, OPTS);
+    await client.describeAppEnvStatus('we-1', OPTS);
+    await client.describeChanges('we-1', page, OPTS);
+    await client.describeChange('wc-1', OPTS);
+    await client.abortChange('wc-1', OPTS);
+
+    // Assert
+    const journal = sb.journal();
+    expect(journal.map((e) => e.action)).toEqual([
+      'DescribeApplications',
+      'DescribeAppEnvs',
+      'DescribeAppEnvStatus',
+      'DescribeChanges',
+      'DescribeChange',
+      'AbortChange',
+    ]);
+    expect(seen).toEqual(journal.map((e) => e.action));
+    expect(journal.every((e) => e.signatureValid && e.status === 200 && e.code === 'OK')).toBe(
+      true,
+    );
+    expect(new Set(journal.map((e) => e.nonce)).size).toBe(6);
+  });
+
+  it('signs with STS credentials (security token) for every action', async () => {
+    // Arrange
+    const { sb, client } = await start(STS_AK);
+    const page = { pageNumber: 1, pageSize: 10 };
+
+    // Act
+    const apps = await client.describeApplications(page, OPTS);
+    const envs = await client.describeAppEnvs({ envId: 'we-1' }, page, OPTS);
+    const status = await client.describeAppEnvStatus('we-1', OPTS);
+    const changes = await client.describeChanges('we-1', page, OPTS);
+    const { change } = await client.describeChange('wc-2', OPTS);
+    const aborted = await client.abortChange('wc-2', OPTS);
+
+    // Assert
+    expect(apps.totalCount).toBe(3);
+    expect(envs.items.map((e) => e.envId)).toEqual(['we-1']);
+    expect(status.latestChangeId).toBe('wc-1');
+    expect(changes.totalCount).toBe(6);
+    expect(change).toMatchObject({ changeId: 'wc-2', paused: true, finished: false });
+    expect(aborted).toMatchObject({ changeId: 'wc-2', envId: 'we-2' });
+    const journal = sb.journal();
+    expect(journal).toHaveLength(6);
+    for (const e of journal) {
+      expect(e).toMatchObject({
+        accessKeyId: 'STS.sandbox-sts',
+        signatureValid: true,
+        status: 200,
+      });
+    }
+  });
+
+  it('STS keys without their token are refused as a credentials problem', async () => {
+    // Arrange
+    const { sb, client } = await start({
+      accessKeyId: STS_AK.accessKeyId,
+      accessKeySecret: STS_AK.accessKeySecret,
+    });
+
+    // Act
+    const err = await failure(client.describeChange('wc-1', OPTS));
+
+    // Assert
+    expect(err).toMatchObject({
+      kind: 'credentials',
+      code: 'InvalidSecurityToken.Mismatch',
+      httpStatus: 403,
+      ambiguous: false,
+    });
+    expect(sb.journal()[0]?.signatureValid).toBe(true);
+  });
+
+  it('a wrong secret is SignatureDoesNotMatch and an unknown key InvalidAccessKeyId.NotFound: credentials', async () => {
+    // Arrange
+    const { sb } = await start();
+    const wrongSecret = new WebplusClient(sb.url, {
+      accessKeyId: 'sandbox-ak',
+      accessKeySecret: 'nope',
+    });
+    const unknownKey = new WebplusClient(sb.url, { accessKeyId: 'who', accessKeySecret: 'x' });
+    clients.push(wrongSecret, unknownKey);
+
+    // Act
+    const bad = await failure(wrongSecret.abortChange('wc-1', OPTS));
+    const unknown = await failure(unknownKey.abortChange('wc-1', OPTS));
+
+    // Assert
+    expect(bad).toMatchObject({
+      kind: 'credentials',
+      code: 'SignatureDoesNotMatch',
+      httpStatus: 400,
+    });
+    expect(unknown).toMatchObject({
+      kind: 'credentials',
+      code: 'InvalidAccessKeyId.NotFound',
+      httpStatus: 404,
+    });
+    expect(sb.journal().map((e) => e.signatureValid)).toEqual([false, false]);
+    expect(sb.change('wc-1')?.ChangeAborted).toBe(false);
+    expect(sb.appEnv('we-1')?.AbortingChange).toBe(false);
+  });
+
+  it('accepts an endpoint with a trailing slash (pop-core would sign it wrong)', async () => {
+    // Arrange
+    const { sb } = await start();
+    const client = new WebplusClient(`${sb.url}/`, ROOT_AK);
+    clients.push(client);
+
+    // Act
+    const { change } = await client.describeChange('wc-1', OPTS);
+
+    // Assert
+    expect(change.changeId).toBe('wc-1');
+    expect(sb.journal()[0]).toMatchObject({ path: '/pop/v1/wam/changeInfo', signatureValid: true });
+  });
+
+  it('keeps working on its keep-alive sockets across many calls, and close() frees them', async () => {
+    // Arrange
+    const { sb, client } = await start();
+
+    // Act
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => client.describeAppEnvStatus('we-1', OPTS)),
+    );
+    client.close();
+
+    // Assert
+    expect(results.every((r) => r.latestChangeId === 'wc-1')).toBe(true);
+    expect(sb.journal()).toHaveLength(20);
+    expect(sb.journal().every((e) => e.signatureValid && e.status === 200)).toBe(true);
+  });
+});
+
+describe('the date header under another TZ (C10)', () => {
+  it('is RFC 1123 GMT and accepted by the sandbox when the process runs with TZ=Asia/Shanghai', async () => {
+    // Arrange: the sandbox, plus a plain server that records the date header it receives
+    const { sb } = await start();
+    const dates: string[] = [];
+    const capture = createServer((req, res) => {
+      dates.push(String(req.headers.date));
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          Code: 'OK',
+          RequestId: 'capture',
+          Applications: { Application: [] },
+          PageNumber: 1,
+          PageSize: 10,
+          TotalCount: 0,
+        }),
+      );
+    });
+    servers.push(capture);
+    await new Promise<void>((resolve) => capture.listen(0, '127.0.0.1', () => resolve()));
+    const address = capture.address();
+    const capturePort = typeof address === 'object' && address ? address.port : 0;
+    const dir = await mkdtemp(join(tmpdir(), 'webplus-tz-'));
+    const clientPath = fileURLToPath(new URL('../../shared/webplus/client.js', import.meta.url));
+    const child = join(dir, 'child.mts');
+    await writeFile(
+      child,
+      [
+        `import { WebplusClient } from ${JSON.stringify(clientPath)};`,
+        `const creds = { accessKeyId: 'sandbox-ak', accessKeySecret: 'sandbox-secret' };`,
+        `const real = new WebplusClient(${JSON.stringify(sb.url)}, creds);`,
+        `const cap = new WebplusClient('http://127.0.0.1:${capturePort}', creds);`,
+        `const { change } = await real.describeChange('wc-1', { timeoutMs: 5000 });`,
+        `await cap.describeApplications({ pageNumber: 1, pageSize: 10 }, { timeoutMs: 5000 });`,
+        'real.close();',
+        'cap.close();',
+        'const offset = new Date().getTimezoneOffset();',
+        'console.log(JSON.stringify({ offset, changeId: change.changeId }));',
+      ].join('\n'),
+    );
+
+    try {
+      // Act
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', child], {
+        cwd: fileURLToPath(new URL('../..', import.meta.url)),
+        env: { ...process.env, TZ: 'Asia/Shanghai' },
+        timeout: 20_000,
+      });
+
+      // Assert
+      expect(JSON.parse(stdout.trim())).toEqual({ offset: -480, changeId: 'wc-1' });
+      expect(dates).toHaveLength(1);
+      const date = dates[0] ?? '';
+      expect(date).toMatch(
+        /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/,
+      );
+      expect(Math.abs(Date.parse(date) - Date.now())).toBeLessThan(60_000);
+      expect(sb.journal()).toMatchObject([
+        { action: 'DescribeChange', status: 200, code: 'OK', signatureValid: true },
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
