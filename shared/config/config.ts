@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+/**
+ * Configuration from environment variables, validated once at cold start
+ * (DESIGN.md, "Configuration"). FC allows 4 KB of variables in total and reserves the `FC_` prefix.
+ */
+export interface Config {
+  webplusEndpoint: string;
+  /** `sls`, `file` or `stdout`; see `defaultLogStore`. */
+  logStore: 'sls' | 'file' | 'stdout';
+  outcomeLogFile: string;
+  slsEndpoint?: string;
+  slsProject?: string;
+  slsLogstore?: string;
+  httpAuthTokens: string[];
+  httpMaxBodyBytes: number;
+  httpMaxIds: number;
+  /** Path of the policy file (YAML or JSON). */
+  policyFile?: string;
+  /** The policy as inline JSON (or YAML). */
+  policyInline?: string;
+  /** Kill switch: `true` forces dry-run everywhere (`mode: off` still wins). */
+  dryRun: boolean;
+  /** Web+ calls in flight at once. */
+  webplusConcurrency: number;
+  /** Web+ calls per second. */
+  webplusQps: number;
+  retryMaxAttempts: number;
+  retryBaseMs: number;
+  retryMaxDelayMs: number;
+  attemptTimeoutMs: number;
+  deadlineMarginMs: number;
+  /** Keys outside FC (inside FC the invocation's `context.credentials` win). */
+  envCredentials?: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
+  region: string;
+}
+
+/** Every variable this function reads (the s.yaml test checks against this list). */
+export const CONFIG_VARIABLES = [
+  'WEBPLUS_ENDPOINT',
+  'ALIBABA_CLOUD_ACCESS_KEY_ID',
+  'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+  'ALIBABA_CLOUD_SECURITY_TOKEN',
+  'LOG_STORE',
+  'OUTCOME_LOG_FILE',
+  'SLS_ENDPOINT',
+  'SLS_PROJECT',
+  'SLS_LOGSTORE',
+  'HTTP_AUTH_TOKENS',
+  'HTTP_MAX_BODY_BYTES',
+  'HTTP_MAX_IDS',
+  'POLICY_FILE',
+  'POLICY',
+  'ABORT_DRY_RUN',
+  'WEBPLUS_CONCURRENCY',
+  'WEBPLUS_QPS',
+  'RETRY_MAX_ATTEMPTS',
+  'RETRY_BASE_MS',
+  'RETRY_MAX_DELAY_MS',
+  'ATTEMPT_TIMEOUT_MS',
+  'DEADLINE_MARGIN_MS',
+] as const;
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const bool = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['true', 'false', '1', '0', '']))
+  .transform((v) => v === 'true' || v === '1');
+
+const url = z
+  .string()
+  .trim()
+  .regex(/^https?:\/\/[^\s/]+$/, 'must be http(s)://host[:port] with no path or trailing slash');
+
+const variables = {
+  WEBPLUS_ENDPOINT: url.default('https://webplus.cn-hangzhou.aliyuncs.com'),
+  LOG_STORE: z.enum(['sls', 'file', 'stdout']).optional(),
+  OUTCOME_LOG_FILE: z.string().min(1).default('.webplus-abort/outcomes.jsonl'),
+  SLS_ENDPOINT: z.string().trim().min(1).optional(),
+  SLS_PROJECT: z.string().trim().min(1).optional(),
+  SLS_LOGSTORE: z.string().trim().min(1).optional(),
+  HTTP_AUTH_TOKENS: z.string().optional(),
+  HTTP_MAX_BODY_BYTES: int(1, 32 * 1024 * 1024).default(262144),
+  HTTP_MAX_IDS: int(1, 10000).default(100),
+  POLICY_FILE: z.string().trim().min(1).optional(),
+  POLICY: z.string().trim().min(1).optional(),
+  ABORT_DRY_RUN: bool.default(false),
+  WEBPLUS_CONCURRENCY: int(1, 256).default(4),
+  WEBPLUS_QPS: int(1, 10000).default(10),
+  RETRY_MAX_ATTEMPTS: int(1, 20).default(4),
+  RETRY_BASE_MS: int(0, 60000).default(200),
+  RETRY_MAX_DELAY_MS: int(0, 300000).default(5000),
+  ATTEMPT_TIMEOUT_MS: int(100, 600000).default(3000),
+  DEADLINE_MARGIN_MS: int(0, 600000).default(2000),
+} as const;
+
+const schema = z.object(variables);
+
+/**
+ * Reads and validates the configuration.
+ * @param env the environment (default `process.env`); empty strings count as unset.
+ * @throws ConfigError naming the first invalid variable and why.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(variables)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(`invalid ${variable}: ${issue.message}`, variable);
+  }
+  const v = parsed.data;
+  if (v.POLICY_FILE && v.POLICY) {
+    throw new ConfigError('set POLICY_FILE or POLICY, not both', 'POLICY');
+  }
+  const inFc = Boolean(env.FC_FUNCTION_NAME);
+  const logStore = v.LOG_STORE ?? (inFc ? (v.SLS_PROJECT ? 'sls' : 'stdout') : 'file');
+  const region = env.FC_REGION || 'cn-hangzhou';
+  if (logStore === 'sls' && (!v.SLS_PROJECT || !v.SLS_LOGSTORE)) {
+    throw new ConfigError(
+      'LOG_STORE=sls needs SLS_PROJECT and SLS_LOGSTORE',
+      v.SLS_PROJECT ? 'SLS_LOGSTORE' : 'SLS_PROJECT',
+    );
+  }
+  const tokens = (v.HTTP_AUTH_TOKENS ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0);
+  const ak = env.ALIBABA_CLOUD_ACCESS_KEY_ID;
+  const sk = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
+  const token = env.ALIBABA_CLOUD_SECURITY_TOKEN;
+  return {
+    webplusEndpoint: v.WEBPLUS_ENDPOINT,
+    logStore,
+    outcomeLogFile: v.OUTCOME_LOG_FILE,
+    slsEndpoint: v.SLS_ENDPOINT ?? `${region}.log.aliyuncs.com`,
+    slsProject: v.SLS_PROJECT,
+    slsLogstore: v.SLS_LOGSTORE,
+    httpAuthTokens: tokens,
+    httpMaxBodyBytes: v.HTTP_MAX_BODY_BYTES,
+    httpMaxIds: v.HTTP_MAX_IDS,
+    policyFile: v.POLICY_FILE,
+    policyInline: v.POLICY,
+    dryRun: v.ABORT_DRY_RUN,
+    webplusConcurrency: v.WEBPLUS_CONCURRENCY,
+    webplusQps: v.WEBPLUS_QPS,
+    retryMaxAttempts: v.RETRY_MAX_ATTEMPTS,
+    retryBaseMs: v.RETRY_BASE_MS,
+    retryMaxDelayMs: v.RETRY_MAX_DELAY_MS,
+    attemptTimeoutMs: v.ATTEMPT_TIMEOUT_MS,
+    deadlineMarginMs: v.DEADLINE_MARGIN_MS,
+    envCredentials:
+      ak && sk
+        ? { accessKeyId: ak, accessKeySecret: sk, ...(token ? { securityToken: token } : {}) }
+        : undefined,
+    region,
+  };
+}

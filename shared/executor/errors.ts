@@ -1,0 +1,27 @@
+import type { WebplusError } from '../webplus/errors.js';
+
+/** The deadline came before the next attempt could fit. `lastError` is what the last attempt met. */
+export class DeadlineReachedError extends Error {
+  override readonly name = 'DeadlineReachedError';
+  constructor(
+    readonly action: string,
+    readonly attempts: number,
+    readonly lastError?: WebplusError,
+  ) {
+    super(
+      `${action}: deadline reached after ${attempts} attempt(s)` +
+        (lastError ? `; last error ${lastError.code}` : ''),
+    );
+  }
+}
+
+/** A Web+ call that failed for good (permanent error, or every attempt spent). */
+export class CallFailedError extends Error {
+  override readonly name = 'CallFailedError';
+  constructor(
+    readonly error: WebplusError,
+    readonly attempts: number,
+  ) {
+    super(error.message);
+  }
+}

@@ -1,0 +1,17 @@
+import type { Outcome } from '../outcome-log/record.js';
+import type { Decision } from '../policy/decide.js';
+
+/** The end of one decision: what happened, how many AbortChange calls it took, and when. */
+export interface Execution {
+  decision: Decision;
+  outcome: Outcome;
+  detail: string;
+  /** AbortChange requests sent (0 when none). */
+  attempts: number;
+  errorCode?: string;
+  errorMessage?: string;
+  webplusRequestId?: string;
+  /** epoch ms the decision was made / the outcome known */
+  decidedAtMs: number;
+  doneAtMs: number;
+}

@@ -1,0 +1,117 @@
+import pRetry, { AbortError } from 'p-retry';
+import type { Deadline } from '../fc/deadline.js';
+import type { CallOptions, WebplusClient } from '../webplus/client.js';
+import { WebplusError } from '../webplus/errors.js';
+import { equalJitterDelay } from './backoff.js';
+import { CallFailedError, DeadlineReachedError } from './errors.js';
+import type { Pacer } from './pacer.js';
+
+export interface RetryPolicy {
+  /** Attempts in all, first included (`RETRY_MAX_ATTEMPTS`). */
+  maxAttempts: number;
+  /** `RETRY_BASE_MS` */
+  baseMs: number;
+  /** `RETRY_MAX_DELAY_MS` */
+  maxDelayMs: number;
+  /** `ATTEMPT_TIMEOUT_MS`: connect + read timeout of one attempt. */
+  attemptTimeoutMs: number;
+}
+
+/** A call's value and how many requests it took. */
+export interface CallResult<T> {
+  value: T;
+  attempts: number;
+}
+
+/**
+ * The only way the function talks to Web+: each attempt paced (concurrency + QPS), retried by
+ * error kind only (`retryable`: throttling, 5xx, non-JSON replies, socket errors, timeouts) with
+ * equal-jitter backoff, and never started unless its whole timeout fits before the deadline.
+ */
+export class WebplusGateway {
+  constructor(
+    readonly client: WebplusClient,
+    private readonly pacer: Pacer,
+    readonly retry: RetryPolicy,
+    readonly deadline: Deadline,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  /**
+   * Runs `attempt` until it succeeds, fails for good, or the deadline stops it.
+   * `attempt` may itself throw a non-retryable WebplusError to stop early. `recover`, when given,
+   * runs (outside the pacer's slot) after an ambiguous failure: a value it returns ends the call
+   * as a success (e.g. a re-read shows a lost AbortChange did land).
+   * @throws CallFailedError (permanent error, or attempts spent), DeadlineReachedError
+   */
+  async call<T>(
+    action: string,
+    attempt: (opts: CallOptions, attemptNumber: number) => Promise<T>,
+    recover?: () => Promise<T | undefined>,
+  ): Promise<CallResult<T>> {
+    const { maxAttempts, baseMs, maxDelayMs, attemptTimeoutMs } = this.retry;
+    let attempts = 0;
+    let lastError: WebplusError | undefined;
+    try {
+      const value = await pRetry(
+        async () => {
+          try {
+            return await this.pacer(async () => {
+              if (!this.deadline.fits(attemptTimeoutMs)) {
+                throw new AbortError(new DeadlineReachedError(action, attempts, lastError));
+              }
+              attempts += 1;
+              return attempt({ timeoutMs: attemptTimeoutMs }, attempts);
+            });
+          } catch (err) {
+            if (err instanceof WebplusError) {
+              lastError = err;
+              if (err.ambiguous && recover) {
+                const recovered = await recover();
+                if (recovered !== undefined) return recovered;
+              }
+            }
+            throw err;
+          }
+        },
+        {
+          retries: maxAttempts - 1,
+          minTimeout: 0,
+          maxTimeout: 0,
+          randomize: false,
+          shouldRetry: async ({ error, attemptNumber }) => {
+            if (!(error instanceof WebplusError) || !error.retryable) return false;
+            if (attemptNumber >= maxAttempts) return false;
+            const delayMs = equalJitterDelay(attemptNumber, baseMs, maxDelayMs, this.random);
+            if (!this.deadline.fits(delayMs + attemptTimeoutMs)) {
+              throw new DeadlineReachedError(action, attempts, error);
+            }
+            await sleep(delayMs);
+            return true;
+          },
+        },
+      );
+      return { value, attempts };
+    } catch (err) {
+      if (err instanceof DeadlineReachedError) throw err;
+      if (err instanceof WebplusError) throw new CallFailedError(err, attempts);
+      throw err;
+    }
+  }
+
+  /** One attempt, no retry, only if it fits; `undefined` when it fails or does not fit. */
+  async tryOnce<T>(attempt: (opts: CallOptions) => Promise<T>): Promise<T | undefined> {
+    const timeoutMs = this.retry.attemptTimeoutMs;
+    try {
+      return await this.pacer(async () =>
+        this.deadline.fits(timeoutMs) ? attempt({ timeoutMs }) : undefined,
+      );
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,10 @@
+/**
+ * Where stdout lines go. In FC, stdout is shipped to the function's own logstore. The CLI's
+ * `invoke` points process.stdout at stderr while the handler runs, so its stdout carries only
+ * the handler's result.
+ */
+export type LineSink = (line: string) => void;
+
+export const stdoutSink: LineSink = (line) => {
+  process.stdout.write(`${line}\n`);
+};

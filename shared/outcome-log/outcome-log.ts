@@ -1,0 +1,58 @@
+import { toError } from './errors.js';
+import type { LineSink } from './line-sink.js';
+import { stdoutSink } from './line-sink.js';
+import type { OutcomeRecord } from './record.js';
+import { STDOUT_MARKER } from './stdout-store.js';
+import type { OutcomeStore, WriteContext } from './store.js';
+
+/** Where a batch ended up. */
+export interface WriteReport {
+  store: OutcomeStore['name'];
+  target: string;
+  written: number;
+  /** Set when the store failed and the records went to stdout instead. */
+  fallback?: { reason: string };
+}
+
+/**
+ * Writes each batch to the configured store and, when that fails for good, writes every record
+ * to stdout as one JSON line marked `logWriteFailed` (FC ships stdout to the function's own
+ * logstore). Never throws: a failed log write must not fail the invocation, because FC retries a
+ * failed asynchronous invocation and the abort would run again.
+ */
+export class OutcomeLog {
+  constructor(
+    readonly store: OutcomeStore,
+    private readonly sink: LineSink = stdoutSink,
+  ) {}
+
+  async write(records: readonly OutcomeRecord[], ctx: WriteContext): Promise<WriteReport> {
+    const base = { store: this.store.name, target: this.store.target, written: records.length };
+    if (records.length === 0) return base;
+    try {
+      await this.store.write(records, ctx);
+      return base;
+    } catch (err) {
+      const reason = scrub(toError(err).message, ctx);
+      for (const record of records) {
+        this.sink(
+          JSON.stringify({
+            log: STDOUT_MARKER,
+            logWriteFailed: { store: this.store.name, reason },
+            ...record,
+          }),
+        );
+      }
+      return { ...base, store: 'stdout', target: 'stdout (fallback)', fallback: { reason } };
+    }
+  }
+}
+
+/** Removes this invocation's secrets from a message, in case a store echoed one. */
+function scrub(message: string, ctx: WriteContext): string {
+  let out = message;
+  for (const secret of [ctx.credentials?.accessKeySecret, ctx.credentials?.securityToken]) {
+    if (secret && secret.length >= 4) out = out.split(secret).join('[redacted]');
+  }
+  return out;
+}

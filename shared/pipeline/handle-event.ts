@@ -1,0 +1,47 @@
+import type { FcContext } from '../fc/context.js';
+import { type HttpResponse, jsonResponse } from '../fc/http.js';
+import { classifyEvent } from '../intake/classify.js';
+import { type RunReport, runRequests } from './run-requests.js';
+import type { Runtime } from './runtime.js';
+import type { RunSummary } from './summary.js';
+
+/** The handler's answer: a run summary, or the FC HTTP response struct for HTTP events. */
+export type HandlerResult = RunSummary | HttpResponse;
+
+/**
+ * One FC invocation: classify the raw event, run what it asks, write the records, answer.
+ * HTTP calls refused at the HTTP layer (400/401/404/405/413) write no record, only a warning
+ * line without secrets. `onReport` sees the full report (records and where they went): the CLI
+ * uses it to print tables.
+ */
+export async function handleEvent(
+  event: unknown,
+  context: FcContext,
+  runtime: Runtime,
+  onReport?: (report: RunReport) => void,
+): Promise<HandlerResult> {
+  const startMs = Date.now();
+  const { config } = runtime;
+  const intake = classifyEvent(event, {
+    authTokens: config.httpAuthTokens,
+    maxBodyBytes: config.httpMaxBodyBytes,
+    maxIds: config.httpMaxIds,
+    version: runtime.version,
+    recentEvents: runtime.recentEvents,
+  });
+  if (intake.kind === 'http-reply') {
+    if (intake.warning) runtime.warn(`webplus-abort: ${intake.warning}`);
+    return intake.response;
+  }
+  if (intake.kind === 'http') {
+    const report = await runRequests([intake.request], context, runtime, {
+      startMs,
+      callback: intake.route === '/cms-callback',
+    });
+    onReport?.(report);
+    return jsonResponse(200, report.summary);
+  }
+  const report = await runRequests(intake.requests, context, runtime, { startMs });
+  onReport?.(report);
+  return report.summary;
+}

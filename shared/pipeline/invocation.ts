@@ -1,0 +1,21 @@
+import type { Credentials } from '../fc/context.js';
+import type { Deadline } from '../fc/deadline.js';
+import type { Trigger } from '../outcome-log/record.js';
+
+/** What every stage may know about the current invocation. */
+export interface Invocation {
+  /** FC request id. */
+  invocationId: string;
+  trigger: Trigger;
+  /** epoch ms */
+  startMs: number;
+  /** Work deadline (timeout − margin; tighter for a CloudMonitor callback). */
+  deadline: Deadline;
+  /** Epoch ms by which the records must be written. */
+  writeDeadlineMs: number;
+  credentials?: Credentials;
+  functionName: string;
+  region: string;
+  /** Connect + read timeout per Web+ attempt for this invocation, ms. */
+  attemptTimeoutMs: number;
+}

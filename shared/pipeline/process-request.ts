@@ -1,0 +1,226 @@
+import { abortChange } from '../executor/abort.js';
+import type { Execution } from '../executor/execution.js';
+import { WebplusGateway } from '../executor/gateway.js';
+import type { AbortRequest } from '../intake/request.js';
+import type { Mode, OutcomeRecord } from '../outcome-log/record.js';
+import { envIdsForAlarm } from '../policy/alarm-match.js';
+import { applyCap, type Decision, decide } from '../policy/decide.js';
+import type { Candidate } from '../targeting/candidate.js';
+import { explicitCandidates } from '../targeting/explicit.js';
+import { sweepCandidates } from '../targeting/sweep.js';
+import { WebplusClient } from '../webplus/client.js';
+import type { Invocation } from './invocation.js';
+import { invalidRecord, type RecordBase, recordOf } from './records.js';
+import type { Runtime } from './runtime.js';
+
+export interface RequestOutcome {
+  records: OutcomeRecord[];
+  capReached: boolean;
+  dryRun: boolean;
+}
+
+/**
+ * Runs one request through targeting → policy → executor and returns one record per decision
+ * (writing them is the caller's job, once per invocation). Never throws for Web+ failures:
+ * they become records.
+ */
+export async function processRequest(
+  request: AbortRequest,
+  inv: Invocation,
+  runtime: Runtime,
+): Promise<RequestOutcome> {
+  const { config, policy } = runtime;
+  const base: RecordBase = {
+    trigger: request.trigger,
+    triggerRef: request.triggerRef,
+    invocationId: inv.invocationId,
+  };
+  const requestDryRun = 'dryRun' in request && request.dryRun === true;
+  const dryRun = requestDryRun || config.dryRun;
+  const runMode: Mode =
+    policy.defaults.mode === 'off'
+      ? 'off'
+      : dryRun || policy.defaults.mode === 'dry-run'
+        ? 'dry-run'
+        : 'enforce';
+  const records = request.invalid.map((input) => invalidRecord(input, base, runMode, Date.now()));
+
+  if (request.kind === 'ignored') {
+    records.push({
+      time: new Date().toISOString(),
+      trigger: request.trigger,
+      ...(request.triggerRef ? { triggerRef: request.triggerRef } : {}),
+      invocationId: inv.invocationId,
+      ...(request.reason ? { reason: request.reason } : {}),
+      mode: runMode,
+      outcome: 'ignored',
+      detail: request.detail,
+      attempts: 0,
+      latencyMs: 0,
+    });
+    return { records, capReached: false, dryRun };
+  }
+
+  let alarmEnvIds: string[] = [];
+  if (request.kind === 'alarm') {
+    const named = request.changeIds.length + request.envIds.length > 0;
+    alarmEnvIds = named ? request.envIds : envIdsForAlarm(policy, request.alarm);
+    if (!named && alarmEnvIds.length === 0) {
+      records.push({
+        time: new Date().toISOString(),
+        trigger: request.trigger,
+        ...(request.triggerRef ? { triggerRef: request.triggerRef } : {}),
+        invocationId: inv.invocationId,
+        reason: alarmReason(request.alarm),
+        mode: runMode,
+        outcome: 'ignored',
+        detail:
+          'the alarm names no changeId or envId dimension and matches no rule under alarms in the policy',
+        attempts: 0,
+        latencyMs: 0,
+      });
+      return { records, capReached: false, dryRun };
+    }
+  }
+
+  const credentials = inv.credentials;
+  if (!credentials) {
+    records.push({
+      time: new Date().toISOString(),
+      trigger: request.trigger,
+      ...(request.triggerRef ? { triggerRef: request.triggerRef } : {}),
+      invocationId: inv.invocationId,
+      mode: runMode,
+      outcome: 'failed',
+      detail:
+        'no Alibaba Cloud credentials: give the function a role (FC) or set ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET',
+      errorCode: 'NoCredentials',
+      attempts: 0,
+      latencyMs: 0,
+    });
+    return { records, capReached: false, dryRun };
+  }
+
+  const client = new WebplusClient(config.webplusEndpoint, credentials);
+  const gateway = new WebplusGateway(
+    client,
+    runtime.pacer,
+    {
+      maxAttempts: config.retryMaxAttempts,
+      baseMs: config.retryBaseMs,
+      maxDelayMs: config.retryMaxDelayMs,
+      attemptTimeoutMs: inv.attemptTimeoutMs,
+    },
+    inv.deadline,
+    runtime.random,
+  );
+  try {
+    let candidates: Candidate[];
+    if (request.kind === 'sweep') {
+      candidates = await sweepCandidates(gateway, policy, request);
+    } else if (request.kind === 'abort') {
+      candidates = await explicitCandidates(gateway, policy, {
+        source: 'manual',
+        reason: 'manual',
+        note: request.note,
+        changeIds: request.changeIds,
+        envIds: request.envIds,
+      });
+    } else {
+      candidates = await explicitCandidates(gateway, policy, {
+        source: 'alarm',
+        reason: alarmReason(request.alarm),
+        changeIds: request.changeIds,
+        envIds: alarmEnvIds,
+      });
+    }
+    const nowMs = Date.now();
+    let decisions = dedupe(candidates).map((c) =>
+      decide(c, {
+        policy,
+        nowMs,
+        killSwitch: config.dryRun,
+        requestDryRun,
+        overrides:
+          request.kind === 'sweep'
+            ? {
+                maxIdleMinutes: request.maxIdleMinutes,
+                maxDurationMinutes: request.maxDurationMinutes,
+              }
+            : undefined,
+      }),
+    );
+    let capReached = false;
+    if (request.kind === 'sweep') {
+      ({ decisions, capReached } = applyCap(decisions, policy.sweep.maxAbortsPerRun));
+    }
+    const executions = await Promise.all(decisions.map((d) => execute(d, gateway, runtime, nowMs)));
+    for (const e of executions) records.push(recordOf(e, base, runMode));
+    return { records, capReached, dryRun };
+  } finally {
+    client.close();
+  }
+}
+
+async function execute(
+  decision: Decision,
+  gateway: WebplusGateway,
+  runtime: Runtime,
+  decidedAtMs: number,
+): Promise<Execution> {
+  if (decision.kind === 'record') {
+    const settled = decision.candidate.settled;
+    return {
+      decision,
+      outcome: decision.outcome,
+      detail: decision.detail,
+      attempts: 0,
+      errorCode: settled?.errorCode,
+      errorMessage: settled?.errorMessage,
+      webplusRequestId: settled?.webplusRequestId,
+      decidedAtMs,
+      doneAtMs: Date.now(),
+    };
+  }
+  const changeId = decision.candidate.changeId!;
+  const held = runtime.inFlight.claim(changeId);
+  if (held) {
+    return {
+      decision,
+      outcome: held.outcome,
+      detail: held.detail,
+      attempts: 0,
+      decidedAtMs,
+      doneAtMs: Date.now(),
+    };
+  }
+  let aborted = false;
+  try {
+    const result = await abortChange(gateway, changeId);
+    aborted = result.outcome === 'aborted';
+    return {
+      decision,
+      ...result,
+      detail: result.outcome === 'aborted' ? `${decision.detail}; ${result.detail}` : result.detail,
+      decidedAtMs,
+      doneAtMs: Date.now(),
+    };
+  } finally {
+    runtime.inFlight.release(changeId, aborted);
+  }
+}
+
+/** One candidate per ChangeId (an EnvId can lead to a change also named by id). */
+function dedupe(candidates: Candidate[]): Candidate[] {
+  const seen = new Set<string>();
+  return candidates.filter((c) => {
+    if (!c.changeId) return true;
+    if (seen.has(c.changeId)) return false;
+    seen.add(c.changeId);
+    return true;
+  });
+}
+
+function alarmReason(alarm: { ruleId?: string; alertName?: string; ruleName?: string }): string {
+  return `alarm:${alarm.ruleId ?? alarm.alertName ?? alarm.ruleName ?? 'unknown'}`;
+}

@@ -1,0 +1,62 @@
+import type { Execution } from '../executor/execution.js';
+import type { InvalidInput } from '../intake/request.js';
+import type { Mode, OutcomeRecord, Trigger } from '../outcome-log/record.js';
+import { wholeMinutes } from '../policy/stuck.js';
+
+export interface RecordBase {
+  trigger: Trigger;
+  triggerRef?: string;
+  invocationId: string;
+}
+
+/** The outcome record of one executed decision (DESIGN.md, "Outcome record"). */
+export function recordOf(e: Execution, base: RecordBase, fallbackMode: Mode): OutcomeRecord {
+  const c = e.decision.candidate;
+  const change = c.change;
+  const record: OutcomeRecord = {
+    time: new Date(e.doneAtMs).toISOString(),
+    ...(c.changeId ? { changeId: c.changeId } : {}),
+    ...((c.envId ?? change?.envId) ? { envId: c.envId ?? change?.envId } : {}),
+    ...(c.appId ? { appId: c.appId } : {}),
+    trigger: base.trigger,
+    ...(base.triggerRef ? { triggerRef: base.triggerRef } : {}),
+    invocationId: base.invocationId,
+    ...(e.decision.reason ? { reason: e.decision.reason } : {}),
+    ...(c.note ? { note: c.note } : {}),
+    mode: e.decision.mode ?? fallbackMode,
+    outcome: e.outcome,
+    detail: e.detail,
+    attempts: e.attempts,
+  };
+  if (e.errorCode) record.errorCode = e.errorCode;
+  if (e.errorMessage) record.errorMessage = e.errorMessage;
+  const requestId = e.webplusRequestId ?? c.webplusRequestId;
+  if (requestId) record.webplusRequestId = requestId;
+  if (change?.createTime) record.changeAgeMinutes = wholeMinutes(change.createTime, e.decidedAtMs);
+  if (change?.updateTime && !change.finished)
+    record.idleMinutes = wholeMinutes(change.updateTime, e.decidedAtMs);
+  record.latencyMs = Math.max(0, e.doneAtMs - e.decidedAtMs);
+  return record;
+}
+
+/** One `invalid` record per rejected input, naming the field and why. */
+export function invalidRecord(
+  input: InvalidInput,
+  base: RecordBase,
+  mode: Mode,
+  nowMs: number,
+): OutcomeRecord {
+  return {
+    time: new Date(nowMs).toISOString(),
+    ...(input.changeId ? { changeId: input.changeId } : {}),
+    ...(input.envId ? { envId: input.envId } : {}),
+    trigger: base.trigger,
+    ...(base.triggerRef ? { triggerRef: base.triggerRef } : {}),
+    invocationId: base.invocationId,
+    mode,
+    outcome: 'invalid',
+    detail: `${input.field}: ${input.message}${input.value !== undefined ? ` (got ${JSON.stringify(input.value)})` : ''}`,
+    attempts: 0,
+    latencyMs: 0,
+  };
+}

@@ -1,0 +1,100 @@
+import type { Credentials, FcContext } from '../fc/context.js';
+import { invocationDeadline } from '../fc/deadline.js';
+import type { AbortRequest } from '../intake/request.js';
+import type { WriteReport } from '../outcome-log/outcome-log.js';
+import type { OutcomeRecord, Trigger } from '../outcome-log/record.js';
+import type { Invocation } from './invocation.js';
+import { processRequest } from './process-request.js';
+import type { Runtime } from './runtime.js';
+import { type RunSummary, toResult } from './summary.js';
+
+/** CloudMonitor waits 5 s for a callback answer, then resends (CloudMonitor alarm callback docs). */
+export const CMS_CALLBACK_BUDGET_MS = 4500;
+
+export interface RunOptions {
+  /** Epoch ms the invocation started (default now). */
+  startMs?: number;
+  /** The answer must go out within `CMS_CALLBACK_BUDGET_MS` (CloudMonitor callback). */
+  callback?: boolean;
+  /** Trigger to report when there are no requests (e.g. an EventBridge redelivery). */
+  trigger?: Trigger;
+}
+
+export interface RunReport {
+  summary: RunSummary;
+  records: OutcomeRecord[];
+  write: WriteReport;
+}
+
+/** The invocation's credentials: FC's STS keys win over the environment's keys. */
+export function credentialsFor(context: FcContext, runtime: Runtime): Credentials | undefined {
+  const c = context.credentials;
+  if (c?.accessKeyId && c.accessKeySecret) return c;
+  return runtime.config.envCredentials;
+}
+
+/**
+ * Runs the requests of one invocation, writes their records in one batch (falling back to
+ * stdout), and returns the run summary. Resolves even when Web+ or the log store fails.
+ */
+export async function runRequests(
+  requests: AbortRequest[],
+  context: FcContext,
+  runtime: Runtime,
+  options: RunOptions = {},
+): Promise<RunReport> {
+  const { config } = runtime;
+  const startMs = options.startMs ?? Date.now();
+  let deadline = invocationDeadline(context, startMs, config.deadlineMarginMs);
+  const fnEndMs = deadline.atMs + config.deadlineMarginMs;
+  let writeDeadlineMs = fnEndMs - Math.min(500, config.deadlineMarginMs / 2);
+  let attemptTimeoutMs = config.attemptTimeoutMs;
+  if (options.callback) {
+    // Leave about a second of the 4.5 s to write the records and answer.
+    deadline = deadline.capAt(startMs + CMS_CALLBACK_BUDGET_MS - 1000);
+    writeDeadlineMs = Math.min(writeDeadlineMs, startMs + CMS_CALLBACK_BUDGET_MS - 200);
+    attemptTimeoutMs = Math.min(attemptTimeoutMs, 1000);
+  }
+  const trigger = requests[0]?.trigger ?? options.trigger ?? 'eventbridge';
+  const inv: Invocation = {
+    invocationId: context.requestId,
+    trigger,
+    startMs,
+    deadline,
+    writeDeadlineMs,
+    credentials: credentialsFor(context, runtime),
+    functionName: context.function?.name ?? 'abort-stuck-changes',
+    region: context.region ?? config.region,
+    attemptTimeoutMs,
+  };
+
+  const records: OutcomeRecord[] = [];
+  let capReached = false;
+  let dryRun = config.dryRun;
+  for (const request of requests) {
+    const out = await processRequest(request, inv, runtime);
+    records.push(...out.records);
+    capReached ||= out.capReached;
+    dryRun ||= out.dryRun;
+  }
+  const write = await runtime.outcomeLog.write(records, {
+    invocationId: inv.invocationId,
+    trigger,
+    functionName: inv.functionName,
+    region: inv.region,
+    credentials: inv.credentials,
+    deadlineMs: writeDeadlineMs,
+  });
+  const fallbackMode = dryRun ? 'dry-run' : 'enforce';
+  return {
+    summary: {
+      invocationId: inv.invocationId,
+      trigger,
+      dryRun,
+      capReached,
+      results: records.map((r) => toResult(r, fallbackMode)),
+    },
+    records,
+    write,
+  };
+}

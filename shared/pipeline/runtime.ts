@@ -1,0 +1,81 @@
+import type { Config } from '../config/config.js';
+import { InFlightChanges } from '../executor/in-flight.js';
+import { createPacer, type Pacer } from '../executor/pacer.js';
+import { RecentEvents } from '../intake/recent-events.js';
+import { createFileStore } from '../outcome-log/file-store.js';
+import type { LineSink } from '../outcome-log/line-sink.js';
+import { stdoutSink } from '../outcome-log/line-sink.js';
+import { OutcomeLog } from '../outcome-log/outcome-log.js';
+import { createSlsStore } from '../outcome-log/sls-store.js';
+import { createStdoutStore } from '../outcome-log/stdout-store.js';
+import type { OutcomeStore } from '../outcome-log/store.js';
+import type { Policy } from '../policy/schema.js';
+
+/**
+ * Everything one FC instance keeps between invocations, built once at cold start: validated
+ * configuration and policy, the outcome log, the Web+ pacer (shared by overlapping
+ * invocations), the in-flight set and the EventBridge redelivery memory. Never credentials:
+ * those come with each invocation.
+ */
+export interface Runtime {
+  config: Config;
+  policy: Policy;
+  outcomeLog: OutcomeLog;
+  pacer: Pacer;
+  inFlight: InFlightChanges;
+  recentEvents: RecentEvents;
+  version: string;
+  /** Warnings (refused HTTP calls) and notices; never given a secret. */
+  warn: LineSink;
+  /** Random source for retry jitter (injected in unit tests only). */
+  random: () => number;
+}
+
+export interface RuntimeOptions {
+  config: Config;
+  policy: Policy;
+  version: string;
+  /** Overrides the store chosen by `config.logStore` (tests). */
+  store?: OutcomeStore;
+  /** Where stdout-store lines and fallback lines go (default process.stdout). */
+  sink?: LineSink;
+  warn?: LineSink;
+  random?: () => number;
+}
+
+/** Builds the store `LOG_STORE` names (DESIGN.md defaults: sls in FC with SLS_PROJECT, else file). */
+export function storeFor(config: Config, sink: LineSink = stdoutSink): OutcomeStore {
+  switch (config.logStore) {
+    case 'sls':
+      return createSlsStore({
+        endpoint: config.slsEndpoint!,
+        project: config.slsProject!,
+        logstore: config.slsLogstore!,
+        attemptTimeoutMs: config.attemptTimeoutMs,
+        maxAttempts: config.retryMaxAttempts,
+        baseDelayMs: config.retryBaseMs,
+      });
+    case 'stdout':
+      return createStdoutStore(sink);
+    default:
+      return createFileStore(config.outcomeLogFile);
+  }
+}
+
+export function createRuntime(options: RuntimeOptions): Runtime {
+  const sink = options.sink ?? stdoutSink;
+  return {
+    config: options.config,
+    policy: options.policy,
+    outcomeLog: new OutcomeLog(options.store ?? storeFor(options.config, sink), sink),
+    pacer: createPacer({
+      concurrency: options.config.webplusConcurrency,
+      qps: options.config.webplusQps,
+    }),
+    inFlight: new InFlightChanges(),
+    recentEvents: new RecentEvents(),
+    version: options.version,
+    warn: options.warn ?? ((line) => process.stderr.write(`${line}\n`)),
+    random: options.random ?? Math.random,
+  };
+}

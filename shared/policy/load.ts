@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { PolicyError } from './errors.js';
+import { type Policy, PolicySchema } from './schema.js';
+
+/**
+ * Validates a policy object (already parsed from YAML or JSON).
+ * @throws PolicyError naming the first offending key.
+ */
+export function parsePolicy(input: unknown): Policy {
+  const result = PolicySchema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  throw new PolicyError(describe(result.error), keyOf(result.error));
+}
+
+/**
+ * Loads the policy: from `file` (YAML or JSON), or `inline` (JSON or YAML text), or the built-in
+ * defaults when neither is given.
+ * @throws PolicyError when the file cannot be read or parsed, or a key is unknown or invalid.
+ */
+export function loadPolicy(source: { file?: string; inline?: string }): Policy {
+  if (source.file) {
+    let text: string;
+    try {
+      text = readFileSync(source.file, 'utf8');
+    } catch (err) {
+      throw new PolicyError(`cannot read policy file ${source.file}: ${(err as Error).message}`);
+    }
+    return parsePolicyText(text, `policy file ${source.file}`);
+  }
+  if (source.inline) return parsePolicyText(source.inline, 'POLICY');
+  return parsePolicy({});
+}
+
+/** Parses YAML or JSON text (JSON is YAML) and validates it. @throws PolicyError */
+export function parsePolicyText(text: string, origin = 'policy'): Policy {
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (err) {
+    throw new PolicyError(`${origin} is not valid YAML or JSON: ${(err as Error).message}`);
+  }
+  try {
+    return parsePolicy(data);
+  } catch (err) {
+    if (err instanceof PolicyError) throw new PolicyError(`${origin}: ${err.message}`, err.key);
+    throw err;
+  }
+}
+
+function keyOf(error: z.ZodError): string | undefined {
+  const issue = error.issues[0];
+  if (!issue) return undefined;
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') path.push(issue.keys[0] ?? '');
+  return path.join('.') || undefined;
+}
+
+function describe(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid policy';
+  const key = keyOf(error) ?? '(top level)';
+  if (issue.code === 'unrecognized_keys') return `unknown key "${key}"`;
+  return `${key}: ${issue.message}`;
+}

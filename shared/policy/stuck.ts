@@ -1,0 +1,44 @@
+import type { Change } from '../webplus/types.js';
+import type { Rules } from './schema.js';
+
+const MINUTE_MS = 60_000;
+
+export type StuckVerdict =
+  | { stuck: true; reason: string; detail: string }
+  | { stuck: false; detail: string };
+
+/** Whole minutes between two epoch-ms instants, rounded down, never negative. */
+export function wholeMinutes(fromMs: number, toMs: number): number {
+  return Math.max(0, Math.floor((toMs - fromMs) / MINUTE_MS));
+}
+
+/**
+ * Is a running change stuck? Stuck when it made no progress (now − UpdateTime) for longer than
+ * `maxIdleMinutes`, or has run (now − CreateTime) longer than `maxDurationMinutes`. "Longer than"
+ * is strict and compared in milliseconds: exactly 30 min idle is not stuck at 30.
+ * @param nowMs epoch ms (the real clock; injected only in unit tests)
+ */
+export function judgeStuck(change: Change, rules: Rules, nowMs: number): StuckVerdict {
+  const idleMs = nowMs - change.updateTime;
+  const ageMs = nowMs - change.createTime;
+  const idle = wholeMinutes(change.updateTime, nowMs);
+  const age = wholeMinutes(change.createTime, nowMs);
+  if (idleMs > rules.maxIdleMinutes * MINUTE_MS) {
+    return {
+      stuck: true,
+      reason: `idle>${rules.maxIdleMinutes}m`,
+      detail: `no progress for ${idle} min (limit ${rules.maxIdleMinutes} min)`,
+    };
+  }
+  if (ageMs > rules.maxDurationMinutes * MINUTE_MS) {
+    return {
+      stuck: true,
+      reason: `duration>${rules.maxDurationMinutes}m`,
+      detail: `running for ${age} min (limit ${rules.maxDurationMinutes} min)`,
+    };
+  }
+  return {
+    stuck: false,
+    detail: `not stuck: idle ${idle} min (limit ${rules.maxIdleMinutes}), running ${age} min (limit ${rules.maxDurationMinutes})`,
+  };
+}

@@ -1,0 +1,35 @@
+import type { Outcome } from '../outcome-log/record.js';
+import type { Change } from '../webplus/types.js';
+
+/** Where a candidate came from: the stuck rules apply to `sweep` only. */
+export type CandidateSource = 'sweep' | 'manual' | 'alarm';
+
+/** An outcome decided before the policy ran (not found, nothing in flight, a failed read). */
+export interface Settled {
+  outcome: Outcome;
+  detail: string;
+  errorCode?: string;
+  errorMessage?: string;
+  webplusRequestId?: string;
+}
+
+/**
+ * A change (or an environment, or an alarm) the policy must judge. When `settled` is set the
+ * outcome is already known and the policy only records it.
+ */
+export interface Candidate {
+  source: CandidateSource;
+  changeId?: string;
+  envId?: string;
+  appId?: string;
+  /** Manual: `manual`; alarm: `alarm:<ruleId|alertName>`; sweep: set by the stuck rules. */
+  reason?: string;
+  note?: string;
+  /** The change as Web+ reported it. */
+  change?: Change;
+  /** The environment shows `AbortingChange: true`. */
+  envAborting?: boolean;
+  /** Web+ RequestId of the read that found this change. */
+  webplusRequestId?: string;
+  settled?: Settled;
+}

@@ -1,0 +1,72 @@
+import type { WebplusGateway } from '../executor/gateway.js';
+import type { Policy } from '../policy/schema.js';
+import type { Candidate, CandidateSource } from './candidate.js';
+import { candidateForChange, readEnv } from './read.js';
+import { settledFromError } from './settle.js';
+
+export interface ExplicitTargets {
+  source: Exclude<CandidateSource, 'sweep'>;
+  reason: string;
+  note?: string;
+  changeIds: string[];
+  envIds: string[];
+}
+
+/**
+ * Candidates for ids named by an operator or an alarm. A ChangeId is read with DescribeChange
+ * (and its environment with DescribeAppEnvs when `protect.appIds` needs the AppId); an EnvId
+ * means that environment's in-flight change (`LatestChangeId` while `ApplyingChange`).
+ * Environments with nothing in flight give one settled candidate: `ignored` for an alarm,
+ * `skipped` for a manual request.
+ */
+export async function explicitCandidates(
+  gateway: WebplusGateway,
+  policy: Policy,
+  targets: ExplicitTargets,
+): Promise<Candidate[]> {
+  const base = { source: targets.source, reason: targets.reason, note: targets.note };
+  const needAppId = policy.protect.appIds.length > 0;
+  const byChange = targets.changeIds.map(async (changeId) => {
+    const candidate = await candidateForChange(gateway, changeId, base);
+    if (!needAppId || candidate.settled || !candidate.envId) return candidate;
+    try {
+      const env = await readEnv(gateway, candidate.envId);
+      return { ...candidate, appId: env?.appId || undefined, envAborting: env?.abortingChange };
+    } catch (err) {
+      return { ...candidate, settled: settledFromError(err, 'DescribeAppEnvs') };
+    }
+  });
+  const byEnv = targets.envIds.map(async (envId): Promise<Candidate> => {
+    let env: Awaited<ReturnType<typeof readEnv>>;
+    try {
+      env = await readEnv(gateway, envId);
+    } catch (err) {
+      return { ...base, envId, settled: settledFromError(err, 'DescribeAppEnvs') };
+    }
+    if (!env) {
+      return {
+        ...base,
+        envId,
+        settled: { outcome: 'not_found', detail: `environment ${envId} not found in this account` },
+      };
+    }
+    if (!env.applyingChange || !env.latestChangeId) {
+      return {
+        ...base,
+        envId,
+        appId: env.appId || undefined,
+        settled: {
+          outcome: targets.source === 'alarm' ? 'ignored' : 'skipped',
+          detail: `environment ${envId} has no change in flight`,
+        },
+      };
+    }
+    return candidateForChange(gateway, env.latestChangeId, {
+      ...base,
+      envId,
+      appId: env.appId || undefined,
+      envAborting: env.abortingChange,
+    });
+  });
+  return Promise.all([...byChange, ...byEnv]);
+}

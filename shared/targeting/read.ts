@@ -1,0 +1,68 @@
+import type { WebplusGateway } from '../executor/gateway.js';
+import { MAX_PAGE_SIZE } from '../webplus/actions.js';
+import type { AppEnv, Page } from '../webplus/types.js';
+import type { Candidate, CandidateSource } from './candidate.js';
+import { settledFromError } from './settle.js';
+
+/**
+ * Reads every page of a Web+ list at the largest page size, page 1 first (for TotalCount),
+ * then the rest concurrently (the pacer keeps the rate).
+ * @throws CallFailedError, DeadlineReachedError
+ */
+export async function readAllPages<T>(
+  gateway: WebplusGateway,
+  action: string,
+  fetch: (page: { pageNumber: number; pageSize: number }, timeoutMs: number) => Promise<Page<T>>,
+): Promise<T[]> {
+  const first = await gateway.call(action, (o) =>
+    fetch({ pageNumber: 1, pageSize: MAX_PAGE_SIZE }, o.timeoutMs),
+  );
+  const pageSize = Math.max(1, first.value.pageSize || MAX_PAGE_SIZE);
+  const pages = Math.ceil(first.value.totalCount / pageSize);
+  const rest = await Promise.all(
+    Array.from({ length: Math.max(0, pages - 1) }, (_, i) =>
+      gateway.call(action, (o) => fetch({ pageNumber: i + 2, pageSize }, o.timeoutMs)),
+    ),
+  );
+  return [first.value.items, ...rest.map((r) => r.value.items)].flat();
+}
+
+/** One environment by EnvId (DescribeAppEnvs filtered by EnvId: it carries the AppId). */
+export async function readEnv(gateway: WebplusGateway, envId: string): Promise<AppEnv | undefined> {
+  const { value } = await gateway.call('DescribeAppEnvs', (o) =>
+    gateway.client.describeAppEnvs({ envId }, { pageNumber: 1, pageSize: 1 }, o),
+  );
+  return value.items.find((e) => e.envId === envId);
+}
+
+/**
+ * The candidate for one change id: DescribeChange, settled as `not_found` / `failed` /
+ * `timeout` when the read fails.
+ */
+export async function candidateForChange(
+  gateway: WebplusGateway,
+  changeId: string,
+  base: {
+    source: CandidateSource;
+    reason?: string;
+    note?: string;
+    envId?: string;
+    appId?: string;
+    envAborting?: boolean;
+  },
+): Promise<Candidate> {
+  try {
+    const { value } = await gateway.call('DescribeChange', (o) =>
+      gateway.client.describeChange(changeId, o),
+    );
+    return {
+      ...base,
+      changeId,
+      envId: value.change.envId || base.envId,
+      change: value.change,
+      webplusRequestId: value.requestId,
+    };
+  } catch (err) {
+    return { ...base, changeId, settled: settledFromError(err, 'DescribeChange') };
+  }
+}

@@ -1,0 +1,92 @@
+import type { WebplusGateway } from '../executor/gateway.js';
+import type { SweepRequest } from '../intake/request.js';
+import type { Policy } from '../policy/schema.js';
+import type { AppEnv } from '../webplus/types.js';
+import type { Candidate } from './candidate.js';
+import { candidateForChange, readAllPages, readEnv } from './read.js';
+import { settledFromError } from './settle.js';
+
+/**
+ * The sweep's candidates: every in-flight change in scope. Web+ calls made: the pages of
+ * DescribeApplications (only when no AppIds are given) + the pages of DescribeAppEnvs per
+ * application + one DescribeChange per environment whose `ApplyingChange` is true. Quiet
+ * environments cost nothing more. Scope: the request's `envIds`, else its `appIds`, else the
+ * policy's `sweep.appIds`, else every application.
+ * A listing that fails becomes one settled candidate naming the application, so nothing is lost.
+ */
+export async function sweepCandidates(
+  gateway: WebplusGateway,
+  policy: Policy,
+  request: SweepRequest,
+): Promise<Candidate[]> {
+  const envs: AppEnv[] = [];
+  const failures: Candidate[] = [];
+
+  if (request.envIds) {
+    await Promise.all(
+      request.envIds.map(async (envId) => {
+        try {
+          const env = await readEnv(gateway, envId);
+          if (env) envs.push(env);
+          else {
+            failures.push({
+              source: 'sweep',
+              envId,
+              settled: {
+                outcome: 'not_found',
+                detail: `environment ${envId} not found in this account`,
+              },
+            });
+          }
+        } catch (err) {
+          failures.push({
+            source: 'sweep',
+            envId,
+            settled: settledFromError(err, 'DescribeAppEnvs'),
+          });
+        }
+      }),
+    );
+  } else {
+    let appIds = request.appIds ?? (policy.sweep.appIds.length ? policy.sweep.appIds : undefined);
+    if (!appIds) {
+      try {
+        const apps = await readAllPages(gateway, 'DescribeApplications', (page, timeoutMs) =>
+          gateway.client.describeApplications(page, { timeoutMs }),
+        );
+        appIds = apps.map((a) => a.appId);
+      } catch (err) {
+        return [{ source: 'sweep', settled: settledFromError(err, 'listing applications') }];
+      }
+    }
+    await Promise.all(
+      appIds.map(async (appId) => {
+        try {
+          const list = await readAllPages(gateway, 'DescribeAppEnvs', (page, timeoutMs) =>
+            gateway.client.describeAppEnvs({ appId }, page, { timeoutMs }),
+          );
+          for (const env of list) envs.push({ ...env, appId: env.appId || appId });
+        } catch (err) {
+          failures.push({
+            source: 'sweep',
+            appId,
+            settled: settledFromError(err, `listing environments of ${appId}`),
+          });
+        }
+      }),
+    );
+  }
+
+  const inFlight = envs.filter((e) => e.applyingChange && e.latestChangeId);
+  const candidates = await Promise.all(
+    inFlight.map((env) =>
+      candidateForChange(gateway, env.latestChangeId!, {
+        source: 'sweep',
+        envId: env.envId,
+        appId: env.appId || undefined,
+        envAborting: env.abortingChange,
+      }),
+    ),
+  );
+  return [...failures, ...candidates];
+}

@@ -1,0 +1,82 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHandler, type FcHandler } from '../../functions/abort-stuck-changes/handler.js';
+import { startWebplusSandbox, type WebplusSandbox } from '../../sandbox/webplus/index.js';
+import { type Config, loadConfig } from '../../shared/config/config.js';
+import type { OutcomeRecord } from '../../shared/outcome-log/record.js';
+import type { OutcomeStore } from '../../shared/outcome-log/store.js';
+import { createRuntime, type Runtime } from '../../shared/pipeline/runtime.js';
+import { parsePolicy } from '../../shared/policy/load.js';
+
+export interface Harness {
+  sandbox: WebplusSandbox;
+  runtime: Runtime;
+  handler: FcHandler;
+  config: Config;
+  outcomeFile: string;
+  /** Records in the file store so far. */
+  records(): OutcomeRecord[];
+  /** Lines written to the stdout sink (stdout store and fallback). */
+  stdoutLines: string[];
+  warnings: string[];
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  policy?: unknown;
+  store?: OutcomeStore;
+  random?: () => number;
+}
+
+/**
+ * A sandbox on loopback plus a runtime and handler pointed at it, writing to a temp file store.
+ * Fast defaults for tests: high QPS, short retry delays (override with `env`).
+ */
+export async function startHarness(
+  scenario: unknown,
+  options: HarnessOptions = {},
+): Promise<Harness> {
+  const sandbox = await startWebplusSandbox(scenario);
+  const dir = mkdtempSync(join(tmpdir(), 'webplus-abort-'));
+  const outcomeFile = join(dir, 'outcomes.jsonl');
+  const config = loadConfig({
+    WEBPLUS_ENDPOINT: sandbox.url,
+    LOG_STORE: 'file',
+    OUTCOME_LOG_FILE: outcomeFile,
+    WEBPLUS_QPS: '1000',
+    WEBPLUS_CONCURRENCY: '8',
+    RETRY_BASE_MS: '20',
+    HTTP_AUTH_TOKENS: 'local-dev-token',
+    ...options.env,
+  });
+  const stdoutLines: string[] = [];
+  const warnings: string[] = [];
+  const runtime = createRuntime({
+    config,
+    policy: parsePolicy(options.policy ?? {}),
+    version: 'test',
+    store: options.store,
+    sink: (line) => stdoutLines.push(line),
+    warn: (line) => warnings.push(line),
+    random: options.random,
+  });
+  return {
+    sandbox,
+    runtime,
+    handler: createHandler(runtime),
+    config,
+    outcomeFile,
+    stdoutLines,
+    warnings,
+    records: () =>
+      existsSync(outcomeFile)
+        ? readFileSync(outcomeFile, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as OutcomeRecord)
+        : [],
+    close: () => sandbox.close(),
+  };
+}
