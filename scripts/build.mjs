@@ -1,0 +1,61 @@
+/**
+ * Bundles the FC function (functions/abort-stuck-changes/index.ts) into `dist/` with esbuild:
+ * - `dist/index.js`: one CommonJS file (platform node, target node20, minified, no source map),
+ *   exporting `handler` and `initialize` (FC handler `index.handler`, initializer `index.initialize`);
+ * - `dist/package.json`: `{"type":"commonjs"}`, because the repository package is `"type": "module"`;
+ * - `dist/sls.proto`: @alicloud/log reads `path.join(__dirname, './sls.proto')` when it is loaded
+ *   (node_modules/@alicloud/log/lib/client.js line 13); bundled, `__dirname` is `dist/`.
+ * The esbuild metafile goes to `bench/out/meta.json`, never into `dist/` (the deployed code).
+ *
+ * Stubbed modules (see scripts/stubs/): `xml2js`, required by pop-core's lib/roa.js for XML
+ * replies, which our client never reaches (it always passes `rawBody` and parses replies itself).
+ * `json-bigint` (pulling in bignumber.js), used by pop-core only to parse JSON replies, after the
+ * same `rawBody` early return (ROAClient) or in RPCClient, which we never construct.
+ * A stub throws if it is ever called.
+ *
+ * Usage: `node scripts/build.mjs` (or `npm run build`). Prints the bundle size.
+ */
+import { copyFileSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const metaFile = join(root, 'bench', 'out', 'meta.json');
+
+/** Modules replaced by a throwing stub: provably unused by our code paths. */
+export const STUBBED_MODULES = {
+  xml2js: join(root, 'scripts', 'stubs', 'xml2js.cjs'),
+  'json-bigint': join(root, 'scripts', 'stubs', 'json-bigint.cjs'),
+};
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: [join(root, 'functions', 'abort-stuck-changes', 'index.ts')],
+  outfile: join(dist, 'index.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: true,
+  sourcemap: false,
+  metafile: true,
+  legalComments: 'none',
+  alias: STUBBED_MODULES,
+  logLevel: 'warning',
+});
+
+writeFileSync(join(dist, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
+copyFileSync(
+  join(root, 'node_modules', '@alicloud', 'log', 'lib', 'sls.proto'),
+  join(dist, 'sls.proto'),
+);
+mkdirSync(dirname(metaFile), { recursive: true });
+writeFileSync(metaFile, JSON.stringify(result.metafile));
+
+const size = statSync(join(dist, 'index.js')).size;
+console.log(`dist/index.js ${(size / 1024).toFixed(1)} KiB (metafile: bench/out/meta.json)`);
