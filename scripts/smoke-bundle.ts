@@ -48,7 +48,7 @@ const context = {
 };
 await bundle.initialize(context);
 const summary = await bundle.handler(readFileSync(process.env.SMOKE_EVENT), context);
-process.stdout.write(JSON.stringify({ loadMs, summary }));
+process.stdout.write('\\nSMOKE-RESULT ' + JSON.stringify({ loadMs, summary }) + '\\n');
 `;
 
 interface ChildResult {
@@ -84,7 +84,9 @@ function runChild(env: NodeJS.ProcessEnv, cwd: string): Promise<ChildResult> {
         return;
       }
       try {
-        resolvePromise(JSON.parse(out) as ChildResult);
+        const line = out.split('\n').find((l) => l.startsWith('SMOKE-RESULT '));
+        if (!line) throw new Error('no result line');
+        resolvePromise(JSON.parse(line.slice('SMOKE-RESULT '.length)) as ChildResult);
       } catch {
         reject(
           new Error(`bundle process printed no summary: ${out.slice(0, 200)} ${err.slice(0, 200)}`),
