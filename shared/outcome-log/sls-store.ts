@@ -13,6 +13,7 @@
  * - a bad value makes `postLogStoreLogs` throw synchronously, and throw a bare string;
  * - PutLogs takes at most 4096 logs and 10 MB raw per LogGroup (Log Service "Limits").
  */
+
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
@@ -20,6 +21,7 @@ import { createRequire } from 'node:module';
 import { isIPv4 } from 'node:net';
 import type SlsClient from '@alicloud/log';
 import pRetry from 'p-retry';
+import { equalJitterDelay } from '../executor/backoff.js';
 import type { Credentials } from '../fc/context.js';
 import { OutcomeStoreError, toError } from './errors.js';
 import type { OutcomeRecord } from './record.js';
@@ -204,20 +206,6 @@ export function splitIntoBatches(
   }
   if (current.length > 0) batches.push(current);
   return batches;
-}
-
-/**
- * Equal-jitter backoff, ms: drawn in [cap/2, cap] with cap = min(maxDelayMs, baseDelayMs * 2^(n-1)),
- * n = the number of the attempt that just failed (DESIGN.md "Configuration", retry delays).
- */
-export function equalJitterDelay(
-  failedAttempt: number,
-  baseDelayMs: number,
-  maxDelayMs: number,
-  random: () => number = Math.random,
-): number {
-  const cap = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.max(0, failedAttempt - 1));
-  return Math.round(cap / 2 + random() * (cap / 2));
 }
 
 interface Settings {
@@ -545,3 +533,6 @@ function scrub(message: string, credentials: Credentials): string {
 function positive(value: number | undefined, fallback: number): number {
   return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
 }
+
+/** Re-exported: the one backoff formula of the project (shared/executor/backoff.ts). */
+export { equalJitterDelay };
