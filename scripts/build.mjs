@@ -3,6 +3,7 @@
  * - `dist/index.js`: one CommonJS file (platform node, target node20, minified, no source map),
  *   exporting `handler` and `initialize` (FC handler `index.handler`, initializer `index.initialize`);
  * - `dist/package.json`: `{"type":"commonjs"}`, because the repository package is `"type": "module"`;
+ * - `dist/.fcignore`: a copy of `.fcignore` (the deployed zip holds only the files listed here);
  * - `dist/sls.proto`: @alicloud/log reads `path.join(__dirname, './sls.proto')` when it is loaded
  *   (node_modules/@alicloud/log/lib/client.js line 13); bundled, `__dirname` is `dist/`.
  * The esbuild metafile goes to `bench/out/meta.json`, never into `dist/` (the deployed code).
@@ -54,6 +55,9 @@ copyFileSync(
   join(root, 'node_modules', '@alicloud', 'log', 'lib', 'sls.proto'),
   join(dist, 'sls.proto'),
 );
+// The zip filter (see .fcignore): read from the code folder or the project folder, whichever the
+// fc3 component uses; it keeps only the three files above.
+copyFileSync(join(root, '.fcignore'), join(dist, '.fcignore'));
 mkdirSync(dirname(metaFile), { recursive: true });
 writeFileSync(metaFile, JSON.stringify(result.metafile));
 

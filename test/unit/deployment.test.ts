@@ -1,0 +1,210 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { CONFIG_VARIABLES } from '../../shared/config/config.js';
+import { classifyEvent } from '../../shared/intake/classify.js';
+import { RecentEvents } from '../../shared/intake/recent-events.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bundlePath = join(root, 'dist', 'index.js');
+const RESOURCE = 'abort-stuck-changes';
+
+interface Trigger {
+  triggerName: string;
+  triggerType: string;
+  triggerConfig: Record<string, unknown>;
+}
+
+interface Props {
+  runtime: string;
+  code: string;
+  handler: string;
+  memorySize: number;
+  timeout: number;
+  environmentVariables: Record<string, string>;
+  instanceLifecycleConfig: { initializer: { handler: string; timeout: number } };
+  asyncInvokeConfig: { maxAsyncRetryAttempts: number };
+  triggers: Trigger[];
+}
+
+function loadProject(file: string): { doc: Record<string, unknown>; props: Props } {
+  const doc = parse(readFileSync(join(root, file), 'utf8')) as Record<string, unknown>;
+  const resources = doc.resources as Record<string, { component: string; props: Props }>;
+  const resource = resources[RESOURCE];
+  if (!resource) throw new Error(`${file} has no resource ${RESOURCE}`);
+  expect(resource.component).toBe('fc3');
+  return { doc, props: resource.props };
+}
+
+function trigger(props: Props, type: string): Trigger {
+  const found = props.triggers.filter((t) => t.triggerType === type);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
+/** `module.exports.<name>` of `index.handler` / `index.initialize`. */
+function exportName(handler: string): string {
+  const [file, name] = handler.split('.');
+  expect(file).toBe('index');
+  return name!;
+}
+
+/** One field of a 6-field FC cron expression (seconds first): `*`, `N`, `A-B`, lists, `/step`, `?`. */
+function validCronField(field: string, min: number, max: number): boolean {
+  if (field === '?') return true;
+  return field.split(',').every((part) => {
+    const match = /^(\*|\d+(?:-\d+)?)(?:\/(\d+))?$/.exec(part);
+    if (!match) return false;
+    const [, range, step] = match;
+    if (step !== undefined && (Number(step) < 1 || Number(step) > max)) return false;
+    if (range === '*') return true;
+    const [lo, hi = lo] = range!.split('-').map(Number) as [number, number?];
+    return lo >= min && hi! <= max && lo <= hi!;
+  });
+}
+
+describe('s.yaml (FC 3.0, fc3 component)', () => {
+  let bundle: Record<string, unknown>;
+
+  beforeAll(() => {
+    if (!existsSync(bundlePath)) {
+      execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root });
+    }
+    bundle = createRequire(import.meta.url)(bundlePath) as Record<string, unknown>;
+  }, 60_000);
+
+  it('deploys the bundle: handler and initializer exist as functions in dist/index.js', () => {
+    // Arrange
+    const { props } = loadProject('s.yaml');
+    // Act
+    const handlerName = exportName(props.handler);
+    const initializerName = exportName(props.instanceLifecycleConfig.initializer.handler);
+    // Assert
+    expect(props.runtime).toBe('nodejs20');
+    expect(props.code).toBe('./dist');
+    expect(typeof bundle[handlerName]).toBe('function');
+    expect(typeof bundle[initializerName]).toBe('function');
+    expect(props.memorySize).toBe(256);
+    expect(props.timeout).toBe(60);
+    expect(props.asyncInvokeConfig.maxAsyncRetryAttempts).toBe(0);
+  });
+
+  it('keeps only the bundle files in dist/ (the code folder)', () => {
+    const files = readdirSync(join(root, 'dist'));
+    expect(files).toEqual(expect.arrayContaining(['index.js', 'package.json', 'sls.proto']));
+    for (const file of files) {
+      expect(['.fcignore', 'index.js', 'package.json', 'sls.proto']).toContain(file);
+    }
+    expect(JSON.parse(readFileSync(join(root, 'dist', 'package.json'), 'utf8'))).toEqual({
+      type: 'commonjs',
+    });
+  });
+
+  it.each(['s.yaml', 's-prod.yaml'])('%s sets only variables from CONFIG_VARIABLES', (file) => {
+    // Arrange
+    const { props } = loadProject(file);
+    const known: readonly string[] = CONFIG_VARIABLES;
+    // Act
+    const names = Object.keys(props.environmentVariables);
+    // Assert
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) {
+      expect(known, `${file}: ${name}`).toContain(name);
+      expect(name.startsWith('ALIBABA_CLOUD_'), `${file}: ${name} is a key`).toBe(false);
+      expect(name.startsWith('FC_'), `${file}: ${name} uses the reserved prefix`).toBe(false);
+    }
+  });
+
+  it('s-prod.yaml starts in dry-run', () => {
+    const { props } = loadProject('s-prod.yaml');
+    expect(props.environmentVariables.ABORT_DRY_RUN).toBe('true');
+  });
+
+  it('has a timer cron of 6 valid fields (seconds first)', () => {
+    // Arrange
+    const { props } = loadProject('s.yaml');
+    const cron = String(trigger(props, 'timer').triggerConfig.cronExpression);
+    const ranges: [number, number][] = [
+      [0, 59],
+      [0, 59],
+      [0, 23],
+      [1, 31],
+      [1, 12],
+      [0, 6],
+    ];
+    // Act
+    const fields = cron.trim().split(/\s+/);
+    // Assert
+    expect(cron).toBe('0 */5 * * * *');
+    expect(fields).toHaveLength(6);
+    fields.forEach((field, i) => {
+      const [min, max] = ranges[i]!;
+      expect(validCronField(field, min, max), `field ${i + 1}: ${field}`).toBe(true);
+    });
+  });
+
+  it('rejects bad cron fields (the checker itself)', () => {
+    expect(validCronField('60', 0, 59)).toBe(false);
+    expect(validCronField('*/0', 0, 59)).toBe(false);
+    expect(validCronField('5-2', 0, 59)).toBe(false);
+    expect(validCronField('a', 0, 59)).toBe(false);
+    expect(validCronField('1,15,30', 0, 59)).toBe(true);
+  });
+
+  it('gives the timer a payload the timer parser accepts: a sweep with no invalid inputs', () => {
+    // Arrange
+    const { props } = loadProject('s.yaml');
+    const timer = trigger(props, 'timer');
+    const payload = timer.triggerConfig.payload;
+    expect(typeof payload).toBe('string');
+    const event = {
+      triggerTime: '2026-05-20T02:00:00Z',
+      triggerName: timer.triggerName,
+      payload,
+    };
+    // Act
+    const result = classifyEvent(Buffer.from(JSON.stringify(event)), {
+      authTokens: [],
+      maxBodyBytes: 262144,
+      maxIds: 100,
+      version: 'test',
+      recentEvents: new RecentEvents(),
+    });
+    // Assert
+    expect(result.kind).toBe('requests');
+    if (result.kind !== 'requests') return;
+    expect(result.requests).toHaveLength(1);
+    const request = result.requests[0]!;
+    expect(request.kind).toBe('sweep');
+    expect(request.invalid).toEqual([]);
+    expect(request).toMatchObject({ maxIdleMinutes: 30 });
+  });
+
+  it('has an EventBridge filter that is JSON and matches the CloudMonitor fixture', () => {
+    // Arrange
+    const { props } = loadProject('s.yaml');
+    const eb = trigger(props, 'eventbridge');
+    const fixture = JSON.parse(
+      readFileSync(join(root, 'test', 'fixtures', 'eventbridge-cms-alert.json'), 'utf8'),
+    ) as { source: string; type: string };
+    // Act
+    const pattern = JSON.parse(String(eb.triggerConfig.eventRuleFilterPattern)) as {
+      source: string[];
+      type: string[];
+    };
+    // Assert
+    expect(pattern.source).toContain(fixture.source);
+    expect(pattern.type).toContain(fixture.type);
+    expect(eb.triggerConfig.asyncInvocationType).toBe(true);
+  });
+
+  it('has an anonymous HTTP trigger for POST and GET', () => {
+    const http = trigger(loadProject('s.yaml').props, 'http');
+    expect(http.triggerConfig.authType).toBe('anonymous');
+    expect([...(http.triggerConfig.methods as string[])].sort()).toEqual(['GET', 'POST']);
+  });
+});
