@@ -1,0 +1,34 @@
+import { parseChangeId } from '../../shared/intake/ids.js';
+import type { ManualAbortRequest } from '../../shared/intake/request.js';
+import { UsageError } from '../errors.js';
+import type { ExitCode } from '../exit-codes.js';
+import { runLocal, validIds } from '../local-run.js';
+
+export interface AbortOptions {
+  dryRun?: boolean;
+  note?: string;
+  scenario?: string;
+  json?: boolean;
+}
+
+/**
+ * `webplus-abort abort CHANGE_ID ... [--dry-run] [--note TEXT] [--scenario FILE] [--json]`:
+ * a manual abort from the shell (trigger `cli`); skips the stuck rules, keeps `protect`, `mode`,
+ * `actions` and the kill switch.
+ * @throws UsageError for a malformed ChangeId or none at all (exit 2).
+ */
+export async function abortCommand(changeIds: string[], options: AbortOptions): Promise<ExitCode> {
+  const ids = validIds(changeIds, parseChangeId, 'ChangeId');
+  if (ids.length === 0) throw new UsageError('abort needs at least one CHANGE_ID');
+  const request: ManualAbortRequest = {
+    kind: 'abort',
+    trigger: 'cli',
+    triggerRef: 'webplus-abort abort',
+    invalid: [],
+    changeIds: ids,
+    envIds: [],
+    ...(options.dryRun ? { dryRun: true } : {}),
+    ...(options.note ? { note: options.note } : {}),
+  };
+  return runLocal([request], options);
+}

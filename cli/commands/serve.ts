@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHandler } from '../../functions/abort-stuck-changes/handler.js';
+import { type SlsStandIn, startSlsStandIn } from '../../sandbox/sls/server.js';
+import { errorResponse, type HttpResponse } from '../../shared/fc/http.js';
+import { EXIT, type ExitCode, isHttpResponse } from '../exit-codes.js';
+import {
+  buildRuntime,
+  defaultContext,
+  parsePort,
+  type ScenarioSandbox,
+  sandboxEnv,
+  slsEnv,
+  startScenario,
+  stderrLine,
+  untilSignal,
+} from '../setup.js';
+
+export interface ServeOptions {
+  port?: string;
+  scenario?: string;
+  sls?: boolean;
+}
+
+/** The FC 3.0 HTTP trigger event (FC docs, "HTTP trigger: event format"). */
+export interface FcHttpEvent {
+  version: 'v1';
+  rawPath: string;
+  body: string;
+  isBase64Encoded: boolean;
+  headers: Record<string, string>;
+  queryParameters: Record<string, string>;
+  requestContext: {
+    requestId: string;
+    http: {
+      method: string;
+      path: string;
+      protocol: string;
+      sourceIp: string;
+      userAgent: string;
+    };
+    time: string;
+    timeEpoch: string;
+  };
+}
+
+/** Content types FC passes as text; anything else arrives base64 with `isBase64Encoded: true`. */
+export function isTextContentType(contentType: string | undefined): boolean {
+  if (!contentType) return false;
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  return (
+    type.startsWith('text/') ||
+    type === 'application/json' ||
+    type.endsWith('+json') ||
+    type === 'application/xml' ||
+    type.endsWith('+xml') ||
+    type === 'application/x-www-form-urlencoded' ||
+    type === 'application/javascript'
+  );
+}
+
+/**
+ * Wraps one Node request (and its body bytes) into the FC 3.0 HTTP event: header names as the
+ * client sent them (repeats joined with `, `), query repeats comma-joined, body base64 for
+ * non-text content types.
+ */
+export function toFcHttpEvent(req: IncomingMessage, body: Buffer, requestId: string): FcHttpEvent {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const headers: Record<string, string> = {};
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!;
+    const value = req.rawHeaders[i + 1]!;
+    headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+  }
+  const queryParameters: Record<string, string> = {};
+  for (const [key, value] of url.searchParams) {
+    queryParameters[key] = key in queryParameters ? `${queryParameters[key]},${value}` : value;
+  }
+  const text = body.length === 0 || isTextContentType(req.headers['content-type']);
+  const now = Date.now();
+  return {
+    version: 'v1',
+    rawPath: url.pathname,
+    body: text ? body.toString('utf8') : body.toString('base64'),
+    isBase64Encoded: !text,
+    headers,
+    queryParameters,
+    requestContext: {
+      requestId,
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: req.headers['user-agent'] ?? '',
+      },
+      time: new Date(now).toISOString(),
+      timeEpoch: String(now),
+    },
+  };
+}
+
+/**
+ * `webplus-abort serve [--port N] [--scenario FILE] [--sls]`: a local HTTP server (default port
+ * 9000, 0 = any free port) that turns each request into the FC 3.0 HTTP event and answers with the
+ * handler's response. First stdout line: `listening on http://127.0.0.1:PORT`. Ctrl-C closes it.
+ */
+export async function serveCommand(options: ServeOptions): Promise<ExitCode> {
+  const port = parsePort(options.port ?? '9000');
+  let sandbox: ScenarioSandbox | undefined;
+  let sls: SlsStandIn | undefined;
+  try {
+    let env: NodeJS.ProcessEnv = process.env;
+    if (options.scenario) {
+      sandbox = await startScenario(options.scenario);
+      env = sandboxEnv(env, sandbox.sandbox.url);
+    }
+    const probe = buildRuntime(env).config;
+    const credentials = sandbox?.credentials ?? probe.envCredentials;
+    if (options.sls) {
+      sls = await startSlsStandIn(credentials ? { credentials: [credentials] } : {});
+      env = slsEnv(env, sls.url);
+    }
+    const { config, runtime } = buildRuntime(env);
+    const handler = createHandler(runtime);
+
+    const server = createServer((req, res) => {
+      void answer(req, res);
+    });
+    const answer = async (req: IncomingMessage, res: ServerResponse) => {
+      const requestId = `serve-${randomUUID()}`;
+      let response: HttpResponse;
+      try {
+        const body = await readBody(req);
+        const event = toFcHttpEvent(req, body, requestId);
+        const result = await handler(
+          Buffer.from(JSON.stringify(event)),
+          defaultContext(credentials, { requestId }),
+        );
+        response = isHttpResponse(result)
+          ? result
+          : errorResponse(500, 'InternalError', 'the handler did not answer an HTTP response');
+      } catch (err) {
+        stderrLine(`webplus-abort: handler threw on ${req.method} ${req.url}: ${String(err)}`);
+        response = errorResponse(500, 'InternalError', 'the handler failed');
+      }
+      const bytes = response.isBase64Encoded
+        ? Buffer.from(response.body, 'base64')
+        : Buffer.from(response.body, 'utf8');
+      res.writeHead(response.statusCode, { ...response.headers, 'content-length': bytes.length });
+      res.end(bytes);
+      stderrLine(
+        `${new Date().toISOString()} ${req.method} ${new URL(req.url ?? '/', 'http://x').pathname} ${response.statusCode} ${requestId}`,
+      );
+    };
+
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    const { port: bound } = server.address() as AddressInfo;
+    process.stdout.write(`listening on http://127.0.0.1:${bound}\n`);
+    if (sandbox) stderrLine(`webplus-abort: Web+ sandbox at ${sandbox.sandbox.url}`);
+    if (sls) stderrLine(`webplus-abort: SLS stand-in at ${sls.url}`);
+    stderrLine(
+      `webplus-abort: records go to ${runtime.outcomeLog.store.target}; ${config.httpAuthTokens.length === 0 ? 'HTTP_AUTH_TOKENS is empty: every protected route answers 401' : `${config.httpAuthTokens.length} HTTP token(s) accepted`}`,
+    );
+
+    await untilSignal();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (sls) {
+      stderrLine(`webplus-abort: SLS stand-in held ${sls.logs().length} log(s)`);
+    }
+    return EXIT.ok;
+  } finally {
+    await sandbox?.sandbox.close();
+    await sls?.close();
+  }
+}
+
+/** Reads the whole request body (the handler enforces HTTP_MAX_BODY_BYTES on it). */
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,32 @@
+import { parseAppId, parseEnvId } from '../../shared/intake/ids.js';
+import type { SweepRequest } from '../../shared/intake/request.js';
+import type { ExitCode } from '../exit-codes.js';
+import { runLocal, validIds } from '../local-run.js';
+
+export interface SweepOptions {
+  env?: string[];
+  app?: string[];
+  dryRun?: boolean;
+  scenario?: string;
+  json?: boolean;
+}
+
+/**
+ * `webplus-abort sweep [--env ID ...] [--app ID ...] [--dry-run] [--scenario FILE] [--json]`:
+ * a sweep from the shell (trigger `cli`), limited to the given environments / applications.
+ * @throws UsageError for a malformed EnvId or AppId (exit 2).
+ */
+export async function sweepCommand(options: SweepOptions): Promise<ExitCode> {
+  const envIds = validIds(options.env ?? [], parseEnvId, 'EnvId');
+  const appIds = validIds(options.app ?? [], parseAppId, 'AppId');
+  const request: SweepRequest = {
+    kind: 'sweep',
+    trigger: 'cli',
+    triggerRef: 'webplus-abort sweep',
+    invalid: [],
+    ...(envIds.length > 0 ? { envIds } : {}),
+    ...(appIds.length > 0 ? { appIds } : {}),
+    ...(options.dryRun ? { dryRun: true } : {}),
+  };
+  return runLocal([request], options);
+}

@@ -1,0 +1,144 @@
+/**
+ * `webplus-abort`: the command line (DESIGN.md, "The command line"). Run through
+ * bin/webplus-abort.js (tsx, no build step). Exit status: 0 ok; 1 a result ended failed or
+ * timeout, or an HTTP status >= 400; 2 bad usage, an unreadable file, invalid configuration or
+ * policy; 3 the handler threw.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { ScenarioError } from '../sandbox/webplus/index.js';
+import { ConfigError } from '../shared/config/errors.js';
+import { PolicyError } from '../shared/policy/errors.js';
+import { VERSION } from '../shared/version.js';
+import { abortCommand } from './commands/abort.js';
+import { invokeCommand } from './commands/invoke.js';
+import { logCommand } from './commands/log.js';
+import { sandboxCommand } from './commands/sandbox.js';
+import { serveCommand } from './commands/serve.js';
+import { startCommand } from './commands/start.js';
+import { sweepCommand } from './commands/sweep.js';
+import { HandlerThrewError, UsageError } from './errors.js';
+import { EXIT } from './exit-codes.js';
+import { collect } from './setup.js';
+
+let exitCode: number = EXIT.ok;
+const run =
+  <A extends unknown[]>(fn: (...args: A) => Promise<number>) =>
+  async (...args: A) => {
+    exitCode = await fn(...args);
+  };
+
+const program = new Command('webplus-abort')
+  .description('Find stuck Alibaba Cloud Web+ deployment changes and abort them.')
+  .version(VERSION, '-V, --version', 'print the package version')
+  .showHelpAfterError()
+  .exitOverride();
+
+program
+  .command('start')
+  .description(
+    'demo on the local sandbox without credentials; with credentials, sweep real Web+ (dry-run unless --enforce)',
+  )
+  .option('--enforce', 'with real credentials, really abort stuck changes')
+  .option('--sls', 'also start the SLS stand-in and write the records there')
+  .action(run((opts) => startCommand(opts)));
+
+program
+  .command('invoke')
+  .description(
+    'run the FC handler in-process with a file as the event; stdout is one JSON document',
+  )
+  .requiredOption('--event <file>', 'event payload file (passed as a Buffer)')
+  .option('--context <file>', 'JSON overriding fields of the default FC context')
+  .option('--scenario <file>', 'start the Web+ sandbox seeded from this scenario')
+  .option('--journal <file>', "write the sandbox's request journal here (with --scenario)")
+  .option('--remote', 'send the event to a deployed function through the FC API')
+  .option('--function <name>', 'the deployed function (with --remote)')
+  .option('--async', 'asynchronous invocation (with --remote)')
+  .action(run((opts) => invokeCommand(opts)));
+
+program
+  .command('sweep')
+  .description('sweep for stuck changes from the shell')
+  .option('--env <id>', 'limit to this EnvId (repeatable)', collect)
+  .option('--app <id>', 'limit to this AppId (repeatable)', collect)
+  .option('--dry-run', 'record what would be aborted, abort nothing')
+  .option('--scenario <file>', 'run against the Web+ sandbox seeded from this scenario')
+  .option('--json', 'print the run summary as JSON')
+  .action(run((opts) => sweepCommand(opts)));
+
+program
+  .command('abort')
+  .description('abort the named changes (skips the stuck rules; protect, mode and actions apply)')
+  .argument('<changeIds...>', 'ChangeIds (wc- and 24 hex digits)')
+  .option('--dry-run', 'record what would be aborted, abort nothing')
+  .option('--note <text>', 'note recorded with each decision')
+  .option('--scenario <file>', 'run against the Web+ sandbox seeded from this scenario')
+  .option('--json', 'print the run summary as JSON')
+  .action(run((ids: string[], opts) => abortCommand(ids, opts)));
+
+program
+  .command('serve')
+  .description('local HTTP server wrapping each request into the FC 3.0 HTTP event')
+  .addOption(new Option('--port <n>', 'port (0 = any free port)').default('9000'))
+  .option('--scenario <file>', 'run against the Web+ sandbox seeded from this scenario')
+  .option('--sls', 'also start the SLS stand-in and write the records there')
+  .action(run((opts) => serveCommand(opts)));
+
+program
+  .command('sandbox')
+  .description('the Web+ emulator alone')
+  .addOption(new Option('--port <n>', 'port (0 = any free port)').default('9100'))
+  .option('--scenario <file>', 'scenario file (default: the demo scenario)')
+  .action(run((opts) => sandboxCommand(opts)));
+
+program
+  .command('log')
+  .description('read the file store (OUTCOME_LOG_FILE)')
+  .option('--since <when>', '30m, 2h, 7d or an ISO 8601 time')
+  .option('--outcome <name>', 'only this outcome')
+  .option('--change <id>', 'only this ChangeId')
+  .option('--json', 'print JSON lines')
+  .action(run((opts) => logCommand(opts)));
+
+/** Maps what went wrong to an exit status and a message without a stack (a bug keeps its stack). */
+function exitFor(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // Commander already printed the message (or the help / version).
+    return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (
+    err instanceof UsageError ||
+    err instanceof ConfigError ||
+    err instanceof PolicyError ||
+    err instanceof ScenarioError
+  ) {
+    process.stderr.write(`webplus-abort: ${err.message}\n`);
+    return EXIT.usage;
+  }
+  if (err instanceof HandlerThrewError) {
+    const original = err.original;
+    process.stderr.write(
+      `webplus-abort: ${err.message}\n${original instanceof Error && original.stack ? `${original.stack}\n` : ''}`,
+    );
+    return EXIT.bug;
+  }
+  process.stderr.write(
+    `webplus-abort: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  return EXIT.bug;
+}
+
+// A closed pipe (`webplus-abort log | head`) is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(exitCode);
+  throw err;
+});
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  exitCode = exitFor(err);
+}
+// Flush stdout before exiting: keep-alive sockets and timers must not hold the process open.
+await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+process.exit(exitCode);

@@ -1,0 +1,198 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const BIN = join(process.cwd(), 'bin/webplus-abort.js');
+const DEMO = 'sandbox/scenarios/demo.json';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+let dir: string;
+let outcomeFile: string;
+
+/** The environment of every child: a temp file store, no Alibaba Cloud keys, no tokens. */
+function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (key.startsWith('ALIBABA_CLOUD_') || key === 'HTTP_AUTH_TOKENS' || key === 'LOG_STORE') {
+      delete env[key];
+    }
+  }
+  return { ...env, OUTCOME_LOG_FILE: outcomeFile, ...extra };
+}
+
+function cli(args: string[], extra: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(extra) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function records(): Array<Record<string, unknown>> {
+  return readFileSync(outcomeFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'webplus-abort-cli-'));
+  outcomeFile = join(dir, 'outcomes.jsonl');
+});
+
+describe('webplus-abort CLI', () => {
+  it('start: demo on the sandbox, a table, records in the file store', async () => {
+    const run = await cli(['start']);
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/no Alibaba Cloud credentials/);
+    expect(run.stdout).toMatch(/change\s+│ env\s+│ outcome\s+│ attempts │ why/);
+    expect(run.stdout).toContain(`records: 4 records written to file ${outcomeFile}`);
+    const byChange = new Map(
+      records()
+        .filter((r) => r.trigger === 'timer')
+        .map((r) => [r.changeId, r.outcome]),
+    );
+    expect(byChange.get('wc-5d3a963d5802611c4ddc0001')).toBe('aborted');
+    expect(byChange.get('wc-5d3a963d5802611c4ddc0002')).toBe('aborted');
+    expect(byChange.get('wc-5d3a963d5802611c4ddc0003')).toBe('skipped');
+    const later = records().filter((r) => r.trigger !== 'timer');
+    expect(later.map((r) => r.trigger).sort()).toEqual(['eventbridge', 'http']);
+  });
+
+  it('invoke: stdout is exactly one JSON document; the journal has valid signatures', async () => {
+    const journal = join(dir, 'journal.jsonl');
+
+    const run = await cli([
+      'invoke',
+      '--event',
+      'test/fixtures/timer-sweep.json',
+      '--scenario',
+      DEMO,
+      '--journal',
+      journal,
+    ]);
+
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout) as { trigger: string; results: unknown[] };
+    expect(summary.trigger).toBe('timer');
+    expect(summary.results.length).toBeGreaterThan(0);
+    const lines = readFileSync(journal, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { signatureValid: boolean });
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((l) => l.signatureValid === true)).toBe(true);
+  });
+
+  it('invoke: exit 2 for a missing event file', async () => {
+    const run = await cli(['invoke', '--event', join(dir, 'no-such-event.json')]);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/cannot read event file/);
+    expect(run.stdout).toBe('');
+  });
+
+  it('invoke: exit 1 for an HTTP event answered 401 (no HTTP_AUTH_TOKENS)', async () => {
+    const run = await cli([
+      'invoke',
+      '--event',
+      'test/fixtures/http-abort.json',
+      '--scenario',
+      DEMO,
+    ]);
+
+    expect(run.code).toBe(1);
+    expect((JSON.parse(run.stdout) as { statusCode: number }).statusCode).toBe(401);
+    expect(run.stderr).not.toContain('local-dev-token');
+  });
+
+  it('abort: exit 2 for an invalid ChangeId, naming it', async () => {
+    const run = await cli(['abort', 'wc-not-an-id', '--scenario', DEMO]);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/invalid ChangeId "wc-not-an-id"/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('log --json --outcome aborted: JSON lines of aborted records only', async () => {
+    const run = await cli(['log', '--json', '--outcome', 'aborted']);
+
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { outcome: string });
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(lines.every((l) => l.outcome === 'aborted')).toBe(true);
+  });
+
+  describe('serve', () => {
+    let child: ChildProcess;
+    let url: string;
+
+    beforeAll(async () => {
+      child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--scenario', DEMO], {
+        env: childEnv({ HTTP_AUTH_TOKENS: 'cli-test-token' }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const first = await new Promise<string>((resolve, reject) => {
+        const lines = createInterface({ input: child.stdout! });
+        lines.once('line', resolve);
+        child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+      });
+      expect(first).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+$/);
+      url = first.replace('listening on ', '');
+    });
+
+    afterAll(async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+    });
+
+    it('answers GET /health', async () => {
+      const res = await fetch(`${url}/health`);
+
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ status: 'ok' });
+    });
+
+    it('answers POST /abort with a token through the handler', async () => {
+      const res = await fetch(`${url}/abort`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer cli-test-token', 'content-type': 'application/json' },
+        body: JSON.stringify({ changeIds: ['wc-5d3a963d5802611c4ddc0001'], dryRun: true }),
+      });
+
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { trigger: string; results: Array<{ outcome: string }> };
+      expect(body.trigger).toBe('http');
+      expect(body.results[0]?.outcome).toBe('would_abort');
+    });
+
+    it('refuses POST /abort without a token', async () => {
+      const res = await fetch(`${url}/abort`, { method: 'POST', body: '{}' });
+
+      expect(res.status).toBe(401);
+    });
+  });
+});
