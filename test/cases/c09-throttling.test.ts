@@ -25,7 +25,7 @@ afterAll(async () => {
 
 function gaps(entries: JournalEntry[]): number[] {
   const times = entries.map((e) => Date.parse(e.time));
-  return times.slice(1).map((t, i) => t - times[i]);
+  return times.slice(1).map((t, i) => t - (times[i] ?? t));
 }
 
 const variants = [

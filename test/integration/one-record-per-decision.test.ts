@@ -87,8 +87,8 @@ describe('one record per decision', () => {
     const after = Date.now();
 
     // Assert
-    const [record] = h.records();
     expect(h.records()).toHaveLength(1);
+    const record = h.records()[0]!;
     expect(record).toMatchObject({
       changeId: changeId(7),
       envId: envId(0),

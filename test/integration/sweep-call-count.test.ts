@@ -61,11 +61,9 @@ describe('sweep call count', () => {
     }
     expect(journal).toHaveLength(1 + 4 + 7 + 4);
     expect(journal.every((j) => j.status === 200 && j.signatureValid)).toBe(true);
-    for (const app of envsPerApp.keys()) {
-      expect(journal.filter((j) => j.query.AppId === appId(app)).length).toBe(
-        pages(envsPerApp[app], 100),
-      );
-    }
+    envsPerApp.forEach((envs, app) => {
+      expect(journal.filter((j) => j.query.AppId === appId(app)).length).toBe(pages(envs, 100));
+    });
     expect(s.results.filter((r) => r.outcome === 'aborted').map((r) => r.changeId)).toEqual(
       expect.arrayContaining([0, 1, 2, 3].map(changeId)),
     );

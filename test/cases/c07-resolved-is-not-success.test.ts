@@ -1,0 +1,104 @@
+/**
+ * C07: a resolved promise is not a successful abort. AbortChange answers 200 `{"Code":"OK"}` →
+ * aborted; 502 `text/html` (pop-core resolves it as a string) → a retryable fault, never
+ * `aborted`; a 200 whose JSON carries an error `Code` → handled as that error.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakeContext } from '../helpers/fc-context.js';
+import { type Harness, startHarness } from '../helpers/harness.js';
+import { calls, change, changeId, scenario, summaryOf, timerEvent } from '../helpers/world.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const HTML_502 = { status: 502, contentType: 'text/html', body: '<html>502 Bad Gateway</html>' };
+
+async function abortWith(responses: unknown[]) {
+  h = await startHarness(
+    scenario([1], [change({ n: 1, env: 0, idleMin: 90, ageMin: 95 })], {
+      faults: [{ action: 'AbortChange', changeId: changeId(1), responses }],
+    }),
+    { env: { RETRY_MAX_ATTEMPTS: '4', RETRY_BASE_MS: '10' } },
+  );
+  const s = summaryOf(await h.handler(timerEvent(), fakeContext()));
+  return { result: s.results[0], sent: calls(h.sandbox.journal(), 'AbortChange').length };
+}
+
+describe('C07 a resolved promise is not a successful abort', () => {
+  it('200 {"Code":"OK"} → aborted', async () => {
+    // Arrange / Act
+    const { result, sent } = await abortWith([
+      {
+        status: 200,
+        contentType: 'application/json',
+        body: '{"Code":"OK","Message":"success","RequestId":"7B0A2E6C-0000-4000-8000-000000000001"}',
+      },
+    ]);
+
+    // Assert
+    expect(result).toMatchObject({ outcome: 'aborted', attempts: 1 });
+    expect(sent).toBe(1);
+  });
+
+  it('502 text/html once, then OK → retried, aborted on attempt 2', async () => {
+    // Arrange / Act
+    const { result, sent } = await abortWith([HTML_502, 'ok']);
+
+    // Assert
+    expect(result).toMatchObject({ outcome: 'aborted', attempts: 2 });
+    expect(sent).toBe(2);
+  });
+
+  it('502 text/html every time → failed after 4 attempts, never aborted', async () => {
+    // Arrange / Act
+    const { result, sent } = await abortWith(Array(4).fill(HTML_502));
+
+    // Assert
+    expect(result).toMatchObject({ outcome: 'failed', attempts: 4 });
+    expect(sent).toBe(4);
+    expect(h?.sandbox.change(changeId(1))?.ChangeFinished).toBe(false);
+  });
+
+  it('200 with JSON Code ChangeFinished → handled as that error: already_finished', async () => {
+    // Arrange / Act
+    const { result, sent } = await abortWith([
+      {
+        status: 200,
+        contentType: 'application/json',
+        body: '{"Code":"ChangeFinished","Message":"The change has finished.","RequestId":"7B0A2E6C-0000-4000-8000-000000000002"}',
+      },
+    ]);
+
+    // Assert
+    expect(result).toMatchObject({ outcome: 'already_finished', errorCode: 'ChangeFinished' });
+    expect(sent).toBe(1);
+  });
+
+  it('200 with JSON Code Forbidden.RAM → failed, not retried', async () => {
+    // Arrange / Act
+    const { result, sent } = await abortWith([
+      {
+        status: 200,
+        contentType: 'application/json',
+        body: '{"Code":"Forbidden.RAM","Message":"not allowed","RequestId":"7B0A2E6C-0000-4000-8000-000000000003"}',
+      },
+    ]);
+
+    // Assert
+    expect(result).toMatchObject({ outcome: 'failed', errorCode: 'Forbidden.RAM', attempts: 1 });
+    expect(sent).toBe(1);
+  });
+
+  it('200 with an empty JSON object → not aborted', async () => {
+    // Arrange / Act
+    const { result } = await abortWith(
+      Array(4).fill({ status: 200, contentType: 'application/json', body: '{}' }),
+    );
+
+    // Assert
+    expect(result?.outcome).not.toBe('aborted');
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * C13: the function's own deadline, not middy's. `function.timeout = 10`; AbortChange never
+ * answers; per-attempt timeout 3 s; margin 2 s. Right: retries stop when the next attempt cannot
+ * fit, exactly one `timeout` record (attempts = the AbortChange requests Web+ saw) before about
+ * 9 s, the handler resolves, and nothing is written after it returns.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakeContext } from '../helpers/fc-context.js';
+import { type Harness, startHarness } from '../helpers/harness.js';
+import { calls, change, changeId, scenario, summaryOf, timerEvent } from '../helpers/world.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('C13 the function deadline', () => {
+  it('AbortChange never answers: one timeout record before ~9 s, attempts = requests seen', async () => {
+    // Arrange
+    h = await startHarness(
+      scenario([1], [change({ n: 1, env: 0, idleMin: 90, ageMin: 95 })], {
+        faults: [
+          {
+            action: 'AbortChange',
+            changeId: changeId(1),
+            // Never answers in time and changes nothing (a plain {delayMs} would apply the abort
+            // on arrival, which the re-read then confirms: see the next test).
+            responses: Array(10).fill({ delayMs: 60_000, status: 503, code: 'ServiceUnavailable' }),
+          },
+        ],
+      }),
+      {
+        env: {
+          DEADLINE_MARGIN_MS: '2000',
+          ATTEMPT_TIMEOUT_MS: '3000',
+          RETRY_BASE_MS: '200',
+          RETRY_MAX_ATTEMPTS: '4',
+        },
+      },
+    );
+    const context = fakeContext({
+      function: { name: 'f', handler: 'index.handler', memory: 256, timeout: 10 },
+    });
+
+    // Act
+    const started = Date.now();
+    const s = summaryOf(await h.handler(timerEvent(), context));
+    const elapsed = Date.now() - started;
+
+    // Assert
+    expect(elapsed).toBeLessThan(9_000);
+    const sent = calls(h.sandbox.journal(), 'AbortChange', changeId(1)).length;
+    expect(sent).toBeGreaterThanOrEqual(1);
+    const records = h.records();
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ changeId: changeId(1), outcome: 'timeout', attempts: sent });
+    expect(s.results).toEqual([
+      expect.objectContaining({ changeId: changeId(1), outcome: 'timeout', attempts: sent }),
+    ]);
+
+    // Nothing is written after the handler returned.
+    const linesAtReturn = h.stdoutLines.length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(h.records()).toHaveLength(1);
+    expect(h.stdoutLines).toHaveLength(linesAtReturn);
+  }, 15_000);
+
+  it('AbortChange lands but its answer never comes: the re-read records aborted in time', async () => {
+    // Arrange
+    h = await startHarness(
+      scenario([1], [change({ n: 1, env: 0, idleMin: 90, ageMin: 95 })], {
+        faults: [
+          { action: 'AbortChange', changeId: changeId(1), responses: [{ delayMs: 60_000 }] },
+        ],
+      }),
+      { env: { DEADLINE_MARGIN_MS: '2000', ATTEMPT_TIMEOUT_MS: '1000' } },
+    );
+    const context = fakeContext({
+      function: { name: 'f', handler: 'index.handler', memory: 256, timeout: 10 },
+    });
+
+    // Act
+    const started = Date.now();
+    const s = summaryOf(await h.handler(timerEvent(), context));
+    const elapsed = Date.now() - started;
+
+    // Assert
+    expect(elapsed).toBeLessThan(9_000);
+    expect(calls(h.sandbox.journal(), 'AbortChange', changeId(1))).toHaveLength(1);
+    expect(s.results).toEqual([
+      expect.objectContaining({ changeId: changeId(1), outcome: 'aborted', attempts: 1 }),
+    ]);
+    expect(h.records()[0]?.detail).toContain('reply was lost');
+  }, 15_000);
+});
