@@ -26,10 +26,10 @@ export interface StartOptions {
   sls?: boolean;
 }
 
-/** The demo's alarm targets billing-prod's stuck change (the sweep aborts it first: `already_aborting`). */
-const DEMO_ALARM_CHANGE = 'wc-5d3a963d5802611c4ddc0002';
-/** The demo's manual abort names shop-prod's stuck change. */
-const DEMO_MANUAL_CHANGE = 'wc-5d3a963d5802611c4ddc0001';
+/** The demo's alarm names shop-gray's change: not idle long enough for the sweep, but the alarm is the signal. */
+const DEMO_ALARM_CHANGE = 'wc-5d3a963d5802611c4ddc0007';
+/** The demo's manual abort names billing-staging's paused change: an operator may abort a paused change. */
+const DEMO_MANUAL_CHANGE = 'wc-5d3a963d5802611c4ddc0004';
 
 /**
  * `webplus-abort start [--enforce] [--sls]`: the main job on the embedded default.

@@ -63,7 +63,7 @@ describe('webplus-abort CLI', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/no Alibaba Cloud credentials/);
     expect(run.stdout).toMatch(/change\s+│ env\s+│ outcome\s+│ attempts │ why/);
-    expect(run.stdout).toContain(`records: 4 records written to file ${outcomeFile}`);
+    expect(run.stdout).toContain(`records: 5 records written to file ${outcomeFile}`);
     const byChange = new Map(
       records()
         .filter((r) => r.trigger === 'timer')
@@ -72,8 +72,15 @@ describe('webplus-abort CLI', () => {
     expect(byChange.get('wc-5d3a963d5802611c4ddc0001')).toBe('aborted');
     expect(byChange.get('wc-5d3a963d5802611c4ddc0002')).toBe('aborted');
     expect(byChange.get('wc-5d3a963d5802611c4ddc0003')).toBe('skipped');
-    const later = records().filter((r) => r.trigger !== 'timer');
-    expect(later.map((r) => r.trigger).sort()).toEqual(['eventbridge', 'http']);
+    expect(byChange.get('wc-5d3a963d5802611c4ddc0004')).toBe('skipped');
+    expect(byChange.get('wc-5d3a963d5802611c4ddc0007')).toBe('skipped');
+    const later = records()
+      .filter((r) => r.trigger !== 'timer')
+      .map((r) => [r.trigger, r.changeId, r.outcome]);
+    expect(later.sort()).toEqual([
+      ['eventbridge', 'wc-5d3a963d5802611c4ddc0007', 'aborted'],
+      ['http', 'wc-5d3a963d5802611c4ddc0004', 'aborted'],
+    ]);
   });
 
   it('invoke: stdout is exactly one JSON document; the journal has valid signatures', async () => {
