@@ -1,0 +1,65 @@
+/**
+ * C05 (end to end): untrusted ids never reach the signer. The first id is aborted, the second
+ * trimmed and aborted, the rest rejected before any Web+ call and named as invalid; the sandbox
+ * sees zero bad signatures and no request naming a rejected id.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakeContext } from '../helpers/fc-context.js';
+import { type Harness, startHarness } from '../helpers/harness.js';
+import { change, changeId, httpEvent, scenario, summaryOf } from '../helpers/world.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('C05 untrusted ids', () => {
+  it('good ids aborted, bad ones invalid, nothing bad reaches Web+', async () => {
+    // Arrange
+    h = await startHarness(
+      scenario(
+        [2],
+        [
+          change({ n: 1, env: 0, idleMin: 3, ageMin: 5 }),
+          change({ n: 2, env: 1, idleMin: 3, ageMin: 5 }),
+        ],
+      ),
+    );
+    const body = JSON.stringify({
+      changeIds: [
+        'wc-5d3a963d5802611c4ddc0001',
+        ' wc-5d3a963d5802611c4ddc0002\n',
+        'wc-x&ChangeId=wc-other',
+        'we-5d39b8ba6786bd4b14950001',
+        '',
+      ],
+    });
+
+    // Act
+    const result = await h.handler(httpEvent({ path: '/abort', body }), fakeContext());
+
+    // Assert
+    expect(result).toMatchObject({ statusCode: 200 });
+    const s = summaryOf(result);
+    const aborted = s.results.filter((r) => r.outcome === 'aborted').map((r) => r.changeId);
+    expect(aborted.sort()).toEqual([changeId(1), changeId(2)]);
+    const invalid = s.results.filter((r) => r.outcome === 'invalid');
+    expect(invalid).toHaveLength(3);
+    const details = invalid.map((r) => r.detail).join('\n');
+    expect(details).toContain('wc-x&ChangeId=wc-other');
+    expect(details).toContain('we-5d39b8ba6786bd4b14950001');
+    const journal = h.sandbox.journal();
+    expect(journal.every((j) => j.signatureValid)).toBe(true);
+    expect(
+      journal
+        .filter((j) => j.action === 'AbortChange')
+        .map((j) => j.changeId)
+        .sort(),
+    ).toEqual([changeId(1), changeId(2)]);
+    const wire = JSON.stringify(journal);
+    expect(wire).not.toContain('wc-other');
+    expect(wire).not.toContain('wc-x');
+    expect(h.records()).toHaveLength(5);
+  });
+});
