@@ -1,23 +1,251 @@
-import { UsageError } from '../errors.js';
+/**
+ * `invoke --remote`: sends an event to a deployed FC 3.0 function through the FC 3.0 API
+ * (InvokeFunction, version 2023-03-30) with the `@alicloud/fc20230330` SDK.
+ *
+ * Why not `@alicloud/fc2` (FC 2.0 API, 2016-08-15): its invoke path is
+ * `/2016-08-15/services/<service>/functions/<function>/invocations`, and a function created in
+ * FC 3.0 (this project's s.yaml, component fc3) belongs to no service. FC's "Comparison and
+ * compatibility between Function Compute 3.0 and 2.0" page documents only the other direction
+ * (2.0 services and functions keep working in 3.0). See docs/remote-invoke.md.
+ *
+ * The SDK is loaded on first use, from the CLI only: nothing under functions/ or shared/ imports
+ * this file, so it never reaches the function bundle.
+ */
+import { createRequire } from 'node:module';
+import type { Readable } from 'node:stream';
 
-/** Options of `invoke --remote --function NAME [--async]`. */
+/** Keys used to sign the call (an AccessKey pair, or STS keys with their token). */
+export interface RemoteCredentials {
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken?: string;
+}
+
 export interface InvokeRemoteOptions {
-  /** The event file's bytes, sent as the invocation payload. */
-  event: Buffer;
-  /** The deployed function's name. */
+  /** The deployed function's name (FC 3.0: no service). */
   functionName: string;
-  /** Asynchronous invocation (FC answers 202 and runs it later). */
+  /** The payload, sent as the request body byte for byte (the function gets it as its Buffer). */
+  event: Buffer;
+  /** `true`: asynchronous invocation (`x-fc-invocation-type: Async`; FC answers 202). */
+  async: boolean;
+  /** Region id, e.g. `cn-hangzhou`. */
+  region: string;
+  /** Alibaba Cloud account id (the FC 3.0 endpoint is `<accountId>.<region>.fc.aliyuncs.com`). */
+  accountId: string;
+  credentials: RemoteCredentials;
+  /** Endpoint override, `http(s)://host[:port]` (tests: a loopback stand-in). */
+  endpoint?: string;
+  /** Version or alias (`LATEST` when absent). */
+  qualifier?: string;
+  /** Read timeout, ms. Default 70 000 (over the function's 60 s timeout). */
+  timeoutMs?: number;
+}
+
+export interface InvokeRemoteResult {
+  /** HTTP status: 200 sync, 202 async; 4xx/5xx when FC refused the call. */
+  status: number;
+  /** The function's answer (sync), or FC's error document; UTF-8. */
+  body: string;
+  /** `x-fc-request-id`. */
+  requestId?: string;
+  /** `x-fc-error-type` when the function itself failed (FC still answers 200). */
+  errorType?: string;
+}
+
+/** The parts of the SDK used here (it ships typings, but it is loaded lazily with require). */
+interface Sdk {
+  Client: new (
+    config: unknown,
+  ) => {
+    invokeFunctionWithOptions(
+      functionName: string,
+      request: unknown,
+      headers: unknown,
+      runtime: unknown,
+    ): Promise<{ statusCode?: number; headers?: Record<string, string>; body?: Readable }>;
+  };
+  InvokeFunctionRequest: new (fields: Record<string, unknown>) => unknown;
+  InvokeFunctionHeaders: new (fields: Record<string, unknown>) => unknown;
+  Config: new (fields: Record<string, unknown>) => unknown;
+  RuntimeOptions: new (fields: Record<string, unknown>) => unknown;
+}
+
+let sdk: Sdk | undefined;
+
+function loadSdk(): Sdk {
+  if (sdk) return sdk;
+  const require = createRequire(import.meta.url);
+  const fc = require('@alicloud/fc20230330');
+  // openapi-core and darabonba are the SDK's own dependencies: resolve them from it.
+  const fromSdk = createRequire(require.resolve('@alicloud/fc20230330'));
+  const openapi = fromSdk('@alicloud/openapi-core');
+  const dara = fromSdk('@darabonba/typescript');
+  sdk = {
+    Client: fc.default,
+    InvokeFunctionRequest: fc.InvokeFunctionRequest,
+    InvokeFunctionHeaders: fc.InvokeFunctionHeaders,
+    Config: openapi.$OpenApiUtil.Config,
+    RuntimeOptions: dara.RuntimeOptions,
+  };
+  return sdk;
+}
+
+/** `http(s)://host[:port]` → SDK `protocol` and `endpoint` (host[:port]). */
+function parseEndpoint(options: InvokeRemoteOptions): { protocol: string; endpoint: string } {
+  if (!options.endpoint) {
+    return {
+      protocol: 'https',
+      endpoint: `${options.accountId}.${options.region}.fc.aliyuncs.com`,
+    };
+  }
+  const url = new URL(options.endpoint);
+  if (url.pathname !== '/' || url.search) {
+    throw new Error(`endpoint ${options.endpoint} must be http(s)://host[:port]`);
+  }
+  return { protocol: url.protocol.replace(':', ''), endpoint: url.host };
+}
+
+async function readAll(stream: Readable | undefined): Promise<string> {
+  if (!stream) return '';
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) {
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** What the SDK throws for a non-2xx reply (openapi-core ResponseError). */
+interface SdkError {
+  statusCode?: number;
+  code?: string;
+  message?: string;
+  data?: Record<string, unknown>;
+}
+
+/**
+ * Invokes a deployed FC 3.0 function: `POST /2023-03-30/functions/<fn>/invocations[?qualifier=]`
+ * signed with ACS3-HMAC-SHA256, body = `event` (bytes unchanged), header
+ * `x-fc-invocation-type: Async` when `async` (Sync otherwise).
+ *
+ * Resolves with the HTTP status and body for every answer FC gives, errors included (4xx/5xx
+ * become `{status, body: JSON of FC's error}`); a function error is a 200 with `errorType`.
+ * Source: FC API reference, InvokeFunction (2023-03-30); @alicloud/fc20230330 4.7.6
+ * `invokeFunctionWithOptions`.
+ * @throws Error for network failures (no HTTP answer) and a malformed `endpoint`.
+ */
+export async function invokeRemote(options: InvokeRemoteOptions): Promise<InvokeRemoteResult> {
+  const { Client, InvokeFunctionRequest, InvokeFunctionHeaders, Config, RuntimeOptions } =
+    loadSdk();
+  const { protocol, endpoint } = parseEndpoint(options);
+  const client = new Client(
+    new Config({
+      accessKeyId: options.credentials.accessKeyId,
+      accessKeySecret: options.credentials.accessKeySecret,
+      ...(options.credentials.securityToken
+        ? { securityToken: options.credentials.securityToken }
+        : {}),
+      regionId: options.region,
+      endpoint,
+      protocol,
+    }),
+  );
+  const { Readable } = await import('node:stream');
+  const request = new InvokeFunctionRequest({
+    body: Readable.from([options.event]),
+    ...(options.qualifier ? { qualifier: options.qualifier } : {}),
+  });
+  const headers = new InvokeFunctionHeaders({
+    xFcInvocationType: options.async ? 'Async' : 'Sync',
+  });
+  const timeout = options.timeoutMs ?? 70_000;
+  const runtime = new RuntimeOptions({
+    readTimeout: timeout,
+    connectTimeout: Math.min(timeout, 10_000),
+    autoretry: false,
+    maxAttempts: 1,
+  });
+  try {
+    const response = await client.invokeFunctionWithOptions(
+      options.functionName,
+      request,
+      headers,
+      runtime,
+    );
+    const replyHeaders = response.headers ?? {};
+    const result: InvokeRemoteResult = {
+      status: response.statusCode ?? 0,
+      body: await readAll(response.body),
+    };
+    if (replyHeaders['x-fc-request-id']) result.requestId = replyHeaders['x-fc-request-id'];
+    if (replyHeaders['x-fc-error-type']) result.errorType = replyHeaders['x-fc-error-type'];
+    return result;
+  } catch (thrown) {
+    const error = thrown as SdkError;
+    if (typeof error.statusCode === 'number' && error.statusCode >= 400) {
+      const data = error.data ?? {};
+      const requestId = data.RequestId ?? data.requestId;
+      return {
+        status: error.statusCode,
+        body: JSON.stringify(
+          Object.keys(data).length > 0 ? data : { code: error.code, message: error.message },
+        ),
+        ...(typeof requestId === 'string' ? { requestId } : {}),
+      };
+    }
+    throw thrown;
+  }
+}
+
+/** What `invoke --remote --function NAME [--async]` passes (cli/commands/invoke.ts). */
+export interface InvokeRemoteCommandOptions {
+  event: Buffer;
+  functionName: string;
   async?: boolean;
-  /** Fields from `--context` (unused remotely; FC builds the context). */
+  /** Fields from `--context`: unused remotely (FC builds the context). */
   context?: Record<string, unknown>;
 }
 
 /**
- * Sends the event to a deployed function through the FC API (hook for `invoke --remote`).
- * Must print exactly one JSON document on stdout (the function's answer) and return the exit
- * status (0, 1 failed / timeout / HTTP status >= 400, 3 the function errored).
- * @throws UsageError until implemented.
+ * The CLI side of `invoke --remote`: reads the target and keys from the environment
+ * (`ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, optional
+ * `ALIBABA_CLOUD_SECURITY_TOKEN`, `ALIBABA_CLOUD_ACCOUNT_ID`, `ALIBABA_CLOUD_REGION` (default
+ * `cn-hangzhou`), optional `FC_ENDPOINT` and `FC_QUALIFIER`), calls {@link invokeRemote}, prints
+ * exactly one JSON document on stdout (the function's answer when it is JSON, otherwise
+ * `{status, body, requestId}`) and returns the exit status: 0; 1 when FC answered 400 or more;
+ * 3 when the function itself failed (`x-fc-error-type`).
+ * @throws UsageError when keys or the account id are missing.
  */
-export async function invokeRemote(_options: InvokeRemoteOptions): Promise<number> {
-  throw new UsageError('invoke --remote is not yet available');
+export async function invokeRemoteCommand(
+  options: InvokeRemoteCommandOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const accessKeyId = env.ALIBABA_CLOUD_ACCESS_KEY_ID;
+  const accessKeySecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
+  const accountId = env.ALIBABA_CLOUD_ACCOUNT_ID;
+  if (!accessKeyId || !accessKeySecret || !accountId) {
+    const { UsageError } = await import('../errors.js');
+    throw new UsageError(
+      'invoke --remote needs ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET and ALIBABA_CLOUD_ACCOUNT_ID',
+    );
+  }
+  const token = env.ALIBABA_CLOUD_SECURITY_TOKEN;
+  const result = await invokeRemote({
+    functionName: options.functionName,
+    event: options.event,
+    async: options.async === true,
+    region: env.ALIBABA_CLOUD_REGION || 'cn-hangzhou',
+    accountId,
+    credentials: { accessKeyId, accessKeySecret, ...(token ? { securityToken: token } : {}) },
+    ...(env.FC_ENDPOINT ? { endpoint: env.FC_ENDPOINT } : {}),
+    ...(env.FC_QUALIFIER ? { qualifier: env.FC_QUALIFIER } : {}),
+  });
+  let document: unknown;
+  try {
+    document = result.status < 300 && result.body ? JSON.parse(result.body) : undefined;
+  } catch {
+    document = undefined;
+  }
+  process.stdout.write(`${JSON.stringify(document ?? result)}\n`);
+  if (result.errorType) return 3;
+  return result.status >= 400 ? 1 : 0;
 }

@@ -1,0 +1,143 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { invokeRemote } from '../../cli/commands/invoke-remote.js';
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+}
+
+const AK = 'test-ak';
+const credentials = { accessKeyId: AK, accessKeySecret: 'test-secret' };
+
+/** A loopback stand-in of the FC 3.0 InvokeFunction API that records what it received. */
+describe('invokeRemote against a loopback FC 3.0 InvokeFunction stand-in', () => {
+  let server: Server;
+  let endpoint: string;
+  let seen: Seen[] = [];
+  let reply: { status: number; headers: Record<string, string>; body: string };
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        seen.push({
+          method: req.method ?? '',
+          url: req.url ?? '',
+          headers: req.headers,
+          body: Buffer.concat(chunks),
+        });
+        res.writeHead(reply.status, reply.headers);
+        res.end(reply.body);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  beforeEach(() => {
+    seen = [];
+    reply = {
+      status: 200,
+      headers: { 'content-type': 'application/json', 'x-fc-request-id': 'req-1' },
+      body: '{"results":[]}',
+    };
+  });
+
+  const base = {
+    functionName: 'abort-stuck-changes',
+    region: 'cn-hangzhou',
+    accountId: '1234567890123456',
+    credentials,
+  };
+
+  it('sends a signed synchronous POST to /2023-03-30/functions/<fn>/invocations with the exact bytes', async () => {
+    // Arrange
+    const event = Buffer.from(
+      '{"triggerName":"sweep","triggerTime":"2026-05-20T02:00:00Z","payload":"ü"}',
+    );
+    // Act
+    const result = await invokeRemote({ ...base, event, async: false, endpoint });
+    // Assert
+    expect(seen).toHaveLength(1);
+    const request = seen[0]!;
+    expect(request.method).toBe('POST');
+    expect(new URL(request.url, endpoint).pathname).toBe(
+      '/2023-03-30/functions/abort-stuck-changes/invocations',
+    );
+    expect(String(request.headers.authorization)).toMatch(
+      new RegExp(`^ACS3-HMAC-SHA256 Credential=${AK},SignedHeaders=[^,]+,Signature=[0-9a-f]{64}$`),
+    );
+    expect(request.headers['x-fc-invocation-type']).toBe('Sync');
+    expect(request.body.equals(event)).toBe(true);
+    expect(result).toEqual({ status: 200, body: '{"results":[]}', requestId: 'req-1' });
+  });
+
+  it('asks for an asynchronous invocation with x-fc-invocation-type: Async and passes the qualifier', async () => {
+    // Arrange
+    reply = { status: 202, headers: { 'x-fc-request-id': 'req-2' }, body: '' };
+    const event = Buffer.from([0, 1, 2, 255, 254]);
+    // Act
+    const result = await invokeRemote({ ...base, event, async: true, endpoint, qualifier: 'prod' });
+    // Assert
+    const request = seen[0]!;
+    expect(request.headers['x-fc-invocation-type']).toBe('Async');
+    expect(new URL(request.url, endpoint).searchParams.get('qualifier')).toBe('prod');
+    expect(request.body.equals(event)).toBe(true);
+    expect(result.status).toBe(202);
+    expect(result.requestId).toBe('req-2');
+  });
+
+  it('sends the STS token when the credentials carry one', async () => {
+    await invokeRemote({
+      ...base,
+      credentials: { ...credentials, securityToken: 'sts-token' },
+      event: Buffer.from('{}'),
+      async: false,
+      endpoint,
+    });
+    expect(seen[0]!.headers['x-acs-security-token']).toBe('sts-token');
+  });
+
+  it('resolves an FC error reply as its status and body (not a throw)', async () => {
+    // Arrange
+    reply = {
+      status: 404,
+      headers: { 'content-type': 'application/json', 'x-fc-request-id': 'req-3' },
+      body: '{"Code":"FunctionNotFound","Message":"function not found","RequestId":"req-3"}',
+    };
+    // Act
+    const result = await invokeRemote({
+      ...base,
+      event: Buffer.from('{}'),
+      async: false,
+      endpoint,
+    });
+    // Assert
+    expect(result.status).toBe(404);
+    expect(result.body).toContain('FunctionNotFound');
+  });
+
+  it('reports a function error (200 with x-fc-error-type)', async () => {
+    reply = {
+      status: 200,
+      headers: { 'x-fc-error-type': 'UnhandledInvocationError', 'x-fc-request-id': 'req-4' },
+      body: '{"errorMessage":"boom"}',
+    };
+    const result = await invokeRemote({
+      ...base,
+      event: Buffer.from('{}'),
+      async: false,
+      endpoint,
+    });
+    expect(result).toMatchObject({ status: 200, errorType: 'UnhandledInvocationError' });
+  });
+});
