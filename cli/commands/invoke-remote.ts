@@ -133,7 +133,21 @@ interface SdkError {
  * `invokeFunctionWithOptions`.
  * @throws Error for network failures (no HTTP answer) and a malformed `endpoint`.
  */
-export async function invokeRemote(options: InvokeRemoteOptions): Promise<InvokeRemoteResult> {
+export async function invokeRemote(options: InvokeRemoteOptions): Promise<InvokeRemoteResult>;
+/**
+ * The CLI form (what cli/commands/invoke.ts passes: no keys, region or account): the same as
+ * {@link invokeRemoteCommand}, which reads those from the environment, prints one JSON document
+ * and resolves with the exit status.
+ */
+export async function invokeRemote(options: InvokeRemoteCommandOptions): Promise<number>;
+export async function invokeRemote(
+  options: InvokeRemoteOptions | InvokeRemoteCommandOptions,
+): Promise<InvokeRemoteResult | number> {
+  if (!('credentials' in options)) return invokeRemoteCommand(options);
+  return invokeApi(options);
+}
+
+async function invokeApi(options: InvokeRemoteOptions): Promise<InvokeRemoteResult> {
   const { Client, InvokeFunctionRequest, InvokeFunctionHeaders, Config, RuntimeOptions } =
     loadSdk();
   const { protocol, endpoint } = parseEndpoint(options);
@@ -229,7 +243,7 @@ export async function invokeRemoteCommand(
     );
   }
   const token = env.ALIBABA_CLOUD_SECURITY_TOKEN;
-  const result = await invokeRemote({
+  const result = await invokeApi({
     functionName: options.functionName,
     event: options.event,
     async: options.async === true,

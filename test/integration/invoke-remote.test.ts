@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { invokeRemote } from '../../cli/commands/invoke-remote.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { invokeRemote, invokeRemoteCommand } from '../../cli/commands/invoke-remote.js';
 
 interface Seen {
   method: string;
@@ -139,5 +139,47 @@ describe('invokeRemote against a loopback FC 3.0 InvokeFunction stand-in', () =>
       endpoint,
     });
     expect(result).toMatchObject({ status: 200, errorType: 'UnhandledInvocationError' });
+  });
+
+  it('CLI form: reads keys from the environment, prints one JSON document, exit 0 / 1', async () => {
+    // Arrange
+    const env = {
+      ALIBABA_CLOUD_ACCESS_KEY_ID: AK,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'test-secret',
+      ALIBABA_CLOUD_ACCOUNT_ID: '1234567890123456',
+      FC_ENDPOINT: endpoint,
+    };
+    const printed: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    try {
+      // Act
+      const ok = await invokeRemoteCommand(
+        { event: Buffer.from('{}'), functionName: 'abort-stuck-changes', async: true },
+        env,
+      );
+      reply = { status: 403, headers: {}, body: '{"Code":"AccessDenied"}' };
+      const denied = await invokeRemoteCommand(
+        { event: Buffer.from('{}'), functionName: 'abort-stuck-changes' },
+        env,
+      );
+      // Assert
+      expect(ok).toBe(0);
+      expect(denied).toBe(1);
+      expect(seen[0]!.headers['x-fc-invocation-type']).toBe('Async');
+      expect(printed).toHaveLength(2);
+      expect(JSON.parse(printed[0]!)).toEqual({ results: [] });
+      expect(JSON.parse(printed[1]!)).toMatchObject({ status: 403 });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('CLI form refuses to run without keys', async () => {
+    await expect(
+      invokeRemoteCommand({ event: Buffer.from('{}'), functionName: 'f' }, {}),
+    ).rejects.toThrow(/ALIBABA_CLOUD_ACCESS_KEY_ID/);
   });
 });
