@@ -1,0 +1,120 @@
+/**
+ * Pacing and deadlines through the handler: WEBPLUS_QPS keeps a sandbox token bucket of the same
+ * rate from ever throttling; WEBPLUS_CONCURRENCY keeps maxInFlight from throttling; a hung
+ * listing and a hung log store both end before the function's timeout.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { type SlsStandIn, startSlsStandIn } from '../../sandbox/sls/server.js';
+import { createSlsStore } from '../../shared/outcome-log/sls-store.js';
+import { fakeContext } from '../helpers/fc-context.js';
+import { type Harness, startHarness } from '../helpers/harness.js';
+import { change, scenario, summaryOf, timerEvent } from '../helpers/world.js';
+
+let h: Harness | undefined;
+let sls: SlsStandIn | undefined;
+afterEach(async () => {
+  await h?.close();
+  await sls?.close();
+  h = undefined;
+  sls = undefined;
+});
+
+const stuck = (count: number) =>
+  Array.from({ length: count }, (_, i) => change({ n: i, env: i, idleMin: 90, ageMin: 95 }));
+
+const shortFunction = (timeout: number) =>
+  fakeContext({ function: { name: 'f', handler: 'index.handler', memory: 256, timeout } });
+
+describe('pacing', () => {
+  it('WEBPLUS_QPS 20 against a 20/s sandbox bucket: no throttling, requests spaced ~50 ms', async () => {
+    // Arrange
+    h = await startHarness(scenario([6], stuck(6), { qpsLimit: 20 }), {
+      env: { WEBPLUS_QPS: '20' },
+    });
+
+    // Act
+    const s = summaryOf(await h.handler(timerEvent(), fakeContext()));
+
+    // Assert
+    const journal = h.sandbox.journal();
+    expect(journal).toHaveLength(1 + 1 + 6 + 6);
+    expect(journal.filter((j) => j.fault?.startsWith('throttle'))).toHaveLength(0);
+    const times = journal.map((j) => Date.parse(j.time));
+    const span = (times.at(-1) ?? 0) - (times[0] ?? 0);
+    expect(span).toBeGreaterThanOrEqual((journal.length - 1) * 50 - 50);
+    expect(s.results.every((r) => r.outcome === 'aborted' && r.attempts === 1)).toBe(true);
+  });
+
+  it('WEBPLUS_CONCURRENCY 3 against maxInFlight 3 with 40 ms latency: never throttled', async () => {
+    // Arrange
+    h = await startHarness(scenario([9], stuck(9), { maxInFlight: 3, latencyMs: 40 }), {
+      env: { WEBPLUS_CONCURRENCY: '3' },
+    });
+
+    // Act
+    const s = summaryOf(await h.handler(timerEvent(), fakeContext()));
+
+    // Assert
+    expect(h.sandbox.journal().filter((j) => j.fault === 'throttle:in-flight')).toHaveLength(0);
+    expect(s.results.filter((r) => r.outcome === 'aborted')).toHaveLength(9);
+  });
+});
+
+describe('deadlines', () => {
+  it('the listing hangs: the sweep ends before function.timeout with one record', async () => {
+    // Arrange: timeout 5 s, margin 1 s → work deadline at 4 s; attempts of 1 s
+    h = await startHarness(
+      scenario([1], stuck(1), {
+        faults: [
+          {
+            action: 'DescribeAppEnvs',
+            responses: Array(10).fill({ delayMs: 20_000, status: 503, code: 'ServiceUnavailable' }),
+          },
+        ],
+      }),
+      { env: { DEADLINE_MARGIN_MS: '1000', ATTEMPT_TIMEOUT_MS: '1000' } },
+    );
+
+    // Act
+    const started = Date.now();
+    const s = summaryOf(await h.handler(timerEvent(), shortFunction(5)));
+    const elapsed = Date.now() - started;
+
+    // Assert
+    expect(elapsed).toBeLessThan(5_000);
+    expect(s.results).toHaveLength(1);
+    expect(s.results[0]?.outcome).toBe('timeout');
+    expect(h.sandbox.abortCalls()).toBe(0);
+    expect(h.records()).toHaveLength(1);
+  }, 10_000);
+
+  it('the log store hangs: the handler still returns before function.timeout, records on stdout', async () => {
+    // Arrange: timeout 4 s, margin 2 s, attempts of 1 s
+    sls = await startSlsStandIn();
+    sls.setFailure({ kind: 'slow', delayMs: 20_000 });
+    const store = createSlsStore({
+      endpoint: sls.url,
+      project: 'ops-audit',
+      logstore: 'webplus-abort',
+      baseDelayMs: 10,
+    });
+    h = await startHarness(scenario([1], stuck(1)), {
+      store,
+      env: { DEADLINE_MARGIN_MS: '2000', ATTEMPT_TIMEOUT_MS: '1000' },
+    });
+
+    // Act
+    const started = Date.now();
+    const s = summaryOf(await h.handler(timerEvent(), shortFunction(4)));
+    const elapsed = Date.now() - started;
+
+    // Assert
+    expect(elapsed).toBeLessThan(4_000);
+    expect(s.results).toEqual([expect.objectContaining({ outcome: 'aborted' })]);
+    expect(h.sandbox.abortCalls()).toBe(1);
+    const lines = h.stdoutLines.map((l) => JSON.parse(l));
+    expect(lines).toEqual([
+      expect.objectContaining({ outcome: 'aborted', logWriteFailed: expect.anything() }),
+    ]);
+  }, 10_000);
+});
