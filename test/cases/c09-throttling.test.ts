@@ -89,3 +89,39 @@ describe.concurrent('C09 throttling bursts', () => {
     });
   }
 });
+
+describe('C09 the sandbox throttles what the client lets through', () => {
+  it('WEBPLUS_CONCURRENCY 4 against maxInFlight 2: the throttled calls are retried, all 12 aborted', async () => {
+    // Arrange
+    const harness = await startHarness(
+      scenario(
+        [12],
+        Array.from({ length: 12 }, (_, i) => change({ n: i, env: i, idleMin: 90, ageMin: 95 })),
+        { maxInFlight: 2, latencyMs: 5 },
+      ),
+      {
+        env: { RETRY_MAX_ATTEMPTS: '4', RETRY_BASE_MS: String(BASE_MS), WEBPLUS_CONCURRENCY: '4' },
+      },
+    );
+    open.add(harness);
+
+    // Act
+    const s = summaryOf(await harness.handler(timerEvent(), fakeContext()));
+
+    // Assert
+    const journal = harness.sandbox.journal();
+    expect(journal.filter((j) => j.fault === 'throttle:in-flight').length).toBeGreaterThan(0);
+    expect(s.results).toHaveLength(12);
+    for (const r of s.results) {
+      expect(r.outcome).toBe('aborted');
+      expect(r.attempts).toBeLessThanOrEqual(4);
+    }
+    for (let i = 0; i < 12; i++) {
+      expect(
+        calls(journal, 'AbortChange', changeId(i)).filter((j) => j.status === 200),
+      ).toHaveLength(1);
+    }
+    open.delete(harness);
+    await harness.close();
+  });
+});

@@ -74,6 +74,7 @@ describe('sweep scope and timer payload', () => {
 
     // Act
     const s = summaryOf(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: an unrendered timer variable, on purpose
       await harness.handler(timerEvent({ envIds: ['we-bogus', '${env}'] }), fakeContext()),
     );
 
