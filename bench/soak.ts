@@ -23,6 +23,7 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { type SlsStandIn, startSlsStandIn } from '../sandbox/sls/server.js';
 import type { JournalEntry } from '../sandbox/webplus/index.js';
+import { OutcomeLog } from '../shared/outcome-log/outcome-log.js';
 import type { OutcomeRecord } from '../shared/outcome-log/record.js';
 import { createSlsStore } from '../shared/outcome-log/sls-store.js';
 import type { OutcomeStore } from '../shared/outcome-log/store.js';
@@ -440,8 +441,85 @@ async function logStoreOutage(): Promise<void> {
     }
     outputs.push(JSON.stringify(sls.logs()), JSON.stringify(sls.journal()));
     outputs.push(JSON.stringify(rig.sandbox.journal()), ...rig.stdoutLines, ...rig.warnings);
+    await partialBatchFailure();
   } finally {
     await rig.close();
+    await sls.close();
+  }
+}
+
+/**
+ * More records than one PutLogs takes (4096): the first batch is stored, then SLS fails for good.
+ * The stdout fallback must carry only the records SLS did not store (fixed in OutcomeLog: the
+ * SLS store reports how many it wrote; before, every record was repeated on stdout).
+ */
+async function partialBatchFailure(): Promise<void> {
+  const sls = await startSlsStandIn({ credentials: [CREDENTIALS] });
+  const lines: string[] = [];
+  const log = new OutcomeLog(
+    createSlsStore({
+      endpoint: sls.url,
+      project: 'soak-audit',
+      logstore: 'webplus-abort',
+      baseDelayMs: 1,
+      maxAttempts: 2,
+      attemptTimeoutMs: 5000,
+    }),
+    (line) => lines.push(line),
+  );
+  const N = 5000;
+  const time = new Date().toISOString();
+  const records: OutcomeRecord[] = Array.from({ length: N }, (_, i) => ({
+    time,
+    changeId: changeId(i),
+    trigger: 'timer',
+    invocationId: 'soak-partial-batch',
+    mode: 'enforce',
+    outcome: 'skipped',
+    detail: 'soak: partial batch failure',
+    attempts: 0,
+  }));
+  // Once the first PutLogs has arrived, every later one fails.
+  let armed = true;
+  const poll = (): void => {
+    if (!armed) return;
+    if (sls.journal().length >= 1) {
+      sls.setFailure({ kind: 'server-busy', every: 'all' });
+      armed = false;
+      return;
+    }
+    setImmediate(poll);
+  };
+  setImmediate(poll);
+  try {
+    const report = await log.write(records, {
+      invocationId: 'soak-partial-batch',
+      trigger: 'timer',
+      functionName: 'abort-stuck-changes',
+      region: 'cn-hangzhou',
+      credentials: CREDENTIALS,
+      deadlineMs: Date.now() + 60_000,
+    });
+    armed = false;
+    const inSls = sls.logs().map((l) => l.contents.changeId ?? '');
+    const fallback = lines.map((l) => (JSON.parse(l) as OutcomeRecord).changeId ?? '');
+    const all = [...inSls, ...fallback];
+    info(
+      `partial batch failure: ${N} records; ${inSls.length} in SLS, ${fallback.length} on stdout fallback (${report.fallback?.reason ?? 'no fallback'})`,
+    );
+    check(
+      'log-store outage (later batch fails): exercised (first batch stored, a later one failed)',
+      inSls.length > 0 && fallback.length > 0,
+      `${inSls.length} stored, ${fallback.length} fallback`,
+    );
+    check(
+      'log-store outage (later batch fails): SLS + fallback equal the records, none duplicated',
+      all.length === N && new Set(all).size === N,
+      `${all.length} stored for ${N} records, ${all.length - new Set(all).size} duplicates`,
+    );
+    outputs.push(JSON.stringify(sls.journal()), ...lines);
+  } finally {
+    armed = false;
     await sls.close();
   }
 }
@@ -497,19 +575,33 @@ async function badInput(): Promise<void> {
     fc.constant(''),
   );
   const headers = fc.oneof(
-    fc.constant({}),
-    fc.constant({ Authorization: `Bearer ${HTTP_TOKEN}` }),
-    fc.constant({ Authorization: `Bearer ${WRONG_TOKEN}` }),
-    fc.constant({ 'X-Abort-Token': HTTP_TOKEN }),
-    fc.constant({ 'X-Abort-Token': WRONG_TOKEN }),
-    fc.dictionary(fc.string(), fc.string(), { maxKeys: 4 }),
+    { arbitrary: fc.constant({ Authorization: `Bearer ${HTTP_TOKEN}` }), weight: 5 },
+    { arbitrary: fc.constant({ 'X-Abort-Token': HTTP_TOKEN }), weight: 2 },
+    { arbitrary: fc.constant({}), weight: 1 },
+    { arbitrary: fc.constant({ Authorization: `Bearer ${WRONG_TOKEN}` }), weight: 1 },
+    { arbitrary: fc.constant({ 'X-Abort-Token': WRONG_TOKEN }), weight: 1 },
+    { arbitrary: fc.dictionary(fc.string(), fc.string(), { maxKeys: 4 }), weight: 1 },
   );
   const httpArb = fc
     .record({
-      method: fc.oneof(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'), fc.string()),
+      method: fc.oneof(
+        { arbitrary: fc.constant('POST'), weight: 6 },
+        { arbitrary: fc.constantFrom('GET', 'PUT', 'DELETE', 'OPTIONS'), weight: 2 },
+        { arbitrary: fc.string(), weight: 1 },
+      ),
       path: fc.oneof(
-        fc.constantFrom('/abort', '/sweep', '/health', '/cms-callback', '/', '/abort/'),
-        fc.string(),
+        {
+          arbitrary: fc.constantFrom(
+            '/abort',
+            '/sweep',
+            '/health',
+            '/cms-callback',
+            '/',
+            '/abort/',
+          ),
+          weight: 6,
+        },
+        { arbitrary: fc.string(), weight: 1 },
       ),
       body,
       headers,

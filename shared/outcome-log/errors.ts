@@ -13,6 +13,11 @@ export interface OutcomeStoreErrorOptions {
   retryable?: boolean;
   /** The underlying error, kept for debugging (it never holds a secret either). */
   cause?: unknown;
+  /**
+   * Records of the batch that were stored before the failure: always the first `written` ones,
+   * in order (stores write in order). 0 or absent: none.
+   */
+  written?: number;
 }
 
 /**
@@ -24,12 +29,15 @@ export class OutcomeStoreError extends Error {
   readonly store: OutcomeStore['name'];
   readonly code?: string;
   readonly retryable: boolean;
+  /** The first `written` records of the batch were stored before the failure (see the options). */
+  readonly written: number;
 
   constructor(message: string, options: OutcomeStoreErrorOptions) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.store = options.store;
     if (options.code !== undefined) this.code = options.code;
     this.retryable = options.retryable ?? false;
+    this.written = options.written ?? 0;
   }
 }
 

@@ -1,4 +1,4 @@
-import { toError } from './errors.js';
+import { OutcomeStoreError, toError } from './errors.js';
 import type { LineSink } from './line-sink.js';
 import { stdoutSink } from './line-sink.js';
 import type { OutcomeRecord } from './record.js';
@@ -10,14 +10,17 @@ export interface WriteReport {
   store: OutcomeStore['name'];
   target: string;
   written: number;
-  /** Set when the store failed and the records went to stdout instead. */
-  fallback?: { reason: string };
+  /**
+   * Set when the store failed and the records went to stdout instead; `stored`: how many of them
+   * the store had stored before it failed (those are not repeated on stdout).
+   */
+  fallback?: { reason: string; stored?: number };
 }
 
 /**
  * Writes each batch to the configured store and, when that fails for good, writes every record
- * to stdout as one JSON line marked `logWriteFailed` (FC ships stdout to the function's own
- * logstore). Never throws: a failed log write must not fail the invocation, because FC retries a
+ * the store did not store (an `OutcomeStoreError`'s `written` says how many it did) to stdout as
+ * one JSON line marked `logWriteFailed` (FC ships stdout to the function's own logstore). Never throws: a failed log write must not fail the invocation, because FC retries a
  * failed asynchronous invocation and the abort would run again.
  */
 export class OutcomeLog {
@@ -34,7 +37,11 @@ export class OutcomeLog {
       return base;
     } catch (err) {
       const reason = scrub(toError(err).message, ctx);
-      for (const record of records) {
+      // A store that stored the first batches before failing says how many: only the rest goes
+      // to stdout, so no record is written twice.
+      const stored =
+        err instanceof OutcomeStoreError ? Math.min(Math.max(0, err.written), records.length) : 0;
+      for (const record of records.slice(stored)) {
         this.sink(
           JSON.stringify({
             log: STDOUT_MARKER,
@@ -43,7 +50,12 @@ export class OutcomeLog {
           }),
         );
       }
-      return { ...base, store: 'stdout', target: 'stdout (fallback)', fallback: { reason } };
+      return {
+        ...base,
+        store: 'stdout',
+        target: 'stdout (fallback)',
+        fallback: { reason, ...(stored > 0 ? { stored } : {}) },
+      };
     }
   }
 }

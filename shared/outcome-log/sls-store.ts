@@ -158,6 +158,7 @@ export function createSlsStore(opts: SlsStoreOptions): OutcomeStore {
               code: cause.code ?? 'Unknown',
               retryable: cause.retryable,
               cause: cause.cause ?? cause,
+              written,
             },
           );
         }

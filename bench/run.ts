@@ -1,0 +1,483 @@
+/**
+ * Benchmarks (issue 7): cold start, bundle size and largest modules, sweep throughput, memory,
+ * alarm to abort. Prints one line per figure: `name  value unit  target  ratio`, and writes
+ * bench/RESULTS.md with the machine and date. Run with `npm run bench` (builds dist/ first when
+ * it is missing). Settings are chosen per figure and printed with it.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { startWebplusSandbox } from '../sandbox/webplus/index.js';
+import {
+  appId,
+  change,
+  changeId,
+  envId,
+  eventBridgeEvent,
+  fcContext,
+  memoryStore,
+  startRig,
+  timerEvent,
+} from './helpers.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const bundlePath = join(root, 'dist', 'index.js');
+const outDir = join(root, 'bench', 'out');
+const SANDBOX_CREDENTIALS = { accessKeyId: 'sandbox-ak', accessKeySecret: 'sandbox-secret' };
+
+interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+  target: string;
+  ratio: string;
+  ok?: boolean;
+}
+const figures: Figure[] = [];
+const notes: string[] = [];
+
+function fmt(n: number, digits = 1): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(digits);
+}
+function figure(f: Figure): void {
+  figures.push(f);
+  const verdict = f.ok === undefined ? '' : f.ok ? '  ok' : '  MISS';
+  console.log(
+    `${f.name.padEnd(34)} ${`${fmt(f.value)} ${f.unit}`.padEnd(16)} ${f.target.padEnd(14)} ${f.ratio}${verdict}`,
+  );
+}
+function note(line: string): void {
+  notes.push(line);
+  console.log(`  # ${line}`);
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const percentile = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+};
+
+function timeSpawn(args: string[], env: NodeJS.ProcessEnv = process.env): number {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, args, { cwd: root, env, stdio: 'ignore' });
+  const ms = performance.now() - t;
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}`);
+  return ms;
+}
+
+function timeSpawnAsync(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const t = performance.now();
+    const child = spawn(process.execPath, args, {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => {
+      err += c.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = performance.now() - t;
+      if (code === 0) resolvePromise(ms);
+      else reject(new Error(`child exited ${code}: ${err.slice(-400)}`));
+    });
+  });
+}
+
+/** Runs `node -e script` without blocking this process (the sandbox answers from here). */
+function runChild(script: string, env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ['-e', script], { cwd: root, env });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      err += c.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolvePromise(out);
+      else reject(new Error(`child exited ${code}: ${err.slice(-400)}`));
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function coldStart(): Promise<void> {
+  const RUNS = 15;
+  const bare: number[] = [];
+  const load: number[] = [];
+  timeSpawn(['-e', '0']); // warm the page cache
+  timeSpawn(['-e', "require('./dist/index.js')"]);
+  for (let i = 0; i < RUNS; i++) {
+    bare.push(timeSpawn(['-e', '0']));
+    load.push(timeSpawn(['-e', "require('./dist/index.js')"]));
+  }
+  const b = median(bare);
+  const l = median(load);
+  figure({ name: 'bare node -e 0', value: b, unit: 'ms', target: '-', ratio: '1.00x (baseline)' });
+  figure({
+    name: 'cold start (require dist/index.js)',
+    value: l,
+    unit: 'ms',
+    target: '<= 1.5x bare',
+    ratio: `${(l / b).toFixed(2)}x`,
+    ok: l / b <= 1.5,
+  });
+
+  // Load plus one timer event against the sandbox (one stuck change among 3 environments; a
+  // fresh sandbox per run, started before the process, so each run aborts one change).
+  const dir = mkdtempSync(join(tmpdir(), 'bench-cold-'));
+  const script = `
+const b = require('./dist/index.js');
+const ctx = ${JSON.stringify(fcContext(SANDBOX_CREDENTIALS, 60))};
+b.handler(Buffer.from(${JSON.stringify(timerEvent().toString())}), ctx).then((s) => {
+  if (!s.results || s.results.length !== 1 || s.results[0].outcome !== 'aborted') {
+    console.error(JSON.stringify(s)); process.exit(1);
+  }
+});`;
+  const withEvent: number[] = [];
+  const bare2: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const sandbox = await startWebplusSandbox({
+      apps: [{ AppId: appId(0), AppName: 'app-0' }],
+      envs: [0, 1, 2].map((e) => ({ EnvId: envId(e), AppId: appId(0), EnvName: `env-${e}` })),
+      changes: [change({ n: 0, env: 0, idleMin: 90, ageMin: 95 })],
+    });
+    const env = {
+      ...process.env,
+      WEBPLUS_ENDPOINT: sandbox.url,
+      LOG_STORE: 'file',
+      OUTCOME_LOG_FILE: join(dir, 'outcomes.jsonl'),
+      // Production pacing (QPS 10) would space the 4 calls 100 ms apart: measure the engine.
+      WEBPLUS_QPS: '1000',
+    };
+    bare2.push(await timeSpawnAsync(['-e', '0'], env));
+    withEvent.push(await timeSpawnAsync(['-e', script], env));
+    await sandbox.close();
+  }
+  const w = median(withEvent);
+  const b2 = median(bare2);
+  figure({
+    name: 'load + one timer event (sandbox)',
+    value: w,
+    unit: 'ms',
+    target: '- (reported)',
+    ratio: `${(w / b2).toFixed(2)}x bare (${fmt(b2)} ms), 7 runs, WEBPLUS_QPS 1000`,
+  });
+}
+
+async function bundle(): Promise<void> {
+  const size = statSync(bundlePath).size;
+  const MB = 1024 * 1024;
+  figure({
+    name: 'bundle size dist/index.js',
+    value: Number((size / MB).toFixed(3)),
+    unit: 'MB',
+    target: '<= 1.5 MB',
+    ratio: `${(size / (1.5 * MB)).toFixed(2)}x of target`,
+    ok: size <= 1.5 * MB,
+  });
+  // Our own build with a metafile (same options as scripts/build.mjs), for the module breakdown.
+  mkdirSync(outDir, { recursive: true });
+  const stubs = join(root, 'scripts', 'stubs');
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: [join(root, 'functions', 'abort-stuck-changes', 'index.ts')],
+    outfile: join(outDir, 'bench-bundle.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    metafile: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    alias: existsSync(stubs)
+      ? { xml2js: join(stubs, 'xml2js.cjs'), 'json-bigint': join(stubs, 'json-bigint.cjs') }
+      : {},
+  });
+  if (!result.metafile) throw new Error('esbuild returned no metafile');
+  writeFileSync(join(outDir, 'bench-meta.json'), JSON.stringify(result.metafile));
+  const byPackage = packageSizes(result.metafile);
+  const top = [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 10);
+  note(
+    `largest modules in the bundle (bytes of minified output, esbuild metafile bench/out/bench-meta.json): ${top.map(([p, n]) => `${p} ${(n / 1024).toFixed(0)} KB`).join(', ')}`,
+  );
+}
+
+function packageSizes(meta: Metafile): Map<string, number> {
+  const sizes = new Map<string, number>();
+  for (const output of Object.values(meta.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+      const key = m ? m[1]! : `(ours) ${input.split('/')[0]}`;
+      sizes.set(key, (sizes.get(key) ?? 0) + bytesInOutput);
+    }
+  }
+  return sizes;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const SWEEP = { envs: 2000, stuck: 500, latencyMs: 20, qpsLimit: 50, envsPerApp: 100 };
+const SWEEP_ENV = { WEBPLUS_QPS: '50', WEBPLUS_CONCURRENCY: '16' };
+
+async function sweepThroughput(): Promise<void> {
+  const apps = Array.from({ length: SWEEP.envs / SWEEP.envsPerApp }, (_, i) => ({
+    AppId: appId(i),
+    AppName: `app-${i}`,
+  }));
+  const envs = Array.from({ length: SWEEP.envs }, (_, e) => ({
+    EnvId: envId(e),
+    AppId: appId(Math.floor(e / SWEEP.envsPerApp)),
+    EnvName: `env-${e}`,
+  }));
+  // Stuck changes spread over the environments; the rest have a finished change or none.
+  const changes = [];
+  const step = SWEEP.envs / SWEEP.stuck;
+  for (let i = 0; i < SWEEP.stuck; i++) {
+    changes.push(change({ n: i, env: i * step, idleMin: 90, ageMin: 95 }));
+  }
+  for (let e = 1; e < SWEEP.envs; e += 2) {
+    if (e % step === 0) continue;
+    changes.push(
+      change({ n: 10_000 + e, env: e, idleMin: 90, extra: { finished: true, succeed: true } }),
+    );
+  }
+  const sandbox = await startWebplusSandbox({
+    apps,
+    envs,
+    changes,
+    latencyMs: SWEEP.latencyMs,
+    qpsLimit: SWEEP.qpsLimit,
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'bench-sweep-'));
+  const script = `
+const b = require('./dist/index.js');
+const ctx = ${JSON.stringify(fcContext(SANDBOX_CREDENTIALS, 600))};
+(async () => {
+  await b.initialize(ctx);
+  const t = performance.now();
+  const s = await b.handler(Buffer.from(${JSON.stringify(timerEvent().toString())}), ctx);
+  const ms = performance.now() - t;
+  const outcomes = {};
+  let throttledFailed = 0;
+  for (const r of s.results) {
+    outcomes[r.outcome] = (outcomes[r.outcome] || 0) + 1;
+    if (r.outcome === 'failed' && /thrott/i.test(String(r.errorCode) + String(r.errorMessage))) throttledFailed++;
+  }
+  process.stdout.write('BENCH-RESULT ' + JSON.stringify({ ms, outcomes, throttledFailed,
+    maxRssKb: process.resourceUsage().maxRSS }) + '\\n');
+})().catch((e) => { console.error(e); process.exit(1); });`;
+  const out = await runChild(script, {
+    ...process.env,
+    WEBPLUS_ENDPOINT: sandbox.url,
+    LOG_STORE: 'file',
+    OUTCOME_LOG_FILE: join(dir, 'outcomes.jsonl'),
+    POLICY: JSON.stringify({ sweep: { maxAbortsPerRun: 1000 } }),
+    ...SWEEP_ENV,
+  });
+  const line = out.split('\n').find((l) => l.startsWith('BENCH-RESULT '));
+  if (!line) throw new Error(`sweep child printed no result: ${out.slice(0, 300)}`);
+  const r = JSON.parse(line.slice('BENCH-RESULT '.length)) as {
+    ms: number;
+    outcomes: Record<string, number>;
+    throttledFailed: number;
+    maxRssKb: number;
+  };
+  const journal = sandbox.journal();
+  await sandbox.close();
+  const minimum =
+    Math.ceil(apps.length / 100) +
+    apps.length * Math.ceil(SWEEP.envsPerApp / 100) +
+    SWEEP.stuck + // DescribeChange per applying env
+    SWEEP.stuck; // AbortChange per stuck change
+  const floorMs = (minimum / SWEEP.qpsLimit) * 1000;
+  const throttledAnswers = journal.filter((j) => j.code === 'Throttling.User').length;
+  note(
+    `sweep settings: ${SWEEP.envs} envs in ${apps.length} apps, ${SWEEP.stuck} stuck; sandbox latencyMs ${SWEEP.latencyMs}, qpsLimit ${SWEEP.qpsLimit}; WEBPLUS_QPS ${SWEEP_ENV.WEBPLUS_QPS}, WEBPLUS_CONCURRENCY ${SWEEP_ENV.WEBPLUS_CONCURRENCY}, policy sweep.maxAbortsPerRun 1000; bundle dist/index.js in a child process`,
+  );
+  note(
+    `sweep outcomes: ${JSON.stringify(r.outcomes)}; Throttling.User answers from the sandbox: ${throttledAnswers}`,
+  );
+  figure({
+    name: 'sweep wall time',
+    value: Math.round(r.ms),
+    unit: 'ms',
+    target: '<= 1.2x floor',
+    ratio: `${(r.ms / floorMs).toFixed(3)}x floor ${fmt(floorMs)} ms`,
+    ok: r.ms / floorMs <= 1.2,
+  });
+  figure({
+    name: 'sweep Web+ calls',
+    value: journal.length,
+    unit: 'calls',
+    target: '<= 1.05x min',
+    ratio: `${(journal.length / minimum).toFixed(3)}x minimum ${minimum}`,
+    ok: journal.length / minimum <= 1.05,
+  });
+  figure({
+    name: 'sweep failed by throttling',
+    value: r.throttledFailed,
+    unit: 'changes',
+    target: '0',
+    ratio: r.throttledFailed === 0 ? '-' : 'miss',
+    ok: r.throttledFailed === 0,
+  });
+  const rssMb = r.maxRssKb / 1024;
+  figure({
+    name: 'sweep peak RSS (maxRSS)',
+    value: Number(rssMb.toFixed(1)),
+    unit: 'MB',
+    target: '<= 128 MB',
+    ratio: `${(rssMb / 128).toFixed(2)}x of 128 MB`,
+    ok: rssMb <= 128,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function alarmToAbort(): Promise<void> {
+  const N = 1000;
+  // Arrival and answer times of every request the sandbox server receives (this process only
+  // runs the sandbox as an HTTP server during this figure).
+  const arrivals: { at: number; done: number }[] = [];
+  const proto = http.Server.prototype as unknown as { emit: (...args: unknown[]) => boolean };
+  const originalEmit = proto.emit;
+  proto.emit = function (this: unknown, event: unknown, ...args: unknown[]) {
+    if (event === 'request') {
+      const slot = { at: performance.now(), done: 0 };
+      arrivals.push(slot);
+      (args[1] as http.ServerResponse).on('finish', () => {
+        slot.done = performance.now();
+      });
+    }
+    return originalEmit.call(this, event, ...args);
+  };
+  const envs = Array.from({ length: N }, (_, e) => ({
+    EnvId: envId(e),
+    AppId: appId(Math.floor(e / 100)),
+    EnvName: `env-${e}`,
+  }));
+  const apps = Array.from({ length: N / 100 }, (_, i) => ({
+    AppId: appId(i),
+    AppName: `app-${i}`,
+  }));
+  const changes = envs.map((_, e) => change({ n: e, env: e, idleMin: 90, ageMin: 95 }));
+  const store = memoryStore();
+  const rig = await startRig(
+    { apps, envs, changes, latencyMs: 0 },
+    { env: { WEBPLUS_QPS: '10000', WEBPLUS_CONCURRENCY: '16', LOG_STORE: 'file' }, store },
+  );
+  try {
+    // Warm up: a few alarms on changes outside the measured set would need more data; instead
+    // the first 50 events warm the handler and are left out of the figures.
+    const WARM = 50;
+    const raw: number[] = [];
+    const net: number[] = [];
+    for (let i = 0; i < N; i++) {
+      const event = eventBridgeEvent(`bench-alarm-${i}`, `{userId=1, changeId=${changeId(i)}}`);
+      const a0 = arrivals.length;
+      const j0 = rig.sandbox.journal().length;
+      const t0 = performance.now();
+      await rig.handler(event, fcContext(SANDBOX_CREDENTIALS, 60));
+      const entries = rig.sandbox.journal().slice(j0);
+      const k = entries.findIndex((j) => j.action === 'AbortChange');
+      const mine = arrivals.slice(a0);
+      if (k < 0 || mine.length !== entries.length)
+        throw new Error(`event ${i}: no AbortChange seen`);
+      if (i < WARM) continue;
+      const toAbort = mine[k]!.at - t0;
+      const sandboxOwn = mine.slice(0, k).reduce((s, x) => s + (x.done - x.at), 0);
+      raw.push(toAbort);
+      net.push(toAbort - sandboxOwn);
+    }
+    const aborted = store.records.filter((r) => r.outcome === 'aborted').length;
+    note(
+      `alarm to abort: ${N} EventBridge alarms (changeId dimension), first ${WARM} as warm-up; in-process handler from source, WEBPLUS_QPS 10000, WEBPLUS_CONCURRENCY 16, sandbox latencyMs 0; ${aborted} aborted; net = minus the sandbox's own answer time for the DescribeChange before the abort (p50 raw ${fmt(percentile(raw, 50), 2)} ms, p99 raw ${fmt(percentile(raw, 99), 2)} ms)`,
+    );
+    figure({
+      name: 'alarm to abort p50',
+      value: Number(percentile(net, 50).toFixed(2)),
+      unit: 'ms',
+      target: '-',
+      ratio: '-',
+    });
+    const p99 = percentile(net, 99);
+    figure({
+      name: 'alarm to abort p99',
+      value: Number(p99.toFixed(2)),
+      unit: 'ms',
+      target: '< 5 ms',
+      ratio: `${(p99 / 5).toFixed(2)}x of target`,
+      ok: p99 < 5,
+    });
+  } finally {
+    proto.emit = originalEmit;
+    await rig.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  if (!existsSync(bundlePath)) {
+    console.log('dist/index.js missing: running npm run build');
+    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  }
+  const started = new Date();
+  const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(1)} GB memory (${(freemem() / 1024 ** 3).toFixed(1)} GB free), node ${process.version}, ${process.platform} ${process.arch}`;
+  console.log(`bench: ${machine}, ${started.toISOString()}`);
+  console.log(`${'name'.padEnd(34)} ${'value'.padEnd(16)} ${'target'.padEnd(14)} ratio`);
+  const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const sections: [string, () => Promise<void>][] = [
+    ['cold', coldStart],
+    ['bundle', bundle],
+    ['sweep', sweepThroughput],
+    ['alarm', alarmToAbort],
+  ];
+  for (const [name, run] of sections) {
+    if (only.length && !only.includes(name)) continue;
+    await run();
+  }
+  const lines = [
+    '# Benchmark results',
+    '',
+    `- Date: ${started.toISOString()}`,
+    `- Machine: ${machine}`,
+    `- Command: \`npm run bench\``,
+    '',
+    '| name | value | unit | target | ratio | verdict |',
+    '|---|---|---|---|---|---|',
+    ...figures.map(
+      (f) =>
+        `| ${f.name} | ${fmt(f.value)} | ${f.unit} | ${f.target} | ${f.ratio} | ${f.ok === undefined ? '' : f.ok ? 'ok' : 'MISS'} |`,
+    ),
+    '',
+    '## Notes',
+    '',
+    ...notes.map((n) => `- ${n}`),
+    '',
+  ];
+  if (!process.argv.includes('--no-write')) {
+    writeFileSync(join(root, 'bench', 'RESULTS.md'), lines.join('\n'));
+    console.log('wrote bench/RESULTS.md');
+  }
+}
+
+await main();
