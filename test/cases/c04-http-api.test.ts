@@ -205,7 +205,9 @@ describe('C04 the HTTP API end to end', () => {
       expect(result.body).not.toMatch(/\n\s+at /);
       expect(h.sandbox.journal()).toHaveLength(0);
       expect(h.records()).toHaveLength(0);
+      expect(h.warnings).toHaveLength(1);
       expect(h.warnings.join('\n')).not.toContain('local-dev-token');
+      expect(h.warnings.join('\n')).not.toContain('not-the-token');
     });
   }
 
