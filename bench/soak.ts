@@ -2,7 +2,7 @@
  * The reliability suite (issue 7): fault soak, log-store outage, bad input, security, deadline.
  * `npm run soak` runs the full size; `npm run soak -- --scale ci` a scaled-down run for .ci/run.
  * Everything runs against the Web+ sandbox and the SLS stand-in on loopback, through the real
- * handler. Prints one line per check and `N passed, N failed`; exits 1 when a check failed.
+ * handler. Prints one line per check and `soak: N checks passed, N checks failed` (the test run owns the plain `N passed, N failed` line); exits 1 when a check failed.
  *
  * Settings used (fast retries, an engine not held back by production pacing):
  * WEBPLUS_QPS 10000, WEBPLUS_CONCURRENCY 32, RETRY_MAX_ATTEMPTS 4, RETRY_BASE_MS 1,
@@ -908,7 +908,7 @@ async function main(): Promise<void> {
   console.log(
     `soak summary: scale ${ci ? 'ci' : 'full'}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
-  console.log(`${passed} passed, ${failed} failed`);
+  console.log(`soak: ${passed} checks passed, ${failed} checks failed`);
   process.exitCode = failed > 0 ? 1 : 0;
 }
 
