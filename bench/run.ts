@@ -4,15 +4,18 @@
  * bench/RESULTS.md with the machine and date. Run with `npm run bench` (builds dist/ first when
  * it is missing). Settings are chosen per figure and printed with it.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { execFileSync, fork, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
+import { createHandler } from '../functions/abort-stuck-changes/handler.js';
 import { startWebplusSandbox } from '../sandbox/webplus/index.js';
+import { loadConfig } from '../shared/config/config.js';
+import { createRuntime } from '../shared/pipeline/runtime.js';
+import { parsePolicy } from '../shared/policy/load.js';
 import {
   appId,
   change,
@@ -21,7 +24,6 @@ import {
   eventBridgeEvent,
   fcContext,
   memoryStore,
-  startRig,
   timerEvent,
 } from './helpers.js';
 
@@ -354,21 +356,7 @@ const ctx = ${JSON.stringify(fcContext(SANDBOX_CREDENTIALS, 600))};
 
 async function alarmToAbort(): Promise<void> {
   const N = 1000;
-  // Arrival and answer times of every request the sandbox server receives (this process only
-  // runs the sandbox as an HTTP server during this figure).
-  const arrivals: { at: number; done: number }[] = [];
-  const proto = http.Server.prototype as unknown as { emit: (...args: unknown[]) => boolean };
-  const originalEmit = proto.emit;
-  proto.emit = function (this: unknown, event: unknown, ...args: unknown[]) {
-    if (event === 'request') {
-      const slot = { at: performance.now(), done: 0 };
-      arrivals.push(slot);
-      (args[1] as http.ServerResponse).on('finish', () => {
-        slot.done = performance.now();
-      });
-    }
-    return originalEmit.call(this, event, ...args);
-  };
+  const WARM = 50;
   const envs = Array.from({ length: N }, (_, e) => ({
     EnvId: envId(e),
     AppId: appId(Math.floor(e / 100)),
@@ -379,37 +367,70 @@ async function alarmToAbort(): Promise<void> {
     AppName: `app-${i}`,
   }));
   const changes = envs.map((_, e) => change({ n: e, env: e, idleMin: 90, ageMin: 95 }));
+  // The sandbox runs in its own process (bench/alarm-sandbox.ts) so that its work does not
+  // share the handler's event loop; it timestamps each request's arrival and answer.
+  const child = fork(join(root, 'bench', 'alarm-sandbox.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  type Arrival = { at: number; done: number; abort: boolean };
+  const ask = <T>(message: unknown): Promise<T> =>
+    new Promise((resolvePromise) => {
+      child.once('message', (m) => resolvePromise(m as T));
+      child.send(message as object);
+    });
+  const { url } = await ask<{ url: string }>({ scenario: { apps, envs, changes, latencyMs: 0 } });
   const store = memoryStore();
-  const rig = await startRig(
-    { apps, envs, changes, latencyMs: 0 },
-    { env: { WEBPLUS_QPS: '10000', WEBPLUS_CONCURRENCY: '16', LOG_STORE: 'file' }, store },
-  );
+  const config = loadConfig({
+    WEBPLUS_ENDPOINT: url,
+    WEBPLUS_QPS: '10000',
+    WEBPLUS_CONCURRENCY: '16',
+  });
+  const runtime = createRuntime({
+    config,
+    policy: parsePolicy({}),
+    version: 'bench',
+    store,
+    sink: () => {},
+    warn: () => {},
+  });
+  const handler = createHandler(runtime);
+  const now = (): number => performance.timeOrigin + performance.now();
   try {
-    // Warm up: a few alarms on changes outside the measured set would need more data; instead
-    // the first 50 events warm the handler and are left out of the figures.
-    const WARM = 50;
-    const raw: number[] = [];
-    const net: number[] = [];
+    const starts: number[] = [];
+    const cpuMs: number[] = [];
     for (let i = 0; i < N; i++) {
       const event = eventBridgeEvent(`bench-alarm-${i}`, `{userId=1, changeId=${changeId(i)}}`);
-      const a0 = arrivals.length;
-      const j0 = rig.sandbox.journal().length;
-      const t0 = performance.now();
-      await rig.handler(event, fcContext(SANDBOX_CREDENTIALS, 60));
-      const entries = rig.sandbox.journal().slice(j0);
-      const k = entries.findIndex((j) => j.action === 'AbortChange');
-      const mine = arrivals.slice(a0);
-      if (k < 0 || mine.length !== entries.length)
-        throw new Error(`event ${i}: no AbortChange seen`);
+      const c0 = process.cpuUsage();
+      const t0 = now();
+      await handler(event, fcContext(SANDBOX_CREDENTIALS, 60));
+      const c = process.cpuUsage(c0);
+      starts.push(t0);
+      if (i >= WARM) cpuMs.push((c.user + c.system) / 1000);
+    }
+    const { arrivals, abortCalls } = await ask<{ arrivals: Arrival[]; abortCalls: number }>(
+      'arrivals',
+    );
+    if (abortCalls !== N) throw new Error(`${abortCalls} AbortChange calls for ${N} alarms`);
+    // Events ran one at a time: the requests between two event starts belong to the first.
+    const raw: number[] = [];
+    const net: number[] = [];
+    let a = 0;
+    for (let i = 0; i < N; i++) {
+      const end = starts[i + 1] ?? Number.POSITIVE_INFINITY;
+      const mine: Arrival[] = [];
+      while (a < arrivals.length && arrivals[a]!.at < end) mine.push(arrivals[a++]!);
+      const k = mine.findIndex((x) => x.abort);
+      if (k < 0) throw new Error(`event ${i}: no AbortChange seen`);
       if (i < WARM) continue;
-      const toAbort = mine[k]!.at - t0;
+      const toAbort = mine[k]!.at - starts[i]!;
       const sandboxOwn = mine.slice(0, k).reduce((s, x) => s + (x.done - x.at), 0);
       raw.push(toAbort);
       net.push(toAbort - sandboxOwn);
     }
     const aborted = store.records.filter((r) => r.outcome === 'aborted').length;
     note(
-      `alarm to abort: ${N} EventBridge alarms (changeId dimension), first ${WARM} as warm-up; in-process handler from source, WEBPLUS_QPS 10000, WEBPLUS_CONCURRENCY 16, sandbox latencyMs 0; ${aborted} aborted; net = minus the sandbox's own answer time for the DescribeChange before the abort (p50 raw ${fmt(percentile(raw, 50), 2)} ms, p99 raw ${fmt(percentile(raw, 99), 2)} ms)`,
+      `alarm to abort: ${N} EventBridge alarms (changeId dimension), first ${WARM} as warm-up; warm in-process handler from source (WEBPLUS_QPS 10000, WEBPLUS_CONCURRENCY 16), sandbox in a separate process, latencyMs 0; ${aborted} aborted; net = minus the sandbox's own answer time for the DescribeChange before the abort (p50 raw ${fmt(percentile(raw, 50), 2)} ms, p99 raw ${fmt(percentile(raw, 99), 2)} ms); net p90 ${fmt(percentile(net, 90), 2)}, p95 ${fmt(percentile(net, 95), 2)}, max ${fmt(Math.max(...net), 2)} ms, ${net.filter((x) => x >= 5).length} of ${net.length} at 5 ms or more; handler process CPU per event (whole invocation, both Web+ calls, GC included) p50 ${fmt(percentile(cpuMs, 50), 2)} ms, p99 ${fmt(percentile(cpuMs, 99), 2)} ms; load average at the end ${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores`,
     );
     figure({
       name: 'alarm to abort p50',
@@ -428,8 +449,7 @@ async function alarmToAbort(): Promise<void> {
       ok: p99 < 5,
     });
   } finally {
-    proto.emit = originalEmit;
-    await rig.close();
+    child.send('close');
   }
 }
 
@@ -441,7 +461,7 @@ async function main(): Promise<void> {
     execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
   }
   const started = new Date();
-  const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(1)} GB memory (${(freemem() / 1024 ** 3).toFixed(1)} GB free), node ${process.version}, ${process.platform} ${process.arch}`;
+  const machine = `load average ${loadavg()[0]!.toFixed(2)} at start, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(1)} GB memory (${(freemem() / 1024 ** 3).toFixed(1)} GB free), node ${process.version}, ${process.platform} ${process.arch}`;
   console.log(`bench: ${machine}, ${started.toISOString()}`);
   console.log(`${'name'.padEnd(34)} ${'value'.padEnd(16)} ${'target'.padEnd(14)} ratio`);
   const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -474,6 +494,9 @@ async function main(): Promise<void> {
     ...notes.map((n) => `- ${n}`),
     '',
   ];
+  // Hand-written analysis of misses (profiles), kept beside the script and appended to each run.
+  const analysis = join(root, 'bench', 'ANALYSIS.md');
+  if (existsSync(analysis)) lines.push(readFileSync(analysis, 'utf8'));
   if (!process.argv.includes('--no-write')) {
     writeFileSync(join(root, 'bench', 'RESULTS.md'), lines.join('\n'));
     console.log('wrote bench/RESULTS.md');
