@@ -99,7 +99,7 @@ function fromWebplusError(e: WebplusError, attempts: number): AbortResult {
           e.kind === 'retryable'
             ? `retries spent: ${attempts} attempt(s), last ${e.code}`
             : describeKind(e),
-        ...(e.rawBody && !e.requestId ? { errorMessage: `${e.message} | body: ${e.rawBody}` } : {}),
+        ...(e.rawBody ? { errorMessage: `${e.message} | body: ${e.rawBody}` } : {}),
       };
   }
 }

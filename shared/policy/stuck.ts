@@ -27,18 +27,25 @@ export function judgeStuck(change: Change, rules: Rules, nowMs: number): StuckVe
     return {
       stuck: true,
       reason: `idle>${rules.maxIdleMinutes}m`,
-      detail: `no progress for ${idle} min (limit ${rules.maxIdleMinutes} min)`,
+      detail: `no progress for ${minSec(idleMs)} (more than the ${rules.maxIdleMinutes} min limit)`,
     };
   }
   if (ageMs > rules.maxDurationMinutes * MINUTE_MS) {
     return {
       stuck: true,
       reason: `duration>${rules.maxDurationMinutes}m`,
-      detail: `running for ${age} min (limit ${rules.maxDurationMinutes} min)`,
+      detail: `running for ${minSec(ageMs)} (more than the ${rules.maxDurationMinutes} min limit)`,
     };
   }
   return {
     stuck: false,
     detail: `not stuck: idle ${idle} min (limit ${rules.maxIdleMinutes}), running ${age} min (limit ${rules.maxDurationMinutes})`,
   };
+}
+
+/** `90 min` or `30 min 5 s`: whole minutes, seconds only when not whole. */
+function minSec(ms: number): string {
+  const totalS = Math.max(0, Math.floor(ms / 1000));
+  const s = totalS % 60;
+  return `${Math.floor(totalS / 60)} min${s ? ` ${s} s` : ''}`;
 }

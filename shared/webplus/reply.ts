@@ -21,9 +21,13 @@ export function readReply(action: string, reply: RawReply): WebplusBody {
   if (trimmed.startsWith('<')) {
     const code = xmlTag(trimmed, 'Code');
     if (code && /<Error[\s>]/.test(trimmed)) {
+      // The gateway's XML errors always carry <HostId> (pop-core's ACSError reads it and crashes
+      // without it). One without it came from something else on the path: its Code is not
+      // trusted, the call fails without retry, and the raw body is kept (case C06 f).
+      const fromGateway = xmlTag(trimmed, 'HostId') !== undefined;
       throw new WebplusError(`${action}: ${code}: ${xmlTag(trimmed, 'Message') ?? ''}`.trim(), {
         action,
-        kind: errorKind(code, reply.status),
+        kind: fromGateway ? errorKind(code, reply.status) : 'permanent',
         code,
         httpStatus: reply.status,
         requestId: xmlTag(trimmed, 'RequestId'),

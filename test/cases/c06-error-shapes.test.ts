@@ -89,18 +89,20 @@ describe('C06 error shapes', () => {
     expect(sent).toBe(1);
   });
 
-  it('(f) the same XML without HostId (pop-core throws a TypeError) → no crash, classified by Code', async () => {
+  it('(f) the same XML without HostId (pop-core throws a TypeError) → no crash, failed with the raw body kept', async () => {
     // Act
     const { result } = await abortWith(
       Array(4).fill({ status: 400, contentType: 'text/xml', body: XML_NO_HOST }),
     );
 
     // Assert
-    expect(result).toMatchObject({
-      outcome: 'not_found',
-      errorCode: 'ResourceAuthFailed',
-      attempts: 1,
-    });
-    expect(h?.records()).toEqual([expect.objectContaining({ outcome: 'not_found' })]);
+    expect(result).toMatchObject({ outcome: 'failed', attempts: 1 });
+    expect(result?.errorMessage).toContain(XML_NO_HOST);
+    expect(h?.records()).toEqual([
+      expect.objectContaining({
+        outcome: 'failed',
+        errorMessage: expect.stringContaining('<Code>ResourceAuthFailed</Code>'),
+      }),
+    ]);
   });
 });

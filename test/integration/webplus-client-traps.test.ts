@@ -201,7 +201,7 @@ describe('non-JSON and broken replies (pop-core resolves or throws oddly)', () =
     expect(err.retryable).toBe(false);
   });
 
-  it('an XML <Error> without HostId (pop-core crashes with a TypeError) keeps the raw body (C06 f)', async () => {
+  it('an XML <Error> without HostId (pop-core crashes with a TypeError) is not trusted: permanent, raw body kept (C06 f)', async () => {
     // Arrange
     const reply = { status: 400, contentType: 'text/xml', body: XML_WITHOUT_HOST };
     const { sb, client } = await start([reply, reply]);
@@ -213,7 +213,7 @@ describe('non-JSON and broken replies (pop-core resolves or throws oddly)', () =
     // Assert
     expect(bare.thrown).toBeInstanceOf(TypeError);
     expect(err).toMatchObject({
-      kind: 'not_found',
+      kind: 'permanent',
       code: 'ResourceAuthFailed',
       httpStatus: 400,
       requestId: 'REQ-X2',

@@ -131,18 +131,31 @@ describe('readReply: JSON errors', () => {
 });
 
 describe('readReply: XML', () => {
+  it("an <Error> without HostId is not the gateway's: permanent whatever its Code, raw body kept (C06 f)", () => {
+    // Arrange
+    const body =
+      '<Error><Code>ResourceAuthFailed</Code><Message>m</Message><RequestId>R6</RequestId></Error>';
+
+    // Act
+    const err = thrown({ status: 400, contentType: 'text/xml', body });
+
+    // Assert
+    expect(err).toMatchObject({
+      kind: 'permanent',
+      code: 'ResourceAuthFailed',
+      requestId: 'R6',
+      rawBody: body,
+    });
+  });
+
   it.each([
     [
       'with HostId',
       '<Error><RequestId>R6</RequestId><HostId>h</HostId><Code>ResourceAuthFailed</Code><Message>m</Message></Error>',
     ],
     [
-      'without HostId',
-      '<Error><Code>ResourceAuthFailed</Code><Message>m</Message><RequestId>R6</RequestId></Error>',
-    ],
-    [
       'with a declaration',
-      '<?xml version="1.0" encoding="UTF-8"?>\n<Error>\n  <Code>ResourceAuthFailed</Code>\n  <RequestId>R6</RequestId>\n</Error>\n',
+      '<?xml version="1.0" encoding="UTF-8"?>\n<Error>\n  <Code>ResourceAuthFailed</Code>\n  <RequestId>R6</RequestId>\n  <HostId>h</HostId>\n</Error>\n',
     ],
   ])('an <Error> %s is classified by its Code, raw body kept', (_label, body) => {
     // Arrange
