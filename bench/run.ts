@@ -42,6 +42,12 @@ interface Figure {
 }
 const figures: Figure[] = [];
 const notes: string[] = [];
+/** Every line printed, pasted into RESULTS.md. */
+const printed: string[] = [];
+function print(line: string): void {
+  printed.push(line);
+  console.log(line);
+}
 
 function fmt(n: number, digits = 1): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(digits);
@@ -49,13 +55,13 @@ function fmt(n: number, digits = 1): string {
 function figure(f: Figure): void {
   figures.push(f);
   const verdict = f.ok === undefined ? '' : f.ok ? '  ok' : '  MISS';
-  console.log(
+  print(
     `${f.name.padEnd(34)} ${`${fmt(f.value)} ${f.unit}`.padEnd(16)} ${f.target.padEnd(14)} ${f.ratio}${verdict}`,
   );
 }
 function note(line: string): void {
   notes.push(line);
-  console.log(`  # ${line}`);
+  print(`  # ${line}`);
 }
 
 const median = (xs: number[]): number => {
@@ -478,8 +484,8 @@ async function main(): Promise<void> {
   }
   const started = new Date();
   const machine = `load average ${loadavg()[0]!.toFixed(2)} at start, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(1)} GB memory (${(freemem() / 1024 ** 3).toFixed(1)} GB free), node ${process.version}, ${process.platform} ${process.arch}`;
-  console.log(`bench: ${machine}, ${started.toISOString()}`);
-  console.log(`${'name'.padEnd(34)} ${'value'.padEnd(16)} ${'target'.padEnd(14)} ratio`);
+  print(`bench: ${machine}, ${started.toISOString()}`);
+  print(`${'name'.padEnd(34)} ${'value'.padEnd(16)} ${'target'.padEnd(14)} ratio`);
   const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const sections: [string, () => Promise<void>][] = [
     ['cold', coldStart],
@@ -508,6 +514,12 @@ async function main(): Promise<void> {
     '## Notes',
     '',
     ...notes.map((n) => `- ${n}`),
+    '',
+    '## Output of this run',
+    '',
+    '```',
+    ...printed,
+    '```',
     '',
   ];
   // Hand-written analysis of misses (profiles), kept beside the script and appended to each run.
