@@ -116,11 +116,14 @@ function idsFromDimensions(
 ): string[] {
   const ids: string[] = [];
   for (const key of keys) {
-    const value = dimensions[key];
-    if (value === undefined) continue;
-    const parsed = parse(value);
-    if (!parsed.ok) invalid.push(invalidId(`dimensions.${key}`, value, parsed.message));
-    else if (!ids.includes(parsed.id)) ids.push(parsed.id);
+    const joined = dimensions[key];
+    if (joined === undefined) continue;
+    // Several dimension objects naming this key arrive comma-joined (see dimensions.ts).
+    for (const value of joined.split(',')) {
+      const parsed = parse(value);
+      if (!parsed.ok) invalid.push(invalidId(`dimensions.${key}`, value, parsed.message));
+      else if (!ids.includes(parsed.id)) ids.push(parsed.id);
+    }
   }
   return ids;
 }

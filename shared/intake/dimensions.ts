@@ -95,9 +95,17 @@ function put(out: Map<string, string>, rawKey: string, rawValue: unknown): void 
   else if (typeof rawValue === 'number' || typeof rawValue === 'boolean') value = String(rawValue);
   else return;
   if (value === '' || value === 'null' || value.length > MAX_DIMENSION_CHARS) return;
+  const previous = out.get(key);
+  // An array of dimension objects may name several changes or environments: keep them all,
+  // comma-joined (ids never hold commas); any other repeated key keeps its last value.
+  if (previous !== undefined && previous !== value && ID_KEYS.has(key)) {
+    out.set(key, `${previous},${value}`);
+    return;
+  }
   out.set(key, value);
 }
 
 /** Dimension keys that name a Web+ change or environment (CloudMonitor custom-metric dimensions). */
 export const CHANGE_ID_KEYS: readonly string[] = ['changeId', 'ChangeId', 'changeid', 'change_id'];
 export const ENV_ID_KEYS: readonly string[] = ['envId', 'EnvId', 'envid', 'env_id'];
+const ID_KEYS: ReadonlySet<string> = new Set([...CHANGE_ID_KEYS, ...ENV_ID_KEYS]);

@@ -63,8 +63,19 @@ export async function processRequest(
 
   let alarmEnvIds: string[] = [];
   if (request.kind === 'alarm') {
+    // A changeId dimension names the change: the environment's in-flight change (which may be a
+    // newer deploy) is only the target when the alarm names no change.
     const named = request.changeIds.length + request.envIds.length > 0;
-    alarmEnvIds = named ? request.envIds : envIdsForAlarm(policy, request.alarm);
+    alarmEnvIds =
+      request.changeIds.length > 0
+        ? []
+        : named
+          ? request.envIds
+          : envIdsForAlarm(policy, request.alarm);
+    if (!named && alarmEnvIds.length === 0 && request.invalid.length > 0) {
+      // The `invalid` records already say why nothing was acted on.
+      return { records, capReached: false, dryRun };
+    }
     if (!named && alarmEnvIds.length === 0) {
       records.push({
         time: new Date().toISOString(),
