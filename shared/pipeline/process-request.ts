@@ -10,7 +10,7 @@ import { explicitCandidates } from '../targeting/explicit.js';
 import { sweepCandidates } from '../targeting/sweep.js';
 import { WebplusClient } from '../webplus/client.js';
 import type { Invocation } from './invocation.js';
-import { invalidRecord, type RecordBase, recordOf } from './records.js';
+import { invalidRecord, type RecordBase, recordOf, requestRecord } from './records.js';
 import type { Runtime } from './runtime.js';
 
 export interface RequestOutcome {
@@ -46,18 +46,9 @@ export async function processRequest(
   const records = request.invalid.map((input) => invalidRecord(input, base, runMode, Date.now()));
 
   if (request.kind === 'ignored') {
-    records.push({
-      time: new Date().toISOString(),
-      trigger: request.trigger,
-      ...(request.triggerRef ? { triggerRef: request.triggerRef } : {}),
-      invocationId: inv.invocationId,
-      ...(request.reason ? { reason: request.reason } : {}),
-      mode: runMode,
-      outcome: 'ignored',
-      detail: request.detail,
-      attempts: 0,
-      latencyMs: 0,
-    });
+    records.push(
+      requestRecord(base, runMode, 'ignored', request.detail, { reason: request.reason }),
+    );
     return { records, capReached: false, dryRun };
   }
 
@@ -77,38 +68,30 @@ export async function processRequest(
       return { records, capReached: false, dryRun };
     }
     if (!named && alarmEnvIds.length === 0) {
-      records.push({
-        time: new Date().toISOString(),
-        trigger: request.trigger,
-        ...(request.triggerRef ? { triggerRef: request.triggerRef } : {}),
-        invocationId: inv.invocationId,
-        reason: alarmReason(request.alarm),
-        mode: runMode,
-        outcome: 'ignored',
-        detail:
+      records.push(
+        requestRecord(
+          base,
+          runMode,
+          'ignored',
           'the alarm names no changeId or envId dimension and matches no rule under alarms in the policy',
-        attempts: 0,
-        latencyMs: 0,
-      });
+          { reason: alarmReason(request.alarm) },
+        ),
+      );
       return { records, capReached: false, dryRun };
     }
   }
 
   const credentials = inv.credentials;
   if (!credentials) {
-    records.push({
-      time: new Date().toISOString(),
-      trigger: request.trigger,
-      ...(request.triggerRef ? { triggerRef: request.triggerRef } : {}),
-      invocationId: inv.invocationId,
-      mode: runMode,
-      outcome: 'failed',
-      detail:
+    records.push(
+      requestRecord(
+        base,
+        runMode,
+        'failed',
         'no Alibaba Cloud credentials: give the function a role (FC) or set ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET',
-      errorCode: 'NoCredentials',
-      attempts: 0,
-      latencyMs: 0,
-    });
+        { errorCode: 'NoCredentials' },
+      ),
+    );
     return { records, capReached: false, dryRun };
   }
 

@@ -60,3 +60,26 @@ export function invalidRecord(
     latencyMs: 0,
   };
 }
+
+/** A record about the request as a whole (ignored event, no credentials): no change, no call. */
+export function requestRecord(
+  base: RecordBase,
+  mode: Mode,
+  outcome: OutcomeRecord['outcome'],
+  detail: string,
+  extra: { reason?: string; errorCode?: string } = {},
+): OutcomeRecord {
+  return {
+    time: new Date().toISOString(),
+    trigger: base.trigger,
+    ...(base.triggerRef ? { triggerRef: base.triggerRef } : {}),
+    invocationId: base.invocationId,
+    ...(extra.reason ? { reason: extra.reason } : {}),
+    mode,
+    outcome,
+    detail,
+    attempts: 0,
+    ...(extra.errorCode ? { errorCode: extra.errorCode } : {}),
+    latencyMs: 0,
+  };
+}
