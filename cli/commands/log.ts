@@ -66,12 +66,15 @@ export async function logCommand(options: LogOptions): Promise<ExitCode> {
   }
   if (unreadable > 0)
     stderrLine(`webplus-abort: skipped ${unreadable} unreadable line(s) in ${path}`);
-  const selected = records.filter(
-    (r) =>
-      (sinceMs === undefined || Date.parse(r.time) >= sinceMs) &&
-      (options.outcome === undefined || r.outcome === options.outcome) &&
-      (options.change === undefined || r.changeId === options.change.trim()),
-  );
+  // Oldest first: records of one batch are appended in decision order, not time order.
+  const selected = records
+    .filter(
+      (r) =>
+        (sinceMs === undefined || Date.parse(r.time) >= sinceMs) &&
+        (options.outcome === undefined || r.outcome === options.outcome) &&
+        (options.change === undefined || r.changeId === options.change.trim()),
+    )
+    .sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
   if (options.json) {
     for (const r of selected) process.stdout.write(`${JSON.stringify(r)}\n`);
   } else {
