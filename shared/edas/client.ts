@@ -1,4 +1,4 @@
-import type { Credentials } from '../fc/context.js';
+import type { Credentials } from '../core/credentials.js';
 import { cutBody, PlatformReplyError } from '../platform/errors.js';
 import { bool, epochMs, integer, list, record, text } from '../platform/parse.js';
 import type { PageRequest, RequestOptions } from '../platform/platform.js';

@@ -1,6 +1,6 @@
-import type { Credentials } from '../fc/context.js';
+import type { Credentials } from '../core/credentials.js';
 import { PlatformError } from '../platform/errors.js';
-import { timeSpan } from '../platform/parse.js';
+import { batchSpan } from '../platform/parse.js';
 import type {
   AbortAccepted,
   ChangePlatform,
@@ -122,9 +122,13 @@ export function edasPlatform(options: EdasPlatformOptions): ChangePlatform {
 /** The normalized view of a GetChangeOrderInfo reply. */
 export function edasChange(order: EdasChangeOrder, ref: ChangeRef): PlatformChange {
   const state = edasOrderState(order.status);
-  const pipelines = order.pipelines ?? [];
-  const starts = timeSpan(pipelines.map((p) => p.startTime));
-  const updates = timeSpan(pipelines.map((p) => p.updateTime));
+  const span = batchSpan(
+    (order.pipelines ?? []).map((p) => ({
+      status: p.pipelineStatus,
+      startTime: p.startTime,
+      updateTime: p.updateTime,
+    })),
+  );
   return {
     platform: 'edas',
     changeId: order.changeOrderId,
@@ -132,8 +136,8 @@ export function edasChange(order: EdasChangeOrder, ref: ChangeRef): PlatformChan
     state,
     rawStatus: order.status === undefined ? '(unreadable)' : String(order.status),
     aborting: state === 'finished' ? false : 'unknown',
-    startedAtMs: starts.earliest,
-    lastProgressAtMs: updates.latest,
+    startedAtMs: span.startedAtMs,
+    lastProgressAtMs: span.lastProgressAtMs,
     changeType: order.coTypeCode ?? order.coType,
     description: order.description,
     supportsRollback: order.supportRollback ?? 'unknown',

@@ -1,3 +1,4 @@
+import { WebplusAbortError } from '../core/errors.js';
 import type { PlatformName } from './platform.js';
 
 /**
@@ -52,7 +53,7 @@ export interface PlatformErrorFields {
 }
 
 /** Every failed platform request. Never carries a credential (messages hold codes and ids only). */
-export class PlatformError extends Error {
+export class PlatformError extends WebplusAbortError {
   override readonly name: string = 'PlatformError';
   readonly platform: PlatformName;
   readonly action: string;
@@ -90,8 +91,9 @@ export class PlatformReplyError extends PlatformError {
 }
 
 /** A region with no endpoint in the reference's tables (and no explicit endpoint given). */
-export class UnknownRegionError extends Error {
+export class UnknownRegionError extends WebplusAbortError {
   override readonly name = 'UnknownRegionError';
+  override readonly exitKind = 'usage';
   constructor(
     readonly platform: PlatformName,
     readonly regionId: string,

@@ -94,3 +94,24 @@ export function codeText(value: unknown): string | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return undefined;
 }
+
+/**
+ * The start (earliest `StartTime`) and last progress (latest `UpdateTime`) of a change from its
+ * batches. Batches with status 0 (not started) are left out: what an unstarted batch shows for
+ * its times is UNVERIFIED (docs/reference/sae-edas.md §8), and leaving it out can only make the
+ * change look busier. Any other batch with an unreadable time makes that end `'unknown'`, and
+ * so does a change with no started batch.
+ */
+export function batchSpan(
+  batches: readonly {
+    status?: number;
+    startTime: EpochMsOrUnknown;
+    updateTime: EpochMsOrUnknown;
+  }[],
+): { startedAtMs: EpochMsOrUnknown; lastProgressAtMs: EpochMsOrUnknown } {
+  const started = batches.filter((b) => b.status !== 0);
+  return {
+    startedAtMs: timeSpan(started.map((b) => b.startTime)).earliest,
+    lastProgressAtMs: timeSpan(started.map((b) => b.updateTime)).latest,
+  };
+}

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import ROAClient from '@alicloud/pop-core/lib/roa.js';
-import type { Credentials } from '../fc/context.js';
+import type { Credentials } from '../core/credentials.js';
 import { PlatformError } from './errors.js';
 import type { PlatformName } from './platform.js';
 

@@ -1,5 +1,5 @@
-import type { Credentials } from '../fc/context.js';
-import { timeSpan } from '../platform/parse.js';
+import type { Credentials } from '../core/credentials.js';
+import { batchSpan } from '../platform/parse.js';
 import type {
   AbortAccepted,
   ChangePlatform,
@@ -97,9 +97,13 @@ export function saePlatform(options: SaePlatformOptions): ChangePlatform {
 /** The normalized view of a DescribeChangeOrder reply. */
 export function saeChange(order: SaeChangeOrder, ref: ChangeRef): PlatformChange {
   const state = saeOrderState(order.status);
-  const pipelines = order.pipelines ?? [];
-  const starts = timeSpan(pipelines.map((p) => p.startTime));
-  const updates = timeSpan(pipelines.map((p) => p.updateTime));
+  const span = batchSpan(
+    (order.pipelines ?? []).map((p) => ({
+      status: p.status,
+      startTime: p.startTime,
+      updateTime: p.updateTime,
+    })),
+  );
   const rawStatus =
     order.status === undefined
       ? '(unreadable)'
@@ -113,8 +117,8 @@ export function saeChange(order: SaeChangeOrder, ref: ChangeRef): PlatformChange
     state,
     rawStatus,
     aborting: state === 'finished' ? false : 'unknown',
-    startedAtMs: starts.earliest,
-    lastProgressAtMs: updates.latest,
+    startedAtMs: span.startedAtMs,
+    lastProgressAtMs: span.lastProgressAtMs,
     changeType: order.coTypeCode,
     description: order.description,
     supportsRollback: order.supportRollback ?? 'unknown',

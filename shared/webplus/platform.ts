@@ -1,4 +1,4 @@
-import type { Credentials } from '../fc/context.js';
+import type { Credentials } from '../core/credentials.js';
 import { PlatformError, type PlatformErrorKind } from '../platform/errors.js';
 import { epochMs } from '../platform/parse.js';
 import type {
