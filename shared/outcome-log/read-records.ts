@@ -1,4 +1,4 @@
-import type { OutcomeRecord } from './record.js';
+import type { OutcomeRecord } from '../model/record.js';
 
 /** A line of a JSON-lines file that is not a whole record (a torn write, a foreign line). */
 export interface TornLine {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { OutcomeRecord } from '../model/record.js';
 import type { OutcomeLog, WriteReport } from './outcome-log.js';
-import type { OutcomeRecord } from './record.js';
 import type { WriteContext } from './store.js';
 
 export interface RecordStreamOptions {

@@ -5,8 +5,9 @@
  * it at any point and know which records were completely written).
  * Usage: node --import tsx test/helpers/append-child.ts <path> <writer> <count> <batch>
  */
+
+import type { OutcomeRecord } from '../../shared/model/record.js';
 import { createFileStore } from '../../shared/outcome-log/file-store.js';
-import type { OutcomeRecord } from '../../shared/outcome-log/record.js';
 
 const [path, writer, countText, batchText] = process.argv.slice(2);
 const count = Number(countText);

@@ -10,9 +10,9 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { OutcomeRecord } from '../../shared/model/record.js';
 import { createFileStore } from '../../shared/outcome-log/file-store.js';
 import { parseRecordLines } from '../../shared/outcome-log/read-records.js';
-import type { OutcomeRecord } from '../../shared/outcome-log/record.js';
 
 const CHILD = join(import.meta.dirname, '../helpers/append-child.ts');
 const dirs: string[] = [];
@@ -26,9 +26,13 @@ function tempFile(): string {
 }
 
 function startChild(path: string, writer: string, count: number, batch: number): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', CHILD, path, writer, String(count), String(batch)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  return spawn(
+    process.execPath,
+    ['--import', 'tsx', CHILD, path, writer, String(count), String(batch)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
 }
 
 /** Resolves with the last `wrote N` the child printed, when it exits. */
@@ -119,7 +123,9 @@ describe('file store: crashes', () => {
     expect(text.split('\n')[1]).toBe('{"recordId":"torn","time":"2026-05-20T02:0');
     const parsed = parseRecordLines(text);
     expect(parsed.records.map((r) => r.recordId)).toEqual(['before', 'after-1', 'after-2']);
-    expect(parsed.torn).toEqual([{ line: 2, preview: '{"recordId":"torn","time":"2026-05-20T02:0' }]);
+    expect(parsed.torn).toEqual([
+      { line: 2, preview: '{"recordId":"torn","time":"2026-05-20T02:0' },
+    ]);
   });
 
   it('a record glued to a fragment (by an older writer) is still read', () => {

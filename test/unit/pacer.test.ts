@@ -9,9 +9,9 @@ import { describe, expect, it } from 'vitest';
 import {
   createPacer,
   PacerAbortedError,
-  PacerDeadlineError,
   type PacerClock,
-} from '../../shared/executor/token-bucket-pacer.js';
+  PacerDeadlineError,
+} from '../../shared/core/pacer.js';
 
 /** A virtual clock: timers fire in time order as `advanceTo` moves time forward. */
 class VirtualClock implements PacerClock {
