@@ -10,6 +10,7 @@ import { sweepCandidates } from '../targeting/sweep.js';
 import { WebplusClient } from '../webplus/client.js';
 import { WebplusGateway } from '../webplus/gateway.js';
 import type { Invocation } from './invocation.js';
+import { processPlatformRequest } from './process-platform-request.js';
 import { invalidRecord, type RecordBase, recordOf, requestRecord } from './records.js';
 import type { Runtime } from './runtime.js';
 
@@ -31,6 +32,7 @@ export async function processRequest(
   runtime: Runtime,
   emit: (record: OutcomeRecord) => OutcomeRecord = (record) => record,
 ): Promise<RequestOutcome> {
+  if (request.kind === 'platform') return processPlatformRequest(request, inv, runtime, emit);
   const { config, policy } = runtime;
   const base: RecordBase = {
     trigger: request.trigger,

@@ -15,6 +15,7 @@ export function recordOf(e: Execution, base: RecordBase, fallbackMode: Mode): Ou
   const change = c.change;
   const record: OutcomeRecord = {
     time: new Date(e.doneAtMs).toISOString(),
+    ...(c.platform ? { platform: c.platform } : {}),
     ...(c.changeId ? { changeId: c.changeId } : {}),
     ...((c.envId ?? change?.envId) ? { envId: c.envId ?? change?.envId } : {}),
     ...(c.appId ? { appId: c.appId } : {}),
@@ -35,6 +36,11 @@ export function recordOf(e: Execution, base: RecordBase, fallbackMode: Mode): Ou
   if (change?.createTime) record.changeAgeMinutes = wholeMinutes(change.createTime, e.decidedAtMs);
   if (change?.updateTime && !change.finished)
     record.idleMinutes = wholeMinutes(change.updateTime, e.decidedAtMs);
+  const pc = c.platformChange;
+  if (pc && pc.startedAtMs !== 'unknown')
+    record.changeAgeMinutes = wholeMinutes(pc.startedAtMs, e.decidedAtMs);
+  if (pc && pc.lastProgressAtMs !== 'unknown' && pc.state !== 'finished')
+    record.idleMinutes = wholeMinutes(pc.lastProgressAtMs, e.decidedAtMs);
   record.latencyMs = Math.max(0, e.doneAtMs - e.decidedAtMs);
   return record;
 }

@@ -6,6 +6,7 @@ import type { AbortRequest } from '../model/request.js';
 import type { WriteReport } from '../outcome-log/outcome-log.js';
 import { RecordStream } from '../outcome-log/record-stream.js';
 import type { Invocation } from './invocation.js';
+import { withPlatformSweeps } from './process-platform-request.js';
 import { processRequest } from './process-request.js';
 import type { Runtime } from './runtime.js';
 import { type RunSummary, toResult } from './summary.js';
@@ -89,7 +90,7 @@ export async function runRequests(
   let dryRun = config.dryRun;
   let write: WriteReport;
   try {
-    for (const request of requests) {
+    for (const request of withPlatformSweeps(requests, config.platforms)) {
       const out = await processRequest(request, inv, runtime, emit);
       records.push(...out.records);
       capReached ||= out.capReached;

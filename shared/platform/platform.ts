@@ -118,6 +118,8 @@ export interface PlatformChange {
    * `"(unreadable)"` when the status field was missing or of the wrong type.
    */
   rawStatus: string;
+  /** How a finished change ended (SAE/EDAS 2 succeeded, 3 and 10 failed, 6 aborted). */
+  finishedAs?: 'succeeded' | 'failed' | 'aborted';
   /** True while an abort of this change is under way; `'unknown'` when the platform cannot say. */
   aborting: boolean | 'unknown';
   /** When the change started (Web+ CreateTime; SAE/EDAS first batch StartTime). */

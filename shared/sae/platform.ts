@@ -116,6 +116,7 @@ export function saeChange(order: SaeChangeOrder, ref: ChangeRef): PlatformChange
     appId: order.appId ?? ref.appId,
     state,
     rawStatus,
+    ...(state === 'finished' ? { finishedAs: finishedAs(order.status) } : {}),
     aborting: state === 'finished' ? false : 'unknown',
     startedAtMs: span.startedAtMs,
     lastProgressAtMs: span.lastProgressAtMs,
@@ -124,4 +125,9 @@ export function saeChange(order: SaeChangeOrder, ref: ChangeRef): PlatformChange
     supportsRollback: order.supportRollback ?? 'unknown',
     requestId: order.requestId,
   };
+}
+
+/** 6 aborted, 2 succeeded, anything else finished (3, 10) failed. */
+function finishedAs(status: number | undefined): 'succeeded' | 'failed' | 'aborted' {
+  return status === 6 ? 'aborted' : status === 2 ? 'succeeded' : 'failed';
 }
