@@ -202,7 +202,7 @@ describe('SAE and EDAS through the handler', () => {
       errorCode: 'InvalidChangeOrder.NotFound',
     });
     expect(r.find((x) => x.outcome === 'invalid')?.detail).toContain(
-      'changeOrderIds[1]: not a ChangeOrderId',
+      'changeOrderIds[1]: an ChangeId where a ChangeOrderId was expected',
     );
     expect(sae!.calls('AbortChangeOrder')).toBe(0);
   });
