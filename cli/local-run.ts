@@ -35,7 +35,7 @@ export async function runLocal(
     let env = process.env;
     if (options.scenario) {
       sandbox = await startScenario(options.scenario);
-      env = sandboxEnv(process.env, sandbox.sandbox.url);
+      env = sandboxEnv(process.env, sandbox.sandbox.url, sandbox.platformEnv);
     }
     const { config, runtime } = buildRuntime(env, {
       sink: options.json ? stderrLine : undefined,

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { startEdasSandbox } from '../sandbox/edas/server.js';
+import { startSaeSandbox } from '../sandbox/sae/server.js';
 import {
   loadScenarioFile,
   type Scenario,
@@ -35,9 +37,15 @@ export const stderrLine: LineSink = (line) => {
 
 /** A started sandbox and the credentials the handler should sign with. */
 export interface ScenarioSandbox {
+  /** The Web+ sandbox; its `close()` also stops the SAE / EDAS emulators of the scenario. */
   sandbox: WebplusSandbox;
   scenario: Scenario;
   credentials: Credentials;
+  /**
+   * With `sae` / `edas` sections: `PLATFORMS` and `SAE_ENDPOINT` / `EDAS_ENDPOINT` pointing at
+   * their emulators (each on its own port); empty otherwise.
+   */
+  platformEnv: Record<string, string>;
 }
 
 /**
@@ -51,7 +59,23 @@ export async function startScenario(path: string, port = 0): Promise<ScenarioSan
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const sandbox = await startWebplusSandbox(scenario, { port });
+  const webplus = await startWebplusSandbox(scenario, { port });
+  const sae = scenario.sae ? await startSaeSandbox(scenario) : undefined;
+  const edas = scenario.edas ? await startEdasSandbox(scenario) : undefined;
+  const platformEnv: Record<string, string> = {};
+  if (sae || edas) {
+    platformEnv.PLATFORMS = ['webplus', ...(sae ? ['sae'] : []), ...(edas ? ['edas'] : [])].join(
+      ',',
+    );
+    if (sae) platformEnv.SAE_ENDPOINT = sae.url;
+    if (edas) platformEnv.EDAS_ENDPOINT = edas.url;
+  }
+  const sandbox: WebplusSandbox = {
+    ...webplus,
+    close: async () => {
+      await Promise.all([webplus.close(), sae?.close(), edas?.close()]);
+    },
+  };
   const first = scenario.credentials[0];
   const credentials: Credentials = first
     ? {
@@ -60,12 +84,16 @@ export async function startScenario(path: string, port = 0): Promise<ScenarioSan
         ...(first.securityToken ? { securityToken: first.securityToken } : {}),
       }
     : { accessKeyId: 'sandbox-ak', accessKeySecret: 'sandbox-secret' };
-  return { sandbox, scenario, credentials };
+  return { sandbox, scenario, credentials, platformEnv };
 }
 
 /** The environment the handler sees when it runs against a sandbox: its URL, no account keys. */
-export function sandboxEnv(base: NodeJS.ProcessEnv, sandboxUrl: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base, WEBPLUS_ENDPOINT: sandboxUrl };
+export function sandboxEnv(
+  base: NodeJS.ProcessEnv,
+  sandboxUrl: string,
+  platformEnv: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, WEBPLUS_ENDPOINT: sandboxUrl, ...platformEnv };
   for (const key of CREDENTIAL_VARIABLES) delete env[key];
   return env;
 }

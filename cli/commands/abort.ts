@@ -3,8 +3,13 @@ import type { ManualAbortRequest } from '../../shared/model/request.js';
 import { UsageError } from '../errors.js';
 import type { ExitCode } from '../exit-codes.js';
 import { runLocal, validIds } from '../local-run.js';
+import { cliPlatform, cliPlatformRequest } from './platform.js';
 
 export interface AbortOptions {
+  /** `webplus` (default), `sae` or `edas` */
+  platform?: string;
+  /** SAE / EDAS application ids: each one's in-flight change order */
+  app?: string[];
   dryRun?: boolean;
   note?: string;
   scenario?: string;
@@ -18,6 +23,13 @@ export interface AbortOptions {
  * @throws UsageError for a malformed ChangeId or none at all (exit 2).
  */
 export async function abortCommand(changeIds: string[], options: AbortOptions): Promise<ExitCode> {
+  const platform = cliPlatform(options.platform);
+  if (platform)
+    return runLocal(
+      [cliPlatformRequest(platform, 'manual', { ...options, changeOrderIds: changeIds })],
+      options,
+    );
+  if (options.app?.length) throw new UsageError('--app needs --platform sae or edas');
   const ids = validIds(changeIds, parseChangeId, 'ChangeId');
   if (ids.length === 0) throw new UsageError('abort needs at least one CHANGE_ID');
   const request: ManualAbortRequest = {

@@ -62,7 +62,7 @@ export async function invokeCommand(options: InvokeOptions): Promise<ExitCode | 
     let env = process.env;
     if (options.scenario) {
       sandbox = await startScenario(options.scenario);
-      env = sandboxEnv(process.env, sandbox.sandbox.url);
+      env = sandboxEnv(process.env, sandbox.sandbox.url, sandbox.platformEnv);
       stderrLine(`webplus-abort: Web+ sandbox at ${sandbox.sandbox.url}`);
     }
     const { config, runtime } = buildRuntime(env, { sink: stderrLine });

@@ -114,7 +114,7 @@ export async function serveCommand(options: ServeOptions): Promise<ExitCode> {
     let env: NodeJS.ProcessEnv = process.env;
     if (options.scenario) {
       sandbox = await startScenario(options.scenario);
-      env = sandboxEnv(env, sandbox.sandbox.url);
+      env = sandboxEnv(env, sandbox.sandbox.url, sandbox.platformEnv);
     }
     const probe = buildRuntime(env).config;
     const credentials = sandbox?.credentials ?? probe.envCredentials;

@@ -62,7 +62,10 @@ export async function startCommand(options: StartOptions): Promise<ExitCode> {
       );
       sandbox = await startScenario(DEMO_SCENARIO);
       credentials = sandbox.credentials;
-      env = { ...sandboxEnv(env, sandbox.sandbox.url), HTTP_AUTH_TOKENS: token };
+      env = {
+        ...sandboxEnv(env, sandbox.sandbox.url, sandbox.platformEnv),
+        HTTP_AUTH_TOKENS: token,
+      };
       stderrLine(`webplus-abort: Web+ sandbox at ${sandbox.sandbox.url}`);
     }
     if (options.sls) {

@@ -1,9 +1,13 @@
 import { parseAppId, parseEnvId } from '../../shared/core/ids.js';
 import type { SweepRequest } from '../../shared/model/request.js';
+import { UsageError } from '../errors.js';
 import type { ExitCode } from '../exit-codes.js';
 import { runLocal, validIds } from '../local-run.js';
+import { cliPlatform, cliPlatformRequest } from './platform.js';
 
 export interface SweepOptions {
+  /** `webplus` (default), `sae` or `edas`: with sae/edas, `--app` takes their application ids */
+  platform?: string;
   env?: string[];
   app?: string[];
   dryRun?: boolean;
@@ -17,6 +21,12 @@ export interface SweepOptions {
  * @throws UsageError for a malformed EnvId or AppId (exit 2).
  */
 export async function sweepCommand(options: SweepOptions): Promise<ExitCode> {
+  const platform = cliPlatform(options.platform);
+  if (platform) {
+    if (options.env?.length)
+      throw new UsageError('--env names Web+ environments: not with --platform');
+    return runLocal([cliPlatformRequest(platform, 'sweep', options)], options);
+  }
   const envIds = validIds(options.env ?? [], parseEnvId, 'EnvId');
   const appIds = validIds(options.app ?? [], parseAppId, 'AppId');
   const request: SweepRequest = {
