@@ -12,7 +12,13 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Answer, type Check, checkCall, type IncomingCall, type ReceiverKind } from './verify.js';
+import {
+  type Answer,
+  type Check,
+  checkCall,
+  type IncomingCall,
+  type ReceiverKind,
+} from './verify.js';
 
 export type { ReceiverKind } from './verify.js';
 
@@ -80,7 +86,9 @@ export async function startNotifyReceiver(options: NotifyReceiverOptions): Promi
 
   const send = (res: ServerResponse, answer: Answer): void => {
     if (res.destroyed || res.headersSent) return;
-    const headers: Record<string, string | number> = { 'content-length': Buffer.byteLength(answer.body) };
+    const headers: Record<string, string | number> = {
+      'content-length': Buffer.byteLength(answer.body),
+    };
     if (answer.contentType) headers['content-type'] = answer.contentType;
     res.writeHead(answer.status, headers);
     res.end(answer.body);
@@ -116,7 +124,11 @@ export async function startNotifyReceiver(options: NotifyReceiverOptions): Promi
     };
     const check: Check =
       size > MAX_BODY_BYTES
-        ? { accepted: false, problem: 'body too large', answer: { status: 413, contentType: 'text/plain', body: 'too large' } }
+        ? {
+            accepted: false,
+            problem: 'body too large',
+            answer: { status: 413, contentType: 'text/plain', body: 'too large' },
+          }
         : checkCall(options.kind, call, token, options.secret, now());
     calls.push({
       ...call,
@@ -128,7 +140,11 @@ export async function startNotifyReceiver(options: NotifyReceiverOptions): Promi
     const current = nextMode();
     switch (current.kind) {
       case 'status':
-        return send(res, { status: current.status, contentType: current.contentType ?? 'text/plain', body: current.body });
+        return send(res, {
+          status: current.status,
+          contentType: current.contentType ?? 'text/plain',
+          body: current.body,
+        });
       case 'hang':
         held.add({ res, answer: check.answer });
         return;

@@ -82,19 +82,27 @@ function obj(value: unknown): Record<string, unknown> | undefined {
 }
 
 /** DingTalk: `/robot/send?access_token=…[&timestamp=ms&sign=…]`, markdown or text body. */
-export function checkDingtalk(call: IncomingCall, token: string, secret: string | undefined, nowMs: number): Check {
+export function checkDingtalk(
+  call: IncomingCall,
+  token: string,
+  secret: string | undefined,
+  nowMs: number,
+): Check {
   const refuse = (errcode: number, errmsg: string): Check => ({
     accepted: false,
     problem: errmsg,
     answer: json(200, { errcode, errmsg }),
   });
-  if (call.method !== 'POST' || call.path !== '/robot/send') return refuse(300001, 'no such robot path');
-  if (!sameText(call.query.get('access_token') ?? '', token)) return refuse(300005, 'token is not exist');
+  if (call.method !== 'POST' || call.path !== '/robot/send')
+    return refuse(300001, 'no such robot path');
+  if (!sameText(call.query.get('access_token') ?? '', token))
+    return refuse(300005, 'token is not exist');
   if (secret !== undefined) {
     const timestamp = call.query.get('timestamp') ?? '';
     const sign = call.query.get('sign') ?? '';
     if (!/^\d{13}$/.test(timestamp)) return refuse(310000, 'timestamp must be epoch milliseconds');
-    if (Math.abs(nowMs - Number(timestamp)) > ONE_HOUR_MS) return refuse(310000, 'timestamp is more than an hour off');
+    if (Math.abs(nowMs - Number(timestamp)) > ONE_HOUR_MS)
+      return refuse(310000, 'timestamp is more than an hour off');
     const mac = createHmac('sha256', Buffer.from(secret, 'utf8'));
     mac.update(Buffer.from(`${timestamp}\n${secret}`, 'utf8'));
     if (!sameText(sign, mac.digest().toString('base64'))) return refuse(310000, 'sign not match');
@@ -107,21 +115,32 @@ export function checkDingtalk(call: IncomingCall, token: string, secret: string 
   const type = body.msgtype;
   if (type === 'markdown') {
     const md = obj(body.markdown);
-    if (typeof md?.title !== 'string' || md.title === '' || typeof md.text !== 'string' || md.text === '') {
+    if (
+      typeof md?.title !== 'string' ||
+      md.title === '' ||
+      typeof md.text !== 'string' ||
+      md.text === ''
+    ) {
       return refuse(40035, 'markdown.title and markdown.text are required');
     }
     return { accepted: true, text: md.text, answer: json(200, { errcode: 0, errmsg: 'ok' }) };
   }
   if (type === 'text') {
     const text = obj(body.text);
-    if (typeof text?.content !== 'string' || text.content === '') return refuse(40035, 'text.content is required');
+    if (typeof text?.content !== 'string' || text.content === '')
+      return refuse(40035, 'text.content is required');
     return { accepted: true, text: text.content, answer: json(200, { errcode: 0, errmsg: 'ok' }) };
   }
   return refuse(40035, `msgtype ${JSON.stringify(type)} is not one this receiver knows`);
 }
 
 /** Lark: `/open-apis/bot/v2/hook/<token>`, `{[timestamp, sign], msg_type, content}`. */
-export function checkLark(call: IncomingCall, token: string, secret: string | undefined, nowMs: number): Check {
+export function checkLark(
+  call: IncomingCall,
+  token: string,
+  secret: string | undefined,
+  nowMs: number,
+): Check {
   const refuse = (code: number, msg: string): Check => ({
     accepted: false,
     problem: msg,
@@ -135,12 +154,15 @@ export function checkLark(call: IncomingCall, token: string, secret: string | un
   if (secret !== undefined) {
     const raw = body.timestamp;
     const timestamp = typeof raw === 'string' || typeof raw === 'number' ? String(raw) : '';
-    if (!/^\d{10}$/.test(timestamp)) return refuse(19021, 'sign match fail: timestamp must be epoch seconds');
+    if (!/^\d{10}$/.test(timestamp))
+      return refuse(19021, 'sign match fail: timestamp must be epoch seconds');
     if (Math.abs(nowMs - Number(timestamp) * 1000) > ONE_HOUR_MS) {
       return refuse(19021, 'sign match fail or timestamp is not within one hour from current time');
     }
     // The documented scheme: the string `timestamp\nsecret` is the HMAC key, the data is empty.
-    const expected = createHmac('sha256', Buffer.from(`${timestamp}\n${secret}`, 'utf8')).digest('base64');
+    const expected = createHmac('sha256', Buffer.from(`${timestamp}\n${secret}`, 'utf8')).digest(
+      'base64',
+    );
     if (typeof body.sign !== 'string' || !sameText(body.sign, expected)) {
       return refuse(19021, 'sign match fail or timestamp is not within one hour from current time');
     }
@@ -161,20 +183,24 @@ export function checkWecom(call: IncomingCall, token: string): Check {
     problem: errmsg,
     answer: json(200, { errcode, errmsg }),
   });
-  if (call.method !== 'POST' || call.path !== '/cgi-bin/webhook/send') return refuse(93000, 'invalid webhook url');
+  if (call.method !== 'POST' || call.path !== '/cgi-bin/webhook/send')
+    return refuse(93000, 'invalid webhook url');
   if (!sameText(call.query.get('key') ?? '', token)) return refuse(93000, 'invalid webhook url');
   const body = parse(call.body);
   if (!body) return refuse(40008, 'invalid message type');
   if (body.msgtype === 'markdown') {
     const content = obj(body.markdown)?.content;
-    if (typeof content !== 'string' || content === '') return refuse(41009, 'missing markdown.content');
-    if (Buffer.byteLength(content, 'utf8') > 4096) return refuse(40058, 'markdown.content exceed max length 4096');
+    if (typeof content !== 'string' || content === '')
+      return refuse(41009, 'missing markdown.content');
+    if (Buffer.byteLength(content, 'utf8') > 4096)
+      return refuse(40058, 'markdown.content exceed max length 4096');
     return { accepted: true, text: content, answer: json(200, { errcode: 0, errmsg: 'ok' }) };
   }
   if (body.msgtype === 'text') {
     const content = obj(body.text)?.content;
     if (typeof content !== 'string' || content === '') return refuse(41009, 'missing text.content');
-    if (Buffer.byteLength(content, 'utf8') > 2048) return refuse(40058, 'text.content exceed max length 2048');
+    if (Buffer.byteLength(content, 'utf8') > 2048)
+      return refuse(40058, 'text.content exceed max length 2048');
     return { accepted: true, text: content, answer: json(200, { errcode: 0, errmsg: 'ok' }) };
   }
   return refuse(40008, 'invalid message type');
@@ -188,30 +214,40 @@ export function checkSlack(call: IncomingCall, token: string): Check {
     answer: plain(status, code),
   });
   const match = /^\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/([A-Za-z0-9]+)$/.exec(call.path);
-  if (call.method !== 'POST' || !match || !sameText(match[1]!, token)) return refuse(404, 'no_service');
+  if (call.method !== 'POST' || !match || !sameText(match[1]!, token))
+    return refuse(404, 'no_service');
   const body = parse(call.body);
   if (!body) return refuse(400, 'invalid_payload');
   const blocks = body.blocks;
   if (typeof body.text !== 'string' && !Array.isArray(blocks)) return refuse(400, 'no_text');
   const texts: string[] = typeof body.text === 'string' ? [body.text] : [];
   if (blocks !== undefined) {
-    if (!Array.isArray(blocks) || blocks.length === 0 || blocks.length > 50) return refuse(400, 'invalid_blocks');
+    if (!Array.isArray(blocks) || blocks.length === 0 || blocks.length > 50)
+      return refuse(400, 'invalid_blocks');
     for (const block of blocks) {
       const b = obj(block);
       const text = obj(b?.text);
       if (b?.type === 'header') {
-        if (text?.type !== 'plain_text' || typeof text.text !== 'string' || [...text.text].length > 150) {
+        if (
+          text?.type !== 'plain_text' ||
+          typeof text.text !== 'string' ||
+          [...text.text].length > 150
+        ) {
           return refuse(400, 'invalid_blocks');
         }
         texts.push(text.text);
       } else if (b?.type === 'section') {
-        if (!['mrkdwn', 'plain_text'].includes(String(text?.type)) || typeof text?.text !== 'string') {
+        if (
+          !['mrkdwn', 'plain_text'].includes(String(text?.type)) ||
+          typeof text?.text !== 'string'
+        ) {
           return refuse(400, 'invalid_blocks');
         }
         if ([...text.text].length > 3000) return refuse(400, 'invalid_blocks');
         texts.push(text.text);
       } else if (b?.type === 'context') {
-        if (!Array.isArray(b.elements) || b.elements.length === 0) return refuse(400, 'invalid_blocks');
+        if (!Array.isArray(b.elements) || b.elements.length === 0)
+          return refuse(400, 'invalid_blocks');
         for (const element of b.elements) {
           const e = obj(element);
           if (typeof e?.text !== 'string') return refuse(400, 'invalid_blocks');
@@ -226,7 +262,12 @@ export function checkSlack(call: IncomingCall, token: string): Check {
 }
 
 /** Generic webhook: JSON body from webplus-abort, signed with our headers when a secret is set. */
-export function checkWebhook(call: IncomingCall, token: string, secret: string | undefined, nowMs: number): Check {
+export function checkWebhook(
+  call: IncomingCall,
+  token: string,
+  secret: string | undefined,
+  nowMs: number,
+): Check {
   const refuse = (status: number, why: string): Check => ({
     accepted: false,
     problem: why,
@@ -236,16 +277,29 @@ export function checkWebhook(call: IncomingCall, token: string, secret: string |
   if (secret !== undefined) {
     const timestamp = call.headers['x-webplus-abort-timestamp'] ?? '';
     const signature = call.headers['x-webplus-abort-signature'] ?? '';
-    if (!/^\d{10}$/.test(timestamp)) return refuse(401, 'timestamp header missing or not epoch seconds');
-    if (Math.abs(nowMs - Number(timestamp) * 1000) > WEBHOOK_TOLERANCE_MS) return refuse(401, 'timestamp too old');
-    const expected = `sha256=${createHmac('sha256', secret).update(Buffer.from(`${timestamp}.${call.body}`, 'utf8')).digest('hex')}`;
+    if (!/^\d{10}$/.test(timestamp))
+      return refuse(401, 'timestamp header missing or not epoch seconds');
+    if (Math.abs(nowMs - Number(timestamp) * 1000) > WEBHOOK_TOLERANCE_MS)
+      return refuse(401, 'timestamp too old');
+    const expected = `sha256=${createHmac('sha256', secret)
+      .update(Buffer.from(`${timestamp}.${call.body}`, 'utf8'))
+      .digest('hex')}`;
     if (!sameText(signature, expected)) return refuse(401, 'signature mismatch');
   }
   const body = parse(call.body);
-  if (!body || body.source !== 'webplus-abort' || typeof body.title !== 'string' || !Array.isArray(body.items)) {
+  if (
+    !body ||
+    body.source !== 'webplus-abort' ||
+    typeof body.title !== 'string' ||
+    !Array.isArray(body.items)
+  ) {
     return refuse(400, 'not a webplus-abort notification');
   }
-  return { accepted: true, text: typeof body.text === 'string' ? body.text : body.title, answer: { status: 204, contentType: '', body: '' } };
+  return {
+    accepted: true,
+    text: typeof body.text === 'string' ? body.text : body.title,
+    answer: { status: 204, contentType: '', body: '' },
+  };
 }
 
 /** The check of `kind`. */

@@ -50,7 +50,12 @@ const NAME = /^[a-z0-9][a-z0-9_-]{1,127}$/;
 /** GetLogs returns at most this many logs per call (Log Service: `line` 0..100). */
 const MAX_LINES = 100;
 
-const error = (action: string, status: number, errorCode: string, errorMessage: string): AdminAnswer => ({
+const error = (
+  action: string,
+  status: number,
+  errorCode: string,
+  errorMessage: string,
+): AdminAnswer => ({
   action,
   status,
   body: JSON.stringify({ errorCode, errorMessage }),
@@ -64,9 +69,27 @@ const ok = (action: string, value?: unknown, headers?: Record<string, string>): 
 
 /** Resource kinds with create/get/update by name. */
 const NAMED = {
-  savedsearches: { nameKey: 'savedsearchName', label: 'SavedSearch', exists: 'SavedSearchAlreadyExist', missing: 'SavedSearchNotExist', required: ['savedsearchName', 'searchQuery', 'logstore'] },
-  dashboards: { nameKey: 'dashboardName', label: 'Dashboard', exists: 'DashboardAlreadyExist', missing: 'DashboardNotExist', required: ['dashboardName', 'charts'] },
-  alerts: { nameKey: 'name', label: 'Alert', exists: 'JobAlreadyExist', missing: 'JobNotExist', required: ['name', 'displayName', 'configuration', 'schedule'] },
+  savedsearches: {
+    nameKey: 'savedsearchName',
+    label: 'SavedSearch',
+    exists: 'SavedSearchAlreadyExist',
+    missing: 'SavedSearchNotExist',
+    required: ['savedsearchName', 'searchQuery', 'logstore'],
+  },
+  dashboards: {
+    nameKey: 'dashboardName',
+    label: 'Dashboard',
+    exists: 'DashboardAlreadyExist',
+    missing: 'DashboardNotExist',
+    required: ['dashboardName', 'charts'],
+  },
+  alerts: {
+    nameKey: 'name',
+    label: 'Alert',
+    exists: 'JobAlreadyExist',
+    missing: 'JobNotExist',
+    required: ['name', 'displayName', 'configuration', 'schedule'],
+  },
 } as const;
 
 /** True when the path is one of the routes above (PutLogs is served elsewhere). */
@@ -90,7 +113,12 @@ export function routeAdmin(
   const logstore = /^\/logstores\/([^/]+)$/.exec(req.path);
   if (logstore) {
     if (req.method !== 'GET' || req.query.get('type') !== 'log') {
-      return error('Unknown', 400, 'ParameterInvalid', 'only GetLogs (GET ?type=log) is served on a logstore');
+      return error(
+        'Unknown',
+        400,
+        'ParameterInvalid',
+        'only GetLogs (GET ?type=log) is served on a logstore',
+      );
     }
     return getLogs(req, resources, decodeURIComponent(logstore[1]!), logs());
   }
@@ -103,23 +131,34 @@ export function routeAdmin(
 function parseBody(action: string, text: string): Record<string, unknown> | AdminAnswer {
   try {
     const value: unknown = JSON.parse(text);
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    if (value && typeof value === 'object' && !Array.isArray(value))
+      return value as Record<string, unknown>;
   } catch {
     // fall through
   }
   return error(action, 400, 'PostBodyInvalid', 'the body is not a JSON object');
 }
 
-function indexRoute(req: AdminRequest, resources: ProjectResources, logstore: string, nowMs: number): AdminAnswer {
+function indexRoute(
+  req: AdminRequest,
+  resources: ProjectResources,
+  logstore: string,
+  nowMs: number,
+): AdminAnswer {
   const existing = resources.indexes.get(logstore);
   if (req.method === 'GET') {
-    if (!existing) return error('GetIndex', 404, 'IndexConfigNotExist', `logstore ${logstore} has no index`);
+    if (!existing)
+      return error('GetIndex', 404, 'IndexConfigNotExist', `logstore ${logstore} has no index`);
     return ok('GetIndex', existing);
   }
-  const action = req.method === 'POST' ? 'CreateIndex' : req.method === 'PUT' ? 'UpdateIndex' : 'Unknown';
-  if (action === 'Unknown') return error(action, 405, 'MethodNotAllowed', `${req.method} is not allowed here`);
-  if (action === 'CreateIndex' && existing) return error(action, 400, 'IndexAlreadyExist', `logstore ${logstore} already has an index`);
-  if (action === 'UpdateIndex' && !existing) return error(action, 404, 'IndexConfigNotExist', `logstore ${logstore} has no index`);
+  const action =
+    req.method === 'POST' ? 'CreateIndex' : req.method === 'PUT' ? 'UpdateIndex' : 'Unknown';
+  if (action === 'Unknown')
+    return error(action, 405, 'MethodNotAllowed', `${req.method} is not allowed here`);
+  if (action === 'CreateIndex' && existing)
+    return error(action, 400, 'IndexAlreadyExist', `logstore ${logstore} already has an index`);
+  if (action === 'UpdateIndex' && !existing)
+    return error(action, 404, 'IndexConfigNotExist', `logstore ${logstore} has no index`);
   const body = parseBody(action, req.body);
   if ('status' in body && 'action' in body) return body as AdminAnswer;
   const problem = indexProblem(body);
@@ -133,8 +172,10 @@ function indexProblem(body: Record<string, unknown>): string | undefined {
   if (!keys || typeof keys !== 'object' || Array.isArray(keys)) return 'keys must be an object';
   for (const [key, raw] of Object.entries(keys)) {
     const config = raw as Record<string, unknown>;
-    if (!['text', 'long', 'double', 'json'].includes(String(config?.type))) return `keys.${key}.type must be text, long, double or json`;
-    if (config.type === 'text' && !Array.isArray(config.token)) return `keys.${key}.token is required for a text key`;
+    if (!['text', 'long', 'double', 'json'].includes(String(config?.type)))
+      return `keys.${key}.type must be text, long, double or json`;
+    if (config.type === 'text' && !Array.isArray(config.token))
+      return `keys.${key}.token is required for a text key`;
   }
   return undefined;
 }
@@ -148,60 +189,111 @@ function namedRoute(
 ): AdminAnswer {
   if (req.method === 'GET' && name !== undefined) {
     const found = store.get(name);
-    if (!found) return error(`Get${spec.label}`, 404, spec.missing, `${spec.label} ${name} does not exist`);
+    if (!found)
+      return error(`Get${spec.label}`, 404, spec.missing, `${spec.label} ${name} does not exist`);
     return ok(`Get${spec.label}`, found);
   }
-  const action = req.method === 'POST' && name === undefined ? `Create${spec.label}` : req.method === 'PUT' && name !== undefined ? `Update${spec.label}` : 'Unknown';
-  if (action === 'Unknown') return error(action, 405, 'MethodNotAllowed', `${req.method} ${req.path} is not served`);
+  const action =
+    req.method === 'POST' && name === undefined
+      ? `Create${spec.label}`
+      : req.method === 'PUT' && name !== undefined
+        ? `Update${spec.label}`
+        : 'Unknown';
+  if (action === 'Unknown')
+    return error(action, 405, 'MethodNotAllowed', `${req.method} ${req.path} is not served`);
   const body = parseBody(action, req.body);
   if ('status' in body && 'action' in body) return body as AdminAnswer;
   const missing = spec.required.filter((k) => body[k] === undefined || body[k] === '');
   // UpdateSavedSearch and UpdateDashboard repeat the name in the body; UpdateAlert does not.
-  const required = action.startsWith('Update') ? missing.filter((k) => k !== spec.nameKey) : missing;
-  if (required.length > 0) return error(action, 400, 'ParameterInvalid', `missing ${required.join(', ')}`);
+  const required = action.startsWith('Update')
+    ? missing.filter((k) => k !== spec.nameKey)
+    : missing;
+  if (required.length > 0)
+    return error(action, 400, 'ParameterInvalid', `missing ${required.join(', ')}`);
   const target = name ?? String(body[spec.nameKey]);
-  if (!NAME.test(target)) return error(action, 400, 'ParameterInvalid', `${spec.nameKey} ${JSON.stringify(target)} is not a valid name`);
+  if (!NAME.test(target))
+    return error(
+      action,
+      400,
+      'ParameterInvalid',
+      `${spec.nameKey} ${JSON.stringify(target)} is not a valid name`,
+    );
   if (name !== undefined && body[spec.nameKey] !== undefined && body[spec.nameKey] !== name) {
-    return error(action, 400, 'ParameterInvalid', `${spec.nameKey} in the body differs from the path`);
+    return error(
+      action,
+      400,
+      'ParameterInvalid',
+      `${spec.nameKey} in the body differs from the path`,
+    );
   }
-  if (action.startsWith('Create') && store.has(target)) return error(action, 400, spec.exists, `${spec.label} ${target} already exists`);
-  if (action.startsWith('Update') && !store.has(target)) return error(action, 404, spec.missing, `${spec.label} ${target} does not exist`);
+  if (action.startsWith('Create') && store.has(target))
+    return error(action, 400, spec.exists, `${spec.label} ${target} already exists`);
+  if (action.startsWith('Update') && !store.has(target))
+    return error(action, 404, spec.missing, `${spec.label} ${target} does not exist`);
   store.set(target, { ...body, [spec.nameKey]: target, lastModifyTime: Math.floor(nowMs / 1000) });
   return ok(action);
 }
 
-function getLogs(req: AdminRequest, resources: ProjectResources, logstore: string, stored: StoredLog[]): AdminAnswer {
+function getLogs(
+  req: AdminRequest,
+  resources: ProjectResources,
+  logstore: string,
+  stored: StoredLog[],
+): AdminAnswer {
   const action = 'GetLogs';
   const from = Number(req.query.get('from'));
   const to = Number(req.query.get('to'));
   if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to <= from) {
-    return error(action, 400, 'ParameterInvalid', 'from and to must be epoch seconds with from < to');
+    return error(
+      action,
+      400,
+      'ParameterInvalid',
+      'from and to must be epoch seconds with from < to',
+    );
   }
   const line = req.query.has('line') ? Number(req.query.get('line')) : MAX_LINES;
   const offset = req.query.has('offset') ? Number(req.query.get('offset')) : 0;
-  if (!Number.isInteger(line) || line < 0 || line > MAX_LINES) return error(action, 400, 'ParameterInvalid', `line must be 0..${MAX_LINES}`);
-  if (!Number.isInteger(offset) || offset < 0) return error(action, 400, 'ParameterInvalid', 'offset must be >= 0');
+  if (!Number.isInteger(line) || line < 0 || line > MAX_LINES)
+    return error(action, 400, 'ParameterInvalid', `line must be 0..${MAX_LINES}`);
+  if (!Number.isInteger(offset) || offset < 0)
+    return error(action, 400, 'ParameterInvalid', 'offset must be >= 0');
   const reverse = req.query.get('reverse') === 'true';
   let node: ReturnType<typeof parseSearch>;
   try {
     node = parseSearch(req.query.get('query') ?? '');
   } catch (e) {
-    if (e instanceof SearchSyntaxError) return error(action, 400, 'ParameterInvalid', `query: ${e.message}`);
+    if (e instanceof SearchSyntaxError)
+      return error(action, 400, 'ParameterInvalid', `query: ${e.message}`);
     throw e;
   }
   const keys = searchKeys(node);
   const index = resources.indexes.get(logstore);
-  if (keys.length > 0 && !index) return error(action, 400, 'IndexConfigNotExist', `logstore ${logstore} has no index: run setup-sls`);
+  if (keys.length > 0 && !index)
+    return error(
+      action,
+      400,
+      'IndexConfigNotExist',
+      `logstore ${logstore} has no index: run setup-sls`,
+    );
   const indexed = (index?.keys ?? {}) as Record<string, { token?: string[] }>;
   for (const key of keys) {
-    if (!indexed[key]) return error(action, 400, 'ParameterInvalid', `key (${key}) is not config as key value config`);
+    if (!indexed[key])
+      return error(
+        action,
+        400,
+        'ParameterInvalid',
+        `key (${key}) is not config as key value config`,
+      );
   }
   const lineTokens = ((index?.line as { token?: string[] } | undefined)?.token ?? []) as string[];
   const found = stored
     .filter((log) => log.logstore === logstore && log.time >= from && log.time < to)
     .filter((log) => matches(node, log.contents, lineTokens))
     .map((log, order) => ({ log, order }))
-    .sort((a, b) => a.log.time - b.log.time || (a.log.timeNs ?? 0) - (b.log.timeNs ?? 0) || a.order - b.order)
+    .sort(
+      (a, b) =>
+        a.log.time - b.log.time || (a.log.timeNs ?? 0) - (b.log.timeNs ?? 0) || a.order - b.order,
+    )
     .map((x) => x.log);
   if (reverse) found.reverse();
   const page = found.slice(offset, offset + line).map((log) => {

@@ -21,10 +21,7 @@ export type SearchNode =
   | { kind: 'not'; node: SearchNode }
   | { kind: 'and' | 'or'; left: SearchNode; right: SearchNode };
 
-type Token =
-  | { t: 'word'; v: string }
-  | { t: 'quoted'; v: string }
-  | { t: '(' | ')' | ':' | '*' };
+type Token = { t: 'word'; v: string } | { t: 'quoted'; v: string } | { t: '(' | ')' | ':' | '*' };
 
 function lex(text: string): Token[] {
   const tokens: Token[] = [];

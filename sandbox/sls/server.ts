@@ -12,7 +12,12 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo, isIP } from 'node:net';
-import { type AdminAnswer, isAdminPath, type ProjectResources, routeAdmin } from './admin-routes.js';
+import {
+  type AdminAnswer,
+  isAdminPath,
+  type ProjectResources,
+  routeAdmin,
+} from './admin-routes.js';
 import { decompressBody, SlsBodyError } from './body.js';
 import { FailureSchedule } from './failures.js';
 import { decodeLogGroup, type LogGroup } from './log-group.js';
@@ -80,7 +85,12 @@ export async function startSlsStandIn(opts: SlsStandInOptions = {}): Promise<Sls
   const resourcesOf = (project: string): ProjectResources => {
     let found = projects.get(project);
     if (!found) {
-      found = { indexes: new Map(), savedsearches: new Map(), dashboards: new Map(), alerts: new Map() };
+      found = {
+        indexes: new Map(),
+        savedsearches: new Map(),
+        dashboards: new Map(),
+        alerts: new Map(),
+      };
       projects.set(project, found);
     }
     return found;
@@ -245,15 +255,22 @@ export async function startSlsStandIn(opts: SlsStandInOptions = {}): Promise<Sls
     );
     const failure = failures.next();
     if (failure?.kind === 'unauthorized') {
-      return answerError(new Reply(401, 'Unauthorized', 'The request is unauthorized (stand-in failure).'));
+      return answerError(
+        new Reply(401, 'Unauthorized', 'The request is unauthorized (stand-in failure).'),
+      );
     }
     if (failure?.kind === 'server-busy') {
-      return answerError(new Reply(503, 'ServerBusy', 'The server is busy, please try again later.'));
+      return answerError(
+        new Reply(503, 'ServerBusy', 'The server is busy, please try again later.'),
+      );
     }
     if (failure?.kind === 'html-502') {
       return answer(502, 'HTML502', () => {
         const page = '<html><body><h1>502 Bad Gateway</h1></body></html>';
-        res.writeHead(502, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(page) });
+        res.writeHead(502, {
+          'content-type': 'text/html',
+          'content-length': Buffer.byteLength(page),
+        });
         res.end(page);
       });
     }
@@ -288,7 +305,9 @@ export async function startSlsStandIn(opts: SlsStandInOptions = {}): Promise<Sls
       res.end(result.body);
     };
     const code =
-      result.status === 200 ? 'OK' : String((JSON.parse(result.body) as { errorCode?: string }).errorCode);
+      result.status === 200
+        ? 'OK'
+        : String((JSON.parse(result.body) as { errorCode?: string }).errorCode);
     if (failure?.kind === 'slow') {
       answer(result.status, code, () => {
         const timer = setTimeout(() => {
@@ -335,7 +354,9 @@ export async function startSlsStandIn(opts: SlsStandInOptions = {}): Promise<Sls
     resources: (project) => {
       const found = projects.get(project);
       const copy = (m?: Map<string, Record<string, unknown>>) =>
-        Object.fromEntries([...(m ?? new Map()).entries()].map(([k, v]) => [k, structuredClone(v)]));
+        Object.fromEntries(
+          [...(m ?? new Map()).entries()].map(([k, v]) => [k, structuredClone(v)]),
+        );
       return {
         indexes: copy(found?.indexes),
         savedsearches: copy(found?.savedsearches),

@@ -65,7 +65,8 @@ export const NotifyTargetSchema = z
     minSeverity: severity.optional(),
   })
   .refine((t) => t.secretEnv === undefined || SIGNED_KINDS.has(t.kind), {
-    message: 'secretEnv is only for dingtalk, lark and webhook targets (slack and wecom have no signature: the URL is the secret)',
+    message:
+      'secretEnv is only for dingtalk, lark and webhook targets (slack and wecom have no signature: the URL is the secret)',
     path: ['secretEnv'],
   });
 

@@ -20,6 +20,11 @@ export type Mode = 'enforce' | 'dry-run' | 'off';
  * - `invalid`: a bad id or a bad timer payload value.
  * - `failed`: permanent error, or retries spent.
  * - `timeout`: the invocation's deadline came first; state unknown, the next sweep re-checks.
+ *
+ * Notification records (`kind: "notification"`, one per invocation that sent one) use two more:
+ * - `notified`: every target that had something to report accepted the message;
+ * - `notify_failed`: at least one target did not (its `detail` says which and why). Never
+ *   counts as failed: a notification problem does not fail the invocation.
  */
 export type Outcome =
   | 'aborted'
@@ -31,7 +36,14 @@ export type Outcome =
   | 'ignored'
   | 'invalid'
   | 'failed'
-  | 'timeout';
+  | 'timeout'
+  | NotificationOutcome;
+
+/** Outcomes of a notification record (`kind: "notification"`). */
+export type NotificationOutcome = 'notified' | 'notify_failed';
+
+/** The notification outcomes, for readers and filters. */
+export const NOTIFICATION_OUTCOMES: readonly NotificationOutcome[] = ['notified', 'notify_failed'];
 
 export const OUTCOMES: readonly Outcome[] = [
   'aborted',
@@ -44,6 +56,7 @@ export const OUTCOMES: readonly Outcome[] = [
   'invalid',
   'failed',
   'timeout',
+  ...NOTIFICATION_OUTCOMES,
 ];
 
 /** Outcomes that make an invocation (and the CLI's exit status) count as failed. */
@@ -55,6 +68,12 @@ export const FAILING_OUTCOMES: ReadonlySet<Outcome> = new Set(['failed', 'timeou
  * `latencyMs` is from the decision to its outcome, in milliseconds.
  */
 export interface OutcomeRecord {
+  /**
+   * Absent on decision records. `notification` on the one record of a notification attempt
+   * (shared/notify): no change, `outcome` `notified` or `notify_failed`, `attempts` = HTTP sends,
+   * `notifyTargets` = the targets that had something to report.
+   */
+  kind?: 'notification';
   time: string;
   changeId?: string;
   envId?: string;
@@ -80,4 +99,12 @@ export interface OutcomeRecord {
   changeAgeMinutes?: number;
   idleMinutes?: number;
   latencyMs?: number;
+  /** Notification records: the target names that were sent to, comma-separated (`dingtalk,slack`). */
+  notifyTargets?: string;
 }
+
+/** The record of one notification attempt. */
+export type NotificationRecord = OutcomeRecord & {
+  kind: 'notification';
+  outcome: NotificationOutcome;
+};

@@ -203,7 +203,12 @@ async function deliver(
     }
     if (verdict.ok) {
       const tries = attempts > 1 ? `, attempt ${attempts}` : '';
-      return { ...base, delivered: true, attempts, detail: `delivered (${verdict.detail}${tries})` };
+      return {
+        ...base,
+        delivered: true,
+        attempts,
+        detail: `delivered (${verdict.detail}${tries})`,
+      };
     }
     last = verdict.detail;
     if (!verdict.retryable || attempts >= NOTIFY_MAX_ATTEMPTS) {

@@ -3,7 +3,9 @@ import type { FcContext } from '../fc/context.js';
 import { invocationDeadline } from '../fc/deadline.js';
 import type { OutcomeRecord, Trigger } from '../model/record.js';
 import type { AbortRequest } from '../model/request.js';
+import type { NotifyReport } from '../notify/notifier.js';
 import type { WriteReport } from '../outcome-log/outcome-log.js';
+import { notifyAfterWrite } from './notify-step.js';
 import type { Invocation } from './invocation.js';
 import { processRequest } from './process-request.js';
 import type { Runtime } from './runtime.js';
@@ -25,6 +27,8 @@ export interface RunReport {
   summary: RunSummary;
   records: OutcomeRecord[];
   write: WriteReport;
+  /** The notification sent after the records, when one was (its record is written on its own). */
+  notification?: { report: NotifyReport; write: WriteReport };
 }
 
 /** The invocation's credentials: FC's STS keys win over the environment's keys. */
@@ -86,6 +90,7 @@ export async function runRequests(
     credentials: inv.credentials,
     deadlineMs: writeDeadlineMs,
   });
+  const notification = await notifyAfterWrite(records, inv, runtime, dryRun, requests[0]);
   const fallbackMode = dryRun ? 'dry-run' : 'enforce';
   return {
     summary: {
@@ -97,5 +102,6 @@ export async function runRequests(
     },
     records,
     write,
+    ...(notification ? { notification } : {}),
   };
 }

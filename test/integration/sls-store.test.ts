@@ -78,6 +78,8 @@ describe('SLS store over the wire', () => {
       changeAgeMinutes: 95,
       idleMinutes: 90,
       latencyMs: 1234,
+      kind: 'notification',
+      notifyTargets: 'dingtalk,slack',
     };
 
     // Act
@@ -107,6 +109,8 @@ describe('SLS store over the wire', () => {
       changeAgeMinutes: '95',
       idleMinutes: '90',
       latencyMs: '1234',
+      kind: 'notification',
+      notifyTargets: 'dingtalk,slack',
     });
   });
 
