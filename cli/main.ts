@@ -13,6 +13,7 @@ import { invokeCommand } from './commands/invoke.js';
 import { logCommand } from './commands/log.js';
 import { sandboxCommand } from './commands/sandbox.js';
 import { serveCommand } from './commands/serve.js';
+import { setupSlsCommand } from './commands/setup-sls.js';
 import { startCommand } from './commands/start.js';
 import { sweepCommand } from './commands/sweep.js';
 import { EXIT } from './exit-codes.js';
@@ -91,12 +92,28 @@ program
 
 program
   .command('log')
-  .description('read the file store (OUTCOME_LOG_FILE)')
-  .option('--since <when>', '30m, 2h, 7d or an ISO 8601 time')
-  .option('--outcome <name>', 'only this outcome')
-  .option('--change <id>', 'only this ChangeId')
+  .description('read outcome records back: the file store (OUTCOME_LOG_FILE), or SLS with --sls')
+  .option('--since <when>', '30m, 2h, 7d or an ISO 8601 time (--sls default: 24h)')
+  .option('--outcome <name>', 'only this outcome (repeatable)', collect)
+  .option('--change <id>', 'only this ChangeId (repeatable)', collect)
+  .option('--env <id>', 'only this EnvId (repeatable)', collect)
+  .option('--trigger <name>', 'only this trigger (repeatable)', collect)
+  .option('--invocation <id>', 'only this invocation (FC request id; repeatable)', collect)
+  .option('--limit <n>', 'only the newest n records')
+  .option('--summary', 'counts by outcome and by environment')
+  .option('--follow', 'keep printing new records until Ctrl-C')
+  .option('--sls', 'read SLS_PROJECT / SLS_LOGSTORE through GetLogs instead of the file')
   .option('--json', 'print JSON lines')
   .action(run((opts) => logCommand(opts)));
+
+program
+  .command('setup-sls')
+  .description(
+    'create or update the SLS index, saved searches, dashboard (and alert) for the records',
+  )
+  .option('--action-policy <id>', 'also create the failure alert, telling this action policy')
+  .option('--json', 'print the steps as JSON')
+  .action(run((opts) => setupSlsCommand(opts)));
 
 /** Maps what went wrong to an exit status and a message without a stack (a bug keeps its stack). */
 function exitFor(err: unknown): number {

@@ -288,8 +288,7 @@ export function checkWebhook(
   }
   const body = parse(call.body);
   if (
-    !body ||
-    body.source !== 'webplus-abort' ||
+    body?.source !== 'webplus-abort' ||
     typeof body.title !== 'string' ||
     !Array.isArray(body.items)
   ) {

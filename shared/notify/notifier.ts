@@ -1,6 +1,6 @@
+import type { NotifyKind, NotifySettings } from '../config/notify-settings.js';
 import { equalJitterDelay } from '../core/backoff.js';
 import { redactTokens } from '../core/redact.js';
-import type { NotifyKind, NotifySettings } from '../config/notify-settings.js';
 import type { NotificationRecord, OutcomeRecord, Trigger } from '../model/record.js';
 import { NotifyConfigError, NotifySendError } from './errors.js';
 import { buildMessage, type MessageContext, type NotificationMessage } from './message.js';

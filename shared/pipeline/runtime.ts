@@ -1,8 +1,8 @@
 import type { Config } from '../config/config.js';
 import { createPacer, type Pacer } from '../core/pacer.js';
 import { InFlightChanges } from '../executor/in-flight.js';
-import { createNotifier, type Notifier, type NotifierOptions } from '../notify/notifier.js';
 import { RecentEvents } from '../intake/recent-events.js';
+import { createNotifier, type Notifier, type NotifierOptions } from '../notify/notifier.js';
 import { createFileStore } from '../outcome-log/file-store.js';
 import type { LineSink } from '../outcome-log/line-sink.js';
 import { stdoutSink } from '../outcome-log/line-sink.js';

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  startNotifyReceiver,
   type NotifyReceiver,
   type ReceiverKind,
+  startNotifyReceiver,
 } from '../../sandbox/notify/server.js';
 import { NotifySettingsSchema } from '../../shared/config/notify-settings.js';
 import type { OutcomeRecord } from '../../shared/model/record.js';
