@@ -106,8 +106,11 @@ export async function logCommand(options: LogOptions): Promise<ExitCode> {
     const path = loadConfig(process.env).outcomeLogFile;
     const read = await readFileRecords(path);
     if (read.missing) stderrLine(`webplus-abort: no records yet (${path} does not exist)`);
-    if (read.unreadable > 0)
-      stderrLine(`webplus-abort: skipped ${read.unreadable} unreadable line(s) in ${path}`);
+    if (read.unreadable > 0) {
+      stderrLine(
+        `webplus-abort: skipped ${read.unreadable} unreadable line(s) in ${path} (line ${read.tornLines.join(', ')}: torn by a crash, or not a record)`,
+      );
+    }
     const unique = dedupeRecords(read.records, seen);
     total = unique.length;
     records = unique.filter((r) => matchesFilters(r, filters));

@@ -1,36 +1,27 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import type { OutcomeRecord } from '../../shared/model/record.js';
+import { parseRecordLines } from '../../shared/outcome-log/read-records.js';
 import { UsageError } from '../errors.js';
 
 /** Records of a JSON-lines text and how many lines were not records. */
 export interface ParsedText {
   records: OutcomeRecord[];
   unreadable: number;
+  /** 1-based numbers of the lines that were not whole records (torn by a crash, or foreign). */
+  tornLines: number[];
 }
 
-/** One record per line; blank lines ignored; a line that is not a JSON record counts as unreadable. */
+/**
+ * One record per line (shared/outcome-log/read-records.ts: blank lines ignored, a torn fragment
+ * skipped without losing a record glued after it).
+ */
 export function parseRecordText(text: string): ParsedText {
-  const records: OutcomeRecord[] = [];
-  let unreadable = 0;
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      const value = JSON.parse(line) as unknown;
-      if (
-        value &&
-        typeof value === 'object' &&
-        typeof (value as { outcome?: unknown }).outcome === 'string' &&
-        typeof (value as { time?: unknown }).time === 'string'
-      ) {
-        records.push(value as OutcomeRecord);
-      } else {
-        unreadable++;
-      }
-    } catch {
-      unreadable++;
-    }
-  }
-  return { records, unreadable };
+  const parsed = parseRecordLines(text);
+  return {
+    records: parsed.records,
+    unreadable: parsed.torn.length,
+    tornLines: parsed.torn.map((t) => t.line),
+  };
 }
 
 /** The file's records, and its size in bytes (where `--follow` goes on from). Missing: none, size 0. */
@@ -42,7 +33,7 @@ export async function readFileRecords(
     text = await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      return { records: [], unreadable: 0, size: 0, missing: true };
+      return { records: [], unreadable: 0, tornLines: [], size: 0, missing: true };
     }
     throw new UsageError(`cannot read ${path}: ${(err as Error).message}`);
   }

@@ -20,6 +20,9 @@ export type Mode = 'enforce' | 'dry-run' | 'off';
  * - `invalid`: a bad id or a bad timer payload value.
  * - `failed`: permanent error, or retries spent.
  * - `timeout`: the invocation's deadline came first; state unknown, the next sweep re-checks.
+ * - `deferred`: not examined in this invocation, on purpose: environments a sweep left for the
+ *   next timer runs (its rotation covers them), or ids past the cap of one alarm
+ *   (`ALARM_MAX_IDS`). No Web+ call was made for it; `detail` says which and why.
  *
  * Notification records (`kind: "notification"`, one per invocation that sent one) use two more:
  * - `notified`: every target that had something to report accepted the message;
@@ -37,6 +40,7 @@ export type Outcome =
   | 'invalid'
   | 'failed'
   | 'timeout'
+  | 'deferred'
   | NotificationOutcome;
 
 /** Outcomes of a notification record (`kind: "notification"`). */
@@ -56,6 +60,7 @@ export const OUTCOMES: readonly Outcome[] = [
   'invalid',
   'failed',
   'timeout',
+  'deferred',
   ...NOTIFICATION_OUTCOMES,
 ];
 
@@ -68,6 +73,12 @@ export const FAILING_OUTCOMES: ReadonlySet<Outcome> = new Set(['failed', 'timeou
  * `latencyMs` is from the decision to its outcome, in milliseconds.
  */
 export interface OutcomeRecord {
+  /**
+   * Unique id of this record (a UUID), set by the record stream before the first write and
+   * kept on every copy: stores are at-least-once (an SLS write that succeeded slowly is retried),
+   * so readers drop repeats by `recordId`. Absent only in records written before it existed.
+   */
+  recordId?: string;
   /**
    * Absent on decision records. `notification` on the one record of a notification attempt
    * (shared/notify): no change, `outcome` `notified` or `notify_failed`, `attempts` = HTTP sends,

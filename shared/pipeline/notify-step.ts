@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { redactTokens } from '../core/redact.js';
 import type { OutcomeRecord } from '../model/record.js';
 import type { AbortRequest } from '../model/request.js';
@@ -52,6 +53,8 @@ export async function notifyAfterWrite(
       secrets,
     });
     if (!report) return undefined;
+    // Its own recordId, like every record, so readers can drop a stored-twice copy.
+    report.record = { recordId: randomUUID(), ...report.record };
     const write = await runtime.outcomeLog.write([report.record], {
       invocationId: inv.invocationId,
       trigger: inv.trigger,
