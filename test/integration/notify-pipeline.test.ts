@@ -61,7 +61,13 @@ describe('notifications through the handler', () => {
     expect(receiver.calls().map((c) => c.problem ?? 'accepted')).toEqual(['accepted']);
     expect(receiver.accepted()[0]!.text).toContain(`aborted ${changeId(0)}`);
     const records = h.records();
-    expect(records.map((r) => r.kind ?? r.outcome)).toEqual(['aborted', 'skipped', 'notification']);
+    // Decision records are streamed as decisions end; the notification record comes last.
+    expect(records.map((r) => r.kind ?? r.outcome).sort()).toEqual([
+      'aborted',
+      'notification',
+      'skipped',
+    ]);
+    expect(records[2]?.kind).toBe('notification');
     expect(records[2]).toMatchObject({
       kind: 'notification',
       outcome: 'notified',
