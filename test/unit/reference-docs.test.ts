@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ACTIONS, parseScenario } from '../../sandbox/webplus/index.js';
 import { CONFIG_VARIABLES, loadConfig } from '../../shared/config/config.js';
-import { ROUTES } from '../../shared/intake/http.js';
-import { OUTCOMES } from '../../shared/outcome-log/record.js';
+import { ROUTES } from '../../shared/intake/http/route.js';
+import { OUTCOMES } from '../../shared/model/record.js';
 import { WEBPLUS_ACTIONS } from '../../shared/webplus/actions.js';
 
 const reference = join(import.meta.dirname, '../../docs/reference');

@@ -89,19 +89,34 @@ function brokenLinks(file: string): string[] {
   return broken;
 }
 
-describe('docs link only to files of this repository', () => {
-  const docs = repoFiles().filter(
-    (f) => f === 'README.md' || (f.startsWith('docs/') && f.endsWith('.md')),
-  );
+/** Top-level folders whose paths docs name in backticks, e.g. `shared/webplus/client.ts`. */
+const PATH_IN_CODE = /`((?:shared|cli|sandbox|functions|test|bench|docs|scripts|bin)\/[\w./-]+)`/g;
 
-  it('finds the docs to check (README.md, docs/**/*.md)', () => {
+/** Repository paths named in inline code that do not exist (globs and placeholders skipped). */
+function missingNamedPaths(file: string): string[] {
+  const markdown = readFileSync(join(root, file), 'utf8').replace(/^(```|~~~)[\s\S]*?^\1/gm, '');
+  return [...markdown.matchAll(PATH_IN_CODE)]
+    .map((m) => m[1]!)
+    .filter((path) => !existsSync(join(root, path)))
+    .map((path) => `${file}: \`${path}\``);
+}
+
+describe('docs link only to files of this repository', () => {
+  const docs = repoFiles().filter((f) => f.endsWith('.md'));
+
+  it('finds the docs to check (every tracked *.md: README.md, docs/**, test/README.md, ...)', () => {
     expect(docs).toContain('README.md');
     expect(docs).toContain('docs/reference/README.md');
+    expect(docs).toContain('test/README.md');
     expect(docs.length).toBeGreaterThanOrEqual(12);
   });
 
   it('every relative link resolves to a file, and every #anchor to a heading', () => {
     expect(docs.flatMap(brokenLinks)).toEqual([]);
+  });
+
+  it('every repository path named in inline code exists', () => {
+    expect(docs.flatMap(missingNamedPaths)).toEqual([]);
   });
 
   it('the checker itself catches a missing file, a missing anchor and a way out', () => {
