@@ -27,14 +27,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { Credentials } from '../shared/fc/context.js';
+import type { Credentials } from '../shared/core/credentials.js';
+import { WebplusAbortError } from '../shared/core/errors.js';
 import { UsageError } from './errors.js';
 
 /** The region used when nothing names one. @default 'cn-hangzhou' */
 export const DEFAULT_REGION = 'cn-hangzhou';
 
 /** A credential source could not give keys: exit 2, the message names the source, never a value. */
-export class CredentialsError extends UsageError {}
+export class CredentialsError extends WebplusAbortError {
+  override readonly name = 'CredentialsError';
+  override readonly exitKind = 'usage';
+}
 
 export interface CredentialOptions {
   /** `--profile`: a profile of `~/.aliyun/config.json`. */
@@ -85,9 +89,17 @@ interface Builder {
   build(): Provider;
 }
 
+/** A builder whose `with…` setters return itself. */
+type Fluent<K extends string> = Builder & { [P in K]: (value: string) => Fluent<K> };
+
 interface CredentialsSdk {
-  EnvironmentVariableCredentialsProvider: { builder(): Builder };
-  OIDCRoleArnCredentialsProvider: { builder(): Builder };
+  StaticAKCredentialsProvider: { builder(): Fluent<'withAccessKeyId' | 'withAccessKeySecret'> };
+  StaticSTSCredentialsProvider: {
+    builder(): Fluent<'withAccessKeyId' | 'withAccessKeySecret' | 'withSecurityToken'>;
+  };
+  OIDCRoleArnCredentialsProvider: {
+    builder(): Fluent<'withRoleArn' | 'withOIDCProviderArn' | 'withOIDCTokenFilePath'>;
+  };
   CLIProfileCredentialsProvider: { builder(): Builder & { withProfileName(n: string): Builder } };
   ProfileCredentialsProvider: { builder(): Builder };
   ECSRAMRoleCredentialsProvider: { builder(): Builder & { withRoleName(n: string): Builder } };
@@ -209,8 +221,13 @@ export function chooseSource(
         description: `profile "${wanted}" (mode ${mode}) in ${configShown}`,
       },
       ...(region ? { profileRegion: region } : {}),
-      build: (s: CredentialsSdk) =>
-        s.CLIProfileCredentialsProvider.builder().withProfileName(wanted).build(),
+      build: (s: CredentialsSdk) => {
+        const provider = s.CLIProfileCredentialsProvider.builder().withProfileName(wanted).build();
+        // The provider reads `<homedir>/.aliyun/config.json`; its `homedir` field is the SDK's
+        // own seam for this (dist/src/providers/cli_profile.js, "used for mock").
+        (provider as Provider & { homedir?: string }).homedir = home;
+        return provider;
+      },
     };
   };
 
@@ -233,7 +250,19 @@ export function chooseSource(
         kind: 'env',
         description: `environment variables (ALIBABA_CLOUD_ACCESS_KEY_ID${env.ALIBABA_CLOUD_SECURITY_TOKEN ? ', ALIBABA_CLOUD_SECURITY_TOKEN' : ''})`,
       },
-      build: (s) => s.EnvironmentVariableCredentialsProvider.builder().build(),
+      // The static providers are given the values of `env` (the SDK's environment provider
+      // reads process.env itself, which tests and callers passing `env` must not depend on).
+      build: (s) =>
+        env.ALIBABA_CLOUD_SECURITY_TOKEN
+          ? s.StaticSTSCredentialsProvider.builder()
+              .withAccessKeyId(env.ALIBABA_CLOUD_ACCESS_KEY_ID!)
+              .withAccessKeySecret(env.ALIBABA_CLOUD_ACCESS_KEY_SECRET!)
+              .withSecurityToken(env.ALIBABA_CLOUD_SECURITY_TOKEN)
+              .build()
+          : s.StaticAKCredentialsProvider.builder()
+              .withAccessKeyId(env.ALIBABA_CLOUD_ACCESS_KEY_ID!)
+              .withAccessKeySecret(env.ALIBABA_CLOUD_ACCESS_KEY_SECRET!)
+              .build(),
     };
   }
   const oidc = [
@@ -248,7 +277,12 @@ export function chooseSource(
         kind: 'oidc',
         description: `OIDC role (ALIBABA_CLOUD_ROLE_ARN, token file ${tilde(env.ALIBABA_CLOUD_OIDC_TOKEN_FILE!, home)})`,
       },
-      build: (s) => s.OIDCRoleArnCredentialsProvider.builder().build(),
+      build: (s) =>
+        s.OIDCRoleArnCredentialsProvider.builder()
+          .withRoleArn(env.ALIBABA_CLOUD_ROLE_ARN!)
+          .withOIDCProviderArn(env.ALIBABA_CLOUD_OIDC_PROVIDER_ARN!)
+          .withOIDCTokenFilePath(env.ALIBABA_CLOUD_OIDC_TOKEN_FILE!)
+          .build(),
     };
   }
   if (oidcSet.length > 0 && env.ALIBABA_CLOUD_OIDC_TOKEN_FILE) {
@@ -361,9 +395,7 @@ export async function resolveCredentials(
     );
   }
   if (!keys?.accessKeyId || !keys.accessKeySecret) {
-    throw new CredentialsError(
-      `${chosen.source.description} gave no AccessKey id and secret`,
-    );
+    throw new CredentialsError(`${chosen.source.description} gave no AccessKey id and secret`);
   }
   return {
     credentials: {

@@ -3,7 +3,7 @@
  * the terminal), the one-line run summary and the hint for the next step. Pure functions of their
  * input: the commands decide the width and whether to colour (cli/render/style.ts).
  */
-import type { Outcome } from '../../shared/outcome-log/record.js';
+import type { Outcome } from '../../shared/model/record.js';
 import { type Colour, paint } from './style.js';
 import { type Column, lastColumnWidth, renderTable } from './table.js';
 
@@ -84,10 +84,17 @@ export function sortBySeverity<T extends OutcomeRow>(rows: readonly T[]): T[] {
     .map(({ row }) => row);
 }
 
-/** Why the outcome happened, in words: `detail`, then the error code and message. */
+/**
+ * Why the outcome happened, in words: `detail`, then the error code and message, each left out
+ * when the text before already says it.
+ */
 export function why(row: OutcomeRow): string {
-  const error = [row.errorCode, row.errorMessage].filter(Boolean).join(': ');
-  return [row.detail, error].filter(Boolean).join('; ');
+  const parts: string[] = [];
+  const said = () => parts.join('; ');
+  if (row.detail) parts.push(row.detail);
+  if (row.errorCode && !said().includes(row.errorCode)) parts.push(row.errorCode);
+  if (row.errorMessage && !said().includes(row.errorMessage)) parts.push(row.errorMessage);
+  return said();
 }
 
 /** `app/env` names when known (`shop/shop-prod`, or just `shop-prod`), else `undefined`. */
@@ -166,7 +173,10 @@ export function outcomeTable(rows: readonly OutcomeRow[], options: OutcomeTableO
       ]),
     },
     {
-      columns: [outcomeColumn, { heading: options.withTime ? 'TIME / CHANGE / ENV' : 'CHANGE / ENV' }],
+      columns: [
+        outcomeColumn,
+        { heading: options.withTime ? 'TIME / CHANGE / ENV' : 'CHANGE / ENV' },
+      ],
       cells: sorted.map((row) => [
         [row.outcome],
         [

@@ -3,7 +3,7 @@
  * "erase line", ECMA-48 `CSI 2 K`), only when stderr is a terminal. In a pipe or a CI log it
  * writes nothing at all, so captured output stays the same as before.
  */
-import type { TerminalStream } from './style.js';
+import { type TerminalStream, terminalColumns } from './style.js';
 
 /** What the progress line counts: Web+ requests, observed where they are paced. */
 export interface CallCounter {
@@ -22,15 +22,18 @@ export function countingPacer<P extends (fn: () => Promise<unknown>, ...rest: ne
   counter: CallCounter,
 ): P {
   const wrapped = (fn: () => Promise<unknown>, ...rest: never[]) =>
-    pacer(async () => {
-      counter.inFlight += 1;
-      try {
-        return await fn();
-      } finally {
-        counter.inFlight -= 1;
-        counter.done += 1;
-      }
-    }, ...rest);
+    pacer(
+      async () => {
+        counter.inFlight += 1;
+        try {
+          return await fn();
+        } finally {
+          counter.inFlight -= 1;
+          counter.done += 1;
+        }
+      },
+      ...rest,
+    );
   return wrapped as P;
 }
 
@@ -74,7 +77,7 @@ export function startProgress(stream: ProgressStream, options: ProgressOptions):
   const started = now();
   const draw = () => {
     stream.write(
-      `\r\u001b[2K${progressText(options.label, options.counter, now() - started, stream.columns ?? 80)}`,
+      `\r\u001b[2K${progressText(options.label, options.counter, now() - started, terminalColumns(stream))}`,
     );
   };
   draw();

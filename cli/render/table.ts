@@ -48,7 +48,8 @@ export function lastColumnWidth(
   const gap = options.gap ?? 2;
   let fixed = 0;
   for (let c = 0; c < headings.length - 1; c++) {
-    fixed += Math.max(stringWidth(headings[c]!), ...cells.map((row) => widthOf(row[c] ?? []))) + gap;
+    fixed +=
+      Math.max(stringWidth(headings[c]!), ...cells.map((row) => widthOf(row[c] ?? []))) + gap;
   }
   return Math.max(options.minLastWidth ?? 20, options.width - fixed);
 }
@@ -71,7 +72,11 @@ export function renderTable(
   const laidOut = rows.map((row) =>
     row.map((cell, c) =>
       c === last && lastWidth !== undefined
-        ? cell.flatMap((line) => wrapAnsi(line, lastWidth, { hard: true, trim: true }).split('\n'))
+        ? cell.flatMap((line) =>
+            wrapAnsi(line, lastWidth, { hard: true, trim: true })
+              .split('\n')
+              .map((l) => l.trim()),
+          )
         : [...cell],
     ),
   );
@@ -102,4 +107,19 @@ export function renderTable(
     }
   });
   return out.join('\n');
+}
+
+/**
+ * Wraps prose at word boundaries to `width` columns; continuation lines are indented by
+ * `indent` spaces. Words longer than a line are left whole (paths and commands stay copyable).
+ */
+export function fitText(text: string, width: number, indent = 2): string {
+  const first = wrapAnsi(text, width, { hard: false, trim: true }).split('\n');
+  if (first.length === 1) return text;
+  const [head, ...rest] = first;
+  const pad = ' '.repeat(indent);
+  const tail = wrapAnsi(rest.join(' '), Math.max(10, width - indent), { hard: false, trim: true })
+    .split('\n')
+    .map((l) => pad + l.trim());
+  return [head!.trim(), ...tail].join('\n');
 }

@@ -65,9 +65,10 @@ export function verifyAcs3(
   keys: readonly StandInKey[],
 ): string | undefined {
   const auth = String(req.headers.authorization ?? '');
-  const m = /^ACS3-HMAC-SHA256 Credential=([^,]+),SignedHeaders=([^,]+),Signature=([0-9a-f]{64})$/.exec(
-    auth,
-  );
+  const m =
+    /^ACS3-HMAC-SHA256 Credential=([^,]+),SignedHeaders=([^,]+),Signature=([0-9a-f]{64})$/.exec(
+      auth,
+    );
   if (!m) return `malformed Authorization ${JSON.stringify(auth.slice(0, 40))}`;
   const key = keys.find((k) => k.accessKeyId === m[1]);
   if (!key) return `unknown AccessKey id ${m[1]}`;
@@ -211,7 +212,10 @@ export async function startFcApiStandIn(options: {
         res.writeHead(202, { 'x-fc-request-id': requestId });
         return res.end();
       }
-      res.writeHead(standIn.reply.status, { 'x-fc-request-id': requestId, ...standIn.reply.headers });
+      res.writeHead(standIn.reply.status, {
+        'x-fc-request-id': requestId,
+        ...standIn.reply.headers,
+      });
       res.end(standIn.reply.body);
     });
   });

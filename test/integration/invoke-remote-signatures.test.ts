@@ -69,7 +69,10 @@ describe('invoke --remote through the FC 3.0 API (@alicloud/fc20230330), signatu
       credentials: { accessKeyId: KEY.accessKeyId, accessKeySecret: 'not-the-secret' },
     });
 
-    expect(standIn.seen.at(-1)).toMatchObject({ signatureValid: false, refused: 'signature mismatch' });
+    expect(standIn.seen.at(-1)).toMatchObject({
+      signatureValid: false,
+      refused: 'signature mismatch',
+    });
     expect(result.status).toBe(403);
     expect(result.body).toContain('SignatureNotMatch');
   });
@@ -133,7 +136,11 @@ describe('invoke --remote --service through the FC 2.0 API (@alicloud/fc2), sign
   it('a qualifier goes into the path as <service>.<qualifier>', async () => {
     await fc2(Buffer.from('{}'), { qualifier: 'prod' });
 
-    expect(standIn.seen.at(-1)).toMatchObject({ service: 'ops', qualifier: 'prod', signatureValid: true });
+    expect(standIn.seen.at(-1)).toMatchObject({
+      service: 'ops',
+      qualifier: 'prod',
+      signatureValid: true,
+    });
   });
 
   it('STS keys: the token is sent and signed even when the id does not start with STS.', async () => {
@@ -167,7 +174,10 @@ describe('invoke --remote --service through the FC 2.0 API (@alicloud/fc2), sign
   it('a function error: 200 with x-fc-error-type becomes errorType', async () => {
     standIn.reply = {
       status: 200,
-      headers: { 'content-type': 'application/json', 'x-fc-error-type': 'UnhandledInvocationError' },
+      headers: {
+        'content-type': 'application/json',
+        'x-fc-error-type': 'UnhandledInvocationError',
+      },
       body: '{"errorMessage":"boom"}',
     };
 
