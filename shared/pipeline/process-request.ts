@@ -20,14 +20,16 @@ export interface RequestOutcome {
 }
 
 /**
- * Runs one request through targeting → policy → executor and returns one record per decision
- * (writing them is the caller's job, once per invocation). Never throws for Web+ failures:
- * they become records.
+ * Runs one request through targeting → policy → executor and returns one record per decision,
+ * in decision order. Each record goes to `emit` as soon as it is made (the caller streams them
+ * to the log store; `emit` returns the record as it will be written, `recordId` included).
+ * Never throws for Web+ failures: they become records.
  */
 export async function processRequest(
   request: AbortRequest,
   inv: Invocation,
   runtime: Runtime,
+  emit: (record: OutcomeRecord) => OutcomeRecord = (record) => record,
 ): Promise<RequestOutcome> {
   const { config, policy } = runtime;
   const base: RecordBase = {
@@ -43,11 +45,13 @@ export async function processRequest(
       : dryRun || policy.defaults.mode === 'dry-run'
         ? 'dry-run'
         : 'enforce';
-  const records = request.invalid.map((input) => invalidRecord(input, base, runMode, Date.now()));
+  const records = request.invalid.map((input) =>
+    emit(invalidRecord(input, base, runMode, Date.now())),
+  );
 
   if (request.kind === 'ignored') {
     records.push(
-      requestRecord(base, runMode, 'ignored', request.detail, { reason: request.reason }),
+      emit(requestRecord(base, runMode, 'ignored', request.detail, { reason: request.reason })),
     );
     return { records, capReached: false, dryRun };
   }
@@ -69,12 +73,14 @@ export async function processRequest(
     }
     if (!named && alarmEnvIds.length === 0) {
       records.push(
-        requestRecord(
-          base,
-          runMode,
-          'ignored',
-          'the alarm names no changeId or envId dimension and matches no rule under alarms in the policy',
-          { reason: alarmReason(request.alarm) },
+        emit(
+          requestRecord(
+            base,
+            runMode,
+            'ignored',
+            'the alarm names no changeId or envId dimension and matches no rule under alarms in the policy',
+            { reason: alarmReason(request.alarm) },
+          ),
         ),
       );
       return { records, capReached: false, dryRun };
@@ -84,12 +90,14 @@ export async function processRequest(
   const credentials = inv.credentials;
   if (!credentials) {
     records.push(
-      requestRecord(
-        base,
-        runMode,
-        'failed',
-        'no Alibaba Cloud credentials: give the function a role (FC) or set ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET',
-        { errorCode: 'NoCredentials' },
+      emit(
+        requestRecord(
+          base,
+          runMode,
+          'failed',
+          'no Alibaba Cloud credentials: give the function a role (FC) or set ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET',
+          { errorCode: 'NoCredentials' },
+        ),
       ),
     );
     return { records, capReached: false, dryRun };
@@ -107,6 +115,7 @@ export async function processRequest(
     },
     inv.deadline,
     runtime.random,
+    inv.signal,
   );
   const scope: TargetingScope = {
     sweepAppIds: policy.sweep.appIds.length ? policy.sweep.appIds : undefined,
@@ -152,10 +161,12 @@ export async function processRequest(
     if (request.kind === 'sweep') {
       ({ decisions, capReached } = applyCap(decisions, policy.sweep.maxAbortsPerRun));
     }
-    const executions = await Promise.all(
-      decisions.map((d) => execute(d, gateway, runtime.inFlight, nowMs)),
+    const done = await Promise.all(
+      decisions.map(async (d) =>
+        emit(recordOf(await execute(d, gateway, runtime.inFlight, nowMs), base, runMode)),
+      ),
     );
-    for (const e of executions) records.push(recordOf(e, base, runMode));
+    records.push(...done);
     return { records, capReached, dryRun };
   } finally {
     client.close();
