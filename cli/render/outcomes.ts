@@ -35,6 +35,7 @@ export const SEVERITY_ORDER: readonly Outcome[] = [
   'timeout',
   'aborted',
   'would_abort',
+  'deferred',
   'already_aborting',
   'not_found',
   'invalid',
@@ -49,6 +50,7 @@ export const OUTCOME_COLOUR: Readonly<Record<Outcome, Colour>> = {
   timeout: 'red',
   aborted: 'green',
   would_abort: 'yellow',
+  deferred: 'cyan',
   already_aborting: 'cyan',
   not_found: 'magenta',
   invalid: 'magenta',
@@ -212,6 +214,7 @@ const SUMMARY_ORDER: readonly Outcome[] = [
   'skipped',
   'ignored',
   'invalid',
+  'deferred',
   'timeout',
   'failed',
 ];

@@ -5,7 +5,8 @@ import { cliEnv, runCli, runCliOnTty } from '../helpers/cli-run.js';
 
 const DEMO = 'sandbox/scenarios/demo.json';
 /** An SGR colour sequence (ESC [ 3x m), built without a control character in a regex literal. */
-const COLOUR = new RegExp(`${String.fromCharCode(27)}\\[3\\dm`);
+const ESC = String.fromCharCode(27);
+const COLOUR = new RegExp(`${ESC}\\[3\\dm`);
 
 describe.each([80, 120])('sweep --dry-run on the demo at %i columns (a pipe)', (columns) => {
   let stdout: string;
@@ -60,7 +61,9 @@ describe('on a terminal (pseudo-terminal through `script`)', () => {
     expect(code).toBe(0);
     expect(output).toMatch(COLOUR);
     expect(output).toMatch(
-      /\r\u001b\[2Ksweeping: \d+ Web\+ request\(s\) done, \d+ in flight, \d+\.\d s/,
+      new RegExp(
+        `\r${ESC}\\[2Ksweeping: \\d+ Web\\+ request\\(s\\) done, \\d+ in flight, \\d+\\.\\d s`,
+      ),
     );
     expect(output).toContain('\r\u001b[2K');
     expect(stripVTControlCharacters(output)).toMatch(/2 would_abort, 3 skipped, 0 failed in/);
