@@ -2,10 +2,11 @@ import { parseChangeId } from '../../shared/core/ids.js';
 import type { ManualAbortRequest } from '../../shared/model/request.js';
 import { UsageError } from '../errors.js';
 import type { ExitCode } from '../exit-codes.js';
-import { runLocal, validIds } from '../local-run.js';
+import { enforceCommandLine, runLocal, validIds } from '../local-run.js';
+import type { CloudOptions } from '../target.js';
 import { cliPlatform, cliPlatformRequest } from './platform.js';
 
-export interface AbortOptions {
+export interface AbortOptions extends CloudOptions {
   /** `webplus` (default), `sae` or `edas` */
   platform?: string;
   /** SAE / EDAS application ids: each one's in-flight change order */
@@ -14,21 +15,28 @@ export interface AbortOptions {
   note?: string;
   scenario?: string;
   json?: boolean;
+  wide?: boolean;
 }
 
 /**
- * `webplus-abort abort CHANGE_ID ... [--dry-run] [--note TEXT] [--scenario FILE] [--json]`:
- * a manual abort from the shell (trigger `cli`); skips the stuck rules, keeps `protect`, `mode`,
- * `actions` and the kill switch.
+ * `webplus-abort abort CHANGE_ID ... [--dry-run] [--note TEXT] [--scenario FILE] [--json]
+ * [--wide] [--profile NAME] [--region ID]`: a manual abort from the shell (trigger `cli`); skips
+ * the stuck rules, keeps `protect`, `mode`, `actions` and the kill switch. A ChangeId Web+ does
+ * not know ends with a one-line message and exit 1.
  * @throws UsageError for a malformed ChangeId or none at all (exit 2).
  */
 export async function abortCommand(changeIds: string[], options: AbortOptions): Promise<ExitCode> {
   const platform = cliPlatform(options.platform);
-  if (platform)
-    return runLocal(
-      [cliPlatformRequest(platform, 'manual', { ...options, changeOrderIds: changeIds })],
-      options,
-    );
+  if (platform) {
+    const request = cliPlatformRequest(platform, 'manual', {
+      ...options,
+      changeOrderIds: changeIds,
+    });
+    return runLocal([request], options, {
+      name: 'abort',
+      namedIds: [...request.changeOrderIds, ...(request.appIds ?? [])],
+    });
+  }
   if (options.app?.length) throw new UsageError('--app needs --platform sae or edas');
   const ids = validIds(changeIds, parseChangeId, 'ChangeId');
   if (ids.length === 0) throw new UsageError('abort needs at least one CHANGE_ID');
@@ -42,5 +50,9 @@ export async function abortCommand(changeIds: string[], options: AbortOptions): 
     ...(options.dryRun ? { dryRun: true } : {}),
     ...(options.note ? { note: options.note } : {}),
   };
-  return runLocal([request], options);
+  return runLocal([request], options, {
+    name: 'abort',
+    namedIds: ids,
+    ...(options.dryRun ? { enforceCommand: enforceCommandLine('abort') } : {}),
+  });
 }

@@ -4,6 +4,7 @@ import { createPacer, type Pacer } from '../core/pacer.js';
 import { edasEndpoint } from '../edas/endpoints.js';
 import { InFlightChanges } from '../executor/in-flight.js';
 import { RecentEvents } from '../intake/recent-events.js';
+import { createNotifier, type Notifier, type NotifierOptions } from '../notify/notifier.js';
 import { createFileStore } from '../outcome-log/file-store.js';
 import type { LineSink } from '../outcome-log/line-sink.js';
 import { stdoutSink } from '../outcome-log/line-sink.js';
@@ -35,6 +36,8 @@ export interface Runtime {
   random: () => number;
   /** SAE and EDAS: endpoint (when enabled) and the instance's pacer for that API. */
   platforms: PlatformRuntime;
+  /** Sends the summary of each invocation; absent when the policy names no `notify.targets`. */
+  notifier?: Notifier;
 }
 
 /** SAE / EDAS parts of the runtime. */
@@ -50,6 +53,10 @@ export interface RuntimeOptions {
   sink?: LineSink;
   warn?: LineSink;
   random?: () => number;
+  /** Where the notify targets' `urlEnv` / `secretEnv` variables are read (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** The notifier's clock and HTTP client (tests of the notifier's own behaviour). */
+  notifierOptions?: NotifierOptions;
 }
 
 /** Builds the store `LOG_STORE` names (DESIGN.md defaults: sls in FC with SLS_PROJECT, else file). */
@@ -71,8 +78,17 @@ export function storeFor(config: Config, sink: LineSink = stdoutSink): OutcomeSt
   }
 }
 
+/**
+ * Builds the runtime of one instance (cold start).
+ * @throws NotifyConfigError when a notify target's variable is unset or its URL is not https.
+ */
 export function createRuntime(options: RuntimeOptions): Runtime {
   const sink = options.sink ?? stdoutSink;
+  const notifier = createNotifier(
+    options.policy.notify,
+    options.env ?? process.env,
+    options.notifierOptions,
+  );
   return {
     config: options.config,
     policy: options.policy,
@@ -87,6 +103,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     version: options.version,
     warn: options.warn ?? ((line) => process.stderr.write(`${line}\n`)),
     random: options.random ?? Math.random,
+    ...(notifier ? { notifier } : {}),
     platforms: platformRuntime(options.config),
   };
 }

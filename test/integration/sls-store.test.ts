@@ -65,6 +65,8 @@ describe('SLS store over the wire', () => {
       changeId: 'wc-5d39b8ba6786bd4b14950001',
       envId: 'we-5d39b8ba6786bd4b14950001',
       appId: 'wa-5d39b8ba6786bd4b14950001',
+      envName: 'shop-prod 生产',
+      appName: 'shop',
       trigger: 'cms-callback',
       triggerRef: 'alarmRule_uuid_0001',
       invocationId: 'c0ffee00-1111-2222-3333-444455556666',
@@ -80,6 +82,8 @@ describe('SLS store over the wire', () => {
       changeAgeMinutes: 95,
       idleMinutes: 90,
       latencyMs: 1234,
+      kind: 'notification',
+      notifyTargets: 'dingtalk,slack',
     };
 
     // Act
@@ -96,6 +100,8 @@ describe('SLS store over the wire', () => {
       changeId: 'wc-5d39b8ba6786bd4b14950001',
       envId: 'we-5d39b8ba6786bd4b14950001',
       appId: 'wa-5d39b8ba6786bd4b14950001',
+      envName: 'shop-prod 生产',
+      appName: 'shop',
       trigger: 'cms-callback',
       triggerRef: 'alarmRule_uuid_0001',
       invocationId: 'c0ffee00-1111-2222-3333-444455556666',
@@ -111,6 +117,8 @@ describe('SLS store over the wire', () => {
       changeAgeMinutes: '95',
       idleMinutes: '90',
       latencyMs: '1234',
+      kind: 'notification',
+      notifyTargets: 'dingtalk,slack',
     });
   });
 
