@@ -21,6 +21,8 @@ import { packageRoot } from './paths.js';
 
 /** The demo scenario `start` seeds the sandbox with (and `sandbox`'s default). */
 export const DEMO_SCENARIO = join(packageRoot(), 'sandbox', 'scenarios', 'demo.json');
+/** The `start` demo: the Web+ demo plus one stuck change order each of SAE and EDAS. */
+export const START_SCENARIO = join(packageRoot(), 'sandbox', 'scenarios', 'demo-all-platforms.json');
 
 /** Environment keys of Alibaba Cloud credentials: ignored when a scenario is given. */
 export const CREDENTIAL_VARIABLES = [

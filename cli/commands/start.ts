@@ -12,7 +12,7 @@ import { fitLine, outcomeTable, runReport } from '../output.js';
 import { countingPacer, startProgress } from '../render/progress.js';
 import {
   buildRuntime,
-  DEMO_SCENARIO,
+  START_SCENARIO,
   defaultContext,
   type ScenarioSandbox,
   sandboxEnv,
@@ -68,7 +68,7 @@ export async function startCommand(options: StartOptions): Promise<ExitCode> {
       stderrLine(
         `webplus-abort: no Alibaba Cloud credentials (looked for: ${resolved.source.description.replace(/^none \((.*)\)$/, '$1')}): using the local Web+ sandbox with the demo scenario`,
       );
-      sandbox = await startScenario(DEMO_SCENARIO);
+      sandbox = await startScenario(START_SCENARIO);
       credentials = sandbox.credentials;
       env = {
         ...sandboxEnv(env, sandbox.sandbox.url, sandbox.platformEnv),

@@ -24,9 +24,7 @@ export async function processPlatformRequest(
   request: PlatformRequest,
   inv: Invocation,
   runtime: Runtime,
-  emit: (
-    record: import('../model/record.js').OutcomeRecord,
-  ) => import('../model/record.js').OutcomeRecord,
+  emit: (record: OutcomeRecord) => OutcomeRecord,
 ): Promise<RequestOutcome> {
   const { config, policy } = runtime;
   const platform = request.platform;

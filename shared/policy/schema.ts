@@ -83,9 +83,7 @@ export const PlatformRulesSchema = z.strictObject({
   /** `CoTypeCode`s that may be aborted (`CoDeploy`, ...); empty = all. */
   changeTypes: z.array(z.string().min(1)).default([]),
   /** Applications never touched, manual requests included. */
-  protect: z
-    .strictObject({ appIds: z.array(platformAppId).default([]) })
-    .default({ appIds: [] }),
+  protect: z.strictObject({ appIds: z.array(platformAppId).default([]) }).default({ appIds: [] }),
   /** Per-application overrides; they win over the platform's keys. */
   apps: z.record(platformAppId, PlatformOverrideSchema).default({}),
   /** Applications a sweep looks into; empty = every application. */
