@@ -22,7 +22,12 @@ import { packageRoot } from './paths.js';
 /** The demo scenario `start` seeds the sandbox with (and `sandbox`'s default). */
 export const DEMO_SCENARIO = join(packageRoot(), 'sandbox', 'scenarios', 'demo.json');
 /** The `start` demo: the Web+ demo plus one stuck change order each of SAE and EDAS. */
-export const START_SCENARIO = join(packageRoot(), 'sandbox', 'scenarios', 'demo-all-platforms.json');
+export const START_SCENARIO = join(
+  packageRoot(),
+  'sandbox',
+  'scenarios',
+  'demo-all-platforms.json',
+);
 
 /** Environment keys of Alibaba Cloud credentials: ignored when a scenario is given. */
 export const CREDENTIAL_VARIABLES = [
@@ -73,8 +78,9 @@ export async function startScenario(path: string, port = 0): Promise<ScenarioSan
     platformEnv.PLATFORMS = ['webplus', ...(sae ? ['sae'] : []), ...(edas ? ['edas'] : [])].join(
       ',',
     );
-    if (sae) platformEnv.SAE_ENDPOINT = sae.url;
-    if (edas) platformEnv.EDAS_ENDPOINT = edas.url;
+    // the emulators throttle only when the scenario says so (qpsLimit): no need for SAE's 1/s
+    if (sae) Object.assign(platformEnv, { SAE_ENDPOINT: sae.url, SAE_QPS: '50' });
+    if (edas) Object.assign(platformEnv, { EDAS_ENDPOINT: edas.url, EDAS_QPS: '50' });
   }
   const sandbox: WebplusSandbox = {
     ...webplus,

@@ -12,9 +12,9 @@ import { fitLine, outcomeTable, runReport } from '../output.js';
 import { countingPacer, startProgress } from '../render/progress.js';
 import {
   buildRuntime,
-  START_SCENARIO,
   defaultContext,
   type ScenarioSandbox,
+  START_SCENARIO,
   sandboxEnv,
   slsEnv,
   startScenario,
