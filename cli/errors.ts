@@ -1,5 +1,5 @@
 /**
- * Errors the CLI turns into exit statuses (DESIGN.md, "The command line"):
+ * Errors the CLI turns into exit statuses (docs/reference/cli.md):
  * `UsageError` → 2 (bad usage, unreadable file), `HandlerThrewError` → 3 (the handler threw: a bug).
  */
 import { WebplusAbortError } from '../shared/core/errors.js';

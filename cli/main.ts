@@ -1,5 +1,5 @@
 /**
- * `webplus-abort`: the command line (DESIGN.md, "The command line"). Run through
+ * `webplus-abort`: the command line (docs/reference/cli.md). Run through
  * bin/webplus-abort.js (tsx, no build step). Exit status: 0 ok; 1 a result ended failed or
  * timeout, or an HTTP status >= 400; 2 bad usage, an unreadable file, invalid configuration or
  * policy; 3 the handler threw.

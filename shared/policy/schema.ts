@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The policy file schema (DESIGN.md, "Policy file"); unknown keys are rejected everywhere.
+ * The policy file schema (docs/policy.md); unknown keys are rejected everywhere.
  * Documented key by key in docs/policy.md.
  */
 
