@@ -202,3 +202,26 @@ describe('docs link only to files of this repository', () => {
     );
   });
 });
+
+describe('test/README.md explains the case tags', () => {
+  const readme = readFileSync(join(root, 'test/README.md'), 'utf8');
+  const cases = repoFiles().filter((f) => f.startsWith('test/cases/') && f.endsWith('.test.ts'));
+
+  it('every test/cases file carries a tag in its describe() title and is listed under it', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(13);
+    const wrong = cases.flatMap((file) => {
+      const text = readFileSync(join(root, file), 'utf8');
+      const tags = [...text.matchAll(/describe(?:\.\w+)?\(\s*['"`](C\d\d)\b/g)].map((m) => m[1]!);
+      if (tags.length === 0) return [`${file}: no describe() title starts with a case tag`];
+      const name = file.slice('test/cases/'.length);
+      const row = readme.split('\n').find((line) => line.startsWith(`| ${tags[0]} `));
+      return row?.includes(`\`${name}\``) ? [] : [`${file}: not listed under ${tags[0]}`];
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  it('every tag C01 … C13 is explained in the table of failure kinds', () => {
+    const tags = Array.from({ length: 13 }, (_, i) => `C${String(i + 1).padStart(2, '0')}`);
+    expect(tags.filter((tag) => !readme.includes(`| **${tag}** |`))).toEqual([]);
+  });
+});
