@@ -20,6 +20,8 @@ export async function sweepCandidates(
   request: SweepRequest,
 ): Promise<Candidate[]> {
   const envs: AppEnv[] = [];
+  /** App names from the listing a sweep over every app makes anyway (display only). */
+  const appNames = new Map<string, string>();
   const failures: Candidate[] = [];
 
   if (request.envIds) {
@@ -55,6 +57,7 @@ export async function sweepCandidates(
           gateway.client.describeApplications(page, { timeoutMs }),
         );
         appIds = apps.map((a) => a.appId);
+        for (const a of apps) if (a.appName) appNames.set(a.appId, a.appName);
       } catch (err) {
         return [{ source: 'sweep', settled: settledFromError(err, 'listing applications') }];
       }
@@ -84,6 +87,8 @@ export async function sweepCandidates(
         source: 'sweep',
         envId: env.envId,
         appId: env.appId || undefined,
+        ...(env.envName ? { envName: env.envName } : {}),
+        ...(appNames.has(env.appId) ? { appName: appNames.get(env.appId) } : {}),
         envAborting: env.abortingChange,
       }),
     ),
