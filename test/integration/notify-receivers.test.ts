@@ -41,7 +41,7 @@ function record(overrides: Partial<OutcomeRecord> = {}): OutcomeRecord {
 }
 
 const RECORDS: OutcomeRecord[] = [
-  record(),
+  record({ envName: 'shop-prod', appName: 'shop' }),
   record({
     changeId: 'wc-5d3a963d5802611c4ddc0002',
     envId: 'we-5d39b8ba6786bd4b14950002',
@@ -93,7 +93,12 @@ describe('notifications reach loopback receivers that check each service’s doc
       expect(r.calls().map((c) => c.problem ?? 'accepted')).toEqual(['accepted']);
       const text = r.accepted()[0]!.text!;
       expect(text).toContain('webplus-abort: 1 aborted, 1 failed (timer)');
-      expect(text).toContain('wc-5d3a963d5802611c4ddc0001');
+      expect(text).toContain(
+        'aborted wc-5d3a963d5802611c4ddc0001 in shop/shop-prod (we-5d39b8ba6786bd4b14950001) (idle&gt;30m)'.replace(
+          '&gt;',
+          kind === 'slack' ? '&gt;' : '>',
+        ),
+      );
       expect(text).toContain('wc-5d3a963d5802611c4ddc0002');
       expect(text).not.toContain('wc-5d3a963d5802611c4ddc0003');
       expect(text.indexOf('failed wc-')).toBeLessThan(text.indexOf('aborted wc-'));
