@@ -206,6 +206,27 @@ describe('notifications reach loopback receivers that check each service’s doc
   });
 });
 
+describe('what a receiver cannot make the sender do', () => {
+  it('a redirect is not followed: the URL’s token never reaches another host', async () => {
+    const elsewhere = await receiver('slack');
+    const r = await receiver('slack');
+    r.setMode({ kind: 'status', status: 302, body: '', headers: { location: elsewhere.url } });
+    const notifier = createNotifier(settings([{ kind: 'slack', urlEnv: 'U' }]), { U: r.url })!;
+    const report = await notifier.notify(RECORDS, ctx());
+    expect(elsewhere.calls()).toHaveLength(0);
+    expect(report?.record.detail).toBe('slack: not delivered: HTTP 302: empty body (1 attempt)');
+  });
+
+  it('a 5 MB answer is read up to 64 KB and summarised in one short line', async () => {
+    const r = await receiver('webhook');
+    r.setMode({ kind: 'status', status: 400, body: 'x'.repeat(5 * 1024 * 1024) });
+    const notifier = createNotifier(settings([{ kind: 'webhook', urlEnv: 'U' }]), { U: r.url })!;
+    const report = await notifier.notify(RECORDS, ctx());
+    expect(report?.record.outcome).toBe('notify_failed');
+    expect(report!.record.detail.length).toBeLessThan(200);
+  });
+});
+
 describe('a notification never outlives the invocation’s deadline', () => {
   it('a receiver that never answers is cut at the deadline; the record says so and the call is still held', async () => {
     // Arrange
