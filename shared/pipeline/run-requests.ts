@@ -8,7 +8,7 @@ import { RecordStream } from '../outcome-log/record-stream.js';
 import type { Invocation } from './invocation.js';
 import { processRequest } from './process-request.js';
 import type { Runtime } from './runtime.js';
-import { type RunSummary, toResult } from './summary.js';
+import { type RunSummary, type SweepProgress, toResult } from './summary.js';
 
 /** CloudMonitor waits 5 s for a callback answer, then resends (CloudMonitor alarm callback docs). */
 export const CMS_CALLBACK_BUDGET_MS = 4500;
@@ -87,6 +87,7 @@ export async function runRequests(
   const records: OutcomeRecord[] = [];
   let capReached = false;
   let dryRun = config.dryRun;
+  let sweep: SweepProgress | undefined;
   let write: WriteReport;
   try {
     for (const request of requests) {
@@ -94,6 +95,7 @@ export async function runRequests(
       records.push(...out.records);
       capReached ||= out.capReached;
       dryRun ||= out.dryRun;
+      if (out.sweep) sweep = sweep ? addProgress(sweep, out.sweep) : out.sweep;
     }
   } finally {
     ended.abort();
@@ -106,9 +108,21 @@ export async function runRequests(
       trigger,
       dryRun,
       capReached,
+      ...(sweep ? { sweep } : {}),
       results: records.map((r) => toResult(r, fallbackMode)),
     },
     records,
     write,
+  };
+}
+
+/** Two sweeps of one invocation (rare: a batch of timer payloads) added up. */
+function addProgress(a: SweepProgress, b: SweepProgress): SweepProgress {
+  return {
+    inFlight: a.inFlight + b.inFlight,
+    examined: a.examined + b.examined,
+    left: a.left + b.left,
+    parts: Math.max(a.parts, b.parts),
+    firstPart: a.firstPart,
   };
 }

@@ -16,6 +16,7 @@ export function settledFromError(err: unknown, what: string): Settled {
       ...(err.lastError
         ? { errorCode: err.lastError.code, errorMessage: err.lastError.message }
         : {}),
+      ...(err.attempts === 0 ? { unsent: true } : {}),
     };
   }
   const e = err instanceof CallFailedError ? err.error : err;
