@@ -9,7 +9,7 @@ import type { TargetingScope } from '../targeting/scope.js';
 import { WebplusClient } from '../webplus/client.js';
 import { WebplusGateway } from '../webplus/gateway.js';
 import type { Invocation } from './invocation.js';
-import { invalidRecord, type RecordBase, recordOf, requestRecord } from './records.js';
+import { cutIdRecord, invalidRecord, type RecordBase, recordOf, requestRecord } from './records.js';
 import type { Runtime } from './runtime.js';
 import type { SweepProgress } from './summary.js';
 import { runSweep } from './sweep-run.js';
@@ -60,6 +60,23 @@ export async function processRequest(
   }
 
   let alarmEnvIds: string[] = [];
+  if (request.kind === 'alarm') {
+    // One alarm acts on at most ALARM_MAX_IDS of the ids it targets (its ChangeIds, or its
+    // EnvIds when it names no change): the rest are recorded `deferred`, one record each, so a
+    // flood of ids cannot outlast the callback's budget.
+    const max = config.alarmMaxIds;
+    const byChange = request.changeIds.length > 0;
+    const targeted = byChange ? request.changeIds : request.envIds;
+    for (const id of targeted.slice(max)) {
+      const named = byChange ? { changeId: id } : { envId: id };
+      records.push(
+        emit(cutIdRecord(base, runMode, named, targeted.length, max, alarmReason(request.alarm))),
+      );
+    }
+    request = byChange
+      ? { ...request, changeIds: request.changeIds.slice(0, max) }
+      : { ...request, envIds: request.envIds.slice(0, max) };
+  }
   if (request.kind === 'alarm') {
     // A changeId dimension names the change: the environment's in-flight change (which may be a
     // newer deploy) is only the target when the alarm names no change.
