@@ -70,6 +70,10 @@ export interface OutcomeRecord {
   changeId?: string;
   envId?: string;
   appId?: string;
+  /** The environment's name, when a Web+ read of this invocation gave it (never an extra call). */
+  envName?: string;
+  /** The application's name, likewise. */
+  appName?: string;
   trigger: Trigger;
   /** Timer name, alarm rule id, EventBridge event id, or HTTP request id. */
   triggerRef?: string;

@@ -71,7 +71,13 @@ export async function runSweep(
     config.webplusBurst,
   );
   const plan = planSweep(listing.inFlight, rotationTime(request, inv), capacity);
-  const read = await readInOrder(gateway, plan.order, readDeadline, config.webplusConcurrency);
+  const read = await readInOrder(
+    gateway,
+    plan.order,
+    readDeadline,
+    config.webplusConcurrency,
+    listing.appNames,
+  );
 
   const nowMs = Date.now();
   // Longest-stuck first (the least recent progress leads the queue to Web+), then the oldest,

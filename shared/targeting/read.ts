@@ -60,6 +60,8 @@ export async function candidateForChange(
     note?: string;
     envId?: string;
     appId?: string;
+    envName?: string;
+    appName?: string;
     envAborting?: boolean;
   },
 ): Promise<Candidate> {

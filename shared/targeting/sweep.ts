@@ -13,6 +13,8 @@ export interface SweepListing {
   inFlight: AppEnv[];
   /** One settled candidate per listing that failed (an application, an EnvId, the app list). */
   failures: Candidate[];
+  /** App names from the listing a sweep over every app makes anyway (display only). */
+  appNames: ReadonlyMap<string, string>;
 }
 
 /**
@@ -28,6 +30,8 @@ export async function listSweepEnvs(
   request: SweepRequest,
 ): Promise<SweepListing> {
   const envs: AppEnv[] = [];
+  /** App names from the listing a sweep over every app makes anyway (display only). */
+  const appNames = new Map<string, string>();
   const failures: Candidate[] = [];
 
   if (request.envIds) {
@@ -63,10 +67,12 @@ export async function listSweepEnvs(
           gateway.client.describeApplications(page, { timeoutMs }),
         );
         appIds = apps.map((a) => a.appId);
+        for (const a of apps) if (a.appName) appNames.set(a.appId, a.appName);
       } catch (err) {
         return {
           inFlight: [],
           failures: [{ source: 'sweep', settled: settledFromError(err, 'listing applications') }],
+          appNames,
         };
       }
     }
@@ -88,15 +94,25 @@ export async function listSweepEnvs(
     );
   }
 
-  return { inFlight: envs.filter((e) => e.applyingChange && e.latestChangeId), failures };
+  return {
+    inFlight: envs.filter((e) => e.applyingChange && e.latestChangeId),
+    failures,
+    appNames,
+  };
 }
 
 /** The candidate of one in-flight environment: its change, read with DescribeChange. */
-function readInFlight(gateway: WebplusGateway, env: AppEnv): Promise<Candidate> {
+function readInFlight(
+  gateway: WebplusGateway,
+  env: AppEnv,
+  appNames: ReadonlyMap<string, string>,
+): Promise<Candidate> {
   return candidateForChange(gateway, env.latestChangeId!, {
     source: 'sweep',
     envId: env.envId,
     appId: env.appId || undefined,
+    ...(env.envName ? { envName: env.envName } : {}),
+    ...(appNames.has(env.appId) ? { appName: appNames.get(env.appId) } : {}),
     envAborting: env.abortingChange,
   });
 }
@@ -114,6 +130,7 @@ export async function readInOrder(
   order: readonly AppEnv[],
   stopAt: Deadline,
   workers: number,
+  appNames: ReadonlyMap<string, string> = new Map(),
 ): Promise<{ candidates: Candidate[]; left: AppEnv[] }> {
   const out: (Candidate | undefined)[] = new Array(order.length);
   let next = 0;
@@ -126,7 +143,7 @@ export async function readInOrder(
         return;
       }
       const i = next++;
-      out[i] = await readInFlight(gateway, order[i]!);
+      out[i] = await readInFlight(gateway, order[i]!, appNames);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, workers) }, worker));
@@ -150,7 +167,7 @@ export async function sweepCandidates(
   scope: TargetingScope,
   request: SweepRequest,
 ): Promise<Candidate[]> {
-  const { inFlight, failures } = await listSweepEnvs(gateway, scope, request);
-  const candidates = await Promise.all(inFlight.map((env) => readInFlight(gateway, env)));
+  const { inFlight, failures, appNames } = await listSweepEnvs(gateway, scope, request);
+  const candidates = await Promise.all(inFlight.map((env) => readInFlight(gateway, env, appNames)));
   return [...failures, ...candidates];
 }
