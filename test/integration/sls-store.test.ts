@@ -81,6 +81,8 @@ describe('SLS store over the wire', () => {
       changeAgeMinutes: 95,
       idleMinutes: 90,
       latencyMs: 1234,
+      kind: 'notification',
+      notifyTargets: 'dingtalk,slack',
     };
 
     // Act
@@ -113,6 +115,8 @@ describe('SLS store over the wire', () => {
       changeAgeMinutes: '95',
       idleMinutes: '90',
       latencyMs: '1234',
+      kind: 'notification',
+      notifyTargets: 'dingtalk,slack',
     });
   });
 
