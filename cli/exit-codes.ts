@@ -1,5 +1,5 @@
 import type { HttpResponse } from '../shared/fc/http.js';
-import { FAILING_OUTCOMES } from '../shared/outcome-log/record.js';
+import { FAILING_OUTCOMES } from '../shared/model/record.js';
 import type { HandlerResult } from '../shared/pipeline/handle-event.js';
 import type { RunSummary } from '../shared/pipeline/summary.js';
 

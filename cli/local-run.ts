@@ -1,4 +1,4 @@
-import type { AbortRequest } from '../shared/intake/request.js';
+import type { AbortRequest } from '../shared/model/request.js';
 import { type RunReport, runRequests } from '../shared/pipeline/run-requests.js';
 import type { RunSummary } from '../shared/pipeline/summary.js';
 import { HandlerThrewError, UsageError } from './errors.js';

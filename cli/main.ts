@@ -6,8 +6,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { ScenarioError } from '../sandbox/webplus/index.js';
-import { ConfigError } from '../shared/config/errors.js';
-import { PolicyError } from '../shared/policy/errors.js';
+import { WebplusAbortError } from '../shared/core/errors.js';
 import { VERSION } from '../shared/version.js';
 import { abortCommand } from './commands/abort.js';
 import { invokeCommand } from './commands/invoke.js';
@@ -16,7 +15,6 @@ import { sandboxCommand } from './commands/sandbox.js';
 import { serveCommand } from './commands/serve.js';
 import { startCommand } from './commands/start.js';
 import { sweepCommand } from './commands/sweep.js';
-import { HandlerThrewError, UsageError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { collect } from './setup.js';
 
@@ -107,16 +105,18 @@ function exitFor(err: unknown): number {
     return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
   if (
-    err instanceof UsageError ||
-    err instanceof ConfigError ||
-    err instanceof PolicyError ||
-    err instanceof ScenarioError
+    err instanceof ScenarioError ||
+    (err instanceof WebplusAbortError && err.exitKind === 'usage')
   ) {
     process.stderr.write(`webplus-abort: ${err.message}\n`);
     return EXIT.usage;
   }
-  if (err instanceof HandlerThrewError) {
-    const original = err.original;
+  if (err instanceof WebplusAbortError && err.exitKind === 'failed') {
+    process.stderr.write(`webplus-abort: ${err.message}\n`);
+    return EXIT.failed;
+  }
+  if (err instanceof WebplusAbortError) {
+    const original = err.cause;
     process.stderr.write(
       `webplus-abort: ${err.message}\n${original instanceof Error && original.stack ? `${original.stack}\n` : ''}`,
     );

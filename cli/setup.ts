@@ -8,7 +8,8 @@ import {
   type WebplusSandbox,
 } from '../sandbox/webplus/index.js';
 import { type Config, loadConfig } from '../shared/config/config.js';
-import type { Credentials, FcContext } from '../shared/fc/context.js';
+import type { Credentials } from '../shared/core/credentials.js';
+import type { FcContext } from '../shared/fc/context.js';
 import type { LineSink } from '../shared/outcome-log/line-sink.js';
 import { createRuntime, type Runtime } from '../shared/pipeline/runtime.js';
 import { loadPolicy } from '../shared/policy/load.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { loadConfig } from '../../shared/config/config.js';
-import { OUTCOMES, type Outcome, type OutcomeRecord } from '../../shared/outcome-log/record.js';
+import { OUTCOMES, type Outcome, type OutcomeRecord } from '../../shared/model/record.js';
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { outcomeTable } from '../output.js';

@@ -1,5 +1,5 @@
-import { parseAppId, parseEnvId } from '../../shared/intake/ids.js';
-import type { SweepRequest } from '../../shared/intake/request.js';
+import { parseAppId, parseEnvId } from '../../shared/core/ids.js';
+import type { SweepRequest } from '../../shared/model/request.js';
 import type { ExitCode } from '../exit-codes.js';
 import { runLocal, validIds } from '../local-run.js';
 

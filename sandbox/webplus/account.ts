@@ -58,6 +58,9 @@ export class WebplusAccount {
   private readonly envs = new Map<string, EnvRecord>();
   private readonly envOrder: EnvRecord[] = [];
   private readonly changes = new Map<string, ChangeRecord>();
+  /** AppId / EnvId / ChangeId → the region it lives in */
+  private readonly regionOf = new Map<string, string>();
+  private readonly allRegions = new Set<string>();
 
   /**
    * @param scenario a parsed scenario
@@ -65,7 +68,14 @@ export class WebplusAccount {
    */
   constructor(scenario: Scenario, startedAt: number) {
     this.apps = scenario.apps;
+    this.allRegions.add(scenario.regionId);
+    for (const app of scenario.apps) {
+      const region = app.RegionId ?? scenario.regionId;
+      this.regionOf.set(app.AppId, region);
+      this.allRegions.add(region);
+    }
     for (const env of scenario.envs) {
+      this.regionOf.set(env.EnvId, this.regionOf.get(env.AppId) ?? scenario.regionId);
       const rec: EnvRecord = { env, changes: [], aborts: new Set() };
       this.envs.set(env.EnvId, rec);
       this.envOrder.push(rec);
@@ -92,6 +102,7 @@ export class WebplusAccount {
         abortStepMs: c.abortStepSeconds === null ? null : c.abortStepSeconds * 1000,
       };
       this.changes.set(c.ChangeId, rec);
+      this.regionOf.set(c.ChangeId, this.regionOf.get(c.EnvId) ?? scenario.regionId);
       if (c.foreign) continue;
       const env = this.envs.get(c.EnvId);
       if (!env) continue;
@@ -99,6 +110,21 @@ export class WebplusAccount {
       if (rec.abortStartedAt !== null) env.aborts.add(rec);
     }
     for (const env of this.envOrder) env.changes.sort((a, b) => b.createTime - a.createTime);
+  }
+
+  /** Every region the scenario holds (its `regionId` and each app's `RegionId`). */
+  regions(): ReadonlySet<string> {
+    return this.allRegions;
+  }
+
+  /** True when `id` (an AppId, EnvId or ChangeId) is seen from `regionId` (undefined: every region). */
+  private inRegion(id: string, regionId: string | undefined): boolean {
+    return regionId === undefined || this.regionOf.get(id) === regionId;
+  }
+
+  /** True when the application exists in the region (undefined: any region). */
+  hasApp(appId: string, regionId?: string): boolean {
+    return this.apps.some((a) => a.AppId === appId) && this.inRegion(appId, regionId);
   }
 
   private phase(rec: ChangeRecord, now: number): ChangePhase {
@@ -160,11 +186,18 @@ export class WebplusAccount {
 
   /**
    * DescribeChange.
-   * @throws WebplusApiError 404 ChangeNotExists (unknown, or EnvId given and different),
-   *   403 ResourceAuthFailed (foreign)
+   * @param regionId the request's region; a change of another region is unknown there
+   * @throws WebplusApiError 404 ChangeNotExists (unknown, in another region, or EnvId given and
+   *   different), 403 ResourceAuthFailed (foreign)
    */
-  describeChange(changeId: string, envId: string | undefined, now: number): WebplusChange {
-    const rec = this.changes.get(changeId);
+  describeChange(
+    changeId: string,
+    envId: string | undefined,
+    now: number,
+    regionId?: string,
+  ): WebplusChange {
+    const found = this.changes.get(changeId);
+    const rec = found && this.inRegion(changeId, regionId) ? found : undefined;
     if (rec?.source.foreign)
       throw new WebplusApiError(
         403,
@@ -188,8 +221,9 @@ export class WebplusAccount {
     offset: number,
     limit: number,
     now: number,
+    regionId?: string,
   ): { items: WebplusChange[]; total: number } {
-    const env = this.requireEnv(envId);
+    const env = this.requireEnv(envId, regionId);
     const matching =
       actionName === undefined
         ? env.changes
@@ -206,9 +240,9 @@ export class WebplusAccount {
    * @throws WebplusApiError 500 ResourceAuthFailed (unknown or foreign; the documented status),
    *   400 ChangeOnAborting, 400 ChangeFinished
    */
-  abort(changeId: string, now: number): WebplusEnvChange {
+  abort(changeId: string, now: number, regionId?: string): WebplusEnvChange {
     const rec = this.changes.get(changeId);
-    if (!rec || rec.source.foreign)
+    if (!rec || rec.source.foreign || !this.inRegion(changeId, regionId))
       throw new WebplusApiError(
         500,
         'ResourceAuthFailed',
@@ -230,13 +264,14 @@ export class WebplusAccount {
     return { ChangeId: rec.source.ChangeId, EnvId: rec.source.EnvId, StartTime: now };
   }
 
-  /** Applications in scenario order, filtered by exact AppId / AppName when given. */
-  listApplications(appId?: string, appName?: string): WebplusApplication[] {
+  /** Applications in scenario order, filtered by region and exact AppId / AppName when given. */
+  listApplications(appId?: string, appName?: string, regionId?: string): WebplusApplication[] {
     return this.apps
       .filter(
         (a) =>
           (appId === undefined || a.AppId === appId) &&
-          (appName === undefined || a.AppName === appName),
+          (appName === undefined || a.AppName === appName) &&
+          this.inRegion(a.AppId, regionId),
       )
       .map((a) => ({ AppId: a.AppId, AppName: a.AppName, Description: a.Description ?? '' }));
   }
@@ -250,6 +285,7 @@ export class WebplusAccount {
     envId?: string;
     envName?: string;
     includeTerminated: boolean;
+    regionId?: string;
   }): string[] {
     if (filter.envId !== undefined) {
       const one = this.envs.get(filter.envId);
@@ -260,18 +296,19 @@ export class WebplusAccount {
 
   private envMatches(
     e: EnvRecord,
-    f: { appId?: string; envName?: string; includeTerminated: boolean },
+    f: { appId?: string; envName?: string; includeTerminated: boolean; regionId?: string },
   ): boolean {
     return (
+      this.inRegion(e.env.EnvId, f.regionId) &&
       (f.appId === undefined || e.env.AppId === f.appId) &&
       (f.envName === undefined || e.env.EnvName === f.envName) &&
       (f.includeTerminated || e.env.EnvStatus !== 'TERMINATED')
     );
   }
 
-  private requireEnv(envId: string): EnvRecord {
+  private requireEnv(envId: string, regionId?: string): EnvRecord {
     const env = this.envs.get(envId);
-    if (!env)
+    if (!env || !this.inRegion(envId, regionId))
       throw new WebplusApiError(404, 'EnvNotExists', `Environment ${envId} does not exist.`);
     return env;
   }
@@ -301,10 +338,10 @@ export class WebplusAccount {
 
   /**
    * DescribeAppEnvStatus.
-   * @throws WebplusApiError 404 EnvNotExists
+   * @throws WebplusApiError 404 EnvNotExists (unknown, or in another region)
    */
-  envStatus(envId: string, now: number): WebplusEnvStatus {
-    const env = this.requireEnv(envId);
+  envStatus(envId: string, now: number, regionId?: string): WebplusEnvStatus {
+    const env = this.requireEnv(envId, regionId);
     const f = this.flags(env, now);
     const status: WebplusEnvStatus = {
       EnvId: env.env.EnvId,

@@ -18,6 +18,10 @@ export interface ActionRequest {
   /** epoch ms of arrival */
   now: number;
   pageSizeMax: number;
+  /** the region the request is in (`x-acs-region-id`); undefined = every region (lax mode) */
+  regionId?: string;
+  /** strict mode: an AppId the region does not hold is 400 AppNotExist, as the docs list */
+  strict?: boolean;
 }
 
 function optional(params: Readonly<Record<string, string>>, name: string): string | undefined {
@@ -64,17 +68,18 @@ export function runAction(
   req: ActionRequest,
   account: WebplusAccount,
 ): Record<string, unknown> {
-  const { query, now } = req;
+  const { query, now, regionId } = req;
   switch (action) {
     case 'AbortChange': {
       const changeId = required(requestParams(req), 'ChangeId');
-      return { EnvChange: account.abort(changeId, now) };
+      return { EnvChange: account.abort(changeId, now, regionId) };
     }
     case 'DescribeChange': {
       const change = account.describeChange(
         required(query, 'ChangeId'),
         optional(query, 'EnvId'),
         now,
+        regionId,
       );
       return { Change: change };
     }
@@ -87,6 +92,7 @@ export function runAction(
         page.offset,
         page.pageSize,
         now,
+        regionId,
       );
       return {
         Changes: { Change: items },
@@ -102,8 +108,16 @@ export function runAction(
         envId?: string;
         envName?: string;
         includeTerminated: boolean;
+        regionId?: string;
       } = { includeTerminated: optional(query, 'IncludeTerminated') === 'true' };
+      if (regionId !== undefined) filter.regionId = regionId;
       const appId = optional(query, 'AppId');
+      if (req.strict && appId !== undefined && !account.hasApp(appId, regionId))
+        throw new WebplusApiError(
+          400,
+          'AppNotExist',
+          'A corresponding application was not found based on the application ID.',
+        );
       const envId = optional(query, 'EnvId');
       const envName = optional(query, 'EnvName');
       if (appId !== undefined) filter.appId = appId;
@@ -122,10 +136,14 @@ export function runAction(
       };
     }
     case 'DescribeAppEnvStatus':
-      return { EnvStatus: account.envStatus(required(query, 'EnvId'), now) };
+      return { EnvStatus: account.envStatus(required(query, 'EnvId'), now, regionId) };
     case 'DescribeApplications': {
       const page = pageRequest(query, req.pageSizeMax);
-      const apps = account.listApplications(optional(query, 'AppId'), optional(query, 'AppName'));
+      const apps = account.listApplications(
+        optional(query, 'AppId'),
+        optional(query, 'AppName'),
+        regionId,
+      );
       return {
         Applications: { Application: apps.slice(page.offset, page.offset + page.pageSize) },
         PageNumber: page.pageNumber,

@@ -37,3 +37,4 @@ export {
   sign,
   stringToSign,
 } from './signature.js';
+export { DOCUMENTED_REQUIRED, strictRefusal } from './strict.js';

@@ -30,9 +30,11 @@ export interface JournalEntry {
   /** AccessKeyId from the Authorization header, null when absent or malformed */
   accessKeyId: string | null;
   signatureValid: boolean;
+  /** the `x-acs-region-id` header as received, null when absent */
+  regionId: string | null;
   /**
    * Which injected behaviour answered, when one did: `scripted:error|raw|delay|reset|reset-applied|ok`,
-   * `random:error|raw|reset`, `throttle:qps|in-flight`.
+   * `random:error|raw|reset`, `throttle:qps|in-flight`, `strict` (refused by strict mode).
    */
   fault?: string;
 }

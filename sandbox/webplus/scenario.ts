@@ -68,10 +68,16 @@ const credentialSchema = z.strictObject({
   securityToken: nonEmpty.optional(),
 });
 
+const regionId = z
+  .string()
+  .regex(/^[a-z]{2,}(?:-[a-z0-9]+)+$/, 'must be a region id such as cn-hangzhou');
+
 const appSchema = z.strictObject({
   AppId: nonEmpty,
   AppName: nonEmpty,
   Description: z.string().optional(),
+  /** the region the application (and its environments and changes) lives in; default the scenario's `regionId` */
+  RegionId: regionId.optional(),
 });
 
 const envSchema = z.strictObject({
@@ -213,6 +219,15 @@ export const scenarioSchema = z
     clockSkewMs: z.number().int().default(0),
     /** send a `Date` header (the sandbox's clock) with every reply; false leaves it out */
     dateHeader: z.boolean().default(true),
+    /** region of every app that names none (the region a request sees: `x-acs-region-id`) */
+    regionId: regionId.default('cn-hangzhou'),
+    /**
+     * refuse what the Web+ docs mark required but a request lacks, and a missing or unknown
+     * `x-acs-region-id` (strict.ts); the test harness turns it on
+     */
+    strict: z.boolean().default(false),
+    /** play a retired Web+: every request answers 404 InvalidApi.NotFound, as the API gateway does */
+    retired: z.boolean().default(false),
     randomFaults: randomFaultsSchema.optional(),
     faults: z.array(faultSchema).default([]),
   })
@@ -288,7 +303,8 @@ function formatPath(path: readonly PropertyKey[]): string {
 
 /**
  * Validate a scenario and fill in defaults (credentials `sandbox-ak`/`sandbox-secret`,
- * latencyMs 0, qpsLimit null, maxInFlight null, pageSizeMax 100, faults [], per change
+ * latencyMs 0, qpsLimit null, maxInFlight null, pageSizeMax 100, regionId cn-hangzhou,
+ * strict false, retired false, faults [], per change
  * ActionName 'Apply' and abortStepSeconds 5). Idempotent: a parsed scenario parses to itself.
  * @param json the scenario document, e.g. from `JSON.parse`
  * @throws ScenarioError whose message starts with the field path of each problem
@@ -342,6 +358,8 @@ const settingsSchema = z.strictObject({
   maxInFlight: z.number().int().positive().nullable().optional(),
   /** null turns random faults off */
   randomFaults: randomFaultsSchema.nullable().optional(),
+  strict: z.boolean().optional(),
+  retired: z.boolean().optional(),
 });
 
 /** Run-time settings a test may replace (`WebplusSandbox.update`); absent keys stay as they are. */

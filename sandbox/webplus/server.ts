@@ -5,8 +5,9 @@
  * throttling, latency and a request journal. Contracts: DESIGN.md "Sandbox scenario (JSON)" and
  * "Time"; Web+ facts: shared/reference/webplus-api.md.
  *
- * Order of handling one request: route (unknown → 404 InvalidAction.NotFound) → authentication
- * (auth.ts) → throttling (maxInFlight, qpsLimit → 400 Throttling.User) → scripted fault, else
+ * Order of handling one request: retired (scenario `retired: true` → 404 InvalidApi.NotFound) →
+ * route (unknown → 404 InvalidAction.NotFound) → authentication (auth.ts) → strict mode
+ * (scenario `strict: true`: documented-required parameters and the region, strict.ts) → throttling (maxInFlight, qpsLimit → 400 Throttling.User) → scripted fault, else
  * random fault → the action. Every answer waits `latencyMs` (plus a fault's `delayMs`); state
  * changes happen when the request arrives.
  */
@@ -30,6 +31,7 @@ import {
   type Scenario,
   type ScenarioCredential,
 } from './scenario.js';
+import { strictRefusal } from './strict.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** HostId put in error bodies. */
@@ -86,6 +88,8 @@ interface Settings {
   bucket: TokenBucket | null;
   plan: FaultPlan;
   random: RandomFaultSource | null;
+  strict: boolean;
+  retired: boolean;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer | null> {
@@ -142,6 +146,8 @@ export async function startWebplusSandbox(
     bucket: s.qpsLimit === null ? null : new TokenBucket(s.qpsLimit, at),
     plan: new FaultPlan(s.faults),
     random: s.randomFaults ? new RandomFaultSource(s.randomFaults) : null,
+    strict: s.strict,
+    retired: s.retired,
   });
   let settings: Settings = settingsOf(parsed, startedAt);
   const journal: JournalEntry[] = [];
@@ -225,6 +231,8 @@ export async function startWebplusSandbox(
     const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
     const query = queryObject(q === -1 ? '' : rawUrl.slice(q + 1));
     const action = matchRoute(method, path);
+    const regionHeader = req.headers['x-acs-region-id'];
+    const region = Array.isArray(regionHeader) ? regionHeader.join(',') : regionHeader;
     const entry: JournalEntry = {
       time: new Date(now).toISOString(),
       method,
@@ -237,6 +245,7 @@ export async function startWebplusSandbox(
       nonce: null,
       accessKeyId: null,
       signatureValid: false,
+      regionId: region ?? null,
     };
     journal.push(entry);
     if (action === 'AbortChange') abortTotal += 1;
@@ -252,7 +261,14 @@ export async function startWebplusSandbox(
     const form = contentType.startsWith('application/x-www-form-urlencoded')
       ? queryObject(entry.body)
       : {};
-    const actionRequest: ActionRequest = { query, form, now, pageSizeMax: parsed.pageSizeMax };
+    const actionRequest: ActionRequest = {
+      query,
+      form,
+      now,
+      pageSizeMax: parsed.pageSizeMax,
+      strict: settings.strict,
+    };
+    if (settings.strict && region !== undefined) actionRequest.regionId = region;
     const target = requestTarget(actionRequest, account);
     if (target.changeId !== undefined) entry.changeId = target.changeId;
     if (target.envId !== undefined) entry.envId = target.envId;
@@ -270,6 +286,18 @@ export async function startWebplusSandbox(
     entry.accessKeyId = auth.accessKeyId;
     entry.signatureValid = auth.signatureValid;
 
+    if (settings.retired) {
+      await sleep(settings.latencyMs);
+      sendError(
+        res,
+        entry,
+        404,
+        'InvalidApi.NotFound',
+        'Specified api is not found, please check your url and method.',
+        requestId,
+      );
+      return;
+    }
     if (action === null) {
       await sleep(settings.latencyMs);
       sendError(
@@ -285,6 +313,15 @@ export async function startWebplusSandbox(
     if (auth.error) {
       await sleep(settings.latencyMs);
       sendError(res, entry, auth.error.status, auth.error.code, auth.error.message, requestId);
+      return;
+    }
+    const refusal = settings.strict
+      ? strictRefusal({ action, regionHeader: region, query, form, regions: account.regions() })
+      : null;
+    if (refusal) {
+      entry.fault = 'strict';
+      await sleep(settings.latencyMs);
+      sendError(res, entry, refusal.status, refusal.code, refusal.message, requestId);
       return;
     }
     const throttled =
@@ -449,6 +486,8 @@ export async function startWebplusSandbox(
       if (s.faults !== undefined) settings.plan = new FaultPlan(s.faults);
       if (s.randomFaults !== undefined)
         settings.random = s.randomFaults === null ? null : new RandomFaultSource(s.randomFaults);
+      if (s.strict !== undefined) settings.strict = s.strict;
+      if (s.retired !== undefined) settings.retired = s.retired;
     },
     reseed: (next) => {
       const fresh = parseScenario(next);

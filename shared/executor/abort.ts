@@ -1,8 +1,8 @@
-import { describeKind } from '../targeting/settle.js';
+import { CallFailedError, DeadlineReachedError } from '../webplus/call-errors.js';
+import { describeKind } from '../webplus/describe.js';
 import type { WebplusError } from '../webplus/errors.js';
+import type { WebplusGateway } from '../webplus/gateway.js';
 import type { AbortChangeResult } from '../webplus/types.js';
-import { CallFailedError, DeadlineReachedError } from './errors.js';
-import type { WebplusGateway } from './gateway.js';
 
 /** How one AbortChange (with its retries) ended. */
 export interface AbortResult {

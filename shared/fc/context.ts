@@ -1,13 +1,10 @@
+import type { Credentials } from '../core/credentials.js';
+
 /**
  * The FC 3.0 invocation context, as the nodejs20 runtime passes it.
  * Source: Function Compute docs, "Node.js context" (see ../shared/reference/fc-triggers.md).
  * There is no `getRemainingTimeInMillis`: the deadline comes from `function.timeout` (seconds).
  */
-export interface Credentials {
-  accessKeyId: string;
-  accessKeySecret: string;
-  securityToken?: string;
-}
 
 export interface FcContext {
   requestId: string;

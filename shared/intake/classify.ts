@@ -3,16 +3,17 @@
  * Intake never calls Web+. Source of the event shapes: ../shared/reference/fc-triggers.md (FC
  * passes every trigger's payload as a Buffer; the handler parses it).
  */
+
+import { redactTokens } from '../core/redact.js';
+import { isRecord, printable, typeName } from '../core/text.js';
 import type { HttpResponse } from '../fc/http.js';
-import { cmsCallbackRequest, hasAlarmFields } from './cms-callback.js';
-import { cmsRulePushRequest, isCmsRulePush } from './cms-rule-push.js';
-import { eventBridgeRequests, isCloudEvent } from './eventbridge.js';
-import { classifyHttp, isHttpEvent } from './http.js';
-import { isRecord, printable, typeName } from './printable.js';
+import type { AbortRequest, IgnoredRequest } from '../model/request.js';
+import { cmsCallbackRequest, hasAlarmFields } from './cloudmonitor/callback.js';
+import { cmsRulePushRequest, isCmsRulePush } from './cloudmonitor/rule-push.js';
+import { eventBridgeRequests, isCloudEvent } from './eventbridge/event.js';
+import { classifyHttp, isHttpEvent } from './http/route.js';
 import type { RecentEvents } from './recent-events.js';
-import { redactTokens } from './redact.js';
-import type { AbortRequest, IgnoredRequest } from './request.js';
-import { isTimerEvent, timerRequest } from './timer.js';
+import { isTimerEvent, timerRequest } from './timer/payload.js';
 
 /** What intake needs, read once at cold start (DESIGN.md, "Configuration"). */
 export interface IntakeOptions {

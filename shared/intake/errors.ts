@@ -5,9 +5,10 @@
  * into an HTTP error reply (`HttpRequestError`) or an `ignored` request (`IntakeError`) before they
  * leave it. Messages never contain a token or any other secret.
  */
+import { WebplusAbortError } from '../core/errors.js';
 
 /** Base class of every intake error. */
-export class IntakeError extends Error {
+export class IntakeError extends WebplusAbortError {
   override readonly name: string = 'IntakeError';
 }
 

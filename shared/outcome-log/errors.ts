@@ -1,3 +1,4 @@
+import { WebplusAbortError } from '../core/errors.js';
 /**
  * Errors of the outcome-log module (DESIGN.md, "Style to follow": one `errors.ts` per module).
  */
@@ -24,7 +25,7 @@ export interface OutcomeStoreErrorOptions {
  * A log write failed for good: retries (if any) are spent or the failure is permanent.
  * `OutcomeStore.write` throws only this. The message is readable and never contains a secret.
  */
-export class OutcomeStoreError extends Error {
+export class OutcomeStoreError extends WebplusAbortError {
   override readonly name = 'OutcomeStoreError';
   readonly store: OutcomeStore['name'];
   readonly code?: string;

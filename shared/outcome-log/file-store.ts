@@ -1,7 +1,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { OutcomeRecord } from '../model/record.js';
 import { OutcomeStoreError, toError } from './errors.js';
-import type { OutcomeRecord } from './record.js';
 import type { OutcomeStore } from './store.js';
 
 /**

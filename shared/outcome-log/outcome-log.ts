@@ -1,7 +1,7 @@
+import type { OutcomeRecord } from '../model/record.js';
 import { OutcomeStoreError, toError } from './errors.js';
 import type { LineSink } from './line-sink.js';
 import { stdoutSink } from './line-sink.js';
-import type { OutcomeRecord } from './record.js';
 import { STDOUT_MARKER } from './stdout-store.js';
 import type { OutcomeStore, WriteContext } from './store.js';
 

@@ -21,10 +21,10 @@ import { createRequire } from 'node:module';
 import { isIPv4 } from 'node:net';
 import type SlsClient from '@alicloud/log';
 import pRetry from 'p-retry';
-import { equalJitterDelay } from '../executor/backoff.js';
-import type { Credentials } from '../fc/context.js';
+import { equalJitterDelay } from '../core/backoff.js';
+import type { Credentials } from '../core/credentials.js';
+import type { OutcomeRecord } from '../model/record.js';
 import { OutcomeStoreError, toError } from './errors.js';
-import type { OutcomeRecord } from './record.js';
 import { estimateLogBytes, type SlsLog, toSlsLog } from './sls-values.js';
 import type { OutcomeStore, WriteContext } from './store.js';
 
@@ -535,5 +535,5 @@ function positive(value: number | undefined, fallback: number): number {
   return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
-/** Re-exported: the one backoff formula of the project (shared/executor/backoff.ts). */
+/** Re-exported: the one backoff formula of the project (shared/core/backoff.ts). */
 export { equalJitterDelay };

@@ -1,6 +1,6 @@
+import type { OutcomeRecord } from '../model/record.js';
 import type { LineSink } from './line-sink.js';
 import { stdoutSink } from './line-sink.js';
-import type { OutcomeRecord } from './record.js';
 import type { OutcomeStore } from './store.js';
 
 /** Prefix of every outcome line on stdout, so they can be found in FC's function log. */

@@ -1,5 +1,5 @@
-import type { Credentials } from '../fc/context.js';
-import type { OutcomeRecord } from './record.js';
+import type { Credentials } from '../core/credentials.js';
+import type { OutcomeRecord } from '../model/record.js';
 
 /** Where a batch of records goes, and what the store needs to know about the invocation. */
 export interface WriteContext {

@@ -1,6 +1,6 @@
-import type { Credentials } from '../fc/context.js';
-import type { Deadline } from '../fc/deadline.js';
-import type { Trigger } from '../outcome-log/record.js';
+import type { Credentials } from '../core/credentials.js';
+import type { Deadline } from '../core/deadline.js';
+import type { Trigger } from '../model/record.js';
 
 /** What every stage may know about the current invocation. */
 export interface Invocation {

@@ -1,14 +1,14 @@
-import { abortChange } from '../executor/abort.js';
-import type { Execution } from '../executor/execution.js';
-import { WebplusGateway } from '../executor/gateway.js';
-import type { AbortRequest } from '../intake/request.js';
-import type { Mode, OutcomeRecord } from '../outcome-log/record.js';
+import { dedupe, execute } from '../executor/execute.js';
+import type { Candidate } from '../model/candidate.js';
+import type { Mode, OutcomeRecord } from '../model/record.js';
+import type { AbortRequest } from '../model/request.js';
 import { envIdsForAlarm } from '../policy/alarm-match.js';
-import { applyCap, type Decision, decide } from '../policy/decide.js';
-import type { Candidate } from '../targeting/candidate.js';
+import { applyCap, decide } from '../policy/decide.js';
 import { explicitCandidates } from '../targeting/explicit.js';
+import type { TargetingScope } from '../targeting/scope.js';
 import { sweepCandidates } from '../targeting/sweep.js';
 import { WebplusClient } from '../webplus/client.js';
+import { WebplusGateway } from '../webplus/gateway.js';
 import type { Invocation } from './invocation.js';
 import { invalidRecord, type RecordBase, recordOf, requestRecord } from './records.js';
 import type { Runtime } from './runtime.js';
@@ -108,12 +108,16 @@ export async function processRequest(
     inv.deadline,
     runtime.random,
   );
+  const scope: TargetingScope = {
+    sweepAppIds: policy.sweep.appIds.length ? policy.sweep.appIds : undefined,
+    needAppId: policy.protect.appIds.length > 0,
+  };
   try {
     let candidates: Candidate[];
     if (request.kind === 'sweep') {
-      candidates = await sweepCandidates(gateway, policy, request);
+      candidates = await sweepCandidates(gateway, scope, request);
     } else if (request.kind === 'abort') {
-      candidates = await explicitCandidates(gateway, policy, {
+      candidates = await explicitCandidates(gateway, scope, {
         source: 'manual',
         reason: 'manual',
         note: request.note,
@@ -121,7 +125,7 @@ export async function processRequest(
         envIds: request.envIds,
       });
     } else {
-      candidates = await explicitCandidates(gateway, policy, {
+      candidates = await explicitCandidates(gateway, scope, {
         source: 'alarm',
         reason: alarmReason(request.alarm),
         changeIds: request.changeIds,
@@ -148,71 +152,14 @@ export async function processRequest(
     if (request.kind === 'sweep') {
       ({ decisions, capReached } = applyCap(decisions, policy.sweep.maxAbortsPerRun));
     }
-    const executions = await Promise.all(decisions.map((d) => execute(d, gateway, runtime, nowMs)));
+    const executions = await Promise.all(
+      decisions.map((d) => execute(d, gateway, runtime.inFlight, nowMs)),
+    );
     for (const e of executions) records.push(recordOf(e, base, runMode));
     return { records, capReached, dryRun };
   } finally {
     client.close();
   }
-}
-
-async function execute(
-  decision: Decision,
-  gateway: WebplusGateway,
-  runtime: Runtime,
-  decidedAtMs: number,
-): Promise<Execution> {
-  if (decision.kind === 'record') {
-    const settled = decision.candidate.settled;
-    return {
-      decision,
-      outcome: decision.outcome,
-      detail: decision.detail,
-      attempts: 0,
-      errorCode: settled?.errorCode,
-      errorMessage: settled?.errorMessage,
-      webplusRequestId: settled?.webplusRequestId,
-      decidedAtMs,
-      doneAtMs: Date.now(),
-    };
-  }
-  const changeId = decision.candidate.changeId!;
-  const held = runtime.inFlight.claim(changeId);
-  if (held) {
-    return {
-      decision,
-      outcome: held.outcome,
-      detail: held.detail,
-      attempts: 0,
-      decidedAtMs,
-      doneAtMs: Date.now(),
-    };
-  }
-  let aborted = false;
-  try {
-    const result = await abortChange(gateway, changeId);
-    aborted = result.outcome === 'aborted';
-    return {
-      decision,
-      ...result,
-      detail: result.outcome === 'aborted' ? `${decision.detail}; ${result.detail}` : result.detail,
-      decidedAtMs,
-      doneAtMs: Date.now(),
-    };
-  } finally {
-    runtime.inFlight.release(changeId, aborted);
-  }
-}
-
-/** One candidate per ChangeId (an EnvId can lead to a change also named by id). */
-function dedupe(candidates: Candidate[]): Candidate[] {
-  const seen = new Set<string>();
-  return candidates.filter((c) => {
-    if (!c.changeId) return true;
-    if (seen.has(c.changeId)) return false;
-    seen.add(c.changeId);
-    return true;
-  });
 }
 
 function alarmReason(alarm: { ruleId?: string; alertName?: string; ruleName?: string }): string {

@@ -1,7 +1,7 @@
-import type { Execution } from '../executor/execution.js';
-import type { InvalidInput } from '../intake/request.js';
-import type { Mode, OutcomeRecord, Trigger } from '../outcome-log/record.js';
-import { wholeMinutes } from '../policy/stuck.js';
+import { wholeMinutes } from '../core/time.js';
+import type { Execution } from '../model/execution.js';
+import type { Mode, OutcomeRecord, Trigger } from '../model/record.js';
+import type { InvalidInput } from '../model/request.js';
 
 export interface RecordBase {
   trigger: Trigger;

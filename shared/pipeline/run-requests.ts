@@ -1,8 +1,9 @@
-import type { Credentials, FcContext } from '../fc/context.js';
+import type { Credentials } from '../core/credentials.js';
+import type { FcContext } from '../fc/context.js';
 import { invocationDeadline } from '../fc/deadline.js';
-import type { AbortRequest } from '../intake/request.js';
+import type { OutcomeRecord, Trigger } from '../model/record.js';
+import type { AbortRequest } from '../model/request.js';
 import type { WriteReport } from '../outcome-log/outcome-log.js';
-import type { OutcomeRecord, Trigger } from '../outcome-log/record.js';
 import type { Invocation } from './invocation.js';
 import { processRequest } from './process-request.js';
 import type { Runtime } from './runtime.js';

@@ -1,6 +1,6 @@
 import type { Config } from '../config/config.js';
+import { createPacer, type Pacer } from '../core/pacer.js';
 import { InFlightChanges } from '../executor/in-flight.js';
-import { createPacer, type Pacer } from '../executor/pacer.js';
 import { RecentEvents } from '../intake/recent-events.js';
 import { createFileStore } from '../outcome-log/file-store.js';
 import type { LineSink } from '../outcome-log/line-sink.js';

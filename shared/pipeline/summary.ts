@@ -1,4 +1,4 @@
-import type { Mode, Outcome, OutcomeRecord, Trigger } from '../outcome-log/record.js';
+import type { Mode, Outcome, OutcomeRecord, Trigger } from '../model/record.js';
 
 /** One result line of the run summary (DESIGN.md, "Run summary"). */
 export interface RunResult {

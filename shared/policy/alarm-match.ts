@@ -1,4 +1,4 @@
-import type { AlarmSignal } from '../intake/request.js';
+import type { AlarmSignal } from '../model/request.js';
 import type { AlarmRule, Policy } from './schema.js';
 
 /**

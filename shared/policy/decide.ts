@@ -1,21 +1,10 @@
-import type { Mode, Outcome } from '../outcome-log/record.js';
-import type { Candidate } from '../targeting/candidate.js';
+import type { Candidate } from '../model/candidate.js';
+import type { Decision } from '../model/decision.js';
+import type { Mode, Outcome } from '../model/record.js';
 import type { RunOverrides } from './rules.js';
 import { protectedBecause, rulesFor } from './rules.js';
 import type { Policy } from './schema.js';
 import { judgeStuck } from './stuck.js';
-
-/** What the policy decided for one candidate. */
-export type Decision =
-  | { kind: 'abort'; candidate: Candidate; mode: 'enforce'; reason: string; detail: string }
-  | {
-      kind: 'record';
-      candidate: Candidate;
-      mode?: Mode;
-      reason?: string;
-      outcome: Outcome;
-      detail: string;
-    };
 
 export interface DecideContext {
   policy: Policy;

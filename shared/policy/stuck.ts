@@ -1,3 +1,4 @@
+import { wholeMinutes } from '../core/time.js';
 import type { Change } from '../webplus/types.js';
 import type { Rules } from './schema.js';
 
@@ -6,11 +7,6 @@ const MINUTE_MS = 60_000;
 export type StuckVerdict =
   | { stuck: true; reason: string; detail: string }
   | { stuck: false; detail: string };
-
-/** Whole minutes between two epoch-ms instants, rounded down, never negative. */
-export function wholeMinutes(fromMs: number, toMs: number): number {
-  return Math.max(0, Math.floor((toMs - fromMs) / MINUTE_MS));
-}
 
 /**
  * Is a running change stuck? Stuck when it made no progress (now − UpdateTime) for longer than

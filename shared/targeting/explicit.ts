@@ -1,7 +1,7 @@
-import type { WebplusGateway } from '../executor/gateway.js';
-import type { Policy } from '../policy/schema.js';
-import type { Candidate, CandidateSource } from './candidate.js';
+import type { Candidate, CandidateSource } from '../model/candidate.js';
+import type { WebplusGateway } from '../webplus/gateway.js';
 import { candidateForChange, readEnv } from './read.js';
+import type { TargetingScope } from './scope.js';
 import { settledFromError } from './settle.js';
 
 export interface ExplicitTargets {
@@ -21,11 +21,11 @@ export interface ExplicitTargets {
  */
 export async function explicitCandidates(
   gateway: WebplusGateway,
-  policy: Policy,
+  scope: TargetingScope,
   targets: ExplicitTargets,
 ): Promise<Candidate[]> {
   const base = { source: targets.source, reason: targets.reason, note: targets.note };
-  const needAppId = policy.protect.appIds.length > 0;
+  const { needAppId } = scope;
   const byChange = targets.changeIds.map(async (changeId) => {
     const candidate = await candidateForChange(gateway, changeId, base);
     if (!needAppId || candidate.settled || !candidate.envId) return candidate;

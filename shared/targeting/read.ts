@@ -1,7 +1,7 @@
-import type { WebplusGateway } from '../executor/gateway.js';
+import type { Candidate, CandidateSource } from '../model/candidate.js';
 import { MAX_PAGE_SIZE } from '../webplus/actions.js';
+import type { WebplusGateway } from '../webplus/gateway.js';
 import type { AppEnv, Page } from '../webplus/types.js';
-import type { Candidate, CandidateSource } from './candidate.js';
 import { settledFromError } from './settle.js';
 
 /**

@@ -1,6 +1,7 @@
-import { CallFailedError, DeadlineReachedError } from '../executor/errors.js';
+import type { Settled } from '../model/candidate.js';
+import { CallFailedError, DeadlineReachedError } from '../webplus/call-errors.js';
+import { describeKind } from '../webplus/describe.js';
 import { WebplusError } from '../webplus/errors.js';
-import type { Settled } from './candidate.js';
 
 /**
  * The outcome of a Web+ read that failed: `not_found` for unknown or foreign ids, `timeout`
@@ -31,18 +32,4 @@ export function settledFromError(err: unknown, what: string): Settled {
     };
   }
   return { outcome: 'failed', detail: `${what} failed: ${String((e as Error)?.message ?? e)}` };
-}
-
-/** Words for an error kind, for record details. */
-export function describeKind(e: WebplusError): string {
-  switch (e.kind) {
-    case 'clock':
-      return `the clock is off by more than 15 minutes (${e.code}); fix the time source`;
-    case 'credentials':
-      return `credentials or RAM permissions refused (${e.code})`;
-    case 'retryable':
-      return `transient error (${e.code}), retries spent`;
-    default:
-      return `${e.code}`;
-  }
 }

@@ -1,9 +1,9 @@
-import type { WebplusGateway } from '../executor/gateway.js';
-import type { SweepRequest } from '../intake/request.js';
-import type { Policy } from '../policy/schema.js';
+import type { Candidate } from '../model/candidate.js';
+import type { SweepRequest } from '../model/request.js';
+import type { WebplusGateway } from '../webplus/gateway.js';
 import type { AppEnv } from '../webplus/types.js';
-import type { Candidate } from './candidate.js';
 import { candidateForChange, readAllPages, readEnv } from './read.js';
+import type { TargetingScope } from './scope.js';
 import { settledFromError } from './settle.js';
 
 /**
@@ -11,12 +11,12 @@ import { settledFromError } from './settle.js';
  * DescribeApplications (only when no AppIds are given) + the pages of DescribeAppEnvs per
  * application + one DescribeChange per environment whose `ApplyingChange` is true. Quiet
  * environments cost nothing more. Scope: the request's `envIds`, else its `appIds`, else the
- * policy's `sweep.appIds`, else every application.
+ * scope's `sweepAppIds` (the policy's `sweep.appIds`), else every application.
  * A listing that fails becomes one settled candidate naming the application, so nothing is lost.
  */
 export async function sweepCandidates(
   gateway: WebplusGateway,
-  policy: Policy,
+  scope: TargetingScope,
   request: SweepRequest,
 ): Promise<Candidate[]> {
   const envs: AppEnv[] = [];
@@ -48,7 +48,7 @@ export async function sweepCandidates(
       }),
     );
   } else {
-    let appIds = request.appIds ?? (policy.sweep.appIds.length ? policy.sweep.appIds : undefined);
+    let appIds = request.appIds ?? scope.sweepAppIds;
     if (!appIds) {
       try {
         const apps = await readAllPages(gateway, 'DescribeApplications', (page, timeoutMs) =>

@@ -1,4 +1,4 @@
-import type { Credentials } from '../fc/context.js';
+import type { Credentials } from '../core/credentials.js';
 import { WEBPLUS_ACTIONS, type WebplusAction } from './actions.js';
 import { WebplusResponseError } from './errors.js';
 import { toAppEnv, toApplication, toChange, toNumber, unwrapList } from './normalize.js';

@@ -1,3 +1,4 @@
+import { WebplusAbortError } from '../core/errors.js';
 /**
  * What the executor may do about a failed Web+ call.
  * - `retryable`: throttling, 5xx, non-JSON replies, socket errors, timeouts.
@@ -31,8 +32,8 @@ export interface WebplusErrorFields {
 }
 
 /** Every failed Web+ call, whatever pop-core threw or resolved. Never carries a credential. */
-export class WebplusError extends Error {
-  override readonly name = 'WebplusError';
+export class WebplusError extends WebplusAbortError {
+  override readonly name: string = 'WebplusError';
   readonly action: string;
   readonly kind: WebplusErrorKind;
   readonly code: string;
@@ -58,4 +59,6 @@ export class WebplusError extends Error {
 }
 
 /** A 2xx reply whose body is not the shape the action documents. */
-export class WebplusResponseError extends WebplusError {}
+export class WebplusResponseError extends WebplusError {
+  override readonly name = 'WebplusResponseError';
+}

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import ROAClient from '@alicloud/pop-core/lib/roa.js';
-import type { Credentials } from '../fc/context.js';
+import type { Credentials } from '../core/credentials.js';
 import { WebplusError } from './errors.js';
 
 /** Web+ API version (ROA). Source: Web+ API reference. */

@@ -11,7 +11,7 @@ import {
   type IntakeResult,
 } from '../../shared/intake/classify.js';
 import { RecentEvents } from '../../shared/intake/recent-events.js';
-import type { AbortRequest } from '../../shared/intake/request.js';
+import type { AbortRequest } from '../../shared/model/request.js';
 
 const fixture = JSON.parse(
   readFileSync(new URL('../fixtures/cms-callback-alert.json', import.meta.url), 'utf8'),

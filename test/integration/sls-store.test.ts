@@ -3,8 +3,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type SlsStandIn, startSlsStandIn } from '../../sandbox/sls/server.js';
+import type { OutcomeRecord } from '../../shared/model/record.js';
 import { OutcomeStoreError } from '../../shared/outcome-log/errors.js';
-import type { OutcomeRecord } from '../../shared/outcome-log/record.js';
 import { createSlsStore, type SlsStoreOptions } from '../../shared/outcome-log/sls-store.js';
 import type { WriteContext } from '../../shared/outcome-log/store.js';
 

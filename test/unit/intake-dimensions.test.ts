@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDimensions } from '../../shared/intake/dimensions.js';
+import { parseDimensions } from '../../shared/intake/alarm/dimensions.js';
 import { parseForm } from '../../shared/intake/form.js';
 
 describe('parseDimensions', () => {

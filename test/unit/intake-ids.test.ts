@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { collectIds, parseAppId, parseChangeId, parseEnvId } from '../../shared/intake/ids.js';
-import { printable } from '../../shared/intake/printable.js';
+import { parseAppId, parseChangeId, parseEnvId } from '../../shared/core/ids.js';
+import { printable } from '../../shared/core/text.js';
+import { collectIds } from '../../shared/intake/id-list.js';
 import { RecentEvents } from '../../shared/intake/recent-events.js';
 
 describe('parseChangeId / parseEnvId / parseAppId', () => {

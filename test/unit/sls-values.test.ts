@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OutcomeRecord } from '../../shared/outcome-log/record.js';
+import type { OutcomeRecord } from '../../shared/model/record.js';
 import {
   estimateLogBytes,
   toSlsContents,

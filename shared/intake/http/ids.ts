@@ -2,8 +2,10 @@
  * Id lists of HTTP calls (`/abort`, `/sweep`): validation, the `HTTP_MAX_IDS` limit, and the
  * "nothing valid left" rule (DESIGN.md, "HTTP trigger API").
  */
-import { HttpRequestError } from './errors.js';
-import { collectIds, type IdKind, type IdList } from './ids.js';
+
+import type { IdKind } from '../../core/ids.js';
+import { HttpRequestError } from '../errors.js';
+import { collectIds, type IdList } from '../id-list.js';
 
 /** One id list of a call: its field name, its kind, and the raw value (absent = not given). */
 export interface IdField {

@@ -5,12 +5,12 @@
  * appear, so parsing is lenient (../shared/reference/fc-triggers.md).
  */
 
-import type { Trigger } from '../outcome-log/record.js';
-import { alarmRequest, signalFromCallbackFields } from './alarm.js';
-import { parseDimensions } from './dimensions.js';
-import { parseForm } from './form.js';
-import { isRecord } from './printable.js';
-import type { AbortRequest } from './request.js';
+import { isRecord } from '../../core/text.js';
+import type { Trigger } from '../../model/record.js';
+import type { AbortRequest } from '../../model/request.js';
+import { parseDimensions } from '../alarm/dimensions.js';
+import { alarmRequest, signalFromCallbackFields } from '../alarm/signal.js';
+import { parseForm } from '../form.js';
 
 /** Field names any CloudMonitor alarm callback carries; a body with none of them is not one. */
 const ALARM_FIELDS = ['alertState', 'alertName', 'ruleId', 'metricName'] as const;

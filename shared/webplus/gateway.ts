@@ -1,10 +1,10 @@
 import pRetry, { AbortError } from 'p-retry';
-import type { Deadline } from '../fc/deadline.js';
-import type { CallOptions, WebplusClient } from '../webplus/client.js';
-import { WebplusError } from '../webplus/errors.js';
-import { equalJitterDelay } from './backoff.js';
-import { CallFailedError, DeadlineReachedError } from './errors.js';
-import type { Pacer } from './pacer.js';
+import { equalJitterDelay } from '../core/backoff.js';
+import type { Deadline } from '../core/deadline.js';
+import type { Pacer } from '../core/pacer.js';
+import { CallFailedError, DeadlineReachedError } from './call-errors.js';
+import type { CallOptions, WebplusClient } from './client.js';
+import { WebplusError } from './errors.js';
 
 export interface RetryPolicy {
   /** Attempts in all, first included (`RETRY_MAX_ATTEMPTS`). */

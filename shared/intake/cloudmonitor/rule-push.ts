@@ -6,17 +6,17 @@
  * (../shared/reference/fc-triggers.md).
  */
 
-import type { Trigger } from '../outcome-log/record.js';
+import { isRecord } from '../../core/text.js';
+import type { Trigger } from '../../model/record.js';
+import type { AbortRequest, AlarmSignal } from '../../model/request.js';
+import { parseDimensions } from '../alarm/dimensions.js';
 import {
   alarmRequest,
   curLevelVerdict,
   fieldString,
   normaliseTimestampMs,
   type StateVerdict,
-} from './alarm.js';
-import { parseDimensions } from './dimensions.js';
-import { isRecord } from './printable.js';
-import type { AbortRequest, AlarmSignal } from './request.js';
+} from '../alarm/signal.js';
 
 /** `metricData` keys that are statistics or time, not dimensions. */
 const METRIC_VALUE_KEYS: ReadonlySet<string> = new Set([

@@ -5,9 +5,9 @@
  * accepted; ../shared/reference/fc-triggers.md). Limits: DESIGN.md, `HTTP_MAX_BODY_BYTES`.
  */
 import type { z } from 'zod';
-import { HttpRequestError } from './errors.js';
-import { looksLikeForm, parseForm } from './form.js';
-import { printable } from './printable.js';
+import { printable } from '../../core/text.js';
+import { HttpRequestError } from '../errors.js';
+import { looksLikeForm, parseForm } from '../form.js';
 
 /**
  * The body as UTF-8 text (a leading BOM removed). `raw` is FC's `body` (absent → empty);

@@ -5,11 +5,13 @@
  * `ALARM`; recovery `OK`; `INSUFFICIENT_DATA`); rule push `curLevel` `CRITICAL|WARN|INFO|OK`
  * (../shared/reference/fc-triggers.md).
  */
-import type { Trigger } from '../outcome-log/record.js';
+
+import { parseChangeId, parseEnvId } from '../../core/ids.js';
+import { printable } from '../../core/text.js';
+import type { Trigger } from '../../model/record.js';
+import type { AbortRequest, AlarmSignal, InvalidInput } from '../../model/request.js';
+import { invalidId } from '../id-list.js';
 import { CHANGE_ID_KEYS, ENV_ID_KEYS } from './dimensions.js';
-import { invalidId, parseChangeId, parseEnvId } from './ids.js';
-import { printable } from './printable.js';
-import type { AbortRequest, AlarmSignal, InvalidInput } from './request.js';
 
 /** Callback `alertState` values that mean "firing" (same meaning). */
 export const FIRING_STATES: ReadonlySet<string> = new Set(['ALERT', 'ALARM']);

@@ -4,11 +4,11 @@
  * query (`changeIds`, `envIds`, repeated or comma-joined, as FC joins repeats; `dryRun`, `note`).
  */
 import { z } from 'zod';
-import { HttpRequestError } from './errors.js';
-import { readBodyFields, validateFields } from './http-body.js';
-import { collectIdFields, summariseInvalid } from './http-ids.js';
-import type { ManualAbortRequest } from './request.js';
-import { DryRunSchema } from './timer.js';
+import type { ManualAbortRequest } from '../../model/request.js';
+import { HttpRequestError } from '../errors.js';
+import { DryRunSchema } from '../timer/payload.js';
+import { readBodyFields, validateFields } from './body.js';
+import { collectIdFields, summariseInvalid } from './ids.js';
 
 /** Longest `note` accepted, in characters. */
 export const MAX_NOTE_CHARS = 1000;

@@ -1,5 +1,5 @@
-import type { Outcome } from '../outcome-log/record.js';
 import type { Change } from '../webplus/types.js';
+import type { Outcome } from './record.js';
 
 /** Where a candidate came from: the stuck rules apply to `sweep` only. */
 export type CandidateSource = 'sweep' | 'manual' | 'alarm';

@@ -5,12 +5,13 @@
  * `cms:CloudMonitor:AlertWebHook`; the schema of `data` is not documented, so the callback's field
  * names are accepted there (../shared/reference/fc-triggers.md).
  */
-import { cmsCallbackRequest, hasAlarmFields } from './cms-callback.js';
-import { cmsRulePushRequest, isCmsRulePush } from './cms-rule-push.js';
-import { parseForm } from './form.js';
-import { isRecord, printable } from './printable.js';
-import { eventKey, type RecentEvents } from './recent-events.js';
-import type { AbortRequest } from './request.js';
+
+import { isRecord, printable } from '../../core/text.js';
+import type { AbortRequest } from '../../model/request.js';
+import { cmsCallbackRequest, hasAlarmFields } from '../cloudmonitor/callback.js';
+import { cmsRulePushRequest, isCmsRulePush } from '../cloudmonitor/rule-push.js';
+import { parseForm } from '../form.js';
+import { eventKey, type RecentEvents } from '../recent-events.js';
 
 /** True for a CloudEvents envelope: a string `specversion` and a string `id` or `source`. */
 export function isCloudEvent(event: unknown): event is Record<string, unknown> {

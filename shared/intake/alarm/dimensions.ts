@@ -4,7 +4,7 @@
  * older docs: a JSON array of objects); EventBridge `data` is undocumented and may carry a JSON
  * object; absent values arrive as the literal string `null` (../shared/reference/fc-triggers.md).
  */
-import { isRecord } from './printable.js';
+import { isRecord } from '../../core/text.js';
 
 /** Keys or values longer than this are dropped: no real dimension is that long. */
 const MAX_DIMENSION_CHARS = 512;

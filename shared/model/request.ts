@@ -1,4 +1,4 @@
-import type { Trigger } from '../outcome-log/record.js';
+import type { Trigger } from './record.js';
 
 /**
  * What the intake stage hands to targeting: one request per actionable event.

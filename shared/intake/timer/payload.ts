@@ -6,9 +6,10 @@
  * (../shared/reference/fc-triggers.md). Payload keys: DESIGN.md, "Policy file".
  */
 import { z } from 'zod';
-import { collectIds, type IdKind } from './ids.js';
-import { isRecord, printable, typeName } from './printable.js';
-import type { AbortRequest, InvalidInput, SweepRequest } from './request.js';
+import type { IdKind } from '../../core/ids.js';
+import { isRecord, printable, typeName } from '../../core/text.js';
+import type { AbortRequest, InvalidInput, SweepRequest } from '../../model/request.js';
+import { collectIds } from '../id-list.js';
 
 /** The timer event as FC delivers it (payload also accepted already parsed, or absent). */
 export const TimerEventSchema = z.object({

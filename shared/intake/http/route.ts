@@ -5,15 +5,16 @@
  * comma-joined, `requestContext.http.method`, `requestContext.requestId`;
  * ../shared/reference/fc-triggers.md). Routes and errors: DESIGN.md, "HTTP trigger API".
  */
-import { errorResponse, type HttpResponse, jsonResponse } from '../fc/http.js';
-import { parseCmsCallbackBody } from './cms-callback.js';
-import { HttpRequestError } from './errors.js';
-import { manualAbortRequest } from './http-abort.js';
-import { isAuthorised } from './http-auth.js';
-import { decodeBody } from './http-body.js';
-import { manualSweepRequest } from './http-sweep.js';
-import { isRecord, printable } from './printable.js';
-import type { AbortRequest } from './request.js';
+
+import { isRecord, printable } from '../../core/text.js';
+import { errorResponse, type HttpResponse, jsonResponse } from '../../fc/http.js';
+import type { AbortRequest } from '../../model/request.js';
+import { parseCmsCallbackBody } from '../cloudmonitor/callback.js';
+import { HttpRequestError } from '../errors.js';
+import { manualAbortRequest } from './abort.js';
+import { isAuthorised } from './auth.js';
+import { decodeBody } from './body.js';
+import { manualSweepRequest } from './sweep.js';
 
 /** The routes that become requests. */
 export type HttpRoute = '/abort' | '/sweep' | '/cms-callback';

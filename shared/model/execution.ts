@@ -1,5 +1,5 @@
-import type { Outcome } from '../outcome-log/record.js';
-import type { Decision } from '../policy/decide.js';
+import type { Decision } from './decision.js';
+import type { Outcome } from './record.js';
 
 /** The end of one decision: what happened, how many AbortChange calls it took, and when. */
 export interface Execution {

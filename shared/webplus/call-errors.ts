@@ -1,7 +1,8 @@
-import type { WebplusError } from '../webplus/errors.js';
+import { WebplusAbortError } from '../core/errors.js';
+import type { WebplusError } from './errors.js';
 
 /** The deadline came before the next attempt could fit. `lastError` is what the last attempt met. */
-export class DeadlineReachedError extends Error {
+export class DeadlineReachedError extends WebplusAbortError {
   override readonly name = 'DeadlineReachedError';
   constructor(
     readonly action: string,
@@ -11,17 +12,18 @@ export class DeadlineReachedError extends Error {
     super(
       `${action}: deadline reached after ${attempts} attempt(s)` +
         (lastError ? `; last error ${lastError.code}` : ''),
+      lastError ? { cause: lastError } : undefined,
     );
   }
 }
 
 /** A Web+ call that failed for good (permanent error, or every attempt spent). */
-export class CallFailedError extends Error {
+export class CallFailedError extends WebplusAbortError {
   override readonly name = 'CallFailedError';
   constructor(
     readonly error: WebplusError,
     readonly attempts: number,
   ) {
-    super(error.message);
+    super(error.message, { cause: error });
   }
 }

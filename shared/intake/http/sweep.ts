@@ -3,13 +3,13 @@
  * an empty body sweeps everything the policy allows).
  */
 import { z } from 'zod';
-import { HttpRequestError } from './errors.js';
-import type { HttpInput } from './http-abort.js';
-import { queryDryRun } from './http-abort.js';
-import { readBodyFields, validateFields } from './http-body.js';
-import { collectIdFields, summariseInvalid } from './http-ids.js';
-import type { SweepRequest } from './request.js';
-import { DryRunSchema } from './timer.js';
+import type { SweepRequest } from '../../model/request.js';
+import { HttpRequestError } from '../errors.js';
+import { DryRunSchema } from '../timer/payload.js';
+import type { HttpInput } from './abort.js';
+import { queryDryRun } from './abort.js';
+import { readBodyFields, validateFields } from './body.js';
+import { collectIdFields, summariseInvalid } from './ids.js';
 
 const IdListSchema = z.union([z.array(z.unknown()), z.string()], {
   error: 'expected an array of ids or a comma-separated string',
