@@ -17,7 +17,10 @@
 export const MIN_TOKEN_CHARS = 16;
 
 /** Tokens that appear in this repository's docs and tests: never valid for a deploy. */
-export const SAMPLE_TOKENS: readonly string[] = ['local-dev-token', 'oracle-world-token-0123456789'];
+export const SAMPLE_TOKENS: readonly string[] = [
+  'local-dev-token',
+  'oracle-world-token-0123456789',
+];
 
 /** The problems of a deploy environment, in words (empty when it may go ahead). */
 export function deployProblems(env: Readonly<Record<string, string | undefined>>): string[] {
@@ -33,7 +36,9 @@ export function deployProblems(env: Readonly<Record<string, string | undefined>>
   }
   tokens.forEach((token, i) => {
     if (SAMPLE_TOKENS.includes(token)) {
-      problems.push(`HTTP_AUTH_TOKENS token ${i + 1} is a sample token from the docs: choose a secret one`);
+      problems.push(
+        `HTTP_AUTH_TOKENS token ${i + 1} is a sample token from the docs: choose a secret one`,
+      );
     } else if (token.length < MIN_TOKEN_CHARS) {
       problems.push(
         `HTTP_AUTH_TOKENS token ${i + 1} has ${token.length} characters, fewer than ${MIN_TOKEN_CHARS}`,

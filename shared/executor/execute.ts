@@ -43,10 +43,8 @@ export async function execute(
       doneAtMs: Date.now(),
     };
   }
-  let aborted = false;
   try {
     const result = await abortChange(gateway, changeId);
-    aborted = result.outcome === 'aborted';
     return {
       decision,
       ...result,
@@ -55,7 +53,7 @@ export async function execute(
       doneAtMs: Date.now(),
     };
   } finally {
-    inFlight.release(changeId, aborted);
+    inFlight.release(changeId);
   }
 }
 

@@ -1,54 +1,35 @@
 /**
- * ChangeIds this instance is aborting, or aborted a short while ago. FC 3.0 standard runtimes
- * run one request per instance at a time, but the CLI's `serve`, tests and custom runtimes
- * overlap invocations in one process: this keeps them from calling AbortChange twice for one
- * change (the second would only meet `ChangeOnAborting`).
+ * ChangeIds this instance is aborting right now. FC 3.0 standard runtimes run one request per
+ * instance at a time, but the CLI's `serve`, tests and custom runtimes overlap invocations in
+ * one process: this keeps two of them from calling AbortChange for one change at the same
+ * moment. It remembers nothing once a call ends: a later request for the same change is decided
+ * from a fresh read of Web+, never from this instance's memory (issue 10, kind 7).
  */
 export class InFlightChanges {
   private readonly active = new Set<string>();
-  private readonly recent = new Map<string, number>();
 
   /**
-   * @param rememberMs how long an accepted abort is remembered, ms (default 10 minutes)
+   * Claims the id. Returns undefined when claimed, or the outcome to record instead (`skipped`)
+   * while another invocation of this instance is mid-call for it.
    */
-  constructor(
-    private readonly rememberMs = 10 * 60_000,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  /**
-   * Claims the id. Returns undefined when claimed, or the outcome to record instead: `skipped`
-   * while another invocation is mid-call, `already_aborting` after an accepted abort.
-   */
-  claim(changeId: string): { outcome: 'skipped' | 'already_aborting'; detail: string } | undefined {
+  claim(changeId: string): { outcome: 'skipped'; detail: string } | undefined {
     if (this.active.has(changeId)) {
       return {
         outcome: 'skipped',
         detail: 'another invocation in this instance is aborting this change right now',
       };
     }
-    const at = this.recent.get(changeId);
-    if (at !== undefined && this.now() - at < this.rememberMs) {
-      return {
-        outcome: 'already_aborting',
-        detail: `this instance had AbortChange accepted for this change at ${new Date(at).toISOString()}`,
-      };
-    }
     this.active.add(changeId);
     return undefined;
   }
 
-  /** Releases the claim; `aborted` remembers an accepted abort. */
-  release(changeId: string, aborted: boolean): void {
+  /** Releases the claim (whatever the call's outcome: nothing is remembered). */
+  release(changeId: string): void {
     this.active.delete(changeId);
-    if (aborted) {
-      this.recent.set(changeId, this.now());
-      if (this.recent.size > 10_000) this.prune();
-    }
   }
 
-  private prune(): void {
-    const cutoff = this.now() - this.rememberMs;
-    for (const [id, at] of this.recent) if (at < cutoff) this.recent.delete(id);
+  /** ChangeIds claimed right now. */
+  get size(): number {
+    return this.active.size;
   }
 }

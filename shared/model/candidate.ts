@@ -22,13 +22,20 @@ export interface Candidate {
   changeId?: string;
   envId?: string;
   appId?: string;
+  /** Why the AppId could not be learned (an empty page, a listing naming another app, ...). */
+  appIdUnknown?: string;
   /** Manual: `manual`; alarm: `alarm:<ruleId|alertName>`; sweep: set by the stuck rules. */
   reason?: string;
   note?: string;
   /** The change as Web+ reported it. */
   change?: Change;
-  /** The environment shows `AbortingChange: true`. */
+  /**
+   * The environment shows `AbortingChange: true` / `false`; undefined when its environment was
+   * not read (see `envUnread`): then whether an abort is in progress is unknown.
+   */
   envAborting?: boolean;
+  /** Why the change's environment could not be read (an empty page). */
+  envUnread?: string;
   /** Web+ RequestId of the read that found this change. */
   webplusRequestId?: string;
   settled?: Settled;

@@ -2,6 +2,7 @@ import { dedupe, execute } from '../executor/execute.js';
 import type { Candidate } from '../model/candidate.js';
 import type { Mode, OutcomeRecord } from '../model/record.js';
 import type { AbortRequest } from '../model/request.js';
+import { alarmAgeVerdict } from '../policy/alarm-age.js';
 import { envIdsForAlarm } from '../policy/alarm-match.js';
 import { applyCap, decide } from '../policy/decide.js';
 import { explicitCandidates } from '../targeting/explicit.js';
@@ -9,6 +10,7 @@ import type { TargetingScope } from '../targeting/scope.js';
 import { sweepCandidates } from '../targeting/sweep.js';
 import { WebplusClient } from '../webplus/client.js';
 import { WebplusGateway } from '../webplus/gateway.js';
+import { CLOCK_SKEW_LIMIT_MS } from '../webplus/server-clock.js';
 import type { Invocation } from './invocation.js';
 import { invalidRecord, type RecordBase, recordOf, requestRecord } from './records.js';
 import type { Runtime } from './runtime.js';
@@ -45,6 +47,10 @@ export async function processRequest(
         : 'enforce';
   const records = request.invalid.map((input) => invalidRecord(input, base, runMode, Date.now()));
 
+  if (request.kind === 'refused') {
+    // Refused as a whole: the `invalid` records say why; nothing is read or aborted.
+    return { records, capReached: false, dryRun };
+  }
   if (request.kind === 'ignored') {
     records.push(
       requestRecord(base, runMode, 'ignored', request.detail, { reason: request.reason }),
@@ -54,6 +60,21 @@ export async function processRequest(
 
   let alarmEnvIds: string[] = [];
   if (request.kind === 'alarm') {
+    // A stale alarm (older than alarmMaxAgeMinutes, no readable time, from the future) costs no
+    // Web+ call. Judged on the function's clock here; decide() judges it again on the clock the
+    // decisions use (Web+'s when the skew is over a minute).
+    const age = alarmAgeVerdict(request.alarm.timestampMs, Date.now(), policy.alarmMaxAgeMinutes);
+    if (!age.fresh) {
+      records.push(
+        requestRecord(base, runMode, 'ignored', age.detail, { reason: alarmReason(request.alarm) }),
+      );
+      return { records, capReached: false, dryRun };
+    }
+    // An id dimension that could not be read means the alarm meant something we cannot name:
+    // never fall back to other dimensions or to the policy's rules (the `invalid` records say why).
+    if (request.invalid.some((i) => i.field.startsWith('dimensions.'))) {
+      return { records, capReached: false, dryRun };
+    }
     // A changeId dimension names the change: the environment's in-flight change (which may be a
     // newer deploy) is only the target when the alarm names no change.
     const named = request.changeIds.length + request.envIds.length > 0;
@@ -109,7 +130,7 @@ export async function processRequest(
     runtime.random,
   );
   const scope: TargetingScope = {
-    sweepAppIds: policy.sweep.appIds.length ? policy.sweep.appIds : undefined,
+    sweepAppIds: policy.sweep.appIds,
     needAppId: policy.protect.appIds.length > 0,
   };
   try {
@@ -132,11 +153,19 @@ export async function processRequest(
         envIds: alarmEnvIds,
       });
     }
-    const nowMs = Date.now();
+    const decidedAtMs = Date.now();
+    // Stuck ages are judged on Web+'s clock when its replies' Date headers show it more than a
+    // minute away from ours (server-clock.ts); the records then carry the skew.
+    const skewMs = client.clockSkewMs();
+    const onServerClock = skewMs !== undefined && Math.abs(skewMs) > CLOCK_SKEW_LIMIT_MS;
+    const nowMs = onServerClock ? decidedAtMs + skewMs : decidedAtMs;
     let decisions = dedupe(candidates).map((c) =>
       decide(c, {
         policy,
         nowMs,
+        skewMs,
+        onServerClock,
+        alarmAtMs: request.kind === 'alarm' ? request.alarm.timestampMs : undefined,
         killSwitch: config.dryRun,
         requestDryRun,
         overrides:
@@ -153,9 +182,10 @@ export async function processRequest(
       ({ decisions, capReached } = applyCap(decisions, policy.sweep.maxAbortsPerRun));
     }
     const executions = await Promise.all(
-      decisions.map((d) => execute(d, gateway, runtime.inFlight, nowMs)),
+      decisions.map((d) => execute(d, gateway, runtime.inFlight, decidedAtMs)),
     );
-    for (const e of executions) records.push(recordOf(e, base, runMode));
+    const clock = { judgedAtMs: nowMs, ...(onServerClock ? { skewMs } : {}) };
+    for (const e of executions) records.push(recordOf(e, base, runMode, clock));
     return { records, capReached, dryRun };
   } finally {
     client.close();

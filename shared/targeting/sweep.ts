@@ -21,6 +21,8 @@ export async function sweepCandidates(
 ): Promise<Candidate[]> {
   const envs: AppEnv[] = [];
   const failures: Candidate[] = [];
+  /** Environments whose AppId a by-application listing could not confirm, and why. */
+  const appIdUnknown = new Map<string, string>();
 
   if (request.envIds) {
     await Promise.all(
@@ -65,7 +67,19 @@ export async function sweepCandidates(
           const list = await readAllPages(gateway, 'DescribeAppEnvs', (page, timeoutMs) =>
             gateway.client.describeAppEnvs({ appId }, page, { timeoutMs }),
           );
-          for (const env of list) envs.push({ ...env, appId: env.appId || appId });
+          for (const env of list) {
+            // The item's own AppId must confirm the listing's: a missing or different one is
+            // unknown, never replaced by the AppId asked for.
+            if (env.appId !== appId) {
+              appIdUnknown.set(
+                env.envId,
+                env.appId
+                  ? `DescribeAppEnvs for ${appId} listed ${env.envId} with AppId ${env.appId}`
+                  : `DescribeAppEnvs for ${appId} listed ${env.envId} without an AppId`,
+              );
+            }
+            envs.push({ ...env, appId: env.appId === appId ? appId : '' });
+          }
         } catch (err) {
           failures.push({
             source: 'sweep',
@@ -84,6 +98,7 @@ export async function sweepCandidates(
         source: 'sweep',
         envId: env.envId,
         appId: env.appId || undefined,
+        appIdUnknown: appIdUnknown.get(env.envId),
         envAborting: env.abortingChange,
       }),
     ),

@@ -132,6 +132,14 @@ export class WebplusClient {
     return toPage(body, unwrapList(body, 'Applications', 'Application').map(toApplication), page);
   }
 
+  /**
+   * Web+'s clock minus the function's, ms, from the `Date` headers of this client's replies so
+   * far (server-clock.ts); undefined when none carried one.
+   */
+  clockSkewMs(): number | undefined {
+    return this.transport.serverClock.skewMs();
+  }
+
   close(): void {
     this.transport.close();
   }

@@ -4,6 +4,7 @@ import https from 'node:https';
 import ROAClient from '@alicloud/pop-core/lib/roa.js';
 import type { Credentials } from '../core/credentials.js';
 import { WebplusError } from './errors.js';
+import { ServerClock } from './server-clock.js';
 
 /** Web+ API version (ROA). Source: Web+ API reference. */
 export const WEBPLUS_API_VERSION = '2019-03-20';
@@ -18,6 +19,9 @@ export interface RawReply {
 interface Captured {
   status: number;
   contentType: string;
+  /** The reply's `Date` header (Web+'s clock), and our clock when the reply arrived. */
+  date?: string;
+  receivedAtMs: number;
 }
 
 /**
@@ -41,6 +45,8 @@ function capturingAgent(isHttps: boolean, captures: Map<string, Captured>): http
       captures.set(nonce, {
         status: res.statusCode ?? 0,
         contentType: String(res.headers['content-type'] ?? ''),
+        date: res.headers.date,
+        receivedAtMs: Date.now(),
       });
     });
     addRequest.call(this, req, options);
@@ -58,6 +64,8 @@ export class RoaTransport {
   private readonly client: ROAClient;
   private readonly agent: http.Agent;
   private readonly captures = new Map<string, Captured>();
+  /** Web+'s clock as this transport's replies showed it (their `Date` headers). */
+  readonly serverClock = new ServerClock();
 
   /**
    * @param endpoint base URL such as `https://webplus.cn-hangzhou.aliyuncs.com` (no trailing slash)
@@ -111,6 +119,8 @@ export class RoaTransport {
     } catch (thrown) {
       throw transportError(action, thrown, this.captures.get(nonce));
     } finally {
+      const captured = this.captures.get(nonce);
+      if (captured) this.serverClock.observe(captured.date, captured.receivedAtMs);
       this.captures.delete(nonce);
     }
   }

@@ -150,7 +150,9 @@ describe('kind 2: times that cannot be read are unknown, and unknown never abort
     const harness = await world({}, ['EnvId']);
 
     // Act
-    const s = summaryOf(await harness.handler(abortBody({ changeIds: [changeId(1)] }), fakeContext()));
+    const s = summaryOf(
+      await harness.handler(abortBody({ changeIds: [changeId(1)] }), fakeContext()),
+    );
 
     // Assert
     expect(harness.sandbox.abortCalls()).toBe(0);
@@ -201,7 +203,10 @@ describe('kind 5: protection that cannot be checked fails closed', () => {
   it('the environment read answers an empty page: a manual abort by ChangeId is skipped', async () => {
     // Arrange: the change names an environment Web+ does not list.
     h = await startHarness(
-      scenario([1], [change({ n: 1, env: 0, idleMin: 90, ageMin: 95, extra: { wire: { EnvId: envId(7) } } })]),
+      scenario(
+        [1],
+        [change({ n: 1, env: 0, idleMin: 90, ageMin: 95, extra: { wire: { EnvId: envId(7) } } })],
+      ),
       { policy: protectOther },
     );
 

@@ -10,7 +10,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeContext } from '../helpers/fc-context.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
-import { change, changeId, envId, httpEvent, scenario, summaryOf, timerEvent } from '../helpers/world.js';
+import {
+  change,
+  changeId,
+  envId,
+  httpEvent,
+  scenario,
+  summaryOf,
+  timerEvent,
+} from '../helpers/world.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -54,10 +62,12 @@ describe('kind 7: memory never answers for Web+', () => {
   it('after a real abort, a later request records what Web+ says (already_aborting)', async () => {
     // Arrange
     h = await startHarness(
-      scenario([1], [change({ n: 1, env: 0, idleMin: 90, ageMin: 95, extra: { abortStepSeconds: null } })]),
+      scenario(
+        [1],
+        [change({ n: 1, env: 0, idleMin: 90, ageMin: 95, extra: { abortStepSeconds: null } })],
+      ),
     );
-    const abort = () =>
-      httpEvent({ path: '/abort', body: JSON.stringify({ envIds: [envId(0)] }) });
+    const abort = () => httpEvent({ path: '/abort', body: JSON.stringify({ envIds: [envId(0)] }) });
 
     // Act
     await h.handler(abort(), fakeContext());

@@ -25,10 +25,13 @@ afterEach(async () => {
 
 async function stuck(): Promise<Harness> {
   h = await startHarness(
-    scenario([2], [
-      change({ n: 1, env: 0, idleMin: 90, ageMin: 95 }),
-      change({ n: 2, env: 1, idleMin: 90, ageMin: 95 }),
-    ]),
+    scenario(
+      [2],
+      [
+        change({ n: 1, env: 0, idleMin: 90, ageMin: 95 }),
+        change({ n: 2, env: 1, idleMin: 90, ageMin: 95 }),
+      ],
+    ),
   );
   return h;
 }

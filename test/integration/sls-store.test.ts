@@ -77,6 +77,7 @@ describe('SLS store over the wire', () => {
       webplusRequestId: 'A1B2C3D4-0000-1111-2222-333344445555',
       changeAgeMinutes: 95,
       idleMinutes: 90,
+      clockSkewMs: 301500,
       latencyMs: 1234,
     };
 
@@ -106,6 +107,7 @@ describe('SLS store over the wire', () => {
       webplusRequestId: 'A1B2C3D4-0000-1111-2222-333344445555',
       changeAgeMinutes: '95',
       idleMinutes: '90',
+      clockSkewMs: '301500',
       latencyMs: '1234',
     });
   });

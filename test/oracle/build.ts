@@ -82,9 +82,10 @@ function wireId(kind: WireId, id: string): { value?: unknown; omit?: true } | un
   }
 }
 
-function overrides(
-  parts: [string, { value?: unknown; omit?: true } | undefined][],
-): { wire?: Record<string, unknown>; wireOmit?: string[] } {
+function overrides(parts: [string, { value?: unknown; omit?: true } | undefined][]): {
+  wire?: Record<string, unknown>;
+  wireOmit?: string[];
+} {
   const wire: Record<string, unknown> = {};
   const omit: string[] = [];
   for (const [field, o] of parts) {
@@ -165,9 +166,7 @@ export function policyEnvOf(w: World): Record<string, string> {
   if (p.actions) defaults.actions = p.actions;
   const policy: Record<string, unknown> = {
     defaults,
-    environments: Object.fromEntries(
-      p.envs.map(({ env, ...rest }) => [ids.env(env), rest]),
-    ),
+    environments: Object.fromEntries(p.envs.map(({ env, ...rest }) => [ids.env(env), rest])),
     protect: { envIds: p.protectEnvs.map(ids.env), appIds: p.protectApps.map(ids.app) },
     sweep: {
       ...(p.sweepApps ? { appIds: p.sweepApps.map(ids.app) } : {}),
@@ -209,7 +208,8 @@ function http(path: string, body: string, query: Record<string, string>, request
     body,
     isBase64Encoded: false,
     headers: {
-      'Content-Type': path === '/cms-callback' ? 'application/x-www-form-urlencoded' : 'application/json',
+      'Content-Type':
+        path === '/cms-callback' ? 'application/x-www-form-urlencoded' : 'application/json',
       ...(path === '/cms-callback' ? {} : { Authorization: `Bearer ${WORLD_TOKEN}` }),
     },
     queryParameters: query,

@@ -41,6 +41,8 @@ export interface Allowed {
   changeIds: Set<string>;
   /** At most this many AbortChange targets in all (a sweep's cap). */
   max: number;
+  /** Targets the rule refused, by the first condition that failed (for figures). */
+  refused?: Record<string, number>;
 }
 
 interface Rules {
@@ -133,13 +135,18 @@ export function allowedAborts(w: World, t: Instants): Allowed {
     const ageAtStart = t.realStartMs - alarmAt;
     if (ageAtStart > policy.alarmMaxAge * MIN + SLACK_MS) return NONE;
     if (t.realEndMs - alarmAt < -SLACK_MS) return NONE;
-    if (r.changeId && 'bad' in r.changeId) return NONE;
-    if (r.envId && 'bad' in r.envId) return NONE;
-    if (r.changeId) {
-      const c = knownChange(w, r.changeId);
+    // CloudMonitor sends absent dimension values as empty or the literal `null`: absent.
+    const dim = (ref: IdRef | undefined) =>
+      ref && 'bad' in ref && ['', 'null'].includes(ref.bad.trim()) ? undefined : ref;
+    const changeRef = dim(r.changeId);
+    const envRef = dim(r.envId);
+    if (changeRef && 'bad' in changeRef) return NONE;
+    if (envRef && 'bad' in envRef) return NONE;
+    if (changeRef) {
+      const c = knownChange(w, changeRef);
       if (c) targets.push({ change: c, source: 'alarm' });
-    } else if (r.envId) {
-      const env = knownEnv(w, r.envId);
+    } else if (envRef) {
+      const env = knownEnv(w, envRef);
       const c = env && !env.terminated ? latest(w, env) : undefined;
       if (c) targets.push({ change: c, source: 'alarm' });
     } else {
@@ -158,36 +165,54 @@ export function allowedAborts(w: World, t: Instants): Allowed {
   }
 
   const allowed = new Set<string>();
+  const refused: Record<string, number> = {};
   targets = targets.filter((x, i) => targets.findIndex((y) => y.change === x.change) === i);
   for (const { change: c, source } of targets) {
-    const env = w.envs[c.env]!;
-    // In flight, and the flags that say so are readable.
-    if (c.phase !== 'running' && c.phase !== 'paused') continue;
-    if (c.finished !== 'ok' || c.aborted !== 'ok' || c.paused !== 'ok') continue;
-    // The change is the one meant, in a known environment.
-    if (c.envId !== 'ok') continue;
-    // Times known.
-    if (!timeKnown(c.createTime) || !timeKnown(c.updateTime)) continue;
-    // Protection, checkable.
-    if (policy.protectEnvs.has(env.n)) continue;
-    if (policy.protectApps.size > 0 && (env.appId !== 'ok' || policy.protectApps.has(env.app)))
-      continue;
-    const rules = rulesFor(policy, env.n, source === 'sweep' ? run : {});
-    if (rules.mode !== 'enforce' || w.killSwitch) continue;
-    if (policy.actions && !policy.actions.includes(c.action)) continue;
-    if (c.phase === 'paused' && source !== 'manual' && !rules.includePaused) continue;
-    const { create, update } = changeTimes(c, t.serverSeedMs);
-    if (source === 'alarm' && alarmAt !== undefined && create > alarmAt + SLACK_MS) continue;
-    if (source === 'sweep') {
-      const stuckAt = (realMs: number): boolean => {
-        const judge = Math.abs(w.skewMs) > SLACK_MS ? realMs + w.skewMs : realMs;
-        return judge - update > rules.maxIdle * MIN || judge - create > rules.maxDuration * MIN;
-      };
-      if (!stuckAt(t.realStartMs) && !stuckAt(t.realEndMs)) continue;
-    }
-    allowed.add(ids.change(c.n));
+    const why = refusal(w, policy, c, source, run, alarmAt, t);
+    if (why) refused[why] = (refused[why] ?? 0) + 1;
+    else allowed.add(ids.change(c.n));
   }
-  return { changeIds: allowed, max };
+  return { changeIds: allowed, max, refused };
+}
+
+/** The first condition of the rule `c` fails, or undefined when it may be aborted. */
+function refusal(
+  w: World,
+  policy: PolicyView,
+  c: WorldChange,
+  source: 'sweep' | 'manual' | 'alarm',
+  run: { maxIdle?: number; maxDuration?: number },
+  alarmAt: number | undefined,
+  t: Instants,
+): string | undefined {
+  const env = w.envs[c.env]!;
+  // In flight, and the flags that say so are readable.
+  if (c.phase !== 'running' && c.phase !== 'paused') return 'not in flight';
+  if (c.finished !== 'ok' || c.aborted !== 'ok' || c.paused !== 'ok') return 'flags unreadable';
+  // The change is the one meant, in a known environment.
+  if (c.envId !== 'ok') return 'EnvId unreadable';
+  // Times known.
+  if (!timeKnown(c.createTime) || !timeKnown(c.updateTime)) return 'times unknown';
+  // Protection, checkable.
+  if (policy.protectEnvs.has(env.n)) return 'protected env';
+  if (policy.protectApps.size > 0 && env.appId !== 'ok') return 'AppId unknown';
+  if (policy.protectApps.has(env.app)) return 'protected app';
+  const rules = rulesFor(policy, env.n, source === 'sweep' ? run : {});
+  if (rules.mode !== 'enforce') return `mode ${rules.mode}`;
+  if (w.killSwitch) return 'kill switch';
+  if (policy.actions && !policy.actions.includes(c.action)) return 'action not allowed';
+  if (c.phase === 'paused' && source !== 'manual' && !rules.includePaused) return 'paused';
+  const { create, update } = changeTimes(c, t.serverSeedMs);
+  if (source === 'alarm' && alarmAt !== undefined && create > alarmAt + SLACK_MS)
+    return 'alarm predates change';
+  if (source === 'sweep') {
+    const stuckAt = (realMs: number): boolean => {
+      const judge = Math.abs(w.skewMs) > SLACK_MS ? realMs + w.skewMs : realMs;
+      return judge - update > rules.maxIdle * MIN || judge - create > rules.maxDuration * MIN;
+    };
+    if (!stuckAt(t.realStartMs) && !stuckAt(t.realEndMs)) return 'not stuck';
+  }
+  return undefined;
 }
 
 function readPolicy(w: World): PolicyView | undefined {
@@ -229,7 +254,11 @@ function readPolicy(w: World): PolicyView | undefined {
   };
 }
 
-function rulesFor(p: PolicyView, env: number, run: { maxIdle?: number; maxDuration?: number }): Rules {
+function rulesFor(
+  p: PolicyView,
+  env: number,
+  run: { maxIdle?: number; maxDuration?: number },
+): Rules {
   const own = p.envs.get(env);
   return {
     mode: own?.mode ?? p.mode,

@@ -10,7 +10,7 @@ import {
   type WebplusSandbox,
 } from '../../sandbox/webplus/index.js';
 import { loadConfig } from '../../shared/config/config.js';
-import type { OutcomeRecord } from '../../shared/outcome-log/record.js';
+import type { OutcomeRecord } from '../../shared/model/record.js';
 import { createRuntime } from '../../shared/pipeline/runtime.js';
 import { loadPolicy } from '../../shared/policy/load.js';
 import { fakeContext } from '../helpers/fc-context.js';
@@ -115,7 +115,8 @@ export function violations(run: WorldRun): string[] {
   for (const id of run.aborts) {
     if (!run.allowed.changeIds.has(id)) out.push(`AbortChange ${id} is not allowed by the rule`);
   }
-  if (new Set(run.aborts).size !== run.aborts.length) out.push('a change got two AbortChange calls');
+  if (new Set(run.aborts).size !== run.aborts.length)
+    out.push('a change got two AbortChange calls');
   if (run.aborts.length > run.allowed.max) {
     out.push(`${run.aborts.length} AbortChange calls, more than the cap ${run.allowed.max}`);
   }

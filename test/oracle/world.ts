@@ -151,7 +151,7 @@ const ACTIONS = ['Apply', 'RestartApp', 'StopApp'];
 export const RULE_IDS = ['rule-a', 'rule-b'];
 
 const often = <T>(ok: T, arb: fc.Arbitrary<T>): fc.Arbitrary<T> =>
-  fc.oneof({ weight: 6, arbitrary: fc.constant(ok) }, { weight: 1, arbitrary: arb });
+  fc.oneof({ weight: 14, arbitrary: fc.constant(ok) }, { weight: 1, arbitrary: arb });
 
 const wireTime = often<WireTime>(
   'ok',
@@ -170,19 +170,19 @@ const wireTime = often<WireTime>(
   ),
 );
 const wireFlag = fc.oneof(
-  { weight: 12, arbitrary: fc.constant<WireFlag>('ok') },
+  { weight: 30, arbitrary: fc.constant<WireFlag>('ok') },
   { weight: 1, arbitrary: fc.constantFrom<WireFlag>('absent', 'null', 'yes', 'one', 'object') },
 );
 const wireId = often<WireId>('ok', fc.constantFrom<WireId>('absent', 'empty', 'upper', 'garbage'));
 
 const dryRun: fc.Arbitrary<DryRunValue | undefined> = fc.oneof(
-  { weight: 6, arbitrary: fc.constant(undefined) },
+  { weight: 12, arbitrary: fc.constant(undefined) },
   { weight: 2, arbitrary: fc.constantFrom<DryRunValue>(false, 'false') },
   { weight: 1, arbitrary: fc.constantFrom<DryRunValue>(true, 'true', 'TRUE', 'yes', 1, null) },
 );
 
 const extra: fc.Arbitrary<[string, unknown] | undefined> = fc.oneof(
-  { weight: 5, arbitrary: fc.constant(undefined) },
+  { weight: 12, arbitrary: fc.constant(undefined) },
   {
     weight: 1,
     arbitrary: fc.tuple(
@@ -207,15 +207,15 @@ function idRef(known: number): fc.Arbitrary<IdRef> {
 
 const idList = (known: number) =>
   fc.oneof(
-    { weight: 3, arbitrary: fc.constant(undefined) },
-    { weight: 4, arbitrary: fc.array(idRef(known), { minLength: 1, maxLength: 3 }) },
+    { weight: 8, arbitrary: fc.constant(undefined) },
+    { weight: 6, arbitrary: fc.array(idRef(known), { minLength: 1, maxLength: 3 }) },
     { weight: 1, arbitrary: fc.constant([] as IdRef[]) },
   );
 
 const minutesValue = fc.oneof(
-  { weight: 4, arbitrary: fc.constant(undefined) },
-  { weight: 3, arbitrary: fc.constantFrom<number | string>(5, 30, 60, 240) },
-  { weight: 1, arbitrary: fc.constantFrom<number | string>(0, -5, 2.5, '30', '${idle}') },
+  { weight: 10, arbitrary: fc.constant(undefined) },
+  { weight: 4, arbitrary: fc.constantFrom<number | string>(5, 30, 60, 240) },
+  { weight: 1, arbitrary: fc.constantFrom<number | string>(0, -5, 2.5, '30', '$' + '{idle}') },
 );
 
 function scope(envs: number, apps: number): fc.Arbitrary<ScopeSpec> {
@@ -303,16 +303,23 @@ function policy(envs: number, apps: number): fc.Arbitrary<WorldPolicy> {
     {
       kind: fc.constant('given' as const),
       form: fc.constantFrom('json' as const, 'yaml' as const),
-      defaultsMode: fc.option(fc.constantFrom(...MODES), { nil: undefined }),
+      defaultsMode: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(undefined) },
+        { weight: 2, arbitrary: fc.constant<Mode>('enforce') },
+        { weight: 1, arbitrary: fc.constantFrom<Mode>('off', 'dry-run') },
+      ),
       maxIdleMinutes: fc.option(fc.constantFrom(5, 30, 60), { nil: undefined }),
       maxDurationMinutes: fc.option(fc.constantFrom(60, 240), { nil: undefined }),
       includePaused: fc.option(fc.boolean(), { nil: undefined }),
-      actions: fc.option(fc.subarray(ACTIONS, { minLength: 1 }), { nil: undefined, freq: 4 }),
+      actions: fc.oneof(
+        { weight: 4, arbitrary: fc.constant(undefined) },
+        { weight: 1, arbitrary: fc.subarray(ACTIONS, { minLength: 1 }) },
+      ),
       envs: fc.uniqueArray(
         fc.record(
           {
             env: envIdx,
-            mode: fc.constantFrom(...MODES),
+            mode: fc.constantFrom<Mode>('enforce', 'enforce', ...MODES),
             maxIdleMinutes: fc.constantFrom(5, 60),
             includePaused: fc.boolean(),
           },
@@ -320,8 +327,14 @@ function policy(envs: number, apps: number): fc.Arbitrary<WorldPolicy> {
         ),
         { maxLength: 3, selector: (e) => e.env },
       ),
-      protectEnvs: fc.uniqueArray(envIdx, { maxLength: 2 }),
-      protectApps: fc.uniqueArray(appIdx, { maxLength: 1 }),
+      protectEnvs: fc.oneof(
+        { weight: 3, arbitrary: fc.constant([] as number[]) },
+        { weight: 1, arbitrary: envIdx.map((e) => [e]) },
+      ),
+      protectApps: fc.oneof(
+        { weight: 3, arbitrary: fc.constant([] as number[]) },
+        { weight: 1, arbitrary: appIdx.map((a) => [a]) },
+      ),
       sweepApps: fc.option(fc.uniqueArray(appIdx, { minLength: 1, maxLength: 2 }), {
         nil: undefined,
         freq: 4,
@@ -334,11 +347,10 @@ function policy(envs: number, apps: number): fc.Arbitrary<WorldPolicy> {
             { weight: 3, arbitrary: fc.constantFrom(...RULE_IDS).map((ruleId) => ({ ruleId })) },
             {
               weight: 2,
-              arbitrary: fc
-                .constantFrom('shop', 'billing')
-                .map((app) => ({ dimensions: { app } })),
+              arbitrary: fc.constantFrom('shop', 'billing').map((app) => ({ dimensions: { app } })),
             },
             { weight: 1, arbitrary: fc.constantFrom({}, { dimensions: {} }) },
+            { weight: 6, arbitrary: fc.constant({ ruleId: RULE_IDS[0] }) },
           ),
           envs: fc.uniqueArray(envIdx, { minLength: 1, maxLength: 2 }),
         }),
@@ -350,14 +362,14 @@ function policy(envs: number, apps: number): fc.Arbitrary<WorldPolicy> {
     },
   );
   return fc.oneof(
-    { weight: 2, arbitrary: fc.constant({ kind: 'defaults' as const }) },
+    { weight: 3, arbitrary: fc.constant({ kind: 'defaults' as const }) },
     {
       weight: 1,
       arbitrary: fc
         .constantFrom('', '   ', '\n', '# nothing but a comment\n', 'null', '~', '---\n')
         .map((text) => ({ kind: 'nothing' as const, text })),
     },
-    { weight: 10, arbitrary: given },
+    { weight: 24, arbitrary: given },
   );
 }
 
@@ -381,10 +393,10 @@ export const worldArb: fc.Arbitrary<World> = fc
           fc
             .record({
               env: fc.nat({ max: envCount - 1 }),
-              createdMinAgo: fc.constantFrom(2, 10, 29, 30, 31, 45, 59, 61, 120, 239, 241, 600),
-              idleFraction: fc.constantFrom(0, 0.1, 0.5, 0.9, 1),
+              createdMinAgo: fc.constantFrom(2, 10, 29, 30, 31, 45, 59, 61, 120, 239, 241, 600, 900),
+              idleFraction: fc.constantFrom(0, 0.1, 0.5, 0.9, 1, 1),
               phase: fc.oneof(
-                { weight: 6, arbitrary: fc.constant<Phase>('running') },
+                { weight: 10, arbitrary: fc.constant<Phase>('running') },
                 {
                   weight: 1,
                   arbitrary: fc.constantFrom<Phase>(
@@ -408,11 +420,11 @@ export const worldArb: fc.Arbitrary<World> = fc
               ...c,
               idleMin: Math.floor(c.createdMinAgo * idleFraction),
             })),
-          { maxLength: 6 },
+          { minLength: 1, maxLength: 6 },
         ),
         killSwitch: fc.oneof(
-          { weight: 7, arbitrary: fc.constant(false) },
-          { weight: 3, arbitrary: fc.constant(true) },
+          { weight: 9, arbitrary: fc.constant(false) },
+          { weight: 1, arbitrary: fc.constant(true) },
         ),
         skewMs: fc.constantFrom(0, 0, 0, 30_000, -30_000, 5 * 60_000, -5 * 60_000, 20 * 60_000),
       })
@@ -435,7 +447,10 @@ export const worldArb: fc.Arbitrary<World> = fc
   );
 
 /** The change's real times on the sandbox clock, from `serverNowMs` at seeding. */
-export function changeTimes(c: WorldChange, serverNowMs: number): { create: number; update: number } {
+export function changeTimes(
+  c: WorldChange,
+  serverNowMs: number,
+): { create: number; update: number } {
   const create = serverNowMs - c.createdMinAgo * 60_000 - 20_000 - c.n * 100;
   const update = Math.max(create, serverNowMs - c.idleMin * 60_000 - 20_000);
   return { create, update };

@@ -45,7 +45,9 @@ describe('kind 6: a policy that says nothing is a cold-start error', () => {
       // Act + Assert
       expect(() => loadPolicy({ file })).toThrow(PolicyError);
       expect(() => loadPolicy({ file })).toThrow(/policy file .*policy\.yaml.* says nothing/);
-      expect(() => buildHandler({ POLICY_FILE: file, LOG_STORE: 'stdout' })).toThrow(/says nothing/);
+      expect(() => buildHandler({ POLICY_FILE: file, LOG_STORE: 'stdout' })).toThrow(
+        /says nothing/,
+      );
     });
   }
 
@@ -74,9 +76,12 @@ describe('kind 6: a policy that says nothing is a cold-start error', () => {
 
   for (const [key, policy] of [
     ['defaults.actions', { defaults: { actions: [] } }],
-    ['environments.we-5d39b8ba6786bd4b14950001.actions', {
-      environments: { 'we-5d39b8ba6786bd4b14950001': { actions: [] } },
-    }],
+    [
+      'environments.we-5d39b8ba6786bd4b14950001.actions',
+      {
+        environments: { 'we-5d39b8ba6786bd4b14950001': { actions: [] } },
+      },
+    ],
     ['sweep.appIds', { sweep: { appIds: [] } }],
   ] as const) {
     it(`${key}: [] is refused (an empty list never means all; leave the key out)`, () => {
