@@ -22,14 +22,15 @@ export interface ExplicitTargets {
  */
 export async function explicitCandidates(
   gateway: WebplusGateway,
-  scope: TargetingScope,
+  _scope: TargetingScope,
   targets: ExplicitTargets,
 ): Promise<Candidate[]> {
   const base = { source: targets.source, reason: targets.reason, note: targets.note };
   const byChange = targets.changeIds.map(async (changeId) => {
     const candidate = await candidateForChange(gateway, changeId, base);
     // An EnvId Web+ sent malformed is never sent back to it; the policy names it.
-    if (candidate.settled || !candidate.envId || candidate.change?.unreadable.EnvId) return candidate;
+    if (candidate.settled || !candidate.envId || candidate.change?.unreadable.EnvId)
+      return candidate;
     // DescribeChange shows an aborting change as unfinished: only its environment's
     // AbortingChange says an abort is already in progress (and DescribeAppEnvs carries the AppId).
     try {

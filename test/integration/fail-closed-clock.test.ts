@@ -29,7 +29,7 @@ function world(idleMin: number, extra: Record<string, unknown>) {
 describe('kind 3: stuck ages on Web+’s clock', () => {
   it('Web+ 5 min ahead: idle 33 min on its clock (28 on ours) → aborted, skew recorded', async () => {
     // Arrange
-    h = await startHarness(world(33, { clockSkewMs: 5 * MIN }));
+    h = await startHarness(world(33.5, { clockSkewMs: 5 * MIN }));
 
     // Act
     const s = summaryOf(await h.handler(timerEvent(), fakeContext()));
@@ -45,7 +45,7 @@ describe('kind 3: stuck ages on Web+’s clock', () => {
 
   it('Web+ 5 min behind: idle 27 min on its clock (32 on ours) → not stuck, skipped', async () => {
     // Arrange
-    h = await startHarness(world(27, { clockSkewMs: -5 * MIN }));
+    h = await startHarness(world(27.5, { clockSkewMs: -5 * MIN }));
 
     // Act
     const s = summaryOf(await h.handler(timerEvent(), fakeContext()));

@@ -393,7 +393,21 @@ export const worldArb: fc.Arbitrary<World> = fc
           fc
             .record({
               env: fc.nat({ max: envCount - 1 }),
-              createdMinAgo: fc.constantFrom(2, 10, 29, 30, 31, 45, 59, 61, 120, 239, 241, 600, 900),
+              createdMinAgo: fc.constantFrom(
+                2,
+                10,
+                29,
+                30,
+                31,
+                45,
+                59,
+                61,
+                120,
+                239,
+                241,
+                600,
+                900,
+              ),
               idleFraction: fc.constantFrom(0, 0.1, 0.5, 0.9, 1, 1),
               phase: fc.oneof(
                 { weight: 10, arbitrary: fc.constant<Phase>('running') },

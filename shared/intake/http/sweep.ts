@@ -66,7 +66,8 @@ export function manualSweepRequest(input: HttpInput, maxIds: number): SweepReque
     ['appIds', apps],
   ] as const) {
     if (!list || body[key] === undefined) continue;
-    if (list.given === 0) {
+    const raw = body[key];
+    if (list.given === 0 || (typeof raw === 'string' && raw.trim() === '')) {
       throw new HttpRequestError(
         400,
         'invalid_input',

@@ -99,7 +99,7 @@ export function timerRequest(event: Record<string, unknown>): AbortRequest {
             value,
             `expected an array of ${kind}s or a comma-separated string, got ${typeName(value)}`,
           );
-        } else if (list.given === 0) {
+        } else if (list.given === 0 || (typeof value === 'string' && value.trim() === '')) {
           refuse(
             field,
             value,
