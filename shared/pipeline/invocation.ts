@@ -18,4 +18,10 @@ export interface Invocation {
   region: string;
   /** Connect + read timeout per Web+ attempt for this invocation, ms. */
   attemptTimeoutMs: number;
+  /**
+   * Aborted when the invocation returns: Web+ calls it queued in the instance's pacer, or that
+   * sleep in a backoff, are then never sent (so they cannot run after it, or crowd out the next
+   * invocation of the instance).
+   */
+  signal: AbortSignal;
 }

@@ -22,14 +22,16 @@ export interface RequestOutcome {
 }
 
 /**
- * Runs one request through targeting → policy → executor and returns one record per decision
- * (writing them is the caller's job, once per invocation). Never throws for Web+ failures:
- * they become records.
+ * Runs one request through targeting → policy → executor and returns one record per decision,
+ * in decision order. Each record goes to `emit` as soon as it is made (the caller streams them
+ * to the log store; `emit` returns the record as it will be written, `recordId` included).
+ * Never throws for Web+ failures: they become records.
  */
 export async function processRequest(
   request: AbortRequest,
   inv: Invocation,
   runtime: Runtime,
+  emit: (record: OutcomeRecord) => OutcomeRecord = (record) => record,
 ): Promise<RequestOutcome> {
   const { config, policy } = runtime;
   const base: RecordBase = {
@@ -45,7 +47,9 @@ export async function processRequest(
       : dryRun || policy.defaults.mode === 'dry-run'
         ? 'dry-run'
         : 'enforce';
-  const records = request.invalid.map((input) => invalidRecord(input, base, runMode, Date.now()));
+  const records = request.invalid.map((input) =>
+    emit(invalidRecord(input, base, runMode, Date.now())),
+  );
 
   if (request.kind === 'refused') {
     // Refused as a whole: the `invalid` records say why; nothing is read or aborted.
@@ -53,7 +57,7 @@ export async function processRequest(
   }
   if (request.kind === 'ignored') {
     records.push(
-      requestRecord(base, runMode, 'ignored', request.detail, { reason: request.reason }),
+      emit(requestRecord(base, runMode, 'ignored', request.detail, { reason: request.reason })),
     );
     return { records, capReached: false, dryRun };
   }
@@ -66,7 +70,11 @@ export async function processRequest(
     const age = alarmAgeVerdict(request.alarm.timestampMs, Date.now(), policy.alarmMaxAgeMinutes);
     if (!age.fresh) {
       records.push(
-        requestRecord(base, runMode, 'ignored', age.detail, { reason: alarmReason(request.alarm) }),
+        emit(
+          requestRecord(base, runMode, 'ignored', age.detail, {
+            reason: alarmReason(request.alarm),
+          }),
+        ),
       );
       return { records, capReached: false, dryRun };
     }
@@ -90,12 +98,14 @@ export async function processRequest(
     }
     if (!named && alarmEnvIds.length === 0) {
       records.push(
-        requestRecord(
-          base,
-          runMode,
-          'ignored',
-          'the alarm names no changeId or envId dimension and matches no rule under alarms in the policy',
-          { reason: alarmReason(request.alarm) },
+        emit(
+          requestRecord(
+            base,
+            runMode,
+            'ignored',
+            'the alarm names no changeId or envId dimension and matches no rule under alarms in the policy',
+            { reason: alarmReason(request.alarm) },
+          ),
         ),
       );
       return { records, capReached: false, dryRun };
@@ -105,12 +115,14 @@ export async function processRequest(
   const credentials = inv.credentials;
   if (!credentials) {
     records.push(
-      requestRecord(
-        base,
-        runMode,
-        'failed',
-        'no Alibaba Cloud credentials: give the function a role (FC) or set ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET',
-        { errorCode: 'NoCredentials' },
+      emit(
+        requestRecord(
+          base,
+          runMode,
+          'failed',
+          'no Alibaba Cloud credentials: give the function a role (FC) or set ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET',
+          { errorCode: 'NoCredentials' },
+        ),
       ),
     );
     return { records, capReached: false, dryRun };
@@ -128,6 +140,7 @@ export async function processRequest(
     },
     inv.deadline,
     runtime.random,
+    inv.signal,
   );
   const scope: TargetingScope = {
     sweepAppIds: policy.sweep.appIds,
@@ -181,11 +194,15 @@ export async function processRequest(
     if (request.kind === 'sweep') {
       ({ decisions, capReached } = applyCap(decisions, policy.sweep.maxAbortsPerRun));
     }
-    const executions = await Promise.all(
-      decisions.map((d) => execute(d, gateway, runtime.inFlight, decidedAtMs)),
-    );
     const clock = { judgedAtMs: nowMs, ...(onServerClock ? { skewMs } : {}) };
-    for (const e of executions) records.push(recordOf(e, base, runMode, clock));
+    const done = await Promise.all(
+      decisions.map(async (d) =>
+        emit(
+          recordOf(await execute(d, gateway, runtime.inFlight, decidedAtMs), base, runMode, clock),
+        ),
+      ),
+    );
+    records.push(...done);
     return { records, capReached, dryRun };
   } finally {
     client.close();

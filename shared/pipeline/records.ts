@@ -34,6 +34,8 @@ export function recordOf(
     ...(c.changeId ? { changeId: c.changeId } : {}),
     ...((c.envId ?? change?.envId) ? { envId: c.envId ?? change?.envId } : {}),
     ...(c.appId ? { appId: c.appId } : {}),
+    ...(c.envName ? { envName: c.envName } : {}),
+    ...(c.appName ? { appName: c.appName } : {}),
     trigger: base.trigger,
     ...(base.triggerRef ? { triggerRef: base.triggerRef } : {}),
     invocationId: base.invocationId,

@@ -4,6 +4,7 @@ import { invocationDeadline } from '../fc/deadline.js';
 import type { OutcomeRecord, Trigger } from '../model/record.js';
 import type { AbortRequest } from '../model/request.js';
 import type { WriteReport } from '../outcome-log/outcome-log.js';
+import { RecordStream } from '../outcome-log/record-stream.js';
 import type { Invocation } from './invocation.js';
 import { processRequest } from './process-request.js';
 import type { Runtime } from './runtime.js';
@@ -35,8 +36,11 @@ export function credentialsFor(context: FcContext, runtime: Runtime): Credential
 }
 
 /**
- * Runs the requests of one invocation, writes their records in one batch (falling back to
- * stdout), and returns the run summary. Resolves even when Web+ or the log store fails.
+ * Runs the requests of one invocation and returns the run summary. Records are written as the
+ * decisions are made (a {@link RecordStream}: small batches, at least every second, the rest
+ * before returning; falling back to stdout), so a kill at FC's timeout loses at most the batch
+ * in flight. When it returns, the invocation's signal aborts: nothing it queued is sent later.
+ * Resolves even when Web+ or the log store fails.
  */
 export async function runRequests(
   requests: AbortRequest[],
@@ -57,6 +61,7 @@ export async function runRequests(
     attemptTimeoutMs = Math.min(attemptTimeoutMs, 1000);
   }
   const trigger = requests[0]?.trigger ?? options.trigger ?? 'eventbridge';
+  const ended = new AbortController();
   const inv: Invocation = {
     invocationId: context.requestId,
     trigger,
@@ -67,18 +72,10 @@ export async function runRequests(
     functionName: context.function?.name ?? 'abort-stuck-changes',
     region: context.region ?? config.region,
     attemptTimeoutMs,
+    signal: ended.signal,
   };
 
-  const records: OutcomeRecord[] = [];
-  let capReached = false;
-  let dryRun = config.dryRun;
-  for (const request of requests) {
-    const out = await processRequest(request, inv, runtime);
-    records.push(...out.records);
-    capReached ||= out.capReached;
-    dryRun ||= out.dryRun;
-  }
-  const write = await runtime.outcomeLog.write(records, {
+  const stream = new RecordStream(runtime.outcomeLog, {
     invocationId: inv.invocationId,
     trigger,
     functionName: inv.functionName,
@@ -86,6 +83,22 @@ export async function runRequests(
     credentials: inv.credentials,
     deadlineMs: writeDeadlineMs,
   });
+  const emit = (record: OutcomeRecord): OutcomeRecord => stream.emit(record);
+  const records: OutcomeRecord[] = [];
+  let capReached = false;
+  let dryRun = config.dryRun;
+  let write: WriteReport;
+  try {
+    for (const request of requests) {
+      const out = await processRequest(request, inv, runtime, emit);
+      records.push(...out.records);
+      capReached ||= out.capReached;
+      dryRun ||= out.dryRun;
+    }
+  } finally {
+    ended.abort();
+    write = await stream.close();
+  }
   const fallbackMode = dryRun ? 'dry-run' : 'enforce';
   return {
     summary: {

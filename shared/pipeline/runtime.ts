@@ -71,6 +71,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     pacer: createPacer({
       concurrency: options.config.webplusConcurrency,
       qps: options.config.webplusQps,
+      burst: options.config.webplusBurst,
     }),
     inFlight: new InFlightChanges(),
     recentEvents: new RecentEvents(),

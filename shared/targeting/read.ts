@@ -49,6 +49,8 @@ export async function candidateForChange(
     envId?: string;
     appId?: string;
     appIdUnknown?: string;
+    envName?: string;
+    appName?: string;
     envAborting?: boolean;
   },
 ): Promise<Candidate> {

@@ -20,6 +20,8 @@ export async function sweepCandidates(
   request: SweepRequest,
 ): Promise<Candidate[]> {
   const envs: AppEnv[] = [];
+  /** App names from the listing a sweep over every app makes anyway (display only). */
+  const appNames = new Map<string, string>();
   const failures: Candidate[] = [];
   /** Environments whose AppId a by-application listing could not confirm, and why. */
   const appIdUnknown = new Map<string, string>();
@@ -57,6 +59,7 @@ export async function sweepCandidates(
           gateway.client.describeApplications(page, { timeoutMs }),
         );
         appIds = apps.map((a) => a.appId);
+        for (const a of apps) if (a.appName) appNames.set(a.appId, a.appName);
       } catch (err) {
         return [{ source: 'sweep', settled: settledFromError(err, 'listing applications') }];
       }
@@ -99,6 +102,8 @@ export async function sweepCandidates(
         envId: env.envId,
         appId: env.appId || undefined,
         appIdUnknown: appIdUnknown.get(env.envId),
+        ...(env.envName ? { envName: env.envName } : {}),
+        ...(appNames.has(env.appId) ? { appName: appNames.get(env.appId) } : {}),
         envAborting: env.abortingChange,
       }),
     ),

@@ -59,10 +59,13 @@ describe('SLS store over the wire', () => {
   it('stores every OutcomeRecord field, decoded field by field as written', async () => {
     // Arrange
     const full: Required<OutcomeRecord> = {
+      recordId: '6f1c2a9e-0d4b-4c8e-9a57-3b2f1e0d9c8a',
       time: '2024-05-01T05:06:40.123Z',
       changeId: 'wc-5d39b8ba6786bd4b14950001',
       envId: 'we-5d39b8ba6786bd4b14950001',
       appId: 'wa-5d39b8ba6786bd4b14950001',
+      envName: 'shop-prod 生产',
+      appName: 'shop',
       trigger: 'cms-callback',
       triggerRef: 'alarmRule_uuid_0001',
       invocationId: 'c0ffee00-1111-2222-3333-444455556666',
@@ -89,10 +92,13 @@ describe('SLS store over the wire', () => {
     expect(stored?.time).toBe(1714540000);
     expect(stored?.timeNs).toBe(123_000_000);
     expect(stored?.contents).toEqual({
+      recordId: '6f1c2a9e-0d4b-4c8e-9a57-3b2f1e0d9c8a',
       time: '2024-05-01T05:06:40.123Z',
       changeId: 'wc-5d39b8ba6786bd4b14950001',
       envId: 'we-5d39b8ba6786bd4b14950001',
       appId: 'wa-5d39b8ba6786bd4b14950001',
+      envName: 'shop-prod 生产',
+      appName: 'shop',
       trigger: 'cms-callback',
       triggerRef: 'alarmRule_uuid_0001',
       invocationId: 'c0ffee00-1111-2222-3333-444455556666',
