@@ -2,6 +2,7 @@ import type { Config } from '../config/config.js';
 import { createPacer, type Pacer } from '../core/pacer.js';
 import { InFlightChanges } from '../executor/in-flight.js';
 import { RecentEvents } from '../intake/recent-events.js';
+import { createNotifier, type Notifier, type NotifierOptions } from '../notify/notifier.js';
 import { createFileStore } from '../outcome-log/file-store.js';
 import type { LineSink } from '../outcome-log/line-sink.js';
 import { stdoutSink } from '../outcome-log/line-sink.js';
@@ -29,6 +30,8 @@ export interface Runtime {
   warn: LineSink;
   /** Random source for retry jitter (injected in unit tests only). */
   random: () => number;
+  /** Sends the summary of each invocation; absent when the policy names no `notify.targets`. */
+  notifier?: Notifier;
 }
 
 export interface RuntimeOptions {
@@ -41,6 +44,10 @@ export interface RuntimeOptions {
   sink?: LineSink;
   warn?: LineSink;
   random?: () => number;
+  /** Where the notify targets' `urlEnv` / `secretEnv` variables are read (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** The notifier's clock and HTTP client (tests of the notifier's own behaviour). */
+  notifierOptions?: NotifierOptions;
 }
 
 /** Builds the store `LOG_STORE` names (DESIGN.md defaults: sls in FC with SLS_PROJECT, else file). */
@@ -62,8 +69,17 @@ export function storeFor(config: Config, sink: LineSink = stdoutSink): OutcomeSt
   }
 }
 
+/**
+ * Builds the runtime of one instance (cold start).
+ * @throws NotifyConfigError when a notify target's variable is unset or its URL is not https.
+ */
 export function createRuntime(options: RuntimeOptions): Runtime {
   const sink = options.sink ?? stdoutSink;
+  const notifier = createNotifier(
+    options.policy.notify,
+    options.env ?? process.env,
+    options.notifierOptions,
+  );
   return {
     config: options.config,
     policy: options.policy,
@@ -78,5 +94,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     version: options.version,
     warn: options.warn ?? ((line) => process.stderr.write(`${line}\n`)),
     random: options.random ?? Math.random,
+    ...(notifier ? { notifier } : {}),
   };
 }

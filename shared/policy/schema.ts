@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_NOTIFY_SETTINGS, NotifySettingsSchema } from '../config/notify-settings.js';
 
 /**
  * The policy file schema (DESIGN.md, "Policy file"); unknown keys are rejected everywhere.
@@ -87,6 +88,8 @@ export const PolicySchema = z.strictObject({
    * too. Keep `asyncInvokeConfig.maxAsyncEventAgeInSeconds` in s.yaml at this × 60.
    */
   alarmMaxAgeMinutes: minutes.default(15),
+  /** Where the summary of each invocation is sent (shared/config/notify-settings.ts). */
+  notify: NotifySettingsSchema.default(DEFAULT_NOTIFY_SETTINGS),
 });
 
 export type Policy = z.infer<typeof PolicySchema>;
