@@ -146,6 +146,7 @@ export async function processRequest(
     sweepAppIds: policy.sweep.appIds,
     needAppId: policy.protect.appIds.length > 0,
   };
+  const readsStartedAtMs = Date.now();
   try {
     let candidates: Candidate[];
     if (request.kind === 'sweep') {
@@ -198,7 +199,12 @@ export async function processRequest(
     const done = await Promise.all(
       decisions.map(async (d) =>
         emit(
-          recordOf(await execute(d, gateway, runtime.inFlight, decidedAtMs), base, runMode, clock),
+          recordOf(
+            await execute(d, gateway, runtime.inFlight, decidedAtMs, readsStartedAtMs),
+            base,
+            runMode,
+            clock,
+          ),
         ),
       ),
     );
