@@ -18,7 +18,7 @@ export interface JudgeClock {
 }
 
 /**
- * The outcome record of one executed decision (DESIGN.md, "Outcome record"). Ages are whole
+ * The outcome record of one executed decision (docs/reference/record.md). Ages are whole
  * minutes on the judging clock; `clockSkewMs` is recorded when that was Web+'s.
  */
 export function recordOf(

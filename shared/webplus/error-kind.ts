@@ -3,7 +3,7 @@ import type { WebplusErrorKind } from './errors.js';
 /**
  * Classifies a Web+ error by `Code` first and HTTP status second.
  * Source: Web+ API reference error tables and the Alibaba Cloud gateway's common codes
- * (../shared/reference/webplus-api.md). AbortChange answers `ResourceAuthFailed` with HTTP 500:
+ * (docs/reference/webplus-api.md). AbortChange answers `ResourceAuthFailed` with HTTP 500:
  * a status-first classifier would retry a permanent error.
  */
 export function errorKind(code: string, httpStatus: number): WebplusErrorKind {

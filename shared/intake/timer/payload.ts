@@ -3,7 +3,7 @@
  * Source: Function Compute docs, "Timer trigger event format":
  * `{"triggerTime":"2026-05-20T02:00:00Z","triggerName":"sweep","payload":"<string>"}`; `payload`
  * is the configured message as a string (JSON in it is parsed a second time) and may be empty
- * (../shared/reference/fc-triggers.md). Payload keys: DESIGN.md, "Policy file".
+ * (docs/reference/fc-triggers.md). Payload keys: docs/policy.md, "How each trigger uses the rules".
  */
 import { z } from 'zod';
 import type { IdKind } from '../../core/ids.js';
@@ -56,7 +56,7 @@ const REFUSED = 'the payload is refused and nothing is swept';
  * Turns a timer event into a request (trigger `timer`, `triggerRef` = `triggerName`,
  * `triggerTime` kept as given, never used as "now").
  *
- * Payload rules (docs/policy.md, "Timer payload"): the payload is read whole or not at all. A
+ * Payload rules (docs/policy.md, "How each trigger uses the rules"): the payload is read whole or not at all. A
  * sweep runs only when every key is known and every value valid; otherwise the result is a
  * `RefusedRequest`: one `invalid` record per problem, naming `payload.<key>`, and no Web+ call
  * (a misspelt `dryRun` or a threshold the operator got wrong never lets a wider or more
