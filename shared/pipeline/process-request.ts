@@ -4,21 +4,24 @@ import type { Mode, OutcomeRecord } from '../model/record.js';
 import type { AbortRequest } from '../model/request.js';
 import { alarmAgeVerdict } from '../policy/alarm-age.js';
 import { envIdsForAlarm } from '../policy/alarm-match.js';
-import { applyCap, decide } from '../policy/decide.js';
+import { decide } from '../policy/decide.js';
 import { explicitCandidates } from '../targeting/explicit.js';
 import type { TargetingScope } from '../targeting/scope.js';
-import { sweepCandidates } from '../targeting/sweep.js';
 import { WebplusClient } from '../webplus/client.js';
 import { WebplusGateway } from '../webplus/gateway.js';
 import { CLOCK_SKEW_LIMIT_MS } from '../webplus/server-clock.js';
 import type { Invocation } from './invocation.js';
-import { invalidRecord, type RecordBase, recordOf, requestRecord } from './records.js';
+import { cutIdRecord, invalidRecord, type RecordBase, recordOf, requestRecord } from './records.js';
 import type { Runtime } from './runtime.js';
+import type { SweepProgress } from './summary.js';
+import { runSweep } from './sweep-run.js';
 
 export interface RequestOutcome {
   records: OutcomeRecord[];
   capReached: boolean;
   dryRun: boolean;
+  /** How far a sweep got (sweeps only). */
+  sweep?: SweepProgress;
 }
 
 /**
@@ -83,6 +86,25 @@ export async function processRequest(
     if (request.invalid.some((i) => i.field.startsWith('dimensions.'))) {
       return { records, capReached: false, dryRun };
     }
+  }
+  if (request.kind === 'alarm') {
+    // One alarm acts on at most ALARM_MAX_IDS of the ids it targets (its ChangeIds, or its
+    // EnvIds when it names no change): the rest are recorded `deferred`, one record each, so a
+    // flood of ids cannot outlast the callback's budget.
+    const max = config.alarmMaxIds;
+    const byChange = request.changeIds.length > 0;
+    const targeted = byChange ? request.changeIds : request.envIds;
+    for (const id of targeted.slice(max)) {
+      const named = byChange ? { changeId: id } : { envId: id };
+      records.push(
+        emit(cutIdRecord(base, runMode, named, targeted.length, max, alarmReason(request.alarm))),
+      );
+    }
+    request = byChange
+      ? { ...request, changeIds: request.changeIds.slice(0, max) }
+      : { ...request, envIds: request.envIds.slice(0, max) };
+  }
+  if (request.kind === 'alarm') {
     // A changeId dimension names the change: the environment's in-flight change (which may be a
     // newer deploy) is only the target when the alarm names no change.
     const named = request.changeIds.length + request.envIds.length > 0;
@@ -148,10 +170,18 @@ export async function processRequest(
   };
   const readsStartedAtMs = Date.now();
   try {
-    let candidates: Candidate[];
     if (request.kind === 'sweep') {
-      candidates = await sweepCandidates(gateway, scope, request);
-    } else if (request.kind === 'abort') {
+      const out = await runSweep(request, inv, runtime, gateway, scope, {
+        base,
+        runMode,
+        requestDryRun,
+        emit,
+      });
+      records.push(...out.records);
+      return { records, capReached: out.capReached, dryRun, sweep: out.progress };
+    }
+    let candidates: Candidate[];
+    if (request.kind === 'abort') {
       candidates = await explicitCandidates(gateway, scope, {
         source: 'manual',
         reason: 'manual',
@@ -168,12 +198,12 @@ export async function processRequest(
       });
     }
     const decidedAtMs = Date.now();
-    // Stuck ages are judged on Web+'s clock when its replies' Date headers show it more than a
-    // minute away from ours (server-clock.ts); the records then carry the skew.
+    // Ages are judged on Web+'s clock when its replies' Date headers show it more than a minute
+    // away from ours (server-clock.ts); the records then carry the skew.
     const skewMs = client.clockSkewMs();
     const onServerClock = skewMs !== undefined && Math.abs(skewMs) > CLOCK_SKEW_LIMIT_MS;
     const nowMs = onServerClock ? decidedAtMs + skewMs : decidedAtMs;
-    let decisions = dedupe(candidates).map((c) =>
+    const decisions = dedupe(candidates).map((c) =>
       decide(c, {
         policy,
         nowMs,
@@ -182,19 +212,9 @@ export async function processRequest(
         alarmAtMs: request.kind === 'alarm' ? request.alarm.timestampMs : undefined,
         killSwitch: config.dryRun,
         requestDryRun,
-        overrides:
-          request.kind === 'sweep'
-            ? {
-                maxIdleMinutes: request.maxIdleMinutes,
-                maxDurationMinutes: request.maxDurationMinutes,
-              }
-            : undefined,
       }),
     );
-    let capReached = false;
-    if (request.kind === 'sweep') {
-      ({ decisions, capReached } = applyCap(decisions, policy.sweep.maxAbortsPerRun));
-    }
+    const capReached = false;
     const clock = { judgedAtMs: nowMs, ...(onServerClock ? { skewMs } : {}) };
     const done = await Promise.all(
       decisions.map(async (d) =>

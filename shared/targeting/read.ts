@@ -2,12 +2,20 @@ import type { Candidate, CandidateSource } from '../model/candidate.js';
 import { MAX_PAGE_SIZE } from '../webplus/actions.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
 import type { AppEnv, Page } from '../webplus/types.js';
+import { ListingTooLargeError } from './errors.js';
 import { settledFromError } from './settle.js';
+
+/**
+ * Most pages one listing reads (10,000 items at 100 per page), whatever `TotalCount` says:
+ * beyond it the listing is refused, never allocated (docs/operator-guide.md, account sizes).
+ */
+export const MAX_LIST_PAGES = 100;
 
 /**
  * Reads every page of a Web+ list at the largest page size, page 1 first (for TotalCount),
  * then the rest concurrently (the pacer keeps the rate).
- * @throws CallFailedError, DeadlineReachedError
+ * @throws CallFailedError, DeadlineReachedError, ListingTooLargeError (TotalCount implies more
+ *   than {@link MAX_LIST_PAGES} pages)
  */
 export async function readAllPages<T>(
   gateway: WebplusGateway,
@@ -18,7 +26,11 @@ export async function readAllPages<T>(
     fetch({ pageNumber: 1, pageSize: MAX_PAGE_SIZE }, o.timeoutMs),
   );
   const pageSize = Math.max(1, first.value.pageSize || MAX_PAGE_SIZE);
-  const pages = Math.ceil(first.value.totalCount / pageSize);
+  const total = first.value.totalCount;
+  const pages = Math.ceil(total / pageSize);
+  if (!Number.isFinite(pages) || pages > MAX_LIST_PAGES) {
+    throw new ListingTooLargeError(action, total, pageSize, MAX_LIST_PAGES);
+  }
   const rest = await Promise.all(
     Array.from({ length: Math.max(0, pages - 1) }, (_, i) =>
       gateway.call(action, (o) => fetch({ pageNumber: i + 2, pageSize }, o.timeoutMs)),

@@ -1,3 +1,4 @@
+import type { Deadline } from '../core/deadline.js';
 import type { Candidate } from '../model/candidate.js';
 import type { SweepRequest } from '../model/request.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
@@ -6,25 +7,32 @@ import { candidateForChange, readAllPages, readEnv } from './read.js';
 import type { TargetingScope } from './scope.js';
 import { settledFromError } from './settle.js';
 
+/** The listing of a sweep: environments with a change in flight, and what could not be listed. */
+export interface SweepListing {
+  /** Environments whose `ApplyingChange` is true and that name their `LatestChangeId`. */
+  inFlight: AppEnv[];
+  /** One settled candidate per listing that failed (an application, an EnvId, the app list). */
+  failures: Candidate[];
+  /** App names from the listing a sweep over every app makes anyway (display only). */
+  appNames: ReadonlyMap<string, string>;
+}
+
 /**
- * The sweep's candidates: every in-flight change in scope. Web+ calls made: the pages of
- * DescribeApplications (only when no AppIds are given) + the pages of DescribeAppEnvs per
- * application + one DescribeChange per environment whose `ApplyingChange` is true. Quiet
- * environments cost nothing more. Scope: the request's `envIds`, else its `appIds`, else the
- * scope's `sweepAppIds` (the policy's `sweep.appIds`), else every application.
+ * Lists the sweep's environments. Web+ calls made: the pages of DescribeApplications (only when
+ * no AppIds are given) + the pages of DescribeAppEnvs per application (or one DescribeAppEnvs
+ * per named EnvId). Scope: the request's `envIds`, else its `appIds`, else the scope's
+ * `sweepAppIds` (the policy's `sweep.appIds`), else every application.
  * A listing that fails becomes one settled candidate naming the application, so nothing is lost.
  */
-export async function sweepCandidates(
+export async function listSweepEnvs(
   gateway: WebplusGateway,
   scope: TargetingScope,
   request: SweepRequest,
-): Promise<Candidate[]> {
+): Promise<SweepListing> {
   const envs: AppEnv[] = [];
   /** App names from the listing a sweep over every app makes anyway (display only). */
   const appNames = new Map<string, string>();
   const failures: Candidate[] = [];
-  /** Environments whose AppId a by-application listing could not confirm, and why. */
-  const appIdUnknown = new Map<string, string>();
 
   if (request.envIds) {
     await Promise.all(
@@ -61,7 +69,11 @@ export async function sweepCandidates(
         appIds = apps.map((a) => a.appId);
         for (const a of apps) if (a.appName) appNames.set(a.appId, a.appName);
       } catch (err) {
-        return [{ source: 'sweep', settled: settledFromError(err, 'listing applications') }];
+        return {
+          inFlight: [],
+          failures: [{ source: 'sweep', settled: settledFromError(err, 'listing applications') }],
+          appNames,
+        };
       }
     }
     await Promise.all(
@@ -73,14 +85,6 @@ export async function sweepCandidates(
           for (const env of list) {
             // The item's own AppId must confirm the listing's: a missing or different one is
             // unknown, never replaced by the AppId asked for.
-            if (env.appId !== appId) {
-              appIdUnknown.set(
-                env.envId,
-                env.appId
-                  ? `DescribeAppEnvs for ${appId} listed ${env.envId} with AppId ${env.appId}`
-                  : `DescribeAppEnvs for ${appId} listed ${env.envId} without an AppId`,
-              );
-            }
             envs.push({ ...env, appId: env.appId === appId ? appId : '' });
           }
         } catch (err) {
@@ -94,19 +98,87 @@ export async function sweepCandidates(
     );
   }
 
-  const inFlight = envs.filter((e) => e.applyingChange && e.latestChangeId);
-  const candidates = await Promise.all(
-    inFlight.map((env) =>
-      candidateForChange(gateway, env.latestChangeId!, {
-        source: 'sweep',
-        envId: env.envId,
-        appId: env.appId || undefined,
-        appIdUnknown: appIdUnknown.get(env.envId),
-        ...(env.envName ? { envName: env.envName } : {}),
-        ...(appNames.has(env.appId) ? { appName: appNames.get(env.appId) } : {}),
-        envAborting: env.abortingChange,
-      }),
-    ),
-  );
+  return {
+    inFlight: envs.filter((e) => e.applyingChange && e.latestChangeId),
+    failures,
+    appNames,
+  };
+}
+
+/** The candidate of one in-flight environment: its change, read with DescribeChange. */
+function readInFlight(
+  gateway: WebplusGateway,
+  env: AppEnv,
+  appNames: ReadonlyMap<string, string>,
+): Promise<Candidate> {
+  return candidateForChange(gateway, env.latestChangeId!, {
+    source: 'sweep',
+    envId: env.envId,
+    appId: env.appId || undefined,
+    // A listing item whose AppId did not confirm the application listed (missing, or another
+    // one) carries none: the policy fails closed when protect.appIds needs it.
+    ...(env.appId
+      ? {}
+      : {
+          appIdUnknown: `DescribeAppEnvs listed ${env.envId} without its AppId (or with another application's)`,
+        }),
+    ...(env.envName ? { envName: env.envName } : {}),
+    ...(appNames.has(env.appId) ? { appName: appNames.get(env.appId) } : {}),
+    envAborting: env.abortingChange,
+  });
+}
+
+/**
+ * Reads the changes of in-flight environments in the given order, `workers` at a time (the
+ * pacer keeps the rate), and stops starting reads once one attempt no longer fits before
+ * `stopAt`. The environments not reached, and those whose read was never sent (the deadline
+ * came while it waited in the pacer's queue), are `left` for later sweeps, not recorded. A read
+ * that was sent and then met the deadline is a settled `timeout` candidate.
+ * @returns the candidates in `order`'s order, and the environments left (in order)
+ */
+export async function readInOrder(
+  gateway: WebplusGateway,
+  order: readonly AppEnv[],
+  stopAt: Deadline,
+  workers: number,
+  appNames: ReadonlyMap<string, string> = new Map(),
+): Promise<{ candidates: Candidate[]; left: AppEnv[] }> {
+  const out: (Candidate | undefined)[] = new Array(order.length);
+  let next = 0;
+  let stopped = false;
+  const attemptMs = gateway.retry.attemptTimeoutMs;
+  const worker = async (): Promise<void> => {
+    while (!stopped && next < order.length) {
+      if (!stopAt.fits(attemptMs)) {
+        stopped = true;
+        return;
+      }
+      const i = next++;
+      out[i] = await readInFlight(gateway, order[i]!, appNames);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, workers) }, worker));
+  const candidates: Candidate[] = [];
+  const left: AppEnv[] = [];
+  order.forEach((env, i) => {
+    const c = out[i];
+    if (c === undefined || c.settled?.unsent) left.push(env);
+    else candidates.push(c);
+  });
+  return { candidates, left };
+}
+
+/**
+ * Every candidate of a sweep, all read at once: the listing's failures, then one DescribeChange
+ * per in-flight environment. Quiet environments cost nothing more. (The pipeline's sweep reads
+ * in rotation order under the deadline instead: `listSweepEnvs` + `readInOrder`.)
+ */
+export async function sweepCandidates(
+  gateway: WebplusGateway,
+  scope: TargetingScope,
+  request: SweepRequest,
+): Promise<Candidate[]> {
+  const { inFlight, failures, appNames } = await listSweepEnvs(gateway, scope, request);
+  const candidates = await Promise.all(inFlight.map((env) => readInFlight(gateway, env, appNames)));
   return [...failures, ...candidates];
 }

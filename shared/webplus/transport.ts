@@ -4,6 +4,7 @@ import https from 'node:https';
 import ROAClient from '@alicloud/pop-core/lib/roa.js';
 import type { Credentials } from '../core/credentials.js';
 import { WebplusError } from './errors.js';
+import { MAX_REPLY_BYTES, watchReplySize } from './reply-size.js';
 import { ServerClock } from './server-clock.js';
 
 /** Web+ API version (ROA). Source: Web+ API reference. */
@@ -22,6 +23,8 @@ interface Captured {
   /** The reply's `Date` header (Web+'s clock), and our clock when the reply arrived. */
   date?: string;
   receivedAtMs: number;
+  /** Set when the body passed MAX_REPLY_BYTES and was cut off: why, in words (a copy). */
+  oversized?: string;
 }
 
 /**
@@ -42,11 +45,15 @@ function capturingAgent(isHttps: boolean, captures: Map<string, Captured>): http
   ) {
     const nonce = String(req.getHeader('x-acs-signature-nonce') ?? '');
     req.once('response', (res: http.IncomingMessage) => {
-      captures.set(nonce, {
+      const captured: Captured = {
         status: res.statusCode ?? 0,
         contentType: String(res.headers['content-type'] ?? ''),
         date: res.headers.date,
         receivedAtMs: Date.now(),
+      };
+      captures.set(nonce, captured);
+      watchReplySize(res, MAX_REPLY_BYTES, (error) => {
+        captured.oversized = error.message;
       });
     });
     addRequest.call(this, req, options);
@@ -146,6 +153,17 @@ function transportError(
       ? err.code
       : name || 'NetworkError';
   const status = captured?.status ?? 0;
+  if (captured?.oversized) {
+    // Cut off, never buffered whole: not retried (the next reply would be as big), and
+    // ambiguous, since the request did reach Web+ (an AbortChange is re-read).
+    return new WebplusError(`${action}: ${captured.oversized}`, {
+      action,
+      kind: 'permanent',
+      code: 'ReplyTooLarge',
+      httpStatus: status,
+      ambiguous: true,
+    });
+  }
   const message = (typeof err.message === 'string' ? err.message : String(thrown)).slice(0, 300);
   return new WebplusError(
     `${action}: ${timedOut ? 'no answer in time' : 'connection failed'}: ${message}`,
