@@ -129,6 +129,8 @@ export function freshAlarm(event: Buffer | string, agoMs = 30_000): Buffer {
   return Buffer.from(
     event
       .toString()
+      // The HTTP struct's arrival time is now (the callback budget counts from it).
+      .replaceAll(`"timeEpoch":"${FIXTURE_ALARM_MS}"`, `"timeEpoch":"${Date.now()}"`)
       .replaceAll(String(FIXTURE_ALARM_MS), String(at))
       .replaceAll('2026-05-20T10:00:00+08:00', new Date(at).toISOString()),
   );
