@@ -507,7 +507,10 @@ describe('the date header under another TZ (C10)', () => {
     const address = capture.address();
     const capturePort = typeof address === 'object' && address ? address.port : 0;
     const dir = await mkdtemp(join(tmpdir(), 'webplus-tz-'));
-    const clientPath = fileURLToPath(new URL('#shared/webplus/client.js', import.meta.url));
+    const clientPath = join(
+      fileURLToPath(new URL('../..', import.meta.url)),
+      'shared/webplus/client.js',
+    );
     const child = join(dir, 'child.mts');
     await writeFile(
       child,
