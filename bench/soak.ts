@@ -180,7 +180,7 @@ function buildWorld(
     policy: {
       protect: { envIds: protectEnvs, appIds: [] },
       environments,
-      sweep: { appIds: [], maxAbortsPerRun: 100_000 },
+      sweep: { maxAbortsPerRun: 100_000 },
       ...policyExtra,
     },
     kindOf,
