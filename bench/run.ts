@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { createHandler } from '../functions/abort-stuck-changes/handler.js';
 import { startWebplusSandbox } from '../sandbox/webplus/index.js';
+import { functionBundleOptions } from '../scripts/bundle-options.mjs';
 import { loadConfig } from '../shared/config/config.js';
 import { createRuntime } from '../shared/pipeline/runtime.js';
 import { parsePolicy } from '../shared/policy/load.js';
@@ -193,23 +194,7 @@ async function bundle(): Promise<void> {
   });
   // Our own build with a metafile (same options as scripts/build.mjs), for the module breakdown.
   mkdirSync(outDir, { recursive: true });
-  const stubs = join(root, 'scripts', 'stubs');
-  const result = await build({
-    absWorkingDir: root,
-    entryPoints: [join(root, 'functions', 'abort-stuck-changes', 'index.ts')],
-    outfile: join(outDir, 'bench-bundle.js'),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
-    metafile: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-    alias: existsSync(stubs)
-      ? { xml2js: join(stubs, 'xml2js.cjs'), 'json-bigint': join(stubs, 'json-bigint.cjs') }
-      : {},
-  });
+  const result = await build(functionBundleOptions(root, join(outDir, 'bench-bundle.js')));
   if (!result.metafile) throw new Error('esbuild returned no metafile');
   writeFileSync(join(outDir, 'bench-meta.json'), JSON.stringify(result.metafile));
   const byPackage = packageSizes(result.metafile);
