@@ -8,12 +8,19 @@ import type { AbortChangeResult, AppEnv, Application, Change, Page } from './typ
 
 /** Per-call options. */
 export interface CallOptions {
-  /** Connect + read timeout of this one attempt, ms. */
+  /**
+   * Connect + read timeout of this one attempt, in milliseconds (the gateway passes
+   * `ATTEMPT_TIMEOUT_MS`, default 3000, or less when the deadline is near). No default here:
+   * every call names its own.
+   */
   timeoutMs: number;
 }
 
+/** One page of a list call. Web+ documents no maximum page size (docs/reference/webplus-api.md). */
 export interface PageQuery {
+  /** 1-based page number. */
   pageNumber: number;
+  /** Items per page; the targeting stage asks for `MAX_PAGE_SIZE` (100, shared/webplus/actions.ts). */
   pageSize: number;
 }
 
@@ -21,13 +28,40 @@ export interface PageQuery {
 export type CallObserver = (action: WebplusAction) => void;
 
 /**
- * A typed Web+ client: one attempt per call, no retries, no pacing (the executor adds those).
- * Build one per invocation with that invocation's credentials and `close()` it at the end.
- * Every failure is a `WebplusError` (see errors.ts); results are plain objects.
+ * A typed Web+ client (API 2019-03-20, ROA) over `@alicloud/pop-core`'s ROAClient: one attempt per
+ * call, no retries, no pacing (the gateway, shared/webplus/gateway.ts, adds those). Build one per
+ * invocation with that invocation's credentials and `close()` it at the end: FC's STS keys and
+ * keep-alive sockets must not outlive the invocation. Every failure is a `WebplusError`
+ * (shared/webplus/errors.ts) with a `kind` (`retryable`, `already_aborting`, `already_finished`,
+ * `not_found`, `clock`, `credentials`, `permanent`), classified by `Code` first and HTTP status
+ * second; results are plain objects. Actions, paths and reply shapes:
+ * docs/reference/webplus-api.md (sources: the Web+ API reference and SDK models listed there).
+ *
+ * @example
+ * ```ts
+ * const client = new WebplusClient('https://webplus.cn-hangzhou.aliyuncs.com', context.credentials!);
+ * try {
+ *   const { change } = await client.describeChange('wc-5d3a963d5802611c4ddc0001', { timeoutMs: 3000 });
+ *   if (!change.finished) await client.abortChange(change.changeId, { timeoutMs: 3000 });
+ * } catch (err) {
+ *   if (err instanceof WebplusError && err.kind === 'already_finished') {
+ *     // the change finished on its own: nothing to do
+ *   } else throw err;
+ * } finally {
+ *   client.close();
+ * }
+ * ```
  */
 export class WebplusClient {
   private readonly transport: RoaTransport;
 
+  /**
+   * @param endpoint Web+ base URL, `http(s)://host[:port]` with no path and no trailing slash (a
+   *   trailing slash breaks pop-core's signature); `WEBPLUS_ENDPOINT`, default
+   *   `https://webplus.cn-hangzhou.aliyuncs.com`, or the sandbox's `url`.
+   * @param credentials AccessKey id and secret, plus the STS token inside FC; never logged.
+   * @param observe called once per request sent (tests and the bench count calls). @default none
+   */
   constructor(
     endpoint: string,
     credentials: Credentials,
@@ -54,8 +88,15 @@ export class WebplusClient {
   /**
    * AbortChange (POST /pop/v1/wam/change/abort, form body `ChangeId`). Web+ lets the running
    * step finish, then stops the change: the abort is asynchronous.
-   * @throws WebplusError: `already_aborting` (ChangeOnAborting), `already_finished`
-   *   (ChangeFinished), `not_found` (500 ResourceAuthFailed), `retryable`, ...
+   * A 2xx counts only with `Code: "OK"` or an `EnvChange` in the body.
+   * @param changeId `wc-` + 24 hex digits; sent as the form body `ChangeId=…`.
+   * @param opts `timeoutMs`: this attempt's connect + read timeout, ms. A timed-out abort may have
+   *   reached Web+: the caller re-reads the change before retrying (shared/executor/abort.ts).
+   * @returns the accepted change (`changeId`, `envId?`, `startTime?` epoch ms, `requestId?`).
+   * @throws WebplusError: `already_aborting` (400 ChangeOnAborting), `already_finished`
+   *   (400 ChangeFinished), `not_found` (500 ResourceAuthFailed: never retried despite the 500),
+   *   `retryable` (5xx, 429, `Throttling*`, resets, timeouts, a 2xx without `Code: "OK"`),
+   *   `clock`, `credentials`, `permanent`.
    */
   async abortChange(changeId: string, opts: CallOptions): Promise<AbortChangeResult> {
     const body = await this.call('AbortChange', {}, opts, { ChangeId: changeId });
@@ -74,7 +115,14 @@ export class WebplusClient {
     };
   }
 
-  /** DescribeChange (GET /pop/v1/wam/changeInfo). @throws WebplusError `not_found` for an unknown id. */
+  /**
+   * DescribeChange (GET /pop/v1/wam/changeInfo, query `ChangeId`): one change as Web+ reports it
+   * (five booleans, epoch-ms times; docs/reference/webplus-api.md, "The change object").
+   * @param changeId `wc-` + 24 hex digits (validated before it gets here).
+   * @returns the change, and Web+'s RequestId.
+   * @throws WebplusError `not_found` (404 ChangeNotExists, 403 ResourceAuthFailed); a reply
+   *   without `Change` is `retryable` `MalformedReply`; others as for every call.
+   */
   async describeChange(
     changeId: string,
     opts: CallOptions,
@@ -85,7 +133,12 @@ export class WebplusClient {
     return { change, requestId: stringOrUndefined(body.RequestId) };
   }
 
-  /** DescribeChanges (GET /pop/v1/wam/change): one page of an environment's changes. */
+  /**
+   * DescribeChanges (GET /pop/v1/wam/change, query `EnvId`, `PageNumber`, `PageSize`): one page of
+   * an environment's changes.
+   * @returns the page; `totalCount` is Web+'s `TotalCount` (the items' count when absent).
+   * @throws WebplusError (`not_found` for an unknown environment; others as for every call).
+   */
   async describeChanges(envId: string, page: PageQuery, opts: CallOptions): Promise<Page<Change>> {
     const body = await this.call(
       'DescribeChanges',
@@ -95,7 +148,12 @@ export class WebplusClient {
     return toPage(body, unwrapList(body, 'Changes', 'Change').map(toChange), page);
   }
 
-  /** DescribeAppEnvs (GET /pop/v1/wam/appEnv): one page of environments, filtered by AppId or EnvId. */
+  /**
+   * DescribeAppEnvs (GET /pop/v1/wam/appEnv): one page of environments, filtered by AppId or EnvId
+   * (undefined filters are not sent). Each item carries `ApplyingChange`, `AbortingChange` and
+   * `LatestChangeId`, so one listing shows which environments have a change in flight.
+   * @throws WebplusError (`not_found` for AppNotExist / EnvNotExists; others as for every call).
+   */
   async describeAppEnvs(
     filter: { appId?: string; envId?: string },
     page: PageQuery,
@@ -114,7 +172,11 @@ export class WebplusClient {
     return toPage(body, unwrapList(body, 'AppEnvs', 'AppEnv').map(toAppEnv), page);
   }
 
-  /** DescribeAppEnvStatus (GET /pop/v1/wam/appEnv/status). The reply carries no AppId. */
+  /**
+   * DescribeAppEnvStatus (GET /pop/v1/wam/appEnv/status, query `EnvId`). The reply carries no AppId.
+   * @throws WebplusError: a reply without `EnvStatus` is `retryable` `MalformedReply`; others as
+   *   for every call.
+   */
   async describeAppEnvStatus(envId: string, opts: CallOptions): Promise<AppEnv> {
     const body = await this.call('DescribeAppEnvStatus', { EnvId: envId }, opts);
     const env = toAppEnv(body.EnvStatus);
@@ -122,7 +184,11 @@ export class WebplusClient {
     return env;
   }
 
-  /** DescribeApplications (GET /pop/v1/wam/application): one page of applications. */
+  /**
+   * DescribeApplications (GET /pop/v1/wam/application, query `PageNumber`, `PageSize`): one page of
+   * the account's applications, the entry point of a sweep over everything.
+   * @throws WebplusError as for every call.
+   */
   async describeApplications(page: PageQuery, opts: CallOptions): Promise<Page<Application>> {
     const body = await this.call(
       'DescribeApplications',
@@ -132,6 +198,7 @@ export class WebplusClient {
     return toPage(body, unwrapList(body, 'Applications', 'Application').map(toApplication), page);
   }
 
+  /** Closes the keep-alive sockets of this client; do not use it afterwards. Never throws. */
   close(): void {
     this.transport.close();
   }
