@@ -348,7 +348,7 @@ async function alarmToAbort(): Promise<void> {
     AppId: appId(Math.floor(e / 100)),
     EnvName: `env-${e}`,
   }));
-  const apps = Array.from({ length: N / 100 }, (_, i) => ({
+  const apps = Array.from({ length: Math.ceil(N / 100) }, (_, i) => ({
     AppId: appId(i),
     AppName: `app-${i}`,
   }));
