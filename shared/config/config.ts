@@ -122,6 +122,17 @@ const schema = z.object(variables);
  * @throws ConfigError naming the first invalid variable and why.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // A policy variable that is set says something: set but blank is a policy that says nothing
+  // (issue 10, kind 6), refused rather than read as "no policy, use the defaults".
+  for (const variable of ['POLICY', 'POLICY_FILE'] as const) {
+    const value = env[variable];
+    if (value !== undefined && value.trim() === '') {
+      throw new ConfigError(
+        `${variable} is set but empty: a policy that says nothing is refused; unset ${variable} to use the built-in defaults`,
+        variable,
+      );
+    }
+  }
   const input: Record<string, string> = {};
   for (const key of Object.keys(variables)) {
     const value = env[key];

@@ -6,7 +6,12 @@ import type { Trigger } from './record.js';
  * (`wc-`/`we-` + 24 lower-case hex). Anything rejected is listed in `invalid`
  * and becomes one `invalid` record, so nothing is dropped silently.
  */
-export type AbortRequest = SweepRequest | ManualAbortRequest | AlarmRequest | IgnoredRequest;
+export type AbortRequest =
+  | SweepRequest
+  | ManualAbortRequest
+  | AlarmRequest
+  | IgnoredRequest
+  | RefusedRequest;
 
 interface RequestBase {
   trigger: Trigger;
@@ -77,6 +82,14 @@ export interface AlarmRequest extends RequestBase {
   /** Ids named by the alarm's dimensions (already validated). */
   changeIds: string[];
   envIds: string[];
+}
+
+/**
+ * A request refused as a whole (a timer payload with an unknown key or a bad value): one
+ * `invalid` record per entry of `invalid`, nothing else, no Web+ call.
+ */
+export interface RefusedRequest extends RequestBase {
+  kind: 'refused';
 }
 
 /** An event that names nothing actionable (recovery, unknown event): one `ignored` record. */

@@ -30,11 +30,18 @@ export interface Runtime {
   warn: LineSink;
   /** Random source for retry jitter (injected in unit tests only). */
   random: () => number;
+  /**
+   * Warnings found at cold start (e.g. no HTTP token), each written once as a record by the
+   * first invocation of the instance (then emptied).
+   */
+  startupWarnings: string[];
   /** Sends the summary of each invocation; absent when the policy names no `notify.targets`. */
   notifier?: Notifier;
 }
 
 export interface RuntimeOptions {
+  /** Cold-start warnings to record with the first invocation (functions/.../cold-start.ts). */
+  startupWarnings?: string[];
   config: Config;
   policy: Policy;
   version: string;
@@ -94,6 +101,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     version: options.version,
     warn: options.warn ?? ((line) => process.stderr.write(`${line}\n`)),
     random: options.random ?? Math.random,
+    startupWarnings: [...(options.startupWarnings ?? [])],
     ...(notifier ? { notifier } : {}),
   };
 }

@@ -149,6 +149,8 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
       timedOut: false,
       createTime: sb.startedAt - 95 * MIN,
       updateTime: sb.startedAt - 90 * MIN,
+      // This scenario's short ids are not well-formed EnvIds: the policy would fail closed.
+      unreadable: { EnvId: 'EnvId "we-1" is not an EnvId' },
     });
     expect(Object.getPrototypeOf(change)).toBe(Object.prototype);
     expect(requestId).toMatch(/^[0-9A-F-]{36}$/);

@@ -113,7 +113,17 @@ describe('HTTP routing', () => {
 });
 
 describe('POST /abort', () => {
-  it('reads the JSON body, takes reason as note, ignores unknown keys', () => {
+  it('refuses an unknown key (400 naming it) rather than ignoring it', () => {
+    const result = reply(
+      classifyEvent(httpEvent({ body: JSON.stringify({ changeIds: [C1], x: 1 }) }), options()),
+    );
+    expect(result).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_input', field: 'x' } },
+    });
+  });
+
+  it('reads the JSON body, takes reason as note', () => {
     const result = classifyEvent(
       httpEvent({
         body: JSON.stringify({
@@ -121,7 +131,6 @@ describe('POST /abort', () => {
           envIds: [E1],
           dryRun: 'true',
           reason: ' hung ',
-          x: 1,
         }),
       }),
       options(),
@@ -276,13 +285,20 @@ describe('POST /sweep', () => {
   });
 
   it('reads envIds, appIds and dryRun, reporting bad entries', () => {
-    const body = JSON.stringify({ envIds: [E1, 'bad'], appIds: [A1], dryRun: true });
+    const body = JSON.stringify({ envIds: [E1, 'bad'], dryRun: true });
+    expect(
+      request(
+        classifyEvent(
+          httpEvent({ path: '/sweep', body: JSON.stringify({ appIds: [A1] }) }),
+          options(),
+        ),
+      ),
+    ).toMatchObject({ kind: 'sweep', appIds: [A1] });
     expect(request(classifyEvent(httpEvent({ path: '/sweep', body }), options()))).toEqual({
       kind: 'sweep',
       trigger: 'http',
       triggerRef: 'req-1',
       envIds: [E1],
-      appIds: [A1],
       dryRun: true,
       invalid: [
         {

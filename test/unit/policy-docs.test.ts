@@ -64,8 +64,9 @@ describe('policy validation', () => {
       maxIdleMinutes: 30,
       maxDurationMinutes: 240,
       includePaused: false,
-      actions: [],
     });
-    expect(policy.sweep).toEqual({ appIds: [], maxAbortsPerRun: 20 });
+    expect(policy.defaults.actions).toBeUndefined();
+    expect(policy.sweep).toEqual({ maxAbortsPerRun: 20 });
+    expect(policy.alarmMaxAgeMinutes).toBe(15);
   });
 });
