@@ -11,12 +11,12 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
+import { loadConfig } from '#shared/config/config.js';
+import { createRuntime } from '#shared/pipeline/runtime.js';
+import { parsePolicy } from '#shared/policy/load.js';
 import { createHandler } from '../functions/abort-stuck-changes/handler.js';
 import { startWebplusSandbox } from '../sandbox/webplus/index.js';
 import { functionBundleOptions } from '../scripts/bundle-options.mjs';
-import { loadConfig } from '../shared/config/config.js';
-import { createRuntime } from '../shared/pipeline/runtime.js';
-import { parsePolicy } from '../shared/policy/load.js';
 import { measureFirstDecision } from './first-decision.js';
 import {
   appId,

@@ -11,9 +11,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '#shared/config/config.js';
+import { loadPolicy } from '#shared/policy/load.js';
 import { functionBundleOptions } from '../../scripts/bundle-options.mjs';
-import { loadConfig } from '../../shared/config/config.js';
-import { loadPolicy } from '../../shared/policy/load.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
