@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '#shared/config/config.js';
 import { ConfigError } from '#shared/config/errors.js';
+import { readEpochMs } from '#shared/webplus/epoch-ms.js';
 import { fakeContext } from '../helpers/fc-context.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import {
@@ -87,4 +88,44 @@ describe('fail closed: the kill switch set but blank', () => {
   it('ABORT_DRY_RUN unset still defaults to false in the code (s.yaml sets true)', () => {
     expect(loadConfig({}).dryRun).toBe(false);
   });
+});
+
+describe('fail closed: a zero-padded time string is not epoch milliseconds', () => {
+  const padded = (ms: number) => `0${ms}`;
+
+  it('readEpochMs refuses a leading zero and still reads the plain digit string', () => {
+    const ms = Date.now();
+    expect(readEpochMs('UpdateTime', padded(ms))).toMatchObject({ known: false });
+    expect(readEpochMs('UpdateTime', `000${ms}`)).toMatchObject({ known: false });
+    expect(readEpochMs('UpdateTime', String(ms))).toEqual({ known: true, ms });
+  });
+
+  for (const field of ['UpdateTime', 'CreateTime'] as const) {
+    it(`${field} sent zero-padded: the sweep sends no AbortChange and names the field`, async () => {
+      // Arrange: idle 90 min by the real times; the wire carries them padded with a 0
+      const ms = Date.now() - 90 * 60_000;
+      h = await startHarness(
+        scenario(
+          [1],
+          [
+            change({
+              n: 1,
+              env: 0,
+              idleMin: 90,
+              ageMin: 95,
+              extra: { wire: { [field]: padded(ms) } },
+            }),
+          ],
+        ),
+      );
+
+      // Act
+      const s = summaryOf(await h.handler(timerEvent(), fakeContext()));
+
+      // Assert
+      expect(h.sandbox.abortCalls()).toBe(0);
+      expect(s.results[0]?.outcome).toBe('skipped');
+      expect(s.results[0]?.detail).toContain(field);
+    });
+  }
 });
