@@ -1,5 +1,5 @@
-import { parseId } from '../../shared/core/ids.js';
-import type { PlatformRequest } from '../../shared/model/request.js';
+import { parseId } from '#shared/core/ids.js';
+import type { PlatformRequest } from '#shared/model/request.js';
 import { UsageError } from '../errors.js';
 import { validIds } from '../local-run.js';
 

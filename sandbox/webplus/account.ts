@@ -164,7 +164,7 @@ export class WebplusAccount {
       CreateUsername: c.CreateUsername ?? 'sandbox-user',
     };
     if (finished) change.FinishTime = finishTime ?? updateTime;
-    return change;
+    return onWire(change, c.wire, c.wireOmit) as unknown as WebplusChange;
   }
 
   /** Phase of a change now, or undefined when unknown. */
@@ -353,7 +353,8 @@ export class WebplusAccount {
       ChangeBanner: f.ChangeBanner,
     };
     if (f.LatestChangeId !== undefined) status.LatestChangeId = f.LatestChangeId;
-    return status;
+    const { AppId: _appId, ...wire } = env.env.wire ?? {};
+    return onWire(status, wire, env.env.wireOmit) as unknown as WebplusEnvStatus;
   }
 
   /** A DescribeAppEnvs item at `now`, or undefined for an unknown EnvId. */
@@ -372,8 +373,23 @@ export class WebplusAccount {
       AbortingChange: f.AbortingChange,
     };
     if (f.LatestChangeId !== undefined) item.LatestChangeId = f.LatestChangeId;
-    return item;
+    return onWire(item, env.env.wire, env.env.wireOmit) as unknown as WebplusAppEnv;
   }
+}
+
+/**
+ * The object as it goes on the wire: `wire` values replace fields (any JSON, to serve malformed
+ * replies), `omit` fields are left out (scenario `wire` / `wireOmit`).
+ */
+function onWire(
+  view: object,
+  wire: Readonly<Record<string, unknown>> | undefined,
+  omit: readonly string[] | undefined,
+): Record<string, unknown> {
+  if (!wire && !omit) return view as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...view, ...wire };
+  for (const key of omit ?? []) delete out[key];
+  return out;
 }
 
 const CHANGE_MESSAGES: Record<ChangePhase, string> = {

@@ -30,6 +30,43 @@ const nonEmpty = z.string().min(1);
 const minutes = z.number().nonnegative();
 const epochMs = z.number().int().nonnegative();
 
+/** Fields of a change on the wire (DescribeChange / DescribeChanges) that `wire` may replace. */
+export const CHANGE_WIRE_FIELDS = [
+  'ChangeId',
+  'EnvId',
+  'ChangeName',
+  'ActionName',
+  'ChangeFinished',
+  'ChangeSucceed',
+  'ChangeAborted',
+  'ChangePaused',
+  'ChangeTimedout',
+  'CreateTime',
+  'UpdateTime',
+  'FinishTime',
+] as const;
+
+/** Fields of an environment on the wire (DescribeAppEnvs, DescribeAppEnvStatus) that `wire` may replace. */
+export const ENV_WIRE_FIELDS = [
+  'EnvId',
+  'AppId',
+  'EnvName',
+  'EnvStatus',
+  'ApplyingChange',
+  'AbortingChange',
+  'LatestChangeId',
+] as const;
+
+/**
+ * `wire`: values put on the wire in place of the computed ones, any JSON (a string time, null, an
+ * object), to serve malformed replies; `wireOmit`: fields left out. The sandbox's own lifecycle
+ * (phases, LatestChangeId, ordering) still runs on the scenario's real values.
+ */
+const wireOverrides = <const T extends readonly [string, ...string[]]>(fields: T) => ({
+  wire: z.partialRecord(z.enum(fields), z.unknown()).optional(),
+  wireOmit: z.array(z.enum(fields)).optional(),
+});
+
 const credentialSchema = z.strictObject({
   accessKeyId: nonEmpty,
   accessKeySecret: nonEmpty,
@@ -55,6 +92,7 @@ const envSchema = z.strictObject({
   /** RUNNING, INITIALIZING, TERMINATED, ABNORMAL, ... (Web+ DescribeAppEnvStatus) */
   EnvStatus: nonEmpty.default('RUNNING'),
   EnvDescription: z.string().optional(),
+  ...wireOverrides(ENV_WIRE_FIELDS),
 });
 
 const changeSchema = z
@@ -85,6 +123,7 @@ const changeSchema = z
     abortStepSeconds: z.number().nonnegative().nullable().default(5),
     /** the change belongs to another account: DescribeChange 403, AbortChange 500 ResourceAuthFailed */
     foreign: z.boolean().default(false),
+    ...wireOverrides(CHANGE_WIRE_FIELDS),
   })
   .superRefine((c, ctx) => {
     const bad = (path: string, message: string) =>
@@ -147,6 +186,10 @@ export const scenarioSchema = z
     /** requests answered at once; null = unlimited */
     maxInFlight: z.number().int().positive().nullable().default(null),
     pageSizeMax: z.number().int().positive().default(100),
+    /** the sandbox's clock runs this many ms ahead of the real one (negative: behind), ms */
+    clockSkewMs: z.number().int().default(0),
+    /** send a `Date` header (the sandbox's clock) with every reply; false leaves it out */
+    dateHeader: z.boolean().default(true),
     /** region of every app that names none (the region a request sees: `x-acs-region-id`) */
     regionId: regionId.default('cn-hangzhou'),
     /**

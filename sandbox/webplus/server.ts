@@ -50,8 +50,10 @@ export interface WebplusSandbox {
   /** `http://127.0.0.1:PORT` (no trailing slash): the endpoint for ROAClient */
   readonly url: string;
   readonly port: number;
-  /** epoch ms the sandbox started; relative scenario times count back from it */
+  /** epoch ms (the sandbox's clock) the sandbox started or was last re-seeded; relative scenario times count back from it */
   readonly startedAt: number;
+  /** The sandbox's clock now: the real clock plus the scenario's `clockSkewMs`, epoch ms. */
+  now(): number;
   /** Stop listening and drop every connection (keep-alive ones included). */
   close(): Promise<void>;
   /** Copy of the journal so far, in arrival order. */
@@ -71,6 +73,13 @@ export interface WebplusSandbox {
    * @throws ScenarioError on an invalid value
    */
   update(partial: SandboxSettings): void;
+  /**
+   * Replace the whole scenario, as if the sandbox had just started with it (same port): a new
+   * account, clock skew and settings, an empty journal and abort counts. For tests that run many
+   * small worlds through one server.
+   * @throws ScenarioError for an invalid scenario (the old one stays)
+   */
+  reseed(scenario: unknown): void;
 }
 
 interface Settings {
@@ -147,22 +156,25 @@ export async function startWebplusSandbox(
   scenario: unknown,
   opts: WebplusSandboxOptions = {},
 ): Promise<WebplusSandbox> {
-  const parsed: Scenario = parseScenario(scenario);
-  const startedAt = Date.now();
-  const account = new WebplusAccount(parsed, startedAt);
-  const credentials = new Map<string, ScenarioCredential>(
+  let parsed: Scenario = parseScenario(scenario);
+  /** The sandbox's clock: real time plus the scenario's skew. */
+  const clock = (): number => Date.now() + parsed.clockSkewMs;
+  let startedAt = clock();
+  let account = new WebplusAccount(parsed, startedAt);
+  let credentials = new Map<string, ScenarioCredential>(
     parsed.credentials.map((c) => [c.accessKeyId, c]),
   );
   const nonces = new NonceCache();
-  const settings: Settings = {
-    latencyMs: parsed.latencyMs,
-    maxInFlight: parsed.maxInFlight,
-    bucket: parsed.qpsLimit === null ? null : new TokenBucket(parsed.qpsLimit, startedAt),
-    plan: new FaultPlan(parsed.faults),
-    random: parsed.randomFaults ? new RandomFaultSource(parsed.randomFaults) : null,
-    strict: parsed.strict,
-    retired: parsed.retired,
-  };
+  const settingsOf = (s: Scenario, at: number): Settings => ({
+    latencyMs: s.latencyMs,
+    maxInFlight: s.maxInFlight,
+    bucket: s.qpsLimit === null ? null : new TokenBucket(s.qpsLimit, at),
+    plan: new FaultPlan(s.faults),
+    random: s.randomFaults ? new RandomFaultSource(s.randomFaults) : null,
+    strict: s.strict,
+    retired: s.retired,
+  });
+  let settings: Settings = settingsOf(parsed, startedAt);
   const journal: JournalEntry[] = [];
   const abortCounts = new Map<string, number>();
   let abortTotal = 0;
@@ -193,10 +205,13 @@ export async function startWebplusSandbox(
     entry.status = status;
     entry.code = code;
     if (res.destroyed || res.writableEnded) return;
+    // The Date header tells the client the server's clock (skewed by clockSkewMs), or is left out.
+    res.sendDate = false;
     res.writeHead(status, {
       'content-type': contentType,
       'content-length': Buffer.byteLength(body),
       'x-acs-request-id': requestId,
+      ...(parsed.dateHeader ? { date: new Date(clock()).toUTCString() } : {}),
     });
     res.end(body);
   };
@@ -233,7 +248,7 @@ export async function startWebplusSandbox(
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const now = Date.now();
+    const now = clock();
     const requestId = randomUUID().toUpperCase();
     const method = (req.method ?? 'GET').toUpperCase();
     const rawUrl = req.url ?? '/';
@@ -441,6 +456,7 @@ export async function startWebplusSandbox(
         last.status = 500;
         last.code = 'InternalError';
       }
+      res.sendDate = parsed.dateHeader;
       res.writeHead(500, { 'content-type': 'application/json;charset=utf-8' });
       res.end(body);
     });
@@ -464,7 +480,10 @@ export async function startWebplusSandbox(
   return {
     url: `http://${urlHost}:${port}`,
     port,
-    startedAt,
+    get startedAt() {
+      return startedAt;
+    },
+    now: clock,
     close: () =>
       new Promise<void>((resolve, reject) => {
         if (closed) {
@@ -479,8 +498,8 @@ export async function startWebplusSandbox(
       }),
     journal: () => journal.map((e) => ({ ...e, query: { ...e.query } })),
     writeJournal: (path) => writeJournalFile(path, journal),
-    change: (changeId) => account.change(changeId, Date.now()),
-    appEnv: (envId) => account.appEnv(envId, Date.now()),
+    change: (changeId) => account.change(changeId, clock()),
+    appEnv: (envId) => account.appEnv(envId, clock()),
     abortCalls: (changeId) =>
       changeId === undefined ? abortTotal : (abortCounts.get(changeId) ?? 0),
     update: (partial) => {
@@ -488,12 +507,23 @@ export async function startWebplusSandbox(
       if (s.latencyMs !== undefined) settings.latencyMs = s.latencyMs;
       if (s.maxInFlight !== undefined) settings.maxInFlight = s.maxInFlight;
       if (s.qpsLimit !== undefined)
-        settings.bucket = s.qpsLimit === null ? null : new TokenBucket(s.qpsLimit, Date.now());
+        settings.bucket = s.qpsLimit === null ? null : new TokenBucket(s.qpsLimit, clock());
       if (s.faults !== undefined) settings.plan = new FaultPlan(s.faults);
       if (s.randomFaults !== undefined)
         settings.random = s.randomFaults === null ? null : new RandomFaultSource(s.randomFaults);
       if (s.strict !== undefined) settings.strict = s.strict;
       if (s.retired !== undefined) settings.retired = s.retired;
+    },
+    reseed: (next) => {
+      const fresh = parseScenario(next);
+      parsed = fresh;
+      startedAt = clock();
+      account = new WebplusAccount(fresh, startedAt);
+      credentials = new Map(fresh.credentials.map((c) => [c.accessKeyId, c]));
+      settings = settingsOf(fresh, startedAt);
+      journal.length = 0;
+      abortCounts.clear();
+      abortTotal = 0;
     },
   };
 }

@@ -167,6 +167,26 @@ const schema = z.object(variables);
  * @throws ConfigError naming the first invalid variable and why.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // A policy variable that is set says something: set but blank is a policy that says nothing
+  // (issue 10, kind 6), refused rather than read as "no policy, use the defaults".
+  for (const variable of ['POLICY', 'POLICY_FILE'] as const) {
+    const value = env[variable];
+    if (value !== undefined && value.trim() === '') {
+      throw new ConfigError(
+        `${variable} is set but empty: a policy that says nothing is refused; unset ${variable} to use the built-in defaults`,
+        variable,
+      );
+    }
+  }
+  // The kill switch set but blank (an unset secret or variable in a deploy) is refused, never
+  // read as its default `false` (enforce).
+  const killSwitch = env.ABORT_DRY_RUN;
+  if (killSwitch !== undefined && killSwitch.trim() === '') {
+    throw new ConfigError(
+      'ABORT_DRY_RUN is set but empty: set it to true or false (blank would otherwise mean enforce)',
+      'ABORT_DRY_RUN',
+    );
+  }
   const input: Record<string, string> = {};
   for (const key of Object.keys(variables)) {
     const value = env[key];

@@ -115,6 +115,7 @@ export function edasPlatform(options: EdasPlatformOptions): ChangePlatform {
       }
     },
 
+    clockSkewMs: () => client.clockSkewMs(),
     close: () => client.close(),
   };
 }

@@ -10,12 +10,15 @@ import type { InFlightChanges } from './in-flight.js';
  * decision claims the ChangeId in the instance's in-flight set (a concurrent invocation already
  * aborting it answers for it), calls AbortChange through the gateway and releases the claim.
  * @param decidedAtMs epoch ms when the policy decided (the record's `latencyMs` counts from it)
+ * @param readsStartedAtMs epoch ms the request started reading Web+ (an abort another
+ *   invocation had accepted since then answers for this one: in-flight.ts)
  */
 export async function execute(
   decision: Decision,
   gateway: WebplusGateway,
   inFlight: InFlightChanges,
   decidedAtMs: number,
+  readsStartedAtMs: number = decidedAtMs,
 ): Promise<Execution> {
   if (decision.kind === 'record') {
     const settled = decision.candidate.settled;
@@ -32,7 +35,7 @@ export async function execute(
     };
   }
   const changeId = decision.candidate.changeId!;
-  const held = inFlight.claim(changeId);
+  const held = inFlight.claim(changeId, readsStartedAtMs);
   if (held) {
     return {
       decision,

@@ -21,12 +21,16 @@ import type { InFlightChanges } from './in-flight.js';
  * - The deadline leaves `timeout`; anything else is `failed`, the detail naming the kind.
  * Never throws.
  * @param decidedAtMs epoch ms when the policy decided
+ * @param readsStartedAtMs epoch ms this request started reading the platform: an abort accepted
+ *   for the same order by an overlapping invocation after it counts (in-flight.ts); one before it
+ *   does not (the order was read fresh since)
  */
 export async function executePlatform(
   decision: Decision,
   gateway: PlatformGateway,
   inFlight: InFlightChanges,
   decidedAtMs: number,
+  readsStartedAtMs: number,
 ): Promise<Execution> {
   const done = (e: Omit<Execution, 'decision' | 'decidedAtMs' | 'doneAtMs'>): Execution => ({
     decision,
@@ -52,7 +56,7 @@ export async function executePlatform(
     ...(decision.candidate.appId ? { appId: decision.candidate.appId } : {}),
   };
   const key = `${platform}:${ref.changeId}`;
-  const held = inFlight.claim(key);
+  const held = inFlight.claim(key, readsStartedAtMs);
   if (held) return done({ outcome: held.outcome, detail: held.detail, attempts: 0 });
   const rollback = decision.rollback === true;
   const action = rollback ? 'AbortAndRollbackChangeOrder' : 'AbortChangeOrder';

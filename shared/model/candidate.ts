@@ -25,6 +25,8 @@ export interface Candidate {
   changeId?: string;
   envId?: string;
   appId?: string;
+  /** Why the AppId could not be learned (an empty page, a listing naming another app, ...). */
+  appIdUnknown?: string;
   /** The environment's name, when a read this invocation made anyway gave it (display only). */
   envName?: string;
   /** The application's name, likewise (DescribeApplications of a sweep over every app). */
@@ -34,8 +36,13 @@ export interface Candidate {
   note?: string;
   /** The change as Web+ reported it. */
   change?: Change;
-  /** The environment shows `AbortingChange: true`. */
+  /**
+   * The environment shows `AbortingChange: true` / `false`; undefined when its environment was
+   * not read (see `envUnread`): then whether an abort is in progress is unknown.
+   */
   envAborting?: boolean;
+  /** Why the change's environment could not be read (an empty page). */
+  envUnread?: string;
   /** Web+ RequestId of the read that found this change. */
   webplusRequestId?: string;
   settled?: Settled;

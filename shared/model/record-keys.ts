@@ -32,6 +32,7 @@ export const RECORD_KEY_TYPES: Readonly<
   webplusRequestId: 'text',
   changeAgeMinutes: 'long',
   idleMinutes: 'long',
+  clockSkewMs: 'long',
   latencyMs: 'long',
   notifyTargets: 'text',
 };

@@ -115,6 +115,11 @@ export interface OutcomeRecord {
   webplusRequestId?: string;
   changeAgeMinutes?: number;
   idleMinutes?: number;
+  /**
+   * Web+'s clock minus the function's, ms, from the `Date` headers of Web+'s replies; set when
+   * it was over a minute and the ages above were judged on Web+'s clock.
+   */
+  clockSkewMs?: number;
   latencyMs?: number;
   /** Notification records: the target names that were sent to, comma-separated (`dingtalk,slack`). */
   notifyTargets?: string;

@@ -11,6 +11,7 @@ export type AbortRequest =
   | ManualAbortRequest
   | AlarmRequest
   | IgnoredRequest
+  | RefusedRequest
   | PlatformRequest;
 
 interface RequestBase {
@@ -82,6 +83,14 @@ export interface AlarmRequest extends RequestBase {
   /** Ids named by the alarm's dimensions (already validated). */
   changeIds: string[];
   envIds: string[];
+}
+
+/**
+ * A request refused as a whole (a timer payload with an unknown key or a bad value): one
+ * `invalid` record per entry of `invalid`, nothing else, no Web+ call.
+ */
+export interface RefusedRequest extends RequestBase {
+  kind: 'refused';
 }
 
 /** An event that names nothing actionable (recovery, unknown event): one `ignored` record. */

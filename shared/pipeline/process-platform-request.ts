@@ -9,6 +9,7 @@ import { applyCap } from '../policy/decide.js';
 import { decidePlatform, platformRulesFor } from '../policy/platform-decide.js';
 import { saePlatform } from '../sae/platform.js';
 import { platformCandidates } from '../targeting/platform.js';
+import { CLOCK_SKEW_LIMIT_MS } from '../webplus/server-clock.js';
 import type { Invocation } from './invocation.js';
 import type { RequestOutcome } from './process-request.js';
 import { invalidRecord, type RecordBase, recordOf, requestRecord } from './records.js';
@@ -95,13 +96,20 @@ export async function processPlatformRequest(
     runtime.random,
     inv.signal,
   );
+  const readsStartedAtMs = Date.now();
   try {
     const candidates = await platformCandidates(
       gateway,
       request,
       policy.platforms[platform].sweepAppIds,
     );
-    const nowMs = Date.now();
+    const decidedAtMs = Date.now();
+    // Ages are judged on the platform's clock when its replies' Date headers show it more than a
+    // minute away from ours (the Web+ rule, process-request.ts); the records then carry the skew.
+    const skewMs = client.clockSkewMs();
+    const onServerClock = skewMs !== undefined && Math.abs(skewMs) > CLOCK_SKEW_LIMIT_MS;
+    const nowMs = onServerClock ? decidedAtMs + skewMs : decidedAtMs;
+    const clock = { judgedAtMs: nowMs, ...(onServerClock ? { skewMs } : {}) };
     let decisions = dedupe(candidates).map((c) =>
       decidePlatform(c, { policy, nowMs, killSwitch: config.dryRun, requestDryRun }),
     );
@@ -110,7 +118,14 @@ export async function processPlatformRequest(
       ({ decisions, capReached } = applyCap(decisions, policy.sweep.maxAbortsPerRun));
     const done = await Promise.all(
       decisions.map(async (d) =>
-        emit(recordOf(await executePlatform(d, gateway, runtime.inFlight, nowMs), base, runMode)),
+        emit(
+          recordOf(
+            await executePlatform(d, gateway, runtime.inFlight, decidedAtMs, readsStartedAtMs),
+            base,
+            runMode,
+            clock,
+          ),
+        ),
       ),
     );
     records.push(...done);

@@ -2,12 +2,14 @@ import { dedupe, execute } from '../executor/execute.js';
 import type { Candidate } from '../model/candidate.js';
 import type { Mode, OutcomeRecord } from '../model/record.js';
 import type { AbortRequest } from '../model/request.js';
+import { alarmAgeVerdict } from '../policy/alarm-age.js';
 import { envIdsForAlarm } from '../policy/alarm-match.js';
 import { decide } from '../policy/decide.js';
 import { explicitCandidates } from '../targeting/explicit.js';
 import type { TargetingScope } from '../targeting/scope.js';
 import { WebplusClient } from '../webplus/client.js';
 import { WebplusGateway } from '../webplus/gateway.js';
+import { CLOCK_SKEW_LIMIT_MS } from '../webplus/server-clock.js';
 import type { Invocation } from './invocation.js';
 import { processPlatformRequest } from './process-platform-request.js';
 import { cutIdRecord, invalidRecord, type RecordBase, recordOf, requestRecord } from './records.js';
@@ -54,6 +56,10 @@ export async function processRequest(
     emit(invalidRecord(input, base, runMode, Date.now())),
   );
 
+  if (request.kind === 'refused') {
+    // Refused as a whole: the `invalid` records say why; nothing is read or aborted.
+    return { records, capReached: false, dryRun };
+  }
   if (request.kind === 'ignored') {
     records.push(
       emit(requestRecord(base, runMode, 'ignored', request.detail, { reason: request.reason })),
@@ -62,6 +68,27 @@ export async function processRequest(
   }
 
   let alarmEnvIds: string[] = [];
+  if (request.kind === 'alarm') {
+    // A stale alarm (older than alarmMaxAgeMinutes, no readable time, from the future) costs no
+    // Web+ call. Judged on the function's clock here; decide() judges it again on the clock the
+    // decisions use (Web+'s when the skew is over a minute).
+    const age = alarmAgeVerdict(request.alarm.timestampMs, Date.now(), policy.alarmMaxAgeMinutes);
+    if (!age.fresh) {
+      records.push(
+        emit(
+          requestRecord(base, runMode, 'ignored', age.detail, {
+            reason: alarmReason(request.alarm),
+          }),
+        ),
+      );
+      return { records, capReached: false, dryRun };
+    }
+    // An id dimension that could not be read means the alarm meant something we cannot name:
+    // never fall back to other dimensions or to the policy's rules (the `invalid` records say why).
+    if (request.invalid.some((i) => i.field.startsWith('dimensions.'))) {
+      return { records, capReached: false, dryRun };
+    }
+  }
   if (request.kind === 'alarm') {
     // One alarm acts on at most ALARM_MAX_IDS of the ids it targets (its ChangeIds, or its
     // EnvIds when it names no change): the rest are recorded `deferred`, one record each, so a
@@ -140,9 +167,10 @@ export async function processRequest(
     inv.signal,
   );
   const scope: TargetingScope = {
-    sweepAppIds: policy.sweep.appIds.length ? policy.sweep.appIds : undefined,
+    sweepAppIds: policy.sweep.appIds,
     needAppId: policy.protect.appIds.length > 0,
   };
+  const readsStartedAtMs = Date.now();
   try {
     if (request.kind === 'sweep') {
       const out = await runSweep(request, inv, runtime, gateway, scope, {
@@ -171,14 +199,35 @@ export async function processRequest(
         envIds: alarmEnvIds,
       });
     }
-    const nowMs = Date.now();
+    const decidedAtMs = Date.now();
+    // Ages are judged on Web+'s clock when its replies' Date headers show it more than a minute
+    // away from ours (server-clock.ts); the records then carry the skew.
+    const skewMs = client.clockSkewMs();
+    const onServerClock = skewMs !== undefined && Math.abs(skewMs) > CLOCK_SKEW_LIMIT_MS;
+    const nowMs = onServerClock ? decidedAtMs + skewMs : decidedAtMs;
     const decisions = dedupe(candidates).map((c) =>
-      decide(c, { policy, nowMs, killSwitch: config.dryRun, requestDryRun }),
+      decide(c, {
+        policy,
+        nowMs,
+        skewMs,
+        onServerClock,
+        alarmAtMs: request.kind === 'alarm' ? request.alarm.timestampMs : undefined,
+        killSwitch: config.dryRun,
+        requestDryRun,
+      }),
     );
     const capReached = false;
+    const clock = { judgedAtMs: nowMs, ...(onServerClock ? { skewMs } : {}) };
     const done = await Promise.all(
       decisions.map(async (d) =>
-        emit(recordOf(await execute(d, gateway, runtime.inFlight, nowMs), base, runMode)),
+        emit(
+          recordOf(
+            await execute(d, gateway, runtime.inFlight, decidedAtMs, readsStartedAtMs),
+            base,
+            runMode,
+            clock,
+          ),
+        ),
       ),
     );
     records.push(...done);

@@ -9,8 +9,24 @@ export interface RecordBase {
   invocationId: string;
 }
 
-/** The outcome record of one executed decision (docs/reference/record.md). */
-export function recordOf(e: Execution, base: RecordBase, fallbackMode: Mode): OutcomeRecord {
+/** The clock a request's decisions were judged on (process-request.ts). */
+export interface JudgeClock {
+  /** The judging instant, epoch ms: Web+'s clock when `skewMs` is recorded, else the function's. */
+  judgedAtMs: number;
+  /** Web+'s clock minus the function's, ms; set only when the skew was over a minute. */
+  skewMs?: number;
+}
+
+/**
+ * The outcome record of one executed decision (docs/reference/record.md). Ages are whole
+ * minutes on the judging clock; `clockSkewMs` is recorded when that was Web+'s.
+ */
+export function recordOf(
+  e: Execution,
+  base: RecordBase,
+  fallbackMode: Mode,
+  clock: JudgeClock = { judgedAtMs: e.decidedAtMs },
+): OutcomeRecord {
   const c = e.decision.candidate;
   const change = c.change;
   const record: OutcomeRecord = {
@@ -35,14 +51,16 @@ export function recordOf(e: Execution, base: RecordBase, fallbackMode: Mode): Ou
   if (e.errorMessage) record.errorMessage = e.errorMessage;
   const requestId = e.webplusRequestId ?? c.webplusRequestId;
   if (requestId) record.webplusRequestId = requestId;
-  if (change?.createTime) record.changeAgeMinutes = wholeMinutes(change.createTime, e.decidedAtMs);
-  if (change?.updateTime && !change.finished)
-    record.idleMinutes = wholeMinutes(change.updateTime, e.decidedAtMs);
+  if (change?.createTime !== undefined)
+    record.changeAgeMinutes = wholeMinutes(change.createTime, clock.judgedAtMs);
+  if (change?.updateTime !== undefined && !change.finished)
+    record.idleMinutes = wholeMinutes(change.updateTime, clock.judgedAtMs);
   const pc = c.platformChange;
   if (pc && pc.startedAtMs !== 'unknown')
-    record.changeAgeMinutes = wholeMinutes(pc.startedAtMs, e.decidedAtMs);
+    record.changeAgeMinutes = wholeMinutes(pc.startedAtMs, clock.judgedAtMs);
   if (pc && pc.lastProgressAtMs !== 'unknown' && pc.state !== 'finished')
-    record.idleMinutes = wholeMinutes(pc.lastProgressAtMs, e.decidedAtMs);
+    record.idleMinutes = wholeMinutes(pc.lastProgressAtMs, clock.judgedAtMs);
+  if (clock.skewMs !== undefined && (change || pc)) record.clockSkewMs = Math.round(clock.skewMs);
   record.latencyMs = Math.max(0, e.doneAtMs - e.decidedAtMs);
   return record;
 }

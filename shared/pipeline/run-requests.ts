@@ -10,6 +10,7 @@ import type { Invocation } from './invocation.js';
 import { notifyAfterWrite } from './notify-step.js';
 import { withPlatformSweeps } from './process-platform-request.js';
 import { processRequest } from './process-request.js';
+import { requestRecord } from './records.js';
 import type { Runtime } from './runtime.js';
 import { type RunSummary, type SweepProgress, toResult } from './summary.js';
 
@@ -102,6 +103,20 @@ export async function runRequests(
   let sweep: SweepProgress | undefined;
   let write: WriteReport;
   try {
+    // Cold-start warnings (no HTTP token, ...): one record each, with the instance's first invocation.
+    for (const warning of runtime.startupWarnings.splice(0)) {
+      records.push(
+        emit(
+          requestRecord(
+            { trigger, invocationId: inv.invocationId },
+            config.dryRun ? 'dry-run' : 'enforce',
+            'skipped',
+            `cold start warning: ${warning}`,
+            { reason: 'cold-start' },
+          ),
+        ),
+      );
+    }
     for (const request of withPlatformSweeps(requests, config.platforms)) {
       const out = await processRequest(request, inv, runtime, emit);
       records.push(...out.records);

@@ -36,6 +36,11 @@ export interface Runtime {
   random: () => number;
   /** SAE and EDAS: endpoint (when enabled) and the instance's pacer for that API. */
   platforms: PlatformRuntime;
+  /**
+   * Warnings found at cold start (e.g. no HTTP token), each written once as a record by the
+   * first invocation of the instance (then emptied).
+   */
+  startupWarnings: string[];
   /** Sends the summary of each invocation; absent when the policy names no `notify.targets`. */
   notifier?: Notifier;
 }
@@ -44,6 +49,8 @@ export interface Runtime {
 export type PlatformRuntime = Record<'sae' | 'edas', { endpoint?: string; pacer: Pacer }>;
 
 export interface RuntimeOptions {
+  /** Cold-start warnings to record with the first invocation (functions/.../cold-start.ts). */
+  startupWarnings?: string[];
   config: Config;
   policy: Policy;
   version: string;
@@ -103,6 +110,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     version: options.version,
     warn: options.warn ?? ((line) => process.stderr.write(`${line}\n`)),
     random: options.random ?? Math.random,
+    startupWarnings: [...(options.startupWarnings ?? [])],
     ...(notifier ? { notifier } : {}),
     platforms: platformRuntime(options.config),
   };

@@ -7,6 +7,7 @@ import type { TargetingScope } from '../targeting/scope.js';
 import { listSweepEnvs, readInOrder } from '../targeting/sweep.js';
 import { perRunCapacity, planSweep } from '../targeting/sweep-plan.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
+import { CLOCK_SKEW_LIMIT_MS } from '../webplus/server-clock.js';
 import type { Invocation } from './invocation.js';
 import { type RecordBase, recordOf, requestRecord } from './records.js';
 import type { Runtime } from './runtime.js';
@@ -56,6 +57,7 @@ export async function runSweep(
   },
 ): Promise<SweepRunOutcome> {
   const { config, policy } = runtime;
+  const readsStartedAtMs = Date.now();
   const listing = await listSweepEnvs(gateway, scope, request);
 
   const attemptMs = inv.attemptTimeoutMs;
@@ -79,7 +81,12 @@ export async function runSweep(
     listing.appNames,
   );
 
-  const nowMs = Date.now();
+  const decidedAtMs = Date.now();
+  // Stuck ages are judged on Web+'s clock when its replies' Date headers show it more than a
+  // minute away from ours (server-clock.ts); the records then carry the skew.
+  const skewMs = gateway.client.clockSkewMs();
+  const onServerClock = skewMs !== undefined && Math.abs(skewMs) > CLOCK_SKEW_LIMIT_MS;
+  const nowMs = onServerClock ? decidedAtMs + skewMs : decidedAtMs;
   // Longest-stuck first (the least recent progress leads the queue to Web+), then the oldest,
   // then by ChangeId: one total order, whatever order the reads came back in.
   const key = (c: Candidate, k: 'updateTime' | 'createTime') =>
@@ -95,6 +102,8 @@ export async function runSweep(
     decide(c, {
       policy,
       nowMs,
+      skewMs,
+      onServerClock,
       killSwitch: config.dryRun,
       requestDryRun: ctx.requestDryRun,
       overrides: {
@@ -104,9 +113,17 @@ export async function runSweep(
     }),
   );
   const { decisions, capReached } = applyCap(decided, policy.sweep.maxAbortsPerRun);
+  const clock = { judgedAtMs: nowMs, ...(onServerClock ? { skewMs } : {}) };
   const records = await Promise.all(
     decisions.map(async (d) =>
-      ctx.emit(recordOf(await execute(d, gateway, runtime.inFlight, nowMs), ctx.base, ctx.runMode)),
+      ctx.emit(
+        recordOf(
+          await execute(d, gateway, runtime.inFlight, decidedAtMs, readsStartedAtMs),
+          ctx.base,
+          ctx.runMode,
+          clock,
+        ),
+      ),
     ),
   );
 

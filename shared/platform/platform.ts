@@ -192,6 +192,13 @@ export interface ChangePlatform {
     opts: RequestOptions,
   ): Promise<AbortAccepted>;
 
+  /**
+   * The platform's clock minus the function's, ms (positive: the platform is ahead), from the
+   * latest reply's `Date` header (shared/webplus/server-clock.ts); undefined before any reply
+   * with a readable one.
+   */
+  clockSkewMs(): number | undefined;
+
   /** Closes the keep-alive sockets. */
   close(): void;
 }

@@ -1,6 +1,8 @@
 import type { Candidate } from '../model/candidate.js';
 import type { Decision } from '../model/decision.js';
 import type { Mode, Outcome } from '../model/record.js';
+import { alarmAgeVerdict, alarmPredatesChange } from './alarm-age.js';
+import { failClosed, unknownIdentity, unknownState, unknownTimes } from './facts.js';
 import type { RunOverrides } from './rules.js';
 import { protectedBecause, rulesFor } from './rules.js';
 import type { Policy } from './schema.js';
@@ -8,21 +10,34 @@ import { judgeStuck } from './stuck.js';
 
 export interface DecideContext {
   policy: Policy;
-  /** epoch ms (real clock) */
+  /**
+   * The instant decisions are judged at, epoch ms: the function's clock, or Web+'s when the skew
+   * measured from its replies is more than a minute (`onServerClock`).
+   */
   nowMs: number;
+  /** Web+'s clock minus the function's, ms, from the `Date` headers; undefined when unknown. */
+  skewMs?: number;
+  /** `nowMs` is Web+'s clock (the skew was more than a minute). */
+  onServerClock?: boolean;
   /** `ABORT_DRY_RUN=true`: the kill switch. */
   killSwitch: boolean;
   /** The request asked for a dry run. */
   requestDryRun: boolean;
   /** Timer payload thresholds. */
   overrides?: RunOverrides;
+  /** Alarms: when the alarm fired (its own time), epoch ms; undefined when it carried none. */
+  alarmAtMs?: number;
 }
 
 /**
- * Judges one candidate. Order: settled reads; `protect` (nothing may abort, manual included);
- * `mode: off`; already finished / already aborting; paused (unless `includePaused`, or a manual
- * request); `actions`; the stuck rules (sweeps only: an operator's or an alarm's request is the
- * signal); then dry-run (policy mode, kill switch or the request) gives `would_abort`, else abort.
+ * Judges one candidate, failing closed on every fact it cannot establish (docs/policy.md, "Fail
+ * closed"). Order: settled reads; the change's identity (EnvId readable and consistent; AppId
+ * when `protect.appIds` is set); `protect` (nothing may abort, manual included); `mode: off`;
+ * whether it is in flight (flags readable); already finished / already aborting; paused (unless
+ * `includePaused`, or a manual request); `actions`; its times (both readable); alarms: the
+ * alarm's age on the judging clock (`ignored` when stale) and that it fired after the change was
+ * created (60 s slack); sweeps: Web+'s clock known, then the stuck rules; then dry-run (policy
+ * mode, kill switch or the request) gives `would_abort`, else abort.
  */
 export function decide(candidate: Candidate, ctx: DecideContext): Decision {
   const { policy } = ctx;
@@ -43,15 +58,19 @@ export function decide(candidate: Candidate, ctx: DecideContext): Decision {
     return record(candidate.settled.outcome, candidate.settled.detail);
   }
   const change = candidate.change;
-  const envId = candidate.envId ?? change?.envId;
+  if (!change) return record('failed', 'no change information to decide on');
+  const identity = unknownIdentity(candidate, change, policy);
+  if (identity) return record('skipped', failClosed(identity));
+  const envId = change.envId;
   const rules = rulesFor(policy, envId, candidate.source === 'sweep' ? ctx.overrides : undefined);
   const protectedReason = protectedBecause(policy, envId, candidate.appId);
   if (protectedReason) return record('skipped', protectedReason, rules.mode);
   if (rules.mode === 'off') return record('skipped', 'mode off for this environment', 'off');
   const mode: Mode =
     rules.mode === 'dry-run' || ctx.killSwitch || ctx.requestDryRun ? 'dry-run' : 'enforce';
-  if (!change) return record('failed', 'no change information to decide on', mode);
-  if (change.finished) {
+  const state = unknownState(candidate, change);
+  if (state) return record('skipped', failClosed(state), mode);
+  if (change.finished || change.aborted) {
     return record(
       'already_finished',
       change.aborted
@@ -65,23 +84,47 @@ export function decide(candidate: Candidate, ctx: DecideContext): Decision {
   if (change.paused && !rules.includePaused && candidate.source !== 'manual') {
     return record('skipped', 'change is paused (includePaused is false)', mode);
   }
-  if (rules.actions.length > 0 && !rules.actions.includes(change.actionName)) {
+  if (rules.actions && !rules.actions.includes(change.actionName)) {
     return record(
       'skipped',
       `action ${change.actionName || '(none)'} is not in actions [${rules.actions.join(', ')}]`,
       mode,
     );
   }
+  const times = unknownTimes(change);
+  if (times || change.createTime === undefined || change.updateTime === undefined) {
+    return record('skipped', failClosed(times ?? "the change's times are unknown"), mode);
+  }
+  const clockNote = ctx.onServerClock ? ` on Web+'s clock (${skewWords(ctx.skewMs ?? 0)})` : '';
   let reason = candidate.reason ?? 'manual';
   let detail =
     candidate.source === 'manual'
       ? 'requested by an operator'
       : `alarm ${reason.replace(/^alarm:/, '')} is firing`;
+  if (candidate.source === 'alarm') {
+    const age = alarmAgeVerdict(ctx.alarmAtMs, ctx.nowMs, policy.alarmMaxAgeMinutes);
+    if (!age.fresh) return record('ignored', `${age.detail}${clockNote}`, mode);
+    const earlier = alarmPredatesChange(ctx.alarmAtMs!, change.createTime);
+    if (earlier) return record('skipped', earlier, mode);
+  }
   if (candidate.source === 'sweep') {
-    const verdict = judgeStuck(change, rules, ctx.nowMs);
-    if (!verdict.stuck) return record('skipped', verdict.detail, mode, undefined);
+    if (ctx.skewMs === undefined) {
+      return record(
+        'skipped',
+        failClosed(
+          "Web+'s clock is unknown: none of its replies carried a Date header, so no stuck age is judged",
+        ),
+        mode,
+      );
+    }
+    const verdict = judgeStuck(
+      { createTime: change.createTime, updateTime: change.updateTime },
+      rules,
+      ctx.nowMs,
+    );
+    if (!verdict.stuck) return record('skipped', `${verdict.detail}${clockNote}`, mode, undefined);
     reason = verdict.reason;
-    detail = verdict.detail;
+    detail = `${verdict.detail}${clockNote}`;
   }
   if (mode === 'dry-run') {
     const why =
@@ -95,9 +138,19 @@ export function decide(candidate: Candidate, ctx: DecideContext): Decision {
   return { kind: 'abort', candidate, mode: 'enforce', reason, detail };
 }
 
+/** `Web+ is 5 min 3 s ahead of the function's clock`. */
+function skewWords(skewMs: number): string {
+  const s = Math.round(Math.abs(skewMs) / 1000);
+  const m = Math.floor(s / 60);
+  const span = m ? `${m} min${s % 60 ? ` ${s % 60} s` : ''}` : `${s} s`;
+  return `${span} ${skewMs >= 0 ? 'ahead of' : 'behind'} the function's`;
+}
+
 /**
- * Applies `sweep.maxAbortsPerRun`: the oldest changes (CreateTime) keep their abort or
- * would_abort, the rest become `skipped` with the reason.
+ * Applies `sweep.maxAbortsPerRun` to the enforce aborts only: the oldest changes (CreateTime)
+ * keep their abort, the rest become `skipped` with the reason. `would_abort` decisions (dry-run
+ * environments, the kill switch, a dry-run request) send nothing and use up none of the cap, so
+ * an enforce environment is never crowded out by dry-run ones (issue 10, kind 8).
  * @returns the decisions in their original order, and whether the cap was reached
  */
 export function applyCap(
@@ -106,9 +159,11 @@ export function applyCap(
 ): { decisions: Decision[]; capReached: boolean } {
   const acting = decisions
     .map((d, index) => ({ d, index }))
-    .filter(({ d }) => d.kind === 'abort' || (d.kind === 'record' && d.outcome === 'would_abort'))
+    .filter(({ d }) => d.kind === 'abort')
     .sort(
-      (a, b) => (a.d.candidate.change?.createTime ?? 0) - (b.d.candidate.change?.createTime ?? 0),
+      (a, b) =>
+        (a.d.candidate.change?.createTime ?? Number.POSITIVE_INFINITY) -
+        (b.d.candidate.change?.createTime ?? Number.POSITIVE_INFINITY),
     );
   if (acting.length <= maxAbortsPerRun) return { decisions, capReached: false };
   const out = [...decisions];

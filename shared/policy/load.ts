@@ -9,18 +9,26 @@ import { type Policy, PolicySchema } from './schema.js';
  * @throws PolicyError naming the first offending key.
  */
 export function parsePolicy(input: unknown): Policy {
-  const result = PolicySchema.safeParse(input ?? {});
+  if (input === null || input === undefined) {
+    throw new PolicyError(
+      'the policy says nothing (empty, null or only comments): give one, or give none at all to use the built-in defaults',
+    );
+  }
+  const result = PolicySchema.safeParse(input);
   if (result.success) return result.data;
   throw new PolicyError(describe(result.error), keyOf(result.error));
 }
 
 /**
  * Loads the policy: from `file` (YAML or JSON), or `inline` (JSON or YAML text), or the built-in
- * defaults when neither is given.
- * @throws PolicyError when the file cannot be read or parsed, or a key is unknown or invalid.
+ * defaults when neither is given. A policy that is given but says nothing (empty, whitespace,
+ * only comments, `null`, `~`) is refused: the defaults apply only when no policy is given at all
+ * (docs/policy.md, "Fail closed").
+ * @throws PolicyError when the file cannot be read or parsed, says nothing, or a key is unknown
+ *   or invalid.
  */
 export function loadPolicy(source: { file?: string; inline?: string }): Policy {
-  if (source.file) {
+  if (source.file !== undefined) {
     let text: string;
     try {
       text = readFileSync(source.file, 'utf8');
@@ -29,15 +37,15 @@ export function loadPolicy(source: { file?: string; inline?: string }): Policy {
     }
     return parsePolicyText(text, `policy file ${source.file}`);
   }
-  if (source.inline) return parsePolicyText(source.inline, 'POLICY');
-  return parsePolicy({});
+  if (source.inline !== undefined) return parsePolicyText(source.inline, 'POLICY');
+  return PolicySchema.parse({});
 }
 
 /** Parses YAML or JSON text (JSON is YAML) and validates it. @throws PolicyError */
 export function parsePolicyText(text: string, origin = 'policy'): Policy {
   let data: unknown;
   try {
-    data = parseYaml(text);
+    data = text.trim() === '' ? null : parseYaml(text);
   } catch (err) {
     throw new PolicyError(`${origin} is not valid YAML or JSON: ${(err as Error).message}`);
   }

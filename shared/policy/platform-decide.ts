@@ -12,7 +12,8 @@ export interface EffectivePlatformRules {
   maxDurationMinutes: number;
   includePaused: boolean;
   onAbort: 'abort' | 'rollback';
-  changeTypes: string[];
+  /** absent = every change type */
+  changeTypes?: readonly string[];
 }
 
 /**
@@ -48,7 +49,8 @@ export interface PlatformDecideContext {
 }
 
 /**
- * Judges one SAE / EDAS candidate. Order: settled reads; `protect.appIds`; `mode: off`;
+ * Judges one SAE / EDAS candidate. Order: settled reads; an unknown application while
+ * `protect.appIds` or `apps` is set (fail closed: `skipped`, naming the fact); `protect.appIds`; `mode: off`;
  * finished; an `unknown` state (a status this tool does not know, or could not read: never
  * aborted, the record names the raw status); paused (unless `includePaused`, or a manual
  * request); `changeTypes`; the stuck rules for sweeps, where an unknown time never counts as
@@ -75,7 +77,15 @@ export function decidePlatform(candidate: Candidate, ctx: PlatformDecideContext)
   const change = candidate.platformChange;
   const appId = candidate.appId ?? change?.appId;
   const rules = platformRulesFor(ctx.policy, platform, appId);
-  if (appId && ctx.policy.platforms[platform].protect.appIds.includes(appId))
+  const own = ctx.policy.platforms[platform];
+  if (appId === undefined && (own.protect.appIds.length > 0 || Object.keys(own.apps).length > 0))
+    // Protection and per-application rules cannot be checked without the application.
+    return record(
+      'skipped',
+      `application unknown: ${platform} did not say which application change order ${candidate.changeId ?? '(unknown)'} belongs to, and platforms.${platform}.${own.protect.appIds.length > 0 ? 'protect.appIds' : 'apps'} needs it (give the AppId: appIds / --app)`,
+      rules.mode === 'off' ? 'off' : undefined,
+    );
+  if (appId && own.protect.appIds.includes(appId))
     return record(
       'skipped',
       `protected: ${appId} is in platforms.${platform}.protect.appIds`,
@@ -104,7 +114,7 @@ export function decidePlatform(candidate: Candidate, ctx: PlatformDecideContext)
       `change order is paused (status ${change.rawStatus}; includePaused is false)`,
       mode,
     );
-  if (rules.changeTypes.length > 0 && !rules.changeTypes.includes(change.changeType ?? ''))
+  if (rules.changeTypes !== undefined && !rules.changeTypes.includes(change.changeType ?? ''))
     return record(
       'skipped',
       `change type ${change.changeType ?? '(unknown)'} is not in changeTypes [${rules.changeTypes.join(', ')}]`,

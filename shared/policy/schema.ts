@@ -13,6 +13,12 @@ const appId = z
   .string()
   .regex(/^wa-[0-9a-f]{24}$/, 'must be an AppId: wa- followed by 24 hex digits');
 const minutes = z.number().int('must be whole minutes').positive('must be more than 0');
+/**
+ * A list whose emptiness would mean "all" is given with at least one entry, or left out: an
+ * explicit `[]` never widens scope (issue 10, "Explicit empty lists never widen scope").
+ */
+const nonEmptyList = <T extends z.ZodType>(item: T, all: string) =>
+  z.array(item).min(1, `an empty list would mean ${all}: leave the key out for that`);
 
 export const ModeSchema = z.enum(['off', 'dry-run', 'enforce']);
 
@@ -25,8 +31,8 @@ export const RulesSchema = z.strictObject({
   maxDurationMinutes: minutes.default(240),
   /** Paused changes are left alone unless true. */
   includePaused: z.boolean().default(false),
-  /** ActionNames that may be aborted; empty = all. */
-  actions: z.array(z.string().min(1)).default([]),
+  /** ActionNames that may be aborted; absent = all (an explicit [] is refused). */
+  actions: nonEmptyList(z.string().min(1), 'every action').optional(),
 });
 
 const RulesOverrideSchema = z.strictObject({
@@ -34,7 +40,7 @@ const RulesOverrideSchema = z.strictObject({
   maxIdleMinutes: minutes.optional(),
   maxDurationMinutes: minutes.optional(),
   includePaused: z.boolean().optional(),
-  actions: z.array(z.string().min(1)).optional(),
+  actions: nonEmptyList(z.string().min(1), 'every action').optional(),
 });
 
 const AlarmMatchSchema = z
@@ -45,7 +51,15 @@ const AlarmMatchSchema = z
     metricName: z.string().min(1).optional(),
     dimensions: z.record(z.string(), z.string()).optional(),
   })
-  .refine((m) => Object.keys(m).length > 0, 'an alarm match needs at least one key');
+  .refine(
+    (m) =>
+      m.ruleId !== undefined ||
+      m.alertName !== undefined ||
+      m.namespace !== undefined ||
+      m.metricName !== undefined ||
+      Object.keys(m.dimensions ?? {}).length > 0,
+    'an alarm match needs at least one criterion (ruleId, alertName, namespace, metricName or a dimension): one that matches every alarm is refused',
+  );
 
 export const AlarmRuleSchema = z.strictObject({
   match: AlarmMatchSchema,
@@ -80,14 +94,14 @@ export const PlatformRulesSchema = z.strictObject({
   maxDurationMinutes: minutes.optional(),
   includePaused: z.boolean().optional(),
   onAbort: OnAbortSchema.default('abort'),
-  /** `CoTypeCode`s that may be aborted (`CoDeploy`, ...); empty = all. */
-  changeTypes: z.array(z.string().min(1)).default([]),
+  /** `CoTypeCode`s that may be aborted (`CoDeploy`, ...); absent = all (an explicit [] is refused). */
+  changeTypes: nonEmptyList(z.string().min(1), 'every change type').optional(),
   /** Applications never touched, manual requests included. */
   protect: z.strictObject({ appIds: z.array(platformAppId).default([]) }).default({ appIds: [] }),
   /** Per-application overrides; they win over the platform's keys. */
   apps: z.record(platformAppId, PlatformOverrideSchema).default({}),
-  /** Applications a sweep looks into; empty = every application. */
-  sweepAppIds: z.array(platformAppId).default([]),
+  /** Applications a sweep looks into; absent = every application (an explicit [] is refused). */
+  sweepAppIds: nonEmptyList(platformAppId, 'every application').optional(),
 });
 
 export const PolicySchema = z.strictObject({
@@ -101,10 +115,11 @@ export const PolicySchema = z.strictObject({
     .default({ envIds: [], appIds: [] }),
   sweep: z
     .strictObject({
-      appIds: z.array(appId).default([]),
+      /** absent = every application (an explicit [] is refused) */
+      appIds: nonEmptyList(appId, 'every application').optional(),
       maxAbortsPerRun: z.number().int().min(0).default(20),
     })
-    .default({ appIds: [], maxAbortsPerRun: 20 }),
+    .default({ maxAbortsPerRun: 20 }),
   alarms: z.array(AlarmRuleSchema).default([]),
   /** SAE and EDAS change orders (docs/policy.md "platforms"); a platform must also be enabled by `PLATFORMS`. */
   platforms: z
@@ -113,6 +128,11 @@ export const PolicySchema = z.strictObject({
       edas: PlatformRulesSchema.default(PlatformRulesSchema.parse({})),
     })
     .default({ sae: PlatformRulesSchema.parse({}), edas: PlatformRulesSchema.parse({}) }),
+  /**
+   * Alarms older than this (by their own time) are `ignored`; an alarm with no readable time
+   * too. Keep `asyncInvokeConfig.maxAsyncEventAgeInSeconds` in s.yaml at this × 60.
+   */
+  alarmMaxAgeMinutes: minutes.default(15),
   /** Where the summary of each invocation is sent (shared/config/notify-settings.ts). */
   notify: NotifySettingsSchema.default(DEFAULT_NOTIFY_SETTINGS),
 });

@@ -1,5 +1,4 @@
 import { wholeMinutes } from '../core/time.js';
-import type { Change } from '../webplus/types.js';
 import type { Rules } from './schema.js';
 
 const MINUTE_MS = 60_000;
@@ -12,9 +11,15 @@ export type StuckVerdict =
  * Is a running change stuck? Stuck when it made no progress (now − UpdateTime) for longer than
  * `maxIdleMinutes`, or has run (now − CreateTime) longer than `maxDurationMinutes`. "Longer than"
  * is strict and compared in milliseconds: exactly 30 min idle is not stuck at 30.
- * @param nowMs epoch ms (the real clock; injected only in unit tests)
+ * @param change the change's known times (epoch ms; an unknown time never gets here)
+ * @param nowMs epoch ms: the clock the decision is judged on (Web+'s when the skew is over a
+ *   minute; injected only in unit tests)
  */
-export function judgeStuck(change: Change, rules: Rules, nowMs: number): StuckVerdict {
+export function judgeStuck(
+  change: { createTime: number; updateTime: number },
+  rules: Pick<Rules, 'maxIdleMinutes' | 'maxDurationMinutes'>,
+  nowMs: number,
+): StuckVerdict {
   const idleMs = nowMs - change.updateTime;
   const ageMs = nowMs - change.createTime;
   const idle = wholeMinutes(change.updateTime, nowMs);

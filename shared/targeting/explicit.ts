@@ -14,24 +14,32 @@ export interface ExplicitTargets {
 
 /**
  * Candidates for ids named by an operator or an alarm. A ChangeId is read with DescribeChange
- * (and its environment with DescribeAppEnvs when `protect.appIds` needs the AppId); an EnvId
+ * and its environment with DescribeAppEnvs (whether an abort is already in progress, and the
+ * AppId); an EnvId
  * means that environment's in-flight change (`LatestChangeId` while `ApplyingChange`).
  * Environments with nothing in flight give one settled candidate: `ignored` for an alarm,
  * `skipped` for a manual request.
  */
 export async function explicitCandidates(
   gateway: WebplusGateway,
-  scope: TargetingScope,
+  _scope: TargetingScope,
   targets: ExplicitTargets,
 ): Promise<Candidate[]> {
   const base = { source: targets.source, reason: targets.reason, note: targets.note };
-  const { needAppId } = scope;
   const byChange = targets.changeIds.map(async (changeId) => {
     const candidate = await candidateForChange(gateway, changeId, base);
-    if (!needAppId || candidate.settled || !candidate.envId) return candidate;
+    // An EnvId Web+ sent malformed is never sent back to it; the policy names it.
+    if (candidate.settled || !candidate.envId || candidate.change?.unreadable.EnvId)
+      return candidate;
+    // DescribeChange shows an aborting change as unfinished: only its environment's
+    // AbortingChange says an abort is already in progress (and DescribeAppEnvs carries the AppId).
     try {
       const env = await readEnv(gateway, candidate.envId);
-      return { ...candidate, appId: env?.appId || undefined, envAborting: env?.abortingChange };
+      if (!env) {
+        const why = `DescribeAppEnvs found no environment ${candidate.envId}`;
+        return { ...candidate, appIdUnknown: `${why}, so its AppId is unknown`, envUnread: why };
+      }
+      return { ...candidate, appId: env.appId || undefined, envAborting: env.abortingChange };
     } catch (err) {
       return { ...candidate, settled: settledFromError(err, 'DescribeAppEnvs') };
     }

@@ -26,7 +26,7 @@ const PAGE_SIZE = 100;
 export async function platformCandidates(
   gateway: PlatformGateway,
   request: PlatformRequest,
-  sweepAppIds: readonly string[],
+  sweepAppIds: readonly string[] | undefined,
 ): Promise<Candidate[]> {
   const platform = request.platform;
   const base = {
@@ -41,11 +41,24 @@ export async function platformCandidates(
         platform === 'sae' ? 'DescribeChangeOrder' : 'GetChangeOrderInfo',
         (o) => gateway.platform.readChange(ref, o),
       );
+      if (ref.appId && value.appId && ref.appId !== value.appId)
+        // Not the change the request meant (or the platform answers two things): never acted on.
+        return {
+          ...base,
+          changeId: ref.changeId,
+          appId: ref.appId,
+          settled: {
+            outcome: 'skipped',
+            detail: `ambiguous application: change order ${ref.changeId} was found under ${ref.appId}, but its own read names ${value.appId}`,
+            ...(value.requestId ? { webplusRequestId: value.requestId } : {}),
+          },
+        };
+      const appId = value.appId ?? ref.appId;
       return {
         ...base,
         changeId: ref.changeId,
-        ...((value.appId ?? ref.appId) ? { appId: value.appId ?? ref.appId } : {}),
-        platformChange: value,
+        ...(appId ? { appId } : {}),
+        platformChange: { ...value, ...(appId ? { appId } : {}) },
         ...(value.requestId ? { webplusRequestId: value.requestId } : {}),
       };
     } catch (err) {
@@ -103,7 +116,7 @@ export async function platformCandidates(
     return [...(await Promise.all(byOrder)), ...(await Promise.all(byApp)).flat()];
   }
   let apps: PlatformApp[];
-  const scope = request.appIds ?? (sweepAppIds.length ? [...sweepAppIds] : undefined);
+  const scope = request.appIds ?? (sweepAppIds ? [...sweepAppIds] : undefined);
   if (scope) apps = scope.map((appId) => ({ platform, appId }));
   else {
     try {

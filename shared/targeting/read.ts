@@ -60,6 +60,7 @@ export async function candidateForChange(
     note?: string;
     envId?: string;
     appId?: string;
+    appIdUnknown?: string;
     envName?: string;
     appName?: string;
     envAborting?: boolean;
@@ -72,7 +73,8 @@ export async function candidateForChange(
     return {
       ...base,
       changeId,
-      envId: value.change.envId || base.envId,
+      // The environment it was reached through wins; the policy checks it against the change's own.
+      envId: base.envId ?? (value.change.envId || undefined),
       change: value.change,
       webplusRequestId: value.requestId,
     };

@@ -82,7 +82,11 @@ export async function listSweepEnvs(
           const list = await readAllPages(gateway, 'DescribeAppEnvs', (page, timeoutMs) =>
             gateway.client.describeAppEnvs({ appId }, page, { timeoutMs }),
           );
-          for (const env of list) envs.push({ ...env, appId: env.appId || appId });
+          for (const env of list) {
+            // The item's own AppId must confirm the listing's: a missing or different one is
+            // unknown, never replaced by the AppId asked for.
+            envs.push({ ...env, appId: env.appId === appId ? appId : '' });
+          }
         } catch (err) {
           failures.push({
             source: 'sweep',
@@ -111,6 +115,13 @@ function readInFlight(
     source: 'sweep',
     envId: env.envId,
     appId: env.appId || undefined,
+    // A listing item whose AppId did not confirm the application listed (missing, or another
+    // one) carries none: the policy fails closed when protect.appIds needs it.
+    ...(env.appId
+      ? {}
+      : {
+          appIdUnknown: `DescribeAppEnvs listed ${env.envId} without its AppId (or with another application's)`,
+        }),
     ...(env.envName ? { envName: env.envName } : {}),
     ...(appNames.has(env.appId) ? { appName: appNames.get(env.appId) } : {}),
     envAborting: env.abortingChange,

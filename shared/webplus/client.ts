@@ -198,6 +198,14 @@ export class WebplusClient {
     return toPage(body, unwrapList(body, 'Applications', 'Application').map(toApplication), page);
   }
 
+  /**
+   * Web+'s clock minus the function's, ms, from the `Date` headers of this client's replies so
+   * far (server-clock.ts); undefined when none carried one.
+   */
+  clockSkewMs(): number | undefined {
+    return this.transport.serverClock.skewMs();
+  }
+
   /** Closes the keep-alive sockets of this client; do not use it afterwards. Never throws. */
   close(): void {
     this.transport.close();

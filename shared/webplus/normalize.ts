@@ -1,3 +1,4 @@
+import { readEpochMs } from './epoch-ms.js';
 import { stringOrUndefined } from './reply.js';
 import type { AppEnv, Application, Change } from './types.js';
 
@@ -21,6 +22,11 @@ function toBool(value: unknown): boolean {
   return value === true || value === 'true' || value === 1;
 }
 
+/** A JSON boolean, or `undefined` when the field is absent or anything else (unknown, fail closed). */
+function strictBool(value: unknown): boolean | undefined {
+  return typeof value === 'boolean' ? value : undefined;
+}
+
 function obj(value: unknown): Record<string, unknown> {
   return value && typeof value === 'object' && !Array.isArray(value)
     ? (value as Record<string, unknown>)
@@ -35,26 +41,65 @@ export function unwrapList(body: Record<string, unknown>, outer: string, inner: 
   return list && typeof list === 'object' ? [list] : [];
 }
 
+/** Well-formed Web+ ids (`we-` / `wa-` + 24 lower-case hex digits, as the policy writes them). */
+export const ENV_ID_PATTERN = /^we-[0-9a-f]{24}$/;
+export const APP_ID_PATTERN = /^wa-[0-9a-f]{24}$/;
+
+/**
+ * A change as the function may rely on it. Strict where a decision depends on the field: times
+ * through {@link readEpochMs} (unknown stays unknown: never 0, never the other time), the three
+ * flags that say whether it is in flight as JSON booleans or `"true"`/`"false"` only, the EnvId
+ * well formed. What cannot be read is listed in `unreadable` (and the field is left at a safe
+ * placeholder: `finished`/`aborted` false, `envId` as sent), so the policy can fail closed and
+ * name it.
+ */
 export function toChange(raw: unknown): Change | undefined {
   const c = obj(raw);
   const changeId = stringOrUndefined(c.ChangeId);
   if (!changeId) return undefined;
-  const createTime = toNumber(c.CreateTime) ?? 0;
+  const unreadable: Change['unreadable'] = {};
+  const time = (field: 'CreateTime' | 'UpdateTime'): number | undefined => {
+    const read = readEpochMs(field, c[field]);
+    if (read.known) return read.ms;
+    unreadable[field] = read.why;
+    return undefined;
+  };
+  const flag = (field: 'ChangeFinished' | 'ChangeAborted' | 'ChangePaused'): boolean => {
+    const value = c[field];
+    if (value === true || value === 'true') return true;
+    if (value === false || value === 'false') return false;
+    unreadable[field] =
+      value === undefined ? `${field} is absent` : `${field} ${shown(value)} is not a boolean`;
+    return false;
+  };
+  const envId = typeof c.EnvId === 'string' ? c.EnvId : '';
+  if (!ENV_ID_PATTERN.test(envId)) {
+    unreadable.EnvId =
+      c.EnvId === undefined ? 'EnvId is absent' : `EnvId ${shown(c.EnvId)} is not an EnvId`;
+  }
+  const createTime = time('CreateTime');
+  const updateTime = time('UpdateTime');
   return {
     changeId,
-    envId: stringOrUndefined(c.EnvId) ?? '',
+    envId,
     changeName: stringOrUndefined(c.ChangeName),
     actionName: stringOrUndefined(c.ActionName) ?? '',
     changeDescription: stringOrUndefined(c.ChangeDescription),
-    finished: toBool(c.ChangeFinished),
+    finished: flag('ChangeFinished'),
     succeed: toBool(c.ChangeSucceed),
-    aborted: toBool(c.ChangeAborted),
-    paused: toBool(c.ChangePaused),
+    aborted: flag('ChangeAborted'),
+    paused: flag('ChangePaused'),
     timedOut: toBool(c.ChangeTimedout),
-    createTime,
-    updateTime: toNumber(c.UpdateTime) ?? createTime,
+    ...(createTime === undefined ? {} : { createTime }),
+    ...(updateTime === undefined ? {} : { updateTime }),
     finishTime: toNumber(c.FinishTime) || undefined,
+    unreadable,
   };
+}
+
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 export function toAppEnv(raw: unknown): AppEnv | undefined {
@@ -67,7 +112,8 @@ export function toAppEnv(raw: unknown): AppEnv | undefined {
     envName: stringOrUndefined(e.EnvName) ?? '',
     envStatus: stringOrUndefined(e.EnvStatus),
     applyingChange: toBool(e.ApplyingChange),
-    abortingChange: toBool(e.AbortingChange),
+    // Unknown unless a real boolean: the policy never aborts while it is unknown (docs/policy.md).
+    abortingChange: strictBool(e.AbortingChange),
     latestChangeId: stringOrUndefined(e.LatestChangeId),
   };
 }

@@ -102,6 +102,7 @@ export function webplusPlatform(options: WebplusPlatformOptions): ChangePlatform
       });
     },
 
+    clockSkewMs: () => client.clockSkewMs(),
     close: () => client.close(),
   };
 }

@@ -5,6 +5,7 @@ import ROAClient from '@alicloud/pop-core/lib/roa.js';
 import type { Credentials } from '../core/credentials.js';
 import { WebplusError } from './errors.js';
 import { MAX_REPLY_BYTES, watchReplySize } from './reply-size.js';
+import { ServerClock } from './server-clock.js';
 
 /** Web+ API version (ROA). Source: Web+ API reference. */
 export const WEBPLUS_API_VERSION = '2019-03-20';
@@ -19,6 +20,9 @@ export interface RawReply {
 interface Captured {
   status: number;
   contentType: string;
+  /** The reply's `Date` header (Web+'s clock), and our clock when the reply arrived. */
+  date?: string;
+  receivedAtMs: number;
   /** Set when the body passed MAX_REPLY_BYTES and was cut off: why, in words (a copy). */
   oversized?: string;
 }
@@ -44,6 +48,8 @@ function capturingAgent(isHttps: boolean, captures: Map<string, Captured>): http
       const captured: Captured = {
         status: res.statusCode ?? 0,
         contentType: String(res.headers['content-type'] ?? ''),
+        date: res.headers.date,
+        receivedAtMs: Date.now(),
       };
       captures.set(nonce, captured);
       watchReplySize(res, MAX_REPLY_BYTES, (error) => {
@@ -65,6 +71,8 @@ export class RoaTransport {
   private readonly client: ROAClient;
   private readonly agent: http.Agent;
   private readonly captures = new Map<string, Captured>();
+  /** Web+'s clock as this transport's replies showed it (their `Date` headers). */
+  readonly serverClock = new ServerClock();
 
   /**
    * @param endpoint base URL such as `https://webplus.cn-hangzhou.aliyuncs.com` (no trailing slash)
@@ -118,6 +126,8 @@ export class RoaTransport {
     } catch (thrown) {
       throw transportError(action, thrown, this.captures.get(nonce));
     } finally {
+      const captured = this.captures.get(nonce);
+      if (captured) this.serverClock.observe(captured.date, captured.receivedAtMs);
       this.captures.delete(nonce);
     }
   }

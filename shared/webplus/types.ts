@@ -15,13 +15,28 @@ export interface Change {
   aborted: boolean;
   paused: boolean;
   timedOut: boolean;
-  /** epoch ms */
-  createTime: number;
-  /** epoch ms of the last progress Web+ recorded */
-  updateTime: number;
+  /** epoch ms; undefined when Web+ sent no readable `CreateTime` (see `unreadable`) */
+  createTime?: number;
+  /** epoch ms of the last progress Web+ recorded; undefined when unreadable (never CreateTime) */
+  updateTime?: number;
   /** epoch ms, set once finished */
   finishTime?: number;
+  /**
+   * The facts Web+ sent that could not be read, by field, with why: `CreateTime`, `UpdateTime`
+   * (epoch-ms.ts), `ChangeFinished`, `ChangeAborted`, `ChangePaused` (not a boolean), `EnvId`
+   * (not an EnvId). A decision that needs one of them fails closed (shared/policy/facts.ts).
+   */
+  unreadable: Partial<Record<ChangeFact, string>>;
 }
+
+/** The change fields a decision relies on that may arrive unreadable. */
+export type ChangeFact =
+  | 'CreateTime'
+  | 'UpdateTime'
+  | 'ChangeFinished'
+  | 'ChangeAborted'
+  | 'ChangePaused'
+  | 'EnvId';
 
 export interface AppEnv {
   envId: string;
@@ -31,7 +46,8 @@ export interface AppEnv {
   /** a change is being applied (running, paused or aborting) */
   applyingChange: boolean;
   /** an abort is in progress */
-  abortingChange: boolean;
+  /** `undefined` when the reply's `AbortingChange` is absent or not a JSON boolean. */
+  abortingChange: boolean | undefined;
   latestChangeId?: string;
 }
 

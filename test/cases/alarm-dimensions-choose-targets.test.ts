@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeContext } from '../helpers/fc-context.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
+import { freshAlarm } from '../helpers/world.js';
 
 const fixtures = join(import.meta.dirname, '../fixtures');
 const demo = JSON.parse(
@@ -15,7 +16,9 @@ const demo = JSON.parse(
 );
 
 function callback(dimensions: string): Buffer {
-  const event = JSON.parse(readFileSync(join(fixtures, 'cms-callback-alert.json'), 'utf8'));
+  const event = JSON.parse(
+    freshAlarm(readFileSync(join(fixtures, 'cms-callback-alert.json'), 'utf8')).toString(),
+  );
   const form = new URLSearchParams(event.body);
   form.set('dimensions', dimensions);
   event.body = form.toString();

@@ -7,10 +7,11 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeContext } from '../helpers/fc-context.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
-import { calls, change, changeId, scenario, summaryOf } from '../helpers/world.js';
+import { calls, change, changeId, freshAlarm, scenario, summaryOf } from '../helpers/world.js';
 
+/** A fixture event; alarm fixtures freshened to fire now (stale alarms are ignored). */
 function fixture(name: string): Buffer {
-  return readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
+  return freshAlarm(readFileSync(new URL(`../fixtures/${name}`, import.meta.url)));
 }
 
 let h: Harness | undefined;

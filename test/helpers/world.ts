@@ -2,9 +2,10 @@
  * Small builders for end-to-end tests through the handler: well-formed Web+ ids, scenario
  * pieces, and FC event Buffers (timer, HTTP, EventBridge).
  */
+
+import type { HandlerResult } from '#shared/pipeline/handle-event.js';
+import type { RunSummary } from '#shared/pipeline/summary.js';
 import type { JournalEntry } from '../../sandbox/webplus/index.js';
-import type { HandlerResult } from '../../shared/pipeline/handle-event.js';
-import type { RunSummary } from '../../shared/pipeline/summary.js';
 
 const MINUTE_MS = 60_000;
 
@@ -116,7 +117,27 @@ export function httpEvent(opts: {
   );
 }
 
-/** An EventBridge CloudMonitor alert envelope Buffer naming `dimensions`. */
+/** The instant the alarm fixtures in test/fixtures were recorded at (2026-05-20T02:00:00Z). */
+export const FIXTURE_ALARM_MS = 1779242400000;
+
+/**
+ * A fixture alarm as if it fired `agoMs` ago (default 30 s): its times (epoch ms and the
+ * EventBridge envelope's ISO `time`) moved to now. An alarm older than `alarmMaxAgeMinutes` is
+ * ignored, so a fixture recorded months ago must be freshened to act.
+ */
+export function freshAlarm(event: Buffer | string, agoMs = 30_000): Buffer {
+  const at = Date.now() - agoMs;
+  return Buffer.from(
+    event
+      .toString()
+      // The HTTP struct's arrival time is now (the callback budget counts from it).
+      .replaceAll(`"timeEpoch":"${FIXTURE_ALARM_MS}"`, `"timeEpoch":"${Date.now()}"`)
+      .replaceAll(String(FIXTURE_ALARM_MS), String(at))
+      .replaceAll('2026-05-20T10:00:00+08:00', new Date(at).toISOString()),
+  );
+}
+
+/** An EventBridge CloudMonitor alert envelope Buffer naming `dimensions`, fired just now. */
 export function eventBridgeEvent(id: string, dimensions: string): Buffer {
   return Buffer.from(
     JSON.stringify({
@@ -125,7 +146,7 @@ export function eventBridgeEvent(id: string, dimensions: string): Buffer {
       source: 'acs.cms',
       type: 'cms:CloudMonitor:AlertWebHook',
       subject: 'acs.cms:cn-hangzhou:1234567890123456:alarmRule_uuid_00aa11bb22cc33dd44ee55ff',
-      time: '2026-05-20T10:00:00+08:00',
+      time: new Date().toISOString(),
       datacontenttype: 'application/json;charset=utf-8',
       aliyunaccountid: '1234567890123456',
       aliyunregionid: 'cn-hangzhou',
@@ -136,6 +157,7 @@ export function eventBridgeEvent(id: string, dimensions: string): Buffer {
         namespace: 'acs_customMetric_1234567890123456',
         ruleId: 'alarmRule_uuid_00aa11bb22cc33dd44ee55ff',
         dimensions,
+        timestamp: String(Date.now()),
       },
     }),
   );

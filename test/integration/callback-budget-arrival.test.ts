@@ -19,6 +19,8 @@ function callback(ids: string[], timeEpoch: string, envIds: string[] = []): Buff
     alertName: 'webplus-deploy-5xx',
     alertState: 'ALERT',
     ruleId: 'rule-many',
+    // Fired just now: an alarm with no time, or an old one, is ignored.
+    timestamp: String(Date.now()),
     dimensions: JSON.stringify([
       ...ids.map((id) => ({ changeId: id })),
       ...envIds.map((id) => ({ envId: id })),

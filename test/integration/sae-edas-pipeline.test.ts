@@ -5,9 +5,9 @@
  * record per decision carrying `platform`, fail-closed on unknown statuses and unknown ids.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { OutcomeRecord } from '#shared/model/record.js';
 import { type EdasSandbox, startEdasSandbox } from '../../sandbox/edas/server.js';
 import { type SaeSandbox, startSaeSandbox } from '../../sandbox/sae/server.js';
-import type { OutcomeRecord } from '../../shared/model/record.js';
 import { fakeContext } from '../helpers/fc-context.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { httpEvent, summaryOf, timerEvent } from '../helpers/world.js';

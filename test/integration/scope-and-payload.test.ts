@@ -80,9 +80,8 @@ describe('sweep scope and timer payload', () => {
 
     // Assert
     expect(harness.sandbox.journal()).toHaveLength(0);
-    expect(s.results.filter((r) => r.outcome === 'invalid')).toHaveLength(2);
-    expect(s.results.some((r) => r.outcome === 'ignored')).toBe(true);
-    expect(s.results.some((r) => r.outcome === 'aborted')).toBe(false);
+    expect(s.results.filter((r) => r.outcome === 'invalid')).toHaveLength(3);
+    expect(s.results.every((r) => r.outcome === 'invalid')).toBe(true);
   });
 
   it('payload envIds with one good and one bad id: only the good one is swept', async () => {
@@ -99,7 +98,7 @@ describe('sweep scope and timer payload', () => {
     expect(s.results.filter((r) => r.outcome === 'invalid')).toHaveLength(1);
   });
 
-  it('an unreadable payload dryRun is read as true', async () => {
+  it('an unreadable payload dryRun refuses the payload: nothing is swept', async () => {
     // Arrange
     const harness = await start();
 
@@ -107,9 +106,9 @@ describe('sweep scope and timer payload', () => {
     const s = summaryOf(await harness.handler(timerEvent({ dryRun: 'maybe' }), fakeContext()));
 
     // Assert
-    expect(s.dryRun).toBe(true);
-    expect(abortedIds(harness)).toEqual([]);
-    expect(s.results.filter((r) => r.outcome === 'would_abort')).toHaveLength(3);
+    expect(harness.sandbox.journal()).toHaveLength(0);
+    expect(s.results.map((r) => r.outcome)).toEqual(['invalid']);
+    expect(s.results[0]?.detail).toContain('payload.dryRun');
   });
 
   it('policy sweep.appIds is the default scope', async () => {
@@ -137,7 +136,7 @@ describe('sweep scope and timer payload', () => {
     expect(abortedIds(harness)).toEqual([]);
   });
 
-  it('a dry run counts against the cap too (would_abort oldest first)', async () => {
+  it('a dry run uses up none of the cap: every stuck change is would_abort', async () => {
     // Arrange
     const harness = await start({
       env: { ABORT_DRY_RUN: 'true' },
@@ -148,9 +147,9 @@ describe('sweep scope and timer payload', () => {
     const s = summaryOf(await harness.handler(timerEvent(), fakeContext()));
 
     // Assert
-    expect(s.capReached).toBe(true);
-    expect(s.results.filter((r) => r.outcome === 'would_abort')).toHaveLength(1);
-    expect(s.results.filter((r) => r.outcome === 'skipped')).toHaveLength(2);
+    expect(s.capReached).toBe(false);
+    expect(s.results.filter((r) => r.outcome === 'would_abort')).toHaveLength(3);
+    expect(abortedIds(harness)).toEqual([]);
   });
 
   it('cap 0: every stuck change skipped, capReached, no AbortChange', async () => {

@@ -2,11 +2,11 @@
  * The SLS store through the real @alicloud/log SDK to the stand-in over loopback HTTP.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { OutcomeRecord } from '#shared/model/record.js';
+import { OutcomeStoreError } from '#shared/outcome-log/errors.js';
+import { createSlsStore, type SlsStoreOptions } from '#shared/outcome-log/sls-store.js';
+import type { WriteContext } from '#shared/outcome-log/store.js';
 import { type SlsStandIn, startSlsStandIn } from '../../sandbox/sls/server.js';
-import type { OutcomeRecord } from '../../shared/model/record.js';
-import { OutcomeStoreError } from '../../shared/outcome-log/errors.js';
-import { createSlsStore, type SlsStoreOptions } from '../../shared/outcome-log/sls-store.js';
-import type { WriteContext } from '../../shared/outcome-log/store.js';
 
 const PROJECT = 'ops-audit';
 const LOGSTORE = 'webplus-abort';
@@ -81,6 +81,7 @@ describe('SLS store over the wire', () => {
       webplusRequestId: 'A1B2C3D4-0000-1111-2222-333344445555',
       changeAgeMinutes: 95,
       idleMinutes: 90,
+      clockSkewMs: 301500,
       latencyMs: 1234,
       kind: 'notification',
       notifyTargets: 'dingtalk,slack',
@@ -116,6 +117,7 @@ describe('SLS store over the wire', () => {
       webplusRequestId: 'A1B2C3D4-0000-1111-2222-333344445555',
       changeAgeMinutes: '95',
       idleMinutes: '90',
+      clockSkewMs: '301500',
       latencyMs: '1234',
       kind: 'notification',
       notifyTargets: 'dingtalk,slack',

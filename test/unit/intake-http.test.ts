@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  classifyEvent,
-  type IntakeOptions,
-  type IntakeResult,
-} from '../../shared/intake/classify.js';
-import { RecentEvents } from '../../shared/intake/recent-events.js';
+import { classifyEvent, type IntakeOptions, type IntakeResult } from '#shared/intake/classify.js';
+import { RecentEvents } from '#shared/intake/recent-events.js';
 
 const TOKEN = 'local-dev-token';
 const C1 = 'wc-5d3a963d5802611c4ddc0001';
@@ -113,7 +109,17 @@ describe('HTTP routing', () => {
 });
 
 describe('POST /abort', () => {
-  it('reads the JSON body, takes reason as note, ignores unknown keys', () => {
+  it('refuses an unknown key (400 naming it) rather than ignoring it', () => {
+    const result = reply(
+      classifyEvent(httpEvent({ body: JSON.stringify({ changeIds: [C1], x: 1 }) }), options()),
+    );
+    expect(result).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_input', field: 'x' } },
+    });
+  });
+
+  it('reads the JSON body, takes reason as note', () => {
     const result = classifyEvent(
       httpEvent({
         body: JSON.stringify({
@@ -121,7 +127,6 @@ describe('POST /abort', () => {
           envIds: [E1],
           dryRun: 'true',
           reason: ' hung ',
-          x: 1,
         }),
       }),
       options(),
@@ -276,13 +281,20 @@ describe('POST /sweep', () => {
   });
 
   it('reads envIds, appIds and dryRun, reporting bad entries', () => {
-    const body = JSON.stringify({ envIds: [E1, 'bad'], appIds: [A1], dryRun: true });
+    const body = JSON.stringify({ envIds: [E1, 'bad'], dryRun: true });
+    expect(
+      request(
+        classifyEvent(
+          httpEvent({ path: '/sweep', body: JSON.stringify({ appIds: [A1] }) }),
+          options(),
+        ),
+      ),
+    ).toMatchObject({ kind: 'sweep', appIds: [A1] });
     expect(request(classifyEvent(httpEvent({ path: '/sweep', body }), options()))).toEqual({
       kind: 'sweep',
       trigger: 'http',
       triggerRef: 'req-1',
       envIds: [E1],
-      appIds: [A1],
       dryRun: true,
       invalid: [
         {

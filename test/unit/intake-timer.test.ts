@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { classifyEvent, type IntakeOptions } from '../../shared/intake/classify.js';
-import { RecentEvents } from '../../shared/intake/recent-events.js';
-import type { AbortRequest } from '../../shared/model/request.js';
+import { classifyEvent, type IntakeOptions } from '#shared/intake/classify.js';
+import { RecentEvents } from '#shared/intake/recent-events.js';
+import type { AbortRequest } from '#shared/model/request.js';
 
 const ENV_1 = 'we-5d39b8ba6786bd4b14950001';
 const APP_1 = 'wa-5d39b8ba6786bd4b14950001';
@@ -46,7 +46,6 @@ describe('timer payload', () => {
     const request = timer(
       JSON.stringify({
         envIds: [ENV_1, ` ${ENV_1}`],
-        appIds: APP_1,
         dryRun: 'true',
         maxIdleMinutes: 45,
         maxDurationMinutes: 300,
@@ -58,11 +57,14 @@ describe('timer payload', () => {
       triggerRef: 'sweep',
       triggerTime: '2026-05-20T02:00:00Z',
       envIds: [ENV_1],
-      appIds: [APP_1],
       dryRun: true,
       maxIdleMinutes: 45,
       maxDurationMinutes: 300,
       invalid: [],
+    });
+    expect(timer(JSON.stringify({ appIds: APP_1 }))).toMatchObject({
+      kind: 'sweep',
+      appIds: [APP_1],
     });
   });
 
@@ -74,70 +76,68 @@ describe('timer payload', () => {
     ['a string', '30', 'got string'],
     ['a boolean', true, 'got boolean'],
     ['null', null, 'got null'],
-  ])('drops maxIdleMinutes that is %s and keeps sweeping', (_name, value, fragment) => {
-    const request = timer(JSON.stringify({ maxIdleMinutes: value, maxDurationMinutes: 120 }));
-    expect(request.kind).toBe('sweep');
-    if (request.kind !== 'sweep') return;
-    expect(request.maxIdleMinutes).toBeUndefined();
-    expect(request.maxDurationMinutes).toBe(120);
-    expect(request.invalid).toHaveLength(1);
-    expect(request.invalid[0]?.field).toBe('payload.maxIdleMinutes');
-    expect(request.invalid[0]?.message).toContain(fragment);
-    expect(request.invalid[0]?.message).toContain("the policy's value applies");
+  ])(
+    'refuses the payload when maxIdleMinutes is %s: nothing is swept',
+    (_name, value, fragment) => {
+      const request = timer(JSON.stringify({ maxIdleMinutes: value, maxDurationMinutes: 120 }));
+      expect(request.kind).toBe('refused');
+      expect(request.invalid).toHaveLength(1);
+      expect(request.invalid[0]?.field).toBe('payload.maxIdleMinutes');
+      expect(request.invalid[0]?.message).toContain(fragment);
+      expect(request.invalid[0]?.message).toContain('the payload is refused and nothing is swept');
+    },
+  );
+
+  it.each(['envId', 'DryRun', 'dry_run', 'dryrun'])(
+    'refuses a payload with the unknown key %s, naming it',
+    (key) => {
+      const request = timer(JSON.stringify({ maxIdleMinutes: 30, [key]: ENV_1 }));
+      expect(request.kind).toBe('refused');
+      expect(request.invalid).toEqual([
+        {
+          field: `payload.${key}`,
+          value: ENV_1,
+          message:
+            'unknown key (allowed: envIds, appIds, dryRun, maxIdleMinutes, maxDurationMinutes): the payload is refused and nothing is swept',
+        },
+      ]);
+    },
+  );
+
+  it('a payload naming a key twice is refused (which one was meant is unknown)', () => {
+    const request = timer('{"dryRun": true, "dryRun": false}');
+    expect(request.kind).toBe('refused');
+    expect(request.invalid[0]?.message).toContain('names "dryRun" more than once');
   });
 
-  it('drops an unknown key with one invalid naming it', () => {
-    const request = timer(JSON.stringify({ maxIdleMinutes: 30, envId: ENV_1 }));
-    expect(request).toMatchObject({ kind: 'sweep', maxIdleMinutes: 30 });
-    expect(request.invalid).toEqual([
-      {
-        field: 'payload.envId',
-        value: ENV_1,
-        message:
-          'unknown key (allowed: envIds, appIds, dryRun, maxIdleMinutes, maxDurationMinutes); dropped',
-      },
-    ]);
-    expect((request as { envIds?: string[] }).envIds).toBeUndefined();
-  });
-
-  it('a payload that is not JSON is reported and the sweep runs on policy values', () => {
-    const request = timer('maxIdleMinutes=30');
-    expect(request).toEqual({
-      kind: 'sweep',
-      trigger: 'timer',
-      triggerRef: 'sweep',
-      triggerTime: '2026-05-20T02:00:00Z',
-      invalid: [{ field: 'payload', value: 'maxIdleMinutes=30', message: 'not JSON; ignored' }],
-    });
-  });
-
-  it('a non-JSON payload that meant to narrow the scope sweeps nothing', () => {
-    const request = timer('{envIds: [we-x]}');
-    expect(request.kind).toBe('ignored');
-    expect(request.invalid.map((i) => i.field)).toEqual(['payload']);
-  });
-
-  it('a JSON payload that is not an object is reported', () => {
-    const request = timer('[1,2]');
-    expect(request.kind).toBe('sweep');
-    expect(request.invalid[0]?.message).toBe('expected a JSON object, got array; ignored');
+  it('a payload that is not JSON, or not an object, is refused', () => {
+    for (const payload of ['maxIdleMinutes=30', '{envIds: [we-x]}', '[1,2]', '7']) {
+      const request = timer(payload);
+      expect(request.kind, payload).toBe('refused');
+      expect(request.invalid.map((i) => i.field)).toEqual(['payload']);
+    }
+    expect(timer('[1,2]').invalid[0]?.message).toBe(
+      'expected a JSON object: the payload is refused and nothing is swept',
+    );
   });
 
   it('envIds holding only invalid ids never widens to a sweep of everything', () => {
     const request = timer(
       JSON.stringify({ envIds: [unrendered('env'), 'we-bad'], maxIdleMinutes: 30 }),
     );
-    expect(request.kind).toBe('ignored');
-    if (request.kind !== 'ignored') return;
-    expect(request.detail).toContain('sweeping nothing rather than everything');
+    expect(request.kind).toBe('refused');
     expect(request.triggerRef).toBe('sweep');
-    expect(request.invalid.map((i) => i.field)).toEqual(['payload.envIds[0]', 'payload.envIds[1]']);
+    expect(request.invalid.map((i) => i.field)).toEqual([
+      'payload.envIds[0]',
+      'payload.envIds[1]',
+      'payload.envIds',
+    ]);
   });
 
   it('envIds of the wrong type, or appIds with nothing valid, also sweep nothing', () => {
-    expect(timer(JSON.stringify({ envIds: 7 })).kind).toBe('ignored');
-    expect(timer(JSON.stringify({ appIds: [''] })).kind).toBe('ignored');
-    expect(timer(JSON.stringify({ envIds: unrendered('envIds') })).kind).toBe('ignored');
+    expect(timer(JSON.stringify({ envIds: 7 })).kind).toBe('refused');
+    expect(timer(JSON.stringify({ appIds: [''] })).kind).toBe('refused');
+    expect(timer(JSON.stringify({ envIds: unrendered('envIds') })).kind).toBe('refused');
   });
 
   it('envIds with some valid ids keeps those and reports the rest', () => {
@@ -147,20 +147,23 @@ describe('timer payload', () => {
     expect(request.invalid[0]?.field).toBe('payload.envIds[1]');
   });
 
-  it('an empty envIds list means no limit (the policy file convention)', () => {
-    const request = timer(JSON.stringify({ envIds: [] }));
-    expect(request).toEqual({
-      kind: 'sweep',
-      trigger: 'timer',
-      triggerRef: 'sweep',
-      triggerTime: '2026-05-20T02:00:00Z',
-      invalid: [],
-    });
+  it('an empty envIds list never means everything: refused', () => {
+    for (const envIds of [[], '']) {
+      const request = timer(JSON.stringify({ envIds }));
+      expect(request.kind).toBe('refused');
+      expect(request.invalid[0]?.message).toContain('an empty list never means everything');
+    }
   });
 
-  it('an unreadable dryRun is reported and read as true', () => {
+  it('envIds and appIds together are refused', () => {
+    const request = timer(JSON.stringify({ envIds: [ENV_1], appIds: [APP_1] }));
+    expect(request.kind).toBe('refused');
+    expect(request.invalid.map((i) => i.field)).toEqual(['payload.appIds']);
+  });
+
+  it('an unreadable dryRun refuses the payload', () => {
     const request = timer(JSON.stringify({ dryRun: 'yes' }));
-    expect(request).toMatchObject({ kind: 'sweep', dryRun: true });
+    expect(request.kind).toBe('refused');
     expect(request.invalid[0]?.field).toBe('payload.dryRun');
     expect(timer(JSON.stringify({ dryRun: false }))).toMatchObject({ dryRun: false, invalid: [] });
   });

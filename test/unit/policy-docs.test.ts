@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PolicyError } from '../../shared/policy/errors.js';
-import { loadPolicy, parsePolicyText } from '../../shared/policy/load.js';
+import { PolicyError } from '#shared/policy/errors.js';
+import { loadPolicy, parsePolicyText } from '#shared/policy/load.js';
 
 const examples = join(import.meta.dirname, '../../docs/examples');
 
@@ -64,8 +64,9 @@ describe('policy validation', () => {
       maxIdleMinutes: 30,
       maxDurationMinutes: 240,
       includePaused: false,
-      actions: [],
     });
-    expect(policy.sweep).toEqual({ appIds: [], maxAbortsPerRun: 20 });
+    expect(policy.defaults.actions).toBeUndefined();
+    expect(policy.sweep).toEqual({ maxAbortsPerRun: 20 });
+    expect(policy.alarmMaxAgeMinutes).toBe(15);
   });
 });

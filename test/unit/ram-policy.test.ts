@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EDAS_ACTIONS } from '../../shared/edas/actions.js';
-import { SAE_ACTIONS } from '../../shared/sae/actions.js';
-import { WEBPLUS_ACTIONS } from '../../shared/webplus/actions.js';
+import { EDAS_ACTIONS } from '#shared/edas/actions.js';
+import { SAE_ACTIONS } from '#shared/sae/actions.js';
+import { WEBPLUS_ACTIONS } from '#shared/webplus/actions.js';
 
 interface Statement {
   Effect: string;

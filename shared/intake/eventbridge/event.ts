@@ -67,9 +67,9 @@ export function eventBridgeRequests(
     ];
   }
   if (isCmsRulePush(data) && data.alertState === undefined) {
-    return [cmsRulePushRequest(data, 'eventbridge', id)];
+    return [withEnvelopeTime(cmsRulePushRequest(data, 'eventbridge', id), envelope.time)];
   }
-  return [cmsCallbackRequest(data, 'eventbridge', id)];
+  return [withEnvelopeTime(cmsCallbackRequest(data, 'eventbridge', id), envelope.time)];
 }
 
 function readData(data: unknown): Record<string, unknown> | undefined {
@@ -85,4 +85,16 @@ function readData(data: unknown): Record<string, unknown> | undefined {
     }
   }
   return parseForm(text);
+}
+
+/**
+ * An alarm whose `data` carries no readable time takes the envelope's CloudEvents `time`
+ * (RFC 3339, "Timestamp of when the occurrence happened"): its age must be known to act on it.
+ */
+function withEnvelopeTime(request: AbortRequest, time: unknown): AbortRequest {
+  if (request.kind !== 'alarm' || request.alarm.timestampMs !== undefined) return request;
+  if (typeof time !== 'string') return request;
+  const ms = Date.parse(time);
+  if (!Number.isFinite(ms) || ms <= 0) return request;
+  return { ...request, alarm: { ...request.alarm, timestampMs: ms } };
 }

@@ -7,8 +7,12 @@ import { z } from 'zod';
 import type { ManualAbortRequest } from '../../model/request.js';
 import { HttpRequestError } from '../errors.js';
 import { DryRunSchema } from '../timer/payload.js';
-import { readBodyFields, validateFields } from './body.js';
+import { readBodyFields, refuseUnknownKeys, validateFields } from './body.js';
 import { collectIdFields, summariseInvalid } from './ids.js';
+
+/** The keys `/abort` reads (body, or query without a body); any other key is refused (400). */
+/** `platform` may say `webplus` (./platform.ts routes `sae` / `edas` elsewhere, and refuses any other value). */
+export const ABORT_KEYS = ['changeIds', 'envIds', 'dryRun', 'note', 'reason', 'platform'] as const;
 
 /** Longest `note` accepted, in characters. */
 export const MAX_NOTE_CHARS = 1000;
@@ -18,12 +22,12 @@ const IdListSchema = z.union([z.array(z.unknown()), z.string()], {
 });
 
 /**
- * The `/abort` JSON body. Unknown keys are accepted and never acted on; `reason` is an alias of
+ * The `/abort` JSON body. Unknown keys are refused (400 naming the key); `reason` is an alias of
  * `note` (`note` wins when both are given).
  */
 export const AbortBodySchema = z.object({
-  changeIds: IdListSchema.nullish(),
-  envIds: IdListSchema.nullish(),
+  changeIds: IdListSchema.optional(),
+  envIds: IdListSchema.optional(),
   dryRun: DryRunSchema.optional(),
   note: z.string().max(MAX_NOTE_CHARS).optional(),
   reason: z.string().max(MAX_NOTE_CHARS).optional(),
@@ -62,6 +66,8 @@ export function queryDryRun(query: Readonly<Record<string, string>>): boolean | 
 export function manualAbortRequest(input: HttpInput, maxIds: number): ManualAbortRequest {
   const fromBody = input.body.trim() !== '';
   const fields = fromBody ? readBodyFields(input.body) : { ...input.query };
+  refuseUnknownKeys(fields, ABORT_KEYS, fromBody ? 'body' : 'query');
+  if (fromBody) refuseUnknownKeys(input.query, ['dryRun'], 'query');
   const body = validateFields(AbortBodySchema, {
     changeIds: fields.changeIds,
     envIds: fields.envIds,

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { printable } from '../../core/text.js';
 import { HttpRequestError } from '../errors.js';
 import { looksLikeForm, parseForm } from '../form.js';
+import { readJsonObject } from '../json-object.js';
 
 /**
  * The body as UTF-8 text (a leading BOM removed). `raw` is FC's `body` (absent → empty);
@@ -56,16 +57,46 @@ export function decodeBody(
 export function readBodyFields(body: string): Record<string, unknown> {
   const text = body.trim();
   if (!text.startsWith('{') && !text.startsWith('[') && looksLikeForm(text)) return parseForm(text);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new HttpRequestError(400, 'invalid_body', 'body is not valid JSON', 'body');
+  const read = readJsonObject(text);
+  if (read.ok) return read.value;
+  switch (read.why) {
+    case 'not-json':
+      throw new HttpRequestError(400, 'invalid_body', 'body is not valid JSON', 'body');
+    case 'not-object':
+      throw new HttpRequestError(400, 'invalid_body', 'body must be a JSON object', 'body');
+    default:
+      throw new HttpRequestError(
+        400,
+        'invalid_body',
+        read.field
+          ? `body names "${printable(read.field, 60)}" more than once: say it once`
+          : 'body repeats a name inside an object: say it once',
+        read.field ? printable(read.field, 60) : 'body',
+      );
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new HttpRequestError(400, 'invalid_body', 'body must be a JSON object', 'body');
+}
+
+/**
+ * Refuses any key of `fields` not in `allowed`, so a misspelt switch (`DryRun`, `dry_run`,
+ * `?dry-run=true`) is never dropped while the request goes ahead (issue 10, kind 4).
+ * @param where `body` or `query`, for the message
+ * @throws HttpRequestError 400 `invalid_input`, field = the first unknown key
+ */
+export function refuseUnknownKeys(
+  fields: Readonly<Record<string, unknown>>,
+  allowed: readonly string[],
+  where: 'body' | 'query',
+): void {
+  for (const key of Object.keys(fields)) {
+    if (allowed.includes(key)) continue;
+    const field = printable(key, 60);
+    throw new HttpRequestError(
+      400,
+      'invalid_input',
+      `unknown ${where} key "${field}" (allowed: ${allowed.join(', ') || 'none'}): refused rather than ignored`,
+      field,
+    );
   }
-  return parsed as Record<string, unknown>;
 }
 
 /**

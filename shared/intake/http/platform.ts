@@ -10,7 +10,7 @@ import type { PlatformRequest } from '../../model/request.js';
 import { HttpRequestError } from '../errors.js';
 import { DryRunSchema } from '../timer/payload.js';
 import { type HttpInput, MAX_NOTE_CHARS, queryDryRun } from './abort.js';
-import { readBodyFields, validateFields } from './body.js';
+import { readBodyFields, refuseUnknownKeys, validateFields } from './body.js';
 import { collectIdFields, summariseInvalid } from './ids.js';
 
 const IdListSchema = z.union([z.array(z.unknown()), z.string()], {
@@ -21,8 +21,20 @@ const PlatformSchema = z.enum(['webplus', 'sae', 'edas'], {
   error: 'platform must be webplus, sae or edas',
 });
 
+/** The keys an SAE / EDAS `/abort` body (or query) may carry; any other is refused with 400. */
+export const PLATFORM_ABORT_KEYS = [
+  'platform',
+  'changeOrderIds',
+  'appIds',
+  'dryRun',
+  'note',
+  'reason',
+] as const;
+/** The keys an SAE / EDAS `/sweep` body (or query) may carry. */
+export const PLATFORM_SWEEP_KEYS = ['platform', 'appIds', 'dryRun'] as const;
+
 /** The fields of an SAE / EDAS call; Web+ id lists are refused (they name no change order). */
-const PlatformBodySchema = z.object({
+const PlatformBodySchema = z.strictObject({
   platform: z.enum(['sae', 'edas']),
   changeOrderIds: IdListSchema.nullish(),
   appIds: IdListSchema.nullish(),
@@ -46,7 +58,9 @@ export function platformOfCall(input: HttpInput): 'sae' | 'edas' | undefined {
 
 /**
  * The PlatformRequest of an SAE / EDAS `/abort` or `/sweep` call (trigger `http`).
- * @throws HttpRequestError 400: Web+ ids (`changeIds`, `envIds`) given; for `/abort` no id at
+ * @throws HttpRequestError 400: Web+ ids (`changeIds`, `envIds`) given; a key not in
+ *   {@link PLATFORM_ABORT_KEYS} / {@link PLATFORM_SWEEP_KEYS} (named, never ignored: `DryRun`,
+ *   `dry_run` must not let an abort through); for `/abort` no id at
  *   all, or none valid; for `/sweep` an `appIds` list with none valid (never widened to all);
  *   `changeOrderIds` on `/sweep`; more than `maxIds` ids (`too_many_ids`)
  */
@@ -72,6 +86,12 @@ export function platformHttpRequest(
       '/sweep takes appIds, not changeOrderIds',
       'changeOrderIds',
     );
+  refuseUnknownKeys(
+    fields,
+    route === '/sweep' ? PLATFORM_SWEEP_KEYS : PLATFORM_ABORT_KEYS,
+    fromBody ? 'body' : 'query',
+  );
+  if (fromBody) refuseUnknownKeys(input.query, ['dryRun'], 'query');
   const body = validateFields(PlatformBodySchema, {
     platform: fields.platform,
     changeOrderIds: fields.changeOrderIds,

@@ -196,6 +196,21 @@ function route(call: HttpCall, options: HttpIntakeOptions): HttpIntake {
 }
 
 function cmsCallback(call: HttpCall, options: HttpIntakeOptions): AbortRequest {
+  // The body is CloudMonitor's (lenient: it adds fields); the query is the operator's URL, and
+  // only `token` means something there. A `?dryRun=true` would otherwise be dropped while the
+  // alarm aborts: refused (one `invalid` record, nothing done; still 200, or CloudMonitor resends).
+  const unknown = Object.keys(call.query).filter((k) => k !== 'token');
+  if (unknown.length > 0) {
+    return {
+      kind: 'refused',
+      trigger: 'cms-callback',
+      invalid: unknown.map((key) => ({
+        field: `query.${printable(key, 60)}`,
+        message:
+          'unknown key in the callback URL (only token is read): the alarm is refused and nothing is aborted; fix the callback URL',
+      })),
+    };
+  }
   let body: string;
   try {
     body = decodeBody(call.body, call.isBase64Encoded, options.maxBodyBytes);

@@ -8,30 +8,39 @@ import { HttpRequestError } from '../errors.js';
 import { DryRunSchema } from '../timer/payload.js';
 import type { HttpInput } from './abort.js';
 import { queryDryRun } from './abort.js';
-import { readBodyFields, validateFields } from './body.js';
+import { readBodyFields, refuseUnknownKeys, validateFields } from './body.js';
 import { collectIdFields, summariseInvalid } from './ids.js';
 
 const IdListSchema = z.union([z.array(z.unknown()), z.string()], {
   error: 'expected an array of ids or a comma-separated string',
 });
 
-/** The `/sweep` JSON body; unknown keys are accepted and never acted on. */
+/** The keys `/sweep` reads (body, or query without a body); any other key is refused (400). */
+/** `platform` may say `webplus` (./platform.ts routes `sae` / `edas` elsewhere, and refuses any other value). */
+export const SWEEP_KEYS = ['envIds', 'appIds', 'dryRun', 'platform'] as const;
+
+/** The `/sweep` JSON body (unknown keys are refused before it is read). */
 export const SweepBodySchema = z.object({
-  envIds: IdListSchema.nullish(),
-  appIds: IdListSchema.nullish(),
+  envIds: IdListSchema.optional(),
+  appIds: IdListSchema.optional(),
   dryRun: DryRunSchema.optional(),
 });
 
 /**
  * Builds the `SweepRequest` (trigger `http`, `triggerRef` = request id). With an empty body the
- * query is read instead (`envIds`, `appIds`, `dryRun`). `[]` (or absent) = no limit. Bad ids go to
- * `invalid`; a list that was given but keeps no valid id is refused (400 naming it) rather than
- * widened to everything. A `dryRun=true` in the query also applies to a JSON body.
- * @throws HttpRequestError 400 (broken JSON: field `body`; bad list, too many ids, nothing valid).
+ * query is read instead (`envIds`, `appIds`, `dryRun`). Absent = no limit; an explicitly empty
+ * list (`[]`, `""`) is refused, and so are both lists together. Bad ids go to `invalid`; a list
+ * that was given but keeps no valid id is refused (400 naming it) rather than widened to
+ * everything. A `dryRun=true` in the query also applies to a JSON body. Unknown keys (body or
+ * query) are refused.
+ * @throws HttpRequestError 400 (broken JSON, a repeated name: field `body` or the name; unknown
+ *   key, empty list, both lists, bad list, too many ids, nothing valid: the field).
  */
 export function manualSweepRequest(input: HttpInput, maxIds: number): SweepRequest {
   const fromBody = input.body.trim() !== '';
   const fields = fromBody ? readBodyFields(input.body) : { ...input.query };
+  refuseUnknownKeys(fields, SWEEP_KEYS, fromBody ? 'body' : 'query');
+  if (fromBody) refuseUnknownKeys(input.query, ['dryRun'], 'query');
   const body = validateFields(SweepBodySchema, {
     envIds: fields.envIds,
     appIds: fields.appIds,
@@ -57,7 +66,24 @@ export function manualSweepRequest(input: HttpInput, maxIds: number): SweepReque
     ['envIds', envs],
     ['appIds', apps],
   ] as const) {
-    if (!list || list.given === 0) continue;
+    if (!list || body[key] === undefined) continue;
+    const raw = body[key];
+    if (list.given === 0 || (typeof raw === 'string' && raw.trim() === '')) {
+      throw new HttpRequestError(
+        400,
+        'invalid_input',
+        `${key} is empty: an empty list never means everything; leave ${key} out to sweep everything the policy allows`,
+        key,
+      );
+    }
+    if (key === 'appIds' && request.envIds) {
+      throw new HttpRequestError(
+        400,
+        'invalid_input',
+        'give envIds or appIds, not both: which one limits the sweep would be a guess',
+        'appIds',
+      );
+    }
     if (list.ids.length === 0) {
       throw new HttpRequestError(
         400,

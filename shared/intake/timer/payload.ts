@@ -10,6 +10,7 @@ import type { IdKind } from '../../core/ids.js';
 import { isRecord, printable, typeName } from '../../core/text.js';
 import type { AbortRequest, InvalidInput, SweepRequest } from '../../model/request.js';
 import { collectIds } from '../id-list.js';
+import { readJsonObject } from '../json-object.js';
 
 /** The timer event as FC delivers it (payload also accepted already parsed, or absent). */
 export const TimerEventSchema = z.object({
@@ -48,29 +49,25 @@ export function isTimerEvent(event: Record<string, unknown>): boolean {
   return typeof event.triggerName === 'string' && 'triggerTime' in event;
 }
 
+/** Appended to every payload problem: a payload that cannot be read whole sweeps nothing. */
+const REFUSED = 'the payload is refused and nothing is swept';
+
 /**
  * Turns a timer event into a request (trigger `timer`, `triggerRef` = `triggerName`,
  * `triggerTime` kept as given, never used as "now").
  *
- * Payload rules (docs/policy.md, "How each trigger uses the rules": an invalid value or unknown
- * key is dropped with one
- * `invalid` record naming it, the run goes on with the policy's values, and a bad payload never
- * widens a sweep):
- * - empty / absent payload → a plain sweep;
- * - `maxIdleMinutes`, `maxDurationMinutes`: whole minutes, 1 .. 525600; anything else (a string,
- *   an unrendered `${var}`, negative, zero, fractional) → dropped, `invalid` field
- *   `payload.<key>`; the policy's threshold applies;
- * - `dryRun`: boolean or `'true'`/`'false'`; an unreadable value is read as `true` (and reported):
- *   a bad payload never makes a run more aggressive than the operator asked;
+ * Payload rules (docs/policy.md, "How each trigger uses the rules"): the payload is read whole or not at all. A
+ * sweep runs only when every key is known and every value valid; otherwise the result is a
+ * `RefusedRequest`: one `invalid` record per problem, naming `payload.<key>`, and no Web+ call
+ * (a misspelt `dryRun` or a threshold the operator got wrong never lets a wider or more
+ * aggressive sweep go ahead).
+ * - empty / absent payload → a plain sweep (everything the policy allows);
+ * - `maxIdleMinutes`, `maxDurationMinutes`: whole minutes, 1 .. 525600;
+ * - `dryRun`: boolean or `'true'`/`'false'`;
  * - `envIds` / `appIds`: an array of ids or a comma-separated string; bad entries →
- *   `invalid` (`payload.envIds[1]`), duplicates removed; `[]` means no limit (the policy file's
- *   convention). When a list was given but **no valid id remains** (or it has the wrong type), the
- *   intended scope is unknown: the result is an `IgnoredRequest` ("sweeping nothing rather than
- *   everything") carrying every `invalid`, never a sweep of everything;
- * - unknown key → dropped, `invalid` field `payload.<key>`;
- * - a payload that is not JSON, or JSON but not an object → one `invalid` (field `payload`), then a
- *   plain sweep, unless its text mentions `envIds` or `appIds` (it meant to narrow the sweep): then
- *   it is ignored as above.
+ *   `invalid` (`payload.envIds[1]`) and the sweep narrows to the valid ones, duplicates removed;
+ *   an empty list, a list with no valid id, or both lists together → refused;
+ * - unknown key, a name given twice, a payload that is not JSON or not a JSON object → refused.
  * Never throws.
  */
 export function timerRequest(event: Record<string, unknown>): AbortRequest {
@@ -85,8 +82,9 @@ export function timerRequest(event: Record<string, unknown>): AbortRequest {
     invalid: [],
   };
   const payload = readPayload(parsed.success ? parsed.data.payload : undefined);
-  sweep.invalid.push(...payload.invalid);
-  let scopeLost = payload.scopeLost;
+  const problems: InvalidInput[] = [...payload.invalid];
+  const refuse = (field: string, value: unknown, message: string) =>
+    problems.push({ field, value: printable(value), message: `${message}: ${REFUSED}` });
 
   for (const [key, value] of Object.entries(payload.fields)) {
     const field = `payload.${printable(key, 60)}`;
@@ -96,63 +94,58 @@ export function timerRequest(event: Record<string, unknown>): AbortRequest {
         const kind: IdKind = key === 'envIds' ? 'EnvId' : 'AppId';
         const list = collectIds(kind, value, field);
         if (list === undefined) {
-          sweep.invalid.push({
+          refuse(
             field,
-            value: printable(value),
-            message: `expected an array of ${kind}s or a comma-separated string, got ${typeName(value)}`,
-          });
-          scopeLost = true;
-          break;
+            value,
+            `expected an array of ${kind}s or a comma-separated string, got ${typeName(value)}`,
+          );
+        } else if (list.given === 0 || (typeof value === 'string' && value.trim() === '')) {
+          refuse(
+            field,
+            value,
+            `${key} is empty (an empty list never means everything; leave the key out for that)`,
+          );
+        } else if (list.ids.length === 0) {
+          sweep.invalid.push(...list.invalid);
+          refuse(field, value, `no valid ${kind} in ${key}`);
+        } else {
+          sweep.invalid.push(...list.invalid);
+          sweep[key] = list.ids;
         }
-        sweep.invalid.push(...list.invalid);
-        if (list.ids.length > 0) sweep[key] = list.ids;
-        else if (list.given > 0) scopeLost = true;
         break;
       }
       case 'dryRun': {
         const result = DryRunSchema.safeParse(value);
-        if (result.success) {
-          sweep.dryRun = result.data;
-        } else {
-          sweep.dryRun = true;
-          sweep.invalid.push({
-            field,
-            value: printable(value),
-            message: `${describeBad(value, 'true or false')}; read as dryRun=true`,
-          });
-        }
+        if (result.success) sweep.dryRun = result.data;
+        else refuse(field, value, describeBad(value, 'true or false'));
         break;
       }
       case 'maxIdleMinutes':
       case 'maxDurationMinutes': {
         const result = MinutesSchema.safeParse(value);
         if (result.success) sweep[key] = result.data;
-        else {
-          sweep.invalid.push({
+        else
+          refuse(
             field,
-            value: printable(value),
-            message: `${describeBad(value, `whole minutes between 1 and ${MAX_THRESHOLD_MINUTES}`)}; the policy's value applies`,
-          });
-        }
+            value,
+            describeBad(value, `whole minutes between 1 and ${MAX_THRESHOLD_MINUTES}`),
+          );
         break;
       }
       default:
-        sweep.invalid.push({
-          field,
-          value: printable(value),
-          message: `unknown key (allowed: ${TIMER_PAYLOAD_KEYS.join(', ')}); dropped`,
-        });
+        refuse(field, value, `unknown key (allowed: ${TIMER_PAYLOAD_KEYS.join(', ')})`);
     }
   }
+  if ('envIds' in payload.fields && 'appIds' in payload.fields) {
+    refuse('payload.appIds', payload.fields.appIds, 'give envIds or appIds, not both');
+  }
 
-  if (scopeLost) {
+  if (problems.length > 0) {
     return {
-      kind: 'ignored',
+      kind: 'refused',
       trigger: 'timer',
       triggerRef: triggerName,
-      detail:
-        'timer payload named environments or applications but none was valid: sweeping nothing rather than everything',
-      invalid: sweep.invalid,
+      invalid: [...sweep.invalid, ...problems],
     };
   }
   return sweep;
@@ -160,55 +153,31 @@ export function timerRequest(event: Record<string, unknown>): AbortRequest {
 
 interface PayloadRead {
   fields: Record<string, unknown>;
+  /** Why the payload as a whole cannot be read (each refuses it). */
   invalid: InvalidInput[];
-  /** The payload meant to narrow the sweep, but could not be read. */
-  scopeLost: boolean;
 }
 
 function readPayload(payload: unknown): PayloadRead {
-  if (payload === undefined || payload === null)
-    return { fields: {}, invalid: [], scopeLost: false };
-  if (isRecord(payload)) return { fields: payload, invalid: [], scopeLost: false };
-  if (typeof payload !== 'string') {
-    return {
-      fields: {},
-      invalid: [
-        {
-          field: 'payload',
-          value: printable(payload),
-          message: `expected a string, got ${typeName(payload)}; ignored`,
-        },
-      ],
-      scopeLost: false,
-    };
-  }
+  if (payload === undefined || payload === null) return { fields: {}, invalid: [] };
+  if (isRecord(payload)) return { fields: payload, invalid: [] };
+  const whole = (value: unknown, message: string): PayloadRead => ({
+    fields: {},
+    invalid: [{ field: 'payload', value: printable(value), message: `${message}: ${REFUSED}` }],
+  });
+  if (typeof payload !== 'string')
+    return whole(payload, `expected a string, got ${typeName(payload)}`);
   const text = payload.trim();
-  if (text === '') return { fields: {}, invalid: [], scopeLost: false };
-  const narrowing = /envIds|appIds/i.test(text);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return {
-      fields: {},
-      invalid: [{ field: 'payload', value: printable(text), message: 'not JSON; ignored' }],
-      scopeLost: narrowing,
-    };
-  }
-  if (!isRecord(parsed)) {
-    return {
-      fields: {},
-      invalid: [
-        {
-          field: 'payload',
-          value: printable(text),
-          message: `expected a JSON object, got ${typeName(parsed)}; ignored`,
-        },
-      ],
-      scopeLost: narrowing,
-    };
-  }
-  return { fields: parsed, invalid: [], scopeLost: false };
+  if (text === '') return { fields: {}, invalid: [] };
+  const read = readJsonObject(text);
+  if (read.ok) return { fields: read.value, invalid: [] };
+  if (read.why === 'not-json') return whole(text, 'not JSON');
+  if (read.why === 'not-object') return whole(text, 'expected a JSON object');
+  return whole(
+    text,
+    read.field
+      ? `names "${printable(read.field, 60)}" more than once`
+      : 'repeats a name inside an object',
+  );
 }
 
 function describeBad(value: unknown, expected: string): string {

@@ -1,0 +1,316 @@
+/**
+ * A world as the function meets it: the sandbox scenario (with its malformed wire fields), the
+ * environment variables (POLICY, ABORT_DRY_RUN) and the FC event Buffer. Imports nothing from
+ * shared/.
+ */
+import { stringify as toYaml } from 'yaml';
+import {
+  alarmTime,
+  changeTimes,
+  type IdRef,
+  ids,
+  idValue,
+  type ScopeSpec,
+  type WireFlag,
+  type WireId,
+  type WireTime,
+  type World,
+  type WorldChange,
+} from './world.js';
+
+/** The HTTP token every world's function accepts. */
+export const WORLD_TOKEN = 'oracle-world-token-0123456789';
+
+function wireTime(kind: WireTime, ms: number): { value?: unknown; omit?: true } | undefined {
+  switch (kind) {
+    case 'ok':
+      return undefined;
+    case 'digits':
+      return { value: String(ms) };
+    case 'absent':
+      return { omit: true };
+    case 'null':
+      return { value: null };
+    case 'empty':
+      return { value: '' };
+    case 'iso':
+      return { value: new Date(ms).toISOString() };
+    case 'seconds':
+      return { value: Math.floor(ms / 1000) };
+    case 'zero':
+      return { value: 0 };
+    case 'float':
+      return { value: ms + 0.5 };
+    case 'negative':
+      return { value: -ms };
+    case 'object':
+      return { value: { value: ms } };
+    case 'spaced':
+      return { value: ` ${ms} ` };
+  }
+}
+
+function wireFlag(kind: WireFlag): { value?: unknown; omit?: true } | undefined {
+  switch (kind) {
+    case 'ok':
+      return undefined;
+    case 'absent':
+      return { omit: true };
+    case 'null':
+      return { value: null };
+    case 'yes':
+      return { value: 'yes' };
+    case 'one':
+      return { value: 1 };
+    case 'object':
+      return { value: {} };
+  }
+}
+
+function wireId(kind: WireId, id: string): { value?: unknown; omit?: true } | undefined {
+  switch (kind) {
+    case 'ok':
+      return undefined;
+    case 'absent':
+      return { omit: true };
+    case 'empty':
+      return { value: '' };
+    case 'upper':
+      return { value: id.toUpperCase() };
+    case 'garbage':
+      return { value: `${id.slice(0, 3)}zz` };
+  }
+}
+
+function overrides(parts: [string, { value?: unknown; omit?: true } | undefined][]): {
+  wire?: Record<string, unknown>;
+  wireOmit?: string[];
+} {
+  const wire: Record<string, unknown> = {};
+  const omit: string[] = [];
+  for (const [field, o] of parts) {
+    if (!o) continue;
+    if (o.omit) omit.push(field);
+    else wire[field] = o.value;
+  }
+  return {
+    ...(Object.keys(wire).length ? { wire } : {}),
+    ...(omit.length ? { wireOmit: omit } : {}),
+  };
+}
+
+function phaseFields(c: WorldChange): Record<string, unknown> {
+  switch (c.phase) {
+    case 'running':
+      return {};
+    case 'paused':
+      return { paused: true };
+    case 'aborting':
+      return { aborting: true, abortStepSeconds: null };
+    case 'aborted':
+      return { aborted: true };
+    case 'succeeded':
+      return { finished: true, succeed: true };
+    case 'failed':
+      return { finished: true };
+  }
+}
+
+/** The sandbox scenario of a world; times are absolute, from Web+'s clock `serverNowMs`. */
+export function scenarioOf(w: World, serverNowMs: number): Record<string, unknown> {
+  return {
+    clockSkewMs: w.skewMs,
+    apps: Array.from({ length: w.apps }, (_, i) => ({
+      AppId: ids.app(i),
+      AppName: i === 0 ? 'shop' : 'billing',
+    })),
+    envs: w.envs.map((e) => ({
+      EnvId: ids.env(e.n),
+      AppId: ids.app(e.app),
+      EnvName: `env-${e.n}`,
+      EnvStatus: e.terminated ? 'TERMINATED' : 'RUNNING',
+      ...overrides([['AppId', wireId(e.appId, ids.app(e.app))]]),
+    })),
+    changes: w.changes.map((c) => {
+      const { create, update } = changeTimes(c, serverNowMs);
+      return {
+        ChangeId: ids.change(c.n),
+        EnvId: ids.env(c.env),
+        ActionName: c.action,
+        CreateTime: create,
+        UpdateTime: update,
+        ...phaseFields(c),
+        ...overrides([
+          ['CreateTime', wireTime(c.createTime, create)],
+          ['UpdateTime', wireTime(c.updateTime, update)],
+          ['ChangeFinished', wireFlag(c.finished)],
+          ['ChangeAborted', wireFlag(c.aborted)],
+          ['ChangePaused', wireFlag(c.paused)],
+          ['EnvId', wireId(c.envId, ids.env(c.env))],
+        ]),
+      };
+    }),
+  };
+}
+
+/** The policy variables of a world: `POLICY` (absent for the built-in defaults). */
+export function policyEnvOf(w: World): Record<string, string> {
+  const p = w.policy;
+  if (p.kind === 'defaults') return {};
+  if (p.kind === 'nothing') return { POLICY: p.text };
+  const defaults: Record<string, unknown> = {};
+  if (p.defaultsMode) defaults.mode = p.defaultsMode;
+  if (p.maxIdleMinutes) defaults.maxIdleMinutes = p.maxIdleMinutes;
+  if (p.maxDurationMinutes) defaults.maxDurationMinutes = p.maxDurationMinutes;
+  if (p.includePaused !== undefined) defaults.includePaused = p.includePaused;
+  if (p.actions) defaults.actions = p.actions;
+  const policy: Record<string, unknown> = {
+    defaults,
+    environments: Object.fromEntries(p.envs.map(({ env, ...rest }) => [ids.env(env), rest])),
+    protect: { envIds: p.protectEnvs.map(ids.env), appIds: p.protectApps.map(ids.app) },
+    sweep: {
+      ...(p.sweepApps ? { appIds: p.sweepApps.map(ids.app) } : {}),
+      ...(p.cap !== undefined ? { maxAbortsPerRun: p.cap } : {}),
+    },
+    alarms: p.alarms.map((a) => ({ match: a.match, envIds: a.envs.map(ids.env) })),
+    ...(p.alarmMaxAgeMinutes !== undefined ? { alarmMaxAgeMinutes: p.alarmMaxAgeMinutes } : {}),
+  };
+  return { POLICY: p.form === 'json' ? JSON.stringify(policy) : toYaml(policy) };
+}
+
+function refs(list: IdRef[] | undefined, make: (n: number) => string): string[] | undefined {
+  return list?.map((r) => idValue(r, make));
+}
+
+/** A JSON object text with these entries, in order (own keys, `__proto__` included). */
+function objectText(entries: [string, unknown][]): string {
+  return JSON.stringify(Object.fromEntries(entries.filter(([, v]) => v !== undefined)));
+}
+
+function scopeText(s: ScopeSpec, withThresholds: boolean): string {
+  const entries: [string, unknown][] = [
+    ['envIds', refs(s.envIds, ids.env)],
+    ['appIds', refs(s.appIds, ids.app)],
+    ['dryRun', s.dryRun],
+  ];
+  if (withThresholds || s.maxIdleMinutes !== undefined || s.maxDurationMinutes !== undefined) {
+    entries.push(['maxIdleMinutes', s.maxIdleMinutes]);
+    entries.push(['maxDurationMinutes', s.maxDurationMinutes]);
+  }
+  if (s.extra) entries.push(s.extra);
+  return objectText(entries);
+}
+
+function http(path: string, body: string, query: Record<string, string>, requestId: string) {
+  return {
+    version: 'v1',
+    rawPath: path,
+    body,
+    isBase64Encoded: false,
+    headers: {
+      'Content-Type':
+        path === '/cms-callback' ? 'application/x-www-form-urlencoded' : 'application/json',
+      ...(path === '/cms-callback' ? {} : { Authorization: `Bearer ${WORLD_TOKEN}` }),
+    },
+    queryParameters: query,
+    requestContext: {
+      accountId: '1234567890123456',
+      domainName: 'x.cn-hangzhou.fcapp.run',
+      requestId,
+      http: { method: 'POST', path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.10' },
+    },
+  };
+}
+
+function query(dryRun: string | undefined, extra: string | undefined): Record<string, string> {
+  return {
+    ...(dryRun !== undefined ? { dryRun } : {}),
+    ...(extra !== undefined ? { [extra]: 'true' } : {}),
+  };
+}
+
+/** The FC event Buffer of the world's request; the alarm's time is from the real clock. */
+export function eventOf(w: World, realNowMs: number, requestId: string): Buffer {
+  const r = w.request;
+  let event: unknown;
+  switch (r.kind) {
+    case 'timer':
+      event = {
+        triggerTime: '2026-05-20T02:00:00Z',
+        triggerName: 'sweep-stuck-changes',
+        payload:
+          r.payload === 'empty'
+            ? ''
+            : r.payload === 'not-json'
+              ? 'sweep everything please'
+              : scopeText(r.payload, false),
+      };
+      break;
+    case 'http-sweep':
+      event = http(
+        '/sweep',
+        r.body === 'empty' ? '' : scopeText(r.body, false),
+        query(r.queryDryRun, r.queryExtra),
+        requestId,
+      );
+      break;
+    case 'http-abort':
+      event = http(
+        '/abort',
+        objectText([
+          ['changeIds', refs(r.changeIds, ids.change)],
+          ['envIds', refs(r.envIds, ids.env)],
+          ['dryRun', r.dryRun],
+          ...(r.extra ? [r.extra] : []),
+        ]),
+        query(r.queryDryRun, r.queryExtra),
+        requestId,
+      );
+      break;
+    case 'alarm': {
+      const at = alarmTime(r, realNowMs);
+      const dims: [string, string][] = [['userId', '1234567890123456']];
+      if (r.changeId) dims.push(['changeId', idValue(r.changeId, ids.change)]);
+      if (r.envId) dims.push(['envId', idValue(r.envId, ids.env)]);
+      if (r.app) dims.push(['app', r.app]);
+      const javaMap = `{${dims.map(([k, v]) => `${k}=${v}`).join(', ')}}`;
+      const fields: Record<string, string> = {
+        alertName: 'webplus-change-idle',
+        alertState: r.state,
+        ruleId: r.ruleId,
+        metricName: 'change_idle_minutes',
+        namespace: 'acs_customMetric_1234567890123456',
+        dimensions: javaMap,
+        ...(at !== undefined ? { timestamp: String(at) } : {}),
+      };
+      if (r.via === 'callback') {
+        const body = new URLSearchParams(fields).toString();
+        event = http('/cms-callback', body, { token: WORLD_TOKEN }, requestId);
+      } else if (r.via === 'eventbridge') {
+        event = {
+          specversion: '1.0',
+          id: requestId,
+          source: 'acs.cms',
+          type: 'cms:CloudMonitor:AlertWebHook',
+          ...(at !== undefined ? { time: new Date(at).toISOString() } : {}),
+          data: fields,
+        };
+      } else {
+        const level = { ALERT: 'CRITICAL', ALARM: 'WARN', OK: 'OK', INSUFFICIENT_DATA: 'NODATA' };
+        event = {
+          ruleId: r.ruleId,
+          ruleName: 'webplus-change-idle',
+          curLevel: level[r.state],
+          resources: JSON.stringify(Object.fromEntries(dims)),
+          metricData: at !== undefined ? { timestamp: at } : {},
+          metricName: 'change_idle_minutes',
+          namespace: 'acs_customMetric_1234567890123456',
+          ...(at !== undefined ? { time: at } : {}),
+          eventName: r.state === 'OK' ? 'AlertOk' : 'Alert',
+        };
+      }
+      break;
+    }
+  }
+  return Buffer.from(JSON.stringify(event));
+}

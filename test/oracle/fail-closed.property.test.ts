@@ -1,0 +1,40 @@
+/**
+ * Issue 10, the oracle: 2,000 generated worlds (environments, changes with random flags and
+ * malformed times, policies, alarms, HTTP and timer requests with extra keys, Web+ clock skew)
+ * run through the real cold start, handler and sandbox. Every AbortChange the sandbox received
+ * must be one the separate oracle (test/oracle/rule.ts) allows, within the cap, and every change
+ * the function examined must have exactly one record.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runWorld, startWorldRig, violations, type WorldRig } from './run-world.js';
+import { worldArb } from './world.js';
+
+let rig: WorldRig;
+beforeAll(async () => {
+  rig = await startWorldRig();
+});
+afterAll(async () => {
+  await rig.close();
+});
+
+describe('fail closed: the oracle', () => {
+  it('2,000 worlds: AbortChange calls ⊆ what the rule allows; one record per examined change', async () => {
+    // Arrange
+    let aborted = 0;
+    let allowed = 0;
+    // Act + Assert
+    await fc.assert(
+      fc.asyncProperty(worldArb, async (world) => {
+        const run = await runWorld(rig, world);
+        aborted += run.aborts.length;
+        allowed += run.allowed.changeIds.size;
+        expect(violations(run), JSON.stringify({ world, records: run.records })).toEqual([]);
+      }),
+      { numRuns: 2000, seed: Number(process.env.ORACLE_SEED ?? 20261201) },
+    );
+    // The worlds do abort things: the property is not satisfied by doing nothing.
+    expect(aborted).toBeGreaterThan(100);
+    expect(allowed).toBeGreaterThanOrEqual(aborted);
+  }, 300_000);
+});

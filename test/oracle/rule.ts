@@ -1,0 +1,326 @@
+/**
+ * The fail-closed rule as a small, separate oracle (issue 10, "The rule"): which changes of a
+ * world may receive an AbortChange. Written from the rule, not from the code: it imports nothing
+ * from shared/ and shares no helper with it. Where the rule leaves a boundary (clock slack), the
+ * oracle is the more permissive side, so that a change it refuses is surely one the function
+ * must not abort.
+ *
+ * An AbortChange is allowed only when: the change is in flight; it is the change the request or
+ * alarm meant; its times are known; it is stuck by its rules (sweeps) or an operator / a fresh
+ * alarm named it; it is not protected; its mode is enforce; the cap allows it.
+ */
+import {
+  alarmTime,
+  changeTimes,
+  type DryRunValue,
+  type IdRef,
+  ids,
+  type Mode,
+  type ScopeSpec,
+  type World,
+  type WorldChange,
+  type WorldEnv,
+} from './world.js';
+
+const MIN = 60_000;
+/** Clock slack the rule allows between CloudMonitor's, Web+'s and the function's clocks. */
+const SLACK_MS = 60_000;
+
+export interface Instants {
+  /** Web+'s clock when the world was seeded, epoch ms */
+  serverSeedMs: number;
+  /** The real clock when the world was seeded, epoch ms */
+  realSeedMs: number;
+  /** The real clock just before and just after the invocation, epoch ms */
+  realStartMs: number;
+  realEndMs: number;
+}
+
+export interface Allowed {
+  /** ChangeIds that may receive an AbortChange. */
+  changeIds: Set<string>;
+  /** At most this many AbortChange targets in all (a sweep's cap). */
+  max: number;
+  /** Targets the rule refused, by the first condition that failed (for figures). */
+  refused?: Record<string, number>;
+}
+
+interface Rules {
+  mode: Mode;
+  maxIdle: number;
+  maxDuration: number;
+  includePaused: boolean;
+}
+
+interface PolicyView {
+  mode: Mode;
+  maxIdle: number;
+  maxDuration: number;
+  includePaused: boolean;
+  actions?: string[];
+  envs: Map<number, { mode?: Mode; maxIdleMinutes?: number; includePaused?: boolean }>;
+  protectEnvs: Set<number>;
+  protectApps: Set<number>;
+  sweepApps?: number[];
+  cap: number;
+  alarmMaxAge: number;
+  alarms: { ruleId?: string; app?: string; envs: number[] }[];
+}
+
+const NONE: Allowed = { changeIds: new Set(), max: 0 };
+
+/** What the oracle allows for world `w` (times: see {@link Instants}). */
+export function allowedAborts(w: World, t: Instants): Allowed {
+  const policy = readPolicy(w);
+  if (!policy) return NONE;
+  const r = w.request;
+  type Target = { change: WorldChange; source: 'sweep' | 'manual' | 'alarm' };
+  let targets: Target[] = [];
+  let max = Number.POSITIVE_INFINITY;
+  let run: { maxIdle?: number; maxDuration?: number } = {};
+  let alarmAt: number | undefined;
+
+  if (r.kind === 'timer' || r.kind === 'http-sweep') {
+    let spec: ScopeSpec = {};
+    if (r.kind === 'timer') {
+      if (r.payload === 'not-json') return NONE;
+      if (r.payload !== 'empty') spec = r.payload;
+    } else {
+      if (r.queryExtra !== undefined) return NONE;
+      const q = queryDry(r.queryDryRun);
+      if (q !== 'no') return NONE;
+      if (r.body !== 'empty') {
+        spec = r.body;
+        if (spec.maxIdleMinutes !== undefined || spec.maxDurationMinutes !== undefined) return NONE;
+      }
+    }
+    if (spec.extra !== undefined) return NONE;
+    if (dry(spec.dryRun) !== 'no') return NONE;
+    const idle = minutes(spec.maxIdleMinutes);
+    const duration = minutes(spec.maxDurationMinutes);
+    if (idle === 'bad' || duration === 'bad') return NONE;
+    run = { maxIdle: idle, maxDuration: duration };
+    const envScope = list(spec.envIds, ids.env);
+    const appScope = list(spec.appIds, ids.app);
+    if (envScope === 'refused' || appScope === 'refused') return NONE;
+    if (envScope && appScope) return NONE;
+    let envs: WorldEnv[];
+    if (envScope) envs = w.envs.filter((e) => envScope.includes(ids.env(e.n)));
+    else {
+      const apps = appScope ?? policy.sweepApps?.map(ids.app);
+      envs = apps ? w.envs.filter((e) => apps.includes(ids.app(e.app))) : w.envs;
+    }
+    for (const env of envs) {
+      const c = latest(w, env);
+      if (c && !env.terminated) targets.push({ change: c, source: 'sweep' });
+    }
+    max = policy.cap;
+  } else if (r.kind === 'http-abort') {
+    if (r.extra !== undefined || r.queryExtra !== undefined) return NONE;
+    if (dry(r.dryRun) !== 'no' || queryDry(r.queryDryRun) !== 'no') return NONE;
+    for (const ref of r.changeIds ?? []) {
+      const c = knownChange(w, ref);
+      if (c) targets.push({ change: c, source: 'manual' });
+    }
+    for (const ref of r.envIds ?? []) {
+      const env = knownEnv(w, ref);
+      const c = env && !env.terminated ? latest(w, env) : undefined;
+      if (c) targets.push({ change: c, source: 'manual' });
+    }
+  } else {
+    if (r.state !== 'ALERT' && r.state !== 'ALARM') return NONE;
+    alarmAt = alarmTime(r, t.realSeedMs);
+    if (alarmAt === undefined) return NONE;
+    // Fresh on the real clock at some instant of the invocation, with the slack on both sides.
+    const ageAtStart = t.realStartMs - alarmAt;
+    if (ageAtStart > policy.alarmMaxAge * MIN + SLACK_MS) return NONE;
+    if (t.realEndMs - alarmAt < -SLACK_MS) return NONE;
+    // CloudMonitor sends absent dimension values as empty or the literal `null`: absent.
+    const dim = (ref: IdRef | undefined) =>
+      ref && 'bad' in ref && ['', 'null'].includes(ref.bad.trim()) ? undefined : ref;
+    const changeRef = dim(r.changeId);
+    const envRef = dim(r.envId);
+    if (changeRef && 'bad' in changeRef) return NONE;
+    if (envRef && 'bad' in envRef) return NONE;
+    if (changeRef) {
+      const c = knownChange(w, changeRef);
+      if (c) targets.push({ change: c, source: 'alarm' });
+    } else if (envRef) {
+      const env = knownEnv(w, envRef);
+      const c = env && !env.terminated ? latest(w, env) : undefined;
+      if (c) targets.push({ change: c, source: 'alarm' });
+    } else {
+      const envs = new Set<number>();
+      for (const rule of policy.alarms) {
+        const byRule = rule.ruleId !== undefined && rule.ruleId === r.ruleId;
+        const byApp = rule.app !== undefined && rule.app === r.app;
+        if (byRule || byApp) for (const e of rule.envs) envs.add(e);
+      }
+      for (const n of envs) {
+        const env = w.envs[n];
+        const c = env && !env.terminated ? latest(w, env) : undefined;
+        if (c) targets.push({ change: c, source: 'alarm' });
+      }
+    }
+  }
+
+  const allowed = new Set<string>();
+  const refused: Record<string, number> = {};
+  targets = targets.filter((x, i) => targets.findIndex((y) => y.change === x.change) === i);
+  for (const { change: c, source } of targets) {
+    const why = refusal(w, policy, c, source, run, alarmAt, t);
+    if (why) refused[why] = (refused[why] ?? 0) + 1;
+    else allowed.add(ids.change(c.n));
+  }
+  return { changeIds: allowed, max, refused };
+}
+
+/** The first condition of the rule `c` fails, or undefined when it may be aborted. */
+function refusal(
+  w: World,
+  policy: PolicyView,
+  c: WorldChange,
+  source: 'sweep' | 'manual' | 'alarm',
+  run: { maxIdle?: number; maxDuration?: number },
+  alarmAt: number | undefined,
+  t: Instants,
+): string | undefined {
+  const env = w.envs[c.env]!;
+  // In flight, and the flags that say so are readable.
+  if (c.phase !== 'running' && c.phase !== 'paused') return 'not in flight';
+  if (c.finished !== 'ok' || c.aborted !== 'ok' || c.paused !== 'ok') return 'flags unreadable';
+  // The change is the one meant, in a known environment.
+  if (c.envId !== 'ok') return 'EnvId unreadable';
+  // Times known.
+  if (!timeKnown(c.createTime) || !timeKnown(c.updateTime)) return 'times unknown';
+  // Protection, checkable.
+  if (policy.protectEnvs.has(env.n)) return 'protected env';
+  if (policy.protectApps.size > 0 && env.appId !== 'ok') return 'AppId unknown';
+  if (policy.protectApps.has(env.app)) return 'protected app';
+  const rules = rulesFor(policy, env.n, source === 'sweep' ? run : {});
+  if (rules.mode !== 'enforce') return `mode ${rules.mode}`;
+  if (w.killSwitch) return 'kill switch';
+  if (policy.actions && !policy.actions.includes(c.action)) return 'action not allowed';
+  if (c.phase === 'paused' && source !== 'manual' && !rules.includePaused) return 'paused';
+  const { create, update } = changeTimes(c, t.serverSeedMs);
+  if (source === 'alarm' && alarmAt !== undefined && create > alarmAt + SLACK_MS)
+    return 'alarm predates change';
+  if (source === 'sweep') {
+    const stuckAt = (realMs: number): boolean => {
+      const judge = Math.abs(w.skewMs) > SLACK_MS ? realMs + w.skewMs : realMs;
+      return judge - update > rules.maxIdle * MIN || judge - create > rules.maxDuration * MIN;
+    };
+    if (!stuckAt(t.realStartMs) && !stuckAt(t.realEndMs)) return 'not stuck';
+  }
+  return undefined;
+}
+
+function readPolicy(w: World): PolicyView | undefined {
+  const p = w.policy;
+  if (p.kind === 'nothing') return undefined;
+  if (p.kind === 'defaults') {
+    return {
+      mode: 'enforce',
+      maxIdle: 30,
+      maxDuration: 240,
+      includePaused: false,
+      envs: new Map(),
+      protectEnvs: new Set(),
+      protectApps: new Set(),
+      cap: 20,
+      alarmMaxAge: 15,
+      alarms: [],
+    };
+  }
+  const alarms: PolicyView['alarms'] = [];
+  for (const rule of p.alarms) {
+    const app = rule.match.dimensions?.app;
+    if (rule.match.ruleId === undefined && app === undefined) return undefined;
+    alarms.push({ ruleId: rule.match.ruleId, app, envs: rule.envs });
+  }
+  return {
+    mode: p.defaultsMode ?? 'enforce',
+    maxIdle: p.maxIdleMinutes ?? 30,
+    maxDuration: p.maxDurationMinutes ?? 240,
+    includePaused: p.includePaused ?? false,
+    actions: p.actions,
+    envs: new Map(p.envs.map((e) => [e.env, e])),
+    protectEnvs: new Set(p.protectEnvs),
+    protectApps: new Set(p.protectApps),
+    sweepApps: p.sweepApps,
+    cap: p.cap ?? 20,
+    alarmMaxAge: p.alarmMaxAgeMinutes ?? 15,
+    alarms,
+  };
+}
+
+function rulesFor(
+  p: PolicyView,
+  env: number,
+  run: { maxIdle?: number; maxDuration?: number },
+): Rules {
+  const own = p.envs.get(env);
+  return {
+    mode: own?.mode ?? p.mode,
+    maxIdle: own?.maxIdleMinutes ?? run.maxIdle ?? p.maxIdle,
+    maxDuration: run.maxDuration ?? p.maxDuration,
+    includePaused: own?.includePaused ?? p.includePaused,
+  };
+}
+
+/** The env's change with the newest CreateTime (what Web+ names LatestChangeId). */
+function latest(w: World, env: WorldEnv): WorldChange | undefined {
+  let best: WorldChange | undefined;
+  for (const c of w.changes) {
+    if (c.env !== env.n) continue;
+    if (!best || changeTimes(c, 0).create > changeTimes(best, 0).create) best = c;
+  }
+  return best;
+}
+
+function knownChange(w: World, ref: IdRef): WorldChange | undefined {
+  return 'known' in ref ? w.changes[ref.known] : undefined;
+}
+
+function knownEnv(w: World, ref: IdRef): WorldEnv | undefined {
+  return 'known' in ref ? w.envs[ref.known] : undefined;
+}
+
+function timeKnown(t: WorldChange['createTime']): boolean {
+  return t === 'ok' || t === 'digits';
+}
+
+/** `no` = the request does not ask for a dry run; `dry` = it does; `bad` = unreadable. */
+function dry(v: DryRunValue | undefined): 'no' | 'dry' | 'bad' {
+  if (v === undefined || v === false || v === 'false') return 'no';
+  if (v === true || v === 'true' || v === 'TRUE') return 'dry';
+  return 'bad';
+}
+
+function queryDry(v: string | undefined): 'no' | 'dry' | 'bad' {
+  if (v === undefined || v === 'false') return 'no';
+  if (v === 'true' || v === '') return 'dry';
+  return 'bad';
+}
+
+function minutes(v: number | string | undefined): number | undefined | 'bad' {
+  if (v === undefined) return undefined;
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 525_600 ? v : 'bad';
+}
+
+/**
+ * A request's id list: absent = undefined; explicitly empty or without one valid id = refused;
+ * otherwise the valid ids (unknown ones included: they are well formed).
+ */
+function list(
+  refs: IdRef[] | undefined,
+  make: (n: number) => string,
+): string[] | undefined | 'refused' {
+  if (refs === undefined) return undefined;
+  const out: string[] = [];
+  for (const ref of refs) {
+    if ('bad' in ref) continue;
+    out.push(make('known' in ref ? ref.known : ref.unknown));
+  }
+  return out.length === 0 ? 'refused' : out;
+}

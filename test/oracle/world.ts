@@ -1,0 +1,484 @@
+/**
+ * Worlds for the fail-closed property test: environments, changes (with missing and malformed
+ * wire fields), a policy, one request or alarm, the kill switch and Web+'s clock skew. Plain
+ * data plus fast-check arbitraries; nothing here imports the code under test (shared/).
+ */
+import fc from 'fast-check';
+
+const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
+/** Well-formed Web+ ids: `wa-`/`we-`/`wc-` + 24 lower-case hex digits. */
+export const ids = {
+  app: (n: number): string => `wa-5d39b8ba6786bd4b1496${hex4(n)}`,
+  env: (n: number): string => `we-5d39b8ba6786bd4b1495${hex4(n)}`,
+  change: (n: number): string => `wc-5d3a963d5802611c4ddc${hex4(n)}`,
+};
+
+export type Mode = 'off' | 'dry-run' | 'enforce';
+export type Phase = 'running' | 'paused' | 'aborting' | 'aborted' | 'succeeded' | 'failed';
+/** How a time field goes on the wire: `ok` = the number, `digits` = the same as a digit string. */
+export type WireTime =
+  | 'ok'
+  | 'digits'
+  | 'absent'
+  | 'null'
+  | 'empty'
+  | 'iso'
+  | 'seconds'
+  | 'zero'
+  | 'float'
+  | 'negative'
+  | 'object'
+  | 'spaced';
+/** A flag on the wire: `ok` = the real boolean; the rest are malformed (never a lying boolean). */
+export type WireFlag = 'ok' | 'absent' | 'null' | 'yes' | 'one' | 'object';
+/** An id on the wire: `ok`, or malformed (never another valid id: that would be Web+ lying). */
+export type WireId = 'ok' | 'absent' | 'empty' | 'upper' | 'garbage';
+
+export interface WorldChange {
+  n: number;
+  env: number;
+  /** minutes (plus 20 s and n × 100 ms) before the sandbox clock at seeding */
+  createdMinAgo: number;
+  /** minutes (plus 20 s) without progress; at most createdMinAgo */
+  idleMin: number;
+  phase: Phase;
+  action: string;
+  createTime: WireTime;
+  updateTime: WireTime;
+  finished: WireFlag;
+  aborted: WireFlag;
+  paused: WireFlag;
+  envId: WireId;
+}
+
+export interface WorldEnv {
+  n: number;
+  app: number;
+  terminated: boolean;
+  appId: WireId;
+}
+
+export interface AlarmRuleSpec {
+  match: { ruleId?: string; dimensions?: Record<string, string> };
+  envs: number[];
+}
+
+export type WorldPolicy =
+  | { kind: 'defaults' }
+  | { kind: 'nothing'; text: string }
+  | {
+      kind: 'given';
+      form: 'json' | 'yaml';
+      defaultsMode?: Mode;
+      maxIdleMinutes?: number;
+      maxDurationMinutes?: number;
+      includePaused?: boolean;
+      actions?: string[];
+      envs: { env: number; mode?: Mode; maxIdleMinutes?: number; includePaused?: boolean }[];
+      protectEnvs: number[];
+      protectApps: number[];
+      sweepApps?: number[];
+      cap?: number;
+      alarmMaxAgeMinutes?: number;
+      alarms: AlarmRuleSpec[];
+    };
+
+/** An id named by a request: a known one (index), a well-formed unknown one, or garbage. */
+export type IdRef = { known: number } | { unknown: number } | { bad: string };
+
+/** A `dryRun` value as a caller might write it; `undefined` = key absent. */
+export type DryRunValue = boolean | 'true' | 'false' | 'TRUE' | 'yes' | 1 | null;
+
+/** Keys a payload or body may smuggle in (all unknown to the function). */
+export const EXTRA_KEYS = [
+  'DryRun',
+  'dry_run',
+  'dryrun',
+  'dry-run',
+  'envIDs',
+  'changeID',
+  'force',
+  'mode',
+  '__proto__',
+] as const;
+
+export interface ScopeSpec {
+  envIds?: IdRef[];
+  appIds?: IdRef[];
+  dryRun?: DryRunValue;
+  maxIdleMinutes?: number | string;
+  maxDurationMinutes?: number | string;
+  extra?: [string, unknown];
+}
+
+export type WorldRequest =
+  | { kind: 'timer'; payload: ScopeSpec | 'empty' | 'not-json' }
+  | { kind: 'http-sweep'; body: ScopeSpec | 'empty'; queryDryRun?: string; queryExtra?: string }
+  | {
+      kind: 'http-abort';
+      changeIds?: IdRef[];
+      envIds?: IdRef[];
+      dryRun?: DryRunValue;
+      extra?: [string, unknown];
+      queryDryRun?: string;
+      queryExtra?: string;
+    }
+  | {
+      kind: 'alarm';
+      via: 'callback' | 'eventbridge' | 'rule-push';
+      state: 'ALERT' | 'ALARM' | 'OK' | 'INSUFFICIENT_DATA';
+      ruleId: string;
+      changeId?: IdRef;
+      envId?: IdRef;
+      app?: string;
+      /** minutes (plus 10 s) before the real clock; negative = in the future; undefined = no time */
+      firedMinAgo?: number;
+    };
+
+export interface World {
+  apps: number;
+  envs: WorldEnv[];
+  changes: WorldChange[];
+  policy: WorldPolicy;
+  request: WorldRequest;
+  killSwitch: boolean;
+  /** Web+'s clock minus the real one, ms */
+  skewMs: number;
+}
+
+const MODES: Mode[] = ['off', 'dry-run', 'enforce'];
+const ACTIONS = ['Apply', 'RestartApp', 'StopApp'];
+export const RULE_IDS = ['rule-a', 'rule-b'];
+
+const often = <T>(ok: T, arb: fc.Arbitrary<T>): fc.Arbitrary<T> =>
+  fc.oneof({ weight: 14, arbitrary: fc.constant(ok) }, { weight: 1, arbitrary: arb });
+
+const wireTime = often<WireTime>(
+  'ok',
+  fc.constantFrom<WireTime>(
+    'digits',
+    'absent',
+    'null',
+    'empty',
+    'iso',
+    'seconds',
+    'zero',
+    'float',
+    'negative',
+    'object',
+    'spaced',
+  ),
+);
+const wireFlag = fc.oneof(
+  { weight: 30, arbitrary: fc.constant<WireFlag>('ok') },
+  { weight: 1, arbitrary: fc.constantFrom<WireFlag>('absent', 'null', 'yes', 'one', 'object') },
+);
+const wireId = often<WireId>('ok', fc.constantFrom<WireId>('absent', 'empty', 'upper', 'garbage'));
+
+const dryRun: fc.Arbitrary<DryRunValue | undefined> = fc.oneof(
+  { weight: 12, arbitrary: fc.constant(undefined) },
+  { weight: 2, arbitrary: fc.constantFrom<DryRunValue>(false, 'false') },
+  { weight: 1, arbitrary: fc.constantFrom<DryRunValue>(true, 'true', 'TRUE', 'yes', 1, null) },
+);
+
+const extra: fc.Arbitrary<[string, unknown] | undefined> = fc.oneof(
+  { weight: 12, arbitrary: fc.constant(undefined) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(
+      fc.constantFrom<string>(...EXTRA_KEYS),
+      fc.constantFrom<unknown>(true, 'true', false, 1, null),
+    ),
+  },
+);
+
+function idRef(known: number): fc.Arbitrary<IdRef> {
+  return fc.oneof(
+    { weight: 6, arbitrary: fc.nat({ max: Math.max(0, known - 1) }).map((n) => ({ known: n })) },
+    { weight: 1, arbitrary: fc.constant({ unknown: 0xfff0 }) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom('', ' ', 'wc-x&ChangeId=wc-other', 'WE-5D39', 'null', '*')
+        .map((bad) => ({ bad })),
+    },
+  );
+}
+
+const idList = (known: number) =>
+  fc.oneof(
+    { weight: 8, arbitrary: fc.constant(undefined) },
+    { weight: 6, arbitrary: fc.array(idRef(known), { minLength: 1, maxLength: 3 }) },
+    { weight: 1, arbitrary: fc.constant([] as IdRef[]) },
+  );
+
+const minutesValue = fc.oneof(
+  { weight: 10, arbitrary: fc.constant(undefined) },
+  { weight: 4, arbitrary: fc.constantFrom<number | string>(5, 30, 60, 240) },
+  { weight: 1, arbitrary: fc.constantFrom<number | string>(0, -5, 2.5, '30', '$' + '{idle}') },
+);
+
+function scope(envs: number, apps: number): fc.Arbitrary<ScopeSpec> {
+  return fc.record(
+    {
+      envIds: idList(envs),
+      appIds: idList(apps),
+      dryRun,
+      maxIdleMinutes: minutesValue,
+      maxDurationMinutes: minutesValue,
+      extra,
+    },
+    { requiredKeys: [] },
+  );
+}
+
+const queryDryRun = fc.oneof(
+  { weight: 6, arbitrary: fc.constant(undefined) },
+  { weight: 1, arbitrary: fc.constantFrom('true', 'false', '', 'yes') },
+);
+const queryExtra = fc.oneof(
+  { weight: 8, arbitrary: fc.constant(undefined) },
+  { weight: 1, arbitrary: fc.constantFrom('dry-run', 'DryRun', 'dry_run', 'force') },
+);
+
+function request(envs: number, apps: number, changes: number): fc.Arbitrary<WorldRequest> {
+  return fc.oneof(
+    fc.record({
+      kind: fc.constant('timer' as const),
+      payload: fc.oneof(
+        { weight: 1, arbitrary: fc.constantFrom('empty' as const, 'not-json' as const) },
+        { weight: 4, arbitrary: scope(envs, apps) },
+      ),
+    }),
+    fc.record(
+      {
+        kind: fc.constant('http-sweep' as const),
+        body: fc.oneof(
+          { weight: 1, arbitrary: fc.constant('empty' as const) },
+          { weight: 4, arbitrary: scope(envs, apps) },
+        ),
+        queryDryRun,
+        queryExtra,
+      },
+      { requiredKeys: ['kind', 'body'] },
+    ),
+    fc.record(
+      {
+        kind: fc.constant('http-abort' as const),
+        changeIds: idList(changes),
+        envIds: idList(envs),
+        dryRun,
+        extra,
+        queryDryRun,
+        queryExtra,
+      },
+      { requiredKeys: ['kind'] },
+    ),
+    fc.record(
+      {
+        kind: fc.constant('alarm' as const),
+        via: fc.constantFrom('callback' as const, 'eventbridge' as const, 'rule-push' as const),
+        state: fc.oneof(
+          { weight: 5, arbitrary: fc.constantFrom('ALERT' as const, 'ALARM' as const) },
+          { weight: 1, arbitrary: fc.constantFrom('OK' as const, 'INSUFFICIENT_DATA' as const) },
+        ),
+        ruleId: fc.constantFrom(...RULE_IDS),
+        changeId: fc.option(idRef(changes), { nil: undefined }),
+        envId: fc.option(idRef(envs), { nil: undefined }),
+        app: fc.option(fc.constantFrom('shop', 'billing'), { nil: undefined }),
+        firedMinAgo: fc.option(fc.constantFrom(0, 1, 3, 10, 14, 16, 30, 120, -3), {
+          nil: undefined,
+          freq: 6,
+        }),
+      },
+      { requiredKeys: ['kind', 'via', 'state', 'ruleId'] },
+    ),
+  );
+}
+
+function policy(envs: number, apps: number): fc.Arbitrary<WorldPolicy> {
+  const envIdx = fc.nat({ max: envs - 1 });
+  const appIdx = fc.nat({ max: apps - 1 });
+  const given = fc.record(
+    {
+      kind: fc.constant('given' as const),
+      form: fc.constantFrom('json' as const, 'yaml' as const),
+      defaultsMode: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(undefined) },
+        { weight: 2, arbitrary: fc.constant<Mode>('enforce') },
+        { weight: 1, arbitrary: fc.constantFrom<Mode>('off', 'dry-run') },
+      ),
+      maxIdleMinutes: fc.option(fc.constantFrom(5, 30, 60), { nil: undefined }),
+      maxDurationMinutes: fc.option(fc.constantFrom(60, 240), { nil: undefined }),
+      includePaused: fc.option(fc.boolean(), { nil: undefined }),
+      actions: fc.oneof(
+        { weight: 4, arbitrary: fc.constant(undefined) },
+        { weight: 1, arbitrary: fc.subarray(ACTIONS, { minLength: 1 }) },
+      ),
+      envs: fc.uniqueArray(
+        fc.record(
+          {
+            env: envIdx,
+            mode: fc.constantFrom<Mode>('enforce', 'enforce', ...MODES),
+            maxIdleMinutes: fc.constantFrom(5, 60),
+            includePaused: fc.boolean(),
+          },
+          { requiredKeys: ['env'] },
+        ),
+        { maxLength: 3, selector: (e) => e.env },
+      ),
+      protectEnvs: fc.oneof(
+        { weight: 3, arbitrary: fc.constant([] as number[]) },
+        { weight: 1, arbitrary: envIdx.map((e) => [e]) },
+      ),
+      protectApps: fc.oneof(
+        { weight: 3, arbitrary: fc.constant([] as number[]) },
+        { weight: 1, arbitrary: appIdx.map((a) => [a]) },
+      ),
+      sweepApps: fc.option(fc.uniqueArray(appIdx, { minLength: 1, maxLength: 2 }), {
+        nil: undefined,
+        freq: 4,
+      }),
+      cap: fc.option(fc.constantFrom(0, 1, 2, 20), { nil: undefined }),
+      alarmMaxAgeMinutes: fc.option(fc.constantFrom(5, 15, 60), { nil: undefined }),
+      alarms: fc.array(
+        fc.record({
+          match: fc.oneof(
+            { weight: 3, arbitrary: fc.constantFrom(...RULE_IDS).map((ruleId) => ({ ruleId })) },
+            {
+              weight: 2,
+              arbitrary: fc.constantFrom('shop', 'billing').map((app) => ({ dimensions: { app } })),
+            },
+            { weight: 1, arbitrary: fc.constantFrom({}, { dimensions: {} }) },
+            { weight: 6, arbitrary: fc.constant({ ruleId: RULE_IDS[0] }) },
+          ),
+          envs: fc.uniqueArray(envIdx, { minLength: 1, maxLength: 2 }),
+        }),
+        { maxLength: 2 },
+      ),
+    },
+    {
+      requiredKeys: ['kind', 'form', 'envs', 'protectEnvs', 'protectApps', 'alarms'],
+    },
+  );
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.constant({ kind: 'defaults' as const }) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom('', '   ', '\n', '# nothing but a comment\n', 'null', '~', '---\n')
+        .map((text) => ({ kind: 'nothing' as const, text })),
+    },
+    { weight: 24, arbitrary: given },
+  );
+}
+
+/** A whole world: 1–2 applications, 1–5 environments, 0–6 changes, one request. */
+export const worldArb: fc.Arbitrary<World> = fc
+  .record({ apps: fc.integer({ min: 1, max: 2 }), envCount: fc.integer({ min: 1, max: 5 }) })
+  .chain(({ apps, envCount }) =>
+    fc
+      .record({
+        envs: fc.tuple(
+          ...Array.from({ length: envCount }, (_, n) =>
+            fc.record({
+              n: fc.constant(n),
+              app: fc.nat({ max: apps - 1 }),
+              terminated: fc.boolean().map((b) => b && n % 4 === 3),
+              appId: wireId,
+            }),
+          ),
+        ),
+        changes: fc.array(
+          fc
+            .record({
+              env: fc.nat({ max: envCount - 1 }),
+              createdMinAgo: fc.constantFrom(
+                2,
+                10,
+                29,
+                30,
+                31,
+                45,
+                59,
+                61,
+                120,
+                239,
+                241,
+                600,
+                900,
+              ),
+              idleFraction: fc.constantFrom(0, 0.1, 0.5, 0.9, 1, 1),
+              phase: fc.oneof(
+                { weight: 10, arbitrary: fc.constant<Phase>('running') },
+                {
+                  weight: 1,
+                  arbitrary: fc.constantFrom<Phase>(
+                    'paused',
+                    'aborting',
+                    'aborted',
+                    'succeeded',
+                    'failed',
+                  ),
+                },
+              ),
+              action: fc.constantFrom(...ACTIONS),
+              createTime: wireTime,
+              updateTime: wireTime,
+              finished: wireFlag,
+              aborted: wireFlag,
+              paused: wireFlag,
+              envId: wireId,
+            })
+            .map(({ idleFraction, ...c }) => ({
+              ...c,
+              idleMin: Math.floor(c.createdMinAgo * idleFraction),
+            })),
+          { minLength: 1, maxLength: 6 },
+        ),
+        killSwitch: fc.oneof(
+          { weight: 9, arbitrary: fc.constant(false) },
+          { weight: 1, arbitrary: fc.constant(true) },
+        ),
+        skewMs: fc.constantFrom(0, 0, 0, 30_000, -30_000, 5 * 60_000, -5 * 60_000, 20 * 60_000),
+      })
+      .chain((w) =>
+        fc
+          .record({
+            policy: policy(envCount, apps),
+            request: request(envCount, apps, w.changes.length),
+          })
+          .map(({ policy: p, request: r }) => ({
+            apps,
+            envs: w.envs,
+            changes: w.changes.map((c, n) => ({ ...c, n })),
+            killSwitch: w.killSwitch,
+            skewMs: w.skewMs,
+            policy: p,
+            request: r,
+          })),
+      ),
+  );
+
+/** The change's real times on the sandbox clock, from `serverNowMs` at seeding. */
+export function changeTimes(
+  c: WorldChange,
+  serverNowMs: number,
+): { create: number; update: number } {
+  const create = serverNowMs - c.createdMinAgo * 60_000 - 20_000 - c.n * 100;
+  const update = Math.max(create, serverNowMs - c.idleMin * 60_000 - 20_000);
+  return { create, update };
+}
+
+/** When the alarm fired on the real clock, from `realNowMs` at seeding, or undefined. */
+export function alarmTime(r: WorldRequest, realNowMs: number): number | undefined {
+  if (r.kind !== 'alarm' || r.firedMinAgo === undefined) return undefined;
+  return realNowMs - r.firedMinAgo * 60_000 - 10_000;
+}
+
+/** The value of an `IdRef` as the request carries it. */
+export function idValue(ref: IdRef, make: (n: number) => string): string {
+  if ('known' in ref) return make(ref.known);
+  if ('unknown' in ref) return make(ref.unknown);
+  return ref.bad;
+}
