@@ -7,17 +7,10 @@
 import { isRecord, printable } from '../../core/text.js';
 import { repeatedNamePath } from '../json-object.js';
 
-/** Keys or values longer than this are dropped: no real dimension is that long. */
+/** Keys, and values of keys that name no id, longer than this are dropped: no real dimension is that long. */
 const MAX_DIMENSION_CHARS = 512;
-/** At most this many dimensions are kept. */
+/** At most this many dimensions are kept (id keys are always kept, whatever comes before them). */
 const MAX_DIMENSIONS = 64;
-/**
- * Items of a dimensions array read, at most: an array of `{changeId: ...}` objects may name many
- * changes; the pipeline acts on the first `ALARM_MAX_IDS` and records the rest `deferred`.
- */
-const MAX_DIMENSION_ITEMS = 1000;
-/** Longest comma-joined id value kept (1000 ids of 27 characters, with commas). */
-const MAX_ID_VALUE_CHARS = 28 * MAX_DIMENSION_ITEMS;
 
 /** What {@link readDimensions} makes of an alarm's `dimensions`. */
 export interface DimensionsRead {
@@ -30,8 +23,8 @@ export interface DimensionsRead {
   dimensions: Record<string, string>;
   /**
    * Why the dimensions cannot be read as one meaning, each naming the key: one series giving a
-   * key twice with different values, two series disagreeing on a key that is not an id, an id
-   * value naming several ids, a dimensions text nothing could be read from.
+   * key twice with different values, two series disagreeing on a key that is not an id, a
+   * dimensions text nothing could be read from.
    */
   problems: string[];
 }
@@ -48,12 +41,20 @@ export interface DimensionsRead {
  * - an already parsed array or object.
  * Values that are `null`, empty, or the literal `null` are dropped, except for id keys (kept as
  * `''`, so that a blank `changeId` is refused rather than read as absent); numbers and booleans
- * become strings; other values of an id key are kept as `<object>` (refused); nested objects are
- * otherwise skipped. Surrounding quotes around Java-map values are removed.
+ * become strings; an object or array given as an id key's value is kept as `<object>`, which no
+ * id parser accepts (an `invalid` record, and no fallback to the policy's rules); nested objects
+ * are otherwise skipped. Surrounding quotes around Java-map values are removed.
  * A key given twice with different values is a problem naming the key (ambiguous), whatever the
  * shape: a Java map, a JSON object text (a repeated name), a pair array. Only id keys may differ
  * between the objects of an array (each object names one series: several changes may be meant).
  * Never throws.
+ *
+ * Nothing that names an id is dropped silently (issue 11): every item of a dimensions array is
+ * read and an id key is kept whatever its length and however many dimensions came first, so the
+ * pipeline can act on the first `ALARM_MAX_IDS` and record every other one `deferred`. An id
+ * value may list several ids, comma-separated (`changeId=wc-…1,wc-…2`): each is named. The size
+ * of what is read is bounded by the event itself (`HTTP_MAX_BODY_BYTES` for a callback; FC's
+ * event size limit for EventBridge).
  */
 export function readDimensions(raw: unknown): DimensionsRead {
   const series: Series[] = [];
@@ -64,7 +65,7 @@ export function readDimensions(raw: unknown): DimensionsRead {
     for (const [key, value] of one) {
       const before = out.get(key);
       if (before === undefined) {
-        if (out.size < MAX_DIMENSIONS) out.set(key, value);
+        if (out.size < MAX_DIMENSIONS || isIdKey(key)) out.set(key, value);
       } else if (before !== value) {
         if (isIdKey(key)) {
           if (!before.split(',').includes(value)) out.set(key, `${before},${value}`);
@@ -103,7 +104,7 @@ function collect(raw: unknown, series: Series[], problems: string[], depth: numb
   }
   if (Array.isArray(raw)) {
     let pairs: Series | undefined;
-    for (const item of raw.slice(0, MAX_DIMENSION_ITEMS)) {
+    for (const item of raw) {
       if (!isRecord(item)) continue;
       const pairKey = item.name ?? item.key;
       if (typeof pairKey === 'string' && 'value' in item && Object.keys(item).length <= 2) {
@@ -177,10 +178,10 @@ function unquote(value: string): string {
 }
 
 function put(one: Series, rawKey: string, rawValue: unknown, problems: string[]): void {
-  if (one.size >= MAX_DIMENSIONS) return;
   const given = unquote(rawKey.trim());
   if (given === '' || given.length > MAX_DIMENSION_CHARS) return;
   const idKey = idKeyOf(given);
+  if (idKey === undefined && one.size >= MAX_DIMENSIONS) return;
   const key = idKey ?? given;
   let value: string;
   if (typeof rawValue === 'string') value = rawValue.trim();
@@ -189,13 +190,8 @@ function put(one: Series, rawKey: string, rawValue: unknown, problems: string[])
     value = rawValue === null || rawValue === undefined ? '' : '<object>';
   else return;
   if (value === 'null') value = '';
-  const limit = idKey ? MAX_ID_VALUE_CHARS : MAX_DIMENSION_CHARS;
-  if (value.length > limit) value = idKey ? '<too long>' : '';
+  if (idKey === undefined && value.length > MAX_DIMENSION_CHARS) return;
   if (value === '' && idKey === undefined) return;
-  if (idKey !== undefined && value.includes(',')) {
-    problem(problems, `dimension ${given} ${quoted(value)} names more than one id in one series`);
-    return;
-  }
   const before = one.get(key);
   if (before !== undefined && before !== value) {
     problem(

@@ -161,10 +161,17 @@ function idsFromDimension(
   if (joined === undefined) return ids;
   // Several dimension objects naming this key arrive comma-joined (see dimensions.ts); a blank
   // value is kept as '' and refused here, never read as "not given".
+  const seen = new Set<string>();
+  const seenRaw = new Set<string>();
   for (const value of joined.split(',')) {
+    if (seenRaw.has(value)) continue;
+    seenRaw.add(value);
     const parsed = parse(value);
     if (!parsed.ok) invalid.push(invalidId(`dimensions.${key}`, value, parsed.message));
-    else if (!ids.includes(parsed.id)) ids.push(parsed.id);
+    else if (!seen.has(parsed.id)) {
+      seen.add(parsed.id);
+      ids.push(parsed.id);
+    }
   }
   return ids;
 }
