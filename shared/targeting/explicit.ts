@@ -3,6 +3,7 @@ import type { WebplusGateway } from '../webplus/gateway.js';
 import { candidateForChange, readEnv } from './read.js';
 import type { TargetingScope } from './scope.js';
 import { settledFromError } from './settle.js';
+import { UNKNOWN_APPLYING } from './sweep.js';
 
 export interface ExplicitTargets {
   source: Exclude<CandidateSource, 'sweep'>;
@@ -56,6 +57,17 @@ export async function explicitCandidates(
         ...base,
         envId,
         settled: { outcome: 'not_found', detail: `environment ${envId} not found in this account` },
+      };
+    }
+    if (env.applyingChange === undefined) {
+      return {
+        ...base,
+        envId,
+        appId: env.appId || undefined,
+        settled: {
+          outcome: 'skipped',
+          detail: `DescribeAppEnvs: ${UNKNOWN_APPLYING}; not aborted (fail closed)`,
+        },
       };
     }
     if (!env.applyingChange || !env.latestChangeId) {

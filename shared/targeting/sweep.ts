@@ -7,6 +7,10 @@ import { candidateForChange, readAllPages, readEnv } from './read.js';
 import type { TargetingScope } from './scope.js';
 import { settledFromError } from './settle.js';
 
+/** Why an environment whose `ApplyingChange` is not a JSON boolean is not acted on. */
+export const UNKNOWN_APPLYING =
+  'ApplyingChange is not a JSON boolean (absent, null, a string): whether a change is in flight is unknown';
+
 /** The listing of a sweep: environments with a change in flight, and what could not be listed. */
 export interface SweepListing {
   /** Environments whose `ApplyingChange` is true and that name their `LatestChangeId`. */
@@ -98,8 +102,22 @@ export async function listSweepEnvs(
     );
   }
 
+  for (const env of envs) {
+    if (env.applyingChange !== undefined) continue;
+    // Whether a change is in flight is unknown: one record naming the fact, never "quiet".
+    failures.push({
+      source: 'sweep',
+      envId: env.envId,
+      ...(env.appId ? { appId: env.appId } : {}),
+      ...(env.envName ? { envName: env.envName } : {}),
+      settled: {
+        outcome: 'skipped',
+        detail: `DescribeAppEnvs: ${UNKNOWN_APPLYING}; not aborted (fail closed)`,
+      },
+    });
+  }
   return {
-    inFlight: envs.filter((e) => e.applyingChange && e.latestChangeId),
+    inFlight: envs.filter((e) => e.applyingChange === true && e.latestChangeId),
     failures,
     appNames,
   };
