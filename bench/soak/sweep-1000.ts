@@ -10,15 +10,7 @@
  */
 import type { OutcomeRecord } from '#shared/model/record.js';
 import type { RunSummary } from '#shared/pipeline/summary.js';
-import {
-  appId,
-  change,
-  envId,
-  fcContext,
-  memoryStore,
-  startRig,
-  summaryOf,
-} from '../helpers.js';
+import { appId, change, envId, fcContext, memoryStore, startRig, summaryOf } from '../helpers.js';
 import { CREDENTIALS, type SoakContext, type SoakSection, seconds } from './context.js';
 import { isOk } from './world.js';
 
