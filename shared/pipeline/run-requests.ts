@@ -9,6 +9,7 @@ import type { WriteReport } from '../outcome-log/outcome-log.js';
 import { RecordStream } from '../outcome-log/record-stream.js';
 import type { Invocation } from './invocation.js';
 import { notifyAfterWrite } from './notify-step.js';
+import { withPlatformSweeps } from './process-platform-request.js';
 import { processRequest } from './process-request.js';
 import { requestRecord } from './records.js';
 import type { Runtime } from './runtime.js';
@@ -120,7 +121,7 @@ export async function runRequests(
         ),
       );
     }
-    for (const request of requests) {
+    for (const request of withPlatformSweeps(requests, config.platforms)) {
       const out = await processRequest(request, inv, runtime, emit);
       records.push(...out.records);
       capReached ||= out.capReached;
