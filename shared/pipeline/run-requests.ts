@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Credentials } from '../core/credentials.js';
 import type { FcContext } from '../fc/context.js';
 import { invocationDeadline } from '../fc/deadline.js';
@@ -75,6 +76,9 @@ export async function runRequests(
   }
   const trigger = requests[0]?.trigger ?? options.trigger ?? 'eventbridge';
   const ended = new AbortController();
+  // Every call and backoff of the invocation listens to this one signal (hundreds at once in a
+  // sweep): not a leak, so no MaxListenersExceededWarning on stderr.
+  setMaxListeners(0, ended.signal);
   const inv: Invocation = {
     invocationId: context.requestId,
     trigger,
