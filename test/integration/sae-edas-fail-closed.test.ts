@@ -377,7 +377,8 @@ describe('fail closed on SAE and EDAS (issue 10 rules)', () => {
   it("ages are judged on the platform's clock when its Date headers are more than a minute off, and the skew is recorded", async () => {
     // The emulators' clocks run 20 min behind: on them the orders are idle 120 min (their own
     // times), while on the function's clock they would look 140 min idle.
-    const world = scenario();
+    // 120.5 min: the Date header's whole seconds cannot move the floor below 120.
+    const world = scenario({ idleMinutes: 120.5 }, { idleMinutes: 120.5 });
     const skewed = {
       ...world,
       sae: { ...world.sae, clockSkewMs: -20 * 60_000 },
