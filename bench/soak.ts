@@ -42,6 +42,7 @@ import {
   summaryOf,
   timerEvent,
 } from './helpers.js';
+import { oracleSection } from './soak/oracle-worlds.js';
 
 // ---------------------------------------------------------------------------------------------
 // Scale, secrets, output capture, checks
@@ -897,6 +898,7 @@ async function main(): Promise<void> {
     ['bad input', badInput],
     ['security', security],
     ['deadline', deadline],
+    ['oracle worlds', oracleSection(ci, check, info)],
   ];
   for (const [name, run] of sections) {
     const t = Date.now();
