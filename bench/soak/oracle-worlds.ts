@@ -8,22 +8,25 @@
 import fc from 'fast-check';
 import { runWorld, startWorldRig, violations } from '../../test/oracle/run-world.js';
 import { worldArb } from '../../test/oracle/world.js';
+import type { SoakSection } from './context.js';
 
 /** Worlds per scale: `npm run soak` (full) and `npm run soak -- --scale ci` (.ci/run). */
 export const ORACLE_WORLDS = { full: 50_000, ci: 300 } as const;
 
 /**
- * The soak section as a runner registers it: `['oracle worlds', oracleSection(ci, check, info)]`.
- * @param ci `--scale ci`: {@link ORACLE_WORLDS}.ci worlds, else .full
+ * The soak section (`--only oracle-worlds`): {@link ORACLE_WORLDS}.ci worlds at `--scale ci`,
+ * .full otherwise; one check line for the property, one figure for worlds per second.
  */
-export function oracleSection(
-  ci: boolean,
-  check: OracleSoakOptions['check'],
-  info: OracleSoakOptions['info'],
-): () => Promise<void> {
-  return () =>
-    oracleWorldsSoak({ worlds: ci ? ORACLE_WORLDS.ci : ORACLE_WORLDS.full, check, info });
-}
+export const oracleWorldsSection: SoakSection = {
+  name: 'oracle-worlds',
+  title: 'fail-closed oracle over generated worlds (issue 10)',
+  run: (ctx) =>
+    oracleWorldsSoak({
+      worlds: ctx.pick(ORACLE_WORLDS.ci, ORACLE_WORLDS.full),
+      check: ctx.check,
+      info: ctx.info,
+    }),
+};
 
 export interface OracleSoakOptions {
   /** Worlds to run. */

@@ -11,6 +11,7 @@ import { WebplusClient } from '../webplus/client.js';
 import { WebplusGateway } from '../webplus/gateway.js';
 import { CLOCK_SKEW_LIMIT_MS } from '../webplus/server-clock.js';
 import type { Invocation } from './invocation.js';
+import { processPlatformRequest } from './process-platform-request.js';
 import {
   cutIdRecord,
   cutSummaryRecord,
@@ -44,6 +45,7 @@ export async function processRequest(
   runtime: Runtime,
   emit: (record: OutcomeRecord) => OutcomeRecord = (record) => record,
 ): Promise<RequestOutcome> {
+  if (request.kind === 'platform') return processPlatformRequest(request, inv, runtime, emit);
   const { config, policy } = runtime;
   const base: RecordBase = {
     trigger: request.trigger,

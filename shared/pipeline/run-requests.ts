@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Credentials } from '../core/credentials.js';
 import type { FcContext } from '../fc/context.js';
 import { invocationDeadline } from '../fc/deadline.js';
@@ -8,6 +9,7 @@ import type { WriteReport } from '../outcome-log/outcome-log.js';
 import { RecordStream } from '../outcome-log/record-stream.js';
 import type { Invocation } from './invocation.js';
 import { notifyAfterWrite } from './notify-step.js';
+import { withPlatformSweeps } from './process-platform-request.js';
 import { processRequest } from './process-request.js';
 import { requestRecord } from './records.js';
 import type { Runtime } from './runtime.js';
@@ -74,6 +76,9 @@ export async function runRequests(
   }
   const trigger = requests[0]?.trigger ?? options.trigger ?? 'eventbridge';
   const ended = new AbortController();
+  // Every call and backoff of the invocation listens to this one signal (hundreds at once in a
+  // sweep): not a leak, so no MaxListenersExceededWarning on stderr.
+  setMaxListeners(0, ended.signal);
   const inv: Invocation = {
     invocationId: context.requestId,
     trigger,
@@ -116,7 +121,7 @@ export async function runRequests(
         ),
       );
     }
-    for (const request of requests) {
+    for (const request of withPlatformSweeps(requests, config.platforms)) {
       const out = await processRequest(request, inv, runtime, emit);
       records.push(...out.records);
       capReached ||= out.capReached;
