@@ -23,6 +23,7 @@ import { deadlineSection } from './soak/deadline.js';
 import { faultSoakSection } from './soak/fault-soak.js';
 import { logStoreOutageSection } from './soak/log-store-outage.js';
 import { oneChangeStormSection } from './soak/one-change-storm.js';
+import { oracleWorldsSection } from './soak/oracle-worlds.js';
 import { securitySection } from './soak/security.js';
 import { sweep1000Section } from './soak/sweep-1000.js';
 
@@ -36,7 +37,7 @@ const SECTIONS: SoakSection[] = [
   sweep1000Section,
   alarmBudgetsSection,
   oneChangeStormSection,
-  // Issue 10's oracle worlds (bench/soak/oracle-worlds.ts) register here, one line.
+  oracleWorldsSection,
 ];
 
 function parseArgs(argv: string[]): { scale: Scale; only?: string[]; list: boolean } {
