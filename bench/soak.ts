@@ -21,9 +21,13 @@ import {
 } from './soak/context.js';
 import { deadlineSection } from './soak/deadline.js';
 import { faultSoakSection } from './soak/fault-soak.js';
+import { fileNeighboursSection } from './soak/file-neighbours.js';
+import { killNineSection } from './soak/kill-nine.js';
 import { logStoreOutageSection } from './soak/log-store-outage.js';
+import { memorySection } from './soak/memory.js';
 import { oneChangeStormSection } from './soak/one-change-storm.js';
 import { securitySection } from './soak/security.js';
+import { slsSlowSection } from './soak/sls-slow.js';
 import { sweep1000Section } from './soak/sweep-1000.js';
 
 /** Every section, in run order. */
@@ -36,6 +40,10 @@ const SECTIONS: SoakSection[] = [
   sweep1000Section,
   alarmBudgetsSection,
   oneChangeStormSection,
+  killNineSection,
+  fileNeighboursSection,
+  slsSlowSection,
+  memorySection,
   // Issue 10's oracle worlds (bench/soak/oracle-worlds.ts) register here, one line.
 ];
 
