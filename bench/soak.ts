@@ -26,6 +26,7 @@ import { killNineSection } from './soak/kill-nine.js';
 import { logStoreOutageSection } from './soak/log-store-outage.js';
 import { memorySection } from './soak/memory.js';
 import { oneChangeStormSection } from './soak/one-change-storm.js';
+import { oracleWorldsSection } from './soak/oracle-worlds.js';
 import { securitySection } from './soak/security.js';
 import { slsSlowSection } from './soak/sls-slow.js';
 import { sweep1000Section } from './soak/sweep-1000.js';
@@ -44,7 +45,7 @@ const SECTIONS: SoakSection[] = [
   fileNeighboursSection,
   slsSlowSection,
   memorySection,
-  // Issue 10's oracle worlds (bench/soak/oracle-worlds.ts) register here, one line.
+  oracleWorldsSection,
 ];
 
 function parseArgs(argv: string[]): { scale: Scale; only?: string[]; list: boolean } {
