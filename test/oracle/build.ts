@@ -347,7 +347,13 @@ function alarmText(w: World, r: AlarmWorldRequest, realNowMs: number, requestId:
   const asForm = (): string => {
     const f = new URLSearchParams();
     for (const [k, v] of fields) f.append(k, v);
-    if (repeated) f.append(...repeated);
+    if (repeated) {
+      // A repeat needs a first value even when the world sends none (else it is no repeat).
+      if (!fields.some(([k]) => k === repeated[0])) {
+        f.append(repeated[0], repeated[0] === 'timestamp' ? String(realNowMs) : 'CRITICAL');
+      }
+      f.append(...repeated);
+    }
     return f.toString();
   };
   if (r.via === 'callback') {
@@ -380,7 +386,9 @@ function alarmText(w: World, r: AlarmWorldRequest, realNowMs: number, requestId:
   };
   const resources = jsonText(dims);
   const metricStamp = at === undefined ? undefined : r.timeBad ? 'soon' : at;
-  const time = outer === undefined ? undefined : outer === 'bad' ? 'later' : outer;
+  // A repeated `time` needs a second one even when the world sends none (else it is no repeat).
+  const time =
+    outer === undefined ? (r.repeat ? realNowMs : undefined) : outer === 'bad' ? 'later' : outer;
   const entries: [string, unknown][] = [
     ['ruleId', r.ruleId],
     ['ruleName', 'webplus-change-idle'],

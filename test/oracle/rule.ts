@@ -143,7 +143,10 @@ export function allowedAborts(w: World, t: Instants): Allowed {
     if (changeRef && 'bad' in changeRef) return NONE;
     if (envRef && 'bad' in envRef) return NONE;
     if (changeRef) {
+      // Named with an environment too: the change must be in it (else which was meant?).
+      if (envRef && !('known' in envRef && 'known' in changeRef)) return NONE;
       const c = knownChange(w, changeRef);
+      if (c && envRef && 'known' in envRef && c.env !== envRef.known) return NONE;
       if (c) targets.push({ change: c, source: 'alarm', byEnv: false });
     } else if (envRef) {
       const env = knownEnv(w, envRef);

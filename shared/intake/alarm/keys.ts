@@ -115,7 +115,8 @@ export function refusedKeys(
     if (CONTROL_WORDS.has(norm)) {
       out.push({
         key,
-        message: 'reads like a control key (dry run, mode, force): an alarm carries no switch',
+        message:
+          'reads like a control key (dry run, mode, force): an event carries no switch there',
       });
       continue;
     }
