@@ -449,6 +449,18 @@ describe('d. a control key in an alarm refuses it', () => {
     expect(h.sandbox.journal()).toHaveLength(0);
   });
 
+  it('a key hiding a switch behind a lookalike letter or a zero-width space → refused', async () => {
+    h = await twoEnvs();
+    const f = fields(`{envId=${envId(0)}}`, Date.now() - 30_000);
+    for (const key of ['dr\u0443Run', 'dry\u200bRun', 'mode\u00a0']) {
+      const s = await run(eventBridge({ ...f, [key]: true }));
+      expect(s.results).toHaveLength(1);
+      expect(s.results[0]).toMatchObject({ outcome: 'invalid' });
+      expect(s.results[0]?.detail).toMatch(/not a printable ASCII key/);
+    }
+    expect(h.sandbox.journal()).toHaveLength(0);
+  });
+
   it('rule push: dryRun, or CurLevel beside curLevel → refused naming the key', async () => {
     h = await twoEnvs();
     for (const [key, value] of [
@@ -568,6 +580,17 @@ describe('g. states and levels exactly as documented; repeats are ambiguous', ()
       expect(h.sandbox.journal()).toHaveLength(0);
     });
   }
+
+  it('EventBridge data saying ALERT and, as a rule push would, curLevel OK or eventName AlertOk → ignored', async () => {
+    h = await twoEnvs();
+    const f = fields(`{envId=${envId(0)}}`, Date.now() - 30_000);
+    for (const extra of [{ curLevel: 'OK' }, { eventName: 'AlertOk' }]) {
+      const s = await run(eventBridge({ ...f, ...extra }));
+      expect(s.results).toEqual([expect.objectContaining({ outcome: 'ignored' })]);
+      expect(s.results[0]?.detail).toMatch(/firing or recovered is a guess/);
+    }
+    expect(h.sandbox.journal()).toHaveLength(0);
+  });
 
   it('rule push curLevel "critical" or eventName "alert" → ignored', async () => {
     h = await twoEnvs();

@@ -307,13 +307,8 @@ function alarmDims(w: World, r: AlarmWorldRequest): [string, string][] {
           ? ids.env(w.envs.length > 1 ? 1 : 0xfff1)
           : 'billing';
     const alternative = other === first ? ids.change(0xfff2) : other;
-    if (first === undefined) {
-      // Not named yet: named twice now, the same way or two ways.
-      const value = r.dupe.key === 'app' ? 'shop' : alternative;
-      dims.push([key, value], [key, r.dupe.same ? value : `${value.slice(0, -1)}9`]);
-    } else {
-      dims.push([key, r.dupe.same ? first : alternative]);
-    }
+    // Only a dimension the alarm names is repeated (the oracle reads `dupe` the same way).
+    if (first !== undefined) dims.push([key, r.dupe.same ? first : alternative]);
   }
   return dims;
 }
