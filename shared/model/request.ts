@@ -122,4 +122,10 @@ export interface PlatformRequest extends RequestBase {
   note?: string;
   /** `manual`, or `alarm:<ruleId|alertName|event type>`. */
   reason?: string;
+  /**
+   * Sweep thresholds from the timer payload, minutes: they replace `defaults` and the platform's
+   * own thresholds for this run (a per-application entry under `apps` still wins), as for Web+.
+   */
+  maxIdleMinutes?: number;
+  maxDurationMinutes?: number;
 }

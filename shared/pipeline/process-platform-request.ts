@@ -111,7 +111,16 @@ export async function processPlatformRequest(
     const nowMs = onServerClock ? decidedAtMs + skewMs : decidedAtMs;
     const clock = { judgedAtMs: nowMs, ...(onServerClock ? { skewMs } : {}) };
     let decisions = dedupe(candidates).map((c) =>
-      decidePlatform(c, { policy, nowMs, killSwitch: config.dryRun, requestDryRun }),
+      decidePlatform(c, {
+        policy,
+        nowMs,
+        killSwitch: config.dryRun,
+        requestDryRun,
+        overrides: {
+          maxIdleMinutes: request.maxIdleMinutes,
+          maxDurationMinutes: request.maxDurationMinutes,
+        },
+      }),
     );
     let capReached = false;
     if (request.source === 'sweep')
@@ -137,7 +146,8 @@ export async function processPlatformRequest(
 
 /**
  * The requests of an invocation with the enabled SAE / EDAS platforms added: an unscoped sweep
- * (timer, or `/sweep` without ids) also sweeps every enabled SAE / EDAS platform, and sweeps
+ * (timer, or `/sweep` without ids) also sweeps every enabled SAE / EDAS platform, with the
+ * sweep's `dryRun` and thresholds (a timer payload's `maxIdleMinutes` / `maxDurationMinutes`), and sweeps
  * Web+ only when `PLATFORMS` lists `webplus`. Requests naming Web+ ids are kept as they are.
  * With `PLATFORMS=webplus` (the default) the list is returned as it is.
  */
@@ -160,6 +170,10 @@ export function withPlatformSweeps(
         ...(request.triggerRef ? { triggerRef: request.triggerRef } : {}),
         changeOrderIds: [],
         ...(request.dryRun === undefined ? {} : { dryRun: request.dryRun }),
+        ...(request.maxIdleMinutes === undefined ? {} : { maxIdleMinutes: request.maxIdleMinutes }),
+        ...(request.maxDurationMinutes === undefined
+          ? {}
+          : { maxDurationMinutes: request.maxDurationMinutes }),
         invalid: [],
       });
     }

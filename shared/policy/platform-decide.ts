@@ -16,23 +16,38 @@ export interface EffectivePlatformRules {
   changeTypes?: readonly string[];
 }
 
+/** A timer payload's thresholds for one sweep, minutes (absent: the policy's). */
+export interface SweepThresholds {
+  maxIdleMinutes?: number | undefined;
+  maxDurationMinutes?: number | undefined;
+}
+
 /**
  * The rules of an SAE or EDAS application: `defaults` (mode, thresholds, includePaused), then
- * the platform's keys, then the application's entry under `apps`, which wins. `onAbort` is
- * `abort` unless the platform or the application says `rollback`.
+ * the platform's keys, then a timer payload's thresholds (`run`, sweeps only), then the
+ * application's entry under `apps`, which wins. `onAbort` is `abort` unless the platform or the
+ * application says `rollback`.
  */
 export function platformRulesFor(
   policy: Policy,
   platform: 'sae' | 'edas',
   appId: string | undefined,
+  run: SweepThresholds = {},
 ): EffectivePlatformRules {
   const p = policy.platforms[platform];
   const own = appId ? p.apps[appId] : undefined;
   return {
     mode: own?.mode ?? p.mode ?? policy.defaults.mode,
-    maxIdleMinutes: own?.maxIdleMinutes ?? p.maxIdleMinutes ?? policy.defaults.maxIdleMinutes,
+    maxIdleMinutes:
+      own?.maxIdleMinutes ??
+      run.maxIdleMinutes ??
+      p.maxIdleMinutes ??
+      policy.defaults.maxIdleMinutes,
     maxDurationMinutes:
-      own?.maxDurationMinutes ?? p.maxDurationMinutes ?? policy.defaults.maxDurationMinutes,
+      own?.maxDurationMinutes ??
+      run.maxDurationMinutes ??
+      p.maxDurationMinutes ??
+      policy.defaults.maxDurationMinutes,
     includePaused: own?.includePaused ?? p.includePaused ?? policy.defaults.includePaused,
     onAbort: own?.onAbort ?? p.onAbort,
     changeTypes: p.changeTypes,
@@ -46,6 +61,8 @@ export interface PlatformDecideContext {
   /** `ABORT_DRY_RUN=true` */
   killSwitch: boolean;
   requestDryRun: boolean;
+  /** A timer payload's thresholds (sweeps only). */
+  overrides?: SweepThresholds;
 }
 
 /**
@@ -53,8 +70,10 @@ export interface PlatformDecideContext {
  * `protect.appIds` or `apps` is set (fail closed: `skipped`, naming the fact); `protect.appIds`; `mode: off`;
  * finished; an `unknown` state (a status this tool does not know, or could not read: never
  * aborted, the record names the raw status); paused (unless `includePaused`, or a manual
- * request); `changeTypes`; the stuck rules for sweeps, where an unknown time never counts as
- * old; then dry-run gives `would_abort`, else abort (with rollback when `onAbort: rollback`).
+ * request); `changeTypes`; unknown times (start or last progress: `skipped`, for every source,
+ * as for Web+); `onAbort: rollback` on an order whose `SupportRollback` is not true (`skipped`);
+ * the stuck rules for sweeps (the timer payload's thresholds in `ctx.overrides`); then dry-run
+ * gives `would_abort`, else abort (with rollback when `onAbort: rollback`).
  */
 export function decidePlatform(candidate: Candidate, ctx: PlatformDecideContext): Decision {
   const record = (
@@ -76,7 +95,12 @@ export function decidePlatform(candidate: Candidate, ctx: PlatformDecideContext)
     return record('failed', 'not an SAE or EDAS candidate');
   const change = candidate.platformChange;
   const appId = candidate.appId ?? change?.appId;
-  const rules = platformRulesFor(ctx.policy, platform, appId);
+  const rules = platformRulesFor(
+    ctx.policy,
+    platform,
+    appId,
+    candidate.source === 'sweep' ? ctx.overrides : undefined,
+  );
   const own = ctx.policy.platforms[platform];
   if (appId === undefined && (own.protect.appIds.length > 0 || Object.keys(own.apps).length > 0))
     // Protection and per-application rules cannot be checked without the application.
@@ -120,26 +144,43 @@ export function decidePlatform(candidate: Candidate, ctx: PlatformDecideContext)
       `change type ${change.changeType ?? '(unknown)'} is not in changeTypes [${rules.changeTypes.join(', ')}]`,
       mode,
     );
+  if (change.startedAtMs === 'unknown' || change.lastProgressAtMs === 'unknown')
+    // Issue 10: a change's times are facts every decision needs (Web+: CreateTime, UpdateTime).
+    return record(
+      'skipped',
+      `the change order's times are unknown (${[
+        change.startedAtMs === 'unknown' ? 'start: no started batch with a readable StartTime' : '',
+        change.lastProgressAtMs === 'unknown'
+          ? 'last progress: a started batch without a readable UpdateTime, or none started'
+          : '',
+      ]
+        .filter(Boolean)
+        .join('; ')}); not aborted (fail closed)`,
+      mode,
+    );
+  const rollbackAsked = rules.onAbort === 'rollback';
+  if (rollbackAsked && change.supportsRollback !== true)
+    return record(
+      'skipped',
+      `onAbort is rollback, but the change order's SupportRollback is ${String(change.supportsRollback)}: not aborted without the rollback the policy asks for`,
+      mode,
+    );
   let reason = candidate.reason ?? 'manual';
   let detail =
     candidate.source === 'manual'
       ? 'requested by an operator'
       : `alarm ${reason.replace(/^alarm:/, '')} is firing`;
   if (candidate.source === 'sweep') {
-    const idle =
-      change.lastProgressAtMs === 'unknown' ? undefined : ctx.nowMs - change.lastProgressAtMs;
-    const age = change.startedAtMs === 'unknown' ? undefined : ctx.nowMs - change.startedAtMs;
-    if (idle !== undefined && idle > rules.maxIdleMinutes * MINUTE_MS) {
+    const idle = ctx.nowMs - change.lastProgressAtMs;
+    const age = ctx.nowMs - change.startedAtMs;
+    if (idle > rules.maxIdleMinutes * MINUTE_MS) {
       reason = `idle>${rules.maxIdleMinutes}m`;
       detail = `no batch progress for ${Math.floor(idle / MINUTE_MS)} min (more than the ${rules.maxIdleMinutes} min limit)`;
-    } else if (age !== undefined && age > rules.maxDurationMinutes * MINUTE_MS) {
+    } else if (age > rules.maxDurationMinutes * MINUTE_MS) {
       reason = `duration>${rules.maxDurationMinutes}m`;
       detail = `running for ${Math.floor(age / MINUTE_MS)} min (more than the ${rules.maxDurationMinutes} min limit)`;
     } else {
-      const said = (ms: number | undefined, what: string) =>
-        ms === undefined
-          ? `${what} unknown (never counted as old)`
-          : `${what} ${Math.floor(ms / MINUTE_MS)} min`;
+      const said = (ms: number, what: string) => `${what} ${Math.floor(ms / MINUTE_MS)} min`;
       return record(
         'skipped',
         `not stuck: ${said(idle, 'idle')} (limit ${rules.maxIdleMinutes}), ${said(age, 'running')} (limit ${rules.maxDurationMinutes})`,
@@ -148,7 +189,7 @@ export function decidePlatform(candidate: Candidate, ctx: PlatformDecideContext)
       );
     }
   }
-  const rollback = rules.onAbort === 'rollback';
+  const rollback = rollbackAsked;
   const action = rollback ? 'AbortAndRollbackChangeOrder' : 'AbortChangeOrder';
   if (mode === 'dry-run') {
     const why =

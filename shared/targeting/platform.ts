@@ -1,3 +1,4 @@
+import { parseId } from '../core/ids.js';
 import type { Candidate, Settled } from '../model/candidate.js';
 import type { PlatformRequest } from '../model/request.js';
 import { PlatformError } from '../platform/errors.js';
@@ -50,6 +51,20 @@ export async function platformCandidates(
           settled: {
             outcome: 'skipped',
             detail: `ambiguous application: change order ${ref.changeId} was found under ${ref.appId}, but its own read names ${value.appId}`,
+            ...(value.requestId ? { webplusRequestId: value.requestId } : {}),
+          },
+        };
+      const said = value.appId;
+      const parsed = said === undefined ? undefined : parseId('PlatformAppId', said);
+      if (parsed !== undefined && !(parsed.ok && parsed.id === said))
+        // An AppId that is not a lower-case UUID cannot be matched against protect or apps.
+        return {
+          ...base,
+          changeId: ref.changeId,
+          ...(ref.appId ? { appId: ref.appId } : {}),
+          settled: {
+            outcome: 'skipped',
+            detail: `AppId ${JSON.stringify(String(said).slice(0, 60))} of change order ${ref.changeId} is not an application id (a lower-case UUID): its application is unknown; not aborted (fail closed)`,
             ...(value.requestId ? { webplusRequestId: value.requestId } : {}),
           },
         };

@@ -155,7 +155,7 @@ describe('fail closed on SAE and EDAS (issue 10 rules)', () => {
     ['a zone-less date string', () => '2026-12-01 10:00:00'],
     ['0', () => 0],
   ])(
-    'a batch UpdateTime that is %s is unknown: the sweep never counts the order idle',
+    'a batch UpdateTime that is %s is unknown: the order is never judged idle',
     async (_what, make) => {
       // Arrange: the order is not old enough to be stuck by duration (150 < 240 min)
       const old = Date.now() - 120 * 60_000;
@@ -171,7 +171,9 @@ describe('fail closed on SAE and EDAS (issue 10 rules)', () => {
       const r = byOrder(harness.records());
       for (const id of [SAE_ORDER, EDAS_ORDER]) {
         expect(r[id]).toMatchObject({ outcome: 'skipped' });
-        expect(r[id]?.detail).toContain('idle unknown (never counted as old)');
+        expect(r[id]?.detail).toBe(
+          "the change order's times are unknown (last progress: a started batch without a readable UpdateTime, or none started); not aborted (fail closed)",
+        );
       }
       expect(aborts()).toBe(0);
     },
@@ -183,8 +185,8 @@ describe('fail closed on SAE and EDAS (issue 10 rules)', () => {
     );
     await harness.handler(timerEvent({}), fakeContext());
     const r = byOrder(harness.records());
-    expect(r[SAE_ORDER]?.detail).toContain('idle unknown');
-    expect(r[EDAS_ORDER]?.detail).toContain('idle unknown');
+    expect(r[SAE_ORDER]?.detail).toContain("the change order's times are unknown (last progress");
+    expect(r[EDAS_ORDER]?.detail).toContain("the change order's times are unknown (last progress");
     expect(aborts()).toBe(0);
   });
 
@@ -281,4 +283,115 @@ describe('fail closed on SAE and EDAS (issue 10 rules)', () => {
       ).toThrow(new RegExp(`platforms\\.sae\\.${key}.*an empty list would mean`));
     },
   );
+  it.each([
+    ['[]', []],
+    ['""', ''],
+    ['null', null],
+  ])(
+    'oracle counterexample: /sweep with platform and appIds %s is refused, never a sweep of every application',
+    async (_shown, appIds) => {
+      // Found by test/oracle/platform-fail-closed.property.test.ts (seed 20261202): an explicitly
+      // empty appIds swept the whole platform.
+      const harness = await start(scenario());
+      const result = (await harness.handler(
+        httpEvent({ path: '/sweep', body: JSON.stringify({ platform: 'sae', appIds }) }),
+        fakeContext(),
+      )) as { statusCode: number; body: string };
+      expect(result.statusCode).toBe(400);
+      expect(JSON.parse(result.body)).toMatchObject({ error: { field: 'appIds' } });
+      expect(JSON.parse(result.body).error.message).toContain(
+        'an empty list never means every application',
+      );
+      expect(sae!.journal()).toHaveLength(0);
+    },
+  );
+
+  it('a manual abort of an order with an unreadable batch time is skipped too (times are needed by every decision)', async () => {
+    const harness = await start(scenario({ batchWire: { StartTime: 'soon' } }));
+    await harness.handler(
+      httpEvent({
+        path: '/abort',
+        body: JSON.stringify({ platform: 'sae', changeOrderIds: [SAE_ORDER] }),
+      }),
+      fakeContext(),
+    );
+    const [rec] = harness.records();
+    expect(rec).toMatchObject({ outcome: 'skipped' });
+    expect(rec?.detail).toBe(
+      "the change order's times are unknown (start: no started batch with a readable StartTime); not aborted (fail closed)",
+    );
+    expect(aborts()).toBe(0);
+  });
+
+  it('an AppId that is not a lower-case UUID is unknown: skipped, naming it', async () => {
+    const harness = await start(scenario({ wire: { AppId: SAE_APP.toUpperCase() } }));
+    await harness.handler(
+      httpEvent({
+        path: '/abort',
+        body: JSON.stringify({ platform: 'sae', changeOrderIds: [SAE_ORDER] }),
+      }),
+      fakeContext(),
+    );
+    const [rec] = harness.records();
+    expect(rec).toMatchObject({ outcome: 'skipped' });
+    expect(rec?.detail).toContain(
+      `AppId "${SAE_APP.toUpperCase()}" of change order ${SAE_ORDER} is not an application id`,
+    );
+    expect(aborts()).toBe(0);
+  });
+
+  it('onAbort: rollback on an order whose SupportRollback is false: skipped, never a plain abort instead', async () => {
+    const world = scenario({ SupportRollback: false }, { SupportRollback: false });
+    const harness = await start(world, {
+      defaults: { mode: 'enforce' },
+      platforms: { sae: { onAbort: 'rollback' }, edas: { onAbort: 'rollback' } },
+    });
+    await harness.handler(timerEvent({}), fakeContext());
+    const r = byOrder(harness.records());
+    for (const id of [SAE_ORDER, EDAS_ORDER]) {
+      expect(r[id]).toMatchObject({ outcome: 'skipped' });
+      expect(r[id]?.detail).toContain(
+        "onAbort is rollback, but the change order's SupportRollback is false",
+      );
+    }
+    expect(aborts()).toBe(0);
+  });
+
+  it("a timer payload's thresholds apply to the SAE/EDAS sweeps too (never the policy's smaller ones)", async () => {
+    // The orders are idle 120 min: a payload saying 600 min keeps them; the policy's 30 would not.
+    const harness = await start(scenario());
+    await harness.handler(
+      timerEvent({ maxIdleMinutes: 600, maxDurationMinutes: 600 }),
+      fakeContext(),
+    );
+    const r = byOrder(harness.records());
+    expect(r[SAE_ORDER]?.detail).toBe(
+      'not stuck: idle 120 min (limit 600), running 150 min (limit 600)',
+    );
+    expect(r[EDAS_ORDER]?.detail).toBe(
+      'not stuck: idle 120 min (limit 600), running 150 min (limit 600)',
+    );
+    expect(aborts()).toBe(0);
+  });
+
+  it("ages are judged on the platform's clock when its Date headers are more than a minute off, and the skew is recorded", async () => {
+    // The emulators' clocks run 20 min behind: on them the orders are idle 120 min (their own
+    // times), while on the function's clock they would look 140 min idle.
+    // 120.5 min: the Date header's whole seconds cannot move the floor below 120.
+    const world = scenario({ idleMinutes: 120.5 }, { idleMinutes: 120.5 });
+    const skewed = {
+      ...world,
+      sae: { ...world.sae, clockSkewMs: -20 * 60_000 },
+      edas: { ...world.edas, clockSkewMs: -20 * 60_000 },
+    };
+    const harness = await start(skewed, { defaults: { mode: 'enforce', maxIdleMinutes: 130 } });
+    await harness.handler(timerEvent({}), fakeContext());
+    const r = byOrder(harness.records());
+    for (const id of [SAE_ORDER, EDAS_ORDER]) {
+      expect(r[id]).toMatchObject({ outcome: 'skipped', idleMinutes: 120 });
+      expect(r[id]?.clockSkewMs).toBeLessThan(-19 * 60_000);
+      expect(r[id]?.clockSkewMs).toBeGreaterThan(-21 * 60_000);
+    }
+    expect(aborts()).toBe(0);
+  });
 });

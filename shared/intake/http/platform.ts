@@ -60,7 +60,8 @@ export function platformOfCall(input: HttpInput): 'sae' | 'edas' | undefined {
  * The PlatformRequest of an SAE / EDAS `/abort` or `/sweep` call (trigger `http`).
  * @throws HttpRequestError 400: Web+ ids (`changeIds`, `envIds`) given; a key not in
  *   {@link PLATFORM_ABORT_KEYS} / {@link PLATFORM_SWEEP_KEYS} (named, never ignored: `DryRun`,
- *   `dry_run` must not let an abort through); for `/abort` no id at
+ *   `dry_run` must not let an abort through); for `/sweep` an `appIds` that is empty, blank or
+ *   null (never widened to every application); for `/abort` no id at
  *   all, or none valid; for `/sweep` an `appIds` list with none valid (never widened to all);
  *   `changeOrderIds` on `/sweep`; more than `maxIds` ids (`too_many_ids`)
  */
@@ -121,6 +122,20 @@ export function platformHttpRequest(
     invalid: [...orders.invalid, ...apps.invalid],
   };
   if (route === '/sweep') {
+    // An explicitly empty (or null, or blank) appIds never means every application (issue 10).
+    const rawApps = fields.appIds;
+    if (
+      rawApps !== undefined &&
+      (rawApps === null ||
+        apps.given === 0 ||
+        (typeof rawApps === 'string' && rawApps.trim() === ''))
+    )
+      throw new HttpRequestError(
+        400,
+        'invalid_input',
+        'appIds is empty: an empty list never means every application; leave appIds out to sweep everything the policy allows',
+        'appIds',
+      );
     if (apps.given > 0 && apps.ids.length === 0)
       throw new HttpRequestError(400, 'invalid_input', `no valid id: ${summary}`, 'appIds');
     return {
