@@ -225,6 +225,9 @@ export async function processRequest(
         reason: alarmReason(request.alarm),
         changeIds: request.changeIds,
         envIds: alarmEnvIds,
+        ...(request.changeIds.length > 0 && request.envIds.length > 0
+          ? { changeEnvIds: request.envIds }
+          : {}),
       });
     }
     const decidedAtMs = Date.now();

@@ -11,6 +11,11 @@ export interface ExplicitTargets {
   note?: string;
   changeIds: string[];
   envIds: string[];
+  /**
+   * EnvIds the same alarm names beside its ChangeIds: each change must be in one of them (an
+   * alarm naming change A and environment B, A not in B, does not say which it meant).
+   */
+  changeEnvIds?: readonly string[];
 }
 
 /**
@@ -32,6 +37,16 @@ export async function explicitCandidates(
     // An EnvId Web+ sent malformed is never sent back to it; the policy names it.
     if (candidate.settled || !candidate.envId || candidate.change?.unreadable.EnvId)
       return candidate;
+    const named = targets.changeEnvIds;
+    if (named && named.length > 0 && !named.includes(candidate.envId)) {
+      return {
+        ...candidate,
+        settled: {
+          outcome: 'skipped' as const,
+          detail: `the alarm names ${named.length === 1 ? `envId ${named[0]}` : `envIds ${named.join(', ')}`}, but DescribeChange says this change is in ${candidate.envId}: which one the alarm meant is ambiguous; not aborted (fail closed)`,
+        },
+      };
+    }
     // DescribeChange shows an aborting change as unfinished: only its environment's
     // AbortingChange says an abort is already in progress (and DescribeAppEnvs carries the AppId).
     try {

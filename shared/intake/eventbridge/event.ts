@@ -15,6 +15,7 @@ import { cmsRulePushRequest, isCmsRulePush } from '../cloudmonitor/rule-push.js'
 import { readForm } from '../form.js';
 import { readJsonObject } from '../json-object.js';
 import { eventKey, type RecentEvents } from '../recent-events.js';
+import { PLATFORM_EVENT_SOURCES, platformEventRequest } from './platform-event.js';
 
 /** True for a CloudEvents envelope: a string `specversion` and a string `id` or `source`. */
 export function isCloudEvent(event: unknown): event is Record<string, unknown> {
@@ -45,6 +46,7 @@ const ENVELOPE_READ_KEYS: readonly string[] = [
  * redelivery writes nothing new), else exactly one (trigger `eventbridge`, `triggerRef` = `id`):
  * - an envelope or `data` key that reads like a control key (`dryRun`, `mode`, `force`, ...) or
  *   another spelling of a read key → `RefusedRequest` (field `<key>` / `data.<key>`);
+ * - `source` `acs.sae` / `acs.edas` → an SAE / EDAS change-order event (./platform-event.ts);
  * - a non-alert `type` → `IgnoredRequest`;
  * - `data` (an object, or a JSON / form string) shaped like a callback → as a callback
  *   (firing `ALERT`/`ALARM` → `AlarmRequest`, recovery / unknown state → `IgnoredRequest`);
@@ -75,6 +77,8 @@ export function eventBridgeRequests(
       },
     ];
   }
+  const platform = PLATFORM_EVENT_SOURCES.get(source);
+  if (platform) return [platformEventRequest(platform, envelope, base)];
   if (!isCmsAlertType(envelope.type)) {
     return [
       {
@@ -110,9 +114,39 @@ export function eventBridgeRequests(
   if (isCmsRulePush(data) && data.alertState === undefined) {
     return [cmsRulePushRequest(data, 'eventbridge', id, { prefix: 'data.', extraTimes })];
   }
+  const mixed = mixedLevels(data);
+  if (mixed !== undefined) {
+    return [
+      {
+        kind: 'ignored',
+        ...base,
+        detail: `the alarm cannot be read as one meaning: ${mixed}; nothing is aborted (fail closed)`,
+        invalid: [],
+      },
+    ];
+  }
   return [
     cmsCallbackRequest(data, 'eventbridge', id, { strictKeys: false, prefix: 'data.', extraTimes }),
   ];
+}
+
+/**
+ * A callback-shaped `data` that also carries a rule push's level fields must not contradict
+ * itself: `alertState: ALERT` with `curLevel: OK` or `eventName: AlertOk` is no firing alarm.
+ */
+function mixedLevels(data: Record<string, unknown>): string | undefined {
+  const state = data.alertState;
+  const firing = state === 'ALERT' || state === 'ALARM';
+  if (!firing) return undefined;
+  const level = data.curLevel;
+  if (level !== undefined && !['CRITICAL', 'WARN', 'INFO'].includes(String(level))) {
+    return `alertState ${String(state)} with curLevel '${printable(level, 40)}': firing or recovered is a guess`;
+  }
+  const name = data.eventName;
+  if (name !== undefined && name !== 'Alert') {
+    return `alertState ${String(state)} with eventName '${printable(name, 40)}': firing or recovered is a guess`;
+  }
+  return undefined;
 }
 
 /** `data` as an object; a string saying why it is ambiguous; undefined when unreadable. */
