@@ -3,7 +3,7 @@ import type { WebplusGateway } from '../webplus/gateway.js';
 import { abortingFacts, candidateForChange, readEnv } from './read.js';
 import type { TargetingScope } from './scope.js';
 import { settledFromError } from './settle.js';
-import { UNKNOWN_APPLYING } from './sweep.js';
+import { UNKNOWN_APPLYING, UNNAMED_CHANGE } from './sweep.js';
 
 export interface ExplicitTargets {
   source: Exclude<CandidateSource, 'sweep'>;
@@ -82,6 +82,17 @@ export async function explicitCandidates(
         settled: {
           outcome: 'skipped',
           detail: `DescribeAppEnvs: ${UNKNOWN_APPLYING}; not aborted (fail closed)`,
+        },
+      };
+    }
+    if (env.applyingChange && !env.latestChangeId) {
+      return {
+        ...base,
+        envId,
+        appId: env.appId || undefined,
+        settled: {
+          outcome: 'skipped',
+          detail: `DescribeAppEnvs: ${UNNAMED_CHANGE}; not aborted (fail closed)`,
         },
       };
     }

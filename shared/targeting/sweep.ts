@@ -11,6 +11,10 @@ import { settledFromError } from './settle.js';
 export const UNKNOWN_APPLYING =
   'ApplyingChange is not a JSON boolean (absent, null, a string): whether a change is in flight is unknown';
 
+/** Why an environment applying a change it does not name is not acted on. */
+export const UNNAMED_CHANGE =
+  'ApplyingChange is true but LatestChangeId is absent: which change is in flight is unknown';
+
 /** The listing of a sweep: environments with a change in flight, and what could not be listed. */
 export interface SweepListing {
   /** Environments whose `ApplyingChange` is true and that name their `LatestChangeId`. */
@@ -103,8 +107,14 @@ export async function listSweepEnvs(
   }
 
   for (const env of envs) {
-    if (env.applyingChange !== undefined) continue;
-    // Whether a change is in flight is unknown: one record naming the fact, never "quiet".
+    const why =
+      env.applyingChange === undefined
+        ? UNKNOWN_APPLYING
+        : env.applyingChange && !env.latestChangeId
+          ? UNNAMED_CHANGE
+          : undefined;
+    if (why === undefined) continue;
+    // Whether (or which) a change is in flight is unknown: one record naming the fact.
     failures.push({
       source: 'sweep',
       envId: env.envId,
@@ -112,7 +122,7 @@ export async function listSweepEnvs(
       ...(env.envName ? { envName: env.envName } : {}),
       settled: {
         outcome: 'skipped',
-        detail: `DescribeAppEnvs: ${UNKNOWN_APPLYING}; not aborted (fail closed)`,
+        detail: `DescribeAppEnvs: ${why}; not aborted (fail closed)`,
       },
     });
   }
