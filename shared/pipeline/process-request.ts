@@ -1,3 +1,4 @@
+import { backgroundPacer } from '../core/pacer.js';
 import { dedupe, execute } from '../executor/execute.js';
 import type { Candidate } from '../model/candidate.js';
 import type { Mode, OutcomeRecord } from '../model/record.js';
@@ -181,7 +182,8 @@ export async function processRequest(
   const client = new WebplusClient(config.webplusEndpoint, credentials);
   const gateway = new WebplusGateway(
     client,
-    runtime.pacer,
+    // A sweep's calls yield to alarms and manual aborts: it defers what it cannot reach.
+    request.kind === 'sweep' ? backgroundPacer(runtime.pacer) : runtime.pacer,
     {
       maxAttempts: config.retryMaxAttempts,
       baseMs: config.retryBaseMs,
