@@ -1,6 +1,6 @@
 import type { Candidate, CandidateSource } from '../model/candidate.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
-import { candidateForChange, readEnv } from './read.js';
+import { abortingFacts, candidateForChange, readEnv } from './read.js';
 import type { TargetingScope } from './scope.js';
 import { settledFromError } from './settle.js';
 import { UNKNOWN_APPLYING, UNNAMED_CHANGE } from './sweep.js';
@@ -55,7 +55,7 @@ export async function explicitCandidates(
         const why = `DescribeAppEnvs found no environment ${candidate.envId}`;
         return { ...candidate, appIdUnknown: `${why}, so its AppId is unknown`, envUnread: why };
       }
-      return { ...candidate, appId: env.appId || undefined, envAborting: env.abortingChange };
+      return { ...candidate, appId: env.appId || undefined, ...abortingFacts(env) };
     } catch (err) {
       return { ...candidate, settled: settledFromError(err, 'DescribeAppEnvs') };
     }
@@ -111,7 +111,7 @@ export async function explicitCandidates(
       ...base,
       envId,
       appId: env.appId || undefined,
-      envAborting: env.abortingChange,
+      ...abortingFacts(env),
     });
   });
   return Promise.all([...byChange, ...byEnv]);

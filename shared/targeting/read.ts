@@ -64,6 +64,7 @@ export async function candidateForChange(
     envName?: string;
     appName?: string;
     envAborting?: boolean;
+    envUnread?: string;
   },
 ): Promise<Candidate> {
   try {
@@ -81,4 +82,17 @@ export async function candidateForChange(
   } catch (err) {
     return { ...base, changeId, settled: settledFromError(err, 'DescribeChange') };
   }
+}
+
+/**
+ * What a candidate learns from its environment's `AbortingChange`: the flag when it is a JSON
+ * boolean, otherwise `envUnread` naming the field and what was read
+ * (`DescribeAppEnvs: AbortingChange is not a JSON boolean (got "false")`), so the record says
+ * which fact was unknown (docs/policy.md, "Fail closed").
+ */
+export function abortingFacts(env: AppEnv): { envAborting?: boolean; envUnread?: string } {
+  if (env.abortingChange !== undefined) return { envAborting: env.abortingChange };
+  return {
+    envUnread: `DescribeAppEnvs: ${env.abortingUnread ?? 'AbortingChange is not a JSON boolean'} for ${env.envId}`,
+  };
 }

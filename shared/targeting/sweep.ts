@@ -3,7 +3,7 @@ import type { Candidate } from '../model/candidate.js';
 import type { SweepRequest } from '../model/request.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
 import type { AppEnv } from '../webplus/types.js';
-import { candidateForChange, readAllPages, readEnv } from './read.js';
+import { abortingFacts, candidateForChange, readAllPages, readEnv } from './read.js';
 import type { TargetingScope } from './scope.js';
 import { settledFromError } from './settle.js';
 
@@ -152,7 +152,7 @@ function readInFlight(
         }),
     ...(env.envName ? { envName: env.envName } : {}),
     ...(appNames.has(env.appId) ? { appName: appNames.get(env.appId) } : {}),
-    envAborting: env.abortingChange,
+    ...abortingFacts(env),
   });
 }
 
