@@ -16,6 +16,8 @@ export interface ExplicitTargets {
    * alarm naming change A and environment B, A not in B, does not say which it meant).
    */
   changeEnvIds?: readonly string[];
+  /** Per ChangeId, the EnvIds its own series named with it: the change must be in one of them. */
+  pairedEnvIds?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -37,7 +39,8 @@ export async function explicitCandidates(
     // An EnvId Web+ sent malformed is never sent back to it; the policy names it.
     if (candidate.settled || !candidate.envId || candidate.change?.unreadable.EnvId)
       return candidate;
-    const named = targets.changeEnvIds;
+    const paired = targets.pairedEnvIds?.[candidate.changeId ?? ''];
+    const named = paired && paired.length > 0 ? paired : targets.changeEnvIds;
     if (named && named.length > 0 && !named.includes(candidate.envId)) {
       return {
         ...candidate,
