@@ -4,6 +4,7 @@ import { type SlsStandIn, startSlsStandIn } from '../../sandbox/sls/server.js';
 import { loadConfig } from '../../shared/config/config.js';
 import type { Credentials } from '../../shared/core/credentials.js';
 import type { RunReport } from '../../shared/pipeline/run-requests.js';
+import { resolveRegions } from '../../shared/pipeline/runtime.js';
 import { HandlerThrewError } from '../errors.js';
 import { EXIT, type ExitCode, exitCodeForResult } from '../exit-codes.js';
 import { summaryHeading } from '../local-run.js';
@@ -50,11 +51,14 @@ export async function startCommand(options: StartOptions): Promise<ExitCode> {
     const token = `demo-${randomBytes(12).toString('hex')}`;
     if (realCredentials) {
       credentials = realCredentials;
+      const where = resolveRegions(probe)
+        .map((r) => `${r.regionId} (${r.endpoint})`)
+        .join(', ');
       if (!options.enforce) env.ABORT_DRY_RUN = 'true';
       stderrLine(
         options.enforce
-          ? `webplus-abort: Alibaba Cloud credentials found: sweeping real Web+ at ${probe.webplusEndpoint} in ENFORCE mode (stuck changes will be aborted)`
-          : `webplus-abort: Alibaba Cloud credentials found: sweeping real Web+ at ${probe.webplusEndpoint} in dry-run (pass --enforce to abort)`,
+          ? `webplus-abort: Alibaba Cloud credentials found: sweeping real Web+ in ${where} in ENFORCE mode (stuck changes will be aborted)`
+          : `webplus-abort: Alibaba Cloud credentials found: sweeping real Web+ in ${where} in dry-run (pass --enforce to abort)`,
       );
     } else {
       stderrLine(

@@ -59,6 +59,8 @@ export interface OutcomeRecord {
   changeId?: string;
   envId?: string;
   appId?: string;
+  /** The Web+ region the decision was made in (`x-acs-region-id` of its calls). */
+  regionId?: string;
   trigger: Trigger;
   /** Timer name, alarm rule id, EventBridge event id, or HTTP request id. */
   triggerRef?: string;

@@ -7,9 +7,8 @@ import { applyCap, decide } from '../policy/decide.js';
 import { explicitCandidates } from '../targeting/explicit.js';
 import type { TargetingScope } from '../targeting/scope.js';
 import { sweepCandidates } from '../targeting/sweep.js';
-import { WebplusClient } from '../webplus/client.js';
-import { WebplusGateway } from '../webplus/gateway.js';
-import type { Invocation } from './invocation.js';
+import { describeKind } from '../webplus/describe.js';
+import type { Invocation, RegionContext } from './invocation.js';
 import { invalidRecord, type RecordBase, recordOf, requestRecord } from './records.js';
 import type { Runtime } from './runtime.js';
 
@@ -95,71 +94,152 @@ export async function processRequest(
     return { records, capReached: false, dryRun };
   }
 
-  const client = new WebplusClient(config.webplusEndpoint, credentials);
-  const gateway = new WebplusGateway(
-    client,
-    runtime.pacer,
-    {
-      maxAttempts: config.retryMaxAttempts,
-      baseMs: config.retryBaseMs,
-      maxDelayMs: config.retryMaxDelayMs,
-      attemptTimeoutMs: inv.attemptTimeoutMs,
-    },
-    inv.deadline,
-    runtime.random,
-  );
   const scope: TargetingScope = {
     sweepAppIds: policy.sweep.appIds.length ? policy.sweep.appIds : undefined,
     needAppId: policy.protect.appIds.length > 0,
   };
-  try {
-    let candidates: Candidate[];
-    if (request.kind === 'sweep') {
-      candidates = await sweepCandidates(gateway, scope, request);
-    } else if (request.kind === 'abort') {
-      candidates = await explicitCandidates(gateway, scope, {
-        source: 'manual',
-        reason: 'manual',
-        note: request.note,
-        changeIds: request.changeIds,
-        envIds: request.envIds,
-      });
-    } else {
-      candidates = await explicitCandidates(gateway, scope, {
-        source: 'alarm',
-        reason: alarmReason(request.alarm),
-        changeIds: request.changeIds,
-        envIds: alarmEnvIds,
-      });
-    }
-    const nowMs = Date.now();
-    let decisions = dedupe(candidates).map((c) =>
-      decide(c, {
-        policy,
-        nowMs,
-        killSwitch: config.dryRun,
-        requestDryRun,
-        overrides:
-          request.kind === 'sweep'
-            ? {
-                maxIdleMinutes: request.maxIdleMinutes,
-                maxDurationMinutes: request.maxDurationMinutes,
-              }
-            : undefined,
-      }),
-    );
-    let capReached = false;
-    if (request.kind === 'sweep') {
-      ({ decisions, capReached } = applyCap(decisions, policy.sweep.maxAbortsPerRun));
-    }
-    const executions = await Promise.all(
-      decisions.map((d) => execute(d, gateway, runtime.inFlight, nowMs)),
-    );
-    for (const e of executions) records.push(recordOf(e, base, runMode));
-    return { records, capReached, dryRun };
-  } finally {
-    client.close();
+  // An alarm naming one environment beside its changes: the changes are read there.
+  const envHint =
+    request.kind === 'alarm' && request.changeIds.length > 0 && request.envIds.length === 1
+      ? request.envIds[0]
+      : undefined;
+  const live = inv.webplus.filter((ctx) => !ctx.latch.error);
+  const perRegion = await Promise.all(
+    live.map(async (ctx): Promise<Candidate[]> => {
+      const { gateway, directory } = ctx;
+      if (request.kind === 'sweep') return sweepCandidates(gateway, scope, request, directory);
+      if (request.kind === 'abort') {
+        return explicitCandidates(
+          gateway,
+          scope,
+          {
+            source: 'manual',
+            reason: 'manual',
+            note: request.note,
+            changeIds: request.changeIds,
+            envIds: request.envIds,
+          },
+          directory,
+        );
+      }
+      return explicitCandidates(
+        gateway,
+        scope,
+        {
+          source: 'alarm',
+          reason: alarmReason(request.alarm),
+          changeIds: request.changeIds,
+          envIds: alarmEnvIds,
+          envHint,
+        },
+        directory,
+      );
+    }),
+  );
+  // A region that answered "no such API here" keeps none of its candidates: one record says so.
+  const candidates = mergeRegions(
+    live.map((ctx, i) => (ctx.latch.error ? [] : (perRegion[i] ?? []))),
+    request.kind !== 'sweep',
+  );
+  records.push(...unavailableRecords(inv.webplus, base, runMode));
+
+  const nowMs = Date.now();
+  let decisions = dedupe(candidates).map((c) =>
+    decide(c, {
+      policy,
+      nowMs,
+      killSwitch: config.dryRun,
+      requestDryRun,
+      overrides:
+        request.kind === 'sweep'
+          ? {
+              maxIdleMinutes: request.maxIdleMinutes,
+              maxDurationMinutes: request.maxDurationMinutes,
+            }
+          : undefined,
+    }),
+  );
+  let capReached = false;
+  if (request.kind === 'sweep') {
+    ({ decisions, capReached } = applyCap(decisions, policy.sweep.maxAbortsPerRun));
   }
+  const byRegion = new Map(inv.webplus.map((ctx) => [ctx.region.regionId, ctx]));
+  const executions = await Promise.all(
+    decisions.map((d) => {
+      const ctx = byRegion.get(d.candidate.regionId ?? '') ?? inv.webplus[0]!;
+      return execute(d, ctx.gateway, runtime.inFlight, nowMs);
+    }),
+  );
+  for (const e of executions) {
+    // An AbortChange that met "no such API here" is part of the region's one record.
+    const ctx = byRegion.get(e.decision.candidate.regionId ?? '');
+    const latched = ctx?.latch.error;
+    if (latched && e.outcome === 'failed' && e.errorCode === latched.code) continue;
+    records.push(recordOf(e, base, runMode));
+  }
+  records.push(...unavailableRecords(inv.webplus, base, runMode));
+  return { records, capReached, dryRun };
+}
+
+/**
+ * The candidates of every region as one list. For a sweep, all of them. For named ids (manual,
+ * alarm) each id lives in one region: where some region found it, the other regions' `not_found`
+ * for it is dropped; where none did, one `not_found` is kept, naming every region asked.
+ */
+function mergeRegions(perRegion: Candidate[][], named: boolean): Candidate[] {
+  if (!named || perRegion.length <= 1) return perRegion.flat();
+  const keyOf = (c: Candidate) => c.changeId ?? c.envId ?? '';
+  const found = new Set(
+    perRegion
+      .flat()
+      .filter((c) => c.settled?.outcome !== 'not_found')
+      .map(keyOf),
+  );
+  const kept = new Map<string, Candidate>();
+  const out: Candidate[] = [];
+  for (const c of perRegion.flat()) {
+    const key = keyOf(c);
+    if (c.settled?.outcome !== 'not_found' || !key) {
+      out.push(c);
+      continue;
+    }
+    if (found.has(key)) continue;
+    const first = kept.get(key);
+    if (!first) {
+      kept.set(key, c);
+      out.push(c);
+    } else if (first.settled && c.regionId) {
+      first.settled = {
+        ...first.settled,
+        detail: `${first.settled.detail}; not found in region ${c.regionId} either`,
+      };
+    }
+  }
+  return out;
+}
+
+/** One record per region whose Web+ API is not there and was not reported yet. */
+function unavailableRecords(
+  regions: RegionContext[],
+  base: RecordBase,
+  runMode: Mode,
+): OutcomeRecord[] {
+  const out: OutcomeRecord[] = [];
+  for (const ctx of regions) {
+    const e = ctx.latch.error;
+    if (!e || ctx.reported) continue;
+    ctx.reported = true;
+    out.push(
+      requestRecord(
+        base,
+        runMode,
+        'failed',
+        `Web+ is not available in region ${ctx.region.regionId} at ${ctx.region.endpoint} (${ctx.region.endpointSource === 'table' ? 'SDK endpoint map' : 'WEBPLUS_ENDPOINT'}): ${e.action} got ${e.code}${e.httpStatus ? ` (HTTP ${e.httpStatus})` : ''}; ${describeKind(e)}. Nothing more was read or aborted in this region during this invocation`,
+        { errorCode: e.code, errorMessage: e.message, regionId: ctx.region.regionId },
+      ),
+    );
+  }
+  return out;
 }
 
 function alarmReason(alarm: { ruleId?: string; alertName?: string; ruleName?: string }): string {

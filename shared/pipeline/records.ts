@@ -18,6 +18,7 @@ export function recordOf(e: Execution, base: RecordBase, fallbackMode: Mode): Ou
     ...(c.changeId ? { changeId: c.changeId } : {}),
     ...((c.envId ?? change?.envId) ? { envId: c.envId ?? change?.envId } : {}),
     ...(c.appId ? { appId: c.appId } : {}),
+    ...(c.regionId ? { regionId: c.regionId } : {}),
     trigger: base.trigger,
     ...(base.triggerRef ? { triggerRef: base.triggerRef } : {}),
     invocationId: base.invocationId,
@@ -67,10 +68,11 @@ export function requestRecord(
   mode: Mode,
   outcome: OutcomeRecord['outcome'],
   detail: string,
-  extra: { reason?: string; errorCode?: string } = {},
+  extra: { reason?: string; errorCode?: string; errorMessage?: string; regionId?: string } = {},
 ): OutcomeRecord {
   return {
     time: new Date().toISOString(),
+    ...(extra.regionId ? { regionId: extra.regionId } : {}),
     trigger: base.trigger,
     ...(base.triggerRef ? { triggerRef: base.triggerRef } : {}),
     invocationId: base.invocationId,
@@ -80,6 +82,7 @@ export function requestRecord(
     detail,
     attempts: 0,
     ...(extra.errorCode ? { errorCode: extra.errorCode } : {}),
+    ...(extra.errorMessage ? { errorMessage: extra.errorMessage } : {}),
     latencyMs: 0,
   };
 }

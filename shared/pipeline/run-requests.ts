@@ -4,7 +4,10 @@ import { invocationDeadline } from '../fc/deadline.js';
 import type { OutcomeRecord, Trigger } from '../model/record.js';
 import type { AbortRequest } from '../model/request.js';
 import type { WriteReport } from '../outcome-log/outcome-log.js';
-import type { Invocation } from './invocation.js';
+import { EnvDirectory } from '../targeting/directory.js';
+import { WebplusClient } from '../webplus/client.js';
+import { WebplusGateway } from '../webplus/gateway.js';
+import type { Invocation, RegionContext } from './invocation.js';
 import { processRequest } from './process-request.js';
 import type { Runtime } from './runtime.js';
 import { type RunSummary, toResult } from './summary.js';
@@ -57,26 +60,56 @@ export async function runRequests(
     attemptTimeoutMs = Math.min(attemptTimeoutMs, 1000);
   }
   const trigger = requests[0]?.trigger ?? options.trigger ?? 'eventbridge';
+  const credentials = credentialsFor(context, runtime);
+  // One client per invocation and region: its keep-alive sockets die with the invocation.
+  const webplus: RegionContext[] = credentials
+    ? runtime.regions.map((region) => {
+        const client = new WebplusClient(region, credentials, undefined, config.httpAuthTokens);
+        const latch = {};
+        const gateway = new WebplusGateway(
+          client,
+          runtime.pacerFor(region.regionId),
+          {
+            maxAttempts: config.retryMaxAttempts,
+            baseMs: config.retryBaseMs,
+            maxDelayMs: config.retryMaxDelayMs,
+            attemptTimeoutMs,
+          },
+          deadline,
+          runtime.random,
+          latch,
+        );
+        return { region, gateway, directory: new EnvDirectory(gateway), latch, reported: false };
+      })
+    : [];
   const inv: Invocation = {
     invocationId: context.requestId,
     trigger,
     startMs,
     deadline,
     writeDeadlineMs,
-    credentials: credentialsFor(context, runtime),
+    credentials,
     functionName: context.function?.name ?? 'abort-stuck-changes',
     region: context.region ?? config.region,
     attemptTimeoutMs,
+    webplus,
   };
+  // Every record passes the one redactor (this invocation's keys, the HTTP tokens) before it
+  // reaches the store, the summary, the HTTP answer or the CLI.
+  const redactor = runtime.redactorFor([credentials?.accessKeySecret, credentials?.securityToken]);
 
   const records: OutcomeRecord[] = [];
   let capReached = false;
   let dryRun = config.dryRun;
-  for (const request of requests) {
-    const out = await processRequest(request, inv, runtime);
-    records.push(...out.records);
-    capReached ||= out.capReached;
-    dryRun ||= out.dryRun;
+  try {
+    for (const request of requests) {
+      const out = await processRequest(request, inv, runtime);
+      records.push(...out.records.map((r) => redactor.value(r)));
+      capReached ||= out.capReached;
+      dryRun ||= out.dryRun;
+    }
+  } finally {
+    for (const ctx of webplus) ctx.gateway.client.close();
   }
   const write = await runtime.outcomeLog.write(records, {
     invocationId: inv.invocationId,
