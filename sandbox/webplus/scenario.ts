@@ -176,6 +176,11 @@ export const scenarioSchema = z
     /** requests answered at once; null = unlimited */
     maxInFlight: z.number().int().positive().nullable().default(null),
     pageSizeMax: z.number().int().positive().default(100),
+    /**
+     * `effective` (default): list replies echo the page size used; `asked`: they echo the size
+     * asked for even when cut to pageSizeMax (a server that caps silently)
+     */
+    pageSizeEcho: z.enum(['effective', 'asked']).default('effective'),
     /** region of every app that names none (the region a request sees: `x-acs-region-id`) */
     regionId: regionId.default('cn-hangzhou'),
     /**
