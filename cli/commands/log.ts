@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { loadConfig } from '../../shared/config/config.js';
-import { OUTCOMES, type Outcome, type OutcomeRecord } from '../../shared/model/record.js';
+import { OUTCOMES, type Outcome } from '../../shared/model/record.js';
+import { dedupeByRecordId, parseRecordLines } from '../../shared/outcome-log/read-records.js';
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { outcomeTable } from '../output.js';
@@ -54,18 +55,16 @@ export async function logCommand(options: LogOptions): Promise<ExitCode> {
     }
     stderrLine(`webplus-abort: no records yet (${path} does not exist)`);
   }
-  const records: OutcomeRecord[] = [];
-  let unreadable = 0;
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      records.push(JSON.parse(line) as OutcomeRecord);
-    } catch {
-      unreadable += 1;
-    }
+  // Torn fragments (a crash mid-write) are skipped with a warning, never the record after them;
+  // a record stored twice (at-least-once stores) is shown once, by recordId.
+  const parsed = parseRecordLines(text);
+  const records = dedupeByRecordId(parsed.records);
+  if (parsed.torn.length > 0) {
+    const at = parsed.torn.map((t) => t.line).join(', ');
+    stderrLine(
+      `webplus-abort: skipped ${parsed.torn.length} unreadable line(s) in ${path} (line ${at}: torn by a crash, or not a record)`,
+    );
   }
-  if (unreadable > 0)
-    stderrLine(`webplus-abort: skipped ${unreadable} unreadable line(s) in ${path}`);
   // Oldest first: records of one batch are appended in decision order, not time order.
   const selected = records
     .filter(

@@ -150,6 +150,17 @@ export async function startSlsStandIn(opts: SlsStandInOptions = {}): Promise<Sls
       });
     }
 
+    if (failure?.kind === 'html-200') {
+      return answer(200, 'HTML200', () => {
+        const page = '<html><body><h1>Welcome</h1></body></html>';
+        res.writeHead(200, {
+          'content-type': 'text/html',
+          'content-length': Buffer.byteLength(page),
+        });
+        res.end(page);
+      });
+    }
+
     let group: LogGroup;
     try {
       group = accept(req, body, key, entry.signatureValid, entry.project);

@@ -49,6 +49,8 @@ export interface SlsJournalEntry {
  * A failure to answer with, on demand.
  * - `unauthorized`: 401 `{errorCode: "Unauthorized"}`; `server-busy`: 503 `{errorCode: "ServerBusy"}`;
  * - `html-502`: 502 with a `text/html` page (the SDK resolves it as if it were success);
+ * - `html-200`: 200 with a `text/html` page and no `x-log-requestid` (a captive proxy or a
+ *   misrouted endpoint: nothing is stored);
  * - `slow`: waits `delayMs` (default 5000) and then answers normally; the logs are stored on
  *   arrival, as a real service would store a write whose answer is late;
  * - `none`: back to normal.
@@ -56,7 +58,7 @@ export interface SlsJournalEntry {
  * starting with the next; a number N fails the next N requests.
  */
 export interface SlsFailureMode {
-  kind: 'none' | 'unauthorized' | 'server-busy' | 'html-502' | 'slow';
+  kind: 'none' | 'unauthorized' | 'server-busy' | 'html-502' | 'html-200' | 'slow';
   every?: 'all' | 'half' | number;
   delayMs?: number;
 }

@@ -1,14 +1,19 @@
 /**
  * The sandbox scenario: what the emulated Web+ account holds and how it misbehaves.
  *
- * Format: DESIGN.md "Sandbox scenario (JSON)". Only `apps`, `envs` and `changes` are required.
+ * Format: DESIGN.md "Sandbox scenario (JSON)". Only `apps`, `envs` and `changes` are required
+ * (they may be empty); the optional `sae` and `edas` sections (sandbox/sae/scenario.ts,
+ * sandbox/edas/scenario.ts) hold the SAE and EDAS accounts of the same credentials.
  * Times are either relative to the moment the sandbox starts (`startedMinutesAgo`, `idleMinutes`,
  * in minutes) or absolute (`CreateTime`, `UpdateTime`, epoch ms); the server resolves them at start.
  * Unknown keys are rejected so that a typo fails loudly instead of being ignored.
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { edasSectionSchema } from '../edas/scenario.js';
+import { saeSectionSchema } from '../sae/scenario.js';
 import { ScenarioError } from './errors.js';
+import { faultResponseSchema } from './fault-response.js';
 
 /** Names of the Web+ actions the sandbox serves (Web+ API 2019-03-20, ROA). */
 export const ACTIONS = [
@@ -100,44 +105,6 @@ const changeSchema = z
       bad('UpdateTime', 'UpdateTime cannot be before CreateTime');
   });
 
-/**
- * One scripted answer of a fault entry. `"ok"` answers normally; an object may combine
- * `delayMs` (wait first) with either an error (`status`, optional `code`/`message`), a raw reply
- * (`status`, `contentType`, `body`) or `reset` (destroy the socket; `applied: true` performs the
- * state change first). `{delayMs}` alone waits, then answers normally.
- */
-const faultResponseSchema = z.union([
-  z.literal('ok'),
-  z
-    .strictObject({
-      delayMs: z.number().int().nonnegative().optional(),
-      status: z.number().int().min(100).max(599).optional(),
-      code: nonEmpty.optional(),
-      message: z.string().optional(),
-      contentType: nonEmpty.optional(),
-      body: z.string().optional(),
-      reset: z.literal(true).optional(),
-      applied: z.boolean().optional(),
-    })
-    .superRefine((r, ctx) => {
-      const bad = (message: string) => ctx.addIssue({ code: 'custom', message });
-      if (r.reset && r.status !== undefined) bad('reset cannot be combined with status');
-      if (r.applied !== undefined && !r.reset) bad('applied is only meaningful with reset: true');
-      if (
-        r.status === undefined &&
-        (r.code !== undefined ||
-          r.message !== undefined ||
-          r.contentType !== undefined ||
-          r.body !== undefined)
-      )
-        bad('code, message, contentType and body require status');
-      if ((r.contentType !== undefined || r.body !== undefined) && r.code !== undefined)
-        bad('a raw reply (contentType/body) cannot also carry code');
-      if (!r.reset && r.status === undefined && r.delayMs === undefined)
-        bad('give status, reset or delayMs (or use "ok")');
-    }),
-]);
-
 const faultSchema = z.strictObject({
   action: z.enum(ACTIONS),
   changeId: nonEmpty.optional(),
@@ -169,6 +136,10 @@ export const scenarioSchema = z
     apps: z.array(appSchema),
     envs: z.array(envSchema),
     changes: z.array(changeSchema),
+    /** the SAE account of the same credentials (served by the SAE emulator, sandbox/sae/) */
+    sae: saeSectionSchema.optional(),
+    /** the EDAS account of the same credentials (served by the EDAS emulator, sandbox/edas/) */
+    edas: edasSectionSchema.optional(),
     /** delay added to every answer, ms */
     latencyMs: z.number().int().nonnegative().default(0),
     /** requests per second over all actions (token bucket, burst = limit); null = unlimited */

@@ -37,8 +37,11 @@ export interface Config {
   dryRun: boolean;
   /** Web+ calls in flight at once. */
   webplusConcurrency: number;
-  /** Web+ calls per second. */
+  /** Web+ calls per second, on average over any window. */
   webplusQps: number;
+  /** Web+ calls that may start at once after a quiet spell (token-bucket capacity); default = QPS. */
+  webplusBurst: number;
+
   retryMaxAttempts: number;
   retryBaseMs: number;
   retryMaxDelayMs: number;
@@ -82,6 +85,7 @@ export const CONFIG_VARIABLES = [
   'ABORT_DRY_RUN',
   'WEBPLUS_CONCURRENCY',
   'WEBPLUS_QPS',
+  'WEBPLUS_BURST',
   'RETRY_MAX_ATTEMPTS',
   'RETRY_BASE_MS',
   'RETRY_MAX_DELAY_MS',
@@ -125,6 +129,7 @@ const variables = {
   ABORT_DRY_RUN: bool.default(false),
   WEBPLUS_CONCURRENCY: int(1, 256).default(4),
   WEBPLUS_QPS: int(1, 10000).default(10),
+  WEBPLUS_BURST: int(1, 10000).optional(),
   RETRY_MAX_ATTEMPTS: int(1, 20).default(4),
   RETRY_BASE_MS: int(0, 60000).default(200),
   RETRY_MAX_DELAY_MS: int(0, 300000).default(5000),
@@ -217,6 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dryRun: v.ABORT_DRY_RUN,
     webplusConcurrency: v.WEBPLUS_CONCURRENCY,
     webplusQps: v.WEBPLUS_QPS,
+    webplusBurst: v.WEBPLUS_BURST ?? v.WEBPLUS_QPS,
     retryMaxAttempts: v.RETRY_MAX_ATTEMPTS,
     retryBaseMs: v.RETRY_BASE_MS,
     retryMaxDelayMs: v.RETRY_MAX_DELAY_MS,

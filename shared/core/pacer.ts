@@ -1,28 +1,251 @@
-import pLimit from 'p-limit';
-import pThrottle from 'p-throttle';
+import { WebplusAbortError } from './errors.js';
 
-/** Runs one Web+ request under the instance's concurrency and calls-per-second limits. */
-export type Pacer = <T>(fn: () => Promise<T>) => Promise<T>;
+/**
+ * The instance's Web+ pacer: a token bucket (rate `qps`, capacity `burst`) plus a concurrency
+ * limit, with a deadline and an AbortSignal per call, and a fair queue per invocation.
+ *
+ * Rate bound (derivation in docs/operator-guide.md, "The deadline and the pacer"): a start
+ * takes one token; the bucket holds at most `burst` tokens and gains `qps` per second, so over
+ * any closed window of `w` ms at most `burst + floor(qps * w / 1000)` calls start (for 1 s:
+ * `burst + qps`). With `burst = 1` this is the old even spacing.
+ */
+
+/** Clock and timers of a pacer (injected in property tests; real ones by default). */
+export interface PacerClock {
+  /** epoch ms */
+  now(): number;
+  setTimer(fn: () => void, ms: number): unknown;
+  clearTimer(handle: unknown): void;
+}
+
+const realClock: PacerClock = {
+  now: () => Date.now(),
+  setTimer: (fn, ms) => setTimeout(fn, Math.max(0, ms)),
+  clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
+};
 
 export interface PacerLimits {
   /** Requests in flight at once (`WEBPLUS_CONCURRENCY`). */
   concurrency: number;
-  /** Requests started per second (`WEBPLUS_QPS`), spaced evenly: one every 1000/qps ms. */
+  /** Requests started per second on average (`WEBPLUS_QPS`). */
   qps: number;
+  /** Requests that may start at once after a quiet spell (`WEBPLUS_BURST`). @default qps */
+  burst?: number;
 }
 
+/** How one call waits. */
+export interface PaceOptions {
+  /**
+   * Epoch ms: the latest moment the call may start (the work deadline minus the attempt's
+   * whole timeout). A call still queued then is never started: it rejects with
+   * {@link PacerDeadlineError}. Absent: no limit.
+   */
+  startBy?: number;
+  /**
+   * The invocation's signal: when it aborts, the invocation's queued calls reject with
+   * {@link PacerAbortedError} and never start. Calls of one signal form one queue, served in
+   * turn with the other invocations' queues, so one invocation cannot starve another.
+   */
+  signal?: AbortSignal;
+}
+
+/** Runs one Web+ request under the instance's rate and concurrency limits. */
+export type Pacer = <T>(fn: () => Promise<T>, options?: PaceOptions) => Promise<T>;
+
+/** The call could not start before its `startBy`: it was never sent. */
+export class PacerDeadlineError extends WebplusAbortError {
+  override readonly name = 'PacerDeadlineError';
+  constructor(
+    /** epoch ms the call had to start by */
+    readonly startBy: number,
+    /** ms the call waited in the queue */
+    readonly waitedMs: number,
+  ) {
+    super(
+      `not sent: no start possible before ${new Date(startBy).toISOString()} (waited ${waitedMs} ms for a turn)`,
+    );
+  }
+}
+
+/** The invocation that queued the call ended (its signal aborted): the call was never sent. */
+export class PacerAbortedError extends WebplusAbortError {
+  override readonly name = 'PacerAbortedError';
+  constructor() {
+    super('not sent: the invocation that queued this call has ended');
+  }
+}
+
+interface Item {
+  run: () => void;
+  reject: (err: Error) => void;
+  startBy: number;
+  queuedAt: number;
+  owner: object;
+  timer?: unknown;
+  settled: boolean;
+}
+
+const NO_OWNER = {};
+
 /**
- * One pacer per instance, shared by every invocation it runs, so overlapping invocations stay
- * under the Web+ API limits together. Each attempt is paced on its own: a retry's backoff sleep
- * holds no slot. Uses p-limit (concurrency) and p-throttle (rate).
+ * Builds the instance's pacer. One per instance, shared by every invocation it runs, so
+ * overlapping invocations stay under the Web+ limits together. Each attempt is paced on its
+ * own: a retry's backoff sleep holds no slot and no token.
+ * @throws RangeError when a limit is not a positive number
  */
-export function createPacer(limits: PacerLimits): Pacer {
-  const limit = pLimit(limits.concurrency);
-  const throttle = pThrottle({ limit: 1, interval: 1000 / limits.qps });
-  const started = throttle(async () => undefined);
-  return <T>(fn: () => Promise<T>) =>
-    limit(async () => {
-      await started();
-      return fn();
+export function createPacer(limits: PacerLimits, clock: PacerClock = realClock): Pacer {
+  const qps = limits.qps;
+  const burst = limits.burst ?? limits.qps;
+  const concurrency = limits.concurrency;
+  for (const [name, v] of [
+    ['qps', qps],
+    ['burst', burst],
+    ['concurrency', concurrency],
+  ] as const) {
+    if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`pacer ${name} must be > 0, got ${v}`);
+  }
+  let tokens = burst;
+  let refilledAt = clock.now();
+  let active = 0;
+  let wake: unknown;
+  /** Queues by owner, in turn order. */
+  const queues = new Map<object, Item[]>();
+  /** One abort listener per signal with queued calls (not one per call). */
+  const listeners = new Map<AbortSignal, () => void>();
+
+  const watch = (signal: AbortSignal): void => {
+    if (listeners.has(signal)) return;
+    const onAbort = (): void => {
+      listeners.delete(signal);
+      const q = queues.get(signal) ?? [];
+      queues.delete(signal);
+      for (const item of q) {
+        settle(item);
+        item.reject(new PacerAbortedError());
+      }
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    listeners.set(signal, () => {
+      listeners.delete(signal);
+      signal.removeEventListener('abort', onAbort);
+    });
+  };
+
+  /** Drops the listener of an owner whose queue emptied. */
+  const unwatch = (owner: object): void => {
+    if (!queues.has(owner)) listeners.get(owner as AbortSignal)?.();
+  };
+
+  const refill = (now: number): void => {
+    if (now > refilledAt) {
+      tokens = Math.min(burst, tokens + ((now - refilledAt) * qps) / 1000);
+      refilledAt = now;
+    }
+  };
+
+  const remove = (item: Item): void => {
+    const q = queues.get(item.owner);
+    if (!q) return;
+    const i = q.indexOf(item);
+    if (i >= 0) q.splice(i, 1);
+    if (q.length === 0) queues.delete(item.owner);
+    unwatch(item.owner);
+  };
+
+  const settle = (item: Item): void => {
+    item.settled = true;
+    if (item.timer !== undefined) clock.clearTimer(item.timer);
+  };
+
+  /** Next item in turn: the first of the first owner, whose queue then goes to the back. */
+  const next = (): Item | undefined => {
+    for (const [owner, q] of queues) {
+      const item = q.shift();
+      queues.delete(owner);
+      if (q.length > 0) queues.set(owner, q);
+      else unwatch(owner);
+      if (item) return item;
+    }
+    return undefined;
+  };
+
+  const pump = (): void => {
+    if (wake !== undefined) {
+      clock.clearTimer(wake);
+      wake = undefined;
+    }
+    while (active < concurrency && queues.size > 0) {
+      const now = clock.now();
+      refill(now);
+      if (tokens < 1) {
+        const waitMs = Math.ceil(((1 - tokens) * 1000) / qps);
+        wake = clock.setTimer(() => {
+          wake = undefined;
+          pump();
+        }, waitMs);
+        return;
+      }
+      const item = next();
+      if (!item) return;
+      if (now > item.startBy) {
+        settle(item);
+        item.reject(new PacerDeadlineError(item.startBy, now - item.queuedAt));
+        continue;
+      }
+      settle(item);
+      tokens -= 1;
+      active += 1;
+      item.run();
+    }
+  };
+
+  return <T>(fn: () => Promise<T>, options: PaceOptions = {}): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const signal = options.signal;
+      if (signal?.aborted) {
+        reject(new PacerAbortedError());
+        return;
+      }
+      const now = clock.now();
+      const startBy = options.startBy ?? Number.POSITIVE_INFINITY;
+      if (now > startBy) {
+        reject(new PacerDeadlineError(startBy, 0));
+        return;
+      }
+      const item: Item = {
+        startBy,
+        queuedAt: now,
+        owner: signal ?? NO_OWNER,
+        settled: false,
+        reject,
+        run: () => {
+          let p: Promise<T>;
+          try {
+            p = fn();
+          } catch (err) {
+            p = Promise.reject(err);
+          }
+          p.then(resolve, reject).finally(() => {
+            active -= 1;
+            pump();
+          });
+        },
+      };
+      if (Number.isFinite(startBy)) {
+        item.timer = clock.setTimer(
+          () => {
+            if (item.settled) return;
+            remove(item);
+            settle(item);
+            reject(new PacerDeadlineError(startBy, clock.now() - now));
+          },
+          startBy - now + 1,
+        );
+      }
+      if (signal) watch(signal);
+      const q = queues.get(item.owner);
+      if (q) q.push(item);
+      else queues.set(item.owner, [item]);
+      pump();
     });
 }

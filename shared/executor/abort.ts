@@ -55,7 +55,10 @@ export async function abortChange(
     if (err instanceof DeadlineReachedError) {
       return {
         outcome: 'timeout',
-        detail: `deadline reached after ${err.attempts} AbortChange attempt(s); state unknown, the next sweep re-checks`,
+        detail:
+          err.attempts === 0
+            ? `AbortChange ${err.why ?? 'not sent: the deadline came first'}; the next sweep re-checks`
+            : `deadline reached after ${err.attempts} AbortChange attempt(s)${err.why ? ` (${err.why})` : ''}; state unknown, the next sweep re-checks`,
         attempts: err.attempts,
         errorCode: err.lastError?.code,
         errorMessage: err.lastError?.message,

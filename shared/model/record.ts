@@ -20,6 +20,9 @@ export type Mode = 'enforce' | 'dry-run' | 'off';
  * - `invalid`: a bad id or a bad timer payload value.
  * - `failed`: permanent error, or retries spent.
  * - `timeout`: the invocation's deadline came first; state unknown, the next sweep re-checks.
+ * - `deferred`: not examined in this invocation, on purpose: environments a sweep left for the
+ *   next timer runs (its rotation covers them), or ids past the cap of one alarm
+ *   (`ALARM_MAX_IDS`). No Web+ call was made for it; `detail` says which and why.
  */
 export type Outcome =
   | 'aborted'
@@ -31,7 +34,8 @@ export type Outcome =
   | 'ignored'
   | 'invalid'
   | 'failed'
-  | 'timeout';
+  | 'timeout'
+  | 'deferred';
 
 export const OUTCOMES: readonly Outcome[] = [
   'aborted',
@@ -44,6 +48,7 @@ export const OUTCOMES: readonly Outcome[] = [
   'invalid',
   'failed',
   'timeout',
+  'deferred',
 ];
 
 /** Outcomes that make an invocation (and the CLI's exit status) count as failed. */
@@ -55,6 +60,12 @@ export const FAILING_OUTCOMES: ReadonlySet<Outcome> = new Set(['failed', 'timeou
  * `latencyMs` is from the decision to its outcome, in milliseconds.
  */
 export interface OutcomeRecord {
+  /**
+   * Unique id of this record (a UUID), set by the record stream before the first write and
+   * kept on every copy: stores are at-least-once (an SLS write that succeeded slowly is retried),
+   * so readers drop repeats by `recordId`. Absent only in records written before it existed.
+   */
+  recordId?: string;
   time: string;
   changeId?: string;
   envId?: string;

@@ -35,4 +35,10 @@ export interface Invocation {
   attemptTimeoutMs: number;
   /** The Web+ regions (config order); empty without credentials. */
   webplus: RegionContext[];
+  /**
+   * Aborted when the invocation returns: Web+ calls it queued in the instance's pacer, or that
+   * sleep in a backoff, are then never sent (so they cannot run after it, or crowd out the next
+   * invocation of the instance).
+   */
+  signal: AbortSignal;
 }

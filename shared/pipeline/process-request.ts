@@ -19,14 +19,17 @@ export interface RequestOutcome {
 }
 
 /**
- * Runs one request through targeting → policy → executor and returns one record per decision
- * (writing them is the caller's job, once per invocation). Never throws for Web+ failures:
- * they become records.
+ * Runs one request through targeting → policy → executor in every configured region and returns
+ * one record per decision, in decision order. Each record goes to `emit` as soon as it is made
+ * (the caller streams them to the log store; `emit` returns the record as it will be written,
+ * `recordId` included). A region whose Web+ API is not there gets one record instead of one
+ * per change. Never throws for Web+ failures: they become records.
  */
 export async function processRequest(
   request: AbortRequest,
   inv: Invocation,
   runtime: Runtime,
+  emit: (record: OutcomeRecord) => OutcomeRecord = (record) => record,
 ): Promise<RequestOutcome> {
   const { config, policy } = runtime;
   const base: RecordBase = {
@@ -42,11 +45,13 @@ export async function processRequest(
       : dryRun || policy.defaults.mode === 'dry-run'
         ? 'dry-run'
         : 'enforce';
-  const records = request.invalid.map((input) => invalidRecord(input, base, runMode, Date.now()));
+  const records = request.invalid.map((input) =>
+    emit(invalidRecord(input, base, runMode, Date.now())),
+  );
 
   if (request.kind === 'ignored') {
     records.push(
-      requestRecord(base, runMode, 'ignored', request.detail, { reason: request.reason }),
+      emit(requestRecord(base, runMode, 'ignored', request.detail, { reason: request.reason })),
     );
     return { records, capReached: false, dryRun };
   }
@@ -68,12 +73,14 @@ export async function processRequest(
     }
     if (!named && alarmEnvIds.length === 0) {
       records.push(
-        requestRecord(
-          base,
-          runMode,
-          'ignored',
-          'the alarm names no changeId or envId dimension and matches no rule under alarms in the policy',
-          { reason: alarmReason(request.alarm) },
+        emit(
+          requestRecord(
+            base,
+            runMode,
+            'ignored',
+            'the alarm names no changeId or envId dimension and matches no rule under alarms in the policy',
+            { reason: alarmReason(request.alarm) },
+          ),
         ),
       );
       return { records, capReached: false, dryRun };
@@ -83,12 +90,14 @@ export async function processRequest(
   const credentials = inv.credentials;
   if (!credentials) {
     records.push(
-      requestRecord(
-        base,
-        runMode,
-        'failed',
-        'no Alibaba Cloud credentials: give the function a role (FC) or set ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET',
-        { errorCode: 'NoCredentials' },
+      emit(
+        requestRecord(
+          base,
+          runMode,
+          'failed',
+          'no Alibaba Cloud credentials: give the function a role (FC) or set ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET',
+          { errorCode: 'NoCredentials' },
+        ),
       ),
     );
     return { records, capReached: false, dryRun };
@@ -141,7 +150,7 @@ export async function processRequest(
     live.map((ctx, i) => (ctx.latch.error ? [] : (perRegion[i] ?? []))),
     request.kind !== 'sweep',
   );
-  records.push(...unavailableRecords(inv.webplus, base, runMode));
+  records.push(...unavailableRecords(inv.webplus, base, runMode).map(emit));
 
   const nowMs = Date.now();
   let decisions = dedupe(candidates).map((c) =>
@@ -164,20 +173,18 @@ export async function processRequest(
     ({ decisions, capReached } = applyCap(decisions, policy.sweep.maxAbortsPerRun));
   }
   const byRegion = new Map(inv.webplus.map((ctx) => [ctx.region.regionId, ctx]));
-  const executions = await Promise.all(
-    decisions.map((d) => {
+  const done = await Promise.all(
+    decisions.map(async (d) => {
       const ctx = byRegion.get(d.candidate.regionId ?? '') ?? inv.webplus[0]!;
-      return execute(d, ctx.gateway, runtime.inFlight, nowMs);
+      const e = await execute(d, ctx.gateway, runtime.inFlight, nowMs);
+      // An AbortChange that met "no such API here" is part of the region's one record.
+      const latched = ctx.latch.error;
+      if (latched && e.outcome === 'failed' && e.errorCode === latched.code) return undefined;
+      return emit(recordOf(e, base, runMode));
     }),
   );
-  for (const e of executions) {
-    // An AbortChange that met "no such API here" is part of the region's one record.
-    const ctx = byRegion.get(e.decision.candidate.regionId ?? '');
-    const latched = ctx?.latch.error;
-    if (latched && e.outcome === 'failed' && e.errorCode === latched.code) continue;
-    records.push(recordOf(e, base, runMode));
-  }
-  records.push(...unavailableRecords(inv.webplus, base, runMode));
+  for (const r of done) if (r) records.push(r);
+  records.push(...unavailableRecords(inv.webplus, base, runMode).map(emit));
   return { records, capReached, dryRun };
 }
 

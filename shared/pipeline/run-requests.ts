@@ -4,6 +4,7 @@ import { invocationDeadline } from '../fc/deadline.js';
 import type { OutcomeRecord, Trigger } from '../model/record.js';
 import type { AbortRequest } from '../model/request.js';
 import type { WriteReport } from '../outcome-log/outcome-log.js';
+import { RecordStream } from '../outcome-log/record-stream.js';
 import { EnvDirectory } from '../targeting/directory.js';
 import { WebplusClient } from '../webplus/client.js';
 import { WebplusGateway } from '../webplus/gateway.js';
@@ -38,8 +39,11 @@ export function credentialsFor(context: FcContext, runtime: Runtime): Credential
 }
 
 /**
- * Runs the requests of one invocation, writes their records in one batch (falling back to
- * stdout), and returns the run summary. Resolves even when Web+ or the log store fails.
+ * Runs the requests of one invocation and returns the run summary. Records are written as the
+ * decisions are made (a {@link RecordStream}: small batches, at least every second, the rest
+ * before returning; falling back to stdout), so a kill at FC's timeout loses at most the batch
+ * in flight. When it returns, the invocation's signal aborts: nothing it queued is sent later.
+ * Resolves even when Web+ or the log store fails.
  */
 export async function runRequests(
   requests: AbortRequest[],
@@ -60,6 +64,7 @@ export async function runRequests(
     attemptTimeoutMs = Math.min(attemptTimeoutMs, 1000);
   }
   const trigger = requests[0]?.trigger ?? options.trigger ?? 'eventbridge';
+  const ended = new AbortController();
   const credentials = credentialsFor(context, runtime);
   // One client per invocation and region: its keep-alive sockets die with the invocation.
   const webplus: RegionContext[] = credentials
@@ -77,6 +82,7 @@ export async function runRequests(
           },
           deadline,
           runtime.random,
+          ended.signal,
           latch,
         );
         return { region, gateway, directory: new EnvDirectory(gateway), latch, reported: false };
@@ -93,25 +99,13 @@ export async function runRequests(
     region: context.region ?? config.region,
     attemptTimeoutMs,
     webplus,
+    signal: ended.signal,
   };
   // Every record passes the one redactor (this invocation's keys, the HTTP tokens) before it
   // reaches the store, the summary, the HTTP answer or the CLI.
   const redactor = runtime.redactorFor([credentials?.accessKeySecret, credentials?.securityToken]);
 
-  const records: OutcomeRecord[] = [];
-  let capReached = false;
-  let dryRun = config.dryRun;
-  try {
-    for (const request of requests) {
-      const out = await processRequest(request, inv, runtime);
-      records.push(...out.records.map((r) => redactor.value(r)));
-      capReached ||= out.capReached;
-      dryRun ||= out.dryRun;
-    }
-  } finally {
-    for (const ctx of webplus) ctx.gateway.client.close();
-  }
-  const write = await runtime.outcomeLog.write(records, {
+  const stream = new RecordStream(runtime.outcomeLog, {
     invocationId: inv.invocationId,
     trigger,
     functionName: inv.functionName,
@@ -119,6 +113,23 @@ export async function runRequests(
     credentials: inv.credentials,
     deadlineMs: writeDeadlineMs,
   });
+  const emit = (record: OutcomeRecord): OutcomeRecord => stream.emit(redactor.value(record));
+  const records: OutcomeRecord[] = [];
+  let capReached = false;
+  let dryRun = config.dryRun;
+  let write: WriteReport;
+  try {
+    for (const request of requests) {
+      const out = await processRequest(request, inv, runtime, emit);
+      records.push(...out.records);
+      capReached ||= out.capReached;
+      dryRun ||= out.dryRun;
+    }
+  } finally {
+    ended.abort();
+    for (const ctx of webplus) ctx.gateway.client.close();
+    write = await stream.close();
+  }
   const fallbackMode = dryRun ? 'dry-run' : 'enforce';
   return {
     summary: {

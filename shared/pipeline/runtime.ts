@@ -109,7 +109,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const pacerFor = (regionId: string): Pacer => {
     let pacer = pacers.get(regionId);
     if (!pacer) {
-      pacer = createPacer({ concurrency: config.webplusConcurrency, qps: config.webplusQps });
+      pacer = createPacer({
+        concurrency: config.webplusConcurrency,
+        qps: config.webplusQps,
+        burst: config.webplusBurst,
+      });
       pacers.set(regionId, pacer);
     }
     return pacer;

@@ -12,7 +12,7 @@ export function settledFromError(err: unknown, what: string): Settled {
   if (err instanceof DeadlineReachedError) {
     return {
       outcome: 'timeout',
-      detail: `${what}: the invocation's deadline came first; the next sweep re-checks`,
+      detail: `${what}: the invocation's deadline came first${err.why ? ` (${err.why})` : ''}; the next sweep re-checks`,
       ...(err.lastError
         ? { errorCode: err.lastError.code, errorMessage: err.lastError.message }
         : {}),

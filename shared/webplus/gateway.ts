@@ -1,7 +1,7 @@
 import pRetry, { AbortError } from 'p-retry';
 import { equalJitterDelay } from '../core/backoff.js';
 import type { Deadline } from '../core/deadline.js';
-import type { Pacer } from '../core/pacer.js';
+import { type Pacer, PacerAbortedError, PacerDeadlineError } from '../core/pacer.js';
 import { CallFailedError, DeadlineReachedError } from './call-errors.js';
 import type { CallOptions, WebplusClient } from './client.js';
 import { WebplusError } from './errors.js';
@@ -36,7 +36,10 @@ export interface CallResult<T> {
 /**
  * The only way the function talks to Web+: each attempt paced (concurrency + QPS), retried by
  * error kind only (`retryable`: throttling, 5xx, non-JSON replies, socket errors, timeouts) with
- * equal-jitter backoff, and never started unless its whole timeout fits before the deadline.
+ * equal-jitter backoff, and never started unless its whole timeout fits before the deadline:
+ * an attempt waits in the pacer's queue only until `deadline − attemptTimeoutMs`, and is never
+ * sent after that. `signal` is the invocation's: once it aborts, nothing queued or sleeping
+ * here is sent.
  */
 export class WebplusGateway {
   constructor(
@@ -45,8 +48,14 @@ export class WebplusGateway {
     readonly retry: RetryPolicy,
     readonly deadline: Deadline,
     private readonly random: () => number = Math.random,
+    private readonly signal?: AbortSignal,
     readonly unavailable: UnavailableLatch = {},
   ) {}
+
+  /** The pacer's wait limits for one attempt of `attemptTimeoutMs`. */
+  private pace(): { startBy: number; signal?: AbortSignal } {
+    return { startBy: this.deadline.atMs - this.retry.attemptTimeoutMs, signal: this.signal };
+  }
 
   /**
    * Runs `attempt` until it succeeds, fails for good, or the deadline stops it.
@@ -77,8 +86,13 @@ export class WebplusGateway {
               }
               attempts += 1;
               return attempt({ timeoutMs: attemptTimeoutMs }, attempts);
-            });
+            }, this.pace());
           } catch (err) {
+            if (err instanceof PacerDeadlineError || err instanceof PacerAbortedError) {
+              throw new AbortError(
+                new DeadlineReachedError(action, attempts, lastError, err.message),
+              );
+            }
             if (err instanceof WebplusError) {
               lastError = err;
               if (err.kind === 'unavailable') this.unavailable.error ??= err;
@@ -102,7 +116,14 @@ export class WebplusGateway {
             if (!this.deadline.fits(delayMs + attemptTimeoutMs)) {
               throw new DeadlineReachedError(action, attempts, error);
             }
-            await sleep(delayMs);
+            if (!(await sleep(delayMs, this.signal))) {
+              throw new DeadlineReachedError(
+                action,
+                attempts,
+                error,
+                'not sent: the invocation ended during the backoff',
+              );
+            }
             return true;
           },
         },
@@ -120,8 +141,9 @@ export class WebplusGateway {
     const timeoutMs = this.retry.attemptTimeoutMs;
     if (this.unavailable.error) return undefined;
     try {
-      return await this.pacer(async () =>
-        this.deadline.fits(timeoutMs) ? attempt({ timeoutMs }) : undefined,
+      return await this.pacer(
+        async () => (this.deadline.fits(timeoutMs) ? attempt({ timeoutMs }) : undefined),
+        this.pace(),
       );
     } catch (err) {
       if (err instanceof WebplusError && err.kind === 'unavailable') this.unavailable.error ??= err;
@@ -130,6 +152,18 @@ export class WebplusGateway {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Sleeps `ms`; resolves false at once when `signal` aborts (true after a full sleep). */
+function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -26,10 +26,10 @@ const shortFunction = (timeout: number) =>
   fakeContext({ function: { name: 'f', handler: 'index.handler', memory: 256, timeout } });
 
 describe('pacing', () => {
-  it('WEBPLUS_QPS 20 against a 20/s sandbox bucket: no throttling, requests spaced ~50 ms', async () => {
+  it('WEBPLUS_QPS 20, WEBPLUS_BURST 1 against a 20/s sandbox bucket: no throttling, requests spaced ~50 ms', async () => {
     // Arrange
     h = await startHarness(scenario([6], stuck(6), { qpsLimit: 20 }), {
-      env: { WEBPLUS_QPS: '20' },
+      env: { WEBPLUS_QPS: '20', WEBPLUS_BURST: '1' },
     });
 
     // Act
@@ -43,6 +43,34 @@ describe('pacing', () => {
     const span = (times.at(-1) ?? 0) - (times[0] ?? 0);
     expect(span).toBeGreaterThanOrEqual((journal.length - 1) * 50 - 50);
     expect(s.results.every((r) => r.outcome === 'aborted' && r.attempts === 1)).toBe(true);
+  });
+
+  it('default burst (= QPS 10): no 1 s window of arrivals at the sandbox holds more than burst + QPS', async () => {
+    // Arrange: 40 stuck changes = 1 + 1 + 40 DescribeChange + 20 AbortChange (sweep.maxAbortsPerRun)
+    h = await startHarness(scenario([40], stuck(40)), {
+      env: { WEBPLUS_QPS: '10', WEBPLUS_CONCURRENCY: '8' },
+    });
+
+    // Act
+    const s = summaryOf(await h.handler(timerEvent(), fakeContext()));
+
+    // Assert: an oracle of its own over the sandbox's arrival times
+    const times = h.sandbox
+      .journal()
+      .map((j) => Date.parse(j.time))
+      .sort((a, b) => a - b);
+    const most = (w: number) => {
+      let best = 0;
+      for (let i = 0, j = 0; i < times.length; i++) {
+        while (j < times.length && times[j]! <= times[i]! + w) j++;
+        best = Math.max(best, j - i);
+      }
+      return best;
+    };
+    expect(times).toHaveLength(62);
+    expect(most(1000)).toBeLessThanOrEqual(10 + 10);
+    expect(most(3000)).toBeLessThanOrEqual(10 + 30);
+    expect(s.results.filter((r) => r.outcome === 'aborted')).toHaveLength(20);
   });
 
   it('WEBPLUS_CONCURRENCY 3 against maxInFlight 3 with 40 ms latency: never throttled', async () => {

@@ -59,6 +59,7 @@ describe('SLS store over the wire', () => {
   it('stores every OutcomeRecord field, decoded field by field as written', async () => {
     // Arrange
     const full: Required<OutcomeRecord> = {
+      recordId: '6f1c2a9e-0d4b-4c8e-9a57-3b2f1e0d9c8a',
       time: '2024-05-01T05:06:40.123Z',
       changeId: 'wc-5d39b8ba6786bd4b14950001',
       envId: 'we-5d39b8ba6786bd4b14950001',
@@ -89,6 +90,7 @@ describe('SLS store over the wire', () => {
     expect(stored?.time).toBe(1714540000);
     expect(stored?.timeNs).toBe(123_000_000);
     expect(stored?.contents).toEqual({
+      recordId: '6f1c2a9e-0d4b-4c8e-9a57-3b2f1e0d9c8a',
       time: '2024-05-01T05:06:40.123Z',
       changeId: 'wc-5d39b8ba6786bd4b14950001',
       envId: 'we-5d39b8ba6786bd4b14950001',

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startEdasSandbox } from '../../sandbox/edas/server.js';
+import { startSaeSandbox } from '../../sandbox/sae/server.js';
 import { parseScenario } from '../../sandbox/webplus/index.js';
+import { edasPlatform } from '../../shared/edas/platform.js';
+import { saePlatform } from '../../shared/sae/platform.js';
 
 const docs = join(import.meta.dirname, '../../docs');
 
@@ -12,7 +16,56 @@ describe('docs/sandbox.md samples', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(1);
     for (const block of blocks) {
       const scenario = parseScenario(JSON.parse(block));
-      expect(scenario.changes.length).toBeGreaterThan(0);
+      const orders =
+        (scenario.sae?.changeOrders.length ?? 0) + (scenario.edas?.changeOrders.length ?? 0);
+      expect(scenario.changes.length + orders).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('docs/sandbox.md SAE and EDAS sample', () => {
+  it('serves its change orders through the real clients', async () => {
+    const md = readFileSync(join(docs, 'sandbox.md'), 'utf8');
+    const block = [...md.matchAll(/```json\n([\s\S]*?)```/g)]
+      .map((m) => JSON.parse(m[1]!) as Record<string, unknown>)
+      .find((b) => b.sae && b.edas);
+    expect(block).toBeDefined();
+    const keys = { accessKeyId: 'sandbox-ak', accessKeySecret: 'sandbox-secret' };
+    const sae = await startSaeSandbox(block);
+    const edas = await startEdasSandbox(block);
+    const saeClient = saePlatform({ endpoint: sae.url, credentials: keys });
+    const edasClient = edasPlatform({ endpoint: edas.url, credentials: keys });
+    try {
+      const opts = { timeoutMs: 5000 };
+      const saeOrder = await saeClient.readChange(
+        { platform: 'sae', changeId: 'ba8e6c3c-9b1a-4ad2-9e1f-5f0e5c5e0001' },
+        opts,
+      );
+      expect([saeOrder.state, saeOrder.rawStatus]).toEqual(['paused', '8/0']);
+      const edasOrder = await edasClient.readChange(
+        { platform: 'edas', changeId: '28ab8de8-22b9-430d-9952-00f676930001' },
+        opts,
+      );
+      expect(edasOrder.state).toBe('in_flight');
+      // the scripted fault answers the first abort with Throttling.User, the next one normally
+      await expect(
+        saeClient.abortChange(
+          { platform: 'sae', changeId: saeOrder.changeId },
+          { rollback: false },
+          opts,
+        ),
+      ).rejects.toMatchObject({ kind: 'throttled' });
+      await saeClient.abortChange(
+        { platform: 'sae', changeId: saeOrder.changeId },
+        { rollback: false },
+        opts,
+      );
+      expect(sae.statusOf(saeOrder.changeId)).toBe(6);
+    } finally {
+      saeClient.close();
+      edasClient.close();
+      await sae.close();
+      await edas.close();
     }
   });
 });

@@ -1,0 +1,30 @@
+/** Time helpers of the SAE and EDAS emulators. */
+
+const MINUTE_MS = 60_000;
+
+/** `yyyy-MM-dd HH:mm:ss` in UTC+8, the form (and probable zone) of SAE/EDAS time strings. */
+export function chinaDateTime(epochMs: number): string {
+  const d = new Date(epochMs + 8 * 3_600_000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return (
+    `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ` +
+    `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`
+  );
+}
+
+/** The start and last progress of an order, from minutes before `startedAt`. */
+export function orderTimes(
+  o: { startedMinutesAgo?: number; idleMinutes?: number },
+  startedAt: number,
+): { start: number; progress: number } {
+  const start = startedAt - (o.startedMinutesAgo ?? o.idleMinutes ?? 0) * MINUTE_MS;
+  const progress = startedAt - (o.idleMinutes ?? 0) * MINUTE_MS;
+  return { start, progress: Math.max(start, progress) };
+}
+
+/** A positive integer query parameter, the default when absent, or undefined when invalid. */
+export function pageParam(raw: string | undefined, fallback: number): number | undefined {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= 1 ? n : undefined;
+}

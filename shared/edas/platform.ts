@@ -1,0 +1,146 @@
+import type { Credentials } from '../core/credentials.js';
+import { PlatformError } from '../platform/errors.js';
+import { batchSpan } from '../platform/parse.js';
+import type {
+  AbortAccepted,
+  ChangePlatform,
+  ChangeRef,
+  PageRequest,
+  PlatformApp,
+  PlatformChange,
+  PlatformPage,
+  RequestOptions,
+} from '../platform/platform.js';
+import type { RequestObserver } from '../platform/roa-transport.js';
+import { EdasClient } from './client.js';
+import { edasOrderState } from './status.js';
+import type { EdasChangeOrder } from './types.js';
+
+/** What an EDAS platform needs. */
+export interface EdasPlatformOptions {
+  /** e.g. `https://edas.cn-hangzhou.aliyuncs.com` (`edasEndpoint(regionId)`) */
+  endpoint: string;
+  credentials: Credentials;
+  /** called once per request sent */
+  observe?: RequestObserver;
+}
+
+/**
+ * EDAS as a {@link ChangePlatform}, following docs/reference/sae-edas.md §6: ListApplication
+ * pages (no totals: read until an empty page), ListRecentChangeOrder per application (every
+ * order not clearly finished is a candidate), GetChangeOrderInfo, AbortChangeOrder.
+ *
+ * What aborting does in each status is not documented (§3.5), so a refused abort (`permanent`,
+ * any non-200 `Code`) is followed by one GetChangeOrderInfo: an order that shows finished
+ * makes the refusal `already_finished`; otherwise the refusal stands. Rollback:
+ * AbortAndRollbackChangeOrder (K8s applications).
+ * @example
+ * ```ts
+ * const edas = edasPlatform({ endpoint: edasEndpoint('cn-hangzhou'), credentials });
+ * await edas.abortChange({ platform: 'edas', changeId }, { rollback: false }, { timeoutMs: 5000 });
+ * ```
+ */
+export function edasPlatform(options: EdasPlatformOptions): ChangePlatform {
+  const client = new EdasClient(options.endpoint, options.credentials, options.observe);
+  return {
+    name: 'edas',
+    capabilities: { rollback: true },
+
+    async listApps(page: PageRequest, opts: RequestOptions): Promise<PlatformPage<PlatformApp>> {
+      const got = await client.listApplication(page, opts);
+      return {
+        items: got.items.map((a) => ({
+          platform: 'edas',
+          appId: a.appId,
+          appName: a.name,
+          namespaceId: a.regionId,
+        })),
+        totalCount: 'unknown',
+        requestId: got.requestId,
+      };
+    },
+
+    async findInFlight(
+      app: PlatformApp,
+      page: PageRequest,
+      opts: RequestOptions,
+    ): Promise<PlatformPage<ChangeRef>> {
+      if (page.pageNumber > 1) return { items: [], totalCount: 'unknown' };
+      const got = await client.listRecentChangeOrder(app.appId, opts);
+      const items: ChangeRef[] = got.items
+        .filter((c) => edasOrderState(c.status) !== 'finished')
+        .map((c) => ({ platform: 'edas', changeId: c.changeOrderId, appId: c.appId ?? app.appId }));
+      return { items, totalCount: items.length, requestId: got.requestId };
+    },
+
+    async readChange(ref: ChangeRef, opts: RequestOptions): Promise<PlatformChange> {
+      return edasChange(await client.getChangeOrderInfo(ref.changeId, opts), ref);
+    },
+
+    async abortChange(
+      ref: ChangeRef,
+      how: { rollback: boolean },
+      opts: RequestOptions,
+    ): Promise<AbortAccepted> {
+      try {
+        const result = how.rollback
+          ? await client.abortAndRollbackChangeOrder(ref.changeId, opts)
+          : await client.abortChangeOrder(ref.changeId, opts);
+        return {
+          changeId: result.changeOrderId,
+          rollback: how.rollback,
+          requestId: result.requestId,
+        };
+      } catch (err) {
+        if (!(err instanceof PlatformError) || err.kind !== 'permanent') throw err;
+        let order: EdasChangeOrder;
+        try {
+          order = await client.getChangeOrderInfo(ref.changeId, opts);
+        } catch {
+          throw err;
+        }
+        if (edasOrderState(order.status) !== 'finished') throw err;
+        throw new PlatformError(
+          `${err.message} (GetChangeOrderInfo shows the order finished, status ${order.status})`,
+          {
+            platform: 'edas',
+            action: err.action,
+            kind: 'already_finished',
+            code: err.code,
+            httpStatus: err.httpStatus,
+            requestId: err.requestId,
+            cause: err,
+          },
+        );
+      }
+    },
+
+    close: () => client.close(),
+  };
+}
+
+/** The normalized view of a GetChangeOrderInfo reply. */
+export function edasChange(order: EdasChangeOrder, ref: ChangeRef): PlatformChange {
+  const state = edasOrderState(order.status);
+  const span = batchSpan(
+    (order.pipelines ?? []).map((p) => ({
+      status: p.pipelineStatus,
+      startTime: p.startTime,
+      updateTime: p.updateTime,
+    })),
+  );
+  return {
+    platform: 'edas',
+    changeId: order.changeOrderId,
+    appId: ref.appId,
+    state,
+    rawStatus: order.status === undefined ? '(unreadable)' : String(order.status),
+    aborting: state === 'finished' ? false : 'unknown',
+    startedAtMs: span.startedAtMs,
+    lastProgressAtMs: span.lastProgressAtMs,
+    changeType: order.coTypeCode ?? order.coType,
+    description: order.description,
+    supportsRollback: order.supportRollback ?? 'unknown',
+    requestId: order.requestId,
+  };
+}

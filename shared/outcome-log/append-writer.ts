@@ -1,0 +1,75 @@
+import { mkdir, open } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+
+/**
+ * Appends batches of JSON lines to one file so that crashes and neighbours cannot corrupt it.
+ *
+ * - **O_APPEND, one `write()` per batch, no lock.** The file is opened with `a+` (O_APPEND):
+ *   the kernel moves to the end and writes in one step, so batches of two processes (or two
+ *   writers) never interleave inside a line on a local file system (POSIX `write(2)`, O_APPEND;
+ *   Linux serialises writes to one inode). A lock file would add a stale-lock problem after
+ *   `kill -9`, which is the case this guards against.
+ * - **Newline repair before each append.** A process killed inside `write()` can leave a torn
+ *   last line; before appending, the writer reads the file's last byte and starts its batch with
+ *   `\n` when it is not one, so the next record is never glued to a fragment (the reader skips
+ *   the fragment with a warning: see `read-records.ts`).
+ * - **One writer per path per process** ({@link appendWriterFor}): concurrent invocations in one
+ *   process queue their batches on it, one at a time.
+ * - The file is opened per batch, so a rotated or deleted file is recreated, never written
+ *   through a stale descriptor.
+ */
+export class AppendWriter {
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly path: string) {}
+
+  /**
+   * Appends `text` (whole lines, each ending with `\n`) in one `write()`.
+   * @returns bytes written, repair newline included
+   * @throws NodeJS.ErrnoException from the file system (the caller turns it into an OutcomeStoreError)
+   */
+  append(text: string): Promise<number> {
+    const run = this.chain.then(() => this.appendNow(text));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async appendNow(text: string): Promise<number> {
+    await mkdir(dirname(this.path), { recursive: true });
+    const fh = await open(this.path, 'a+');
+    try {
+      const { size } = await fh.stat();
+      let prefix = '';
+      if (size > 0) {
+        const last = Buffer.alloc(1);
+        await fh.read(last, 0, 1, size - 1);
+        if (last[0] !== 0x0a) prefix = '\n';
+      }
+      const buf = Buffer.from(prefix + text, 'utf8');
+      let offset = 0;
+      // One write() for the batch; a short write (disk full, a signal) is finished by more
+      // writes, and a failure leaves a torn line that the next append repairs.
+      while (offset < buf.length) {
+        const { bytesWritten } = await fh.write(buf, offset, buf.length - offset);
+        if (bytesWritten <= 0) throw Object.assign(new Error('write returned 0'), { code: 'EIO' });
+        offset += bytesWritten;
+      }
+      return buf.length;
+    } finally {
+      await fh.close();
+    }
+  }
+}
+
+const writers = new Map<string, AppendWriter>();
+
+/** The process's one writer for `path` (resolved to an absolute path). */
+export function appendWriterFor(path: string): AppendWriter {
+  const key = resolve(path);
+  let writer = writers.get(key);
+  if (!writer) {
+    writer = new AppendWriter(key);
+    writers.set(key, writer);
+  }
+  return writer;
+}

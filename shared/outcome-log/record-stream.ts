@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import type { OutcomeRecord } from '../model/record.js';
+import type { OutcomeLog, WriteReport } from './outcome-log.js';
+import type { WriteContext } from './store.js';
+
+export interface RecordStreamOptions {
+  /** A batch is written as soon as this many records wait. @default 25 */
+  batchSize?: number;
+  /** No record waits longer than this before its batch starts, ms (unless a write is in flight). @default 1000 */
+  flushIntervalMs?: number;
+  /** Source of record ids. @default crypto.randomUUID */
+  newRecordId?: () => string;
+}
+
+/** Default batch size of {@link RecordStream}. */
+export const RECORD_BATCH_SIZE = 25;
+/** Default longest wait of a record before its batch is written, ms. */
+export const RECORD_FLUSH_INTERVAL_MS = 1000;
+
+/**
+ * One invocation's records, written as decisions are made: small batches (`batchSize`, or
+ * whatever waited `flushIntervalMs`), one write in flight at a time (records arriving meanwhile
+ * go in the next batch, written as soon as it ends), the rest on `close()`. A kill at the
+ * deadline loses at most what is buffered or in flight. Every record gets a unique `recordId`
+ * (a UUID) before it is written, so at-least-once stores can be read back without duplicates.
+ * Writes go through `OutcomeLog` (fallback to stdout; never throws).
+ */
+export class RecordStream {
+  private buffer: OutcomeRecord[] = [];
+  private inFlight: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private closing = false;
+  private readonly reports: WriteReport[] = [];
+  private readonly batchSize: number;
+  private readonly flushIntervalMs: number;
+  private readonly newRecordId: () => string;
+
+  constructor(
+    private readonly log: OutcomeLog,
+    private readonly ctx: WriteContext,
+    options: RecordStreamOptions = {},
+  ) {
+    this.batchSize = Math.max(1, options.batchSize ?? RECORD_BATCH_SIZE);
+    this.flushIntervalMs = Math.max(0, options.flushIntervalMs ?? RECORD_FLUSH_INTERVAL_MS);
+    this.newRecordId = options.newRecordId ?? randomUUID;
+  }
+
+  /**
+   * Queues one record for writing; returns it with its `recordId` (kept when already set).
+   * Records emitted after `close()` started are still written by it.
+   */
+  emit(record: OutcomeRecord): OutcomeRecord {
+    const stamped: OutcomeRecord = record.recordId
+      ? record
+      : { recordId: this.newRecordId(), ...record };
+    this.buffer.push(stamped);
+    if (this.buffer.length >= this.batchSize || this.closing) this.kick();
+    else this.timer ??= setTimeout(() => this.kick(), this.flushIntervalMs);
+    return stamped;
+  }
+
+  /** Records emitted so far that no write has taken yet. */
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  private kick(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.inFlight || this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    this.inFlight = this.log.write(batch, this.ctx).then(
+      (report) => {
+        this.reports.push(report);
+        this.inFlight = undefined;
+        if (this.buffer.length > 0) this.kick();
+      },
+      () => {
+        // OutcomeLog.write never rejects; should it, the next batch still goes.
+        this.inFlight = undefined;
+        if (this.buffer.length > 0) this.kick();
+      },
+    );
+  }
+
+  /**
+   * Writes what is left and waits for every write. Resolves with where the records went: the
+   * store's name and target, or `stdout (fallback)` when any batch fell back (its reason).
+   */
+  async close(): Promise<WriteReport> {
+    this.closing = true;
+    this.kick();
+    while (this.inFlight) {
+      await this.inFlight;
+      this.kick();
+    }
+    return this.report();
+  }
+
+  private report(): WriteReport {
+    const written = this.reports.reduce((n, r) => n + r.written, 0);
+    const base: WriteReport = {
+      store: this.log.store.name,
+      target: this.log.store.target,
+      written,
+    };
+    const fellBack = this.reports.filter((r) => r.fallback);
+    if (fellBack.length === 0) return base;
+    const stored = fellBack.reduce((n, r) => n + (r.fallback?.stored ?? 0), 0);
+    const okBatches = this.reports.length - fellBack.length;
+    const storedElsewhere =
+      stored + this.reports.filter((r) => !r.fallback).reduce((n, r) => n + r.written, 0);
+    return {
+      ...base,
+      store: 'stdout',
+      target: 'stdout (fallback)',
+      fallback: {
+        reason:
+          fellBack[0]!.fallback!.reason +
+          (okBatches > 0 ? ` (${fellBack.length} of ${this.reports.length} batches)` : ''),
+        ...(storedElsewhere > 0 ? { stored: storedElsewhere } : {}),
+      },
+    };
+  }
+}

@@ -1,0 +1,276 @@
+import type { Credentials } from '../core/credentials.js';
+import { cutBody, PlatformReplyError } from '../platform/errors.js';
+import { bool, epochMs, integer, list, record, text } from '../platform/parse.js';
+import type { PageRequest, RequestOptions } from '../platform/platform.js';
+import { type JsonBody, readRoaReply } from '../platform/roa-reply.js';
+import { type RequestObserver, RoaTransport } from '../platform/roa-transport.js';
+import { SAE_ACTIONS, SAE_API_VERSION, type SaeAction } from './actions.js';
+import { SAE_ENVELOPE } from './reply.js';
+import type {
+  SaeAbortResult,
+  SaeApplication,
+  SaeApplicationStatus,
+  SaeChangeOrder,
+  SaeChangeOrderSummary,
+  SaePage,
+  SaePipeline,
+} from './types.js';
+
+/**
+ * A typed SAE (2019-05-06) client over pop-core's ROAClient: one attempt per call, no retries,
+ * no pacing (the caller's gateway adds those). Paths, methods and query parameters are exactly
+ * those of docs/reference/sae-edas.md §2.2; replies are read by §2.3 (see ./reply.ts) and their
+ * fields strictly (an unreadable status or time is unknown). Build one per invocation.
+ *
+ * @example
+ * ```ts
+ * const sae = new SaeClient('https://sae.cn-hangzhou.aliyuncs.com', credentials);
+ * const status = await sae.describeApplicationStatus(appId, { timeoutMs: 5000 });
+ * if (status.lastChangeOrderId) {
+ *   const order = await sae.describeChangeOrder(status.lastChangeOrderId, { timeoutMs: 5000 });
+ * }
+ * sae.close();
+ * ```
+ */
+export class SaeClient {
+  private readonly transport: RoaTransport;
+
+  /**
+   * @param endpoint e.g. `https://sae.cn-hangzhou.aliyuncs.com` (see ./endpoints.ts)
+   * @param credentials this invocation's keys
+   * @param observe called once per request sent, with its action
+   */
+  constructor(endpoint: string, credentials: Credentials, observe?: RequestObserver) {
+    this.transport = new RoaTransport('sae', endpoint, SAE_API_VERSION, credentials, observe);
+  }
+
+  private async call(
+    action: SaeAction,
+    query: Record<string, string | number | boolean | undefined>,
+    opts: RequestOptions,
+  ): Promise<JsonBody> {
+    const { method, path } = SAE_ACTIONS[action];
+    const reply = await this.transport.send({ action, method, path, query }, opts.timeoutMs);
+    return readRoaReply(SAE_ENVELOPE, action, reply, method === 'PUT');
+  }
+
+  /**
+   * ListApplications (GET /pop/v1/sam/app/listApplications, `CurrentPage`, `PageSize`).
+   * @throws PlatformError
+   */
+  async listApplications(
+    page: PageRequest,
+    opts: RequestOptions,
+  ): Promise<SaePage<SaeApplication>> {
+    const body = await this.call(
+      'ListApplications',
+      { CurrentPage: page.pageNumber, PageSize: page.pageSize },
+      opts,
+    );
+    const data = dataOf('ListApplications', body);
+    const items = listOf('ListApplications', body, data, 'Applications');
+    return {
+      items: items.map((raw) => {
+        const a = record(raw) ?? {};
+        const appId = text(a.AppId);
+        if (!appId) throw malformed('ListApplications', 'an application without AppId', body);
+        return {
+          appId,
+          appName: text(a.AppName),
+          namespaceId: text(a.NamespaceId),
+          regionId: text(a.RegionId),
+        };
+      }),
+      totalSize: integer(data.TotalSize) ?? integer(body.TotalSize),
+      requestId: text(body.RequestId),
+    };
+  }
+
+  /**
+   * DescribeApplicationStatus (GET /pop/v1/sam/app/describeApplicationStatus, `AppId`).
+   * @throws PlatformError (`not_found`: `InvalidAppId.NotFound`, `InvalidApplication.NotFound`)
+   */
+  async describeApplicationStatus(
+    appId: string,
+    opts: RequestOptions,
+  ): Promise<SaeApplicationStatus> {
+    const body = await this.call('DescribeApplicationStatus', { AppId: appId }, opts);
+    const data = dataOf('DescribeApplicationStatus', body);
+    return {
+      appId: text(data.AppId),
+      currentStatus: text(data.CurrentStatus),
+      lastChangeOrderId: text(data.LastChangeOrderId),
+      lastChangeOrderRunning: bool(data.LastChangeOrderRunning),
+      lastChangeOrderStatus: text(data.LastChangeOrderStatus),
+      subStatus: text(data.SubStatus),
+      requestId: text(body.RequestId),
+    };
+  }
+
+  /**
+   * ListChangeOrders (GET /pop/v1/sam/changeorder/ListChangeOrders): one page of an
+   * application's change orders, optionally of one status (`CoStatus` takes a single code).
+   * @throws PlatformError
+   */
+  async listChangeOrders(
+    appId: string,
+    page: PageRequest & { coStatus?: number },
+    opts: RequestOptions,
+  ): Promise<SaePage<SaeChangeOrderSummary>> {
+    const body = await this.call(
+      'ListChangeOrders',
+      {
+        AppId: appId,
+        CurrentPage: page.pageNumber,
+        PageSize: page.pageSize,
+        CoStatus: page.coStatus,
+      },
+      opts,
+    );
+    const data = dataOf('ListChangeOrders', body);
+    const items = listOf('ListChangeOrders', body, data, 'ChangeOrderList');
+    return {
+      items: items.map((raw) => {
+        const c = record(raw) ?? {};
+        const changeOrderId = text(c.ChangeOrderId);
+        if (!changeOrderId)
+          throw malformed('ListChangeOrders', 'a change order without ChangeOrderId', body);
+        return {
+          changeOrderId,
+          appId: text(c.AppId),
+          status: integer(c.Status),
+          coTypeCode: text(c.CoTypeCode),
+          createTime: text(c.CreateTime),
+          finishTime: text(c.FinishTime),
+        };
+      }),
+      totalSize: integer(data.TotalSize),
+      requestId: text(body.RequestId),
+    };
+  }
+
+  /**
+   * DescribeChangeOrder (GET /pop/v1/sam/changeorder/DescribeChangeOrder, `ChangeOrderId`).
+   * `Pipelines` is read as an array or a single object (the docs show both).
+   * @throws PlatformError (`not_found`: `InvalidChangeOrder.NotFound`)
+   */
+  async describeChangeOrder(changeOrderId: string, opts: RequestOptions): Promise<SaeChangeOrder> {
+    const body = await this.call('DescribeChangeOrder', { ChangeOrderId: changeOrderId }, opts);
+    const data = dataOf('DescribeChangeOrder', body);
+    const id = text(data.ChangeOrderId);
+    if (id !== undefined && id !== changeOrderId)
+      throw malformed('DescribeChangeOrder', `the reply is about ${id}`, body);
+    const rawPipelines = data.Pipelines === undefined ? undefined : list(data.Pipelines);
+    return {
+      changeOrderId,
+      appId: text(data.AppId),
+      appName: text(data.AppName),
+      status: integer(data.Status),
+      subStatus: integer(data.SubStatus),
+      coTypeCode: text(data.CoTypeCode),
+      description: text(data.Description),
+      createTime: text(data.CreateTime),
+      batchCount: integer(data.BatchCount),
+      batchType: text(data.BatchType),
+      currentPipelineId: text(data.CurrentPipelineId),
+      pipelines: rawPipelines?.map(toPipeline),
+      supportRollback: bool(data.SupportRollback),
+      requestId: text(body.RequestId),
+    };
+  }
+
+  /**
+   * AbortChangeOrder (PUT /pop/v1/sam/changeorder/AbortChangeOrder, `ChangeOrderId` in the query;
+   * the optional `Rollback` is never sent: rollback goes through abortAndRollbackChangeOrder).
+   * @throws PlatformError: `already_finished` (`Application.ChangerOrder.Not.Running`),
+   *   `not_found`, `ambiguous` (no answer, or an unreadable one), ...
+   */
+  async abortChangeOrder(changeOrderId: string, opts: RequestOptions): Promise<SaeAbortResult> {
+    return this.abort('AbortChangeOrder', changeOrderId, opts);
+  }
+
+  /**
+   * AbortAndRollbackChangeOrder (PUT /pop/v1/sam/changeorder/AbortAndRollbackChangeOrder).
+   * @throws PlatformError: as abortChangeOrder, plus `api_unavailable` (`System.Upgrading`)
+   */
+  async abortAndRollbackChangeOrder(
+    changeOrderId: string,
+    opts: RequestOptions,
+  ): Promise<SaeAbortResult> {
+    return this.abort('AbortAndRollbackChangeOrder', changeOrderId, opts);
+  }
+
+  private async abort(
+    action: 'AbortChangeOrder' | 'AbortAndRollbackChangeOrder',
+    changeOrderId: string,
+    opts: RequestOptions,
+  ): Promise<SaeAbortResult> {
+    const body = await this.call(action, { ChangeOrderId: changeOrderId }, opts);
+    // `Success: true` means "the change order was terminated" (§2.3); the success envelope
+    // already required it not to be false, an accepted abort also needs it to be true.
+    if (body.Success !== true) throw malformed(action, 'Success is not true', body, true);
+    const echoed = text(record(body.Data)?.ChangeOrderId);
+    if (echoed !== undefined && echoed !== changeOrderId)
+      throw malformed(action, `the reply names another change order (${echoed})`, body, true);
+    return { changeOrderId, requestId: text(body.RequestId) };
+  }
+
+  /** Closes the keep-alive sockets. */
+  close(): void {
+    this.transport.close();
+  }
+}
+
+function toPipeline(raw: unknown): SaePipeline {
+  const p = record(raw) ?? {};
+  return {
+    pipelineId: text(p.PipelineId),
+    pipelineName: text(p.PipelineName),
+    status: integer(p.Status),
+    startTime: epochMs(p.StartTime),
+    updateTime: epochMs(p.UpdateTime),
+  };
+}
+
+function dataOf(action: SaeAction, body: JsonBody): Record<string, unknown> {
+  const data = record(body.Data);
+  if (!data) throw malformed(action, 'no Data object in the reply', body);
+  return data;
+}
+
+/**
+ * A list field. Absent is an empty list only when the reply says `TotalSize: 0`: otherwise an
+ * absent list is unknown, never "none".
+ */
+function listOf(
+  action: SaeAction,
+  body: JsonBody,
+  data: Record<string, unknown>,
+  name: string,
+): unknown[] {
+  const value = data[name];
+  if (value === undefined || value === null) {
+    if ((integer(data.TotalSize) ?? integer(body.TotalSize)) === 0) return [];
+    throw malformed(action, `no ${name} in the reply`, body);
+  }
+  const items = list(value);
+  if (!items) throw malformed(action, `${name} is not a list`, body);
+  return items;
+}
+
+function malformed(
+  action: SaeAction,
+  what: string,
+  body: JsonBody,
+  mutating = false,
+): PlatformReplyError {
+  return new PlatformReplyError(`${action}: ${what}`, {
+    platform: 'sae',
+    action,
+    kind: mutating ? 'ambiguous' : 'retryable',
+    code: 'MalformedReply',
+    httpStatus: 200,
+    requestId: text(body.RequestId),
+    rawBody: cutBody(JSON.stringify(body)),
+  });
+}

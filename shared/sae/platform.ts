@@ -1,0 +1,127 @@
+import type { Credentials } from '../core/credentials.js';
+import { batchSpan } from '../platform/parse.js';
+import type {
+  AbortAccepted,
+  ChangePlatform,
+  ChangeRef,
+  PageRequest,
+  PlatformApp,
+  PlatformChange,
+  PlatformPage,
+  RequestOptions,
+} from '../platform/platform.js';
+import type { RequestObserver } from '../platform/roa-transport.js';
+import { SaeClient } from './client.js';
+import { saeAppMayHaveChangeInFlight, saeOrderState } from './status.js';
+import type { SaeChangeOrder } from './types.js';
+
+/** What an SAE platform needs. */
+export interface SaePlatformOptions {
+  /** e.g. `https://sae.cn-hangzhou.aliyuncs.com` (`saeEndpoint(regionId)`) */
+  endpoint: string;
+  credentials: Credentials;
+  /** called once per request sent */
+  observe?: RequestObserver;
+}
+
+/**
+ * SAE as a {@link ChangePlatform}. Finding in-flight orders follows docs/reference/sae-edas.md
+ * §6: ListApplications pages, then one DescribeApplicationStatus per application (its
+ * `LastChangeOrderId`: SAE runs one change order per application at a time, U9), then
+ * DescribeChangeOrder. Times: the order's start is its first batch's `StartTime` and its last
+ * progress the latest batch `UpdateTime` (epoch-ms numbers); the order-level `CreateTime` is a
+ * zone-less string and is never parsed. Rollback: AbortAndRollbackChangeOrder.
+ * @example
+ * ```ts
+ * const sae = saePlatform({ endpoint: saeEndpoint('cn-hangzhou'), credentials });
+ * const change = await sae.readChange({ platform: 'sae', changeId }, { timeoutMs: 5000 });
+ * ```
+ */
+export function saePlatform(options: SaePlatformOptions): ChangePlatform {
+  const client = new SaeClient(options.endpoint, options.credentials, options.observe);
+  return {
+    name: 'sae',
+    capabilities: { rollback: true },
+
+    async listApps(page: PageRequest, opts: RequestOptions): Promise<PlatformPage<PlatformApp>> {
+      const got = await client.listApplications(page, opts);
+      return {
+        items: got.items.map((a) => ({
+          platform: 'sae',
+          appId: a.appId,
+          appName: a.appName,
+          namespaceId: a.namespaceId,
+        })),
+        totalCount: got.totalSize ?? 'unknown',
+        requestId: got.requestId,
+      };
+    },
+
+    async findInFlight(
+      app: PlatformApp,
+      page: PageRequest,
+      opts: RequestOptions,
+    ): Promise<PlatformPage<ChangeRef>> {
+      if (page.pageNumber > 1) return { items: [], totalCount: 'unknown' };
+      const status = await client.describeApplicationStatus(app.appId, opts);
+      const items: ChangeRef[] =
+        saeAppMayHaveChangeInFlight(status) && status.lastChangeOrderId
+          ? [{ platform: 'sae', changeId: status.lastChangeOrderId, appId: app.appId }]
+          : [];
+      return { items, totalCount: items.length, requestId: status.requestId };
+    },
+
+    async readChange(ref: ChangeRef, opts: RequestOptions): Promise<PlatformChange> {
+      return saeChange(await client.describeChangeOrder(ref.changeId, opts), ref);
+    },
+
+    async abortChange(
+      ref: ChangeRef,
+      how: { rollback: boolean },
+      opts: RequestOptions,
+    ): Promise<AbortAccepted> {
+      const result = how.rollback
+        ? await client.abortAndRollbackChangeOrder(ref.changeId, opts)
+        : await client.abortChangeOrder(ref.changeId, opts);
+      return {
+        changeId: result.changeOrderId,
+        rollback: how.rollback,
+        requestId: result.requestId,
+      };
+    },
+
+    close: () => client.close(),
+  };
+}
+
+/** The normalized view of a DescribeChangeOrder reply. */
+export function saeChange(order: SaeChangeOrder, ref: ChangeRef): PlatformChange {
+  const state = saeOrderState(order.status);
+  const span = batchSpan(
+    (order.pipelines ?? []).map((p) => ({
+      status: p.status,
+      startTime: p.startTime,
+      updateTime: p.updateTime,
+    })),
+  );
+  const rawStatus =
+    order.status === undefined
+      ? '(unreadable)'
+      : order.subStatus === undefined
+        ? String(order.status)
+        : `${order.status}/${order.subStatus}`;
+  return {
+    platform: 'sae',
+    changeId: order.changeOrderId,
+    appId: order.appId ?? ref.appId,
+    state,
+    rawStatus,
+    aborting: state === 'finished' ? false : 'unknown',
+    startedAtMs: span.startedAtMs,
+    lastProgressAtMs: span.lastProgressAtMs,
+    changeType: order.coTypeCode,
+    description: order.description,
+    supportsRollback: order.supportRollback ?? 'unknown',
+    requestId: order.requestId,
+  };
+}

@@ -1,0 +1,90 @@
+import type { EpochMsOrUnknown } from '../platform/platform.js';
+
+/**
+ * Typed views of the SAE 2019-05-06 reply fields this project reads. A field that is absent or
+ * of the wrong type is `undefined` (or `'unknown'` for times): never a default.
+ * Source: docs/reference/sae-edas.md §2.4.
+ */
+
+/** One item of ListApplications `Data.Applications[]`. */
+export interface SaeApplication {
+  appId: string;
+  appName?: string;
+  /** e.g. `cn-beijing:demo` */
+  namespaceId?: string;
+  regionId?: string;
+}
+
+/** DescribeApplicationStatus `Data`. */
+export interface SaeApplicationStatus {
+  appId?: string;
+  /** `RUNNING` / `STOPPED` / `UNKNOWN` */
+  currentStatus?: string;
+  /** The most recent change order; absent if none ran or its information expired. */
+  lastChangeOrderId?: string;
+  lastChangeOrderRunning?: boolean;
+  /** `READY`, `RUNNING`, `SUCCESS`, `FAIL`, `ABORT`, `WAIT_BATCH_CONFIRM`, `AUTO_BATCH_WAIT`, ... */
+  lastChangeOrderStatus?: string;
+  /** `NORMAL` / `RUNNING_BUT_HAS_ERROR` (casing UNVERIFIED: `runningButHasError` also read) */
+  subStatus?: string;
+  requestId?: string;
+}
+
+/** One item of ListChangeOrders `Data.ChangeOrderList[]`. */
+export interface SaeChangeOrderSummary {
+  changeOrderId: string;
+  appId?: string;
+  /** §2.5 status code; undefined when unreadable */
+  status?: number;
+  coTypeCode?: string;
+  /** `"yyyy-MM-dd HH:mm:ss"`, time zone UNVERIFIED: kept as text, never parsed */
+  createTime?: string;
+  finishTime?: string;
+}
+
+/** One batch of DescribeChangeOrder `Data.Pipelines[]`. */
+export interface SaePipeline {
+  pipelineId?: string;
+  pipelineName?: string;
+  status?: number;
+  /** epoch ms (a number on the wire) */
+  startTime: EpochMsOrUnknown;
+  /** epoch ms (a number on the wire) */
+  updateTime: EpochMsOrUnknown;
+}
+
+/** DescribeChangeOrder `Data`. */
+export interface SaeChangeOrder {
+  changeOrderId: string;
+  appId?: string;
+  appName?: string;
+  /** §2.5 status code; undefined when unreadable */
+  status?: number;
+  /** `0` normal, `1` abnormal (a batch failed; the order stays in progress) */
+  subStatus?: number;
+  coTypeCode?: string;
+  description?: string;
+  /** `"yyyy-MM-dd HH:mm:ss"`, time zone UNVERIFIED: kept as text, never parsed */
+  createTime?: string;
+  batchCount?: number;
+  batchType?: string;
+  currentPipelineId?: string;
+  /** The batches; undefined when `Pipelines` is absent or not a list (or one object). */
+  pipelines?: SaePipeline[];
+  supportRollback?: boolean;
+  requestId?: string;
+}
+
+/** One page of a list call. */
+export interface SaePage<T> {
+  items: T[];
+  /** `TotalSize` (in `Data`, else top level), when readable */
+  totalSize?: number;
+  requestId?: string;
+}
+
+/** AbortChangeOrder / AbortAndRollbackChangeOrder `Data`. */
+export interface SaeAbortResult {
+  changeOrderId: string;
+  requestId?: string;
+}

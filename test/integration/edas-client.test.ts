@@ -1,0 +1,294 @@
+/**
+ * The EDAS client and platform against the EDAS emulator, through pop-core's real signing over
+ * real HTTP: statuses mapped, business errors in HTTP 200, paging without totals, an abort of a
+ * finished order classified by a re-read, fail-closed parsing.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { type EdasSandbox, startEdasSandbox } from '../../sandbox/edas/server.js';
+import { edasPlatform } from '../../shared/edas/platform.js';
+import { PlatformError } from '../../shared/platform/errors.js';
+import { readAllPages } from '../../shared/platform/paging.js';
+
+const KEYS = { accessKeyId: 'sandbox-ak', accessKeySecret: 'sandbox-secret' };
+const OPTS = { timeoutMs: 5000 };
+const MIN = 60_000;
+
+/**
+ * EDAS status codes, copied from docs/reference/sae-edas.md §3.5 (sources:
+ * https://help.aliyun.com/document_detail/62072.htm, /149393.htm; `edas-20170801/main.tea`).
+ */
+const STATUS_TABLE = [
+  { code: 0, meaning: 'Ready', state: 'in_flight' },
+  { code: 1, meaning: 'In progress', state: 'in_flight' },
+  { code: 2, meaning: 'Successful', state: 'finished' },
+  { code: 3, meaning: 'Failed', state: 'finished' },
+  { code: 6, meaning: 'Terminated', state: 'finished' },
+  { code: 7, meaning: 'Partially executed (UNVERIFIED: over or not?)', state: 'unknown' },
+  { code: 8, meaning: 'Waiting for manual confirmation of the next batch', state: 'paused' },
+  { code: 9, meaning: 'Waiting for the next automatic batch', state: 'in_flight' },
+  { code: 10, meaning: 'Failed due to a system exception', state: 'finished' },
+] as const;
+
+const sandboxes: EdasSandbox[] = [];
+const closers: Array<{ close(): void }> = [];
+afterEach(async () => {
+  for (const c of closers.splice(0)) c.close();
+  await Promise.all(sandboxes.splice(0).map((s) => s.close()));
+});
+
+async function start(edas: Record<string, unknown>) {
+  const sb = await startEdasSandbox({ apps: [], envs: [], changes: [], edas });
+  sandboxes.push(sb);
+  const seen: string[] = [];
+  const platform = edasPlatform({
+    endpoint: sb.url,
+    credentials: KEYS,
+    observe: (a) => seen.push(a),
+  });
+  closers.push(platform);
+  return { sb, platform, seen };
+}
+
+async function failure(p: Promise<unknown>): Promise<PlatformError> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(PlatformError);
+    return err as PlatformError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+const ref = (changeId: string) => ({ platform: 'edas' as const, changeId });
+
+describe('EDAS platform against the emulator (real signing, real HTTP)', () => {
+  it('maps every status of the reference table; batch times are epoch-ms strings', async () => {
+    const { platform } = await start({
+      apps: [{ AppId: 'ea-1', Name: 'orders' }],
+      changeOrders: STATUS_TABLE.map((row) => ({
+        ChangeOrderId: `eo-${row.code}`,
+        AppId: 'ea-1',
+        Status: row.code,
+        BatchCount: 2,
+        currentBatch: 2,
+        startedMinutesAgo: 100,
+        idleMinutes: 30,
+      })),
+    });
+    for (const row of STATUS_TABLE) {
+      const change = await platform.readChange(ref(`eo-${row.code}`), OPTS);
+      expect({ code: row.code, state: change.state }).toEqual({ code: row.code, state: row.state });
+      expect(change.rawStatus).toBe(String(row.code));
+      if (row.code === 0) continue; // a "ready" current batch has not started: batch 1 is the latest
+      const idleMs = Date.now() - (change.lastProgressAtMs as number);
+      expect(idleMs).toBeGreaterThanOrEqual(30 * MIN);
+      expect(idleMs).toBeLessThan(32 * MIN);
+    }
+  });
+
+  it('reads ListApplication pages without totals until an empty page, through a silent cap', async () => {
+    const { platform, sb } = await start({
+      pageSizeMax: 2,
+      apps: Array.from({ length: 5 }, (_, i) => ({ AppId: `ea-${i}`, Name: `app${i}` })),
+    });
+    const apps = await readAllPages(
+      'edas',
+      'ListApplication',
+      (p) => platform.listApps(p, OPTS),
+      (a) => a.appId,
+      100,
+    );
+    expect(apps.map((a) => a.appId)).toEqual(['ea-0', 'ea-1', 'ea-2', 'ea-3', 'ea-4']);
+    expect(sb.journal().map((e) => e.query.CurrentPage)).toEqual(['1', '2', '3', '4']);
+  });
+
+  it('finds every order of an application that is not clearly finished', async () => {
+    const { platform, seen } = await start({
+      apps: [{ AppId: 'ea-1', Name: 'orders' }],
+      changeOrders: [
+        { ChangeOrderId: 'eo-old', AppId: 'ea-1', Status: 2, startedMinutesAgo: 900 },
+        { ChangeOrderId: 'eo-7', AppId: 'ea-1', Status: 7, startedMinutesAgo: 300 },
+        { ChangeOrderId: 'eo-wait', AppId: 'ea-1', Status: 8, startedMinutesAgo: 60 },
+      ],
+    });
+    const found = await platform.findInFlight(
+      { platform: 'edas', appId: 'ea-1' },
+      { pageNumber: 1, pageSize: 100 },
+      OPTS,
+    );
+    expect(found.items.map((r) => r.changeId)).toEqual(['eo-wait', 'eo-7']);
+    expect(seen).toEqual(['ListRecentChangeOrder']);
+  });
+
+  it('aborts; an abort refused in HTTP 200 on a finished order is already_finished after a re-read', async () => {
+    const { platform, sb } = await start({
+      apps: [{ AppId: 'ea-1', Name: 'orders' }],
+      changeOrders: [{ ChangeOrderId: 'eo-1', AppId: 'ea-1', Status: 8, idleMinutes: 90 }],
+    });
+    await platform.abortChange(ref('eo-1'), { rollback: false }, OPTS);
+    expect(sb.statusOf('eo-1')).toBe(6);
+    const again = await failure(platform.abortChange(ref('eo-1'), { rollback: false }, OPTS));
+    expect([again.kind, again.code, again.httpStatus]).toEqual(['already_finished', '400', 200]);
+    expect(sb.journal().map((e) => `${e.action} ${e.status} ${e.code}`)).toEqual([
+      'AbortChangeOrder 200 200',
+      'AbortChangeOrder 200 400',
+      'GetChangeOrderInfo 200 200',
+    ]);
+  });
+
+  it('a refused abort of a running order stays a refusal (permanent), whatever the HTTP status', async () => {
+    for (const businessErrorStatus of [200, 400] as const) {
+      const { platform } = await start({
+        businessErrorStatus,
+        apps: [{ AppId: 'ea-1', Name: 'orders' }],
+        changeOrders: [{ ChangeOrderId: 'eo-1', AppId: 'ea-1', Status: 1, idleMinutes: 90 }],
+        faults: [
+          {
+            action: 'AbortChangeOrder',
+            responses: [
+              { status: businessErrorStatus, code: '400', message: 'ex.app.deploy.group.empty' },
+            ],
+          },
+        ],
+      });
+      const e = await failure(platform.abortChange(ref('eo-1'), { rollback: false }, OPTS));
+      expect([e.kind, e.code]).toEqual(['permanent', '400']);
+    }
+  });
+
+  it('aborts with rollback through AbortAndRollbackChangeOrder', async () => {
+    const { platform, sb } = await start({
+      apps: [{ AppId: 'ea-1', Name: 'orders' }],
+      changeOrders: [{ ChangeOrderId: 'eo-1', AppId: 'ea-1', Status: 1 }],
+    });
+    await platform.abortChange(ref('eo-1'), { rollback: true }, OPTS);
+    expect(sb.journal().map((e) => `${e.method} ${e.action}`)).toEqual([
+      'PUT AbortAndRollbackChangeOrder',
+    ]);
+    expect(sb.rolledBack('eo-1')).toBe(true);
+  });
+
+  it('a numeric Code of 500 in HTTP 200 is retryable; an unknown id is a refusal, not an abort', async () => {
+    const { platform } = await start({
+      faults: [
+        {
+          action: 'GetChangeOrderInfo',
+          responses: [
+            { status: 200, contentType: 'application/json', body: '{"Code":500,"Message":"busy"}' },
+          ],
+        },
+      ],
+    });
+    const busy = await failure(platform.readChange(ref('eo-x'), OPTS));
+    expect([busy.kind, busy.code, busy.httpStatus]).toEqual(['retryable', '500', 200]);
+    const unknown = await failure(platform.readChange(ref('eo-x'), OPTS));
+    expect([unknown.kind, unknown.code]).toEqual(['permanent', '400']);
+  });
+});
+
+describe('EDAS replies are read fail-closed', () => {
+  const info = (o: Record<string, unknown>) =>
+    JSON.stringify({ Code: 200, RequestId: 'R', changeOrderInfo: { ChangeOrderId: 'eo-1', ...o } });
+  const batch = (start: unknown, update: unknown, status = 1) => ({
+    PipelineInfoList: {
+      PipelineInfo: [
+        { PipelineId: 'p', PipelineStatus: status, StartTime: start, UpdateTime: update },
+      ],
+    },
+  });
+  const cases: Array<[string, string, Record<string, unknown>]> = [
+    [
+      'epoch-ms strings',
+      info({ Status: 1, ...batch('1583911702158', '1583911743633') }),
+      { state: 'in_flight', startedAtMs: 1583911702158, lastProgressAtMs: 1583911743633 },
+    ],
+    [
+      'Code as the string "200"',
+      JSON.stringify({
+        Code: '200',
+        changeOrderInfo: { Status: 8, ...batch('1583911702158', '1583911743633') },
+      }),
+      { state: 'paused' },
+    ],
+    [
+      'an ISO time',
+      info({ Status: 1, ...batch('1583911702158', '2020-03-11T07:28:49Z') }),
+      { lastProgressAtMs: 'unknown' },
+    ],
+    [
+      'a time with spaces',
+      info({ Status: 1, ...batch('1583911702158', ' 1583911743633') }),
+      { lastProgressAtMs: 'unknown' },
+    ],
+    [
+      'a status as text',
+      info({ Status: 'RUNNING', ...batch('1583911702158', '1583911743633') }),
+      { state: 'unknown', rawStatus: '(unreadable)' },
+    ],
+    ['no batch list', info({ Status: 1 }), { state: 'in_flight', lastProgressAtMs: 'unknown' }],
+  ];
+  for (const [what, body, expected] of cases) {
+    it(`GetChangeOrderInfo with ${what}`, async () => {
+      const { platform } = await start({
+        faults: [
+          {
+            action: 'GetChangeOrderInfo',
+            responses: [{ status: 200, contentType: 'application/json', body }],
+          },
+        ],
+      });
+      expect(await platform.readChange(ref('eo-1'), OPTS)).toMatchObject(expected);
+    });
+  }
+
+  it('an upper-case ChangeOrderInfo key is malformed (the documented key is lower-case)', async () => {
+    const { platform } = await start({
+      faults: [
+        {
+          action: 'GetChangeOrderInfo',
+          responses: [
+            {
+              status: 200,
+              contentType: 'application/json',
+              body: '{"Code":200,"ChangeOrderInfo":{"Status":1}}',
+            },
+          ],
+        },
+      ],
+    });
+    const e = await failure(platform.readChange(ref('eo-1'), OPTS));
+    expect([e.kind, e.code]).toEqual(['retryable', 'MalformedReply']);
+  });
+
+  it('an abort answered without Code is ambiguous, not aborted', async () => {
+    const { platform } = await start({
+      faults: [
+        {
+          action: 'AbortChangeOrder',
+          responses: [
+            {
+              status: 200,
+              contentType: 'application/json',
+              body: '{"Data":{"ChangeOrderId":"eo-1"}}',
+            },
+          ],
+        },
+      ],
+    });
+    const e = await failure(platform.abortChange(ref('eo-1'), { rollback: false }, OPTS));
+    expect(e.kind).toBe('ambiguous');
+  });
+
+  it('a ListApplication reply without ApplicationList is unknown, not empty', async () => {
+    const { platform } = await start({
+      faults: [
+        {
+          action: 'ListApplication',
+          responses: [{ status: 200, contentType: 'application/json', body: '{"Code":200}' }],
+        },
+      ],
+    });
+    const e = await failure(platform.listApps({ pageNumber: 1, pageSize: 10 }, OPTS));
+    expect([e.kind, e.code]).toEqual(['retryable', 'MalformedReply']);
+  });
+});

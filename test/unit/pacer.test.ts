@@ -1,0 +1,247 @@
+/**
+ * The pacer under generated arrival patterns, on a virtual clock. The oracle is a sliding-window
+ * count over the recorded start times (written here, sharing nothing with the pacer): over any
+ * closed window of w ms, at most burst + floor(qps * w / 1000) starts; never more than
+ * `concurrency` calls at once; no call starts after its startBy; every call settles.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  createPacer,
+  PacerAbortedError,
+  type PacerClock,
+  PacerDeadlineError,
+} from '../../shared/core/pacer.js';
+
+/** A virtual clock: timers fire in time order as `advanceTo` moves time forward. */
+class VirtualClock implements PacerClock {
+  t = 1_000_000;
+  private seq = 0;
+  private timers = new Map<number, { at: number; fn: () => void }>();
+  now(): number {
+    return this.t;
+  }
+  setTimer(fn: () => void, ms: number): unknown {
+    const id = ++this.seq;
+    this.timers.set(id, { at: this.t + Math.max(0, ms), fn });
+    return id;
+  }
+  clearTimer(handle: unknown): void {
+    this.timers.delete(handle as number);
+  }
+  /** Runs every timer due up to `at` (in order, with microtasks between), then sets now = at. */
+  async advanceTo(at: number): Promise<void> {
+    for (;;) {
+      await settleMicrotasks();
+      let first: [number, { at: number; fn: () => void }] | undefined;
+      for (const e of this.timers) if (!first || e[1].at < first[1].at) first = e;
+      if (!first || first[1].at > at) break;
+      this.t = Math.max(this.t, first[1].at);
+      this.timers.delete(first[0]);
+      first[1].fn();
+    }
+    this.t = Math.max(this.t, at);
+    await settleMicrotasks();
+  }
+  pending(): number {
+    return this.timers.size;
+  }
+}
+
+const settleMicrotasks = () => new Promise<void>((r) => setImmediate(r));
+
+/** The oracle: most starts in any closed window [s, s + w] (it suffices to try s = each start). */
+function maxInWindow(starts: number[], w: number): number {
+  const s = [...starts].sort((a, b) => a - b);
+  let best = 0;
+  let j = 0;
+  for (let i = 0; i < s.length; i++) {
+    while (j < s.length && s[j]! <= s[i]! + w) j++;
+    best = Math.max(best, j - i);
+  }
+  return best;
+}
+
+interface Arrival {
+  at: number;
+  durationMs: number;
+  /** startBy relative to arrival, or none */
+  slackMs?: number;
+  owner: number;
+}
+
+const arrivalArb = fc.record({
+  at: fc.integer({ min: 0, max: 5000 }),
+  durationMs: fc.integer({ min: 0, max: 400 }),
+  slackMs: fc.option(fc.integer({ min: 0, max: 3000 }), { nil: undefined }),
+  owner: fc.integer({ min: 0, max: 2 }),
+});
+
+async function simulate(
+  limits: { qps: number; burst: number; concurrency: number },
+  arrivals: Arrival[],
+) {
+  const clock = new VirtualClock();
+  const t0 = clock.t;
+  const pacer = createPacer(limits, clock);
+  const owners = [0, 1, 2].map(() => new AbortController());
+  const starts: number[] = [];
+  let active = 0;
+  let maxActive = 0;
+  const lateStarts: number[] = [];
+  const outcomes: Promise<string>[] = [];
+  const sorted = [...arrivals].sort((a, b) => a.at - b.at);
+  for (const a of sorted) {
+    await clock.advanceTo(t0 + a.at);
+    const startBy = a.slackMs === undefined ? undefined : clock.t + a.slackMs;
+    outcomes.push(
+      pacer(
+        () => {
+          starts.push(clock.t);
+          if (startBy !== undefined && clock.t > startBy) lateStarts.push(clock.t - startBy);
+          active++;
+          maxActive = Math.max(maxActive, active);
+          return new Promise<string>((resolve) => {
+            clock.setTimer(() => {
+              active--;
+              resolve('ran');
+            }, a.durationMs);
+          });
+        },
+        { startBy, signal: owners[a.owner]!.signal },
+      ).catch((err: Error) => (err instanceof PacerDeadlineError ? 'deadline' : err.name)),
+    );
+  }
+  // Let everything drain (a bounded horizon: arrivals end by 5 s, work and waits are finite).
+  await clock.advanceTo(t0 + 600_000);
+  const settled = await Promise.all(outcomes);
+  return { starts, maxActive, lateStarts, settled, clock };
+}
+
+describe('token-bucket pacer: rate bound over any window (fast-check, virtual clock)', () => {
+  it('no closed window of w ms holds more than burst + floor(qps*w/1000) starts', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.array(arrivalArb, { minLength: 1, maxLength: 60 }),
+        fc.integer({ min: 1, max: 3000 }),
+        async (qps, burst, concurrency, arrivals, w) => {
+          const r = await simulate({ qps, burst, concurrency }, arrivals);
+          expect(maxInWindow(r.starts, 1000)).toBeLessThanOrEqual(burst + qps);
+          expect(maxInWindow(r.starts, w)).toBeLessThanOrEqual(
+            burst + Math.floor((qps * w) / 1000),
+          );
+          expect(r.maxActive).toBeLessThanOrEqual(concurrency);
+          expect(r.lateStarts).toEqual([]);
+          expect(r.settled.filter((s) => s !== 'ran' && s !== 'deadline')).toEqual([]);
+          expect(r.settled.filter((s) => s === 'ran')).toHaveLength(r.starts.length);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('the bound is tight: a full bucket then a steady queue reaches exactly burst + qps in 1 s', async () => {
+    const qps = 10;
+    const burst = 10;
+    const r = await simulate(
+      { qps, burst, concurrency: 100 },
+      Array.from({ length: 60 }, () => ({ at: 0, durationMs: 0, owner: 0 })),
+    );
+    expect(r.starts).toHaveLength(60);
+    expect(maxInWindow(r.starts, 1000)).toBe(burst + qps);
+    expect(maxInWindow(r.starts, 999)).toBe(burst + qps - 1);
+  });
+
+  it('short invocations go at once: burst calls into an idle bucket all start on arrival', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1, max: 50 }),
+        async (qps, n) => {
+          const r = await simulate(
+            { qps, burst: Math.max(qps, n), concurrency: 64 },
+            Array.from({ length: n }, () => ({ at: 0, durationMs: 5, owner: 0 })),
+          );
+          const first = r.starts[0]!;
+          expect(r.starts.every((s) => s === first)).toBe(n <= 64);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe('token-bucket pacer: deadline and invocation signal', () => {
+  it('a call that cannot start by startBy is never started and says so', async () => {
+    const clock = new VirtualClock();
+    const pacer = createPacer({ qps: 1, burst: 1, concurrency: 1 }, clock);
+    const ran: number[] = [];
+    const first = pacer(async () => ran.push(1));
+    const second = pacer(async () => ran.push(2), { startBy: clock.t + 500 });
+    const caught = second.catch((e: unknown) => e);
+    await clock.advanceTo(clock.t + 2000);
+    await first;
+    const err = await caught;
+    expect(err).toBeInstanceOf(PacerDeadlineError);
+    expect((err as PacerDeadlineError).message).toMatch(/^not sent: no start possible before /);
+    expect(ran).toEqual([1]);
+  });
+
+  it('an aborted invocation: its queued calls never run; the next invocation is served at once', async () => {
+    const clock = new VirtualClock();
+    const pacer = createPacer({ qps: 10, burst: 1, concurrency: 1 }, clock);
+    const a = new AbortController();
+    const ran: string[] = [];
+    const queued = Array.from({ length: 50 }, (_, i) =>
+      pacer(async () => ran.push(`a${i}`), { signal: a.signal }).catch((e: Error) => e.name),
+    );
+    await clock.advanceTo(clock.t + 250);
+    a.abort();
+    const b = new AbortController();
+    const bStarted: number[] = [];
+    const abortedAt = clock.t;
+    const bCall = pacer(async () => bStarted.push(clock.t), { signal: b.signal });
+    await clock.advanceTo(clock.t + 5000);
+    await bCall;
+    const results = await Promise.all(queued);
+    const ranA = ran.length;
+    expect(ranA).toBeLessThanOrEqual(4);
+    expect(results.filter((r) => r === 'PacerAbortedError')).toHaveLength(50 - ranA);
+    expect(bStarted[0]! - abortedAt).toBeLessThanOrEqual(100);
+    expect(clock.pending()).toBe(0);
+    expect(new PacerAbortedError().message).toBe(
+      'not sent: the invocation that queued this call has ended',
+    );
+  });
+
+  it('two invocations share the bucket in turn: the small one is not stuck behind the big one', async () => {
+    const clock = new VirtualClock();
+    const pacer = createPacer({ qps: 10, burst: 1, concurrency: 1 }, clock);
+    const big = new AbortController();
+    const small = new AbortController();
+    const order: string[] = [];
+    const calls = Array.from({ length: 100 }, (_, i) =>
+      pacer(async () => order.push(`big${i}`), { signal: big.signal }),
+    );
+    await clock.advanceTo(clock.t + 150);
+    const smallCalls = Array.from({ length: 5 }, (_, i) =>
+      pacer(async () => order.push(`small${i}`), { signal: small.signal }),
+    );
+    await clock.advanceTo(clock.t + 60_000);
+    await Promise.all([...calls, ...smallCalls]);
+    const lastSmall = order.indexOf('small4');
+    // big0, big1 went before; then turns alternate: the 5th small call is within 2 + 2*5 starts.
+    expect(lastSmall).toBeLessThanOrEqual(12);
+    expect(order).toHaveLength(105);
+  });
+
+  it('refuses limits that are not positive', () => {
+    expect(() => createPacer({ qps: 0, concurrency: 1 })).toThrow('pacer qps must be > 0, got 0');
+    expect(() => createPacer({ qps: 1, burst: -1, concurrency: 1 })).toThrow(
+      'pacer burst must be > 0, got -1',
+    );
+  });
+});
