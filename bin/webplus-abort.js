@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI (cli/main.ts) through tsx: no build step, works right after `npm ci`.
-import { register } from 'tsx/esm/api';
+// Runs the built CLI (dist-cli/main.mjs, plain JavaScript bundled by esbuild): no TypeScript
+// loader at run time. When dist-cli/ is missing or older than its sources (a fresh clone, an
+// edit) it is built first (scripts/ensure-cli.mjs), so `npm ci && npm start` works as it is.
+import { ensureBuilt } from '../scripts/ensure-cli.mjs';
 
-register();
-await import('../cli/main.ts');
+await import(await ensureBuilt());

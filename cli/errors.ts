@@ -1,12 +1,25 @@
 /**
- * Errors the CLI turns into exit statuses (DESIGN.md, "The command line"):
- * `UsageError` → 2 (bad usage, unreadable file), `HandlerThrewError` → 3 (the handler threw: a bug).
+ * Errors the CLI turns into exit statuses (docs/reference/cli.md): `UsageError` → 2 and the
+ * command's usage line (bad options or arguments); `InputFileError`, `PortInUseError` → 2 with
+ * a one-line message; `HandlerThrewError` → 3 (the handler threw: a bug).
  */
 import { WebplusAbortError } from '../shared/core/errors.js';
 
-/** Bad usage: an unknown option value, an invalid id, an unreadable or unparsable file. Exit 2. */
+/** Bad usage: an unknown option value, an invalid id, options that do not go together. Exit 2. */
 export class UsageError extends WebplusAbortError {
   override readonly name = 'UsageError';
+  override readonly exitKind = 'usage';
+}
+
+/** A file named on the command line cannot be read or is not what it must be (JSON). Exit 2. */
+export class InputFileError extends WebplusAbortError {
+  override readonly name = 'InputFileError';
+  override readonly exitKind = 'usage';
+}
+
+/** The port to listen on is taken (or needs privileges). Exit 2. */
+export class PortInUseError extends WebplusAbortError {
+  override readonly name = 'PortInUseError';
   override readonly exitKind = 'usage';
 }
 

@@ -1,70 +1,110 @@
+import type { OutcomeRecord } from '../shared/model/record.js';
 import type { AbortRequest } from '../shared/model/request.js';
 import { type RunReport, runRequests } from '../shared/pipeline/run-requests.js';
 import type { RunSummary } from '../shared/pipeline/summary.js';
 import { HandlerThrewError, UsageError } from './errors.js';
-import { type ExitCode, exitCodeForSummary } from './exit-codes.js';
-import { describeWrite, outcomeTable } from './output.js';
-import {
-  buildRuntime,
-  defaultContext,
-  type ScenarioSandbox,
-  sandboxEnv,
-  startScenario,
-  stderrLine,
-} from './setup.js';
+import { EXIT, type ExitCode, exitCodeForSummary } from './exit-codes.js';
+import { describeWrite, fitLine, runReport } from './output.js';
+import { summaryLine } from './render/outcomes.js';
+import { countingPacer, startProgress } from './render/progress.js';
+import { buildRuntime, defaultContext, stderrLine } from './setup.js';
+import { type CloudOptions, runTarget } from './target.js';
 
-export interface LocalRunOptions {
+export interface LocalRunOptions extends CloudOptions {
   /** Run against the sandbox seeded from this scenario file instead of real Web+. */
   scenario?: string;
   /** Print the run summary as one JSON document on stdout (everything else on stderr). */
   json?: boolean;
+  /** `--wide`: the table at full width, nothing wrapped. */
+  wide?: boolean;
+}
+
+/** Which command runs, for the progress line, the hint and the not-found rule. */
+export interface LocalRunCommand {
+  name: 'sweep' | 'abort';
+  /** The same command line without `--dry-run` (the hint after a dry run that found work). */
+  enforceCommand?: string;
+  /** The operator named these ids: one that Web+ does not know ends the command with exit 1. */
+  namedIds: readonly string[];
 }
 
 /**
  * Runs CLI-built requests (`sweep`, `abort`) through the same pipeline as the handler
- * (`runRequests`, trigger `cli`), prints the run summary, and returns the exit status.
- * @throws UsageError without credentials and without `--scenario`; ConfigError / PolicyError;
- *   HandlerThrewError when the pipeline throws.
+ * (`runRequests`, trigger `cli`), prints the outcome table, the one-line summary, where the
+ * records went and the next step, and returns the exit status: 1 when a result ended `failed`
+ * or `timeout`, or when an id the operator named was not found (a one-line message names them).
+ * While it runs, a progress line is drawn on stderr when stderr is a terminal.
+ * @throws UsageError without credentials and without `--scenario`; CredentialsError,
+ *   ConfigError, PolicyError; HandlerThrewError when the pipeline throws.
  */
 export async function runLocal(
   requests: AbortRequest[],
   options: LocalRunOptions,
+  command: LocalRunCommand,
 ): Promise<ExitCode> {
-  let sandbox: ScenarioSandbox | undefined;
+  const startedMs = Date.now();
+  const target = await runTarget(options);
   try {
-    let env = process.env;
-    if (options.scenario) {
-      sandbox = await startScenario(options.scenario);
-      env = sandboxEnv(process.env, sandbox.sandbox.url);
-    }
-    const { config, runtime } = buildRuntime(env, {
+    const { runtime } = buildRuntime(target.env, {
       sink: options.json ? stderrLine : undefined,
     });
-    const credentials = sandbox?.credentials ?? config.envCredentials;
-    if (!credentials) {
+    if (!target.credentials) {
       throw new UsageError(
-        'no Alibaba Cloud credentials: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or pass --scenario FILE to use the local sandbox',
+        `no Alibaba Cloud credentials (${target.description}): run \`aliyun configure\` or set ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET, or pass --scenario FILE to use the local sandbox`,
       );
     }
-    if (sandbox) stderrLine(`webplus-abort: Web+ sandbox at ${sandbox.sandbox.url}`);
+    stderrLine(`webplus-abort: ${target.description}`);
+    const counter = { done: 0, inFlight: 0 };
+    runtime.pacer = countingPacer(runtime.pacer, counter);
+    const stopProgress = startProgress(process.stderr, {
+      label: command.name === 'sweep' ? 'sweeping' : 'aborting',
+      counter,
+    });
     let report: RunReport;
     try {
-      report = await runRequests(requests, defaultContext(credentials), runtime);
+      report = await runRequests(
+        requests,
+        defaultContext(target.credentials, { region: target.region }),
+        runtime,
+      );
     } catch (err) {
       throw new HandlerThrewError(err);
+    } finally {
+      stopProgress();
     }
+    const durationMs = Date.now() - startedMs;
     if (options.json) {
       process.stdout.write(`${JSON.stringify(report.summary)}\n`);
+      stderrLine(summaryLine(report.records, durationMs));
       stderrLine(describeWrite(report.write));
     } else {
-      process.stdout.write(`${summaryHeading(report.summary)}\n`);
-      process.stdout.write(`${outcomeTable(report.summary.results)}\n`);
-      process.stdout.write(`${describeWrite(report.write)}\n`);
+      process.stdout.write(`${fitLine(summaryHeading(report.summary), { wide: options.wide })}\n`);
+      process.stdout.write(
+        `${runReport(report.records, report.write, durationMs, { command: command.name, dryRun: report.summary.dryRun, ...(command.enforceCommand ? { enforceCommand: command.enforceCommand } : {}) }, { wide: options.wide })}\n`,
+      );
     }
-    return exitCodeForSummary(report.summary);
+    const code = exitCodeForSummary(report.summary);
+    const unknown = notFound(report.records, command.namedIds);
+    if (unknown.length > 0) {
+      stderrLine(
+        `webplus-abort: not found in this account (region ${target.region}): ${unknown.join(', ')}; check the ids, --profile and --region`,
+      );
+      return EXIT.failed;
+    }
+    return code;
   } finally {
-    await sandbox?.sandbox.close();
+    await target.sandbox?.sandbox.close();
   }
+}
+
+/** The named ids whose records say `not_found` (ChangeIds and EnvIds). */
+function notFound(records: readonly OutcomeRecord[], named: readonly string[]): string[] {
+  const missing = new Set<string>();
+  for (const r of records) {
+    if (r.outcome !== 'not_found') continue;
+    for (const id of [r.changeId, r.envId]) if (id && named.includes(id)) missing.add(id);
+  }
+  return [...missing];
 }
 
 /** `invocation cli-… (trigger cli, dry run: no, cap reached: no)`. */
@@ -94,4 +134,17 @@ export function validIds(
   }
   if (problems.length > 0) throw new UsageError(`invalid ${problems.join('; ')}`);
   return ids;
+}
+
+/** The command line that was run, without `--dry-run` (for the hint after a dry run). */
+export function enforceCommandLine(
+  command: string,
+  argv: readonly string[] = process.argv,
+): string {
+  const at = argv.indexOf(command);
+  const args = at === -1 ? [command] : argv.slice(at);
+  return `webplus-abort ${args
+    .filter((a) => a !== '--dry-run')
+    .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`))
+    .join(' ')}`;
 }

@@ -1,24 +1,23 @@
 /**
- * `webplus-abort`: the command line (DESIGN.md, "The command line"). Run through
- * bin/webplus-abort.js (tsx, no build step). Exit status: 0 ok; 1 a result ended failed or
- * timeout, or an HTTP status >= 400; 2 bad usage, an unreadable file, invalid configuration or
- * policy; 3 the handler threw.
+ * `webplus-abort`: the command line (docs/reference/cli.md). Run as built JavaScript
+ * (dist-cli/main.mjs, bundled by scripts/build-cli.mjs; bin/webplus-abort.js builds it when
+ * missing or older than the sources); `npm run dev --` runs these sources through tsx.
+ * Commands are loaded when they run, so `--version` and `--help` load only this file and
+ * commander. Exit status: 0 ok; 1 a result ended failed or timeout, a named id was not found, or
+ * an HTTP status >= 400; 2 bad usage, an unreadable or non-JSON file, a port in use, invalid
+ * configuration, policy or credentials; 3 the handler threw.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { ScenarioError } from '../sandbox/webplus/index.js';
+import { ScenarioError } from '../sandbox/webplus/errors.js';
 import { WebplusAbortError } from '../shared/core/errors.js';
 import { VERSION } from '../shared/version.js';
-import { abortCommand } from './commands/abort.js';
-import { invokeCommand } from './commands/invoke.js';
-import { logCommand } from './commands/log.js';
-import { sandboxCommand } from './commands/sandbox.js';
-import { serveCommand } from './commands/serve.js';
-import { startCommand } from './commands/start.js';
-import { sweepCommand } from './commands/sweep.js';
+import { UsageError } from './errors.js';
 import { EXIT } from './exit-codes.js';
-import { collect } from './setup.js';
+import { collect, usageOf, withCloudOptions, withWide } from './options.js';
 
 let exitCode: number = EXIT.ok;
+/** The command being run (set before its action), for the usage line after a UsageError. */
+let current: Command | undefined;
 const run =
   <A extends unknown[]>(fn: (...args: A) => Promise<number>) =>
   async (...args: A) => {
@@ -28,66 +27,88 @@ const run =
 const program = new Command('webplus-abort')
   .description('Find stuck Alibaba Cloud Web+ deployment changes and abort them.')
   .version(VERSION, '-V, --version', 'print the package version')
-  .showHelpAfterError()
-  .exitOverride();
+  .exitOverride()
+  .hook('preAction', (_program, actionCommand) => {
+    current = actionCommand;
+  });
 
-program
-  .command('start')
-  .description(
-    'demo on the local sandbox without credentials; with credentials, sweep real Web+ (dry-run unless --enforce)',
-  )
-  .option('--enforce', 'with real credentials, really abort stuck changes')
-  .option('--sls', 'also start the SLS stand-in and write the records there')
-  .action(run((opts) => startCommand(opts)));
+withWide(
+  withCloudOptions(
+    program
+      .command('start')
+      .description(
+        'demo on the local sandbox without credentials; with credentials, sweep real Web+ (dry-run unless --enforce)',
+      )
+      .option('--enforce', 'with real credentials, really abort stuck changes')
+      .option('--sls', 'also start the SLS stand-in and write the records there'),
+  ),
+).action(run(async (opts) => (await import('./commands/start.js')).startCommand(opts)));
 
-program
-  .command('invoke')
-  .description(
-    'run the FC handler in-process with a file as the event; stdout is one JSON document',
-  )
-  .requiredOption('--event <file>', 'event payload file (passed as a Buffer)')
-  .option('--context <file>', 'JSON overriding fields of the default FC context')
-  .option('--scenario <file>', 'start the Web+ sandbox seeded from this scenario')
-  .option('--journal <file>', "write the sandbox's request journal here (with --scenario)")
-  .option('--remote', 'send the event to a deployed function through the FC API')
-  .option('--function <name>', 'the deployed function (with --remote)')
-  .option('--async', 'asynchronous invocation (with --remote)')
-  .action(run((opts) => invokeCommand(opts)));
+withCloudOptions(
+  program
+    .command('invoke')
+    .description(
+      'run the FC handler in-process with a JSON file as the event; stdout is one JSON document',
+    )
+    .requiredOption('--event <file>', 'event payload file, JSON (passed as a Buffer)')
+    .option('--context <file>', 'JSON overriding fields of the default FC context')
+    .option('--scenario <file>', 'start the Web+ sandbox seeded from this scenario')
+    .option('--journal <file>', "write the sandbox's request journal here (with --scenario)")
+    .option('--remote', 'send the event to a deployed function through the FC API')
+    .option('--function <name>', 'the deployed function (with --remote)')
+    .option(
+      '--service <name>',
+      'FC 2.0: the service of the function (with --remote; uses @alicloud/fc2)',
+    )
+    .option('--qualifier <q>', 'version or alias of the deployed function (with --remote)')
+    .option('--async', 'asynchronous invocation (with --remote)'),
+).action(run(async (opts) => (await import('./commands/invoke.js')).invokeCommand(opts)));
 
-program
-  .command('sweep')
-  .description('sweep for stuck changes from the shell')
-  .option('--env <id>', 'limit to this EnvId (repeatable)', collect)
-  .option('--app <id>', 'limit to this AppId (repeatable)', collect)
-  .option('--dry-run', 'record what would be aborted, abort nothing')
-  .option('--scenario <file>', 'run against the Web+ sandbox seeded from this scenario')
-  .option('--json', 'print the run summary as JSON')
-  .action(run((opts) => sweepCommand(opts)));
+withWide(
+  withCloudOptions(
+    program
+      .command('sweep')
+      .description('sweep for stuck changes from the shell')
+      .option('--env <id>', 'limit to this EnvId (repeatable)', collect)
+      .option('--app <id>', 'limit to this AppId (repeatable)', collect)
+      .option('--dry-run', 'record what would be aborted, abort nothing')
+      .option('--scenario <file>', 'run against the Web+ sandbox seeded from this scenario')
+      .option('--json', 'print the run summary as JSON'),
+  ),
+).action(run(async (opts) => (await import('./commands/sweep.js')).sweepCommand(opts)));
 
-program
-  .command('abort')
-  .description('abort the named changes (skips the stuck rules; protect, mode and actions apply)')
-  .argument('<changeIds...>', 'ChangeIds (wc- and 24 hex digits)')
-  .option('--dry-run', 'record what would be aborted, abort nothing')
-  .option('--note <text>', 'note recorded with each decision')
-  .option('--scenario <file>', 'run against the Web+ sandbox seeded from this scenario')
-  .option('--json', 'print the run summary as JSON')
-  .action(run((ids: string[], opts) => abortCommand(ids, opts)));
+withWide(
+  withCloudOptions(
+    program
+      .command('abort')
+      .description(
+        'abort the named changes (skips the stuck rules; protect, mode and actions apply)',
+      )
+      .argument('<changeIds...>', 'ChangeIds (wc- and 24 hex digits)')
+      .option('--dry-run', 'record what would be aborted, abort nothing')
+      .option('--note <text>', 'note recorded with each decision')
+      .option('--scenario <file>', 'run against the Web+ sandbox seeded from this scenario')
+      .option('--json', 'print the run summary as JSON'),
+  ),
+).action(
+  run(async (ids: string[], opts) => (await import('./commands/abort.js')).abortCommand(ids, opts)),
+);
 
-program
-  .command('serve')
-  .description('local HTTP server wrapping each request into the FC 3.0 HTTP event')
-  .addOption(new Option('--port <n>', 'port (0 = any free port)').default('9000'))
-  .option('--scenario <file>', 'run against the Web+ sandbox seeded from this scenario')
-  .option('--sls', 'also start the SLS stand-in and write the records there')
-  .action(run((opts) => serveCommand(opts)));
+withCloudOptions(
+  program
+    .command('serve')
+    .description('local HTTP server wrapping each request into the FC 3.0 HTTP event')
+    .addOption(new Option('--port <n>', 'port (0 = any free port)').default('9000'))
+    .option('--scenario <file>', 'run against the Web+ sandbox seeded from this scenario')
+    .option('--sls', 'also start the SLS stand-in and write the records there'),
+).action(run(async (opts) => (await import('./commands/serve.js')).serveCommand(opts)));
 
 program
   .command('sandbox')
   .description('the Web+ emulator alone')
   .addOption(new Option('--port <n>', 'port (0 = any free port)').default('9100'))
   .option('--scenario <file>', 'scenario file (default: the demo scenario)')
-  .action(run((opts) => sandboxCommand(opts)));
+  .action(run(async (opts) => (await import('./commands/sandbox.js')).sandboxCommand(opts)));
 
 program
   .command('log')
@@ -96,7 +117,11 @@ program
   .option('--outcome <name>', 'only this outcome')
   .option('--change <id>', 'only this ChangeId')
   .option('--json', 'print JSON lines')
-  .action(run((opts) => logCommand(opts)));
+  .action(run(async (opts) => (await import('./commands/log.js')).logCommand(opts)));
+
+// A usage error prints the usage line of that command only (not the whole help).
+program.showHelpAfterError(usageOf(program));
+for (const command of program.commands) command.showHelpAfterError(usageOf(command));
 
 /** Maps what went wrong to an exit status and a message without a stack (a bug keeps its stack). */
 function exitFor(err: unknown): number {
@@ -109,6 +134,8 @@ function exitFor(err: unknown): number {
     (err instanceof WebplusAbortError && err.exitKind === 'usage')
   ) {
     process.stderr.write(`webplus-abort: ${err.message}\n`);
+    // Bad options or arguments of a command: its usage line too (not for config or credentials).
+    if (err instanceof UsageError && current) process.stderr.write(`${usageOf(current)}\n`);
     return EXIT.usage;
   }
   if (err instanceof WebplusAbortError && err.exitKind === 'failed') {

@@ -1,49 +1,44 @@
-import Table from 'cli-table3';
+/**
+ * What the commands print about a run: the outcome table fitted to stdout (cli/render/), the
+ * one-line summary, where the records went, and the next step. Width and colour come from the
+ * stream: a terminal's width and colour on a TTY; `COLUMNS` (else 80) and no colour in a pipe or
+ * with `NO_COLOR`.
+ */
 import type { WriteReport } from '../shared/outcome-log/outcome-log.js';
+import {
+  type HintContext,
+  nextStepHint,
+  type OutcomeRow,
+  outcomeTable as renderOutcomeTable,
+  summaryLine,
+} from './render/outcomes.js';
+import { type TerminalStream, terminalColumns, useColor } from './render/style.js';
+import { fitText } from './render/table.js';
 
-/** The fields of a run result or an outcome record the tables show. */
-export interface OutcomeRow {
-  time?: string;
-  changeId?: string;
-  envId?: string;
-  outcome: string;
-  attempts?: number | string;
-  detail?: string;
-  errorCode?: string;
-  errorMessage?: string;
-}
+export type { OutcomeRow } from './render/outcomes.js';
+export { why } from './render/outcomes.js';
 
-/** Why the outcome happened, in words: `detail`, then the error code and message. */
-export function why(row: OutcomeRow): string {
-  const error = [row.errorCode, row.errorMessage].filter(Boolean).join(': ');
-  return [row.detail, error].filter(Boolean).join('; ');
+export interface TableOutputOptions {
+  /** Show each record's time first (the `log` table; rows keep the order given). */
+  withTime?: boolean;
+  /** `--wide`: no width limit, nothing wraps. */
+  wide?: boolean;
+  /** The stream the table is for. @default process.stdout */
+  stream?: TerminalStream;
 }
 
 /**
- * A table of outcomes: change, env, outcome, attempts, why (and time first when `withTime`).
- * No colours, so it reads the same in a terminal, a pipe or a CI log.
+ * The outcome table for `stream` (default stdout): fitted to its width unless `wide`, outcomes
+ * coloured on a terminal without `NO_COLOR`; sorted by severity then environment (in the order
+ * given with `withTime`). See {@link renderOutcomeTable}.
  */
-export function outcomeTable(rows: readonly OutcomeRow[], options: { withTime?: boolean } = {}) {
-  const head = ['change', 'env', 'outcome', 'attempts', 'why'];
-  if (options.withTime) head.unshift('time');
-  const table = new Table({
-    head,
-    style: { head: [], border: [] },
-    wordWrap: true,
-    colWidths: options.withTime ? [26, 29, 29, 18, 10, 44] : [29, 29, 18, 10, 50],
+export function outcomeTable(rows: readonly OutcomeRow[], options: TableOutputOptions = {}) {
+  const stream = options.stream ?? process.stdout;
+  return renderOutcomeTable(rows, {
+    withTime: options.withTime,
+    width: options.wide ? undefined : terminalColumns(stream),
+    color: useColor(stream),
   });
-  for (const row of rows) {
-    const cells = [
-      row.changeId ?? '-',
-      row.envId ?? '-',
-      row.outcome,
-      String(row.attempts ?? 0),
-      why(row) || '-',
-    ];
-    if (options.withTime) cells.unshift(row.time ?? '-');
-    table.push(cells);
-  }
-  return rows.length === 0 ? '(no outcomes)' : table.toString();
 }
 
 /** One line saying where the records went (file path, SLS target or stdout; fallback reason). */
@@ -54,4 +49,33 @@ export function describeWrite(write: WriteReport): string {
   return write.fallback
     ? `records: ${where} FAILED (${write.fallback.reason}); they went to stdout instead`
     : `records: ${where}`;
+}
+
+/**
+ * The block a command prints after a run: the table, the summary line
+ * (`2 aborted, 3 skipped, 0 failed in 1.2 s`), where the records went, and the next step when
+ * there is one (none when `hint` is undefined). `durationMs` is the run's wall time in ms.
+ */
+export function runReport(
+  rows: readonly OutcomeRow[],
+  write: WriteReport | undefined,
+  durationMs: number,
+  hint: HintContext | undefined,
+  options: TableOutputOptions = {},
+): string {
+  const text: string[] = [summaryLine(rows, durationMs)];
+  if (write) text.push(describeWrite(write));
+  const next = hint ? nextStepHint(rows, hint) : undefined;
+  if (next) text.push(next);
+  return [outcomeTable(rows, options), ...text.map((t) => fitLine(t, options))].join('\n');
+}
+
+/**
+ * A line of prose for `stream` (default stdout): wrapped at word boundaries to its width, the
+ * continuation indented by two spaces; unchanged with `wide`. A word longer than the width
+ * (a path, a command) is never broken.
+ */
+export function fitLine(text: string, options: TableOutputOptions = {}): string {
+  if (options.wide) return text;
+  return fitText(text, terminalColumns(options.stream ?? process.stdout));
 }

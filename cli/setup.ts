@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import {
   loadScenarioFile,
   type Scenario,
@@ -14,12 +14,11 @@ import type { LineSink } from '../shared/outcome-log/line-sink.js';
 import { createRuntime, type Runtime } from '../shared/pipeline/runtime.js';
 import { loadPolicy } from '../shared/policy/load.js';
 import { VERSION } from '../shared/version.js';
-import { UsageError } from './errors.js';
+import { InputFileError, PortInUseError, UsageError } from './errors.js';
+import { packageRoot } from './paths.js';
 
 /** The demo scenario `start` seeds the sandbox with (and `sandbox`'s default). */
-export const DEMO_SCENARIO = fileURLToPath(
-  new URL('../sandbox/scenarios/demo.json', import.meta.url),
-);
+export const DEMO_SCENARIO = join(packageRoot(), 'sandbox', 'scenarios', 'demo.json');
 
 /** Environment keys of Alibaba Cloud credentials: ignored when a scenario is given. */
 export const CREDENTIAL_VARIABLES = [
@@ -42,16 +41,21 @@ export interface ScenarioSandbox {
 
 /**
  * Loads a scenario file and starts the Web+ sandbox on loopback.
- * @throws UsageError when the file cannot be read or is not a valid scenario.
+ * @throws InputFileError when the file cannot be read or is not a valid scenario; PortInUseError.
  */
 export async function startScenario(path: string, port = 0): Promise<ScenarioSandbox> {
   let scenario: Scenario;
   try {
     scenario = await loadScenarioFile(path);
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new InputFileError((err as Error).message);
   }
-  const sandbox = await startWebplusSandbox(scenario, { port });
+  let sandbox: WebplusSandbox;
+  try {
+    sandbox = await startWebplusSandbox(scenario, { port });
+  } catch (err) {
+    throw listenFailure(err, port, '--port');
+  }
   const first = scenario.credentials[0];
   const credentials: Credentials = first
     ? {
@@ -126,19 +130,21 @@ export function defaultContext(
 
 /**
  * Reads a file as bytes.
- * @throws UsageError naming the file when it cannot be read.
+ * @throws InputFileError naming the file when it cannot be read.
  */
 export async function readInputFile(path: string, what: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (err) {
-    throw new UsageError(`cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).message}`);
+    throw new InputFileError(
+      `cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).message}`,
+    );
   }
 }
 
 /**
  * Reads a JSON object file.
- * @throws UsageError when it cannot be read or is not a JSON object.
+ * @throws InputFileError when it cannot be read or is not a JSON object.
  */
 export async function readJsonObject(path: string, what: string): Promise<Record<string, unknown>> {
   const bytes = await readInputFile(path, what);
@@ -146,10 +152,10 @@ export async function readJsonObject(path: string, what: string): Promise<Record
   try {
     value = JSON.parse(bytes.toString('utf8'));
   } catch (err) {
-    throw new UsageError(`${what} ${path} is not JSON: ${(err as Error).message}`);
+    throw new InputFileError(`${what} ${path} is not JSON: ${(err as Error).message}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UsageError(`${what} ${path} must hold a JSON object`);
+    throw new InputFileError(`${what} ${path} must hold a JSON object`);
   }
   return value as Record<string, unknown>;
 }
@@ -167,6 +173,26 @@ export function untilSignal(): Promise<NodeJS.Signals> {
   });
 }
 
+/**
+ * What a failed `listen` on 127.0.0.1 means for the operator: a port in use or not allowed
+ * becomes a one-line PortInUseError (exit 2) naming the port and the option that picks another;
+ * anything else is returned as it is.
+ */
+export function listenFailure(err: unknown, port: number, option: string): unknown {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') {
+    return new PortInUseError(
+      `port ${port} is already in use on 127.0.0.1: stop what holds it, or pass ${option} N (${option} 0 picks a free port)`,
+    );
+  }
+  if (code === 'EACCES') {
+    return new PortInUseError(
+      `port ${port} needs privileges on this machine: pass ${option} N with N above 1023`,
+    );
+  }
+  return err;
+}
+
 /** Parses a TCP port option (0 = any free port). @throws UsageError */
 export function parsePort(raw: string): number {
   if (!/^\d+$/.test(raw) || Number(raw) > 65535) {
@@ -177,7 +203,5 @@ export function parsePort(raw: string): number {
   return Number(raw);
 }
 
-/** Commander collector for repeatable options; also splits comma-joined values. */
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').filter((v) => v.trim() !== '')];
-}
+/** Commander collector for repeatable options (kept here for existing imports; see cli/options.ts). */
+export { collect } from './options.js';

@@ -14,12 +14,16 @@
  * same `rawBody` early return (ROAClient) or in RPCClient, which we never construct.
  * A stub throws if it is ever called.
  *
- * Usage: `node scripts/build.mjs` (or `npm run build`). Prints the bundle size.
+ * Then the command line: `dist-cli/` (scripts/build-cli.mjs), kept out of `dist/`, which is the
+ * function's code folder.
+ *
+ * Usage: `node scripts/build.mjs` (or `npm run build`). Prints the bundle sizes.
  */
 import { copyFileSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { buildCli } from './build-cli.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -63,3 +67,4 @@ writeFileSync(metaFile, JSON.stringify(result.metafile));
 
 const size = statSync(join(dist, 'index.js')).size;
 console.log(`dist/index.js ${(size / 1024).toFixed(1)} KiB (metafile: bench/out/meta.json)`);
+await buildCli();

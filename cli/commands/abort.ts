@@ -2,19 +2,22 @@ import { parseChangeId } from '../../shared/core/ids.js';
 import type { ManualAbortRequest } from '../../shared/model/request.js';
 import { UsageError } from '../errors.js';
 import type { ExitCode } from '../exit-codes.js';
-import { runLocal, validIds } from '../local-run.js';
+import { enforceCommandLine, runLocal, validIds } from '../local-run.js';
+import type { CloudOptions } from '../target.js';
 
-export interface AbortOptions {
+export interface AbortOptions extends CloudOptions {
   dryRun?: boolean;
   note?: string;
   scenario?: string;
   json?: boolean;
+  wide?: boolean;
 }
 
 /**
- * `webplus-abort abort CHANGE_ID ... [--dry-run] [--note TEXT] [--scenario FILE] [--json]`:
- * a manual abort from the shell (trigger `cli`); skips the stuck rules, keeps `protect`, `mode`,
- * `actions` and the kill switch.
+ * `webplus-abort abort CHANGE_ID ... [--dry-run] [--note TEXT] [--scenario FILE] [--json]
+ * [--wide] [--profile NAME] [--region ID]`: a manual abort from the shell (trigger `cli`); skips
+ * the stuck rules, keeps `protect`, `mode`, `actions` and the kill switch. A ChangeId Web+ does
+ * not know ends with a one-line message and exit 1.
  * @throws UsageError for a malformed ChangeId or none at all (exit 2).
  */
 export async function abortCommand(changeIds: string[], options: AbortOptions): Promise<ExitCode> {
@@ -30,5 +33,9 @@ export async function abortCommand(changeIds: string[], options: AbortOptions): 
     ...(options.dryRun ? { dryRun: true } : {}),
     ...(options.note ? { note: options.note } : {}),
   };
-  return runLocal([request], options);
+  return runLocal([request], options, {
+    name: 'abort',
+    namedIds: ids,
+    ...(options.dryRun ? { enforceCommand: enforceCommandLine('abort') } : {}),
+  });
 }

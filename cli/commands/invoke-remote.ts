@@ -13,6 +13,9 @@
  */
 import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
+import { describeResolved, resolveCredentials } from '../credentials.js';
+import { UsageError } from '../errors.js';
+import { invokeFc2 } from './invoke-remote-fc2.js';
 
 /** Keys used to sign the call (an AccessKey pair, or STS keys with their token). */
 export interface RemoteCredentials {
@@ -133,21 +136,7 @@ interface SdkError {
  * `invokeFunctionWithOptions`.
  * @throws Error for network failures (no HTTP answer) and a malformed `endpoint`.
  */
-export async function invokeRemote(options: InvokeRemoteOptions): Promise<InvokeRemoteResult>;
-/**
- * The CLI form (what cli/commands/invoke.ts passes: no keys, region or account): the same as
- * {@link invokeRemoteCommand}, which reads those from the environment, prints one JSON document
- * and resolves with the exit status.
- */
-export async function invokeRemote(options: InvokeRemoteCommandOptions): Promise<number>;
-export async function invokeRemote(
-  options: InvokeRemoteOptions | InvokeRemoteCommandOptions,
-): Promise<InvokeRemoteResult | number> {
-  if (!('credentials' in options)) return invokeRemoteCommand(options);
-  return invokeApi(options);
-}
-
-async function invokeApi(options: InvokeRemoteOptions): Promise<InvokeRemoteResult> {
+export async function invokeRemote(options: InvokeRemoteOptions): Promise<InvokeRemoteResult> {
   const { Client, InvokeFunctionRequest, InvokeFunctionHeaders, Config, RuntimeOptions } =
     loadSdk();
   const { protocol, endpoint } = parseEndpoint(options);
@@ -210,49 +199,73 @@ async function invokeApi(options: InvokeRemoteOptions): Promise<InvokeRemoteResu
   }
 }
 
-/** What `invoke --remote --function NAME [--async]` passes (cli/commands/invoke.ts). */
+/** What `invoke --remote [--service S] --function F [--async]` passes (cli/commands/invoke.ts). */
 export interface InvokeRemoteCommandOptions {
   event: Buffer;
   functionName: string;
+  /** FC 2.0: the service the function belongs to (then `@alicloud/fc2` is used). */
+  serviceName?: string;
   async?: boolean;
-  /** Fields from `--context`: unused remotely (FC builds the context). */
-  context?: Record<string, unknown>;
+  /** `--profile`: a profile of `~/.aliyun/config.json` (cli/credentials.ts). */
+  profile?: string;
+  /** `--region` (cli/credentials.ts for the order of the other sources). */
+  region?: string;
+  /** `--qualifier`: version or alias; `FC_QUALIFIER` otherwise. */
+  qualifier?: string;
 }
 
 /**
- * The CLI side of `invoke --remote`: reads the target and keys from the environment
- * (`ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, optional
- * `ALIBABA_CLOUD_SECURITY_TOKEN`, `ALIBABA_CLOUD_ACCOUNT_ID`, `ALIBABA_CLOUD_REGION` (default
- * `cn-hangzhou`), optional `FC_ENDPOINT` and `FC_QUALIFIER`), calls {@link invokeRemote}, prints
- * exactly one JSON document on stdout (the function's answer when it is JSON, otherwise
- * `{status, body, requestId}`) and returns the exit status: 0; 1 when FC answered 400 or more;
- * 3 when the function itself failed (`x-fc-error-type`).
- * @throws UsageError when keys or the account id are missing.
+ * The CLI side of `invoke --remote`: credentials and region from the chain of
+ * cli/credentials.ts (`--profile`, environment, OIDC, `~/.aliyun/config.json`, ECS RAM role),
+ * the account from `ALIBABA_CLOUD_ACCOUNT_ID`, optional `FC_ENDPOINT` and `FC_QUALIFIER`. With
+ * `serviceName` the FC 2.0 API through `@alicloud/fc2` ({@link invokeFc2}), else the FC 3.0 API
+ * ({@link invokeRemote}). Says on stderr which credential source, region and API it used (never
+ * a key). Prints exactly one JSON document on stdout (the function's answer when it is JSON,
+ * otherwise `{status, body, requestId}`) and returns the exit status: 0; 1 when FC answered 400
+ * or more; 3 when the function itself failed (`x-fc-error-type`).
+ * @throws UsageError / CredentialsError when no credentials are found or the account id is missing.
  */
 export async function invokeRemoteCommand(
   options: InvokeRemoteCommandOptions,
   env: NodeJS.ProcessEnv = process.env,
+  home?: string,
 ): Promise<number> {
-  const accessKeyId = env.ALIBABA_CLOUD_ACCESS_KEY_ID;
-  const accessKeySecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
-  const accountId = env.ALIBABA_CLOUD_ACCOUNT_ID;
-  if (!accessKeyId || !accessKeySecret || !accountId) {
-    const { UsageError } = await import('../errors.js');
+  const resolved = await resolveCredentials(
+    {
+      ...(options.profile !== undefined ? { profile: options.profile } : {}),
+      ...(options.region !== undefined ? { region: options.region } : {}),
+    },
+    env,
+    ...(home !== undefined ? [home] : []),
+  );
+  if (!resolved.credentials) {
     throw new UsageError(
-      'invoke --remote needs ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET and ALIBABA_CLOUD_ACCOUNT_ID',
+      `invoke --remote needs Alibaba Cloud credentials allowed fc:InvokeFunction; found ${resolved.source.description}`,
     );
   }
-  const token = env.ALIBABA_CLOUD_SECURITY_TOKEN;
-  const result = await invokeApi({
+  const accountId = env.ALIBABA_CLOUD_ACCOUNT_ID;
+  if (!accountId) {
+    throw new UsageError(
+      'invoke --remote needs ALIBABA_CLOUD_ACCOUNT_ID (the endpoint is <accountId>.<region>.fc.aliyuncs.com)',
+    );
+  }
+  const qualifier = options.qualifier ?? env.FC_QUALIFIER;
+  const target = {
     functionName: options.functionName,
     event: options.event,
     async: options.async === true,
-    region: env.ALIBABA_CLOUD_REGION || 'cn-hangzhou',
+    region: resolved.region,
     accountId,
-    credentials: { accessKeyId, accessKeySecret, ...(token ? { securityToken: token } : {}) },
+    credentials: resolved.credentials,
     ...(env.FC_ENDPOINT ? { endpoint: env.FC_ENDPOINT } : {}),
-    ...(env.FC_QUALIFIER ? { qualifier: env.FC_QUALIFIER } : {}),
-  });
+    ...(qualifier ? { qualifier } : {}),
+  };
+  process.stderr.write(
+    `webplus-abort: ${describeResolved(resolved)}; ${options.serviceName ? `FC 2.0 API (@alicloud/fc2), service ${options.serviceName}` : 'FC 3.0 API (@alicloud/fc20230330)'}, function ${options.functionName}\n`,
+  );
+  const result = options.serviceName
+    ? await invokeFc2({ ...target, serviceName: options.serviceName })
+    : await invokeRemote(target);
   let document: unknown;
   try {
     document = result.status < 300 && result.body ? JSON.parse(result.body) : undefined;

@@ -1,78 +1,101 @@
 import { createHandler } from '../../functions/abort-stuck-changes/handler.js';
 import type { FcContext } from '../../shared/fc/context.js';
 import type { HandlerResult } from '../../shared/pipeline/handle-event.js';
-import { HandlerThrewError, UsageError } from '../errors.js';
+import { HandlerThrewError, InputFileError, UsageError } from '../errors.js';
 import { type ExitCode, exitCodeForResult } from '../exit-codes.js';
 import {
   buildRuntime,
   defaultContext,
   readInputFile,
   readJsonObject,
-  type ScenarioSandbox,
-  sandboxEnv,
-  startScenario,
   stderrLine,
 } from '../setup.js';
-import { invokeRemote } from './invoke-remote.js';
+import { type CloudOptions, runTarget } from '../target.js';
+import { invokeRemoteCommand } from './invoke-remote.js';
 
-export interface InvokeOptions {
+export interface InvokeOptions extends CloudOptions {
   event: string;
   context?: string;
   scenario?: string;
   journal?: string;
   remote?: boolean;
   function?: string;
+  /** FC 2.0: the service of the function (with --remote). */
+  service?: string;
+  qualifier?: string;
   async?: boolean;
 }
 
 /**
- * `webplus-abort invoke --event FILE [--context FILE] [--scenario FILE] [--journal FILE]`:
- * runs the FC handler in-process with the file's bytes as the event (a Buffer, as FC delivers it).
- * stdout carries exactly one JSON document, the handler's return value; while the handler runs,
- * `process.stdout.write` goes to stderr (banners, the stdout store, fallback lines).
+ * The event file: its bytes, as FC would pass them. Every trigger this function handles sends
+ * JSON (timer, HTTP request struct, EventBridge, CloudMonitor rule push), so a file that is not
+ * JSON is a mistake: one line names the file and where parsing stopped.
+ * @throws UsageError when the file cannot be read or is not JSON (exit 2).
+ */
+export async function readEventFile(path: string): Promise<Buffer> {
+  const event = await readInputFile(path, 'event file');
+  try {
+    JSON.parse(event.toString('utf8'));
+  } catch (err) {
+    const reason = (err as Error).message.replaceAll('\n', '\\n').slice(0, 120);
+    throw new InputFileError(
+      `event file ${path} is not JSON (${reason}); every trigger sends JSON: see test/fixtures/ for examples`,
+    );
+  }
+  return event;
+}
+
+/**
+ * `webplus-abort invoke --event FILE [--context FILE] [--scenario FILE] [--journal FILE]
+ * [--profile NAME] [--region ID]`: runs the FC handler in-process with the file's bytes as the
+ * event (a Buffer, as FC delivers it). stdout carries exactly one JSON document, the handler's
+ * return value; while the handler runs, `process.stdout.write` goes to stderr (banners, the stdout
+ * store, fallback lines). With `--remote [--service S] --function F [--qualifier Q] [--async]`
+ * the event goes to the deployed function instead (cli/commands/invoke-remote.ts).
  * @returns 0, or 1 when a result ended failed / timeout or the HTTP status is >= 400.
- * @throws UsageError (unreadable files, bad options), ConfigError, PolicyError, HandlerThrewError.
+ * @throws UsageError (unreadable or non-JSON files, bad options), CredentialsError, ConfigError,
+ *   PolicyError, HandlerThrewError.
  */
 export async function invokeCommand(options: InvokeOptions): Promise<ExitCode | number> {
-  const event = await readInputFile(options.event, 'event file');
-  const overrides = options.context
-    ? await readJsonObject(options.context, 'context file')
-    : undefined;
+  const event = await readEventFile(options.event);
   if (options.remote) {
     if (!options.function) throw new UsageError('invoke --remote needs --function NAME');
-    if (options.scenario || options.journal) {
-      throw new UsageError('--scenario and --journal apply to local invocations only');
+    if (options.scenario || options.journal || options.context) {
+      throw new UsageError('--scenario, --journal and --context apply to local invocations only');
     }
-    return invokeRemote({
+    return invokeRemoteCommand({
       event,
       functionName: options.function,
-      async: options.async,
-      context: overrides,
+      ...(options.service ? { serviceName: options.service } : {}),
+      ...(options.qualifier ? { qualifier: options.qualifier } : {}),
+      ...(options.profile !== undefined ? { profile: options.profile } : {}),
+      ...(options.region !== undefined ? { region: options.region } : {}),
+      async: options.async === true,
     });
   }
-  if (options.function || options.async) {
-    throw new UsageError('--function and --async need --remote');
+  if (options.function || options.async || options.service || options.qualifier) {
+    throw new UsageError('--function, --service, --qualifier and --async need --remote');
   }
   if (options.journal && !options.scenario) {
     throw new UsageError('--journal needs --scenario (it is the sandbox request journal)');
   }
+  const overrides = options.context
+    ? await readJsonObject(options.context, 'context file')
+    : undefined;
 
-  let sandbox: ScenarioSandbox | undefined;
+  const target = await runTarget(options);
   try {
-    let env = process.env;
-    if (options.scenario) {
-      sandbox = await startScenario(options.scenario);
-      env = sandboxEnv(process.env, sandbox.sandbox.url);
-      stderrLine(`webplus-abort: Web+ sandbox at ${sandbox.sandbox.url}`);
-    }
-    const { config, runtime } = buildRuntime(env, { sink: stderrLine });
-    const credentials = sandbox?.credentials ?? config.envCredentials;
-    if (!credentials) {
+    stderrLine(`webplus-abort: ${target.description}`);
+    const { runtime } = buildRuntime(target.env, { sink: stderrLine });
+    if (!target.credentials) {
       stderrLine(
-        'webplus-abort: no Alibaba Cloud credentials in the environment and no --scenario: Web+ calls will be refused',
+        'webplus-abort: no Alibaba Cloud credentials and no --scenario: Web+ calls will be refused',
       );
     }
-    const context = defaultContext(credentials, (overrides ?? {}) as Partial<FcContext>);
+    const context = defaultContext(target.credentials, {
+      region: target.region,
+      ...((overrides ?? {}) as Partial<FcContext>),
+    });
     const handler = createHandler(runtime);
     const result = await withStdoutOnStderr(async () => {
       try {
@@ -82,13 +105,13 @@ export async function invokeCommand(options: InvokeOptions): Promise<ExitCode | 
       }
     });
     process.stdout.write(`${JSON.stringify(result)}\n`);
-    if (sandbox && options.journal) {
-      await sandbox.sandbox.writeJournal(options.journal);
+    if (target.sandbox && options.journal) {
+      await target.sandbox.sandbox.writeJournal(options.journal);
       stderrLine(`webplus-abort: sandbox journal written to ${options.journal}`);
     }
     return exitCodeForResult(result);
   } finally {
-    await sandbox?.sandbox.close();
+    await target.sandbox?.sandbox.close();
   }
 }
 

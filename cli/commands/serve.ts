@@ -8,16 +8,15 @@ import { EXIT, type ExitCode, isHttpResponse } from '../exit-codes.js';
 import {
   buildRuntime,
   defaultContext,
+  listenFailure,
   parsePort,
-  type ScenarioSandbox,
-  sandboxEnv,
   slsEnv,
-  startScenario,
   stderrLine,
   untilSignal,
 } from '../setup.js';
+import { type CloudOptions, runTarget } from '../target.js';
 
-export interface ServeOptions {
+export interface ServeOptions extends CloudOptions {
   port?: string;
   scenario?: string;
   sls?: boolean;
@@ -108,16 +107,13 @@ export function toFcHttpEvent(req: IncomingMessage, body: Buffer, requestId: str
  */
 export async function serveCommand(options: ServeOptions): Promise<ExitCode> {
   const port = parsePort(options.port ?? '9000');
-  let sandbox: ScenarioSandbox | undefined;
   let sls: SlsStandIn | undefined;
+  const target = await runTarget(options);
+  const sandbox = target.sandbox;
   try {
-    let env: NodeJS.ProcessEnv = process.env;
-    if (options.scenario) {
-      sandbox = await startScenario(options.scenario);
-      env = sandboxEnv(env, sandbox.sandbox.url);
-    }
-    const probe = buildRuntime(env).config;
-    const credentials = sandbox?.credentials ?? probe.envCredentials;
+    let env: NodeJS.ProcessEnv = target.env;
+    buildRuntime(env);
+    const credentials = target.credentials;
     if (options.sls) {
       sls = await startSlsStandIn(credentials ? { credentials: [credentials] } : {});
       env = slsEnv(env, sls.url);
@@ -136,7 +132,7 @@ export async function serveCommand(options: ServeOptions): Promise<ExitCode> {
         const event = toFcHttpEvent(req, body, requestId);
         const result = await handler(
           Buffer.from(JSON.stringify(event)),
-          defaultContext(credentials, { requestId }),
+          defaultContext(credentials, { requestId, region: target.region }),
         );
         response = isHttpResponse(result)
           ? result
@@ -158,10 +154,12 @@ export async function serveCommand(options: ServeOptions): Promise<ExitCode> {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => resolve());
+    }).catch((err: unknown) => {
+      throw listenFailure(err, port, '--port');
     });
     const { port: bound } = server.address() as AddressInfo;
     process.stdout.write(`listening on http://127.0.0.1:${bound}\n`);
-    if (sandbox) stderrLine(`webplus-abort: Web+ sandbox at ${sandbox.sandbox.url}`);
+    stderrLine(`webplus-abort: ${target.description}`);
     if (sls) stderrLine(`webplus-abort: SLS stand-in at ${sls.url}`);
     stderrLine(
       `webplus-abort: records go to ${runtime.outcomeLog.store.target}; ${config.httpAuthTokens.length === 0 ? 'HTTP_AUTH_TOKENS is empty: every protected route answers 401' : `${config.httpAuthTokens.length} HTTP token(s) accepted`}`,

@@ -5,10 +5,12 @@ import { loadConfig } from '../../shared/config/config.js';
 import type { Credentials } from '../../shared/core/credentials.js';
 import type { RunReport } from '../../shared/pipeline/run-requests.js';
 import { resolveRegions } from '../../shared/pipeline/runtime.js';
+import { describeResolved, resolveCredentials } from '../credentials.js';
 import { HandlerThrewError } from '../errors.js';
 import { EXIT, type ExitCode, exitCodeForResult } from '../exit-codes.js';
 import { summaryHeading } from '../local-run.js';
-import { describeWrite, outcomeTable } from '../output.js';
+import { fitLine, outcomeTable, runReport } from '../output.js';
+import { countingPacer, startProgress } from '../render/progress.js';
 import {
   buildRuntime,
   DEMO_SCENARIO,
@@ -19,12 +21,15 @@ import {
   startScenario,
   stderrLine,
 } from '../setup.js';
+import type { CloudOptions } from '../target.js';
 
-export interface StartOptions {
+export interface StartOptions extends CloudOptions {
   /** With real credentials: really abort (otherwise the sweep runs in dry-run). */
   enforce?: boolean;
   /** Also start the SLS stand-in and write the records there. */
   sls?: boolean;
+  /** `--wide`: tables at full width, nothing wrapped. */
+  wide?: boolean;
 }
 
 /** The demo's alarm names shop-gray's change: not idle long enough for the sweep, but the alarm is the signal. */
@@ -33,36 +38,39 @@ const DEMO_ALARM_CHANGE = 'wc-5d3a963d5802611c4ddc0007';
 const DEMO_MANUAL_CHANGE = 'wc-5d3a963d5802611c4ddc0004';
 
 /**
- * `webplus-abort start [--enforce] [--sls]`: the main job on the embedded default.
- * Without Alibaba Cloud credentials: the Web+ sandbox seeded with the demo scenario, then a sweep
+ * `webplus-abort start [--enforce] [--sls] [--wide] [--profile NAME] [--region ID]`: the main
+ * job on the embedded default. Credentials are looked for like the aliyun CLI does
+ * (cli/credentials.ts). None found: the Web+ sandbox seeded with the demo scenario, then a sweep
  * (timer event), one alarm (EventBridge event) and one manual abort (HTTP `POST /abort`) through
- * the real handler. With credentials: one sweep of real Web+, in dry-run unless `--enforce`.
- * Prints a table per invocation and where the records went.
- * @throws ConfigError / PolicyError (exit 2), HandlerThrewError (exit 3).
+ * the real handler. Found: one sweep of real Web+, in dry-run unless `--enforce`. Prints, per
+ * invocation, a table, the summary line and where the records went; then the next step.
+ * @throws CredentialsError (a broken credential source), ConfigError / PolicyError (exit 2),
+ *   HandlerThrewError (exit 3).
  */
 export async function startCommand(options: StartOptions): Promise<ExitCode> {
   let sandbox: ScenarioSandbox | undefined;
   let sls: SlsStandIn | undefined;
   try {
-    const probe = loadConfig(process.env);
-    const realCredentials = probe.envCredentials;
-    let env: NodeJS.ProcessEnv = { ...process.env };
+    const resolved = await resolveCredentials(options);
+    const probe = loadConfig({ ...process.env, FC_REGION: resolved.region });
+    let env: NodeJS.ProcessEnv = { ...process.env, FC_REGION: resolved.region };
     let credentials: Credentials;
     const token = `demo-${randomBytes(12).toString('hex')}`;
-    if (realCredentials) {
-      credentials = realCredentials;
+    if (resolved.credentials) {
+      credentials = resolved.credentials;
       const where = resolveRegions(probe)
         .map((r) => `${r.regionId} (${r.endpoint})`)
         .join(', ');
       if (!options.enforce) env.ABORT_DRY_RUN = 'true';
+      stderrLine(`webplus-abort: ${describeResolved(resolved)}`);
       stderrLine(
         options.enforce
-          ? `webplus-abort: Alibaba Cloud credentials found: sweeping real Web+ in ${where} in ENFORCE mode (stuck changes will be aborted)`
-          : `webplus-abort: Alibaba Cloud credentials found: sweeping real Web+ in ${where} in dry-run (pass --enforce to abort)`,
+          ? `webplus-abort: sweeping real Web+ in ${where} in ENFORCE mode (stuck changes will be aborted)`
+          : `webplus-abort: sweeping real Web+ in ${where} in dry-run (pass --enforce to abort)`,
       );
     } else {
       stderrLine(
-        'webplus-abort: no Alibaba Cloud credentials in the environment (ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET): using the local Web+ sandbox with the demo scenario',
+        `webplus-abort: no Alibaba Cloud credentials (looked for: ${resolved.source.description.replace(/^none \((.*)\)$/, '$1')}): using the local Web+ sandbox with the demo scenario`,
       );
       sandbox = await startScenario(DEMO_SCENARIO);
       credentials = sandbox.credentials;
@@ -76,6 +84,8 @@ export async function startCommand(options: StartOptions): Promise<ExitCode> {
     }
 
     const { runtime } = buildRuntime(env);
+    const counter = { done: 0, inFlight: 0 };
+    runtime.pacer = countingPacer(runtime.pacer, counter);
     let last: RunReport | undefined;
     const handler = createHandler(runtime, (report) => {
       last = report;
@@ -93,20 +103,34 @@ export async function startCommand(options: StartOptions): Promise<ExitCode> {
     let code: ExitCode = EXIT.ok;
     for (const { label, event } of events) {
       last = undefined;
-      const context = defaultContext(credentials);
+      const context = defaultContext(credentials, { region: resolved.region });
+      const startedMs = Date.now();
+      const stopProgress = startProgress(process.stderr, { label, counter });
       let result: Awaited<ReturnType<typeof handler>>;
       try {
         result = await handler(Buffer.from(JSON.stringify(event)), context);
       } catch (err) {
         throw new HandlerThrewError(err);
+      } finally {
+        stopProgress();
       }
       const eventCode = exitCodeForResult(result);
       if (eventCode > code) code = eventCode;
       const report = last as RunReport | undefined;
       if (report) {
-        process.stdout.write(`\n${summaryHeading(report.summary, label)}\n`);
-        process.stdout.write(`${outcomeTable(report.summary.results)}\n`);
-        process.stdout.write(`${describeWrite(report.write)}\n`);
+        process.stdout.write(
+          `\n${fitLine(summaryHeading(report.summary, label), { wide: options.wide })}\n`,
+        );
+        const hint = sandbox
+          ? undefined
+          : {
+              command: 'start',
+              dryRun: report.summary.dryRun,
+              enforceCommand: 'npm start -- --enforce',
+            };
+        process.stdout.write(
+          `${runReport(report.records, report.write, Date.now() - startedMs, hint, { wide: options.wide })}\n`,
+        );
       } else {
         process.stdout.write(`\n${label}: answered ${JSON.stringify(result)}\n`);
       }
@@ -123,14 +147,28 @@ export async function startCommand(options: StartOptions): Promise<ExitCode> {
             time: l.contents.time,
             changeId: l.contents.changeId,
             envId: l.contents.envId,
+            envName: l.contents.envName,
+            appName: l.contents.appName,
             outcome: l.contents.outcome ?? '?',
             attempts: l.contents.attempts,
             detail: l.contents.detail,
             errorCode: l.contents.errorCode,
             errorMessage: l.contents.errorMessage,
           })),
-          { withTime: true },
+          { withTime: true, wide: options.wide },
         )}\n`,
+      );
+    }
+    if (sandbox) {
+      process.stdout.write(
+        [
+          '',
+          'next: `npx webplus-abort log` lists the records;',
+          '      `npx webplus-abort sweep --dry-run --scenario sandbox/scenarios/demo.json` sweeps alone;',
+          '      with credentials (`aliyun configure`, or ALIBABA_CLOUD_ACCESS_KEY_ID and _SECRET)',
+          '      `npm start` sweeps your own Web+ in dry-run.',
+          '',
+        ].join('\n'),
       );
     }
     return code;

@@ -1,19 +1,22 @@
 import { parseAppId, parseEnvId } from '../../shared/core/ids.js';
 import type { SweepRequest } from '../../shared/model/request.js';
 import type { ExitCode } from '../exit-codes.js';
-import { runLocal, validIds } from '../local-run.js';
+import { enforceCommandLine, runLocal, validIds } from '../local-run.js';
+import type { CloudOptions } from '../target.js';
 
-export interface SweepOptions {
+export interface SweepOptions extends CloudOptions {
   env?: string[];
   app?: string[];
   dryRun?: boolean;
   scenario?: string;
   json?: boolean;
+  wide?: boolean;
 }
 
 /**
- * `webplus-abort sweep [--env ID ...] [--app ID ...] [--dry-run] [--scenario FILE] [--json]`:
- * a sweep from the shell (trigger `cli`), limited to the given environments / applications.
+ * `webplus-abort sweep [--env ID ...] [--app ID ...] [--dry-run] [--scenario FILE] [--json]
+ * [--wide] [--profile NAME] [--region ID]`: a sweep from the shell (trigger `cli`), limited to
+ * the given environments / applications. An `--env` Web+ does not know ends with exit 1.
  * @throws UsageError for a malformed EnvId or AppId (exit 2).
  */
 export async function sweepCommand(options: SweepOptions): Promise<ExitCode> {
@@ -28,5 +31,9 @@ export async function sweepCommand(options: SweepOptions): Promise<ExitCode> {
     ...(appIds.length > 0 ? { appIds } : {}),
     ...(options.dryRun ? { dryRun: true } : {}),
   };
-  return runLocal([request], options);
+  return runLocal([request], options, {
+    name: 'sweep',
+    namedIds: envIds,
+    ...(options.dryRun ? { enforceCommand: enforceCommandLine('sweep') } : {}),
+  });
 }

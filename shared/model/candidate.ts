@@ -24,6 +24,10 @@ export interface Candidate {
   changeId?: string;
   envId?: string;
   appId?: string;
+  /** The environment's name, when a read this invocation made anyway gave it (display only). */
+  envName?: string;
+  /** The application's name, likewise (DescribeApplications of a sweep over every app). */
+  appName?: string;
   /** Manual: `manual`; alarm: `alarm:<ruleId|alertName>`; sweep: set by the stuck rules. */
   reason?: string;
   note?: string;

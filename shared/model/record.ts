@@ -72,6 +72,10 @@ export interface OutcomeRecord {
   appId?: string;
   /** The Web+ region the decision was made in (`x-acs-region-id` of its calls). */
   regionId?: string;
+  /** The environment's name, when a Web+ read of this invocation gave it (never an extra call). */
+  envName?: string;
+  /** The application's name, likewise. */
+  appName?: string;
   trigger: Trigger;
   /** Timer name, alarm rule id, EventBridge event id, or HTTP request id. */
   triggerRef?: string;

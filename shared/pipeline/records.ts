@@ -19,6 +19,8 @@ export function recordOf(e: Execution, base: RecordBase, fallbackMode: Mode): Ou
     ...((c.envId ?? change?.envId) ? { envId: c.envId ?? change?.envId } : {}),
     ...(c.appId ? { appId: c.appId } : {}),
     ...(c.regionId ? { regionId: c.regionId } : {}),
+    ...(c.envName ? { envName: c.envName } : {}),
+    ...(c.appName ? { appName: c.appName } : {}),
     trigger: base.trigger,
     ...(base.triggerRef ? { triggerRef: base.triggerRef } : {}),
     invocationId: base.invocationId,

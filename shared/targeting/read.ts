@@ -117,6 +117,8 @@ export async function candidateForChange(
     reason?: string;
     note?: string;
     appId?: string;
+    envName?: string;
+    appName?: string;
     envAborting?: boolean;
   },
 ): Promise<Candidate> {

@@ -28,6 +28,8 @@ export async function sweepCandidates(
 ): Promise<Candidate[]> {
   const regionId = gateway.client.regionId;
   const envs: AppEnv[] = [];
+  /** App names from the listing a sweep over every app makes anyway (display only). */
+  const appNames = new Map<string, string>();
   const failures: Candidate[] = [];
 
   if (request.envIds) {
@@ -52,6 +54,7 @@ export async function sweepCandidates(
           (a) => a.appId,
         );
         appIds = apps.items.map((a) => a.appId);
+        for (const a of apps.items) if (a.appName) appNames.set(a.appId, a.appName);
         if (apps.problem) failures.push({ source: 'sweep', regionId, settled: apps.problem });
       } catch (err) {
         return [
@@ -86,7 +89,13 @@ export async function sweepCandidates(
       candidateForChange(
         gateway,
         { changeId: env.latestChangeId!, envId: env.envId },
-        { source: 'sweep', appId: env.appId || undefined, envAborting: env.abortingChange },
+        {
+          source: 'sweep',
+          appId: env.appId || undefined,
+          ...(env.envName ? { envName: env.envName } : {}),
+          ...(appNames.has(env.appId) ? { appName: appNames.get(env.appId) } : {}),
+          envAborting: env.abortingChange,
+        },
       ),
     ),
   );

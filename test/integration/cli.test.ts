@@ -25,7 +25,8 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
       delete env[key];
     }
   }
-  return { ...env, OUTCOME_LOG_FILE: outcomeFile, ...extra };
+  // A temp HOME: no ~/.aliyun/config.json of the machine's user is ever read.
+  return { ...env, HOME: dir, OUTCOME_LOG_FILE: outcomeFile, ...extra };
 }
 
 function cli(args: string[], extra: Record<string, string> = {}): Promise<Run> {
@@ -62,7 +63,8 @@ describe('webplus-abort CLI', () => {
 
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/no Alibaba Cloud credentials/);
-    expect(run.stdout).toMatch(/change\s+│ env\s+│ outcome\s+│ attempts │ why/);
+    expect(run.stdout).toMatch(/^OUTCOME\s+CHANGE[ /]/m);
+    expect(run.stdout).toMatch(/^2 aborted, 3 skipped, 0 failed in \d+\.\d s$/m);
     expect(run.stdout).toContain(`records: 5 records written to file ${outcomeFile}`);
     const byChange = new Map(
       records()

@@ -1,5 +1,8 @@
+import { mkdtempSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { invokeRemote, invokeRemoteCommand } from '../../cli/commands/invoke-remote.js';
 
@@ -179,7 +182,11 @@ describe('invokeRemote against a loopback FC 3.0 InvokeFunction stand-in', () =>
 
   it('CLI form refuses to run without keys', async () => {
     await expect(
-      invokeRemoteCommand({ event: Buffer.from('{}'), functionName: 'f' }, {}),
-    ).rejects.toThrow(/ALIBABA_CLOUD_ACCESS_KEY_ID/);
+      invokeRemoteCommand(
+        { event: Buffer.from('{}'), functionName: 'f' },
+        {},
+        mkdtempSync(join(tmpdir(), 'no-aliyun-home-')),
+      ),
+    ).rejects.toThrow(/no ALIBABA_CLOUD_ACCESS_KEY_ID.*no ~\/\.aliyun\/config\.json/);
   });
 });
