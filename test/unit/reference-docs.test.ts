@@ -50,7 +50,7 @@ describe('docs/reference/configuration.md', () => {
     expect(documented('WEBPLUS_ENDPOINT')).toBe('none: from the endpoint map');
     expect(config.webplusRegions).toEqual(['cn-hangzhou']);
     expect(documented('WEBPLUS_REGIONS')).toBe(
-      '`FC_REGION` (the function\'s own region), else `cn-hangzhou`',
+      "`FC_REGION` (the function's own region), else `cn-hangzhou`",
     );
     expect(documented('OUTCOME_LOG_FILE')).toBe(`\`${config.outcomeLogFile}\``);
     expect(documented('HTTP_MAX_BODY_BYTES')).toBe(`\`${config.httpMaxBodyBytes}\``);
