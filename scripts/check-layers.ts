@@ -25,6 +25,7 @@ const LAYER_OF: Array<[prefix: string, layer: string]> = [
   ['shared/webplus/', 'platform'],
   ['shared/sae/', 'platform'],
   ['shared/edas/', 'platform'],
+  ['shared/sls/', 'platform'],
   ['shared/fc/', 'fc'],
   ['shared/config/', 'config'],
   ['shared/core/', 'core'],

@@ -1,84 +1,192 @@
-import { readFile } from 'node:fs/promises';
+/**
+ * `webplus-abort log`: reads outcome records back, from the file store (`OUTCOME_LOG_FILE`) or,
+ * with `--sls`, from SLS (GetLogs on `SLS_PROJECT` / `SLS_LOGSTORE`), with the same filters:
+ * `--since`, and repeatable `--outcome`, `--change`, `--env`, `--trigger`, `--invocation` (a
+ * record matches any value of an option and every option given). Records oldest first,
+ * de-duplicated (by `recordId`, or a stable key for older records). `--limit N` keeps the newest
+ * N; `--summary` prints counts by outcome and environment; `--follow` keeps printing new
+ * records until interrupted; `--json` prints JSON lines.
+ */
+
 import { loadConfig } from '../../shared/config/config.js';
-import { OUTCOMES, type Outcome } from '../../shared/model/record.js';
-import { dedupeByRecordId, parseRecordLines } from '../../shared/outcome-log/read-records.js';
+import type { OutcomeRecord } from '../../shared/model/record.js';
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
-import { outcomeTable } from '../output.js';
+import { dedupeRecords } from '../log/dedupe.js';
+import { followFile, readFileRecords } from '../log/file-source.js';
+import { type FilterOptions, matchesFilters, parseFilters } from '../log/filters.js';
+import { readSlsRecords, SLS_DEFAULT_WINDOW_MS } from '../log/sls-source.js';
+import { summaryText } from '../log/summary.js';
+import { outcomeTable, why } from '../output.js';
 import { stderrLine } from '../setup.js';
+import { slsTarget } from '../sls-target.js';
 
-export interface LogOptions {
-  since?: string;
-  outcome?: string;
-  change?: string;
+export { parseSince } from '../log/filters.js';
+
+export interface LogOptions extends FilterOptions {
+  limit?: string;
+  follow?: boolean;
+  summary?: boolean;
   json?: boolean;
+  sls?: boolean;
 }
 
-const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** Largest `--limit`. */
+const MAX_LIMIT = 100_000;
+/** How often `--follow --sls` asks SLS for new records, ms. */
+const SLS_FOLLOW_INTERVAL_MS = 5000;
+/** `--follow --sls` looks this far back each time, for records that arrive late, ms. */
+const SLS_FOLLOW_OVERLAP_MS = 60_000;
 
-/**
- * Parses `--since`: `30m`, `2h`, `7d` (back from `nowMs`) or an ISO 8601 time.
- * @returns epoch ms. @throws UsageError
- */
-export function parseSince(raw: string, nowMs = Date.now()): number {
-  const relative = /^(\d+)([mhd])$/.exec(raw.trim());
-  if (relative) return nowMs - Number(relative[1]) * UNIT_MS[relative[2]!]!;
-  if (/^\d{4}-\d{2}-\d{2}/.test(raw.trim())) {
-    const ms = Date.parse(raw.trim());
-    if (!Number.isNaN(ms)) return ms;
-  }
-  throw new UsageError(
-    `--since must be like 30m, 2h, 7d or an ISO 8601 time, got ${JSON.stringify(raw)}`,
-  );
-}
-
-/**
- * `webplus-abort log [--since 30m|2h|7d|ISO] [--outcome NAME] [--change ID] [--json]`: reads the
- * file store (OUTCOME_LOG_FILE) and prints the matching records as a table, or as JSON lines.
- * A missing file means no records yet. @throws UsageError, ConfigError
- */
-export async function logCommand(options: LogOptions): Promise<ExitCode> {
-  const config = loadConfig(process.env);
-  const sinceMs = options.since !== undefined ? parseSince(options.since) : undefined;
-  if (options.outcome !== undefined && !OUTCOMES.includes(options.outcome as Outcome)) {
+function parseLimit(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > MAX_LIMIT) {
     throw new UsageError(
-      `--outcome must be one of ${OUTCOMES.join(', ')}, got ${JSON.stringify(options.outcome)}`,
+      `--limit must be a whole number from 1 to ${MAX_LIMIT}, got ${JSON.stringify(raw)}`,
     );
   }
-  const path = config.outcomeLogFile;
-  let text = '';
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new UsageError(`cannot read ${path}: ${(err as Error).message}`);
+  return Number(raw);
+}
+
+/** Oldest first; records of one batch keep their order when their times are equal. */
+function byTime(records: readonly OutcomeRecord[]): OutcomeRecord[] {
+  return records
+    .map((r, i) => ({ r, i, t: Date.parse(r.time) }))
+    .sort((a, b) => (a.t || 0) - (b.t || 0) || a.i - b.i)
+    .map((x) => x.r);
+}
+
+/** One line per record for `--follow`: time, outcome, change, environment, why. */
+export function followLine(r: OutcomeRecord): string {
+  return `${r.time}  ${r.outcome.padEnd(16)} ${r.changeId ?? '-'}  ${r.envId ?? '-'}  ${why(r) || '-'}`;
+}
+
+/** @throws UsageError (bad option, unreadable file), ConfigError, SlsApiError (exit 1) */
+export async function logCommand(options: LogOptions): Promise<ExitCode> {
+  const filters = parseFilters(options);
+  const limit = parseLimit(options.limit);
+  if (options.follow && options.summary) {
+    throw new UsageError('--follow and --summary do not go together: a summary needs an end');
+  }
+  const seen = new Set<string>();
+  let records: OutcomeRecord[];
+  let total: number;
+  let where: string;
+  let followFrom:
+    | ((emit: (r: OutcomeRecord[]) => void, signal: AbortSignal) => Promise<void>)
+    | undefined;
+
+  if (options.sls) {
+    const target = slsTarget(process.env);
+    const nowMs = Date.now();
+    const fetched = await readSlsRecords(target, filters, {
+      nowMs,
+      ...(limit !== undefined ? { limit } : {}),
+    });
+    records = dedupeRecords(fetched, seen).filter((r) => matchesFilters(r, filters));
+    total = records.length;
+    const since = new Date(filters.sinceMs ?? nowMs - SLS_DEFAULT_WINDOW_MS).toISOString();
+    where = `sls ${target.project}/${target.logstore} since ${since}`;
+    followFrom = async (emit, signal) => {
+      let lastMs = nowMs;
+      while (!signal.aborted) {
+        await sleep(SLS_FOLLOW_INTERVAL_MS, signal);
+        if (signal.aborted) break;
+        const now = Date.now();
+        const fresh = await readSlsRecords(target, filters, {
+          nowMs: now,
+          sinceMs: lastMs - SLS_FOLLOW_OVERLAP_MS,
+        });
+        lastMs = now;
+        const news = dedupeRecords(fresh, seen).filter((r) => matchesFilters(r, filters));
+        if (news.length > 0) emit(byTime(news));
+      }
+    };
+  } else {
+    const path = loadConfig(process.env).outcomeLogFile;
+    const read = await readFileRecords(path);
+    if (read.missing) stderrLine(`webplus-abort: no records yet (${path} does not exist)`);
+    if (read.unreadable > 0) {
+      stderrLine(
+        `webplus-abort: skipped ${read.unreadable} unreadable line(s) in ${path} (line ${read.tornLines.join(', ')}: torn by a crash, or not a record)`,
+      );
     }
-    stderrLine(`webplus-abort: no records yet (${path} does not exist)`);
+    const unique = dedupeRecords(read.records, seen);
+    total = unique.length;
+    records = unique.filter((r) => matchesFilters(r, filters));
+    where = path;
+    followFrom = (emit, signal) =>
+      followFile(
+        path,
+        read.size,
+        (fresh, unreadable) => {
+          if (unreadable > 0)
+            stderrLine(`webplus-abort: skipped ${unreadable} unreadable line(s) in ${path}`);
+          const news = dedupeRecords(fresh, seen).filter((r) => matchesFilters(r, filters));
+          if (news.length > 0) emit(byTime(news));
+        },
+        signal,
+      );
   }
-  // Torn fragments (a crash mid-write) are skipped with a warning, never the record after them;
-  // a record stored twice (at-least-once stores) is shown once, by recordId.
-  const parsed = parseRecordLines(text);
-  const records = dedupeByRecordId(parsed.records);
-  if (parsed.torn.length > 0) {
-    const at = parsed.torn.map((t) => t.line).join(', ');
-    stderrLine(
-      `webplus-abort: skipped ${parsed.torn.length} unreadable line(s) in ${path} (line ${at}: torn by a crash, or not a record)`,
-    );
+
+  let selected = byTime(records);
+  if (limit !== undefined && selected.length > limit) selected = selected.slice(-limit);
+
+  if (options.summary) {
+    if (options.json) {
+      const byOutcome: Record<string, number> = {};
+      const byEnv: Record<string, Record<string, number>> = {};
+      for (const r of selected) {
+        byOutcome[r.outcome] = (byOutcome[r.outcome] ?? 0) + 1;
+        const env = r.envId ?? '-';
+        byEnv[env] ??= {};
+        byEnv[env][r.outcome] = (byEnv[env][r.outcome] ?? 0) + 1;
+      }
+      process.stdout.write(
+        `${JSON.stringify({ records: selected.length, byOutcome, byEnvironment: byEnv })}\n`,
+      );
+    } else {
+      process.stdout.write(`${summaryText(selected)}\n`);
+      process.stdout.write(`${selected.length} of ${total} record(s) in ${where}\n`);
+    }
+    return EXIT.ok;
   }
-  // Oldest first: records of one batch are appended in decision order, not time order.
-  const selected = records
-    .filter(
-      (r) =>
-        (sinceMs === undefined || Date.parse(r.time) >= sinceMs) &&
-        (options.outcome === undefined || r.outcome === options.outcome) &&
-        (options.change === undefined || r.changeId === options.change.trim()),
-    )
-    .sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+
+  if (options.follow) {
+    const print = (rs: OutcomeRecord[]) => {
+      for (const r of rs)
+        process.stdout.write(`${options.json ? JSON.stringify(r) : followLine(r)}\n`);
+    };
+    print(selected);
+    stderrLine(`webplus-abort: following ${where} (Ctrl-C to stop)`);
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    try {
+      await followFrom(print, controller.signal);
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    }
+    return EXIT.ok;
+  }
+
   if (options.json) {
     for (const r of selected) process.stdout.write(`${JSON.stringify(r)}\n`);
   } else {
     process.stdout.write(`${outcomeTable(selected, { withTime: true })}\n`);
-    process.stdout.write(`${selected.length} of ${records.length} record(s) in ${path}\n`);
+    process.stdout.write(`${selected.length} of ${total} record(s) in ${where}\n`);
   }
   return EXIT.ok;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

@@ -42,6 +42,8 @@ export const SEVERITY_ORDER: readonly Outcome[] = [
   'skipped',
   'already_finished',
   'ignored',
+  'notify_failed',
+  'notified',
 ];
 
 /** The colour of each outcome on a terminal. */
@@ -57,6 +59,8 @@ export const OUTCOME_COLOUR: Readonly<Record<Outcome, Colour>> = {
   skipped: 'dim',
   already_finished: 'dim',
   ignored: 'dim',
+  notify_failed: 'yellow',
+  notified: 'dim',
 };
 
 function severity(outcome: string): number {

@@ -12,10 +12,21 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo, isIP } from 'node:net';
+import {
+  type AdminAnswer,
+  isAdminPath,
+  type ProjectResources,
+  routeAdmin,
+} from './admin-routes.js';
 import { decompressBody, SlsBodyError } from './body.js';
 import { FailureSchedule } from './failures.js';
 import { decodeLogGroup, type LogGroup } from './log-group.js';
-import { contentMd5, parseAuthorization, signatureMatches } from './signature.js';
+import {
+  contentMd5,
+  parseAuthorization,
+  signatureAlgorithm,
+  signatureMatches,
+} from './signature.js';
 import type {
   SlsJournalEntry,
   SlsStandIn,
@@ -70,6 +81,20 @@ export async function startSlsStandIn(opts: SlsStandInOptions = {}): Promise<Sls
   const journal: SlsJournalEntry[] = [];
   const failures = new FailureSchedule();
   const timers = new Set<NodeJS.Timeout>();
+  const projects = new Map<string, ProjectResources>();
+  const resourcesOf = (project: string): ProjectResources => {
+    let found = projects.get(project);
+    if (!found) {
+      found = {
+        indexes: new Map(),
+        savedsearches: new Map(),
+        dashboards: new Map(),
+        alerts: new Map(),
+      };
+      projects.set(project, found);
+    }
+    return found;
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://stand-in');
@@ -78,7 +103,7 @@ export async function startSlsStandIn(opts: SlsStandInOptions = {}): Promise<Sls
       time: new Date().toISOString(),
       method: req.method ?? '',
       path: url.pathname,
-      project: projectOf(req.headers.host),
+      project: projectOf(req.headers.host) ?? opts.defaultProject ?? null,
       logstore: logstore === null ? null : decodeURIComponent(logstore),
       status: 0,
       code: '',
@@ -104,6 +129,9 @@ export async function startSlsStandIn(opts: SlsStandInOptions = {}): Promise<Sls
         res.end(body);
       });
 
+    if (entry.logstore === null && isAdminPath(url.pathname)) {
+      return handleAdmin(req, res, url, entry, answer, answerError);
+    }
     if (entry.logstore === null) {
       req.resume();
       return answerError(new Reply(404, 'RequestNotSupported', `no route for ${url.pathname}`));
@@ -122,10 +150,12 @@ export async function startSlsStandIn(opts: SlsStandInOptions = {}): Promise<Sls
     entry.accessKeyId = auth?.accessKeyId ?? null;
     const query = Object.fromEntries(url.searchParams);
     const signed = { method: 'POST', path: url.pathname, query, headers: req.headers };
+    const algorithm = signatureAlgorithm(header(req, 'x-log-signaturemethod'));
     entry.signatureValid = !!(
       auth &&
       key &&
-      signatureMatches(signed, key.accessKeySecret, auth.signature)
+      algorithm &&
+      signatureMatches(signed, key.accessKeySecret, auth.signature, algorithm)
     );
 
     const failure = failures.next();
@@ -202,6 +232,106 @@ export async function startSlsStandIn(opts: SlsStandInOptions = {}): Promise<Sls
     }
   };
 
+  /**
+   * Management and GetLogs routes (admin-routes.ts): the same key, token, signature (SHA-1 or
+   * SHA-256), date and content-md5 checks as PutLogs, and the same failure schedule.
+   */
+  const handleAdmin = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    entry: SlsJournalEntry,
+    answer: (status: number, code: string, send: () => void) => void,
+    answerError: (reply: Reply) => void,
+  ): Promise<void> => {
+    const body = await readBody(req);
+    if (body === null) {
+      return answerError(new Reply(413, 'PostBodyTooLarge', 'body exceeds the size limit'));
+    }
+    const auth = parseAuthorization(header(req, 'authorization'));
+    const key = auth ? credentials.get(auth.accessKeyId) : undefined;
+    entry.accessKeyId = auth?.accessKeyId ?? null;
+    const algorithm = signatureAlgorithm(header(req, 'x-log-signaturemethod'));
+    const signed = {
+      method: req.method ?? '',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: req.headers,
+    };
+    entry.signatureValid = !!(
+      auth &&
+      key &&
+      algorithm &&
+      signatureMatches(signed, key.accessKeySecret, auth.signature, algorithm)
+    );
+    const failure = failures.next();
+    if (failure?.kind === 'unauthorized') {
+      return answerError(
+        new Reply(401, 'Unauthorized', 'The request is unauthorized (stand-in failure).'),
+      );
+    }
+    if (failure?.kind === 'server-busy') {
+      return answerError(
+        new Reply(503, 'ServerBusy', 'The server is busy, please try again later.'),
+      );
+    }
+    if (failure?.kind === 'html-502') {
+      return answer(502, 'HTML502', () => {
+        const page = '<html><body><h1>502 Bad Gateway</h1></body></html>';
+        res.writeHead(502, {
+          'content-type': 'text/html',
+          'content-length': Buffer.byteLength(page),
+        });
+        res.end(page);
+      });
+    }
+    try {
+      checkAuth(req, key, entry.signatureValid, body, entry.project);
+    } catch (error) {
+      if (error instanceof Reply) return answerError(error);
+      throw error;
+    }
+    const result: AdminAnswer = routeAdmin(
+      {
+        method: req.method ?? '',
+        path: url.pathname,
+        query: url.searchParams,
+        body: body.toString('utf8'),
+        project: entry.project!,
+      },
+      resourcesOf(entry.project!),
+      () => stored.filter((l) => l.project === entry.project),
+      Date.now(),
+    );
+    entry.action = result.action;
+    const send = (): void => {
+      if (res.destroyed) return;
+      const headers: Record<string, string | number> = {
+        'content-length': Buffer.byteLength(result.body),
+        'x-log-requestid': requestId(),
+        ...(result.headers ?? {}),
+      };
+      if (result.body !== '') headers['content-type'] = 'application/json';
+      res.writeHead(result.status, headers);
+      res.end(result.body);
+    };
+    const code =
+      result.status === 200
+        ? 'OK'
+        : String((JSON.parse(result.body) as { errorCode?: string }).errorCode);
+    if (failure?.kind === 'slow') {
+      answer(result.status, code, () => {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          send();
+        }, failure.delayMs);
+        timers.add(timer);
+      });
+    } else {
+      answer(result.status, code, send);
+    }
+  };
+
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
@@ -232,6 +362,19 @@ export async function startSlsStandIn(opts: SlsStandInOptions = {}): Promise<Sls
         )
         .map((l) => ({ ...l, contents: { ...l.contents }, tags: { ...l.tags } })),
     journal: () => journal.map((e) => ({ ...e })),
+    resources: (project) => {
+      const found = projects.get(project);
+      const copy = (m?: Map<string, Record<string, unknown>>) =>
+        Object.fromEntries(
+          [...(m ?? new Map()).entries()].map(([k, v]) => [k, structuredClone(v)]),
+        );
+      return {
+        indexes: copy(found?.indexes),
+        savedsearches: copy(found?.savedsearches),
+        dashboards: copy(found?.dashboards),
+        alerts: copy(found?.alerts),
+      };
+    },
     setFailure: (mode) => failures.set(mode),
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -315,6 +458,44 @@ function accept(
     }
   }
   return group;
+}
+
+/**
+ * The checks every management or GetLogs request passes (as `accept` does for PutLogs):
+ * a known key, its token, a valid signature, a date within 15 minutes, API version 0.6.0, a
+ * matching content-md5 when there is a body, and a project.
+ * @throws Reply
+ */
+function checkAuth(
+  req: IncomingMessage,
+  key: SlsStandInCredentials | undefined,
+  signatureValid: boolean,
+  body: Buffer,
+  project: string | null,
+): void {
+  if (!key) throw new Reply(401, 'Unauthorized', 'The AccessKeyId is unauthorized.');
+  if (
+    key.securityToken !== undefined &&
+    header(req, 'x-acs-security-token') !== key.securityToken
+  ) {
+    throw new Reply(401, 'Unauthorized', 'The security token is invalid or expired.');
+  }
+  if (!signatureValid) {
+    throw new Reply(401, 'SignatureNotMatch', 'The signature of the request does not match.');
+  }
+  const date = Date.parse(header(req, 'date') ?? '');
+  if (!Number.isFinite(date) || Math.abs(Date.now() - date) > MAX_SKEW_MS) {
+    throw new Reply(400, 'RequestTimeTooSkewed', 'The date header is missing or too far from now.');
+  }
+  if (header(req, 'x-log-apiversion') !== '0.6.0') {
+    throw new Reply(400, 'InvalidAPIVersion', 'x-log-apiversion must be 0.6.0.');
+  }
+  if (body.length > 0 && header(req, 'content-md5') !== contentMd5(body)) {
+    throw new Reply(400, 'InvalidContentMD5', 'content-md5 does not match the body.');
+  }
+  if (project === null) {
+    throw new Reply(404, 'ProjectNotExist', 'The Host header names no project.');
+  }
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -1,6 +1,8 @@
 /**
  * The SLS request signature, version 1 (`LOG <AccessKeyId>:<signature>`).
- * Source: Log Service API reference, "Request signatures"; matches @alicloud/log 1.2.6 `_sign`.
+ * Source: Log Service API reference, "Request signatures"; matches @alicloud/log 1.2.6 `_sign`
+ * (HMAC-SHA1) and @alicloud/gateway-sls 0.3.2 `getSignature` (HMAC-SHA256, announced by
+ * `x-log-signaturemethod: hmac-sha256`).
  *
  * signature = base64(HMAC-SHA1(secret, VERB\nCONTENT-MD5\nCONTENT-TYPE\nDATE\n
  *             + sorted `x-log-*`/`x-acs-*` headers as `name:value\n` + path [+ ?sorted `k=v`&...]))
@@ -36,9 +38,24 @@ export function stringToSign(request: SignedRequest): string {
   );
 }
 
-/** base64 HMAC-SHA1 signature of the request with `secret`. */
-export function signRequest(request: SignedRequest, secret: string): string {
-  return createHmac('sha1', secret).update(stringToSign(request)).digest('base64');
+/**
+ * The HMAC of the `x-log-signaturemethod` header: `hmac-sha1` (@alicloud/log) or `hmac-sha256`
+ * (@alicloud/sls20201230 through @alicloud/gateway-sls 0.3, `getSignature`); null for others.
+ */
+export function signatureAlgorithm(method: string | undefined): 'sha1' | 'sha256' | null {
+  const name = (method ?? 'hmac-sha1').trim().toLowerCase();
+  if (name === 'hmac-sha1') return 'sha1';
+  if (name === 'hmac-sha256') return 'sha256';
+  return null;
+}
+
+/** base64 HMAC signature (SHA-1 by default, or SHA-256) of the request with `secret`. */
+export function signRequest(
+  request: SignedRequest,
+  secret: string,
+  algorithm: 'sha1' | 'sha256' = 'sha1',
+): string {
+  return createHmac(algorithm, secret).update(stringToSign(request)).digest('base64');
 }
 
 /** Constant-time check of a presented signature against the expected one. */
@@ -46,8 +63,9 @@ export function signatureMatches(
   request: SignedRequest,
   secret: string,
   presented: string,
+  algorithm: 'sha1' | 'sha256' = 'sha1',
 ): boolean {
-  const expected = Buffer.from(signRequest(request, secret));
+  const expected = Buffer.from(signRequest(request, secret, algorithm));
   const actual = Buffer.from(presented);
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }

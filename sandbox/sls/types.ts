@@ -43,6 +43,8 @@ export interface SlsJournalEntry {
   logCount: number;
   accessKeyId: string | null;
   signatureValid: boolean;
+  /** The management or query action served (`CreateIndex`, `GetLogs`...); absent for PutLogs. */
+  action?: string;
 }
 
 /**
@@ -72,10 +74,23 @@ export interface SlsStandIn {
   logs(project?: string, logstore?: string): StoredLog[];
   journal(): SlsJournalEntry[];
   setFailure(mode: SlsFailureMode): void;
+  /** Copies of what a project holds: index per logstore, saved searches, dashboards, alerts by name. */
+  resources(project: string): {
+    indexes: Record<string, Record<string, unknown>>;
+    savedsearches: Record<string, Record<string, unknown>>;
+    dashboards: Record<string, Record<string, unknown>>;
+    alerts: Record<string, Record<string, unknown>>;
+  };
 }
 
 export interface SlsStandInOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   credentials?: SlsStandInCredentials[];
+  /**
+   * The project of requests sent to the bare address (`Host: 127.0.0.1:PORT`), as the
+   * management client does for a loopback endpoint (shared/sls/admin-client.ts); without it such
+   * requests get `ProjectNotExist`.
+   */
+  defaultProject?: string;
 }

@@ -23,6 +23,11 @@ export type Mode = 'enforce' | 'dry-run' | 'off';
  * - `deferred`: not examined in this invocation, on purpose: environments a sweep left for the
  *   next timer runs (its rotation covers them), or ids past the cap of one alarm
  *   (`ALARM_MAX_IDS`). No Web+ call was made for it; `detail` says which and why.
+ *
+ * Notification records (`kind: "notification"`, one per invocation that sent one) use two more:
+ * - `notified`: every target that had something to report accepted the message;
+ * - `notify_failed`: at least one target did not (its `detail` says which and why). Never
+ *   counts as failed: a notification problem does not fail the invocation.
  */
 export type Outcome =
   | 'aborted'
@@ -35,7 +40,14 @@ export type Outcome =
   | 'invalid'
   | 'failed'
   | 'timeout'
-  | 'deferred';
+  | 'deferred'
+  | NotificationOutcome;
+
+/** Outcomes of a notification record (`kind: "notification"`). */
+export type NotificationOutcome = 'notified' | 'notify_failed';
+
+/** The notification outcomes, for readers and filters. */
+export const NOTIFICATION_OUTCOMES: readonly NotificationOutcome[] = ['notified', 'notify_failed'];
 
 export const OUTCOMES: readonly Outcome[] = [
   'aborted',
@@ -49,6 +61,7 @@ export const OUTCOMES: readonly Outcome[] = [
   'failed',
   'timeout',
   'deferred',
+  ...NOTIFICATION_OUTCOMES,
 ];
 
 /** Outcomes that make an invocation (and the CLI's exit status) count as failed. */
@@ -66,6 +79,12 @@ export interface OutcomeRecord {
    * so readers drop repeats by `recordId`. Absent only in records written before it existed.
    */
   recordId?: string;
+  /**
+   * Absent on decision records. `notification` on the one record of a notification attempt
+   * (shared/notify): no change, `outcome` `notified` or `notify_failed`, `attempts` = HTTP sends,
+   * `notifyTargets` = the targets that had something to report.
+   */
+  kind?: 'notification';
   time: string;
   changeId?: string;
   envId?: string;
@@ -97,4 +116,12 @@ export interface OutcomeRecord {
   changeAgeMinutes?: number;
   idleMinutes?: number;
   latencyMs?: number;
+  /** Notification records: the target names that were sent to, comma-separated (`dingtalk,slack`). */
+  notifyTargets?: string;
 }
+
+/** The record of one notification attempt. */
+export type NotificationRecord = OutcomeRecord & {
+  kind: 'notification';
+  outcome: NotificationOutcome;
+};

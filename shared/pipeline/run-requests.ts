@@ -3,12 +3,14 @@ import type { FcContext } from '../fc/context.js';
 import { invocationDeadline } from '../fc/deadline.js';
 import type { OutcomeRecord, Trigger } from '../model/record.js';
 import type { AbortRequest } from '../model/request.js';
+import type { NotifyReport } from '../notify/notifier.js';
 import type { WriteReport } from '../outcome-log/outcome-log.js';
 import { RecordStream } from '../outcome-log/record-stream.js';
 import { EnvDirectory } from '../targeting/directory.js';
 import { WebplusClient } from '../webplus/client.js';
 import { WebplusGateway } from '../webplus/gateway.js';
 import type { Invocation, RegionContext } from './invocation.js';
+import { notifyAfterWrite } from './notify-step.js';
 import { processRequest } from './process-request.js';
 import type { Runtime } from './runtime.js';
 import { type RunSummary, toResult } from './summary.js';
@@ -29,6 +31,8 @@ export interface RunReport {
   summary: RunSummary;
   records: OutcomeRecord[];
   write: WriteReport;
+  /** The notification sent after the records, when one was (its record is written on its own). */
+  notification?: { report: NotifyReport; write: WriteReport };
 }
 
 /** The invocation's credentials: FC's STS keys win over the environment's keys. */
@@ -130,6 +134,8 @@ export async function runRequests(
     for (const ctx of webplus) ctx.gateway.client.close();
     write = await stream.close();
   }
+  // After the decision records: a notification never delays or loses them.
+  const notification = await notifyAfterWrite(records, inv, runtime, dryRun, requests[0]);
   const fallbackMode = dryRun ? 'dry-run' : 'enforce';
   return {
     summary: {
@@ -141,5 +147,6 @@ export async function runRequests(
     },
     records,
     write,
+    ...(notification ? { notification } : {}),
   };
 }

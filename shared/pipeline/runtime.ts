@@ -4,6 +4,7 @@ import { createPacer, type Pacer } from '../core/pacer.js';
 import { createRedactor, type Redactor } from '../core/redact.js';
 import { InFlightChanges } from '../executor/in-flight.js';
 import { RecentEvents } from '../intake/recent-events.js';
+import { createNotifier, type Notifier, type NotifierOptions } from '../notify/notifier.js';
 import { createFileStore } from '../outcome-log/file-store.js';
 import type { LineSink } from '../outcome-log/line-sink.js';
 import { stdoutSink } from '../outcome-log/line-sink.js';
@@ -46,6 +47,8 @@ export interface Runtime {
   warn: LineSink;
   /** Random source for retry jitter (injected in unit tests only). */
   random: () => number;
+  /** Sends the summary of each invocation; absent when the policy names no `notify.targets`. */
+  notifier?: Notifier;
 }
 
 export interface RuntimeOptions {
@@ -58,6 +61,10 @@ export interface RuntimeOptions {
   sink?: LineSink;
   warn?: LineSink;
   random?: () => number;
+  /** Where the notify targets' `urlEnv` / `secretEnv` variables are read (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** The notifier's clock and HTTP client (tests of the notifier's own behaviour). */
+  notifierOptions?: NotifierOptions;
 }
 
 /** Builds the store `LOG_STORE` names (DESIGN.md defaults: sls in FC with SLS_PROJECT, else file). */
@@ -100,9 +107,18 @@ export function resolveRegions(config: Config): WebplusRegion[] {
   });
 }
 
-/** @throws ConfigError for a region without a known Web+ endpoint (see `resolveRegions`) */
+/**
+ * Builds the runtime of one instance (cold start).
+ * @throws ConfigError for a region without a known Web+ endpoint (see `resolveRegions`)
+ * @throws NotifyConfigError when a notify target's variable is unset or its URL is not https.
+ */
 export function createRuntime(options: RuntimeOptions): Runtime {
   const sink = options.sink ?? stdoutSink;
+  const notifier = createNotifier(
+    options.policy.notify,
+    options.env ?? process.env,
+    options.notifierOptions,
+  );
   const { config } = options;
   const regions = resolveRegions(config);
   const pacers = new Map<string, Pacer>();
@@ -141,5 +157,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     // Every warning line passes the redactor: a token pasted somewhere never reaches a log.
     warn: (line) => warn(instanceRedactor.text(line)),
     random: options.random ?? Math.random,
+    ...(notifier ? { notifier } : {}),
   };
 }

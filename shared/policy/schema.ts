@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_NOTIFY_SETTINGS, NotifySettingsSchema } from '../config/notify-settings.js';
 
 /**
  * The policy file schema (DESIGN.md, "Policy file"); unknown keys are rejected everywhere.
@@ -67,6 +68,8 @@ export const PolicySchema = z.strictObject({
     })
     .default({ appIds: [], maxAbortsPerRun: 20 }),
   alarms: z.array(AlarmRuleSchema).default([]),
+  /** Where the summary of each invocation is sent (shared/config/notify-settings.ts). */
+  notify: NotifySettingsSchema.default(DEFAULT_NOTIFY_SETTINGS),
 });
 
 export type Policy = z.infer<typeof PolicySchema>;

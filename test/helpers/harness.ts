@@ -63,6 +63,8 @@ export async function startHarness(
     sink: (line) => stdoutLines.push(line),
     warn: (line) => warnings.push(line),
     random: options.random,
+    // Notify targets read their URL and secret variables from the same test environment.
+    env: { ...options.env },
   });
   return {
     sandbox,

@@ -82,6 +82,8 @@ describe('SLS store over the wire', () => {
       changeAgeMinutes: 95,
       idleMinutes: 90,
       latencyMs: 1234,
+      kind: 'notification',
+      notifyTargets: 'dingtalk,slack',
     };
 
     // Act
@@ -115,6 +117,8 @@ describe('SLS store over the wire', () => {
       changeAgeMinutes: '95',
       idleMinutes: '90',
       latencyMs: '1234',
+      kind: 'notification',
+      notifyTargets: 'dingtalk,slack',
     });
   });
 
