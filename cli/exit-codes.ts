@@ -3,7 +3,7 @@ import { FAILING_OUTCOMES } from '../shared/model/record.js';
 import type { HandlerResult } from '../shared/pipeline/handle-event.js';
 import type { RunSummary } from '../shared/pipeline/summary.js';
 
-/** Exit statuses of `webplus-abort` (DESIGN.md, "The command line"). */
+/** Exit statuses of `webplus-abort` (docs/reference/cli.md). */
 export const EXIT = {
   /** The run finished; nothing ended `failed` or `timeout`; any HTTP status was below 400. */
   ok: 0,

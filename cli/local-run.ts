@@ -107,10 +107,19 @@ function notFound(records: readonly OutcomeRecord[], named: readonly string[]): 
   return [...missing];
 }
 
-/** `invocation cli-… (trigger cli, dry run: no, cap reached: no)`. */
+/**
+ * The line above a run's table: `sweep (timer) · invocation cli-… · dry run`, or without a label
+ * `invocation cli-… · trigger cli`; `dry run` and `cap reached` appear only when true.
+ */
 export function summaryHeading(summary: RunSummary, label?: string): string {
-  const yesNo = (b: boolean) => (b ? 'yes' : 'no');
-  return `${label ? `${label}: ` : ''}invocation ${summary.invocationId} (trigger ${summary.trigger}, dry run: ${yesNo(summary.dryRun)}, cap reached: ${yesNo(summary.capReached)})`;
+  const parts = [
+    ...(label ? [label] : []),
+    `invocation ${summary.invocationId}`,
+    ...(label ? [] : [`trigger ${summary.trigger}`]),
+    ...(summary.dryRun ? ['dry run'] : []),
+    ...(summary.capReached ? ['cap reached (sweep.maxAbortsPerRun)'] : []),
+  ];
+  return parts.join(' · ');
 }
 
 /**

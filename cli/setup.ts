@@ -74,7 +74,7 @@ export function sandboxEnv(base: NodeJS.ProcessEnv, sandboxUrl: string): NodeJS.
   return env;
 }
 
-/** SLS stand-in settings for `--sls` (DESIGN.md; the stand-in's default project and logstore). */
+/** SLS stand-in settings for `--sls` (docs/reference/cli.md; the stand-in's default names). */
 export function slsEnv(base: NodeJS.ProcessEnv, standInUrl: string): NodeJS.ProcessEnv {
   return {
     ...base,

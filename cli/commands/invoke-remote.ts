@@ -1,15 +1,14 @@
 /**
- * `invoke --remote`: sends an event to a deployed FC 3.0 function through the FC 3.0 API
- * (InvokeFunction, version 2023-03-30) with the `@alicloud/fc20230330` SDK.
+ * `invoke --remote --function F`: sends an event to a deployed FC 3.0 function through the FC 3.0
+ * API (InvokeFunction, version 2023-03-30) with the `@alicloud/fc20230330` SDK. With
+ * `--service S` (an FC 2.0 function, which belongs to a service) the command goes through the FC
+ * 2.0 API with `@alicloud/fc2` instead (cli/commands/invoke-remote-fc2.ts): a function created in
+ * FC 3.0 (this project's s.yaml, component fc3) belongs to no service, and FC's "Comparison and
+ * compatibility between Function Compute 3.0 and 2.0" page documents only that 2.0 services and
+ * functions keep working in 3.0. See docs/remote-invoke.md.
  *
- * Why not `@alicloud/fc2` (FC 2.0 API, 2016-08-15): its invoke path is
- * `/2016-08-15/services/<service>/functions/<function>/invocations`, and a function created in
- * FC 3.0 (this project's s.yaml, component fc3) belongs to no service. FC's "Comparison and
- * compatibility between Function Compute 3.0 and 2.0" page documents only the other direction
- * (2.0 services and functions keep working in 3.0). See docs/remote-invoke.md.
- *
- * The SDK is loaded on first use, from the CLI only: nothing under functions/ or shared/ imports
- * this file, so it never reaches the function bundle.
+ * The SDKs are loaded on first use, from the CLI only: nothing under functions/ or shared/
+ * imports this file, so they never reach the function bundle.
  */
 import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';

@@ -3,6 +3,8 @@
  * the terminal), the one-line run summary and the hint for the next step. Pure functions of their
  * input: the commands decide the width and whether to colour (cli/render/style.ts).
  */
+
+import { printable } from '../../shared/core/text.js';
 import type { Outcome } from '../../shared/model/record.js';
 import { type Colour, paint } from './style.js';
 import { type Column, lastColumnWidth, renderTable } from './table.js';
@@ -24,6 +26,40 @@ export interface OutcomeRow {
   detail?: string;
   errorCode?: string;
   errorMessage?: string;
+}
+
+/**
+ * A cell's text with every control character escaped (C0, DEL and C1, which holds the 8-bit CSI):
+ * names, ids and error messages come from Web+ and records, and must not move the cursor, clear
+ * the screen or recolour the terminal. Not cut (the table wraps WHY instead).
+ */
+export function safeText(text: string): string {
+  return printable(text, Number.MAX_SAFE_INTEGER).replace(
+    /[\u0080-\u009f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/** The row with each displayed text made safe by {@link safeText}. */
+function safeRow<T extends OutcomeRow>(row: T): T {
+  const out: T = { ...row };
+  for (const key of [
+    'time',
+    'changeId',
+    'envId',
+    'envName',
+    'appId',
+    'appName',
+    'outcome',
+    'detail',
+    'errorCode',
+    'errorMessage',
+  ] as const) {
+    const value = row[key];
+    if (typeof value === 'string') (out as OutcomeRow)[key] = safeText(value);
+  }
+  if (typeof row.attempts === 'string') out.attempts = safeText(row.attempts);
+  return out;
 }
 
 /**
@@ -141,7 +177,8 @@ const COMFORTABLE_WHY = 30;
 export function outcomeTable(rows: readonly OutcomeRow[], options: OutcomeTableOptions = {}) {
   if (rows.length === 0) return '(no outcomes)';
   const order = options.order ?? (options.withTime ? 'given' : 'severity');
-  const sorted = order === 'severity' ? sortBySeverity(rows) : [...rows];
+  const safe = rows.map(safeRow);
+  const sorted = order === 'severity' ? sortBySeverity(safe) : safe;
   const color = options.color === true;
   const outcomeColumn: Column = {
     heading: 'OUTCOME',

@@ -44,7 +44,7 @@ export type {
   StoredLog,
 } from './types.js';
 
-/** Keys accepted when none are given (DESIGN.md, "Sandbox scenario"). */
+/** Keys accepted when none are given (as the Web+ sandbox's: docs/reference/scenario.md). */
 export const DEFAULT_SLS_CREDENTIALS: readonly SlsStandInCredentials[] = [
   { accessKeyId: 'sandbox-ak', accessKeySecret: 'sandbox-secret' },
 ];

@@ -2,7 +2,7 @@
  * The emulated Web+ account: applications, environments and changes, indexed by id and by
  * environment, with the change lifecycle computed lazily from the real clock.
  *
- * Lifecycle (DESIGN.md "Sandbox scenario (JSON)"): running → (AbortChange) aborting →
+ * Lifecycle (docs/reference/scenario.md): running → (AbortChange) aborting →
  * (abortStepSeconds later) aborted. Aborting shows `ChangeFinished: false` with the env's
  * `AbortingChange: true`; aborted shows `ChangeFinished: true, ChangeAborted: true,
  * ChangeSucceed: false` and `FinishTime` = the instant the abort completed.

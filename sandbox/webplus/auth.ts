@@ -1,6 +1,6 @@
 /**
  * Request authentication, as the Alibaba Cloud API gateway does it for ROA APIs
- * (shared/reference/webplus-api.md "ROA signature" and "Errors in general").
+ * (docs/reference/webplus-api.md, "ROA signature" and "Errors in general").
  *
  * Checks, in this order (the first failure answers):
  * 1. `Authorization: acs <AK>:<sig>` present and well formed, else 400 IncompleteSignature

@@ -6,7 +6,7 @@
  * Web+ answers (`{Code, Message, RequestId, HostId}`) with its HTTP status.
  */
 
-/** A scenario that does not match the format of DESIGN.md "Sandbox scenario (JSON)". */
+/** A scenario that does not match the format of docs/reference/scenario.md. */
 export class ScenarioError extends Error {
   override readonly name = 'ScenarioError';
   /** field path of the first problem, e.g. `changes[2].idleMinutes` ('' for the whole document) */

@@ -1,5 +1,5 @@
 /**
- * Scripted faults of a scenario (DESIGN.md "Sandbox scenario (JSON)", `faults`): each entry is
+ * Scripted faults of a scenario (docs/reference/scenario.md, "Faults"): each entry is
  * matched by action and, when given, changeId / envId; every matching request takes the entry's
  * next response, and once the list is spent the sandbox behaves normally again.
  */

@@ -1,6 +1,6 @@
 /**
  * Public surface of the Web+ sandbox (a loopback emulator of the Web+ API for tests, the demo,
- * benchmarks and users). See DESIGN.md "Sandbox scenario (JSON)".
+ * benchmarks and users). See docs/reference/scenario.md.
  */
 export { API_VERSION, authenticate, MAX_CLOCK_SKEW_MS } from './auth.js';
 export { ScenarioError, WebplusApiError } from './errors.js';

@@ -1,6 +1,6 @@
 /**
  * The sandbox's request journal: one entry per request received, rejected ones included
- * (DESIGN.md "Sandbox scenario (JSON)", Journal). Never holds secrets: no AccessKey secret, no
+ * (docs/reference/scenario.md, "The journal"). Never holds secrets: no AccessKey secret, no
  * security token, no Authorization header.
  */
 import { mkdir, writeFile } from 'node:fs/promises';

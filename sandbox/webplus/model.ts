@@ -1,6 +1,6 @@
 /**
  * Web+ objects exactly as the sandbox puts them on the wire (PascalCase, epoch-ms times).
- * Source: shared/reference/webplus-api.md ("The change object", "Environment status") and the
+ * Source: docs/reference/webplus-api.md ("The change object", "Environment status") and the
  * Web+ API reference for DescribeChange / DescribeAppEnvs / DescribeAppEnvStatus /
  * DescribeApplications (API version 2019-03-20).
  */

@@ -1,7 +1,7 @@
 /**
  * Memory of the `x-acs-signature-nonce` values already used, so a replayed request is refused
  * (400 SignatureNonceUsed). A nonce is forgotten `ttlMs` after first use: the gateway refuses
- * dates more than 15 minutes off anyway (shared/reference/webplus-api.md), so an older replay is
+ * dates more than 15 minutes off anyway (docs/reference/webplus-api.md), so an older replay is
  * rejected by its date. Memory is bounded by the requests of one ttl window.
  */
 export class NonceCache {

@@ -1,7 +1,7 @@
 /**
  * Paging of Web+ list calls: `PageNumber` (1-based, default 1) and `PageSize` (default 10, the
  * documented default of DescribeAppEnvs; Web+ documents no maximum, the sandbox cuts to the
- * scenario's `pageSizeMax`). Source: shared/reference/webplus-api.md.
+ * scenario's `pageSizeMax`). Source: docs/reference/webplus-api.md.
  */
 import { WebplusApiError } from './errors.js';
 

@@ -1,5 +1,5 @@
 /**
- * Seeded random faults (DESIGN.md "Sandbox scenario (JSON)", `randomFaults`). Per request the
+ * Seeded random faults (docs/reference/scenario.md, "Random faults"). Per request the
  * generator draws one number: below `transient` it picks one of four transient faults (503
  * ServiceUnavailable JSON, HTML 502, 400 Throttling.User, socket reset) with a second draw;
  * below `transient + permanent` it answers ResourceAuthFailed (500 on AbortChange, the

@@ -1,6 +1,6 @@
 /**
  * ROA routes of the Web+ actions the sandbox serves (API version 2019-03-20).
- * Source: shared/reference/webplus-api.md "The actions this project needs".
+ * Source: docs/reference/webplus-api.md, "Actions".
  */
 import type { ActionName } from './scenario.js';
 

@@ -1,7 +1,7 @@
 /**
  * The sandbox scenario: what the emulated Web+ account holds and how it misbehaves.
  *
- * Format: DESIGN.md "Sandbox scenario (JSON)". Only `apps`, `envs` and `changes` are required
+ * Format: docs/reference/scenario.md. Only `apps`, `envs` and `changes` are required
  * (they may be empty); the optional `sae` and `edas` sections (sandbox/sae/scenario.ts,
  * sandbox/edas/scenario.ts) hold the SAE and EDAS accounts of the same credentials.
  * Times are either relative to the moment the sandbox starts (`startedMinutesAgo`, `idleMinutes`,

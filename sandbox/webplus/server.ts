@@ -2,8 +2,8 @@
  * The Web+ sandbox: a loopback HTTP emulator of the Web+ API (ROA, version 2019-03-20) serving
  * AbortChange, DescribeChange, DescribeChanges, DescribeAppEnvs, DescribeAppEnvStatus and
  * DescribeApplications from a scenario, with real signature checks, scripted and random faults,
- * throttling, latency and a request journal. Contracts: DESIGN.md "Sandbox scenario (JSON)" and
- * "Time"; Web+ facts: shared/reference/webplus-api.md.
+ * throttling, latency and a request journal. Contracts: docs/reference/scenario.md and
+ * docs/reference/record.md, "Time"; Web+ facts: docs/reference/webplus-api.md.
  *
  * Order of handling one request: retired (scenario `retired: true` → 404 InvalidApi.NotFound) →
  * route (unknown → 404 InvalidAction.NotFound) → authentication (auth.ts) → strict mode

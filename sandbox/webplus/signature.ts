@@ -1,7 +1,7 @@
 /**
  * Alibaba Cloud ROA request signature (HMAC-SHA1), as `@alicloud/pop-core` 1.8.0 `ROAClient`
  * computes it (node_modules/@alicloud/pop-core/lib/roa.js) and as
- * shared/reference/webplus-api.md "ROA signature" describes it:
+ * docs/reference/webplus-api.md, "ROA signature" describes it:
  *
  * ```
  * StringToSign = METHOD \n accept \n content-md5 \n content-type \n date \n

@@ -3,7 +3,8 @@ import { ConfigError } from './errors.js';
 
 /**
  * Configuration from environment variables, validated once at cold start
- * (DESIGN.md, "Configuration"). FC allows 4 KB of variables in total and reserves the `FC_` prefix.
+ * (docs/reference/configuration.md). FC allows 4 KB of variables in total and reserves the `FC_`
+ * prefix.
  */
 export interface Config {
   /**

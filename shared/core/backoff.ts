@@ -1,6 +1,7 @@
 /**
  * Delay before attempt n+1 after attempt n failed: "equal jitter", drawn between half and all of
- * `min(maxDelayMs, baseMs * 2^(n-1))` (DESIGN.md, "Configuration"; AWS Architecture Blog,
+ * `min(maxDelayMs, baseMs * 2^(n-1))` (docs/reference/configuration.md, "Retries and the
+ * deadline"; AWS Architecture Blog,
  * "Exponential Backoff And Jitter").
  * @param failedAttempt n, 1-based
  * @returns ms

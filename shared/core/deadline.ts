@@ -2,7 +2,7 @@
  * When the invocation must stop working. FC 3.0 gives no remaining-time method, so the deadline
  * is the invocation start + `function.timeout` (seconds) − a safety margin (ms), leaving time to
  * write the records and return before FC kills the instance.
- * Source: FC docs, "Node.js context" (../shared/reference/fc-triggers.md).
+ * Source: FC docs, "Node.js context" (docs/reference/fc-triggers.md).
  */
 export class Deadline {
   constructor(

@@ -2,7 +2,7 @@ import type { Credentials } from '../core/credentials.js';
 
 /**
  * The FC 3.0 invocation context, as the nodejs20 runtime passes it.
- * Source: Function Compute docs, "Node.js context" (see ../shared/reference/fc-triggers.md).
+ * Source: Function Compute docs, "Node.js context" (see docs/reference/fc-triggers.md).
  * There is no `getRemainingTimeInMillis`: the deadline comes from `function.timeout` (seconds).
  */
 

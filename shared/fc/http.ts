@@ -1,6 +1,6 @@
 /**
  * FC 3.0 HTTP trigger response struct and JSON helpers.
- * Source: Function Compute docs, "HTTP trigger: response format" (../shared/reference/fc-triggers.md).
+ * Source: Function Compute docs, "HTTP trigger: response format" (docs/reference/fc-triggers.md).
  */
 export interface HttpResponse {
   statusCode: number;

@@ -1,6 +1,6 @@
 /**
  * The intake stage's entry point: the raw FC event (a Buffer) → typed requests, or an HTTP reply.
- * Intake never calls Web+. Source of the event shapes: ../shared/reference/fc-triggers.md (FC
+ * Intake never calls Web+. Source of the event shapes: docs/reference/fc-triggers.md (FC
  * passes every trigger's payload as a Buffer; the handler parses it).
  */
 
@@ -15,7 +15,7 @@ import { classifyHttp, isHttpEvent } from './http/route.js';
 import type { RecentEvents } from './recent-events.js';
 import { isTimerEvent, timerRequest } from './timer/payload.js';
 
-/** What intake needs, read once at cold start (DESIGN.md, "Configuration"). */
+/** What intake needs, read once at cold start (docs/reference/configuration.md). */
 export interface IntakeOptions {
   /** `HTTP_AUTH_TOKENS`; empty = every protected route answers 401. */
   authTokens: readonly string[];

@@ -1,5 +1,6 @@
 /**
- * Errors of the intake module (DESIGN.md, "Style to follow": one `errors.ts` per module).
+ * Errors of the intake module (one `errors.ts` per module, every error under `WebplusAbortError`:
+ * docs/ARCHITECTURE.md, "Errors").
  *
  * `classifyEvent` never throws: these errors are raised by the parsers inside the module and turned
  * into an HTTP error reply (`HttpRequestError`) or an `ignored` request (`IntakeError`) before they
@@ -15,7 +16,7 @@ export class IntakeError extends WebplusAbortError {
 /**
  * An HTTP trigger call refused before it became a request: 400, 401, 404, 405 or 413.
  * Becomes the DESIGN error body `{error: {code, message, field?}}` and a warning log line;
- * no outcome record is written for it (DESIGN.md, "Outcome record").
+ * no outcome record is written for it (docs/reference/record.md).
  */
 export class HttpRequestError extends IntakeError {
   override readonly name = 'HttpRequestError';

@@ -1,7 +1,7 @@
 /**
  * `application/x-www-form-urlencoded` bodies, as CloudMonitor's alarm callback sends them
  * (CloudMonitor docs, "Alarm callback": `POST`, `Content-Type: application/x-www-form-urlencoded`;
- * ../shared/reference/fc-triggers.md).
+ * docs/reference/fc-triggers.md).
  */
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Per-instance memory of EventBridge events already handled, for redelivery detection.
  * EventBridge identifies an event by `id` + `source` (CloudEvents 1.0, "id": "Producers MUST ensure
- * that source + id is unique for each distinct event"; ../shared/reference/fc-triggers.md).
+ * that source + id is unique for each distinct event"; docs/reference/fc-triggers.md).
  * FC may run several instances, so this only catches redeliveries that land on the same instance.
  */
 

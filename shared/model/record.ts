@@ -1,5 +1,5 @@
 /**
- * The outcome record: one per decision the function makes (DESIGN.md, "Outcome record").
+ * The outcome record: one per decision the function makes (docs/reference/record.md).
  * Every store (SLS, file, stdout) writes exactly this shape.
  */
 

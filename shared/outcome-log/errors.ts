@@ -1,6 +1,7 @@
 import { WebplusAbortError } from '../core/errors.js';
 /**
- * Errors of the outcome-log module (DESIGN.md, "Style to follow": one `errors.ts` per module).
+ * Errors of the outcome-log module (one `errors.ts` per module, every error under
+ * `WebplusAbortError`: docs/ARCHITECTURE.md, "Errors").
  */
 import type { OutcomeStore } from './store.js';
 

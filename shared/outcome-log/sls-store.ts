@@ -2,7 +2,7 @@
  * The SLS (Log Service) outcome store: one PutLogs per batch of records, through the
  * @alicloud/log SDK, with deadline-aware retries.
  *
- * Facts relied on (../shared/reference/sls-and-dependencies.md; @alicloud/log 1.2.6 lib/client.js
+ * Facts relied on (docs/reference/sls.md; @alicloud/log 1.2.6 lib/client.js
  * and httpx 2.3.3 lib/index.js, read for this file):
  * - the client addresses `<scheme>://<project>.<endpoint>/logstores/<logstore>/shards/lb`
  *   (virtual host) and passes its 4th `options` argument to httpx, which honours `agent` and

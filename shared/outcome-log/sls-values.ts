@@ -1,6 +1,6 @@
 /**
- * Record → SLS log conversion (DESIGN.md "Outcome record" and "Time";
- * ../shared/reference/sls-and-dependencies.md "Writing to SLS").
+ * Record → SLS log conversion (docs/reference/record.md, "Where records go" and "Time";
+ * docs/reference/sls.md, "Writing with `@alicloud/log` 1.2.6").
  *
  * SLS facts relied on (Log Service PutLogs API reference, and @alicloud/log 1.2.6 lib/sls.proto):
  * - every content value is a string (protobuf `required string Value`); the SDK throws a bare
@@ -50,7 +50,8 @@ export function toSlsValue(value: unknown): string | undefined {
  * The contents of one log: every field of `record` whose value is not omitted by
  * {@link toSlsValue}, as text. Keys that SLS refuses (empty, longer than
  * {@link SLS_MAX_KEY_BYTES} bytes, or starting with `__`) are left out; an `OutcomeRecord` has none.
- * Takes any object so that extra fields (C11's `extra`, `dryRun`) convert the same way.
+ * Takes any object so that extra fields (`extra`, `dryRun` of case C11, test/README.md) convert
+ * the same way.
  */
 export function toSlsContents(record: object): Record<string, string> {
   const contents: Record<string, string> = {};

@@ -9,7 +9,7 @@ export interface RecordBase {
   invocationId: string;
 }
 
-/** The outcome record of one executed decision (DESIGN.md, "Outcome record"). */
+/** The outcome record of one executed decision (docs/reference/record.md). */
 export function recordOf(e: Execution, base: RecordBase, fallbackMode: Mode): OutcomeRecord {
   const c = e.decision.candidate;
   const change = c.change;

@@ -67,7 +67,7 @@ export interface RuntimeOptions {
   notifierOptions?: NotifierOptions;
 }
 
-/** Builds the store `LOG_STORE` names (DESIGN.md defaults: sls in FC with SLS_PROJECT, else file). */
+/** Builds the store `LOG_STORE` names (defaults: docs/reference/configuration.md). */
 export function storeFor(config: Config, sink: LineSink = stdoutSink): OutcomeStore {
   switch (config.logStore) {
     case 'sls':

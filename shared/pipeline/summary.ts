@@ -1,6 +1,6 @@
 import type { Mode, Outcome, OutcomeRecord, Trigger } from '../model/record.js';
 
-/** One result line of the run summary (DESIGN.md, "Run summary"). */
+/** One result line of the run summary (docs/reference/record.md, "Run summary"). */
 export interface RunResult {
   changeId?: string;
   envId?: string;

@@ -8,7 +8,7 @@ export interface RunOverrides {
 
 /**
  * The rules that apply to one environment: `defaults`, then the run's overrides (timer
- * payload), then the environment's own entry, which wins (DESIGN.md, "Policy file").
+ * payload), then the environment's own entry, which wins (docs/policy.md).
  */
 export function rulesFor(policy: Policy, envId: string | undefined, run: RunOverrides = {}): Rules {
   const base: Rules = { ...policy.defaults };

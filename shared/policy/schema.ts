@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_NOTIFY_SETTINGS, NotifySettingsSchema } from '../config/notify-settings.js';
 
 /**
- * The policy file schema (DESIGN.md, "Policy file"); unknown keys are rejected everywhere.
+ * The policy file schema (docs/policy.md); unknown keys are rejected everywhere.
  * Documented key by key in docs/policy.md.
  */
 

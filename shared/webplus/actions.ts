@@ -1,6 +1,6 @@
 /**
  * The Web+ actions this project calls, with their ROA method and path.
- * Source: Web+ API reference, version 2019-03-20 (../shared/reference/webplus-api.md).
+ * Source: Web+ API reference, version 2019-03-20 (docs/reference/webplus-api.md).
  * The RAM policy (docs/ram-policy.json) grants exactly these, as `webplus:<Action>`.
  */
 export const WEBPLUS_ACTIONS = {

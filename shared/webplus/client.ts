@@ -95,7 +95,7 @@ export class WebplusClient {
   async abortChange(changeId: string, opts: CallOptions): Promise<AbortChangeResult> {
     const body = await this.call('AbortChange', {}, opts, { ChangeId: changeId });
     // A 2xx is only an accepted abort when Web+ says so (`Code: "OK"`) or echoes the EnvChange:
-    // an empty `{}` from a proxy must not be recorded as `aborted` (case C07).
+    // an empty `{}` from a proxy must not be recorded as `aborted` (case C07 in test/README.md).
     const hasEnvChange = typeof body.EnvChange === 'object' && body.EnvChange !== null;
     if (body.Code !== 'OK' && !hasEnvChange) {
       throw malformed(

@@ -66,7 +66,8 @@ function readXmlError(action: string, reply: RawReply): never {
   if (code && /<Error[\s>]/.test(trimmed)) {
     // The gateway's XML errors always carry <HostId> (pop-core's ACSError reads it and crashes
     // without it). One without it came from something else on the path: its Code is not
-    // trusted, the call fails without retry, and the raw body is kept (case C06 f).
+    // trusted, the call fails without retry, and the raw body is kept (case C06 f,
+    // test/README.md).
     const fromGateway = xmlTag(trimmed, 'HostId') !== undefined;
     throw new WebplusError(`${action}: ${code}: ${xmlTag(trimmed, 'Message') ?? ''}`.trim(), {
       action,

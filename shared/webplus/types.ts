@@ -1,7 +1,7 @@
 /**
  * Plain typed views of Web+ (API version 2019-03-20) objects, as the client returns them.
  * Source: Web+ API reference (DescribeChange, DescribeAppEnvs, DescribeApplications);
- * see ../shared/reference/webplus-api.md. Times are epoch milliseconds.
+ * see docs/reference/webplus-api.md. Times are epoch milliseconds.
  */
 
 export interface Change {

@@ -1,6 +1,6 @@
 /**
  * A sweep writes exactly one record per in-flight change it examined (stuck or not) and none for
- * quiet environments; record fields as DESIGN.md "Outcome record" defines them.
+ * quiet environments; record fields as docs/reference/record.md defines them.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeContext } from '../helpers/fc-context.js';

@@ -7,7 +7,7 @@ import { WebplusClient } from '../../shared/webplus/client.js';
 import { WebplusError } from '../../shared/webplus/errors.js';
 
 /**
- * One case per trap of @alicloud/pop-core 1.8.0's ROAClient (shared/reference/webplus-api.md)
+ * One case per trap of @alicloud/pop-core 1.8.0's ROAClient (docs/reference/webplus-api.md)
  * and per error shape of cases C06, C07, C08 and C10: whatever the wire says, WebplusClient
  * either returns a typed success or throws a classified WebplusError.
  */

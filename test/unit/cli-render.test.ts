@@ -298,3 +298,55 @@ describe('progress line', () => {
     ]);
   });
 });
+
+describe('untrusted text in cells', () => {
+  it('control characters from Web+ names and messages are escaped, never sent to the terminal', () => {
+    const esc = String.fromCharCode(27);
+    const csi8 = String.fromCharCode(0x9b);
+    const table = outcomeTable(
+      [
+        {
+          changeId: 'wc-5d3a963d5802611c4ddc0001',
+          envId: 'we-5d39b8ba6786bd4b14950001',
+          envName: `prod${esc}[2J${esc}]0;owned${String.fromCharCode(7)}`,
+          outcome: 'failed',
+          errorMessage: `boom${csi8}31m\r\nfake line`,
+        },
+      ],
+      { width: 120, color: true },
+    );
+
+    const withoutOurColour = table.replaceAll(`${esc}[31m`, '').replaceAll(`${esc}[39m`, '');
+    expect(withoutOurColour).not.toContain(esc);
+    expect(table).not.toContain(csi8);
+    expect(table).not.toContain('\r');
+    expect(table).toContain('prod\\u001b[2J\\u001b]0;owned\\u0007');
+    expect(table).toContain('boom\\u009b31m\\r\\nfake line');
+  });
+
+  it('wide (CJK) names count two columns each: lines still fit 80 columns', () => {
+    // Oracle: width counted here by hand, CJK Unified Ideographs as two columns.
+    const columnsOf = (line: string) =>
+      [...stripVTControlCharacters(line)].reduce(
+        (n, c) => n + (/[\u4e00-\u9fff]/.test(c) ? 2 : 1),
+        0,
+      );
+    const table = outcomeTable(
+      [
+        {
+          changeId: 'wc-5d3a963d5802611c4ddc0001',
+          envId: 'we-5d39b8ba6786bd4b14950001',
+          envName: '生产环境-华东',
+          appName: '商城',
+          outcome: 'aborted',
+          detail:
+            '变更卡住超过三十分钟 已经中止 no progress for 90 min (more than the 30 min limit)',
+        },
+      ],
+      { width: 80 },
+    );
+
+    for (const line of table.split('\n')) expect(columnsOf(line)).toBeLessThanOrEqual(80);
+    expect(table).toContain('商城/生产环境-华东');
+  });
+});

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ACTIONS, parseScenario } from '../../sandbox/webplus/index.js';
+import { scenarioSchema } from '../../sandbox/webplus/scenario.js';
 import { CONFIG_VARIABLES, loadConfig } from '../../shared/config/config.js';
 import { ROUTES } from '../../shared/intake/http/route.js';
 import { OUTCOMES } from '../../shared/model/record.js';
@@ -105,6 +106,17 @@ describe('docs/reference/cli.md', () => {
 });
 
 describe('docs/reference/scenario.md', () => {
+  type Shaped = { shape: Record<string, unknown> };
+  const top = (scenarioSchema as unknown as Shaped).shape;
+  const changeKeys = Object.keys(((top.changes as { element: unknown }).element as Shaped).shape);
+
+  it('has a row for every top-level key and every change key the scenario schema accepts', () => {
+    const md = read('scenario.md');
+    const keys = [...Object.keys(top), ...changeKeys];
+    expect(keys.length).toBeGreaterThan(25);
+    expect(keys.filter((key) => rowOf(md, key) === undefined)).toEqual([]);
+  });
+
   it('every JSON sample is a valid scenario', () => {
     const md = read('scenario.md');
     const blocks = [...md.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!);

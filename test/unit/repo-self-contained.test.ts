@@ -1,7 +1,11 @@
 /**
- * The repository explains itself: every relative link in the docs resolves to a file of this
- * repository (and, for `file.md#anchor`, to a heading of that file). The contracts live in
- * docs/reference/ (see docs/reference/README.md).
+ * The repository explains itself (see test/README.md):
+ * - no tracked file points at the design notes, the reference notes or any other file that lived
+ *   beside the repository instead of in it (the contracts live in docs/reference/);
+ * - every relative link in a tracked markdown file resolves to a file of this repository (and,
+ *   for `file.md#anchor`, to a heading of that file), and every repository path named in inline
+ *   code exists.
+ * The forbidden strings are assembled from pieces so that this file does not contain them.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -60,6 +64,39 @@ function anchorsIn(markdown: string): Set<string> {
   return anchors;
 }
 
+/** The design notes' file name, which no file of the repository may name. */
+const DESIGN_NOTES = ['DESIGN', 'md'].join('.');
+/** The folder of reference notes beside the repository (the repository's own is docs/reference). */
+const OUTSIDE_REFERENCE = ['shared', 'reference'].join('/');
+/** A relative path naming a folder called `shared`, one or more `../` (or `./`) segments deep. */
+const RELATIVE_SHARED = /(?<![\w./-])((?:\.\.?\/)+)shared((?:\/[\w.-]+)*)/g;
+
+/** True when `path` (repository-relative) is a file or folder, or a `.js` import of a `.ts` file. */
+function existsInRepo(path: string): boolean {
+  return existsSync(join(root, path)) || existsSync(join(root, path.replace(/\.js$/, '.ts')));
+}
+
+/**
+ * Every pointer of one file to something outside the repository, as `file:line: text (why)`:
+ * the design notes by name, the outside reference folder, and any relative `…/shared…` path that,
+ * resolved from the file's folder, leaves the repository or names nothing in it.
+ */
+function outsidePointers(file: string, text: string): string[] {
+  const found: string[] = [];
+  text.split('\n').forEach((line, i) => {
+    const at = `${file}:${i + 1}`;
+    if (line.includes(DESIGN_NOTES)) found.push(`${at}: names ${DESIGN_NOTES}`);
+    if (line.includes(OUTSIDE_REFERENCE)) found.push(`${at}: names ${OUTSIDE_REFERENCE}`);
+    for (const m of line.matchAll(RELATIVE_SHARED)) {
+      if (!m[1]!.includes('..')) continue;
+      const target = relative(root, resolve(root, dirname(file), `${m[1]}shared${m[2]}`));
+      if (target.startsWith('..')) found.push(`${at}: ${m[0]} (outside the repository)`);
+      else if (!existsInRepo(target)) found.push(`${at}: ${m[0]} (no ${target} in the repository)`);
+    }
+  });
+  return found;
+}
+
 const EXTERNAL = /^(?:[a-z][a-z0-9+.-]*:|\/\/)/i;
 
 /** Every broken relative link of one markdown file, as `file: target (why)`. */
@@ -101,6 +138,40 @@ function missingNamedPaths(file: string): string[] {
     .map((path) => `${file}: \`${path}\``);
 }
 
+describe('no file points outside the repository', () => {
+  const files = repoFiles();
+
+  it('no tracked file names the design notes, the outside reference notes or a path beside the repository', () => {
+    const found = files.flatMap((file) => {
+      const bytes = readFileSync(join(root, file));
+      if (bytes.includes(0)) return []; // binary
+      return outsidePointers(file, bytes.toString('utf8'));
+    });
+    expect(found).toEqual([]);
+  });
+
+  it('the checker catches each kind of pointer and leaves imports of this repository alone', () => {
+    const up = '../';
+    const lines = [
+      `see ${DESIGN_NOTES}, "Time"`,
+      `facts: ${up}${OUTSIDE_REFERENCE}/fc-triggers.md`,
+      `fixtures in ${up}fixtures/events and ${up}${up}${up}shared/cases/README.md`,
+      `import { x } from '${up}${up}shared/config/config.js';`,
+      `docs link [client](${up}shared/webplus/client.ts)`,
+    ].join('\n');
+    expect(outsidePointers('test/unit/sample.ts', lines)).toEqual([
+      `test/unit/sample.ts:1: names ${DESIGN_NOTES}`,
+      `test/unit/sample.ts:2: names ${OUTSIDE_REFERENCE}`,
+      `test/unit/sample.ts:2: ${up}${OUTSIDE_REFERENCE}/fc-triggers.md (no test/${OUTSIDE_REFERENCE}/fc-triggers.md in the repository)`,
+      `test/unit/sample.ts:3: ${up}${up}${up}shared/cases/README.md (outside the repository)`,
+      `test/unit/sample.ts:5: ${up}shared/webplus/client.ts (no test/shared/webplus/client.ts in the repository)`,
+    ]);
+    expect(outsidePointers('docs/sample.md', `[client](${up}shared/webplus/client.ts)`)).toEqual(
+      [],
+    );
+  });
+});
+
 describe('docs link only to files of this repository', () => {
   const docs = repoFiles().filter((f) => f.endsWith('.md'));
 
@@ -129,5 +200,28 @@ describe('docs link only to files of this repository', () => {
     expect(anchorsIn('# Case tags C01 … C13\n## Run summary')).toEqual(
       new Set(['case-tags-c01--c13', 'run-summary']),
     );
+  });
+});
+
+describe('test/README.md explains the case tags', () => {
+  const readme = readFileSync(join(root, 'test/README.md'), 'utf8');
+  const cases = repoFiles().filter((f) => f.startsWith('test/cases/') && f.endsWith('.test.ts'));
+
+  it('every test/cases file carries a tag in its describe() title and is listed under it', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(13);
+    const wrong = cases.flatMap((file) => {
+      const text = readFileSync(join(root, file), 'utf8');
+      const tags = [...text.matchAll(/describe(?:\.\w+)?\(\s*['"`](C\d\d)\b/g)].map((m) => m[1]!);
+      if (tags.length === 0) return [`${file}: no describe() title starts with a case tag`];
+      const name = file.slice('test/cases/'.length);
+      const row = readme.split('\n').find((line) => line.startsWith(`| ${tags[0]} `));
+      return row?.includes(`\`${name}\``) ? [] : [`${file}: not listed under ${tags[0]}`];
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  it('every tag C01 … C13 is explained in the table of failure kinds', () => {
+    const tags = Array.from({ length: 13 }, (_, i) => `C${String(i + 1).padStart(2, '0')}`);
+    expect(tags.filter((tag) => !readme.includes(`| **${tag}** |`))).toEqual([]);
   });
 });

@@ -14,7 +14,7 @@ import {
 
 const { ROAClient } = createRequire(import.meta.url)('@alicloud/pop-core');
 
-// Test vectors: shared/reference/webplus-api.md "ROA signature".
+// Test vectors: docs/reference/webplus-api.md, "ROA signature".
 const base = {
   accept: 'application/json',
   date: 'Wed, 01 Jan 2020 00:00:00 GMT',

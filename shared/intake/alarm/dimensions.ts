@@ -2,7 +2,7 @@
  * CloudMonitor alarm `dimensions`, in every shape it arrives in.
  * Source: CloudMonitor docs, "Alarm callback" (a Java-map string `{userId=123, instanceId=i-abc}`;
  * older docs: a JSON array of objects); EventBridge `data` is undocumented and may carry a JSON
- * object; absent values arrive as the literal string `null` (../shared/reference/fc-triggers.md).
+ * object; absent values arrive as the literal string `null` (docs/reference/fc-triggers.md).
  */
 import { isRecord } from '../../core/text.js';
 

@@ -3,7 +3,7 @@
  * request: an `AlarmRequest` when it fires, an `IgnoredRequest` otherwise.
  * Source of the states: CloudMonitor docs, "Alarm callback" (`alertState`: `ALERT`, older docs
  * `ALARM`; recovery `OK`; `INSUFFICIENT_DATA`); rule push `curLevel` `CRITICAL|WARN|INFO|OK`
- * (../shared/reference/fc-triggers.md).
+ * (docs/reference/fc-triggers.md).
  */
 
 import { parseChangeId, parseEnvId } from '../../core/ids.js';
@@ -77,7 +77,7 @@ export interface AlarmInput {
   triggerRef?: string;
 }
 
-/** `alarm:<ruleId or alertName>`, the record's `reason` for an alarm (DESIGN.md, "Outcome record"). */
+/** `alarm:<ruleId or alertName>`, the record's `reason` for an alarm (docs/reference/record.md). */
 export function alarmReason(signal: AlarmSignal): string | undefined {
   const name = signal.ruleId ?? signal.alertName ?? signal.ruleName;
   return name === undefined ? undefined : `alarm:${name}`;

@@ -2,7 +2,7 @@
  * CloudMonitor threshold-alarm callback (webhook) bodies.
  * Source: CloudMonitor docs, "Alarm callback": `POST`, form-encoded, fields `alertName`,
  * `alertState`, `dimensions`, `ruleId`, `metricName`, `namespace`, `timestamp`, ...; new fields may
- * appear, so parsing is lenient (../shared/reference/fc-triggers.md).
+ * appear, so parsing is lenient (docs/reference/fc-triggers.md).
  */
 
 import { isRecord } from '../../core/text.js';

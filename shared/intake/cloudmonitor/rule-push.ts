@@ -3,7 +3,7 @@
  * Source: CloudMonitor docs, "Alarm rule push to MNS" (`ruleId`, `ruleName`, `curLevel`,
  * `resources` as a JSON string, `metricData`, `metricName`, `namespace`, `eventName`
  * `Alert|AlertOk`, `time` ms); assumed identical for a Function Compute target
- * (../shared/reference/fc-triggers.md).
+ * (docs/reference/fc-triggers.md).
  */
 
 import { isRecord } from '../../core/text.js';

@@ -3,7 +3,7 @@
  * Source: EventBridge docs (CloudEvents 1.0 envelope `specversion, id, source, type, data, ...`;
  * event-streaming delivery sends a JSON array of envelopes), CloudMonitor event type
  * `cms:CloudMonitor:AlertWebHook`; the schema of `data` is not documented, so the callback's field
- * names are accepted there (../shared/reference/fc-triggers.md).
+ * names are accepted there (docs/reference/fc-triggers.md).
  */
 
 import { isRecord, printable } from '../../core/text.js';

@@ -1,5 +1,5 @@
 /**
- * `POST /abort`: the operator's break-glass request (DESIGN.md, "HTTP trigger API").
+ * `POST /abort`: the operator's break-glass request (docs/reference/http-api.md).
  * Ids come from the JSON body `{changeIds?, envIds?, dryRun?, note?}` or, with no body, from the
  * query (`changeIds`, `envIds`, repeated or comma-joined, as FC joins repeats; `dryRun`, `note`).
  */

@@ -1,5 +1,5 @@
 /**
- * HTTP trigger authentication (DESIGN.md, "HTTP trigger API": `Authorization: Bearer <token>` or
+ * HTTP trigger authentication (docs/reference/http-api.md: `Authorization: Bearer <token>` or
  * `X-Abort-Token: <token>`; only `/cms-callback` also takes `?token=`, because CloudMonitor cannot
  * set headers; compared with `crypto.timingSafeEqual` over fixed-length digests).
  */

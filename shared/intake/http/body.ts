@@ -2,7 +2,8 @@
  * Bodies of HTTP trigger calls: base64 decoding, the size limit, and reading JSON / form fields.
  * Source: Function Compute docs, "HTTP trigger" (`body` is base64 with `isBase64Encoded: true` for
  * content FC treats as binary; which text types are left alone is not documented, so both are
- * accepted; ../shared/reference/fc-triggers.md). Limits: DESIGN.md, `HTTP_MAX_BODY_BYTES`.
+ * accepted; docs/reference/fc-triggers.md). Limits: docs/reference/configuration.md,
+ * `HTTP_MAX_BODY_BYTES`.
  */
 import type { z } from 'zod';
 import { printable } from '../../core/text.js';

@@ -1,6 +1,6 @@
 /**
  * Id lists of HTTP calls (`/abort`, `/sweep`): validation, the `HTTP_MAX_IDS` limit, and the
- * "nothing valid left" rule (DESIGN.md, "HTTP trigger API").
+ * "nothing valid left" rule (docs/reference/http-api.md).
  */
 
 import type { IdKind } from '../../core/ids.js';

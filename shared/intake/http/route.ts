@@ -3,7 +3,7 @@
  * Source: Function Compute docs, "HTTP trigger: request format" (`version`, `rawPath`, `body`,
  * `isBase64Encoded`, `headers` keeping the sender's case, `queryParameters` with repeats
  * comma-joined, `requestContext.http.method`, `requestContext.requestId`;
- * ../shared/reference/fc-triggers.md). Routes and errors: DESIGN.md, "HTTP trigger API".
+ * docs/reference/fc-triggers.md). Routes and errors: docs/reference/http-api.md.
  */
 
 import { isRecord, printable } from '../../core/text.js';

@@ -1,5 +1,5 @@
 /**
- * `POST /sweep`: a manual sweep (DESIGN.md, "HTTP trigger API": JSON `{envIds?, appIds?, dryRun?}`;
+ * `POST /sweep`: a manual sweep (docs/reference/http-api.md: JSON `{envIds?, appIds?, dryRun?}`;
  * an empty body sweeps everything the policy allows).
  */
 import { z } from 'zod';

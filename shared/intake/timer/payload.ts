@@ -3,7 +3,7 @@
  * Source: Function Compute docs, "Timer trigger event format":
  * `{"triggerTime":"2026-05-20T02:00:00Z","triggerName":"sweep","payload":"<string>"}`; `payload`
  * is the configured message as a string (JSON in it is parsed a second time) and may be empty
- * (../shared/reference/fc-triggers.md). Payload keys: DESIGN.md, "Policy file".
+ * (docs/reference/fc-triggers.md). Payload keys: docs/policy.md, "How each trigger uses the rules".
  */
 import { z } from 'zod';
 import type { IdKind } from '../../core/ids.js';
@@ -52,7 +52,8 @@ export function isTimerEvent(event: Record<string, unknown>): boolean {
  * Turns a timer event into a request (trigger `timer`, `triggerRef` = `triggerName`,
  * `triggerTime` kept as given, never used as "now").
  *
- * Payload rules (DESIGN.md, "Policy file": an invalid value or unknown key is dropped with one
+ * Payload rules (docs/policy.md, "How each trigger uses the rules": an invalid value or unknown
+ * key is dropped with one
  * `invalid` record naming it, the run goes on with the policy's values, and a bad payload never
  * widens a sweep):
  * - empty / absent payload → a plain sweep;

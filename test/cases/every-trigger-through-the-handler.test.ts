@@ -31,7 +31,7 @@ function world() {
   );
 }
 
-describe('C03 every trigger through the real handler', () => {
+describe('C03: every trigger runs through the real handler', () => {
   it('timer Buffer → a sweep: only the stuck change is aborted', async () => {
     // Arrange
     h = await startHarness(world());

@@ -27,7 +27,7 @@ async function abortWith(responses: unknown[]) {
   return { result: s.results[0], sent: calls(h.sandbox.journal(), 'AbortChange').length };
 }
 
-describe('C07 a resolved promise is not a successful abort', () => {
+describe('C07: a resolved promise is not a successful abort', () => {
   it('200 {"Code":"OK"} → aborted', async () => {
     // Arrange / Act
     const { result, sent } = await abortWith([

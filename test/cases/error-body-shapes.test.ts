@@ -29,7 +29,7 @@ const XML_WITH_HOST =
 const XML_NO_HOST =
   '<?xml version="1.0" encoding="UTF-8"?><Error><RequestId>7B0A2E6C-0000-4000-8000-0000000000e2</RequestId><Code>ResourceAuthFailed</Code><Message>no such change</Message></Error>';
 
-describe('C06 error shapes', () => {
+describe('C06: every error body shape gets the right outcome and retry decision', () => {
   it('(a) 400 numeric errorCode 10007 → failed, not retried', async () => {
     // Act
     const { result, sent } = await abortWith([

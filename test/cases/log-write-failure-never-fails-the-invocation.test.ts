@@ -19,7 +19,7 @@ afterEach(async () => {
   sls = undefined;
 });
 
-describe('C12 a failed log write', () => {
+describe('C12: a failed log write never fails the invocation', () => {
   for (const kind of ['unauthorized', 'html-502'] as const) {
     it(`SLS ${kind}: handler resolves, one AbortChange, records on stdout marked logWriteFailed`, async () => {
       // Arrange

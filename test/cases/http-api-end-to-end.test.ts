@@ -40,7 +40,7 @@ function errorOf(result: HandlerResult): { code: string; message: string; field?
   return body.error;
 }
 
-describe('C04 the HTTP API end to end', () => {
+describe('C04: the HTTP API end to end', () => {
   it('(a) the base64 fixture → one abort, 200 with one result', async () => {
     // Arrange
     h = await startHarness(world());

@@ -34,7 +34,7 @@ function withState(state: string): AbortRequest {
   return result.request;
 }
 
-describe('C02 recovery and no-data notifications', () => {
+describe('C02: recovery and no-data notifications never abort', () => {
   it('OK → ignored with the rule as reason', () => {
     expect(withState('OK')).toEqual({
       kind: 'ignored',

@@ -45,7 +45,7 @@ function accepted(result: IntakeResult): AbortRequest {
   return result.request;
 }
 
-describe('C01 CloudMonitor form callbacks', () => {
+describe('C01: CloudMonitor form callbacks yield clean ids whatever the dimensions format', () => {
   it('Java-map dimensions → clean EnvId, literal nulls dropped', () => {
     const request = accepted(classifyEvent(withBody(fixture.body), options()));
     expect(request).toMatchObject({

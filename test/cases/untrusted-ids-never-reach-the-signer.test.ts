@@ -14,7 +14,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-describe('C05 untrusted ids', () => {
+describe('C05: untrusted ids never reach the signer', () => {
   it('good ids aborted, bad ones invalid, nothing bad reaches Web+', async () => {
     // Arrange
     h = await startHarness(

@@ -22,7 +22,7 @@ function options(): IntakeOptions {
   };
 }
 
-describe('C03 every trigger through one entry', () => {
+describe('C03: every trigger is classified through one entry, none assumed HTTP', () => {
   it('timer Buffer → a sweep', () => {
     expect(classifyEvent(fixture('timer-sweep.json'), options())).toMatchObject({
       kind: 'requests',

@@ -17,7 +17,7 @@ afterEach(async () => {
   else process.env.TZ = tz;
 });
 
-describe('C10 clock skew', () => {
+describe('C10: clock skew is not retried, and dates are GMT whatever TZ', () => {
   it('AbortChange 400 InvalidTimeStamp.Expired → failed after one attempt, clock named', async () => {
     // Arrange
     h = await startHarness(

@@ -38,7 +38,7 @@ const variants = [
   { name: '503 ServiceUnavailable', fault: { status: 503, code: 'ServiceUnavailable' } },
 ];
 
-describe.concurrent('C09 throttling bursts', () => {
+describe.concurrent('C09: throttling bursts get bounded, jittered backoff', () => {
   for (const { name, fault } of variants) {
     it(`12 stuck changes, one always ${name}: 11 aborted, one failed after 4 jittered attempts`, async () => {
       // Arrange
@@ -94,7 +94,7 @@ describe.concurrent('C09 throttling bursts', () => {
   }
 });
 
-describe('C09 the sandbox throttles what the client lets through', () => {
+describe('C09: the sandbox throttles what the client lets through, and every call is retried to success', () => {
   it('WEBPLUS_CONCURRENCY 4 against maxInFlight 2: the throttled calls are retried, all 12 aborted', async () => {
     // Arrange
     const harness = await startHarness(

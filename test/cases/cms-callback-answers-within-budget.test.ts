@@ -19,7 +19,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-describe('C01 CloudMonitor callback end to end', () => {
+describe('C01: a CloudMonitor callback is answered 200 within 4.5 s, end to end', () => {
   it('AbortChange hangs: 200 within 4.5 s with a timeout record', async () => {
     // Arrange: the fixture names envId we-...0001 (env 1)
     h = await startHarness(

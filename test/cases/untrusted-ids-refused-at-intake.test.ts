@@ -19,7 +19,7 @@ function options(): IntakeOptions {
   };
 }
 
-describe('C05 untrusted ids', () => {
+describe('C05: untrusted ids are refused at intake, each named', () => {
   it('keeps the two valid ids and names the three bad ones', () => {
     const event = {
       version: 'v1',

@@ -15,7 +15,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-describe('C13 the function deadline', () => {
+describe('C13: the function deadline stops retries and leaves one timeout record', () => {
   it('AbortChange never answers: one timeout record before ~9 s, attempts = requests seen', async () => {
     // Arrange
     h = await startHarness(

@@ -1,5 +1,5 @@
 /**
- * C11. SLS values are strings and time is whole seconds (../shared/cases/README.md).
+ * C11. SLS values are strings and time is whole seconds (test/README.md, "Case tags").
  * Through the real @alicloud/log SDK to the SLS stand-in over loopback HTTP.
  */
 import { createRequire } from 'node:module';

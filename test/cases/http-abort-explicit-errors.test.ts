@@ -50,7 +50,7 @@ function refused(result: IntakeResult, status: number): { code: string; field?: 
   return (JSON.parse(result.response.body) as { error: { code: string; field?: string } }).error;
 }
 
-describe('C04 manual abort errors', () => {
+describe('C04: POST /abort refuses bad input with explicit errors', () => {
   it('(a) the base64 fixture → an abort of one change', () => {
     expect(classifyEvent(fixture('http-abort-base64.json'), options())).toMatchObject({
       kind: 'http',

@@ -19,7 +19,7 @@ const cases = [
   { code: 'ChangeOnAborting', outcome: 'already_aborting' },
 ] as const;
 
-describe('C08 the abort races the change finishing', () => {
+describe('C08: an abort racing the change finishing ends already_finished / already_aborting, not retried', () => {
   for (const { code, outcome } of cases) {
     it(`AbortChange 400 ${code} → ${outcome}, exactly one call`, async () => {
       // Arrange

@@ -1,0 +1,49 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { chooseSource, describeResolved, resolveCredentials } from '../../cli/credentials.js';
+import { summaryLine } from '../../cli/render/outcomes.js';
+
+const root = join(import.meta.dirname, '../..');
+const read = (path: string) => readFileSync(join(root, path), 'utf8');
+const blocks = (md: string, lang: string) =>
+  [...md.matchAll(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``, 'g'))].map((m) => m[1]!);
+
+describe('docs/operator-guide.md: the aliyun CLI profile sample', () => {
+  const guide = read('docs/operator-guide.md');
+  const profile = blocks(guide, 'json').find((b) => b.includes('"profiles"'));
+
+  it('is a config.json the CLI reads: profile "prod", mode AK, region cn-shanghai', async () => {
+    expect(profile).toBeDefined();
+    const home = mkdtempSync(join(tmpdir(), 'docs-profile-'));
+    mkdirSync(join(home, '.aliyun'));
+    writeFileSync(join(home, '.aliyun', 'config.json'), profile!);
+
+    const chosen = chooseSource({}, {}, home);
+    const resolved = await resolveCredentials({ region: 'cn-shanghai' }, {}, home);
+
+    expect(chosen.source).toEqual({
+      kind: 'profile',
+      description: 'profile "prod" (mode AK) in ~/.aliyun/config.json',
+    });
+    expect(chosen.profileRegion).toEqual({ region: 'cn-shanghai', profile: 'prod' });
+    expect(resolved.credentials?.accessKeyId).toBe('LTAI-your-key-id');
+    // The stderr line the guide shows is the one the CLI prints for it.
+    const shown = blocks(guide, 'text').find((b) => b.includes('credentials: profile "prod"'));
+    expect(shown?.trim()).toBe(`webplus-abort: ${describeResolved(resolved)}`);
+  });
+});
+
+describe('README.md: the npm start output', () => {
+  const sample = blocks(read('README.md'), 'text').find((b) => b.startsWith('sweep (timer)'));
+
+  it('fits the 100 columns it was captured at, with the summary line the code prints', () => {
+    expect(sample).toBeDefined();
+    for (const line of sample!.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+    const rows = ['aborted', 'aborted', 'skipped', 'skipped', 'skipped'].map((outcome) => ({
+      outcome,
+    }));
+    expect(sample).toContain(`${summaryLine(rows, 300)}\n`);
+  });
+});
