@@ -110,30 +110,34 @@ program
   .option('--scenario <file>', 'scenario file (default: the demo scenario)')
   .action(run(async (opts) => (await import('./commands/sandbox.js')).sandboxCommand(opts)));
 
-program
-  .command('log')
-  .description('read outcome records back: the file store (OUTCOME_LOG_FILE), or SLS with --sls')
-  .option('--since <when>', '30m, 2h, 7d or an ISO 8601 time (--sls default: 24h)')
-  .option('--outcome <name>', 'only this outcome (repeatable)', collect)
-  .option('--change <id>', 'only this ChangeId (repeatable)', collect)
-  .option('--env <id>', 'only this EnvId (repeatable)', collect)
-  .option('--trigger <name>', 'only this trigger (repeatable)', collect)
-  .option('--invocation <id>', 'only this invocation (FC request id; repeatable)', collect)
-  .option('--limit <n>', 'only the newest n records')
-  .option('--summary', 'counts by outcome and by environment')
-  .option('--follow', 'keep printing new records until Ctrl-C')
-  .option('--sls', 'read SLS_PROJECT / SLS_LOGSTORE through GetLogs instead of the file')
-  .option('--json', 'print JSON lines')
-  .action(run(async (opts) => (await import('./commands/log.js')).logCommand(opts)));
+withCloudOptions(
+  program
+    .command('log')
+    .description('read outcome records back: the file store (OUTCOME_LOG_FILE), or SLS with --sls')
+    .option('--since <when>', '30m, 2h, 7d or an ISO 8601 time (--sls default: 24h)')
+    .option('--outcome <name>', 'only this outcome (repeatable)', collect)
+    .option('--change <id>', 'only this ChangeId (repeatable)', collect)
+    .option('--env <id>', 'only this EnvId (repeatable)', collect)
+    .option('--trigger <name>', 'only this trigger (repeatable)', collect)
+    .option('--invocation <id>', 'only this invocation (FC request id; repeatable)', collect)
+    .option('--limit <n>', 'only the newest n records')
+    .option('--summary', 'counts by outcome and by environment')
+    .option('--follow', 'keep printing new records until Ctrl-C')
+    .option('--sls', 'read SLS_PROJECT / SLS_LOGSTORE through GetLogs instead of the file')
+    .option('--json', 'print JSON lines')
+    .action(run(async (opts) => (await import('./commands/log.js')).logCommand(opts))),
+);
 
-program
-  .command('setup-sls')
-  .description(
-    'create or update the SLS index, saved searches, dashboard (and alert) for the records',
-  )
-  .option('--action-policy <id>', 'also create the failure alert, telling this action policy')
-  .option('--json', 'print the steps as JSON')
-  .action(run(async (opts) => (await import('./commands/setup-sls.js')).setupSlsCommand(opts)));
+withCloudOptions(
+  program
+    .command('setup-sls')
+    .description(
+      'create or update the SLS index, saved searches, dashboard (and alert) for the records',
+    )
+    .option('--action-policy <id>', 'also create the failure alert, telling this action policy')
+    .option('--json', 'print the steps as JSON')
+    .action(run(async (opts) => (await import('./commands/setup-sls.js')).setupSlsCommand(opts))),
+);
 
 // A usage error prints the usage line of that command only (not the whole help).
 program.showHelpAfterError(usageOf(program));

@@ -29,6 +29,8 @@ export interface LogOptions extends FilterOptions {
   summary?: boolean;
   json?: boolean;
   sls?: boolean;
+  profile?: string;
+  region?: string;
 }
 
 /** Largest `--limit`. */
@@ -77,7 +79,13 @@ export async function logCommand(options: LogOptions): Promise<ExitCode> {
     | undefined;
 
   if (options.sls) {
-    const target = slsTarget(process.env);
+    const target = await slsTarget(
+      {
+        ...(options.profile ? { profile: options.profile } : {}),
+        ...(options.region ? { region: options.region } : {}),
+      },
+      process.env,
+    );
     const nowMs = Date.now();
     const fetched = await readSlsRecords(target, filters, {
       nowMs,

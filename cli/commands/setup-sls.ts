@@ -13,6 +13,8 @@ import { slsTarget } from '../sls-target.js';
 
 export interface SetupSlsOptions {
   actionPolicy?: string;
+  profile?: string;
+  region?: string;
   json?: boolean;
 }
 
@@ -23,7 +25,13 @@ export async function setupSlsCommand(options: SetupSlsOptions): Promise<ExitCod
       `--action-policy must be an SLS action policy id, got ${JSON.stringify(options.actionPolicy)}`,
     );
   }
-  const target = slsTarget(process.env);
+  const target = await slsTarget(
+    {
+      ...(options.profile ? { profile: options.profile } : {}),
+      ...(options.region ? { region: options.region } : {}),
+    },
+    process.env,
+  );
   const resources = slsResources({
     project: target.project,
     logstore: target.logstore,

@@ -33,7 +33,15 @@ export type { ReceiverKind } from './verify.js';
  */
 export type ReceiverMode =
   | { kind: 'normal' }
-  | { kind: 'status'; status: number; body: string; contentType?: string; times?: number }
+  | {
+      kind: 'status';
+      status: number;
+      body: string;
+      contentType?: string;
+      /** Extra answer headers (e.g. `location` for a redirect). */
+      headers?: Record<string, string>;
+      times?: number;
+    }
   | { kind: 'hang'; times?: number }
   | { kind: 'echo'; times?: number }
   | { kind: 'reset'; times?: number };
@@ -84,9 +92,10 @@ export async function startNotifyReceiver(options: NotifyReceiverOptions): Promi
   const held = new Set<{ res: ServerResponse; answer: Answer }>();
   let mode: ReceiverMode = { kind: 'normal' };
 
-  const send = (res: ServerResponse, answer: Answer): void => {
+  const send = (res: ServerResponse, answer: Answer, extra: Record<string, string> = {}): void => {
     if (res.destroyed || res.headersSent) return;
     const headers: Record<string, string | number> = {
+      ...extra,
       'content-length': Buffer.byteLength(answer.body),
     };
     if (answer.contentType) headers['content-type'] = answer.contentType;
@@ -140,11 +149,15 @@ export async function startNotifyReceiver(options: NotifyReceiverOptions): Promi
     const current = nextMode();
     switch (current.kind) {
       case 'status':
-        return send(res, {
-          status: current.status,
-          contentType: current.contentType ?? 'text/plain',
-          body: current.body,
-        });
+        return send(
+          res,
+          {
+            status: current.status,
+            contentType: current.contentType ?? 'text/plain',
+            body: current.body,
+          },
+          current.headers,
+        );
       case 'hang':
         held.add({ res, answer: check.answer });
         return;

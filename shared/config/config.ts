@@ -42,6 +42,8 @@ export interface Config {
   webplusQps: number;
   /** Web+ calls that may start at once after a quiet spell (token-bucket capacity); default = QPS. */
   webplusBurst: number;
+  /** Most ChangeIds + EnvIds one alarm may name; the rest are recorded `deferred`. */
+  alarmMaxIds: number;
 
   retryMaxAttempts: number;
   retryBaseMs: number;
@@ -87,6 +89,7 @@ export const CONFIG_VARIABLES = [
   'WEBPLUS_CONCURRENCY',
   'WEBPLUS_QPS',
   'WEBPLUS_BURST',
+  'ALARM_MAX_IDS',
   'RETRY_MAX_ATTEMPTS',
   'RETRY_BASE_MS',
   'RETRY_MAX_DELAY_MS',
@@ -131,6 +134,7 @@ const variables = {
   WEBPLUS_CONCURRENCY: int(1, 256).default(4),
   WEBPLUS_QPS: int(1, 10000).default(10),
   WEBPLUS_BURST: int(1, 10000).optional(),
+  ALARM_MAX_IDS: int(1, 1000).default(10),
   RETRY_MAX_ATTEMPTS: int(1, 20).default(4),
   RETRY_BASE_MS: int(0, 60000).default(200),
   RETRY_MAX_DELAY_MS: int(0, 300000).default(5000),
@@ -224,6 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webplusConcurrency: v.WEBPLUS_CONCURRENCY,
     webplusQps: v.WEBPLUS_QPS,
     webplusBurst: v.WEBPLUS_BURST ?? v.WEBPLUS_QPS,
+    alarmMaxIds: v.ALARM_MAX_IDS,
     retryMaxAttempts: v.RETRY_MAX_ATTEMPTS,
     retryBaseMs: v.RETRY_BASE_MS,
     retryMaxDelayMs: v.RETRY_MAX_DELAY_MS,

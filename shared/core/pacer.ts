@@ -47,6 +47,11 @@ export interface PaceOptions {
    * turn with the other invocations' queues, so one invocation cannot starve another.
    */
   signal?: AbortSignal;
+  /**
+   * Goes to the head of its invocation's queue: a retry, so that a call already under way ends
+   * before new ones start, and its backoff is not stretched by the queue. @default false
+   */
+  urgent?: boolean;
 }
 
 /** Runs one Web+ request under the instance's rate and concurrency limits. */
@@ -244,8 +249,9 @@ export function createPacer(limits: PacerLimits, clock: PacerClock = realClock):
       }
       if (signal) watch(signal);
       const q = queues.get(item.owner);
-      if (q) q.push(item);
-      else queues.set(item.owner, [item]);
+      if (!q) queues.set(item.owner, [item]);
+      else if (options.urgent) q.unshift(item);
+      else q.push(item);
       pump();
     });
 }

@@ -12,7 +12,14 @@ export function invocationDeadline(
   marginMs: number,
   now: () => number = Date.now,
 ): Deadline {
+  return new Deadline(startMs + functionTimeoutMs(context) - marginMs, now);
+}
+
+/**
+ * `function.timeout` in ms; 60 s when FC's context does not give a positive number.
+ * Source: FC 3.0 Node.js context, `function.timeout` in seconds (docs/reference/fc-triggers.md).
+ */
+export function functionTimeoutMs(context: Pick<FcContext, 'function'>): number {
   const timeoutS = Number(context.function?.timeout);
-  const timeoutMs = Number.isFinite(timeoutS) && timeoutS > 0 ? timeoutS * 1000 : 60_000;
-  return new Deadline(startMs + timeoutMs - marginMs, now);
+  return Number.isFinite(timeoutS) && timeoutS > 0 ? timeoutS * 1000 : 60_000;
 }

@@ -43,6 +43,8 @@ export type IntakeResult =
       kind: 'http';
       route: '/abort' | '/sweep' | '/cms-callback';
       requestId?: string;
+      /** `requestContext.timeEpoch` as sent: when FC received the request (epoch ms as text). */
+      timeEpoch?: string;
       request: AbortRequest;
     }
   | { kind: 'http-reply'; response: HttpResponse; warning?: string };

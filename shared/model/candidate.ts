@@ -11,6 +11,8 @@ export interface Settled {
   errorCode?: string;
   errorMessage?: string;
   webplusRequestId?: string;
+  /** True when the read that settled it was never sent (the deadline came while it queued). */
+  unsent?: boolean;
 }
 
 /**

@@ -31,6 +31,9 @@ export interface MessageItem {
   changeId?: string;
   envId?: string;
   appId?: string;
+  /** Web+ names, when the record has them (shown beside the ids). */
+  envName?: string;
+  appName?: string;
   /** Why it was a candidate (`idle>30m`, `alarm:<rule>`, `manual`). */
   reason?: string;
   /** Why this outcome (record `detail`, then error code and message). */
@@ -109,10 +112,17 @@ export function buildMessage(
   };
 }
 
-/** One line per listed change: `aborted wc-… in we-… (idle>30m): why`. */
+/** One line per listed change: `aborted wc-… in shop/shop-prod (we-…) (idle>30m): why`. */
 export function itemLine(item: MessageItem): string {
   const change = item.changeId ?? '(no change id)';
-  const env = item.envId ? ` in ${item.envId}` : '';
+  const names = [item.appName, item.envName].filter(Boolean).join('/');
+  const env = item.envId
+    ? names
+      ? ` in ${names} (${item.envId})`
+      : ` in ${item.envId}`
+    : names
+      ? ` in ${names}`
+      : '';
   const reason = item.reason ? ` (${item.reason})` : '';
   return `${item.outcome} ${change}${env}${reason}: ${item.why}`;
 }
@@ -134,6 +144,8 @@ function itemOf(record: OutcomeRecord, outcome: NotifyOutcome, severity: Severit
     ...(record.changeId ? { changeId: oneLine(record.changeId) } : {}),
     ...(record.envId ? { envId: oneLine(record.envId) } : {}),
     ...(record.appId ? { appId: oneLine(record.appId) } : {}),
+    ...(record.envName ? { envName: oneLine(record.envName) } : {}),
+    ...(record.appName ? { appName: oneLine(record.appName) } : {}),
     ...(record.reason ? { reason: oneLine(record.reason) } : {}),
     why: oneLine(why) || '-',
   };

@@ -9,7 +9,9 @@
  *   `timeout` (connect and read timeout, ms; default 3000);
  * - a JSON `{errorCode, errorMessage}` reply rejects with an Error whose `code` is the errorCode,
  *   but the HTTP status is never checked: any non-JSON reply (an HTML 502) resolves. So each
- *   attempt gets its own agent that records the real status of its one request;
+ *   attempt gets its own agent that records the real status of its one request, and a 2xx is
+ *   a success only with SLS's `x-log-requestid` reply header (PutLogs API reference: every
+ *   reply carries it), so a proxy's `200 text/html` is a failure (code `NotSlsReply`);
  * - a bad value makes `postLogStoreLogs` throw synchronously, and throw a bare string;
  * - PutLogs takes at most 4096 logs and 10 MB raw per LogGroup (Log Service "Limits").
  */
@@ -333,7 +335,18 @@ async function putOnce(
       throw classifyRejection(toError(thrown), facts);
     }
     const status = facts.status;
-    if (status !== undefined && status >= 200 && status < 300) return;
+    if (status !== undefined && status >= 200 && status < 300) {
+      // Success means SLS said so: its replies always carry x-log-requestid. A 2xx without it
+      // (a captive proxy's `200 text/html`, a misrouted endpoint) stored nothing we know of.
+      if (facts.requestId) return;
+      throw storeError(
+        new Error(
+          `HTTP ${status} (${facts.contentType || 'no content-type'}) without x-log-requestid: not an SLS reply`,
+        ),
+        'NotSlsReply',
+        false,
+      );
+    }
     throw classifyReply(reply, facts);
   } finally {
     if (guard) clearTimeout(guard);

@@ -1,4 +1,6 @@
+import { arrivalMs } from '../fc/arrival.js';
 import type { FcContext } from '../fc/context.js';
+import { functionTimeoutMs } from '../fc/deadline.js';
 import { type HttpResponse, jsonResponse } from '../fc/http.js';
 import { classifyEvent } from '../intake/classify.js';
 import { type RunReport, runRequests } from './run-requests.js';
@@ -34,9 +36,17 @@ export async function handleEvent(
     return intake.response;
   }
   if (intake.kind === 'http') {
+    const callback = intake.route === '/cms-callback';
     const report = await runRequests([intake.request], context, runtime, {
       startMs,
-      callback: intake.route === '/cms-callback',
+      callback,
+      // CloudMonitor's 5 s count from when FC received the request, not from this handler's
+      // start (a cold start can take seconds): requestContext.timeEpoch, bounded by now.
+      ...(callback
+        ? {
+            arrivalMs: arrivalMs(intake.timeEpoch, startMs, functionTimeoutMs(context)).atMs,
+          }
+        : {}),
     });
     onReport?.(report);
     return jsonResponse(200, report.summary);

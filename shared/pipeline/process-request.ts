@@ -3,27 +3,29 @@ import type { Candidate } from '../model/candidate.js';
 import type { Mode, OutcomeRecord } from '../model/record.js';
 import type { AbortRequest } from '../model/request.js';
 import { envIdsForAlarm } from '../policy/alarm-match.js';
-import { applyCap, decide } from '../policy/decide.js';
+import { decide } from '../policy/decide.js';
 import { explicitCandidates } from '../targeting/explicit.js';
 import type { TargetingScope } from '../targeting/scope.js';
-import { sweepCandidates } from '../targeting/sweep.js';
 import { describeKind } from '../webplus/describe.js';
 import type { Invocation, RegionContext } from './invocation.js';
-import { invalidRecord, type RecordBase, recordOf, requestRecord } from './records.js';
+import { cutIdRecord, invalidRecord, type RecordBase, recordOf, requestRecord } from './records.js';
 import type { Runtime } from './runtime.js';
+import type { SweepProgress } from './summary.js';
+import { runSweep } from './sweep-run.js';
 
 export interface RequestOutcome {
   records: OutcomeRecord[];
   capReached: boolean;
   dryRun: boolean;
+  /** How far a sweep got (sweeps only). */
+  sweep?: SweepProgress;
 }
 
 /**
- * Runs one request through targeting → policy → executor in every configured region and returns
- * one record per decision, in decision order. Each record goes to `emit` as soon as it is made
- * (the caller streams them to the log store; `emit` returns the record as it will be written,
- * `recordId` included). A region whose Web+ API is not there gets one record instead of one
- * per change. Never throws for Web+ failures: they become records.
+ * Runs one request through targeting → policy → executor and returns one record per decision,
+ * in decision order. Each record goes to `emit` as soon as it is made (the caller streams them
+ * to the log store; `emit` returns the record as it will be written, `recordId` included).
+ * Never throws for Web+ failures: they become records.
  */
 export async function processRequest(
   request: AbortRequest,
@@ -57,6 +59,23 @@ export async function processRequest(
   }
 
   let alarmEnvIds: string[] = [];
+  if (request.kind === 'alarm') {
+    // One alarm acts on at most ALARM_MAX_IDS of the ids it targets (its ChangeIds, or its
+    // EnvIds when it names no change): the rest are recorded `deferred`, one record each, so a
+    // flood of ids cannot outlast the callback's budget.
+    const max = config.alarmMaxIds;
+    const byChange = request.changeIds.length > 0;
+    const targeted = byChange ? request.changeIds : request.envIds;
+    for (const id of targeted.slice(max)) {
+      const named = byChange ? { changeId: id } : { envId: id };
+      records.push(
+        emit(cutIdRecord(base, runMode, named, targeted.length, max, alarmReason(request.alarm))),
+      );
+    }
+    request = byChange
+      ? { ...request, changeIds: request.changeIds.slice(0, max) }
+      : { ...request, envIds: request.envIds.slice(0, max) };
+  }
   if (request.kind === 'alarm') {
     // A changeId dimension names the change: the environment's in-flight change (which may be a
     // newer deploy) is only the target when the alarm names no change.
@@ -113,10 +132,30 @@ export async function processRequest(
       ? request.envIds[0]
       : undefined;
   const live = inv.webplus.filter((ctx) => !ctx.latch.error);
+  // A record that only repeats a region's "no such API here" is part of its one record.
+  const keep = (ctx: RegionContext, r: OutcomeRecord) =>
+    !(ctx.latch.error && r.outcome === 'failed' && r.errorCode === ctx.latch.error.code);
+  if (request.kind === 'sweep') {
+    // Each region is swept on its own (its pacer, its rotation, its cap), one after the other.
+    let capReached = false;
+    let sweep: SweepProgress | undefined;
+    for (const ctx of live) {
+      const out = await runSweep(request, inv, runtime, ctx.gateway, scope, {
+        base,
+        runMode,
+        requestDryRun,
+        emit: (r) => (keep(ctx, r) ? emit(r) : r),
+      });
+      records.push(...out.records.filter((r) => keep(ctx, r)));
+      capReached ||= out.capReached;
+      sweep = sweep && out.progress ? addProgress(sweep, out.progress) : (out.progress ?? sweep);
+    }
+    records.push(...unavailableRecords(inv.webplus, base, runMode).map(emit));
+    return { records, capReached, dryRun, ...(sweep ? { sweep } : {}) };
+  }
   const perRegion = await Promise.all(
     live.map(async (ctx): Promise<Candidate[]> => {
       const { gateway, directory } = ctx;
-      if (request.kind === 'sweep') return sweepCandidates(gateway, scope, request, directory);
       if (request.kind === 'abort') {
         return explicitCandidates(
           gateway,
@@ -148,30 +187,15 @@ export async function processRequest(
   // A region that answered "no such API here" keeps none of its candidates: one record says so.
   const candidates = mergeRegions(
     live.map((ctx, i) => (ctx.latch.error ? [] : (perRegion[i] ?? []))),
-    request.kind !== 'sweep',
+    true,
   );
   records.push(...unavailableRecords(inv.webplus, base, runMode).map(emit));
 
   const nowMs = Date.now();
-  let decisions = dedupe(candidates).map((c) =>
-    decide(c, {
-      policy,
-      nowMs,
-      killSwitch: config.dryRun,
-      requestDryRun,
-      overrides:
-        request.kind === 'sweep'
-          ? {
-              maxIdleMinutes: request.maxIdleMinutes,
-              maxDurationMinutes: request.maxDurationMinutes,
-            }
-          : undefined,
-    }),
+  const decisions = dedupe(candidates).map((c) =>
+    decide(c, { policy, nowMs, killSwitch: config.dryRun, requestDryRun }),
   );
-  let capReached = false;
-  if (request.kind === 'sweep') {
-    ({ decisions, capReached } = applyCap(decisions, policy.sweep.maxAbortsPerRun));
-  }
+  const capReached = false;
   const byRegion = new Map(inv.webplus.map((ctx) => [ctx.region.regionId, ctx]));
   const done = await Promise.all(
     decisions.map(async (d) => {
@@ -247,6 +271,16 @@ function unavailableRecords(
     );
   }
   return out;
+}
+
+/** Two regions' sweep progress as one (counts added; the first region's rotation part). */
+function addProgress(a: SweepProgress, b: SweepProgress): SweepProgress {
+  return {
+    ...a,
+    inFlight: a.inFlight + b.inFlight,
+    examined: a.examined + b.examined,
+    left: a.left + b.left,
+  };
 }
 
 function alarmReason(alarm: { ruleId?: string; alertName?: string; ruleName?: string }): string {

@@ -88,3 +88,31 @@ export function requestRecord(
     latencyMs: 0,
   };
 }
+
+/**
+ * A `deferred` record for one id an alarm named past `ALARM_MAX_IDS`: no Web+ call was made
+ * for it; the detail names the cap and how many ids the alarm named.
+ */
+export function cutIdRecord(
+  base: RecordBase,
+  mode: Mode,
+  id: { changeId?: string; envId?: string },
+  named: number,
+  maxIds: number,
+  reason?: string,
+): OutcomeRecord {
+  return {
+    time: new Date().toISOString(),
+    ...(id.changeId ? { changeId: id.changeId } : {}),
+    ...(id.envId ? { envId: id.envId } : {}),
+    trigger: base.trigger,
+    ...(base.triggerRef ? { triggerRef: base.triggerRef } : {}),
+    invocationId: base.invocationId,
+    ...(reason ? { reason } : {}),
+    mode,
+    outcome: 'deferred',
+    detail: `not acted on: the alarm names ${named} ids, more than ALARM_MAX_IDS (${maxIds}); the first ${maxIds} were acted on, the next sweep re-checks this one`,
+    attempts: 0,
+    latencyMs: 0,
+  };
+}

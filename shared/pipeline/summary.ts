@@ -12,12 +12,28 @@ export interface RunResult {
   detail?: string;
 }
 
+/**
+ * How far a sweep got (docs/operator-guide.md, "Sweeps larger than one invocation"): of the
+ * `inFlight` environments listed, `examined` had their change read and decided, `left` were
+ * not reached before the deadline (the next timer runs cover them: every one is examined within
+ * `parts` runs; this run started with part `firstPart`, 1-based).
+ */
+export interface SweepProgress {
+  inFlight: number;
+  examined: number;
+  left: number;
+  parts: number;
+  firstPart: number;
+}
+
 /** What the handler returns for timer, EventBridge and CloudMonitor events (an HTTP body too). */
 export interface RunSummary {
   invocationId: string;
   trigger: Trigger;
   dryRun: boolean;
   capReached: boolean;
+  /** Present when the invocation ran a sweep. */
+  sweep?: SweepProgress;
   results: RunResult[];
 }
 

@@ -2,10 +2,17 @@ import type { Candidate, CandidateSource, Settled } from '../model/candidate.js'
 import { MAX_PAGE_SIZE } from '../webplus/actions.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
 import type { Page } from '../webplus/types.js';
+import { ListingTooLargeError } from './errors.js';
 import { settledFromError } from './settle.js';
 
-/** Pages read from one list at most: a bound against a list that never ends. */
-export const MAX_PAGES_PER_LIST = 1000;
+/**
+ * Most pages one listing reads (10,000 items at 100 per page), whatever `TotalCount` says:
+ * a first page whose TotalCount implies more is refused, never allocated
+ * (docs/operator-guide.md, account sizes); a list without TotalCount stops there too.
+ */
+export const MAX_LIST_PAGES = 100;
+/** The same bound under its paging name. */
+export const MAX_PAGES_PER_LIST = MAX_LIST_PAGES;
 
 /** Everything a list call gave, and what kept it from being whole. */
 export interface Listing<T> {
@@ -31,7 +38,8 @@ export interface Listing<T> {
  *   read before it are kept.
  * Pages are read one after the other (each through the gateway: paced, retried, deadline-bound).
  * @param what words for the records, e.g. `listing environments of wa-…`
- * @throws CallFailedError, DeadlineReachedError when the FIRST page fails (nothing was read)
+ * @throws CallFailedError, DeadlineReachedError when the FIRST page fails (nothing was read);
+ *   ListingTooLargeError when the first page's TotalCount implies more than MAX_LIST_PAGES pages
  */
 export async function readAllPages<T>(
   gateway: WebplusGateway,
@@ -74,6 +82,11 @@ export async function readAllPages<T>(
       };
     }
     if (page.totalCount !== undefined) total = page.totalCount;
+    if (pagesRead === 0 && total !== undefined) {
+      const pages = Math.ceil(total / Math.max(1, pageSize));
+      if (!Number.isFinite(pages) || pages > MAX_LIST_PAGES)
+        throw new ListingTooLargeError(action, total, pageSize, MAX_LIST_PAGES);
+    }
     let fresh = 0;
     for (const item of page.items) {
       const id = idOf(item);

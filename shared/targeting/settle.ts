@@ -2,6 +2,7 @@ import type { Settled } from '../model/candidate.js';
 import { CallFailedError, DeadlineReachedError } from '../webplus/call-errors.js';
 import { describeKind } from '../webplus/describe.js';
 import { WebplusError } from '../webplus/errors.js';
+import { ListingTooLargeError } from './errors.js';
 
 /**
  * The outcome of a Web+ read that failed: `not_found` for unknown or foreign ids, `timeout`
@@ -16,6 +17,14 @@ export function settledFromError(err: unknown, what: string): Settled {
       ...(err.lastError
         ? { errorCode: err.lastError.code, errorMessage: err.lastError.message }
         : {}),
+      ...(err.attempts === 0 ? { unsent: true } : {}),
+    };
+  }
+  if (err instanceof ListingTooLargeError) {
+    return {
+      outcome: 'failed',
+      detail: `${what} failed: ${err.message}`,
+      errorCode: 'ListingTooLarge',
     };
   }
   const e = err instanceof CallFailedError ? err.error : err;

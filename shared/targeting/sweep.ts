@@ -1,3 +1,4 @@
+import type { Deadline } from '../core/deadline.js';
 import type { Candidate } from '../model/candidate.js';
 import type { SweepRequest } from '../model/request.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
@@ -8,24 +9,32 @@ import { candidateForChange, readAllPages } from './read.js';
 import type { TargetingScope } from './scope.js';
 import { settledFromError } from './settle.js';
 
+/** The listing of a sweep: environments with a change in flight, and what could not be listed. */
+export interface SweepListing {
+  /** Environments whose `ApplyingChange` is true and that name their `LatestChangeId`. */
+  inFlight: AppEnv[];
+  /** One settled candidate per listing that failed (an application, an EnvId, the app list). */
+  failures: Candidate[];
+  /** App names from the listing a sweep over every app makes anyway (display only). */
+  appNames: ReadonlyMap<string, string>;
+}
+
 /**
- * The sweep's candidates in the gateway's region: every in-flight change in scope. Web+ calls
- * made: the pages of DescribeApplications (only when no AppIds are given) + the pages of
- * DescribeAppEnvs per application (with its `AppId`, which the docs mark required) + one
- * DescribeChange (with `ChangeId` and `EnvId`) per environment whose `ApplyingChange` is true.
- * Quiet environments cost nothing more. Scope: the request's `envIds` (each read with
- * DescribeAppEnvStatus, or from the region's listing when the AppId is needed), else its
- * `appIds`, else the scope's `sweepAppIds` (the policy's `sweep.appIds`), else every application.
+ * Lists the sweep's environments in the gateway's region. Web+ calls made: the pages of
+ * DescribeApplications (only when no AppIds are given) + the pages of DescribeAppEnvs per
+ * application (with its `AppId`, which the docs mark required). Named EnvIds are each read with
+ * DescribeAppEnvStatus (EnvId is its one required parameter), or from the region's listing when
+ * the AppId is needed. Scope: the request's `envIds`, else its `appIds`, else the scope's
+ * `sweepAppIds` (the policy's `sweep.appIds`), else every application.
  * A listing that fails becomes one settled candidate naming the application; a list read only
- * in part keeps what was read (those environments are still decided) and adds one settled
- * candidate saying what was not read. Nothing is lost silently.
+ * in part keeps what was read and adds one settled candidate saying what was not read.
  */
-export async function sweepCandidates(
+export async function listSweepEnvs(
   gateway: WebplusGateway,
   scope: TargetingScope,
   request: SweepRequest,
   directory: EnvDirectory = new EnvDirectory(gateway),
-): Promise<Candidate[]> {
+): Promise<SweepListing> {
   const regionId = gateway.client.regionId;
   const envs: AppEnv[] = [];
   /** App names from the listing a sweep over every app makes anyway (display only). */
@@ -57,9 +66,13 @@ export async function sweepCandidates(
         for (const a of apps.items) if (a.appName) appNames.set(a.appId, a.appName);
         if (apps.problem) failures.push({ source: 'sweep', regionId, settled: apps.problem });
       } catch (err) {
-        return [
-          { source: 'sweep', regionId, settled: settledFromError(err, 'listing applications') },
-        ];
+        return {
+          inFlight: [],
+          failures: [
+            { source: 'sweep', regionId, settled: settledFromError(err, 'listing applications') },
+          ],
+          appNames,
+        };
       }
     }
     await Promise.all(
@@ -83,21 +96,84 @@ export async function sweepCandidates(
     );
   }
 
-  const inFlight = envs.filter((e) => e.applyingChange && e.latestChangeId);
-  const candidates = await Promise.all(
-    inFlight.map((env) =>
-      candidateForChange(
-        gateway,
-        { changeId: env.latestChangeId!, envId: env.envId },
-        {
-          source: 'sweep',
-          appId: env.appId || undefined,
-          ...(env.envName ? { envName: env.envName } : {}),
-          ...(appNames.has(env.appId) ? { appName: appNames.get(env.appId) } : {}),
-          envAborting: env.abortingChange,
-        },
-      ),
-    ),
+  return {
+    inFlight: envs.filter((e) => e.applyingChange && e.latestChangeId),
+    failures,
+    appNames,
+  };
+}
+
+/** The candidate of one in-flight environment: its change, read with DescribeChange. */
+function readInFlight(
+  gateway: WebplusGateway,
+  env: AppEnv,
+  appNames: ReadonlyMap<string, string>,
+): Promise<Candidate> {
+  return candidateForChange(
+    gateway,
+    { changeId: env.latestChangeId!, envId: env.envId },
+    {
+      source: 'sweep',
+      appId: env.appId || undefined,
+      ...(env.envName ? { envName: env.envName } : {}),
+      ...(appNames.has(env.appId) ? { appName: appNames.get(env.appId) } : {}),
+      envAborting: env.abortingChange,
+    },
   );
+}
+
+/**
+ * Reads the changes of in-flight environments in the given order, `workers` at a time (the
+ * pacer keeps the rate), and stops starting reads once one attempt no longer fits before
+ * `stopAt`. The environments not reached, and those whose read was never sent (the deadline
+ * came while it waited in the pacer's queue), are `left` for later sweeps, not recorded. A read
+ * that was sent and then met the deadline is a settled `timeout` candidate.
+ * @returns the candidates in `order`'s order, and the environments left (in order)
+ */
+export async function readInOrder(
+  gateway: WebplusGateway,
+  order: readonly AppEnv[],
+  stopAt: Deadline,
+  workers: number,
+  appNames: ReadonlyMap<string, string> = new Map(),
+): Promise<{ candidates: Candidate[]; left: AppEnv[] }> {
+  const out: (Candidate | undefined)[] = new Array(order.length);
+  let next = 0;
+  let stopped = false;
+  const attemptMs = gateway.retry.attemptTimeoutMs;
+  const worker = async (): Promise<void> => {
+    while (!stopped && next < order.length) {
+      if (!stopAt.fits(attemptMs)) {
+        stopped = true;
+        return;
+      }
+      const i = next++;
+      out[i] = await readInFlight(gateway, order[i]!, appNames);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, workers) }, worker));
+  const candidates: Candidate[] = [];
+  const left: AppEnv[] = [];
+  order.forEach((env, i) => {
+    const c = out[i];
+    if (c === undefined || c.settled?.unsent) left.push(env);
+    else candidates.push(c);
+  });
+  return { candidates, left };
+}
+
+/**
+ * Every candidate of a sweep, all read at once: the listing's failures, then one DescribeChange
+ * per in-flight environment. Quiet environments cost nothing more. (The pipeline's sweep reads
+ * in rotation order under the deadline instead: `listSweepEnvs` + `readInOrder`.)
+ */
+export async function sweepCandidates(
+  gateway: WebplusGateway,
+  scope: TargetingScope,
+  request: SweepRequest,
+  directory: EnvDirectory = new EnvDirectory(gateway),
+): Promise<Candidate[]> {
+  const { inFlight, failures, appNames } = await listSweepEnvs(gateway, scope, request, directory);
+  const candidates = await Promise.all(inFlight.map((env) => readInFlight(gateway, env, appNames)));
   return [...failures, ...candidates];
 }

@@ -1,7 +1,12 @@
 import pRetry, { AbortError } from 'p-retry';
 import { equalJitterDelay } from '../core/backoff.js';
 import type { Deadline } from '../core/deadline.js';
-import { type Pacer, PacerAbortedError, PacerDeadlineError } from '../core/pacer.js';
+import {
+  type PaceOptions,
+  type Pacer,
+  PacerAbortedError,
+  PacerDeadlineError,
+} from '../core/pacer.js';
 import { CallFailedError, DeadlineReachedError } from './call-errors.js';
 import type { CallOptions, WebplusClient } from './client.js';
 import { WebplusError } from './errors.js';
@@ -52,9 +57,13 @@ export class WebplusGateway {
     readonly unavailable: UnavailableLatch = {},
   ) {}
 
-  /** The pacer's wait limits for one attempt of `attemptTimeoutMs`. */
-  private pace(): { startBy: number; signal?: AbortSignal } {
-    return { startBy: this.deadline.atMs - this.retry.attemptTimeoutMs, signal: this.signal };
+  /** The pacer's wait limits for one attempt of `attemptTimeoutMs`; a retry is `urgent`. */
+  private pace(retry = false): PaceOptions {
+    return {
+      startBy: this.deadline.atMs - this.retry.attemptTimeoutMs,
+      signal: this.signal,
+      urgent: retry,
+    };
   }
 
   /**
@@ -80,13 +89,16 @@ export class WebplusGateway {
       const value = await pRetry(
         async () => {
           try {
-            return await this.pacer(async () => {
-              if (!this.deadline.fits(attemptTimeoutMs)) {
-                throw new AbortError(new DeadlineReachedError(action, attempts, lastError));
-              }
-              attempts += 1;
-              return attempt({ timeoutMs: attemptTimeoutMs }, attempts);
-            }, this.pace());
+            return await this.pacer(
+              async () => {
+                if (!this.deadline.fits(attemptTimeoutMs)) {
+                  throw new AbortError(new DeadlineReachedError(action, attempts, lastError));
+                }
+                attempts += 1;
+                return attempt({ timeoutMs: attemptTimeoutMs }, attempts);
+              },
+              this.pace(attempts > 0),
+            );
           } catch (err) {
             if (err instanceof PacerDeadlineError || err instanceof PacerAbortedError) {
               throw new AbortError(

@@ -1,10 +1,11 @@
 import type { IncomingMessage } from 'node:http';
+import { WebplusAbortError } from '../core/errors.js';
 
 /** Largest Web+ reply body read, bytes (1 MiB): a page of 100 environments is about 60 KB. */
 export const MAX_REPLY_BYTES = 1024 * 1024;
 
 /** A reply body over the limit: it was cut off, never buffered whole. */
-export class ReplyTooLargeError extends Error {
+export class ReplyTooLargeError extends WebplusAbortError {
   override readonly name = 'ReplyTooLargeError';
   constructor(
     /** the limit, bytes */

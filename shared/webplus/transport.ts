@@ -4,6 +4,7 @@ import https from 'node:https';
 import ROAClient from '@alicloud/pop-core/lib/roa.js';
 import type { Credentials } from '../core/credentials.js';
 import { WebplusError } from './errors.js';
+import { MAX_REPLY_BYTES, watchReplySize } from './reply-size.js';
 
 /** Web+ API version (ROA). Source: Web+ API reference. */
 export const WEBPLUS_API_VERSION = '2019-03-20';
@@ -18,6 +19,8 @@ export interface RawReply {
 interface Captured {
   status: number;
   contentType: string;
+  /** Set when the body passed MAX_REPLY_BYTES and was cut off: why, in words (a copy). */
+  oversized?: string;
 }
 
 /**
@@ -38,9 +41,13 @@ function capturingAgent(isHttps: boolean, captures: Map<string, Captured>): http
   ) {
     const nonce = String(req.getHeader('x-acs-signature-nonce') ?? '');
     req.once('response', (res: http.IncomingMessage) => {
-      captures.set(nonce, {
+      const captured: Captured = {
         status: res.statusCode ?? 0,
         contentType: String(res.headers['content-type'] ?? ''),
+      };
+      captures.set(nonce, captured);
+      watchReplySize(res, MAX_REPLY_BYTES, (error) => {
+        captured.oversized = error.message;
       });
     });
     addRequest.call(this, req, options);
@@ -147,6 +154,17 @@ function transportError(
       ? err.code
       : name || 'NetworkError';
   const status = captured?.status ?? 0;
+  if (captured?.oversized) {
+    // Cut off, never buffered whole: not retried (the next reply would be as big), and
+    // ambiguous, since the request did reach Web+ (an AbortChange is re-read).
+    return new WebplusError(`${action}: ${captured.oversized}`, {
+      action,
+      kind: 'permanent',
+      code: 'ReplyTooLarge',
+      httpStatus: status,
+      ambiguous: true,
+    });
+  }
   const message = redact(typeof err.message === 'string' ? err.message : String(thrown)).slice(
     0,
     300,

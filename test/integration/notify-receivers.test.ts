@@ -41,7 +41,7 @@ function record(overrides: Partial<OutcomeRecord> = {}): OutcomeRecord {
 }
 
 const RECORDS: OutcomeRecord[] = [
-  record(),
+  record({ envName: 'shop-prod', appName: 'shop' }),
   record({
     changeId: 'wc-5d3a963d5802611c4ddc0002',
     envId: 'we-5d39b8ba6786bd4b14950002',
@@ -93,7 +93,12 @@ describe('notifications reach loopback receivers that check each service’s doc
       expect(r.calls().map((c) => c.problem ?? 'accepted')).toEqual(['accepted']);
       const text = r.accepted()[0]!.text!;
       expect(text).toContain('webplus-abort: 1 aborted, 1 failed (timer)');
-      expect(text).toContain('wc-5d3a963d5802611c4ddc0001');
+      expect(text).toContain(
+        'aborted wc-5d3a963d5802611c4ddc0001 in shop/shop-prod (we-5d39b8ba6786bd4b14950001) (idle&gt;30m)'.replace(
+          '&gt;',
+          kind === 'slack' ? '&gt;' : '>',
+        ),
+      );
       expect(text).toContain('wc-5d3a963d5802611c4ddc0002');
       expect(text).not.toContain('wc-5d3a963d5802611c4ddc0003');
       expect(text.indexOf('failed wc-')).toBeLessThan(text.indexOf('aborted wc-'));
@@ -198,6 +203,27 @@ describe('notifications reach loopback receivers that check each service’s doc
     expect(report?.record.detail).toMatch(
       /^webhook: not delivered: connection failed \((ECONNRESET|UND_ERR_SOCKET)\) \(2 attempts\)$/,
     );
+  });
+});
+
+describe('what a receiver cannot make the sender do', () => {
+  it('a redirect is not followed: the URL’s token never reaches another host', async () => {
+    const elsewhere = await receiver('slack');
+    const r = await receiver('slack');
+    r.setMode({ kind: 'status', status: 302, body: '', headers: { location: elsewhere.url } });
+    const notifier = createNotifier(settings([{ kind: 'slack', urlEnv: 'U' }]), { U: r.url })!;
+    const report = await notifier.notify(RECORDS, ctx());
+    expect(elsewhere.calls()).toHaveLength(0);
+    expect(report?.record.detail).toBe('slack: not delivered: HTTP 302: empty body (1 attempt)');
+  });
+
+  it('a 5 MB answer is read up to 64 KB and summarised in one short line', async () => {
+    const r = await receiver('webhook');
+    r.setMode({ kind: 'status', status: 400, body: 'x'.repeat(5 * 1024 * 1024) });
+    const notifier = createNotifier(settings([{ kind: 'webhook', urlEnv: 'U' }]), { U: r.url })!;
+    const report = await notifier.notify(RECORDS, ctx());
+    expect(report?.record.outcome).toBe('notify_failed');
+    expect(report!.record.detail.length).toBeLessThan(200);
   });
 });
 

@@ -211,6 +211,26 @@ describe('SLS store over the wire', () => {
     expect(standIn.logs()).toEqual([]);
   });
 
+  it('treats a 200 text/html without x-log-requestid (a proxy, not SLS) as a failure, not retried', async () => {
+    // Arrange
+    standIn.setFailure({ kind: 'html-200' });
+
+    // Act
+    const result = store({ maxAttempts: 3 }).write([record()], context());
+
+    // Assert
+    await expect(result).rejects.toMatchObject({
+      name: 'OutcomeStoreError',
+      code: 'NotSlsReply',
+      retryable: false,
+      message: expect.stringContaining(
+        'HTTP 200 (text/html) without x-log-requestid: not an SLS reply (after 1 attempt)',
+      ),
+    });
+    expect(standIn.journal().map((e) => e.status)).toEqual([200]);
+    expect(standIn.logs()).toEqual([]);
+  });
+
   it('is rejected by the signature check with a wrong secret, and never prints the secret', async () => {
     // Arrange
     const ctx = context({

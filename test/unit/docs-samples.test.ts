@@ -2,9 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startEdasSandbox } from '../../sandbox/edas/server.js';
+import { checkDingtalk } from '../../sandbox/notify/verify.js';
 import { startSaeSandbox } from '../../sandbox/sae/server.js';
 import { parseScenario } from '../../sandbox/webplus/index.js';
 import { edasPlatform } from '../../shared/edas/platform.js';
+import { parsePolicyText } from '../../shared/policy/load.js';
 import { saePlatform } from '../../shared/sae/platform.js';
 
 const docs = join(import.meta.dirname, '../../docs');
@@ -67,5 +69,46 @@ describe('docs/sandbox.md SAE and EDAS sample', () => {
       await sae.close();
       await edas.close();
     }
+  });
+});
+
+describe('notification samples (docs/operator-guide.md, docs/reference/notifications.md)', () => {
+  it('every policy YAML with a notify section validates, and its targets name variables only', () => {
+    for (const file of ['operator-guide.md', 'reference/notifications.md']) {
+      const md = readFileSync(join(docs, file), 'utf8');
+      const blocks = [...md.matchAll(/```yaml\n([\s\S]*?)```/g)]
+        .map((m) => m[1]!)
+        .filter((b) => b.includes('notify:'));
+      expect(blocks.length, file).toBeGreaterThanOrEqual(1);
+      for (const block of blocks) {
+        const policy = parsePolicyText(block, file);
+        expect(policy.notify.targets.length).toBeGreaterThan(0);
+        for (const t of policy.notify.targets) expect(t.urlEnv).toMatch(/^[A-Z][A-Z0-9_]*$/);
+      }
+    }
+  });
+
+  it('the DingTalk body shown in the operator guide is what the receiver accepts', () => {
+    const md = readFileSync(join(docs, 'operator-guide.md'), 'utf8');
+    const body = [...md.matchAll(/```json\n([\s\S]*?)```/g)]
+      .map(
+        (m) =>
+          JSON.parse(m[1]!) as { msgtype?: string; markdown?: { title: string; text: string } },
+      )
+      .find((b) => b.msgtype === 'markdown');
+    expect(body?.markdown?.text.startsWith(`#### ${body?.markdown?.title}`)).toBe(true);
+    const check = checkDingtalk(
+      {
+        method: 'POST',
+        path: '/robot/send',
+        query: new URLSearchParams({ access_token: 't' }),
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      },
+      't',
+      undefined,
+      Date.now(),
+    );
+    expect(check.accepted).toBe(true);
   });
 });

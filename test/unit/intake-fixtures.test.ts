@@ -23,6 +23,7 @@ describe('every trigger fixture classifies to its request', () => {
       kind: 'http',
       route: '/cms-callback',
       requestId: '1-6650a1b2-0000000000000000000000c1',
+      timeEpoch: '1779242400000',
       request: {
         kind: 'alarm',
         trigger: 'cms-callback',
@@ -48,6 +49,7 @@ describe('every trigger fixture classifies to its request', () => {
       kind: 'http',
       route: '/cms-callback',
       requestId: '1-6650a1b2-0000000000000000000000c2',
+      timeEpoch: '1779243000000',
       request: {
         kind: 'ignored',
         trigger: 'cms-callback',
@@ -115,6 +117,7 @@ describe('every trigger fixture classifies to its request', () => {
       kind: 'http',
       route: '/abort',
       requestId: '1-6650a1b2-0123456789abcdef01234567',
+      timeEpoch: '1779242400000',
       request: {
         kind: 'abort',
         trigger: 'http',
@@ -132,6 +135,7 @@ describe('every trigger fixture classifies to its request', () => {
       kind: 'http',
       route: '/abort',
       requestId: '1-6650a1b2-0000000000000000000000b6',
+      timeEpoch: '1779242400000',
       request: {
         kind: 'abort',
         trigger: 'http',

@@ -10,6 +10,13 @@ import { isRecord } from '../../core/text.js';
 const MAX_DIMENSION_CHARS = 512;
 /** At most this many dimensions are kept. */
 const MAX_DIMENSIONS = 64;
+/**
+ * Items of a dimensions array read, at most: an array of `{changeId: ...}` objects may name many
+ * changes; the pipeline acts on the first `ALARM_MAX_IDS` and records the rest `deferred`.
+ */
+const MAX_DIMENSION_ITEMS = 1000;
+/** Longest comma-joined id value kept (1000 ids of 27 characters, with commas). */
+const MAX_ID_VALUE_CHARS = 28 * MAX_DIMENSION_ITEMS;
 
 /**
  * Normalises `dimensions` into a flat `{key: value}` map of trimmed strings.
@@ -37,7 +44,7 @@ function collect(raw: unknown, out: Map<string, string>, depth: number): void {
     return;
   }
   if (Array.isArray(raw)) {
-    for (const item of raw.slice(0, MAX_DIMENSIONS)) {
+    for (const item of raw.slice(0, MAX_DIMENSION_ITEMS)) {
       if (!isRecord(item)) continue;
       const pairKey = item.name ?? item.key;
       if (typeof pairKey === 'string' && 'value' in item && Object.keys(item).length <= 2) {
@@ -94,7 +101,8 @@ function put(out: Map<string, string>, rawKey: string, rawValue: unknown): void 
   if (typeof rawValue === 'string') value = rawValue.trim();
   else if (typeof rawValue === 'number' || typeof rawValue === 'boolean') value = String(rawValue);
   else return;
-  if (value === '' || value === 'null' || value.length > MAX_DIMENSION_CHARS) return;
+  const limit = ID_KEYS.has(key) ? MAX_ID_VALUE_CHARS : MAX_DIMENSION_CHARS;
+  if (value === '' || value === 'null' || value.length > limit) return;
   const previous = out.get(key);
   // An array of dimension objects may name several changes or environments: keep them all,
   // comma-joined (ids never hold commas); any other repeated key keeps its last value.

@@ -29,7 +29,14 @@ export const ROUTES: Readonly<Record<HttpRoute | '/health', 'GET' | 'POST'>> = {
 
 /** What the HTTP intake yields (the `http` and `http-reply` kinds of `IntakeResult`). */
 export type HttpIntake =
-  | { kind: 'http'; route: HttpRoute; requestId?: string; request: AbortRequest }
+  | {
+      kind: 'http';
+      route: HttpRoute;
+      requestId?: string;
+      /** `requestContext.timeEpoch` as sent (epoch ms as text), unchecked. */
+      timeEpoch?: string;
+      request: AbortRequest;
+    }
   | { kind: 'http-reply'; response: HttpResponse; warning?: string };
 
 /** Options the HTTP intake needs (a subset of `IntakeOptions`). */
@@ -53,6 +60,8 @@ export interface HttpCall {
   body: string | undefined;
   isBase64Encoded: boolean;
   requestId?: string;
+  /** `requestContext.timeEpoch`: when FC received the request (epoch ms as text), unchecked. */
+  timeEpoch?: string;
 }
 
 /** True for an object shaped like the FC 3.0 HTTP struct: a string `rawPath` or a `requestContext.http`. */
@@ -79,6 +88,11 @@ export function readHttpCall(event: Record<string, unknown>): HttpCall {
     typeof context.requestId === 'string' && context.requestId !== ''
       ? printable(context.requestId, 128)
       : undefined;
+  const epoch = context.timeEpoch;
+  const timeEpoch =
+    typeof epoch === 'string' || typeof epoch === 'number'
+      ? printable(String(epoch), 32)
+      : undefined;
   return {
     method: typeof http.method === 'string' ? http.method.trim().toUpperCase() : '',
     path,
@@ -87,6 +101,7 @@ export function readHttpCall(event: Record<string, unknown>): HttpCall {
     body: typeof event.body === 'string' ? event.body : undefined,
     isBase64Encoded: event.isBase64Encoded === true || event.isBase64Encoded === 'true',
     ...(requestId === undefined ? {} : { requestId }),
+    ...(timeEpoch === undefined ? {} : { timeEpoch }),
   };
 }
 
@@ -162,6 +177,7 @@ function route(call: HttpCall, options: HttpIntakeOptions): HttpIntake {
     kind: 'http' as const,
     route: path,
     ...(call.requestId === undefined ? {} : { requestId: call.requestId }),
+    ...(call.timeEpoch === undefined ? {} : { timeEpoch: call.timeEpoch }),
   };
   if (path === '/cms-callback') return { ...base, request: cmsCallback(call, options) };
   const input = {

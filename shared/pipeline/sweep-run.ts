@@ -1,0 +1,135 @@
+import { dedupe, execute } from '../executor/execute.js';
+import type { Candidate } from '../model/candidate.js';
+import type { Mode, OutcomeRecord } from '../model/record.js';
+import type { SweepRequest } from '../model/request.js';
+import { applyCap, decide } from '../policy/decide.js';
+import type { TargetingScope } from '../targeting/scope.js';
+import { listSweepEnvs, readInOrder } from '../targeting/sweep.js';
+import { perRunCapacity, planSweep } from '../targeting/sweep-plan.js';
+import type { WebplusGateway } from '../webplus/gateway.js';
+import type { Invocation } from './invocation.js';
+import { type RecordBase, recordOf, requestRecord } from './records.js';
+import type { Runtime } from './runtime.js';
+import type { SweepProgress } from './summary.js';
+
+/** Environment ids named in a `deferred` record's detail, at most. */
+const DEFERRED_IDS_SHOWN = 20;
+
+export interface SweepRunOutcome {
+  records: OutcomeRecord[];
+  capReached: boolean;
+  progress: SweepProgress;
+}
+
+/**
+ * The epoch ms a sweep's rotation slot comes from: the timer's `triggerTime` (stable for the
+ * whole run, whatever the start delay), else the invocation start.
+ */
+function rotationTime(request: SweepRequest, inv: Invocation): number {
+  const t = request.triggerTime === undefined ? Number.NaN : Date.parse(request.triggerTime);
+  return Number.isFinite(t) ? t : inv.startMs;
+}
+
+/**
+ * One sweep under the deadline (docs/operator-guide.md, "Sweeps larger than one invocation"):
+ * 1. list the environments (the listing's failures become records);
+ * 2. order the in-flight ones by the rotation plan (`targeting/sweep-plan.ts`) and read their
+ *    changes in that order until the read deadline: the work deadline minus the time the pacer
+ *    needs to start `sweep.maxAbortsPerRun` AbortChange calls at `WEBPLUS_QPS` (at most half
+ *    the budget), so the aborts still fit; environments not reached are left, and one `deferred` record
+ *    says how many and which part the run started with;
+ * 3. decide every change read, cap the aborts (oldest first), and carry them out longest-stuck
+ *    first (the pacer serves calls in the order they are queued).
+ * Every record goes to `emit` as it is made.
+ */
+export async function runSweep(
+  request: SweepRequest,
+  inv: Invocation,
+  runtime: Runtime,
+  gateway: WebplusGateway,
+  scope: TargetingScope,
+  ctx: {
+    base: RecordBase;
+    runMode: Mode;
+    requestDryRun: boolean;
+    emit: (record: OutcomeRecord) => OutcomeRecord;
+  },
+): Promise<SweepRunOutcome> {
+  const { config, policy } = runtime;
+  const listing = await listSweepEnvs(gateway, scope, request);
+
+  const attemptMs = inv.attemptTimeoutMs;
+  const budgetMs = Math.max(0, inv.deadline.atMs - inv.startMs);
+  // Time for the pacer to start sweep.maxAbortsPerRun AbortChange calls after the last read
+  // (which starts at the latest one attempt before the read deadline), at most half the budget.
+  const abortsMs = Math.ceil((policy.sweep.maxAbortsPerRun * 1000) / config.webplusQps);
+  const reserveMs = Math.min(abortsMs, budgetMs / 2);
+  const readDeadline = inv.deadline.capAt(inv.deadline.atMs - reserveMs);
+  const capacity = perRunCapacity(
+    budgetMs - reserveMs - attemptMs,
+    config.webplusQps,
+    config.webplusBurst,
+  );
+  const plan = planSweep(listing.inFlight, rotationTime(request, inv), capacity);
+  const read = await readInOrder(
+    gateway,
+    plan.order,
+    readDeadline,
+    config.webplusConcurrency,
+    listing.appNames,
+  );
+
+  const nowMs = Date.now();
+  // Longest-stuck first (the least recent progress leads the queue to Web+), then the oldest,
+  // then by ChangeId: one total order, whatever order the reads came back in.
+  const key = (c: Candidate, k: 'updateTime' | 'createTime') =>
+    c.change?.[k] ?? Number.POSITIVE_INFINITY;
+  const byIdle = [...read.candidates].sort(
+    (a, b) =>
+      key(a, 'updateTime') - key(b, 'updateTime') ||
+      key(a, 'createTime') - key(b, 'createTime') ||
+      (a.changeId ?? '').localeCompare(b.changeId ?? ''),
+  );
+  const candidates: Candidate[] = dedupe([...listing.failures, ...byIdle]);
+  const decided = candidates.map((c) =>
+    decide(c, {
+      policy,
+      nowMs,
+      killSwitch: config.dryRun,
+      requestDryRun: ctx.requestDryRun,
+      overrides: {
+        maxIdleMinutes: request.maxIdleMinutes,
+        maxDurationMinutes: request.maxDurationMinutes,
+      },
+    }),
+  );
+  const { decisions, capReached } = applyCap(decided, policy.sweep.maxAbortsPerRun);
+  const records = await Promise.all(
+    decisions.map(async (d) =>
+      ctx.emit(recordOf(await execute(d, gateway, runtime.inFlight, nowMs), ctx.base, ctx.runMode)),
+    ),
+  );
+
+  const progress: SweepProgress = {
+    inFlight: plan.order.length,
+    examined: plan.order.length - read.left.length,
+    left: read.left.length,
+    parts: plan.parts,
+    firstPart: plan.firstPart + 1,
+  };
+  if (read.left.length > 0) {
+    const leftIds = read.left.map((e) => e.envId);
+    const shown = leftIds.slice(0, DEFERRED_IDS_SHOWN).join(', ');
+    records.push(
+      ctx.emit(
+        requestRecord(
+          ctx.base,
+          ctx.runMode,
+          'deferred',
+          `${read.left.length} of ${plan.order.length} in-flight environments left for the next sweeps (the deadline came first): this run started with rotation part ${progress.firstPart} of ${plan.parts}, so every in-flight environment is examined within ${plan.parts} timer runs; left: ${shown}${leftIds.length > DEFERRED_IDS_SHOWN ? `, and ${leftIds.length - DEFERRED_IDS_SHOWN} more` : ''}`,
+        ),
+      ),
+    );
+  }
+  return { records, capReached, progress };
+}

@@ -1,0 +1,106 @@
+/**
+ * The CloudMonitor callback budget counts from the request's arrival at FC
+ * (requestContext.timeEpoch), and one alarm acts on at most ALARM_MAX_IDS ids: the rest get a
+ * `deferred` record each naming the cap. Through the real handler and the sandbox.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakeContext } from '../helpers/fc-context.js';
+import { type Harness, startHarness } from '../helpers/harness.js';
+import { change, changeId, envId, scenario, summaryOf } from '../helpers/world.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+function callback(ids: string[], timeEpoch: string, envIds: string[] = []): Buffer {
+  const body = new URLSearchParams({
+    alertName: 'webplus-deploy-5xx',
+    alertState: 'ALERT',
+    ruleId: 'rule-many',
+    dimensions: JSON.stringify([
+      ...ids.map((id) => ({ changeId: id })),
+      ...envIds.map((id) => ({ envId: id })),
+    ]),
+  }).toString();
+  return Buffer.from(
+    JSON.stringify({
+      version: 'v1',
+      rawPath: '/cms-callback',
+      body,
+      isBase64Encoded: false,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=UTF-8' },
+      queryParameters: { token: 'local-dev-token' },
+      requestContext: {
+        requestId: '1-cb',
+        timeEpoch,
+        http: { method: 'POST', path: '/cms-callback' },
+      },
+    }),
+  );
+}
+
+const stuck = (n: number) =>
+  Array.from({ length: n }, (_, i) => change({ n: i, env: i, idleMin: 90, ageMin: 95 }));
+
+describe('callback budget from arrival, ids per alarm', () => {
+  it('a callback that arrived 4 s ago (a slow cold start): nothing is sent, the answer goes at once', async () => {
+    // Arrange
+    h = await startHarness(scenario([1], stuck(1)));
+
+    // Act
+    const started = Date.now();
+    const result = await h.handler(callback([changeId(0)], String(started - 4000)), fakeContext());
+
+    // Assert: arrival + 3.5 s is already past: no Web+ call, one timeout record
+    const s = summaryOf(result);
+    expect(h.sandbox.journal()).toHaveLength(0);
+    expect(s.results).toEqual([
+      expect.objectContaining({ changeId: changeId(0), outcome: 'timeout', attempts: 0 }),
+    ]);
+    expect(s.results[0]!.detail).toMatch(/not sent/);
+  });
+
+  it('30 ids in one alarm: the first 10 acted on, 20 deferred naming ALARM_MAX_IDS', async () => {
+    // Arrange
+    h = await startHarness(scenario([30], stuck(30)));
+    const ids = Array.from({ length: 30 }, (_, n) => changeId(n));
+
+    // Act
+    const s = summaryOf(await h.handler(callback(ids, String(Date.now())), fakeContext()));
+
+    // Assert
+    expect(s.results.map((r) => r.changeId).sort()).toEqual([...ids].sort());
+    const acted = s.results.filter((r) => r.outcome === 'aborted').map((r) => r.changeId);
+    expect(acted.sort()).toEqual(ids.slice(0, 10).sort());
+    const deferred = s.results.filter((r) => r.outcome === 'deferred');
+    expect(deferred.map((r) => r.changeId).sort()).toEqual(ids.slice(10).sort());
+    expect(deferred[0]!.detail).toBe(
+      'not acted on: the alarm names 30 ids, more than ALARM_MAX_IDS (10); the first 10 were acted on, the next sweep re-checks this one',
+    );
+    expect(h.sandbox.abortCalls()).toBe(10);
+  });
+
+  it('ALARM_MAX_IDS 3, an alarm naming 5 EnvIds: 3 environments acted on, 2 deferred', async () => {
+    // Arrange
+    h = await startHarness(scenario([5], stuck(5)), { env: { ALARM_MAX_IDS: '3' } });
+
+    // Act
+    const s = summaryOf(
+      await h.handler(callback([], String(Date.now()), [0, 1, 2, 3, 4].map(envId)), fakeContext()),
+    );
+
+    // Assert: the in-flight changes of environments 0..2 are aborted; 3 and 4 are deferred
+    expect(
+      s.results
+        .filter((r) => r.outcome === 'aborted')
+        .map((r) => r.changeId)
+        .sort(),
+    ).toEqual([0, 1, 2].map(changeId));
+    expect(s.results.filter((r) => r.outcome === 'deferred')).toEqual([
+      expect.objectContaining({ envId: envId(3), attempts: 0 }),
+      expect.objectContaining({ envId: envId(4), attempts: 0 }),
+    ]);
+  });
+});
