@@ -31,7 +31,7 @@ export function detectHttpEvent(): MiddlewareObj<
 
 /**
  * A bug inside the pipeline must never leak a stack trace to an HTTP caller: answer 500 with the
- * DESIGN error shape and log the error (message and stack) to the function log. For other
+ * error shape of docs/reference/http-api.md and log the error (message and stack) to the function log. For other
  * triggers the error is re-thrown: the invocation failed and FC reports it.
  */
 export function httpErrorBoundary(

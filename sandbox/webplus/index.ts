@@ -1,6 +1,17 @@
 /**
  * Public surface of the Web+ sandbox (a loopback emulator of the Web+ API for tests, the demo,
- * benchmarks and users). See docs/reference/scenario.md.
+ * benchmarks and users): `startWebplusSandbox` (start one from a scenario), `parseScenario` /
+ * `loadScenarioFile` (validate one, `ScenarioError` naming the field), the signature helpers the
+ * tests use as an independent oracle, and a raw client for hand-made requests.
+ * Guide: docs/sandbox.md; format: docs/reference/scenario.md.
+ *
+ * @example
+ * ```ts
+ * import { loadScenarioFile, startWebplusSandbox } from './sandbox/webplus/index.js';
+ * const sandbox = await startWebplusSandbox(await loadScenarioFile('sandbox/scenarios/demo.json'));
+ * console.log(sandbox.url); // http://127.0.0.1:PORT
+ * await sandbox.close();
+ * ```
  */
 export { API_VERSION, authenticate, MAX_CLOCK_SKEW_MS } from './auth.js';
 export { ScenarioError, WebplusApiError } from './errors.js';

@@ -112,11 +112,36 @@ function queryObject(raw: string): Record<string, string> {
 }
 
 /**
- * Start the Web+ sandbox on loopback.
- * @param scenario a scenario (parsed or as JSON: it is validated with parseScenario)
- * @param opts `port` (default 0 = ephemeral), `host` (default 127.0.0.1)
- * @returns the running sandbox; its `url` is the ROAClient endpoint
- * @throws ScenarioError for an invalid scenario; the listen error (e.g. EADDRINUSE) otherwise
+ * Start the Web+ sandbox on loopback: an HTTP server that answers the six Web+ actions from the
+ * scenario, verifies the ROA signature of every request, and journals each one. Relative scenario
+ * times (`startedMinutesAgo`, `idleMinutes`, in minutes) count back from the moment it starts;
+ * state moves on in real time (an accepted abort completes `abortStepSeconds` later).
+ * Format and behaviour: docs/reference/scenario.md; Web+ facts: docs/reference/webplus-api.md.
+ * @param scenario a scenario, parsed or as plain JSON (it is validated with `parseScenario`:
+ *   unknown keys refused, every mistake named by its field path).
+ * @param opts `port`: TCP port, @default 0 (an ephemeral port: what tests use); `host`: interface
+ *   to listen on, @default `127.0.0.1`.
+ * @returns the running sandbox: `url` (`http://127.0.0.1:PORT`, no trailing slash: the
+ *   `WEBPLUS_ENDPOINT` / ROAClient endpoint), `port`, `startedAt` (epoch ms), `journal()`,
+ *   `writeJournal(path)`, `change(id)`, `appEnv(id)`, `abortCalls(id?)`, `update(settings)` and
+ *   `close()` (stops listening and drops every connection, keep-alive ones included).
+ * @throws ScenarioError for an invalid scenario; the listen error (e.g. EADDRINUSE) otherwise.
+ * @example
+ * ```ts
+ * import { startWebplusSandbox } from './sandbox/webplus/index.js';
+ * const sandbox = await startWebplusSandbox({
+ *   apps: [{ AppId: 'wa-5d39b7a06786bd4b14930001', AppName: 'shop' }],
+ *   envs: [{ EnvId: 'we-5d39b8ba6786bd4b14950001', AppId: 'wa-5d39b7a06786bd4b14930001', EnvName: 'shop-prod' }],
+ *   changes: [{ ChangeId: 'wc-5d3a963d5802611c4ddc0001', EnvId: 'we-5d39b8ba6786bd4b14950001', startedMinutesAgo: 95, idleMinutes: 90 }],
+ * });
+ * try {
+ *   // point the function at it: WEBPLUS_ENDPOINT=sandbox.url, keys sandbox-ak / sandbox-secret
+ *   // ... run a sweep ...
+ *   console.log(sandbox.abortCalls('wc-5d3a963d5802611c4ddc0001')); // 1
+ * } finally {
+ *   await sandbox.close();
+ * }
+ * ```
  */
 export async function startWebplusSandbox(
   scenario: unknown,

@@ -20,7 +20,7 @@ export function jsonResponse(statusCode: number, payload: unknown): HttpResponse
   };
 }
 
-/** The DESIGN error shape `{error: {code, message, field?}}`; never carries a stack trace. */
+/** The error shape of docs/reference/http-api.md `{error: {code, message, field?}}`; never carries a stack trace. */
 export function errorResponse(
   statusCode: number,
   code: string,

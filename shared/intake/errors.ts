@@ -15,7 +15,7 @@ export class IntakeError extends WebplusAbortError {
 
 /**
  * An HTTP trigger call refused before it became a request: 400, 401, 404, 405 or 413.
- * Becomes the DESIGN error body `{error: {code, message, field?}}` and a warning log line;
+ * Becomes the error body of docs/reference/http-api.md `{error: {code, message, field?}}` and a warning log line;
  * no outcome record is written for it (docs/reference/record.md).
  */
 export class HttpRequestError extends IntakeError {

@@ -9,12 +9,19 @@ import type { AbortChangeResult, AppEnv, Application, Change, Page } from './typ
 
 /** Per-call options. */
 export interface CallOptions {
-  /** Connect + read timeout of this one attempt, ms. */
+  /**
+   * Connect + read timeout of this one attempt, in milliseconds (the gateway passes
+   * `ATTEMPT_TIMEOUT_MS`, default 3000, or less when the deadline is near). No default here:
+   * every call names its own.
+   */
   timeoutMs: number;
 }
 
+/** One page of a list call. Web+ documents no maximum page size (docs/reference/webplus-api.md). */
 export interface PageQuery {
+  /** 1-based page number. */
   pageNumber: number;
+  /** Items per page; the targeting stage asks for `MAX_PAGE_SIZE` (100, shared/webplus/actions.ts). */
   pageSize: number;
 }
 
@@ -40,6 +47,27 @@ export interface WebplusTarget {
  * and each action the parameters its docs mark required: DescribeChange `EnvId`, DescribeAppEnvs
  * `AppId`, DescribeChanges and DescribeAppEnvStatus `EnvId`, AbortChange `ChangeId` in the form
  * body (test/wire/webplus-audit-rows.ts lists the sources; docs/reference/webplus-api.md).
+ *
+ * @example
+ * ```ts
+ * const client = new WebplusClient(
+ *   { regionId: 'cn-shanghai', endpoint: 'https://webplus.cn-hangzhou.aliyuncs.com' },
+ *   context.credentials!,
+ * );
+ * try {
+ *   const { change } = await client.describeChange(
+ *     { changeId: 'wc-5d3a963d5802611c4ddc0001', envId: 'we-5d39b8ba6786bd4b14950001' },
+ *     { timeoutMs: 3000 },
+ *   );
+ *   if (!change.finished) await client.abortChange(change.changeId, { timeoutMs: 3000 });
+ * } catch (err) {
+ *   if (err instanceof WebplusError && err.kind === 'already_finished') {
+ *     // the change finished on its own: nothing to do
+ *   } else throw err;
+ * } finally {
+ *   client.close();
+ * }
+ * ```
  */
 export class WebplusClient {
   private readonly transport: RoaTransport;
@@ -51,6 +79,8 @@ export class WebplusClient {
    * @param target the region and its endpoint
    * @param credentials this invocation's keys; their secret and token are removed from every
    *   error text the client makes (and `extraSecrets`, e.g. the HTTP tokens)
+   * @param observe called once per request sent (tests and the bench count calls). @default none
+   * @param extraSecrets more secrets to remove from error texts. @default none
    */
   constructor(
     target: WebplusTarget,
@@ -89,8 +119,15 @@ export class WebplusClient {
   /**
    * AbortChange (POST /pop/v1/wam/change/abort, form body `ChangeId`). Web+ lets the running
    * step finish, then stops the change: the abort is asynchronous.
-   * @throws WebplusError: `already_aborting` (ChangeOnAborting), `already_finished`
-   *   (ChangeFinished), `not_found` (500 ResourceAuthFailed), `retryable`, ...
+   * A 2xx counts only with `Code: "OK"` or an `EnvChange` in the body.
+   * @param changeId `wc-` + 24 hex digits; sent as the form body `ChangeId=…`.
+   * @param opts `timeoutMs`: this attempt's connect + read timeout, ms. A timed-out abort may have
+   *   reached Web+: the caller re-reads the change before retrying (shared/executor/abort.ts).
+   * @returns the accepted change (`changeId`, `envId?`, `startTime?` epoch ms, `requestId?`).
+   * @throws WebplusError: `already_aborting` (400 ChangeOnAborting), `already_finished`
+   *   (400 ChangeFinished), `not_found` (500 ResourceAuthFailed: never retried despite the 500),
+   *   `retryable` (5xx, 429, `Throttling*`, resets, timeouts, a 2xx without `Code: "OK"`),
+   *   `clock`, `credentials`, `permanent`.
    */
   async abortChange(changeId: string, opts: CallOptions): Promise<AbortChangeResult> {
     const body = await this.call('AbortChange', {}, opts, { ChangeId: changeId });
@@ -133,7 +170,12 @@ export class WebplusClient {
     return { change, requestId: stringOrUndefined(body.RequestId) };
   }
 
-  /** DescribeChanges (GET /pop/v1/wam/change): one page of an environment's changes. */
+  /**
+   * DescribeChanges (GET /pop/v1/wam/change, query `EnvId`, `PageNumber`, `PageSize`): one page of
+   * an environment's changes.
+   * @returns the page; `totalCount` is Web+'s `TotalCount` (the items' count when absent).
+   * @throws WebplusError (`not_found` for an unknown environment; others as for every call).
+   */
   async describeChanges(envId: string, page: PageQuery, opts: CallOptions): Promise<Page<Change>> {
     const body = await this.call(
       'DescribeChanges',
@@ -165,7 +207,11 @@ export class WebplusClient {
     return toPage(body, unwrapList(body, 'AppEnvs', 'AppEnv').map(toAppEnv), page);
   }
 
-  /** DescribeAppEnvStatus (GET /pop/v1/wam/appEnv/status). The reply carries no AppId. */
+  /**
+   * DescribeAppEnvStatus (GET /pop/v1/wam/appEnv/status, query `EnvId`). The reply carries no AppId.
+   * @throws WebplusError: a reply without `EnvStatus` is `retryable` `MalformedReply`; others as
+   *   for every call.
+   */
   async describeAppEnvStatus(envId: string, opts: CallOptions): Promise<AppEnv> {
     const body = await this.call('DescribeAppEnvStatus', { EnvId: envId }, opts);
     const env = toAppEnv(body.EnvStatus);
@@ -174,7 +220,11 @@ export class WebplusClient {
     return env;
   }
 
-  /** DescribeApplications (GET /pop/v1/wam/application): one page of applications. */
+  /**
+   * DescribeApplications (GET /pop/v1/wam/application, query `PageNumber`, `PageSize`): one page of
+   * the account's applications, the entry point of a sweep over everything.
+   * @throws WebplusError as for every call.
+   */
   async describeApplications(page: PageQuery, opts: CallOptions): Promise<Page<Application>> {
     const body = await this.call(
       'DescribeApplications',
@@ -184,6 +234,7 @@ export class WebplusClient {
     return toPage(body, unwrapList(body, 'Applications', 'Application').map(toApplication), page);
   }
 
+  /** Closes the keep-alive sockets of this client; do not use it afterwards. Never throws. */
   close(): void {
     this.transport.close();
   }
