@@ -291,6 +291,7 @@ export async function startWebplusSandbox(
       form,
       now,
       pageSizeMax: parsed.pageSizeMax,
+      pageSizeEcho: parsed.pageSizeEcho,
       strict: settings.strict,
     };
     if (settings.strict && region !== undefined) actionRequest.regionId = region;

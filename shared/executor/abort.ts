@@ -21,7 +21,11 @@ export interface AbortResult {
  * retrying, so an abort that happened is recorded as `aborted`.
  * Never throws.
  */
-export async function abortChange(gateway: WebplusGateway, changeId: string): Promise<AbortResult> {
+export async function abortChange(
+  gateway: WebplusGateway,
+  changeId: string,
+  envId: string | undefined,
+): Promise<AbortResult> {
   let attempts = 0;
   try {
     const { value, attempts: n } = await gateway.call<
@@ -33,7 +37,9 @@ export async function abortChange(gateway: WebplusGateway, changeId: string): Pr
         return gateway.client.abortChange(changeId, opts);
       },
       async () =>
-        (await abortTookEffect(gateway, changeId)) ? { confirmedByRead: true } : undefined,
+        envId && (await abortTookEffect(gateway, changeId, envId))
+          ? { confirmedByRead: true }
+          : undefined,
     );
     attempts = n;
     const confirmed = 'confirmedByRead' in value;
@@ -107,14 +113,23 @@ function fromWebplusError(e: WebplusError, attempts: number): AbortResult {
   }
 }
 
-/** One DescribeChange after a lost reply: did the abort land? (aborting or aborted). */
-async function abortTookEffect(gateway: WebplusGateway, changeId: string): Promise<boolean> {
-  const read = await gateway.tryOnce((o) => gateway.client.describeChange(changeId, o));
+/**
+ * One DescribeChange (with the change's EnvId, which the docs require) after a lost reply: did
+ * the abort land? (aborting or aborted). Without the EnvId it cannot tell, and says no.
+ */
+async function abortTookEffect(
+  gateway: WebplusGateway,
+  changeId: string,
+  envId: string,
+): Promise<boolean> {
+  const read = await gateway.tryOnce((o) => gateway.client.describeChange({ changeId, envId }, o));
   if (!read) return false;
   const c = read.change;
   if (c.aborted) return true;
   if (c.finished) return false;
   // Web+ shows an aborting change only through its environment's AbortingChange flag.
-  const env = await gateway.tryOnce((o) => gateway.client.describeAppEnvStatus(c.envId, o));
+  const env = await gateway.tryOnce((o) =>
+    gateway.client.describeAppEnvStatus(c.envId || envId, o),
+  );
   return Boolean(env?.abortingChange && env.latestChangeId === changeId);
 }

@@ -17,6 +17,7 @@ export const RECORD_KEY_TYPES: Readonly<
   envName: 'text',
   appId: 'text',
   appName: 'text',
+  regionId: 'text',
   trigger: 'text',
   triggerRef: 'text',
   invocationId: 'text',

@@ -6,7 +6,10 @@ import type { AbortRequest } from '../model/request.js';
 import type { NotifyReport } from '../notify/notifier.js';
 import type { WriteReport } from '../outcome-log/outcome-log.js';
 import { RecordStream } from '../outcome-log/record-stream.js';
-import type { Invocation } from './invocation.js';
+import { EnvDirectory } from '../targeting/directory.js';
+import { WebplusClient } from '../webplus/client.js';
+import { WebplusGateway } from '../webplus/gateway.js';
+import type { Invocation, RegionContext } from './invocation.js';
 import { notifyAfterWrite } from './notify-step.js';
 import { processRequest } from './process-request.js';
 import { requestRecord } from './records.js';
@@ -74,18 +77,45 @@ export async function runRequests(
   }
   const trigger = requests[0]?.trigger ?? options.trigger ?? 'eventbridge';
   const ended = new AbortController();
+  const credentials = credentialsFor(context, runtime);
+  // One client per invocation and region: its keep-alive sockets die with the invocation.
+  const webplus: RegionContext[] = credentials
+    ? runtime.regions.map((region) => {
+        const client = new WebplusClient(region, credentials, undefined, config.httpAuthTokens);
+        const latch = {};
+        const gateway = new WebplusGateway(
+          client,
+          runtime.pacerFor(region.regionId),
+          {
+            maxAttempts: config.retryMaxAttempts,
+            baseMs: config.retryBaseMs,
+            maxDelayMs: config.retryMaxDelayMs,
+            attemptTimeoutMs,
+          },
+          deadline,
+          runtime.random,
+          ended.signal,
+          latch,
+        );
+        return { region, gateway, directory: new EnvDirectory(gateway), latch, reported: false };
+      })
+    : [];
   const inv: Invocation = {
     invocationId: context.requestId,
     trigger,
     startMs,
     deadline,
     writeDeadlineMs,
-    credentials: credentialsFor(context, runtime),
+    credentials,
     functionName: context.function?.name ?? 'abort-stuck-changes',
     region: context.region ?? config.region,
     attemptTimeoutMs,
+    webplus,
     signal: ended.signal,
   };
+  // Every record passes the one redactor (this invocation's keys, the HTTP tokens) before it
+  // reaches the store, the summary, the HTTP answer or the CLI.
+  const redactor = runtime.redactorFor([credentials?.accessKeySecret, credentials?.securityToken]);
 
   const stream = new RecordStream(runtime.outcomeLog, {
     invocationId: inv.invocationId,
@@ -95,7 +125,7 @@ export async function runRequests(
     credentials: inv.credentials,
     deadlineMs: writeDeadlineMs,
   });
-  const emit = (record: OutcomeRecord): OutcomeRecord => stream.emit(record);
+  const emit = (record: OutcomeRecord): OutcomeRecord => stream.emit(redactor.value(record));
   const records: OutcomeRecord[] = [];
   let capReached = false;
   let dryRun = config.dryRun;
@@ -125,6 +155,7 @@ export async function runRequests(
     }
   } finally {
     ended.abort();
+    for (const ctx of webplus) ctx.gateway.client.close();
     write = await stream.close();
   }
   // After the decision records: a notification never delays or loses them.

@@ -1,6 +1,8 @@
-import type { Candidate, CandidateSource } from '../model/candidate.js';
+import type { Candidate, CandidateSource, Settled } from '../model/candidate.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
-import { candidateForChange, readEnv } from './read.js';
+import type { AppEnv } from '../webplus/types.js';
+import { EnvDirectory, type Lookup } from './directory.js';
+import { candidateForChange } from './read.js';
 import type { TargetingScope } from './scope.js';
 import { settledFromError } from './settle.js';
 
@@ -10,57 +12,65 @@ export interface ExplicitTargets {
   note?: string;
   changeIds: string[];
   envIds: string[];
+  /**
+   * The EnvId the request gives beside its ChangeIds (an alarm's single `envId` dimension): the
+   * changes are read in that environment instead of being looked up.
+   */
+  envHint?: string;
 }
 
 /**
- * Candidates for ids named by an operator or an alarm. A ChangeId is read with DescribeChange
- * and its environment with DescribeAppEnvs (whether an abort is already in progress, and the
- * AppId); an EnvId
- * means that environment's in-flight change (`LatestChangeId` while `ApplyingChange`).
- * Environments with nothing in flight give one settled candidate: `ignored` for an alarm,
- * `skipped` for a manual request.
+ * Candidates for ids named by an operator or an alarm, in the gateway's region.
+ * - A ChangeId is read with DescribeChange, which needs its EnvId: the `envHint` when given,
+ *   else the environment whose `LatestChangeId` it is (`EnvDirectory`: the region's
+ *   applications and environments, listed once). A ChangeId that is no environment's latest is
+ *   not in flight: `not_found`, saying so; an incomplete listing: `failed`, naming what was not
+ *   read. Nothing is aborted without both ids. The environment is always read as well:
+ *   DescribeChange shows an aborting change as unfinished, and only the environment's
+ *   `AbortingChange` says an abort is already in progress (the policy fails closed without it).
+ * - An EnvId means that environment's in-flight change (`LatestChangeId` while
+ *   `ApplyingChange`), read with DescribeAppEnvStatus (its only required parameter is EnvId), or
+ *   from the directory when a rule needs the AppId (`protect.appIds`). Nothing in flight: one
+ *   settled candidate, `ignored` for an alarm, `skipped` for a manual request.
  */
 export async function explicitCandidates(
   gateway: WebplusGateway,
-  _scope: TargetingScope,
+  scope: TargetingScope,
   targets: ExplicitTargets,
+  directory: EnvDirectory = new EnvDirectory(gateway),
 ): Promise<Candidate[]> {
+  const regionId = gateway.client.regionId;
   const base = { source: targets.source, reason: targets.reason, note: targets.note };
-  const byChange = targets.changeIds.map(async (changeId) => {
-    const candidate = await candidateForChange(gateway, changeId, base);
-    // An EnvId Web+ sent malformed is never sent back to it; the policy names it.
-    if (candidate.settled || !candidate.envId || candidate.change?.unreadable.EnvId)
-      return candidate;
-    // DescribeChange shows an aborting change as unfinished: only its environment's
-    // AbortingChange says an abort is already in progress (and DescribeAppEnvs carries the AppId).
-    try {
-      const env = await readEnv(gateway, candidate.envId);
-      if (!env) {
-        const why = `DescribeAppEnvs found no environment ${candidate.envId}`;
-        return { ...candidate, appIdUnknown: `${why}, so its AppId is unknown`, envUnread: why };
-      }
-      return { ...candidate, appId: env.appId || undefined, envAborting: env.abortingChange };
-    } catch (err) {
-      return { ...candidate, settled: settledFromError(err, 'DescribeAppEnvs') };
-    }
-  });
-  const byEnv = targets.envIds.map(async (envId): Promise<Candidate> => {
-    let env: Awaited<ReturnType<typeof readEnv>>;
-    try {
-      env = await readEnv(gateway, envId);
-    } catch (err) {
-      return { ...base, envId, settled: settledFromError(err, 'DescribeAppEnvs') };
-    }
-    if (!env) {
+  const { needAppId } = scope;
+  const byChange = targets.changeIds.map(async (changeId): Promise<Candidate> => {
+    const hint = targets.envHint;
+    if (hint) {
+      const candidate = await candidateForChange(gateway, { changeId, envId: hint }, base);
+      if (candidate.settled) return candidate;
+      const found = needAppId ? await directory.findEnv(hint) : await envStatus(gateway, hint);
+      if (found.settled) return { ...candidate, settled: found.settled };
       return {
-        ...base,
-        envId,
-        settled: { outcome: 'not_found', detail: `environment ${envId} not found in this account` },
+        ...candidate,
+        appId: found.env.appId || undefined,
+        envAborting: found.env.abortingChange,
       };
     }
+    const found = await directory.envOfChange(changeId);
+    if (found.settled) return { ...base, regionId, changeId, settled: found.settled };
+    return candidateForChange(
+      gateway,
+      { changeId, envId: found.env.envId },
+      { ...base, appId: found.env.appId || undefined, envAborting: found.env.abortingChange },
+    );
+  });
+  const byEnv = targets.envIds.map(async (envId): Promise<Candidate> => {
+    const found = needAppId ? await directory.findEnv(envId) : await envStatus(gateway, envId);
+    if (found.settled) return { ...base, regionId, envId, settled: found.settled };
+    const env = found.env;
     if (!env.applyingChange || !env.latestChangeId) {
       return {
         ...base,
+        regionId,
         envId,
         appId: env.appId || undefined,
         settled: {
@@ -69,12 +79,36 @@ export async function explicitCandidates(
         },
       };
     }
-    return candidateForChange(gateway, env.latestChangeId, {
-      ...base,
-      envId,
-      appId: env.appId || undefined,
-      envAborting: env.abortingChange,
-    });
+    return candidateForChange(
+      gateway,
+      { changeId: env.latestChangeId, envId },
+      { ...base, appId: env.appId || undefined, envAborting: env.abortingChange },
+    );
   });
   return Promise.all([...byChange, ...byEnv]);
+}
+
+/**
+ * One environment's flags by DescribeAppEnvStatus (EnvId is its only, required, parameter; the
+ * reply carries no AppId).
+ */
+export async function envStatus(gateway: WebplusGateway, envId: string): Promise<Lookup> {
+  try {
+    const { value } = await gateway.call('DescribeAppEnvStatus', (o) =>
+      gateway.client.describeAppEnvStatus(envId, o),
+    );
+    const env: AppEnv = { ...value, envId: value.envId || envId };
+    return { env };
+  } catch (err) {
+    const settled: Settled = settledFromError(err, 'DescribeAppEnvStatus');
+    return {
+      settled:
+        settled.outcome === 'not_found'
+          ? {
+              ...settled,
+              detail: `environment ${envId} not found in this account in region ${gateway.client.regionId} (${settled.errorCode})`,
+            }
+          : settled,
+    };
+  }
 }

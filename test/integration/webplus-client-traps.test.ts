@@ -74,7 +74,7 @@ async function start(responses: FaultResponse[] = []) {
     : [];
   const sb = await startWebplusSandbox({ ...scenario, faults });
   sandboxes.push(sb);
-  const client = new WebplusClient(sb.url, CREDS);
+  const client = new WebplusClient({ regionId: 'cn-hangzhou', endpoint: sb.url }, CREDS);
   clients.push(client);
   return { sb, client };
 }
@@ -230,7 +230,7 @@ describe('non-JSON and broken replies (pop-core resolves or throws oddly)', () =
         setTimeout(() => res.socket?.destroy(), 20);
       }),
     );
-    const client = new WebplusClient(url, CREDS);
+    const client = new WebplusClient({ regionId: 'cn-hangzhou', endpoint: url }, CREDS);
     clients.push(client);
 
     // Act
@@ -528,7 +528,7 @@ describe('no answer: timeouts, resets, refused connections', () => {
     const probe = createServer();
     const url = await listen(probe);
     await new Promise<void>((resolve) => probe.close(() => resolve()));
-    const client = new WebplusClient(url, CREDS);
+    const client = new WebplusClient({ regionId: 'cn-hangzhou', endpoint: url }, CREDS);
     clients.push(client);
 
     // Act

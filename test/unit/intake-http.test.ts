@@ -6,7 +6,7 @@ import {
 } from '../../shared/intake/classify.js';
 import { RecentEvents } from '../../shared/intake/recent-events.js';
 
-const TOKEN = 'local-dev-token';
+const TOKEN = 'local-dev-token-0001';
 const C1 = 'wc-5d3a963d5802611c4ddc0001';
 const C2 = 'wc-5d3a963d5802611c4ddc0002';
 const E1 = 'we-5d39b8ba6786bd4b14950001';

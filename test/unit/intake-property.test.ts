@@ -7,7 +7,7 @@ import {
 } from '../../shared/intake/classify.js';
 import { RecentEvents } from '../../shared/intake/recent-events.js';
 
-const TOKEN = 'local-dev-token';
+const TOKEN = 'local-dev-token-0001';
 
 function options(): IntakeOptions {
   return {
