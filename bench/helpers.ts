@@ -4,17 +4,17 @@
  * Copied in spirit from test/helpers (bench/ does not import from test/).
  */
 import { randomUUID } from 'node:crypto';
+import { type Config, loadConfig } from '#shared/config/config.js';
+import type { Credentials } from '#shared/core/credentials.js';
+import type { FcContext } from '#shared/fc/context.js';
+import type { OutcomeRecord } from '#shared/model/record.js';
+import type { OutcomeStore } from '#shared/outcome-log/store.js';
+import type { HandlerResult } from '#shared/pipeline/handle-event.js';
+import { createRuntime, type Runtime } from '#shared/pipeline/runtime.js';
+import type { RunSummary } from '#shared/pipeline/summary.js';
+import { parsePolicy } from '#shared/policy/load.js';
 import { createHandler, type FcHandler } from '../functions/abort-stuck-changes/handler.js';
 import { startWebplusSandbox, type WebplusSandbox } from '../sandbox/webplus/index.js';
-import { type Config, loadConfig } from '../shared/config/config.js';
-import type { Credentials } from '../shared/core/credentials.js';
-import type { FcContext } from '../shared/fc/context.js';
-import type { OutcomeRecord } from '../shared/model/record.js';
-import type { OutcomeStore } from '../shared/outcome-log/store.js';
-import type { HandlerResult } from '../shared/pipeline/handle-event.js';
-import { createRuntime, type Runtime } from '../shared/pipeline/runtime.js';
-import type { RunSummary } from '../shared/pipeline/summary.js';
-import { parsePolicy } from '../shared/policy/load.js';
 
 const MINUTE_MS = 60_000;
 

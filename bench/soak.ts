@@ -21,13 +21,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
+import type { OutcomeRecord } from '#shared/model/record.js';
+import { OutcomeLog } from '#shared/outcome-log/outcome-log.js';
+import { createSlsStore } from '#shared/outcome-log/sls-store.js';
+import type { OutcomeStore } from '#shared/outcome-log/store.js';
+import type { RunSummary } from '#shared/pipeline/summary.js';
 import { type SlsStandIn, startSlsStandIn } from '../sandbox/sls/server.js';
 import type { JournalEntry } from '../sandbox/webplus/index.js';
-import type { OutcomeRecord } from '../shared/model/record.js';
-import { OutcomeLog } from '../shared/outcome-log/outcome-log.js';
-import { createSlsStore } from '../shared/outcome-log/sls-store.js';
-import type { OutcomeStore } from '../shared/outcome-log/store.js';
-import type { RunSummary } from '../shared/pipeline/summary.js';
 import {
   appId,
   change,
@@ -180,7 +180,7 @@ function buildWorld(
     policy: {
       protect: { envIds: protectEnvs, appIds: [] },
       environments,
-      sweep: { appIds: [], maxAbortsPerRun: 100_000 },
+      sweep: { maxAbortsPerRun: 100_000 },
       ...policyExtra,
     },
     kindOf,

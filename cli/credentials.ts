@@ -27,8 +27,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { Credentials } from '../shared/core/credentials.js';
-import { WebplusAbortError } from '../shared/core/errors.js';
+import type { Credentials } from '#shared/core/credentials.js';
+import { WebplusAbortError } from '#shared/core/errors.js';
 import { UsageError } from './errors.js';
 
 /** The region used when nothing names one. @default 'cn-hangzhou' */

@@ -3,7 +3,7 @@
  * command's usage line (bad options or arguments); `InputFileError`, `PortInUseError` → 2 with
  * a one-line message; `HandlerThrewError` → 3 (the handler threw: a bug).
  */
-import { WebplusAbortError } from '../shared/core/errors.js';
+import { WebplusAbortError } from '#shared/core/errors.js';
 
 /** Bad usage: an unknown option value, an invalid id, options that do not go together. Exit 2. */
 export class UsageError extends WebplusAbortError {

@@ -1,7 +1,7 @@
-import type { HttpResponse } from '../shared/fc/http.js';
-import { FAILING_OUTCOMES } from '../shared/model/record.js';
-import type { HandlerResult } from '../shared/pipeline/handle-event.js';
-import type { RunSummary } from '../shared/pipeline/summary.js';
+import type { HttpResponse } from '#shared/fc/http.js';
+import { FAILING_OUTCOMES } from '#shared/model/record.js';
+import type { HandlerResult } from '#shared/pipeline/handle-event.js';
+import type { RunSummary } from '#shared/pipeline/summary.js';
 
 /** Exit statuses of `webplus-abort` (docs/reference/cli.md). */
 export const EXIT = {

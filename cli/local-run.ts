@@ -1,7 +1,7 @@
-import type { OutcomeRecord } from '../shared/model/record.js';
-import type { AbortRequest } from '../shared/model/request.js';
-import { type RunReport, runRequests } from '../shared/pipeline/run-requests.js';
-import type { RunSummary } from '../shared/pipeline/summary.js';
+import type { OutcomeRecord } from '#shared/model/record.js';
+import type { AbortRequest } from '#shared/model/request.js';
+import { type RunReport, runRequests } from '#shared/pipeline/run-requests.js';
+import type { RunSummary } from '#shared/pipeline/summary.js';
 import { HandlerThrewError, UsageError } from './errors.js';
 import { EXIT, type ExitCode, exitCodeForSummary } from './exit-codes.js';
 import { describeWrite, fitLine, runReport } from './output.js';

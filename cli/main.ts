@@ -8,9 +8,9 @@
  * configuration, policy or credentials; 3 the handler threw.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { WebplusAbortError } from '#shared/core/errors.js';
+import { VERSION } from '#shared/version.js';
 import { ScenarioError } from '../sandbox/webplus/errors.js';
-import { WebplusAbortError } from '../shared/core/errors.js';
-import { VERSION } from '../shared/version.js';
 import { UsageError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { collect, usageOf, withCloudOptions, withWide } from './options.js';

@@ -4,7 +4,7 @@
  * stream: a terminal's width and colour on a TTY; `COLUMNS` (else 80) and no colour in a pipe or
  * with `NO_COLOR`.
  */
-import type { WriteReport } from '../shared/outcome-log/outcome-log.js';
+import type { WriteReport } from '#shared/outcome-log/outcome-log.js';
 import {
   type HintContext,
   nextStepHint,

@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type Config, loadConfig } from '#shared/config/config.js';
+import type { Credentials } from '#shared/core/credentials.js';
+import type { FcContext } from '#shared/fc/context.js';
+import type { LineSink } from '#shared/outcome-log/line-sink.js';
+import { createRuntime, type Runtime } from '#shared/pipeline/runtime.js';
+import { loadPolicy } from '#shared/policy/load.js';
+import { VERSION } from '#shared/version.js';
 import {
   loadScenarioFile,
   type Scenario,
   startWebplusSandbox,
   type WebplusSandbox,
 } from '../sandbox/webplus/index.js';
-import { type Config, loadConfig } from '../shared/config/config.js';
-import type { Credentials } from '../shared/core/credentials.js';
-import type { FcContext } from '../shared/fc/context.js';
-import type { LineSink } from '../shared/outcome-log/line-sink.js';
-import { createRuntime, type Runtime } from '../shared/pipeline/runtime.js';
-import { loadPolicy } from '../shared/policy/load.js';
-import { VERSION } from '../shared/version.js';
 import { InputFileError, PortInUseError, UsageError } from './errors.js';
 import { packageRoot } from './paths.js';
 

@@ -4,11 +4,12 @@
  * (optionally) the alert. Placeholders `${project}`, `${logstore}`, `${region}` and
  * `${actionPolicyId}` are filled in; other `${...}` (SLS's own alert templates) are kept.
  */
+
+import type { SlsResource } from '#shared/sls/setup.js';
 import alert from '../deploy/sls/alert.json' with { type: 'json' };
 import dashboard from '../deploy/sls/dashboard.json' with { type: 'json' };
 import index from '../deploy/sls/index.json' with { type: 'json' };
 import savedsearches from '../deploy/sls/savedsearches.json' with { type: 'json' };
-import type { SlsResource } from '../shared/sls/setup.js';
 
 export interface DefinitionValues {
   project: string;

@@ -1,5 +1,5 @@
-import { type Config, loadConfig } from '../shared/config/config.js';
-import { createSlsAdmin, type SlsAdmin } from '../shared/sls/admin-client.js';
+import { type Config, loadConfig } from '#shared/config/config.js';
+import { createSlsAdmin, type SlsAdmin } from '#shared/sls/admin-client.js';
 import { type CredentialOptions, describeResolved, resolveCredentials } from './credentials.js';
 import { UsageError } from './errors.js';
 import { stderrLine } from './setup.js';

@@ -3,7 +3,7 @@
  * region found like the aliyun CLI finds them (cli/credentials.ts). One place, so `sweep`,
  * `abort`, `invoke`, `serve` and `start` all say the same thing about where they point.
  */
-import type { Credentials } from '../shared/core/credentials.js';
+import type { Credentials } from '#shared/core/credentials.js';
 import { describeResolved, type ResolvedCredentials, resolveCredentials } from './credentials.js';
 import { type ScenarioSandbox, sandboxEnv, startScenario } from './setup.js';
 

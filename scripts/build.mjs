@@ -8,11 +8,7 @@
  *   (node_modules/@alicloud/log/lib/client.js line 13); bundled, `__dirname` is `dist/`.
  * The esbuild metafile goes to `bench/out/meta.json`, never into `dist/` (the deployed code).
  *
- * Stubbed modules (see scripts/stubs/): `xml2js`, required by pop-core's lib/roa.js for XML
- * replies, which our client never reaches (it always passes `rawBody` and parses replies itself).
- * `json-bigint` (pulling in bignumber.js), used by pop-core only to parse JSON replies, after the
- * same `rawBody` early return (ROAClient) or in RPCClient, which we never construct.
- * A stub throws if it is ever called.
+ * The esbuild options, stubs included, are in scripts/bundle-options.mjs.
  *
  * Then the command line: `dist-cli/` (scripts/build-cli.mjs), kept out of `dist/`, which is the
  * function's code folder.
@@ -24,35 +20,19 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { buildCli } from './build-cli.mjs';
+import { functionBundleOptions, stubbedModules } from './bundle-options.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const metaFile = join(root, 'bench', 'out', 'meta.json');
 
 /** Modules replaced by a throwing stub: provably unused by our code paths. */
-export const STUBBED_MODULES = {
-  xml2js: join(root, 'scripts', 'stubs', 'xml2js.cjs'),
-  'json-bigint': join(root, 'scripts', 'stubs', 'json-bigint.cjs'),
-};
+export const STUBBED_MODULES = stubbedModules(root);
 
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
-const result = await build({
-  absWorkingDir: root,
-  entryPoints: [join(root, 'functions', 'abort-stuck-changes', 'index.ts')],
-  outfile: join(dist, 'index.js'),
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  minify: true,
-  sourcemap: false,
-  metafile: true,
-  legalComments: 'none',
-  alias: STUBBED_MODULES,
-  logLevel: 'warning',
-});
+const result = await build(functionBundleOptions(root, join(dist, 'index.js')));
 
 writeFileSync(join(dist, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
 copyFileSync(

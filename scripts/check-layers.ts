@@ -76,7 +76,7 @@ export function mayImport(from: string, to: string): boolean {
 }
 
 const SPECIFIER =
-  /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
+  /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]((?:\.{1,2}|#shared)\/[^'"]+)['"]|import\(\s*['"]((?:\.{1,2}|#shared)\/[^'"]+)['"]\s*\)/g;
 
 /**
  * The violations in `files` (repository-relative paths) read through `read`.
@@ -92,7 +92,10 @@ export function findViolations(
     if (!from || !/\.(ts|mts|js|mjs)$/.test(file)) continue;
     for (const m of read(file).matchAll(SPECIFIER)) {
       const specifier = (m[1] ?? m[2]) as string;
-      const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier));
+      // `#shared/…` is the package.json `imports` alias of `./shared/…`.
+      const target = specifier.startsWith('#shared/')
+        ? specifier.slice(1)
+        : path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier));
       const insideShared = file.startsWith('shared/');
       if (insideShared && !target.startsWith('shared/') && target !== 'package.json') {
         out.push({ file, specifier, from, to: 'outside shared/' });

@@ -1,5 +1,5 @@
-import { parseChangeId } from '../../shared/core/ids.js';
-import type { ManualAbortRequest } from '../../shared/model/request.js';
+import { parseChangeId } from '#shared/core/ids.js';
+import type { ManualAbortRequest } from '#shared/model/request.js';
 import { UsageError } from '../errors.js';
 import type { ExitCode } from '../exit-codes.js';
 import { enforceCommandLine, runLocal, validIds } from '../local-run.js';

@@ -1,6 +1,6 @@
+import type { FcContext } from '#shared/fc/context.js';
+import type { HandlerResult } from '#shared/pipeline/handle-event.js';
 import { createHandler } from '../../functions/abort-stuck-changes/handler.js';
-import type { FcContext } from '../../shared/fc/context.js';
-import type { HandlerResult } from '../../shared/pipeline/handle-event.js';
 import { HandlerThrewError, InputFileError, UsageError } from '../errors.js';
 import { type ExitCode, exitCodeForResult } from '../exit-codes.js';
 import {

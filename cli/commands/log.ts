@@ -8,8 +8,8 @@
  * records until interrupted; `--json` prints JSON lines.
  */
 
-import { loadConfig } from '../../shared/config/config.js';
-import type { OutcomeRecord } from '../../shared/model/record.js';
+import { loadConfig } from '#shared/config/config.js';
+import type { OutcomeRecord } from '#shared/model/record.js';
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { dedupeRecords } from '../log/dedupe.js';

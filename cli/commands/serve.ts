@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { errorResponse, type HttpResponse } from '#shared/fc/http.js';
 import { createHandler } from '../../functions/abort-stuck-changes/handler.js';
 import { type SlsStandIn, startSlsStandIn } from '../../sandbox/sls/server.js';
-import { errorResponse, type HttpResponse } from '../../shared/fc/http.js';
 import { EXIT, type ExitCode, isHttpResponse } from '../exit-codes.js';
 import {
   buildRuntime,

@@ -5,7 +5,7 @@
  * searches, the dashboard, and the alert when `--action-policy` names the action policy that
  * should be told. Exit 0 when all are in place, 1 when an SLS call failed, 2 for bad usage.
  */
-import { applySlsResources, type SetupStep } from '../../shared/sls/setup.js';
+import { applySlsResources, type SetupStep } from '#shared/sls/setup.js';
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { slsResources } from '../sls-definitions.js';

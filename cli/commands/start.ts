@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { loadConfig } from '#shared/config/config.js';
+import type { Credentials } from '#shared/core/credentials.js';
+import type { RunReport } from '#shared/pipeline/run-requests.js';
+import { resolveRegions } from '#shared/pipeline/runtime.js';
 import { createHandler } from '../../functions/abort-stuck-changes/handler.js';
 import { type SlsStandIn, startSlsStandIn } from '../../sandbox/sls/server.js';
-import { loadConfig } from '../../shared/config/config.js';
-import type { Credentials } from '../../shared/core/credentials.js';
-import type { RunReport } from '../../shared/pipeline/run-requests.js';
-import { resolveRegions } from '../../shared/pipeline/runtime.js';
 import { describeResolved, resolveCredentials } from '../credentials.js';
 import { HandlerThrewError } from '../errors.js';
 import { EXIT, type ExitCode, exitCodeForResult } from '../exit-codes.js';

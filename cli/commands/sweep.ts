@@ -1,5 +1,5 @@
-import { parseAppId, parseEnvId } from '../../shared/core/ids.js';
-import type { SweepRequest } from '../../shared/model/request.js';
+import { parseAppId, parseEnvId } from '#shared/core/ids.js';
+import type { SweepRequest } from '#shared/model/request.js';
 import type { ExitCode } from '../exit-codes.js';
 import { enforceCommandLine, runLocal, validIds } from '../local-run.js';
 import type { CloudOptions } from '../target.js';

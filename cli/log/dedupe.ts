@@ -1,4 +1,4 @@
-import type { OutcomeRecord } from '../../shared/model/record.js';
+import type { OutcomeRecord } from '#shared/model/record.js';
 
 /**
  * The identity of a record for de-duplication: its `recordId` when it has one; otherwise (records

@@ -1,6 +1,6 @@
 import { open, readFile, stat } from 'node:fs/promises';
-import type { OutcomeRecord } from '../../shared/model/record.js';
-import { parseRecordLines } from '../../shared/outcome-log/read-records.js';
+import type { OutcomeRecord } from '#shared/model/record.js';
+import { parseRecordLines } from '#shared/outcome-log/read-records.js';
 import { UsageError } from '../errors.js';
 
 /** Records of a JSON-lines text and how many lines were not records. */

@@ -1,4 +1,4 @@
-import { OUTCOMES, type OutcomeRecord } from '../../shared/model/record.js';
+import { OUTCOMES, type OutcomeRecord } from '#shared/model/record.js';
 import { UsageError } from '../errors.js';
 
 /** The triggers a record can have (docs/reference/record.md). */

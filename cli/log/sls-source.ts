@@ -1,6 +1,6 @@
-import type { OutcomeRecord } from '../../shared/model/record.js';
-import { NUMERIC_RECORD_KEYS } from '../../shared/model/record-keys.js';
-import { readLogs } from '../../shared/sls/read-logs.js';
+import type { OutcomeRecord } from '#shared/model/record.js';
+import { NUMERIC_RECORD_KEYS } from '#shared/model/record-keys.js';
+import { readLogs } from '#shared/sls/read-logs.js';
 import type { SlsTarget } from '../sls-target.js';
 import { type LogFilters, slsQuery } from './filters.js';
 

@@ -1,4 +1,4 @@
-import type { OutcomeRecord } from '../../shared/model/record.js';
+import type { OutcomeRecord } from '#shared/model/record.js';
 
 /**
  * `log --summary`: counts by outcome, then by environment (one column per outcome seen,

@@ -4,8 +4,8 @@
  * input: the commands decide the width and whether to colour (cli/render/style.ts).
  */
 
-import { printable } from '../../shared/core/text.js';
-import type { Outcome } from '../../shared/model/record.js';
+import { printable } from '#shared/core/text.js';
+import type { Outcome } from '#shared/model/record.js';
 import { type Colour, paint } from './style.js';
 import { type Column, lastColumnWidth, renderTable } from './table.js';
 

@@ -3,10 +3,10 @@
  * the handler. Loaded on first use by index.ts, so that loading the bundle itself costs only
  * parsing; an invalid value fails here with a message naming the variable or key.
  */
-import { type Config, loadConfig } from '../../shared/config/config.js';
-import { createRuntime } from '../../shared/pipeline/runtime.js';
-import { loadPolicy } from '../../shared/policy/load.js';
-import { VERSION } from '../../shared/version.js';
+import { type Config, loadConfig } from '#shared/config/config.js';
+import { createRuntime } from '#shared/pipeline/runtime.js';
+import { loadPolicy } from '#shared/policy/load.js';
+import { VERSION } from '#shared/version.js';
 import { createHandler, type FcHandler } from './handler.js';
 
 /**

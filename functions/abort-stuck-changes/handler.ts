@@ -1,8 +1,8 @@
 import middy from '@middy/core';
-import type { FcContext } from '../../shared/fc/context.js';
-import { type HandlerResult, handleEvent } from '../../shared/pipeline/handle-event.js';
-import type { RunReport } from '../../shared/pipeline/run-requests.js';
-import type { Runtime } from '../../shared/pipeline/runtime.js';
+import type { FcContext } from '#shared/fc/context.js';
+import { type HandlerResult, handleEvent } from '#shared/pipeline/handle-event.js';
+import type { RunReport } from '#shared/pipeline/run-requests.js';
+import type { Runtime } from '#shared/pipeline/runtime.js';
 import { detectHttpEvent, httpErrorBoundary, type MiddyFcContext } from './middlewares.js';
 
 /** The FC handler signature: `event` is the raw payload Buffer, `context` FC's context. */

@@ -4,7 +4,7 @@
  * the first invocation if FC runs none). The pipeline is imported on first use: loading the
  * bundle does no work, so an instance starts as fast as bare Node.js.
  */
-import type { FcContext } from '../../shared/fc/context.js';
+import type { FcContext } from '#shared/fc/context.js';
 import type { FcHandler } from './handler.js';
 
 let ready: Promise<FcHandler> | undefined;

@@ -1,8 +1,8 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { Context as LambdaContext } from 'aws-lambda';
-import type { FcContext } from '../../shared/fc/context.js';
-import { errorResponse, type HttpResponse } from '../../shared/fc/http.js';
-import type { HandlerResult } from '../../shared/pipeline/handle-event.js';
+import type { FcContext } from '#shared/fc/context.js';
+import { errorResponse, type HttpResponse } from '#shared/fc/http.js';
+import type { HandlerResult } from '#shared/pipeline/handle-event.js';
 
 /** middy's types want an aws-lambda Context; FC's context is structurally different. */
 export type MiddyFcContext = FcContext & LambdaContext;

@@ -161,6 +161,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       );
     }
   }
+  // The kill switch set but blank (an unset secret or variable in a deploy) is refused, never
+  // read as its default `false` (enforce).
+  const killSwitch = env.ABORT_DRY_RUN;
+  if (killSwitch !== undefined && killSwitch.trim() === '') {
+    throw new ConfigError(
+      'ABORT_DRY_RUN is set but empty: set it to true or false (blank would otherwise mean enforce)',
+      'ABORT_DRY_RUN',
+    );
+  }
   const input: Record<string, string> = {};
   for (const key of Object.keys(variables)) {
     const value = env[key];

@@ -16,7 +16,8 @@ export type EpochMsRead = { known: true; ms: number } | { known: false; why: str
 
 /**
  * Reads one time field. Accepted: a JSON number that is a safe integer ≥ {@link MIN_EPOCH_MS},
- * or a string of ASCII digits (nothing else, no spaces, no sign, no decimal point) with the same
+ * or a string of ASCII digits without a leading zero (nothing else, no padding, no spaces, no
+ * sign, no decimal point) with the same
  * value range. Everything else (absent, `null`, `""`, `"2026-05-20T02:00:00Z"`, `1.5e12 + 0.5`,
  * seconds, negative, beyond 2^53) is unknown.
  * @param field the Web+ field name, e.g. `UpdateTime` (used in `why`)
@@ -26,7 +27,8 @@ export function readEpochMs(field: string, raw: unknown): EpochMsRead {
   if (raw === undefined) return { known: false, why: `${field} is absent` };
   let n: number | undefined;
   if (typeof raw === 'number') n = raw;
-  else if (typeof raw === 'string' && /^[0-9]{1,16}$/.test(raw)) n = Number(raw);
+  // No leading zero: a padded string (`"01764620000000"`) is not a Web+ time (docs/policy.md).
+  else if (typeof raw === 'string' && /^[1-9][0-9]{0,15}$/.test(raw)) n = Number(raw);
   if (n === undefined || !Number.isSafeInteger(n)) {
     return { known: false, why: `${field} ${shown(raw)} is not epoch milliseconds` };
   }

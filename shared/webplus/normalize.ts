@@ -22,6 +22,11 @@ function toBool(value: unknown): boolean {
   return value === true || value === 'true' || value === 1;
 }
 
+/** A JSON boolean, or `undefined` when the field is absent or anything else (unknown, fail closed). */
+function strictBool(value: unknown): boolean | undefined {
+  return typeof value === 'boolean' ? value : undefined;
+}
+
 function obj(value: unknown): Record<string, unknown> {
   return value && typeof value === 'object' && !Array.isArray(value)
     ? (value as Record<string, unknown>)
@@ -107,7 +112,8 @@ export function toAppEnv(raw: unknown): AppEnv | undefined {
     envName: stringOrUndefined(e.EnvName) ?? '',
     envStatus: stringOrUndefined(e.EnvStatus),
     applyingChange: toBool(e.ApplyingChange),
-    abortingChange: toBool(e.AbortingChange),
+    // Unknown unless a real boolean: the policy never aborts while it is unknown (docs/policy.md).
+    abortingChange: strictBool(e.AbortingChange),
     latestChangeId: stringOrUndefined(e.LatestChangeId),
   };
 }

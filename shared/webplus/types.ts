@@ -46,7 +46,8 @@ export interface AppEnv {
   /** a change is being applied (running, paused or aborting) */
   applyingChange: boolean;
   /** an abort is in progress */
-  abortingChange: boolean;
+  /** `undefined` when the reply's `AbortingChange` is absent or not a JSON boolean. */
+  abortingChange: boolean | undefined;
   latestChangeId?: string;
 }
 

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { classifyEvent, type IntakeOptions } from '../../shared/intake/classify.js';
-import { RecentEvents } from '../../shared/intake/recent-events.js';
+import { classifyEvent, type IntakeOptions } from '#shared/intake/classify.js';
+import { RecentEvents } from '#shared/intake/recent-events.js';
 
 function fixture(name: string): Buffer {
   return readFileSync(new URL(`../fixtures/${name}`, import.meta.url));

@@ -6,12 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  classifyEvent,
-  type IntakeOptions,
-  type IntakeResult,
-} from '../../shared/intake/classify.js';
-import { RecentEvents } from '../../shared/intake/recent-events.js';
+import { classifyEvent, type IntakeOptions, type IntakeResult } from '#shared/intake/classify.js';
+import { RecentEvents } from '#shared/intake/recent-events.js';
 
 const C1 = 'wc-5d3a963d5802611c4ddc0001';
 const C2 = 'wc-5d3a963d5802611c4ddc0002';

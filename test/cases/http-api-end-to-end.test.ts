@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HttpResponse } from '../../shared/fc/http.js';
-import type { HandlerResult } from '../../shared/pipeline/handle-event.js';
+import type { HttpResponse } from '#shared/fc/http.js';
+import type { HandlerResult } from '#shared/pipeline/handle-event.js';
 import { fakeContext } from '../helpers/fc-context.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { change, changeId, envId, httpEvent, scenario, summaryOf } from '../helpers/world.js';

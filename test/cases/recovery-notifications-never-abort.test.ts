@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { classifyEvent, type IntakeOptions } from '../../shared/intake/classify.js';
-import { RecentEvents } from '../../shared/intake/recent-events.js';
-import type { AbortRequest } from '../../shared/model/request.js';
+import { classifyEvent, type IntakeOptions } from '#shared/intake/classify.js';
+import { RecentEvents } from '#shared/intake/recent-events.js';
+import type { AbortRequest } from '#shared/model/request.js';
 
 const recovery = JSON.parse(
   readFileSync(new URL('../fixtures/cms-callback-recovery.json', import.meta.url), 'utf8'),

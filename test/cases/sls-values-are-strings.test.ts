@@ -5,10 +5,10 @@
 import { createRequire } from 'node:module';
 import type SlsClient from '@alicloud/log';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { OutcomeRecord } from '#shared/model/record.js';
+import { toError } from '#shared/outcome-log/errors.js';
+import { createSlsStore } from '#shared/outcome-log/sls-store.js';
 import { type SlsStandIn, startSlsStandIn } from '../../sandbox/sls/server.js';
-import type { OutcomeRecord } from '../../shared/model/record.js';
-import { toError } from '../../shared/outcome-log/errors.js';
-import { createSlsStore } from '../../shared/outcome-log/sls-store.js';
 
 const Client = createRequire(import.meta.url)('@alicloud/log') as typeof SlsClient;
 

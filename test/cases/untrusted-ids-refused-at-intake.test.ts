@@ -3,8 +3,8 @@
  * Right: first valid; second trimmed and valid; the rest rejected before any Web+ call, each named.
  */
 import { describe, expect, it } from 'vitest';
-import { classifyEvent, type IntakeOptions } from '../../shared/intake/classify.js';
-import { RecentEvents } from '../../shared/intake/recent-events.js';
+import { classifyEvent, type IntakeOptions } from '#shared/intake/classify.js';
+import { RecentEvents } from '#shared/intake/recent-events.js';
 
 const body =
   '{"changeIds":["wc-5d3a963d5802611c4ddc0001"," wc-5d3a963d5802611c4ddc0002\\n","wc-x&ChangeId=wc-other","we-5d39b8ba6786bd4b14950001",""]}';

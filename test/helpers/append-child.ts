@@ -6,8 +6,8 @@
  * Usage: node --import tsx test/helpers/append-child.ts <path> <writer> <count> <batch>
  */
 
-import type { OutcomeRecord } from '../../shared/model/record.js';
-import { createFileStore } from '../../shared/outcome-log/file-store.js';
+import type { OutcomeRecord } from '#shared/model/record.js';
+import { createFileStore } from '#shared/outcome-log/file-store.js';
 
 const [path, writer, countText, batchText] = process.argv.slice(2);
 const count = Number(countText);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Credentials } from '../../shared/core/credentials.js';
-import type { FcContext } from '../../shared/fc/context.js';
+import type { Credentials } from '#shared/core/credentials.js';
+import type { FcContext } from '#shared/fc/context.js';
 
 /** A fake FC 3.0 context, as the nodejs20 runtime passes it. */
 export function fakeContext(

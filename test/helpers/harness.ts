@@ -1,13 +1,13 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type Config, loadConfig } from '#shared/config/config.js';
+import type { OutcomeRecord } from '#shared/model/record.js';
+import type { OutcomeStore } from '#shared/outcome-log/store.js';
+import { createRuntime, type Runtime } from '#shared/pipeline/runtime.js';
+import { parsePolicy } from '#shared/policy/load.js';
 import { createHandler, type FcHandler } from '../../functions/abort-stuck-changes/handler.js';
 import { startWebplusSandbox, type WebplusSandbox } from '../../sandbox/webplus/index.js';
-import { type Config, loadConfig } from '../../shared/config/config.js';
-import type { OutcomeRecord } from '../../shared/model/record.js';
-import type { OutcomeStore } from '../../shared/outcome-log/store.js';
-import { createRuntime, type Runtime } from '../../shared/pipeline/runtime.js';
-import { parsePolicy } from '../../shared/policy/load.js';
 
 export interface Harness {
   sandbox: WebplusSandbox;

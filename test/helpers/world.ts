@@ -2,9 +2,10 @@
  * Small builders for end-to-end tests through the handler: well-formed Web+ ids, scenario
  * pieces, and FC event Buffers (timer, HTTP, EventBridge).
  */
+
+import type { HandlerResult } from '#shared/pipeline/handle-event.js';
+import type { RunSummary } from '#shared/pipeline/summary.js';
 import type { JournalEntry } from '../../sandbox/webplus/index.js';
-import type { HandlerResult } from '../../shared/pipeline/handle-event.js';
-import type { RunSummary } from '../../shared/pipeline/summary.js';
 
 const MINUTE_MS = 60_000;
 

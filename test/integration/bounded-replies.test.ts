@@ -6,8 +6,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebplusClient } from '../../shared/webplus/client.js';
-import { WebplusError } from '../../shared/webplus/errors.js';
+import { WebplusClient } from '#shared/webplus/client.js';
+import { WebplusError } from '#shared/webplus/errors.js';
 import { fakeContext } from '../helpers/fc-context.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import {

@@ -7,9 +7,9 @@ import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { OUTCOMES, type OutcomeRecord } from '#shared/model/record.js';
 import { logCommand } from '../../cli/commands/log.js';
 import { UsageError } from '../../cli/errors.js';
-import { OUTCOMES, type OutcomeRecord } from '../../shared/model/record.js';
 
 let file: string;
 let out: string[];

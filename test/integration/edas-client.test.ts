@@ -4,10 +4,10 @@
  * finished order classified by a re-read, fail-closed parsing.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { edasPlatform } from '#shared/edas/platform.js';
+import { PlatformError } from '#shared/platform/errors.js';
+import { readAllPages } from '#shared/platform/paging.js';
 import { type EdasSandbox, startEdasSandbox } from '../../sandbox/edas/server.js';
-import { edasPlatform } from '../../shared/edas/platform.js';
-import { PlatformError } from '../../shared/platform/errors.js';
-import { readAllPages } from '../../shared/platform/paging.js';
 
 const KEYS = { accessKeyId: 'sandbox-ak', accessKeySecret: 'sandbox-secret' };
 const OPTS = { timeoutMs: 5000 };

@@ -10,9 +10,9 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { OutcomeRecord } from '../../shared/model/record.js';
-import { createFileStore } from '../../shared/outcome-log/file-store.js';
-import { parseRecordLines } from '../../shared/outcome-log/read-records.js';
+import type { OutcomeRecord } from '#shared/model/record.js';
+import { createFileStore } from '#shared/outcome-log/file-store.js';
+import { parseRecordLines } from '#shared/outcome-log/read-records.js';
 
 const CHILD = join(import.meta.dirname, '../helpers/append-child.ts');
 const dirs: string[] = [];

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFileStore } from '../../shared/outcome-log/file-store.js';
+import { createFileStore } from '#shared/outcome-log/file-store.js';
 import { fakeContext } from '../helpers/fc-context.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { change, changeId, scenario, summaryOf, timerEvent } from '../helpers/world.js';

@@ -5,8 +5,8 @@
  * notifications; a failing or hanging receiver changes neither.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { NotifyConfigError } from '#shared/notify/errors.js';
 import { type NotifyReceiver, startNotifyReceiver } from '../../sandbox/notify/server.js';
-import { NotifyConfigError } from '../../shared/notify/errors.js';
 import { fakeContext } from '../helpers/fc-context.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { change, changeId, scenario, summaryOf, timerEvent } from '../helpers/world.js';

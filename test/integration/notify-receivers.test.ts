@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { NotifySettingsSchema } from '#shared/config/notify-settings.js';
+import type { OutcomeRecord } from '#shared/model/record.js';
+import { NotifyConfigError } from '#shared/notify/errors.js';
+import { createNotifier, type NotifyContext } from '#shared/notify/notifier.js';
 import {
   type NotifyReceiver,
   type ReceiverKind,
   startNotifyReceiver,
 } from '../../sandbox/notify/server.js';
-import { NotifySettingsSchema } from '../../shared/config/notify-settings.js';
-import type { OutcomeRecord } from '../../shared/model/record.js';
-import { NotifyConfigError } from '../../shared/notify/errors.js';
-import { createNotifier, type NotifyContext } from '../../shared/notify/notifier.js';
 
 const receivers: NotifyReceiver[] = [];
 afterEach(async () => {

@@ -4,8 +4,8 @@
  * listing and a hung log store both end before the function's timeout.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { createSlsStore } from '#shared/outcome-log/sls-store.js';
 import { type SlsStandIn, startSlsStandIn } from '../../sandbox/sls/server.js';
-import { createSlsStore } from '../../shared/outcome-log/sls-store.js';
 import { fakeContext } from '../helpers/fc-context.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { change, scenario, summaryOf, timerEvent } from '../helpers/world.js';

@@ -4,8 +4,8 @@
  * unique recordId; the summary still lists every record in decision order.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { OutcomeRecord } from '../../shared/model/record.js';
-import type { OutcomeStore } from '../../shared/outcome-log/store.js';
+import type { OutcomeRecord } from '#shared/model/record.js';
+import type { OutcomeStore } from '#shared/outcome-log/store.js';
 import { fakeContext } from '../helpers/fc-context.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { change, changeId, scenario, summaryOf, timerEvent } from '../helpers/world.js';

@@ -3,12 +3,12 @@
  * real HTTP: statuses mapped, errors classified, paging, abort lifecycle, fail-closed parsing.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { PlatformError } from '#shared/platform/errors.js';
+import { readAllPages } from '#shared/platform/paging.js';
+import { SaeClient } from '#shared/sae/client.js';
+import { saePlatform } from '#shared/sae/platform.js';
 import { type SaeSandbox, startSaeSandbox } from '../../sandbox/sae/server.js';
 import { sendRawRequest } from '../../sandbox/webplus/raw-client.js';
-import { PlatformError } from '../../shared/platform/errors.js';
-import { readAllPages } from '../../shared/platform/paging.js';
-import { SaeClient } from '../../shared/sae/client.js';
-import { saePlatform } from '../../shared/sae/platform.js';
 
 const KEYS = { accessKeyId: 'sandbox-ak', accessKeySecret: 'sandbox-secret' };
 const OPTS = { timeoutMs: 5000 };

@@ -6,10 +6,10 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EDAS_ACTIONS } from '../../shared/edas/actions.js';
-import { EdasClient } from '../../shared/edas/client.js';
-import { SAE_ACTIONS } from '../../shared/sae/actions.js';
-import { SaeClient } from '../../shared/sae/client.js';
+import { EDAS_ACTIONS } from '#shared/edas/actions.js';
+import { EdasClient } from '#shared/edas/client.js';
+import { SAE_ACTIONS } from '#shared/sae/actions.js';
+import { SaeClient } from '#shared/sae/client.js';
 import {
   type RecordedRequest,
   startWireRecorder,

@@ -4,17 +4,17 @@
  * records are written by the real @alicloud/log SDK (the SLS store) and read back with GetLogs.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { OutcomeRecord } from '#shared/model/record.js';
+import { createSlsStore } from '#shared/outcome-log/sls-store.js';
+import { createSlsAdmin } from '#shared/sls/admin-client.js';
+import { SlsApiError } from '#shared/sls/errors.js';
+import { applySlsResources } from '#shared/sls/setup.js';
 import { dedupeRecords } from '../../cli/log/dedupe.js';
 import { parseFilters } from '../../cli/log/filters.js';
 import { readSlsRecords } from '../../cli/log/sls-source.js';
 import { fill, SLS_DEFINITIONS, slsResources } from '../../cli/sls-definitions.js';
 import type { SlsTarget } from '../../cli/sls-target.js';
 import { type SlsStandIn, startSlsStandIn } from '../../sandbox/sls/server.js';
-import type { OutcomeRecord } from '../../shared/model/record.js';
-import { createSlsStore } from '../../shared/outcome-log/sls-store.js';
-import { createSlsAdmin } from '../../shared/sls/admin-client.js';
-import { SlsApiError } from '../../shared/sls/errors.js';
-import { applySlsResources } from '../../shared/sls/setup.js';
 
 const PROJECT = 'webplus-abort-test';
 const LOGSTORE = 'outcomes';

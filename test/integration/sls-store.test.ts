@@ -2,11 +2,11 @@
  * The SLS store through the real @alicloud/log SDK to the stand-in over loopback HTTP.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { OutcomeRecord } from '#shared/model/record.js';
+import { OutcomeStoreError } from '#shared/outcome-log/errors.js';
+import { createSlsStore, type SlsStoreOptions } from '#shared/outcome-log/sls-store.js';
+import type { WriteContext } from '#shared/outcome-log/store.js';
 import { type SlsStandIn, startSlsStandIn } from '../../sandbox/sls/server.js';
-import type { OutcomeRecord } from '../../shared/model/record.js';
-import { OutcomeStoreError } from '../../shared/outcome-log/errors.js';
-import { createSlsStore, type SlsStoreOptions } from '../../shared/outcome-log/sls-store.js';
-import type { WriteContext } from '../../shared/outcome-log/store.js';
 
 const PROJECT = 'ops-audit';
 const LOGSTORE = 'webplus-abort';

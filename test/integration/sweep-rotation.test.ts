@@ -5,7 +5,7 @@
  * Dry-run, so the changes stay in flight from run to run.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { OutcomeRecord } from '../../shared/model/record.js';
+import type { OutcomeRecord } from '#shared/model/record.js';
 import { fakeContext } from '../helpers/fc-context.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { change, scenario, summaryOf } from '../helpers/world.js';

@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebplusClient } from '#shared/webplus/client.js';
+import { WebplusError } from '#shared/webplus/errors.js';
 import type { FaultResponse } from '../../sandbox/webplus/scenario.js';
 import { startWebplusSandbox, type WebplusSandbox } from '../../sandbox/webplus/server.js';
-import { WebplusClient } from '../../shared/webplus/client.js';
-import { WebplusError } from '../../shared/webplus/errors.js';
 
 /**
  * One case per trap of @alicloud/pop-core 1.8.0's ROAClient (docs/reference/webplus-api.md)

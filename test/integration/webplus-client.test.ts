@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { WebplusAction } from '#shared/webplus/actions.js';
+import { WebplusClient } from '#shared/webplus/client.js';
+import { WebplusError } from '#shared/webplus/errors.js';
 import { startWebplusSandbox, type WebplusSandbox } from '../../sandbox/webplus/server.js';
-import type { WebplusAction } from '../../shared/webplus/actions.js';
-import { WebplusClient } from '../../shared/webplus/client.js';
-import { WebplusError } from '../../shared/webplus/errors.js';
 
 const MIN = 60_000;
 const OPTS = { timeoutMs: 5_000 };
@@ -526,7 +526,10 @@ describe('the date header under another TZ (C10)', () => {
     const address = capture.address();
     const capturePort = typeof address === 'object' && address ? address.port : 0;
     const dir = await mkdtemp(join(tmpdir(), 'webplus-tz-'));
-    const clientPath = fileURLToPath(new URL('../../shared/webplus/client.js', import.meta.url));
+    const clientPath = join(
+      fileURLToPath(new URL('../..', import.meta.url)),
+      'shared/webplus/client.js',
+    );
     const child = join(dir, 'child.mts');
     await writeFile(
       child,

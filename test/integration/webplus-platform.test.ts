@@ -4,11 +4,11 @@
  * normalized states, and Web+ error kinds mapped to the common ones.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { PlatformError } from '#shared/platform/errors.js';
+import { readAllPages } from '#shared/platform/paging.js';
+import type { ChangePlatform } from '#shared/platform/platform.js';
+import { webplusPlatform } from '#shared/webplus/platform.js';
 import { startWebplusSandbox, type WebplusSandbox } from '../../sandbox/webplus/server.js';
-import { PlatformError } from '../../shared/platform/errors.js';
-import { readAllPages } from '../../shared/platform/paging.js';
-import type { ChangePlatform } from '../../shared/platform/platform.js';
-import { webplusPlatform } from '../../shared/webplus/platform.js';
 
 const KEYS = { accessKeyId: 'sandbox-ak', accessKeySecret: 'sandbox-secret' };
 const OPTS = { timeoutMs: 5000 };

@@ -5,8 +5,8 @@
  * codes.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../shared/config/config.js';
-import { resolveRegions } from '../../shared/pipeline/runtime.js';
+import { loadConfig } from '#shared/config/config.js';
+import { resolveRegions } from '#shared/pipeline/runtime.js';
 import { fakeContext } from '../helpers/fc-context.js';
 import { type Harness, type HarnessOptions, startHarness } from '../helpers/harness.js';
 import {

@@ -3,16 +3,17 @@
  * per world, latency 0), and compares the sandbox journal with the oracle. Shared by the
  * property test (test/oracle/fail-closed.property.test.ts) and the soak (bench/soak/).
  */
+
+import { loadConfig } from '#shared/config/config.js';
+import type { OutcomeRecord } from '#shared/model/record.js';
+import { createRuntime } from '#shared/pipeline/runtime.js';
+import { loadPolicy } from '#shared/policy/load.js';
 import { createHandler } from '../../functions/abort-stuck-changes/handler.js';
 import {
   type JournalEntry,
   startWebplusSandbox,
   type WebplusSandbox,
 } from '../../sandbox/webplus/index.js';
-import { loadConfig } from '../../shared/config/config.js';
-import type { OutcomeRecord } from '../../shared/model/record.js';
-import { createRuntime } from '../../shared/pipeline/runtime.js';
-import { loadPolicy } from '../../shared/policy/load.js';
 import { fakeContext } from '../helpers/fc-context.js';
 import { eventOf, policyEnvOf, scenarioOf, WORLD_TOKEN } from './build.js';
 import { type Allowed, allowedAborts } from './rule.js';

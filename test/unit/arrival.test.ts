@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arrivalMs } from '../../shared/fc/arrival.js';
+import { arrivalMs } from '#shared/fc/arrival.js';
 
 describe('arrivalMs', () => {
   it('is never after now nor before now - maxAge; a plausible timeEpoch is kept as sent', () => {

@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import type { OutcomeRecord } from '#shared/model/record.js';
+import { loadPolicy } from '#shared/policy/load.js';
 import { buildHandler } from '../../functions/abort-stuck-changes/cold-start.js';
 import { startWebplusSandbox, type WebplusSandbox } from '../../sandbox/webplus/index.js';
 import { deployProblems } from '../../scripts/check-deploy.js';
-import type { OutcomeRecord } from '../../shared/model/record.js';
-import { loadPolicy } from '../../shared/policy/load.js';
 import { fakeContext } from '../helpers/fc-context.js';
 import { timerEvent } from '../helpers/world.js';
 

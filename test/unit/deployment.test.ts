@@ -5,9 +5,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CONFIG_VARIABLES } from '../../shared/config/config.js';
-import { classifyEvent } from '../../shared/intake/classify.js';
-import { RecentEvents } from '../../shared/intake/recent-events.js';
+import { CONFIG_VARIABLES } from '#shared/config/config.js';
+import { classifyEvent } from '#shared/intake/classify.js';
+import { RecentEvents } from '#shared/intake/recent-events.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bundlePath = join(root, 'dist', 'index.js');

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { edasPlatform } from '#shared/edas/platform.js';
+import { parsePolicyText } from '#shared/policy/load.js';
+import { saePlatform } from '#shared/sae/platform.js';
 import { startEdasSandbox } from '../../sandbox/edas/server.js';
 import { checkDingtalk } from '../../sandbox/notify/verify.js';
 import { startSaeSandbox } from '../../sandbox/sae/server.js';
 import { parseScenario } from '../../sandbox/webplus/index.js';
-import { edasPlatform } from '../../shared/edas/platform.js';
-import { parsePolicyText } from '../../shared/policy/load.js';
-import { saePlatform } from '../../shared/sae/platform.js';
 
 const docs = join(import.meta.dirname, '../../docs');
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '#shared/config/errors.js';
+import { WebplusAbortError } from '#shared/core/errors.js';
+import { HttpRequestError, IntakeError } from '#shared/intake/errors.js';
+import { OutcomeStoreError } from '#shared/outcome-log/errors.js';
+import { PolicyError } from '#shared/policy/errors.js';
+import { CallFailedError, DeadlineReachedError } from '#shared/webplus/call-errors.js';
+import { WebplusError, WebplusResponseError } from '#shared/webplus/errors.js';
 import { HandlerThrewError, UsageError } from '../../cli/errors.js';
-import { ConfigError } from '../../shared/config/errors.js';
-import { WebplusAbortError } from '../../shared/core/errors.js';
-import { HttpRequestError, IntakeError } from '../../shared/intake/errors.js';
-import { OutcomeStoreError } from '../../shared/outcome-log/errors.js';
-import { PolicyError } from '../../shared/policy/errors.js';
-import { CallFailedError, DeadlineReachedError } from '../../shared/webplus/call-errors.js';
-import { WebplusError, WebplusResponseError } from '../../shared/webplus/errors.js';
 
 const webplusError = new WebplusError('boom', {
   action: 'AbortChange',

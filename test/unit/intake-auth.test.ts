@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { classifyEvent, type IntakeOptions } from '../../shared/intake/classify.js';
-import { isAuthorised, tokenCandidates, tokenMatches } from '../../shared/intake/http/auth.js';
-import { RecentEvents } from '../../shared/intake/recent-events.js';
+import { classifyEvent, type IntakeOptions } from '#shared/intake/classify.js';
+import { isAuthorised, tokenCandidates, tokenMatches } from '#shared/intake/http/auth.js';
+import { RecentEvents } from '#shared/intake/recent-events.js';
 
 const C1 = 'wc-5d3a963d5802611c4ddc0001';
 

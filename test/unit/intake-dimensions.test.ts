@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseDimensions } from '../../shared/intake/alarm/dimensions.js';
-import { parseForm } from '../../shared/intake/form.js';
+import { parseDimensions } from '#shared/intake/alarm/dimensions.js';
+import { parseForm } from '#shared/intake/form.js';
 
 describe('parseDimensions', () => {
   it('reads a Java-map string into clean keys and values', () => {

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  classifyEvent,
-  type IntakeOptions,
-  type IntakeResult,
-} from '../../shared/intake/classify.js';
-import { RecentEvents } from '../../shared/intake/recent-events.js';
+import { classifyEvent, type IntakeOptions, type IntakeResult } from '#shared/intake/classify.js';
+import { RecentEvents } from '#shared/intake/recent-events.js';
 
 const TOKEN = 'local-dev-token-0001';
 const C1 = 'wc-5d3a963d5802611c4ddc0001';

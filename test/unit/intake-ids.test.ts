@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseAppId, parseChangeId, parseEnvId } from '../../shared/core/ids.js';
-import { printable } from '../../shared/core/text.js';
-import { collectIds } from '../../shared/intake/id-list.js';
-import { RecentEvents } from '../../shared/intake/recent-events.js';
+import { parseAppId, parseChangeId, parseEnvId } from '#shared/core/ids.js';
+import { printable } from '#shared/core/text.js';
+import { collectIds } from '#shared/intake/id-list.js';
+import { RecentEvents } from '#shared/intake/recent-events.js';
 
 describe('parseChangeId / parseEnvId / parseAppId', () => {
   it('accepts a well-formed id and trims it', () => {

@@ -1,11 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  classifyEvent,
-  type IntakeOptions,
-  type IntakeResult,
-} from '../../shared/intake/classify.js';
-import { RecentEvents } from '../../shared/intake/recent-events.js';
+import { classifyEvent, type IntakeOptions, type IntakeResult } from '#shared/intake/classify.js';
+import { RecentEvents } from '#shared/intake/recent-events.js';
 
 const TOKEN = 'local-dev-token-0001';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { classifyEvent, type IntakeOptions } from '../../shared/intake/classify.js';
-import { RecentEvents } from '../../shared/intake/recent-events.js';
-import type { AbortRequest } from '../../shared/model/request.js';
+import { classifyEvent, type IntakeOptions } from '#shared/intake/classify.js';
+import { RecentEvents } from '#shared/intake/recent-events.js';
+import type { AbortRequest } from '#shared/model/request.js';
 
 const ENV_1 = 'we-5d39b8ba6786bd4b14950001';
 const APP_1 = 'wa-5d39b8ba6786bd4b14950001';

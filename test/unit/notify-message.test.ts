@@ -5,10 +5,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NotifySettingsSchema } from '../../shared/config/notify-settings.js';
-import { OUTCOMES, type Outcome, type OutcomeRecord } from '../../shared/model/record.js';
-import { buildMessage } from '../../shared/notify/message.js';
-import { createNotifier } from '../../shared/notify/notifier.js';
+import { NotifySettingsSchema } from '#shared/config/notify-settings.js';
+import { OUTCOMES, type Outcome, type OutcomeRecord } from '#shared/model/record.js';
+import { buildMessage } from '#shared/notify/message.js';
+import { createNotifier } from '#shared/notify/notifier.js';
 
 /** The oracle's own severity table (docs/reference/notifications.md). */
 const GRAVITY: Partial<Record<Outcome, number>> = {

@@ -11,7 +11,7 @@ import {
   PacerAbortedError,
   type PacerClock,
   PacerDeadlineError,
-} from '../../shared/core/pacer.js';
+} from '#shared/core/pacer.js';
 
 /** A virtual clock: timers fire in time order as `advanceTo` moves time forward. */
 class VirtualClock implements PacerClock {

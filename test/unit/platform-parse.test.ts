@@ -6,10 +6,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { edasOrderState } from '../../shared/edas/status.js';
-import { readAllPages } from '../../shared/platform/paging.js';
-import { batchSpan, epochMs } from '../../shared/platform/parse.js';
-import { saeAppMayHaveChangeInFlight, saeOrderState } from '../../shared/sae/status.js';
+import { edasOrderState } from '#shared/edas/status.js';
+import { readAllPages } from '#shared/platform/paging.js';
+import { batchSpan, epochMs } from '#shared/platform/parse.js';
+import { saeAppMayHaveChangeInFlight, saeOrderState } from '#shared/sae/status.js';
 
 const LOW = 946_684_800_000n; // 2000-01-01
 const HIGH = 4_102_444_800_000n; // 2100-01-01

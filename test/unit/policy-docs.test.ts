@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PolicyError } from '../../shared/policy/errors.js';
-import { loadPolicy, parsePolicyText } from '../../shared/policy/load.js';
+import { PolicyError } from '#shared/policy/errors.js';
+import { loadPolicy, parsePolicyText } from '#shared/policy/load.js';
 
 const examples = join(import.meta.dirname, '../../docs/examples');
 

@@ -8,10 +8,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '#shared/config/errors.js';
+import { PolicyError } from '#shared/policy/errors.js';
+import { loadPolicy, parsePolicyText } from '#shared/policy/load.js';
 import { buildHandler } from '../../functions/abort-stuck-changes/cold-start.js';
-import { ConfigError } from '../../shared/config/errors.js';
-import { PolicyError } from '../../shared/policy/errors.js';
-import { loadPolicy, parsePolicyText } from '../../shared/policy/load.js';
 
 const NOTHING: [string, string][] = [
   ['empty', ''],

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WEBPLUS_ACTIONS } from '../../shared/webplus/actions.js';
+import { WEBPLUS_ACTIONS } from '#shared/webplus/actions.js';
 
 interface Statement {
   Effect: string;

@@ -3,11 +3,11 @@
  * a recordId on every record, and a report that says when any batch fell back.
  */
 import { describe, expect, it } from 'vitest';
-import type { OutcomeRecord } from '../../shared/model/record.js';
-import { OutcomeStoreError } from '../../shared/outcome-log/errors.js';
-import { OutcomeLog } from '../../shared/outcome-log/outcome-log.js';
-import { RecordStream } from '../../shared/outcome-log/record-stream.js';
-import type { OutcomeStore } from '../../shared/outcome-log/store.js';
+import type { OutcomeRecord } from '#shared/model/record.js';
+import { OutcomeStoreError } from '#shared/outcome-log/errors.js';
+import { OutcomeLog } from '#shared/outcome-log/outcome-log.js';
+import { RecordStream } from '#shared/outcome-log/record-stream.js';
+import type { OutcomeStore } from '#shared/outcome-log/store.js';
 
 const ctx = {
   invocationId: 'inv',

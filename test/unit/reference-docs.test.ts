@@ -6,12 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CONFIG_VARIABLES, loadConfig } from '#shared/config/config.js';
+import { ROUTES } from '#shared/intake/http/route.js';
+import { OUTCOMES } from '#shared/model/record.js';
+import { WEBPLUS_ACTIONS } from '#shared/webplus/actions.js';
 import { ACTIONS, parseScenario } from '../../sandbox/webplus/index.js';
 import { scenarioSchema } from '../../sandbox/webplus/scenario.js';
-import { CONFIG_VARIABLES, loadConfig } from '../../shared/config/config.js';
-import { ROUTES } from '../../shared/intake/http/route.js';
-import { OUTCOMES } from '../../shared/model/record.js';
-import { WEBPLUS_ACTIONS } from '../../shared/webplus/actions.js';
 
 const reference = join(import.meta.dirname, '../../docs/reference');
 const read = (name: string) => readFileSync(join(reference, name), 'utf8');

@@ -107,7 +107,13 @@ function brokenLinks(file: string): string[] {
     if (EXTERNAL.test(target)) continue;
     const [pathPart, anchor] = target.split('#', 2) as [string, string | undefined];
     const path = decodeURIComponent(pathPart);
-    const absolute = path === '' ? join(root, file) : resolve(root, dirname(file), path);
+    // A link starting with `/` is relative to the repository root (as GitHub renders it).
+    const absolute =
+      path === ''
+        ? join(root, file)
+        : path.startsWith('/')
+          ? join(root, path)
+          : resolve(root, dirname(file), path);
     const inRepo = relative(root, absolute);
     if (inRepo.startsWith('..')) {
       broken.push(`${file}: ${target} (points outside the repository)`);

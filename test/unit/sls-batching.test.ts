@@ -4,8 +4,8 @@ import {
   equalJitterDelay,
   SLS_MAX_LOGS_PER_PUT,
   splitIntoBatches,
-} from '../../shared/outcome-log/sls-store.js';
-import type { SlsLog } from '../../shared/outcome-log/sls-values.js';
+} from '#shared/outcome-log/sls-store.js';
+import type { SlsLog } from '#shared/outcome-log/sls-values.js';
 
 const log = (value: string): SlsLog => ({ timestamp: 1714540000, content: { k: value } });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { OUTCOMES } from '#shared/model/record.js';
+import { RECORD_KEY_TYPES } from '#shared/model/record-keys.js';
 import { fill, SLS_DEFINITIONS, slsResources } from '../../cli/sls-definitions.js';
-import { OUTCOMES } from '../../shared/model/record.js';
-import { RECORD_KEY_TYPES } from '../../shared/model/record-keys.js';
 
 describe('deploy/sls definitions', () => {
   it('the index has a typed field for every record key, and no other', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OutcomeStoreError, toError } from '../../shared/outcome-log/errors.js';
+import { OutcomeStoreError, toError } from '#shared/outcome-log/errors.js';
 
 describe('toError', () => {
   it('passes Errors through unchanged', () => {

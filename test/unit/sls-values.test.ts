@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { OutcomeRecord } from '../../shared/model/record.js';
+import type { OutcomeRecord } from '#shared/model/record.js';
 import {
   estimateLogBytes,
   toSlsContents,
   toSlsLog,
   toSlsValue,
-} from '../../shared/outcome-log/sls-values.js';
+} from '#shared/outcome-log/sls-values.js';
 
 describe('toSlsValue', () => {
   it('turns numbers, booleans and bigints into their text', () => {

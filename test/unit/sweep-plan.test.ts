@@ -10,8 +10,8 @@ import {
   planSweep,
   primeAtLeast,
   SWEEP_SLOT_MS,
-} from '../../shared/targeting/sweep-plan.js';
-import type { AppEnv } from '../../shared/webplus/types.js';
+} from '#shared/targeting/sweep-plan.js';
+import type { AppEnv } from '#shared/webplus/types.js';
 
 const env = (n: number, aborting = false): AppEnv => ({
   envId: `we-${n.toString(16).padStart(24, '0')}`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { errorKind } from '../../shared/webplus/error-kind.js';
-import type { WebplusErrorKind } from '../../shared/webplus/errors.js';
+import { errorKind } from '#shared/webplus/error-kind.js';
+import type { WebplusErrorKind } from '#shared/webplus/errors.js';
 
 /** Code × HTTP status → kind. Code decides first; the status only when the code says nothing. */
 const TABLE: [code: string, status: number, kind: WebplusErrorKind][] = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { WebplusError } from '../../shared/webplus/errors.js';
-import { readReply } from '../../shared/webplus/reply.js';
-import type { RawReply } from '../../shared/webplus/transport.js';
+import { WebplusError } from '#shared/webplus/errors.js';
+import { readReply } from '#shared/webplus/reply.js';
+import type { RawReply } from '#shared/webplus/transport.js';
 
 const JSON_CT = 'application/json;charset=utf-8';
 

@@ -9,9 +9,9 @@ import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebplusClient } from '#shared/webplus/client.js';
+import { resolveWebplusRegion } from '#shared/webplus/endpoints.js';
 import { startWebplusSandbox } from '../../sandbox/webplus/index.js';
-import { WebplusClient } from '../../shared/webplus/client.js';
-import { resolveWebplusRegion } from '../../shared/webplus/endpoints.js';
 import {
   ACTION_ROWS,
   type ActionRow,

@@ -1,0 +1,100 @@
+/**
+ * The function bundle's stubs (scripts/bundle-options.mjs) change no behaviour: a bundle built
+ * with the real options to a temporary folder refuses a table of bad configurations and policies
+ * with exactly the messages the source gives (zod's English messages survive the locale stub), and
+ * accepts a good one. The bundle runs in its own `node` process, as FC loads it.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '#shared/config/config.js';
+import { loadPolicy } from '#shared/policy/load.js';
+import { functionBundleOptions } from '../../scripts/bundle-options.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Inputs and the variables they set (on top of LOG_STORE=stdout). */
+const CASES: Record<string, string>[] = [
+  { WEBPLUS_QPS: 'abc' },
+  { WEBPLUS_QPS: '0' },
+  { WEBPLUS_CONCURRENCY: '100000' },
+  { WEBPLUS_ENDPOINT: 'not a url' },
+  { LOG_STORE: 'kafka' },
+  { ABORT_DRY_RUN: 'maybe' },
+  { POLICY: '{"defaults":{"maxIdleMinute":30}}' },
+  { POLICY: '{"defaults":{"maxIdleMinutes":"x"}}' },
+  { POLICY: '{"defaults":{"maxIdleMinutes":-5}}' },
+  { POLICY: '{"defaults":{"mode":"nope"}}' },
+  { POLICY: 'defaults: [' },
+  { POLICY: '{"protect":{"envIds":"we-1"}}' },
+  { POLICY_FILE: join(root, 'docs', 'examples', 'policy-rollout.yaml') },
+  { POLICY_FILE: join(root, 'docs', 'examples', 'policy.json') },
+  {},
+];
+
+/** What the source answers for one case: `ok` or the error's message. */
+function sourceAnswer(vars: Record<string, string>): string {
+  try {
+    const config = loadConfig({ LOG_STORE: 'stdout', ...vars });
+    loadPolicy({ file: config.policyFile, inline: config.policyInline });
+    return 'ok';
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+describe('function bundle with stubs (zod locales, xml2js, json-bigint)', () => {
+  let dir: string;
+  let bundle: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bundle-stubs-'));
+    bundle = join(dir, 'index.cjs');
+    await build(functionBundleOptions(root, bundle));
+  }, 60_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('leaves zod locales other than English out of the bundle', () => {
+    // Arrange
+    const text = readFileSync(bundle, 'utf8');
+    // Act
+    const size = statSync(bundle).size;
+    // Assert: a German message of zod's "de" locale, and the English one it stands for
+    expect(text).not.toContain('Ungültige Eingabe');
+    expect(text).toContain('Invalid input');
+    expect(size).toBeLessThan(600 * 1024);
+  });
+
+  it('refuses and accepts exactly what the source does, with the same messages', () => {
+    // Arrange: one process runs initialize once per case, with that case's environment
+    const script = `
+const b = require(${JSON.stringify(bundle)});
+const cases = ${JSON.stringify(CASES)};
+(async () => {
+  const out = [];
+  for (const vars of cases) {
+    for (const k of Object.keys(process.env)) if (k !== 'PATH') delete process.env[k];
+    Object.assign(process.env, { LOG_STORE: 'stdout' }, vars);
+    try { await b.initialize({}); out.push('ok'); } catch (e) { out.push(e.message); }
+  }
+  process.stdout.write(JSON.stringify(out));
+})();`;
+    // Act
+    const bundled = JSON.parse(
+      execFileSync(process.execPath, ['-e', script], {
+        cwd: dir,
+        env: { PATH: process.env.PATH },
+        encoding: 'utf8',
+      }),
+    ) as string[];
+    // Assert
+    const expected = CASES.map(sourceAnswer);
+    expect(bundled).toEqual(expected);
+    expect(expected.filter((a) => a === 'ok')).toHaveLength(3);
+    expect(expected[1]).toContain('WEBPLUS_QPS');
+  }, 60_000);
+});
