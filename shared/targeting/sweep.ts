@@ -3,7 +3,7 @@ import type { Candidate } from '../model/candidate.js';
 import type { SweepRequest } from '../model/request.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
 import type { AppEnv } from '../webplus/types.js';
-import { EnvDirectory } from './directory.js';
+import { EnvDirectory, TERMINATED } from './directory.js';
 import { envStatus } from './explicit.js';
 import { candidateForChange, readAllPages } from './read.js';
 import type { TargetingScope } from './scope.js';
@@ -101,7 +101,10 @@ export async function listSweepEnvs(
   }
 
   return {
-    inFlight: envs.filter((e) => e.applyingChange && e.latestChangeId),
+    // A TERMINATED environment has nothing in flight, whatever its other flags say.
+    inFlight: envs.filter(
+      (e) => e.applyingChange && e.latestChangeId && e.envStatus !== TERMINATED,
+    ),
     failures,
     appNames,
   };
