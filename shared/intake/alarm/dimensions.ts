@@ -6,17 +6,10 @@
  */
 import { isRecord } from '../../core/text.js';
 
-/** Keys or values longer than this are dropped: no real dimension is that long. */
+/** Keys, and values of keys that name no id, longer than this are dropped: no real dimension is that long. */
 const MAX_DIMENSION_CHARS = 512;
-/** At most this many dimensions are kept. */
+/** At most this many dimensions are kept (id keys are always kept, whatever comes before them). */
 const MAX_DIMENSIONS = 64;
-/**
- * Items of a dimensions array read, at most: an array of `{changeId: ...}` objects may name many
- * changes; the pipeline acts on the first `ALARM_MAX_IDS` and records the rest `deferred`.
- */
-const MAX_DIMENSION_ITEMS = 1000;
-/** Longest comma-joined id value kept (1000 ids of 27 characters, with commas). */
-const MAX_ID_VALUE_CHARS = 28 * MAX_DIMENSION_ITEMS;
 
 /**
  * Normalises `dimensions` into a flat `{key: value}` map of trimmed strings.
@@ -30,21 +23,34 @@ const MAX_ID_VALUE_CHARS = 28 * MAX_DIMENSION_ITEMS;
  * Values that are `null`, empty, or the literal `null` are dropped; numbers and booleans become
  * strings; nested objects are skipped. Surrounding quotes around Java-map values are removed.
  * Never throws; anything unreadable yields `{}`.
+ *
+ * Nothing that names an id is dropped silently (issue 11): every item of a dimensions array is
+ * read and an id key (`changeId`, `envId`, ...) is kept whatever its length and however many
+ * dimensions came first, so the pipeline can act on the first `ALARM_MAX_IDS` and record every
+ * other one `deferred`; an id key whose value is an object or an array is kept as its JSON text,
+ * which no id parser accepts (an `invalid` record, and no fallback to the policy's rules). The
+ * size of what is read is bounded by the event itself (`HTTP_MAX_BODY_BYTES` for a callback;
+ * FC's event size limit for EventBridge).
  */
 export function parseDimensions(raw: unknown): Record<string, string> {
-  const out = new Map<string, string>();
+  const out: Dims = new Map();
   collect(raw, out, 0);
-  return Object.fromEntries(out);
+  return Object.fromEntries(
+    [...out].map(([key, value]) => [key, Array.isArray(value) ? value.join(',') : value]),
+  );
 }
 
-function collect(raw: unknown, out: Map<string, string>, depth: number): void {
+/** Dimensions read so far; an id key holds every value it was given, in order (joined at the end). */
+type Dims = Map<string, string | string[]>;
+
+function collect(raw: unknown, out: Dims, depth: number): void {
   if (depth > 3 || raw === null || raw === undefined) return;
   if (typeof raw === 'string') {
     collectString(raw, out, depth);
     return;
   }
   if (Array.isArray(raw)) {
-    for (const item of raw.slice(0, MAX_DIMENSION_ITEMS)) {
+    for (const item of raw) {
       if (!isRecord(item)) continue;
       const pairKey = item.name ?? item.key;
       if (typeof pairKey === 'string' && 'value' in item && Object.keys(item).length <= 2) {
@@ -60,7 +66,7 @@ function collect(raw: unknown, out: Map<string, string>, depth: number): void {
   }
 }
 
-function collectString(raw: string, out: Map<string, string>, depth: number): void {
+function collectString(raw: string, out: Dims, depth: number): void {
   let text = raw.trim();
   if (text === '' || text === 'null') return;
   if (/^%(7B|5B)/i.test(text) || /^\{?[^=]*%3D/i.test(text)) {
@@ -93,21 +99,25 @@ function unquote(value: string): string {
   return value;
 }
 
-function put(out: Map<string, string>, rawKey: string, rawValue: unknown): void {
-  if (out.size >= MAX_DIMENSIONS) return;
+function put(out: Dims, rawKey: string, rawValue: unknown): void {
   const key = unquote(rawKey.trim());
+  const idKey = ID_KEYS.has(key);
+  if (!idKey && out.size >= MAX_DIMENSIONS) return;
   if (key === '' || key.length > MAX_DIMENSION_CHARS) return;
   let value: string;
   if (typeof rawValue === 'string') value = rawValue.trim();
   else if (typeof rawValue === 'number' || typeof rawValue === 'boolean') value = String(rawValue);
-  else return;
-  const limit = ID_KEYS.has(key) ? MAX_ID_VALUE_CHARS : MAX_DIMENSION_CHARS;
-  if (value === '' || value === 'null' || value.length > limit) return;
-  const previous = out.get(key);
-  // An array of dimension objects may name several changes or environments: keep them all,
-  // comma-joined (ids never hold commas); any other repeated key keeps its last value.
-  if (previous !== undefined && previous !== value && ID_KEYS.has(key)) {
-    out.set(key, `${previous},${value}`);
+  else if (idKey && rawValue !== null && rawValue !== undefined) {
+    // Kept as text so that the id parser refuses it (never read as "no id named").
+    value = JSON.stringify(rawValue) ?? String(rawValue);
+  } else return;
+  if (value === '' || value === 'null' || (!idKey && value.length > MAX_DIMENSION_CHARS)) return;
+  // An array of dimension objects may name several changes or environments: keep them all
+  // (comma-joined at the end; ids never hold commas); any other repeated key keeps its last value.
+  if (idKey) {
+    const previous = out.get(key);
+    if (Array.isArray(previous)) previous.push(value);
+    else out.set(key, [value]);
     return;
   }
   out.set(key, value);

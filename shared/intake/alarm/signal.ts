@@ -117,14 +117,21 @@ function idsFromDimensions(
   invalid: InvalidInput[],
 ): string[] {
   const ids: string[] = [];
+  const seen = new Set<string>();
+  const seenRaw = new Set<string>();
   for (const key of keys) {
     const joined = dimensions[key];
     if (joined === undefined) continue;
     // Several dimension objects naming this key arrive comma-joined (see dimensions.ts).
     for (const value of joined.split(',')) {
+      if (seenRaw.has(value)) continue;
+      seenRaw.add(value);
       const parsed = parse(value);
       if (!parsed.ok) invalid.push(invalidId(`dimensions.${key}`, value, parsed.message));
-      else if (!ids.includes(parsed.id)) ids.push(parsed.id);
+      else if (!seen.has(parsed.id)) {
+        seen.add(parsed.id);
+        ids.push(parsed.id);
+      }
     }
   }
   return ids;
