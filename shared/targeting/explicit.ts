@@ -5,6 +5,7 @@ import { EnvDirectory, type Lookup, TERMINATED } from './directory.js';
 import { candidateForChange } from './read.js';
 import type { TargetingScope } from './scope.js';
 import { settledFromError } from './settle.js';
+import { UNKNOWN_APPLYING } from './sweep.js';
 
 export interface ExplicitTargets {
   source: Exclude<CandidateSource, 'sweep'>;
@@ -74,6 +75,19 @@ export async function explicitCandidates(
     if (found.settled) return { ...base, regionId, envId, settled: found.settled };
     const env = found.env;
     const appIdUnknown = found.appIdUnknown ? { appIdUnknown: found.appIdUnknown } : {};
+    if (env.applyingChange === undefined) {
+      return {
+        ...base,
+        regionId,
+        envId,
+        appId: env.appId || undefined,
+        ...appIdUnknown,
+        settled: {
+          outcome: 'skipped',
+          detail: `${needAppId ? 'DescribeAppEnvs' : 'DescribeAppEnvStatus'}: ${UNKNOWN_APPLYING}; not aborted (fail closed)`,
+        },
+      };
+    }
     if (!env.applyingChange || !env.latestChangeId) {
       return {
         ...base,

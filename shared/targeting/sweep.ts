@@ -9,6 +9,10 @@ import { candidateForChange, readAllPages } from './read.js';
 import type { TargetingScope } from './scope.js';
 import { settledFromError } from './settle.js';
 
+/** Why an environment whose `ApplyingChange` is not a JSON boolean is not acted on. */
+export const UNKNOWN_APPLYING =
+  'ApplyingChange is not a JSON boolean (absent, null, a string): whether a change is in flight is unknown';
+
 /** The listing of a sweep: environments with a change in flight, and what could not be listed. */
 export interface SweepListing {
   /** Environments whose `ApplyingChange` is true and that name their `LatestChangeId`. */
@@ -100,10 +104,25 @@ export async function listSweepEnvs(
     );
   }
 
+  for (const env of envs) {
+    if (env.applyingChange !== undefined) continue;
+    // Whether a change is in flight is unknown: one record naming the fact, never "quiet".
+    failures.push({
+      source: 'sweep',
+      regionId,
+      envId: env.envId,
+      ...(env.appId ? { appId: env.appId } : {}),
+      ...(env.envName ? { envName: env.envName } : {}),
+      settled: {
+        outcome: 'skipped',
+        detail: `DescribeAppEnvs: ${UNKNOWN_APPLYING}; not aborted (fail closed)`,
+      },
+    });
+  }
   return {
     // A TERMINATED environment has nothing in flight, whatever its other flags say.
     inFlight: envs.filter(
-      (e) => e.applyingChange && e.latestChangeId && e.envStatus !== TERMINATED,
+      (e) => e.applyingChange === true && e.latestChangeId && e.envStatus !== TERMINATED,
     ),
     failures,
     appNames,
