@@ -72,6 +72,7 @@ withWide(
       .description('sweep for stuck changes from the shell')
       .option('--env <id>', 'limit to this EnvId (repeatable)', collect)
       .option('--app <id>', 'limit to this AppId (repeatable)', collect)
+      .option('--platform <name>', 'webplus (default), sae or edas')
       .option('--dry-run', 'record what would be aborted, abort nothing')
       .option('--scenario <file>', 'run against the Web+ sandbox seeded from this scenario')
       .option('--json', 'print the run summary as JSON'),
@@ -85,7 +86,16 @@ withWide(
       .description(
         'abort the named changes (skips the stuck rules; protect, mode and actions apply)',
       )
-      .argument('<changeIds...>', 'ChangeIds (wc- and 24 hex digits)')
+      .argument(
+        '[changeIds...]',
+        'ChangeIds (wc- and 24 hex digits), or ChangeOrderIds with --platform',
+      )
+      .option('--platform <name>', 'webplus (default), sae or edas')
+      .option(
+        '--app <id>',
+        "with --platform sae|edas: abort this application's in-flight change order (repeatable)",
+        collect,
+      )
       .option('--dry-run', 'record what would be aborted, abort nothing')
       .option('--note <text>', 'note recorded with each decision')
       .option('--scenario <file>', 'run against the Web+ sandbox seeded from this scenario')
