@@ -15,12 +15,12 @@ import { createStdoutStore } from '../outcome-log/stdout-store.js';
 import type { OutcomeStore } from '../outcome-log/store.js';
 import { UnknownRegionError } from '../platform/errors.js';
 import type { Policy } from '../policy/schema.js';
+import { saeEndpoint } from '../sae/endpoints.js';
 import {
   resolveWebplusRegion,
   UnknownWebplusRegionError,
   type WebplusRegion,
 } from '../webplus/endpoints.js';
-import { saeEndpoint } from '../sae/endpoints.js';
 
 /**
  * Everything one FC instance keeps between invocations, built once at cold start: validated
