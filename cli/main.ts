@@ -14,6 +14,7 @@ import { VERSION } from '#shared/version.js';
 import { ScenarioError } from '../sandbox/webplus/errors.js';
 import { UsageError } from './errors.js';
 import { EXIT } from './exit-codes.js';
+import { resolvedSecrets } from './secrets.js';
 import { collect, usageOf, withCloudOptions, withWide } from './options.js';
 
 let exitCode: number = EXIT.ok;
@@ -159,14 +160,15 @@ for (const command of program.commands) command.showHelpAfterError(usageOf(comma
  * (and with it an STS token) or echo a key. It knows the keys and tokens of the environment; the
  * string-to-sign cut and the secret-name rules need none (shared/core/redact.ts).
  */
-const redactor = createRedactor([
-  process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
-  process.env.ALIBABA_CLOUD_SECURITY_TOKEN,
-  process.env.ALICLOUD_ACCESS_KEY_SECRET,
-  process.env.ALICLOUD_SECURITY_TOKEN,
-  ...(process.env.HTTP_AUTH_TOKENS ?? '').split(','),
-]);
 const errorLine = (text: string): void => {
+  const redactor = createRedactor([
+    process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
+    process.env.ALIBABA_CLOUD_SECURITY_TOKEN,
+    process.env.ALICLOUD_ACCESS_KEY_SECRET,
+    process.env.ALICLOUD_SECURITY_TOKEN,
+    ...(process.env.HTTP_AUTH_TOKENS ?? '').split(','),
+    ...resolvedSecrets,
+  ]);
   process.stderr.write(redactor.text(text));
 };
 
