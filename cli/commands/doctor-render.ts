@@ -57,7 +57,10 @@ export function doctorSummary(report: DoctorReport): string {
   return `${tally}: ${verdict}`;
 }
 
-/** The checklist table: one row per check, the CHECK cell holding the check and its subject. */
+/**
+ * The checklist table: one row per check, the CHECK cell holding the check and, under it (beside
+ * it with no width limit), its subject.
+ */
 export function doctorTable(report: DoctorReport, options: DoctorRenderOptions): string {
   const statuses = report.checks.map((c) => c.status);
   return renderTable(
@@ -71,7 +74,8 @@ export function doctorTable(report: DoctorReport, options: DoctorRenderOptions):
     ],
     report.checks.map((c) => [
       [STATUS_LABEL[c.status]],
-      c.subject ? [c.check, c.subject] : [c.check],
+      // Fitted: the subject under the check (the DETAIL column keeps its width); --wide: one line.
+      c.subject ? (options.width ? [c.check, c.subject] : [`${c.check} ${c.subject}`]) : [c.check],
       [c.detail],
     ]),
     { width: options.width, minLastWidth: 24 },

@@ -158,7 +158,7 @@ function meaning(err: WebplusError): string {
   const status = err.httpStatus ? `HTTP ${err.httpStatus} ` : '';
   switch (err.kind) {
     case 'unavailable':
-      return `retired or unavailable: ${status}${err.code}; ${describeKind(err)}. The function would write one failed record per invocation for this region and abort nothing here`;
+      return `retired or unavailable (${status}${err.code}): the Web+ API is gone, not activated in this account, or this is the wrong endpoint; the function would read and abort nothing in this region (one failed record per invocation says so)`;
     case 'credentials':
       if (err.code.startsWith('InvalidAccessKeyId')) {
         return `${status}${err.code}: the AccessKey id is unknown or disabled; check the keys in use (${describeKind(err)})`;
