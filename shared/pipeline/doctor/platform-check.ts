@@ -123,6 +123,6 @@ function meaning(label: string, err: PlatformError): string {
         ? `not reachable (${err.code}): ${err.message}`
         : `transient error ${status}${err.code} on the one attempt: run doctor again`;
     default:
-      return `refused: ${status}${err.code}`;
+      return `refused: ${status}${err.code}${err.message ? ` (${err.message})` : ''}`;
   }
 }
