@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSlsStandIn } from '../../sandbox/sls/server.js';
 import { startWebplusSandbox, type WebplusSandbox } from '../../sandbox/webplus/index.js';
-import { cliEnv, runCli } from '../helpers/cli-run.js';
+import { cliEnv, runCli, runCliOnTty } from '../helpers/cli-run.js';
 
 const DEMO = 'sandbox/scenarios/demo.json';
 const RETIRED = 'sandbox/scenarios/retired.json';
@@ -115,6 +115,34 @@ describe.each([80, 120])('doctor on the demo scenario at %i columns (a pipe)', (
     expect(run.stderr).toContain(
       'webplus-abort: doctor against the sandbox: Web+ at http://127.0.0.1:',
     );
+  });
+});
+
+describe('doctor on a terminal and with --wide', () => {
+  it('a terminal: the RESULT column is coloured; a pipe with --wide: one line per row', async () => {
+    const tty = await runCliOnTty(['doctor', '--scenario', DEMO], cliEnv({ COLUMNS: '100' }));
+    expect(tty.code).toBe(0);
+    expect(tty.output).toContain(`${String.fromCharCode(27)}[32mok${String.fromCharCode(27)}[39m`);
+    expect(tty.output).toContain(
+      `${String.fromCharCode(27)}[33mwarn${String.fromCharCode(27)}[39m`,
+    );
+    const wide = await runCli(['doctor', '--scenario', DEMO, '--wide'], cliEnv({ COLUMNS: '80' }));
+    const lines = wide.stdout.trimEnd().split('\n');
+    // heading, column headings, 9 rows, summary
+    expect(lines).toHaveLength(12);
+    expect(lines[5]).toMatch(
+      /^ok {6}webplus cn-hangzhou {2,}DescribeApplications at .* RequestId [0-9A-F-]{36}$/,
+    );
+    expect(wide.stdout).not.toContain(String.fromCharCode(27));
+  });
+
+  it('no application in a region is a warning naming the region, not a failure', async () => {
+    const path = file('empty.json', { apps: [], envs: [], changes: [] });
+    const { code, stdout } = await runCli(['doctor', '--scenario', path, '--json'], cliEnv());
+    expect(code).toBe(0);
+    const [web] = rowsOf(JSON.parse(stdout) as Doc, 'webplus');
+    expect(web).toMatchObject({ status: 'warn', applications: 0 });
+    expect(web!.detail).toContain('no application in cn-hangzhou');
   });
 });
 

@@ -45,8 +45,9 @@ export interface WebplusCheckResult {
  * one attempt, no retry. What came back is classified by the client's error kinds
  * (shared/webplus/error-kind.ts): `unavailable` says the API is retired or not here, the 401
  * identity codes say what they mean (shared/webplus/describe.ts), transport errors say the
- * endpoint is not reachable. A reply without a `Date` header, or a clock more than a minute off,
- * is a warning: a sweep judges stuck ages on Web+'s clock and fails closed without it.
+ * endpoint is not reachable. Warnings: no application in the region (the wrong region?), a region
+ * Web+ does not document, a reply without a `Date` header or a clock more than a minute off (a
+ * sweep judges stuck ages on Web+'s clock and fails closed without it).
  * Never sends anything else.
  */
 export async function checkWebplusRegion(input: WebplusCheckInput): Promise<WebplusCheckResult> {
@@ -104,6 +105,11 @@ export async function checkWebplusRegion(input: WebplusCheckInput): Promise<Webp
     if (!(WEBPLUS_DOCUMENTED_REGIONS as readonly string[]).includes(region.regionId)) {
       warnings.push(
         `Web+ documents only ${WEBPLUS_DOCUMENTED_REGIONS.join(', ')}: check that your applications live in ${region.regionId}`,
+      );
+    }
+    if (page.items.length === 0) {
+      warnings.push(
+        `no application in ${region.regionId}: check WEBPLUS_REGIONS (or --region) and the account`,
       );
     }
     if (skewMs === undefined) {
