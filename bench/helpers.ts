@@ -181,7 +181,7 @@ export async function startRig(
   const warnings: string[] = [];
   const runtime = createRuntime({
     config,
-    policy: parsePolicy(options.policy ?? {}),
+    policy: parsePolicy(withMode(options.policy ?? {})),
     version: 'bench',
     store: options.store,
     sink: (line) => stdoutLines.push(line),
@@ -196,4 +196,12 @@ export async function startRig(
     warnings,
     close: () => sandbox.close(),
   };
+}
+
+/** Bench policies are written briefly: one that states no `defaults.mode` runs in enforce. */
+function withMode(policy: unknown): unknown {
+  if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) return policy;
+  const p = policy as { defaults?: Record<string, unknown> };
+  if (p.defaults !== undefined && 'mode' in p.defaults) return policy;
+  return { ...p, defaults: { mode: 'enforce', ...p.defaults } };
 }

@@ -371,7 +371,7 @@ async function alarmToAbort(): Promise<void> {
   const config = loadConfig({ WEBPLUS_ENDPOINT: url });
   const runtime = createRuntime({
     config,
-    policy: parsePolicy({}),
+    policy: parsePolicy({ defaults: { mode: 'enforce' } }),
     version: 'bench',
     store,
     sink: () => {},

@@ -12,6 +12,7 @@ import { cmsCallbackRequest, hasAlarmFields } from './cloudmonitor/callback.js';
 import { cmsRulePushRequest, isCmsRulePush } from './cloudmonitor/rule-push.js';
 import { eventBridgeRequests, isCloudEvent } from './eventbridge/event.js';
 import { classifyHttp, isHttpEvent } from './http/route.js';
+import { repeatedNamePath } from './json-object.js';
 import type { RecentEvents } from './recent-events.js';
 import { isTimerEvent, timerRequest } from './timer/payload.js';
 
@@ -103,6 +104,24 @@ function classify(event: unknown, options: IntakeOptions): IntakeResult {
   const parsed = toJson(event);
   if (!parsed.ok) return { kind: 'requests', requests: [unknownEvent(parsed.why)] };
   const value = parsed.value;
+  if (parsed.text !== undefined && (Array.isArray(value) || isAlarmShaped(value))) {
+    // An alarm that names a field twice (`{"time": old, "time": fresh}`) would be read as its
+    // last value only: which one was meant is a guess, so nothing is acted on.
+    const repeated = repeatedNamePath(parsed.text);
+    if (repeated !== undefined) {
+      return {
+        kind: 'requests',
+        requests: [
+          {
+            kind: 'ignored',
+            trigger: isRecord(value) && !isCloudEvent(value) ? 'cms-callback' : 'eventbridge',
+            detail: `the alarm cannot be read as one meaning: the event names ${printable(repeated, 80)} more than once; nothing is aborted (fail closed)`,
+            invalid: [],
+          },
+        ],
+      };
+    }
+  }
   if (Array.isArray(value)) {
     if (value.length === 0)
       return { kind: 'requests', requests: [unknownEvent('an empty JSON array')] };
@@ -127,7 +146,13 @@ function classify(event: unknown, options: IntakeOptions): IntakeResult {
   return { kind: 'requests', requests: [unknownEvent(describe(value))] };
 }
 
-type JsonRead = { ok: true; value: unknown } | { ok: false; why: string };
+type JsonRead = { ok: true; value: unknown; text?: string } | { ok: false; why: string };
+
+/** An event read as an alarm: an envelope, a rule push, or callback-shaped JSON (not HTTP, not timer). */
+function isAlarmShaped(value: unknown): boolean {
+  if (!isRecord(value) || isHttpEvent(value) || isTimerEvent(value)) return false;
+  return isCloudEvent(value) || isCmsRulePush(value) || hasAlarmFields(value);
+}
 
 function toJson(event: unknown): JsonRead {
   let text: string;
@@ -149,7 +174,7 @@ function toJson(event: unknown): JsonRead {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') return { ok: false, why: 'an empty event' };
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    return { ok: true, value: JSON.parse(text) as unknown, text };
   } catch {
     return { ok: false, why: `${Buffer.byteLength(text, 'utf8')} bytes that are not JSON` };
   }

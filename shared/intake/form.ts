@@ -20,6 +20,30 @@ export function parseForm(body: string): Record<string, string> {
   return Object.fromEntries(values);
 }
 
+/** A form read so that it cannot say two things at once (see {@link readForm}). */
+export interface FormRead {
+  /** Each name's value (a name repeated with the same value once). */
+  fields: Record<string, string>;
+  /** Names given more than once with different values, in first-seen order. */
+  conflicting: string[];
+}
+
+/**
+ * Parses a form body like {@link parseForm}, but a name given twice with different values is
+ * not joined: it is listed in `conflicting` (the caller refuses it: which value was meant is a
+ * guess). The same value repeated is the value. No prototype-derived keys. Never throws.
+ */
+export function readForm(body: string): FormRead {
+  const values = new Map<string, string>();
+  const conflicting: string[] = [];
+  for (const [name, value] of new URLSearchParams(body)) {
+    const before = values.get(name);
+    if (before === undefined) values.set(name, value);
+    else if (before !== value && !conflicting.includes(name)) conflicting.push(name);
+  }
+  return { fields: Object.fromEntries(values), conflicting };
+}
+
 /** True when a body looks form-encoded: `name=value` pairs, not JSON. */
 export function looksLikeForm(body: string): boolean {
   const text = body.trim();

@@ -5,7 +5,7 @@
  * Duplicates are found with the `yaml` package's parser (JSON is YAML 1.2; its `uniqueKeys`
  * check reports `DUPLICATE_KEY`), run only after `JSON.parse` accepted the text.
  */
-import { isMap, isScalar, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 
 /** The object, or why not: `field` is the repeated top-level name when there is one. */
 export type JsonObjectRead =
@@ -47,4 +47,41 @@ function repeatedName(text: string): string | undefined {
     }
   }
   return '';
+}
+
+/**
+ * Where a JSON text repeats a name, at any depth: the dotted path of the first repeat
+ * (`data.timestamp`, `[0].time`), or undefined when no object in it says a name twice (or the
+ * text is not JSON). Used for alarm events, whose envelope and `data` are read as they came:
+ * `{"time": "...", "time": "..."}` would otherwise be read as the last one only. Never throws.
+ */
+export function repeatedNamePath(text: string): string | undefined {
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { uniqueKeys: true });
+  } catch {
+    return undefined;
+  }
+  if (!doc.errors.some((e) => e.code === 'DUPLICATE_KEY')) return undefined;
+  return walk(doc.contents, '') ?? '(a nested object)';
+}
+
+function walk(node: unknown, path: string): string | undefined {
+  if (isMap(node)) {
+    const seen = new Set<string>();
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      const here = path === '' ? key : `${path}.${key}`;
+      if (seen.has(key)) return here;
+      seen.add(key);
+      const deeper = walk(pair.value, here);
+      if (deeper !== undefined) return deeper;
+    }
+  } else if (isSeq(node)) {
+    for (const [i, item] of node.items.entries()) {
+      const deeper = walk(item, `${path}[${i}]`);
+      if (deeper !== undefined) return deeper;
+    }
+  }
+  return undefined;
 }

@@ -1,5 +1,15 @@
+import { constants, type Stats } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { NotRegularFileError } from './errors.js';
+
+/**
+ * `a+` (read for the newline repair, O_APPEND, create with 0644) plus O_NONBLOCK, so that opening
+ * a FIFO without a reader cannot hang the invocation before the type check refuses it.
+ * Source: Linux open(2), O_NONBLOCK on FIFOs; regular files ignore it.
+ */
+const APPEND_FLAGS =
+  constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK;
 
 /**
  * Appends batches of JSON lines to one file so that crashes and neighbours cannot corrupt it.
@@ -17,6 +27,11 @@ import { dirname, resolve } from 'node:path';
  *   process queue their batches on it, one at a time.
  * - The file is opened per batch, so a rotated or deleted file is recreated, never written
  *   through a stale descriptor.
+ * - **Only a regular file.** After opening, the descriptor is checked with `fstat`: a FIFO, a
+ *   socket, a character device (`/dev/null`, `/dev/full`) or anything else that is not a
+ *   regular file is refused with {@link NotRegularFileError} before a byte is written, so no
+ *   record can vanish into a pipe or a sink while being reported written (the store falls back
+ *   to stdout and says why). A directory fails at `open` (EISDIR).
  */
 export class AppendWriter {
   private chain: Promise<unknown> = Promise.resolve();
@@ -26,7 +41,8 @@ export class AppendWriter {
   /**
    * Appends `text` (whole lines, each ending with `\n`) in one `write()`.
    * @returns bytes written, repair newline included
-   * @throws NodeJS.ErrnoException from the file system (the caller turns it into an OutcomeStoreError)
+   * @throws NodeJS.ErrnoException from the file system, or NotRegularFileError when the path is
+   *   not a regular file (the caller turns either into an OutcomeStoreError)
    */
   append(text: string): Promise<number> {
     const run = this.chain.then(() => this.appendNow(text));
@@ -36,9 +52,11 @@ export class AppendWriter {
 
   private async appendNow(text: string): Promise<number> {
     await mkdir(dirname(this.path), { recursive: true });
-    const fh = await open(this.path, 'a+');
+    const fh = await open(this.path, APPEND_FLAGS, 0o644);
     try {
-      const { size } = await fh.stat();
+      const stat = await fh.stat();
+      if (!stat.isFile()) throw new NotRegularFileError(this.path, kindOf(stat));
+      const { size } = stat;
       let prefix = '';
       if (size > 0) {
         const last = Buffer.alloc(1);
@@ -59,6 +77,15 @@ export class AppendWriter {
       await fh.close();
     }
   }
+}
+
+function kindOf(stat: Stats): string {
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isDirectory()) return 'a directory';
+  return 'not a regular file';
 }
 
 const writers = new Map<string, AppendWriter>();

@@ -72,3 +72,20 @@ function describe(value: object): string {
   }
   return Object.prototype.toString.call(value);
 }
+
+/**
+ * The file store's path is not a regular file (a FIFO, a device such as `/dev/null`, a socket):
+ * appending there would lose the records while reporting them written, so nothing is written.
+ * `code` is `ENOTREG` (this project's code, not an errno).
+ */
+export class NotRegularFileError extends WebplusAbortError {
+  override readonly name = 'NotRegularFileError';
+  readonly code = 'ENOTREG';
+  constructor(
+    readonly path: string,
+    /** What the path is instead: `a FIFO`, `a character device`, ... */
+    readonly kind: string,
+  ) {
+    super(`${path} is ${kind}, not a regular file: the file store only appends to regular files`);
+  }
+}

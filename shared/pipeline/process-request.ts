@@ -10,7 +10,15 @@ import type { TargetingScope } from '../targeting/scope.js';
 import { describeKind } from '../webplus/describe.js';
 import { CLOCK_SKEW_LIMIT_MS } from '../webplus/server-clock.js';
 import type { Invocation, RegionContext } from './invocation.js';
-import { cutIdRecord, invalidRecord, type RecordBase, recordOf, requestRecord } from './records.js';
+import {
+  cutIdRecord,
+  cutSummaryRecord,
+  DEFERRED_RECORDS_PER_ALARM,
+  invalidRecord,
+  type RecordBase,
+  recordOf,
+  requestRecord,
+} from './records.js';
 import type { Runtime } from './runtime.js';
 import type { SweepProgress } from './summary.js';
 import { runSweep } from './sweep-run.js';
@@ -88,15 +96,33 @@ export async function processRequest(
   }
   if (request.kind === 'alarm') {
     // One alarm acts on at most ALARM_MAX_IDS of the ids it targets (its ChangeIds, or its
-    // EnvIds when it names no change): the rest are recorded `deferred`, one record each, so a
-    // flood of ids cannot outlast the callback's budget.
+    // EnvIds when it names no change): the rest are recorded `deferred`, one record each for the
+    // next DEFERRED_RECORDS_PER_ALARM and one summary record for any beyond, so a flood of ids
+    // cannot outlast the callback's budget and no id is dropped silently.
     const max = config.alarmMaxIds;
     const byChange = request.changeIds.length > 0;
     const targeted = byChange ? request.changeIds : request.envIds;
-    for (const id of targeted.slice(max)) {
+    const cut = targeted.slice(max);
+    for (const id of cut.slice(0, DEFERRED_RECORDS_PER_ALARM)) {
       const named = byChange ? { changeId: id } : { envId: id };
       records.push(
         emit(cutIdRecord(base, runMode, named, targeted.length, max, alarmReason(request.alarm))),
+      );
+    }
+    if (cut.length > DEFERRED_RECORDS_PER_ALARM) {
+      // Past that many, one record names the count and the ids: nothing is cut silently.
+      records.push(
+        emit(
+          cutSummaryRecord(
+            base,
+            runMode,
+            cut.slice(DEFERRED_RECORDS_PER_ALARM),
+            byChange ? 'ChangeIds' : 'EnvIds',
+            targeted.length,
+            max,
+            alarmReason(request.alarm),
+          ),
+        ),
       );
     }
     request = byChange

@@ -107,6 +107,11 @@ export function requestRecord(
   };
 }
 
+/** Ids past `ALARM_MAX_IDS` that get a `deferred` record each; the rest share one summary record. */
+export const DEFERRED_RECORDS_PER_ALARM = 1000;
+/** Ids a summary `deferred` record names in its detail, at most (the rest are counted). */
+export const SUMMARY_IDS_NAMED = 1000;
+
 /**
  * A `deferred` record for one id an alarm named past `ALARM_MAX_IDS`: no Web+ call was made
  * for it; the detail names the cap and how many ids the alarm named.
@@ -130,6 +135,37 @@ export function cutIdRecord(
     mode,
     outcome: 'deferred',
     detail: `not acted on: the alarm names ${named} ids, more than ALARM_MAX_IDS (${maxIds}); the first ${maxIds} were acted on, the next sweep re-checks this one`,
+    attempts: 0,
+    latencyMs: 0,
+  };
+}
+
+/**
+ * One `deferred` record for the ids an alarm named past `ALARM_MAX_IDS` +
+ * {@link DEFERRED_RECORDS_PER_ALARM} (those before got a record each): the detail gives their
+ * count and names the first {@link SUMMARY_IDS_NAMED} of them, so nothing is cut silently and
+ * the record stays far below an SLS log's size limit.
+ */
+export function cutSummaryRecord(
+  base: RecordBase,
+  mode: Mode,
+  ids: readonly string[],
+  kind: 'ChangeIds' | 'EnvIds',
+  named: number,
+  maxIds: number,
+  reason?: string,
+): OutcomeRecord {
+  const shown = ids.slice(0, SUMMARY_IDS_NAMED).join(', ');
+  const more = ids.length - Math.min(ids.length, SUMMARY_IDS_NAMED);
+  return {
+    time: new Date().toISOString(),
+    trigger: base.trigger,
+    ...(base.triggerRef ? { triggerRef: base.triggerRef } : {}),
+    invocationId: base.invocationId,
+    ...(reason ? { reason } : {}),
+    mode,
+    outcome: 'deferred',
+    detail: `not acted on: ${ids.length} more ${kind} (the alarm names ${named} ids, more than ALARM_MAX_IDS (${maxIds}); the first ${maxIds} were acted on, the next ${DEFERRED_RECORDS_PER_ALARM} have a deferred record each; the next sweep re-checks these): ${shown}${more > 0 ? `, and ${more} more not named here` : ''}`,
     attempts: 0,
     latencyMs: 0,
   };

@@ -74,7 +74,7 @@ export function decide(candidate: Candidate, ctx: DecideContext): Decision {
       'already_finished',
       change.aborted
         ? 'change already aborted'
-        : `change already finished (${change.succeed ? 'succeeded' : 'failed'})`,
+        : `change already finished (${change.succeed === undefined ? 'outcome unknown' : change.succeed ? 'succeeded' : 'failed'})`,
       mode,
     );
   }

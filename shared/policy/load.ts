@@ -4,9 +4,18 @@ import type { z } from 'zod';
 import { PolicyError } from './errors.js';
 import { type Policy, PolicySchema } from './schema.js';
 
+/** True when a policy object states `defaults.mode` itself (not from the schema's default). */
+function statesMode(input: unknown): boolean {
+  if (typeof input !== 'object' || input === null) return false;
+  const defaults = (input as { defaults?: unknown }).defaults;
+  return typeof defaults === 'object' && defaults !== null && 'mode' in defaults;
+}
+
 /**
- * Validates a policy object (already parsed from YAML or JSON).
- * @throws PolicyError naming the first offending key.
+ * Validates a policy object (already parsed from YAML or JSON). A given policy must state
+ * `defaults.mode`: `{}` or `defaults: {}` is refused rather than read as enforce (docs/policy.md,
+ * "Fail closed"); environments without their own `mode` take it.
+ * @throws PolicyError naming the first offending key (`defaults.mode` when no mode is stated).
  */
 export function parsePolicy(input: unknown): Policy {
   if (input === null || input === undefined) {
@@ -15,7 +24,15 @@ export function parsePolicy(input: unknown): Policy {
     );
   }
   const result = PolicySchema.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) {
+    if (!statesMode(input)) {
+      throw new PolicyError(
+        'the policy names no mode: add defaults.mode (dry-run to record what would be aborted, enforce to abort, off to touch nothing); a policy that states no mode never means enforce',
+        'defaults.mode',
+      );
+    }
+    return result.data;
+  }
   throw new PolicyError(describe(result.error), keyOf(result.error));
 }
 

@@ -11,8 +11,17 @@ export interface DirectoryListing {
   incomplete?: Settled;
 }
 
-/** What a look-up found: the environment, or the outcome to record instead. */
-export type Lookup = { env: AppEnv; settled?: undefined } | { env?: undefined; settled: Settled };
+/**
+ * What a look-up found: the environment, or the outcome to record instead. `appIdUnknown` says
+ * why `env.appId` is blank (the listing item's own AppId was missing or named another
+ * application: the AppId asked for is never put in its place).
+ */
+export type Lookup =
+  | { env: AppEnv; appIdUnknown?: string; settled?: undefined }
+  | { env?: undefined; appIdUnknown?: undefined; settled: Settled };
+
+/** Web+'s `EnvStatus` of an environment that is gone (DescribeAppEnvs hides it by default). */
+export const TERMINATED = 'TERMINATED';
 
 /**
  * The environments of one region, listed once per invocation and only when needed, to learn
@@ -25,6 +34,10 @@ export type Lookup = { env: AppEnv; settled?: undefined } | { env?: undefined; s
  */
 export class EnvDirectory {
   private listing?: Promise<DirectoryListing>;
+  /** EnvId → the AppId its listing item carried, for items whose AppId was not the listed app. */
+  private blankAppIds = new Map<string, string>();
+  /** EnvId → the application it was listed under (for the record's words). */
+  private listedUnder = new Map<string, string>();
 
   constructor(private readonly gateway: WebplusGateway) {}
 
@@ -52,6 +65,8 @@ export class EnvDirectory {
       return { envs: [], incomplete: settledFromError(err, 'listing applications') };
     }
     const envs: AppEnv[] = [];
+    const blankAppIds = new Map<string, string>();
+    const listedUnder = new Map<string, string>();
     await Promise.all(
       apps.map(async ({ appId }) => {
         const what = `listing environments of ${appId}`;
@@ -63,7 +78,13 @@ export class EnvDirectory {
             (page, timeoutMs) => gateway.client.describeAppEnvs({ appId }, page, { timeoutMs }),
             (e) => e.envId,
           );
-          for (const env of listing.items) envs.push({ ...env, appId: env.appId || appId });
+          for (const env of listing.items) {
+            // The item's own AppId must confirm the application it was listed under: a missing
+            // or different one stays unknown (blank), never filled in from the request.
+            if (env.appId !== appId) blankAppIds.set(env.envId, env.appId);
+            envs.push({ ...env, appId: env.appId === appId ? appId : '' });
+            listedUnder.set(env.envId, appId);
+          }
           if (listing.problem) problems.push(listing.problem);
         } catch (err) {
           problems.push(settledFromError(err, what));
@@ -71,6 +92,8 @@ export class EnvDirectory {
       }),
     );
     const first = problems[0];
+    this.blankAppIds = blankAppIds;
+    this.listedUnder = listedUnder;
     return first
       ? {
           envs,
@@ -85,25 +108,63 @@ export class EnvDirectory {
       : { envs };
   }
 
-  /** The environment with this EnvId (for its AppId and flags). */
+  /**
+   * The environment with this EnvId (for its AppId and flags). Fails closed: an EnvId listed
+   * twice (under two applications) is ambiguous, a TERMINATED environment has nothing in flight.
+   */
   async findEnv(envId: string): Promise<Lookup> {
     const { envs, incomplete } = await this.list();
-    const env = envs.find((e) => e.envId === envId);
-    if (env) return { env };
+    const found = envs.filter((e) => e.envId === envId);
+    if (found.length > 1) return { settled: this.ambiguous(`EnvId ${envId}`, found) };
+    const env = found[0];
+    if (env) return this.lookup(env);
     return { settled: this.missing(`environment ${envId}`, 'is in no application', incomplete) };
   }
 
-  /** The environment whose latest change is this ChangeId (its only way to be in flight). */
+  /**
+   * The environment whose latest change is this ChangeId (its only way to be in flight). Two
+   * environments naming the same LatestChangeId are ambiguous: neither is used.
+   */
   async envOfChange(changeId: string): Promise<Lookup> {
     const { envs, incomplete } = await this.list();
-    const env = envs.find((e) => e.latestChangeId === changeId);
-    if (env) return { env };
+    const found = envs.filter((e) => e.latestChangeId === changeId);
+    if (found.length > 1) return { settled: this.ambiguous(`ChangeId ${changeId}`, found) };
+    const env = found[0];
+    if (env) return this.lookup(env);
     return {
       settled: this.missing(
         `ChangeId ${changeId}`,
         "is the latest change of no environment: only an environment's latest change can be in flight, so it is not in flight here (and Web+ needs its EnvId to read it)",
         incomplete,
       ),
+    };
+  }
+
+  private lookup(env: AppEnv): Lookup {
+    const where = `region ${this.gateway.client.regionId}`;
+    if (env.envStatus === TERMINATED) {
+      return {
+        settled: {
+          outcome: 'not_found',
+          detail: `environment ${env.envId} is ${TERMINATED} in ${where}: nothing is in flight there`,
+        },
+      };
+    }
+    if (env.appId) return { env };
+    const carried = this.blankAppIds.get(env.envId);
+    const under = this.listedUnder.get(env.envId) ?? 'its application';
+    return {
+      env,
+      appIdUnknown: `DescribeAppEnvs of ${under} listed ${env.envId} ${carried ? `with AppId ${JSON.stringify(carried)}` : 'without its AppId'}, so the AppId of its environment is unknown`,
+    };
+  }
+
+  private ambiguous(what: string, found: AppEnv[]): Settled {
+    return {
+      outcome: 'skipped',
+      detail: `${what} matches ${found.length} environments in region ${this.gateway.client.regionId} (${found
+        .map((e) => `${e.envId} of ${this.listedUnder.get(e.envId) ?? '?'}`)
+        .join(', ')}): which environment is meant is ambiguous; nothing was aborted for it`,
     };
   }
 

@@ -1,10 +1,11 @@
 import type { Candidate, CandidateSource, Settled } from '../model/candidate.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
 import type { AppEnv } from '../webplus/types.js';
-import { EnvDirectory, type Lookup } from './directory.js';
+import { EnvDirectory, type Lookup, TERMINATED } from './directory.js';
 import { candidateForChange } from './read.js';
 import type { TargetingScope } from './scope.js';
 import { settledFromError } from './settle.js';
+import { UNKNOWN_APPLYING } from './sweep.js';
 
 export interface ExplicitTargets {
   source: Exclude<CandidateSource, 'sweep'>;
@@ -52,6 +53,7 @@ export async function explicitCandidates(
       return {
         ...candidate,
         appId: found.env.appId || undefined,
+        ...(found.appIdUnknown ? { appIdUnknown: found.appIdUnknown } : {}),
         envAborting: found.env.abortingChange,
       };
     }
@@ -60,19 +62,39 @@ export async function explicitCandidates(
     return candidateForChange(
       gateway,
       { changeId, envId: found.env.envId },
-      { ...base, appId: found.env.appId || undefined, envAborting: found.env.abortingChange },
+      {
+        ...base,
+        appId: found.env.appId || undefined,
+        ...(found.appIdUnknown ? { appIdUnknown: found.appIdUnknown } : {}),
+        envAborting: found.env.abortingChange,
+      },
     );
   });
   const byEnv = targets.envIds.map(async (envId): Promise<Candidate> => {
     const found = needAppId ? await directory.findEnv(envId) : await envStatus(gateway, envId);
     if (found.settled) return { ...base, regionId, envId, settled: found.settled };
     const env = found.env;
+    const appIdUnknown = found.appIdUnknown ? { appIdUnknown: found.appIdUnknown } : {};
+    if (env.applyingChange === undefined) {
+      return {
+        ...base,
+        regionId,
+        envId,
+        appId: env.appId || undefined,
+        ...appIdUnknown,
+        settled: {
+          outcome: 'skipped',
+          detail: `${needAppId ? 'DescribeAppEnvs' : 'DescribeAppEnvStatus'}: ${UNKNOWN_APPLYING}; not aborted (fail closed)`,
+        },
+      };
+    }
     if (!env.applyingChange || !env.latestChangeId) {
       return {
         ...base,
         regionId,
         envId,
         appId: env.appId || undefined,
+        ...appIdUnknown,
         settled: {
           outcome: targets.source === 'alarm' ? 'ignored' : 'skipped',
           detail: `environment ${envId} has no change in flight`,
@@ -82,7 +104,7 @@ export async function explicitCandidates(
     return candidateForChange(
       gateway,
       { changeId: env.latestChangeId, envId },
-      { ...base, appId: env.appId || undefined, envAborting: env.abortingChange },
+      { ...base, appId: env.appId || undefined, ...appIdUnknown, envAborting: env.abortingChange },
     );
   });
   return Promise.all([...byChange, ...byEnv]);
@@ -90,14 +112,33 @@ export async function explicitCandidates(
 
 /**
  * One environment's flags by DescribeAppEnvStatus (EnvId is its only, required, parameter; the
- * reply carries no AppId).
+ * reply carries no AppId). Fails closed: a reply about another EnvId is ambiguous (`skipped`,
+ * naming both), a `TERMINATED` environment has nothing in flight (`not_found`, as DescribeAppEnvs,
+ * which hides terminated environments by default, would say).
  */
 export async function envStatus(gateway: WebplusGateway, envId: string): Promise<Lookup> {
+  const regionId = gateway.client.regionId;
   try {
     const { value } = await gateway.call('DescribeAppEnvStatus', (o) =>
       gateway.client.describeAppEnvStatus(envId, o),
     );
-    const env: AppEnv = { ...value, envId: value.envId || envId };
+    if (value.envId !== envId) {
+      return {
+        settled: {
+          outcome: 'skipped',
+          detail: `DescribeAppEnvStatus for ${envId} answered about EnvId ${JSON.stringify(value.envId)}: which environment its flags describe is ambiguous; nothing was aborted for it`,
+        },
+      };
+    }
+    if (value.envStatus === TERMINATED) {
+      return {
+        settled: {
+          outcome: 'not_found',
+          detail: `environment ${envId} is ${TERMINATED} in region ${regionId}: nothing is in flight there`,
+        },
+      };
+    }
+    const env: AppEnv = value;
     return { env };
   } catch (err) {
     const settled: Settled = settledFromError(err, 'DescribeAppEnvStatus');

@@ -3,11 +3,15 @@ import type { Candidate } from '../model/candidate.js';
 import type { SweepRequest } from '../model/request.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
 import type { AppEnv } from '../webplus/types.js';
-import { EnvDirectory } from './directory.js';
+import { EnvDirectory, TERMINATED } from './directory.js';
 import { envStatus } from './explicit.js';
 import { candidateForChange, readAllPages } from './read.js';
 import type { TargetingScope } from './scope.js';
 import { settledFromError } from './settle.js';
+
+/** Why an environment whose `ApplyingChange` is not a JSON boolean is not acted on. */
+export const UNKNOWN_APPLYING =
+  'ApplyingChange is not a JSON boolean (absent, null, a string): whether a change is in flight is unknown';
 
 /** The listing of a sweep: environments with a change in flight, and what could not be listed. */
 export interface SweepListing {
@@ -100,8 +104,26 @@ export async function listSweepEnvs(
     );
   }
 
+  for (const env of envs) {
+    if (env.applyingChange !== undefined) continue;
+    // Whether a change is in flight is unknown: one record naming the fact, never "quiet".
+    failures.push({
+      source: 'sweep',
+      regionId,
+      envId: env.envId,
+      ...(env.appId ? { appId: env.appId } : {}),
+      ...(env.envName ? { envName: env.envName } : {}),
+      settled: {
+        outcome: 'skipped',
+        detail: `DescribeAppEnvs: ${UNKNOWN_APPLYING}; not aborted (fail closed)`,
+      },
+    });
+  }
   return {
-    inFlight: envs.filter((e) => e.applyingChange && e.latestChangeId),
+    // A TERMINATED environment has nothing in flight, whatever its other flags say.
+    inFlight: envs.filter(
+      (e) => e.applyingChange === true && e.latestChangeId && e.envStatus !== TERMINATED,
+    ),
     failures,
     appNames,
   };

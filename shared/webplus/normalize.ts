@@ -4,8 +4,11 @@ import type { AppEnv, Application, Change } from './types.js';
 
 /**
  * Turns Web+ JSON objects into our plain typed objects. Web+ types some fields loosely
- * (`StartTime` is documented String, sent as a number; booleans sometimes as "true"):
- * accept both. Source: Web+ API reference, DescribeChange / DescribeAppEnvs.
+ * (`StartTime` is documented String, sent as a number). Every boolean flag a decision reads
+ * (`ChangeFinished`, `ChangeAborted`, `ChangePaused`, `ChangeSucceed`, `ChangeTimedout`,
+ * `ApplyingChange`, `AbortingChange`) must be a JSON boolean: `"false"`, `0`, `null` or absent is
+ * unknown, never false (docs/policy.md, "Fail closed"). Source: Web+ API reference,
+ * DescribeChange / DescribeAppEnvs (docs/reference/webplus-api.md: Boolean fields).
  */
 
 export function toNumber(value: unknown): number | undefined {
@@ -16,10 +19,6 @@ export function toNumber(value: unknown): number | undefined {
     return Number.isFinite(n) ? n : undefined;
   }
   return undefined;
-}
-
-function toBool(value: unknown): boolean {
-  return value === true || value === 'true' || value === 1;
 }
 
 /** A JSON boolean, or `undefined` when the field is absent or anything else (unknown, fail closed). */
@@ -48,7 +47,7 @@ export const APP_ID_PATTERN = /^wa-[0-9a-f]{24}$/;
 /**
  * A change as the function may rely on it. Strict where a decision depends on the field: times
  * through {@link readEpochMs} (unknown stays unknown: never 0, never the other time), the three
- * flags that say whether it is in flight as JSON booleans or `"true"`/`"false"` only, the EnvId
+ * flags that say whether it is in flight as JSON booleans only (`"false"` is unknown), the EnvId
  * well formed. What cannot be read is listed in `unreadable` (and the field is left at a safe
  * placeholder: `finished`/`aborted` false, `envId` as sent), so the policy can fail closed and
  * name it.
@@ -66,8 +65,7 @@ export function toChange(raw: unknown): Change | undefined {
   };
   const flag = (field: 'ChangeFinished' | 'ChangeAborted' | 'ChangePaused'): boolean => {
     const value = c[field];
-    if (value === true || value === 'true') return true;
-    if (value === false || value === 'false') return false;
+    if (typeof value === 'boolean') return value;
     unreadable[field] =
       value === undefined ? `${field} is absent` : `${field} ${shown(value)} is not a boolean`;
     return false;
@@ -86,10 +84,10 @@ export function toChange(raw: unknown): Change | undefined {
     actionName: stringOrUndefined(c.ActionName) ?? '',
     changeDescription: stringOrUndefined(c.ChangeDescription),
     finished: flag('ChangeFinished'),
-    succeed: toBool(c.ChangeSucceed),
+    succeed: strictBool(c.ChangeSucceed),
     aborted: flag('ChangeAborted'),
     paused: flag('ChangePaused'),
-    timedOut: toBool(c.ChangeTimedout),
+    timedOut: strictBool(c.ChangeTimedout),
     ...(createTime === undefined ? {} : { createTime }),
     ...(updateTime === undefined ? {} : { updateTime }),
     finishTime: toNumber(c.FinishTime) || undefined,
@@ -111,7 +109,9 @@ export function toAppEnv(raw: unknown): AppEnv | undefined {
     appId: stringOrUndefined(e.AppId) ?? '',
     envName: stringOrUndefined(e.EnvName) ?? '',
     envStatus: stringOrUndefined(e.EnvStatus),
-    applyingChange: toBool(e.ApplyingChange),
+    // Unknown unless a real boolean: an environment whose ApplyingChange is unknown is recorded
+    // (skipped, naming it), never taken as quiet or as in flight.
+    applyingChange: strictBool(e.ApplyingChange),
     // Unknown unless a real boolean: the policy never aborts while it is unknown (docs/policy.md).
     abortingChange: strictBool(e.AbortingChange),
     latestChangeId: stringOrUndefined(e.LatestChangeId),

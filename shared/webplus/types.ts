@@ -11,10 +11,12 @@ export interface Change {
   actionName: string;
   changeDescription?: string;
   finished: boolean;
-  succeed: boolean;
+  /** `ChangeSucceed`; undefined when not a JSON boolean (display only) */
+  succeed: boolean | undefined;
   aborted: boolean;
   paused: boolean;
-  timedOut: boolean;
+  /** `ChangeTimedout`; undefined when not a JSON boolean (not read by any decision) */
+  timedOut: boolean | undefined;
   /** epoch ms; undefined when Web+ sent no readable `CreateTime` (see `unreadable`) */
   createTime?: number;
   /** epoch ms of the last progress Web+ recorded; undefined when unreadable (never CreateTime) */
@@ -43,8 +45,11 @@ export interface AppEnv {
   appId: string;
   envName: string;
   envStatus?: string;
-  /** a change is being applied (running, paused or aborting) */
-  applyingChange: boolean;
+  /**
+   * a change is being applied (running, paused or aborting); `undefined` when the reply's
+   * `ApplyingChange` is absent or not a JSON boolean (unknown: recorded, never acted on)
+   */
+  applyingChange: boolean | undefined;
   /** an abort is in progress */
   /** `undefined` when the reply's `AbortingChange` is absent or not a JSON boolean. */
   abortingChange: boolean | undefined;

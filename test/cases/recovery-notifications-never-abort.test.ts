@@ -26,6 +26,8 @@ function options(): IntakeOptions {
 function withState(state: string): AbortRequest {
   const form = new URLSearchParams(recovery.body);
   form.set('alertState', state);
+  // A firing alarm carries its level (an ALERT at triggerLevel OK is contradictory: ignored).
+  if (state !== 'OK') form.set('triggerLevel', 'CRITICAL');
   const result = classifyEvent(
     Buffer.from(JSON.stringify({ ...recovery, body: form.toString() })),
     options(),
@@ -60,7 +62,9 @@ describe('C02: recovery and no-data notifications never abort', () => {
     expect(alarm.kind).toBe('alarm');
     if (alert.kind !== 'alarm' || alarm.kind !== 'alarm') return;
     expect({ ...alarm, alarm: { ...alarm.alarm, state: 'ALERT' } }).toEqual(alert);
-    expect(withState('alarm').kind).toBe('alarm');
+    // Compared exactly (docs/reference/fc-triggers.md): a lower-case state is not one CloudMonitor sends.
+    expect(withState('alarm').kind).toBe('ignored');
+    expect(withState('Alert').kind).toBe('ignored');
   });
 
   it.each(['FIRING', 'CRITICAL', '', 'null'])('unknown or missing state %j → ignored', (state) => {

@@ -23,6 +23,19 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/**
+ * Tests write their policies briefly: one that states no `defaults.mode` runs in enforce here
+ * (a policy file or POLICY without a mode is a cold-start error: test/unit/policy-mode.test.ts).
+ */
+export function withMode(policy: unknown): unknown {
+  if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) return policy;
+  const p = policy as { defaults?: unknown };
+  if (p.defaults !== undefined && (typeof p.defaults !== 'object' || p.defaults === null))
+    return policy;
+  const defaults = (p.defaults ?? {}) as Record<string, unknown>;
+  return 'mode' in defaults ? policy : { ...p, defaults: { mode: 'enforce', ...defaults } };
+}
+
 export interface HarnessOptions {
   env?: Record<string, string>;
   policy?: unknown;
@@ -57,7 +70,7 @@ export async function startHarness(
   const warnings: string[] = [];
   const runtime = createRuntime({
     config,
-    policy: parsePolicy(options.policy ?? {}),
+    policy: parsePolicy(withMode(options.policy ?? {})),
     version: 'test',
     store: options.store,
     sink: (line) => stdoutLines.push(line),

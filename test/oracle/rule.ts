@@ -232,6 +232,8 @@ function readPolicy(w: World): PolicyView | undefined {
       alarms: [],
     };
   }
+  // A given policy that states no mode is refused at cold start: it never means enforce.
+  if (p.defaultsMode === undefined) return undefined;
   const alarms: PolicyView['alarms'] = [];
   for (const rule of p.alarms) {
     const app = rule.match.dimensions?.app;
@@ -239,7 +241,7 @@ function readPolicy(w: World): PolicyView | undefined {
     alarms.push({ ruleId: rule.match.ruleId, app, envs: rule.envs });
   }
   return {
-    mode: p.defaultsMode ?? 'enforce',
+    mode: p.defaultsMode,
     maxIdle: p.maxIdleMinutes ?? 30,
     maxDuration: p.maxDurationMinutes ?? 240,
     includePaused: p.includePaused ?? false,

@@ -303,9 +303,10 @@ function policy(envs: number, apps: number): fc.Arbitrary<WorldPolicy> {
     {
       kind: fc.constant('given' as const),
       form: fc.constantFrom('json' as const, 'yaml' as const),
+      // A policy that states no mode is refused at cold start (it never means enforce).
       defaultsMode: fc.oneof(
-        { weight: 3, arbitrary: fc.constant(undefined) },
-        { weight: 2, arbitrary: fc.constant<Mode>('enforce') },
+        { weight: 1, arbitrary: fc.constant(undefined) },
+        { weight: 5, arbitrary: fc.constant<Mode>('enforce') },
         { weight: 1, arbitrary: fc.constantFrom<Mode>('off', 'dry-run') },
       ),
       maxIdleMinutes: fc.option(fc.constantFrom(5, 30, 60), { nil: undefined }),

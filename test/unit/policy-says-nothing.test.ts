@@ -57,14 +57,16 @@ describe('kind 6: a policy that says nothing is a cold-start error', () => {
     expect(() => buildHandler({ LOG_STORE: 'stdout' })).not.toThrow();
   });
 
-  it('{} is a policy that says "the defaults": accepted', () => {
-    expect(parsePolicyText('{}').sweep.maxAbortsPerRun).toBe(20);
+  it('{} states no mode: refused naming defaults.mode (test/unit/policy-mode.test.ts)', () => {
+    expect(() => parsePolicyText('{}')).toThrow(/defaults\.mode/);
+    expect(parsePolicyText('defaults: {mode: dry-run}').sweep.maxAbortsPerRun).toBe(20);
   });
 
   for (const match of [{}, { dimensions: {} }]) {
     it(`an alarm rule matching every alarm (${JSON.stringify(match)}) is refused`, () => {
       // Arrange
       const text = JSON.stringify({
+        defaults: { mode: 'enforce' },
         alarms: [{ match, envIds: ['we-5d39b8ba6786bd4b14950001'] }],
       });
 
@@ -102,7 +104,9 @@ describe('kind 6: a policy that says nothing is a cold-start error', () => {
 
   it('alarmMaxAgeMinutes must be whole minutes > 0', () => {
     expect(() => parsePolicyText('alarmMaxAgeMinutes: 0')).toThrow(/alarmMaxAgeMinutes/);
-    expect(parsePolicyText('alarmMaxAgeMinutes: 30').alarmMaxAgeMinutes).toBe(30);
-    expect(parsePolicyText('{}').alarmMaxAgeMinutes).toBe(15);
+    expect(
+      parsePolicyText('defaults: {mode: enforce}\nalarmMaxAgeMinutes: 30').alarmMaxAgeMinutes,
+    ).toBe(30);
+    expect(parsePolicyText('defaults: {mode: enforce}').alarmMaxAgeMinutes).toBe(15);
   });
 });

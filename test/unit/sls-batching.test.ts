@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { equalJitterDelay } from '#shared/core/backoff.js';
 import {
   createSlsStore,
-  equalJitterDelay,
   SLS_MAX_LOGS_PER_PUT,
   splitIntoBatches,
 } from '#shared/outcome-log/sls-store.js';

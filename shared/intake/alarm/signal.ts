@@ -11,52 +11,57 @@ import { printable } from '../../core/text.js';
 import type { Trigger } from '../../model/record.js';
 import type { AbortRequest, AlarmSignal, InvalidInput } from '../../model/request.js';
 import { invalidId } from '../id-list.js';
-import { CHANGE_ID_KEYS, ENV_ID_KEYS } from './dimensions.js';
+import { readDimensions } from './dimensions.js';
+import { CALLBACK_KEYS, refusedKeys } from './keys.js';
+import { readAlarmTimes, type TimeField } from './times.js';
 
-/** Callback `alertState` values that mean "firing" (same meaning). */
+/**
+ * Callback `alertState` values that mean "firing" (same meaning). Compared exactly, case
+ * included: CloudMonitor documents upper case (`ALERT`; older docs `ALARM`), and a value spelt
+ * otherwise (`alert`) is not one it sends, so it is never acted on.
+ */
 export const FIRING_STATES: ReadonlySet<string> = new Set(['ALERT', 'ALARM']);
-/** Rule-push `curLevel` values that mean "firing". */
+/** Rule-push `curLevel` values that mean "firing" (exact, as documented). */
 export const FIRING_LEVELS: ReadonlySet<string> = new Set(['CRITICAL', 'WARN', 'INFO']);
+/** Callback `triggerLevel` values (exact, as documented); `OK` is a recovery's level. */
+export const TRIGGER_LEVELS: ReadonlySet<string> = new Set(['CRITICAL', 'WARN', 'INFO', 'OK']);
 
 /** How a state reads: firing, or why it is not. */
 export type StateVerdict = { firing: true } | { firing: false; why: string };
 
-/** Reads a callback `alertState`: `ALERT`/`ALARM` fire; `OK`, `INSUFFICIENT_DATA`, anything else do not. */
+/** Reads a callback `alertState` exactly: `ALERT`/`ALARM` fire; `OK`, `INSUFFICIENT_DATA`, anything else do not. */
 export function alertStateVerdict(state: string | undefined): StateVerdict {
   if (state === undefined) return { firing: false, why: 'the alarm carries no alertState' };
-  const upper = state.toUpperCase();
-  if (FIRING_STATES.has(upper)) return { firing: true };
-  if (upper === 'OK') return { firing: false, why: 'alarm state OK is a recovery notification' };
-  if (upper === 'INSUFFICIENT_DATA') {
+  if (FIRING_STATES.has(state)) return { firing: true };
+  if (state === 'OK') return { firing: false, why: 'alarm state OK is a recovery notification' };
+  if (state === 'INSUFFICIENT_DATA') {
     return { firing: false, why: 'alarm state INSUFFICIENT_DATA is a no-data notification' };
   }
   return {
     firing: false,
-    why: `unknown alarm state '${printable(state, 40)}' is never acted on`,
+    why: `unknown alarm state '${printable(state, 40)}' (documented: ALERT, ALARM, OK, INSUFFICIENT_DATA, in upper case) is never acted on`,
   };
 }
 
-/** Reads a rule push `curLevel` (`CRITICAL|WARN|INFO` fire; `OK` and anything else do not). */
+/** Reads a rule push `curLevel` exactly (`CRITICAL|WARN|INFO` fire; `OK` and anything else do not). */
 export function curLevelVerdict(level: string | undefined): StateVerdict {
   if (level === undefined) return { firing: false, why: 'the alarm push carries no curLevel' };
-  const upper = level.toUpperCase();
-  if (FIRING_LEVELS.has(upper)) return { firing: true };
-  if (upper === 'OK') return { firing: false, why: 'alarm level OK is a recovery notification' };
-  return { firing: false, why: `unknown alarm level '${printable(level, 40)}' is never acted on` };
+  if (FIRING_LEVELS.has(level)) return { firing: true };
+  if (level === 'OK') return { firing: false, why: 'alarm level OK is a recovery notification' };
+  return {
+    firing: false,
+    why: `unknown alarm level '${printable(level, 40)}' (documented: CRITICAL, WARN, INFO, OK, in upper case) is never acted on`,
+  };
 }
 
 /**
  * A CloudMonitor timestamp as epoch ms. CloudMonitor docs show seconds, real payloads carry
- * milliseconds: values below 1e12 are read as seconds. Accepts numbers and numeric strings;
- * anything else (or a non-positive value) is `undefined`.
+ * milliseconds: values below 1e12 are read as seconds. A number, or a string of digits (no sign,
+ * no fraction, no leading zero); anything else is `undefined`.
  */
 export function normaliseTimestampMs(raw: unknown): number | undefined {
-  let n: number;
-  if (typeof raw === 'number') n = raw;
-  else if (typeof raw === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(raw)) n = Number(raw);
-  else return undefined;
-  if (!Number.isFinite(n) || n <= 0) return undefined;
-  return Math.round(n < 1e12 ? n * 1000 : n);
+  const read = readAlarmTimes([{ field: 'timestamp', raw, format: 'epoch' }]);
+  return read.ok ? read.ms : undefined;
 }
 
 /** A field value as a trimmed string; `null`, empty and the literal `null` are absent. */
@@ -68,6 +73,15 @@ export function fieldString(raw: unknown): string | undefined {
   return value === '' || value === 'null' ? undefined : value;
 }
 
+/**
+ * A state or level as sent, not trimmed or re-cased (it must match the documented set exactly);
+ * absent, `''` and the literal `null` (CloudMonitor's absent value) are `undefined`.
+ */
+export function exactString(raw: unknown): string | undefined {
+  if (typeof raw !== 'string' || raw === '' || raw === 'null') return undefined;
+  return raw;
+}
+
 /** What {@link alarmRequest} needs: the signal, the verdict on its state, where it came from. */
 export interface AlarmInput {
   signal: AlarmSignal;
@@ -75,6 +89,13 @@ export interface AlarmInput {
   trigger: Trigger;
   /** Falls back to `ruleId`, then `alertName`, when not given. */
   triggerRef?: string;
+  /**
+   * Why the alarm cannot be read as one meaning (a time that cannot be read, a field or
+   * dimension given twice with different values), each naming the field: any → ignored.
+   */
+  problems?: readonly string[];
+  /** Keys refused (a control key, another spelling, an undocumented callback key): any → refused. */
+  refused?: readonly { key: string; message: string }[];
 }
 
 /** `alarm:<ruleId or alertName>`, the record's `reason` for an alarm (docs/reference/record.md). */
@@ -94,8 +115,27 @@ export function alarmRequest(input: AlarmInput): AbortRequest {
   const { signal, verdict, trigger } = input;
   const triggerRef = input.triggerRef ?? signal.ruleId ?? signal.alertName;
   const base = { trigger, ...(triggerRef === undefined ? {} : { triggerRef }) };
+  const reason = alarmReason(signal);
+  if (input.refused && input.refused.length > 0) {
+    return {
+      kind: 'refused',
+      ...base,
+      invalid: input.refused.map(({ key, message }) => ({
+        field: printable(key, 60),
+        message: `${message}; the alarm is refused and nothing is aborted`,
+      })),
+    };
+  }
+  if (input.problems && input.problems.length > 0) {
+    return {
+      kind: 'ignored',
+      ...base,
+      detail: `the alarm cannot be read as one meaning: ${input.problems.join('; ')}; nothing is aborted (fail closed)`,
+      ...(reason === undefined ? {} : { reason }),
+      invalid: [],
+    };
+  }
   if (!verdict.firing) {
-    const reason = alarmReason(signal);
     return {
       kind: 'ignored',
       ...base,
@@ -105,55 +145,98 @@ export function alarmRequest(input: AlarmInput): AbortRequest {
     };
   }
   const invalid: InvalidInput[] = [];
-  const changeIds = idsFromDimensions(signal.dimensions, CHANGE_ID_KEYS, parseChangeId, invalid);
-  const envIds = idsFromDimensions(signal.dimensions, ENV_ID_KEYS, parseEnvId, invalid);
+  const changeIds = idsFromDimension(signal.dimensions, 'changeId', parseChangeId, invalid);
+  const envIds = idsFromDimension(signal.dimensions, 'envId', parseEnvId, invalid);
   return { kind: 'alarm', ...base, alarm: signal, changeIds, envIds, invalid };
 }
 
-function idsFromDimensions(
+function idsFromDimension(
   dimensions: Record<string, string>,
-  keys: readonly string[],
+  key: 'changeId' | 'envId',
   parse: typeof parseChangeId,
   invalid: InvalidInput[],
 ): string[] {
   const ids: string[] = [];
-  for (const key of keys) {
-    const joined = dimensions[key];
-    if (joined === undefined) continue;
-    // Several dimension objects naming this key arrive comma-joined (see dimensions.ts).
-    for (const value of joined.split(',')) {
-      const parsed = parse(value);
-      if (!parsed.ok) invalid.push(invalidId(`dimensions.${key}`, value, parsed.message));
-      else if (!ids.includes(parsed.id)) ids.push(parsed.id);
+  const joined = dimensions[key];
+  if (joined === undefined) return ids;
+  // Several dimension objects naming this key arrive comma-joined (see dimensions.ts); a blank
+  // value is kept as '' and refused here, never read as "not given".
+  const seen = new Set<string>();
+  const seenRaw = new Set<string>();
+  for (const value of joined.split(',')) {
+    if (seenRaw.has(value)) continue;
+    seenRaw.add(value);
+    const parsed = parse(value);
+    if (!parsed.ok) invalid.push(invalidId(`dimensions.${key}`, value, parsed.message));
+    else if (!seen.has(parsed.id)) {
+      seen.add(parsed.id);
+      ids.push(parsed.id);
     }
   }
   return ids;
 }
 
+/** The keys a callback-shaped alarm is read from (another spelling of one is refused). */
+export const CALLBACK_READ_KEYS: readonly string[] = [
+  'alertState',
+  'ruleId',
+  'ruleName',
+  'alertName',
+  'namespace',
+  'metricName',
+  'dimensions',
+  'timestamp',
+  'triggerLevel',
+];
+
 /**
  * The signal of a callback-shaped alarm (form fields or EventBridge `data`): `alertState`,
- * `ruleId`, `alertName`, `namespace`, `metricName`, `dimensions`, `timestamp` (s or ms).
- * Literal `null` values are absent. Fields not listed are not kept (the `signature` included).
+ * `ruleId`, `alertName`, `namespace`, `metricName`, `dimensions`, `timestamp` (s or ms),
+ * `triggerLevel` (checked, not kept). Literal `null` values are absent. Fields not listed are not
+ * kept (the `signature` included). `problems` lists what makes the alarm ambiguous or
+ * unreadable (its `timestamp`, its dimensions, a `triggerLevel` outside the documented set or
+ * contradicting the state); `extraTimes` are further times the alarm carries (an EventBridge
+ * envelope's `time`): the signal's time is the oldest of all.
  */
 export function signalFromCallbackFields(
   fields: Record<string, unknown>,
-  dimensions: Record<string, string>,
-): { signal: AlarmSignal; verdict: StateVerdict } {
-  const state = fieldString(fields.alertState);
-  const signal: AlarmSignal = { state: state ?? '', dimensions };
+  extraTimes: readonly TimeField[] = [],
+): { signal: AlarmSignal; verdict: StateVerdict; problems: string[] } {
+  const dims = readDimensions(fields.dimensions);
+  const problems = [...dims.problems];
+  const state = exactString(fields.alertState);
+  const signal: AlarmSignal = { state: state ?? '', dimensions: dims.dimensions };
+  const times = readAlarmTimes([
+    { field: 'timestamp', raw: fields.timestamp, format: 'epoch' },
+    ...extraTimes,
+  ]);
+  if (!times.ok) problems.push(times.why);
   const optional = {
     ruleId: fieldString(fields.ruleId),
     ruleName: fieldString(fields.ruleName),
     alertName: fieldString(fields.alertName),
     namespace: fieldString(fields.namespace),
     metricName: fieldString(fields.metricName),
-    timestampMs: normaliseTimestampMs(fields.timestamp),
+    timestampMs: times.ok ? times.ms : undefined,
   };
   for (const [key, value] of Object.entries(optional)) {
     if (value !== undefined) Object.assign(signal, { [key]: value });
   }
-  if (state !== undefined && FIRING_STATES.has(state.toUpperCase())) {
-    signal.state = state.toUpperCase();
+  const level = exactString(fields.triggerLevel);
+  if (level !== undefined && !TRIGGER_LEVELS.has(level)) {
+    problems.push(
+      `triggerLevel '${printable(level, 40)}' is not one of CRITICAL, WARN, INFO, OK (upper case)`,
+    );
+  } else if (level === 'OK' && state !== undefined && FIRING_STATES.has(state)) {
+    problems.push(`alertState ${state} with triggerLevel OK: firing or recovered is a guess`);
   }
-  return { signal, verdict: alertStateVerdict(state) };
+  return { signal, verdict: alertStateVerdict(state), problems };
+}
+
+/** Refused keys of callback-shaped fields; `strict`: the documented callback key set only. */
+export function refusedCallbackKeys(
+  fields: Readonly<Record<string, unknown>>,
+  strict: boolean,
+): { key: string; message: string }[] {
+  return refusedKeys(fields, CALLBACK_READ_KEYS, strict ? CALLBACK_KEYS : undefined);
 }

@@ -1,16 +1,18 @@
 /**
  * CloudMonitor threshold-alarm callback (webhook) bodies.
  * Source: CloudMonitor docs, "Alarm callback": `POST`, form-encoded, fields `alertName`,
- * `alertState`, `dimensions`, `ruleId`, `metricName`, `namespace`, `timestamp`, ...; new fields may
- * appear, so parsing is lenient (docs/reference/fc-triggers.md).
+ * `alertState`, `dimensions`, `ruleId`, `metricName`, `namespace`, `timestamp`, ...
+ * (docs/reference/fc-triggers.md). Read strictly: a key CloudMonitor does not document is
+ * refused, and so is a field given twice with different values (shared/intake/alarm/keys.ts).
  */
 
-import { isRecord } from '../../core/text.js';
+import { isRecord, printable } from '../../core/text.js';
 import type { Trigger } from '../../model/record.js';
 import type { AbortRequest } from '../../model/request.js';
-import { parseDimensions } from '../alarm/dimensions.js';
-import { alarmRequest, signalFromCallbackFields } from '../alarm/signal.js';
-import { parseForm } from '../form.js';
+import { alarmRequest, refusedCallbackKeys, signalFromCallbackFields } from '../alarm/signal.js';
+import type { TimeField } from '../alarm/times.js';
+import { readForm } from '../form.js';
+import { readJsonObject } from '../json-object.js';
 
 /** Field names any CloudMonitor alarm callback carries; a body with none of them is not one. */
 const ALARM_FIELDS = ['alertState', 'alertName', 'ruleId', 'metricName'] as const;
@@ -24,35 +26,72 @@ export function hasAlarmFields(fields: Record<string, unknown>): boolean {
  * Turns a callback body into a request (trigger `cms-callback`). The body is form-encoded
  * (`a=b&c=d`, the documented shape); a JSON object body is accepted too. Firing (`ALERT`/`ALARM`)
  * → `AlarmRequest`; `OK`, `INSUFFICIENT_DATA`, unknown or missing state → `IgnoredRequest`; a body
- * carrying no alarm field at all → `IgnoredRequest` ("unparseable CloudMonitor callback body").
- * `triggerRef` is the `ruleId` (or `alertName`). Never throws.
+ * carrying no alarm field at all → `IgnoredRequest` ("unparseable CloudMonitor callback body");
+ * a field given twice with different values (form), or a JSON name given twice → `IgnoredRequest`
+ * naming it; a key outside the documented set (`dryRun`, `DRY_RUN`, `mode`, `Timestamp`, ...) →
+ * `RefusedRequest` (one `invalid` record per key, field `body.<key>`). `triggerRef` is the
+ * `ruleId` (or `alertName`). Never throws.
  */
 export function parseCmsCallbackBody(body: string): AbortRequest {
   let fields: Record<string, unknown> = {};
   const text = body.trim();
   if (text.startsWith('{')) {
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (isRecord(parsed)) fields = parsed;
-    } catch {
-      fields = {};
+    const read = readJsonObject(text);
+    if (read.ok) fields = read.value;
+    else if (read.why === 'duplicate-key') {
+      return ambiguousBody(`the body names ${printable(read.field ?? 'a key', 60)} more than once`);
     }
   } else if (text !== '') {
-    fields = parseForm(text);
+    const form = readForm(text);
+    if (form.conflicting.length > 0) {
+      return ambiguousBody(
+        `the body gives ${form.conflicting.map((k) => printable(k, 60)).join(', ')} more than once with different values`,
+      );
+    }
+    fields = form.fields;
   }
-  return cmsCallbackRequest(fields);
+  return cmsCallbackRequest(fields, 'cms-callback', undefined, {
+    strictKeys: true,
+    prefix: 'body.',
+  });
+}
+
+function ambiguousBody(why: string): AbortRequest {
+  return {
+    kind: 'ignored',
+    trigger: 'cms-callback',
+    detail: `the alarm cannot be read as one meaning: ${why}; nothing is aborted (fail closed)`,
+    invalid: [],
+  };
+}
+
+/** How {@link cmsCallbackRequest} reads the fields. */
+export interface CallbackReadOptions {
+  /** Refuse every key outside the documented callback set (the `/cms-callback` body). */
+  strictKeys?: boolean;
+  /** Prefix of refused keys in `invalid` fields (`body.`, `data.`). */
+  prefix?: string;
+  /** Further times the alarm carries (an EventBridge envelope's `time`). */
+  extraTimes?: readonly TimeField[];
 }
 
 /**
  * The request for already-split callback fields (form fields, a JSON object, or EventBridge
  * `data`); see {@link parseCmsCallbackBody}. `trigger` defaults to `cms-callback`; `triggerRef`
- * (an EventBridge event id) defaults to the `ruleId`, then `alertName`.
+ * (an EventBridge event id) defaults to the `ruleId`, then `alertName`. Keys that read like a
+ * control key or another spelling of a read key are always refused; `strictKeys` refuses every
+ * undocumented key.
  */
 export function cmsCallbackRequest(
   fields: Record<string, unknown>,
   trigger: Trigger = 'cms-callback',
   triggerRef?: string,
+  options: CallbackReadOptions = {},
 ): AbortRequest {
+  const refused = refusedCallbackKeys(fields, options.strictKeys ?? true).map((r) => ({
+    ...r,
+    key: `${options.prefix ?? ''}${r.key}`,
+  }));
   if (!hasAlarmFields(fields)) {
     return {
       kind: 'ignored',
@@ -62,11 +101,16 @@ export function cmsCallbackRequest(
       invalid: [],
     };
   }
-  const { signal, verdict } = signalFromCallbackFields(fields, parseDimensions(fields.dimensions));
+  const { signal, verdict, problems } = signalFromCallbackFields(
+    isRecord(fields) ? fields : {},
+    options.extraTimes,
+  );
   return alarmRequest({
     signal,
     verdict,
     trigger,
+    problems,
+    refused,
     ...(triggerRef === undefined ? {} : { triggerRef }),
   });
 }

@@ -6,17 +6,19 @@
  * (docs/reference/fc-triggers.md).
  */
 
-import { isRecord } from '../../core/text.js';
+import { isRecord, printable } from '../../core/text.js';
 import type { Trigger } from '../../model/record.js';
 import type { AbortRequest, AlarmSignal } from '../../model/request.js';
-import { parseDimensions } from '../alarm/dimensions.js';
+import { readDimensions } from '../alarm/dimensions.js';
+import { refusedKeys } from '../alarm/keys.js';
 import {
   alarmRequest,
   curLevelVerdict,
+  exactString,
   fieldString,
-  normaliseTimestampMs,
   type StateVerdict,
 } from '../alarm/signal.js';
+import { readAlarmTimes, type TimeField } from '../alarm/times.js';
 
 /** `metricData` keys that are statistics or time, not dimensions. */
 const METRIC_VALUE_KEYS: ReadonlySet<string> = new Set([
@@ -39,33 +41,84 @@ export function isCmsRulePush(event: Record<string, unknown>): boolean {
   );
 }
 
+/** The keys a rule push is read from (another spelling of one is refused). */
+export const RULE_PUSH_READ_KEYS: readonly string[] = [
+  'ruleId',
+  'ruleName',
+  'alertName',
+  'curLevel',
+  'eventName',
+  'resources',
+  'metricData',
+  'metricName',
+  'namespace',
+  'time',
+];
+
 /**
  * Turns a rule push into a request (trigger `cms-callback`: it is a CloudMonitor push;
- * `triggerRef` = `ruleId`). Firing = `curLevel` `CRITICAL|WARN|INFO` and `eventName` not `AlertOk`;
- * `OK`, missing or unknown levels → `IgnoredRequest`. Dimensions: `resources` (a JSON string, or
- * an object) merged with the non-statistic keys of `metricData` (resources win). `alertName` is set
- * from `ruleName` (the push has no `alertName`) so policy rules matching on it work. Timestamp:
- * `metricData.timestamp`, else `time` (ms; seconds accepted). Never throws.
+ * `triggerRef` = `ruleId`). Firing = `curLevel` exactly `CRITICAL|WARN|INFO` and `eventName`
+ * absent or exactly `Alert`; `AlertOk` is a recovery; `OK`, missing or unknown levels and
+ * unknown event names → `IgnoredRequest`. Dimensions: `resources` (a JSON string, or an object)
+ * and the non-statistic keys of `metricData`: a key on which the two disagree makes the alarm
+ * ambiguous (`IgnoredRequest` naming it). `alertName` is set from `ruleName` (the push has no
+ * `alertName`) so policy rules matching on it work. Times: `time` and `metricData.timestamp`
+ * (and `extraTimes`, an envelope's), each that is present must be readable (ms; seconds
+ * accepted); the alarm's time is the oldest. A key that reads like a control key (`dryRun`,
+ * `mode`, ...) or another spelling of a read key → `RefusedRequest`. Never throws.
  * `trigger` / `triggerRef` are overridden when the push arrives inside an EventBridge envelope.
  */
 export function cmsRulePushRequest(
   event: Record<string, unknown>,
   trigger: Trigger = 'cms-callback',
   triggerRef?: string,
+  options: { prefix?: string; extraTimes?: readonly TimeField[] } = {},
 ): AbortRequest {
+  const refused = [
+    ...refusedKeys(event, RULE_PUSH_READ_KEYS),
+    ...(isRecord(event.metricData)
+      ? refusedKeys(event.metricData, ['timestamp']).map((r) => ({
+          ...r,
+          key: `metricData.${r.key}`,
+        }))
+      : []),
+  ].map((r) => ({ ...r, key: `${options.prefix ?? ''}${r.key}` }));
   const metricData = isRecord(event.metricData) ? event.metricData : {};
   const fromMetric: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(metricData)) {
     if (!METRIC_VALUE_KEYS.has(key)) fromMetric[key] = value;
   }
-  const dimensions = { ...parseDimensions(fromMetric), ...parseDimensions(event.resources) };
-  const level = fieldString(event.curLevel);
-  let verdict: StateVerdict = curLevelVerdict(level);
-  const eventName = fieldString(event.eventName);
-  if (verdict.firing && eventName?.toLowerCase() === 'alertok') {
-    verdict = { firing: false, why: 'eventName AlertOk is a recovery notification' };
+  const fromResources = readDimensions(event.resources);
+  const fromMetricData = readDimensions(fromMetric);
+  const problems = [...fromResources.problems, ...fromMetricData.problems];
+  const dimensions: Record<string, string> = { ...fromMetricData.dimensions };
+  for (const [key, value] of Object.entries(fromResources.dimensions)) {
+    const other = dimensions[key];
+    if (other !== undefined && other !== value) {
+      problems.push(
+        `dimension ${key} is '${printable(value, 40)}' in resources and '${printable(other, 40)}' in metricData`,
+      );
+    }
+    dimensions[key] = value;
   }
-  const signal: AlarmSignal = { state: level?.toUpperCase() ?? '', dimensions };
+  const level = exactString(event.curLevel);
+  let verdict: StateVerdict = curLevelVerdict(level);
+  const eventName = exactString(event.eventName);
+  if (verdict.firing && eventName === 'AlertOk') {
+    verdict = { firing: false, why: 'eventName AlertOk is a recovery notification' };
+  } else if (verdict.firing && eventName !== undefined && eventName !== 'Alert') {
+    verdict = {
+      firing: false,
+      why: `unknown eventName '${printable(eventName, 40)}' (documented: Alert, AlertOk) is never acted on`,
+    };
+  }
+  const times = readAlarmTimes([
+    { field: 'metricData.timestamp', raw: metricData.timestamp, format: 'epoch' },
+    { field: 'time', raw: event.time, format: 'epoch' },
+    ...(options.extraTimes ?? []),
+  ]);
+  if (!times.ok) problems.push(times.why);
+  const signal: AlarmSignal = { state: level ?? '', dimensions };
   const ruleName = fieldString(event.ruleName);
   const optional = {
     ruleId: fieldString(event.ruleId),
@@ -73,7 +126,7 @@ export function cmsRulePushRequest(
     alertName: fieldString(event.alertName) ?? ruleName,
     namespace: fieldString(event.namespace),
     metricName: fieldString(event.metricName),
-    timestampMs: normaliseTimestampMs(metricData.timestamp) ?? normaliseTimestampMs(event.time),
+    timestampMs: times.ok ? times.ms : undefined,
   };
   for (const [key, value] of Object.entries(optional)) {
     if (value !== undefined) Object.assign(signal, { [key]: value });
@@ -82,6 +135,8 @@ export function cmsRulePushRequest(
     signal,
     verdict,
     trigger,
+    problems,
+    refused,
     ...(triggerRef === undefined ? {} : { triggerRef }),
   });
 }

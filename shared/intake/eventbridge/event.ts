@@ -8,9 +8,12 @@
 
 import { isRecord, printable } from '../../core/text.js';
 import type { AbortRequest } from '../../model/request.js';
+import { refusedKeys } from '../alarm/keys.js';
+import type { TimeField } from '../alarm/times.js';
 import { cmsCallbackRequest, hasAlarmFields } from '../cloudmonitor/callback.js';
 import { cmsRulePushRequest, isCmsRulePush } from '../cloudmonitor/rule-push.js';
-import { parseForm } from '../form.js';
+import { readForm } from '../form.js';
+import { readJsonObject } from '../json-object.js';
 import { eventKey, type RecentEvents } from '../recent-events.js';
 
 /** True for a CloudEvents envelope: a string `specversion` and a string `id` or `source`. */
@@ -27,15 +30,29 @@ export function isCmsAlertType(type: unknown): boolean {
   return typeof type === 'string' && /^cms:/i.test(type) && /alert/i.test(type);
 }
 
+/** The envelope keys the function reads (another spelling of one is refused). */
+const ENVELOPE_READ_KEYS: readonly string[] = [
+  'specversion',
+  'id',
+  'source',
+  'type',
+  'time',
+  'data',
+];
+
 /**
  * The requests for one envelope: none when `id`+`source` was already seen in this instance (a
  * redelivery writes nothing new), else exactly one (trigger `eventbridge`, `triggerRef` = `id`):
+ * - an envelope or `data` key that reads like a control key (`dryRun`, `mode`, `force`, ...) or
+ *   another spelling of a read key → `RefusedRequest` (field `<key>` / `data.<key>`);
  * - a non-alert `type` → `IgnoredRequest`;
  * - `data` (an object, or a JSON / form string) shaped like a callback → as a callback
  *   (firing `ALERT`/`ALARM` → `AlarmRequest`, recovery / unknown state → `IgnoredRequest`);
  * - `data` shaped like a rule push (`ruleId` + `curLevel`, no `alertState`) → as a rule push;
- * - no readable `data` → `IgnoredRequest`.
- * Never throws.
+ * - no readable `data` → `IgnoredRequest`; a `data` text repeating a name → `IgnoredRequest`.
+ * The envelope's `time` (RFC 3339), when present, must be readable and counts with the times
+ * inside `data`: the alarm's time is the oldest. `aliyunpublishtime` (when EventBridge published
+ * it, never earlier; seen as `...123PRC`) is not read. Never throws.
  */
 export function eventBridgeRequests(
   envelope: Record<string, unknown>,
@@ -45,6 +62,19 @@ export function eventBridgeRequests(
   const source = typeof envelope.source === 'string' ? envelope.source : '';
   if (id !== undefined && recentEvents.seen(eventKey(source, id))) return [];
   const base = { trigger: 'eventbridge' as const, ...(id === undefined ? {} : { triggerRef: id }) };
+  const refused = refusedKeys(envelope, ENVELOPE_READ_KEYS);
+  if (refused.length > 0) {
+    return [
+      {
+        kind: 'refused',
+        ...base,
+        invalid: refused.map(({ key, message }) => ({
+          field: printable(key, 60),
+          message: `${message}; the alarm is refused and nothing is aborted`,
+        })),
+      },
+    ];
+  }
   if (!isCmsAlertType(envelope.type)) {
     return [
       {
@@ -56,6 +86,16 @@ export function eventBridgeRequests(
     ];
   }
   const data = readData(envelope.data);
+  if (typeof data === 'string') {
+    return [
+      {
+        kind: 'ignored',
+        ...base,
+        detail: `the alarm cannot be read as one meaning: ${data}; nothing is aborted (fail closed)`,
+        invalid: [],
+      },
+    ];
+  }
   if (data === undefined || !hasAlarmFields(data)) {
     return [
       {
@@ -66,35 +106,31 @@ export function eventBridgeRequests(
       },
     ];
   }
+  const extraTimes: TimeField[] = [{ field: 'time', raw: envelope.time, format: 'rfc3339' }];
   if (isCmsRulePush(data) && data.alertState === undefined) {
-    return [withEnvelopeTime(cmsRulePushRequest(data, 'eventbridge', id), envelope.time)];
+    return [cmsRulePushRequest(data, 'eventbridge', id, { prefix: 'data.', extraTimes })];
   }
-  return [withEnvelopeTime(cmsCallbackRequest(data, 'eventbridge', id), envelope.time)];
+  return [
+    cmsCallbackRequest(data, 'eventbridge', id, { strictKeys: false, prefix: 'data.', extraTimes }),
+  ];
 }
 
-function readData(data: unknown): Record<string, unknown> | undefined {
+/** `data` as an object; a string saying why it is ambiguous; undefined when unreadable. */
+function readData(data: unknown): Record<string, unknown> | string | undefined {
   if (isRecord(data)) return data;
   if (typeof data !== 'string') return undefined;
   const text = data.trim();
   if (text.startsWith('{')) {
-    try {
-      const parsed: unknown = JSON.parse(text);
-      return isRecord(parsed) ? parsed : undefined;
-    } catch {
-      return undefined;
+    const read = readJsonObject(text);
+    if (read.ok) return read.value;
+    if (read.why === 'duplicate-key') {
+      return `data names ${printable(read.field ?? 'a key', 60)} more than once`;
     }
+    return undefined;
   }
-  return parseForm(text);
-}
-
-/**
- * An alarm whose `data` carries no readable time takes the envelope's CloudEvents `time`
- * (RFC 3339, "Timestamp of when the occurrence happened"): its age must be known to act on it.
- */
-function withEnvelopeTime(request: AbortRequest, time: unknown): AbortRequest {
-  if (request.kind !== 'alarm' || request.alarm.timestampMs !== undefined) return request;
-  if (typeof time !== 'string') return request;
-  const ms = Date.parse(time);
-  if (!Number.isFinite(ms) || ms <= 0) return request;
-  return { ...request, alarm: { ...request.alarm, timestampMs: ms } };
+  const form = readForm(text);
+  if (form.conflicting.length > 0) {
+    return `data gives ${form.conflicting.map((k) => printable(k, 60)).join(', ')} more than once with different values`;
+  }
+  return form.fields;
 }

@@ -1,0 +1,110 @@
+/**
+ * Where SLS requests go: the endpoint parsed into a target, and the one-request agent that
+ * pins `<project>.<host>` names to a loopback or IP endpoint and records what the reply said
+ * (status, content-type, `x-log-requestid`) for `sls-attempt.ts` (docs/reference/sls.md).
+ */
+import type { LookupAddress, LookupOptions } from 'node:dns';
+import http, { type ClientRequest, type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import { isIPv4 } from 'node:net';
+import { OutcomeStoreError } from './errors.js';
+
+/** Where the SDK sends requests, and the address every name resolves to when pinned. */
+export interface Target {
+  /** Endpoint as the SDK takes it, scheme included. */
+  sdkEndpoint: string;
+  https: boolean;
+  /** IPv4 address every `<project>.<host>` name resolves to (IP or `localhost` endpoints). */
+  pinnedAddress?: string;
+}
+
+/** What the agent saw of the one request it carried. */
+export interface ResponseFacts {
+  status?: number;
+  contentType?: string;
+  requestId?: string;
+}
+
+interface AgentInternals {
+  addRequest(req: ClientRequest, options: unknown): void;
+}
+
+/**
+ * A fresh agent for one attempt: no keep-alive, `lookup` pinned for IP/localhost endpoints, and
+ * the status, content-type and request id of the response it carries recorded in `facts`
+ * (through `addRequest`, which every request made with an agent passes through).
+ */
+export function createObservingAgent(target: Target): { agent: http.Agent; facts: ResponseFacts } {
+  const facts: ResponseFacts = {};
+  const options: http.AgentOptions = { keepAlive: false };
+  const address = target.pinnedAddress;
+  if (address !== undefined) {
+    options.lookup = (
+      _hostname: string,
+      lookupOptions: LookupOptions,
+      callback: (
+        error: NodeJS.ErrnoException | null,
+        address: string | LookupAddress[],
+        family?: number,
+      ) => void,
+    ): void => {
+      if (lookupOptions.all) callback(null, [{ address, family: 4 }]);
+      else callback(null, address, 4);
+    };
+  }
+  const agent = target.https ? new https.Agent(options) : new http.Agent(options);
+  const internals = agent as unknown as AgentInternals;
+  const addRequest = internals.addRequest.bind(agent);
+  internals.addRequest = (req, requestOptions) => {
+    req.once('response', (res: IncomingMessage) => {
+      facts.status = res.statusCode;
+      const type = res.headers['content-type'];
+      if (type) facts.contentType = type;
+      const id = res.headers['x-log-requestid'];
+      if (typeof id === 'string') facts.requestId = id;
+    });
+    addRequest(req, requestOptions);
+  };
+  return { agent, facts };
+}
+
+/**
+ * Parses the endpoint. A bare host means HTTPS (the SDK would use plain HTTP; STS tokens travel
+ * in a header). An IPv4 or `localhost` host is pinned: the SDK's `<project>.<host>` names all
+ * resolve to it.
+ */
+export function parseEndpoint(endpoint: string): Target {
+  const text = endpoint.trim();
+  const withScheme = /^https?:\/\//i.test(text) ? text : `https://${text}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw invalidEndpoint(endpoint);
+  }
+  if (
+    (url.pathname !== '/' && url.pathname !== '') ||
+    url.search ||
+    url.username ||
+    !url.hostname
+  ) {
+    throw invalidEndpoint(endpoint);
+  }
+  const isHttps = url.protocol === 'https:';
+  const host = url.hostname;
+  const target: Target = {
+    sdkEndpoint: `${isHttps ? 'https' : 'http'}://${host}${url.port ? `:${url.port}` : ''}`,
+    https: isHttps,
+  };
+  if (isIPv4(host)) target.pinnedAddress = host;
+  else if (host === 'localhost') target.pinnedAddress = '127.0.0.1';
+  else if (host.startsWith('[')) throw invalidEndpoint(endpoint);
+  return target;
+}
+
+function invalidEndpoint(endpoint: string): OutcomeStoreError {
+  return new OutcomeStoreError(
+    `SLS endpoint "${endpoint}" is not a host (cn-hangzhou.log.aliyuncs.com) or http(s)://host[:port] (IPv6 literals are not supported)`,
+    { store: 'sls', code: 'InvalidEndpoint' },
+  );
+}
