@@ -395,6 +395,13 @@ export async function startWebplusSandbox(
           sendError(res, entry, reply.status, reply.code, reply.message, requestId);
           return;
         case 'raw':
+          if (reply.applied) {
+            try {
+              runAction(action, actionRequest, account);
+            } catch {
+              // the raw reply answers either way
+            }
+          }
           await sleep(wait);
           send(res, entry, reply.status, reply.contentType, reply.body, 'RawReply', requestId);
           return;

@@ -119,35 +119,68 @@ export class WebplusClient {
   /**
    * AbortChange (POST /pop/v1/wam/change/abort, form body `ChangeId`). Web+ lets the running
    * step finish, then stops the change: the abort is asynchronous.
-   * A 2xx counts only with `Code: "OK"` or an `EnvChange` in the body.
+   * A 2xx is an accepted abort only when it says so in full, as the documented success body does
+   * (docs/reference/webplus-api.md, "AbortChange"; S1): `Code` the string `"OK"`, a `RequestId`,
+   * no `Success: false`, and an `EnvChange` object whose `ChangeId` is the change asked for (and
+   * whose `EnvId`, when present, is `envId`). Anything else (an `EnvChange` that is null, absent,
+   * not an object or names another change; `Code` absent, `"200"` or the number 200; no
+   * RequestId) is ambiguous: the abort may or may not have landed, so the caller re-reads the
+   * change instead of trusting it (shared/executor/abort.ts).
    * @param changeId `wc-` + 24 hex digits; sent as the form body `ChangeId=…`.
    * @param opts `timeoutMs`: this attempt's connect + read timeout, ms. A timed-out abort may have
    *   reached Web+: the caller re-reads the change before retrying (shared/executor/abort.ts).
-   * @returns the accepted change (`changeId`, `envId?`, `startTime?` epoch ms, `requestId?`).
+   * @param envId the change's environment, checked against the reply's `EnvChange.EnvId`.
+   *   @default not checked
+   * @returns the accepted change (`changeId`, `envId?`, `startTime?` epoch ms, `requestId`).
    * @throws WebplusError: `already_aborting` (400 ChangeOnAborting), `already_finished`
    *   (400 ChangeFinished), `not_found` (500 ResourceAuthFailed: never retried despite the 500),
-   *   `retryable` (5xx, 429, `Throttling*`, resets, timeouts, a 2xx without `Code: "OK"`),
-   *   `clock`, `credentials`, `permanent`.
+   *   `retryable` (5xx, 429, `Throttling*`, resets, timeouts), `clock`, `credentials`,
+   *   `permanent`; WebplusResponseError `permanent`, `ambiguous`, code
+   *   {@link AMBIGUOUS_ABORT_REPLY} for a 2xx that does not affirm the abort (never retried: the
+   *   change is re-read instead).
    */
-  async abortChange(changeId: string, opts: CallOptions): Promise<AbortChangeResult> {
+  async abortChange(
+    changeId: string,
+    opts: CallOptions,
+    envId?: string,
+  ): Promise<AbortChangeResult> {
     const body = await this.call('AbortChange', {}, opts, { ChangeId: changeId });
-    // A 2xx is only an accepted abort when Web+ says so (`Code: "OK"`) or echoes the EnvChange:
-    // an empty `{}` from a proxy must not be recorded as `aborted` (case C07 in test/README.md).
-    const hasEnvChange = typeof body.EnvChange === 'object' && body.EnvChange !== null;
-    if (body.Code !== 'OK' && !hasEnvChange) {
-      throw malformed(
-        'AbortChange',
-        'neither Code "OK" nor EnvChange in the reply',
-        body,
-        this.redactor,
-      );
+    const requestId =
+      typeof body.RequestId === 'string' && body.RequestId ? body.RequestId : undefined;
+    const envChange = body.EnvChange;
+    const isObject =
+      typeof envChange === 'object' && envChange !== null && !Array.isArray(envChange);
+    const ec = (isObject ? envChange : {}) as Record<string, unknown>;
+    const problem =
+      body.Code !== 'OK'
+        ? `Code is ${describeValue(body.Code, 'absent')}, not "OK"`
+        : !isObject
+          ? `EnvChange is ${describeValue(envChange, 'absent')}, not an object`
+          : ec.ChangeId !== changeId
+            ? typeof ec.ChangeId === 'string' && ec.ChangeId
+              ? `named change ${this.redactor.text(ec.ChangeId).slice(0, 64)}`
+              : `named no change (EnvChange.ChangeId ${describeValue(ec.ChangeId, 'absent')})`
+            : envId !== undefined && ec.EnvId !== undefined && ec.EnvId !== envId
+              ? `named environment ${describeValue(ec.EnvId, 'absent')}, not ${envId}`
+              : !requestId
+                ? 'carried no RequestId (every Web+ reply has one)'
+                : undefined;
+    if (problem !== undefined) {
+      throw new WebplusResponseError(this.redactor.text(`AbortChange reply ${problem}`), {
+        action: 'AbortChange',
+        kind: 'permanent',
+        code: AMBIGUOUS_ABORT_REPLY,
+        httpStatus: 200,
+        ambiguous: true,
+        requestId,
+        rawBody: this.redactor.text(JSON.stringify(body)).slice(0, 2048),
+      });
     }
-    const envChange = (hasEnvChange ? body.EnvChange : {}) as Record<string, unknown>;
     return {
-      changeId: stringOrUndefined(envChange.ChangeId) ?? changeId,
-      envId: stringOrUndefined(envChange.EnvId),
-      requestId: stringOrUndefined(body.RequestId),
-      startTime: toNumber(envChange.StartTime),
+      changeId,
+      envId: stringOrUndefined(ec.EnvId),
+      requestId,
+      startTime: toNumber(ec.StartTime),
     };
   }
 
@@ -258,6 +291,22 @@ function toPage<T>(body: WebplusBody, items: (T | undefined)[], page: PageQuery)
     ...(toNumber(body.TotalCount) !== undefined ? { totalCount: toNumber(body.TotalCount) } : {}),
     requestId: stringOrUndefined(body.RequestId),
   };
+}
+
+/**
+ * The code of an AbortChange 2xx that does not affirm the abort (see `abortChange`): the
+ * executor re-reads the change and decides from what it says.
+ */
+export const AMBIGUOUS_ABORT_REPLY = 'AmbiguousAbortReply';
+
+/** Words for a reply value in a record: its JSON type and a short, redacted-safe form. */
+function describeValue(value: unknown, absent: string): string {
+  if (value === undefined) return absent;
+  if (value === null) return 'null';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 40))}`;
+  if (typeof value === 'number' || typeof value === 'boolean')
+    return `the ${typeof value} ${value}`;
+  return Array.isArray(value) ? 'an array' : `an ${typeof value}`;
 }
 
 function malformed(

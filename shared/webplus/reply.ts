@@ -7,7 +7,9 @@ export type WebplusBody = Record<string, unknown>;
 
 /**
  * Reads one raw Web+ reply the way the executor needs it.
- * - JSON with `Code: "OK"` (or no Code) and a 2xx status → the body.
+ * - JSON with `Code: "OK"` (or no Code, or `"200"` / 200) and a 2xx status → the body, unless it
+ *   says `Success: false` (then a `permanent` `SuccessFalse` WebplusError, `ambiguous` on
+ *   AbortChange). Each action then checks the fields it needs (client.ts).
  * - JSON with an error `Code` / `errorCode` (a number too), whatever the status → WebplusError.
  * - XML `<Error>` (with or without `<HostId>`) → WebplusError from its `<Code>`.
  * - A 404 that is not a Web+ JSON error (an HTML "not found" page) → `unavailable`: no such API
@@ -43,6 +45,24 @@ export function readReply(
   const rawCode = body.Code ?? body.code ?? body.errorCode;
   const code = rawCode === undefined || rawCode === null ? '' : String(rawCode);
   const isOk = code === '' || code === 'OK' || code === '200';
+  // `Success: false` (a boolean or the string) says the call failed whatever `Code` says: an
+  // `OK`/`200` beside it is never read as success. On AbortChange it is ambiguous (the request
+  // reached Web+, the abort may have landed): the executor re-reads the change.
+  const successFalse = body.Success === false || body.Success === 'false';
+  if (successFalse && isOk) {
+    throw new WebplusError(
+      `${action}: the reply says Success: false beside Code ${code ? JSON.stringify(redact(code)) : 'absent'}`,
+      {
+        action,
+        kind: 'permanent',
+        code: 'SuccessFalse',
+        httpStatus: reply.status,
+        requestId: stringOrUndefined(body.RequestId ?? body.requestId),
+        ambiguous: action === 'AbortChange',
+        rawBody: cut(redact(raw)),
+      },
+    );
+  }
   if (isOk && reply.status >= 200 && reply.status < 300) return body;
   const message = redact(
     String(body.Message ?? body.message ?? body.errorMsg ?? body.errorMessage ?? ''),

@@ -452,17 +452,18 @@ describe('a resolved 200 is not a successful abort (C07)', () => {
     expect(err).toMatchObject({ kind, code, httpStatus: 200, requestId: 'REQ-200' });
   });
 
-  it('a 200 with an empty JSON object (no Code, no EnvChange) is retryable, not aborted', async () => {
+  it('a 200 with an empty JSON object (no Code, no EnvChange) is ambiguous, not aborted', async () => {
     // Arrange
     const { client } = await start([{ status: 200, contentType: 'application/json', body: '{}' }]);
 
     // Act
     const err = await failure(client.abortChange('wc-1', OPTS));
 
-    // Assert
+    // Assert: never retried blindly; the executor re-reads the change (abort-reply-trust.test.ts).
     expect(err).toMatchObject({
-      kind: 'retryable',
-      code: 'MalformedReply',
+      kind: 'permanent',
+      ambiguous: true,
+      code: 'AmbiguousAbortReply',
       httpStatus: 200,
       rawBody: '{}',
     });
