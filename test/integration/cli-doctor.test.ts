@@ -7,7 +7,7 @@
  * platform and region), SLS (written only with --sls-write), and that no secret planted in
  * Web+'s error messages reaches any output.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,6 +134,27 @@ describe('doctor on a terminal and with --wide', () => {
       /^ok {6}webplus cn-hangzhou {2,}DescribeApplications at .* RequestId [0-9A-F-]{36}$/,
     );
     expect(wide.stdout).not.toContain(String.fromCharCode(27));
+  });
+
+  it("Web+'s clock unknown (no Date header) or 5 min off: a warning, not a failure", async () => {
+    const base = {
+      apps: [{ AppId: 'wa-5d39b7a06786bd4b14930001', AppName: 'shop' }],
+      envs: [],
+      changes: [],
+    };
+    for (const [name, extra, words] of [
+      ['no-date.json', { dateHeader: false }, 'no Date header'],
+      ['skew.json', { clockSkewMs: 300_000 }, "Web+'s clock is 300 s off"],
+    ] as const) {
+      const { code, stdout } = await runCli(
+        ['doctor', '--scenario', file(name, { ...base, ...extra }), '--json'],
+        cliEnv(),
+      );
+      expect(code).toBe(0);
+      const [web] = rowsOf(JSON.parse(stdout) as Doc, 'webplus');
+      expect(web!.status).toBe('warn');
+      expect(web!.detail).toContain(words);
+    }
   });
 
   it('no application in a region is a warning naming the region, not a failure', async () => {
@@ -465,6 +486,81 @@ describe('doctor against "the cloud": the same code path, only the endpoint diff
       blocks: 'usage',
       subject: 'file',
     });
+  });
+
+  it('keys from an aliyun CLI profile: the row names the profile and mode, never a value', async () => {
+    const env = cliEnv({ WEBPLUS_ENDPOINT: web.url, HTTP_AUTH_TOKENS: TOKEN });
+    mkdirSync(join(env.HOME!, '.aliyun'), { recursive: true });
+    writeFileSync(
+      join(env.HOME!, '.aliyun', 'config.json'),
+      JSON.stringify({
+        current: 'ops',
+        profiles: [
+          {
+            name: 'ops',
+            mode: 'AK',
+            access_key_id: 'LTAI-doctor-test-id',
+            access_key_secret: 'doctor-test-secret-value-01',
+            region_id: 'cn-shanghai',
+          },
+        ],
+      }),
+    );
+    const { code, stdout, stderr } = await runCli(['doctor', '--profile', 'ops', '--json'], env);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout) as Doc;
+    expect(doc.regions).toEqual(['cn-shanghai']);
+    expect(rowsOf(doc, 'credentials')[0]).toMatchObject({
+      subject: 'profile',
+      status: 'ok',
+      detail:
+        'profile "ops" (mode AK) in ~/.aliyun/config.json: an AccessKey pair; values never shown',
+    });
+    expect(stdout + stderr).not.toContain('LTAI-doctor-test-id');
+    expect(stdout + stderr).not.toContain('doctor-test-secret');
+  });
+
+  it('a closed port: the webplus row FAIL "not reachable", exit 1', async () => {
+    const { code, stdout } = await runCli(
+      ['doctor', '--json'],
+      cliEnv({
+        ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI-doctor-test-id',
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'doctor-test-secret-value-01',
+        WEBPLUS_ENDPOINT: 'http://127.0.0.1:1',
+      }),
+    );
+    expect(code).toBe(1);
+    const [row] = rowsOf(JSON.parse(stdout) as Doc, 'webplus');
+    expect(row).toMatchObject({ status: 'fail', blocks: 'failed', code: 'ECONNREFUSED' });
+    expect(row!.detail).toContain('not reachable (ECONNREFUSED)');
+  });
+
+  it('endpoints from the SDK endpoint maps, per platform and region (no keys: nothing is sent)', async () => {
+    const { code, stdout } = await runCli(
+      ['doctor', '--platform', 'webplus,sae,edas', '--json'],
+      cliEnv({
+        WEBPLUS_REGIONS: 'cn-shanghai,cn-hongkong,ap-southeast-1',
+        WEBPLUS_ENDPOINT: undefined,
+      }),
+    );
+    expect(code).toBe(2);
+    const doc = JSON.parse(stdout) as Doc;
+    const endpoints = doc.checks
+      .filter((c) => ['webplus', 'sae', 'edas'].includes(c.check))
+      .map((c) => `${c.check} ${c.subject} ${c.endpoint} ${c.endpointSource} ${c.status}`);
+    // The expected hosts, copied from the SDK endpoint maps (docs/reference/webplus-api.md,
+    // docs/reference/sae-edas.md), not computed.
+    expect(endpoints).toEqual([
+      'webplus cn-shanghai https://webplus.cn-hangzhou.aliyuncs.com endpoint-map skipped',
+      'webplus cn-hongkong https://webplus-vpc.cn-hongkong.aliyuncs.com endpoint-map skipped',
+      'webplus ap-southeast-1 https://webplus.aliyuncs.com endpoint-map skipped',
+      'sae cn-shanghai https://sae.cn-shanghai.aliyuncs.com endpoint-map skipped',
+      'sae cn-hongkong https://sae.cn-hongkong.aliyuncs.com endpoint-map skipped',
+      'sae ap-southeast-1 https://sae.ap-southeast-1.aliyuncs.com endpoint-map skipped',
+      'edas cn-shanghai https://edas.cn-shanghai.aliyuncs.com endpoint-map skipped',
+      'edas cn-hongkong https://edas.cn-hongkong.aliyuncs.com endpoint-map skipped',
+      'edas ap-southeast-1 https://edas.ap-southeast-1.aliyuncs.com endpoint-map skipped',
+    ]);
   });
 
   it('without credentials: exit 2, credentials FAIL, the read not sent', async () => {
