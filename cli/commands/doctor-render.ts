@@ -6,6 +6,7 @@
  */
 import type { DoctorReport, DoctorStatus } from '#shared/pipeline/doctor/report.js';
 import type { ExitCode } from '../exit-codes.js';
+import { safeText } from '../render/outcomes.js';
 import { type Colour, paint } from '../render/style.js';
 import { fitText, renderTable } from '../render/table.js';
 
@@ -58,7 +59,8 @@ export function doctorSummary(report: DoctorReport): string {
 }
 
 /**
- * The checklist table: one row per check, the CHECK cell holding the check and, under it (beside
+ * The checklist table (control characters of subjects and details escaped, as in every table of
+ * the CLI: cli/render/outcomes.ts `safeText`): one row per check, the CHECK cell holding the check and, under it (beside
  * it with no width limit), its subject.
  */
 export function doctorTable(report: DoctorReport, options: DoctorRenderOptions): string {
@@ -72,12 +74,16 @@ export function doctorTable(report: DoctorReport, options: DoctorRenderOptions):
       { heading: 'CHECK' },
       { heading: 'DETAIL' },
     ],
-    report.checks.map((c) => [
-      [STATUS_LABEL[c.status]],
-      // Fitted: the subject under the check (the DETAIL column keeps its width); --wide: one line.
-      c.subject ? (options.width ? [c.check, c.subject] : [`${c.check} ${c.subject}`]) : [c.check],
-      [c.detail],
-    ]),
+    report.checks.map((c) => {
+      // Details quote what platforms answered: no control character may reach the terminal.
+      const subject = c.subject === undefined ? undefined : safeText(c.subject);
+      return [
+        [STATUS_LABEL[c.status]],
+        // Fitted: the subject under the check (the DETAIL column keeps its width); --wide: one line.
+        subject ? (options.width ? [c.check, subject] : [`${c.check} ${subject}`]) : [c.check],
+        [safeText(c.detail)],
+      ];
+    }),
     { width: options.width, minLastWidth: 24 },
   );
 }

@@ -157,6 +157,34 @@ describe('doctor on a terminal and with --wide', () => {
     }
   });
 
+  it('control characters in what Web+ answers never reach the terminal (no fake rows, no escapes)', async () => {
+    const ESC = String.fromCharCode(27);
+    const path = file('control.json', {
+      apps: [],
+      envs: [],
+      changes: [],
+      faults: [
+        {
+          action: 'DescribeApplications',
+          responses: [
+            {
+              status: 400,
+              code: 'InvalidParameter',
+              message: `bad${ESC}[2J${ESC}[32m\nok      webplus       all fine\r\u009b31m`,
+            },
+          ],
+        },
+      ],
+    });
+    const { code, stdout } = await runCli(['doctor', '--scenario', path], cliEnv());
+    expect(code).toBe(1);
+    expect(stdout).not.toContain(ESC);
+    expect(stdout).not.toContain('\r');
+    expect(stdout).not.toContain('\u009b');
+    const rows = parseTable(stdout).filter((r) => r.check.startsWith('webplus'));
+    expect(rows.map((r) => r.result)).toEqual(['FAIL']);
+  });
+
   it('no application in a region is a warning naming the region, not a failure', async () => {
     const path = file('empty.json', { apps: [], envs: [], changes: [] });
     const { code, stdout } = await runCli(['doctor', '--scenario', path, '--json'], cliEnv());
