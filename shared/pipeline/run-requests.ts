@@ -124,6 +124,7 @@ export async function runRequests(
     region: inv.region,
     credentials: inv.credentials,
     deadlineMs: writeDeadlineMs,
+    redact: redactor.text,
   });
   const emit = (record: OutcomeRecord): OutcomeRecord => stream.emit(redactor.value(record));
   const records: OutcomeRecord[] = [];

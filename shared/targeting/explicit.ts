@@ -22,7 +22,8 @@ export interface ExplicitTargets {
 
 /**
  * Candidates for ids named by an operator or an alarm, in the gateway's region.
- * - A ChangeId is read with DescribeChange, which needs its EnvId: the `envHint` when given,
+ * - A ChangeId is read with DescribeChange, which needs its EnvId: the `envHint` when given
+ *   (the change must then be that environment's `LatestChangeId`, else it is not in flight),
  *   else the environment whose `LatestChangeId` it is (`EnvDirectory`: the region's
  *   applications and environments, listed once). A ChangeId that is no environment's latest is
  *   not in flight: `not_found`, saying so; an incomplete listing: `failed`, naming what was not
@@ -50,6 +51,17 @@ export async function explicitCandidates(
       if (candidate.settled) return candidate;
       const found = needAppId ? await directory.findEnv(hint) : await envStatus(gateway, hint);
       if (found.settled) return { ...candidate, settled: found.settled };
+      if (found.env.latestChangeId !== changeId) {
+        // Only an environment's latest change can be in flight (one change at a time:
+        // EnvOnChanging): whatever DescribeChange's flags say, this one is not.
+        return {
+          ...candidate,
+          settled: {
+            outcome: targets.source === 'alarm' ? 'ignored' : 'skipped',
+            detail: `ChangeId ${changeId} is not the latest change of environment ${hint} (${found.env.latestChangeId ? `its latest is ${found.env.latestChangeId}` : 'it names none'}): only an environment's latest change can be in flight; not aborted`,
+          },
+        };
+      }
       return {
         ...candidate,
         appId: found.env.appId || undefined,

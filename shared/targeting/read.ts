@@ -120,7 +120,8 @@ export async function readAllPages<T>(
 
 /**
  * The candidate for one change of a known environment: DescribeChange with both ids (the docs
- * mark EnvId required), settled as `not_found` / `failed` / `timeout` when the read fails.
+ * mark EnvId required), settled as `not_found` / `failed` / `timeout` when the read fails, and
+ * `skipped` when the reply is about another ChangeId (its facts are not this change's).
  */
 export async function candidateForChange(
   gateway: WebplusGateway,
@@ -142,6 +143,22 @@ export async function candidateForChange(
     const { value } = await gateway.call('DescribeChange', (o) =>
       gateway.client.describeChange({ changeId, envId }, o),
     );
+    if (value.change.changeId !== changeId) {
+      // A reply about another change (a proxy's cache, a mix-up): none of its facts are this
+      // change's. Unknown, never aborted.
+      return {
+        ...base,
+        regionId,
+        changeId,
+        envId,
+        webplusRequestId: value.requestId,
+        settled: {
+          outcome: 'skipped',
+          detail: `DescribeChange for ${changeId} answered about change ${JSON.stringify(value.change.changeId.slice(0, 64))}: its facts are not this change's; not aborted (fail closed)`,
+          ...(value.requestId ? { webplusRequestId: value.requestId } : {}),
+        },
+      };
+    }
     return {
       ...base,
       regionId,

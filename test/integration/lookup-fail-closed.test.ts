@@ -122,6 +122,31 @@ describe('look-ups that cannot say which environment or application fail closed'
   });
 });
 
+describe("only an environment's latest change can be in flight (oracle counterexample, seed 20261201)", () => {
+  it('an alarm naming a ChangeId and an EnvId whose latest change is another: ignored, no AbortChange', async () => {
+    // Arrange: env 0 holds an older running change 1 and its latest, change 2 (both "running"
+    // in the sandbox, which real Web+ never shows: EnvOnChanging).
+    h = await startHarness(
+      scenario([1], [stuck(1, 0), change({ n: 2, env: 0, idleMin: 20, ageMin: 30 })]),
+    );
+
+    // Act
+    const s = summaryOf(
+      await h.handler(
+        eventBridgeEvent(`evt-${Math.random()}`, `{changeId=${changeId(1)}, envId=${envId(0)}}`),
+        fakeContext(),
+      ),
+    );
+
+    // Assert
+    expect(h.sandbox.abortCalls()).toBe(0);
+    expect(s.results).toEqual([
+      expect.objectContaining({ changeId: changeId(1), outcome: 'ignored' }),
+    ]);
+    expect(s.results[0]?.detail).toContain(`its latest is ${changeId(2)}`);
+  });
+});
+
 describe('a TERMINATED environment has nothing in flight (oracle counterexample, seed 20261201)', () => {
   /** Env 0 is TERMINATED yet its change still reads as running (and ApplyingChange true). */
   async function terminatedWorld(policy: unknown = {}) {
