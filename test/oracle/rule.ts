@@ -191,7 +191,7 @@ function refusal(
   // Web+ runs one change at a time per environment (a second is refused with EnvOnChanging,
   // docs/reference/webplus-api.md): a change that is not its environment's latest cannot be in
   // flight, whatever flags a generated world gives it.
-  if (latest(w, env) !== c) return 'not its environment\'s latest change';
+  if (latest(w, env) !== c) return "not its environment's latest change";
   if (c.finished !== 'ok' || c.aborted !== 'ok' || c.paused !== 'ok') return 'flags unreadable';
   // The change is the one meant, in a known environment.
   if (c.envId !== 'ok') return 'EnvId unreadable';
