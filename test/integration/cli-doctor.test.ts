@@ -647,6 +647,30 @@ describe('doctor: configuration and usage mistakes', () => {
     expect(rowsOf(doc, 'webplus')[0]).toMatchObject({ status: 'ok' });
   });
 
+  it('a notify target whose variable is unset: exit 2, the configuration row names it, no URL printed', async () => {
+    const policy = {
+      defaults: { mode: 'dry-run' },
+      notify: { targets: [{ kind: 'slack', urlEnv: 'DOCTOR_SLACK_URL' }] },
+    };
+    const { code, stdout } = await runCli(
+      ['doctor', '--scenario', DEMO, '--json'],
+      cliEnv({ POLICY: JSON.stringify(policy), DOCTOR_SLACK_URL: undefined }),
+    );
+    expect(code).toBe(2);
+    const rows = rowsOf(JSON.parse(stdout) as Doc, 'configuration');
+    expect(rows[1]).toMatchObject({ subject: 'notify.targets', status: 'fail', blocks: 'usage' });
+    expect(rows[1]!.detail).toContain('DOCTOR_SLACK_URL');
+    // With the variable set, the row is gone and the URL (a secret) is nowhere.
+    const url = 'https://hooks.slack.com/services/T000/B000/doctorsecretpath0123';
+    const ok = await runCli(
+      ['doctor', '--scenario', DEMO, '--json'],
+      cliEnv({ POLICY: JSON.stringify(policy), DOCTOR_SLACK_URL: url }),
+    );
+    expect(ok.code).toBe(0);
+    expect(rowsOf(JSON.parse(ok.stdout) as Doc, 'configuration')).toHaveLength(1);
+    expect(ok.stdout + ok.stderr).not.toContain('doctorsecretpath');
+  });
+
   it('--platform bogus and --journal without --scenario: exit 2 with the usage line', async () => {
     const bogus = await runCli(['doctor', '--platform', 'bogus'], cliEnv());
     expect(bogus.code).toBe(2);
