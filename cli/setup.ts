@@ -8,6 +8,8 @@ import type { LineSink } from '#shared/outcome-log/line-sink.js';
 import { createRuntime, type Runtime } from '#shared/pipeline/runtime.js';
 import { loadPolicy } from '#shared/policy/load.js';
 import { VERSION } from '#shared/version.js';
+import { startEdasSandbox } from '../sandbox/edas/server.js';
+import { startSaeSandbox } from '../sandbox/sae/server.js';
 import {
   loadScenarioFile,
   type Scenario,
@@ -19,6 +21,13 @@ import { packageRoot } from './paths.js';
 
 /** The demo scenario `start` seeds the sandbox with (and `sandbox`'s default). */
 export const DEMO_SCENARIO = join(packageRoot(), 'sandbox', 'scenarios', 'demo.json');
+/** The `start` demo: the Web+ demo plus one stuck change order each of SAE and EDAS. */
+export const START_SCENARIO = join(
+  packageRoot(),
+  'sandbox',
+  'scenarios',
+  'demo-all-platforms.json',
+);
 
 /** Environment keys of Alibaba Cloud credentials: ignored when a scenario is given. */
 export const CREDENTIAL_VARIABLES = [
@@ -34,9 +43,15 @@ export const stderrLine: LineSink = (line) => {
 
 /** A started sandbox and the credentials the handler should sign with. */
 export interface ScenarioSandbox {
+  /** The Web+ sandbox; its `close()` also stops the SAE / EDAS emulators of the scenario. */
   sandbox: WebplusSandbox;
   scenario: Scenario;
   credentials: Credentials;
+  /**
+   * With `sae` / `edas` sections: `PLATFORMS` and `SAE_ENDPOINT` / `EDAS_ENDPOINT` pointing at
+   * their emulators (each on its own ephemeral port); empty otherwise.
+   */
+  platformEnv: Record<string, string>;
 }
 
 /**
@@ -50,12 +65,29 @@ export async function startScenario(path: string, port = 0): Promise<ScenarioSan
   } catch (err) {
     throw new InputFileError((err as Error).message);
   }
-  let sandbox: WebplusSandbox;
+  let webplus: WebplusSandbox;
   try {
-    sandbox = await startWebplusSandbox(scenario, { port });
+    webplus = await startWebplusSandbox(scenario, { port });
   } catch (err) {
     throw listenFailure(err, port, '--port');
   }
+  const sae = scenario.sae ? await startSaeSandbox(scenario) : undefined;
+  const edas = scenario.edas ? await startEdasSandbox(scenario) : undefined;
+  const platformEnv: Record<string, string> = {};
+  if (sae || edas) {
+    platformEnv.PLATFORMS = ['webplus', ...(sae ? ['sae'] : []), ...(edas ? ['edas'] : [])].join(
+      ',',
+    );
+    // the emulators throttle only when the scenario says so (qpsLimit): no need for SAE's 1/s
+    if (sae) Object.assign(platformEnv, { SAE_ENDPOINT: sae.url, SAE_QPS: '50' });
+    if (edas) Object.assign(platformEnv, { EDAS_ENDPOINT: edas.url, EDAS_QPS: '50' });
+  }
+  const sandbox: WebplusSandbox = {
+    ...webplus,
+    close: async () => {
+      await Promise.all([webplus.close(), sae?.close(), edas?.close()]);
+    },
+  };
   const first = scenario.credentials[0];
   const credentials: Credentials = first
     ? {
@@ -64,12 +96,16 @@ export async function startScenario(path: string, port = 0): Promise<ScenarioSan
         ...(first.securityToken ? { securityToken: first.securityToken } : {}),
       }
     : { accessKeyId: 'sandbox-ak', accessKeySecret: 'sandbox-secret' };
-  return { sandbox, scenario, credentials };
+  return { sandbox, scenario, credentials, platformEnv };
 }
 
 /** The environment the handler sees when it runs against a sandbox: its URL, no account keys. */
-export function sandboxEnv(base: NodeJS.ProcessEnv, sandboxUrl: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base, WEBPLUS_ENDPOINT: sandboxUrl };
+export function sandboxEnv(
+  base: NodeJS.ProcessEnv,
+  sandboxUrl: string,
+  platformEnv: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, WEBPLUS_ENDPOINT: sandboxUrl, ...platformEnv };
   for (const key of CREDENTIAL_VARIABLES) delete env[key];
   return env;
 }

@@ -43,7 +43,7 @@ export async function runTarget(
     const sandbox = await startScenario(options.scenario);
     const region = options.region ?? base.FC_REGION ?? 'cn-hangzhou';
     return {
-      env: { ...sandboxEnv(base, sandbox.sandbox.url), FC_REGION: region },
+      env: { ...sandboxEnv(base, sandbox.sandbox.url, sandbox.platformEnv), FC_REGION: region },
       credentials: sandbox.credentials,
       region,
       sandbox,

@@ -1,6 +1,6 @@
 /**
  * Soak section for issue 10: the fail-closed oracle over many generated worlds (50,000 at full
- * scale, 2,000 at ci scale), each run through the real cold start, handler and sandbox
+ * scale, 300 at ci scale: `npm test` already runs 2,000), each run through the real cold start, handler and sandbox
  * (test/oracle/run-world.ts). Checks that every AbortChange is one the separate oracle allows,
  * within the cap, and that every examined change got exactly one record. Prints worlds per
  * second and how many worlds aborted something, refused the policy, or were refused at intake.
@@ -8,6 +8,25 @@
 import fc from 'fast-check';
 import { runWorld, startWorldRig, violations } from '../../test/oracle/run-world.js';
 import { worldArb } from '../../test/oracle/world.js';
+import type { SoakSection } from './context.js';
+
+/** Worlds per scale: `npm run soak` (full) and `npm run soak -- --scale ci` (.ci/run). */
+export const ORACLE_WORLDS = { full: 50_000, ci: 300 } as const;
+
+/**
+ * The soak section (`--only oracle-worlds`): {@link ORACLE_WORLDS}.ci worlds at `--scale ci`,
+ * .full otherwise; one check line for the property, one figure for worlds per second.
+ */
+export const oracleWorldsSection: SoakSection = {
+  name: 'oracle-worlds',
+  title: 'fail-closed oracle over generated worlds (issue 10)',
+  run: (ctx) =>
+    oracleWorldsSoak({
+      worlds: ctx.pick(ORACLE_WORLDS.ci, ORACLE_WORLDS.full),
+      check: ctx.check,
+      info: ctx.info,
+    }),
+};
 
 export interface OracleSoakOptions {
   /** Worlds to run. */

@@ -4,8 +4,13 @@ import { UsageError } from '../errors.js';
 import type { ExitCode } from '../exit-codes.js';
 import { enforceCommandLine, runLocal, validIds } from '../local-run.js';
 import type { CloudOptions } from '../target.js';
+import { cliPlatform, cliPlatformRequest } from './platform.js';
 
 export interface AbortOptions extends CloudOptions {
+  /** `webplus` (default), `sae` or `edas` */
+  platform?: string;
+  /** SAE / EDAS application ids: each one's in-flight change order */
+  app?: string[];
   dryRun?: boolean;
   note?: string;
   scenario?: string;
@@ -21,6 +26,18 @@ export interface AbortOptions extends CloudOptions {
  * @throws UsageError for a malformed ChangeId or none at all (exit 2).
  */
 export async function abortCommand(changeIds: string[], options: AbortOptions): Promise<ExitCode> {
+  const platform = cliPlatform(options.platform);
+  if (platform) {
+    const request = cliPlatformRequest(platform, 'manual', {
+      ...options,
+      changeOrderIds: changeIds,
+    });
+    return runLocal([request], options, {
+      name: 'abort',
+      namedIds: [...request.changeOrderIds, ...(request.appIds ?? [])],
+    });
+  }
+  if (options.app?.length) throw new UsageError('--app needs --platform sae or edas');
   const ids = validIds(changeIds, parseChangeId, 'ChangeId');
   if (ids.length === 0) throw new UsageError('abort needs at least one CHANGE_ID');
   const request: ManualAbortRequest = {

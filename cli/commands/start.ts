@@ -13,9 +13,9 @@ import { fitLine, outcomeTable, runReport } from '../output.js';
 import { countingPacer, startProgress } from '../render/progress.js';
 import {
   buildRuntime,
-  DEMO_SCENARIO,
   defaultContext,
   type ScenarioSandbox,
+  START_SCENARIO,
   sandboxEnv,
   slsEnv,
   startScenario,
@@ -72,9 +72,12 @@ export async function startCommand(options: StartOptions): Promise<ExitCode> {
       stderrLine(
         `webplus-abort: no Alibaba Cloud credentials (looked for: ${resolved.source.description.replace(/^none \((.*)\)$/, '$1')}): using the local Web+ sandbox with the demo scenario`,
       );
-      sandbox = await startScenario(DEMO_SCENARIO);
+      sandbox = await startScenario(START_SCENARIO);
       credentials = sandbox.credentials;
-      env = { ...sandboxEnv(env, sandbox.sandbox.url), HTTP_AUTH_TOKENS: token };
+      env = {
+        ...sandboxEnv(env, sandbox.sandbox.url, sandbox.platformEnv),
+        HTTP_AUTH_TOKENS: token,
+      };
       stderrLine(`webplus-abort: Web+ sandbox at ${sandbox.sandbox.url}`);
     }
     if (options.sls) {

@@ -1,10 +1,14 @@
 import { parseAppId, parseEnvId } from '#shared/core/ids.js';
 import type { SweepRequest } from '#shared/model/request.js';
+import { UsageError } from '../errors.js';
 import type { ExitCode } from '../exit-codes.js';
 import { enforceCommandLine, runLocal, validIds } from '../local-run.js';
 import type { CloudOptions } from '../target.js';
+import { cliPlatform, cliPlatformRequest } from './platform.js';
 
 export interface SweepOptions extends CloudOptions {
+  /** `webplus` (default), `sae` or `edas`: with sae/edas, `--app` takes their application ids */
+  platform?: string;
   env?: string[];
   app?: string[];
   dryRun?: boolean;
@@ -20,6 +24,15 @@ export interface SweepOptions extends CloudOptions {
  * @throws UsageError for a malformed EnvId or AppId (exit 2).
  */
 export async function sweepCommand(options: SweepOptions): Promise<ExitCode> {
+  const platform = cliPlatform(options.platform);
+  if (platform) {
+    if (options.env?.length)
+      throw new UsageError('--env names Web+ environments: not with --platform');
+    return runLocal([cliPlatformRequest(platform, 'sweep', options)], options, {
+      name: 'sweep',
+      namedIds: [],
+    });
+  }
   const envIds = validIds(options.env ?? [], parseEnvId, 'EnvId');
   const appIds = validIds(options.app ?? [], parseAppId, 'AppId');
   const request: SweepRequest = {

@@ -4,7 +4,7 @@
  * no error codes for these actions (docs/reference/sae-edas.md §3.6), so business refusals
  * carry the numeric `Code` 400 and a message, in HTTP 200 by default (§3.3).
  */
-import { chinaDateTime, orderTimes } from '../roa/times.js';
+import { applyWire, chinaDateTime, orderTimes } from '../roa/times.js';
 import type { EdasScenarioApp, EdasScenarioOrder, EdasSection } from './scenario.js';
 
 /** Statuses an abort is accepted in: 0 ready, 1 in progress, 8 manual batch wait, 9 auto batch wait. */
@@ -150,7 +150,7 @@ export class EdasAccount {
         return pipeline(id, n, 2, startTime, Math.round(rec.start + (n * span) / current));
       return pipeline(id, n, status, startTime, last);
     });
-    return {
+    const read: Record<string, unknown> = {
       Status: status,
       ChangeOrderId: o.ChangeOrderId,
       BatchType: o.BatchType,
@@ -164,6 +164,8 @@ export class EdasAccount {
       Desc: o.ChangeOrderDescription,
       PipelineInfoList: { PipelineInfo: batches },
     };
+    applyWire(read, batches, Math.min(current, o.BatchCount) - 1, o);
+    return read;
   }
 
   /**

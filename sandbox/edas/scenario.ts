@@ -47,6 +47,18 @@ const edasOrderSchema = z
     finishAfterSeconds: z.number().nonnegative().optional(),
     abortStepSeconds: z.number().nonnegative().default(0),
     SupportRollback: z.boolean().default(true),
+    /**
+     * Fields of the order's read (DescribeChangeOrder `Data` / GetChangeOrderInfo
+     * `changeOrderInfo`) sent as given instead (a string `Status`, an odd `AppId`): how the function
+     * copes with malformed replies is tested with these. The emulator's own state is unchanged.
+     */
+    wire: z.record(z.string(), z.unknown()).optional(),
+    /** Fields of the order's read left out. */
+    wireOmit: z.array(nonEmpty).optional(),
+    /** Like `wire`, for the current batch (the last started one) of the read. */
+    batchWire: z.record(z.string(), z.unknown()).optional(),
+    /** Fields of the current batch left out. */
+    batchWireOmit: z.array(nonEmpty).optional(),
   })
   .superRefine((o, ctx) => {
     if (

@@ -52,7 +52,7 @@ export async function startEdasSandbox(
 ): Promise<EdasSandbox> {
   const parsed = parseScenario(scenario);
   const section: EdasSection = parsed.edas ?? edasSectionSchema.parse({});
-  const account = new EdasAccount(section, Date.now());
+  const account = new EdasAccount(section, Date.now() + section.clockSkewMs);
   const errorBody = (_status: number, code: string, message: string, requestId: string) => ({
     Code: /^\d+$/.test(code) ? Number(code) : code,
     Message: message,
@@ -140,12 +140,13 @@ export async function startEdasSandbox(
       latencyMs: section.latencyMs,
       qpsLimit: section.qpsLimit,
       faults: section.faults,
+      clockSkewMs: section.clockSkewMs,
       ...opts,
     },
   );
   return {
     ...emulator,
-    statusOf: (id) => account.statusOf(id, Date.now()),
+    statusOf: (id) => account.statusOf(id, Date.now() + section.clockSkewMs),
     rolledBack: (id) => account.rolledBack(id),
   };
 }

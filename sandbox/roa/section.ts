@@ -27,6 +27,11 @@ export const roaBehaviourFields = {
   qpsLimit: z.number().positive().nullable().default(null),
   /** list pages are silently cut to this many items (the real caps are UNVERIFIED) */
   pageSizeMax: z.number().int().positive().default(100),
+  /**
+   * The emulated platform's clock minus the real one, ms: order times count back from it and
+   * every reply's `Date` header shows it (signatures are still checked on the real clock).
+   */
+  clockSkewMs: z.number().int().default(0),
 };
 
 export type RoaFault = {

@@ -65,6 +65,8 @@ export interface RoaServerOptions {
   port?: number;
   /** default 127.0.0.1 */
   host?: string;
+  /** the platform's clock minus the real one, ms (default 0): `now` and the `Date` header */
+  clockSkewMs?: number;
 }
 
 /** A running SAE or EDAS emulator. */
@@ -120,7 +122,8 @@ export async function startRoaServer(
   product: RoaProduct,
   options: RoaServerOptions,
 ): Promise<RoaEmulator> {
-  const startedAt = Date.now();
+  const skewMs = options.clockSkewMs ?? 0;
+  const startedAt = Date.now() + skewMs;
   const credentials = new Map(options.credentials.map((c) => [c.accessKeyId, c]));
   const nonces = new NonceCache();
   const bucket = options.qpsLimit === null ? null : new TokenBucket(options.qpsLimit, startedAt);
@@ -156,6 +159,7 @@ export async function startRoaServer(
       'content-type': contentType,
       'content-length': Buffer.byteLength(body),
       'x-acs-request-id': requestId,
+      date: new Date(Date.now() + skewMs).toUTCString(),
     });
     res.end(body);
   };
@@ -183,7 +187,8 @@ export async function startRoaServer(
   });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const now = Date.now();
+    const realNow = Date.now();
+    const now = realNow + skewMs;
     const requestId = randomUUID().toUpperCase();
     const method = (req.method ?? 'GET').toUpperCase();
     const rawUrl = req.url ?? '/';
@@ -227,7 +232,7 @@ export async function startRoaServer(
       { method, path, headers: req.headers, query, body },
       credentials,
       nonces,
-      now,
+      realNow,
       action !== null,
       product.apiVersion,
     );

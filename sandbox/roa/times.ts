@@ -28,3 +28,26 @@ export function pageParam(raw: string | undefined, fallback: number): number | u
   const n = Number(raw);
   return Number.isInteger(n) && n >= 1 ? n : undefined;
 }
+
+/**
+ * The scenario's wire overrides applied to a read: `wire` fields replace the read's, `wireOmit`
+ * fields are dropped; the same for the batch at `batchIndex` (`batchWire`, `batchWireOmit`).
+ */
+export function applyWire(
+  read: Record<string, unknown>,
+  batches: Record<string, unknown>[],
+  batchIndex: number,
+  o: {
+    wire?: Record<string, unknown>;
+    wireOmit?: string[];
+    batchWire?: Record<string, unknown>;
+    batchWireOmit?: string[];
+  },
+): void {
+  Object.assign(read, o.wire ?? {});
+  for (const k of o.wireOmit ?? []) delete read[k];
+  const batch = batches[batchIndex];
+  if (!batch) return;
+  Object.assign(batch, o.batchWire ?? {});
+  for (const k of o.batchWireOmit ?? []) delete batch[k];
+}

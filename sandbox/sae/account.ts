@@ -5,7 +5,7 @@
  * `abortStepSeconds` later, whichever comes first.
  * Status codes and fields: docs/reference/sae-edas.md §2.4–§2.6.
  */
-import { chinaDateTime, orderTimes } from '../roa/times.js';
+import { applyWire, chinaDateTime, orderTimes } from '../roa/times.js';
 import type { SaeScenarioApp, SaeScenarioOrder, SaeSection } from './scenario.js';
 
 /** Statuses an abort is accepted in (the real set is UNVERIFIED: every in-flight code here). */
@@ -227,7 +227,7 @@ export class SaeAccount {
         return pipeline(id, n, 2, startTime, Math.round(rec.start + (n * span) / current));
       return pipeline(id, n, status, startTime, last);
     });
-    return {
+    const read: Record<string, unknown> = {
       ChangeOrderId: o.ChangeOrderId,
       AppId: app.AppId,
       AppName: app.AppName,
@@ -247,6 +247,8 @@ export class SaeAccount {
       SupportRollback: o.SupportRollback,
       ApprovalId: '',
     };
+    applyWire(read, pipelines, Math.min(current, o.BatchCount) - 1, o);
+    return read;
   }
 
   /**

@@ -57,7 +57,7 @@ export async function startSaeSandbox(
 ): Promise<SaeSandbox> {
   const parsed = parseScenario(scenario);
   const section: SaeSection = parsed.sae ?? saeSectionSchema.parse({});
-  const startedAt = Date.now();
+  const startedAt = Date.now() + section.clockSkewMs;
   const account = new SaeAccount(section, startedAt);
   const code = (action: string): string | number =>
     section.codeStyle === 'string'
@@ -181,12 +181,13 @@ export async function startSaeSandbox(
       latencyMs: section.latencyMs,
       qpsLimit: section.qpsLimit,
       faults: section.faults,
+      clockSkewMs: section.clockSkewMs,
       ...opts,
     },
   );
   return {
     ...emulator,
-    statusOf: (id) => account.statusOf(id, Date.now()),
+    statusOf: (id) => account.statusOf(id, Date.now() + section.clockSkewMs),
     rolledBack: (id) => account.rolledBack(id),
   };
 }

@@ -54,6 +54,17 @@ export interface Config {
   envCredentials?: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
   /** The function's own region (`FC_REGION`, default `cn-hangzhou`): the SLS endpoint default. */
   region: string;
+  /** Platforms acted on (`PLATFORMS`, comma-separated): `webplus`, `sae`, `edas`. */
+  platforms: Array<'webplus' | 'sae' | 'edas'>;
+  /** `SAE_ENDPOINT`, else the endpoint of `SAE_REGION` (default: the function's region). */
+  saeEndpoint?: string;
+  saeRegion: string;
+  /** `EDAS_ENDPOINT`, else the endpoint of `EDAS_REGION` (default: the function's region). */
+  edasEndpoint?: string;
+  edasRegion: string;
+  /** SAE / EDAS calls per second (one pacer each per instance). */
+  saeQps: number;
+  edasQps: number;
 }
 
 /**
@@ -95,6 +106,13 @@ export const CONFIG_VARIABLES = [
   'RETRY_MAX_DELAY_MS',
   'ATTEMPT_TIMEOUT_MS',
   'DEADLINE_MARGIN_MS',
+  'PLATFORMS',
+  'SAE_REGION',
+  'SAE_ENDPOINT',
+  'SAE_QPS',
+  'EDAS_REGION',
+  'EDAS_ENDPOINT',
+  'EDAS_QPS',
 ] as const;
 
 const int = (min: number, max: number) =>
@@ -140,6 +158,33 @@ const variables = {
   RETRY_MAX_DELAY_MS: int(0, 300000).default(5000),
   ATTEMPT_TIMEOUT_MS: int(100, 600000).default(3000),
   DEADLINE_MARGIN_MS: int(0, 600000).default(2000),
+  PLATFORMS: z
+    .string()
+    .trim()
+    .transform((v) => v.split(',').map((p) => p.trim()))
+    .pipe(
+      z
+        .array(
+          z.enum(['webplus', 'sae', 'edas'], { error: 'each entry must be webplus, sae or edas' }),
+        )
+        .min(1),
+    )
+    .default(['webplus']),
+  SAE_REGION: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9-]+$/, 'must be a region id such as cn-hangzhou')
+    .optional(),
+  SAE_ENDPOINT: url.optional(),
+  // SAE's FAQ quotes 60 API calls per minute per user (docs/reference/sae-edas.md §2.1)
+  SAE_QPS: int(1, 1000).default(1),
+  EDAS_REGION: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9-]+$/, 'must be a region id such as cn-hangzhou')
+    .optional(),
+  EDAS_ENDPOINT: url.optional(),
+  EDAS_QPS: int(1, 1000).default(5),
 } as const;
 
 const schema = z.object(variables);
@@ -259,5 +304,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? { accessKeyId: ak, accessKeySecret: sk, ...(token ? { securityToken: token } : {}) }
         : undefined,
     region,
+    platforms: [...new Set(v.PLATFORMS)],
+    saeEndpoint: v.SAE_ENDPOINT,
+    saeRegion: v.SAE_REGION ?? region,
+    edasEndpoint: v.EDAS_ENDPOINT,
+    edasRegion: v.EDAS_REGION ?? region,
+    saeQps: v.SAE_QPS,
+    edasQps: v.EDAS_QPS,
   };
 }

@@ -10,19 +10,35 @@ import { typeName } from './text.js';
 /** Result of parsing one id: the trimmed id, or why it was refused (the message never echoes it). */
 export type IdParse = { ok: true; id: string } | { ok: false; message: string };
 
-/** The three id kinds intake validates. */
-export type IdKind = 'ChangeId' | 'EnvId' | 'AppId';
+/**
+ * The id kinds intake validates: the three Web+ kinds, and the SAE / EDAS `ChangeOrderId` and
+ * application id (`PlatformAppId`), which are both lower-case UUIDs (docs/reference/sae-edas.md
+ * examples: `be2e1c76-682b-4897-98d3-1d8d6478…`, `6826ccd2-5c57-46c0-a2e5-6caca07c…`). Being the
+ * same shape, a UUID says neither its platform nor whether it is an order or an app: requests
+ * name both (`platform` and the list they put it in).
+ */
+export type IdKind = 'ChangeId' | 'EnvId' | 'AppId' | 'ChangeOrderId' | 'PlatformAppId';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PATTERNS: Record<IdKind, RegExp> = {
   ChangeId: /^wc-[0-9a-f]{24}$/,
   EnvId: /^we-[0-9a-f]{24}$/,
   AppId: /^wa-[0-9a-f]{24}$/,
+  ChangeOrderId: UUID,
+  PlatformAppId: UUID,
 };
-const PREFIX: Record<IdKind, string> = { ChangeId: 'wc-', EnvId: 'we-', AppId: 'wa-' };
+const EXPECTED: Record<IdKind, string> = {
+  ChangeId: 'wc- and 24 lower-case hex digits',
+  EnvId: 'we- and 24 lower-case hex digits',
+  AppId: 'wa- and 24 lower-case hex digits',
+  ChangeOrderId: 'a lower-case UUID, 8-4-4-4-12 hex digits',
+  PlatformAppId: 'a lower-case UUID, 8-4-4-4-12 hex digits',
+};
+const WEBPLUS_KINDS: readonly IdKind[] = ['ChangeId', 'EnvId', 'AppId'];
 
-/** Which kind a string is, if it is a well-formed id of any kind. */
+/** Which Web+ kind a string is, if it is a well-formed Web+ id (UUIDs are never named). */
 export function idKindOf(value: string): IdKind | undefined {
-  for (const kind of Object.keys(PATTERNS) as IdKind[]) {
+  for (const kind of WEBPLUS_KINDS) {
     if (PATTERNS[kind].test(value)) return kind;
   }
   return undefined;
@@ -46,7 +62,7 @@ export function parseId(kind: IdKind, raw: unknown): IdParse {
   }
   return {
     ok: false,
-    message: `not a ${kind} (expected ${PREFIX[kind]} and 24 lower-case hex digits)`,
+    message: `not a ${kind} (expected ${EXPECTED[kind]})`,
   };
 }
 

@@ -2,7 +2,9 @@ import { WebplusAbortError } from './errors.js';
 
 /**
  * The instance's Web+ pacer: a token bucket (rate `qps`, capacity `burst`) plus a concurrency
- * limit, with a deadline and an AbortSignal per call, and a fair queue per invocation.
+ * limit, with a deadline and an AbortSignal per call, and a queue per invocation. Queues are
+ * served earliest deadline first (a CloudMonitor callback's 3.5 s before a sweep's minutes;
+ * equal deadlines: the invocation that queued first), calls without a deadline in turn.
  *
  * Rate bound (derivation in docs/operator-guide.md, "The deadline and the pacer"): a start
  * takes one token; the bucket holds at most `burst` tokens and gains `qps` per second, so over
@@ -43,8 +45,11 @@ export interface PaceOptions {
   startBy?: number;
   /**
    * The invocation's signal: when it aborts, the invocation's queued calls reject with
-   * {@link PacerAbortedError} and never start. Calls of one signal form one queue, served in
-   * turn with the other invocations' queues, so one invocation cannot starve another.
+   * {@link PacerAbortedError} and never start. Calls of one signal form one queue. The queue
+   * whose next call has the earliest `startBy` goes first (equal: the one that queued first;
+   * none has a `startBy`: in turn), so that 300 callbacks of 3 calls each do not all miss their
+   * 3.5 s by taking turns; an invocation waits only for ones that must be done before it, each
+   * bounded by its own deadline, and every call it could not start is recorded `timeout`.
    */
   signal?: AbortSignal;
   /**
@@ -162,16 +167,41 @@ export function createPacer(limits: PacerLimits, clock: PacerClock = realClock):
     if (item.timer !== undefined) clock.clearTimer(item.timer);
   };
 
-  /** Next item in turn: the first of the first owner, whose queue then goes to the back. */
+  /** Order in which owners first queued a call (the tie-break between equal deadlines). */
+  const seniority = new WeakMap<object, number>();
+  let arrivals = 0;
+
+  /**
+   * Next item: the head call of the owner whose head must start earliest (earliest deadline
+   * first, so that under overload some invocations finish instead of all of them missing their
+   * deadline a call short); between equal finite deadlines, the owner that queued first; between
+   * calls without a deadline, the owners in turn (round robin). The owner served goes to the
+   * back of the turn order.
+   */
   const next = (): Item | undefined => {
+    let bestOwner: object | undefined;
+    let best: Item | undefined;
     for (const [owner, q] of queues) {
-      const item = q.shift();
-      queues.delete(owner);
-      if (q.length > 0) queues.set(owner, q);
-      else unwatch(owner);
-      if (item) return item;
+      const head = q[0];
+      if (!head) continue;
+      if (
+        !best ||
+        head.startBy < best.startBy ||
+        (head.startBy === best.startBy &&
+          Number.isFinite(head.startBy) &&
+          (seniority.get(owner) ?? 0) < (seniority.get(bestOwner!) ?? 0))
+      ) {
+        best = head;
+        bestOwner = owner;
+      }
     }
-    return undefined;
+    if (!best || !bestOwner) return undefined;
+    const q = queues.get(bestOwner)!;
+    q.shift();
+    queues.delete(bestOwner);
+    if (q.length > 0) queues.set(bestOwner, q);
+    else unwatch(bestOwner);
+    return best;
   };
 
   const pump = (): void => {
@@ -248,6 +278,7 @@ export function createPacer(limits: PacerLimits, clock: PacerClock = realClock):
         );
       }
       if (signal) watch(signal);
+      if (!seniority.has(item.owner)) seniority.set(item.owner, arrivals++);
       const q = queues.get(item.owner);
       if (!q) queues.set(item.owner, [item]);
       else if (options.urgent) q.unshift(item);

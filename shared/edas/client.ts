@@ -1,6 +1,6 @@
 import type { Credentials } from '../core/credentials.js';
 import { cutBody, PlatformReplyError } from '../platform/errors.js';
-import { bool, epochMs, integer, list, record, text } from '../platform/parse.js';
+import { bool, epochMs, integer, list, record, statusCode, text } from '../platform/parse.js';
 import type { PageRequest, RequestOptions } from '../platform/platform.js';
 import { type JsonBody, readRoaReply } from '../platform/roa-reply.js';
 import { type RequestObserver, RoaTransport } from '../platform/roa-transport.js';
@@ -103,7 +103,7 @@ export class EdasClient {
         return {
           changeOrderId,
           appId: text(c.AppId),
-          status: integer(c.Status),
+          status: statusCode(c.Status),
           coTypeCode: text(c.CoTypeCode),
           createTime: text(c.CreateTime),
         };
@@ -129,7 +129,7 @@ export class EdasClient {
       info.PipelineInfoList === undefined ? undefined : list(info.PipelineInfoList, 'PipelineInfo');
     return {
       changeOrderId,
-      status: integer(info.Status),
+      status: statusCode(info.Status),
       coType: text(info.CoType),
       coTypeCode: text(info.CoTypeCode),
       description: text(info.ChangeOrderDescription) ?? text(info.Desc),
@@ -175,6 +175,11 @@ export class EdasClient {
   }
 
   /** Closes the keep-alive sockets. */
+  /** The platform's clock minus ours, ms, from the replies' `Date` headers (roa-transport.ts). */
+  clockSkewMs(): number | undefined {
+    return this.transport.serverClock.skewMs();
+  }
+
   close(): void {
     this.transport.close();
   }
@@ -185,7 +190,7 @@ function toPipeline(raw: unknown): EdasPipeline {
   return {
     pipelineId: text(p.PipelineId),
     pipelineName: text(p.PipelineName),
-    pipelineStatus: integer(p.PipelineStatus),
+    pipelineStatus: statusCode(p.PipelineStatus),
     startTime: epochMs(p.StartTime),
     updateTime: epochMs(p.UpdateTime),
   };

@@ -115,6 +115,7 @@ export function edasPlatform(options: EdasPlatformOptions): ChangePlatform {
       }
     },
 
+    clockSkewMs: () => client.clockSkewMs(),
     close: () => client.close(),
   };
 }
@@ -135,6 +136,7 @@ export function edasChange(order: EdasChangeOrder, ref: ChangeRef): PlatformChan
     appId: ref.appId,
     state,
     rawStatus: order.status === undefined ? '(unreadable)' : String(order.status),
+    ...(state === 'finished' ? { finishedAs: finishedAs(order.status) } : {}),
     aborting: state === 'finished' ? false : 'unknown',
     startedAtMs: span.startedAtMs,
     lastProgressAtMs: span.lastProgressAtMs,
@@ -143,4 +145,9 @@ export function edasChange(order: EdasChangeOrder, ref: ChangeRef): PlatformChan
     supportsRollback: order.supportRollback ?? 'unknown',
     requestId: order.requestId,
   };
+}
+
+/** 6 aborted, 2 succeeded, anything else finished (3, 10) failed. */
+function finishedAs(status: number | undefined): 'succeeded' | 'failed' | 'aborted' {
+  return status === 6 ? 'aborted' : status === 2 ? 'succeeded' : 'failed';
 }

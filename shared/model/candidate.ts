@@ -1,3 +1,4 @@
+import type { PlatformChange, PlatformName } from '../platform/platform.js';
 import type { Change } from '../webplus/types.js';
 import type { Outcome } from './record.js';
 
@@ -47,4 +48,8 @@ export interface Candidate {
   /** Web+ RequestId of the read that found this change. */
   webplusRequestId?: string;
   settled?: Settled;
+  /** The platform of an SAE / EDAS candidate (absent: Web+). */
+  platform?: PlatformName;
+  /** The SAE / EDAS change order as the platform reported it (`change` is Web+ only). */
+  platformChange?: PlatformChange;
 }

@@ -3,7 +3,15 @@ import type { Mode, Outcome } from './record.js';
 
 /** What the policy decided for one candidate. */
 export type Decision =
-  | { kind: 'abort'; candidate: Candidate; mode: 'enforce'; reason: string; detail: string }
+  | {
+      kind: 'abort';
+      candidate: Candidate;
+      mode: 'enforce';
+      reason: string;
+      detail: string;
+      /** SAE / EDAS: abort and roll back (`onAbort: rollback`); never set for Web+. */
+      rollback?: boolean;
+    }
   | {
       kind: 'record';
       candidate: Candidate;

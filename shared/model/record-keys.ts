@@ -12,6 +12,7 @@ export const RECORD_KEY_TYPES: Readonly<
   recordId: 'text',
   kind: 'text',
   time: 'text',
+  platform: 'text',
   changeId: 'text',
   envId: 'text',
   envName: 'text',

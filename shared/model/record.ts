@@ -84,6 +84,8 @@ export const FAILING_OUTCOMES: ReadonlySet<Outcome> = new Set(['failed', 'timeou
  * `latencyMs` is from the decision to its outcome, in milliseconds.
  */
 export interface OutcomeRecord {
+  /** The platform of the change: `webplus`, `sae` or `edas` (absent in Web+ records). */
+  platform?: 'webplus' | 'sae' | 'edas';
   /**
    * Unique id of this record (a UUID), set by the record stream before the first write and
    * kept on every copy: stores are at-least-once (an SLS write that succeeded slowly is retried),

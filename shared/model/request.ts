@@ -11,7 +11,8 @@ export type AbortRequest =
   | ManualAbortRequest
   | AlarmRequest
   | IgnoredRequest
-  | RefusedRequest;
+  | RefusedRequest
+  | PlatformRequest;
 
 interface RequestBase {
   trigger: Trigger;
@@ -98,4 +99,33 @@ export interface IgnoredRequest extends RequestBase {
   detail: string;
   /** e.g. `alarm:<ruleId>` when known. */
   reason?: string;
+}
+
+/**
+ * A request about SAE or EDAS change orders (docs/reference/sae-edas.md): a sweep of the
+ * platform, an operator's abort, or an alarm / event naming an application or an order. Ids
+ * are already validated (shared/core/platform-ids.ts). Web+ requests never take this shape.
+ */
+export interface PlatformRequest extends RequestBase {
+  kind: 'platform';
+  platform: 'sae' | 'edas';
+  /** `sweep` applies the stuck rules; `manual` and `alarm` are the signal themselves. */
+  source: 'sweep' | 'manual' | 'alarm';
+  /** ChangeOrderIds named by the request. */
+  changeOrderIds: string[];
+  /**
+   * Sweep: limit to these applications (absent = every application; intake never emits an
+   * empty list). Manual / alarm: each application's in-flight change order.
+   */
+  appIds?: string[];
+  dryRun?: boolean;
+  note?: string;
+  /** `manual`, or `alarm:<ruleId|alertName|event type>`. */
+  reason?: string;
+  /**
+   * Sweep thresholds from the timer payload, minutes: they replace `defaults` and the platform's
+   * own thresholds for this run (a per-application entry under `apps` still wins), as for Web+.
+   */
+  maxIdleMinutes?: number;
+  maxDurationMinutes?: number;
 }

@@ -10,6 +10,7 @@ import type { TargetingScope } from '../targeting/scope.js';
 import { describeKind } from '../webplus/describe.js';
 import { CLOCK_SKEW_LIMIT_MS } from '../webplus/server-clock.js';
 import type { Invocation, RegionContext } from './invocation.js';
+import { processPlatformRequest } from './process-platform-request.js';
 import {
   cutIdRecord,
   cutSummaryRecord,
@@ -43,6 +44,7 @@ export async function processRequest(
   runtime: Runtime,
   emit: (record: OutcomeRecord) => OutcomeRecord = (record) => record,
 ): Promise<RequestOutcome> {
+  if (request.kind === 'platform') return processPlatformRequest(request, inv, runtime, emit);
   const { config, policy } = runtime;
   const base: RecordBase = {
     trigger: request.trigger,

@@ -31,6 +31,7 @@ export function recordOf(
   const change = c.change;
   const record: OutcomeRecord = {
     time: new Date(e.doneAtMs).toISOString(),
+    ...(c.platform ? { platform: c.platform } : {}),
     ...(c.changeId ? { changeId: c.changeId } : {}),
     ...((c.envId ?? change?.envId) ? { envId: c.envId ?? change?.envId } : {}),
     ...(c.appId ? { appId: c.appId } : {}),
@@ -55,7 +56,12 @@ export function recordOf(
     record.changeAgeMinutes = wholeMinutes(change.createTime, clock.judgedAtMs);
   if (change?.updateTime !== undefined && !change.finished)
     record.idleMinutes = wholeMinutes(change.updateTime, clock.judgedAtMs);
-  if (clock.skewMs !== undefined && change) record.clockSkewMs = Math.round(clock.skewMs);
+  const pc = c.platformChange;
+  if (pc && pc.startedAtMs !== 'unknown')
+    record.changeAgeMinutes = wholeMinutes(pc.startedAtMs, clock.judgedAtMs);
+  if (pc && pc.lastProgressAtMs !== 'unknown' && pc.state !== 'finished')
+    record.idleMinutes = wholeMinutes(pc.lastProgressAtMs, clock.judgedAtMs);
+  if (clock.skewMs !== undefined && (change || pc)) record.clockSkewMs = Math.round(clock.skewMs);
   record.latencyMs = Math.max(0, e.doneAtMs - e.decidedAtMs);
   return record;
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Credentials } from '../core/credentials.js';
 import type { FcContext } from '../fc/context.js';
 import { invocationDeadline } from '../fc/deadline.js';
@@ -11,6 +12,7 @@ import { WebplusClient } from '../webplus/client.js';
 import { WebplusGateway } from '../webplus/gateway.js';
 import type { Invocation, RegionContext } from './invocation.js';
 import { notifyAfterWrite } from './notify-step.js';
+import { withPlatformSweeps } from './process-platform-request.js';
 import { processRequest } from './process-request.js';
 import { requestRecord } from './records.js';
 import type { Runtime } from './runtime.js';
@@ -77,6 +79,9 @@ export async function runRequests(
   }
   const trigger = requests[0]?.trigger ?? options.trigger ?? 'eventbridge';
   const ended = new AbortController();
+  // Every call and backoff of the invocation listens to this one signal (hundreds at once in a
+  // sweep): not a leak, so no MaxListenersExceededWarning on stderr.
+  setMaxListeners(0, ended.signal);
   const credentials = credentialsFor(context, runtime);
   // One client per invocation and region: its keep-alive sockets die with the invocation.
   const webplus: RegionContext[] = credentials
@@ -147,7 +152,7 @@ export async function runRequests(
         ),
       );
     }
-    for (const request of requests) {
+    for (const request of withPlatformSweeps(requests, config.platforms)) {
       const out = await processRequest(request, inv, runtime, emit);
       records.push(...out.records);
       capReached ||= out.capReached;

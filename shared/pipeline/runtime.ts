@@ -2,6 +2,7 @@ import type { Config } from '../config/config.js';
 import { ConfigError } from '../config/errors.js';
 import { createPacer, type Pacer } from '../core/pacer.js';
 import { createRedactor, type Redactor } from '../core/redact.js';
+import { edasEndpoint } from '../edas/endpoints.js';
 import { InFlightChanges } from '../executor/in-flight.js';
 import { RecentEvents } from '../intake/recent-events.js';
 import { createNotifier, type Notifier, type NotifierOptions } from '../notify/notifier.js';
@@ -12,7 +13,9 @@ import { OutcomeLog } from '../outcome-log/outcome-log.js';
 import { createSlsStore } from '../outcome-log/sls-store.js';
 import { createStdoutStore } from '../outcome-log/stdout-store.js';
 import type { OutcomeStore } from '../outcome-log/store.js';
+import { UnknownRegionError } from '../platform/errors.js';
 import type { Policy } from '../policy/schema.js';
+import { saeEndpoint } from '../sae/endpoints.js';
 import {
   resolveWebplusRegion,
   UnknownWebplusRegionError,
@@ -47,6 +50,8 @@ export interface Runtime {
   warn: LineSink;
   /** Random source for retry jitter (injected in unit tests only). */
   random: () => number;
+  /** SAE and EDAS: endpoint (when enabled) and the instance's pacer for that API. */
+  platforms: PlatformRuntime;
   /**
    * Warnings found at cold start (e.g. no HTTP token), each written once as a record by the
    * first invocation of the instance (then emptied).
@@ -55,6 +60,9 @@ export interface Runtime {
   /** Sends the summary of each invocation; absent when the policy names no `notify.targets`. */
   notifier?: Notifier;
 }
+
+/** SAE / EDAS parts of the runtime. */
+export type PlatformRuntime = Record<'sae' | 'edas', { endpoint?: string; pacer: Pacer }>;
 
 export interface RuntimeOptions {
   /** Cold-start warnings to record with the first invocation (functions/.../cold-start.ts). */
@@ -166,5 +174,31 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     random: options.random ?? Math.random,
     startupWarnings: [...(options.startupWarnings ?? [])],
     ...(notifier ? { notifier } : {}),
+    platforms: platformRuntime(options.config),
+  };
+}
+
+/**
+ * Endpoints and pacers of the enabled SAE / EDAS platforms, resolved at cold start.
+ * @throws ConfigError (`SAE_REGION` / `EDAS_REGION`) for a region with no known endpoint
+ */
+export function platformRuntime(config: Config): PlatformRuntime {
+  const endpoint = (name: 'sae' | 'edas'): string | undefined => {
+    if (!config.platforms.includes(name)) return undefined;
+    const explicit = name === 'sae' ? config.saeEndpoint : config.edasEndpoint;
+    if (explicit) return explicit;
+    const region = name === 'sae' ? config.saeRegion : config.edasRegion;
+    try {
+      return name === 'sae' ? saeEndpoint(region) : edasEndpoint(region);
+    } catch (err) {
+      if (!(err instanceof UnknownRegionError)) throw err;
+      const variable = name === 'sae' ? 'SAE_REGION' : 'EDAS_REGION';
+      throw new ConfigError(`invalid ${variable}: ${err.message}`, variable);
+    }
+  };
+  const pacer = (qps: number) => createPacer({ concurrency: 4, qps, burst: qps });
+  return {
+    sae: { endpoint: endpoint('sae'), pacer: pacer(config.saeQps) },
+    edas: { endpoint: endpoint('edas'), pacer: pacer(config.edasQps) },
   };
 }

@@ -2,6 +2,8 @@ import type { Mode, Outcome, OutcomeRecord, Trigger } from '../model/record.js';
 
 /** One result line of the run summary (docs/reference/record.md, "Run summary"). */
 export interface RunResult {
+  /** `sae` or `edas` for their change orders (absent for Web+). */
+  platform?: 'webplus' | 'sae' | 'edas';
   changeId?: string;
   envId?: string;
   outcome: Outcome;
@@ -43,6 +45,7 @@ export function toResult(record: OutcomeRecord, fallbackMode: Mode): RunResult {
     mode: record.mode ?? fallbackMode,
     attempts: record.attempts,
   };
+  if (record.platform) r.platform = record.platform;
   if (record.changeId) r.changeId = record.changeId;
   if (record.envId) r.envId = record.envId;
   if (record.errorCode) r.errorCode = record.errorCode;

@@ -1,3 +1,4 @@
+import { MIN_EPOCH_MS, readEpochMs } from '../webplus/epoch-ms.js';
 import type { EpochMsOrUnknown } from './platform.js';
 
 /**
@@ -7,23 +8,39 @@ import type { EpochMsOrUnknown } from './platform.js';
  * numbers, EDAS batch times epoch-ms strings, SAE `Code` a string or a number).
  */
 
-/** 2000-01-01T00:00:00Z, ms: an earlier "epoch ms" is a unit or parsing mistake. */
-export const MIN_PLAUSIBLE_EPOCH_MS = 946_684_800_000;
+/**
+ * Earliest accepted epoch ms: the Web+ rule (shared/webplus/epoch-ms.ts `MIN_EPOCH_MS`,
+ * 2001-09-09): an earlier one is seconds, a placeholder or a parsing mistake.
+ */
+export const MIN_PLAUSIBLE_EPOCH_MS = MIN_EPOCH_MS;
 /** 2100-01-01T00:00:00Z, ms: a later one is seconds×1000 twice, or garbage. */
 export const MAX_PLAUSIBLE_EPOCH_MS = 4_102_444_800_000;
 
 /**
- * An epoch-ms time from a JSON number or a string of digits (EDAS sends `"1583911702158"`).
- * @returns the time, or `'unknown'` for anything else: 0, negatives, fractions, seconds-sized
- *   numbers, `"2019-11-13 14:23:46"` (no time zone given: never guessed), null, booleans
+ * An epoch-ms time, read exactly as Web+ times are (shared/webplus/epoch-ms.ts, issue 10): a
+ * JSON number that is a safe integer, or a string of ASCII digits with no leading zero (EDAS
+ * sends `"1583911702158"`), at or after {@link MIN_PLAUSIBLE_EPOCH_MS} and before 2100.
+ * @returns the time, or `'unknown'` for anything else: absent, 0, negatives, fractions,
+ *   seconds-sized numbers, `"01583911702158"`, `" 1583911702158"`, `"2019-11-13 14:23:46"` (no
+ *   time zone given: never guessed), null, booleans
  */
 export function epochMs(value: unknown): EpochMsOrUnknown {
-  let n: number;
-  if (typeof value === 'number') n = value;
-  else if (typeof value === 'string' && /^[0-9]{1,16}$/.test(value)) n = Number(value);
-  else return 'unknown';
-  if (!Number.isSafeInteger(n)) return 'unknown';
-  return n >= MIN_PLAUSIBLE_EPOCH_MS && n < MAX_PLAUSIBLE_EPOCH_MS ? n : 'unknown';
+  const read = readEpochMs('time', value);
+  if (!read.known) return 'unknown';
+  return read.ms < MAX_PLAUSIBLE_EPOCH_MS ? read.ms : 'unknown';
+}
+
+/**
+ * A change-order status code (`Status`, `SubStatus`, `PipelineStatus`): a JSON number that is a
+ * whole number from 0 to 999. SAE and EDAS send these as JSON numbers (docs/reference/sae-edas.md
+ * §1, §2.4, §3.4: devsapp/sae compares `Status === 2` strictly; the SDKs declare int32). A
+ * string (`"1"`), a fraction, a negative, null or an absent status is unreadable: `undefined`,
+ * which the status maps read as `unknown` (never aborted).
+ */
+export function statusCode(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 1000
+    ? value
+    : undefined;
 }
 
 /**
@@ -41,11 +58,12 @@ export function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** A JSON boolean, or `"true"`/`"false"`; undefined for anything else. */
+/**
+ * A JSON boolean; undefined for anything else (`"false"`, `0`, null, absent): a flag that is
+ * not a boolean is not read as either value (issue 10: booleans read strictly).
+ */
 export function bool(value: unknown): boolean | undefined {
-  if (value === true || value === 'true') return true;
-  if (value === false || value === 'false') return false;
-  return undefined;
+  return typeof value === 'boolean' ? value : undefined;
 }
 
 /** A plain JSON object, or undefined. */

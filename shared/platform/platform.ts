@@ -118,6 +118,8 @@ export interface PlatformChange {
    * `"(unreadable)"` when the status field was missing or of the wrong type.
    */
   rawStatus: string;
+  /** How a finished change ended (SAE/EDAS 2 succeeded, 3 and 10 failed, 6 aborted). */
+  finishedAs?: 'succeeded' | 'failed' | 'aborted';
   /** True while an abort of this change is under way; `'unknown'` when the platform cannot say. */
   aborting: boolean | 'unknown';
   /** When the change started (Web+ CreateTime; SAE/EDAS first batch StartTime). */
@@ -189,6 +191,13 @@ export interface ChangePlatform {
     how: { rollback: boolean },
     opts: RequestOptions,
   ): Promise<AbortAccepted>;
+
+  /**
+   * The platform's clock minus the function's, ms (positive: the platform is ahead), from the
+   * latest reply's `Date` header (shared/webplus/server-clock.ts); undefined before any reply
+   * with a readable one.
+   */
+  clockSkewMs(): number | undefined;
 
   /** Closes the keep-alive sockets. */
   close(): void;

@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import ROAClient from '@alicloud/pop-core/lib/roa.js';
 import type { Credentials } from '../core/credentials.js';
+import { ServerClock } from '../webplus/server-clock.js';
 import { PlatformError } from './errors.js';
 import type { PlatformName } from './platform.js';
 
@@ -30,6 +31,10 @@ export type RequestObserver = (action: string) => void;
 interface Captured {
   status: number;
   contentType: string;
+  /** The reply's `Date` header, when it had one. */
+  date?: string;
+  /** The function's clock when the reply's headers arrived, epoch ms. */
+  receivedAtMs: number;
 }
 
 /**
@@ -50,9 +55,12 @@ function capturingAgent(isHttps: boolean, captures: Map<string, Captured>): http
   ) {
     const nonce = String(req.getHeader('x-acs-signature-nonce') ?? '');
     req.once('response', (res: http.IncomingMessage) => {
+      const date = res.headers.date;
       captures.set(nonce, {
         status: res.statusCode ?? 0,
         contentType: String(res.headers['content-type'] ?? ''),
+        ...(typeof date === 'string' ? { date } : {}),
+        receivedAtMs: Date.now(),
       });
     });
     addRequest.call(this, req, options);
@@ -72,6 +80,11 @@ export class RoaTransport {
   private readonly client: ROAClient;
   private readonly agent: http.Agent;
   private readonly captures = new Map<string, Captured>();
+  /**
+   * The platform's clock as its replies' `Date` headers show it (the Web+ rule, issue 10 kind 3:
+   * stuck ages are judged on the platform's clock when it is more than a minute from ours).
+   */
+  readonly serverClock = new ServerClock();
 
   /**
    * @param platform for errors
@@ -121,6 +134,7 @@ export class RoaTransport {
         { timeout: timeoutMs, rawBody: true },
       );
       const captured = this.captures.get(nonce);
+      if (captured) this.serverClock.observe(captured.date, captured.receivedAtMs);
       return {
         status: captured?.status ?? 0,
         contentType: captured?.contentType ?? '',

@@ -66,6 +66,44 @@ export const AlarmRuleSchema = z.strictObject({
   envIds: z.array(envId).min(1, 'list at least one EnvId'),
 });
 
+const platformAppId = z
+  .string()
+  .regex(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    'must be an SAE/EDAS application id: a lower-case UUID',
+  );
+
+/** What an accepted abort does: `abort` stops the order; `rollback` also rolls it back. */
+export const OnAbortSchema = z.enum(['abort', 'rollback']);
+
+const PlatformOverrideSchema = z.strictObject({
+  mode: ModeSchema.optional(),
+  maxIdleMinutes: minutes.optional(),
+  maxDurationMinutes: minutes.optional(),
+  includePaused: z.boolean().optional(),
+  onAbort: OnAbortSchema.optional(),
+});
+
+/**
+ * One SAE or EDAS platform's rules. Unset keys take `defaults` (mode and thresholds);
+ * `onAbort` is `abort` unless set: a rollback is never done without being asked for.
+ */
+export const PlatformRulesSchema = z.strictObject({
+  mode: ModeSchema.optional(),
+  maxIdleMinutes: minutes.optional(),
+  maxDurationMinutes: minutes.optional(),
+  includePaused: z.boolean().optional(),
+  onAbort: OnAbortSchema.default('abort'),
+  /** `CoTypeCode`s that may be aborted (`CoDeploy`, ...); absent = all (an explicit [] is refused). */
+  changeTypes: nonEmptyList(z.string().min(1), 'every change type').optional(),
+  /** Applications never touched, manual requests included. */
+  protect: z.strictObject({ appIds: z.array(platformAppId).default([]) }).default({ appIds: [] }),
+  /** Per-application overrides; they win over the platform's keys. */
+  apps: z.record(platformAppId, PlatformOverrideSchema).default({}),
+  /** Applications a sweep looks into; absent = every application (an explicit [] is refused). */
+  sweepAppIds: nonEmptyList(platformAppId, 'every application').optional(),
+});
+
 export const PolicySchema = z.strictObject({
   defaults: RulesSchema.default(RulesSchema.parse({})),
   environments: z.record(envId, RulesOverrideSchema).default({}),
@@ -83,6 +121,13 @@ export const PolicySchema = z.strictObject({
     })
     .default({ maxAbortsPerRun: 20 }),
   alarms: z.array(AlarmRuleSchema).default([]),
+  /** SAE and EDAS change orders (docs/policy.md "platforms"); a platform must also be enabled by `PLATFORMS`. */
+  platforms: z
+    .strictObject({
+      sae: PlatformRulesSchema.default(PlatformRulesSchema.parse({})),
+      edas: PlatformRulesSchema.default(PlatformRulesSchema.parse({})),
+    })
+    .default({ sae: PlatformRulesSchema.parse({}), edas: PlatformRulesSchema.parse({}) }),
   /**
    * Alarms older than this (by their own time) are `ignored`; an alarm with no readable time
    * too. Keep `asyncInvokeConfig.maxAsyncEventAgeInSeconds` in s.yaml at this × 60.
@@ -95,3 +140,4 @@ export const PolicySchema = z.strictObject({
 export type Policy = z.infer<typeof PolicySchema>;
 export type Rules = z.infer<typeof RulesSchema>;
 export type AlarmRule = z.infer<typeof AlarmRuleSchema>;
+export type PlatformRules = z.infer<typeof PlatformRulesSchema>;

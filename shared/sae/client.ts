@@ -1,6 +1,6 @@
 import type { Credentials } from '../core/credentials.js';
 import { cutBody, PlatformReplyError } from '../platform/errors.js';
-import { bool, epochMs, integer, list, record, text } from '../platform/parse.js';
+import { bool, epochMs, integer, list, record, statusCode, text } from '../platform/parse.js';
 import type { PageRequest, RequestOptions } from '../platform/platform.js';
 import { type JsonBody, readRoaReply } from '../platform/roa-reply.js';
 import { type RequestObserver, RoaTransport } from '../platform/roa-transport.js';
@@ -138,7 +138,7 @@ export class SaeClient {
         return {
           changeOrderId,
           appId: text(c.AppId),
-          status: integer(c.Status),
+          status: statusCode(c.Status),
           coTypeCode: text(c.CoTypeCode),
           createTime: text(c.CreateTime),
           finishTime: text(c.FinishTime),
@@ -165,8 +165,8 @@ export class SaeClient {
       changeOrderId,
       appId: text(data.AppId),
       appName: text(data.AppName),
-      status: integer(data.Status),
-      subStatus: integer(data.SubStatus),
+      status: statusCode(data.Status),
+      subStatus: statusCode(data.SubStatus),
       coTypeCode: text(data.CoTypeCode),
       description: text(data.Description),
       createTime: text(data.CreateTime),
@@ -216,6 +216,11 @@ export class SaeClient {
   }
 
   /** Closes the keep-alive sockets. */
+  /** The platform's clock minus ours, ms, from the replies' `Date` headers (roa-transport.ts). */
+  clockSkewMs(): number | undefined {
+    return this.transport.serverClock.skewMs();
+  }
+
   close(): void {
     this.transport.close();
   }
@@ -226,7 +231,7 @@ function toPipeline(raw: unknown): SaePipeline {
   return {
     pipelineId: text(p.PipelineId),
     pipelineName: text(p.PipelineName),
-    status: integer(p.Status),
+    status: statusCode(p.Status),
     startTime: epochMs(p.StartTime),
     updateTime: epochMs(p.UpdateTime),
   };

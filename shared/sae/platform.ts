@@ -72,7 +72,7 @@ export function saePlatform(options: SaePlatformOptions): ChangePlatform {
     },
 
     async readChange(ref: ChangeRef, opts: RequestOptions): Promise<PlatformChange> {
-      return saeChange(await client.describeChangeOrder(ref.changeId, opts), ref);
+      return saeChange(await client.describeChangeOrder(ref.changeId, opts));
     },
 
     async abortChange(
@@ -90,12 +90,13 @@ export function saePlatform(options: SaePlatformOptions): ChangePlatform {
       };
     },
 
+    clockSkewMs: () => client.clockSkewMs(),
     close: () => client.close(),
   };
 }
 
 /** The normalized view of a DescribeChangeOrder reply. */
-export function saeChange(order: SaeChangeOrder, ref: ChangeRef): PlatformChange {
+export function saeChange(order: SaeChangeOrder): PlatformChange {
   const state = saeOrderState(order.status);
   const span = batchSpan(
     (order.pipelines ?? []).map((p) => ({
@@ -113,9 +114,11 @@ export function saeChange(order: SaeChangeOrder, ref: ChangeRef): PlatformChange
   return {
     platform: 'sae',
     changeId: order.changeOrderId,
-    appId: order.appId ?? ref.appId,
+    // Only what the reply says: the caller compares it with the application it asked about.
+    ...(order.appId ? { appId: order.appId } : {}),
     state,
     rawStatus,
+    ...(state === 'finished' ? { finishedAs: finishedAs(order.status) } : {}),
     aborting: state === 'finished' ? false : 'unknown',
     startedAtMs: span.startedAtMs,
     lastProgressAtMs: span.lastProgressAtMs,
@@ -124,4 +127,9 @@ export function saeChange(order: SaeChangeOrder, ref: ChangeRef): PlatformChange
     supportsRollback: order.supportRollback ?? 'unknown',
     requestId: order.requestId,
   };
+}
+
+/** 6 aborted, 2 succeeded, anything else finished (3, 10) failed. */
+function finishedAs(status: number | undefined): 'succeeded' | 'failed' | 'aborted' {
+  return status === 6 ? 'aborted' : status === 2 ? 'succeeded' : 'failed';
 }

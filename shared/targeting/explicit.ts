@@ -23,8 +23,9 @@ export interface ExplicitTargets {
 /**
  * Candidates for ids named by an operator or an alarm, in the gateway's region.
  * - A ChangeId is read with DescribeChange, which needs its EnvId: the `envHint` when given
- *   (the change must then be that environment's `LatestChangeId`, else it is not in flight),
- *   else the environment whose `LatestChangeId` it is (`EnvDirectory`: the region's
+ *   (an unfinished change must then be that environment's `LatestChangeId`, else it is not in
+ *   flight; a change that is not in that environment is looked up as if no hint were given:
+ *   the ChangeId wins), else the environment whose `LatestChangeId` it is (`EnvDirectory`: the region's
  *   applications and environments, listed once). A ChangeId that is no environment's latest is
  *   not in flight: `not_found`, saying so; an incomplete listing: `failed`, naming what was not
  *   read. Nothing is aborted without both ids. The environment is always read as well:
@@ -48,26 +49,36 @@ export async function explicitCandidates(
     const hint = targets.envHint;
     if (hint) {
       const candidate = await candidateForChange(gateway, { changeId, envId: hint }, base);
-      if (candidate.settled) return candidate;
-      const found = needAppId ? await directory.findEnv(hint) : await envStatus(gateway, hint);
-      if (found.settled) return { ...candidate, settled: found.settled };
-      if (found.env.latestChangeId !== changeId) {
-        // Only an environment's latest change can be in flight (one change at a time:
-        // EnvOnChanging): whatever DescribeChange's flags say, this one is not.
+      const elsewhere =
+        candidate.settled?.outcome === 'not_found' ||
+        (candidate.change !== undefined &&
+          !candidate.change.unreadable.EnvId &&
+          candidate.change.envId !== hint);
+      // Not in the alarm's environment: the ChangeId wins, found through its own environment
+      // below (never the hint environment's other change).
+      if (!elsewhere) {
+        if (candidate.settled) return candidate;
+        const found = needAppId ? await directory.findEnv(hint) : await envStatus(gateway, hint);
+        if (found.settled) return { ...candidate, settled: found.settled };
+        const c = candidate.change;
+        if (c && !c.finished && !c.aborted && found.env.latestChangeId !== changeId) {
+          // Only an environment's latest change can be in flight (one change at a time:
+          // EnvOnChanging): whatever DescribeChange's flags say, this one is not.
+          return {
+            ...candidate,
+            settled: {
+              outcome: targets.source === 'alarm' ? 'ignored' : 'skipped',
+              detail: `ChangeId ${changeId} is not the latest change of environment ${hint} (${found.env.latestChangeId ? `its latest is ${found.env.latestChangeId}` : 'it names none'}): only an environment's latest change can be in flight; not aborted`,
+            },
+          };
+        }
         return {
           ...candidate,
-          settled: {
-            outcome: targets.source === 'alarm' ? 'ignored' : 'skipped',
-            detail: `ChangeId ${changeId} is not the latest change of environment ${hint} (${found.env.latestChangeId ? `its latest is ${found.env.latestChangeId}` : 'it names none'}): only an environment's latest change can be in flight; not aborted`,
-          },
+          appId: found.env.appId || undefined,
+          ...(found.appIdUnknown ? { appIdUnknown: found.appIdUnknown } : {}),
+          envAborting: found.env.abortingChange,
         };
       }
-      return {
-        ...candidate,
-        appId: found.env.appId || undefined,
-        ...(found.appIdUnknown ? { appIdUnknown: found.appIdUnknown } : {}),
-        envAborting: found.env.abortingChange,
-      };
     }
     const found = await directory.envOfChange(changeId);
     if (found.settled) return { ...base, regionId, changeId, settled: found.settled };

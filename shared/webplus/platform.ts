@@ -122,6 +122,7 @@ export function webplusPlatform(options: WebplusPlatformOptions): ChangePlatform
       });
     },
 
+    clockSkewMs: () => client.clockSkewMs(),
     close: () => client.close(),
   };
 }
@@ -145,6 +146,9 @@ export function webplusChange(change: Change, ref: ChangeRef, requestId?: string
     envId: change.envId || ref.envId,
     state,
     rawStatus,
+    ...(change.finished
+      ? { finishedAs: change.aborted ? 'aborted' : change.succeed ? 'succeeded' : 'failed' }
+      : {}),
     aborting: change.finished ? false : (ref.aborting ?? 'unknown'),
     startedAtMs: epochMs(change.createTime),
     lastProgressAtMs: epochMs(change.updateTime),

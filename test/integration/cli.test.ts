@@ -64,8 +64,8 @@ describe('webplus-abort CLI', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/no Alibaba Cloud credentials/);
     expect(run.stdout).toMatch(/^OUTCOME\s+CHANGE[ /]/m);
-    expect(run.stdout).toMatch(/^2 aborted, 3 skipped, 0 failed in \d+\.\d s$/m);
-    expect(run.stdout).toContain(`records: 5 records written to file ${outcomeFile}`);
+    expect(run.stdout).toMatch(/^4 aborted, 4 skipped, 0 failed in \d+\.\d s$/m);
+    expect(run.stdout).toContain(`records: 8 records written to file ${outcomeFile}`);
     const byChange = new Map(
       records()
         .filter((r) => r.trigger === 'timer')
@@ -76,6 +76,15 @@ describe('webplus-abort CLI', () => {
     expect(byChange.get('wc-5d3a963d5802611c4ddc0003')).toBe('skipped');
     expect(byChange.get('wc-5d3a963d5802611c4ddc0004')).toBe('skipped');
     expect(byChange.get('wc-5d3a963d5802611c4ddc0007')).toBe('skipped');
+    // one stuck change order of each of SAE and EDAS, beside the Web+ ones
+    const platformRecords = records()
+      .filter((r) => r.platform)
+      .map((r) => [r.platform, r.changeId, r.outcome]);
+    expect(platformRecords.sort()).toEqual([
+      ['edas', '28ab8de8-22b9-430d-9952-00f676930001', 'aborted'],
+      ['sae', 'ba8e6c3c-9b1a-4ad2-9e1f-5f0e5c5e0001', 'aborted'],
+      ['sae', 'ba8e6c3c-9b1a-4ad2-9e1f-5f0e5c5e0002', 'skipped'],
+    ]);
     const later = records()
       .filter((r) => r.trigger !== 'timer')
       .map((r) => [r.trigger, r.changeId, r.outcome]);

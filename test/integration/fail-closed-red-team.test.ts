@@ -386,6 +386,22 @@ describe('d. a control key in an alarm refuses it', () => {
     expect(h.sandbox.journal()).toHaveLength(0);
   });
 
+  it('oracle counterexample (50,000-world soak): a top-level changeID in EventBridge data or a rule push → refused, never dropped while the alarm acts on its envId dimension', async () => {
+    // Arrange: the alarm's dimensions name env 1; a top-level key says a change it is not.
+    h = await twoEnvs();
+    const f = fields(`{envId=${envId(1)}}`, Date.now() - 30_000);
+
+    // Act
+    const inData = await run(eventBridge({ ...f, changeID: changeId(1) }));
+    const inPush = await run(Buffer.from(JSON.stringify(rulePush({ ENV_ID: envId(0) }))));
+
+    // Assert
+    expect(inData.results).toEqual([invalidFor('data.changeID')]);
+    expect(inPush.results).toEqual([invalidFor('ENV_ID')]);
+    expect(inData.results[0]?.detail).toMatch(/reads like an id/);
+    expect(h.sandbox.journal()).toHaveLength(0);
+  });
+
   it('rule push: dryRun, or CurLevel beside curLevel → refused naming the key', async () => {
     h = await twoEnvs();
     for (const [key, value] of [

@@ -60,6 +60,7 @@ describe('SLS store over the wire', () => {
     // Arrange
     const full: Required<OutcomeRecord> = {
       recordId: '6f1c2a9e-0d4b-4c8e-9a57-3b2f1e0d9c8a',
+      platform: 'webplus',
       time: '2024-05-01T05:06:40.123Z',
       changeId: 'wc-5d39b8ba6786bd4b14950001',
       envId: 'we-5d39b8ba6786bd4b14950001',
@@ -96,6 +97,7 @@ describe('SLS store over the wire', () => {
     expect(stored?.timeNs).toBe(123_000_000);
     expect(stored?.contents).toEqual({
       recordId: '6f1c2a9e-0d4b-4c8e-9a57-3b2f1e0d9c8a',
+      platform: 'webplus',
       time: '2024-05-01T05:06:40.123Z',
       changeId: 'wc-5d39b8ba6786bd4b14950001',
       envId: 'we-5d39b8ba6786bd4b14950001',

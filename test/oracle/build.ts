@@ -10,6 +10,7 @@ import {
   type IdRef,
   ids,
   idValue,
+  outerTime,
   type ScopeSpec,
   type WireFlag,
   type WireId,
@@ -50,7 +51,7 @@ function wireTime(kind: WireTime, ms: number): { value?: unknown; omit?: true } 
   }
 }
 
-function wireFlag(kind: WireFlag): { value?: unknown; omit?: true } | undefined {
+function wireFlag(kind: WireFlag, text: string): { value?: unknown; omit?: true } | undefined {
   switch (kind) {
     case 'ok':
       return undefined;
@@ -64,6 +65,8 @@ function wireFlag(kind: WireFlag): { value?: unknown; omit?: true } | undefined 
       return { value: 1 };
     case 'object':
       return { value: {} };
+    case 'text':
+      return { value: text };
   }
 }
 
@@ -129,7 +132,11 @@ export function scenarioOf(w: World, serverNowMs: number): Record<string, unknow
       AppId: ids.app(e.app),
       EnvName: `env-${e.n}`,
       EnvStatus: e.terminated ? 'TERMINATED' : 'RUNNING',
-      ...overrides([['AppId', wireId(e.appId, ids.app(e.app))]]),
+      ...overrides([
+        ['AppId', wireId(e.appId, ids.app(e.app))],
+        ['ApplyingChange', wireFlag(e.applying ?? 'ok', 'true')],
+        ['AbortingChange', wireFlag(e.aborting ?? 'ok', 'false')],
+      ]),
     })),
     changes: w.changes.map((c) => {
       const { create, update } = changeTimes(c, serverNowMs);
@@ -143,9 +150,9 @@ export function scenarioOf(w: World, serverNowMs: number): Record<string, unknow
         ...overrides([
           ['CreateTime', wireTime(c.createTime, create)],
           ['UpdateTime', wireTime(c.updateTime, update)],
-          ['ChangeFinished', wireFlag(c.finished)],
-          ['ChangeAborted', wireFlag(c.aborted)],
-          ['ChangePaused', wireFlag(c.paused)],
+          ['ChangeFinished', wireFlag(c.finished, 'false')],
+          ['ChangeAborted', wireFlag(c.aborted, 'false')],
+          ['ChangePaused', wireFlag(c.paused, 'false')],
           ['EnvId', wireId(c.envId, ids.env(c.env))],
         ]),
       };
@@ -157,7 +164,7 @@ export function scenarioOf(w: World, serverNowMs: number): Record<string, unknow
 export function policyEnvOf(w: World): Record<string, string> {
   const p = w.policy;
   if (p.kind === 'defaults') return {};
-  if (p.kind === 'nothing') return { POLICY: p.text };
+  if (p.kind === 'nothing' || p.kind === 'modeless') return { POLICY: p.text };
   const defaults: Record<string, unknown> = {};
   if (p.defaultsMode) defaults.mode = p.defaultsMode;
   if (p.maxIdleMinutes) defaults.maxIdleMinutes = p.maxIdleMinutes;
@@ -267,50 +274,125 @@ export function eventOf(w: World, realNowMs: number, requestId: string): Buffer 
         requestId,
       );
       break;
-    case 'alarm': {
-      const at = alarmTime(r, realNowMs);
-      const dims: [string, string][] = [['userId', '1234567890123456']];
-      if (r.changeId) dims.push(['changeId', idValue(r.changeId, ids.change)]);
-      if (r.envId) dims.push(['envId', idValue(r.envId, ids.env)]);
-      if (r.app) dims.push(['app', r.app]);
-      const javaMap = `{${dims.map(([k, v]) => `${k}=${v}`).join(', ')}}`;
-      const fields: Record<string, string> = {
-        alertName: 'webplus-change-idle',
-        alertState: r.state,
-        ruleId: r.ruleId,
-        metricName: 'change_idle_minutes',
-        namespace: 'acs_customMetric_1234567890123456',
-        dimensions: javaMap,
-        ...(at !== undefined ? { timestamp: String(at) } : {}),
-      };
-      if (r.via === 'callback') {
-        const body = new URLSearchParams(fields).toString();
-        event = http('/cms-callback', body, { token: WORLD_TOKEN }, requestId);
-      } else if (r.via === 'eventbridge') {
-        event = {
-          specversion: '1.0',
-          id: requestId,
-          source: 'acs.cms',
-          type: 'cms:CloudMonitor:AlertWebHook',
-          ...(at !== undefined ? { time: new Date(at).toISOString() } : {}),
-          data: fields,
-        };
-      } else {
-        const level = { ALERT: 'CRITICAL', ALARM: 'WARN', OK: 'OK', INSUFFICIENT_DATA: 'NODATA' };
-        event = {
-          ruleId: r.ruleId,
-          ruleName: 'webplus-change-idle',
-          curLevel: level[r.state],
-          resources: JSON.stringify(Object.fromEntries(dims)),
-          metricData: at !== undefined ? { timestamp: at } : {},
-          metricName: 'change_idle_minutes',
-          namespace: 'acs_customMetric_1234567890123456',
-          ...(at !== undefined ? { time: at } : {}),
-          eventName: r.state === 'OK' ? 'AlertOk' : 'Alert',
-        };
-      }
-      break;
-    }
+    case 'alarm':
+      return Buffer.from(alarmText(w, r, realNowMs, requestId));
   }
   return Buffer.from(JSON.stringify(event));
+}
+
+/** A JSON object text with these entries in order, repeats kept (a name may appear twice). */
+function jsonText(entries: [string, unknown][]): string {
+  return `{${entries
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`)
+    .join(',')}}`;
+}
+
+type AlarmWorldRequest = Extract<World['request'], { kind: 'alarm' }>;
+
+/** The alarm's dimensions, in order, repeats kept. */
+function alarmDims(w: World, r: AlarmWorldRequest): [string, string][] {
+  const dims: [string, string][] = [['userId', '1234567890123456']];
+  const changeKey = r.changeKey ?? 'changeId';
+  if (r.changeId) dims.push([changeKey, idValue(r.changeId, ids.change)]);
+  if (r.envId) dims.push(['envId', idValue(r.envId, ids.env)]);
+  if (r.app) dims.push(['app', r.app]);
+  if (r.dupe) {
+    const key = r.dupe.key === 'changeId' ? changeKey : r.dupe.key;
+    const first = dims.find(([k]) => k === key)?.[1];
+    const other =
+      r.dupe.key === 'changeId'
+        ? ids.change(w.changes.length > 1 ? 1 : 0xfff1)
+        : r.dupe.key === 'envId'
+          ? ids.env(w.envs.length > 1 ? 1 : 0xfff1)
+          : 'billing';
+    const alternative = other === first ? ids.change(0xfff2) : other;
+    if (first === undefined) {
+      // Not named yet: named twice now, the same way or two ways.
+      const value = r.dupe.key === 'app' ? 'shop' : alternative;
+      dims.push([key, value], [key, r.dupe.same ? value : `${value.slice(0, -1)}9`]);
+    } else {
+      dims.push([key, r.dupe.same ? first : alternative]);
+    }
+  }
+  return dims;
+}
+
+/** The alarm of a world as the function receives it (JSON text of the FC event). */
+function alarmText(w: World, r: AlarmWorldRequest, realNowMs: number, requestId: string): string {
+  const at = alarmTime(r, realNowMs);
+  const outer = outerTime(r, realNowMs);
+  const stamp = at === undefined ? undefined : r.timeBad ? 'soon' : String(at);
+  const dims = alarmDims(w, r);
+  const javaMap = `{${dims.map(([k, v]) => `${k}=${v}`).join(', ')}}`;
+  const fields: [string, string][] = [
+    ['alertName', 'webplus-change-idle'],
+    ['alertState', r.state],
+    ['ruleId', r.ruleId],
+    ['metricName', 'change_idle_minutes'],
+    ['namespace', 'acs_customMetric_1234567890123456'],
+    ['dimensions', javaMap],
+  ];
+  if (stamp !== undefined) fields.push(['timestamp', stamp]);
+  if (r.triggerLevel !== undefined) fields.push(['triggerLevel', r.triggerLevel]);
+  if (r.extraKey !== undefined) fields.push([r.extraKey, 'true']);
+  const repeated: [string, string] | undefined =
+    r.repeat === 'timestamp'
+      ? ['timestamp', String(realNowMs - 40 * 60_000)]
+      : r.repeat === 'alertState'
+        ? ['alertState', 'OK']
+        : r.repeat === 'triggerLevel'
+          ? ['triggerLevel', r.triggerLevel === 'OK' ? 'CRITICAL' : 'OK']
+          : undefined;
+  const asForm = (): string => {
+    const f = new URLSearchParams();
+    for (const [k, v] of fields) f.append(k, v);
+    if (repeated) f.append(...repeated);
+    return f.toString();
+  };
+  if (r.via === 'callback') {
+    return JSON.stringify(http('/cms-callback', asForm(), { token: WORLD_TOKEN }, requestId));
+  }
+  if (r.via === 'eventbridge') {
+    const time =
+      outer === undefined
+        ? undefined
+        : outer === 'bad'
+          ? 'yesterday'
+          : new Date(outer).toISOString();
+    return jsonText([
+      ['specversion', '1.0'],
+      ['id', requestId],
+      ['source', 'acs.cms'],
+      ['type', 'cms:CloudMonitor:AlertWebHook'],
+      ['time', time],
+      // A repeated field can only be sent in a form string (a JSON object holds a name once).
+      ['data', repeated ? asForm() : Object.fromEntries(fields)],
+    ]);
+  }
+  const level: Record<string, string> = {
+    ALERT: 'CRITICAL',
+    ALARM: 'WARN',
+    OK: 'OK',
+    INSUFFICIENT_DATA: 'NODATA',
+    alert: 'critical',
+    Alarm: 'Warn',
+  };
+  const resources = jsonText(dims);
+  const metricStamp = at === undefined ? undefined : r.timeBad ? 'soon' : at;
+  const time = outer === undefined ? undefined : outer === 'bad' ? 'later' : outer;
+  const entries: [string, unknown][] = [
+    ['ruleId', r.ruleId],
+    ['ruleName', 'webplus-change-idle'],
+    ['curLevel', level[r.state]],
+    ['resources', resources],
+    ['metricData', metricStamp !== undefined ? { timestamp: metricStamp } : {}],
+    ['metricName', 'change_idle_minutes'],
+    ['namespace', 'acs_customMetric_1234567890123456'],
+    ['time', time],
+    ['eventName', r.state === 'OK' ? 'AlertOk' : 'Alert'],
+  ];
+  if (r.extraKey !== undefined) entries.push([r.extraKey, true]);
+  if (r.repeat !== undefined) entries.unshift(['time', realNowMs - 40 * 60_000]);
+  return jsonText(entries);
 }

@@ -16,6 +16,7 @@ import {
   type IdRef,
   ids,
   type Mode,
+  outerTime,
   type ScopeSpec,
   type World,
   type WorldChange,
@@ -74,7 +75,8 @@ export function allowedAborts(w: World, t: Instants): Allowed {
   const policy = readPolicy(w);
   if (!policy) return NONE;
   const r = w.request;
-  type Target = { change: WorldChange; source: 'sweep' | 'manual' | 'alarm' };
+  /** `byEnv`: reached through its environment (a listing or an EnvId), so ApplyingChange counts. */
+  type Target = { change: WorldChange; source: 'sweep' | 'manual' | 'alarm'; byEnv: boolean };
   let targets: Target[] = [];
   let max = Number.POSITIVE_INFINITY;
   let run: { maxIdle?: number; maxDuration?: number } = {};
@@ -112,7 +114,7 @@ export function allowedAborts(w: World, t: Instants): Allowed {
     }
     for (const env of envs) {
       const c = latest(w, env);
-      if (c && !env.terminated) targets.push({ change: c, source: 'sweep' });
+      if (c && !env.terminated) targets.push({ change: c, source: 'sweep', byEnv: true });
     }
     max = policy.cap;
   } else if (r.kind === 'http-abort') {
@@ -120,35 +122,33 @@ export function allowedAborts(w: World, t: Instants): Allowed {
     if (dry(r.dryRun) !== 'no' || queryDry(r.queryDryRun) !== 'no') return NONE;
     for (const ref of r.changeIds ?? []) {
       const c = knownChange(w, ref);
-      if (c) targets.push({ change: c, source: 'manual' });
+      if (c) targets.push({ change: c, source: 'manual', byEnv: false });
     }
     for (const ref of r.envIds ?? []) {
       const env = knownEnv(w, ref);
       const c = env && !env.terminated ? latest(w, env) : undefined;
-      if (c) targets.push({ change: c, source: 'manual' });
+      if (c) targets.push({ change: c, source: 'manual', byEnv: true });
     }
   } else {
-    if (r.state !== 'ALERT' && r.state !== 'ALARM') return NONE;
-    alarmAt = alarmTime(r, t.realSeedMs);
+    if (!alarmReadable(r)) return NONE;
+    alarmAt = alarmInstant(r, t.realSeedMs);
     if (alarmAt === undefined) return NONE;
     // Fresh on the real clock at some instant of the invocation, with the slack on both sides.
     const ageAtStart = t.realStartMs - alarmAt;
     if (ageAtStart > policy.alarmMaxAge * MIN + SLACK_MS) return NONE;
     if (t.realEndMs - alarmAt < -SLACK_MS) return NONE;
-    // CloudMonitor sends absent dimension values as empty or the literal `null`: absent.
-    const dim = (ref: IdRef | undefined) =>
-      ref && 'bad' in ref && ['', 'null'].includes(ref.bad.trim()) ? undefined : ref;
-    const changeRef = dim(r.changeId);
-    const envRef = dim(r.envId);
+    // A dimension present but not a well-formed id (blank, `null`, garbage) stops the alarm.
+    const changeRef = r.changeId;
+    const envRef = r.envId;
     if (changeRef && 'bad' in changeRef) return NONE;
     if (envRef && 'bad' in envRef) return NONE;
     if (changeRef) {
       const c = knownChange(w, changeRef);
-      if (c) targets.push({ change: c, source: 'alarm' });
+      if (c) targets.push({ change: c, source: 'alarm', byEnv: false });
     } else if (envRef) {
       const env = knownEnv(w, envRef);
       const c = env && !env.terminated ? latest(w, env) : undefined;
-      if (c) targets.push({ change: c, source: 'alarm' });
+      if (c) targets.push({ change: c, source: 'alarm', byEnv: true });
     } else {
       const envs = new Set<number>();
       for (const rule of policy.alarms) {
@@ -159,7 +159,7 @@ export function allowedAborts(w: World, t: Instants): Allowed {
       for (const n of envs) {
         const env = w.envs[n];
         const c = env && !env.terminated ? latest(w, env) : undefined;
-        if (c) targets.push({ change: c, source: 'alarm' });
+        if (c) targets.push({ change: c, source: 'alarm', byEnv: true });
       }
     }
   }
@@ -167,8 +167,15 @@ export function allowedAborts(w: World, t: Instants): Allowed {
   const allowed = new Set<string>();
   const refused: Record<string, number> = {};
   targets = targets.filter((x, i) => targets.findIndex((y) => y.change === x.change) === i);
-  for (const { change: c, source } of targets) {
-    const why = refusal(w, policy, c, source, run, alarmAt, t);
+  for (const { change: c, source, byEnv } of targets) {
+    const env = w.envs[c.env]!;
+    const flags =
+      (env.aborting ?? 'ok') !== 'ok'
+        ? 'AbortingChange unreadable'
+        : byEnv && (env.applying ?? 'ok') !== 'ok'
+          ? 'ApplyingChange unreadable'
+          : undefined;
+    const why = flags ?? refusal(w, policy, c, source, run, alarmAt, t);
     if (why) refused[why] = (refused[why] ?? 0) + 1;
     else allowed.add(ids.change(c.n));
   }
@@ -219,9 +226,90 @@ function refusal(
   return undefined;
 }
 
+/** The callback's documented keys (CloudMonitor "Alarm callback", plus real captures), and ruleName. */
+const CALLBACK_DOCUMENTED = new Set([
+  'alertName',
+  'alertState',
+  'curValue',
+  'dimensions',
+  'expression',
+  'instanceName',
+  'metricName',
+  'metricProject',
+  'namespace',
+  'preTriggerLevel',
+  'triggerLevel',
+  'ruleId',
+  'ruleName',
+  'timestamp',
+  'userId',
+  'signature',
+  'lastTime',
+  'rawMetricName',
+  'transId',
+  'groupId',
+  'productGroupName',
+  'regionId',
+  'regionName',
+  'unit',
+]);
+
+/** Lower case, without `-`, `_`, `.` and spaces. */
+function squash(key: string): string {
+  let out = '';
+  for (const ch of key.toLowerCase()) if (!'-_. '.includes(ch)) out += ch;
+  return out;
+}
+
+/**
+ * Whether the alarm says one thing, in the words CloudMonitor documents: an exact firing state
+ * (and, for a callback-shaped alarm, a triggerLevel that is absent or a firing level); no field
+ * repeated with another value; no dimension given twice with different values; no switch-like
+ * key (a callback: nothing undocumented; elsewhere nothing that squashes to a switch, an id, or
+ * another spelling of a field read).
+ */
+function alarmReadable(r: Extract<World['request'], { kind: 'alarm' }>): boolean {
+  if (r.state !== 'ALERT' && r.state !== 'ALARM') return false;
+  if (r.repeat !== undefined) return false;
+  if (r.dupe && !r.dupe.same) return false;
+  // A JSON text (a rule push's `resources`) naming a key twice is refused even with equal values.
+  if (r.dupe && r.via === 'rule-push') return false;
+  const callbackShaped = r.via !== 'rule-push';
+  if (callbackShaped && r.triggerLevel !== undefined && r.triggerLevel !== 'CRITICAL') return false;
+  if (r.extraKey !== undefined) {
+    const k = r.extraKey;
+    const s = squash(k);
+    if (['dryrun', 'force', 'mode', 'changeid', 'envid'].includes(s)) return false;
+    if (r.via === 'callback' && !CALLBACK_DOCUMENTED.has(k)) return false;
+    const read =
+      r.via === 'rule-push'
+        ? ['ruleId', 'ruleName', 'alertName', 'curLevel', 'eventName', 'resources', 'metricData']
+        : ['alertState', 'ruleId', 'ruleName', 'alertName', 'dimensions', 'timestamp'];
+    const more = ['namespace', 'metricName', r.via === 'rule-push' ? 'time' : 'triggerLevel'];
+    if ([...read, ...more].some((rk) => rk !== k && squash(rk) === s)) return false;
+  }
+  return true;
+}
+
+/**
+ * When the alarm fired: the OLDEST of the times it carries, or undefined when any time it
+ * carries is unreadable, or it carries none.
+ */
+function alarmInstant(
+  r: Extract<World['request'], { kind: 'alarm' }>,
+  realSeedMs: number,
+): number | undefined {
+  const first = alarmTime(r, realSeedMs);
+  const second = outerTime(r, realSeedMs);
+  if (first !== undefined && r.timeBad) return undefined;
+  if (second === 'bad') return undefined;
+  const times = [first, second].filter((x): x is number => typeof x === 'number');
+  return times.length === 0 ? undefined : Math.min(...times);
+}
+
 function readPolicy(w: World): PolicyView | undefined {
   const p = w.policy;
-  if (p.kind === 'nothing') return undefined;
+  if (p.kind === 'nothing' || p.kind === 'modeless') return undefined;
   if (p.kind === 'defaults') {
     return {
       mode: 'enforce',

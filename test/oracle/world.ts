@@ -29,8 +29,12 @@ export type WireTime =
   | 'negative'
   | 'object'
   | 'spaced';
-/** A flag on the wire: `ok` = the real boolean; the rest are malformed (never a lying boolean). */
-export type WireFlag = 'ok' | 'absent' | 'null' | 'yes' | 'one' | 'object';
+/**
+ * A flag on the wire: `ok` = the real boolean; the rest are malformed (never a lying boolean);
+ * `text` is the string that would read as the dangerous value (`"false"` for ChangeFinished,
+ * `"true"` for ApplyingChange, ...): a JSON boolean only is a boolean.
+ */
+export type WireFlag = 'ok' | 'absent' | 'null' | 'yes' | 'one' | 'object' | 'text';
 /** An id on the wire: `ok`, or malformed (never another valid id: that would be Web+ lying). */
 export type WireId = 'ok' | 'absent' | 'empty' | 'upper' | 'garbage';
 
@@ -56,6 +60,9 @@ export interface WorldEnv {
   app: number;
   terminated: boolean;
   appId: WireId;
+  /** `ApplyingChange` / `AbortingChange` on the wire (absent in older worlds: `ok`) */
+  applying?: WireFlag;
+  aborting?: WireFlag;
 }
 
 export interface AlarmRuleSpec {
@@ -65,6 +72,8 @@ export interface AlarmRuleSpec {
 
 export type WorldPolicy =
   | { kind: 'defaults' }
+  /** A policy text that states no mode (`{}`, `defaults: {}`): refused at cold start. */
+  | { kind: 'modeless'; text: string }
   | { kind: 'nothing'; text: string }
   | {
       kind: 'given';
@@ -126,13 +135,31 @@ export type WorldRequest =
   | {
       kind: 'alarm';
       via: 'callback' | 'eventbridge' | 'rule-push';
-      state: 'ALERT' | 'ALARM' | 'OK' | 'INSUFFICIENT_DATA';
+      state: 'ALERT' | 'ALARM' | 'OK' | 'INSUFFICIENT_DATA' | 'alert' | 'Alarm';
       ruleId: string;
       changeId?: IdRef;
       envId?: IdRef;
       app?: string;
       /** minutes (plus 10 s) before the real clock; negative = in the future; undefined = no time */
       firedMinAgo?: number;
+      /**
+       * The alarm's second time: the EventBridge envelope's `time`, a rule push's `time` (the
+       * first is `data.timestamp` / `metricData.timestamp`); minutes ago like `firedMinAgo`,
+       * `bad` = unreadable; undefined = not sent. The callback carries only one.
+       */
+      outerMinAgo?: number | 'bad';
+      /** The first time is sent unreadable (`soon`). */
+      timeBad?: boolean;
+      /** How the changeId dimension key is spelt. */
+      changeKey?: 'changeId' | 'ChangeId' | 'CHANGE_ID' | 'change-id';
+      /** A dimension given a second time, with the same or a different value. */
+      dupe?: { key: 'changeId' | 'envId' | 'app'; same: boolean };
+      /** A top-level key added to the callback fields, EventBridge data or rule push. */
+      extraKey?: string;
+      /** A field repeated with a different value (form field, or a JSON name of a rule push). */
+      repeat?: 'timestamp' | 'alertState' | 'triggerLevel';
+      /** The callback's `triggerLevel` (absent: not sent). */
+      triggerLevel?: 'CRITICAL' | 'OK' | 'critical';
     };
 
 export interface World {
@@ -171,8 +198,31 @@ const wireTime = often<WireTime>(
 );
 const wireFlag = fc.oneof(
   { weight: 30, arbitrary: fc.constant<WireFlag>('ok') },
-  { weight: 1, arbitrary: fc.constantFrom<WireFlag>('absent', 'null', 'yes', 'one', 'object') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<WireFlag>('absent', 'null', 'yes', 'one', 'object', 'text', 'text'),
+  },
 );
+const envFlag = fc.oneof(
+  { weight: 80, arbitrary: fc.constant<WireFlag>('ok') },
+  { weight: 1, arbitrary: fc.constantFrom<WireFlag>('text', 'absent', 'null', 'one') },
+);
+
+/** Top-level keys an alarm may smuggle in (documented ones, control words, other spellings). */
+export const ALARM_EXTRA_KEYS = [
+  'DryRun',
+  'dry_run',
+  'dryrun',
+  'dry-run',
+  'force',
+  'mode',
+  'Timestamp',
+  'AlertState',
+  'curValue',
+  'customField',
+  'changeID',
+  '__proto__',
+] as const;
 const wireId = often<WireId>('ok', fc.constantFrom<WireId>('absent', 'empty', 'upper', 'garbage'));
 
 const dryRun: fc.Arbitrary<DryRunValue | undefined> = fc.oneof(
@@ -274,25 +324,80 @@ function request(envs: number, apps: number, changes: number): fc.Arbitrary<Worl
       },
       { requiredKeys: ['kind'] },
     ),
-    fc.record(
-      {
-        kind: fc.constant('alarm' as const),
-        via: fc.constantFrom('callback' as const, 'eventbridge' as const, 'rule-push' as const),
-        state: fc.oneof(
-          { weight: 5, arbitrary: fc.constantFrom('ALERT' as const, 'ALARM' as const) },
-          { weight: 1, arbitrary: fc.constantFrom('OK' as const, 'INSUFFICIENT_DATA' as const) },
-        ),
-        ruleId: fc.constantFrom(...RULE_IDS),
-        changeId: fc.option(idRef(changes), { nil: undefined }),
-        envId: fc.option(idRef(envs), { nil: undefined }),
-        app: fc.option(fc.constantFrom('shop', 'billing'), { nil: undefined }),
-        firedMinAgo: fc.option(fc.constantFrom(0, 1, 3, 10, 14, 16, 30, 120, -3), {
-          nil: undefined,
-          freq: 6,
-        }),
-      },
-      { requiredKeys: ['kind', 'via', 'state', 'ruleId'] },
-    ),
+    {
+      // Alarms carry the most kinds of malformed input: they get more of the worlds.
+      weight: 3,
+      arbitrary: fc.record(
+        {
+          kind: fc.constant('alarm' as const),
+          via: fc.constantFrom('callback' as const, 'eventbridge' as const, 'rule-push' as const),
+          state: fc.oneof(
+            { weight: 10, arbitrary: fc.constantFrom('ALERT' as const, 'ALARM' as const) },
+            { weight: 2, arbitrary: fc.constantFrom('OK' as const, 'INSUFFICIENT_DATA' as const) },
+            { weight: 1, arbitrary: fc.constantFrom('alert' as const, 'Alarm' as const) },
+          ),
+          ruleId: fc.constantFrom(...RULE_IDS),
+          changeId: fc.option(idRef(changes), { nil: undefined }),
+          envId: fc.option(idRef(envs), { nil: undefined }),
+          app: fc.option(fc.constantFrom('shop', 'billing'), { nil: undefined }),
+          firedMinAgo: fc.option(fc.constantFrom(0, 1, 3, 10, 14, 16, 30, 120, -3), {
+            nil: undefined,
+            freq: 6,
+          }),
+          outerMinAgo: fc.oneof(
+            { weight: 6, arbitrary: fc.constant(undefined) },
+            { weight: 3, arbitrary: fc.constantFrom<number | 'bad'>(0, 1, 3, 10, 16, 30, -3) },
+            { weight: 1, arbitrary: fc.constant<'bad'>('bad') },
+          ),
+          timeBad: fc.oneof(
+            { weight: 15, arbitrary: fc.constant(false) },
+            { weight: 1, arbitrary: fc.constant(true) },
+          ),
+          changeKey: fc.oneof(
+            { weight: 8, arbitrary: fc.constant('changeId' as const) },
+            { weight: 1, arbitrary: fc.constantFrom('ChangeId', 'CHANGE_ID', 'change-id') },
+          ),
+          dupe: fc.oneof(
+            { weight: 10, arbitrary: fc.constant(undefined) },
+            {
+              weight: 1,
+              arbitrary: fc.record({
+                key: fc.constantFrom('changeId' as const, 'envId' as const, 'app' as const),
+                same: fc.boolean(),
+              }),
+            },
+          ),
+          extraKey: fc.oneof(
+            { weight: 10, arbitrary: fc.constant(undefined) },
+            { weight: 1, arbitrary: fc.constantFrom<string>(...ALARM_EXTRA_KEYS) },
+          ),
+          repeat: fc.oneof(
+            { weight: 15, arbitrary: fc.constant(undefined) },
+            { weight: 1, arbitrary: fc.constantFrom('timestamp', 'alertState', 'triggerLevel') },
+          ),
+          triggerLevel: fc.oneof(
+            { weight: 6, arbitrary: fc.constant(undefined) },
+            { weight: 6, arbitrary: fc.constant('CRITICAL' as const) },
+            { weight: 1, arbitrary: fc.constantFrom('OK' as const, 'critical' as const) },
+          ),
+        },
+        {
+          requiredKeys: [
+            'kind',
+            'via',
+            'state',
+            'ruleId',
+            'timeBad',
+            'changeKey',
+            'dupe',
+            'extraKey',
+            'repeat',
+            'triggerLevel',
+            'outerMinAgo',
+          ],
+        },
+      ),
+    },
   );
 }
 
@@ -370,6 +475,12 @@ function policy(envs: number, apps: number): fc.Arbitrary<WorldPolicy> {
         .constantFrom('', '   ', '\n', '# nothing but a comment\n', 'null', '~', '---\n')
         .map((text) => ({ kind: 'nothing' as const, text })),
     },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom('{}', 'defaults: {}', '{"defaults":{"maxIdleMinutes":5}}', 'protect: {}')
+        .map((text) => ({ kind: 'modeless' as const, text })),
+    },
     { weight: 24, arbitrary: given },
   );
 }
@@ -387,6 +498,8 @@ export const worldArb: fc.Arbitrary<World> = fc
               app: fc.nat({ max: apps - 1 }),
               terminated: fc.boolean().map((b) => b && n % 4 === 3),
               appId: wireId,
+              applying: envFlag,
+              aborting: envFlag,
             }),
           ),
         ),
@@ -475,6 +588,13 @@ export function changeTimes(
 export function alarmTime(r: WorldRequest, realNowMs: number): number | undefined {
   if (r.kind !== 'alarm' || r.firedMinAgo === undefined) return undefined;
   return realNowMs - r.firedMinAgo * 60_000 - 10_000;
+}
+
+/** The alarm's second time on the real clock (see `outerMinAgo`), or undefined / `bad`. */
+export function outerTime(r: WorldRequest, realNowMs: number): number | 'bad' | undefined {
+  if (r.kind !== 'alarm' || r.outerMinAgo === undefined || r.via === 'callback') return undefined;
+  if (r.outerMinAgo === 'bad') return 'bad';
+  return realNowMs - r.outerMinAgo * 60_000 - 10_000;
 }
 
 /** The value of an `IdRef` as the request carries it. */

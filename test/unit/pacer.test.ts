@@ -238,6 +238,62 @@ describe('token-bucket pacer: deadline and invocation signal', () => {
     expect(order).toHaveLength(105);
   });
 
+  it('300 invocations of 3 calls each with one deadline: the first ones finish, none misses by a call', async () => {
+    // Round robin gave every invocation its first call, then its second: all 300 missed the
+    // deadline one call short (issue 11: 300 callbacks for one change left it un-aborted).
+    const clock = new VirtualClock();
+    const pacer = createPacer({ qps: 10, burst: 10, concurrency: 4 }, clock);
+    const t0 = clock.t;
+    const startBy = t0 + 2500;
+    const starts: { owner: number; at: number }[] = [];
+    const work = () => new Promise<void>((r) => clock.setTimer(r, 20));
+    const chains = Array.from({ length: 300 }, async (_, owner) => {
+      const signal = new AbortController().signal;
+      try {
+        for (let call = 0; call < 3; call++) {
+          await pacer(
+            () => {
+              starts.push({ owner, at: clock.t });
+              return work();
+            },
+            { signal, startBy },
+          );
+        }
+        return true;
+      } catch (err) {
+        expect(err).toBeInstanceOf(PacerDeadlineError);
+        return false;
+      }
+    });
+    await clock.advanceTo(t0 + 10_000);
+    const done = (await Promise.all(chains)).flatMap((ok, owner) => (ok ? [owner] : []));
+    // 10 + 10/s x 2.5 s = 35 starts at most: 11 whole chains, the first 11 invocations.
+    expect(done).toEqual(Array.from({ length: 11 }, (_, i) => i));
+    expect(starts.every((s) => s.at <= startBy)).toBe(true);
+    const startedOwners = new Set(starts.map((s) => s.owner));
+    expect([...startedOwners].filter((o) => !done.includes(o)).length).toBeLessThanOrEqual(1);
+  });
+
+  it('an invocation with an earlier deadline queued later goes before a sweep with minutes left', async () => {
+    const clock = new VirtualClock();
+    const pacer = createPacer({ qps: 10, burst: 1, concurrency: 1 }, clock);
+    const t0 = clock.t;
+    const order: string[] = [];
+    const sweep = new AbortController();
+    const sweepCalls = Array.from({ length: 50 }, (_, i) =>
+      pacer(async () => order.push(`sweep${i}`), { signal: sweep.signal, startBy: t0 + 598_000 }),
+    );
+    await clock.advanceTo(t0 + 150);
+    const cb = new AbortController();
+    const cbCalls = Array.from({ length: 3 }, (_, i) =>
+      pacer(async () => order.push(`cb${i}`), { signal: cb.signal, startBy: t0 + 2500 }),
+    );
+    await clock.advanceTo(t0 + 60_000);
+    await Promise.all([...sweepCalls, ...cbCalls]);
+    expect(order.slice(0, 5)).toEqual(['sweep0', 'sweep1', 'cb0', 'cb1', 'cb2']);
+    expect(order).toHaveLength(53);
+  });
+
   it('refuses limits that are not positive', () => {
     expect(() => createPacer({ qps: 0, concurrency: 1 })).toThrow('pacer qps must be > 0, got 0');
     expect(() => createPacer({ qps: 1, burst: -1, concurrency: 1 })).toThrow(

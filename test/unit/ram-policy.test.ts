@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EDAS_ACTIONS } from '#shared/edas/actions.js';
+import { SAE_ACTIONS } from '#shared/sae/actions.js';
 import { WEBPLUS_ACTIONS } from '#shared/webplus/actions.js';
 
 interface Statement {
@@ -53,7 +55,24 @@ describe('docs/ram-policy.json (least privilege for the function role)', () => {
   it('grants nothing else', () => {
     const actions = policy.Statement.flatMap((s) => list(s.Action));
     for (const action of actions) {
-      expect(action).toMatch(/^(webplus:[A-Za-z]+|log:PostLogStoreLogs)$/);
+      expect(action).toMatch(/^((webplus|sae|edas):[A-Za-z]+|log:PostLogStoreLogs)$/);
     }
   });
+});
+
+describe('docs/ram-policy.json: SAE and EDAS (docs/reference/sae-edas.md §2.8, §3.2)', () => {
+  for (const [prefix, actions] of [
+    ['sae:', SAE_ACTIONS],
+    ['edas:', EDAS_ACTIONS],
+  ] as const) {
+    it(`grants exactly the ${prefix} RAM actions the client's calls need, on Resource *`, () => {
+      const expected = [...new Set(Object.values(actions).map((a) => a.ram))].sort();
+      const statements = policy.Statement.filter((s) =>
+        list(s.Action).some((a) => a.startsWith(prefix)),
+      );
+      expect(statements).toHaveLength(1);
+      expect(list(statements[0]!.Action).sort()).toEqual(expected);
+      expect(list(statements[0]!.Resource)).toEqual(['*']);
+    });
+  }
 });

@@ -68,6 +68,20 @@ export const CONTROL_WORDS: ReadonlySet<string> = new Set([
   'killswitch',
 ]);
 
+/**
+ * Id words, normalised: an alarm names its targets in `dimensions` only, so a top-level key that
+ * reads like an id (`changeId`, `ENV_ID`) would be dropped while the alarm acts on what its
+ * dimensions say: refused.
+ */
+export const ID_WORDS: ReadonlySet<string> = new Set([
+  'changeid',
+  'changeids',
+  'envid',
+  'envids',
+  'appid',
+  'appids',
+]);
+
 /** `DRY_RUN` → `dryrun`: lower case, without `-`, `_`, `.` and white space. */
 export function normaliseKey(key: string): string {
   return key.toLowerCase().replace(/[-_.\s]/g, '');
@@ -85,11 +99,14 @@ export interface KeyProblem {
  *   envelope)
  * @param read the keys the function reads from it: another spelling of one of them is refused
  * @param known when given, the complete documented key set: any key outside it is refused
+ * @param idsAllowed true where keys are dimensions (a rule push's `metricData`), so an id key
+ *   is data, not a stray id
  */
 export function refusedKeys(
   fields: Readonly<Record<string, unknown>>,
   read: readonly string[],
   known?: ReadonlySet<string>,
+  idsAllowed = false,
 ): KeyProblem[] {
   const byNorm = new Map(read.map((k) => [normaliseKey(k), k]));
   const out: KeyProblem[] = [];
@@ -99,6 +116,14 @@ export function refusedKeys(
       out.push({
         key,
         message: 'reads like a control key (dry run, mode, force): an alarm carries no switch',
+      });
+      continue;
+    }
+    if (!idsAllowed && ID_WORDS.has(norm)) {
+      out.push({
+        key,
+        message:
+          'reads like an id, which an alarm names in its dimensions only (this key is not read)',
       });
       continue;
     }

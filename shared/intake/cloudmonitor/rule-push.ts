@@ -77,7 +77,7 @@ export function cmsRulePushRequest(
   const refused = [
     ...refusedKeys(event, RULE_PUSH_READ_KEYS),
     ...(isRecord(event.metricData)
-      ? refusedKeys(event.metricData, ['timestamp']).map((r) => ({
+      ? refusedKeys(event.metricData, ['timestamp'], undefined, true).map((r) => ({
           ...r,
           key: `metricData.${r.key}`,
         }))

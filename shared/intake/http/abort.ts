@@ -11,7 +11,8 @@ import { readBodyFields, refuseUnknownKeys, validateFields } from './body.js';
 import { collectIdFields, summariseInvalid } from './ids.js';
 
 /** The keys `/abort` reads (body, or query without a body); any other key is refused (400). */
-export const ABORT_KEYS = ['changeIds', 'envIds', 'dryRun', 'note', 'reason'] as const;
+/** `platform` may say `webplus` (./platform.ts routes `sae` / `edas` elsewhere, and refuses any other value). */
+export const ABORT_KEYS = ['changeIds', 'envIds', 'dryRun', 'note', 'reason', 'platform'] as const;
 
 /** Longest `note` accepted, in characters. */
 export const MAX_NOTE_CHARS = 1000;

@@ -14,6 +14,7 @@ import { HttpRequestError } from '../errors.js';
 import { manualAbortRequest } from './abort.js';
 import { isAuthorised } from './auth.js';
 import { decodeBody } from './body.js';
+import { platformHttpRequest, platformOfCall } from './platform.js';
 import { manualSweepRequest } from './sweep.js';
 
 /** The routes that become requests. */
@@ -186,8 +187,10 @@ function route(call: HttpCall, options: HttpIntakeOptions): HttpIntake {
     query: call.query,
     ...(call.requestId === undefined ? {} : { requestId: call.requestId }),
   };
-  const request =
-    path === '/abort'
+  const platform = platformOfCall(input);
+  const request = platform
+    ? platformHttpRequest(input, path === '/abort' ? '/abort' : '/sweep', options.maxIds)
+    : path === '/abort'
       ? manualAbortRequest(input, options.maxIds)
       : manualSweepRequest(input, options.maxIds);
   return { ...base, request };

@@ -16,7 +16,8 @@ const IdListSchema = z.union([z.array(z.unknown()), z.string()], {
 });
 
 /** The keys `/sweep` reads (body, or query without a body); any other key is refused (400). */
-export const SWEEP_KEYS = ['envIds', 'appIds', 'dryRun'] as const;
+/** `platform` may say `webplus` (./platform.ts routes `sae` / `edas` elsewhere, and refuses any other value). */
+export const SWEEP_KEYS = ['envIds', 'appIds', 'dryRun', 'platform'] as const;
 
 /** The `/sweep` JSON body (unknown keys are refused before it is read). */
 export const SweepBodySchema = z.object({

@@ -1,0 +1,148 @@
+import type { Decision } from '../model/decision.js';
+import type { Execution } from '../model/execution.js';
+import type { PlatformError } from '../platform/errors.js';
+import {
+  PlatformCallError,
+  PlatformDeadlineError,
+  type PlatformGateway,
+} from '../platform/gateway.js';
+import type { AbortAccepted, ChangeRef } from '../platform/platform.js';
+import type { InFlightChanges } from './in-flight.js';
+
+/**
+ * Carries out one SAE / EDAS decision: a `record` decision as it is; an `abort` claims
+ * `<platform>:<ChangeOrderId>` in the instance's in-flight set, sends AbortChangeOrder (or
+ * AbortAndRollbackChangeOrder) through the platform gateway and releases the claim.
+ * - After an ambiguous failure (timeout, reset, unreadable reply) the order is re-read: status
+ *   6 (aborted) ends it as `aborted`; otherwise the abort is retried (a second abort of an
+ *   aborted order answers "not running", which is `already_finished`).
+ * - `already_finished` (SAE `Application.ChangerOrder.Not.Running`, an EDAS refusal whose
+ *   re-read shows the order over), `already_aborting` and `not_found` are normal ends.
+ * - The deadline leaves `timeout`; anything else is `failed`, the detail naming the kind.
+ * Never throws.
+ * @param decidedAtMs epoch ms when the policy decided
+ * @param readsStartedAtMs epoch ms this request started reading the platform: an abort accepted
+ *   for the same order by an overlapping invocation after it counts (in-flight.ts); one before it
+ *   does not (the order was read fresh since)
+ */
+export async function executePlatform(
+  decision: Decision,
+  gateway: PlatformGateway,
+  inFlight: InFlightChanges,
+  decidedAtMs: number,
+  readsStartedAtMs: number,
+): Promise<Execution> {
+  const done = (e: Omit<Execution, 'decision' | 'decidedAtMs' | 'doneAtMs'>): Execution => ({
+    decision,
+    ...e,
+    decidedAtMs,
+    doneAtMs: Date.now(),
+  });
+  if (decision.kind === 'record') {
+    const settled = decision.candidate.settled;
+    return done({
+      outcome: decision.outcome,
+      detail: decision.detail,
+      attempts: 0,
+      errorCode: settled?.errorCode,
+      errorMessage: settled?.errorMessage,
+      webplusRequestId: settled?.webplusRequestId,
+    });
+  }
+  const platform = gateway.platform.name;
+  const ref: ChangeRef = {
+    platform,
+    changeId: decision.candidate.changeId!,
+    ...(decision.candidate.appId ? { appId: decision.candidate.appId } : {}),
+  };
+  const key = `${platform}:${ref.changeId}`;
+  const held = inFlight.claim(key, readsStartedAtMs);
+  if (held) return done({ outcome: held.outcome, detail: held.detail, attempts: 0 });
+  const rollback = decision.rollback === true;
+  const action = rollback ? 'AbortAndRollbackChangeOrder' : 'AbortChangeOrder';
+  let aborted = false;
+  let attempts = 0;
+  try {
+    const { value, attempts: n } = await gateway.call<AbortAccepted | { confirmedByRead: true }>(
+      action,
+      (o) => {
+        attempts += 1;
+        return gateway.platform.abortChange(ref, { rollback }, o);
+      },
+      async () => {
+        const read = await gateway.tryOnce((o) => gateway.platform.readChange(ref, o));
+        return read?.finishedAs === 'aborted' ? { confirmedByRead: true } : undefined;
+      },
+    );
+    aborted = true;
+    const confirmed = 'confirmedByRead' in value;
+    return done({
+      outcome: 'aborted',
+      detail: confirmed
+        ? `${decision.detail}; the ${action} reply was lost, but a re-read shows the order aborted (status 6)`
+        : `${decision.detail}; ${platform} accepted ${action}`,
+      attempts: n,
+      webplusRequestId: 'requestId' in value ? value.requestId : undefined,
+    });
+  } catch (err) {
+    if (err instanceof PlatformDeadlineError)
+      return done({
+        outcome: 'timeout',
+        detail: `deadline reached after ${err.attempts} ${action} attempt(s); state unknown, the next sweep re-checks`,
+        attempts: err.attempts,
+        errorCode: err.lastError?.code,
+        errorMessage: err.lastError?.message,
+        webplusRequestId: err.lastError?.requestId,
+      });
+    if (err instanceof PlatformCallError) return fromError(err.error, err.attempts, action, done);
+    return done({
+      outcome: 'failed',
+      detail: `unexpected error: ${String((err as Error)?.message ?? err)}`,
+      attempts,
+    });
+  } finally {
+    inFlight.release(key, aborted);
+  }
+}
+
+function fromError(
+  e: PlatformError,
+  attempts: number,
+  action: string,
+  done: (e: Omit<Execution, 'decision' | 'decidedAtMs' | 'doneAtMs'>) => Execution,
+): Execution {
+  const base = {
+    attempts,
+    errorCode: e.code,
+    errorMessage: e.rawBody ? `${e.message} | body: ${e.rawBody}` : e.message,
+    webplusRequestId: e.requestId,
+  };
+  switch (e.kind) {
+    case 'already_finished':
+      return done({
+        ...base,
+        outcome: 'already_finished',
+        detail: `the change order no longer runs (${e.code})`,
+      });
+    case 'already_aborting':
+      return done({
+        ...base,
+        outcome: 'already_aborting',
+        detail: 'an abort of this change order is already in progress',
+      });
+    case 'not_found':
+      return done({
+        ...base,
+        outcome: 'not_found',
+        detail: `${e.platform} does not know this change order in this account (${e.code})`,
+      });
+    default:
+      return done({
+        ...base,
+        outcome: 'failed',
+        detail: e.retryable
+          ? `${action}: retries spent: ${attempts} attempt(s), last ${e.kind} ${e.code}`
+          : `${action} refused: ${e.kind} (${e.code})`,
+      });
+  }
+}

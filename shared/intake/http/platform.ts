@@ -1,0 +1,171 @@
+/**
+ * `POST /abort` and `POST /sweep` for SAE and EDAS: the body (or, with no body, the query)
+ * names `platform: "sae" | "edas"`, and ids as the platform has them (docs/operator-guide.md
+ * "SAE and EDAS"): `/abort` takes `changeOrderIds` and/or `appIds` (each application's
+ * in-flight change order), `/sweep` takes `appIds` to limit the sweep. Ids are lower-case
+ * UUIDs. Without `platform` (or with `platform: "webplus"`) the Web+ routes apply unchanged.
+ */
+import { z } from 'zod';
+import type { PlatformRequest } from '../../model/request.js';
+import { HttpRequestError } from '../errors.js';
+import { DryRunSchema } from '../timer/payload.js';
+import { type HttpInput, MAX_NOTE_CHARS, queryDryRun } from './abort.js';
+import { readBodyFields, refuseUnknownKeys, validateFields } from './body.js';
+import { collectIdFields, summariseInvalid } from './ids.js';
+
+const IdListSchema = z.union([z.array(z.unknown()), z.string()], {
+  error: 'expected an array of ids or a comma-separated string',
+});
+
+const PlatformSchema = z.enum(['webplus', 'sae', 'edas'], {
+  error: 'platform must be webplus, sae or edas',
+});
+
+/** The keys an SAE / EDAS `/abort` body (or query) may carry; any other is refused with 400. */
+export const PLATFORM_ABORT_KEYS = [
+  'platform',
+  'changeOrderIds',
+  'appIds',
+  'dryRun',
+  'note',
+  'reason',
+] as const;
+/** The keys an SAE / EDAS `/sweep` body (or query) may carry. */
+export const PLATFORM_SWEEP_KEYS = ['platform', 'appIds', 'dryRun'] as const;
+
+/** The fields of an SAE / EDAS call; Web+ id lists are refused (they name no change order). */
+const PlatformBodySchema = z.strictObject({
+  platform: z.enum(['sae', 'edas']),
+  changeOrderIds: IdListSchema.nullish(),
+  appIds: IdListSchema.nullish(),
+  dryRun: DryRunSchema.optional(),
+  note: z.string().max(MAX_NOTE_CHARS).optional(),
+  reason: z.string().max(MAX_NOTE_CHARS).optional(),
+});
+
+/**
+ * The SAE / EDAS platform a call names, or undefined for Web+ (absent, or `webplus`).
+ * @throws HttpRequestError 400 field `platform` for any other value, or broken JSON (`body`)
+ */
+export function platformOfCall(input: HttpInput): 'sae' | 'edas' | undefined {
+  const fields = input.body.trim() !== '' ? readBodyFields(input.body) : { ...input.query };
+  if (fields.platform === undefined) return undefined;
+  const p = validateFields(z.object({ platform: PlatformSchema }), {
+    platform: fields.platform,
+  }).platform;
+  return p === 'webplus' ? undefined : p;
+}
+
+/**
+ * The PlatformRequest of an SAE / EDAS `/abort` or `/sweep` call (trigger `http`).
+ * @throws HttpRequestError 400: Web+ ids (`changeIds`, `envIds`) given; a key not in
+ *   {@link PLATFORM_ABORT_KEYS} / {@link PLATFORM_SWEEP_KEYS} (named, never ignored: `DryRun`,
+ *   `dry_run` must not let an abort through); for `/sweep` an `appIds` that is empty, blank or
+ *   null (never widened to every application); for `/abort` no id at
+ *   all, or none valid; for `/sweep` an `appIds` list with none valid (never widened to all);
+ *   `changeOrderIds` on `/sweep`; more than `maxIds` ids (`too_many_ids`)
+ */
+export function platformHttpRequest(
+  input: HttpInput,
+  route: '/abort' | '/sweep',
+  maxIds: number,
+): PlatformRequest {
+  const fromBody = input.body.trim() !== '';
+  const fields = fromBody ? readBodyFields(input.body) : { ...input.query };
+  for (const webplusField of ['changeIds', 'envIds'] as const)
+    if (fields[webplusField] !== undefined && fields[webplusField] !== null)
+      throw new HttpRequestError(
+        400,
+        'invalid_input',
+        `${webplusField} names Web+ ids; for ${String(fields.platform)} give changeOrderIds or appIds`,
+        webplusField,
+      );
+  if (route === '/sweep' && fields.changeOrderIds !== undefined && fields.changeOrderIds !== null)
+    throw new HttpRequestError(
+      400,
+      'invalid_input',
+      '/sweep takes appIds, not changeOrderIds',
+      'changeOrderIds',
+    );
+  refuseUnknownKeys(
+    fields,
+    route === '/sweep' ? PLATFORM_SWEEP_KEYS : PLATFORM_ABORT_KEYS,
+    fromBody ? 'body' : 'query',
+  );
+  if (fromBody) refuseUnknownKeys(input.query, ['dryRun'], 'query');
+  const body = validateFields(PlatformBodySchema, {
+    platform: fields.platform,
+    changeOrderIds: fields.changeOrderIds,
+    appIds: fields.appIds,
+    ...(fromBody ? { dryRun: fields.dryRun } : {}),
+    note: fields.note,
+    reason: fields.reason,
+  });
+  const fromQuery = queryDryRun(input.query);
+  const dryRun = fromQuery === true ? true : (body.dryRun ?? fromQuery);
+  const [orders, apps] = collectIdFields(
+    [
+      { field: 'changeOrderIds', kind: 'ChangeOrderId', raw: body.changeOrderIds },
+      { field: 'appIds', kind: 'PlatformAppId', raw: body.appIds },
+    ],
+    maxIds,
+  );
+  if (!orders || !apps)
+    throw new HttpRequestError(400, 'invalid_input', 'bad id lists', 'changeOrderIds');
+  const summary = [summariseInvalid(orders), summariseInvalid(apps)].filter(Boolean).join('; ');
+  const common = {
+    kind: 'platform' as const,
+    platform: body.platform,
+    trigger: 'http' as const,
+    ...(input.requestId === undefined ? {} : { triggerRef: input.requestId }),
+    ...(dryRun === undefined ? {} : { dryRun }),
+    invalid: [...orders.invalid, ...apps.invalid],
+  };
+  if (route === '/sweep') {
+    // An explicitly empty (or null, or blank) appIds never means every application (issue 10).
+    const rawApps = fields.appIds;
+    if (
+      rawApps !== undefined &&
+      (rawApps === null ||
+        apps.given === 0 ||
+        (typeof rawApps === 'string' && rawApps.trim() === ''))
+    )
+      throw new HttpRequestError(
+        400,
+        'invalid_input',
+        'appIds is empty: an empty list never means every application; leave appIds out to sweep everything the policy allows',
+        'appIds',
+      );
+    if (apps.given > 0 && apps.ids.length === 0)
+      throw new HttpRequestError(400, 'invalid_input', `no valid id: ${summary}`, 'appIds');
+    return {
+      ...common,
+      source: 'sweep',
+      changeOrderIds: [],
+      ...(apps.ids.length > 0 ? { appIds: apps.ids } : {}),
+    };
+  }
+  if (orders.given + apps.given === 0)
+    throw new HttpRequestError(
+      400,
+      'invalid_input',
+      'give changeOrderIds or appIds: at least one id',
+      'changeOrderIds',
+    );
+  if (orders.ids.length + apps.ids.length === 0)
+    throw new HttpRequestError(
+      400,
+      'invalid_input',
+      `no valid id: ${summary}`,
+      orders.given > 0 ? 'changeOrderIds' : 'appIds',
+    );
+  const note = (body.note ?? body.reason)?.trim();
+  return {
+    ...common,
+    source: 'manual',
+    reason: 'manual',
+    changeOrderIds: orders.ids,
+    appIds: apps.ids,
+    ...(note ? { note } : {}),
+  };
+}

@@ -1,0 +1,204 @@
+import type { Candidate } from '../model/candidate.js';
+import type { Decision } from '../model/decision.js';
+import type { Mode, Outcome } from '../model/record.js';
+import type { Policy } from './schema.js';
+
+const MINUTE_MS = 60_000;
+
+/** The rules that apply to one SAE / EDAS change order after defaults and overrides. */
+export interface EffectivePlatformRules {
+  mode: Mode;
+  maxIdleMinutes: number;
+  maxDurationMinutes: number;
+  includePaused: boolean;
+  onAbort: 'abort' | 'rollback';
+  /** absent = every change type */
+  changeTypes?: readonly string[];
+}
+
+/** A timer payload's thresholds for one sweep, minutes (absent: the policy's). */
+export interface SweepThresholds {
+  maxIdleMinutes?: number | undefined;
+  maxDurationMinutes?: number | undefined;
+}
+
+/**
+ * The rules of an SAE or EDAS application: `defaults` (mode, thresholds, includePaused), then
+ * the platform's keys, then a timer payload's thresholds (`run`, sweeps only), then the
+ * application's entry under `apps`, which wins. `onAbort` is `abort` unless the platform or the
+ * application says `rollback`.
+ */
+export function platformRulesFor(
+  policy: Policy,
+  platform: 'sae' | 'edas',
+  appId: string | undefined,
+  run: SweepThresholds = {},
+): EffectivePlatformRules {
+  const p = policy.platforms[platform];
+  const own = appId ? p.apps[appId] : undefined;
+  return {
+    mode: own?.mode ?? p.mode ?? policy.defaults.mode,
+    maxIdleMinutes:
+      own?.maxIdleMinutes ??
+      run.maxIdleMinutes ??
+      p.maxIdleMinutes ??
+      policy.defaults.maxIdleMinutes,
+    maxDurationMinutes:
+      own?.maxDurationMinutes ??
+      run.maxDurationMinutes ??
+      p.maxDurationMinutes ??
+      policy.defaults.maxDurationMinutes,
+    includePaused: own?.includePaused ?? p.includePaused ?? policy.defaults.includePaused,
+    onAbort: own?.onAbort ?? p.onAbort,
+    changeTypes: p.changeTypes,
+  };
+}
+
+export interface PlatformDecideContext {
+  policy: Policy;
+  /** epoch ms */
+  nowMs: number;
+  /** `ABORT_DRY_RUN=true` */
+  killSwitch: boolean;
+  requestDryRun: boolean;
+  /** A timer payload's thresholds (sweeps only). */
+  overrides?: SweepThresholds;
+}
+
+/**
+ * Judges one SAE / EDAS candidate. Order: settled reads; an unknown application while
+ * `protect.appIds` or `apps` is set (fail closed: `skipped`, naming the fact); `protect.appIds`; `mode: off`;
+ * finished; an `unknown` state (a status this tool does not know, or could not read: never
+ * aborted, the record names the raw status); paused (unless `includePaused`, or a manual
+ * request); `changeTypes`; unknown times (start or last progress: `skipped`, for every source,
+ * as for Web+); `onAbort: rollback` on an order whose `SupportRollback` is not true (`skipped`);
+ * the stuck rules for sweeps (the timer payload's thresholds in `ctx.overrides`); then dry-run
+ * gives `would_abort`, else abort (with rollback when `onAbort: rollback`).
+ */
+export function decidePlatform(candidate: Candidate, ctx: PlatformDecideContext): Decision {
+  const record = (
+    outcome: Outcome,
+    detail: string,
+    mode?: Mode,
+    reason = candidate.reason,
+  ): Decision => ({
+    kind: 'record',
+    candidate,
+    mode,
+    reason,
+    outcome,
+    detail,
+  });
+  if (candidate.settled) return record(candidate.settled.outcome, candidate.settled.detail);
+  const platform = candidate.platform;
+  if (platform !== 'sae' && platform !== 'edas')
+    return record('failed', 'not an SAE or EDAS candidate');
+  const change = candidate.platformChange;
+  const appId = candidate.appId ?? change?.appId;
+  const rules = platformRulesFor(
+    ctx.policy,
+    platform,
+    appId,
+    candidate.source === 'sweep' ? ctx.overrides : undefined,
+  );
+  const own = ctx.policy.platforms[platform];
+  if (appId === undefined && (own.protect.appIds.length > 0 || Object.keys(own.apps).length > 0))
+    // Protection and per-application rules cannot be checked without the application.
+    return record(
+      'skipped',
+      `application unknown: ${platform} did not say which application change order ${candidate.changeId ?? '(unknown)'} belongs to, and platforms.${platform}.${own.protect.appIds.length > 0 ? 'protect.appIds' : 'apps'} needs it (give the AppId: appIds / --app)`,
+      rules.mode === 'off' ? 'off' : undefined,
+    );
+  if (appId && own.protect.appIds.includes(appId))
+    return record(
+      'skipped',
+      `protected: ${appId} is in platforms.${platform}.protect.appIds`,
+      rules.mode,
+    );
+  if (rules.mode === 'off')
+    return record('skipped', `mode off for ${platform} ${appId ?? ''}`.trim(), 'off');
+  const mode: Mode =
+    rules.mode === 'dry-run' || ctx.killSwitch || ctx.requestDryRun ? 'dry-run' : 'enforce';
+  if (!change) return record('failed', 'no change order information to decide on', mode);
+  if (change.state === 'finished')
+    return record(
+      'already_finished',
+      `change order already finished (${change.finishedAs ?? 'ended'}, status ${change.rawStatus})`,
+      mode,
+    );
+  if (change.state === 'unknown')
+    return record(
+      'skipped',
+      `status ${change.rawStatus} of this change order is unknown to webplus-abort: never aborted`,
+      mode,
+    );
+  if (change.state === 'paused' && !rules.includePaused && candidate.source !== 'manual')
+    return record(
+      'skipped',
+      `change order is paused (status ${change.rawStatus}; includePaused is false)`,
+      mode,
+    );
+  if (rules.changeTypes !== undefined && !rules.changeTypes.includes(change.changeType ?? ''))
+    return record(
+      'skipped',
+      `change type ${change.changeType ?? '(unknown)'} is not in changeTypes [${rules.changeTypes.join(', ')}]`,
+      mode,
+    );
+  if (change.startedAtMs === 'unknown' || change.lastProgressAtMs === 'unknown')
+    // Issue 10: a change's times are facts every decision needs (Web+: CreateTime, UpdateTime).
+    return record(
+      'skipped',
+      `the change order's times are unknown (${[
+        change.startedAtMs === 'unknown' ? 'start: no started batch with a readable StartTime' : '',
+        change.lastProgressAtMs === 'unknown'
+          ? 'last progress: a started batch without a readable UpdateTime, or none started'
+          : '',
+      ]
+        .filter(Boolean)
+        .join('; ')}); not aborted (fail closed)`,
+      mode,
+    );
+  const rollbackAsked = rules.onAbort === 'rollback';
+  if (rollbackAsked && change.supportsRollback !== true)
+    return record(
+      'skipped',
+      `onAbort is rollback, but the change order's SupportRollback is ${String(change.supportsRollback)}: not aborted without the rollback the policy asks for`,
+      mode,
+    );
+  let reason = candidate.reason ?? 'manual';
+  let detail =
+    candidate.source === 'manual'
+      ? 'requested by an operator'
+      : `alarm ${reason.replace(/^alarm:/, '')} is firing`;
+  if (candidate.source === 'sweep') {
+    const idle = ctx.nowMs - change.lastProgressAtMs;
+    const age = ctx.nowMs - change.startedAtMs;
+    if (idle > rules.maxIdleMinutes * MINUTE_MS) {
+      reason = `idle>${rules.maxIdleMinutes}m`;
+      detail = `no batch progress for ${Math.floor(idle / MINUTE_MS)} min (more than the ${rules.maxIdleMinutes} min limit)`;
+    } else if (age > rules.maxDurationMinutes * MINUTE_MS) {
+      reason = `duration>${rules.maxDurationMinutes}m`;
+      detail = `running for ${Math.floor(age / MINUTE_MS)} min (more than the ${rules.maxDurationMinutes} min limit)`;
+    } else {
+      const said = (ms: number, what: string) => `${what} ${Math.floor(ms / MINUTE_MS)} min`;
+      return record(
+        'skipped',
+        `not stuck: ${said(idle, 'idle')} (limit ${rules.maxIdleMinutes}), ${said(age, 'running')} (limit ${rules.maxDurationMinutes})`,
+        mode,
+        undefined,
+      );
+    }
+  }
+  const rollback = rollbackAsked;
+  const action = rollback ? 'AbortAndRollbackChangeOrder' : 'AbortChangeOrder';
+  if (mode === 'dry-run') {
+    const why =
+      rules.mode === 'dry-run'
+        ? 'policy mode dry-run'
+        : ctx.killSwitch
+          ? 'ABORT_DRY_RUN kill switch'
+          : 'dry run requested';
+    return record('would_abort', `${detail}; ${why}: no ${action} sent`, mode, reason);
+  }
+  return { kind: 'abort', candidate, mode: 'enforce', reason, detail, rollback };
+}

@@ -1,0 +1,183 @@
+import { parseId } from '../core/ids.js';
+import type { Candidate, Settled } from '../model/candidate.js';
+import type { PlatformRequest } from '../model/request.js';
+import { PlatformError } from '../platform/errors.js';
+import {
+  PlatformCallError,
+  PlatformDeadlineError,
+  type PlatformGateway,
+} from '../platform/gateway.js';
+import { readAllPages } from '../platform/paging.js';
+import type { ChangeRef, PlatformApp } from '../platform/platform.js';
+
+/** Items asked per list page of SAE / EDAS. */
+const PAGE_SIZE = 100;
+
+/**
+ * The candidates of an SAE / EDAS request, read through the platform seam (one request per
+ * seam call, paced and retried by the gateway):
+ * - sweep: the applications (`appIds`, else the policy's `sweepAppIds`, else every page of
+ *   `listApps`), each application's orders that may be in flight (`findInFlight`), and each of
+ *   those read (`readChange`);
+ * - manual / alarm: each named ChangeOrderId read; each named application's in-flight orders
+ *   read, or one settled candidate when it has none (`ignored` for an alarm, `skipped` for an
+ *   operator).
+ * A read that fails becomes one settled candidate naming the id, so nothing is lost.
+ */
+export async function platformCandidates(
+  gateway: PlatformGateway,
+  request: PlatformRequest,
+  sweepAppIds: readonly string[] | undefined,
+): Promise<Candidate[]> {
+  const platform = request.platform;
+  const base = {
+    source: request.source,
+    platform,
+    ...(request.reason ? { reason: request.reason } : {}),
+    ...(request.note ? { note: request.note } : {}),
+  } as const;
+  const read = async (ref: ChangeRef): Promise<Candidate> => {
+    try {
+      const { value } = await gateway.call(
+        platform === 'sae' ? 'DescribeChangeOrder' : 'GetChangeOrderInfo',
+        (o) => gateway.platform.readChange(ref, o),
+      );
+      if (ref.appId && value.appId && ref.appId !== value.appId)
+        // Not the change the request meant (or the platform answers two things): never acted on.
+        return {
+          ...base,
+          changeId: ref.changeId,
+          appId: ref.appId,
+          settled: {
+            outcome: 'skipped',
+            detail: `ambiguous application: change order ${ref.changeId} was found under ${ref.appId}, but its own read names ${value.appId}`,
+            ...(value.requestId ? { webplusRequestId: value.requestId } : {}),
+          },
+        };
+      const said = value.appId;
+      const parsed = said === undefined ? undefined : parseId('PlatformAppId', said);
+      if (parsed !== undefined && !(parsed.ok && parsed.id === said))
+        // An AppId that is not a lower-case UUID cannot be matched against protect or apps.
+        return {
+          ...base,
+          changeId: ref.changeId,
+          ...(ref.appId ? { appId: ref.appId } : {}),
+          settled: {
+            outcome: 'skipped',
+            detail: `AppId ${JSON.stringify(String(said).slice(0, 60))} of change order ${ref.changeId} is not an application id (a lower-case UUID): its application is unknown; not aborted (fail closed)`,
+            ...(value.requestId ? { webplusRequestId: value.requestId } : {}),
+          },
+        };
+      const appId = value.appId ?? ref.appId;
+      return {
+        ...base,
+        changeId: ref.changeId,
+        ...(appId ? { appId } : {}),
+        platformChange: { ...value, ...(appId ? { appId } : {}) },
+        ...(value.requestId ? { webplusRequestId: value.requestId } : {}),
+      };
+    } catch (err) {
+      return {
+        ...base,
+        changeId: ref.changeId,
+        ...(ref.appId ? { appId: ref.appId } : {}),
+        settled: settledFrom(err, `reading change order ${ref.changeId}`),
+      };
+    }
+  };
+  const inFlightOf = async (app: PlatformApp): Promise<Candidate[]> => {
+    let refs: ChangeRef[];
+    try {
+      refs = await readAllPages(
+        platform,
+        'findInFlight',
+        (page) =>
+          gateway
+            .call(platform === 'sae' ? 'DescribeApplicationStatus' : 'ListRecentChangeOrder', (o) =>
+              gateway.platform.findInFlight(app, page, o),
+            )
+            .then((r) => r.value),
+        (r) => r.changeId,
+        PAGE_SIZE,
+      );
+    } catch (err) {
+      return [
+        {
+          ...base,
+          appId: app.appId,
+          settled: settledFrom(err, `listing the change orders of ${app.appId}`),
+        },
+      ];
+    }
+    if (refs.length === 0) {
+      if (request.source === 'sweep') return [];
+      return [
+        {
+          ...base,
+          appId: app.appId,
+          settled: {
+            outcome: request.source === 'alarm' ? 'ignored' : 'skipped',
+            detail: `${platform} application ${app.appId} has no change order in flight`,
+          },
+        },
+      ];
+    }
+    return Promise.all(refs.map(read));
+  };
+
+  if (request.source !== 'sweep') {
+    const byOrder = request.changeOrderIds.map((id) => read({ platform, changeId: id }));
+    const byApp = (request.appIds ?? []).map((appId) => inFlightOf({ platform, appId }));
+    return [...(await Promise.all(byOrder)), ...(await Promise.all(byApp)).flat()];
+  }
+  let apps: PlatformApp[];
+  const scope = request.appIds ?? (sweepAppIds ? [...sweepAppIds] : undefined);
+  if (scope) apps = scope.map((appId) => ({ platform, appId }));
+  else {
+    try {
+      apps = await readAllPages(
+        platform,
+        'listApps',
+        (page) =>
+          gateway
+            .call(platform === 'sae' ? 'ListApplications' : 'ListApplication', (o) =>
+              gateway.platform.listApps(page, o),
+            )
+            .then((r) => r.value),
+        (a) => a.appId,
+        PAGE_SIZE,
+      );
+    } catch (err) {
+      return [{ ...base, settled: settledFrom(err, `listing ${platform} applications`) }];
+    }
+  }
+  return (await Promise.all(apps.map(inFlightOf))).flat();
+}
+
+/**
+ * The outcome of a failed read: `not_found` for an unknown or foreign id, `timeout` when the
+ * deadline stopped it (the next sweep re-checks), `failed` otherwise (the detail names the kind).
+ */
+export function settledFrom(err: unknown, what: string): Settled {
+  if (err instanceof PlatformDeadlineError)
+    return {
+      outcome: 'timeout',
+      detail: `${what}: the invocation's deadline came first; the next sweep re-checks`,
+      ...(err.lastError
+        ? { errorCode: err.lastError.code, errorMessage: err.lastError.message }
+        : {}),
+    };
+  const e = err instanceof PlatformCallError ? err.error : err;
+  if (e instanceof PlatformError)
+    return {
+      outcome: e.kind === 'not_found' ? 'not_found' : 'failed',
+      detail:
+        e.kind === 'not_found'
+          ? `${what}: ${e.platform} does not know this id in this account (${e.code})`
+          : `${what} failed: ${e.kind} (${e.code})`,
+      errorCode: e.code,
+      errorMessage: e.rawBody ? `${e.message} | body: ${e.rawBody}` : e.message,
+      ...(e.requestId ? { webplusRequestId: e.requestId } : {}),
+    };
+  return { outcome: 'failed', detail: `${what} failed: ${String((e as Error)?.message ?? e)}` };
+}

@@ -1,0 +1,264 @@
+/**
+ * A platform world as the function meets it: the SAE and EDAS emulators' scenario sections
+ * (with their malformed wire fields), the environment (PLATFORMS, POLICY, ABORT_DRY_RUN) and the
+ * FC event Buffer. Imports nothing from shared/.
+ */
+import {
+  type BatchTimeWire,
+  type PIdRef,
+  type PlatformName,
+  type PlatformPolicySpec,
+  type PlatformWorld,
+  pids,
+  pidValue,
+  type StatusWire,
+  type WorldOrder,
+} from './platform-world.js';
+
+/** The HTTP token every platform world's function accepts. */
+export const PLATFORM_WORLD_TOKEN = 'oracle-platform-token-0123456789';
+
+type Override = { value?: unknown; omit?: true } | undefined;
+
+function statusWire(kind: StatusWire, status: number): Override {
+  switch (kind) {
+    case 'ok':
+      return undefined;
+    case 'string':
+      return { value: String(status) };
+    case 'null':
+      return { value: null };
+    case 'absent':
+      return { omit: true };
+    case 'fraction':
+      return { value: status + 0.5 };
+    case 'negative':
+      return { value: -1 - status };
+  }
+}
+
+/** `ms` is the real value; `ok` leaves the platform's own form (SAE numbers, EDAS strings). */
+function timeWire(kind: BatchTimeWire, ms: number): Override {
+  switch (kind) {
+    case 'ok':
+      return undefined;
+    case 'number':
+      return { value: ms };
+    case 'digits':
+      return { value: String(ms) };
+    case 'padded':
+      return { value: `0${ms}` };
+    case 'spaced':
+      return { value: ` ${ms}` };
+    case 'seconds':
+      return { value: Math.floor(ms / 1000) };
+    case 'iso':
+      return { value: new Date(ms).toISOString() };
+    case 'zoneless':
+      return { value: '2026-12-01 10:00:00' };
+    case 'zero':
+      return { value: 0 };
+    case 'null':
+      return { value: null };
+    case 'absent':
+      return { omit: true };
+    case 'float':
+      return { value: ms + 0.5 };
+    case 'negative':
+      return { value: -ms };
+  }
+}
+
+function split(parts: [string, Override][]): {
+  wire?: Record<string, unknown>;
+  omit?: string[];
+} {
+  const wire: Record<string, unknown> = {};
+  const omit: string[] = [];
+  for (const [field, o] of parts) {
+    if (!o) continue;
+    if (o.omit) omit.push(field);
+    else wire[field] = o.value;
+  }
+  return {
+    ...(Object.keys(wire).length ? { wire } : {}),
+    ...(omit.length ? { omit } : {}),
+  };
+}
+
+/** The current batch's times as the emulators compute them (sandbox/roa/times.ts, accounts). */
+function currentBatchTimes(o: WorldOrder, startedAtMs: number): { start: number; update: number } {
+  const start = startedAtMs - o.startedMinAgo * 60_000 - 20_000 - o.n * 100;
+  const progress = Math.max(start, startedAtMs - o.idleMin * 60_000 - 20_000);
+  const span = progress - start;
+  return {
+    start: Math.round(start + ((o.currentBatch - 1) * span) / o.currentBatch),
+    update: progress,
+  };
+}
+
+function orderEntry(o: WorldOrder, startedAtMs: number): Record<string, unknown> {
+  const p = o.platform;
+  const times = currentBatchTimes(o, startedAtMs);
+  const top = split([
+    ['Status', statusWire(o.statusWire, o.status)],
+    ...(p === 'sae'
+      ? ([
+          [
+            'AppId',
+            o.appIdWire === 'absent'
+              ? { omit: true }
+              : o.appIdWire === 'upper'
+                ? { value: pids.app(p, o.app).toUpperCase() }
+                : o.appIdWire === 'other'
+                  ? { value: pids.other }
+                  : undefined,
+          ],
+        ] as [string, Override][])
+      : []),
+  ]);
+  const batch = split([
+    ['StartTime', timeWire(o.startWire, times.start)],
+    ['UpdateTime', timeWire(o.updateWire, times.update)],
+  ]);
+  return {
+    ChangeOrderId: pids.order(p, o.n),
+    AppId: pids.app(p, o.app),
+    Status: o.status,
+    CoTypeCode: o.coType,
+    BatchCount: o.batchCount,
+    currentBatch: o.currentBatch,
+    startedMinutesAgo: (o.startedMinAgo * 60_000 + 20_000 + o.n * 100) / 60_000,
+    idleMinutes: (o.idleMin * 60_000 + 20_000) / 60_000,
+    SupportRollback: o.supportRollback,
+    ...(top.wire ? { wire: top.wire } : {}),
+    ...(top.omit ? { wireOmit: top.omit } : {}),
+    ...(batch.wire ? { batchWire: batch.wire } : {}),
+    ...(batch.omit ? { batchWireOmit: batch.omit } : {}),
+  };
+}
+
+/**
+ * The whole sandbox scenario of a world (empty Web+ account). Order times count back from the
+ * emulator's start; `startedAtMs` estimates it (the emulator's own `startedAt` is what the
+ * oracle uses), only for the wire values of malformed times.
+ */
+export function platformScenarioOf(w: PlatformWorld, startedAtMs: number): Record<string, unknown> {
+  const section = (p: PlatformName) => ({
+    clockSkewMs: w.skewMs,
+    apps: Array.from({ length: w.apps[p] }, (_, i) =>
+      p === 'sae'
+        ? { AppId: pids.app(p, i), AppName: `sae-app-${i}` }
+        : { AppId: pids.app(p, i), Name: `edas-app-${i}` },
+    ),
+    changeOrders: w.orders.filter((o) => o.platform === p).map((o) => orderEntry(o, startedAtMs)),
+  });
+  return { apps: [], envs: [], changes: [], sae: section('sae'), edas: section('edas') };
+}
+
+function platformPolicy(p: PlatformName, s: PlatformPolicySpec): Record<string, unknown> {
+  return {
+    ...(s.mode ? { mode: s.mode } : {}),
+    ...(s.maxIdleMinutes ? { maxIdleMinutes: s.maxIdleMinutes } : {}),
+    ...(s.maxDurationMinutes ? { maxDurationMinutes: s.maxDurationMinutes } : {}),
+    ...(s.includePaused !== undefined ? { includePaused: s.includePaused } : {}),
+    ...(s.onAbort ? { onAbort: s.onAbort } : {}),
+    ...(s.changeTypes ? { changeTypes: s.changeTypes } : {}),
+    protect: { appIds: s.protect.map((a) => pids.app(p, a)) },
+    apps: Object.fromEntries(s.apps.map(({ app, ...rest }) => [pids.app(p, app), rest])),
+    ...(s.sweepApps ? { sweepAppIds: s.sweepApps.map((a) => pids.app(p, a)) } : {}),
+  };
+}
+
+/** `PLATFORMS`, `POLICY` and the kill switch of a world. */
+export function platformEnvOf(w: PlatformWorld): Record<string, string> {
+  const env: Record<string, string> = {
+    PLATFORMS: w.enabled.join(','),
+    ABORT_DRY_RUN: w.killSwitch ? 'true' : 'false',
+  };
+  const p = w.policy;
+  if (p.kind === 'nothing') env.POLICY = p.text;
+  if (p.kind === 'given') {
+    const defaults: Record<string, unknown> = {};
+    if (p.defaultsMode) defaults.mode = p.defaultsMode;
+    if (p.maxIdleMinutes) defaults.maxIdleMinutes = p.maxIdleMinutes;
+    if (p.maxDurationMinutes) defaults.maxDurationMinutes = p.maxDurationMinutes;
+    if (p.includePaused !== undefined) defaults.includePaused = p.includePaused;
+    const platforms: Record<string, unknown> = {};
+    if (p.sae) platforms.sae = platformPolicy('sae', p.sae);
+    if (p.edas) platforms.edas = platformPolicy('edas', p.edas);
+    env.POLICY = JSON.stringify({
+      defaults,
+      platforms,
+      ...(p.cap !== undefined ? { sweep: { maxAbortsPerRun: p.cap } } : {}),
+    });
+  }
+  return env;
+}
+
+function refs(list: PIdRef[] | undefined, make: (n: number) => string): string[] | undefined {
+  return list?.map((r) => pidValue(r, make));
+}
+
+function objectText(entries: [string, unknown][]): string {
+  return JSON.stringify(Object.fromEntries(entries.filter(([, v]) => v !== undefined)));
+}
+
+function http(path: string, body: string, query: Record<string, string>, requestId: string) {
+  return {
+    version: 'v1',
+    rawPath: path,
+    body,
+    isBase64Encoded: false,
+    headers: {
+      'Content-Type': 'application/json',
+      Authorization: `Bearer ${PLATFORM_WORLD_TOKEN}`,
+    },
+    queryParameters: query,
+    requestContext: {
+      accountId: '1234567890123456',
+      domainName: 'x.cn-hangzhou.fcapp.run',
+      requestId,
+      http: { method: 'POST', path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.10' },
+    },
+  };
+}
+
+function query(dryRun: string | undefined, extra: string | undefined): Record<string, string> {
+  return {
+    ...(dryRun !== undefined ? { dryRun } : {}),
+    ...(extra !== undefined ? { [extra]: 'true' } : {}),
+  };
+}
+
+/** The FC event Buffer of the world's request. */
+export function platformEventOf(w: PlatformWorld, requestId: string): Buffer {
+  const r = w.request;
+  let event: unknown;
+  if (r.kind === 'timer') {
+    event = {
+      triggerTime: '2026-12-02T02:00:00Z',
+      triggerName: 'sweep-stuck-changes',
+      payload: objectText([
+        ['dryRun', r.dryRun],
+        ['maxIdleMinutes', r.maxIdleMinutes],
+        ['maxDurationMinutes', r.maxDurationMinutes],
+        ...(r.extra ? [r.extra] : []),
+      ]),
+    };
+  } else {
+    const p = r.platform;
+    const entries: [string, unknown][] = [['platform', p]];
+    if (r.kind === 'http-abort')
+      entries.push(['changeOrderIds', refs(r.changeOrderIds, (n) => pids.order(p, n))]);
+    entries.push(['appIds', refs(r.appIds, (n) => pids.app(p, n))], ['dryRun', r.dryRun]);
+    if (r.extra) entries.push(r.extra);
+    event = http(
+      r.kind === 'http-abort' ? '/abort' : '/sweep',
+      objectText(entries),
+      query(r.queryDryRun, r.queryExtra),
+      requestId,
+    );
+  }
+  return Buffer.from(JSON.stringify(event));
+}
