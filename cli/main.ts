@@ -14,8 +14,8 @@ import { VERSION } from '#shared/version.js';
 import { ScenarioError } from '../sandbox/webplus/errors.js';
 import { UsageError } from './errors.js';
 import { EXIT } from './exit-codes.js';
-import { resolvedSecrets } from './secrets.js';
 import { collect, usageOf, withCloudOptions, withWide } from './options.js';
+import { resolvedSecrets } from './secrets.js';
 
 let exitCode: number = EXIT.ok;
 /** The command being run (set before its action), for the usage line after a UsageError. */
@@ -160,7 +160,7 @@ withWide(
       )
       .option(
         '--platform <name>',
-        'check this platform: webplus, sae, edas (repeatable; default webplus)',
+        'check this platform: webplus, sae, edas (repeatable; default: PLATFORMS, else webplus)',
         collect,
       )
       .option('--sls-write', 'also write one doctor record to SLS to prove it accepts writes')

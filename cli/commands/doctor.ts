@@ -22,7 +22,10 @@ import type { CloudOptions } from '../target.js';
 import { doctorJson, doctorText } from './doctor-render.js';
 
 export interface DoctorOptions extends CloudOptions {
-  /** `--platform`: which platforms to check (repeatable, comma-joined). @default ['webplus'] */
+  /**
+   * `--platform`: which platforms to check (repeatable, comma-joined). Default: those the
+   * configuration enables (`PLATFORMS`, default `webplus`).
+   */
   platform?: string[];
   /** Check against the sandbox seeded from this scenario instead of the cloud. */
   scenario?: string;
@@ -45,7 +48,8 @@ export interface DoctorOptions extends CloudOptions {
  *   InputFileError for an unreadable scenario
  */
 export async function doctorCommand(options: DoctorOptions): Promise<ExitCode> {
-  const platforms = parsePlatforms(options.platform);
+  // Undefined: the platforms the configuration enables (PLATFORMS), as the function would.
+  const platforms = options.platform ? parsePlatforms(options.platform) : undefined;
   if (options.journal && !options.scenario) {
     throw new UsageError('--journal needs --scenario (it is the sandbox request journal)');
   }
@@ -61,8 +65,9 @@ export async function doctorCommand(options: DoctorOptions): Promise<ExitCode> {
     if (options.scenario) {
       web = await startScenario(options.scenario);
       const raw = await readJsonObject(options.scenario, 'scenario');
-      if (platforms.includes('sae')) sae = await startSaeSandbox(raw);
-      if (platforms.includes('edas')) edas = await startEdasSandbox(raw);
+      // Both emulators start (loopback, cheap); the doctor calls those of enabled platforms only.
+      sae = await startSaeSandbox(raw);
+      edas = await startEdasSandbox(raw);
       const region = options.region ?? process.env.FC_REGION ?? 'cn-hangzhou';
       env = { ...sandboxEnv(process.env, web.sandbox.url), FC_REGION: region };
       credentials = web.credentials;
@@ -74,9 +79,9 @@ export async function doctorCommand(options: DoctorOptions): Promise<ExitCode> {
         kind: 'sandbox',
         description: `the scenario's keys (scenario ${options.scenario})`,
       };
-      sandbox = { ...(sae ? { sae: sae.url } : {}), ...(edas ? { edas: edas.url } : {}) };
+      sandbox = { sae: sae.url, edas: edas.url };
       stderrLine(
-        `webplus-abort: doctor against the sandbox: Web+ at ${web.sandbox.url}${sae ? `, SAE at ${sae.url}` : ''}${edas ? `, EDAS at ${edas.url}` : ''}${sls ? `, SLS stand-in at ${sls.url}` : ''}`,
+        `webplus-abort: doctor against the sandbox: Web+ at ${web.sandbox.url}, SAE at ${sae.url}, EDAS at ${edas.url}${sls ? `, SLS stand-in at ${sls.url}` : ''}`,
       );
     } else {
       try {
@@ -96,7 +101,7 @@ export async function doctorCommand(options: DoctorOptions): Promise<ExitCode> {
       env,
       credentials,
       credentialSource: source,
-      platforms,
+      ...(platforms ? { platforms } : {}),
       ...(sandbox ? { sandbox } : {}),
       slsWrite: options.slsWrite === true,
       version: VERSION,
@@ -125,11 +130,14 @@ export async function doctorCommand(options: DoctorOptions): Promise<ExitCode> {
 
 /**
  * `--platform` values: each of `webplus`, `sae`, `edas`, repeatable and comma-joined, kept in
- * the order given without repeats; none given: `webplus`.
- * @throws UsageError naming the unknown value
+ * the order given without repeats.
+ * @throws UsageError naming the unknown value, or for an empty list
  */
-export function parsePlatforms(values: readonly string[] | undefined): PlatformName[] {
-  if (!values || values.length === 0) return ['webplus'];
+export function parsePlatforms(values: readonly string[]): PlatformName[] {
+  if (values.length === 0) {
+    // `--platform ""`: checking nothing would print a checklist that proves nothing.
+    throw new UsageError(`--platform needs at least one of ${PLATFORM_NAMES.join(', ')}`);
+  }
   const out: PlatformName[] = [];
   for (const raw of values) {
     const value = raw.trim().toLowerCase();

@@ -335,11 +335,11 @@ describe('doctor is read-only', () => {
     ],
     strict: true,
     sae: {
-      apps: [{ AppId: 'sae-app-1', AppName: 'orders' }],
+      apps: [{ AppId: '5b6d0a4e-1c2f-4a3b-9d8e-7f6a5b4c0001', AppName: 'orders' }],
       changeOrders: [
         {
           ChangeOrderId: 'co-sae-1',
-          AppId: 'sae-app-1',
+          AppId: '5b6d0a4e-1c2f-4a3b-9d8e-7f6a5b4c0001',
           Status: 1,
           idleMinutes: 90,
           startedMinutesAgo: 95,
@@ -347,11 +347,11 @@ describe('doctor is read-only', () => {
       ],
     },
     edas: {
-      apps: [{ AppId: 'edas-app-1', Name: 'billing' }],
+      apps: [{ AppId: '6c7e1b5f-2d3a-4b4c-8e9f-8a7b6c5d0001', Name: 'billing' }],
       changeOrders: [
         {
           ChangeOrderId: 'co-edas-1',
-          AppId: 'edas-app-1',
+          AppId: '6c7e1b5f-2d3a-4b4c-8e9f-8a7b6c5d0001',
           Status: 1,
           idleMinutes: 90,
           startedMinutesAgo: 95,
@@ -376,30 +376,28 @@ describe('doctor is read-only', () => {
         journal,
         '--json',
       ],
-      cliEnv({ WEBPLUS_REGIONS: 'cn-hangzhou,cn-shanghai' }),
+      cliEnv({ WEBPLUS_REGIONS: 'cn-hangzhou,cn-shanghai', SAE_REGION: 'cn-shenzhen' }),
     );
     expect(stderr).not.toContain('Error');
     expect(code).toBe(0);
     const doc = JSON.parse(stdout) as Doc;
     expect(doc.platforms).toEqual(['webplus', 'sae', 'edas']);
+    expect(doc.regions).toEqual(['cn-hangzhou', 'cn-shanghai', 'cn-shenzhen']);
     expect(
       doc.checks
         .filter((c) => ['webplus', 'sae', 'edas'].includes(c.check))
-        .map((c) => `${c.check}:${c.subject}:${c.status}`),
+        .map((c) => `${c.check}:${c.subject}:${c.status}:${c.endpointSource}`),
     ).toEqual([
-      'webplus:cn-hangzhou:ok',
-      'webplus:cn-shanghai:ok',
-      'sae:cn-hangzhou:ok',
-      'sae:cn-shanghai:ok',
-      'edas:cn-hangzhou:ok',
-      'edas:cn-shanghai:ok',
+      'webplus:cn-hangzhou:ok:sandbox',
+      'webplus:cn-shanghai:ok:sandbox',
+      // SAE and EDAS work in one region each (SAE_REGION, EDAS_REGION: default the function's)
+      'sae:cn-shenzhen:ok:sandbox',
+      'edas:cn-hangzhou:ok:sandbox',
     ]);
     const entries = jsonLines(journal);
     const calls = entries.map((e) => `${e.product}:${e.action}`).sort();
     expect(calls).toEqual([
       'edas:ListApplication',
-      'edas:ListApplication',
-      'sae:ListApplications',
       'sae:ListApplications',
       'webplus:DescribeApplications',
       'webplus:DescribeApplications',
@@ -410,6 +408,60 @@ describe('doctor is read-only', () => {
       .map((e) => e.regionId)
       .sort();
     expect(regions).toEqual(['cn-hangzhou', 'cn-shanghai']);
+    // What the policy means on SAE and EDAS: the platform's rules and each application read.
+    const policy = rowsOf(doc, 'policy').map((r) => r.subject);
+    expect(policy).toEqual(
+      expect.arrayContaining([
+        'sae',
+        '5b6d0a4e-1c2f-4a3b-9d8e-7f6a5b4c0001',
+        'edas',
+        '6c7e1b5f-2d3a-4b4c-8e9f-8a7b6c5d0001',
+      ]),
+    );
+  });
+
+  it('PLATFORMS enables SAE and EDAS as it does for the function; --platform overrides it', async () => {
+    const path = file('all-platforms-2.json', scenario);
+    const enabled = await runCli(
+      ['doctor', '--scenario', path, '--json'],
+      cliEnv({ PLATFORMS: 'webplus,edas' }),
+    );
+    expect(enabled.code).toBe(0);
+    expect((JSON.parse(enabled.stdout) as Doc).platforms).toEqual(['webplus', 'edas']);
+    const narrowed = await runCli(
+      ['doctor', '--scenario', path, '--platform', 'sae', '--json'],
+      cliEnv({ PLATFORMS: 'webplus,edas' }),
+    );
+    const doc = JSON.parse(narrowed.stdout) as Doc;
+    expect(doc.platforms).toEqual(['sae']);
+    expect(doc.checks.filter((c) => c.check === 'webplus' || c.check === 'edas')).toEqual([]);
+    const policy = {
+      defaults: { mode: 'dry-run' },
+      platforms: {
+        sae: {
+          mode: 'enforce',
+          protect: { appIds: ['5b6d0a4e-1c2f-4a3b-9d8e-7f6a5b4c0001'] },
+          apps: { '5b6d0a4e-1c2f-4a3b-9d8e-7f6a5b4c0002': { mode: 'off' } },
+        },
+      },
+    };
+    const rules = await runCli(
+      ['doctor', '--scenario', path, '--platform', 'sae', '--json'],
+      cliEnv({ POLICY: JSON.stringify(policy) }),
+    );
+    expect(rules.code).toBe(0);
+    const bySubject = new Map(
+      rowsOf(JSON.parse(rules.stdout) as Doc, 'policy').map((r) => [r.subject, r]),
+    );
+    expect(bySubject.get('sae')).toMatchObject({ mode: 'enforce' });
+    expect(bySubject.get('5b6d0a4e-1c2f-4a3b-9d8e-7f6a5b4c0001')).toMatchObject({ mode: 'off' });
+    expect(bySubject.get('5b6d0a4e-1c2f-4a3b-9d8e-7f6a5b4c0001')?.detail).toContain(
+      'platforms.sae.protect.appIds',
+    );
+    expect(bySubject.get('5b6d0a4e-1c2f-4a3b-9d8e-7f6a5b4c0002')).toMatchObject({ mode: 'off' });
+    expect(bySubject.get('5b6d0a4e-1c2f-4a3b-9d8e-7f6a5b4c0002')?.detail).toContain(
+      '(named by the policy)',
+    );
   });
 
   it('SLS: nothing without --sls-write; with it exactly one record of kind doctor', async () => {
@@ -564,30 +616,40 @@ describe('doctor against "the cloud": the same code path, only the endpoint diff
   });
 
   it('endpoints from the SDK endpoint maps, per platform and region (no keys: nothing is sent)', async () => {
-    const { code, stdout } = await runCli(
-      ['doctor', '--platform', 'webplus,sae,edas', '--json'],
-      cliEnv({
-        WEBPLUS_REGIONS: 'cn-shanghai,cn-hongkong,ap-southeast-1',
-        WEBPLUS_ENDPOINT: undefined,
-      }),
-    );
-    expect(code).toBe(2);
-    const doc = JSON.parse(stdout) as Doc;
-    const endpoints = doc.checks
-      .filter((c) => ['webplus', 'sae', 'edas'].includes(c.check))
-      .map((c) => `${c.check} ${c.subject} ${c.endpoint} ${c.endpointSource} ${c.status}`);
+    const endpointsOf = async (env: Record<string, string | undefined>) => {
+      const { code, stdout } = await runCli(
+        ['doctor', '--platform', 'webplus,sae,edas', '--json'],
+        cliEnv({ WEBPLUS_ENDPOINT: undefined, ...env }),
+      );
+      expect(code).toBe(2);
+      return (JSON.parse(stdout) as Doc).checks
+        .filter((c) => ['webplus', 'sae', 'edas'].includes(c.check))
+        .map((c) => `${c.check} ${c.subject} ${c.endpoint} ${c.endpointSource} ${c.status}`);
+    };
     // The expected hosts, copied from the SDK endpoint maps (docs/reference/webplus-api.md,
     // docs/reference/sae-edas.md), not computed.
-    expect(endpoints).toEqual([
+    expect(
+      await endpointsOf({
+        WEBPLUS_REGIONS: 'cn-shanghai,cn-hongkong,ap-southeast-1',
+        SAE_REGION: 'cn-hongkong',
+        EDAS_REGION: 'us-west-1',
+      }),
+    ).toEqual([
       'webplus cn-shanghai https://webplus.cn-hangzhou.aliyuncs.com endpoint-map skipped',
       'webplus cn-hongkong https://webplus-vpc.cn-hongkong.aliyuncs.com endpoint-map skipped',
       'webplus ap-southeast-1 https://webplus.aliyuncs.com endpoint-map skipped',
-      'sae cn-shanghai https://sae.cn-shanghai.aliyuncs.com endpoint-map skipped',
       'sae cn-hongkong https://sae.cn-hongkong.aliyuncs.com endpoint-map skipped',
-      'sae ap-southeast-1 https://sae.ap-southeast-1.aliyuncs.com endpoint-map skipped',
-      'edas cn-shanghai https://edas.cn-shanghai.aliyuncs.com endpoint-map skipped',
-      'edas cn-hongkong https://edas.cn-hongkong.aliyuncs.com endpoint-map skipped',
-      'edas ap-southeast-1 https://edas.ap-southeast-1.aliyuncs.com endpoint-map skipped',
+      'edas us-west-1 https://edas.ap-northeast-1.aliyuncs.com endpoint-map skipped',
+    ]);
+    expect(
+      await endpointsOf({
+        FC_REGION: 'cn-chengdu',
+        SAE_ENDPOINT: 'https://sae-vpc.example.test',
+      }),
+    ).toEqual([
+      'webplus cn-chengdu https://webplus.aliyuncs.com endpoint-map skipped',
+      'sae cn-chengdu https://sae-vpc.example.test SAE_ENDPOINT skipped',
+      'edas cn-chengdu https://edas.aliyuncs.com endpoint-map skipped',
     ]);
   });
 

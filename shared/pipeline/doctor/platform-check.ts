@@ -2,7 +2,7 @@ import type { Credentials } from '../../core/credentials.js';
 import { edasEndpoint } from '../../edas/endpoints.js';
 import { edasPlatform } from '../../edas/platform.js';
 import { PlatformError, UnknownRegionError } from '../../platform/errors.js';
-import type { ChangePlatform } from '../../platform/platform.js';
+import type { ChangePlatform, PlatformApp } from '../../platform/platform.js';
 import { saeEndpoint } from '../../sae/endpoints.js';
 import { saePlatform } from '../../sae/platform.js';
 import type { DoctorCheck } from './report.js';
@@ -20,22 +20,33 @@ const LABEL: Readonly<Record<ChangeOrderPlatform, string>> = { sae: 'SAE', edas:
 
 export interface PlatformCheckInput {
   platform: ChangeOrderPlatform;
+  /** The platform's region (`SAE_REGION` / `EDAS_REGION`, default the function's region). */
   regionId: string;
-  /** An explicit base URL (the sandbox's emulator); else the platform's endpoint table decides. */
-  endpointOverride?: string;
+  /**
+   * An explicit base URL: the sandbox's emulator, or `SAE_ENDPOINT` / `EDAS_ENDPOINT`; else the
+   * platform's endpoint table decides.
+   */
+  endpointOverride?: { url: string; source: 'sandbox' | 'SAE_ENDPOINT' | 'EDAS_ENDPOINT' };
   credentials?: Credentials;
   /** Connect + read timeout of the one attempt, ms. */
   timeoutMs: number;
 }
 
+/** The row and the applications the read returned (for the policy rows). */
+export interface PlatformCheckResult {
+  row: DoctorCheck;
+  applications: PlatformApp[];
+}
+
 /**
- * The `sae` or `edas` row of one region: the endpoint from the platform's table
- * (shared/sae/endpoints.ts `saeEndpoint`, shared/edas/endpoints.ts `edasEndpoint`, public
- * network) or the given override, then ONE read-only list call through the platform seam
- * (`listApps`, page 1, 10 items: SAE ListApplications, EDAS ListApplication), one attempt, no
- * retry. Failures are named by the seam's error kinds (shared/platform/errors.ts).
+ * The `sae` or `edas` row: the endpoint as the function resolves it (shared/pipeline/runtime.ts
+ * `platformRuntime`: `SAE_ENDPOINT` / `EDAS_ENDPOINT`, else the table of shared/sae/endpoints.ts
+ * `saeEndpoint` / shared/edas/endpoints.ts `edasEndpoint` for the platform's region, public
+ * network), then ONE read-only list call through the platform seam (`listApps`, page 1, 10
+ * items: SAE ListApplications, EDAS ListApplication), one attempt, no retry. Failures are named
+ * by the seam's error kinds (shared/platform/errors.ts).
  */
-export async function checkPlatformRegion(input: PlatformCheckInput): Promise<DoctorCheck> {
+export async function checkPlatformRegion(input: PlatformCheckInput): Promise<PlatformCheckResult> {
   const label = LABEL[input.platform];
   const action = LIST_ACTION[input.platform];
   const base = {
@@ -44,31 +55,38 @@ export async function checkPlatformRegion(input: PlatformCheckInput): Promise<Do
     regionId: input.regionId,
     action,
   } as const;
+  const variable = input.platform === 'sae' ? 'SAE_REGION' : 'EDAS_REGION';
   let endpoint: string;
   try {
     endpoint =
-      input.endpointOverride ??
+      input.endpointOverride?.url ??
       (input.platform === 'sae' ? saeEndpoint(input.regionId) : edasEndpoint(input.regionId));
   } catch (err) {
     if (!(err instanceof UnknownRegionError)) throw err;
     return {
-      ...base,
-      status: 'fail',
-      blocks: 'usage',
-      detail: `no ${label} endpoint is known for region ${input.regionId} (docs/reference/sae-edas.md lists them); drop ${input.platform} from --platform for this region or pick another region`,
+      row: {
+        ...base,
+        status: 'fail',
+        blocks: 'usage',
+        detail: `no ${label} endpoint is known for region ${input.regionId} (docs/reference/sae-edas.md lists them): set ${variable} to one, or ${input.platform.toUpperCase()}_ENDPOINT; cold start would refuse it`,
+      },
+      applications: [],
     };
   }
   const where = {
     endpoint,
-    endpointSource: input.endpointOverride ? ('sandbox' as const) : ('endpoint-map' as const),
+    endpointSource: input.endpointOverride?.source ?? ('endpoint-map' as const),
   };
-  const at = `${endpoint} (${where.endpointSource === 'sandbox' ? 'sandbox' : 'endpoint table'})`;
+  const at = `${endpoint} (${where.endpointSource === 'endpoint-map' ? 'endpoint table' : where.endpointSource})`;
   if (!input.credentials) {
     return {
-      ...base,
-      ...where,
-      status: 'skipped',
-      detail: `endpoint ${at}; not called: no credentials`,
+      row: {
+        ...base,
+        ...where,
+        status: 'skipped',
+        detail: `endpoint ${at}; not called: no credentials`,
+      },
+      applications: [],
     };
   }
   const options = { endpoint, credentials: input.credentials };
@@ -81,26 +99,32 @@ export async function checkPlatformRegion(input: PlatformCheckInput): Promise<Do
     );
     const total = page.totalCount === 'unknown' ? '' : ` of ${page.totalCount}`;
     return {
-      ...base,
-      ...where,
-      status: 'ok',
-      detail: `${action} at ${at}: reachable, ${page.items.length}${total} application(s) on the first page${page.requestId ? `, RequestId ${page.requestId}` : ''}`,
-      applications: page.items.length,
-      ...(page.totalCount !== 'unknown' ? { totalCount: page.totalCount } : {}),
-      ...(page.requestId ? { requestId: page.requestId } : {}),
+      row: {
+        ...base,
+        ...where,
+        status: 'ok',
+        detail: `${action} at ${at}: reachable, ${page.items.length}${total} application(s) on the first page${page.requestId ? `, RequestId ${page.requestId}` : ''}`,
+        applications: page.items.length,
+        ...(page.totalCount !== 'unknown' ? { totalCount: page.totalCount } : {}),
+        ...(page.requestId ? { requestId: page.requestId } : {}),
+      },
+      applications: page.items,
     };
   } catch (err) {
     if (!(err instanceof PlatformError)) throw err;
     return {
-      ...base,
-      ...where,
-      status: 'fail',
-      blocks: 'failed',
-      detail: `${action} at ${at}: ${meaning(label, err)}${err.requestId ? `; RequestId ${err.requestId}` : ''}`,
-      code: err.code,
-      errorKind: err.kind,
-      ...(err.httpStatus ? { httpStatus: err.httpStatus } : {}),
-      ...(err.requestId ? { requestId: err.requestId } : {}),
+      row: {
+        ...base,
+        ...where,
+        status: 'fail',
+        blocks: 'failed',
+        detail: `${action} at ${at}: ${meaning(label, err)}${err.requestId ? `; RequestId ${err.requestId}` : ''}`,
+        code: err.code,
+        errorKind: err.kind,
+        ...(err.httpStatus ? { httpStatus: err.httpStatus } : {}),
+        ...(err.requestId ? { requestId: err.requestId } : {}),
+      },
+      applications: [],
     };
   } finally {
     platform.close();
@@ -114,7 +138,7 @@ function meaning(label: string, err: PlatformError): string {
     case 'api_unavailable':
       return `unavailable: ${status}${err.code}: the ${label} API is not there (not activated in this account or region, or the wrong endpoint)`;
     case 'auth':
-      return `${status}${err.code}: the keys, STS token, signature, clock or the RAM policy were refused; the keys need the ${label} read actions (docs/reference/sae-edas.md, RAM)`;
+      return `${status}${err.code}: the keys, STS token, signature, clock or the RAM policy were refused; the keys need the ${label} read actions (docs/ram-policy.json)`;
     case 'throttled':
       return `throttled (${err.code}): run doctor again later`;
     case 'retryable':

@@ -45,9 +45,15 @@ export interface DoctorCheck {
   endpoint?: string;
   /**
    * Where the endpoint came from: `endpoint-map` (the SDK endpoint maps in shared/webplus/endpoints.ts,
-   * shared/sae/endpoints.ts, shared/edas/endpoints.ts), `WEBPLUS_ENDPOINT`, or `sandbox`.
+   * shared/sae/endpoints.ts, shared/edas/endpoints.ts), the variable that set it
+   * (`WEBPLUS_ENDPOINT`, `SAE_ENDPOINT`, `EDAS_ENDPOINT`), or `sandbox`.
    */
-  endpointSource?: 'endpoint-map' | 'WEBPLUS_ENDPOINT' | 'sandbox';
+  endpointSource?:
+    | 'endpoint-map'
+    | 'WEBPLUS_ENDPOINT'
+    | 'SAE_ENDPOINT'
+    | 'EDAS_ENDPOINT'
+    | 'sandbox';
   /** The one read-only action sent, e.g. `DescribeApplications`; `PutLogs` for `sls-write`. */
   action?: string;
   /** The error code that came back (`UserTypeInvalid`, `InvalidApi.NotFound`, `ECONNREFUSED`). */
@@ -76,7 +82,10 @@ export interface DoctorReport {
   target: 'sandbox' | 'cloud';
   /** The platforms checked, in order. */
   platforms: string[];
-  /** The regions checked, in order (`WEBPLUS_REGIONS`, else `FC_REGION` / `--region`). */
+  /**
+   * The regions checked, in order, each once: Web+'s (`WEBPLUS_REGIONS`, else `FC_REGION` /
+   * `--region`), then SAE's and EDAS's (`SAE_REGION`, `EDAS_REGION`) when they are checked.
+   */
   regions: string[];
   /** Rows per status. */
   counts: Record<DoctorStatus, number>;

@@ -4,12 +4,12 @@ import type { Credentials } from '../../core/credentials.js';
 import { createRedactor } from '../../core/redact.js';
 import { NotifyConfigError } from '../../notify/errors.js';
 import { createNotifier } from '../../notify/notifier.js';
-import type { PlatformName } from '../../platform/platform.js';
+import type { PlatformApp, PlatformName } from '../../platform/platform.js';
 import { PolicyError } from '../../policy/errors.js';
 import { loadPolicy } from '../../policy/load.js';
 import type { Policy } from '../../policy/schema.js';
 import { type ChangeOrderPlatform, checkPlatformRegion } from './platform-check.js';
-import { policyRows, type ReadApplication } from './policy-check.js';
+import { platformPolicyRows, policyRows, type ReadApplication } from './policy-check.js';
 import { type DoctorCheck, type DoctorReport, summarise } from './report.js';
 import { checkSlsWrite } from './sls-check.js';
 import { checkHttpTokens, httpTokensOf } from './token-check.js';
@@ -33,8 +33,11 @@ export interface DoctorInput {
   /** The keys to sign the reads with; undefined: nothing is sent, the reads are `skipped`. */
   credentials?: Credentials;
   credentialSource: CredentialSourceInfo;
-  /** The platforms to check, in order (`webplus`, `sae`, `edas`). */
-  platforms: readonly PlatformName[];
+  /**
+   * The platforms to check, in order (`webplus`, `sae`, `edas`): `--platform`; undefined: the
+   * ones the configuration enables (`PLATFORMS`, default `webplus`), as the function would.
+   */
+  platforms?: readonly PlatformName[];
   /**
    * Set when the CLI started the sandbox (`--scenario`): Web+ then goes to `WEBPLUS_ENDPOINT`
    * and SAE / EDAS to these emulators' URLs.
@@ -91,7 +94,16 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
       detail: `${err.message}: cold start would refuse it; nothing else can be checked until it is fixed`,
     });
     rows.push(checkHttpTokens(input.env.HTTP_AUTH_TOKENS, false));
-    return finish(input, [], rows, redactor([]));
+    return finish(
+      {
+        platforms: input.platforms ?? [],
+        version: input.version,
+        sandbox: input.sandbox !== undefined,
+      },
+      [],
+      rows,
+      redactor([]),
+    );
   }
   rows.push({
     check: 'configuration',
@@ -141,36 +153,58 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   }
 
   const timeoutMs = config.attemptTimeoutMs;
-  const regions = config.webplusRegions;
+  const platforms = input.platforms ?? config.platforms;
+  const regions: string[] = [];
   const applications: ReadApplication[] = [];
+  const platformApps: Record<ChangeOrderPlatform, PlatformApp[]> = { sae: [], edas: [] };
   const platformRows: DoctorCheck[] = [];
-  for (const platform of input.platforms) {
-    const results = await Promise.all(
-      regions.map(async (regionId) => {
-        if (platform === 'webplus') {
-          const result = await checkWebplusRegion({
+  for (const platform of platforms) {
+    if (platform === 'webplus') {
+      const results = await Promise.all(
+        config.webplusRegions.map((regionId) =>
+          checkWebplusRegion({
             regionId,
             endpointOverride: config.webplusEndpoint,
             sandbox: input.sandbox !== undefined,
             credentials: input.credentials,
             timeoutMs,
             extraSecrets: rawTokens,
-          });
-          for (const app of result.applications) {
-            applications.push({ appId: app.appId, appName: app.appName || undefined, regionId });
-          }
-          return result.row;
+          }),
+        ),
+      );
+      for (const result of results) {
+        const regionId = result.row.regionId!;
+        if (!regions.includes(regionId)) regions.push(regionId);
+        for (const app of result.applications) {
+          applications.push({ appId: app.appId, appName: app.appName || undefined, regionId });
         }
-        return checkPlatformRegion({
-          platform: platform as ChangeOrderPlatform,
-          regionId,
-          endpointOverride: input.sandbox?.[platform as ChangeOrderPlatform],
-          credentials: input.credentials,
-          timeoutMs,
-        });
-      }),
-    );
-    platformRows.push(...results);
+        platformRows.push(result.row);
+      }
+      continue;
+    }
+    // SAE and EDAS work in one region each, at the endpoint cold start resolves (runtime.ts).
+    const regionId = platform === 'sae' ? config.saeRegion : config.edasRegion;
+    const explicit = platform === 'sae' ? config.saeEndpoint : config.edasEndpoint;
+    const sandboxUrl = input.sandbox?.[platform];
+    if (!regions.includes(regionId)) regions.push(regionId);
+    const result = await checkPlatformRegion({
+      platform,
+      regionId,
+      ...(sandboxUrl
+        ? { endpointOverride: { url: sandboxUrl, source: 'sandbox' as const } }
+        : explicit
+          ? {
+              endpointOverride: {
+                url: explicit,
+                source: platform === 'sae' ? ('SAE_ENDPOINT' as const) : ('EDAS_ENDPOINT' as const),
+              },
+            }
+          : {}),
+      credentials: input.credentials,
+      timeoutMs,
+    });
+    platformApps[platform].push(...result.applications);
+    platformRows.push(result.row);
   }
 
   const slsRow = await checkSlsWrite({
@@ -182,17 +216,34 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   });
 
   const meaning = policy
-    ? policyRows({ policy, source: policySource, killSwitch: config.dryRun, applications })
+    ? [
+        ...policyRows({ policy, source: policySource, killSwitch: config.dryRun, applications }),
+        ...platforms
+          .filter((p): p is ChangeOrderPlatform => p !== 'webplus')
+          .flatMap((platform) =>
+            platformPolicyRows({
+              policy,
+              platform,
+              killSwitch: config.dryRun,
+              applications: platformApps[platform],
+            }),
+          ),
+      ]
     : [];
   const enforcing = meaning.some((r) => r.mode === 'enforce');
   rows.push(checkHttpTokens(input.env.HTTP_AUTH_TOKENS, enforcing), ...platformRows, slsRow);
   rows.push(...meaning);
-  return finish(input, regions, rows, redactor(notifySecrets));
+  return finish(
+    { platforms, version: input.version, sandbox: input.sandbox !== undefined },
+    regions,
+    rows,
+    redactor(notifySecrets),
+  );
 }
 
 /** Orders the rows by check (each check's rows keep their order), redacts, and counts. */
 function finish(
-  input: DoctorInput,
+  input: { platforms: readonly PlatformName[]; version: string; sandbox: boolean },
   regions: readonly string[],
   rows: DoctorCheck[],
   redactor: ReturnType<typeof createRedactor>,
