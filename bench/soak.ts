@@ -21,10 +21,14 @@ import {
 } from './soak/context.js';
 import { deadlineSection } from './soak/deadline.js';
 import { faultSoakSection } from './soak/fault-soak.js';
+import { fileNeighboursSection } from './soak/file-neighbours.js';
+import { killNineSection } from './soak/kill-nine.js';
 import { logStoreOutageSection } from './soak/log-store-outage.js';
+import { memorySection } from './soak/memory.js';
 import { oneChangeStormSection } from './soak/one-change-storm.js';
 import { oracleWorldsSection } from './soak/oracle-worlds.js';
 import { securitySection } from './soak/security.js';
+import { slsSlowSection } from './soak/sls-slow.js';
 import { sweep1000Section } from './soak/sweep-1000.js';
 
 /** Every section, in run order. */
@@ -37,6 +41,10 @@ const SECTIONS: SoakSection[] = [
   sweep1000Section,
   alarmBudgetsSection,
   oneChangeStormSection,
+  killNineSection,
+  fileNeighboursSection,
+  slsSlowSection,
+  memorySection,
   oracleWorldsSection,
 ];
 

@@ -154,6 +154,9 @@ function readCliConfig(path: string, shown: string): { profiles: CliProfile[]; c
 function scrub(message: string, secrets: readonly string[]): string {
   // The one redactor (any dress of a secret, a string-to-sign echo cut), never a plain search.
   let out = createRedactor(secrets).text(message);
+  // Too short for the redactor (it would mangle ordinary words): removed as they are.
+  for (const s of secrets.filter((v) => v.length >= 4 && v.length < 8))
+    out = out.split(s).join('***');
   // A JSON document in a message is file content: never show it.
   const brace = out.search(/[{[]\s*"/);
   if (brace !== -1) out = `${out.slice(0, brace)}(content not shown)`;

@@ -24,6 +24,9 @@ import {
 import { CREDENTIALS, HTTP_TOKEN, type SoakContext, type SoakSection, seconds } from './context.js';
 import { isOk } from './world.js';
 
+/** The policy of the figure sections: enforce, the rest defaults. */
+export const ENFORCE = { defaults: { mode: 'enforce' } };
+
 /** Production pacing of these figures. */
 export const PRODUCTION_ENV = {
   WEBPLUS_QPS: '10',
@@ -123,7 +126,7 @@ async function batch(ctx: SoakContext): Promise<void> {
   const timeoutS = ctx.pick(6, 20);
   const budgetMs = timeoutS * 1000 - 2000;
   const store = memoryStore();
-  const rig = await startRig(stuckWorld(n, 20), { env: PRODUCTION_ENV, store });
+  const rig = await startRig(stuckWorld(n, 20), { env: PRODUCTION_ENV, policy: ENFORCE, store });
   try {
     const ids = Array.from({ length: n }, (_, i) => changeId(i));
     const event = Buffer.from(
@@ -174,7 +177,7 @@ async function batch(ctx: SoakContext): Promise<void> {
 async function callback300(ctx: SoakContext): Promise<void> {
   const n = 300;
   const store = memoryStore();
-  const rig = await startRig(stuckWorld(n, 20), { env: PRODUCTION_ENV, store });
+  const rig = await startRig(stuckWorld(n, 20), { env: PRODUCTION_ENV, policy: ENFORCE, store });
   try {
     const ids = Array.from({ length: n }, (_, i) => changeId(i));
     const arrival = Date.now();

@@ -6,13 +6,13 @@
  * each callback's invocation writes exactly one record.
  */
 import { changeId, fcContext, memoryStore, startRig, summaryOf } from '../helpers.js';
-import { callbackEvent, PRODUCTION_ENV, stuckWorld } from './alarm-budgets.js';
+import { callbackEvent, ENFORCE, PRODUCTION_ENV, stuckWorld } from './alarm-budgets.js';
 import { CREDENTIALS, type SoakContext, type SoakSection, seconds } from './context.js';
 
 async function storm(ctx: SoakContext): Promise<void> {
   const n = 300;
   const store = memoryStore();
-  const rig = await startRig(stuckWorld(1, 20), { env: PRODUCTION_ENV, store });
+  const rig = await startRig(stuckWorld(1, 20), { env: PRODUCTION_ENV, policy: ENFORCE, store });
   try {
     const id = changeId(0);
     const arrival = Date.now();

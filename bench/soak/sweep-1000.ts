@@ -66,6 +66,7 @@ async function sweep1000(ctx: SoakContext): Promise<void> {
       ATTEMPT_TIMEOUT_MS: String(attemptMs),
       DEADLINE_MARGIN_MS: String(marginMs),
     },
+    policy: { defaults: { mode: 'enforce' } },
     store,
   });
   const seen = new Set<string>();

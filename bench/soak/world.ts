@@ -106,6 +106,7 @@ export function buildWorld(
   return {
     scenario: { credentials: [CREDENTIALS], apps, envs, changes, ...extra },
     policy: {
+      defaults: { mode: 'enforce' },
       protect: { envIds: protectEnvs, appIds: [] },
       environments,
       sweep: { maxAbortsPerRun: 100_000 },

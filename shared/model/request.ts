@@ -128,4 +128,10 @@ export interface PlatformRequest extends RequestBase {
    */
   maxIdleMinutes?: number;
   maxDurationMinutes?: number;
+  /** Alarms: when the alarm or event fired, epoch ms (undefined: no readable time: ignored). */
+  alarmAtMs?: number;
+  /** Alarms: the region the event says it comes from (`aliyunregionid`); another region's is ignored. */
+  regionId?: string;
+  /** Alarms naming a ChangeOrderId and its application: the application the order must be in. */
+  expectAppId?: string;
 }

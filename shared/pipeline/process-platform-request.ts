@@ -5,6 +5,7 @@ import type { Mode, OutcomeRecord } from '../model/record.js';
 import type { AbortRequest, PlatformRequest } from '../model/request.js';
 import { PlatformGateway } from '../platform/gateway.js';
 import type { ChangePlatform } from '../platform/platform.js';
+import { alarmAgeVerdict } from '../policy/alarm-age.js';
 import { applyCap } from '../policy/decide.js';
 import { decidePlatform, platformRulesFor } from '../policy/platform-decide.js';
 import { saePlatform } from '../sae/platform.js';
@@ -96,6 +97,29 @@ export async function processPlatformRequest(
     runtime.random,
     inv.signal,
   );
+  if (request.source === 'alarm') {
+    // A stale alarm (older than alarmMaxAgeMinutes, no readable time, from the future) costs no
+    // platform call: the Web+ rule (process-request.ts). decidePlatform judges it again on the
+    // clock the decisions use.
+    const age = alarmAgeVerdict(request.alarmAtMs, Date.now(), policy.alarmMaxAgeMinutes);
+    const region = platform === 'sae' ? config.saeRegion : config.edasRegion;
+    const otherRegion =
+      request.regionId !== undefined && request.regionId !== region
+        ? `the event comes from region ${request.regionId}, but ${platform} is read in ${region} (${platform === 'sae' ? 'SAE_REGION' : 'EDAS_REGION'}): not this function's application`
+        : undefined;
+    if (!age.fresh || otherRegion) {
+      records.push(
+        emit(
+          tag(
+            requestRecord(base, runMode, 'ignored', age.fresh ? otherRegion! : age.detail, {
+              ...(request.reason ? { reason: request.reason } : {}),
+            }),
+          ),
+        ),
+      );
+      return { records, capReached: false, dryRun };
+    }
+  }
   const readsStartedAtMs = Date.now();
   try {
     const candidates = await platformCandidates(
@@ -114,6 +138,8 @@ export async function processPlatformRequest(
       decidePlatform(c, {
         policy,
         nowMs,
+        skewMs,
+        ...(request.alarmAtMs === undefined ? {} : { alarmAtMs: request.alarmAtMs }),
         killSwitch: config.dryRun,
         requestDryRun,
         overrides: {

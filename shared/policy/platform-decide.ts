@@ -1,6 +1,7 @@
 import type { Candidate } from '../model/candidate.js';
 import type { Decision } from '../model/decision.js';
 import type { Mode, Outcome } from '../model/record.js';
+import { alarmAgeVerdict, alarmPredatesChange } from './alarm-age.js';
 import type { Policy } from './schema.js';
 
 const MINUTE_MS = 60_000;
@@ -63,6 +64,13 @@ export interface PlatformDecideContext {
   requestDryRun: boolean;
   /** A timer payload's thresholds (sweeps only). */
   overrides?: SweepThresholds;
+  /**
+   * The platform's clock minus ours, ms, from its replies' `Date` headers; undefined when no
+   * reply carried one (a sweep then judges no stuck age, as for Web+).
+   */
+  skewMs?: number;
+  /** Alarms: when the alarm fired, epoch ms (alarm-age.ts judges it on `nowMs`). */
+  alarmAtMs?: number;
 }
 
 /**
@@ -163,6 +171,23 @@ export function decidePlatform(candidate: Candidate, ctx: PlatformDecideContext)
     return record(
       'skipped',
       `onAbort is rollback, but the change order's SupportRollback is ${String(change.supportsRollback)}: not aborted without the rollback the policy asks for`,
+      mode,
+    );
+  if (candidate.source === 'alarm') {
+    const age = alarmAgeVerdict(ctx.alarmAtMs, ctx.nowMs, ctx.policy.alarmMaxAgeMinutes);
+    if (!age.fresh) return record('ignored', age.detail, mode);
+    const earlier = alarmPredatesChange(ctx.alarmAtMs!, change.startedAtMs);
+    if (earlier)
+      return record(
+        'skipped',
+        earlier.replace('this change was created', 'this change order started'),
+        mode,
+      );
+  }
+  if (candidate.source === 'sweep' && ctx.skewMs === undefined)
+    return record(
+      'skipped',
+      `${platform}'s clock is unknown: none of its replies carried a Date header, so no stuck age is judged; not aborted (fail closed)`,
       mode,
     );
   let reason = candidate.reason ?? 'manual';

@@ -126,7 +126,14 @@ export async function platformCandidates(
   };
 
   if (request.source !== 'sweep') {
-    const byOrder = request.changeOrderIds.map((id) => read({ platform, changeId: id }));
+    const byOrder = request.changeOrderIds.map((id) =>
+      read({
+        platform,
+        changeId: id,
+        // An event naming the order and its application: the order must be in that application.
+        ...(request.expectAppId ? { appId: request.expectAppId } : {}),
+      }),
+    );
     const byApp = (request.appIds ?? []).map((appId) => inFlightOf({ platform, appId }));
     return [...(await Promise.all(byOrder)), ...(await Promise.all(byApp)).flat()];
   }

@@ -13,6 +13,7 @@ import type { AbortRequest, AlarmSignal, InvalidInput } from '../../model/reques
 import { invalidId } from '../id-list.js';
 import { readDimensions } from './dimensions.js';
 import { CALLBACK_KEYS, refusedKeys } from './keys.js';
+import { SAE_CMS_NAMESPACE, saeAlarmRequest } from './sae.js';
 import { readAlarmTimes, type TimeField } from './times.js';
 
 /**
@@ -110,6 +111,8 @@ export function alarmReason(signal: AlarmSignal): string | undefined {
  * `InvalidInput` with field `dimensions.<key>`). An alarm naming no id is still an `AlarmRequest`
  * (targeting maps it through the policy's `alarms` rules, or ignores it). Not firing →
  * `IgnoredRequest` whose `detail` says which state, `reason` `alarm:<ruleId or alertName>`.
+ * A firing alarm on SAE's namespace `acs_serverless` → a `PlatformRequest` for the SAE
+ * application its `appId` dimension names (./sae.ts).
  */
 export function alarmRequest(input: AlarmInput): AbortRequest {
   const { signal, verdict, trigger } = input;
@@ -144,6 +147,8 @@ export function alarmRequest(input: AlarmInput): AbortRequest {
       invalid: [],
     };
   }
+  // An alarm on an SAE metric is about an SAE application's change order (./sae.ts).
+  if (signal.namespace === SAE_CMS_NAMESPACE) return saeAlarmRequest(signal, base, reason);
   const invalid: InvalidInput[] = [];
   const changeIds = idsFromDimension(signal.dimensions, 'changeId', parseChangeId, invalid);
   const envIds = idsFromDimension(signal.dimensions, 'envId', parseEnvId, invalid);

@@ -15,6 +15,7 @@ import { cmsRulePushRequest, isCmsRulePush } from '../cloudmonitor/rule-push.js'
 import { readForm } from '../form.js';
 import { readJsonObject } from '../json-object.js';
 import { eventKey, type RecentEvents } from '../recent-events.js';
+import { PLATFORM_EVENT_SOURCES, platformEventRequest } from './platform-event.js';
 
 /** True for a CloudEvents envelope: a string `specversion` and a string `id` or `source`. */
 export function isCloudEvent(event: unknown): event is Record<string, unknown> {
@@ -45,6 +46,7 @@ const ENVELOPE_READ_KEYS: readonly string[] = [
  * redelivery writes nothing new), else exactly one (trigger `eventbridge`, `triggerRef` = `id`):
  * - an envelope or `data` key that reads like a control key (`dryRun`, `mode`, `force`, ...) or
  *   another spelling of a read key → `RefusedRequest` (field `<key>` / `data.<key>`);
+ * - `source` `acs.sae` / `acs.edas` → an SAE / EDAS change-order event (./platform-event.ts);
  * - a non-alert `type` → `IgnoredRequest`;
  * - `data` (an object, or a JSON / form string) shaped like a callback → as a callback
  *   (firing `ALERT`/`ALARM` → `AlarmRequest`, recovery / unknown state → `IgnoredRequest`);
@@ -75,6 +77,8 @@ export function eventBridgeRequests(
       },
     ];
   }
+  const platform = PLATFORM_EVENT_SOURCES.get(source);
+  if (platform) return [platformEventRequest(platform, envelope, base)];
   if (!isCmsAlertType(envelope.type)) {
     return [
       {

@@ -1,0 +1,220 @@
+/**
+ * SAE and EDAS change-order events delivered through EventBridge (FC `eventbridge` trigger).
+ * Sources (docs/reference/sae-edas.md §5.2):
+ * - SAE, `source: "acs.sae"` (EventBridge docs, "SAE events", help.aliyun.com/zh/eventbridge/user-guide/sae-events):
+ *   the change-order types `sae:ChangeOrder:SaeChangeOrderFailEvent` (a change order failed),
+ *   `sae:ChangeOrder:SaeWaitBatchConfirmEvent` (a manual batch not confirmed for a long time) and
+ *   `sae:ChangeOrder:SaeK8sUnhealthyEvent` (health check failed during a change); the application
+ *   is `data.resourceId`, or the last segment of `subject` (`acs.sae:<region>:<account>:<AppId>`);
+ *   whether `data` names the change order is UNVERIFIED (`data.changeOrderId` is read when present).
+ * - EDAS, `source: "acs.edas"`, type `edas:ApplicationChange:ChangeOrder` (EventBridge docs,
+ *   "EDAS events"): `data.appId`, `data.event.involvedObject.additionalProperties.changeOrderId`
+ *   and `.eventType` (the published sample shows `onSuccess`; the other values are UNVERIFIED).
+ * Fail closed: any other type of these sources, an EDAS `eventType` that does not say failure,
+ * an application id that is not a lower-case UUID, two readings of the application that
+ * disagree, or no readable time → `IgnoredRequest` naming why. The event's time is the oldest of
+ * the envelope's `time` (RFC 3339) and EDAS `data.event.timestamp` (epoch ms).
+ */
+import { parseId } from '../../core/ids.js';
+import { isRecord, printable } from '../../core/text.js';
+import type { AbortRequest, InvalidInput } from '../../model/request.js';
+import { refusedKeys } from '../alarm/keys.js';
+import { readAlarmTimes, type TimeField } from '../alarm/times.js';
+import { invalidId } from '../id-list.js';
+
+/** The EventBridge sources of SAE and EDAS events. */
+export const PLATFORM_EVENT_SOURCES: ReadonlyMap<string, 'sae' | 'edas'> = new Map([
+  ['acs.sae', 'sae'],
+  ['acs.edas', 'edas'],
+]);
+
+/** SAE event types about a change order that may be stuck or failing (reference §5.2). */
+export const SAE_CHANGE_ORDER_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'sae:ChangeOrder:SaeChangeOrderFailEvent',
+  'sae:ChangeOrder:SaeWaitBatchConfirmEvent',
+  'sae:ChangeOrder:SaeK8sUnhealthyEvent',
+]);
+
+/** The one EDAS event type (reference §5.2). */
+export const EDAS_CHANGE_ORDER_EVENT_TYPE = 'edas:ApplicationChange:ChangeOrder';
+
+/**
+ * EDAS `eventType` / `reason` words that say the change order failed or hangs. `onSuccess`
+ * (`APPLICATION_CODEPLOY_SUCCESS`) is the only documented value; any value without one of these
+ * words (a start, a success, a value never seen) is not acted on.
+ */
+const EDAS_FAILURE_WORDS = /fail|error|timeout|exception|unhealthy/i;
+
+/** The envelope keys read from a platform event (another spelling of one is refused). */
+const PLATFORM_ENVELOPE_KEYS: readonly string[] = [
+  'specversion',
+  'id',
+  'source',
+  'type',
+  'time',
+  'subject',
+  'data',
+  'aliyunregionid',
+];
+
+/** The `data` keys read per platform (another spelling of one, or another id key, is refused). */
+const DATA_READ_KEYS: Readonly<Record<'sae' | 'edas', readonly string[]>> = {
+  sae: ['resourceId', 'changeOrderId'],
+  edas: ['appId', 'event'],
+};
+
+/**
+ * The request of one SAE / EDAS EventBridge envelope (trigger `eventbridge`, `triggerRef` =
+ * `id`): a `PlatformRequest` with `source: 'alarm'` naming the application (and the change
+ * order when the event names one), or an `IgnoredRequest` / `RefusedRequest` saying why not.
+ * @param platform from {@link PLATFORM_EVENT_SOURCES}
+ * @param envelope the CloudEvents envelope
+ * @param base trigger and triggerRef
+ */
+export function platformEventRequest(
+  platform: 'sae' | 'edas',
+  envelope: Record<string, unknown>,
+  base: { trigger: 'eventbridge'; triggerRef?: string },
+): AbortRequest {
+  const type = typeof envelope.type === 'string' ? envelope.type : '';
+  const reason = `alarm:${type || `${platform}-event`}`;
+  const ignored = (detail: string, invalid: InvalidInput[] = []): AbortRequest => ({
+    kind: 'ignored',
+    ...base,
+    detail,
+    reason,
+    invalid,
+  });
+  const data = isRecord(envelope.data) ? envelope.data : undefined;
+  const refused = [
+    ...refusedKeys(envelope, PLATFORM_ENVELOPE_KEYS),
+    ...(data
+      ? refusedKeys(data, DATA_READ_KEYS[platform])
+          // The keys this module reads are ids by design (`appId`, `resourceId`, `changeOrderId`).
+          .filter((k) => !DATA_READ_KEYS[platform].includes(k.key))
+          .map((k) => ({ ...k, key: `data.${k.key}` }))
+      : []),
+  ];
+  if (refused.length > 0)
+    return {
+      kind: 'refused',
+      ...base,
+      invalid: refused.map(({ key, message }) => ({
+        field: printable(key, 60),
+        message: `${message}; the event is refused and nothing is aborted`,
+      })),
+    };
+  const known =
+    platform === 'sae'
+      ? SAE_CHANGE_ORDER_EVENT_TYPES.has(type)
+      : type === EDAS_CHANGE_ORDER_EVENT_TYPE;
+  if (!known)
+    return ignored(
+      `${platform.toUpperCase()} event type '${printable(type, 80)}' is not a change-order event webplus-abort acts on`,
+    );
+  if (!data)
+    return ignored(`${platform.toUpperCase()} event without a data object: nothing is aborted`);
+
+  const times: TimeField[] = [{ field: 'time', raw: envelope.time, format: 'rfc3339' }];
+  let appIds: string[] = [];
+  let orderRaw: unknown;
+  const invalid: InvalidInput[] = [];
+  if (platform === 'sae') {
+    const fromData = data.resourceId;
+    const fromSubject =
+      typeof envelope.subject === 'string' ? envelope.subject.split(':').at(-1) : undefined;
+    const readings = [
+      ['data.resourceId', fromData],
+      ['subject', fromSubject],
+    ] as const;
+    const seen = new Map<string, string>();
+    for (const [field, raw] of readings) {
+      if (raw === undefined || raw === '') continue;
+      const parsed = parseId('PlatformAppId', raw);
+      if (!parsed.ok || parsed.id !== raw) {
+        invalid.push(
+          invalidId(field, raw, parsed.ok ? 'not exactly an application id' : parsed.message),
+        );
+        continue;
+      }
+      seen.set(field, parsed.id);
+    }
+    const distinct = [...new Set(seen.values())];
+    if (invalid.length > 0)
+      return ignored(
+        'the event names its application with a value that is not an SAE application id: nothing is aborted (fail closed)',
+        invalid,
+      );
+    if (distinct.length > 1)
+      return ignored(
+        `the event names two applications (data.resourceId ${seen.get('data.resourceId')}, subject ${seen.get('subject')}): which one is meant is ambiguous; nothing is aborted (fail closed)`,
+      );
+    appIds = distinct;
+    orderRaw = data.changeOrderId;
+  } else {
+    const event = isRecord(data.event) ? data.event : undefined;
+    const object = event && isRecord(event.involvedObject) ? event.involvedObject : undefined;
+    const props =
+      object && isRecord(object.additionalProperties) ? object.additionalProperties : undefined;
+    const eventType = typeof props?.eventType === 'string' ? props.eventType : undefined;
+    const why = typeof event?.reason === 'string' ? event.reason : undefined;
+    if (!EDAS_FAILURE_WORDS.test(eventType ?? '') && !EDAS_FAILURE_WORDS.test(why ?? ''))
+      return ignored(
+        `EDAS change-order event with eventType '${printable(eventType ?? '(none)', 40)}' and reason '${printable(why ?? '(none)', 60)}' does not say the change order failed: nothing to abort`,
+      );
+    const appRaw = data.appId;
+    const parsed = parseId('PlatformAppId', appRaw);
+    if (!parsed.ok || parsed.id !== appRaw)
+      return ignored(
+        'the event names no EDAS application id (data.appId): nothing is aborted (fail closed)',
+        appRaw === undefined
+          ? []
+          : [
+              invalidId(
+                'data.appId',
+                appRaw,
+                parsed.ok ? 'not exactly an application id' : parsed.message,
+              ),
+            ],
+      );
+    appIds = [parsed.id];
+    orderRaw = props?.changeOrderId;
+    if (event?.timestamp !== undefined)
+      times.push({ field: 'data.event.timestamp', raw: event.timestamp, format: 'epoch' });
+  }
+  const at = readAlarmTimes(times);
+  if (!at.ok)
+    return ignored(`${at.why}: the event's age is unknown; nothing is aborted (fail closed)`);
+  const changeOrderIds: string[] = [];
+  if (orderRaw !== undefined && orderRaw !== '') {
+    const parsed = parseId('ChangeOrderId', orderRaw);
+    if (!parsed.ok || parsed.id !== orderRaw)
+      return ignored(
+        'the event names its change order with a value that is not a ChangeOrderId: nothing is aborted (fail closed)',
+        [
+          invalidId(
+            'changeOrderId',
+            orderRaw,
+            parsed.ok ? 'not exactly a ChangeOrderId' : parsed.message,
+          ),
+        ],
+      );
+    changeOrderIds.push(parsed.id);
+  }
+  const regionId =
+    typeof envelope.aliyunregionid === 'string' ? envelope.aliyunregionid : undefined;
+  return {
+    kind: 'platform',
+    platform,
+    source: 'alarm',
+    ...base,
+    reason,
+    // The order the event names; else the application's in-flight order.
+    changeOrderIds,
+    ...(changeOrderIds.length > 0 ? {} : { appIds }),
+    ...(changeOrderIds.length > 0 && appIds.length > 0 ? { expectAppId: appIds[0] } : {}),
+    ...(at.ms === undefined ? {} : { alarmAtMs: at.ms }),
+    ...(regionId ? { regionId } : {}),
+    invalid: [],
+  };
+}
