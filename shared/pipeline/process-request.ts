@@ -235,6 +235,10 @@ export async function processRequest(
           changeIds: request.changeIds,
           envIds: alarmEnvIds,
           envHint,
+          // Each named change must be in one of the EnvIds the same alarm names (issue 10).
+          ...(request.changeIds.length > 0 && request.envIds.length > 0
+            ? { changeEnvIds: request.envIds }
+            : {}),
         },
         directory,
       );

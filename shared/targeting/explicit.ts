@@ -18,14 +18,19 @@ export interface ExplicitTargets {
    * changes are read in that environment instead of being looked up.
    */
   envHint?: string;
+  /**
+   * EnvIds the same alarm names beside its ChangeIds: each change must be in one of them (an
+   * alarm naming change A and environment B, A not in B, does not say which it meant).
+   */
+  changeEnvIds?: readonly string[];
 }
 
 /**
  * Candidates for ids named by an operator or an alarm, in the gateway's region.
  * - A ChangeId is read with DescribeChange, which needs its EnvId: the `envHint` when given
  *   (an unfinished change must then be that environment's `LatestChangeId`, else it is not in
- *   flight; a change that is not in that environment is looked up as if no hint were given:
- *   the ChangeId wins), else the environment whose `LatestChangeId` it is (`EnvDirectory`: the region's
+ *   flight), else the environment whose `LatestChangeId` it is. When the alarm also names
+ *   EnvIds (`changeEnvIds`), a change in none of them is `skipped` as ambiguous (issue 10) (`EnvDirectory`: the region's
  *   applications and environments, listed once). A ChangeId that is no environment's latest is
  *   not in flight: `not_found`, saying so; an incomplete listing: `failed`, naming what was not
  *   read. Nothing is aborted without both ids. The environment is always read as well:
@@ -45,6 +50,17 @@ export async function explicitCandidates(
   const regionId = gateway.client.regionId;
   const base = { source: targets.source, reason: targets.reason, note: targets.note };
   const { needAppId } = scope;
+  const named = targets.changeEnvIds ?? [];
+  /** The alarm names environments and the change is in none of them: which it meant is unknown. */
+  const ambiguous = (changeId: string, where: string): Candidate => ({
+    ...base,
+    regionId,
+    changeId,
+    settled: {
+      outcome: 'skipped',
+      detail: `the alarm names ${named.length === 1 ? `envId ${named[0]}` : `envIds ${named.join(', ')}`}, but ${where}: which one the alarm meant is ambiguous; not aborted (fail closed)`,
+    },
+  });
   const byChange = targets.changeIds.map(async (changeId): Promise<Candidate> => {
     const hint = targets.envHint;
     if (hint) {
@@ -54,8 +70,14 @@ export async function explicitCandidates(
         (candidate.change !== undefined &&
           !candidate.change.unreadable.EnvId &&
           candidate.change.envId !== hint);
-      // Not in the alarm's environment: the ChangeId wins, found through its own environment
-      // below (never the hint environment's other change).
+      if (elsewhere && candidate.change && named.length > 0) {
+        return {
+          ...ambiguous(changeId, `DescribeChange says this change is in ${candidate.change.envId}`),
+          envId: candidate.change.envId,
+        };
+      }
+      // Not in that environment and no EnvId was named for it: found through its own
+      // environment below (never the hint environment's other change).
       if (!elsewhere) {
         if (candidate.settled) return candidate;
         const found = needAppId ? await directory.findEnv(hint) : await envStatus(gateway, hint);
@@ -82,7 +104,7 @@ export async function explicitCandidates(
     }
     const found = await directory.envOfChange(changeId);
     if (found.settled) return { ...base, regionId, changeId, settled: found.settled };
-    return candidateForChange(
+    const read = await candidateForChange(
       gateway,
       { changeId, envId: found.env.envId },
       {
@@ -92,6 +114,15 @@ export async function explicitCandidates(
         envAborting: found.env.abortingChange,
       },
     );
+    const where =
+      read.change && !read.change.unreadable.EnvId ? read.change.envId : found.env.envId;
+    if (named.length > 0 && !named.includes(where)) {
+      return {
+        ...ambiguous(changeId, `DescribeChange says this change is in ${where}`),
+        envId: where,
+      };
+    }
+    return read;
   });
   const byEnv = targets.envIds.map(async (envId): Promise<Candidate> => {
     const found = needAppId ? await directory.findEnv(envId) : await envStatus(gateway, envId);

@@ -257,13 +257,25 @@ describe('b. a blank or differently spelt id dimension never widens the target',
   });
 
   for (const key of ['CHANGE_ID', 'change-id', 'CHANGEID', 'Change_Id']) {
-    it(`callback: ${key}=<change 2> with envId=<env 0> targets change 2 only, never env 0's change`, async () => {
-      h = await twoEnvs();
-      const s = await run(
-        callback(
-          form(Object.entries(fields(`{${key}=${changeId(2)}, envId=${envId(0)}}`, Date.now()))),
+    it(`callback: ${key}=<change 2> is read as the changeId: change 2 aborted, never the rule's env 0`, async () => {
+      // Arrange: a rule maps this alarm to env 0; it applies only when the alarm names no id.
+      h = await startHarness(
+        scenario(
+          [2],
+          [
+            change({ n: 1, env: 0, idleMin: 2, ageMin: 5 }),
+            change({ n: 2, env: 1, idleMin: 2, ageMin: 5 }),
+          ],
         ),
+        { policy: { alarms: [{ match: { ruleId: RULE }, envIds: [envId(0)] }] } },
       );
+
+      // Act
+      const s = await run(
+        callback(form(Object.entries(fields(`{${key}=${changeId(2)}}`, Date.now())))),
+      );
+
+      // Assert
       expect(calls(h.sandbox.journal(), 'AbortChange').map((j) => j.changeId)).toEqual([
         changeId(2),
       ]);
@@ -272,6 +284,41 @@ describe('b. a blank or differently spelt id dimension never widens the target',
       ]);
     });
   }
+});
+
+describe('b, found by attacking: a changeId and an envId that disagree', () => {
+  it('an alarm naming change 2 (env 1) and env 0 aborts nothing; the record names both', async () => {
+    h = await twoEnvs();
+    for (const event of [
+      callback(
+        form(Object.entries(fields(`{changeId=${changeId(2)}, envId=${envId(0)}}`, Date.now()))),
+      ),
+      eventBridge(fields(`{changeId=${changeId(2)}, envId=${envId(0)}}`, Date.now() - 30_000)),
+    ]) {
+      const s = await run(event);
+      expect(s.results).toEqual([
+        expect.objectContaining({ changeId: changeId(2), outcome: 'skipped' }),
+      ]);
+      expect(s.results[0]?.detail).toMatch(
+        new RegExp(
+          `names envId ${envId(0)}, but DescribeChange says this change is in ${envId(1)}`,
+        ),
+      );
+    }
+    expect(h.sandbox.abortCalls()).toBe(0);
+  });
+
+  it('agreeing ones abort the named change', async () => {
+    h = await twoEnvs();
+    const s = await run(
+      callback(
+        form(Object.entries(fields(`{changeId=${changeId(2)}, envId=${envId(1)}}`, Date.now()))),
+      ),
+    );
+    expect(s.results).toEqual([
+      expect.objectContaining({ changeId: changeId(2), outcome: 'aborted' }),
+    ]);
+  });
 });
 
 describe('c. a key given twice with different values is ambiguous', () => {
@@ -402,6 +449,18 @@ describe('d. a control key in an alarm refuses it', () => {
     expect(h.sandbox.journal()).toHaveLength(0);
   });
 
+  it('a key hiding a switch behind a lookalike letter or a zero-width space → refused', async () => {
+    h = await twoEnvs();
+    const f = fields(`{envId=${envId(0)}}`, Date.now() - 30_000);
+    for (const key of ['dr\u0443Run', 'dry\u200bRun', 'mode\u00a0']) {
+      const s = await run(eventBridge({ ...f, [key]: true }));
+      expect(s.results).toHaveLength(1);
+      expect(s.results[0]).toMatchObject({ outcome: 'invalid' });
+      expect(s.results[0]?.detail).toMatch(/not a printable ASCII key/);
+    }
+    expect(h.sandbox.journal()).toHaveLength(0);
+  });
+
   it('rule push: dryRun, or CurLevel beside curLevel → refused naming the key', async () => {
     h = await twoEnvs();
     for (const [key, value] of [
@@ -412,6 +471,39 @@ describe('d. a control key in an alarm refuses it', () => {
       const s = await run(Buffer.from(JSON.stringify(rulePush({ [key]: value }))));
       expect(s.results).toEqual([invalidFor(key)]);
     }
+    expect(h.sandbox.journal()).toHaveLength(0);
+  });
+});
+
+describe("d, found by attacking: a switch beside the event's own keys", () => {
+  it('a timer event with a top-level dryRun (beside triggerTime, triggerName, payload) sweeps nothing', async () => {
+    h = await startHarness(scenario([1], [change({ n: 1, env: 0, idleMin: 90, ageMin: 95 })]));
+    for (const key of ['dryRun', 'DRY_RUN', 'Payload']) {
+      const event = Buffer.from(
+        JSON.stringify({
+          triggerTime: '2026-05-20T02:00:00Z',
+          triggerName: 'sweep-stuck-changes',
+          payload: '',
+          [key]: true,
+        }),
+      );
+      const s = await run(event);
+      expect(s.results).toEqual([invalidFor(key)]);
+    }
+    expect(h.sandbox.journal()).toHaveLength(0);
+  });
+
+  it('an HTTP struct with a top-level dryRun → 400 naming it, no Web+ call', async () => {
+    h = await twoEnvs();
+    const struct = JSON.parse(
+      httpEvent({ path: '/abort', body: JSON.stringify({ changeIds: [changeId(1)] }) }).toString(),
+    );
+    const result = await h.handler(
+      Buffer.from(JSON.stringify({ ...struct, dryRun: true })),
+      fakeContext(),
+    );
+    expect(result).toMatchObject({ statusCode: 400 });
+    expect(JSON.parse((result as { body: string }).body).error.field).toBe('dryRun');
     expect(h.sandbox.journal()).toHaveLength(0);
   });
 });
@@ -488,6 +580,17 @@ describe('g. states and levels exactly as documented; repeats are ambiguous', ()
       expect(h.sandbox.journal()).toHaveLength(0);
     });
   }
+
+  it('EventBridge data saying ALERT and, as a rule push would, curLevel OK or eventName AlertOk → ignored', async () => {
+    h = await twoEnvs();
+    const f = fields(`{envId=${envId(0)}}`, Date.now() - 30_000);
+    for (const extra of [{ curLevel: 'OK' }, { eventName: 'AlertOk' }]) {
+      const s = await run(eventBridge({ ...f, ...extra }));
+      expect(s.results).toEqual([expect.objectContaining({ outcome: 'ignored' })]);
+      expect(s.results[0]?.detail).toMatch(/firing or recovered is a guess/);
+    }
+    expect(h.sandbox.journal()).toHaveLength(0);
+  });
 
   it('rule push curLevel "critical" or eventName "alert" → ignored', async () => {
     h = await twoEnvs();

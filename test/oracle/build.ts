@@ -307,13 +307,8 @@ function alarmDims(w: World, r: AlarmWorldRequest): [string, string][] {
           ? ids.env(w.envs.length > 1 ? 1 : 0xfff1)
           : 'billing';
     const alternative = other === first ? ids.change(0xfff2) : other;
-    if (first === undefined) {
-      // Not named yet: named twice now, the same way or two ways.
-      const value = r.dupe.key === 'app' ? 'shop' : alternative;
-      dims.push([key, value], [key, r.dupe.same ? value : `${value.slice(0, -1)}9`]);
-    } else {
-      dims.push([key, r.dupe.same ? first : alternative]);
-    }
+    // Only a dimension the alarm names is repeated (the oracle reads `dupe` the same way).
+    if (first !== undefined) dims.push([key, r.dupe.same ? first : alternative]);
   }
   return dims;
 }
@@ -347,7 +342,13 @@ function alarmText(w: World, r: AlarmWorldRequest, realNowMs: number, requestId:
   const asForm = (): string => {
     const f = new URLSearchParams();
     for (const [k, v] of fields) f.append(k, v);
-    if (repeated) f.append(...repeated);
+    if (repeated) {
+      // A repeat needs a first value even when the world sends none (else it is no repeat).
+      if (!fields.some(([k]) => k === repeated[0])) {
+        f.append(repeated[0], repeated[0] === 'timestamp' ? String(realNowMs) : 'CRITICAL');
+      }
+      f.append(...repeated);
+    }
     return f.toString();
   };
   if (r.via === 'callback') {
@@ -380,7 +381,9 @@ function alarmText(w: World, r: AlarmWorldRequest, realNowMs: number, requestId:
   };
   const resources = jsonText(dims);
   const metricStamp = at === undefined ? undefined : r.timeBad ? 'soon' : at;
-  const time = outer === undefined ? undefined : outer === 'bad' ? 'later' : outer;
+  // A repeated `time` needs a second one even when the world sends none (else it is no repeat).
+  const time =
+    outer === undefined ? (r.repeat ? realNowMs : undefined) : outer === 'bad' ? 'later' : outer;
   const entries: [string, unknown][] = [
     ['ruleId', r.ruleId],
     ['ruleName', 'webplus-change-idle'],

@@ -38,8 +38,12 @@ describe('fail closed: the oracle', () => {
       { numRuns: 2000, seed: Number(process.env.ORACLE_SEED ?? 20261201) },
     );
     // The worlds do abort things: the property is not satisfied by doing nothing (most worlds
-    // carry some malformed input, alarms most of all, so fewer than one in twenty aborts).
-    expect(aborted).toBeGreaterThan(60);
+    // carry some malformed input, alarms most of all, so fewer than one in twenty aborts). Since
+    // the rule holds that only an environment's latest change can be in flight (rule.ts), fewer
+    // targets are allowed (81 at this seed): the function must abort most of what is allowed
+    // (60 of 81 here), not only more than a count.
+    expect(aborted).toBeGreaterThan(50);
+    expect(aborted / allowed).toBeGreaterThan(0.6);
     expect(alarmAborts).toBeGreaterThan(5);
     expect(allowed).toBeGreaterThanOrEqual(aborted);
   }, 300_000);

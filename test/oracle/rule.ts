@@ -143,7 +143,10 @@ export function allowedAborts(w: World, t: Instants): Allowed {
     if (changeRef && 'bad' in changeRef) return NONE;
     if (envRef && 'bad' in envRef) return NONE;
     if (changeRef) {
+      // Named with an environment too: the change must be in it (else which was meant?).
+      if (envRef && !('known' in envRef && 'known' in changeRef)) return NONE;
       const c = knownChange(w, changeRef);
+      if (c && envRef && 'known' in envRef && c.env !== envRef.known) return NONE;
       if (c) targets.push({ change: c, source: 'alarm', byEnv: false });
     } else if (envRef) {
       const env = knownEnv(w, envRef);
@@ -271,9 +274,13 @@ function squash(key: string): string {
 function alarmReadable(r: Extract<World['request'], { kind: 'alarm' }>): boolean {
   if (r.state !== 'ALERT' && r.state !== 'ALARM') return false;
   if (r.repeat !== undefined) return false;
-  if (r.dupe && !r.dupe.same) return false;
-  // A JSON text (a rule push's `resources`) naming a key twice is refused even with equal values.
-  if (r.dupe && r.via === 'rule-push') return false;
+  // A dimension repeated (only one the alarm names is: see build.ts) with another value; a JSON
+  // text (a rule push's `resources`) naming a key twice is refused even with equal values.
+  const repeatedDim =
+    r.dupe !== undefined &&
+    (r.dupe.key === 'changeId' ? r.changeId : r.dupe.key === 'envId' ? r.envId : r.app) !==
+      undefined;
+  if (repeatedDim && (!r.dupe!.same || r.via === 'rule-push')) return false;
   const callbackShaped = r.via !== 'rule-push';
   if (callbackShaped && r.triggerLevel !== undefined && r.triggerLevel !== 'CRITICAL') return false;
   if (r.extraKey !== undefined) {

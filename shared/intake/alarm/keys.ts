@@ -111,11 +111,18 @@ export function refusedKeys(
   const byNorm = new Map(read.map((k) => [normaliseKey(k), k]));
   const out: KeyProblem[] = [];
   for (const key of Object.keys(fields)) {
+    // Every documented key is printable ASCII: anything else (a Cyrillic `у` in `drуRun`, a
+    // zero-width space) could hide a switch from the checks below.
+    if (!idsAllowed && !/^[\x21-\x7e]+$/.test(key)) {
+      out.push({ key, message: 'is not a printable ASCII key, as every documented key is' });
+      continue;
+    }
     const norm = normaliseKey(key);
     if (CONTROL_WORDS.has(norm)) {
       out.push({
         key,
-        message: 'reads like a control key (dry run, mode, force): an alarm carries no switch',
+        message:
+          'reads like a control key (dry run, mode, force): an event carries no switch there',
       });
       continue;
     }

@@ -114,9 +114,39 @@ export function eventBridgeRequests(
   if (isCmsRulePush(data) && data.alertState === undefined) {
     return [cmsRulePushRequest(data, 'eventbridge', id, { prefix: 'data.', extraTimes })];
   }
+  const mixed = mixedLevels(data);
+  if (mixed !== undefined) {
+    return [
+      {
+        kind: 'ignored',
+        ...base,
+        detail: `the alarm cannot be read as one meaning: ${mixed}; nothing is aborted (fail closed)`,
+        invalid: [],
+      },
+    ];
+  }
   return [
     cmsCallbackRequest(data, 'eventbridge', id, { strictKeys: false, prefix: 'data.', extraTimes }),
   ];
+}
+
+/**
+ * A callback-shaped `data` that also carries a rule push's level fields must not contradict
+ * itself: `alertState: ALERT` with `curLevel: OK` or `eventName: AlertOk` is no firing alarm.
+ */
+function mixedLevels(data: Record<string, unknown>): string | undefined {
+  const state = data.alertState;
+  const firing = state === 'ALERT' || state === 'ALARM';
+  if (!firing) return undefined;
+  const level = data.curLevel;
+  if (level !== undefined && !['CRITICAL', 'WARN', 'INFO'].includes(String(level))) {
+    return `alertState ${String(state)} with curLevel '${printable(level, 40)}': firing or recovered is a guess`;
+  }
+  const name = data.eventName;
+  if (name !== undefined && name !== 'Alert') {
+    return `alertState ${String(state)} with eventName '${printable(name, 40)}': firing or recovered is a guess`;
+  }
+  return undefined;
 }
 
 /** `data` as an object; a string saying why it is ambiguous; undefined when unreadable. */

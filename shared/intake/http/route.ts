@@ -9,6 +9,7 @@
 import { isRecord, printable } from '../../core/text.js';
 import { errorResponse, type HttpResponse, jsonResponse } from '../../fc/http.js';
 import type { AbortRequest } from '../../model/request.js';
+import { refusedKeys } from '../alarm/keys.js';
 import { parseCmsCallbackBody } from '../cloudmonitor/callback.js';
 import { HttpRequestError } from '../errors.js';
 import { manualAbortRequest } from './abort.js';
@@ -136,6 +137,17 @@ export function classifyHttp(
 ): HttpIntake {
   const call = readHttpCall(event);
   try {
+    // A switch beside FC's own keys (`{"rawPath": "/abort", "dryRun": true, ...}`, a hand-made
+    // event) would be dropped while the call goes ahead: refused.
+    const [stray] = refusedKeys(event, HTTP_EVENT_KEYS);
+    if (stray) {
+      throw new HttpRequestError(
+        400,
+        'invalid_input',
+        `event key "${printable(stray.key, 60)}" ${stray.message}: refused rather than ignored`,
+        printable(stray.key, 60),
+      );
+    }
     return route(call, options);
   } catch (error) {
     const refusal =
@@ -145,6 +157,17 @@ export function classifyHttp(
     return refuse(call, refusal);
   }
 }
+
+/** The FC 3.0 HTTP struct's own keys (docs/reference/fc-triggers.md, "HTTP trigger"). */
+const HTTP_EVENT_KEYS = [
+  'version',
+  'rawPath',
+  'body',
+  'isBase64Encoded',
+  'headers',
+  'queryParameters',
+  'requestContext',
+] as const;
 
 function route(call: HttpCall, options: HttpIntakeOptions): HttpIntake {
   const path = call.path as keyof typeof ROUTES;

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { IdKind } from '../../core/ids.js';
 import { isRecord, printable, typeName } from '../../core/text.js';
 import type { AbortRequest, InvalidInput, SweepRequest } from '../../model/request.js';
+import { refusedKeys } from '../alarm/keys.js';
 import { collectIds } from '../id-list.js';
 import { readJsonObject } from '../json-object.js';
 
@@ -18,6 +19,9 @@ export const TimerEventSchema = z.object({
   triggerName: z.string(),
   payload: z.unknown().optional(),
 });
+
+/** The timer event's own keys (docs/reference/fc-triggers.md, "Timer trigger"). */
+const TIMER_EVENT_KEYS = ['triggerTime', 'triggerName', 'payload'] as const;
 
 /** Keys a timer payload may carry. */
 export const TIMER_PAYLOAD_KEYS = [
@@ -83,6 +87,11 @@ export function timerRequest(event: Record<string, unknown>): AbortRequest {
   };
   const payload = readPayload(parsed.success ? parsed.data.payload : undefined);
   const problems: InvalidInput[] = [...payload.invalid];
+  // The event's own keys: FC sends triggerTime, triggerName, payload. A switch beside them
+  // (`dryRun`, `Payload`) would be dropped while the sweep runs: refused.
+  for (const { key, message } of refusedKeys(event, TIMER_EVENT_KEYS)) {
+    problems.push({ field: printable(key, 60), message: `${message}: ${REFUSED}` });
+  }
   const refuse = (field: string, value: unknown, message: string) =>
     problems.push({ field, value: printable(value), message: `${message}: ${REFUSED}` });
 
