@@ -9,6 +9,7 @@
  * Everything runs on loopback: the Web+ sandbox and the SLS stand-in, through the real handler.
  */
 import { alarmBudgetsSection } from './soak/alarm-budgets.js';
+import { attacksSection } from './soak/attacks.js';
 import { badInputSection } from './soak/bad-input.js';
 import {
   consoleReporter,
@@ -45,6 +46,7 @@ const SECTIONS: SoakSection[] = [
   fileNeighboursSection,
   slsSlowSection,
   memorySection,
+  attacksSection,
   oracleWorldsSection,
 ];
 

@@ -4,7 +4,8 @@ import { WebplusAbortError } from './errors.js';
  * The instance's Web+ pacer: a token bucket (rate `qps`, capacity `burst`) plus a concurrency
  * limit, with a deadline and an AbortSignal per call, and a queue per invocation. Queues are
  * served earliest deadline first (a CloudMonitor callback's 3.5 s before a sweep's minutes;
- * equal deadlines: the invocation that queued first), calls without a deadline in turn.
+ * equal deadlines: the invocation that queued first), calls without a deadline in turn; a
+ * sweep's calls (`background`) only while no other call waits.
  *
  * Rate bound (derivation in docs/operator-guide.md, "The deadline and the pacer"): a start
  * takes one token; the bucket holds at most `burst` tokens and gains `qps` per second, so over
@@ -57,6 +58,13 @@ export interface PaceOptions {
    * before new ones start, and its backoff is not stretched by the queue. @default false
    */
   urgent?: boolean;
+  /**
+   * Background work (a sweep): served only while no other call is queued. A sweep leaves what
+   * it cannot reach to the next timer runs (`deferred`), an alarm or a manual abort has one
+   * chance, so a callback arriving during a sweep is never kept waiting by it, even when their
+   * deadlines are about the same. @default false
+   */
+  background?: boolean;
 }
 
 /** Runs one Web+ request under the instance's rate and concurrency limits. */
@@ -86,6 +94,7 @@ export class PacerAbortedError extends WebplusAbortError {
 }
 
 interface Item {
+  background: boolean;
   run: () => void;
   reject: (err: Error) => void;
   startBy: number;
@@ -172,8 +181,8 @@ export function createPacer(limits: PacerLimits, clock: PacerClock = realClock):
   let arrivals = 0;
 
   /**
-   * Next item: the head call of the owner whose head must start earliest (earliest deadline
-   * first, so that under overload some invocations finish instead of all of them missing their
+   * Next item: foreground calls before background ones (see `PaceOptions.background`); then
+   * the head call of the owner whose head must start earliest (earliest deadline first, so that under overload some invocations finish instead of all of them missing their
    * deadline a call short); between equal finite deadlines, the owner that queued first; between
    * calls without a deadline, the owners in turn (round robin). The owner served goes to the
    * back of the turn order.
@@ -184,8 +193,10 @@ export function createPacer(limits: PacerLimits, clock: PacerClock = realClock):
     for (const [owner, q] of queues) {
       const head = q[0];
       if (!head) continue;
+      if (best && head.background && !best.background) continue;
       if (
         !best ||
+        (best.background && !head.background) ||
         head.startBy < best.startBy ||
         (head.startBy === best.startBy &&
           Number.isFinite(head.startBy) &&
@@ -248,6 +259,7 @@ export function createPacer(limits: PacerLimits, clock: PacerClock = realClock):
         return;
       }
       const item: Item = {
+        background: options.background === true,
         startBy,
         queuedAt: now,
         owner: signal ?? NO_OWNER,
@@ -285,4 +297,12 @@ export function createPacer(limits: PacerLimits, clock: PacerClock = realClock):
       else q.push(item);
       pump();
     });
+}
+
+/**
+ * The same pacer with every call marked `background` (a sweep's calls): served only while no
+ * foreground call (an alarm, a callback, a manual abort) is queued.
+ */
+export function backgroundPacer(pacer: Pacer): Pacer {
+  return (fn, options = {}) => pacer(fn, { ...options, background: true });
 }

@@ -120,7 +120,8 @@ const HTML_NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '
 
 /**
  * One decoding pass: percent-encoding (`%2B`, UTF-8 sequences too), JSON and JS escapes
- * (`\u002B`, `\x2B`, `\/`, `\\`, `\"`, `\n`), HTML character references (`&#43;`, `&#x2b;`,
+ * (`\u002B`, `\x2B`, `\/`, `\\`, `\"`; not `\n` and its kind, which would swallow a secret
+ * starting with `n` after a stray backslash), HTML character references (`&#43;`, `&#x2b;`,
  * `&amp;`). Each decoded character stands for the whole escape.
  */
 function decodeOnce(input: Mapped): Mapped {
@@ -137,17 +138,12 @@ function decodeOnce(input: Mapped): Mapped {
         continue;
       }
     } else if (c === '\\') {
-      const m =
-        /^\\(?:u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|u\{([0-9a-fA-F]{1,6})\}|([\\/"'nrtbf]))/.exec(
-          t.slice(i, i + 10),
-        );
+      const m = /^\\(?:u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|u\{([0-9a-fA-F]{1,6})\}|([\\/"']))/.exec(
+        t.slice(i, i + 10),
+      );
       if (m) {
         const hex = m[1] ?? m[2] ?? m[3];
-        const simple: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' };
-        const ch =
-          hex !== undefined
-            ? safeFromCodePoint(Number.parseInt(hex, 16))
-            : (simple[m[4]!] ?? m[4]!);
+        const ch = hex !== undefined ? safeFromCodePoint(Number.parseInt(hex, 16)) : m[4]!;
         out.push(ch, i, i + m[0].length);
         i += m[0].length;
         continue;
@@ -219,26 +215,28 @@ function foldCase(input: Mapped): Mapped {
 }
 
 /**
- * The text as a secret is looked for in it: invisible characters dropped, escapes decoded (up to
- * three layers: a double-encoded `%252B` too), NFKC, case-folded; every unit mapped back to the
- * span of the original it came from.
+ * The readings of a text a secret is looked for in: as it is, then with escapes decoded one
+ * layer at a time (up to three: a double-encoded `%252B` too); each with invisible characters
+ * dropped, NFKC and case-folded, every unit mapped back to the span of the original it came from.
+ * Every layer is kept: decoding can also swallow a raw secret (`%` before a secret starting with
+ * two hex digits reads as one escape), so the undecoded reading is searched as well.
  */
-function normalizeMapped(text: string): Mapped {
+function readings(text: string): Mapped[] {
   let m = stripInvisible(identity(text));
+  const out = [stripInvisible(foldCase(m))];
   for (let pass = 0; pass < 3; pass++) {
     const next = stripInvisible(decodeOnce(m));
     if (next.text === m.text) break;
     m = next;
+    out.push(stripInvisible(foldCase(m)));
   }
-  return stripInvisible(foldCase(m));
+  return out;
 }
 
-/** The forms a secret is looked for in: itself and its base64, both normalized. */
+/** The forms a secret is looked for in: every reading of itself and of its base64. */
 function variants(secret: string): string[] {
-  const forms = new Set([
-    normalizeMapped(secret).text,
-    normalizeMapped(Buffer.from(secret, 'utf8').toString('base64').replace(/=+$/, '')).text,
-  ]);
+  const base64 = Buffer.from(secret, 'utf8').toString('base64').replace(/=+$/, '');
+  const forms = new Set([...readings(secret), ...readings(base64)].map((m) => m.text));
   return [...forms].filter((f) => f.length >= MIN_REDACTED_TOKEN_CHARS);
 }
 
@@ -310,7 +308,10 @@ function cutSpans(text: string, spans: [number, number][]): string {
  * it was). A secret cut short at the text's end or start is removed too.
  */
 function removeForms(text: string, forms: readonly string[]): string {
-  return cutSpans(text, spansOf(normalizeMapped(text), forms));
+  return cutSpans(
+    text,
+    readings(text).flatMap((m) => spansOf(m, forms)),
+  );
 }
 
 /** Removes secrets from outside texts; built once per invocation with that invocation's secrets. */

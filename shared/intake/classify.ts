@@ -73,6 +73,9 @@ export const UNKNOWN_EVENT_TRIGGER = 'eventbridge' as const;
  * - anything else (not UTF-8 JSON, a scalar, an unknown object) → one `IgnoredRequest`, trigger
  *   {@link UNKNOWN_EVENT_TRIGGER}, `detail` `unrecognised event: ...` naming only the shape
  *   (size, type, top-level keys), never the content.
+ * An event (any shape read as JSON text) that names a field twice at any depth is never read as
+ * its last value: an alarm is `ignored`, a timer event refused (`invalid` naming the field), an
+ * HTTP struct answered 400 naming it.
  * Every configured token (≥ 8 characters) found in the result is replaced with `[redacted]`.
  * Never throws: an internal failure becomes an unknown event (or a 400 reply for an HTTP struct).
  */
@@ -104,10 +107,20 @@ function classify(event: unknown, options: IntakeOptions): IntakeResult {
   const parsed = toJson(event);
   if (!parsed.ok) return { kind: 'requests', requests: [unknownEvent(parsed.why)] };
   const value = parsed.value;
-  if (parsed.text !== undefined && (Array.isArray(value) || isAlarmShaped(value))) {
-    // An alarm that names a field twice (`{"time": old, "time": fresh}`) would be read as its
-    // last value only: which one was meant is a guess, so nothing is acted on.
-    const repeated = repeatedNamePath(parsed.text);
+  // Any event that names a field twice (`{"time": old, "time": fresh}`, two `payload` keys of a
+  // timer event, two `body` keys of an HTTP struct) would be read as its last value only: which
+  // one was meant is a guess, so nothing is acted on.
+  const repeated =
+    parsed.text !== undefined && (Array.isArray(value) || isRecord(value))
+      ? repeatedNamePath(parsed.text)
+      : undefined;
+  if (repeated !== undefined && isRecord(value) && isHttpEvent(value)) {
+    return classifyHttp(value, options, repeated);
+  }
+  if (repeated !== undefined && isRecord(value) && isTimerEvent(value)) {
+    return { kind: 'requests', requests: [timerRequest(value, repeated)] };
+  }
+  if (Array.isArray(value) || isAlarmShaped(value)) {
     if (repeated !== undefined) {
       return {
         kind: 'requests',

@@ -1,3 +1,4 @@
+import { backgroundPacer } from '../core/pacer.js';
 import { edasPlatform } from '../edas/platform.js';
 import { dedupe } from '../executor/execute.js';
 import { executePlatform } from '../executor/platform-execute.js';
@@ -86,7 +87,10 @@ export async function processPlatformRequest(
   });
   const gateway = new PlatformGateway(
     client,
-    runtime.platforms[platform].pacer,
+    // A sweep's calls yield to alarms and manual aborts (core/pacer.ts, `background`).
+    request.source === 'sweep'
+      ? backgroundPacer(runtime.platforms[platform].pacer)
+      : runtime.platforms[platform].pacer,
     {
       maxAttempts: config.retryMaxAttempts,
       baseMs: config.retryBaseMs,

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { Credentials } from '../core/credentials.js';
+import { backgroundPacer } from '../core/pacer.js';
 import type { FcContext } from '../fc/context.js';
 import { invocationDeadline } from '../fc/deadline.js';
 import type { OutcomeRecord, Trigger } from '../model/record.js';
@@ -83,6 +84,7 @@ export async function runRequests(
   // sweep): not a leak, so no MaxListenersExceededWarning on stderr.
   setMaxListeners(0, ended.signal);
   const credentials = credentialsFor(context, runtime);
+  const background = requests.length > 0 && requests.every((r) => r.kind === 'sweep');
   // One client per invocation and region: its keep-alive sockets die with the invocation.
   const webplus: RegionContext[] = credentials
     ? runtime.regions.map((region) => {
@@ -90,7 +92,10 @@ export async function runRequests(
         const latch = {};
         const gateway = new WebplusGateway(
           client,
-          runtime.pacerFor(region.regionId),
+          // A sweep's calls yield to alarms and manual aborts: it defers what it cannot reach.
+          background
+            ? backgroundPacer(runtime.pacerFor(region.regionId))
+            : runtime.pacerFor(region.regionId),
           {
             maxAttempts: config.retryMaxAttempts,
             baseMs: config.retryBaseMs,

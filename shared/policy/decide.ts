@@ -34,7 +34,8 @@ export interface DecideContext {
  * closed"). Order: settled reads; the change's identity (EnvId readable and consistent; AppId
  * when `protect.appIds` is set); `protect` (nothing may abort, manual included); `mode: off`;
  * whether it is in flight (flags readable); already finished / already aborting; paused (unless
- * `includePaused`, or a manual request); `actions`; its times (both readable); alarms: the
+ * `includePaused`, or a manual request); `actions`; its times (both readable, CreateTime not after UpdateTime, neither beyond the
+ * clock slack in the future); alarms: the
  * alarm's age on the judging clock (`ignored` when stale) and that it fired after the change was
  * created (60 s slack); sweeps: Web+'s clock known, then the stuck rules; then dry-run (policy
  * mode, kill switch or the request) gives `would_abort`, else abort.
@@ -90,7 +91,7 @@ export function decide(candidate: Candidate, ctx: DecideContext): Decision {
       mode,
     );
   }
-  const times = unknownTimes(change);
+  const times = unknownTimes(change, ctx.nowMs);
   if (times || change.createTime === undefined || change.updateTime === undefined) {
     return record('skipped', failClosed(times ?? "the change's times are unknown"), mode);
   }

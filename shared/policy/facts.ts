@@ -51,16 +51,50 @@ export function unknownState(candidate: Candidate, change: Change): string | und
   const why = u.ChangeFinished ?? u.ChangeAborted ?? u.ChangePaused;
   if (why !== undefined) return `${why}: whether the change is in flight is unknown`;
   if (candidate.envAborting === undefined && !change.finished && !change.aborted) {
-    return `${candidate.envUnread ?? 'its environment was not read'}: whether an abort is already in progress is unknown`;
+    return `${candidate.envUnread ?? "its environment's AbortingChange was not read in this invocation"}: whether an abort is already in progress is unknown`;
   }
   return undefined;
 }
 
-/** Both times readable (epoch-ms.ts): `CreateTime` and `UpdateTime`. */
-export function unknownTimes(change: Change): string | undefined {
+/**
+ * Slack allowed for a change's times against the judging clock, ms (60 s: the same slack as for
+ * alarm times, shared/policy/alarm-age.ts). A time further in the future is not a time Web+
+ * could have recorded yet.
+ */
+export const CHANGE_TIME_SLACK_MS = 60_000;
+
+/**
+ * Whether the change's times can be believed: both readable (epoch-ms.ts: `CreateTime` and
+ * `UpdateTime`), `CreateTime` not after `UpdateTime` (a change cannot progress before it was
+ * created: times that contradict each other are unknown times), and neither more than
+ * {@link CHANGE_TIME_SLACK_MS} after `nowMs` (a time from the future would make the idle and
+ * running ages meaningless). Source of the fields: docs/reference/webplus-api.md, DescribeChange.
+ * @param nowMs the judging clock, epoch ms (Web+'s when the skew is over a minute)
+ * @returns why the times are unknown, naming the fields and values read, or undefined
+ */
+export function unknownTimes(change: Change, nowMs: number): string | undefined {
   const u = change.unreadable;
   const why = u.CreateTime ?? u.UpdateTime;
-  return why === undefined ? undefined : `${why}: the change's times are unknown`;
+  if (why !== undefined) return `${why}: the change's times are unknown`;
+  const { createTime, updateTime } = change;
+  if (createTime === undefined || updateTime === undefined) return "the change's times are unknown";
+  if (createTime > updateTime) {
+    return `CreateTime ${iso(createTime)} is after UpdateTime ${iso(updateTime)}: the times contradict each other, so the change's times are unknown`;
+  }
+  for (const [field, ms] of [
+    ['CreateTime', createTime],
+    ['UpdateTime', updateTime],
+  ] as const) {
+    if (ms > nowMs + CHANGE_TIME_SLACK_MS) {
+      return `${field} ${iso(ms)} is ${Math.round((ms - nowMs) / 1000)} s in the future (clock slack ${CHANGE_TIME_SLACK_MS / 1000} s, judged at ${iso(nowMs)}): the change's times are unknown`;
+    }
+  }
+  return undefined;
+}
+
+function iso(ms: number): string {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? String(ms) : date.toISOString();
 }
 
 /** `detail` of a decision that failed closed on an unknown fact. */

@@ -2,6 +2,7 @@ import type { Candidate } from '../model/candidate.js';
 import type { Decision } from '../model/decision.js';
 import type { Mode, Outcome } from '../model/record.js';
 import { alarmAgeVerdict, alarmPredatesChange } from './alarm-age.js';
+import { CHANGE_TIME_SLACK_MS } from './facts.js';
 import type { Policy } from './schema.js';
 
 const MINUTE_MS = 60_000;
@@ -166,6 +167,25 @@ export function decidePlatform(candidate: Candidate, ctx: PlatformDecideContext)
         .join('; ')}); not aborted (fail closed)`,
       mode,
     );
+  {
+    // Times that contradict each other (progress before the start) or lie beyond the clock
+    // slack in the future are unknown times, as for Web+ (facts.ts, unknownTimes).
+    const { startedAtMs, lastProgressAtMs } = change;
+    const slackS = CHANGE_TIME_SLACK_MS / 1000;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const contradiction =
+      startedAtMs > lastProgressAtMs
+        ? `start ${iso(startedAtMs)} is after last progress ${iso(lastProgressAtMs)}: the times contradict each other`
+        : lastProgressAtMs > ctx.nowMs + CHANGE_TIME_SLACK_MS
+          ? `last progress ${iso(lastProgressAtMs)} is more than ${slackS} s in the future (judged at ${iso(ctx.nowMs)})`
+          : undefined;
+    if (contradiction)
+      return record(
+        'skipped',
+        `the change order's times are unknown (${contradiction}); not aborted (fail closed)`,
+        mode,
+      );
+  }
   const rollbackAsked = rules.onAbort === 'rollback';
   if (rollbackAsked && change.supportsRollback !== true)
     return record(

@@ -2,10 +2,10 @@ import type { Candidate, CandidateSource, Settled } from '../model/candidate.js'
 import type { WebplusGateway } from '../webplus/gateway.js';
 import type { AppEnv } from '../webplus/types.js';
 import { EnvDirectory, type Lookup, TERMINATED } from './directory.js';
-import { candidateForChange } from './read.js';
+import { abortingFacts, candidateForChange } from './read.js';
 import type { TargetingScope } from './scope.js';
 import { settledFromError } from './settle.js';
-import { UNKNOWN_APPLYING } from './sweep.js';
+import { UNKNOWN_APPLYING, UNNAMED_CHANGE } from './sweep.js';
 
 export interface ExplicitTargets {
   source: Exclude<CandidateSource, 'sweep'>;
@@ -98,7 +98,7 @@ export async function explicitCandidates(
           ...candidate,
           appId: found.env.appId || undefined,
           ...(found.appIdUnknown ? { appIdUnknown: found.appIdUnknown } : {}),
-          envAborting: found.env.abortingChange,
+          ...abortingFacts(found.env),
         };
       }
     }
@@ -111,7 +111,7 @@ export async function explicitCandidates(
         ...base,
         appId: found.env.appId || undefined,
         ...(found.appIdUnknown ? { appIdUnknown: found.appIdUnknown } : {}),
-        envAborting: found.env.abortingChange,
+        ...abortingFacts(found.env),
       },
     );
     const where =
@@ -142,6 +142,19 @@ export async function explicitCandidates(
         },
       };
     }
+    if (env.applyingChange && !env.latestChangeId) {
+      return {
+        ...base,
+        regionId,
+        envId,
+        appId: env.appId || undefined,
+        ...appIdUnknown,
+        settled: {
+          outcome: 'skipped',
+          detail: `${needAppId ? 'DescribeAppEnvs' : 'DescribeAppEnvStatus'}: ${UNNAMED_CHANGE}; not aborted (fail closed)`,
+        },
+      };
+    }
     if (!env.applyingChange || !env.latestChangeId) {
       return {
         ...base,
@@ -158,7 +171,7 @@ export async function explicitCandidates(
     return candidateForChange(
       gateway,
       { changeId: env.latestChangeId, envId },
-      { ...base, appId: env.appId || undefined, ...appIdUnknown, envAborting: env.abortingChange },
+      { ...base, appId: env.appId || undefined, ...appIdUnknown, ...abortingFacts(env) },
     );
   });
   return Promise.all([...byChange, ...byEnv]);

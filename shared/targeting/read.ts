@@ -1,7 +1,7 @@
 import type { Candidate, CandidateSource, Settled } from '../model/candidate.js';
 import { MAX_PAGE_SIZE } from '../webplus/actions.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
-import type { Page } from '../webplus/types.js';
+import type { AppEnv, Page } from '../webplus/types.js';
 import { ListingTooLargeError } from './errors.js';
 import { settledFromError } from './settle.js';
 
@@ -135,6 +135,7 @@ export async function candidateForChange(
     envName?: string;
     appName?: string;
     envAborting?: boolean;
+    envUnread?: string;
   },
 ): Promise<Candidate> {
   const { changeId, envId } = ids;
@@ -171,4 +172,17 @@ export async function candidateForChange(
   } catch (err) {
     return { ...base, regionId, changeId, envId, settled: settledFromError(err, 'DescribeChange') };
   }
+}
+
+/**
+ * What a candidate learns from its environment's `AbortingChange`: the flag when it is a JSON
+ * boolean, otherwise `envUnread` naming the field and what was read
+ * (`DescribeAppEnvs: AbortingChange is not a JSON boolean (got "false")`), so the record says
+ * which fact was unknown (docs/policy.md, "Fail closed").
+ */
+export function abortingFacts(env: AppEnv): { envAborting?: boolean; envUnread?: string } {
+  if (env.abortingChange !== undefined) return { envAborting: env.abortingChange };
+  return {
+    envUnread: `DescribeAppEnvs: ${env.abortingUnread ?? 'AbortingChange is not a JSON boolean'} for ${env.envId}`,
+  };
 }

@@ -5,13 +5,17 @@ import type { WebplusGateway } from '../webplus/gateway.js';
 import type { AppEnv } from '../webplus/types.js';
 import { EnvDirectory, TERMINATED } from './directory.js';
 import { envStatus } from './explicit.js';
-import { candidateForChange, readAllPages } from './read.js';
+import { abortingFacts, candidateForChange, readAllPages } from './read.js';
 import type { TargetingScope } from './scope.js';
 import { settledFromError } from './settle.js';
 
 /** Why an environment whose `ApplyingChange` is not a JSON boolean is not acted on. */
 export const UNKNOWN_APPLYING =
   'ApplyingChange is not a JSON boolean (absent, null, a string): whether a change is in flight is unknown';
+
+/** Why an environment applying a change it does not name is not acted on. */
+export const UNNAMED_CHANGE =
+  'ApplyingChange is true but LatestChangeId is absent: which change is in flight is unknown';
 
 /** The listing of a sweep: environments with a change in flight, and what could not be listed. */
 export interface SweepListing {
@@ -105,8 +109,14 @@ export async function listSweepEnvs(
   }
 
   for (const env of envs) {
-    if (env.applyingChange !== undefined) continue;
-    // Whether a change is in flight is unknown: one record naming the fact, never "quiet".
+    const why =
+      env.applyingChange === undefined
+        ? UNKNOWN_APPLYING
+        : env.applyingChange && !env.latestChangeId
+          ? UNNAMED_CHANGE
+          : undefined;
+    if (why === undefined) continue;
+    // Whether (or which) a change is in flight is unknown: one record naming the fact.
     failures.push({
       source: 'sweep',
       regionId,
@@ -115,7 +125,7 @@ export async function listSweepEnvs(
       ...(env.envName ? { envName: env.envName } : {}),
       settled: {
         outcome: 'skipped',
-        detail: `DescribeAppEnvs: ${UNKNOWN_APPLYING}; not aborted (fail closed)`,
+        detail: `DescribeAppEnvs: ${why}; not aborted (fail closed)`,
       },
     });
   }
@@ -150,7 +160,7 @@ function readInFlight(
           }),
       ...(env.envName ? { envName: env.envName } : {}),
       ...(appNames.has(env.appId) ? { appName: appNames.get(env.appId) } : {}),
-      envAborting: env.abortingChange,
+      ...abortingFacts(env),
     },
   );
 }

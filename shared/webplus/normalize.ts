@@ -114,6 +114,14 @@ export function toAppEnv(raw: unknown): AppEnv | undefined {
     applyingChange: strictBool(e.ApplyingChange),
     // Unknown unless a real boolean: the policy never aborts while it is unknown (docs/policy.md).
     abortingChange: strictBool(e.AbortingChange),
+    ...(typeof e.AbortingChange === 'boolean'
+      ? {}
+      : {
+          abortingUnread:
+            e.AbortingChange === undefined
+              ? 'AbortingChange is absent'
+              : `AbortingChange is not a JSON boolean (got ${shown(e.AbortingChange)})`,
+        }),
     latestChangeId: stringOrUndefined(e.LatestChangeId),
   };
 }

@@ -50,9 +50,13 @@ export interface AppEnv {
    * `ApplyingChange` is absent or not a JSON boolean (unknown: recorded, never acted on)
    */
   applyingChange: boolean | undefined;
-  /** an abort is in progress */
-  /** `undefined` when the reply's `AbortingChange` is absent or not a JSON boolean. */
+  /** an abort is in progress; `undefined` when the reply's `AbortingChange` is absent or not a JSON boolean */
   abortingChange: boolean | undefined;
+  /**
+   * Why `abortingChange` is unknown, naming the field and what was read
+   * (`AbortingChange is not a JSON boolean (got "false")`); absent when it was read.
+   */
+  abortingUnread?: string;
   latestChangeId?: string;
 }
 

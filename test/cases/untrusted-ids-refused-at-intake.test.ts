@@ -1,9 +1,12 @@
 /**
  * C05 (intake part): untrusted ids never reach the signer.
  * Right: first valid; second trimmed and valid; the rest rejected before any Web+ call, each named.
+ * Since issue 10 (fail closed), one bad id refuses the whole call: the request carries the bad
+ * ones only (kind `refused`), so not even the valid ids are acted on.
  */
 import { describe, expect, it } from 'vitest';
 import { classifyEvent, type IntakeOptions } from '#shared/intake/classify.js';
+import { BAD_ID_REFUSES } from '#shared/intake/http/ids.js';
 import { RecentEvents } from '#shared/intake/recent-events.js';
 
 const body =
@@ -20,7 +23,7 @@ function options(): IntakeOptions {
 }
 
 describe('C05: untrusted ids are refused at intake, each named', () => {
-  it('keeps the two valid ids and names the three bad ones', () => {
+  it('names the three bad ones and refuses the call (the two valid ids are read, not acted on)', () => {
     const event = {
       version: 'v1',
       rawPath: '/abort',
@@ -36,24 +39,22 @@ describe('C05: untrusted ids are refused at intake, each named', () => {
       route: '/abort',
       requestId: 'req-c05',
       request: {
-        kind: 'abort',
+        kind: 'refused',
         trigger: 'http',
         triggerRef: 'req-c05',
-        changeIds: ['wc-5d3a963d5802611c4ddc0001', 'wc-5d3a963d5802611c4ddc0002'],
-        envIds: [],
         invalid: [
           {
             field: 'changeIds[2]',
             value: 'wc-x&ChangeId=wc-other',
-            message: 'not a ChangeId (expected wc- and 24 lower-case hex digits)',
+            message: `${'not a ChangeId (expected wc- and 24 lower-case hex digits)'}: ${BAD_ID_REFUSES}`,
           },
           {
             field: 'changeIds[3]',
             value: 'we-5d39b8ba6786bd4b14950001',
             envId: 'we-5d39b8ba6786bd4b14950001',
-            message: 'an EnvId where a ChangeId was expected',
+            message: `${'an EnvId where a ChangeId was expected'}: ${BAD_ID_REFUSES}`,
           },
-          { field: 'changeIds[4]', value: '', message: 'empty' },
+          { field: 'changeIds[4]', value: '', message: `${'empty'}: ${BAD_ID_REFUSES}` },
         ],
       },
     });
@@ -71,7 +72,7 @@ describe('C05: untrusted ids are refused at intake, each named', () => {
     expect(classifyEvent(Buffer.from(JSON.stringify(event)), options())).toMatchObject({
       kind: 'http',
       request: {
-        changeIds: ['wc-5d3a963d5802611c4ddc0001'],
+        kind: 'refused',
         invalid: [{ field: 'changeIds[1]', value: 'wc-x&ChangeId=wc-other' }],
       },
     });

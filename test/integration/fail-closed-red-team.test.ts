@@ -567,6 +567,32 @@ describe('f. every flag from Web+ is a JSON boolean', () => {
   }
 });
 
+describe('f, found by attacking: an environment applying a change it does not name', () => {
+  it('ApplyingChange true without LatestChangeId → one skipped record naming it (sweep, by EnvId)', async () => {
+    h = await startHarness(
+      scenario([1], [change({ n: 1, env: 0, idleMin: 90, ageMin: 95 })], {
+        envs: [
+          {
+            EnvId: envId(0),
+            AppId: 'wa-5d39b8ba6786bd4b14960000',
+            EnvName: 'env-0',
+            wireOmit: ['LatestChangeId'],
+          },
+        ],
+      }),
+    );
+    const sweep = await run(httpEvent({ path: '/sweep', body: '{}' }));
+    const manual = await run(
+      httpEvent({ path: '/abort', body: JSON.stringify({ envIds: [envId(0)] }) }),
+    );
+    for (const s of [sweep, manual]) {
+      expect(s.results).toEqual([expect.objectContaining({ envId: envId(0), outcome: 'skipped' })]);
+      expect(s.results[0]?.detail).toMatch(/LatestChangeId is absent/);
+    }
+    expect(h.sandbox.abortCalls()).toBe(0);
+  });
+});
+
 describe('g. states and levels exactly as documented; repeats are ambiguous', () => {
   for (const state of ['alert', 'Alert', 'alarm', ' ALERT']) {
     it(`callback and EventBridge alertState ${JSON.stringify(state)} → ignored`, async () => {

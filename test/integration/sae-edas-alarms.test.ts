@@ -201,6 +201,28 @@ describe('SAE alarms: CloudMonitor namespace acs_serverless, appId dimension', (
     );
     expect(calls(sae)).toBe(0);
   });
+  it('a CloudMonitor rule push on acs_serverless names the application too (resources.appId)', async () => {
+    const harness = await start();
+    const push = JSON.parse(fired('cms-rule-push.json').toString());
+    push.namespace = 'acs_serverless';
+    push.metricName = 'cpu';
+    push.resources = JSON.stringify({ userId: '1234567890123456', appId: SAE_APP });
+    push.metricData = {
+      timestamp: push.metricData.timestamp,
+      userId: '1234567890123456',
+      appId: SAE_APP,
+      Maximum: 97,
+    };
+    await harness.handler(Buffer.from(JSON.stringify(push)), fakeContext());
+    expect(only(harness.records())).toMatchObject({
+      platform: 'sae',
+      changeId: SAE_ORDER,
+      appId: SAE_APP,
+      trigger: 'cms-callback',
+      outcome: 'aborted',
+    });
+    expect(sae!.calls('AbortChangeOrder', SAE_ORDER)).toBe(1);
+  });
 });
 
 describe('EventBridge acs.sae change-order events', () => {

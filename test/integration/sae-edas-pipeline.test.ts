@@ -182,28 +182,43 @@ describe('SAE and EDAS through the handler', () => {
     expect(sae!.rolledBack(SAE_FRESH)).toBe(true);
   });
 
-  it('an HTTP abort of an unknown or finished order never aborts anything', async () => {
+  it('an HTTP abort of an unknown order never aborts anything', async () => {
     const harness = await start();
     const unknown = 'ba8e6c3c-9b1a-4ad2-9e1f-5f0e5c5e0999';
     await harness.handler(
       httpEvent({
         path: '/abort',
+        body: JSON.stringify({ platform: 'sae', changeOrderIds: [unknown] }),
+      }),
+      fakeContext(),
+    );
+    expect(harness.records().find((x) => x.changeId === unknown)).toMatchObject({
+      platform: 'sae',
+      outcome: 'not_found',
+      errorCode: 'InvalidChangeOrder.NotFound',
+    });
+    expect(sae!.calls('AbortChangeOrder')).toBe(0);
+  });
+
+  it('one bad id beside a good one refuses the whole SAE call: invalid, no platform call', async () => {
+    const harness = await start();
+    const callsBefore = sae!.calls('DescribeChangeOrder');
+    await harness.handler(
+      httpEvent({
+        path: '/abort',
         body: JSON.stringify({
           platform: 'sae',
-          changeOrderIds: [unknown, 'wc-5d3a963d5802611c4ddc0001'],
+          changeOrderIds: ['ba8e6c3c-9b1a-4ad2-9e1f-5f0e5c5e0999', 'wc-5d3a963d5802611c4ddc0001'],
         }),
       }),
       fakeContext(),
     );
     const r = harness.records();
-    expect(r.find((x) => x.changeId === unknown)).toMatchObject({
-      platform: 'sae',
-      outcome: 'not_found',
-      errorCode: 'InvalidChangeOrder.NotFound',
-    });
-    expect(r.find((x) => x.outcome === 'invalid')?.detail).toContain(
-      'changeOrderIds[1]: an ChangeId where a ChangeOrderId was expected',
+    expect(r.map((x) => x.outcome)).toEqual(['invalid']);
+    expect(r[0]?.detail).toContain(
+      'changeOrderIds[1]: an ChangeId where a ChangeOrderId was expected: the request is refused and nothing is acted on',
     );
+    expect(sae!.calls('DescribeChangeOrder')).toBe(callsBefore);
     expect(sae!.calls('AbortChangeOrder')).toBe(0);
   });
 

@@ -80,11 +80,15 @@ describe('sweep scope and timer payload', () => {
 
     // Assert
     expect(harness.sandbox.journal()).toHaveLength(0);
-    expect(s.results.filter((r) => r.outcome === 'invalid')).toHaveLength(3);
+    // One record per bad element; the list as a whole needs no record of its own.
+    expect(s.results.map((r) => r.detail?.split(':')[0])).toEqual([
+      'payload.envIds[0]',
+      'payload.envIds[1]',
+    ]);
     expect(s.results.every((r) => r.outcome === 'invalid')).toBe(true);
   });
 
-  it('payload envIds with one good and one bad id: only the good one is swept', async () => {
+  it('payload envIds with one good and one bad id: nothing is swept, not even the good one', async () => {
     // Arrange
     const harness = await start();
 
@@ -94,8 +98,14 @@ describe('sweep scope and timer payload', () => {
     );
 
     // Assert
-    expect(abortedIds(harness)).toEqual([changeId(1)]);
-    expect(s.results.filter((r) => r.outcome === 'invalid')).toHaveLength(1);
+    expect(abortedIds(harness)).toEqual([]);
+    expect(harness.sandbox.journal()).toHaveLength(0);
+    expect(s.results).toEqual([
+      expect.objectContaining({
+        outcome: 'invalid',
+        detail: expect.stringMatching(/^payload\.envIds\[1\]: .*nothing is swept/),
+      }),
+    ]);
   });
 
   it('an unreadable payload dryRun refuses the payload: nothing is swept', async () => {

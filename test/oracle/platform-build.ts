@@ -191,6 +191,7 @@ export function platformEnvOf(w: PlatformWorld): Record<string, string> {
       defaults,
       platforms,
       ...(p.cap !== undefined ? { sweep: { maxAbortsPerRun: p.cap } } : {}),
+      ...(p.alarmMaxAgeMinutes !== undefined ? { alarmMaxAgeMinutes: p.alarmMaxAgeMinutes } : {}),
     });
   }
   return env;
@@ -204,7 +205,20 @@ function objectText(entries: [string, unknown][]): string {
   return JSON.stringify(Object.fromEntries(entries.filter(([, v]) => v !== undefined)));
 }
 
-function http(path: string, body: string, query: Record<string, string>, requestId: string) {
+function http(
+  path: string,
+  body: string,
+  query: Record<string, string>,
+  requestId: string,
+): {
+  version: string;
+  rawPath: string;
+  body: string;
+  isBase64Encoded: boolean;
+  headers: Record<string, string>;
+  queryParameters: Record<string, string>;
+  requestContext: Record<string, unknown>;
+} {
   return {
     version: 'v1',
     rawPath: path,
@@ -231,11 +245,106 @@ function query(dryRun: string | undefined, extra: string | undefined): Record<st
   };
 }
 
-/** The FC event Buffer of the world's request. */
-export function platformEventOf(w: PlatformWorld, requestId: string): Buffer {
+/** The application id an alarm names (an unknown one is well formed; `bad` as given). */
+function appRef(p: PlatformName, ref: PIdRef | undefined): string | undefined {
+  return ref === undefined ? undefined : pidValue(ref, (n) => pids.app(p, n));
+}
+
+/** The FC event Buffer of the world's request; alarm times count back from `realSeedMs`. */
+export function platformEventOf(w: PlatformWorld, requestId: string, realSeedMs: number): Buffer {
   const r = w.request;
   let event: unknown;
-  if (r.kind === 'timer') {
+  const at =
+    'firedMinAgo' in r && r.firedMinAgo !== undefined
+      ? realSeedMs - r.firedMinAgo * 60_000 - 10_000
+      : undefined;
+  if (r.kind === 'sae-cms') {
+    const app = appRef('sae', r.appId);
+    const fields: Record<string, string> = {
+      alertName: 'sae-app-cpu',
+      alertState: r.state,
+      ruleId: 'alarmRule_uuid_5ae0000000000000000000c1',
+      metricName: 'cpu',
+      namespace: 'acs_serverless',
+      dimensions: `{userId=1234567890123456${app === undefined ? '' : `, appId=${app}`}}`,
+      ...(at !== undefined ? { timestamp: String(at) } : {}),
+    };
+    if (r.via === 'callback') {
+      const e = http('/cms-callback', new URLSearchParams(fields).toString(), {}, requestId);
+      e.headers['Content-Type'] = 'application/x-www-form-urlencoded';
+      delete (e.headers as Record<string, string>).Authorization;
+      e.queryParameters = { token: PLATFORM_WORLD_TOKEN };
+      event = e;
+    } else
+      event = {
+        specversion: '1.0',
+        id: requestId,
+        source: 'acs.cms',
+        type: 'cms:CloudMonitor:AlertWebHook',
+        ...(at !== undefined ? { time: new Date(at).toISOString() } : {}),
+        data: fields,
+      };
+  } else if (r.kind === 'sae-event') {
+    const app = appRef('sae', r.resourceId);
+    const subjectApp = r.subject === 'same' ? app : r.subject === 'other' ? pids.other : undefined;
+    event = {
+      specversion: '1.0',
+      id: requestId,
+      source: 'acs.sae',
+      type: r.type,
+      ...(subjectApp !== undefined
+        ? { subject: `acs.sae:cn-hangzhou:1234567890123456:${subjectApp}` }
+        : {}),
+      ...(at !== undefined ? { time: new Date(at).toISOString() } : {}),
+      aliyunregionid: r.region === 'same' ? 'cn-hangzhou' : 'cn-shanghai',
+      data: {
+        source: 'CHANGE_ORDER',
+        level: 'WARNING',
+        namespaceId: 'cn-hangzhou',
+        ...(app !== undefined ? { resourceId: app } : {}),
+      },
+    };
+  } else if (r.kind === 'edas-event') {
+    const app = appRef('edas', r.appId);
+    const known = r.appId && 'known' in r.appId ? r.appId.known : undefined;
+    const mine = w.orders.filter((o) => o.platform === 'edas' && o.app === known);
+    const own = mine[r.orderPick % Math.max(1, mine.length)];
+    const order =
+      r.order === 'own'
+        ? own
+          ? pids.order('edas', own.n)
+          : pids.order('edas', 0xfff0)
+        : r.order === 'unknown'
+          ? pids.order('edas', 0xfff0)
+          : r.order === 'bad'
+            ? '28ab8de8-****'
+            : undefined;
+    event = {
+      specversion: '1.0',
+      id: requestId,
+      source: 'acs.edas',
+      type: 'edas:ApplicationChange:ChangeOrder',
+      ...(at !== undefined ? { time: new Date(at).toISOString() } : {}),
+      aliyunregionid: 'cn-hangzhou',
+      data: {
+        ...(app !== undefined ? { appId: app } : {}),
+        event: {
+          category: 'OPERATION',
+          involvedObject: {
+            additionalProperties: {
+              ...(order !== undefined ? { changeOrderId: order } : {}),
+              eventType: r.eventType,
+            },
+            type: 'APPLICATION',
+          },
+          level: r.eventType === 'onSuccess' ? 'NORMAL' : 'WARNING',
+          reason:
+            r.eventType === 'onSuccess' ? 'APPLICATION_CODEPLOY_SUCCESS' : 'APPLICATION_CODEPLOY',
+          ...(at !== undefined ? { timestamp: at } : {}),
+        },
+      },
+    };
+  } else if (r.kind === 'timer') {
     event = {
       triggerTime: '2026-12-02T02:00:00Z',
       triggerName: 'sweep-stuck-changes',

@@ -4,7 +4,9 @@
  * paused-equivalents; missing and malformed batch times as strings or numbers; unreadable
  * application ids), policies with per-platform modes, thresholds, protect by application,
  * per-application overrides, change types and `onAbort: rollback`, HTTP and timer requests
- * with extra keys, the kill switch and the platforms' clock skew, run through the real cold
+ * with extra keys, alarms (CloudMonitor on `acs_serverless`, EventBridge `acs.sae` / `acs.edas`
+ * events, with random ages, states, types, regions and ids), the kill switch and the platforms'
+ * clock skew, run through the real cold
  * start, handler and the SAE / EDAS emulators. Every AbortChangeOrder /
  * AbortAndRollbackChangeOrder the emulators received must be one the separate oracle
  * (test/oracle/platform-rule.ts) allows, with the action it allows, within the cap; every
@@ -37,6 +39,7 @@ describe('fail closed on SAE and EDAS: the oracle', () => {
     let rolledBack = 0;
     let allowed = 0;
     let examined = 0;
+    let byAlarm = 0;
     // Act + Assert
     await fc.assert(
       fc.asyncProperty(platformWorldArb, async (world) => {
@@ -45,6 +48,8 @@ describe('fail closed on SAE and EDAS: the oracle', () => {
         rolledBack += run.aborts.filter((a) => a.action === 'AbortAndRollbackChangeOrder').length;
         allowed += run.allowed.orders.size;
         examined += run.examined.length;
+        if (['sae-cms', 'sae-event', 'edas-event'].includes(world.request.kind))
+          byAlarm += run.aborts.length;
         expect(platformViolations(run), JSON.stringify({ world, records: run.records })).toEqual(
           [],
         );
@@ -54,6 +59,7 @@ describe('fail closed on SAE and EDAS: the oracle', () => {
     // The worlds do abort things, on both paths: the property is not satisfied by doing nothing.
     expect(aborted).toBeGreaterThan(50);
     expect(rolledBack).toBeGreaterThan(5);
+    expect(byAlarm).toBeGreaterThan(5);
     expect(examined).toBeGreaterThan(aborted);
     expect(allowed).toBeGreaterThanOrEqual(aborted);
   }, 600_000);

@@ -43,6 +43,8 @@ const PAUSED: Record<PlatformName, Set<number>> = {
 export interface PlatformInstants {
   /** each emulator's own clock when it started, epoch ms */
   startedAtMs: Record<PlatformName, number>;
+  /** the real clock when the world was seeded (alarm times count back from it), epoch ms */
+  realSeedMs: number;
   /** the real clock just before and just after the invocation, epoch ms */
   realStartMs: number;
   realEndMs: number;
@@ -60,6 +62,7 @@ interface View {
   defaults: { mode: Mode; maxIdle: number; maxDuration: number; includePaused: boolean };
   platforms: Record<PlatformName, PlatformPolicySpec | undefined>;
   cap: number;
+  alarmMaxAge: number;
 }
 
 const none = (): PlatformAllowed => ({
@@ -72,7 +75,7 @@ type Via = 'order' | 'app' | 'sweep';
 interface Target {
   order: WorldOrder;
   via: Via;
-  source: 'sweep' | 'manual';
+  source: 'sweep' | 'manual' | 'alarm';
 }
 
 /** What the oracle allows for world `w`. */
@@ -83,8 +86,42 @@ export function allowedPlatformAborts(w: PlatformWorld, t: PlatformInstants): Pl
   const out = none();
   const targets: Target[] = [];
   let run: { maxIdle?: number; maxDuration?: number } = {};
+  let alarmAt: number | undefined;
 
-  if (r.kind === 'timer') {
+  if (r.kind === 'sae-cms' || r.kind === 'sae-event' || r.kind === 'edas-event') {
+    const p: PlatformName = r.kind === 'edas-event' ? 'edas' : 'sae';
+    if (!w.enabled.includes(p)) return out;
+    out.max[p] = Number.POSITIVE_INFINITY;
+    if (r.firedMinAgo === undefined) return out;
+    alarmAt = t.realSeedMs - r.firedMinAgo * MIN - 10_000;
+    // Fresh on the real clock at some instant of the invocation, with the slack on both sides.
+    if (t.realStartMs - alarmAt > view.alarmMaxAge * MIN + SLACK_MS) return out;
+    if (t.realEndMs - alarmAt < -SLACK_MS) return out;
+    const app = (ref: PIdRef | undefined) => (ref && 'known' in ref ? ref.known : undefined);
+    if (r.kind === 'sae-cms') {
+      if (r.state !== 'ALERT') return out;
+      const a = app(r.appId);
+      if (a === undefined) return out;
+      targets.push(...ofApp(w, 'sae', a, 'alarm'));
+    } else if (r.kind === 'sae-event') {
+      if (!r.type.startsWith('sae:ChangeOrder:')) return out;
+      if (r.region !== 'same' || r.subject === 'other') return out;
+      const a = app(r.resourceId);
+      if (a === undefined) return out;
+      targets.push(...ofApp(w, 'sae', a, 'alarm'));
+    } else {
+      if (r.eventType !== 'onFailure' && r.eventType !== 'onTimeout') return out;
+      const a = app(r.appId);
+      if (a === undefined) return out;
+      if (r.order === 'absent') targets.push(...ofApp(w, 'edas', a, 'alarm'));
+      else if (r.order === 'own') {
+        const mine = w.orders.filter((o) => o.platform === 'edas' && o.app === a);
+        const o = mine[r.orderPick % Math.max(1, mine.length)];
+        // The event names the order and its application: learned from the event itself.
+        if (o) targets.push({ order: o, via: 'app', source: 'alarm' });
+      }
+    }
+  } else if (r.kind === 'timer') {
     if (r.extra !== undefined || dry(r.dryRun) !== 'no') return out;
     run = { maxIdle: r.maxIdleMinutes, maxDuration: r.maxDurationMinutes };
     for (const p of ['sae', 'edas'] as const) {
@@ -120,7 +157,7 @@ export function allowedPlatformAborts(w: PlatformWorld, t: PlatformInstants): Pl
   }
 
   for (const target of targets) {
-    const verdict = judge(w, view, target, run, t);
+    const verdict = judge(w, view, target, run, t, alarmAt);
     const key = `${target.order.platform}:${pids.order(target.order.platform, target.order.n)}`;
     if (typeof verdict === 'string') out.refused[verdict] = (out.refused[verdict] ?? 0) + 1;
     // An order reached twice (by id and by its app) may be aborted when either path allows it.
@@ -134,7 +171,7 @@ function ofApp(
   w: PlatformWorld,
   p: PlatformName,
   app: number,
-  source: 'sweep' | 'manual',
+  source: 'sweep' | 'manual' | 'alarm',
 ): Target[] {
   const mine = w.orders.filter((o) => o.platform === p && o.app === app);
   const via: Via = source === 'sweep' ? 'sweep' : 'app';
@@ -154,6 +191,7 @@ function judge(
   { order: o, via, source }: Target,
   run: { maxIdle?: number; maxDuration?: number },
   t: PlatformInstants,
+  alarmAt: number | undefined,
 ): string | { action: 'AbortChangeOrder' | 'AbortAndRollbackChangeOrder' } {
   const p = o.platform;
   const spec = view.platforms[p];
@@ -185,6 +223,12 @@ function judge(
   if (!currentStarted && o.currentBatch === 1) return 'times unknown (no batch started)';
   const onAbort = own?.onAbort ?? spec?.onAbort ?? 'abort';
   if (onAbort === 'rollback' && !o.supportRollback) return 'rollback not supported';
+  if (source === 'alarm' && alarmAt !== undefined) {
+    // Fired before the order started (60 s slack): about an earlier order. The order's start is
+    // on the platform's clock; the more lenient reading of the two clocks is taken.
+    const { start } = orderInstants(o, t.startedAtMs[p]);
+    if (Math.min(start, start - w.skewMs) > alarmAt + SLACK_MS) return 'alarm predates order';
+  }
   if (source === 'sweep') {
     const { start, progress } = orderInstants(o, t.startedAtMs[p]);
     const span = progress - start;
@@ -214,6 +258,7 @@ function readPolicy(w: PlatformWorld): View | undefined {
       defaults: { mode: 'enforce', maxIdle: 30, maxDuration: 240, includePaused: false },
       platforms: { sae: undefined, edas: undefined },
       cap: 20,
+      alarmMaxAge: 15,
     };
   return {
     defaults: {
@@ -224,6 +269,7 @@ function readPolicy(w: PlatformWorld): View | undefined {
     },
     platforms: { sae: p.sae, edas: p.edas },
     cap: p.cap ?? 20,
+    alarmMaxAge: p.alarmMaxAgeMinutes ?? 15,
   };
 }
 

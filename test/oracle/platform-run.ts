@@ -63,7 +63,8 @@ export async function runPlatformWorld(
   rig: PlatformRig,
   w: PlatformWorld,
 ): Promise<PlatformWorldRun> {
-  const scenario = platformScenarioOf(w, Date.now() + w.skewMs);
+  const realSeedMs = Date.now();
+  const scenario = platformScenarioOf(w, realSeedMs + w.skewMs);
   const sae = await startSaeSandbox(scenario);
   const edas = await startEdasSandbox(scenario);
   try {
@@ -99,7 +100,12 @@ export async function runPlatformWorld(
         aborts: [],
         examined: [],
         records: [],
-        allowed: allowedPlatformAborts(w, { startedAtMs, realStartMs, realEndMs: realStartMs }),
+        allowed: allowedPlatformAborts(w, {
+          startedAtMs,
+          realSeedMs,
+          realStartMs,
+          realEndMs: realStartMs,
+        }),
         coldStartError: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
         journals: { sae: sae.journal(), edas: edas.journal() },
       };
@@ -107,7 +113,7 @@ export async function runPlatformWorld(
     seq += 1;
     const requestId = `oracle-platform-${process.pid}-${seq}`;
     realStartMs = Date.now();
-    await handler(platformEventOf(w, requestId), fakeContext({ requestId }));
+    await handler(platformEventOf(w, requestId, realSeedMs), fakeContext({ requestId }));
     const realEndMs = Date.now();
     const journals = { sae: sae.journal(), edas: edas.journal() };
     const aborts: PlatformAbortCall[] = [];
@@ -127,7 +133,7 @@ export async function runPlatformWorld(
       aborts,
       examined: [...examined],
       records,
-      allowed: allowedPlatformAborts(w, { startedAtMs, realStartMs, realEndMs }),
+      allowed: allowedPlatformAborts(w, { startedAtMs, realSeedMs, realStartMs, realEndMs }),
       journals,
     };
   } finally {

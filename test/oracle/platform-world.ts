@@ -96,6 +96,7 @@ export type PlatformWorldPolicy =
       sae?: PlatformPolicySpec;
       edas?: PlatformPolicySpec;
       cap?: number;
+      alarmMaxAgeMinutes?: number;
     };
 
 /** An id named by a request: a known one (index), a well-formed unknown one, or garbage. */
@@ -139,6 +140,35 @@ export type PlatformWorldRequest =
       extra?: [string, unknown];
       queryDryRun?: string;
       queryExtra?: string;
+    }
+  | {
+      /** A CloudMonitor alarm on SAE's namespace `acs_serverless` (callback or EventBridge). */
+      kind: 'sae-cms';
+      via: 'callback' | 'eventbridge';
+      state: 'ALERT' | 'OK';
+      appId?: PIdRef;
+      /** minutes (plus 10 s) before the real clock; negative = future; undefined = no time */
+      firedMinAgo?: number;
+    }
+  | {
+      /** An EventBridge `acs.sae` event. */
+      kind: 'sae-event';
+      type: string;
+      resourceId?: PIdRef;
+      /** the application the `subject` ends with: the same as `resourceId`, another, or none */
+      subject: 'same' | 'other' | 'none';
+      region: 'same' | 'other';
+      firedMinAgo?: number;
+    }
+  | {
+      /** An EventBridge `acs.edas` `edas:ApplicationChange:ChangeOrder` event. */
+      kind: 'edas-event';
+      eventType: 'onFailure' | 'onTimeout' | 'onSuccess' | 'onStart';
+      appId?: PIdRef;
+      /** `own`: one of the application's orders (by `orderPick`); `absent`: none named */
+      order: 'own' | 'unknown' | 'bad' | 'absent';
+      orderPick: number;
+      firedMinAgo?: number;
     };
 
 export interface PlatformWorld {
@@ -307,6 +337,7 @@ function policy(apps: Record<PlatformName, number>): fc.Arbitrary<PlatformWorldP
       sae: fc.option(platformPolicy(apps.sae), { nil: undefined, freq: 4 }),
       edas: fc.option(platformPolicy(apps.edas), { nil: undefined, freq: 4 }),
       cap: fc.option(fc.constantFrom(0, 1, 2, 20), { nil: undefined }),
+      alarmMaxAgeMinutes: fc.option(fc.constantFrom(5, 15, 60), { nil: undefined }),
     },
     { requiredKeys: ['kind', 'defaultsMode'] },
   );
@@ -328,6 +359,15 @@ function request(
 ): fc.Arbitrary<PlatformWorldRequest> {
   const minutesValue = fc.option(fc.constantFrom(5, 30, 60, 240), { nil: undefined, freq: 3 });
   const platform = fc.constantFrom<PlatformName>('sae', 'edas');
+  // Mostly fresh alarms (the rule has something to allow), sometimes stale, late or from the future.
+  const fired = fc.option(
+    fc.oneof(
+      { weight: 6, arbitrary: fc.constantFrom(0, 1, 3, 10) },
+      { weight: 3, arbitrary: fc.constantFrom(14, 16, 30, 120, -3) },
+    ),
+    { nil: undefined, freq: 10 },
+  );
+  const ref = (p: PlatformName) => fc.option(idRef(apps[p]), { nil: undefined, freq: 10 });
   return fc.oneof(
     fc.record(
       {
@@ -367,6 +407,60 @@ function request(
         },
         { requiredKeys: ['kind', 'platform'] },
       ),
+    ),
+    fc.record(
+      {
+        kind: fc.constant('sae-cms' as const),
+        via: fc.constantFrom('callback' as const, 'eventbridge' as const),
+        state: often<'ALERT' | 'OK'>('ALERT', fc.constant<'OK'>('OK'), 8),
+        appId: ref('sae'),
+        firedMinAgo: fired,
+      },
+      { requiredKeys: ['kind', 'via', 'state'] },
+    ),
+    fc.record(
+      {
+        kind: fc.constant('sae-event' as const),
+        type: fc.constantFrom(
+          'sae:ChangeOrder:SaeChangeOrderFailEvent',
+          'sae:ChangeOrder:SaeChangeOrderFailEvent',
+          'sae:ChangeOrder:SaeWaitBatchConfirmEvent',
+          'sae:ChangeOrder:SaeK8sUnhealthyEvent',
+          'sae:Runtime:SaeInstanceRestartEvent',
+        ),
+        resourceId: ref('sae'),
+        subject: often<'same' | 'other' | 'none'>(
+          'same',
+          fc.constantFrom<'other' | 'none'>('other', 'none'),
+          6,
+        ),
+        region: often<'same' | 'other'>('same', fc.constant<'other'>('other'), 10),
+        firedMinAgo: fired,
+      },
+      { requiredKeys: ['kind', 'type', 'subject', 'region'] },
+    ),
+    fc.record(
+      {
+        kind: fc.constant('edas-event' as const),
+        eventType: often<'onFailure' | 'onTimeout' | 'onSuccess' | 'onStart'>(
+          'onFailure',
+          fc.constantFrom<'onTimeout' | 'onSuccess' | 'onStart'>(
+            'onTimeout',
+            'onSuccess',
+            'onStart',
+          ),
+          4,
+        ),
+        appId: ref('edas'),
+        order: often<'own' | 'unknown' | 'bad' | 'absent'>(
+          'own',
+          fc.constantFrom<'unknown' | 'bad' | 'absent'>('unknown', 'bad', 'absent', 'absent'),
+          4,
+        ),
+        orderPick: fc.nat({ max: 3 }),
+        firedMinAgo: fired,
+      },
+      { requiredKeys: ['kind', 'eventType', 'order', 'orderPick'] },
     ),
   );
 }

@@ -286,7 +286,7 @@ describe('POST /sweep', () => {
     });
   });
 
-  it('reads envIds, appIds and dryRun, reporting bad entries', () => {
+  it('reads envIds, appIds and dryRun; one bad entry refuses the whole sweep', () => {
     const body = JSON.stringify({ envIds: [E1, 'bad'], dryRun: true });
     expect(
       request(
@@ -296,17 +296,31 @@ describe('POST /sweep', () => {
         ),
       ),
     ).toMatchObject({ kind: 'sweep', appIds: [A1] });
-    expect(request(classifyEvent(httpEvent({ path: '/sweep', body }), options()))).toEqual({
+    expect(
+      request(
+        classifyEvent(
+          httpEvent({ path: '/sweep', body: JSON.stringify({ envIds: [E1], dryRun: true }) }),
+          options(),
+        ),
+      ),
+    ).toEqual({
       kind: 'sweep',
       trigger: 'http',
       triggerRef: 'req-1',
       envIds: [E1],
       dryRun: true,
+      invalid: [],
+    });
+    expect(request(classifyEvent(httpEvent({ path: '/sweep', body }), options()))).toEqual({
+      kind: 'refused',
+      trigger: 'http',
+      triggerRef: 'req-1',
       invalid: [
         {
           field: 'envIds[1]',
           value: 'bad',
-          message: 'not a EnvId (expected we- and 24 lower-case hex digits)',
+          message:
+            'not a EnvId (expected we- and 24 lower-case hex digits): the request is refused and nothing is acted on (every id must be valid; fix it and resend)',
         },
       ],
     });

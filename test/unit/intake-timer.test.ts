@@ -127,11 +127,7 @@ describe('timer payload', () => {
     );
     expect(request.kind).toBe('refused');
     expect(request.triggerRef).toBe('sweep');
-    expect(request.invalid.map((i) => i.field)).toEqual([
-      'payload.envIds[0]',
-      'payload.envIds[1]',
-      'payload.envIds',
-    ]);
+    expect(request.invalid.map((i) => i.field)).toEqual(['payload.envIds[0]', 'payload.envIds[1]']);
   });
 
   it('envIds of the wrong type, or appIds with nothing valid, also sweep nothing', () => {
@@ -140,11 +136,12 @@ describe('timer payload', () => {
     expect(timer(JSON.stringify({ envIds: unrendered('envIds') })).kind).toBe('refused');
   });
 
-  it('envIds with some valid ids keeps those and reports the rest', () => {
+  it('envIds with one bad id beside valid ones refuses the payload: never narrowed to the rest', () => {
     const request = timer(JSON.stringify({ envIds: [ENV_1, 'nope'] }));
-    expect(request).toMatchObject({ kind: 'sweep', envIds: [ENV_1] });
+    expect(request.kind).toBe('refused');
     expect(request.invalid).toHaveLength(1);
     expect(request.invalid[0]?.field).toBe('payload.envIds[1]');
+    expect(request.invalid[0]?.message).toMatch(/: the payload is refused and nothing is swept$/);
   });
 
   it('an empty envIds list never means everything: refused', () => {

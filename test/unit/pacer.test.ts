@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  backgroundPacer,
   createPacer,
   PacerAbortedError,
   type PacerClock,
@@ -47,6 +48,10 @@ class VirtualClock implements PacerClock {
     return this.timers.size;
   }
 }
+
+/** qps 10, burst 1, one at a time: the background test's pacer. */
+const backgroundTestPacer = (clock: PacerClock) =>
+  createPacer({ qps: 10, burst: 1, concurrency: 1 }, clock);
 
 const settleMicrotasks = () => new Promise<void>((r) => setImmediate(r));
 
@@ -292,6 +297,30 @@ describe('token-bucket pacer: deadline and invocation signal', () => {
     await Promise.all([...sweepCalls, ...cbCalls]);
     expect(order.slice(0, 5)).toEqual(['sweep0', 'sweep1', 'cb0', 'cb1', 'cb2']);
     expect(order).toHaveLength(53);
+  });
+
+  it('background calls (a sweep) yield to a callback even when its deadline is later; none is lost', async () => {
+    const clock = new VirtualClock();
+    const pacer = backgroundTestPacer(clock);
+    const t0 = clock.t;
+    const order: string[] = [];
+    const sweep = new AbortController();
+    const sweepCalls = Array.from({ length: 20 }, (_, i) =>
+      backgroundPacer(pacer)(async () => order.push(`sweep${i}`), {
+        signal: sweep.signal,
+        startBy: t0 + 5000,
+      }),
+    );
+    await clock.advanceTo(t0 + 250);
+    const cb = new AbortController();
+    const cbCalls = Array.from({ length: 3 }, (_, i) =>
+      pacer(async () => order.push(`cb${i}`), { signal: cb.signal, startBy: t0 + 5100 }),
+    );
+    await clock.advanceTo(t0 + 60_000);
+    await Promise.all([...sweepCalls, ...cbCalls]);
+    // 10 per second, burst 1: sweep0..2 started by 250 ms, then the callback's three.
+    expect(order.slice(0, 6)).toEqual(['sweep0', 'sweep1', 'sweep2', 'cb0', 'cb1', 'cb2']);
+    expect(order.filter((o) => o.startsWith('sweep'))).toHaveLength(20);
   });
 
   it('refuses limits that are not positive', () => {

@@ -56,7 +56,11 @@ function dress(ch: string, how: Dress): string {
   }
 }
 
-const fillerArb = fc.string({ maxLength: 40 }).map((s) => s.replace(/[%\\]/g, ' '));
+const fillerArb = fc.string({ maxLength: 40 }).map((s) => s.replace(/[%\\&]/g, ' '));
+/** Text that ends in an escape's start (`%`, `\\`, `&#`): decoding it must not swallow a secret. */
+const escapeStartArb = fc
+  .tuple(fillerArb, fc.constantFrom('%', '%2', '%25', '\\', '\\u', '\\u00', '\\x', '&#', '&#x'))
+  .map(([a, b]) => a + b);
 
 describe('the redactor removes a disguised secret (independent checker, fast-check)', () => {
   it('2,000 random secrets in random texts, dressed and split by invisibles: never revealed', () => {
@@ -95,6 +99,42 @@ describe('the redactor removes a disguised secret (independent checker, fast-che
         },
       ),
       { numRuns: 2_000, seed: 20261202 },
+    );
+  });
+
+  it('2,000 secrets after the start of an escape, in case changes and split by invisibles: never revealed', () => {
+    fc.assert(
+      fc.property(
+        secretArb,
+        escapeStartArb,
+        fillerArb,
+        fc.array(
+          fc.tuple(
+            fc.constantFrom<Dress>('plain', 'upper', 'lower', 'swap'),
+            fc.option(fc.constantFrom(...INVISIBLES), { nil: undefined }),
+          ),
+          { minLength: 48, maxLength: 48 },
+        ),
+        (secret, before, after, dresses) => {
+          // Arrange
+          const disguised = secret
+            .split('')
+            .map((ch, i) => {
+              const [how, invisible] = dresses[i]!;
+              return dress(ch, how) + (i < secret.length - 1 && invisible ? invisible : '');
+            })
+            .join('');
+          const redactor = createRedactor([secret]);
+
+          // Act
+          const out = redactor.text(`${before}${disguised}${after}`);
+
+          // Assert
+          expect(out.includes(secret)).toBe(false);
+          expect(reveal(out).includes(secret.toLowerCase())).toBe(false);
+        },
+      ),
+      { numRuns: 2_000, seed: 20261203 },
     );
   });
 

@@ -4,11 +4,11 @@
  * query (`changeIds`, `envIds`, repeated or comma-joined, as FC joins repeats; `dryRun`, `note`).
  */
 import { z } from 'zod';
-import type { ManualAbortRequest } from '../../model/request.js';
+import type { ManualAbortRequest, RefusedRequest } from '../../model/request.js';
 import { HttpRequestError } from '../errors.js';
 import { DryRunSchema } from '../timer/payload.js';
 import { readBodyFields, refuseUnknownKeys, validateFields } from './body.js';
-import { collectIdFields, summariseInvalid } from './ids.js';
+import { collectIdFields, refusedForBadIds, summariseInvalid } from './ids.js';
 
 /** The keys `/abort` reads (body, or query without a body); any other key is refused (400). */
 /** `platform` may say `webplus` (./platform.ts routes `sae` / `edas` elsewhere, and refuses any other value). */
@@ -56,14 +56,18 @@ export function queryDryRun(query: Readonly<Record<string, string>>): boolean | 
 
 /**
  * Builds the `ManualAbortRequest` (trigger `http`, `triggerRef` = request id).
- * Ids are trimmed and validated; refused ones go to `invalid` (field `changeIds[2]`), duplicates
- * are removed. A `dryRun=true` in the query also applies to a JSON body (it can only make the
+ * Ids are trimmed and validated, duplicates removed. One bad id refuses the whole call: the
+ * result is then a `RefusedRequest` with one `invalid` entry per bad id (field `changeIds[2]`)
+ * and nothing is read or aborted, not even the good ids. A `dryRun=true` in the query also applies to a JSON body (it can only make the
  * request safer).
  * @throws HttpRequestError 400: broken JSON (field `body`); neither list given or both empty
  *   (field `changeIds`); more than `maxIds` candidates (field of the list that passes it); no valid
  *   id left (field `changeIds`, or `envIds` when only envIds were given); bad `dryRun` / `note`.
  */
-export function manualAbortRequest(input: HttpInput, maxIds: number): ManualAbortRequest {
+export function manualAbortRequest(
+  input: HttpInput,
+  maxIds: number,
+): ManualAbortRequest | RefusedRequest {
   const fromBody = input.body.trim() !== '';
   const fields = fromBody ? readBodyFields(input.body) : { ...input.query };
   refuseUnknownKeys(fields, ABORT_KEYS, fromBody ? 'body' : 'query');
@@ -98,6 +102,8 @@ export function manualAbortRequest(input: HttpInput, maxIds: number): ManualAbor
     const summary = [summariseInvalid(changes), summariseInvalid(envs)].filter(Boolean).join('; ');
     throw new HttpRequestError(400, 'invalid_input', `no valid id: ${summary}`, field);
   }
+  const refused = refusedForBadIds([...changes.invalid, ...envs.invalid], input.requestId);
+  if (refused) return refused;
   const note = body.note ?? body.reason;
   return {
     kind: 'abort',
@@ -107,6 +113,6 @@ export function manualAbortRequest(input: HttpInput, maxIds: number): ManualAbor
     envIds: envs.ids,
     ...(dryRun === undefined ? {} : { dryRun }),
     ...(note === undefined || note.trim() === '' ? {} : { note: note.trim() }),
-    invalid: [...changes.invalid, ...envs.invalid],
+    invalid: [],
   };
 }

@@ -4,6 +4,7 @@
  */
 
 import type { IdKind } from '../../core/ids.js';
+import type { InvalidInput, RefusedRequest } from '../../model/request.js';
 import { HttpRequestError } from '../errors.js';
 import { collectIds, type IdList } from '../id-list.js';
 
@@ -56,4 +57,27 @@ export function summariseInvalid(list: IdList, max = 3): string {
   const parts = list.invalid.slice(0, max).map((i) => `${i.field}: ${i.message}`);
   if (list.invalid.length > max) parts.push(`and ${list.invalid.length - max} more`);
   return parts.join('; ');
+}
+
+/** Appended to each bad id's message: one bad id refuses the whole call. */
+export const BAD_ID_REFUSES =
+  'the request is refused and nothing is acted on (every id must be valid; fix it and resend)';
+
+/**
+ * The call refused as a whole when any id in it is bad (docs/reference/http-api.md): one
+ * `invalid` record per bad id, each message ending {@link BAD_ID_REFUSES}, no Web+ call. A typo
+ * beside good ids never lets the rest go ahead as if the list had been meant that way.
+ * @returns undefined when every id is valid
+ */
+export function refusedForBadIds(
+  invalid: readonly InvalidInput[],
+  triggerRef: string | undefined,
+): RefusedRequest | undefined {
+  if (invalid.length === 0) return undefined;
+  return {
+    kind: 'refused',
+    trigger: 'http',
+    ...(triggerRef === undefined ? {} : { triggerRef }),
+    invalid: invalid.map((i) => ({ ...i, message: `${i.message}: ${BAD_ID_REFUSES}` })),
+  };
 }

@@ -6,12 +6,12 @@
  * UUIDs. Without `platform` (or with `platform: "webplus"`) the Web+ routes apply unchanged.
  */
 import { z } from 'zod';
-import type { PlatformRequest } from '../../model/request.js';
+import type { PlatformRequest, RefusedRequest } from '../../model/request.js';
 import { HttpRequestError } from '../errors.js';
 import { DryRunSchema } from '../timer/payload.js';
 import { type HttpInput, MAX_NOTE_CHARS, queryDryRun } from './abort.js';
 import { readBodyFields, refuseUnknownKeys, validateFields } from './body.js';
-import { collectIdFields, summariseInvalid } from './ids.js';
+import { collectIdFields, refusedForBadIds, summariseInvalid } from './ids.js';
 
 const IdListSchema = z.union([z.array(z.unknown()), z.string()], {
   error: 'expected an array of ids or a comma-separated string',
@@ -63,13 +63,14 @@ export function platformOfCall(input: HttpInput): 'sae' | 'edas' | undefined {
  *   `dry_run` must not let an abort through); for `/sweep` an `appIds` that is empty, blank or
  *   null (never widened to every application); for `/abort` no id at
  *   all, or none valid; for `/sweep` an `appIds` list with none valid (never widened to all);
- *   `changeOrderIds` on `/sweep`; more than `maxIds` ids (`too_many_ids`)
+ *   `changeOrderIds` on `/sweep`; more than `maxIds` ids (`too_many_ids`). One bad id beside
+ *   good ones gives a `RefusedRequest` (one `invalid` entry per bad id, nothing acted on).
  */
 export function platformHttpRequest(
   input: HttpInput,
   route: '/abort' | '/sweep',
   maxIds: number,
-): PlatformRequest {
+): PlatformRequest | RefusedRequest {
   const fromBody = input.body.trim() !== '';
   const fields = fromBody ? readBodyFields(input.body) : { ...input.query };
   for (const webplusField of ['changeIds', 'envIds'] as const)
@@ -113,13 +114,16 @@ export function platformHttpRequest(
   if (!orders || !apps)
     throw new HttpRequestError(400, 'invalid_input', 'bad id lists', 'changeOrderIds');
   const summary = [summariseInvalid(orders), summariseInvalid(apps)].filter(Boolean).join('; ');
+  // Checked after the 400s below (an empty list, nothing valid): one bad id beside good ones
+  // refuses the whole call, never acting on the rest.
+  const refused = refusedForBadIds([...orders.invalid, ...apps.invalid], input.requestId);
   const common = {
     kind: 'platform' as const,
     platform: body.platform,
     trigger: 'http' as const,
     ...(input.requestId === undefined ? {} : { triggerRef: input.requestId }),
     ...(dryRun === undefined ? {} : { dryRun }),
-    invalid: [...orders.invalid, ...apps.invalid],
+    invalid: [],
   };
   if (route === '/sweep') {
     // An explicitly empty (or null, or blank) appIds never means every application (issue 10).
@@ -138,6 +142,7 @@ export function platformHttpRequest(
       );
     if (apps.given > 0 && apps.ids.length === 0)
       throw new HttpRequestError(400, 'invalid_input', `no valid id: ${summary}`, 'appIds');
+    if (refused) return refused;
     return {
       ...common,
       source: 'sweep',
@@ -159,6 +164,7 @@ export function platformHttpRequest(
       `no valid id: ${summary}`,
       orders.given > 0 ? 'changeOrderIds' : 'appIds',
     );
+  if (refused) return refused;
   const note = (body.note ?? body.reason)?.trim();
   return {
     ...common,

@@ -127,6 +127,8 @@ function stringMap(raw: unknown, lowerCase: boolean, joiner: string): Record<str
  * Classifies one HTTP call. Order: unknown path → 404; wrong method → 405 (`allow` header);
  * `GET /health` → 200 `{status: 'ok', version}` (no auth, no secrets); missing or wrong token →
  * 401; decoded body over `maxBodyBytes` → 413; then the route's parser (400 on bad input).
+ * Before all of these: a key beside the struct's own that reads like a switch, or `repeated`
+ * (the dotted path of a name the event's JSON text gives twice) → 400 naming it.
  * `/cms-callback` answers 200 for anything once authenticated (a 4xx makes CloudMonitor resend):
  * an unreadable or oversized body becomes an `IgnoredRequest`. Refusals carry a `warning` log line
  * (status, code, method, path, field, request id; never a token). Never throws.
@@ -134,9 +136,20 @@ function stringMap(raw: unknown, lowerCase: boolean, joiner: string): Record<str
 export function classifyHttp(
   event: Record<string, unknown>,
   options: HttpIntakeOptions,
+  repeated?: string,
 ): HttpIntake {
   const call = readHttpCall(event);
   try {
+    // The struct as sent named a field twice (`"body"` twice, two `Authorization` headers):
+    // which one FC meant is a guess, so the call is refused before anything is read.
+    if (repeated !== undefined) {
+      throw new HttpRequestError(
+        400,
+        'invalid_input',
+        `the event names ${printable(repeated, 80)} more than once: refused rather than read as its last value`,
+        printable(repeated, 80),
+      );
+    }
     // A switch beside FC's own keys (`{"rawPath": "/abort", "dryRun": true, ...}`, a hand-made
     // event) would be dropped while the call goes ahead: refused.
     const [stray] = refusedKeys(event, HTTP_EVENT_KEYS);

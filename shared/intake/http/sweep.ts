@@ -3,13 +3,13 @@
  * an empty body sweeps everything the policy allows).
  */
 import { z } from 'zod';
-import type { SweepRequest } from '../../model/request.js';
+import type { RefusedRequest, SweepRequest } from '../../model/request.js';
 import { HttpRequestError } from '../errors.js';
 import { DryRunSchema } from '../timer/payload.js';
 import type { HttpInput } from './abort.js';
 import { queryDryRun } from './abort.js';
 import { readBodyFields, refuseUnknownKeys, validateFields } from './body.js';
-import { collectIdFields, summariseInvalid } from './ids.js';
+import { collectIdFields, refusedForBadIds, summariseInvalid } from './ids.js';
 
 const IdListSchema = z.union([z.array(z.unknown()), z.string()], {
   error: 'expected an array of ids or a comma-separated string',
@@ -29,14 +29,18 @@ export const SweepBodySchema = z.object({
 /**
  * Builds the `SweepRequest` (trigger `http`, `triggerRef` = request id). With an empty body the
  * query is read instead (`envIds`, `appIds`, `dryRun`). Absent = no limit; an explicitly empty
- * list (`[]`, `""`) is refused, and so are both lists together. Bad ids go to `invalid`; a list
- * that was given but keeps no valid id is refused (400 naming it) rather than widened to
- * everything. A `dryRun=true` in the query also applies to a JSON body. Unknown keys (body or
+ * list (`[]`, `""`) is refused, and so are both lists together. A list that was given but keeps
+ * no valid id is refused (400 naming it) rather than widened to everything; one bad id beside
+ * good ones refuses the whole call too (a `RefusedRequest`: one `invalid` entry per bad id,
+ * nothing swept). A `dryRun=true` in the query also applies to a JSON body. Unknown keys (body or
  * query) are refused.
  * @throws HttpRequestError 400 (broken JSON, a repeated name: field `body` or the name; unknown
  *   key, empty list, both lists, bad list, too many ids, nothing valid: the field).
  */
-export function manualSweepRequest(input: HttpInput, maxIds: number): SweepRequest {
+export function manualSweepRequest(
+  input: HttpInput,
+  maxIds: number,
+): SweepRequest | RefusedRequest {
   const fromBody = input.body.trim() !== '';
   const fields = fromBody ? readBodyFields(input.body) : { ...input.query };
   refuseUnknownKeys(fields, SWEEP_KEYS, fromBody ? 'body' : 'query');
@@ -95,5 +99,5 @@ export function manualSweepRequest(input: HttpInput, maxIds: number): SweepReque
     request[key] = list.ids;
     request.invalid.push(...list.invalid);
   }
-  return request;
+  return refusedForBadIds(request.invalid, input.requestId) ?? request;
 }

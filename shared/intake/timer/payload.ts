@@ -15,7 +15,7 @@ import { readJsonObject } from '../json-object.js';
 
 /** The timer event as FC delivers it (payload also accepted already parsed, or absent). */
 export const TimerEventSchema = z.object({
-  triggerTime: z.string().optional(),
+  triggerTime: z.string(),
   triggerName: z.string(),
   payload: z.unknown().optional(),
 });
@@ -68,15 +68,19 @@ const REFUSED = 'the payload is refused and nothing is swept';
  * - empty / absent payload → a plain sweep (everything the policy allows);
  * - `maxIdleMinutes`, `maxDurationMinutes`: whole minutes, 1 .. 525600;
  * - `dryRun`: boolean or `'true'`/`'false'`;
- * - `envIds` / `appIds`: an array of ids or a comma-separated string; bad entries →
- *   `invalid` (`payload.envIds[1]`) and the sweep narrows to the valid ones, duplicates removed;
- *   an empty list, a list with no valid id, or both lists together → refused;
+ * - `envIds` / `appIds`: an array of ids or a comma-separated string, duplicates removed; one
+ *   bad entry → refused (one `invalid` record per bad entry, `payload.envIds[1]`: the sweep never
+ *   narrows to the valid ones); an empty list, or both lists together → refused;
  * - unknown key, a name given twice, a payload that is not JSON or not a JSON object → refused.
+ * The event itself is read as strictly: exactly `triggerTime`, `triggerName` (strings) and
+ * `payload` (docs/reference/fc-triggers.md, "Timer trigger"); any other key, or one of the wrong
+ * type, refuses it the same way, and so does a name the event's JSON text gives twice
+ * (`repeated`: its dotted path, found by the caller).
  * Never throws.
  */
-export function timerRequest(event: Record<string, unknown>): AbortRequest {
+export function timerRequest(event: Record<string, unknown>, repeated?: string): AbortRequest {
   const parsed = TimerEventSchema.safeParse(event);
-  const triggerName = parsed.success ? parsed.data.triggerName : String(event.triggerName);
+  const triggerName = parsed.success ? parsed.data.triggerName : printable(event.triggerName, 128);
   const triggerTime = parsed.success ? parsed.data.triggerTime : undefined;
   const sweep: SweepRequest = {
     kind: 'sweep',
@@ -87,10 +91,37 @@ export function timerRequest(event: Record<string, unknown>): AbortRequest {
   };
   const payload = readPayload(parsed.success ? parsed.data.payload : undefined);
   const problems: InvalidInput[] = [...payload.invalid];
-  // The event's own keys: FC sends triggerTime, triggerName, payload. A switch beside them
-  // (`dryRun`, `Payload`) would be dropped while the sweep runs: refused.
+  // The event's own keys: FC sends exactly triggerTime, triggerName, payload. Any key beside
+  // them (`dryRun`, `Payload`, `force`) would be dropped while the sweep runs: refused.
   for (const { key, message } of refusedKeys(event, TIMER_EVENT_KEYS)) {
     problems.push({ field: printable(key, 60), message: `${message}: ${REFUSED}` });
+  }
+  if (repeated !== undefined) {
+    // `{"payload": "{}", "payload": "{\"dryRun\":true}"}` is read as its last value by JSON.parse.
+    problems.push({
+      field: printable(repeated, 80),
+      message: `the event names ${printable(repeated, 80)} more than once: ${REFUSED}`,
+    });
+  }
+  const named = new Set(problems.map((p) => p.field));
+  for (const key of Object.keys(event)) {
+    if ((TIMER_EVENT_KEYS as readonly string[]).includes(key) || named.has(printable(key, 60)))
+      continue;
+    problems.push({
+      field: printable(key, 60),
+      message: `not a key of FC's timer event (it sends ${TIMER_EVENT_KEYS.join(', ')}): ${REFUSED}`,
+    });
+  }
+  // A key of the wrong type (`"triggerTime": 5`, `"payload": 7`) is never read as absent.
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0] ?? 'event');
+      problems.push({
+        field: printable(key, 60),
+        value: printable(event[key]),
+        message: `expected a string, got ${typeName(event[key])}: ${REFUSED}`,
+      });
+    }
   }
   const refuse = (field: string, value: unknown, message: string) =>
     problems.push({ field, value: printable(value), message: `${message}: ${REFUSED}` });
@@ -114,11 +145,12 @@ export function timerRequest(event: Record<string, unknown>): AbortRequest {
             value,
             `${key} is empty (an empty list never means everything; leave the key out for that)`,
           );
-        } else if (list.ids.length === 0) {
-          sweep.invalid.push(...list.invalid);
-          refuse(field, value, `no valid ${kind} in ${key}`);
+        } else if (list.invalid.length > 0) {
+          // One bad id refuses the payload: sweeping the rest would act on a list the operator
+          // did not write (a typo in one EnvId must not leave the others swept as if meant).
+          for (const bad of list.invalid)
+            problems.push({ ...bad, message: `${bad.message}: ${REFUSED}` });
         } else {
-          sweep.invalid.push(...list.invalid);
           sweep[key] = list.ids;
         }
         break;
