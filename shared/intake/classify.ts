@@ -139,8 +139,19 @@ function classify(event: unknown, options: IntakeOptions): IntakeResult {
     if (value.length === 0)
       return { kind: 'requests', requests: [unknownEvent('an empty JSON array')] };
     const requests: AbortRequest[] = [];
+    const conflicting = conflictingIds(value);
     value.forEach((item, index) => {
-      if (isCloudEvent(item)) requests.push(...eventBridgeRequests(item, options.recentEvents));
+      const key = isCloudEvent(item) ? envelopeKey(item) : undefined;
+      if (key !== undefined && conflicting.has(key)) {
+        requests.push({
+          kind: 'ignored',
+          trigger: 'eventbridge',
+          ...(typeof item.id === 'string' && item.id !== '' ? { triggerRef: item.id } : {}),
+          detail: `the alarm cannot be read as one meaning: the batch carries event ${printable(item.id, 80)} (source ${printable(item.source, 40)}) more than once with different content; nothing is aborted (fail closed)`,
+          invalid: [],
+        });
+      } else if (isCloudEvent(item))
+        requests.push(...eventBridgeRequests(item, options.recentEvents));
       else
         requests.push(
           unknownEvent(`batch item ${index} is ${describe(item)}, not an EventBridge envelope`),
@@ -157,6 +168,31 @@ function classify(event: unknown, options: IntakeOptions): IntakeResult {
   if (isCmsRulePush(value)) return { kind: 'requests', requests: [cmsRulePushRequest(value)] };
   if (hasAlarmFields(value)) return { kind: 'requests', requests: [cmsCallbackRequest(value)] };
   return { kind: 'requests', requests: [unknownEvent(describe(value))] };
+}
+
+/** `source` + `id` of an envelope (the redelivery key), or undefined without an id. */
+function envelopeKey(item: Record<string, unknown>): string | undefined {
+  if (typeof item.id !== 'string' || item.id === '') return undefined;
+  return `${typeof item.source === 'string' ? item.source : ''}\u0000${item.id}`;
+}
+
+/**
+ * Envelope keys a batch carries more than once with different content: which is the real event
+ * is a guess (the same content twice is a redelivery, handled once).
+ */
+function conflictingIds(items: readonly unknown[]): Set<string> {
+  const seen = new Map<string, string>();
+  const out = new Set<string>();
+  for (const item of items) {
+    if (!isCloudEvent(item)) continue;
+    const key = envelopeKey(item);
+    if (key === undefined) continue;
+    const text = JSON.stringify(item);
+    const before = seen.get(key);
+    if (before === undefined) seen.set(key, text);
+    else if (before !== text) out.add(key);
+  }
+  return out;
 }
 
 type JsonRead = { ok: true; value: unknown; text?: string } | { ok: false; why: string };

@@ -83,6 +83,12 @@ export interface AlarmRequest extends RequestBase {
   /** Ids named by the alarm's dimensions (already validated). */
   changeIds: string[];
   envIds: string[];
+  /**
+   * For a ChangeId named in a series (one dimension object) that names an EnvId too: that EnvId.
+   * The change must be in it (an alarm pairing change A with environment B, A not in B, does not
+   * say which it meant).
+   */
+  changeEnvIds?: Record<string, string[]>;
 }
 
 /**

@@ -239,6 +239,7 @@ export async function processRequest(
           ...(request.changeIds.length > 0 && request.envIds.length > 0
             ? { changeEnvIds: request.envIds }
             : {}),
+          ...(request.changeEnvIds ? { pairedEnvIds: request.changeEnvIds } : {}),
         },
         directory,
       );

@@ -23,6 +23,8 @@ export interface ExplicitTargets {
    * alarm naming change A and environment B, A not in B, does not say which it meant).
    */
   changeEnvIds?: readonly string[];
+  /** Per ChangeId, the EnvIds its own series named with it: the change must be in one of them. */
+  pairedEnvIds?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -50,18 +52,26 @@ export async function explicitCandidates(
   const regionId = gateway.client.regionId;
   const base = { source: targets.source, reason: targets.reason, note: targets.note };
   const { needAppId } = scope;
-  const named = targets.changeEnvIds ?? [];
+  /** The EnvIds the alarm names for this change: its own series' pairs first, else all. */
+  const namedFor = (changeId: string): readonly string[] => {
+    const paired = targets.pairedEnvIds?.[changeId];
+    return paired && paired.length > 0 ? paired : (targets.changeEnvIds ?? []);
+  };
   /** The alarm names environments and the change is in none of them: which it meant is unknown. */
-  const ambiguous = (changeId: string, where: string): Candidate => ({
-    ...base,
-    regionId,
-    changeId,
-    settled: {
-      outcome: 'skipped',
-      detail: `the alarm names ${named.length === 1 ? `envId ${named[0]}` : `envIds ${named.join(', ')}`}, but ${where}: which one the alarm meant is ambiguous; not aborted (fail closed)`,
-    },
-  });
+  const ambiguous = (changeId: string, where: string): Candidate => {
+    const named = namedFor(changeId);
+    return {
+      ...base,
+      regionId,
+      changeId,
+      settled: {
+        outcome: 'skipped',
+        detail: `the alarm names ${named.length === 1 ? `envId ${named[0]}` : `envIds ${named.join(', ')}`}, but ${where}: which one the alarm meant is ambiguous; not aborted (fail closed)`,
+      },
+    };
+  };
   const byChange = targets.changeIds.map(async (changeId): Promise<Candidate> => {
+    const named = namedFor(changeId);
     const hint = targets.envHint;
     if (hint) {
       const candidate = await candidateForChange(gateway, { changeId, envId: hint }, base);

@@ -308,6 +308,35 @@ describe('b, found by attacking: a changeId and an envId that disagree', () => {
     expect(h.sandbox.abortCalls()).toBe(0);
   });
 
+  it('series pairing a change with an environment it is not in abort nothing, even when another series names that environment', async () => {
+    // Arrange: change 1 is in env 0, change 2 in env 1; each series pairs it with the other env.
+    h = await twoEnvs();
+    const dims = JSON.stringify([
+      { changeId: changeId(2), envId: envId(0) },
+      { changeId: changeId(1), envId: envId(1) },
+    ]);
+
+    // Act
+    const s = await run(eventBridge(fields(dims, Date.now() - 30_000)));
+
+    // Assert
+    expect(h.sandbox.abortCalls()).toBe(0);
+    expect(s.results.map((r) => r.outcome)).toEqual(['skipped', 'skipped']);
+    expect(s.results[0]?.detail).toMatch(/but DescribeChange says this change is in/);
+  });
+
+  it('an EventBridge batch carrying one event id twice with different content acts on neither', async () => {
+    h = await twoEnvs();
+    const one = JSON.parse(
+      eventBridge(fields(`{envId=${envId(0)}}`, Date.now() - 30_000)).toString(),
+    );
+    const other = { ...one, data: { ...one.data, dimensions: `{envId=${envId(1)}}` } };
+    const s = await run(Buffer.from(JSON.stringify([one, other])));
+    expect(s.results.map((r) => r.outcome)).toEqual(['ignored', 'ignored']);
+    expect(s.results[0]?.detail).toMatch(/more than once with different content/);
+    expect(h.sandbox.journal()).toHaveLength(0);
+  });
+
   it('agreeing ones abort the named change', async () => {
     h = await twoEnvs();
     const s = await run(

@@ -27,6 +27,8 @@ export interface DimensionsRead {
    * dimensions text nothing could be read from.
    */
   problems: string[];
+  /** `[changeId, envId]` as given, for every series that names both (the caller validates). */
+  pairs: [string, string][];
 }
 
 /**
@@ -61,7 +63,11 @@ export function readDimensions(raw: unknown): DimensionsRead {
   const problems: string[] = [];
   collect(raw, series, problems, 0);
   const out = new Map<string, string>();
+  const pairs: [string, string][] = [];
   for (const one of series) {
+    const c = one.get('changeId');
+    const e = one.get('envId');
+    if (c !== undefined && e !== undefined) pairs.push([c, e]);
     for (const [key, value] of one) {
       const before = out.get(key);
       if (before === undefined) {
@@ -82,7 +88,7 @@ export function readDimensions(raw: unknown): DimensionsRead {
   if (out.size === 0 && problems.length === 0 && !EMPTY_TEXTS.has(text.replace(/\s/g, ''))) {
     problem(problems, `dimensions ${quoted(text)} cannot be read`);
   }
-  return { dimensions: Object.fromEntries(out), problems };
+  return { dimensions: Object.fromEntries(out), problems, pairs };
 }
 
 /** Dimension texts that say "none". */

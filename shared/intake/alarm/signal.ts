@@ -97,6 +97,8 @@ export interface AlarmInput {
   problems?: readonly string[];
   /** Keys refused (a control key, another spelling, an undocumented callback key): any → refused. */
   refused?: readonly { key: string; message: string }[];
+  /** `[changeId, envId]` of each series naming both (readDimensions `pairs`). */
+  pairs?: readonly [string, string][];
 }
 
 /** `alarm:<ruleId or alertName>`, the record's `reason` for an alarm (docs/reference/record.md). */
@@ -152,7 +154,24 @@ export function alarmRequest(input: AlarmInput): AbortRequest {
   const invalid: InvalidInput[] = [];
   const changeIds = idsFromDimension(signal.dimensions, 'changeId', parseChangeId, invalid);
   const envIds = idsFromDimension(signal.dimensions, 'envId', parseEnvId, invalid);
-  return { kind: 'alarm', ...base, alarm: signal, changeIds, envIds, invalid };
+  const changeEnvIds: Record<string, string[]> = {};
+  for (const [c, e] of input.pairs ?? []) {
+    const change = parseChangeId(c);
+    const env = parseEnvId(e);
+    if (!change.ok || !env.ok) continue; // refused above, as an `invalid` input
+    const list = changeEnvIds[change.id] ?? [];
+    if (!list.includes(env.id)) list.push(env.id);
+    changeEnvIds[change.id] = list;
+  }
+  return {
+    kind: 'alarm',
+    ...base,
+    alarm: signal,
+    changeIds,
+    envIds,
+    ...(Object.keys(changeEnvIds).length > 0 ? { changeEnvIds } : {}),
+    invalid,
+  };
 }
 
 function idsFromDimension(
@@ -206,7 +225,12 @@ export const CALLBACK_READ_KEYS: readonly string[] = [
 export function signalFromCallbackFields(
   fields: Record<string, unknown>,
   extraTimes: readonly TimeField[] = [],
-): { signal: AlarmSignal; verdict: StateVerdict; problems: string[] } {
+): {
+  signal: AlarmSignal;
+  verdict: StateVerdict;
+  problems: string[];
+  pairs: [string, string][];
+} {
   const dims = readDimensions(fields.dimensions);
   const problems = [...dims.problems];
   const state = exactString(fields.alertState);
@@ -235,7 +259,7 @@ export function signalFromCallbackFields(
   } else if (level === 'OK' && state !== undefined && FIRING_STATES.has(state)) {
     problems.push(`alertState ${state} with triggerLevel OK: firing or recovered is a guess`);
   }
-  return { signal, verdict: alertStateVerdict(state), problems };
+  return { signal, verdict: alertStateVerdict(state), problems, pairs: dims.pairs };
 }
 
 /** Refused keys of callback-shaped fields; `strict`: the documented callback key set only. */

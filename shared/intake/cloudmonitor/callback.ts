@@ -101,7 +101,7 @@ export function cmsCallbackRequest(
       invalid: [],
     };
   }
-  const { signal, verdict, problems } = signalFromCallbackFields(
+  const { signal, verdict, problems, pairs } = signalFromCallbackFields(
     isRecord(fields) ? fields : {},
     options.extraTimes,
   );
@@ -111,6 +111,7 @@ export function cmsCallbackRequest(
     trigger,
     problems,
     refused,
+    pairs,
     ...(triggerRef === undefined ? {} : { triggerRef }),
   });
 }

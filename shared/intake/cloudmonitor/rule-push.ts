@@ -137,6 +137,7 @@ export function cmsRulePushRequest(
     trigger,
     problems,
     refused,
+    pairs: [...fromResources.pairs, ...fromMetricData.pairs],
     ...(triggerRef === undefined ? {} : { triggerRef }),
   });
 }
