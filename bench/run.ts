@@ -488,6 +488,9 @@ async function main(): Promise<void> {
   // Hand-written analysis of misses (profiles), kept beside the script and appended to each run.
   const analysis = join(root, 'bench', 'ANALYSIS.md');
   if (existsSync(analysis)) lines.push(readFileSync(analysis, 'utf8'));
+  // The soak's figures of its last full run (`npm run soak`, issue 11), kept the same way.
+  const soak = join(root, 'bench', 'SOAK.md');
+  if (existsSync(soak)) lines.push(readFileSync(soak, 'utf8'));
   if (!process.argv.includes('--no-write')) {
     writeFileSync(join(root, 'bench', 'RESULTS.md'), lines.join('\n'));
     console.log('wrote bench/RESULTS.md');
