@@ -240,6 +240,7 @@ export async function processRequest(
             ? { changeEnvIds: request.envIds }
             : {}),
           ...(request.changeEnvIds ? { pairedEnvIds: request.changeEnvIds } : {}),
+          ...alarmAppIdsOf(request.alarm.dimensions),
         },
         directory,
       );
@@ -358,4 +359,20 @@ function addProgress(a: SweepProgress, b: SweepProgress): SweepProgress {
 
 function alarmReason(alarm: { ruleId?: string; alertName?: string; ruleName?: string }): string {
   return `alarm:${alarm.ruleId ?? alarm.alertName ?? alarm.ruleName ?? 'unknown'}`;
+}
+
+/**
+ * A Web+ alarm's `appId` dimension (comma-joined when repeated), trimmed: the application its
+ * targets must be in. Absent or blank: none named. (SAE alarms, whose `appId` is the SAE
+ * application, never reach this path.)
+ */
+function alarmAppIdsOf(dimensions: Readonly<Record<string, string>>): {
+  alarmAppIds?: string[];
+} {
+  const raw = Object.hasOwn(dimensions, 'appId') ? dimensions.appId : undefined;
+  const appIds = (raw ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+  return appIds.length > 0 ? { alarmAppIds: appIds } : {};
 }

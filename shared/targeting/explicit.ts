@@ -25,6 +25,19 @@ export interface ExplicitTargets {
   changeEnvIds?: readonly string[];
   /** Per ChangeId, the EnvIds its own series named with it: the change must be in one of them. */
   pairedEnvIds?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The `appId` dimension of a Web+ alarm, split on commas and trimmed: each target's
+   * application (as DescribeAppEnvs reports it) must be one of them (an alarm naming change A
+   * and another application's AppId says two things).
+   */
+  alarmAppIds?: readonly string[];
+}
+
+/** Why `appId` is not what the alarm names, or undefined when it is (or none is named). */
+function appMismatch(named: readonly string[] | undefined, appId: string): string | undefined {
+  if (!named || named.length === 0 || (appId !== '' && named.includes(appId))) return undefined;
+  const said = named.length === 1 ? `appId ${named[0]}` : `appIds ${named.join(', ')}`;
+  return `the alarm names ${said}, but DescribeAppEnvs says this environment is in ${appId ? `application ${appId}` : 'an application it does not name'}: which one the alarm meant is ambiguous; not aborted (fail closed)`;
 }
 
 /**
@@ -51,7 +64,8 @@ export async function explicitCandidates(
 ): Promise<Candidate[]> {
   const regionId = gateway.client.regionId;
   const base = { source: targets.source, reason: targets.reason, note: targets.note };
-  const { needAppId } = scope;
+  // The AppId is learned (DescribeAppEnvs) when a rule needs it or the alarm names one.
+  const needAppId = scope.needAppId || (targets.alarmAppIds?.length ?? 0) > 0;
   /** The EnvIds the alarm names for this change: its own series' pairs first, else all. */
   const namedFor = (changeId: string): readonly string[] => {
     const paired = targets.pairedEnvIds?.[changeId];
@@ -104,6 +118,14 @@ export async function explicitCandidates(
             },
           };
         }
+        const otherApp = appMismatch(targets.alarmAppIds, found.env.appId);
+        if (otherApp) {
+          return {
+            ...candidate,
+            appId: found.env.appId || undefined,
+            settled: { outcome: 'skipped', detail: otherApp },
+          };
+        }
         return {
           ...candidate,
           appId: found.env.appId || undefined,
@@ -114,6 +136,17 @@ export async function explicitCandidates(
     }
     const found = await directory.envOfChange(changeId);
     if (found.settled) return { ...base, regionId, changeId, settled: found.settled };
+    const otherApp = appMismatch(targets.alarmAppIds, found.env.appId);
+    if (otherApp) {
+      return {
+        ...base,
+        regionId,
+        changeId,
+        envId: found.env.envId,
+        appId: found.env.appId || undefined,
+        settled: { outcome: 'skipped', detail: otherApp },
+      };
+    }
     const read = await candidateForChange(
       gateway,
       { changeId, envId: found.env.envId },
@@ -139,6 +172,16 @@ export async function explicitCandidates(
     if (found.settled) return { ...base, regionId, envId, settled: found.settled };
     const env = found.env;
     const appIdUnknown = found.appIdUnknown ? { appIdUnknown: found.appIdUnknown } : {};
+    const otherApp = appMismatch(targets.alarmAppIds, env.appId);
+    if (otherApp) {
+      return {
+        ...base,
+        regionId,
+        envId,
+        appId: env.appId || undefined,
+        settled: { outcome: 'skipped', detail: otherApp },
+      };
+    }
     if (env.applyingChange === undefined) {
       return {
         ...base,

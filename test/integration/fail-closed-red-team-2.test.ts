@@ -239,6 +239,40 @@ describe('B2. an alarm naming a change and an environment it is not in aborts no
   }
 });
 
+describe('B2. an alarm naming an appId its target is not in aborts nothing', () => {
+  const at = () => Date.now() - 30_000;
+  const cb = (dims: string) =>
+    callback(
+      new URLSearchParams(fields(dims, at())).toString(),
+      'application/x-www-form-urlencoded',
+    );
+  for (const [name, dims, target] of [
+    ['changeId and another appId', `{changeId=${changeId(2)}, appId=${appId(1)}}`, changeId(2)],
+    ['envId and another appId', `{envId=${envId(0)}, appId=${appId(1)}}`, undefined],
+  ] as const) {
+    it(`${name}: skipped naming both, no AbortChange`, async () => {
+      h = await twoStuck();
+      const s = await run(cb(dims));
+      expect(s.results).toHaveLength(1);
+      expect(s.results[0]).toMatchObject({
+        outcome: 'skipped',
+        ...(target ? { changeId: target } : { envId: envId(0) }),
+      });
+      expect(s.results[0]?.detail).toContain(`names appId ${appId(1)}`);
+      expect(s.results[0]?.detail).toContain(`in application ${appId(0)}`);
+      expect(h.sandbox.abortCalls()).toBe(0);
+    });
+  }
+
+  it('control: the right appId beside the changeId aborts it', async () => {
+    h = await twoStuck();
+    const s = await run(cb(`{changeId=${changeId(2)}, appId=${appId(0)}}`));
+    expect(s.results).toEqual([
+      expect.objectContaining({ changeId: changeId(2), outcome: 'aborted' }),
+    ]);
+  });
+});
+
 describe('B3. the timer event is exactly what FC sends; a repeated name refuses any event', () => {
   const base = {
     triggerTime: '2026-05-20T02:00:00Z',
