@@ -143,7 +143,11 @@ export class WebplusGateway {
             : 'not sent: the invocation that queued this call has ended',
         );
       }
-      if (err.reason === 'deadline') throw new DeadlineReachedError(action, attempts, lastError);
+      if (err.reason === 'deadline') {
+        // Before an attempt: "not sent: … ms left …"; after a failure: no time for the backoff.
+        const why = err.message.startsWith('not sent') ? err.message : undefined;
+        throw new DeadlineReachedError(action, attempts, lastError, why);
+      }
       if (last instanceof WebplusError) throw new CallFailedError(last, attempts);
       throw last ?? err;
     }
