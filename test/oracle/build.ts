@@ -119,6 +119,23 @@ function phaseFields(c: WorldChange): Record<string, unknown> {
   }
 }
 
+/** The wire CreateTime / UpdateTime of a change whose times cannot both be true. */
+function clashTimes(
+  clash: NonNullable<WorldChange['clash']>,
+  create: number,
+  update: number,
+  serverNowMs: number,
+): { CreateTime: number; UpdateTime: number } {
+  switch (clash) {
+    case 'create-after-update':
+      return { CreateTime: update + 5 * 60_000, UpdateTime: update };
+    case 'future-update':
+      return { CreateTime: create, UpdateTime: serverNowMs + 10 * 60_000 };
+    case 'future-create':
+      return { CreateTime: serverNowMs + 10 * 60_000, UpdateTime: serverNowMs + 11 * 60_000 };
+  }
+}
+
 /** The sandbox scenario of a world; times are absolute, from Web+'s clock `serverNowMs`. */
 export function scenarioOf(w: World, serverNowMs: number): Record<string, unknown> {
   return {
@@ -140,6 +157,18 @@ export function scenarioOf(w: World, serverNowMs: number): Record<string, unknow
     })),
     changes: w.changes.map((c) => {
       const { create, update } = changeTimes(c, serverNowMs);
+      const o = overrides([
+        ['CreateTime', wireTime(c.createTime, create)],
+        ['UpdateTime', wireTime(c.updateTime, update)],
+        ['ChangeFinished', wireFlag(c.finished, 'false')],
+        ['ChangeAborted', wireFlag(c.aborted, 'false')],
+        ['ChangePaused', wireFlag(c.paused, 'false')],
+        ['EnvId', wireId(c.envId, ids.env(c.env))],
+      ]);
+      // Times that contradict each other, or from the future: only over two readable times.
+      if (c.clash && c.createTime === 'ok' && c.updateTime === 'ok') {
+        o.wire = { ...o.wire, ...clashTimes(c.clash, create, update, serverNowMs) };
+      }
       return {
         ChangeId: ids.change(c.n),
         EnvId: ids.env(c.env),
@@ -147,14 +176,7 @@ export function scenarioOf(w: World, serverNowMs: number): Record<string, unknow
         CreateTime: create,
         UpdateTime: update,
         ...phaseFields(c),
-        ...overrides([
-          ['CreateTime', wireTime(c.createTime, create)],
-          ['UpdateTime', wireTime(c.updateTime, update)],
-          ['ChangeFinished', wireFlag(c.finished, 'false')],
-          ['ChangeAborted', wireFlag(c.aborted, 'false')],
-          ['ChangePaused', wireFlag(c.paused, 'false')],
-          ['EnvId', wireId(c.envId, ids.env(c.env))],
-        ]),
+        ...o,
       };
     }),
   };
@@ -241,18 +263,25 @@ export function eventOf(w: World, realNowMs: number, requestId: string): Buffer 
   const r = w.request;
   let event: unknown;
   switch (r.kind) {
-    case 'timer':
+    case 'timer': {
+      const payload =
+        r.payload === 'empty'
+          ? ''
+          : r.payload === 'not-json'
+            ? 'sweep everything please'
+            : scopeText(r.payload, false);
+      const head = '{"triggerTime":"2026-05-20T02:00:00Z","triggerName":"sweep-stuck-changes",';
+      // A repeated name is only expressible as text: JSON.parse keeps the last `payload`.
+      if (r.outer === 'repeat-payload')
+        return Buffer.from(`${head}"payload":"","payload":${JSON.stringify(payload)}}`);
       event = {
         triggerTime: '2026-05-20T02:00:00Z',
         triggerName: 'sweep-stuck-changes',
-        payload:
-          r.payload === 'empty'
-            ? ''
-            : r.payload === 'not-json'
-              ? 'sweep everything please'
-              : scopeText(r.payload, false),
+        payload,
+        ...(r.outer ? { [r.outer.extra]: true } : {}),
       };
       break;
+    }
     case 'http-sweep':
       event = http(
         '/sweep',

@@ -2,10 +2,13 @@
  * Issue 10, the oracle: 2,000 generated worlds (environments, changes with random flags and
  * malformed times, string booleans, policies (mode-less ones too), alarms with stale or
  * unreadable envelope times, blank, differently spelt and conflicting dimensions, repeated
- * fields, extra and control keys, HTTP and timer requests with extra keys, Web+ clock skew)
+ * fields, extra and control keys, HTTP and timer requests with extra keys and a bad id beside
+ * good ones, timer events with a key beside FC's three or `payload` twice, changes whose times
+ * contradict each other or lie in the future, Web+ clock skew)
  * run through the real cold start, handler and sandbox. Every AbortChange the sandbox received
  * must be one the separate oracle (test/oracle/rule.ts) allows, within the cap, and every change
- * the function examined must have exactly one record.
+ * the function examined must have exactly one record, and every record that fails closed on an
+ * unknown fact the world made must name it (run-world.ts, detailViolations).
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,8 +41,9 @@ describe('fail closed: the oracle', () => {
       { numRuns: 2000, seed: Number(process.env.ORACLE_SEED ?? 20261201) },
     );
     // The worlds do abort things: the property is not satisfied by doing nothing (most worlds
-    // carry some malformed input, alarms most of all, so fewer than one in twenty aborts).
-    expect(aborted).toBeGreaterThan(60);
+    // carry some malformed input, alarms most of all, and one bad id refuses a whole request,
+    // so fewer than one in thirty aborts).
+    expect(aborted).toBeGreaterThan(40);
     expect(alarmAborts).toBeGreaterThan(5);
     expect(allowed).toBeGreaterThanOrEqual(aborted);
   }, 300_000);

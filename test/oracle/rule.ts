@@ -85,6 +85,8 @@ export function allowedAborts(w: World, t: Instants): Allowed {
   if (r.kind === 'timer' || r.kind === 'http-sweep') {
     let spec: ScopeSpec = {};
     if (r.kind === 'timer') {
+      // The event says more than FC sends (a key beside its three, `payload` twice): refused.
+      if (r.outer !== undefined) return NONE;
       if (r.payload === 'not-json') return NONE;
       if (r.payload !== 'empty') spec = r.payload;
     } else {
@@ -120,6 +122,8 @@ export function allowedAborts(w: World, t: Instants): Allowed {
   } else if (r.kind === 'http-abort') {
     if (r.extra !== undefined || r.queryExtra !== undefined) return NONE;
     if (dry(r.dryRun) !== 'no' || queryDry(r.queryDryRun) !== 'no') return NONE;
+    // One bad id refuses the whole call: nothing of it is acted on.
+    if ([...(r.changeIds ?? []), ...(r.envIds ?? [])].some((ref) => 'bad' in ref)) return NONE;
     for (const ref of r.changeIds ?? []) {
       const c = knownChange(w, ref);
       if (c) targets.push({ change: c, source: 'manual', byEnv: false });
@@ -203,6 +207,9 @@ function refusal(
   if (c.envId !== 'ok') return 'EnvId unreadable';
   // Times known.
   if (!timeKnown(c.createTime) || !timeKnown(c.updateTime)) return 'times unknown';
+  // Readable times that cannot both be true are unknown times.
+  if (c.clash !== undefined && c.createTime === 'ok' && c.updateTime === 'ok')
+    return 'times contradict';
   // Protection, checkable.
   if (policy.protectEnvs.has(env.n)) return 'protected env';
   if (policy.protectApps.size > 0 && env.appId !== 'ok') return 'AppId unknown';
@@ -406,8 +413,8 @@ function minutes(v: number | string | undefined): number | undefined | 'bad' {
 }
 
 /**
- * A request's id list: absent = undefined; explicitly empty or without one valid id = refused;
- * otherwise the valid ids (unknown ones included: they are well formed).
+ * A request's id list: absent = undefined; explicitly empty, or holding one bad element = refused
+ * (a list is read whole or not at all); otherwise the ids (unknown ones included: well formed).
  */
 function list(
   refs: IdRef[] | undefined,
@@ -416,8 +423,28 @@ function list(
   if (refs === undefined) return undefined;
   const out: string[] = [];
   for (const ref of refs) {
-    if ('bad' in ref) continue;
+    if ('bad' in ref) return 'refused';
     out.push(make('known' in ref ? ref.known : ref.unknown));
   }
   return out.length === 0 ? 'refused' : out;
+}
+
+/**
+ * The facts of change `c` the world made unknown, by the Web+ field that carries each: what a
+ * record that fails closed on `c` must name (issue 10: "whose detail names the unknown fact").
+ * `byEnv`: the change was reached through its environment, so ApplyingChange counts too.
+ */
+export function unknownFields(w: World, c: WorldChange): string[] {
+  const env = w.envs[c.env]!;
+  const out: string[] = [];
+  if ((env.aborting ?? 'ok') !== 'ok') out.push('AbortingChange');
+  if ((env.applying ?? 'ok') !== 'ok') out.push('ApplyingChange');
+  if (c.finished !== 'ok') out.push('ChangeFinished');
+  if (c.aborted !== 'ok') out.push('ChangeAborted');
+  if (c.paused !== 'ok') out.push('ChangePaused');
+  if (c.envId !== 'ok') out.push('EnvId');
+  if (!timeKnown(c.createTime) || (c.clash && c.updateTime === 'ok')) out.push('CreateTime');
+  if (!timeKnown(c.updateTime) || (c.clash && c.createTime === 'ok')) out.push('UpdateTime');
+  if (env.appId !== 'ok') out.push('AppId');
+  return out;
 }

@@ -16,8 +16,8 @@ import {
 } from '../../sandbox/webplus/index.js';
 import { fakeContext } from '../helpers/fc-context.js';
 import { eventOf, policyEnvOf, scenarioOf, WORLD_TOKEN } from './build.js';
-import { type Allowed, allowedAborts } from './rule.js';
-import type { World } from './world.js';
+import { type Allowed, allowedAborts, unknownFields } from './rule.js';
+import { ids, type World } from './world.js';
 
 export interface WorldRig {
   sandbox: WebplusSandbox;
@@ -40,14 +40,18 @@ export interface WorldRun {
   /** Set when the cold start refused the configuration or policy. */
   coldStartError?: string;
   journal: JournalEntry[];
+  /** The world that was run (for the detail checks). */
+  world: World;
 }
 
 let seq = 0;
 
 /** Seeds the sandbox with `w`, cold-starts a function for it, invokes it once. */
 export async function runWorld(rig: WorldRig, w: World): Promise<WorldRun> {
-  const serverSeedMs = rig.sandbox.now();
+  // Web+'s clock once this world is seeded: the real clock plus THIS world's skew (the
+  // sandbox's clock before the reseed still runs on the previous world's skew).
   const realSeedMs = Date.now();
+  const serverSeedMs = realSeedMs + w.skewMs;
   rig.sandbox.reseed(scenarioOf(w, serverSeedMs));
   const lines: string[] = [];
   const env: Record<string, string> = {
@@ -84,6 +88,7 @@ export async function runWorld(rig: WorldRig, w: World): Promise<WorldRun> {
       allowed,
       coldStartError: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
       journal: rig.sandbox.journal(),
+      world: w,
     };
   }
   seq += 1;
@@ -107,6 +112,7 @@ export async function runWorld(rig: WorldRig, w: World): Promise<WorldRun> {
     records,
     allowed: allowedAborts(w, { serverSeedMs, realSeedMs, realStartMs, realEndMs }),
     journal,
+    world: w,
   };
 }
 
@@ -128,6 +134,32 @@ export function violations(run: WorldRun): string[] {
   for (const r of run.records) {
     if (r.outcome === 'aborted' && !run.aborts.includes(r.changeId ?? '')) {
       out.push(`record says ${r.changeId} aborted but no AbortChange was sent`);
+    }
+  }
+  out.push(...detailViolations(run));
+  return out;
+}
+
+/**
+ * A record that fails closed on a change whose facts the world made unknown must name one of
+ * them: `detail` ends `not aborted (fail closed)` and, when the change has unknown fields
+ * (rule.ts, unknownFields) and its record says a fact is unknown, names one of those fields
+ * (never a vague "its environment was not read").
+ */
+function detailViolations(run: WorldRun): string[] {
+  const out: string[] = [];
+  const w = run.world;
+  for (const r of run.records) {
+    if (r.outcome !== 'skipped' || !r.detail?.endsWith('not aborted (fail closed)')) continue;
+    if (!/\bunknown\b/.test(r.detail)) continue;
+    const c = w.changes.find((x) => ids.change(x.n) === r.changeId);
+    if (!c) continue;
+    const fields = unknownFields(w, c);
+    if (fields.length === 0) continue;
+    if (!fields.some((f) => r.detail!.includes(f))) {
+      out.push(
+        `record for ${r.changeId} fails closed on an unknown fact but names none of ${fields.join(', ')}: ${r.detail}`,
+      );
     }
   }
   return out;

@@ -53,6 +53,12 @@ export interface WorldChange {
   aborted: WireFlag;
   paused: WireFlag;
   envId: WireId;
+  /**
+   * Readable times that cannot both be true (sent only when both times are `ok`):
+   * `create-after-update` (CreateTime 5 min after UpdateTime), `future-update` (UpdateTime
+   * 10 min after Web+'s now), `future-create` (both 10 and 11 min ahead). Absent: consistent.
+   */
+  clash?: 'create-after-update' | 'future-update' | 'future-create';
 }
 
 export interface WorldEnv {
@@ -111,6 +117,9 @@ export const EXTRA_KEYS = [
   '__proto__',
 ] as const;
 
+/** Keys a hand-made timer event may carry beside triggerTime, triggerName, payload. */
+export const TIMER_EVENT_EXTRA = ['dryRun', 'DryRun', 'Payload', 'note', 'zz', 'force'] as const;
+
 export interface ScopeSpec {
   envIds?: IdRef[];
   appIds?: IdRef[];
@@ -121,7 +130,15 @@ export interface ScopeSpec {
 }
 
 export type WorldRequest =
-  | { kind: 'timer'; payload: ScopeSpec | 'empty' | 'not-json' }
+  | {
+      kind: 'timer';
+      payload: ScopeSpec | 'empty' | 'not-json';
+      /**
+       * The event itself said more than FC sends: a key beside its three (`extra`, one of
+       * {@link TIMER_EVENT_EXTRA}), or `payload` given twice (first '', then the payload).
+       */
+      outer?: { extra: string } | 'repeat-payload';
+    }
   | { kind: 'http-sweep'; body: ScopeSpec | 'empty'; queryDryRun?: string; queryExtra?: string }
   | {
       kind: 'http-abort';
@@ -259,6 +276,19 @@ const idList = (known: number) =>
   fc.oneof(
     { weight: 8, arbitrary: fc.constant(undefined) },
     { weight: 6, arbitrary: fc.array(idRef(known), { minLength: 1, maxLength: 3 }) },
+    // A valid id with one bad element beside it (`[E1, " "]`, `[E1, "we-zz"]`).
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(
+          fc.nat({ max: Math.max(0, known - 1) }),
+          fc.constantFrom('', ' ', 'we-zz', 'wa-', 'x'),
+          fc.boolean(),
+        )
+        .map(([n, bad, first]) =>
+          first ? [{ bad }, { known: n }] : ([{ known: n }, { bad }] as IdRef[]),
+        ),
+    },
     { weight: 1, arbitrary: fc.constant([] as IdRef[]) },
   );
 
@@ -293,13 +323,26 @@ const queryExtra = fc.oneof(
 
 function request(envs: number, apps: number, changes: number): fc.Arbitrary<WorldRequest> {
   return fc.oneof(
-    fc.record({
-      kind: fc.constant('timer' as const),
-      payload: fc.oneof(
-        { weight: 1, arbitrary: fc.constantFrom('empty' as const, 'not-json' as const) },
-        { weight: 4, arbitrary: scope(envs, apps) },
-      ),
-    }),
+    fc.record(
+      {
+        kind: fc.constant('timer' as const),
+        payload: fc.oneof(
+          { weight: 1, arbitrary: fc.constantFrom('empty' as const, 'not-json' as const) },
+          { weight: 4, arbitrary: scope(envs, apps) },
+        ),
+        outer: fc.oneof(
+          { weight: 12, arbitrary: fc.constant(undefined) },
+          {
+            weight: 1,
+            arbitrary: fc.oneof(
+              fc.constantFrom(...TIMER_EVENT_EXTRA).map((extra) => ({ extra })),
+              fc.constant('repeat-payload' as const),
+            ),
+          },
+        ),
+      },
+      { requiredKeys: ['kind', 'payload'] },
+    ),
     fc.record(
       {
         kind: fc.constant('http-sweep' as const),
@@ -505,45 +548,73 @@ export const worldArb: fc.Arbitrary<World> = fc
         ),
         changes: fc.array(
           fc
-            .record({
-              env: fc.nat({ max: envCount - 1 }),
-              createdMinAgo: fc.constantFrom(
-                2,
-                10,
-                29,
-                30,
-                31,
-                45,
-                59,
-                61,
-                120,
-                239,
-                241,
-                600,
-                900,
-              ),
-              idleFraction: fc.constantFrom(0, 0.1, 0.5, 0.9, 1, 1),
-              phase: fc.oneof(
-                { weight: 10, arbitrary: fc.constant<Phase>('running') },
-                {
-                  weight: 1,
-                  arbitrary: fc.constantFrom<Phase>(
-                    'paused',
-                    'aborting',
-                    'aborted',
-                    'succeeded',
-                    'failed',
-                  ),
-                },
-              ),
-              action: fc.constantFrom(...ACTIONS),
-              createTime: wireTime,
-              updateTime: wireTime,
-              finished: wireFlag,
-              aborted: wireFlag,
-              paused: wireFlag,
-              envId: wireId,
-            })
+            .record(
+              {
+                env: fc.nat({ max: envCount - 1 }),
+                createdMinAgo: fc.constantFrom(
+                  2,
+                  10,
+                  29,
+                  30,
+                  31,
+                  45,
+                  59,
+                  61,
+                  120,
+                  239,
+                  241,
+                  600,
+                  900,
+                ),
+                idleFraction: fc.constantFrom(0, 0.1, 0.5, 0.9, 1, 1),
+                phase: fc.oneof(
+                  { weight: 10, arbitrary: fc.constant<Phase>('running') },
+                  {
+                    weight: 1,
+                    arbitrary: fc.constantFrom<Phase>(
+                      'paused',
+                      'aborting',
+                      'aborted',
+                      'succeeded',
+                      'failed',
+                    ),
+                  },
+                ),
+                action: fc.constantFrom(...ACTIONS),
+                createTime: wireTime,
+                updateTime: wireTime,
+                finished: wireFlag,
+                aborted: wireFlag,
+                paused: wireFlag,
+                envId: wireId,
+                clash: fc.oneof(
+                  { weight: 20, arbitrary: fc.constant(undefined) },
+                  {
+                    weight: 1,
+                    arbitrary: fc.constantFrom(
+                      'create-after-update' as const,
+                      'future-update' as const,
+                      'future-create' as const,
+                    ),
+                  },
+                ),
+              },
+              {
+                requiredKeys: [
+                  'env',
+                  'createdMinAgo',
+                  'idleFraction',
+                  'phase',
+                  'action',
+                  'createTime',
+                  'updateTime',
+                  'finished',
+                  'aborted',
+                  'paused',
+                  'envId',
+                ],
+              },
+            )
             .map(({ idleFraction, ...c }) => ({
               ...c,
               idleMin: Math.floor(c.createdMinAgo * idleFraction),
