@@ -43,8 +43,9 @@ function rotationTime(request: SweepRequest, inv: Invocation): number {
  *    changes in that order until the read deadline: the work deadline minus the abort reserve
  *    (the time to start `sweep.maxAbortsPerRun` AbortChange calls at `WEBPLUS_QPS` with
  *    `WEBPLUS_CONCURRENCY` in flight, each up to `ATTEMPT_TIMEOUT_MS`, plus one attempt timeout
- *    for the last; at most half the budget), so the aborts still fit; the aborts that do not fit
- *    in a reserve cut to half the budget are skipped with the reason; environments not reached are left, and one `deferred` record
+ *    for the last; at most half the budget, and at most what leaves the listing and one read
+ *    their whole attempts), so the aborts still fit; the aborts that do not fit
+ *    in the time left after the reads are skipped with the reason; environments not reached are left, and one `deferred` record
  *    says how many and which part the run started with;
  * 3. decide every change read, cap the aborts (oldest first), and carry them out longest-stuck
  *    first (the pacer serves calls in the order they are queued).
@@ -79,10 +80,12 @@ export async function runSweep(
     attemptMs,
   };
   const maxAborts = policy.sweep.maxAbortsPerRun;
-  const reserveMs = Math.min(abortStartsMs(maxAborts, limits) + attemptMs, budgetMs / 2);
-  // The aborts this run can start inside that reserve whatever the latency; the others are
-  // left to the next sweep (skipped, naming why) instead of queued to time out unsent.
-  const abortsFit = abortsThatFit(reserveMs, maxAborts, limits);
+  // Never more than leaves the listing and one read their whole attempts (a budget of under four
+  // attempts: the aborts get what the reads leave, counted below).
+  const reserveMs = Math.max(
+    0,
+    Math.min(abortStartsMs(maxAborts, limits) + attemptMs, budgetMs / 2, budgetMs - 2 * attemptMs),
+  );
   const readDeadline = inv.deadline.capAt(inv.deadline.atMs - reserveMs);
   const capacity = perRunCapacity(
     budgetMs - reserveMs - attemptMs,
@@ -129,6 +132,10 @@ export async function runSweep(
       },
     }),
   );
+  // The aborts that can still start and end in the time left after the reads, whatever the
+  // latency; the others are left to the next sweep (skipped, naming why) instead of queued only
+  // to be recorded `timeout` unsent.
+  const abortsFit = abortsThatFit(inv.deadline.atMs - Date.now(), maxAborts, limits);
   const { decisions, capReached } = applyCap(
     decided,
     abortsFit,

@@ -57,8 +57,7 @@ export interface CallLimits {
 export function abortStartsMs(n: number, limits: CallLimits): number {
   if (n <= 0) return 0;
   return (
-    Math.ceil((n * 1000) / limits.qps) +
-    (Math.ceil(n / limits.concurrency) - 1) * limits.attemptMs
+    Math.ceil((n * 1000) / limits.qps) + (Math.ceil(n / limits.concurrency) - 1) * limits.attemptMs
   );
 }
 
