@@ -29,7 +29,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Credentials } from '#shared/core/credentials.js';
 import { WebplusAbortError } from '#shared/core/errors.js';
+import { createRedactor } from '#shared/core/redact.js';
 import { UsageError } from './errors.js';
+import { resolvedSecrets } from './secrets.js';
 
 /** The region used when nothing names one. @default 'cn-hangzhou' */
 export const DEFAULT_REGION = 'cn-hangzhou';
@@ -150,10 +152,11 @@ function readCliConfig(path: string, shown: string): { profiles: CliProfile[]; c
 
 /** Every value in `texts` removed from `message` (longer ones first), then cut to 200 chars. */
 function scrub(message: string, secrets: readonly string[]): string {
-  let out = message;
-  for (const s of [...secrets].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length)) {
+  // The one redactor (any dress of a secret, a string-to-sign echo cut), never a plain search.
+  let out = createRedactor(secrets).text(message);
+  // Too short for the redactor (it would mangle ordinary words): removed as they are.
+  for (const s of secrets.filter((v) => v.length >= 4 && v.length < 8))
     out = out.split(s).join('***');
-  }
   // A JSON document in a message is file content: never show it.
   const brace = out.search(/[{[]\s*"/);
   if (brace !== -1) out = `${out.slice(0, brace)}(content not shown)`;
@@ -397,6 +400,8 @@ export async function resolveCredentials(
   if (!keys?.accessKeyId || !keys.accessKeySecret) {
     throw new CredentialsError(`${chosen.source.description} gave no AccessKey id and secret`);
   }
+  resolvedSecrets.add(keys.accessKeySecret);
+  if (keys.securityToken) resolvedSecrets.add(keys.securityToken);
   return {
     credentials: {
       accessKeyId: keys.accessKeyId,

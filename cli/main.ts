@@ -9,11 +9,13 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { WebplusAbortError } from '#shared/core/errors.js';
+import { createRedactor } from '#shared/core/redact.js';
 import { VERSION } from '#shared/version.js';
 import { ScenarioError } from '../sandbox/webplus/errors.js';
 import { UsageError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { collect, usageOf, withCloudOptions, withWide } from './options.js';
+import { resolvedSecrets } from './secrets.js';
 
 let exitCode: number = EXIT.ok;
 /** The command being run (set before its action), for the usage line after a UsageError. */
@@ -153,6 +155,23 @@ withCloudOptions(
 program.showHelpAfterError(usageOf(program));
 for (const command of program.commands) command.showHelpAfterError(usageOf(command));
 
+/**
+ * Every error line passes the one redactor: a cloud SDK's message can quote the string to sign
+ * (and with it an STS token) or echo a key. It knows the keys and tokens of the environment; the
+ * string-to-sign cut and the secret-name rules need none (shared/core/redact.ts).
+ */
+const errorLine = (text: string): void => {
+  const redactor = createRedactor([
+    process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
+    process.env.ALIBABA_CLOUD_SECURITY_TOKEN,
+    process.env.ALICLOUD_ACCESS_KEY_SECRET,
+    process.env.ALICLOUD_SECURITY_TOKEN,
+    ...(process.env.HTTP_AUTH_TOKENS ?? '').split(','),
+    ...resolvedSecrets,
+  ]);
+  process.stderr.write(redactor.text(text));
+};
+
 /** Maps what went wrong to an exit status and a message without a stack (a bug keeps its stack). */
 function exitFor(err: unknown): number {
   if (err instanceof CommanderError) {
@@ -163,23 +182,23 @@ function exitFor(err: unknown): number {
     err instanceof ScenarioError ||
     (err instanceof WebplusAbortError && err.exitKind === 'usage')
   ) {
-    process.stderr.write(`webplus-abort: ${err.message}\n`);
+    errorLine(`webplus-abort: ${err.message}\n`);
     // Bad options or arguments of a command: its usage line too (not for config or credentials).
-    if (err instanceof UsageError && current) process.stderr.write(`${usageOf(current)}\n`);
+    if (err instanceof UsageError && current) errorLine(`${usageOf(current)}\n`);
     return EXIT.usage;
   }
   if (err instanceof WebplusAbortError && err.exitKind === 'failed') {
-    process.stderr.write(`webplus-abort: ${err.message}\n`);
+    errorLine(`webplus-abort: ${err.message}\n`);
     return EXIT.failed;
   }
   if (err instanceof WebplusAbortError) {
     const original = err.cause;
-    process.stderr.write(
+    errorLine(
       `webplus-abort: ${err.message}\n${original instanceof Error && original.stack ? `${original.stack}\n` : ''}`,
     );
     return EXIT.bug;
   }
-  process.stderr.write(
+  errorLine(
     `webplus-abort: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
   );
   return EXIT.bug;

@@ -12,6 +12,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
+import { createRedactor } from '#shared/core/redact.js';
 import { describeResolved, resolveCredentials } from '../credentials.js';
 import { UsageError } from '../errors.js';
 import { invokeFc2 } from './invoke-remote-fc2.js';
@@ -262,9 +263,17 @@ export async function invokeRemoteCommand(
   process.stderr.write(
     `webplus-abort: ${describeResolved(resolved)}; ${options.serviceName ? `FC 2.0 API (@alicloud/fc2), service ${options.serviceName}` : 'FC 3.0 API (@alicloud/fc20230330)'}, function ${options.functionName}\n`,
   );
-  const result = options.serviceName
+  const answered = options.serviceName
     ? await invokeFc2({ ...target, serviceName: options.serviceName })
     : await invokeRemote(target);
+  // FC's errors are outside text: a SignatureDoesNotMatch quotes the string to sign (with the STS
+  // token in it). They pass the one redactor, with the keys this call signed with.
+  const redactor = createRedactor([
+    resolved.credentials.accessKeySecret,
+    resolved.credentials.securityToken,
+    ...(env.HTTP_AUTH_TOKENS ?? '').split(','),
+  ]);
+  const result = redactor.value(answered);
   let document: unknown;
   try {
     document = result.status < 300 && result.body ? JSON.parse(result.body) : undefined;

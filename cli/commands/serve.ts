@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { printable } from '#shared/core/text.js';
 import { errorResponse, type HttpResponse } from '#shared/fc/http.js';
+import { routeName } from '#shared/intake/http/route.js';
 import { createHandler } from '../../functions/abort-stuck-changes/handler.js';
 import { type SlsStandIn, startSlsStandIn } from '../../sandbox/sls/server.js';
 import { EXIT, type ExitCode, isHttpResponse } from '../exit-codes.js';
@@ -120,6 +122,11 @@ export async function serveCommand(options: ServeOptions): Promise<ExitCode> {
     }
     const { config, runtime } = buildRuntime(env);
     const handler = createHandler(runtime);
+    // Every line serve prints passes the redactor of the keys it signs with and the HTTP tokens.
+    const redactor = runtime.redactorFor([
+      credentials?.accessKeySecret,
+      credentials?.securityToken,
+    ]);
 
     const server = createServer((req, res) => {
       void answer(req, res);
@@ -138,7 +145,11 @@ export async function serveCommand(options: ServeOptions): Promise<ExitCode> {
           ? result
           : errorResponse(500, 'InternalError', 'the handler did not answer an HTTP response');
       } catch (err) {
-        stderrLine(`webplus-abort: handler threw on ${req.method} ${req.url}: ${String(err)}`);
+        stderrLine(
+          redactor.text(
+            `webplus-abort: handler threw on ${printable(req.method ?? '-', 16)} ${routeName(pathOf(req))}: ${String(err)}`,
+          ),
+        );
         response = errorResponse(500, 'InternalError', 'the handler failed');
       }
       const bytes = response.isBase64Encoded
@@ -146,8 +157,12 @@ export async function serveCommand(options: ServeOptions): Promise<ExitCode> {
         : Buffer.from(response.body, 'utf8');
       res.writeHead(response.statusCode, { ...response.headers, 'content-length': bytes.length });
       res.end(bytes);
+      // The access line names a known route, or only the length of any other path: a token or
+      // key pasted into a URL (path or query) is never printed.
       stderrLine(
-        `${new Date().toISOString()} ${req.method} ${new URL(req.url ?? '/', 'http://x').pathname} ${response.statusCode} ${requestId}`,
+        redactor.text(
+          `${new Date().toISOString()} ${printable(req.method ?? '-', 16)} ${routeName(pathOf(req))} ${response.statusCode} ${requestId}`,
+        ),
       );
     };
 
@@ -175,6 +190,15 @@ export async function serveCommand(options: ServeOptions): Promise<ExitCode> {
   } finally {
     await sandbox?.sandbox.close();
     await sls?.close();
+  }
+}
+
+/** The request's path, percent-decoding left to no one: only compared with the known routes. */
+function pathOf(req: IncomingMessage): string {
+  try {
+    return new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+  } catch {
+    return req.url ?? '';
   }
 }
 

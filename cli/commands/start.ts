@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { loadConfig } from '#shared/config/config.js';
 import type { Credentials } from '#shared/core/credentials.js';
 import type { RunReport } from '#shared/pipeline/run-requests.js';
+import { resolveRegions } from '#shared/pipeline/runtime.js';
 import { createHandler } from '../../functions/abort-stuck-changes/handler.js';
 import { type SlsStandIn, startSlsStandIn } from '../../sandbox/sls/server.js';
 import { describeResolved, resolveCredentials } from '../credentials.js';
@@ -57,12 +58,15 @@ export async function startCommand(options: StartOptions): Promise<ExitCode> {
     const token = `demo-${randomBytes(12).toString('hex')}`;
     if (resolved.credentials) {
       credentials = resolved.credentials;
+      const where = resolveRegions(probe)
+        .map((r) => `${r.regionId} (${r.endpoint})`)
+        .join(', ');
       if (!options.enforce) env.ABORT_DRY_RUN = 'true';
       stderrLine(`webplus-abort: ${describeResolved(resolved)}`);
       stderrLine(
         options.enforce
-          ? `webplus-abort: sweeping real Web+ at ${probe.webplusEndpoint} in ENFORCE mode (stuck changes will be aborted)`
-          : `webplus-abort: sweeping real Web+ at ${probe.webplusEndpoint} in dry-run (pass --enforce to abort)`,
+          ? `webplus-abort: sweeping real Web+ in ${where} in ENFORCE mode (stuck changes will be aborted)`
+          : `webplus-abort: sweeping real Web+ in ${where} in dry-run (pass --enforce to abort)`,
       );
     } else {
       stderrLine(

@@ -285,6 +285,7 @@ export async function startRoaServer(
         );
         return;
       case 'raw':
+        if (r.applied) product.run(action, query, now, requestId);
         send(res, entry, r.status, r.contentType, r.body, 'RawReply', requestId);
         return;
       case 'reset': {

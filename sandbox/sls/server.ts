@@ -164,6 +164,18 @@ export async function startSlsStandIn(opts: SlsStandInOptions = {}): Promise<Sls
         new Reply(401, 'Unauthorized', 'The request is unauthorized (stand-in failure).'),
       );
     }
+    if (failure?.kind === 'echo-token') {
+      // A store (or a proxy in front of it) that quotes the caller's STS token back, disguised:
+      // percent-encoded in lower-case hex, and split by a zero-width space in upper case.
+      const token = header(req, 'x-acs-security-token') ?? '';
+      const pct = [...token]
+        .map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+        .join('');
+      const split = `${token.slice(0, 8)}\u200b${token.slice(8)}`.toUpperCase();
+      return answerError(
+        new Reply(401, 'Unauthorized', `security token ${pct} (${split}) is not accepted here`),
+      );
+    }
     if (failure?.kind === 'server-busy') {
       return answerError(
         new Reply(503, 'ServerBusy', 'The server is busy, please try again later.'),
@@ -268,6 +280,18 @@ export async function startSlsStandIn(opts: SlsStandInOptions = {}): Promise<Sls
     if (failure?.kind === 'unauthorized') {
       return answerError(
         new Reply(401, 'Unauthorized', 'The request is unauthorized (stand-in failure).'),
+      );
+    }
+    if (failure?.kind === 'echo-token') {
+      // A store (or a proxy in front of it) that quotes the caller's STS token back, disguised:
+      // percent-encoded in lower-case hex, and split by a zero-width space in upper case.
+      const token = header(req, 'x-acs-security-token') ?? '';
+      const pct = [...token]
+        .map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+        .join('');
+      const split = `${token.slice(0, 8)}\u200b${token.slice(8)}`.toUpperCase();
+      return answerError(
+        new Reply(401, 'Unauthorized', `security token ${pct} (${split}) is not accepted here`),
       );
     }
     if (failure?.kind === 'server-busy') {

@@ -60,7 +60,7 @@ export interface SlsJournalEntry {
  * starting with the next; a number N fails the next N requests.
  */
 export interface SlsFailureMode {
-  kind: 'none' | 'unauthorized' | 'server-busy' | 'html-502' | 'html-200' | 'slow';
+  kind: 'none' | 'unauthorized' | 'echo-token' | 'server-busy' | 'html-502' | 'html-200' | 'slow';
   every?: 'all' | 'half' | number;
   delayMs?: number;
 }

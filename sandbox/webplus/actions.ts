@@ -18,6 +18,8 @@ export interface ActionRequest {
   /** epoch ms of arrival */
   now: number;
   pageSizeMax: number;
+  /** `asked`: echo the PageSize asked for even when the page was cut (a silent cap) */
+  pageSizeEcho?: 'effective' | 'asked';
   /** the region the request is in (`x-acs-region-id`); undefined = every region (lax mode) */
   regionId?: string;
   /** strict mode: an AppId the region does not hold is 400 AppNotExist, as the docs list */
@@ -97,7 +99,7 @@ export function runAction(
       return {
         Changes: { Change: items },
         PageNumber: page.pageNumber,
-        PageSize: page.pageSize,
+        PageSize: req.pageSizeEcho === 'asked' ? page.askedPageSize : page.pageSize,
         TotalCount: total,
       };
     }
@@ -131,7 +133,7 @@ export function runAction(
       return {
         AppEnvs: { AppEnv: items },
         PageNumber: page.pageNumber,
-        PageSize: page.pageSize,
+        PageSize: req.pageSizeEcho === 'asked' ? page.askedPageSize : page.pageSize,
         TotalCount: ids.length,
       };
     }
@@ -147,7 +149,7 @@ export function runAction(
       return {
         Applications: { Application: apps.slice(page.offset, page.offset + page.pageSize) },
         PageNumber: page.pageNumber,
-        PageSize: page.pageSize,
+        PageSize: req.pageSizeEcho === 'asked' ? page.askedPageSize : page.pageSize,
         TotalCount: apps.length,
       };
     }

@@ -8,8 +8,9 @@ const nonEmpty = z.string().min(1);
 /**
  * One scripted answer of a fault entry. `"ok"` answers normally; an object may combine
  * `delayMs` (wait first) with either an error (`status`, optional `code`/`message`), a raw reply
- * (`status`, `contentType`, `body`) or `reset` (destroy the socket; `applied: true` performs the
- * state change first). `{delayMs}` alone waits, then answers normally.
+ * (`status`, `contentType`, `body`) or `reset` (destroy the socket). `applied: true` performs the
+ * state change first (with `reset`: the answer is lost; with a raw reply: the state changed but
+ * the answer says something else). `{delayMs}` alone waits, then answers normally.
  */
 export const faultResponseSchema = z.union([
   z.literal('ok'),
@@ -27,7 +28,13 @@ export const faultResponseSchema = z.union([
     .superRefine((r, ctx) => {
       const bad = (message: string) => ctx.addIssue({ code: 'custom', message });
       if (r.reset && r.status !== undefined) bad('reset cannot be combined with status');
-      if (r.applied !== undefined && !r.reset) bad('applied is only meaningful with reset: true');
+      if (
+        r.applied !== undefined &&
+        !r.reset &&
+        r.body === undefined &&
+        r.contentType === undefined
+      )
+        bad('applied is only meaningful with reset: true or a raw reply (contentType/body)');
       if (
         r.status === undefined &&
         (r.code !== undefined ||

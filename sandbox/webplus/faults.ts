@@ -9,7 +9,15 @@ import type { ActionName, Fault, FaultResponse } from './scenario.js';
 export type Reply =
   | { kind: 'normal'; delayMs: number }
   | { kind: 'error'; status: number; code: string; message: string; delayMs: number }
-  | { kind: 'raw'; status: number; contentType: string; body: string; delayMs: number }
+  | {
+      kind: 'raw';
+      status: number;
+      contentType: string;
+      body: string;
+      delayMs: number;
+      /** the state change happens, then this raw reply answers */
+      applied?: boolean;
+    }
   | { kind: 'reset'; applied: boolean; delayMs: number };
 
 /** Code used when a scripted error gives only a status. */
@@ -40,6 +48,7 @@ export function toReply(response: FaultResponse): Reply {
       contentType: response.contentType ?? 'text/plain',
       body: response.body ?? '',
       delayMs,
+      ...(response.applied ? { applied: true } : {}),
     };
   const code = response.code ?? defaultCodeFor(response.status);
   return {

@@ -9,6 +9,8 @@ export interface PageRequest {
   pageNumber: number;
   /** effective size, already cut to pageSizeMax */
   pageSize: number;
+  /** the size the request asked for (what a server that caps silently echoes) */
+  askedPageSize: number;
   /** items to skip */
   offset: number;
 }
@@ -35,9 +37,7 @@ export function pageRequest(
   defaultPageSize = 10,
 ): PageRequest {
   const pageNumber = positiveInt('PageNumber', query['PageNumber'], 1);
-  const pageSize = Math.min(
-    positiveInt('PageSize', query['PageSize'], defaultPageSize),
-    pageSizeMax,
-  );
-  return { pageNumber, pageSize, offset: (pageNumber - 1) * pageSize };
+  const askedPageSize = positiveInt('PageSize', query['PageSize'], defaultPageSize);
+  const pageSize = Math.min(askedPageSize, pageSizeMax);
+  return { pageNumber, pageSize, askedPageSize, offset: (pageNumber - 1) * pageSize };
 }

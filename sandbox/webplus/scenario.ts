@@ -190,6 +190,11 @@ export const scenarioSchema = z
     clockSkewMs: z.number().int().default(0),
     /** send a `Date` header (the sandbox's clock) with every reply; false leaves it out */
     dateHeader: z.boolean().default(true),
+    /**
+     * `effective` (default): list replies echo the page size used; `asked`: they echo the size
+     * asked for even when cut to pageSizeMax (a server that caps silently)
+     */
+    pageSizeEcho: z.enum(['effective', 'asked']).default('effective'),
     /** region of every app that names none (the region a request sees: `x-acs-region-id`) */
     regionId: regionId.default('cn-hangzhou'),
     /**

@@ -291,6 +291,7 @@ export async function startWebplusSandbox(
       form,
       now,
       pageSizeMax: parsed.pageSizeMax,
+      pageSizeEcho: parsed.pageSizeEcho,
       strict: settings.strict,
     };
     if (settings.strict && region !== undefined) actionRequest.regionId = region;
@@ -394,6 +395,13 @@ export async function startWebplusSandbox(
           sendError(res, entry, reply.status, reply.code, reply.message, requestId);
           return;
         case 'raw':
+          if (reply.applied) {
+            try {
+              runAction(action, actionRequest, account);
+            } catch {
+              // the raw reply answers either way
+            }
+          }
           await sleep(wait);
           send(res, entry, reply.status, reply.contentType, reply.body, 'RawReply', requestId);
           return;

@@ -7,7 +7,20 @@ import { ConfigError } from './errors.js';
  * prefix.
  */
 export interface Config {
-  webplusEndpoint: string;
+  /**
+   * `WEBPLUS_ENDPOINT`: one base URL every region's calls go to (a sandbox, a proxy). Unset (the
+   * normal case): each region's endpoint comes from the SDK endpoint map
+   * (shared/webplus/endpoints.ts), resolved by the runtime at cold start.
+   */
+  webplusEndpoint?: string;
+  /**
+   * The Web+ regions to work in, in order, without repeats (`WEBPLUS_REGIONS`, comma-separated;
+   * default the function's region `FC_REGION`, else `cn-hangzhou`). Each is sent as
+   * `x-acs-region-id` and `RegionId` on every call, paced and recorded on its own.
+   */
+  webplusRegions: string[];
+  /** Where `webplusRegions` came from, for messages: the variable name, or `default`. */
+  webplusRegionsFrom: 'WEBPLUS_REGIONS' | 'FC_REGION' | 'default';
   /** `sls`, `file` or `stdout`; see `defaultLogStore`. */
   logStore: 'sls' | 'file' | 'stdout';
   outcomeLogFile: string;
@@ -39,6 +52,7 @@ export interface Config {
   deadlineMarginMs: number;
   /** Keys outside FC (inside FC the invocation's `context.credentials` win). */
   envCredentials?: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
+  /** The function's own region (`FC_REGION`, default `cn-hangzhou`): the SLS endpoint default. */
   region: string;
   /** Platforms acted on (`PLATFORMS`, comma-separated): `webplus`, `sae`, `edas`. */
   platforms: Array<'webplus' | 'sae' | 'edas'>;
@@ -53,9 +67,22 @@ export interface Config {
   edasQps: number;
 }
 
+/**
+ * HTTP tokens must be at least this many characters: CloudMonitor sends them in a query string
+ * (`?token=`), so they must survive URLs unchanged and be long enough not to be guessed.
+ */
+export const MIN_HTTP_TOKEN_CHARS = 16;
+
+/** The URL-safe alphabet of an HTTP token: RFC 3986 unreserved characters. */
+export const HTTP_TOKEN_PATTERN = /^[A-Za-z0-9._~-]+$/;
+
+/** A region id as Alibaba Cloud spells them (`cn-hangzhou`, `ap-southeast-1`). */
+const REGION_ID = /^[a-z]{2,}(?:-[a-z0-9]+)+$/;
+
 /** Every variable this function reads (the s.yaml test checks against this list). */
 export const CONFIG_VARIABLES = [
   'WEBPLUS_ENDPOINT',
+  'WEBPLUS_REGIONS',
   'ALIBABA_CLOUD_ACCESS_KEY_ID',
   'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
   'ALIBABA_CLOUD_SECURITY_TOKEN',
@@ -109,7 +136,8 @@ const url = z
   .regex(/^https?:\/\/[^\s/]+$/, 'must be http(s)://host[:port] with no path or trailing slash');
 
 const variables = {
-  WEBPLUS_ENDPOINT: url.default('https://webplus.cn-hangzhou.aliyuncs.com'),
+  WEBPLUS_ENDPOINT: url.optional(),
+  WEBPLUS_REGIONS: z.string().trim().optional(),
   LOG_STORE: z.enum(['sls', 'file', 'stdout']).optional(),
   OUTCOME_LOG_FILE: z.string().min(1).default('.webplus-abort/outcomes.jsonl'),
   SLS_ENDPOINT: z.string().trim().min(1).optional(),
@@ -215,11 +243,42 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     .split(',')
     .map((t) => t.trim())
     .filter((t) => t.length > 0);
+  tokens.forEach((t, i) => {
+    // Never echo the token itself: only its position and length.
+    if (t.length < MIN_HTTP_TOKEN_CHARS || !HTTP_TOKEN_PATTERN.test(t)) {
+      throw new ConfigError(
+        `invalid HTTP_AUTH_TOKENS: token ${i + 1} of ${tokens.length} (${t.length} characters) must be at least ${MIN_HTTP_TOKEN_CHARS} characters of A-Z a-z 0-9 . _ ~ - (CloudMonitor sends it in a query string)`,
+        'HTTP_AUTH_TOKENS',
+      );
+    }
+  });
+  const regionsFrom = v.WEBPLUS_REGIONS
+    ? 'WEBPLUS_REGIONS'
+    : env.FC_REGION
+      ? 'FC_REGION'
+      : 'default';
+  const regionList = (v.WEBPLUS_REGIONS ?? region)
+    .split(',')
+    .map((r) => r.trim())
+    .filter((r) => r.length > 0);
+  for (const r of regionList) {
+    if (!REGION_ID.test(r)) {
+      throw new ConfigError(
+        `invalid ${regionsFrom === 'default' ? 'WEBPLUS_REGIONS' : regionsFrom}: ${JSON.stringify(r.slice(0, 40))} is not a region id such as cn-hangzhou`,
+        regionsFrom === 'default' ? 'WEBPLUS_REGIONS' : regionsFrom,
+      );
+    }
+  }
+  if (regionList.length === 0) {
+    throw new ConfigError('invalid WEBPLUS_REGIONS: name at least one region', 'WEBPLUS_REGIONS');
+  }
   const ak = env.ALIBABA_CLOUD_ACCESS_KEY_ID;
   const sk = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
   const token = env.ALIBABA_CLOUD_SECURITY_TOKEN;
   return {
-    webplusEndpoint: v.WEBPLUS_ENDPOINT,
+    ...(v.WEBPLUS_ENDPOINT ? { webplusEndpoint: v.WEBPLUS_ENDPOINT } : {}),
+    webplusRegions: [...new Set(regionList)],
+    webplusRegionsFrom: regionsFrom,
     logStore,
     outcomeLogFile: v.OUTCOME_LOG_FILE,
     slsEndpoint: v.SLS_ENDPOINT ?? `${region}.log.aliyuncs.com`,

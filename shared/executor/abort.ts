@@ -1,6 +1,6 @@
 import { CallFailedError, DeadlineReachedError } from '../webplus/call-errors.js';
 import { describeKind } from '../webplus/describe.js';
-import type { WebplusError } from '../webplus/errors.js';
+import { WebplusError } from '../webplus/errors.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
 import type { AbortChangeResult } from '../webplus/types.js';
 
@@ -18,11 +18,25 @@ export interface AbortResult {
  * Aborts one change: AbortChange with retries by error kind, paced, inside the deadline.
  * `ChangeOnAborting` and `ChangeFinished` are normal ends, not failures. After an ambiguous
  * failure (timeout, reset: the request may have reached Web+) the change is re-read before
- * retrying, so an abort that happened is recorded as `aborted`.
+ * retrying, so an abort that happened is recorded as `aborted`. A 2xx that does not affirm the
+ * abort (client.ts `abortChange`: another ChangeId, no EnvChange, `Success: false`, no RequestId,
+ * `Code` not `"OK"`) is never retried nor trusted: the re-read decides (aborted or aborting →
+ * `aborted`, finished → `already_finished`, still running or unreadable → `failed`, its detail
+ * naming what the reply said).
+ * @param envId the change's environment (DescribeChange needs it to re-read); without it the
+ *   change cannot be re-read and an ambiguous answer is `failed`.
  * Never throws.
  */
-export async function abortChange(gateway: WebplusGateway, changeId: string): Promise<AbortResult> {
+export async function abortChange(
+  gateway: WebplusGateway,
+  changeId: string,
+  envId: string | undefined,
+): Promise<AbortResult> {
   let attempts = 0;
+  /** What the last re-read after an ambiguous answer saw (undefined: none was made). */
+  let seen: ChangeStateSeen | undefined;
+  /** Words for the last ambiguous 2xx (a timeout or reset leaves it unset: the reply was lost). */
+  let lastAmbiguity: string | undefined;
   try {
     const { value, attempts: n } = await gateway.call<
       AbortChangeResult | { confirmedByRead: true }
@@ -30,17 +44,23 @@ export async function abortChange(gateway: WebplusGateway, changeId: string): Pr
       'AbortChange',
       (opts) => {
         attempts += 1;
-        return gateway.client.abortChange(changeId, opts);
+        return gateway.client.abortChange(changeId, opts, envId).catch((e: unknown) => {
+          lastAmbiguity =
+            e instanceof WebplusError && e.ambiguous && !e.retryable ? e.message : undefined;
+          throw e;
+        });
       },
-      async () =>
-        (await abortTookEffect(gateway, changeId)) ? { confirmedByRead: true } : undefined,
+      async () => {
+        seen = envId ? await readState(gateway, changeId, envId) : 'unknown';
+        return seen === 'aborted' || seen === 'aborting' ? { confirmedByRead: true } : undefined;
+      },
     );
     attempts = n;
     const confirmed = 'confirmedByRead' in value;
     return {
       outcome: 'aborted',
       detail: confirmed
-        ? 'AbortChange reply was lost, but DescribeChange shows the abort took effect'
+        ? `${lastAmbiguity ?? 'AbortChange reply was lost'}, but DescribeChange shows the abort took effect`
         : 'Web+ accepted AbortChange; the running step finishes, then the change stops',
       attempts,
       webplusRequestId: 'requestId' in value ? value.requestId : undefined,
@@ -59,13 +79,52 @@ export async function abortChange(gateway: WebplusGateway, changeId: string): Pr
         webplusRequestId: err.lastError?.requestId,
       };
     }
-    if (err instanceof CallFailedError) return fromWebplusError(err.error, err.attempts);
+    if (err instanceof CallFailedError) {
+      // A 2xx that did not affirm the abort (another ChangeId, no EnvChange, Success: false...):
+      // decided from the re-read, never `aborted` on trust.
+      if (err.error.ambiguous && !err.error.retryable)
+        return fromReread(err.error, err.attempts, seen);
+      return fromWebplusError(err.error, err.attempts);
+    }
     return {
       outcome: 'failed',
       detail: `unexpected error: ${String((err as Error)?.message ?? err)}`,
       attempts,
     };
   }
+}
+
+/** The state a re-read found: the flags of DescribeChange, and the environment's AbortingChange. */
+type ChangeStateSeen = 'aborted' | 'aborting' | 'finished' | 'running' | 'unknown';
+
+/** An ambiguous, non-retryable AbortChange answer, decided from the re-read of the change. */
+function fromReread(
+  e: WebplusError,
+  attempts: number,
+  seen: ChangeStateSeen | undefined,
+): AbortResult {
+  const base = {
+    attempts,
+    errorCode: e.code,
+    errorMessage: e.message,
+    webplusRequestId: e.requestId,
+    ...(e.rawBody ? { errorMessage: `${e.message} | body: ${e.rawBody}` } : {}),
+  };
+  if (seen === 'finished') {
+    return {
+      ...base,
+      outcome: 'already_finished',
+      detail: `${e.message}; DescribeChange shows the change finished on its own`,
+    };
+  }
+  return {
+    ...base,
+    outcome: 'failed',
+    detail:
+      seen === 'running'
+        ? `${e.message}; DescribeChange shows it still running: not recorded as aborted`
+        : `${e.message}; the change could not be re-read, so whether the abort landed is unknown: not recorded as aborted`,
+  };
 }
 
 function fromWebplusError(e: WebplusError, attempts: number): AbortResult {
@@ -107,14 +166,27 @@ function fromWebplusError(e: WebplusError, attempts: number): AbortResult {
   }
 }
 
-/** One DescribeChange after a lost reply: did the abort land? (aborting or aborted). */
-async function abortTookEffect(gateway: WebplusGateway, changeId: string): Promise<boolean> {
-  const read = await gateway.tryOnce((o) => gateway.client.describeChange(changeId, o));
-  if (!read) return false;
+/**
+ * One DescribeChange (with the change's EnvId, which the docs require) after an ambiguous
+ * answer: did the abort land? `aborted` (ChangeAborted), `aborting` (its environment's
+ * AbortingChange with this change as its LatestChangeId), `finished` (on its own), `running`,
+ * or `unknown` when a read failed or its flags are unreadable.
+ */
+async function readState(
+  gateway: WebplusGateway,
+  changeId: string,
+  envId: string,
+): Promise<ChangeStateSeen> {
+  const read = await gateway.tryOnce((o) => gateway.client.describeChange({ changeId, envId }, o));
+  if (!read) return 'unknown';
   const c = read.change;
-  if (c.aborted) return true;
-  if (c.finished) return false;
+  if (c.changeId !== changeId || c.envId !== envId) return 'unknown';
+  const u = c.unreadable;
+  if (u.ChangeAborted || u.ChangeFinished) return 'unknown';
+  if (c.aborted) return 'aborted';
+  if (c.finished) return 'finished';
   // Web+ shows an aborting change only through its environment's AbortingChange flag.
-  const env = await gateway.tryOnce((o) => gateway.client.describeAppEnvStatus(c.envId, o));
-  return Boolean(env?.abortingChange && env.latestChangeId === changeId);
+  const env = await gateway.tryOnce((o) => gateway.client.describeAppEnvStatus(envId, o));
+  if (!env || env.envId !== envId || env.abortingChange === undefined) return 'unknown';
+  return env.abortingChange && env.latestChangeId === changeId ? 'aborting' : 'running';
 }

@@ -48,7 +48,11 @@ export async function execute(
   }
   let aborted = false;
   try {
-    const result = await abortChange(gateway, changeId);
+    const result = await abortChange(
+      gateway,
+      changeId,
+      decision.candidate.envId ?? decision.candidate.change?.envId,
+    );
     aborted = result.outcome === 'aborted';
     return {
       decision,

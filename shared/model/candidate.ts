@@ -22,6 +22,8 @@ export interface Settled {
  */
 export interface Candidate {
   source: CandidateSource;
+  /** The Web+ region the candidate was read in (every call for it goes there). */
+  regionId?: string;
   changeId?: string;
   envId?: string;
   appId?: string;

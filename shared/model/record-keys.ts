@@ -18,6 +18,7 @@ export const RECORD_KEY_TYPES: Readonly<
   envName: 'text',
   appId: 'text',
   appName: 'text',
+  regionId: 'text',
   trigger: 'text',
   triggerRef: 'text',
   invocationId: 'text',

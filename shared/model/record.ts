@@ -91,6 +91,8 @@ export interface OutcomeRecord {
   changeId?: string;
   envId?: string;
   appId?: string;
+  /** The Web+ region the decision was made in (`x-acs-region-id` of its calls). */
+  regionId?: string;
   /** The environment's name, when a Web+ read of this invocation gave it (never an extra call). */
   envName?: string;
   /** The application's name, likewise. */

@@ -1,3 +1,4 @@
+import { createRedactor } from '../core/redact.js';
 import type { OutcomeRecord } from '../model/record.js';
 import { OutcomeStoreError, toError } from './errors.js';
 import type { LineSink } from './line-sink.js';
@@ -60,11 +61,13 @@ export class OutcomeLog {
   }
 }
 
-/** Removes this invocation's secrets from a message, in case a store echoed one. */
+/**
+ * Removes this invocation's secrets from a message, in case a store echoed one: the one
+ * redactor (shared/core/redact.ts: any dress, a string-to-sign echo cut), never a plain search.
+ */
 function scrub(message: string, ctx: WriteContext): string {
-  let out = message;
-  for (const secret of [ctx.credentials?.accessKeySecret, ctx.credentials?.securityToken]) {
-    if (secret && secret.length >= 4) out = out.split(secret).join('[redacted]');
-  }
-  return out;
+  const redact =
+    ctx.redact ??
+    createRedactor([ctx.credentials?.accessKeySecret, ctx.credentials?.securityToken]).text;
+  return redact(message);
 }

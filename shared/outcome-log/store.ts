@@ -11,6 +11,11 @@ export interface WriteContext {
   credentials?: Credentials;
   /** Epoch ms by which the write must be over (the invocation's deadline). */
   deadlineMs: number;
+  /**
+   * The invocation's redactor (its keys and the HTTP tokens, shared/core/redact.ts), applied to a
+   * store's error text before it is printed. @default one built from `credentials`
+   */
+  redact?: (text: string) => string;
 }
 
 /**

@@ -32,8 +32,14 @@ export async function handleEvent(
     recentEvents: runtime.recentEvents,
   });
   if (intake.kind === 'http-reply') {
-    if (intake.warning) runtime.warn(`webplus-abort: ${intake.warning}`);
-    return intake.response;
+    // A refused call's answer and warning pass this invocation's redactor too (its AccessKey
+    // secret and STS token, beside the HTTP tokens intake already removed).
+    const redactor = runtime.redactorFor([
+      context.credentials?.accessKeySecret,
+      context.credentials?.securityToken,
+    ]);
+    if (intake.warning) runtime.warn(`webplus-abort: ${redactor.text(intake.warning)}`);
+    return redactor.value(intake.response);
   }
   if (intake.kind === 'http') {
     const callback = intake.route === '/cms-callback';

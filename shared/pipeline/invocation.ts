@@ -1,6 +1,21 @@
 import type { Credentials } from '../core/credentials.js';
 import type { Deadline } from '../core/deadline.js';
 import type { Trigger } from '../model/record.js';
+import type { EnvDirectory } from '../targeting/directory.js';
+import type { WebplusRegion } from '../webplus/endpoints.js';
+import type { UnavailableLatch, WebplusGateway } from '../webplus/gateway.js';
+
+/** One Web+ region as this invocation uses it: one client, one gateway, one listing, one latch. */
+export interface RegionContext {
+  region: WebplusRegion;
+  gateway: WebplusGateway;
+  /** The region's environments, listed at most once per invocation (to learn EnvIds/AppIds). */
+  directory: EnvDirectory;
+  /** Set once the region answered "no such API here": nothing more is sent there. */
+  latch: UnavailableLatch;
+  /** The one record about `latch` was written (later requests of the invocation add none). */
+  reported: boolean;
+}
 
 /** What every stage may know about the current invocation. */
 export interface Invocation {
@@ -18,6 +33,8 @@ export interface Invocation {
   region: string;
   /** Connect + read timeout per Web+ attempt for this invocation, ms. */
   attemptTimeoutMs: number;
+  /** The Web+ regions (config order); empty without credentials. */
+  webplus: RegionContext[];
   /**
    * Aborted when the invocation returns: Web+ calls it queued in the instance's pacer, or that
    * sleep in a backoff, are then never sent (so they cannot run after it, or crowd out the next

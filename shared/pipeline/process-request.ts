@@ -1,4 +1,3 @@
-import { backgroundPacer } from '../core/pacer.js';
 import { dedupe, execute } from '../executor/execute.js';
 import type { Candidate } from '../model/candidate.js';
 import type { Mode, OutcomeRecord } from '../model/record.js';
@@ -8,10 +7,9 @@ import { envIdsForAlarm } from '../policy/alarm-match.js';
 import { decide } from '../policy/decide.js';
 import { explicitCandidates } from '../targeting/explicit.js';
 import type { TargetingScope } from '../targeting/scope.js';
-import { WebplusClient } from '../webplus/client.js';
-import { WebplusGateway } from '../webplus/gateway.js';
+import { describeKind } from '../webplus/describe.js';
 import { CLOCK_SKEW_LIMIT_MS } from '../webplus/server-clock.js';
-import type { Invocation } from './invocation.js';
+import type { Invocation, RegionContext } from './invocation.js';
 import { processPlatformRequest } from './process-platform-request.js';
 import {
   cutIdRecord,
@@ -179,66 +177,93 @@ export async function processRequest(
     return { records, capReached: false, dryRun };
   }
 
-  const client = new WebplusClient(config.webplusEndpoint, credentials);
-  const gateway = new WebplusGateway(
-    client,
-    // A sweep's calls yield to alarms and manual aborts: it defers what it cannot reach.
-    request.kind === 'sweep' ? backgroundPacer(runtime.pacer) : runtime.pacer,
-    {
-      maxAttempts: config.retryMaxAttempts,
-      baseMs: config.retryBaseMs,
-      maxDelayMs: config.retryMaxDelayMs,
-      attemptTimeoutMs: inv.attemptTimeoutMs,
-    },
-    inv.deadline,
-    runtime.random,
-    inv.signal,
-  );
   const scope: TargetingScope = {
     sweepAppIds: policy.sweep.appIds,
     needAppId: policy.protect.appIds.length > 0,
   };
-  const readsStartedAtMs = Date.now();
-  try {
-    if (request.kind === 'sweep') {
-      const out = await runSweep(request, inv, runtime, gateway, scope, {
+  // An alarm naming one environment beside its changes: the changes are read there.
+  const envHint =
+    request.kind === 'alarm' && request.changeIds.length > 0 && request.envIds.length === 1
+      ? request.envIds[0]
+      : undefined;
+  const live = inv.webplus.filter((ctx) => !ctx.latch.error);
+  // A record that only repeats a region's "no such API here" is part of its one record.
+  const keep = (ctx: RegionContext, r: OutcomeRecord) =>
+    !(ctx.latch.error && r.outcome === 'failed' && r.errorCode === ctx.latch.error.code);
+  if (request.kind === 'sweep') {
+    // Each region is swept on its own (its pacer, its rotation, its cap), one after the other.
+    let capReached = false;
+    let sweep: SweepProgress | undefined;
+    for (const ctx of live) {
+      const out = await runSweep(request, inv, runtime, ctx.gateway, scope, {
         base,
         runMode,
         requestDryRun,
-        emit,
+        emit: (r) => (keep(ctx, r) ? emit(r) : r),
       });
-      records.push(...out.records);
-      return { records, capReached: out.capReached, dryRun, sweep: out.progress };
+      records.push(...out.records.filter((r) => keep(ctx, r)));
+      capReached ||= out.capReached;
+      sweep = sweep && out.progress ? addProgress(sweep, out.progress) : (out.progress ?? sweep);
     }
-    let candidates: Candidate[];
-    if (request.kind === 'abort') {
-      candidates = await explicitCandidates(gateway, scope, {
-        source: 'manual',
-        reason: 'manual',
-        note: request.note,
-        changeIds: request.changeIds,
-        envIds: request.envIds,
-      });
-    } else {
-      candidates = await explicitCandidates(gateway, scope, {
-        source: 'alarm',
-        reason: alarmReason(request.alarm),
-        changeIds: request.changeIds,
-        envIds: alarmEnvIds,
-        ...(request.changeIds.length > 0 && request.envIds.length > 0
-          ? { changeEnvIds: request.envIds }
-          : {}),
-        ...(request.changeEnvIds ? { pairedEnvIds: request.changeEnvIds } : {}),
-      });
-    }
-    const decidedAtMs = Date.now();
-    // Ages are judged on Web+'s clock when its replies' Date headers show it more than a minute
-    // away from ours (server-clock.ts); the records then carry the skew.
-    const skewMs = client.clockSkewMs();
-    const onServerClock = skewMs !== undefined && Math.abs(skewMs) > CLOCK_SKEW_LIMIT_MS;
-    const nowMs = onServerClock ? decidedAtMs + skewMs : decidedAtMs;
-    const decisions = dedupe(candidates).map((c) =>
-      decide(c, {
+    records.push(...unavailableRecords(inv.webplus, base, runMode).map(emit));
+    return { records, capReached, dryRun, ...(sweep ? { sweep } : {}) };
+  }
+  const readsStartedAtMs = Date.now();
+  const perRegion = await Promise.all(
+    live.map(async (ctx): Promise<Candidate[]> => {
+      const { gateway, directory } = ctx;
+      if (request.kind === 'abort') {
+        return explicitCandidates(
+          gateway,
+          scope,
+          {
+            source: 'manual',
+            reason: 'manual',
+            note: request.note,
+            changeIds: request.changeIds,
+            envIds: request.envIds,
+          },
+          directory,
+        );
+      }
+      return explicitCandidates(
+        gateway,
+        scope,
+        {
+          source: 'alarm',
+          reason: alarmReason(request.alarm),
+          changeIds: request.changeIds,
+          envIds: alarmEnvIds,
+          envHint,
+          // Each named change must be in one of the EnvIds the same alarm names (issue 10).
+          ...(request.changeIds.length > 0 && request.envIds.length > 0
+            ? { changeEnvIds: request.envIds }
+            : {}),
+          ...(request.changeEnvIds ? { pairedEnvIds: request.changeEnvIds } : {}),
+        },
+        directory,
+      );
+    }),
+  );
+  // A region that answered "no such API here" keeps none of its candidates: one record says so.
+  const candidates = mergeRegions(
+    live.map((ctx, i) => (ctx.latch.error ? [] : (perRegion[i] ?? []))),
+    true,
+  );
+  records.push(...unavailableRecords(inv.webplus, base, runMode).map(emit));
+
+  const decidedAtMs = Date.now();
+  const byRegion = new Map(inv.webplus.map((ctx) => [ctx.region.regionId, ctx]));
+  const capReached = false;
+  const done = await Promise.all(
+    dedupe(candidates).map(async (c) => {
+      const ctx = byRegion.get(c.regionId ?? '') ?? inv.webplus[0]!;
+      // Ages are judged on Web+'s clock when its replies' Date headers show it more than a
+      // minute away from ours (server-clock.ts); the records then carry the skew.
+      const skewMs = ctx.gateway.client.clockSkewMs();
+      const onServerClock = skewMs !== undefined && Math.abs(skewMs) > CLOCK_SKEW_LIMIT_MS;
+      const nowMs = onServerClock ? decidedAtMs + skewMs : decidedAtMs;
+      const d = decide(c, {
         policy,
         nowMs,
         skewMs,
@@ -246,27 +271,89 @@ export async function processRequest(
         alarmAtMs: request.kind === 'alarm' ? request.alarm.timestampMs : undefined,
         killSwitch: config.dryRun,
         requestDryRun,
-      }),
-    );
-    const capReached = false;
-    const clock = { judgedAtMs: nowMs, ...(onServerClock ? { skewMs } : {}) };
-    const done = await Promise.all(
-      decisions.map(async (d) =>
-        emit(
-          recordOf(
-            await execute(d, gateway, runtime.inFlight, decidedAtMs, readsStartedAtMs),
-            base,
-            runMode,
-            clock,
-          ),
-        ),
+      });
+      const e = await execute(d, ctx.gateway, runtime.inFlight, decidedAtMs, readsStartedAtMs);
+      // An AbortChange that met "no such API here" is part of the region's one record.
+      const latched = ctx.latch.error;
+      if (latched && e.outcome === 'failed' && e.errorCode === latched.code) return undefined;
+      const clock = { judgedAtMs: nowMs, ...(onServerClock ? { skewMs } : {}) };
+      return emit(recordOf(e, base, runMode, clock));
+    }),
+  );
+  for (const r of done) if (r) records.push(r);
+  records.push(...unavailableRecords(inv.webplus, base, runMode).map(emit));
+  return { records, capReached, dryRun };
+}
+
+/**
+ * The candidates of every region as one list. For a sweep, all of them. For named ids (manual,
+ * alarm) each id lives in one region: where some region found it, the other regions' `not_found`
+ * for it is dropped; where none did, one `not_found` is kept, naming every region asked.
+ */
+function mergeRegions(perRegion: Candidate[][], named: boolean): Candidate[] {
+  if (!named || perRegion.length <= 1) return perRegion.flat();
+  const keyOf = (c: Candidate) => c.changeId ?? c.envId ?? '';
+  const found = new Set(
+    perRegion
+      .flat()
+      .filter((c) => c.settled?.outcome !== 'not_found')
+      .map(keyOf),
+  );
+  const kept = new Map<string, Candidate>();
+  const out: Candidate[] = [];
+  for (const c of perRegion.flat()) {
+    const key = keyOf(c);
+    if (c.settled?.outcome !== 'not_found' || !key) {
+      out.push(c);
+      continue;
+    }
+    if (found.has(key)) continue;
+    const first = kept.get(key);
+    if (!first) {
+      kept.set(key, c);
+      out.push(c);
+    } else if (first.settled && c.regionId) {
+      first.settled = {
+        ...first.settled,
+        detail: `${first.settled.detail}; not found in region ${c.regionId} either`,
+      };
+    }
+  }
+  return out;
+}
+
+/** One record per region whose Web+ API is not there and was not reported yet. */
+function unavailableRecords(
+  regions: RegionContext[],
+  base: RecordBase,
+  runMode: Mode,
+): OutcomeRecord[] {
+  const out: OutcomeRecord[] = [];
+  for (const ctx of regions) {
+    const e = ctx.latch.error;
+    if (!e || ctx.reported) continue;
+    ctx.reported = true;
+    out.push(
+      requestRecord(
+        base,
+        runMode,
+        'failed',
+        `Web+ is not available in region ${ctx.region.regionId} at ${ctx.region.endpoint} (${ctx.region.endpointSource === 'table' ? 'SDK endpoint map' : 'WEBPLUS_ENDPOINT'}): ${e.action} got ${e.code}${e.httpStatus ? ` (HTTP ${e.httpStatus})` : ''}; ${describeKind(e)}. Nothing more was read or aborted in this region during this invocation`,
+        { errorCode: e.code, errorMessage: e.message, regionId: ctx.region.regionId },
       ),
     );
-    records.push(...done);
-    return { records, capReached, dryRun };
-  } finally {
-    client.close();
   }
+  return out;
+}
+
+/** Two regions' sweep progress as one (counts added; the first region's rotation part). */
+function addProgress(a: SweepProgress, b: SweepProgress): SweepProgress {
+  return {
+    ...a,
+    inFlight: a.inFlight + b.inFlight,
+    examined: a.examined + b.examined,
+    left: a.left + b.left,
+  };
 }
 
 function alarmReason(alarm: { ruleId?: string; alertName?: string; ruleName?: string }): string {

@@ -35,6 +35,7 @@ export function recordOf(
     ...(c.changeId ? { changeId: c.changeId } : {}),
     ...((c.envId ?? change?.envId) ? { envId: c.envId ?? change?.envId } : {}),
     ...(c.appId ? { appId: c.appId } : {}),
+    ...(c.regionId ? { regionId: c.regionId } : {}),
     ...(c.envName ? { envName: c.envName } : {}),
     ...(c.appName ? { appName: c.appName } : {}),
     trigger: base.trigger,
@@ -93,10 +94,11 @@ export function requestRecord(
   mode: Mode,
   outcome: OutcomeRecord['outcome'],
   detail: string,
-  extra: { reason?: string; errorCode?: string } = {},
+  extra: { reason?: string; errorCode?: string; errorMessage?: string; regionId?: string } = {},
 ): OutcomeRecord {
   return {
     time: new Date().toISOString(),
+    ...(extra.regionId ? { regionId: extra.regionId } : {}),
     trigger: base.trigger,
     ...(base.triggerRef ? { triggerRef: base.triggerRef } : {}),
     invocationId: base.invocationId,
@@ -106,6 +108,7 @@ export function requestRecord(
     detail,
     attempts: 0,
     ...(extra.errorCode ? { errorCode: extra.errorCode } : {}),
+    ...(extra.errorMessage ? { errorMessage: extra.errorMessage } : {}),
     latencyMs: 0,
   };
 }

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { Credentials } from '../core/credentials.js';
+import { backgroundPacer } from '../core/pacer.js';
 import type { FcContext } from '../fc/context.js';
 import { invocationDeadline } from '../fc/deadline.js';
 import type { OutcomeRecord, Trigger } from '../model/record.js';
@@ -7,7 +8,10 @@ import type { AbortRequest } from '../model/request.js';
 import type { NotifyReport } from '../notify/notifier.js';
 import type { WriteReport } from '../outcome-log/outcome-log.js';
 import { RecordStream } from '../outcome-log/record-stream.js';
-import type { Invocation } from './invocation.js';
+import { EnvDirectory } from '../targeting/directory.js';
+import { WebplusClient } from '../webplus/client.js';
+import { WebplusGateway } from '../webplus/gateway.js';
+import type { Invocation, RegionContext } from './invocation.js';
 import { notifyAfterWrite } from './notify-step.js';
 import { withPlatformSweeps } from './process-platform-request.js';
 import { processRequest } from './process-request.js';
@@ -79,18 +83,49 @@ export async function runRequests(
   // Every call and backoff of the invocation listens to this one signal (hundreds at once in a
   // sweep): not a leak, so no MaxListenersExceededWarning on stderr.
   setMaxListeners(0, ended.signal);
+  const credentials = credentialsFor(context, runtime);
+  const background = requests.length > 0 && requests.every((r) => r.kind === 'sweep');
+  // One client per invocation and region: its keep-alive sockets die with the invocation.
+  const webplus: RegionContext[] = credentials
+    ? runtime.regions.map((region) => {
+        const client = new WebplusClient(region, credentials, undefined, config.httpAuthTokens);
+        const latch = {};
+        const gateway = new WebplusGateway(
+          client,
+          // A sweep's calls yield to alarms and manual aborts: it defers what it cannot reach.
+          background
+            ? backgroundPacer(runtime.pacerFor(region.regionId))
+            : runtime.pacerFor(region.regionId),
+          {
+            maxAttempts: config.retryMaxAttempts,
+            baseMs: config.retryBaseMs,
+            maxDelayMs: config.retryMaxDelayMs,
+            attemptTimeoutMs,
+          },
+          deadline,
+          runtime.random,
+          ended.signal,
+          latch,
+        );
+        return { region, gateway, directory: new EnvDirectory(gateway), latch, reported: false };
+      })
+    : [];
   const inv: Invocation = {
     invocationId: context.requestId,
     trigger,
     startMs,
     deadline,
     writeDeadlineMs,
-    credentials: credentialsFor(context, runtime),
+    credentials,
     functionName: context.function?.name ?? 'abort-stuck-changes',
     region: context.region ?? config.region,
     attemptTimeoutMs,
+    webplus,
     signal: ended.signal,
   };
+  // Every record passes the one redactor (this invocation's keys, the HTTP tokens) before it
+  // reaches the store, the summary, the HTTP answer or the CLI.
+  const redactor = runtime.redactorFor([credentials?.accessKeySecret, credentials?.securityToken]);
 
   const stream = new RecordStream(runtime.outcomeLog, {
     invocationId: inv.invocationId,
@@ -99,8 +134,9 @@ export async function runRequests(
     region: inv.region,
     credentials: inv.credentials,
     deadlineMs: writeDeadlineMs,
+    redact: redactor.text,
   });
-  const emit = (record: OutcomeRecord): OutcomeRecord => stream.emit(record);
+  const emit = (record: OutcomeRecord): OutcomeRecord => stream.emit(redactor.value(record));
   const records: OutcomeRecord[] = [];
   let capReached = false;
   let dryRun = config.dryRun;
@@ -130,6 +166,7 @@ export async function runRequests(
     }
   } finally {
     ended.abort();
+    for (const ctx of webplus) ctx.gateway.client.close();
     write = await stream.close();
   }
   // After the decision records: a notification never delays or loses them.

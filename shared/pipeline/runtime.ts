@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js';
 import { ConfigError } from '../config/errors.js';
 import { createPacer, type Pacer } from '../core/pacer.js';
+import { createRedactor, type Redactor } from '../core/redact.js';
 import { edasEndpoint } from '../edas/endpoints.js';
 import { InFlightChanges } from '../executor/in-flight.js';
 import { RecentEvents } from '../intake/recent-events.js';
@@ -15,6 +16,11 @@ import type { OutcomeStore } from '../outcome-log/store.js';
 import { UnknownRegionError } from '../platform/errors.js';
 import type { Policy } from '../policy/schema.js';
 import { saeEndpoint } from '../sae/endpoints.js';
+import {
+  resolveWebplusRegion,
+  UnknownWebplusRegionError,
+  type WebplusRegion,
+} from '../webplus/endpoints.js';
 
 /**
  * Everything one FC instance keeps between invocations, built once at cold start: validated
@@ -26,7 +32,17 @@ export interface Runtime {
   config: Config;
   policy: Policy;
   outcomeLog: OutcomeLog;
+  /** The Web+ regions and their endpoints, resolved at cold start (config order). */
+  regions: WebplusRegion[];
+  /** The pacer of the first region (kept for callers that know one region). */
   pacer: Pacer;
+  /** One pacer per region: each region's limits are its own (`WEBPLUS_CONCURRENCY`, `WEBPLUS_QPS`). */
+  pacerFor(regionId: string): Pacer;
+  /**
+   * Removes the instance's secrets (HTTP tokens, the environment's keys) from a text or value;
+   * an invocation adds its own credentials with `redactorFor`.
+   */
+  redactorFor(extra: readonly (string | undefined)[]): Redactor;
   inFlight: InFlightChanges;
   recentEvents: RecentEvents;
   version: string;
@@ -86,7 +102,29 @@ export function storeFor(config: Config, sink: LineSink = stdoutSink): OutcomeSt
 }
 
 /**
+ * The Web+ regions of a configuration with their endpoints (endpoints.ts: the SDK endpoint map,
+ * or `WEBPLUS_ENDPOINT` for all).
+ * @throws ConfigError naming `WEBPLUS_REGIONS` (or `FC_REGION` when the region came from there)
+ *   for a region no endpoint is known for
+ */
+export function resolveRegions(config: Config): WebplusRegion[] {
+  return config.webplusRegions.map((regionId) => {
+    try {
+      return resolveWebplusRegion(regionId, config.webplusEndpoint);
+    } catch (err) {
+      if (!(err instanceof UnknownWebplusRegionError)) throw err;
+      const variable = config.webplusRegionsFrom === 'FC_REGION' ? 'FC_REGION' : 'WEBPLUS_REGIONS';
+      throw new ConfigError(
+        `invalid ${variable}: ${err.message}; set WEBPLUS_REGIONS to the regions your Web+ applications live in`,
+        variable,
+      );
+    }
+  });
+}
+
+/**
  * Builds the runtime of one instance (cold start).
+ * @throws ConfigError for a region without a known Web+ endpoint (see `resolveRegions`)
  * @throws NotifyConfigError when a notify target's variable is unset or its URL is not https.
  */
 export function createRuntime(options: RuntimeOptions): Runtime {
@@ -96,19 +134,43 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     options.env ?? process.env,
     options.notifierOptions,
   );
+  const { config } = options;
+  const regions = resolveRegions(config);
+  const pacers = new Map<string, Pacer>();
+  const pacerFor = (regionId: string): Pacer => {
+    let pacer = pacers.get(regionId);
+    if (!pacer) {
+      pacer = createPacer({
+        concurrency: config.webplusConcurrency,
+        qps: config.webplusQps,
+        burst: config.webplusBurst,
+      });
+      pacers.set(regionId, pacer);
+    }
+    return pacer;
+  };
+  const instanceSecrets = [
+    ...config.httpAuthTokens,
+    config.envCredentials?.accessKeySecret,
+    config.envCredentials?.securityToken,
+  ];
+  const redactorFor = (extra: readonly (string | undefined)[]) =>
+    createRedactor([...instanceSecrets, ...extra]);
+  const instanceRedactor = redactorFor([]);
+  const warn = options.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
   return {
-    config: options.config,
+    config,
     policy: options.policy,
-    outcomeLog: new OutcomeLog(options.store ?? storeFor(options.config, sink), sink),
-    pacer: createPacer({
-      concurrency: options.config.webplusConcurrency,
-      qps: options.config.webplusQps,
-      burst: options.config.webplusBurst,
-    }),
+    outcomeLog: new OutcomeLog(options.store ?? storeFor(config, sink), sink),
+    regions,
+    pacer: pacerFor(regions[0]?.regionId ?? config.region),
+    pacerFor,
+    redactorFor,
     inFlight: new InFlightChanges(),
     recentEvents: new RecentEvents(),
     version: options.version,
-    warn: options.warn ?? ((line) => process.stderr.write(`${line}\n`)),
+    // Every warning line passes the redactor: a token pasted somewhere never reaches a log.
+    warn: (line) => warn(instanceRedactor.text(line)),
     random: options.random ?? Math.random,
     startupWarnings: [...(options.startupWarnings ?? [])],
     ...(notifier ? { notifier } : {}),

@@ -23,7 +23,9 @@ export function unknownIdentity(
     return `${change.unreadable.EnvId}: the change's environment (its rules, protect.envIds) is unknown`;
   }
   if (candidate.envId !== undefined && candidate.envId !== change.envId) {
-    return `DescribeChange says EnvId ${change.envId}, but the change was found as ${candidate.envId}'s: which environment it is in is ambiguous`;
+    // Everything learned through that environment (its rules, its AppId) is ambiguous with it.
+    const appId = policy.protect.appIds.length > 0 ? ', so is its AppId (protect.appIds)' : '';
+    return `DescribeChange says EnvId ${change.envId}, but the change was found as ${candidate.envId}'s: which environment it is in is ambiguous${appId}`;
   }
   if (policy.protect.appIds.length > 0) {
     const appId = candidate.appId;

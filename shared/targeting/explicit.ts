@@ -1,6 +1,8 @@
-import type { Candidate, CandidateSource } from '../model/candidate.js';
+import type { Candidate, CandidateSource, Settled } from '../model/candidate.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
-import { abortingFacts, candidateForChange, readEnv } from './read.js';
+import type { AppEnv } from '../webplus/types.js';
+import { EnvDirectory, type Lookup, TERMINATED } from './directory.js';
+import { abortingFacts, candidateForChange } from './read.js';
 import type { TargetingScope } from './scope.js';
 import { settledFromError } from './settle.js';
 import { UNKNOWN_APPLYING, UNNAMED_CHANGE } from './sweep.js';
@@ -12,6 +14,11 @@ export interface ExplicitTargets {
   changeIds: string[];
   envIds: string[];
   /**
+   * The EnvId the request gives beside its ChangeIds (an alarm's single `envId` dimension): the
+   * changes are read in that environment instead of being looked up.
+   */
+  envHint?: string;
+  /**
    * EnvIds the same alarm names beside its ChangeIds: each change must be in one of them (an
    * alarm naming change A and environment B, A not in B, does not say which it meant).
    */
@@ -21,101 +28,205 @@ export interface ExplicitTargets {
 }
 
 /**
- * Candidates for ids named by an operator or an alarm. A ChangeId is read with DescribeChange
- * and its environment with DescribeAppEnvs (whether an abort is already in progress, and the
- * AppId); an EnvId
- * means that environment's in-flight change (`LatestChangeId` while `ApplyingChange`).
- * Environments with nothing in flight give one settled candidate: `ignored` for an alarm,
- * `skipped` for a manual request.
+ * Candidates for ids named by an operator or an alarm, in the gateway's region.
+ * - A ChangeId is read with DescribeChange, which needs its EnvId: the `envHint` when given
+ *   (an unfinished change must then be that environment's `LatestChangeId`, else it is not in
+ *   flight), else the environment whose `LatestChangeId` it is. When the alarm also names
+ *   EnvIds (`changeEnvIds`), a change in none of them is `skipped` as ambiguous (issue 10) (`EnvDirectory`: the region's
+ *   applications and environments, listed once). A ChangeId that is no environment's latest is
+ *   not in flight: `not_found`, saying so; an incomplete listing: `failed`, naming what was not
+ *   read. Nothing is aborted without both ids. The environment is always read as well:
+ *   DescribeChange shows an aborting change as unfinished, and only the environment's
+ *   `AbortingChange` says an abort is already in progress (the policy fails closed without it).
+ * - An EnvId means that environment's in-flight change (`LatestChangeId` while
+ *   `ApplyingChange`), read with DescribeAppEnvStatus (its only required parameter is EnvId), or
+ *   from the directory when a rule needs the AppId (`protect.appIds`). Nothing in flight: one
+ *   settled candidate, `ignored` for an alarm, `skipped` for a manual request.
  */
 export async function explicitCandidates(
   gateway: WebplusGateway,
-  _scope: TargetingScope,
+  scope: TargetingScope,
   targets: ExplicitTargets,
+  directory: EnvDirectory = new EnvDirectory(gateway),
 ): Promise<Candidate[]> {
+  const regionId = gateway.client.regionId;
   const base = { source: targets.source, reason: targets.reason, note: targets.note };
-  const byChange = targets.changeIds.map(async (changeId) => {
-    const candidate = await candidateForChange(gateway, changeId, base);
-    // An EnvId Web+ sent malformed is never sent back to it; the policy names it.
-    if (candidate.settled || !candidate.envId || candidate.change?.unreadable.EnvId)
-      return candidate;
-    const paired = targets.pairedEnvIds?.[candidate.changeId ?? ''];
-    const named = paired && paired.length > 0 ? paired : targets.changeEnvIds;
-    if (named && named.length > 0 && !named.includes(candidate.envId)) {
+  const { needAppId } = scope;
+  /** The EnvIds the alarm names for this change: its own series' pairs first, else all. */
+  const namedFor = (changeId: string): readonly string[] => {
+    const paired = targets.pairedEnvIds?.[changeId];
+    return paired && paired.length > 0 ? paired : (targets.changeEnvIds ?? []);
+  };
+  /** The alarm names environments and the change is in none of them: which it meant is unknown. */
+  const ambiguous = (changeId: string, where: string): Candidate => {
+    const named = namedFor(changeId);
+    return {
+      ...base,
+      regionId,
+      changeId,
+      settled: {
+        outcome: 'skipped',
+        detail: `the alarm names ${named.length === 1 ? `envId ${named[0]}` : `envIds ${named.join(', ')}`}, but ${where}: which one the alarm meant is ambiguous; not aborted (fail closed)`,
+      },
+    };
+  };
+  const byChange = targets.changeIds.map(async (changeId): Promise<Candidate> => {
+    const named = namedFor(changeId);
+    const hint = targets.envHint;
+    if (hint) {
+      const candidate = await candidateForChange(gateway, { changeId, envId: hint }, base);
+      const elsewhere =
+        candidate.settled?.outcome === 'not_found' ||
+        (candidate.change !== undefined &&
+          !candidate.change.unreadable.EnvId &&
+          candidate.change.envId !== hint);
+      if (elsewhere && candidate.change && named.length > 0) {
+        return {
+          ...ambiguous(changeId, `DescribeChange says this change is in ${candidate.change.envId}`),
+          envId: candidate.change.envId,
+        };
+      }
+      // Not in that environment and no EnvId was named for it: found through its own
+      // environment below (never the hint environment's other change).
+      if (!elsewhere) {
+        if (candidate.settled) return candidate;
+        const found = needAppId ? await directory.findEnv(hint) : await envStatus(gateway, hint);
+        if (found.settled) return { ...candidate, settled: found.settled };
+        const c = candidate.change;
+        if (c && !c.finished && !c.aborted && found.env.latestChangeId !== changeId) {
+          // Only an environment's latest change can be in flight (one change at a time:
+          // EnvOnChanging): whatever DescribeChange's flags say, this one is not.
+          return {
+            ...candidate,
+            settled: {
+              outcome: targets.source === 'alarm' ? 'ignored' : 'skipped',
+              detail: `ChangeId ${changeId} is not the latest change of environment ${hint} (${found.env.latestChangeId ? `its latest is ${found.env.latestChangeId}` : 'it names none'}): only an environment's latest change can be in flight; not aborted`,
+            },
+          };
+        }
+        return {
+          ...candidate,
+          appId: found.env.appId || undefined,
+          ...(found.appIdUnknown ? { appIdUnknown: found.appIdUnknown } : {}),
+          ...abortingFacts(found.env),
+        };
+      }
+    }
+    const found = await directory.envOfChange(changeId);
+    if (found.settled) return { ...base, regionId, changeId, settled: found.settled };
+    const read = await candidateForChange(
+      gateway,
+      { changeId, envId: found.env.envId },
+      {
+        ...base,
+        appId: found.env.appId || undefined,
+        ...(found.appIdUnknown ? { appIdUnknown: found.appIdUnknown } : {}),
+        ...abortingFacts(found.env),
+      },
+    );
+    const where =
+      read.change && !read.change.unreadable.EnvId ? read.change.envId : found.env.envId;
+    if (named.length > 0 && !named.includes(where)) {
       return {
-        ...candidate,
-        settled: {
-          outcome: 'skipped' as const,
-          detail: `the alarm names ${named.length === 1 ? `envId ${named[0]}` : `envIds ${named.join(', ')}`}, but DescribeChange says this change is in ${candidate.envId}: which one the alarm meant is ambiguous; not aborted (fail closed)`,
-        },
+        ...ambiguous(changeId, `DescribeChange says this change is in ${where}`),
+        envId: where,
       };
     }
-    // DescribeChange shows an aborting change as unfinished: only its environment's
-    // AbortingChange says an abort is already in progress (and DescribeAppEnvs carries the AppId).
-    try {
-      const env = await readEnv(gateway, candidate.envId);
-      if (!env) {
-        const why = `DescribeAppEnvs found no environment ${candidate.envId}`;
-        return { ...candidate, appIdUnknown: `${why}, so its AppId is unknown`, envUnread: why };
-      }
-      return { ...candidate, appId: env.appId || undefined, ...abortingFacts(env) };
-    } catch (err) {
-      return { ...candidate, settled: settledFromError(err, 'DescribeAppEnvs') };
-    }
+    return read;
   });
   const byEnv = targets.envIds.map(async (envId): Promise<Candidate> => {
-    let env: Awaited<ReturnType<typeof readEnv>>;
-    try {
-      env = await readEnv(gateway, envId);
-    } catch (err) {
-      return { ...base, envId, settled: settledFromError(err, 'DescribeAppEnvs') };
-    }
-    if (!env) {
-      return {
-        ...base,
-        envId,
-        settled: { outcome: 'not_found', detail: `environment ${envId} not found in this account` },
-      };
-    }
+    const found = needAppId ? await directory.findEnv(envId) : await envStatus(gateway, envId);
+    if (found.settled) return { ...base, regionId, envId, settled: found.settled };
+    const env = found.env;
+    const appIdUnknown = found.appIdUnknown ? { appIdUnknown: found.appIdUnknown } : {};
     if (env.applyingChange === undefined) {
       return {
         ...base,
+        regionId,
         envId,
         appId: env.appId || undefined,
+        ...appIdUnknown,
         settled: {
           outcome: 'skipped',
-          detail: `DescribeAppEnvs: ${UNKNOWN_APPLYING}; not aborted (fail closed)`,
+          detail: `${needAppId ? 'DescribeAppEnvs' : 'DescribeAppEnvStatus'}: ${UNKNOWN_APPLYING}; not aborted (fail closed)`,
         },
       };
     }
     if (env.applyingChange && !env.latestChangeId) {
       return {
         ...base,
+        regionId,
         envId,
         appId: env.appId || undefined,
+        ...appIdUnknown,
         settled: {
           outcome: 'skipped',
-          detail: `DescribeAppEnvs: ${UNNAMED_CHANGE}; not aborted (fail closed)`,
+          detail: `${needAppId ? 'DescribeAppEnvs' : 'DescribeAppEnvStatus'}: ${UNNAMED_CHANGE}; not aborted (fail closed)`,
         },
       };
     }
     if (!env.applyingChange || !env.latestChangeId) {
       return {
         ...base,
+        regionId,
         envId,
         appId: env.appId || undefined,
+        ...appIdUnknown,
         settled: {
           outcome: targets.source === 'alarm' ? 'ignored' : 'skipped',
           detail: `environment ${envId} has no change in flight`,
         },
       };
     }
-    return candidateForChange(gateway, env.latestChangeId, {
-      ...base,
-      envId,
-      appId: env.appId || undefined,
-      ...abortingFacts(env),
-    });
+    return candidateForChange(
+      gateway,
+      { changeId: env.latestChangeId, envId },
+      { ...base, appId: env.appId || undefined, ...appIdUnknown, ...abortingFacts(env) },
+    );
   });
   return Promise.all([...byChange, ...byEnv]);
+}
+
+/**
+ * One environment's flags by DescribeAppEnvStatus (EnvId is its only, required, parameter; the
+ * reply carries no AppId). Fails closed: a reply about another EnvId is ambiguous (`skipped`,
+ * naming both), a `TERMINATED` environment has nothing in flight (`not_found`, as DescribeAppEnvs,
+ * which hides terminated environments by default, would say).
+ */
+export async function envStatus(gateway: WebplusGateway, envId: string): Promise<Lookup> {
+  const regionId = gateway.client.regionId;
+  try {
+    const { value } = await gateway.call('DescribeAppEnvStatus', (o) =>
+      gateway.client.describeAppEnvStatus(envId, o),
+    );
+    if (value.envId !== envId) {
+      return {
+        settled: {
+          outcome: 'skipped',
+          detail: `DescribeAppEnvStatus for ${envId} answered about EnvId ${JSON.stringify(value.envId)}: which environment its flags describe is ambiguous; nothing was aborted for it`,
+        },
+      };
+    }
+    if (value.envStatus === TERMINATED) {
+      return {
+        settled: {
+          outcome: 'not_found',
+          detail: `environment ${envId} is ${TERMINATED} in region ${regionId}: nothing is in flight there`,
+        },
+      };
+    }
+    const env: AppEnv = value;
+    return { env };
+  } catch (err) {
+    const settled: Settled = settledFromError(err, 'DescribeAppEnvStatus');
+    return {
+      settled:
+        settled.outcome === 'not_found'
+          ? {
+              ...settled,
+              detail: `environment ${envId} not found in this account in region ${gateway.client.regionId} (${settled.errorCode})`,
+            }
+          : settled,
+    };
+  }
 }

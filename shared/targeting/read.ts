@@ -1,4 +1,4 @@
-import type { Candidate, CandidateSource } from '../model/candidate.js';
+import type { Candidate, CandidateSource, Settled } from '../model/candidate.js';
 import { MAX_PAGE_SIZE } from '../webplus/actions.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
 import type { AppEnv, Page } from '../webplus/types.js';
@@ -7,58 +7,129 @@ import { settledFromError } from './settle.js';
 
 /**
  * Most pages one listing reads (10,000 items at 100 per page), whatever `TotalCount` says:
- * beyond it the listing is refused, never allocated (docs/operator-guide.md, account sizes).
+ * a first page whose TotalCount implies more is refused, never allocated
+ * (docs/operator-guide.md, account sizes); a list without TotalCount stops there too.
  */
 export const MAX_LIST_PAGES = 100;
+/** The same bound under its paging name. */
+export const MAX_PAGES_PER_LIST = MAX_LIST_PAGES;
+
+/** Everything a list call gave, and what kept it from being whole. */
+export interface Listing<T> {
+  items: T[];
+  /**
+   * Set when the list could not be read whole: a later page failed (the pages before it are
+   * kept, the rest is unread) or the counts cannot be reconciled (TotalCount says more than the
+   * pages give). The items read are still used; this becomes one record.
+   */
+  problem?: Settled;
+}
 
 /**
- * Reads every page of a Web+ list at the largest page size, page 1 first (for TotalCount),
- * then the rest concurrently (the pacer keeps the rate).
- * @throws CallFailedError, DeadlineReachedError, ListingTooLargeError (TotalCount implies more
- *   than {@link MAX_LIST_PAGES} pages)
+ * Reads a Web+ list page by page, trusting neither the echoed `PageSize` nor a short page:
+ * - it asks for `MAX_PAGE_SIZE` items and advances by the items it received: a page shorter
+ *   than asked while `TotalCount` says more means the server's page is smaller, so the next
+ *   page number is counted in the size that came back (Web+ documents no maximum page size);
+ * - it stops when it holds `TotalCount` items, when a page comes back empty or brings nothing
+ *   new (without a `TotalCount`, that is the only end: one more page is read to see it);
+ * - items are kept once by `idOf` (a list that shifts between pages repeats some);
+ * - counts that cannot be reconciled (an empty or repeated page while TotalCount says more, or
+ *   `MAX_PAGES_PER_LIST` pages) become `problem`, and so does a later page that failed: the pages
+ *   read before it are kept.
+ * Pages are read one after the other (each through the gateway: paced, retried, deadline-bound).
+ * @param what words for the records, e.g. `listing environments of wa-…`
+ * @throws CallFailedError, DeadlineReachedError when the FIRST page fails (nothing was read);
+ *   ListingTooLargeError when the first page's TotalCount implies more than MAX_LIST_PAGES pages
  */
 export async function readAllPages<T>(
   gateway: WebplusGateway,
   action: string,
+  what: string,
   fetch: (page: { pageNumber: number; pageSize: number }, timeoutMs: number) => Promise<Page<T>>,
-): Promise<T[]> {
-  const first = await gateway.call(action, (o) =>
-    fetch({ pageNumber: 1, pageSize: MAX_PAGE_SIZE }, o.timeoutMs),
-  );
-  const pageSize = Math.max(1, first.value.pageSize || MAX_PAGE_SIZE);
-  const total = first.value.totalCount;
-  const pages = Math.ceil(total / pageSize);
-  if (!Number.isFinite(pages) || pages > MAX_LIST_PAGES) {
-    throw new ListingTooLargeError(action, total, pageSize, MAX_LIST_PAGES);
+  idOf: (item: T) => string,
+): Promise<Listing<T>> {
+  const items: T[] = [];
+  const seen = new Set<string>();
+  let pageSize = MAX_PAGE_SIZE;
+  let pageNumber = 1;
+  let total: number | undefined;
+  for (let pagesRead = 0; ; pagesRead++) {
+    if (pagesRead >= MAX_PAGES_PER_LIST) {
+      return {
+        items,
+        problem: {
+          outcome: 'failed',
+          detail: `${what}: stopped after ${MAX_PAGES_PER_LIST} pages (${items.length} item(s)${total !== undefined ? ` of the ${total} TotalCount announced` : ''}); the rest was not read`,
+          errorCode: 'PagingUnreconciled',
+        },
+      };
+    }
+    let page: Page<T>;
+    try {
+      ({ value: page } = await gateway.call(action, (o) =>
+        fetch({ pageNumber, pageSize }, o.timeoutMs),
+      ));
+    } catch (err) {
+      if (pagesRead === 0) throw err;
+      const failed = settledFromError(err, `${what}: page ${pageNumber}`);
+      return {
+        items,
+        problem: {
+          ...failed,
+          outcome: failed.outcome === 'timeout' ? 'timeout' : 'failed',
+          detail: `${failed.detail}; ${items.length} item(s)${total !== undefined ? ` of ${total}` : ''} from the pages before it were used, the rest was not read`,
+        },
+      };
+    }
+    if (page.totalCount !== undefined) total = page.totalCount;
+    if (pagesRead === 0 && total !== undefined) {
+      const pages = Math.ceil(total / Math.max(1, pageSize));
+      if (!Number.isFinite(pages) || pages > MAX_LIST_PAGES)
+        throw new ListingTooLargeError(action, total, pageSize, MAX_LIST_PAGES);
+    }
+    let fresh = 0;
+    for (const item of page.items) {
+      const id = idOf(item);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      items.push(item);
+      fresh += 1;
+    }
+    if (total === undefined) {
+      // No TotalCount: only an empty page, or one with nothing new, ends the list (a short page
+      // may be the server's own page size, so the next page is read in that size).
+      if (page.items.length === 0 || fresh === 0) return { items };
+    } else {
+      if (items.length >= total) return { items };
+      if (page.items.length === 0 || fresh === 0) {
+        return {
+          items,
+          problem: {
+            outcome: 'failed',
+            detail: `${what}: TotalCount says ${total} but page ${pageNumber} brought ${page.items.length === 0 ? 'nothing' : 'only items already read'} after ${items.length}; the counts cannot be reconciled, the rest was not read`,
+            errorCode: 'PagingUnreconciled',
+          },
+        };
+      }
+    }
+    // Advance by what came back: a short page while more are announced is the server's size.
+    if (page.items.length < pageSize) pageSize = page.items.length;
+    pageNumber = Math.floor(items.length / pageSize) + 1;
   }
-  const rest = await Promise.all(
-    Array.from({ length: Math.max(0, pages - 1) }, (_, i) =>
-      gateway.call(action, (o) => fetch({ pageNumber: i + 2, pageSize }, o.timeoutMs)),
-    ),
-  );
-  return [first.value.items, ...rest.map((r) => r.value.items)].flat();
-}
-
-/** One environment by EnvId (DescribeAppEnvs filtered by EnvId: it carries the AppId). */
-export async function readEnv(gateway: WebplusGateway, envId: string): Promise<AppEnv | undefined> {
-  const { value } = await gateway.call('DescribeAppEnvs', (o) =>
-    gateway.client.describeAppEnvs({ envId }, { pageNumber: 1, pageSize: 1 }, o),
-  );
-  return value.items.find((e) => e.envId === envId);
 }
 
 /**
- * The candidate for one change id: DescribeChange, settled as `not_found` / `failed` /
- * `timeout` when the read fails.
+ * The candidate for one change of a known environment: DescribeChange with both ids (the docs
+ * mark EnvId required), settled as `not_found` / `failed` / `timeout` when the read fails, and
+ * `skipped` when the reply is about another ChangeId (its facts are not this change's).
  */
 export async function candidateForChange(
   gateway: WebplusGateway,
-  changeId: string,
+  ids: { changeId: string; envId: string },
   base: {
     source: CandidateSource;
     reason?: string;
     note?: string;
-    envId?: string;
     appId?: string;
     appIdUnknown?: string;
     envName?: string;
@@ -67,20 +138,39 @@ export async function candidateForChange(
     envUnread?: string;
   },
 ): Promise<Candidate> {
+  const { changeId, envId } = ids;
+  const regionId = gateway.client.regionId;
   try {
     const { value } = await gateway.call('DescribeChange', (o) =>
-      gateway.client.describeChange(changeId, o),
+      gateway.client.describeChange({ changeId, envId }, o),
     );
+    if (value.change.changeId !== changeId) {
+      // A reply about another change (a proxy's cache, a mix-up): none of its facts are this
+      // change's. Unknown, never aborted.
+      return {
+        ...base,
+        regionId,
+        changeId,
+        envId,
+        webplusRequestId: value.requestId,
+        settled: {
+          outcome: 'skipped',
+          detail: `DescribeChange for ${changeId} answered about change ${JSON.stringify(value.change.changeId.slice(0, 64))}: its facts are not this change's; not aborted (fail closed)`,
+          ...(value.requestId ? { webplusRequestId: value.requestId } : {}),
+        },
+      };
+    }
     return {
       ...base,
+      regionId,
       changeId,
       // The environment it was reached through wins; the policy checks it against the change's own.
-      envId: base.envId ?? (value.change.envId || undefined),
+      envId,
       change: value.change,
       webplusRequestId: value.requestId,
     };
   } catch (err) {
-    return { ...base, changeId, settled: settledFromError(err, 'DescribeChange') };
+    return { ...base, regionId, changeId, envId, settled: settledFromError(err, 'DescribeChange') };
   }
 }
 

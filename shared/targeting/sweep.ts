@@ -3,7 +3,9 @@ import type { Candidate } from '../model/candidate.js';
 import type { SweepRequest } from '../model/request.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
 import type { AppEnv } from '../webplus/types.js';
-import { abortingFacts, candidateForChange, readAllPages, readEnv } from './read.js';
+import { EnvDirectory, TERMINATED } from './directory.js';
+import { envStatus } from './explicit.js';
+import { abortingFacts, candidateForChange, readAllPages } from './read.js';
 import type { TargetingScope } from './scope.js';
 import { settledFromError } from './settle.js';
 
@@ -26,17 +28,22 @@ export interface SweepListing {
 }
 
 /**
- * Lists the sweep's environments. Web+ calls made: the pages of DescribeApplications (only when
- * no AppIds are given) + the pages of DescribeAppEnvs per application (or one DescribeAppEnvs
- * per named EnvId). Scope: the request's `envIds`, else its `appIds`, else the scope's
+ * Lists the sweep's environments in the gateway's region. Web+ calls made: the pages of
+ * DescribeApplications (only when no AppIds are given) + the pages of DescribeAppEnvs per
+ * application (with its `AppId`, which the docs mark required). Named EnvIds are each read with
+ * DescribeAppEnvStatus (EnvId is its one required parameter), or from the region's listing when
+ * the AppId is needed. Scope: the request's `envIds`, else its `appIds`, else the scope's
  * `sweepAppIds` (the policy's `sweep.appIds`), else every application.
- * A listing that fails becomes one settled candidate naming the application, so nothing is lost.
+ * A listing that fails becomes one settled candidate naming the application; a list read only
+ * in part keeps what was read and adds one settled candidate saying what was not read.
  */
 export async function listSweepEnvs(
   gateway: WebplusGateway,
   scope: TargetingScope,
   request: SweepRequest,
+  directory: EnvDirectory = new EnvDirectory(gateway),
 ): Promise<SweepListing> {
+  const regionId = gateway.client.regionId;
   const envs: AppEnv[] = [];
   /** App names from the listing a sweep over every app makes anyway (display only). */
   const appNames = new Map<string, string>();
@@ -45,62 +52,57 @@ export async function listSweepEnvs(
   if (request.envIds) {
     await Promise.all(
       request.envIds.map(async (envId) => {
-        try {
-          const env = await readEnv(gateway, envId);
-          if (env) envs.push(env);
-          else {
-            failures.push({
-              source: 'sweep',
-              envId,
-              settled: {
-                outcome: 'not_found',
-                detail: `environment ${envId} not found in this account`,
-              },
-            });
-          }
-        } catch (err) {
-          failures.push({
-            source: 'sweep',
-            envId,
-            settled: settledFromError(err, 'DescribeAppEnvs'),
-          });
-        }
+        const found = scope.needAppId
+          ? await directory.findEnv(envId)
+          : await envStatus(gateway, envId);
+        if (found.env) envs.push(found.env);
+        else failures.push({ source: 'sweep', regionId, envId, settled: found.settled });
       }),
     );
   } else {
     let appIds = request.appIds ?? scope.sweepAppIds;
     if (!appIds) {
       try {
-        const apps = await readAllPages(gateway, 'DescribeApplications', (page, timeoutMs) =>
-          gateway.client.describeApplications(page, { timeoutMs }),
+        const apps = await readAllPages(
+          gateway,
+          'DescribeApplications',
+          'listing applications',
+          (page, timeoutMs) => gateway.client.describeApplications(page, { timeoutMs }),
+          (a) => a.appId,
         );
-        appIds = apps.map((a) => a.appId);
-        for (const a of apps) if (a.appName) appNames.set(a.appId, a.appName);
+        appIds = apps.items.map((a) => a.appId);
+        for (const a of apps.items) if (a.appName) appNames.set(a.appId, a.appName);
+        if (apps.problem) failures.push({ source: 'sweep', regionId, settled: apps.problem });
       } catch (err) {
         return {
           inFlight: [],
-          failures: [{ source: 'sweep', settled: settledFromError(err, 'listing applications') }],
+          failures: [
+            { source: 'sweep', regionId, settled: settledFromError(err, 'listing applications') },
+          ],
           appNames,
         };
       }
     }
     await Promise.all(
       appIds.map(async (appId) => {
+        const what = `listing environments of ${appId}`;
         try {
-          const list = await readAllPages(gateway, 'DescribeAppEnvs', (page, timeoutMs) =>
-            gateway.client.describeAppEnvs({ appId }, page, { timeoutMs }),
+          const list = await readAllPages(
+            gateway,
+            'DescribeAppEnvs',
+            what,
+            (page, timeoutMs) => gateway.client.describeAppEnvs({ appId }, page, { timeoutMs }),
+            (e) => e.envId,
           );
-          for (const env of list) {
+          for (const env of list.items) {
             // The item's own AppId must confirm the listing's: a missing or different one is
             // unknown, never replaced by the AppId asked for.
             envs.push({ ...env, appId: env.appId === appId ? appId : '' });
           }
+          if (list.problem)
+            failures.push({ source: 'sweep', regionId, appId, settled: list.problem });
         } catch (err) {
-          failures.push({
-            source: 'sweep',
-            appId,
-            settled: settledFromError(err, `listing environments of ${appId}`),
-          });
+          failures.push({ source: 'sweep', regionId, appId, settled: settledFromError(err, what) });
         }
       }),
     );
@@ -117,6 +119,7 @@ export async function listSweepEnvs(
     // Whether (or which) a change is in flight is unknown: one record naming the fact.
     failures.push({
       source: 'sweep',
+      regionId,
       envId: env.envId,
       ...(env.appId ? { appId: env.appId } : {}),
       ...(env.envName ? { envName: env.envName } : {}),
@@ -127,7 +130,10 @@ export async function listSweepEnvs(
     });
   }
   return {
-    inFlight: envs.filter((e) => e.applyingChange === true && e.latestChangeId),
+    // A TERMINATED environment has nothing in flight, whatever its other flags say.
+    inFlight: envs.filter(
+      (e) => e.applyingChange === true && e.latestChangeId && e.envStatus !== TERMINATED,
+    ),
     failures,
     appNames,
   };
@@ -139,21 +145,24 @@ function readInFlight(
   env: AppEnv,
   appNames: ReadonlyMap<string, string>,
 ): Promise<Candidate> {
-  return candidateForChange(gateway, env.latestChangeId!, {
-    source: 'sweep',
-    envId: env.envId,
-    appId: env.appId || undefined,
-    // A listing item whose AppId did not confirm the application listed (missing, or another
-    // one) carries none: the policy fails closed when protect.appIds needs it.
-    ...(env.appId
-      ? {}
-      : {
-          appIdUnknown: `DescribeAppEnvs listed ${env.envId} without its AppId (or with another application's)`,
-        }),
-    ...(env.envName ? { envName: env.envName } : {}),
-    ...(appNames.has(env.appId) ? { appName: appNames.get(env.appId) } : {}),
-    ...abortingFacts(env),
-  });
+  return candidateForChange(
+    gateway,
+    { changeId: env.latestChangeId!, envId: env.envId },
+    {
+      source: 'sweep',
+      appId: env.appId || undefined,
+      // A listing item whose AppId did not confirm the application listed (missing, or another
+      // one) carries none: the policy fails closed when protect.appIds needs it.
+      ...(env.appId
+        ? {}
+        : {
+            appIdUnknown: `DescribeAppEnvs listed ${env.envId} without its AppId (or with another application's)`,
+          }),
+      ...(env.envName ? { envName: env.envName } : {}),
+      ...(appNames.has(env.appId) ? { appName: appNames.get(env.appId) } : {}),
+      ...abortingFacts(env),
+    },
+  );
 }
 
 /**
@@ -205,8 +214,9 @@ export async function sweepCandidates(
   gateway: WebplusGateway,
   scope: TargetingScope,
   request: SweepRequest,
+  directory: EnvDirectory = new EnvDirectory(gateway),
 ): Promise<Candidate[]> {
-  const { inFlight, failures, appNames } = await listSweepEnvs(gateway, scope, request);
+  const { inFlight, failures, appNames } = await listSweepEnvs(gateway, scope, request, directory);
   const candidates = await Promise.all(inFlight.map((env) => readInFlight(gateway, env, appNames)));
   return [...failures, ...candidates];
 }

@@ -1,4 +1,5 @@
 import type { Credentials } from '../core/credentials.js';
+import { createRedactor, type Redactor } from '../core/redact.js';
 import { WEBPLUS_ACTIONS, type WebplusAction } from './actions.js';
 import { WebplusResponseError } from './errors.js';
 import { toAppEnv, toApplication, toChange, toNumber, unwrapList } from './normalize.js';
@@ -27,21 +28,37 @@ export interface PageQuery {
 /** Called once per request sent, for counting and tracing (never given credentials). */
 export type CallObserver = (action: WebplusAction) => void;
 
+/** Where one client's calls go: the region (sent on every call) and its endpoint. */
+export interface WebplusTarget {
+  /** e.g. `cn-shanghai`; sent as the `x-acs-region-id` header and the `RegionId` query. */
+  regionId: string;
+  /** Base URL, e.g. `https://webplus.cn-hangzhou.aliyuncs.com` (endpoints.ts); no trailing slash. */
+  endpoint: string;
+}
+
 /**
- * A typed Web+ client (API 2019-03-20, ROA) over `@alicloud/pop-core`'s ROAClient: one attempt per
- * call, no retries, no pacing (the gateway, shared/webplus/gateway.ts, adds those). Build one per
- * invocation with that invocation's credentials and `close()` it at the end: FC's STS keys and
- * keep-alive sockets must not outlive the invocation. Every failure is a `WebplusError`
- * (shared/webplus/errors.ts) with a `kind` (`retryable`, `already_aborting`, `already_finished`,
- * `not_found`, `clock`, `credentials`, `permanent`), classified by `Code` first and HTTP status
- * second; results are plain objects. Actions, paths and reply shapes:
- * docs/reference/webplus-api.md (sources: the Web+ API reference and SDK models listed there).
+ * A typed Web+ client for one region: one attempt per call, no retries, no pacing (the gateway
+ * adds those). Build one per invocation and region with that invocation's credentials and
+ * `close()` it at the end. Every failure is a `WebplusError` (see errors.ts); results are plain
+ * objects.
+ *
+ * Every call carries the region twice, as the `x-acs-region-id` header (required by the common
+ * request headers table) and the `RegionId` query (offered by every action in the API metadata),
+ * and each action the parameters its docs mark required: DescribeChange `EnvId`, DescribeAppEnvs
+ * `AppId`, DescribeChanges and DescribeAppEnvStatus `EnvId`, AbortChange `ChangeId` in the form
+ * body (test/wire/webplus-audit-rows.ts lists the sources; docs/reference/webplus-api.md).
  *
  * @example
  * ```ts
- * const client = new WebplusClient('https://webplus.cn-hangzhou.aliyuncs.com', context.credentials!);
+ * const client = new WebplusClient(
+ *   { regionId: 'cn-shanghai', endpoint: 'https://webplus.cn-hangzhou.aliyuncs.com' },
+ *   context.credentials!,
+ * );
  * try {
- *   const { change } = await client.describeChange('wc-5d3a963d5802611c4ddc0001', { timeoutMs: 3000 });
+ *   const { change } = await client.describeChange(
+ *     { changeId: 'wc-5d3a963d5802611c4ddc0001', envId: 'we-5d39b8ba6786bd4b14950001' },
+ *     { timeoutMs: 3000 },
+ *   );
  *   if (!change.finished) await client.abortChange(change.changeId, { timeoutMs: 3000 });
  * } catch (err) {
  *   if (err instanceof WebplusError && err.kind === 'already_finished') {
@@ -54,20 +71,33 @@ export type CallObserver = (action: WebplusAction) => void;
  */
 export class WebplusClient {
   private readonly transport: RoaTransport;
+  private readonly redactor: Redactor;
+  readonly regionId: string;
+  readonly endpoint: string;
 
   /**
-   * @param endpoint Web+ base URL, `http(s)://host[:port]` with no path and no trailing slash (a
-   *   trailing slash breaks pop-core's signature); `WEBPLUS_ENDPOINT`, default
-   *   `https://webplus.cn-hangzhou.aliyuncs.com`, or the sandbox's `url`.
-   * @param credentials AccessKey id and secret, plus the STS token inside FC; never logged.
+   * @param target the region and its endpoint
+   * @param credentials this invocation's keys; their secret and token are removed from every
+   *   error text the client makes (and `extraSecrets`, e.g. the HTTP tokens)
    * @param observe called once per request sent (tests and the bench count calls). @default none
+   * @param extraSecrets more secrets to remove from error texts. @default none
    */
   constructor(
-    endpoint: string,
+    target: WebplusTarget,
     credentials: Credentials,
     private readonly observe?: CallObserver,
+    extraSecrets: readonly string[] = [],
   ) {
-    this.transport = new RoaTransport(endpoint, credentials);
+    this.regionId = target.regionId;
+    this.endpoint = target.endpoint.replace(/\/+$/, '');
+    this.redactor = createRedactor([
+      credentials.accessKeySecret,
+      credentials.securityToken,
+      ...extraSecrets,
+    ]);
+    this.transport = new RoaTransport(this.endpoint, credentials, this.regionId, (t) =>
+      this.redactor.text(t),
+    );
   }
 
   private async call(
@@ -80,56 +110,96 @@ export class WebplusClient {
     const clean: Record<string, string> = {};
     for (const [k, v] of Object.entries(query))
       if (v !== undefined && v !== '') clean[k] = String(v);
+    clean.RegionId = this.regionId;
     this.observe?.(action);
     const reply = await this.transport.send(action, method, path, clean, form, opts.timeoutMs);
-    return readReply(action, reply);
+    return readReply(action, reply, (t) => this.redactor.text(t));
   }
 
   /**
    * AbortChange (POST /pop/v1/wam/change/abort, form body `ChangeId`). Web+ lets the running
    * step finish, then stops the change: the abort is asynchronous.
-   * A 2xx counts only with `Code: "OK"` or an `EnvChange` in the body.
+   * A 2xx is an accepted abort only when it says so in full, as the documented success body does
+   * (docs/reference/webplus-api.md, "AbortChange"; S1): `Code` the string `"OK"`, a `RequestId`,
+   * no `Success: false`, and an `EnvChange` object whose `ChangeId` is the change asked for (and
+   * whose `EnvId`, when present, is `envId`). Anything else (an `EnvChange` that is null, absent,
+   * not an object or names another change; `Code` absent, `"200"` or the number 200; no
+   * RequestId) is ambiguous: the abort may or may not have landed, so the caller re-reads the
+   * change instead of trusting it (shared/executor/abort.ts).
    * @param changeId `wc-` + 24 hex digits; sent as the form body `ChangeId=…`.
    * @param opts `timeoutMs`: this attempt's connect + read timeout, ms. A timed-out abort may have
    *   reached Web+: the caller re-reads the change before retrying (shared/executor/abort.ts).
-   * @returns the accepted change (`changeId`, `envId?`, `startTime?` epoch ms, `requestId?`).
+   * @param envId the change's environment, checked against the reply's `EnvChange.EnvId`.
+   *   @default not checked
+   * @returns the accepted change (`changeId`, `envId?`, `startTime?` epoch ms, `requestId`).
    * @throws WebplusError: `already_aborting` (400 ChangeOnAborting), `already_finished`
    *   (400 ChangeFinished), `not_found` (500 ResourceAuthFailed: never retried despite the 500),
-   *   `retryable` (5xx, 429, `Throttling*`, resets, timeouts, a 2xx without `Code: "OK"`),
-   *   `clock`, `credentials`, `permanent`.
+   *   `retryable` (5xx, 429, `Throttling*`, resets, timeouts), `clock`, `credentials`,
+   *   `permanent`; WebplusResponseError `permanent`, `ambiguous`, code
+   *   {@link AMBIGUOUS_ABORT_REPLY} for a 2xx that does not affirm the abort (never retried: the
+   *   change is re-read instead).
    */
-  async abortChange(changeId: string, opts: CallOptions): Promise<AbortChangeResult> {
+  async abortChange(
+    changeId: string,
+    opts: CallOptions,
+    envId?: string,
+  ): Promise<AbortChangeResult> {
     const body = await this.call('AbortChange', {}, opts, { ChangeId: changeId });
-    // A 2xx is only an accepted abort when Web+ says so (`Code: "OK"`) or echoes the EnvChange:
-    // an empty `{}` from a proxy must not be recorded as `aborted` (case C07 in test/README.md).
-    const hasEnvChange = typeof body.EnvChange === 'object' && body.EnvChange !== null;
-    if (body.Code !== 'OK' && !hasEnvChange) {
-      throw malformed('AbortChange', 'neither Code "OK" nor EnvChange in the reply', body);
+    const requestId =
+      typeof body.RequestId === 'string' && body.RequestId ? body.RequestId : undefined;
+    const envChange = body.EnvChange;
+    const isObject =
+      typeof envChange === 'object' && envChange !== null && !Array.isArray(envChange);
+    const ec = (isObject ? envChange : {}) as Record<string, unknown>;
+    const problem =
+      body.Code !== 'OK'
+        ? `Code is ${describeValue(body.Code, 'absent')}, not "OK"`
+        : !isObject
+          ? `EnvChange is ${describeValue(envChange, 'absent')}, not an object`
+          : ec.ChangeId !== changeId
+            ? typeof ec.ChangeId === 'string' && ec.ChangeId
+              ? `named change ${this.redactor.text(ec.ChangeId).slice(0, 64)}`
+              : `named no change (EnvChange.ChangeId ${describeValue(ec.ChangeId, 'absent')})`
+            : envId !== undefined && ec.EnvId !== undefined && ec.EnvId !== envId
+              ? `named environment ${describeValue(ec.EnvId, 'absent')}, not ${envId}`
+              : !requestId
+                ? 'carried no RequestId (every Web+ reply has one)'
+                : undefined;
+    if (problem !== undefined) {
+      throw new WebplusResponseError(this.redactor.text(`AbortChange reply ${problem}`), {
+        action: 'AbortChange',
+        kind: 'permanent',
+        code: AMBIGUOUS_ABORT_REPLY,
+        httpStatus: 200,
+        ambiguous: true,
+        requestId,
+        rawBody: this.redactor.text(JSON.stringify(body)).slice(0, 2048),
+      });
     }
-    const envChange = (hasEnvChange ? body.EnvChange : {}) as Record<string, unknown>;
     return {
-      changeId: stringOrUndefined(envChange.ChangeId) ?? changeId,
-      envId: stringOrUndefined(envChange.EnvId),
-      requestId: stringOrUndefined(body.RequestId),
-      startTime: toNumber(envChange.StartTime),
+      changeId,
+      envId: stringOrUndefined(ec.EnvId),
+      requestId,
+      startTime: toNumber(ec.StartTime),
     };
   }
 
   /**
-   * DescribeChange (GET /pop/v1/wam/changeInfo, query `ChangeId`): one change as Web+ reports it
-   * (five booleans, epoch-ms times; docs/reference/webplus-api.md, "The change object").
-   * @param changeId `wc-` + 24 hex digits (validated before it gets here).
-   * @returns the change, and Web+'s RequestId.
-   * @throws WebplusError `not_found` (404 ChangeNotExists, 403 ResourceAuthFailed); a reply
-   *   without `Change` is `retryable` `MalformedReply`; others as for every call.
+   * DescribeChange (GET /pop/v1/wam/changeInfo, query `ChangeId` and `EnvId`: the docs mark EnvId
+   * required, so the caller must know it; targeting learns it first).
+   * @throws WebplusError `not_found` for an unknown id (ChangeNotExists 404, ResourceAuthFailed 403)
    */
   async describeChange(
-    changeId: string,
+    ids: { changeId: string; envId: string },
     opts: CallOptions,
   ): Promise<{ change: Change; requestId?: string }> {
-    const body = await this.call('DescribeChange', { ChangeId: changeId }, opts);
+    const body = await this.call(
+      'DescribeChange',
+      { ChangeId: ids.changeId, EnvId: ids.envId },
+      opts,
+    );
     const change = toChange(body.Change);
-    if (!change) throw malformed('DescribeChange', 'no Change in the reply', body);
+    if (!change) throw malformed('DescribeChange', 'no Change in the reply', body, this.redactor);
     return { change, requestId: stringOrUndefined(body.RequestId) };
   }
 
@@ -149,13 +219,11 @@ export class WebplusClient {
   }
 
   /**
-   * DescribeAppEnvs (GET /pop/v1/wam/appEnv): one page of environments, filtered by AppId or EnvId
-   * (undefined filters are not sent). Each item carries `ApplyingChange`, `AbortingChange` and
-   * `LatestChangeId`, so one listing shows which environments have a change in flight.
-   * @throws WebplusError (`not_found` for AppNotExist / EnvNotExists; others as for every call).
+   * DescribeAppEnvs (GET /pop/v1/wam/appEnv): one page of an application's environments
+   * (`AppId` is required by the docs), optionally only one `EnvId`.
    */
   async describeAppEnvs(
-    filter: { appId?: string; envId?: string },
+    filter: { appId: string; envId?: string },
     page: PageQuery,
     opts: CallOptions,
   ): Promise<Page<AppEnv>> {
@@ -180,7 +248,8 @@ export class WebplusClient {
   async describeAppEnvStatus(envId: string, opts: CallOptions): Promise<AppEnv> {
     const body = await this.call('DescribeAppEnvStatus', { EnvId: envId }, opts);
     const env = toAppEnv(body.EnvStatus);
-    if (!env) throw malformed('DescribeAppEnvStatus', 'no EnvStatus in the reply', body);
+    if (!env)
+      throw malformed('DescribeAppEnvStatus', 'no EnvStatus in the reply', body, this.redactor);
     return env;
   }
 
@@ -218,18 +287,40 @@ function toPage<T>(body: WebplusBody, items: (T | undefined)[], page: PageQuery)
     items: list,
     pageNumber: toNumber(body.PageNumber) ?? page.pageNumber,
     pageSize: toNumber(body.PageSize) ?? page.pageSize,
-    totalCount: toNumber(body.TotalCount) ?? list.length,
+    // Absent stays absent: an unknown total is never the length of one page.
+    ...(toNumber(body.TotalCount) !== undefined ? { totalCount: toNumber(body.TotalCount) } : {}),
     requestId: stringOrUndefined(body.RequestId),
   };
 }
 
-function malformed(action: string, what: string, body: WebplusBody): WebplusResponseError {
+/**
+ * The code of an AbortChange 2xx that does not affirm the abort (see `abortChange`): the
+ * executor re-reads the change and decides from what it says.
+ */
+export const AMBIGUOUS_ABORT_REPLY = 'AmbiguousAbortReply';
+
+/** Words for a reply value in a record: its JSON type and a short, redacted-safe form. */
+function describeValue(value: unknown, absent: string): string {
+  if (value === undefined) return absent;
+  if (value === null) return 'null';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 40))}`;
+  if (typeof value === 'number' || typeof value === 'boolean')
+    return `the ${typeof value} ${value}`;
+  return Array.isArray(value) ? 'an array' : `an ${typeof value}`;
+}
+
+function malformed(
+  action: string,
+  what: string,
+  body: WebplusBody,
+  redactor: Redactor,
+): WebplusResponseError {
   return new WebplusResponseError(`${action}: ${what}`, {
     action,
     kind: 'retryable',
     code: 'MalformedReply',
     httpStatus: 200,
     requestId: stringOrUndefined(body.RequestId),
-    rawBody: JSON.stringify(body).slice(0, 2048),
+    rawBody: redactor.text(JSON.stringify(body)).slice(0, 2048),
   });
 }

@@ -2,17 +2,21 @@ import type { WebplusErrorKind } from './errors.js';
 
 /**
  * Classifies a Web+ error by `Code` first and HTTP status second.
- * Source: Web+ API reference error tables and the Alibaba Cloud gateway's common codes
- * (docs/reference/webplus-api.md). AbortChange answers `ResourceAuthFailed` with HTTP 500:
- * a status-first classifier would retry a permanent error.
+ * Sources: the Web+ error tables of each action and the common error table ("公共错误码",
+ * https://github.com/AlibabaCloudDocs/webx/blob/master/cn.zh-CN/API参考/公共错误码.md), the API
+ * metadata's errorCodes (https://github.com/dew-serverless/acs-sdk-php/blob/main/data/webplus/2019-03-20/api-docs.php)
+ * and the API gateway's common codes (docs/reference/webplus-api.md). AbortChange answers
+ * `ResourceAuthFailed` with HTTP 500: a status-first classifier would retry a permanent error.
  */
 export function errorKind(code: string, httpStatus: number): WebplusErrorKind {
   if (code === 'ChangeOnAborting') return 'already_aborting';
   if (code === 'ChangeFinished') return 'already_finished';
+  if (UNAVAILABLE.has(code)) return 'unavailable';
   if (NOT_FOUND.has(code)) return 'not_found';
   if (code === 'InvalidTimeStamp.Expired' || code === 'InvalidTimeStamp.Format') return 'clock';
   if (
     CREDENTIALS.has(code) ||
+    IDENTITY.has(code) ||
     code.startsWith('Forbidden') ||
     code.startsWith('InvalidSecurityToken')
   ) {
@@ -23,7 +27,38 @@ export function errorKind(code: string, httpStatus: number): WebplusErrorKind {
   return 'permanent';
 }
 
+/**
+ * "This API or product does not exist here": the API gateway's answer to an unknown API or
+ * action (404 `InvalidApi.NotFound` / `InvalidAction.NotFound`, "Specified api is not found,
+ * please check your url and method": https://github.com/aliyun/aliyun-openapi-python-sdk/issues/129,
+ * https://github.com/aliyun/openapi-sdk-php-client/issues/230), an API version it does not serve
+ * (`InvalidVersion`), a product it does not know (`InvalidProduct.NotFound`; the name is the
+ * gateway's pattern, not seen for Web+), and Web+'s own "activate WebPlus first"
+ * (400 `ServiceDisabled`, common error table).
+ */
+export const UNAVAILABLE = new Set([
+  'InvalidApi.NotFound',
+  'InvalidAction.NotFound',
+  'InvalidVersion',
+  'InvalidProduct.NotFound',
+  'ServiceDisabled',
+]);
+
+/**
+ * The 401 identity codes of the common error table: the account or the key type is refused.
+ * `UserTypeInvalid` ("WebPlus has temporarily disabled the access method of the STS") matters
+ * most: the function signs with its role's STS keys.
+ */
+export const IDENTITY = new Set([
+  'UserInvalid',
+  'UserTypeInvalid',
+  'TenantInvalid',
+  'AuthMissingUid',
+]);
+
 const NOT_FOUND = new Set([
+  // 401 "the specified request object ID does not exist" (common error table)
+  'AuthMissingEntityid',
   'ResourceAuthFailed',
   'ChangeNotExists',
   'ChangeNotExist',
@@ -43,7 +78,6 @@ const CREDENTIALS = new Set([
   'PermissionDenied',
   'AuthenticationFailed',
   'NoPermission',
-  'ServiceDisabled',
 ]);
 
 const RETRYABLE = new Set([

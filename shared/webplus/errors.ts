@@ -7,6 +7,10 @@ import { WebplusAbortError } from '../core/errors.js';
  * - `permanent`: any other 4xx (e.g. the numeric `10007`).
  * - `credentials`: the keys or the RAM policy are wrong (`Forbidden.RAM`, `SignatureDoesNotMatch`, ...).
  * - `clock`: `InvalidTimeStamp.Expired`: the clock is more than 15 minutes off.
+ * - `unavailable`: the API or product does not exist here (`InvalidApi.NotFound`,
+ *   `InvalidAction.NotFound`, `ServiceDisabled`, a host that does not resolve, a 404 page that is
+ *   not Web+'s): nothing in this region can be read or aborted, so the invocation stops calling
+ *   it and writes one record (error-kind.ts lists the codes and their sources).
  */
 export type WebplusErrorKind =
   | 'retryable'
@@ -15,7 +19,8 @@ export type WebplusErrorKind =
   | 'not_found'
   | 'permanent'
   | 'credentials'
-  | 'clock';
+  | 'clock'
+  | 'unavailable';
 
 export interface WebplusErrorFields {
   action: string;

@@ -22,6 +22,16 @@ export interface RetryPolicy {
   attemptTimeoutMs: number;
 }
 
+/**
+ * Remembers that the API is not there (an `unavailable` answer: unknown API, product not
+ * activated, host not found) for one region of one invocation: once set, no further request is
+ * sent to that region, and the pipeline writes one record about it instead of one per change.
+ */
+export interface UnavailableLatch {
+  /** The first `unavailable` error met; undefined while the API answers. */
+  error?: WebplusError;
+}
+
 /** A call's value and how many requests it took. */
 export interface CallResult<T> {
   value: T;
@@ -44,6 +54,7 @@ export class WebplusGateway {
     readonly deadline: Deadline,
     private readonly random: () => number = Math.random,
     private readonly signal?: AbortSignal,
+    readonly unavailable: UnavailableLatch = {},
   ) {}
 
   /** The pacer's wait limits for one attempt of `attemptTimeoutMs`; a retry is `urgent`. */
@@ -59,8 +70,11 @@ export class WebplusGateway {
    * Runs `attempt` until it succeeds, fails for good, or the deadline stops it.
    * `attempt` may itself throw a non-retryable WebplusError to stop early. `recover`, when given,
    * runs (outside the pacer's slot) after an ambiguous failure: a value it returns ends the call
-   * as a success (e.g. a re-read shows a lost AbortChange did land).
-   * @throws CallFailedError (permanent error, or attempts spent), DeadlineReachedError
+   * as a success (e.g. a re-read shows a lost AbortChange did land). After an `unavailable`
+   * answer (here or in an earlier call of this latch) nothing more is sent: the call fails at
+   * once with that error.
+   * @throws CallFailedError (permanent error, attempts spent, or the API unavailable),
+   *   DeadlineReachedError
    */
   async call<T>(
     action: string,
@@ -68,6 +82,7 @@ export class WebplusGateway {
     recover?: () => Promise<T | undefined>,
   ): Promise<CallResult<T>> {
     const { maxAttempts, baseMs, maxDelayMs, attemptTimeoutMs } = this.retry;
+    if (this.unavailable.error) throw new CallFailedError(this.unavailable.error, 0);
     let attempts = 0;
     let lastError: WebplusError | undefined;
     try {
@@ -92,6 +107,7 @@ export class WebplusGateway {
             }
             if (err instanceof WebplusError) {
               lastError = err;
+              if (err.kind === 'unavailable') this.unavailable.error ??= err;
               if (err.ambiguous && recover) {
                 const recovered = await recover();
                 if (recovered !== undefined) return recovered;
@@ -135,12 +151,14 @@ export class WebplusGateway {
   /** One attempt, no retry, only if it fits; `undefined` when it fails or does not fit. */
   async tryOnce<T>(attempt: (opts: CallOptions) => Promise<T>): Promise<T | undefined> {
     const timeoutMs = this.retry.attemptTimeoutMs;
+    if (this.unavailable.error) return undefined;
     try {
       return await this.pacer(
         async () => (this.deadline.fits(timeoutMs) ? attempt({ timeoutMs }) : undefined),
         this.pace(),
       );
-    } catch {
+    } catch (err) {
+      if (err instanceof WebplusError && err.kind === 'unavailable') this.unavailable.error ??= err;
       return undefined;
     }
   }

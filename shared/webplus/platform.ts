@@ -18,8 +18,10 @@ import type { Change } from './types.js';
 
 /** What a Web+ platform needs. */
 export interface WebplusPlatformOptions {
-  /** e.g. `https://webplus.cn-hangzhou.aliyuncs.com` */
+  /** e.g. `https://webplus.cn-hangzhou.aliyuncs.com` (endpoints.ts) */
   endpoint: string;
+  /** the region sent on every call (`x-acs-region-id`, `RegionId`); default `cn-hangzhou` */
+  regionId?: string;
   credentials: Credentials;
   observe?: CallObserver;
 }
@@ -38,7 +40,11 @@ export interface WebplusPlatformOptions {
  * ```
  */
 export function webplusPlatform(options: WebplusPlatformOptions): ChangePlatform {
-  const client = new WebplusClient(options.endpoint, options.credentials, options.observe);
+  const client = new WebplusClient(
+    { regionId: options.regionId ?? 'cn-hangzhou', endpoint: options.endpoint },
+    options.credentials,
+    options.observe,
+  );
   return {
     name: 'webplus',
     capabilities: { rollback: false },
@@ -52,7 +58,7 @@ export function webplusPlatform(options: WebplusPlatformOptions): ChangePlatform
             appId: a.appId,
             appName: a.appName,
           })),
-          totalCount: got.totalCount,
+          totalCount: got.totalCount ?? 'unknown',
           requestId: got.requestId,
         };
       }),
@@ -71,7 +77,7 @@ export function webplusPlatform(options: WebplusPlatformOptions): ChangePlatform
           }));
         return {
           items,
-          totalCount: got.totalCount,
+          totalCount: got.totalCount ?? 'unknown',
           listed: got.items.length,
           requestId: got.requestId,
         };
@@ -79,7 +85,21 @@ export function webplusPlatform(options: WebplusPlatformOptions): ChangePlatform
 
     readChange: (ref: ChangeRef, opts: RequestOptions) =>
       mapped(async () => {
-        const { change, requestId } = await client.describeChange(ref.changeId, opts);
+        if (!ref.envId)
+          throw new PlatformError(
+            'DescribeChange: the EnvId is unknown (the docs mark it required)',
+            {
+              platform: 'webplus',
+              action: 'DescribeChange',
+              kind: 'permanent',
+              code: 'EnvIdUnknown',
+              httpStatus: 0,
+            },
+          );
+        const { change, requestId } = await client.describeChange(
+          { changeId: ref.changeId, envId: ref.envId },
+          opts,
+        );
         return webplusChange(change, ref, requestId);
       }),
 
@@ -145,6 +165,8 @@ export function webplusKind(e: WebplusError): PlatformErrorKind {
     case 'credentials':
     case 'clock':
       return 'auth';
+    case 'unavailable':
+      return 'api_unavailable';
     case 'retryable':
       if (e.ambiguous) return 'ambiguous';
       return e.code.startsWith('Throttling') ? 'throttled' : 'retryable';

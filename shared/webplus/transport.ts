@@ -77,8 +77,15 @@ export class RoaTransport {
   /**
    * @param endpoint base URL such as `https://webplus.cn-hangzhou.aliyuncs.com` (no trailing slash)
    * @param credentials this invocation's keys (FC STS keys, or the environment's)
+   * @param regionId sent as `x-acs-region-id` on every request (signed with the other x-acs- headers)
+   * @param redact applied to every transport error text (the invocation's redactor)
    */
-  constructor(endpoint: string, credentials: Credentials) {
+  constructor(
+    endpoint: string,
+    credentials: Credentials,
+    private readonly regionId: string,
+    private readonly redact: (text: string) => string = (t) => t,
+  ) {
     this.agent = capturingAgent(endpoint.startsWith('https://'), this.captures);
     this.client = new ROAClient({
       endpoint: endpoint.replace(/\/+$/, ''),
@@ -106,7 +113,10 @@ export class RoaTransport {
     timeoutMs: number,
   ): Promise<RawReply> {
     const nonce = randomBytes(16).toString('hex');
-    const headers: Record<string, string> = { 'x-acs-signature-nonce': nonce };
+    const headers: Record<string, string> = {
+      'x-acs-signature-nonce': nonce,
+      'x-acs-region-id': this.regionId,
+    };
     let body = '';
     if (formBody) {
       body = new URLSearchParams(formBody).toString();
@@ -124,7 +134,7 @@ export class RoaTransport {
         body: typeof reply === 'string' ? reply : String(reply ?? ''),
       };
     } catch (thrown) {
-      throw transportError(action, thrown, this.captures.get(nonce));
+      throw transportError(action, thrown, this.captures.get(nonce), this.redact);
     } finally {
       const captured = this.captures.get(nonce);
       if (captured) this.serverClock.observe(captured.date, captured.receivedAtMs);
@@ -143,6 +153,7 @@ function transportError(
   action: string,
   thrown: unknown,
   captured: Captured | undefined,
+  redact: (text: string) => string,
 ): WebplusError {
   const err = (thrown ?? {}) as { name?: string; code?: string; message?: string };
   const name = typeof err.name === 'string' ? err.name : '';
@@ -164,15 +175,20 @@ function transportError(
       ambiguous: true,
     });
   }
-  const message = (typeof err.message === 'string' ? err.message : String(thrown)).slice(0, 300);
+  const message = redact(typeof err.message === 'string' ? err.message : String(thrown)).slice(
+    0,
+    300,
+  );
+  // ENOTFOUND: the host does not resolve (EAI_AGAIN, a DNS hiccup, stays retryable).
+  const hostNotFound = code === 'ENOTFOUND';
   return new WebplusError(
     `${action}: ${timedOut ? 'no answer in time' : 'connection failed'}: ${message}`,
     {
       action,
       // A transport failure is retryable whatever status line came before it: a reply cut after
       // its headers (status 200 or 400, then ECONNRESET) says nothing about the request itself.
-      kind: 'retryable',
-      code,
+      kind: hostNotFound ? 'unavailable' : 'retryable',
+      code: redact(code),
       httpStatus: status,
       // The request may have reached Web+ unless the connection was refused outright.
       ambiguous: code !== 'ECONNREFUSED' && code !== 'ENOTFOUND' && code !== 'EAI_AGAIN',

@@ -68,9 +68,12 @@ export interface Application {
 /** One page of a Web+ list call. */
 export interface Page<T> {
   items: T[];
+  /** `PageNumber` as echoed (or asked) */
   pageNumber: number;
+  /** `PageSize` as echoed (or asked): never trusted for paging (read.ts advances by items) */
   pageSize: number;
-  totalCount: number;
+  /** `TotalCount` as Web+ sent it; undefined when the reply had none (never guessed). */
+  totalCount?: number;
   requestId?: string;
 }
 

@@ -73,7 +73,10 @@ describe('C08: an abort racing the change finishing ends already_finished / alre
             rawPath: '/abort',
             body: JSON.stringify({ changeIds: [changeId(1)] }),
             isBase64Encoded: false,
-            headers: { 'content-type': 'application/json', 'x-abort-token': 'local-dev-token' },
+            headers: {
+              'content-type': 'application/json',
+              'x-abort-token': 'local-dev-token-0001',
+            },
             queryParameters: {},
             requestContext: { http: { method: 'POST', path: '/abort' }, requestId: 'r-1' },
           }),

@@ -15,7 +15,7 @@ const fixture = JSON.parse(
 
 function options(): IntakeOptions {
   return {
-    authTokens: ['local-dev-token'],
+    authTokens: ['local-dev-token-0001'],
     maxBodyBytes: 262144,
     maxIds: 100,
     version: '0.1.0',

@@ -136,7 +136,7 @@ describe('C03: every trigger runs through the real handler', () => {
     expect(summaryOf(result).results).toEqual([
       expect.objectContaining({ changeId: changeId(1), outcome: 'aborted' }),
     ]);
-    expect(h.warnings.join('\n')).not.toContain('local-dev-token');
+    expect(h.warnings.join('\n')).not.toContain('local-dev-token-0001');
   });
 
   it('a CloudMonitor recovery callback → one ignored record, zero AbortChange', async () => {

@@ -1,6 +1,6 @@
 /**
  * C04 (intake part): the manual HTTP endpoint is the break-glass path: explicit errors.
- * With tokens ['local-dev-token']: (a) base64 fixture → one id; (b) comma-joined query, no body →
+ * With tokens ['local-dev-token-0001']: (a) base64 fixture → one id; (b) comma-joined query, no body →
  * two ids; (c) `{"changeIds": [` → 400 field body; (d) `{}` → 400 field changeIds; (e) 2 MB → 413;
  * (f) no token → 401; (g) GET /abort → 405. No request is produced for (c)-(g).
  */
@@ -19,7 +19,7 @@ const base = JSON.parse(fixture('http-abort.json').toString('utf8')) as Record<s
 
 function options(): IntakeOptions {
   return {
-    authTokens: ['local-dev-token'],
+    authTokens: ['local-dev-token-0001'],
     maxBodyBytes: 262144,
     maxIds: 100,
     version: '0.1.0',

@@ -1,6 +1,6 @@
 /**
  * C04 (end to end): the manual HTTP endpoint is the break-glass path, with explicit errors.
- * HTTP_AUTH_TOKENS=local-dev-token. Refused calls write no record and make no Web+ call.
+ * HTTP_AUTH_TOKENS=local-dev-token-0001. Refused calls write no record and make no Web+ call.
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -206,7 +206,7 @@ describe('C04: the HTTP API end to end', () => {
       expect(h.sandbox.journal()).toHaveLength(0);
       expect(h.records()).toHaveLength(0);
       expect(h.warnings).toHaveLength(1);
-      expect(h.warnings.join('\n')).not.toContain('local-dev-token');
+      expect(h.warnings.join('\n')).not.toContain('local-dev-token-0001');
       expect(h.warnings.join('\n')).not.toContain('not-the-token');
     });
   }

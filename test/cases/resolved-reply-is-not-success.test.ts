@@ -1,12 +1,21 @@
 /**
- * C07: a resolved promise is not a successful abort. AbortChange answers 200 `{"Code":"OK"}` →
- * aborted; 502 `text/html` (pop-core resolves it as a string) → a retryable fault, never
- * `aborted`; a 200 whose JSON carries an error `Code` → handled as that error.
+ * C07: a resolved promise is not a successful abort. AbortChange answers 200 `{"Code":"OK",...}`
+ * (the documented body, EnvChange naming the change) → aborted; 502 `text/html` (pop-core
+ * resolves it as a string) → a retryable fault, never `aborted`; a 200 whose JSON carries an
+ * error `Code` → handled as that error.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeContext } from '../helpers/fc-context.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
-import { calls, change, changeId, scenario, summaryOf, timerEvent } from '../helpers/world.js';
+import {
+  calls,
+  change,
+  changeId,
+  envId,
+  scenario,
+  summaryOf,
+  timerEvent,
+} from '../helpers/world.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -28,13 +37,15 @@ async function abortWith(responses: unknown[]) {
 }
 
 describe('C07: a resolved promise is not a successful abort', () => {
-  it('200 {"Code":"OK"} → aborted', async () => {
-    // Arrange / Act
+  it('200 {"Code":"OK",...} (the documented success body) → aborted', async () => {
+    // Arrange / Act: "..." is the rest of the documented body, EnvChange naming this change
+    // (without it the reply is ambiguous and the change is re-read: abort-reply-trust.test.ts).
     const { result, sent } = await abortWith([
       {
         status: 200,
         contentType: 'application/json',
-        body: '{"Code":"OK","Message":"success","RequestId":"7B0A2E6C-0000-4000-8000-000000000001"}',
+        body: `{"Code":"OK","Message":"success","RequestId":"7B0A2E6C-0000-4000-8000-000000000001","EnvChange":{"ChangeId":"${changeId(1)}","EnvId":"${envId(0)}","StartTime":1557911256210}}`,
+        applied: true,
       },
     ]);
 

@@ -14,7 +14,7 @@ const body =
 
 function options(): IntakeOptions {
   return {
-    authTokens: ['local-dev-token'],
+    authTokens: ['local-dev-token-0001'],
     maxBodyBytes: 262144,
     maxIds: 100,
     version: '0.1.0',
@@ -29,7 +29,7 @@ describe('C05: untrusted ids are refused at intake, each named', () => {
       rawPath: '/abort',
       body,
       isBase64Encoded: false,
-      headers: { authorization: 'Bearer local-dev-token' },
+      headers: { authorization: 'Bearer local-dev-token-0001' },
       queryParameters: {},
       requestContext: { requestId: 'req-c05', http: { method: 'POST', path: '/abort' } },
     };
@@ -65,7 +65,7 @@ describe('C05: untrusted ids are refused at intake, each named', () => {
       version: 'v1',
       rawPath: '/abort',
       body: '',
-      headers: { 'X-Abort-Token': 'local-dev-token' },
+      headers: { 'X-Abort-Token': 'local-dev-token-0001' },
       queryParameters: { changeIds: 'wc-5d3a963d5802611c4ddc0001,wc-x&ChangeId=wc-other' },
       requestContext: { requestId: 'q', http: { method: 'POST' } },
     };

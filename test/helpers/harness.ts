@@ -45,13 +45,15 @@ export interface HarnessOptions {
 
 /**
  * A sandbox on loopback plus a runtime and handler pointed at it, writing to a temp file store.
- * Fast defaults for tests: high QPS, short retry delays (override with `env`).
+ * Fast defaults for tests: high QPS, short retry delays (override with `env`). The sandbox runs
+ * in strict mode unless the scenario says `"strict": false`: every request must carry what the
+ * Web+ docs mark required and the region (sandbox/webplus/strict.ts).
  */
 export async function startHarness(
   scenario: unknown,
   options: HarnessOptions = {},
 ): Promise<Harness> {
-  const sandbox = await startWebplusSandbox(scenario);
+  const sandbox = await startWebplusSandbox(strictByDefault(scenario));
   const dir = mkdtempSync(join(tmpdir(), 'webplus-abort-'));
   const outcomeFile = join(dir, 'outcomes.jsonl');
   const config = loadConfig({
@@ -61,7 +63,7 @@ export async function startHarness(
     WEBPLUS_QPS: '1000',
     WEBPLUS_CONCURRENCY: '8',
     RETRY_BASE_MS: '20',
-    HTTP_AUTH_TOKENS: 'local-dev-token',
+    HTTP_AUTH_TOKENS: 'local-dev-token-0001',
     ...options.env,
   });
   const stdoutLines: string[] = [];
@@ -94,4 +96,10 @@ export async function startHarness(
         : [],
     close: () => sandbox.close(),
   };
+}
+
+/** The scenario with `strict: true` unless it sets `strict` itself. */
+export function strictByDefault(scenario: unknown): unknown {
+  if (typeof scenario !== 'object' || scenario === null || Array.isArray(scenario)) return scenario;
+  return 'strict' in scenario ? scenario : { strict: true, ...scenario };
 }

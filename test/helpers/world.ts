@@ -89,7 +89,7 @@ export function httpEvent(opts: {
   requestId?: string;
 }): Buffer {
   const headers: Record<string, string> = { 'Content-Type': 'application/json', ...opts.headers };
-  if (opts.token !== null) headers.Authorization = `Bearer ${opts.token ?? 'local-dev-token'}`;
+  if (opts.token !== null) headers.Authorization = `Bearer ${opts.token ?? 'local-dev-token-0001'}`;
   return Buffer.from(
     JSON.stringify({
       version: 'v1',

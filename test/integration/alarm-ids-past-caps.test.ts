@@ -42,7 +42,7 @@ function callback(dimensions: string): Buffer {
       body,
       isBase64Encoded: false,
       headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=UTF-8' },
-      queryParameters: { token: 'local-dev-token' },
+      queryParameters: { token: 'local-dev-token-0001' },
       requestContext: {
         requestId: '1-cb',
         timeEpoch: String(Date.now()),

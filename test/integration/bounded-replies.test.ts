@@ -14,6 +14,7 @@ import {
   appId,
   change,
   changeId,
+  envId,
   httpEvent,
   scenario,
   summaryOf,
@@ -124,13 +125,18 @@ describe('bounded replies', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as AddressInfo).port;
-    const client = new WebplusClient(`http://127.0.0.1:${port}`, {
-      accessKeyId: 'ak',
-      accessKeySecret: 'sk',
-    });
+    const client = new WebplusClient(
+      { regionId: 'cn-hangzhou', endpoint: `http://127.0.0.1:${port}` },
+      {
+        accessKeyId: 'ak',
+        accessKeySecret: 'sk',
+      },
+    );
 
     // Act
-    const error = await client.describeChange(changeId(0), { timeoutMs: 10_000 }).catch((e) => e);
+    const error = await client
+      .describeChange({ changeId: changeId(0), envId: envId(0) }, { timeoutMs: 10_000 })
+      .catch((e) => e);
     client.close();
     await new Promise((r) => setTimeout(r, 50));
     server.close();

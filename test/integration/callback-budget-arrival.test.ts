@@ -33,7 +33,7 @@ function callback(ids: string[], timeEpoch: string, envIds: string[] = []): Buff
       body,
       isBase64Encoded: false,
       headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=UTF-8' },
-      queryParameters: { token: 'local-dev-token' },
+      queryParameters: { token: 'local-dev-token-0001' },
       requestContext: {
         requestId: '1-cb',
         timeEpoch,

@@ -31,7 +31,7 @@ function callback(id: string, arrivalMs: number): Buffer {
       body,
       isBase64Encoded: false,
       headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=UTF-8' },
-      queryParameters: { token: 'local-dev-token' },
+      queryParameters: { token: 'local-dev-token-0001' },
       requestContext: {
         requestId: '1-storm',
         timeEpoch: String(arrivalMs),

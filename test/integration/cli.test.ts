@@ -138,7 +138,7 @@ describe('webplus-abort CLI', () => {
 
     expect(run.code).toBe(1);
     expect((JSON.parse(run.stdout) as { statusCode: number }).statusCode).toBe(401);
-    expect(run.stderr).not.toContain('local-dev-token');
+    expect(run.stderr).not.toContain('local-dev-token-0001');
   });
 
   it('abort: exit 2 for an invalid ChangeId, naming it', async () => {
@@ -167,7 +167,7 @@ describe('webplus-abort CLI', () => {
 
     beforeAll(async () => {
       child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--scenario', DEMO], {
-        env: childEnv({ HTTP_AUTH_TOKENS: 'cli-test-token' }),
+        env: childEnv({ HTTP_AUTH_TOKENS: 'cli-test-token-0001' }),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const first = await new Promise<string>((resolve, reject) => {
@@ -197,7 +197,10 @@ describe('webplus-abort CLI', () => {
     it('answers POST /abort with a token through the handler', async () => {
       const res = await fetch(`${url}/abort`, {
         method: 'POST',
-        headers: { authorization: 'Bearer cli-test-token', 'content-type': 'application/json' },
+        headers: {
+          authorization: 'Bearer cli-test-token-0001',
+          'content-type': 'application/json',
+        },
         body: JSON.stringify({ changeIds: ['wc-5d3a963d5802611c4ddc0001'], dryRun: true }),
       });
 

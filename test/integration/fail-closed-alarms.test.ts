@@ -40,7 +40,7 @@ function alarm(shape: Shape, dims: Record<string, string>, atMs: number | undefi
       body: new URLSearchParams(fields).toString(),
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       token: null,
-      query: { token: 'local-dev-token' },
+      query: { token: 'local-dev-token-0001' },
     });
   }
   if (shape === 'rule-push') {

@@ -161,7 +161,7 @@ function callback(body: string, contentType: string): Buffer {
     body,
     headers: { 'Content-Type': contentType },
     token: null,
-    query: { token: 'local-dev-token' },
+    query: { token: 'local-dev-token-0001' },
   });
 }
 

@@ -58,7 +58,7 @@ function callback(body: string, contentType = 'application/x-www-form-urlencoded
     body,
     headers: { 'Content-Type': contentType },
     token: null,
-    query: { token: 'local-dev-token' },
+    query: { token: 'local-dev-token-0001' },
   });
 }
 

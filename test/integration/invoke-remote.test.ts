@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { invokeRemote, invokeRemoteCommand } from '../../cli/commands/invoke-remote.js';
+import { reveal } from '../helpers/reveal.js';
 
 interface Seen {
   method: string;
@@ -175,6 +176,53 @@ describe('invokeRemote against a loopback FC 3.0 InvokeFunction stand-in', () =>
       expect(printed).toHaveLength(2);
       expect(JSON.parse(printed[0]!)).toEqual({ results: [] });
       expect(JSON.parse(printed[1]!)).toMatchObject({ status: 403 });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('CLI form: an FC error quoting the string to sign and the keys prints neither (issue 12)', async () => {
+    // Arrange: FC's SignatureDoesNotMatch quotes the string to sign, with the STS token in it;
+    // a proxy echoes the secret percent-encoded and the token in upper case.
+    const secret = 'InvokeRemoteSecret0123456789abcdef';
+    const token = 'CAISinvokeRemoteToken+/0123456789abcdefghijklmnop==';
+    const env = {
+      ALIBABA_CLOUD_ACCESS_KEY_ID: AK,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: secret,
+      ALIBABA_CLOUD_SECURITY_TOKEN: token,
+      ALIBABA_CLOUD_ACCOUNT_ID: '1234567890123456',
+      FC_ENDPOINT: endpoint,
+    };
+    const pct = [...secret].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('');
+    reply = {
+      status: 400,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        Code: 'SignatureDoesNotMatch',
+        Message: `key ${pct} token ${token.toUpperCase()}; server string to sign is: POST\nx-acs-security-token:${token}`,
+        RequestId: 'req-9',
+      }),
+    };
+    const printed: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    try {
+      // Act
+      const code = await invokeRemoteCommand(
+        { event: Buffer.from('{}'), functionName: 'abort-stuck-changes' },
+        env,
+      );
+
+      // Assert
+      expect(code).toBe(1);
+      const out = printed.join('');
+      expect(out).toContain('SignatureDoesNotMatch');
+      for (const s of [secret, token]) {
+        expect(out.includes(s)).toBe(false);
+        expect(reveal(out).includes(s.toLowerCase())).toBe(false);
+      }
     } finally {
       spy.mockRestore();
     }

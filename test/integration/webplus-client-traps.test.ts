@@ -74,7 +74,7 @@ async function start(responses: FaultResponse[] = []) {
     : [];
   const sb = await startWebplusSandbox({ ...scenario, faults });
   sandboxes.push(sb);
-  const client = new WebplusClient(sb.url, CREDS);
+  const client = new WebplusClient({ regionId: 'cn-hangzhou', endpoint: sb.url }, CREDS);
   clients.push(client);
   return { sb, client };
 }
@@ -230,7 +230,7 @@ describe('non-JSON and broken replies (pop-core resolves or throws oddly)', () =
         setTimeout(() => res.socket?.destroy(), 20);
       }),
     );
-    const client = new WebplusClient(url, CREDS);
+    const client = new WebplusClient({ regionId: 'cn-hangzhou', endpoint: url }, CREDS);
     clients.push(client);
 
     // Act
@@ -452,17 +452,18 @@ describe('a resolved 200 is not a successful abort (C07)', () => {
     expect(err).toMatchObject({ kind, code, httpStatus: 200, requestId: 'REQ-200' });
   });
 
-  it('a 200 with an empty JSON object (no Code, no EnvChange) is retryable, not aborted', async () => {
+  it('a 200 with an empty JSON object (no Code, no EnvChange) is ambiguous, not aborted', async () => {
     // Arrange
     const { client } = await start([{ status: 200, contentType: 'application/json', body: '{}' }]);
 
     // Act
     const err = await failure(client.abortChange('wc-1', OPTS));
 
-    // Assert
+    // Assert: never retried blindly; the executor re-reads the change (abort-reply-trust.test.ts).
     expect(err).toMatchObject({
-      kind: 'retryable',
-      code: 'MalformedReply',
+      kind: 'permanent',
+      ambiguous: true,
+      code: 'AmbiguousAbortReply',
       httpStatus: 200,
       rawBody: '{}',
     });
@@ -528,7 +529,7 @@ describe('no answer: timeouts, resets, refused connections', () => {
     const probe = createServer();
     const url = await listen(probe);
     await new Promise<void>((resolve) => probe.close(() => resolve()));
-    const client = new WebplusClient(url, CREDS);
+    const client = new WebplusClient({ regionId: 'cn-hangzhou', endpoint: url }, CREDS);
     clients.push(client);
 
     // Act

@@ -79,7 +79,11 @@ async function start(
   const sb = await startWebplusSandbox(scenario);
   sandboxes.push(sb);
   const seen: WebplusAction[] = [];
-  const client = new WebplusClient(sb.url, credentials, (action) => seen.push(action));
+  const client = new WebplusClient(
+    { regionId: 'cn-hangzhou', endpoint: sb.url },
+    credentials,
+    (action) => seen.push(action),
+  );
   clients.push(client);
   return { sb, client, seen };
 }
@@ -132,7 +136,10 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
     const { sb, client } = await start();
 
     // Act
-    const { change, requestId } = await client.describeChange('wc-1', OPTS);
+    const { change, requestId } = await client.describeChange(
+      { changeId: 'wc-1', envId: 'we-1' },
+      OPTS,
+    );
 
     // Assert
     const wire = sb.change('wc-1');
@@ -154,7 +161,11 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
     });
     expect(Object.getPrototypeOf(change)).toBe(Object.prototype);
     expect(requestId).toMatch(/^[0-9A-F-]{36}$/);
-    expect(sb.journal()[0]?.query).toEqual({ ChangeId: 'wc-1' });
+    expect(sb.journal()[0]?.query).toEqual({
+      ChangeId: 'wc-1',
+      EnvId: 'we-1',
+      RegionId: 'cn-hangzhou',
+    });
   });
 
   it('describeChange shows a finished change with its FinishTime', async () => {
@@ -162,7 +173,7 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
     const { sb, client } = await start();
 
     // Act
-    const { change } = await client.describeChange('wc-old-1', OPTS);
+    const { change } = await client.describeChange({ changeId: 'wc-old-1', envId: 'we-1' }, OPTS);
 
     // Assert
     expect(change).toMatchObject({
@@ -181,8 +192,10 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
     const { client } = await start();
 
     // Act
-    const unknown = await failure(client.describeChange('wc-nope', OPTS));
-    const foreign = await failure(client.describeChange('wc-f', OPTS));
+    const unknown = await failure(
+      client.describeChange({ changeId: 'wc-nope', envId: 'we-1' }, OPTS),
+    );
+    const foreign = await failure(client.describeChange({ changeId: 'wc-f', envId: 'we-x' }, OPTS));
 
     // Assert
     expect(unknown).toMatchObject({ kind: 'not_found', code: 'ChangeNotExists', httpStatus: 404 });
@@ -198,14 +211,14 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
     // Arrange
     const { sb, client } = await start();
     const ids: string[] = [];
-    const pages: { pageNumber: number; pageSize: number; totalCount: number; n: number }[] = [];
+    const pages: { pageNumber: number; pageSize: number; totalCount?: number; n: number }[] = [];
 
     // Act
     for (let pageNumber = 1; ; pageNumber += 1) {
       const page = await client.describeChanges('we-1', { pageNumber, pageSize: 2 }, OPTS);
       ids.push(...page.items.map((c) => c.changeId));
       pages.push({ ...page, n: page.items.length });
-      if (page.pageNumber * page.pageSize >= page.totalCount) break;
+      if (page.pageNumber * page.pageSize >= (page.totalCount ?? 0)) break;
     }
 
     // Assert
@@ -218,9 +231,9 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
       [3, 2, 6, 2],
     ]);
     expect(sb.journal().map((e) => e.query)).toEqual([
-      { EnvId: 'we-1', PageNumber: '1', PageSize: '2' },
-      { EnvId: 'we-1', PageNumber: '2', PageSize: '2' },
-      { EnvId: 'we-1', PageNumber: '3', PageSize: '2' },
+      { EnvId: 'we-1', PageNumber: '1', PageSize: '2', RegionId: 'cn-hangzhou' },
+      { EnvId: 'we-1', PageNumber: '2', PageSize: '2', RegionId: 'cn-hangzhou' },
+      { EnvId: 'we-1', PageNumber: '3', PageSize: '2', RegionId: 'cn-hangzhou' },
     ]);
   });
 
@@ -253,7 +266,7 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
       OPTS,
     );
     const byEnv = await client.describeAppEnvs(
-      { envId: 'we-3' },
+      { appId: 'wa-2', envId: 'we-3' },
       { pageNumber: 1, pageSize: 10 },
       OPTS,
     );
@@ -293,8 +306,8 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
     expect(byEnv.totalCount).toBe(1);
     // no undefined filter is sent (pop-core would send `AppId=` and sign `AppId=undefined`)
     expect(sb.journal().map((e) => e.query)).toEqual([
-      { AppId: 'wa-1', PageNumber: '1', PageSize: '10' },
-      { EnvId: 'we-3', PageNumber: '1', PageSize: '10' },
+      { AppId: 'wa-1', PageNumber: '1', PageSize: '10', RegionId: 'cn-hangzhou' },
+      { AppId: 'wa-2', EnvId: 'we-3', PageNumber: '1', PageSize: '10', RegionId: 'cn-hangzhou' },
     ]);
   });
 
@@ -351,7 +364,7 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
     await client.describeAppEnvs({ appId: 'wa-1' }, page, OPTS);
     await client.describeAppEnvStatus('we-1', OPTS);
     await client.describeChanges('we-1', page, OPTS);
-    await client.describeChange('wc-1', OPTS);
+    await client.describeChange({ changeId: 'wc-1', envId: 'we-1' }, OPTS);
     await client.abortChange('wc-1', OPTS);
 
     // Assert
@@ -378,10 +391,10 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
 
     // Act
     const apps = await client.describeApplications(page, OPTS);
-    const envs = await client.describeAppEnvs({ envId: 'we-1' }, page, OPTS);
+    const envs = await client.describeAppEnvs({ appId: 'wa-1', envId: 'we-1' }, page, OPTS);
     const status = await client.describeAppEnvStatus('we-1', OPTS);
     const changes = await client.describeChanges('we-1', page, OPTS);
-    const { change } = await client.describeChange('wc-2', OPTS);
+    const { change } = await client.describeChange({ changeId: 'wc-2', envId: 'we-2' }, OPTS);
     const aborted = await client.abortChange('wc-2', OPTS);
 
     // Assert
@@ -410,7 +423,7 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
     });
 
     // Act
-    const err = await failure(client.describeChange('wc-1', OPTS));
+    const err = await failure(client.describeChange({ changeId: 'wc-1', envId: 'we-1' }, OPTS));
 
     // Assert
     expect(err).toMatchObject({
@@ -425,11 +438,17 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
   it('a wrong secret is SignatureDoesNotMatch and an unknown key InvalidAccessKeyId.NotFound: credentials', async () => {
     // Arrange
     const { sb } = await start();
-    const wrongSecret = new WebplusClient(sb.url, {
-      accessKeyId: 'sandbox-ak',
-      accessKeySecret: 'nope',
-    });
-    const unknownKey = new WebplusClient(sb.url, { accessKeyId: 'who', accessKeySecret: 'x' });
+    const wrongSecret = new WebplusClient(
+      { regionId: 'cn-hangzhou', endpoint: sb.url },
+      {
+        accessKeyId: 'sandbox-ak',
+        accessKeySecret: 'nope',
+      },
+    );
+    const unknownKey = new WebplusClient(
+      { regionId: 'cn-hangzhou', endpoint: sb.url },
+      { accessKeyId: 'who', accessKeySecret: 'x' },
+    );
     clients.push(wrongSecret, unknownKey);
 
     // Act
@@ -455,11 +474,11 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
   it('accepts an endpoint with a trailing slash (pop-core would sign it wrong)', async () => {
     // Arrange
     const { sb } = await start();
-    const client = new WebplusClient(`${sb.url}/`, ROOT_AK);
+    const client = new WebplusClient({ regionId: 'cn-hangzhou', endpoint: `${sb.url}/` }, ROOT_AK);
     clients.push(client);
 
     // Act
-    const { change } = await client.describeChange('wc-1', OPTS);
+    const { change } = await client.describeChange({ changeId: 'wc-1', envId: 'we-1' }, OPTS);
 
     // Assert
     expect(change.changeId).toBe('wc-1');
@@ -517,9 +536,9 @@ describe('the date header under another TZ (C10)', () => {
       [
         `import { WebplusClient } from ${JSON.stringify(clientPath)};`,
         `const creds = { accessKeyId: 'sandbox-ak', accessKeySecret: 'sandbox-secret' };`,
-        `const real = new WebplusClient(${JSON.stringify(sb.url)}, creds);`,
-        `const cap = new WebplusClient('http://127.0.0.1:${capturePort}', creds);`,
-        `const { change } = await real.describeChange('wc-1', { timeoutMs: 5000 });`,
+        `const real = new WebplusClient({ regionId: 'cn-hangzhou', endpoint: ${JSON.stringify(sb.url)} }, creds);`,
+        `const cap = new WebplusClient({ regionId: 'cn-hangzhou', endpoint: 'http://127.0.0.1:${capturePort}' }, creds);`,
+        `const { change } = await real.describeChange({ changeId: 'wc-1', envId: 'we-1' }, { timeoutMs: 5000 });`,
         `await cap.describeApplications({ pageNumber: 1, pageSize: 10 }, { timeoutMs: 5000 });`,
         'real.close();',
         'cap.close();',

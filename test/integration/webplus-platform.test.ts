@@ -84,9 +84,10 @@ describe('Web+ through the platform seam', () => {
     });
     expect(Date.now() - (run.lastProgressAtMs as number)).toBeGreaterThanOrEqual(90 * 60_000);
     expect((await p.readChange(refs[1]!, OPTS)).state).toBe('paused');
-    expect((await p.readChange({ platform: 'webplus', changeId: 'wc-done' }, OPTS)).rawStatus).toBe(
-      'finished/succeeded',
-    );
+    expect(
+      (await p.readChange({ platform: 'webplus', changeId: 'wc-done', envId: 'we-3' }, OPTS))
+        .rawStatus,
+    ).toBe('finished/succeeded');
     await p.abortChange(refs[0]!, { rollback: false }, OPTS);
     expect(sb.appEnv('we-1')?.AbortingChange).toBe(true);
     const again = await failure(p.abortChange(refs[0]!, { rollback: false }, OPTS));
@@ -115,8 +116,15 @@ describe('Web+ through the platform seam', () => {
     expect([rollback.kind, rollback.code]).toEqual(['permanent', 'RollbackUnsupported']);
     expect(sb.abortCalls('wc-run')).toBe(0);
     const throttled = await failure(
-      platform.readChange({ platform: 'webplus', changeId: 'wc-run' }, OPTS),
+      platform.readChange({ platform: 'webplus', changeId: 'wc-run', envId: 'we-1' }, OPTS),
     );
     expect(throttled.kind).toBe('throttled');
+    // DescribeChange needs the EnvId (the docs mark it required): without it, nothing is sent
+    const before = sb.journal().length;
+    const noEnv = await failure(
+      platform.readChange({ platform: 'webplus', changeId: 'wc-run' }, OPTS),
+    );
+    expect([noEnv.kind, noEnv.code]).toEqual(['permanent', 'EnvIdUnknown']);
+    expect(sb.journal()).toHaveLength(before);
   });
 });

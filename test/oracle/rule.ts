@@ -202,6 +202,10 @@ function refusal(
   const env = w.envs[c.env]!;
   // In flight, and the flags that say so are readable.
   if (c.phase !== 'running' && c.phase !== 'paused') return 'not in flight';
+  // Web+ runs one change at a time per environment (a second is refused with EnvOnChanging,
+  // docs/reference/webplus-api.md): a change that is not its environment's latest cannot be in
+  // flight, whatever flags a generated world gives it.
+  if (latest(w, env) !== c) return "not its environment's latest change";
   if (c.finished !== 'ok' || c.aborted !== 'ok' || c.paused !== 'ok') return 'flags unreadable';
   // The change is the one meant, in a known environment.
   if (c.envId !== 'ok') return 'EnvId unreadable';

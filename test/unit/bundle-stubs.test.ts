@@ -66,7 +66,9 @@ describe('function bundle with stubs (zod locales, xml2js, json-bigint)', () => 
     // Assert: a German message of zod's "de" locale, and the English one it stands for
     expect(text).not.toContain('Ungültige Eingabe');
     expect(text).toContain('Invalid input');
-    expect(size).toBeLessThan(600 * 1024);
+    // The locales cost ~256 KiB (771 -> 515 KiB when they were left out); the code has grown
+    // since (SAE/EDAS, regions, the normalising redactor: 602 KiB), so 640 KiB still catches them.
+    expect(size).toBeLessThan(640 * 1024);
   });
 
   it('refuses and accepts exactly what the source does, with the same messages', () => {

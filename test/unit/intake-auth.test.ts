@@ -95,18 +95,18 @@ describe('HTTP auth through classifyEvent', () => {
   });
 
   it('a query token is refused on /abort but accepted on /cms-callback', () => {
-    const opts = options(['local-dev-token']);
-    const abort = classifyEvent(abortCall({}, { token: 'local-dev-token' }), opts);
+    const opts = options(['local-dev-token-0001']);
+    const abort = classifyEvent(abortCall({}, { token: 'local-dev-token-0001' }), opts);
     expect(abort.kind === 'http-reply' && abort.response.statusCode).toBe(401);
     const callback = classifyEvent(
-      abortCall({}, { token: 'local-dev-token' }, '/cms-callback'),
+      abortCall({}, { token: 'local-dev-token-0001' }, '/cms-callback'),
       opts,
     );
     expect(callback.kind).toBe('http');
   });
 
   it('a wrong or missing token is 401 with no request', () => {
-    const opts = options(['local-dev-token']);
+    const opts = options(['local-dev-token-0001']);
     const cases: Record<string, string>[] = [
       {},
       { Authorization: 'Bearer local-dev-tokeX' },

@@ -9,7 +9,7 @@ function fixture(name: string): Buffer {
 
 function options(): IntakeOptions {
   return {
-    authTokens: ['local-dev-token'],
+    authTokens: ['local-dev-token-0001'],
     maxBodyBytes: 262144,
     maxIds: 100,
     version: '0.1.0',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyEvent, type IntakeOptions, type IntakeResult } from '#shared/intake/classify.js';
 import { RecentEvents } from '#shared/intake/recent-events.js';
 
-const TOKEN = 'local-dev-token';
+const TOKEN = 'local-dev-token-0001';
 const C1 = 'wc-5d3a963d5802611c4ddc0001';
 const C2 = 'wc-5d3a963d5802611c4ddc0002';
 const E1 = 'we-5d39b8ba6786bd4b14950001';
@@ -80,10 +80,16 @@ describe('HTTP routing', () => {
     const result = classifyEvent(httpEvent({ path: '/nope' }), options());
     expect(reply(result)).toEqual({
       status: 404,
-      body: { error: { code: 'not_found', message: 'no route /nope' } },
+      body: {
+        error: {
+          code: 'not_found',
+          message: 'no such route (/abort, /sweep, /cms-callback, /health)',
+        },
+      },
     });
+    // The path is never echoed: only its length.
     expect(result.kind === 'http-reply' && result.warning).toContain(
-      'http 404 not_found: POST /nope',
+      'http 404 not_found: POST (unknown path, 5 characters)',
     );
     expect(
       classifyEvent(httpEvent({ path: '/abort/', body: `{"changeIds":["${C1}"]}` }), options())

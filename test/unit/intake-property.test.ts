@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyEvent, type IntakeOptions, type IntakeResult } from '#shared/intake/classify.js';
 import { RecentEvents } from '#shared/intake/recent-events.js';
 
-const TOKEN = 'local-dev-token';
+const TOKEN = 'local-dev-token-0001';
 
 function options(): IntakeOptions {
   return {

@@ -13,7 +13,7 @@ function unrendered(name: string): string {
 
 function options(): IntakeOptions {
   return {
-    authTokens: ['local-dev-token'],
+    authTokens: ['local-dev-token-0001'],
     maxBodyBytes: 262144,
     maxIds: 100,
     version: '0.1.0',

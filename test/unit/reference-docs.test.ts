@@ -47,7 +47,12 @@ describe('docs/reference/configuration.md', () => {
   it('documents the defaults loadConfig applies outside FC', () => {
     const config = loadConfig({});
     const documented = (name: string) => rowOf(md, name)?.at(-1);
-    expect(documented('WEBPLUS_ENDPOINT')).toBe(`\`${config.webplusEndpoint}\``);
+    expect(config.webplusEndpoint).toBeUndefined();
+    expect(documented('WEBPLUS_ENDPOINT')).toBe('none: from the endpoint map');
+    expect(config.webplusRegions).toEqual(['cn-hangzhou']);
+    expect(documented('WEBPLUS_REGIONS')).toBe(
+      "`FC_REGION` (the function's own region), else `cn-hangzhou`",
+    );
     expect(documented('OUTCOME_LOG_FILE')).toBe(`\`${config.outcomeLogFile}\``);
     expect(documented('HTTP_MAX_BODY_BYTES')).toBe(`\`${config.httpMaxBodyBytes}\``);
     expect(documented('HTTP_MAX_IDS')).toBe(`\`${config.httpMaxIds}\``);

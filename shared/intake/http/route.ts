@@ -186,7 +186,8 @@ function route(call: HttpCall, options: HttpIntakeOptions): HttpIntake {
   const path = call.path as keyof typeof ROUTES;
   const method = Object.hasOwn(ROUTES, path) ? ROUTES[path] : undefined;
   if (method === undefined) {
-    throw new HttpRequestError(404, 'not_found', `no route ${printable(call.path, 100)}`);
+    // The path is never echoed (answer or log): a token or key pasted into it would come back.
+    throw new HttpRequestError(404, 'not_found', `no such route (${KNOWN_ROUTES})`);
   }
   if (call.method !== method) {
     throw new HttpRequestError(
@@ -261,11 +262,24 @@ function cmsCallback(call: HttpCall, options: HttpIntakeOptions): AbortRequest {
   return parseCmsCallbackBody(body);
 }
 
+/** The routes, for the 404 answer. */
+const KNOWN_ROUTES = Object.keys(ROUTES).join(', ');
+
+/**
+ * How a path may be printed: a known route as itself, anything else only by its length (a path
+ * is caller input: a token or an AccessKey secret pasted into it must never be echoed).
+ */
+export function routeName(path: string | undefined): string {
+  const trimmed = path && path.length > 1 ? path.replace(/\/+$/, '') : path;
+  if (trimmed && Object.hasOwn(ROUTES, trimmed)) return trimmed;
+  return `(unknown path, ${path?.length ?? 0} characters)`;
+}
+
 function refuse(call: HttpCall, error: HttpRequestError): HttpIntake {
   const response = errorResponse(error.statusCode, error.code, error.message, error.field);
   Object.assign(response.headers, error.headers);
   const parts = [
-    `http ${error.statusCode} ${error.code}: ${printable(call.method || '-', 16)} ${printable(call.path || '-', 100)}`,
+    `http ${error.statusCode} ${error.code}: ${printable(call.method || '-', 16)} ${routeName(call.path)}`,
   ];
   if (error.field !== undefined) parts.push(`field=${error.field}`);
   parts.push(`(${printable(error.message, 200)})`);

@@ -1,0 +1,183 @@
+import type { Settled } from '../model/candidate.js';
+import type { WebplusGateway } from '../webplus/gateway.js';
+import type { AppEnv } from '../webplus/types.js';
+import { readAllPages } from './read.js';
+import { settledFromError } from './settle.js';
+
+/** Every environment of one region, and why the list may be incomplete. */
+export interface DirectoryListing {
+  envs: AppEnv[];
+  /** Set when some application (or the application list) could not be read whole. */
+  incomplete?: Settled;
+}
+
+/**
+ * What a look-up found: the environment, or the outcome to record instead. `appIdUnknown` says
+ * why `env.appId` is blank (the listing item's own AppId was missing or named another
+ * application: the AppId asked for is never put in its place).
+ */
+export type Lookup =
+  | { env: AppEnv; appIdUnknown?: string; settled?: undefined }
+  | { env?: undefined; appIdUnknown?: undefined; settled: Settled };
+
+/** Web+'s `EnvStatus` of an environment that is gone (DescribeAppEnvs hides it by default). */
+export const TERMINATED = 'TERMINATED';
+
+/**
+ * The environments of one region, listed once per invocation and only when needed, to learn
+ * the ids Web+ requires but a request may not carry: the `EnvId` of a named ChangeId
+ * (DescribeChange needs it) and the `AppId` of a named EnvId (DescribeAppEnvs needs it).
+ * Listing = the pages of DescribeApplications + the pages of DescribeAppEnvs (with `AppId`) per
+ * application. A change can be in flight only as its environment's `LatestChangeId` (one change
+ * at a time per environment: `EnvOnChanging`), so a ChangeId that is no environment's latest is
+ * not in flight here.
+ */
+export class EnvDirectory {
+  private listing?: Promise<DirectoryListing>;
+  /** EnvId → the AppId its listing item carried, for items whose AppId was not the listed app. */
+  private blankAppIds = new Map<string, string>();
+  /** EnvId → the application it was listed under (for the record's words). */
+  private listedUnder = new Map<string, string>();
+
+  constructor(private readonly gateway: WebplusGateway) {}
+
+  /** The region's environments (memoized). Never throws: failures become `incomplete`. */
+  list(): Promise<DirectoryListing> {
+    this.listing ??= this.read();
+    return this.listing;
+  }
+
+  private async read(): Promise<DirectoryListing> {
+    const { gateway } = this;
+    let apps: { appId: string }[];
+    const problems: Settled[] = [];
+    try {
+      const listing = await readAllPages(
+        gateway,
+        'DescribeApplications',
+        'listing applications',
+        (page, timeoutMs) => gateway.client.describeApplications(page, { timeoutMs }),
+        (a) => a.appId,
+      );
+      apps = listing.items;
+      if (listing.problem) problems.push(listing.problem);
+    } catch (err) {
+      return { envs: [], incomplete: settledFromError(err, 'listing applications') };
+    }
+    const envs: AppEnv[] = [];
+    const blankAppIds = new Map<string, string>();
+    const listedUnder = new Map<string, string>();
+    await Promise.all(
+      apps.map(async ({ appId }) => {
+        const what = `listing environments of ${appId}`;
+        try {
+          const listing = await readAllPages(
+            gateway,
+            'DescribeAppEnvs',
+            what,
+            (page, timeoutMs) => gateway.client.describeAppEnvs({ appId }, page, { timeoutMs }),
+            (e) => e.envId,
+          );
+          for (const env of listing.items) {
+            // The item's own AppId must confirm the application it was listed under: a missing
+            // or different one stays unknown (blank), never filled in from the request.
+            if (env.appId !== appId) blankAppIds.set(env.envId, env.appId);
+            envs.push({ ...env, appId: env.appId === appId ? appId : '' });
+            listedUnder.set(env.envId, appId);
+          }
+          if (listing.problem) problems.push(listing.problem);
+        } catch (err) {
+          problems.push(settledFromError(err, what));
+        }
+      }),
+    );
+    const first = problems[0];
+    this.blankAppIds = blankAppIds;
+    this.listedUnder = listedUnder;
+    return first
+      ? {
+          envs,
+          incomplete: {
+            ...first,
+            detail:
+              problems.length > 1
+                ? `${first.detail} (and ${problems.length - 1} more listing problem(s))`
+                : first.detail,
+          },
+        }
+      : { envs };
+  }
+
+  /**
+   * The environment with this EnvId (for its AppId and flags). Fails closed: an EnvId listed
+   * twice (under two applications) is ambiguous, a TERMINATED environment has nothing in flight.
+   */
+  async findEnv(envId: string): Promise<Lookup> {
+    const { envs, incomplete } = await this.list();
+    const found = envs.filter((e) => e.envId === envId);
+    if (found.length > 1) return { settled: this.ambiguous(`EnvId ${envId}`, found) };
+    const env = found[0];
+    if (env) return this.lookup(env);
+    return { settled: this.missing(`environment ${envId}`, 'is in no application', incomplete) };
+  }
+
+  /**
+   * The environment whose latest change is this ChangeId (its only way to be in flight). Two
+   * environments naming the same LatestChangeId are ambiguous: neither is used.
+   */
+  async envOfChange(changeId: string): Promise<Lookup> {
+    const { envs, incomplete } = await this.list();
+    const found = envs.filter((e) => e.latestChangeId === changeId);
+    if (found.length > 1) return { settled: this.ambiguous(`ChangeId ${changeId}`, found) };
+    const env = found[0];
+    if (env) return this.lookup(env);
+    return {
+      settled: this.missing(
+        `ChangeId ${changeId}`,
+        "is the latest change of no environment: only an environment's latest change can be in flight, so it is not in flight here (and Web+ needs its EnvId to read it)",
+        incomplete,
+      ),
+    };
+  }
+
+  private lookup(env: AppEnv): Lookup {
+    const where = `region ${this.gateway.client.regionId}`;
+    if (env.envStatus === TERMINATED) {
+      return {
+        settled: {
+          outcome: 'not_found',
+          detail: `environment ${env.envId} is ${TERMINATED} in ${where}: nothing is in flight there`,
+        },
+      };
+    }
+    if (env.appId) return { env };
+    const carried = this.blankAppIds.get(env.envId);
+    const under = this.listedUnder.get(env.envId) ?? 'its application';
+    return {
+      env,
+      appIdUnknown: `DescribeAppEnvs of ${under} listed ${env.envId} ${carried ? `with AppId ${JSON.stringify(carried)}` : 'without its AppId'}, so the AppId of its environment is unknown`,
+    };
+  }
+
+  private ambiguous(what: string, found: AppEnv[]): Settled {
+    return {
+      outcome: 'skipped',
+      detail: `${what} matches ${found.length} environments in region ${this.gateway.client.regionId} (${found
+        .map((e) => `${e.envId} of ${this.listedUnder.get(e.envId) ?? '?'}`)
+        .join(', ')}): which environment is meant is ambiguous; nothing was aborted for it`,
+    };
+  }
+
+  private missing(what: string, why: string, incomplete: Settled | undefined): Settled {
+    const where = `region ${this.gateway.client.regionId}`;
+    if (incomplete) {
+      // Not found in a partial list proves nothing: fail closed, naming what was not read.
+      return {
+        ...incomplete,
+        outcome: incomplete.outcome === 'timeout' ? 'timeout' : 'failed',
+        detail: `${what} could not be looked up in ${where}: the environment list is incomplete (${incomplete.detail}); nothing was aborted for it`,
+      };
+    }
+    return { outcome: 'not_found', detail: `${what} ${why} in ${where}` };
+  }
+}
