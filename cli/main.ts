@@ -151,6 +151,25 @@ withCloudOptions(
     .action(run(async (opts) => (await import('./commands/setup-sls.js')).setupSlsCommand(opts))),
 );
 
+withWide(
+  withCloudOptions(
+    program
+      .command('doctor')
+      .description(
+        'read-only preflight before enforce: credentials, regions and endpoints, one read per platform and region, SLS, tokens, policy',
+      )
+      .option(
+        '--platform <name>',
+        'check this platform: webplus, sae, edas (repeatable; default: PLATFORMS, else webplus)',
+        collect,
+      )
+      .option('--sls-write', 'also write one doctor record to SLS to prove it accepts writes')
+      .option('--scenario <file>', 'check against the sandbox seeded from this scenario')
+      .option('--journal <file>', "write the sandbox's request journal here (with --scenario)")
+      .option('--json', 'print the report as one JSON document'),
+  ),
+).action(run(async (opts) => (await import('./commands/doctor.js')).doctorCommand(opts)));
+
 // A usage error prints the usage line of that command only (not the whole help).
 program.showHelpAfterError(usageOf(program));
 for (const command of program.commands) command.showHelpAfterError(usageOf(command));

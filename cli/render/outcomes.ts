@@ -80,6 +80,7 @@ export const SEVERITY_ORDER: readonly Outcome[] = [
   'ignored',
   'notify_failed',
   'notified',
+  'checked',
 ];
 
 /** The colour of each outcome on a terminal. */
@@ -97,6 +98,7 @@ export const OUTCOME_COLOUR: Readonly<Record<Outcome, Colour>> = {
   ignored: 'dim',
   notify_failed: 'yellow',
   notified: 'dim',
+  checked: 'dim',
 };
 
 function severity(outcome: string): number {

@@ -28,6 +28,9 @@ export type Mode = 'enforce' | 'dry-run' | 'off';
  * - `notified`: every target that had something to report accepted the message;
  * - `notify_failed`: at least one target did not (its `detail` says which and why). Never
  *   counts as failed: a notification problem does not fail the invocation.
+ *
+ * The doctor record (`kind: "doctor"`, written only by `webplus-abort doctor --sls-write`) uses
+ * `checked`: a preflight proved the log store accepts a write; nothing was decided.
  */
 export type Outcome =
   | 'aborted'
@@ -41,10 +44,17 @@ export type Outcome =
   | 'failed'
   | 'timeout'
   | 'deferred'
-  | NotificationOutcome;
+  | NotificationOutcome
+  | DoctorOutcome;
 
 /** Outcomes of a notification record (`kind: "notification"`). */
 export type NotificationOutcome = 'notified' | 'notify_failed';
+
+/**
+ * The outcome of a doctor record (`kind: "doctor"`): `checked`, the one record
+ * `webplus-abort doctor --sls-write` writes to prove SLS accepts a write. Not a decision.
+ */
+export type DoctorOutcome = 'checked';
 
 /** The notification outcomes, for readers and filters. */
 export const NOTIFICATION_OUTCOMES: readonly NotificationOutcome[] = ['notified', 'notify_failed'];
@@ -62,6 +72,7 @@ export const OUTCOMES: readonly Outcome[] = [
   'timeout',
   'deferred',
   ...NOTIFICATION_OUTCOMES,
+  'checked',
 ];
 
 /** Outcomes that make an invocation (and the CLI's exit status) count as failed. */
@@ -84,9 +95,10 @@ export interface OutcomeRecord {
   /**
    * Absent on decision records. `notification` on the one record of a notification attempt
    * (shared/notify): no change, `outcome` `notified` or `notify_failed`, `attempts` = HTTP sends,
-   * `notifyTargets` = the targets that had something to report.
+   * `notifyTargets` = the targets that had something to report. `doctor` on the one record
+   * `webplus-abort doctor --sls-write` writes (outcome `checked`, no change, `attempts` 0).
    */
-  kind?: 'notification';
+  kind?: 'notification' | 'doctor';
   time: string;
   changeId?: string;
   envId?: string;

@@ -4,7 +4,7 @@ import type { Mode, Outcome } from '../model/record.js';
 import { alarmAgeVerdict, alarmPredatesChange } from './alarm-age.js';
 import { failClosed, unknownIdentity, unknownState, unknownTimes } from './facts.js';
 import type { RunOverrides } from './rules.js';
-import { protectedBecause, rulesFor } from './rules.js';
+import { modeFor, protectedBecause, rulesFor } from './rules.js';
 import type { Policy } from './schema.js';
 import { judgeStuck } from './stuck.js';
 
@@ -67,8 +67,7 @@ export function decide(candidate: Candidate, ctx: DecideContext): Decision {
   const protectedReason = protectedBecause(policy, envId, candidate.appId);
   if (protectedReason) return record('skipped', protectedReason, rules.mode);
   if (rules.mode === 'off') return record('skipped', 'mode off for this environment', 'off');
-  const mode: Mode =
-    rules.mode === 'dry-run' || ctx.killSwitch || ctx.requestDryRun ? 'dry-run' : 'enforce';
+  const mode: Mode = modeFor(rules, ctx);
   const state = unknownState(candidate, change);
   if (state) return record('skipped', failClosed(state), mode);
   if (change.finished || change.aborted) {

@@ -1,3 +1,4 @@
+import type { Mode } from '../model/record.js';
 import type { Policy, Rules } from './schema.js';
 
 /** Thresholds a timer payload may set for one run (they replace `defaults`). */
@@ -36,4 +37,19 @@ export function protectedBecause(
   if (appId && policy.protect.appIds.includes(appId))
     return `protected: ${appId} is in protect.appIds`;
   return undefined;
+}
+
+/**
+ * The mode that applies to a change under `rules`: `off` stays off; `dry-run` when the rules say
+ * so, the kill switch (`ABORT_DRY_RUN=true`) is on, or the request asked for a dry run; else
+ * `enforce` (docs/policy.md, "mode").
+ */
+export function modeFor(
+  rules: Pick<Rules, 'mode'>,
+  switches: { killSwitch: boolean; requestDryRun?: boolean },
+): Mode {
+  if (rules.mode === 'off') return 'off';
+  return rules.mode === 'dry-run' || switches.killSwitch || switches.requestDryRun === true
+    ? 'dry-run'
+    : 'enforce';
 }

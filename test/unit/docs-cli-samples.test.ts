@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chooseSource, describeResolved, resolveCredentials } from '../../cli/credentials.js';
 import { summaryLine } from '../../cli/render/outcomes.js';
+import { cliEnv, runCli } from '../helpers/cli-run.js';
 
 const root = join(import.meta.dirname, '../..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -52,5 +53,40 @@ describe('README.md: the npm start output', () => {
       'skipped',
     ].map((outcome) => ({ outcome }));
     expect(sample).toContain(`${summaryLine(rows, 800)}\n`);
+  });
+});
+
+describe('the doctor samples (README.md, docs/operator-guide.md) are what the CLI prints', () => {
+  /** Ports and RequestIds differ on every run; everything else must be the same bytes. */
+  const normal = (text: string) =>
+    text
+      .replaceAll(/127\.0\.0\.1:\d{4,5}/g, '127.0.0.1:PORT')
+      .replaceAll(/[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}/g, 'REQUEST-ID')
+      .trimEnd();
+  const env = (columns: number) =>
+    cliEnv({ COLUMNS: String(columns), OUTCOME_LOG_FILE: undefined, HTTP_AUTH_TOKENS: undefined });
+
+  it('README: doctor on the demo scenario at 80 columns', async () => {
+    const sample = blocks(read('README.md'), 'text').find((b) => b.startsWith('doctor · sandbox'));
+    expect(sample).toBeDefined();
+    const { code, stdout } = await runCli(
+      ['doctor', '--scenario', 'sandbox/scenarios/demo.json'],
+      env(80),
+    );
+    expect(code).toBe(0);
+    expect(normal(sample!)).toBe(normal(stdout));
+  });
+
+  it('operator guide: doctor on sts-refused.json at 100 columns', async () => {
+    const sample = blocks(read('docs/operator-guide.md'), 'text').find((b) =>
+      b.startsWith('doctor · sandbox'),
+    );
+    expect(sample).toBeDefined();
+    const { code, stdout } = await runCli(
+      ['doctor', '--scenario', 'sandbox/scenarios/sts-refused.json'],
+      env(100),
+    );
+    expect(code).toBe(1);
+    expect(normal(sample!)).toBe(normal(stdout));
   });
 });

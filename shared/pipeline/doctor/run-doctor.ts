@@ -1,0 +1,298 @@
+import { type Config, loadConfig } from '../../config/config.js';
+import { ConfigError } from '../../config/errors.js';
+import type { Credentials } from '../../core/credentials.js';
+import { createRedactor } from '../../core/redact.js';
+import { NotifyConfigError } from '../../notify/errors.js';
+import { createNotifier } from '../../notify/notifier.js';
+import type { PlatformApp, PlatformName } from '../../platform/platform.js';
+import { PolicyError } from '../../policy/errors.js';
+import { loadPolicy } from '../../policy/load.js';
+import type { Policy } from '../../policy/schema.js';
+import { type ChangeOrderPlatform, checkPlatformRegion } from './platform-check.js';
+import { platformPolicyRows, policyRows, type ReadApplication } from './policy-check.js';
+import { type DoctorCheck, type DoctorReport, summarise } from './report.js';
+import { checkSlsWrite } from './sls-check.js';
+import { checkHttpTokens, httpTokensOf } from './token-check.js';
+import { checkWebplusRegion } from './webplus-check.js';
+
+/** Where the keys came from, as the caller found them (cli/credentials.ts names the sources). */
+export interface CredentialSourceInfo {
+  /** `env`, `profile`, `oidc`, `credentials-file`, `ecs-ram-role`, `uri`, `sandbox`, `none`. */
+  kind: string;
+  /** In words, never a value: `profile "prod" (mode AK) in ~/.aliyun/config.json`. */
+  description: string;
+}
+
+export interface DoctorInput {
+  /**
+   * The environment the function's configuration is read from (docs/reference/configuration.md),
+   * as the function would see it: `WEBPLUS_REGIONS` / `FC_REGION`, `WEBPLUS_ENDPOINT`, `LOG_STORE`,
+   * `SLS_*`, `HTTP_AUTH_TOKENS`, `POLICY_FILE` / `POLICY`, `ABORT_DRY_RUN`, `ATTEMPT_TIMEOUT_MS`.
+   */
+  env: NodeJS.ProcessEnv;
+  /** The keys to sign the reads with; undefined: nothing is sent, the reads are `skipped`. */
+  credentials?: Credentials;
+  credentialSource: CredentialSourceInfo;
+  /**
+   * The platforms to check, in order (`webplus`, `sae`, `edas`): `--platform`; undefined: the
+   * ones the configuration enables (`PLATFORMS`, default `webplus`), as the function would.
+   */
+  platforms?: readonly PlatformName[];
+  /**
+   * Set when the CLI started the sandbox (`--scenario`): Web+ then goes to `WEBPLUS_ENDPOINT`
+   * and SAE / EDAS to these emulators' URLs.
+   */
+  sandbox?: { sae?: string; edas?: string };
+  /** `--sls-write`: write one doctor record to SLS. @default false */
+  slsWrite?: boolean;
+  /** The package version (shared/version.ts). */
+  version: string;
+}
+
+/**
+ * `webplus-abort doctor`: the read-only preflight (docs/operator-guide.md, "Before enforce: run
+ * doctor"). Checks, in this order, each contributing its own rows: where the credentials come
+ * from (`credentials`, never a value), the configuration as cold start reads it
+ * (`configuration`), the HTTP tokens (`http-tokens`), per enabled platform and region ONE
+ * read-only list call (`webplus`: DescribeApplications; `sae`: ListApplications; `edas`:
+ * ListApplication), the SLS write (`sls-write`, only with `slsWrite`), and what the policy means
+ * per environment (`policy`). Nothing else is sent: never AbortChange, AbortChangeOrder or any
+ * other write; SLS only with `slsWrite`. Every string of the report has passed the redactor
+ * (shared/core/redact.ts) with the keys in use, the environment's keys, the HTTP tokens and
+ * the notification variables.
+ * @returns the report; its `verdict` decides the exit status (docs/reference/cli.md)
+ * @throws nothing on purpose: a check that cannot run is a row saying why
+ */
+export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
+  const rows: DoctorCheck[] = [credentialsRow(input)];
+  const rawTokens = httpTokensOf(input.env.HTTP_AUTH_TOKENS);
+  const secrets = [
+    input.credentials?.accessKeyId,
+    input.credentials?.accessKeySecret,
+    input.credentials?.securityToken,
+    input.env.ALIBABA_CLOUD_ACCESS_KEY_ID,
+    input.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
+    input.env.ALIBABA_CLOUD_SECURITY_TOKEN,
+    ...rawTokens,
+  ];
+  const redactor = (extra: readonly (string | undefined)[]) =>
+    createRedactor([...secrets, ...extra]);
+
+  // Cold start refuses bad tokens; the doctor names every one in its own row and goes on.
+  const configEnv: NodeJS.ProcessEnv = { ...input.env };
+  delete configEnv.HTTP_AUTH_TOKENS;
+  let config: Config;
+  try {
+    config = loadConfig(configEnv);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    rows.push({
+      check: 'configuration',
+      subject: err.variable,
+      status: 'fail',
+      blocks: 'usage',
+      detail: `${err.message}: cold start would refuse it; nothing else can be checked until it is fixed`,
+    });
+    rows.push(checkHttpTokens(input.env.HTTP_AUTH_TOKENS, false));
+    return finish(
+      {
+        platforms: input.platforms ?? [],
+        version: input.version,
+        sandbox: input.sandbox !== undefined,
+      },
+      [],
+      rows,
+      redactor([]),
+    );
+  }
+  rows.push({
+    check: 'configuration',
+    status: 'ok',
+    detail: `valid: regions ${config.webplusRegions.join(', ')} (${config.webplusRegionsFrom === 'default' ? 'default' : config.webplusRegionsFrom}); Web+ endpoint ${config.webplusEndpoint ? `WEBPLUS_ENDPOINT ${config.webplusEndpoint}` : 'from the SDK endpoint map'}; records to ${config.logStore}; ${config.attemptTimeoutMs} ms per attempt`,
+  });
+
+  let policy: Policy | undefined;
+  const policySource = config.policyFile
+    ? { variable: 'POLICY_FILE' as const, words: `policy file ${config.policyFile}` }
+    : config.policyInline
+      ? { variable: 'POLICY' as const, words: 'the inline POLICY' }
+      : { variable: 'built-in' as const, words: 'no policy given, the built-in defaults' };
+  try {
+    policy = loadPolicy({ file: config.policyFile, inline: config.policyInline });
+  } catch (err) {
+    if (!(err instanceof PolicyError)) throw err;
+    policy = undefined;
+    rows.push({
+      check: 'policy',
+      subject: policySource.variable,
+      status: 'fail',
+      blocks: 'usage',
+      detail: `${err.message}: cold start would refuse it`,
+    });
+  }
+  const notifySecrets: string[] = [];
+  if (policy) {
+    for (const t of policy.notify.targets) {
+      for (const name of [t.urlEnv, t.secretEnv]) {
+        const value = name ? input.env[name] : undefined;
+        if (value) notifySecrets.push(value);
+      }
+    }
+    try {
+      createNotifier(policy.notify, input.env);
+    } catch (err) {
+      if (!(err instanceof NotifyConfigError)) throw err;
+      rows.push({
+        check: 'configuration',
+        subject: 'notify.targets',
+        status: 'fail',
+        blocks: 'usage',
+        detail: `${err.message}: cold start would refuse it`,
+      });
+    }
+  }
+
+  const timeoutMs = config.attemptTimeoutMs;
+  const platforms = input.platforms ?? config.platforms;
+  const regions: string[] = [];
+  const applications: ReadApplication[] = [];
+  const platformApps: Record<ChangeOrderPlatform, PlatformApp[]> = { sae: [], edas: [] };
+  const platformRows: DoctorCheck[] = [];
+  for (const platform of platforms) {
+    if (platform === 'webplus') {
+      const results = await Promise.all(
+        config.webplusRegions.map((regionId) =>
+          checkWebplusRegion({
+            regionId,
+            endpointOverride: config.webplusEndpoint,
+            sandbox: input.sandbox !== undefined,
+            credentials: input.credentials,
+            timeoutMs,
+            extraSecrets: rawTokens,
+          }),
+        ),
+      );
+      for (const result of results) {
+        const regionId = result.row.regionId!;
+        if (!regions.includes(regionId)) regions.push(regionId);
+        for (const app of result.applications) {
+          applications.push({ appId: app.appId, appName: app.appName || undefined, regionId });
+        }
+        platformRows.push(result.row);
+      }
+      continue;
+    }
+    // SAE and EDAS work in one region each, at the endpoint cold start resolves (runtime.ts).
+    const regionId = platform === 'sae' ? config.saeRegion : config.edasRegion;
+    const explicit = platform === 'sae' ? config.saeEndpoint : config.edasEndpoint;
+    const sandboxUrl = input.sandbox?.[platform];
+    if (!regions.includes(regionId)) regions.push(regionId);
+    const result = await checkPlatformRegion({
+      platform,
+      regionId,
+      ...(sandboxUrl
+        ? { endpointOverride: { url: sandboxUrl, source: 'sandbox' as const } }
+        : explicit
+          ? {
+              endpointOverride: {
+                url: explicit,
+                source: platform === 'sae' ? ('SAE_ENDPOINT' as const) : ('EDAS_ENDPOINT' as const),
+              },
+            }
+          : {}),
+      credentials: input.credentials,
+      timeoutMs,
+    });
+    platformApps[platform].push(...result.applications);
+    platformRows.push(result.row);
+  }
+
+  const slsRow = await checkSlsWrite({
+    config,
+    write: input.slsWrite === true,
+    credentials: input.credentials,
+    version: input.version,
+    budgetMs: (config.attemptTimeoutMs + config.retryMaxDelayMs) * config.retryMaxAttempts,
+  });
+
+  const meaning = policy
+    ? [
+        ...policyRows({ policy, source: policySource, killSwitch: config.dryRun, applications }),
+        ...platforms
+          .filter((p): p is ChangeOrderPlatform => p !== 'webplus')
+          .flatMap((platform) =>
+            platformPolicyRows({
+              policy,
+              platform,
+              killSwitch: config.dryRun,
+              applications: platformApps[platform],
+            }),
+          ),
+      ]
+    : [];
+  const enforcing = meaning.some((r) => r.mode === 'enforce');
+  rows.push(checkHttpTokens(input.env.HTTP_AUTH_TOKENS, enforcing), ...platformRows, slsRow);
+  rows.push(...meaning);
+  return finish(
+    { platforms, version: input.version, sandbox: input.sandbox !== undefined },
+    regions,
+    rows,
+    redactor(notifySecrets),
+  );
+}
+
+/** Orders the rows by check (each check's rows keep their order), redacts, and counts. */
+function finish(
+  input: { platforms: readonly PlatformName[]; version: string; sandbox: boolean },
+  regions: readonly string[],
+  rows: DoctorCheck[],
+  redactor: ReturnType<typeof createRedactor>,
+): DoctorReport {
+  const order: DoctorCheck['check'][] = [
+    'credentials',
+    'configuration',
+    'http-tokens',
+    'webplus',
+    'sae',
+    'edas',
+    'sls-write',
+    'policy',
+  ];
+  // Stable: rows of one check keep their order.
+  const sorted = rows
+    .map((row, i) => ({ row, i }))
+    .sort((a, b) => order.indexOf(a.row.check) - order.indexOf(b.row.check) || a.i - b.i)
+    .map(({ row }) => row);
+  const checks = redactor.value(sorted);
+  return {
+    version: input.version,
+    target: input.sandbox ? 'sandbox' : 'cloud',
+    platforms: [...input.platforms],
+    regions: [...regions],
+    ...summarise(checks),
+    checks,
+  };
+}
+
+/** The `credentials` row: the source in words, and whether the keys are temporary (STS). */
+function credentialsRow(input: DoctorInput): DoctorCheck {
+  const { credentials, credentialSource } = input;
+  if (!credentials) {
+    return {
+      check: 'credentials',
+      subject: credentialSource.kind,
+      status: 'fail',
+      blocks: 'usage',
+      detail: `no Alibaba Cloud credentials (${credentialSource.description}): run \`aliyun configure\`, set ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET, pass --profile NAME, or --scenario FILE for the sandbox`,
+    };
+  }
+  const kind = credentials.securityToken
+    ? 'temporary keys with an STS token (Web+ may refuse STS: see the webplus rows)'
+    : 'an AccessKey pair';
+  return {
+    check: 'credentials',
+    subject: credentialSource.kind,
+    status: 'ok',
+    detail: `${credentialSource.description}: ${kind}; values never shown`,
+  };
+}
