@@ -28,6 +28,7 @@ import { logStoreOutageSection } from './soak/log-store-outage.js';
 import { memorySection } from './soak/memory.js';
 import { oneChangeStormSection } from './soak/one-change-storm.js';
 import { oracleWorldsSection } from './soak/oracle-worlds.js';
+import { platformWorldsSection } from './soak/platform-worlds.js';
 import { securitySection } from './soak/security.js';
 import { slsSlowSection } from './soak/sls-slow.js';
 import { sweep1000Section } from './soak/sweep-1000.js';
@@ -48,6 +49,7 @@ const SECTIONS: SoakSection[] = [
   memorySection,
   attacksSection,
   oracleWorldsSection,
+  platformWorldsSection,
 ];
 
 function parseArgs(argv: string[]): { scale: Scale; only?: string[]; list: boolean } {

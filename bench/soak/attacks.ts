@@ -135,8 +135,8 @@ async function stormDuringSweep(ctx: SoakContext): Promise<void> {
   // Two callbacks a second, 3 Web+ calls each: 6 of the 10 calls a second, the rest for the
   // sweep (more than QPS / 3 callbacks a second cannot all be served: those past it are
   // recorded `timeout`, never lost).
-  const callbacks = ctx.pick(10, 30);
-  const timeoutS = ctx.pick(10, 20);
+  const callbacks = ctx.pick(6, 30);
+  const timeoutS = ctx.pick(8, 20);
   const store = memoryStore();
   // Every change is stuck; the sweep may abort up to 20 (the default cap), the callbacks name
   // the last `callbacks` changes, one each.

@@ -178,6 +178,19 @@ describe('a. every time an alarm carries is read; its age is the oldest', () => 
     expect(s.results[0]?.detail).toMatch(/fired 40 min/);
   });
 
+  it('rule push: metricData as a string (hiding its timestamp) or resources as a number → ignored naming it', async () => {
+    h = await twoEnvs();
+    for (const [extra, name] of [
+      [{ metricData: JSON.stringify({ timestamp: Date.now() - 40 * MIN }) }, 'metricData'],
+      [{ resources: 42 }, 'resources'],
+    ] as const) {
+      const s = await run(Buffer.from(JSON.stringify(rulePush(extra))));
+      expect(s.results).toEqual([expect.objectContaining({ outcome: 'ignored' })]);
+      expect(s.results[0]?.detail).toContain(name);
+    }
+    expect(h.sandbox.journal()).toHaveLength(0);
+  });
+
   it('rule push: an unreadable metricData.timestamp is ignored naming it (never replaced by `time`)', async () => {
     h = await twoEnvs();
     for (const timestamp of ['soon', '0017792424', -5, null, { ms: 1 }]) {
@@ -402,6 +415,19 @@ describe('c. a key given twice with different values is ambiguous', () => {
     expect(h.sandbox.journal()).toHaveLength(0);
     expect(s.results[0]).toMatchObject({ outcome: 'ignored' });
     expect(s.results[0]?.detail).toMatch(/dimension envId is .* in resources and .* in metricData/);
+  });
+
+  it('dimensions that are a number, or an array of strings, are ignored, never read as "names nothing" (the rules)', async () => {
+    h = await startHarness(scenario([2], [change({ n: 1, env: 0, idleMin: 2, ageMin: 5 })]), {
+      policy: { alarms: [{ match: { ruleId: RULE }, envIds: [envId(0)] }] },
+    });
+    const f = fields('', Date.now() - 30_000);
+    for (const dimensions of [42, [`changeId=${changeId(9)}`]]) {
+      const s = await run(eventBridge({ ...f, dimensions }));
+      expect(s.results).toEqual([expect.objectContaining({ outcome: 'ignored' })]);
+      expect(s.results[0]?.detail).toMatch(/dimensions/);
+    }
+    expect(h.sandbox.journal()).toHaveLength(0);
   });
 
   it('the same value repeated is accepted', async () => {

@@ -179,6 +179,42 @@ describe('fail closed on SAE and EDAS (issue 10 rules)', () => {
     },
   );
 
+  it.each([
+    [
+      'last progress 10 minutes in the future',
+      () => ({ UpdateTime: Date.now() + 10 * 60_000 }),
+      /last progress \S+ is more than 60 s in the future/,
+    ],
+    [
+      'a start after the last progress',
+      () => ({ StartTime: Date.now() - 10 * 60_000, UpdateTime: Date.now() - 120 * 60_000 }),
+      /start \S+ is after last progress \S+: the times contradict each other/,
+    ],
+  ])(
+    '%s: times unknown, an operator abort sends no AbortChangeOrder',
+    async (_what, wire, text) => {
+      const harness = await start(scenario({ batchWire: wire() }, { batchWire: wire() }));
+      for (const [platform, order] of [
+        ['sae', SAE_ORDER],
+        ['edas', EDAS_ORDER],
+      ] as const) {
+        await harness.handler(
+          httpEvent({
+            path: '/abort',
+            body: JSON.stringify({ platform, changeOrderIds: [order] }),
+          }),
+          fakeContext(),
+        );
+      }
+      const r = byOrder(harness.records());
+      for (const id of [SAE_ORDER, EDAS_ORDER]) {
+        expect(r[id]).toMatchObject({ outcome: 'skipped' });
+        expect(r[id]?.detail).toMatch(text);
+      }
+      expect(aborts()).toBe(0);
+    },
+  );
+
   it('an absent batch UpdateTime is unknown too', async () => {
     const harness = await start(
       scenario({ batchWireOmit: ['UpdateTime'] }, { batchWireOmit: ['UpdateTime'] }),

@@ -111,7 +111,12 @@ function collect(raw: unknown, series: Series[], problems: string[], depth: numb
   if (Array.isArray(raw)) {
     let pairs: Series | undefined;
     for (const item of raw) {
-      if (!isRecord(item)) continue;
+      if (!isRecord(item)) {
+        // An item that is not a dimension object may name an id: never skipped silently.
+        if (item !== null)
+          problem(problems, `a dimensions item ${quoted(printable(item, 40))} is not an object`);
+        continue;
+      }
       const pairKey = item.name ?? item.key;
       if (typeof pairKey === 'string' && 'value' in item && Object.keys(item).length <= 2) {
         if (pairs === undefined) {
@@ -123,6 +128,10 @@ function collect(raw: unknown, series: Series[], problems: string[], depth: numb
         collect(item, series, problems, depth + 1);
       }
     }
+    return;
+  }
+  if (typeof raw === 'number' || typeof raw === 'boolean') {
+    problem(problems, `dimensions ${String(raw)} is neither text, an array nor an object`);
     return;
   }
   if (isRecord(raw)) {

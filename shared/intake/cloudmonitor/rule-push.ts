@@ -91,6 +91,20 @@ export function cmsRulePushRequest(
   const fromResources = readDimensions(event.resources);
   const fromMetricData = readDimensions(fromMetric);
   const problems = [...fromResources.problems, ...fromMetricData.problems];
+  // A part that is there but not in its documented shape may hide a time or an id: never skipped.
+  if (event.metricData !== undefined && !isRecord(event.metricData)) {
+    problems.push(`metricData ${printable(event.metricData, 40)} is not an object`);
+  }
+  if (
+    event.resources !== undefined &&
+    event.resources !== null &&
+    typeof event.resources !== 'string' &&
+    !isRecord(event.resources)
+  ) {
+    problems.push(
+      `resources ${printable(event.resources, 40)} is neither a JSON text nor an object`,
+    );
+  }
   const dimensions: Record<string, string> = { ...fromMetricData.dimensions };
   for (const [key, value] of Object.entries(fromResources.dimensions)) {
     const other = dimensions[key];
