@@ -78,14 +78,24 @@ export function freshEnvelope(id: string, dimensions: string): Record<string, un
   };
 }
 
-/** A CloudMonitor callback (HTTP trigger, form body) naming `ids`, arrived at `arrivalMs`. */
-export function callbackEvent(ids: readonly string[], arrivalMs = Date.now()): Buffer {
+/**
+ * A CloudMonitor callback (HTTP trigger, form body) naming `ids`, arrived at `arrivalMs`; with
+ * `envIds`, each series also carries its change's `envId`, as the operator guide's custom
+ * metric does (an alarm naming only a ChangeId first lists the applications to learn its EnvId).
+ */
+export function callbackEvent(
+  ids: readonly string[],
+  arrivalMs = Date.now(),
+  envIds?: readonly string[],
+): Buffer {
   const body = new URLSearchParams({
     alertName: 'webplus-deploy-5xx',
     alertState: 'ALERT',
     ruleId: 'rule-soak',
     timestamp: String(Date.now()),
-    dimensions: JSON.stringify(ids.map((id) => ({ changeId: id }))),
+    dimensions: JSON.stringify(
+      ids.map((id, i) => (envIds?.[i] ? { changeId: id, envId: envIds[i] } : { changeId: id })),
+    ),
   }).toString();
   const event = httpEventObject({
     path: '/cms-callback',

@@ -28,6 +28,7 @@ import { createSlsStore } from '#shared/outcome-log/sls-store.js';
 import { startSlsStandIn } from '../../sandbox/sls/server.js';
 import {
   changeId,
+  envId,
   fcContext,
   httpEventObject,
   memoryStore,
@@ -132,7 +133,8 @@ async function hungSweep(ctx: SoakContext): Promise<void> {
 
 async function stormDuringSweep(ctx: SoakContext): Promise<void> {
   const envs = ctx.pick(200, 1000);
-  // Two callbacks a second, 3 Web+ calls each: 6 of the 10 calls a second, the rest for the
+  // Two callbacks a second, 3 Web+ calls each (each names its change and, as the operator
+  // guide's metric does, its environment): 6 of the 10 calls a second, the rest for the
   // sweep (more than QPS / 3 callbacks a second cannot all be served: those past it are
   // recorded `timeout`, never lost).
   const callbacks = ctx.pick(6, 30);
@@ -151,7 +153,10 @@ async function stormDuringSweep(ctx: SoakContext): Promise<void> {
         const id = changeId(envs - 1 - i);
         const arrival = Date.now();
         const s = summaryOf(
-          await rig.handler(callbackEvent([id], arrival), fcContext(CREDENTIALS)),
+          await rig.handler(
+            callbackEvent([id], arrival, [envId(envs - 1 - i)]),
+            fcContext(CREDENTIALS),
+          ),
         );
         return { id, ms: Date.now() - arrival, outcome: s.results.map((r) => r.outcome).join(',') };
       }),

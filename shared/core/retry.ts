@@ -5,7 +5,8 @@ import { WebplusAbortError } from './errors.js';
 
 /**
  * The one retry loop of the project: every call to a cloud API (Web+ through
- * `shared/webplus/gateway.ts`, SLS PutLogs through `shared/outcome-log/sls-store.ts`) retries
+ * `shared/webplus/gateway.ts`, SAE and EDAS through `shared/platform/gateway.ts`, SLS PutLogs
+ * through `shared/outcome-log/sls-store.ts`) retries
  * through {@link retryWithinDeadline}. p-retry 7 runs the loop; this module adds what p-retry
  * does not know: the deadline, the invocation's AbortSignal and the project's backoff formula
  * (`equalJitterDelay`, shared/core/backoff.ts; docs/reference/configuration.md, "Retries and the

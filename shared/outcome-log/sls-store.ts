@@ -24,6 +24,7 @@
 import type SlsClient from '@alicloud/log';
 import type { Credentials } from '../core/credentials.js';
 import { Deadline } from '../core/deadline.js';
+import { createRedactor } from '../core/redact.js';
 import { RetryStoppedError, retryWithinDeadline } from '../core/retry.js';
 import type { OutcomeRecord } from '../model/record.js';
 import { OutcomeStoreError, toError } from './errors.js';
@@ -227,13 +228,12 @@ function failureOf(error: unknown): OutcomeStoreError {
   });
 }
 
-/** Removes the secret and the security token from a message, should a lower layer echo them. */
+/**
+ * Removes the secret and the security token from a message, should a lower layer echo them:
+ * the one redactor (shared/core/redact.ts: any dress of a secret, a string-to-sign echo cut).
+ */
 function scrub(message: string, credentials: Credentials): string {
-  let text = message;
-  for (const secret of [credentials.accessKeySecret, credentials.securityToken]) {
-    if (secret && secret.length >= 4) text = text.split(secret).join('***');
-  }
-  return text;
+  return createRedactor([credentials.accessKeySecret, credentials.securityToken]).text(message);
 }
 
 function positive(value: number | undefined, fallback: number): number {

@@ -5,7 +5,12 @@ import type { SweepRequest } from '../model/request.js';
 import { applyCap, decide } from '../policy/decide.js';
 import type { TargetingScope } from '../targeting/scope.js';
 import { listSweepEnvs, readInOrder } from '../targeting/sweep.js';
-import { perRunCapacity, planSweep } from '../targeting/sweep-plan.js';
+import {
+  abortStartsMs,
+  abortsThatFit,
+  perRunCapacity,
+  planSweep,
+} from '../targeting/sweep-plan.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
 import { CLOCK_SKEW_LIMIT_MS } from '../webplus/server-clock.js';
 import type { Invocation } from './invocation.js';
@@ -35,9 +40,12 @@ function rotationTime(request: SweepRequest, inv: Invocation): number {
  * One sweep under the deadline (docs/operator-guide.md, "Sweeps larger than one invocation"):
  * 1. list the environments (the listing's failures become records);
  * 2. order the in-flight ones by the rotation plan (`targeting/sweep-plan.ts`) and read their
- *    changes in that order until the read deadline: the work deadline minus the time the pacer
- *    needs to start `sweep.maxAbortsPerRun` AbortChange calls at `WEBPLUS_QPS` (at most half
- *    the budget), so the aborts still fit; environments not reached are left, and one `deferred` record
+ *    changes in that order until the read deadline: the work deadline minus the abort reserve
+ *    (the time to start `sweep.maxAbortsPerRun` AbortChange calls at `WEBPLUS_QPS` with
+ *    `WEBPLUS_CONCURRENCY` in flight, each up to `ATTEMPT_TIMEOUT_MS`, plus one attempt timeout
+ *    for the last; at most half the budget, and at most what leaves the listing and one read
+ *    their whole attempts), so the aborts still fit; the aborts that do not fit
+ *    in the time left after the reads are skipped with the reason; environments not reached are left, and one `deferred` record
  *    says how many and which part the run started with;
  * 3. decide every change read, cap the aborts (oldest first), and carry them out longest-stuck
  *    first (the pacer serves calls in the order they are queued).
@@ -62,10 +70,22 @@ export async function runSweep(
 
   const attemptMs = inv.attemptTimeoutMs;
   const budgetMs = Math.max(0, inv.deadline.atMs - inv.startMs);
-  // Time for the pacer to start sweep.maxAbortsPerRun AbortChange calls after the last read
-  // (which starts at the latest one attempt before the read deadline), at most half the budget.
-  const abortsMs = Math.ceil((policy.sweep.maxAbortsPerRun * 1000) / config.webplusQps);
-  const reserveMs = Math.min(abortsMs, budgetMs / 2);
+  // Time kept after the reads for the aborts: the pacer starts sweep.maxAbortsPerRun
+  // AbortChange calls (at WEBPLUS_QPS, WEBPLUS_CONCURRENCY in flight, each up to one attempt
+  // timeout), and the last one still has its whole attempt timeout before the deadline; at most
+  // half the budget. Reads end by the read deadline (none starts unless its attempt fits).
+  const limits = {
+    qps: config.webplusQps,
+    concurrency: config.webplusConcurrency,
+    attemptMs,
+  };
+  const maxAborts = policy.sweep.maxAbortsPerRun;
+  // Never more than leaves the listing and one read their whole attempts (a budget of under four
+  // attempts: the aborts get what the reads leave, counted below).
+  const reserveMs = Math.max(
+    0,
+    Math.min(abortStartsMs(maxAborts, limits) + attemptMs, budgetMs / 2, budgetMs - 2 * attemptMs),
+  );
   const readDeadline = inv.deadline.capAt(inv.deadline.atMs - reserveMs);
   const capacity = perRunCapacity(
     budgetMs - reserveMs - attemptMs,
@@ -112,7 +132,17 @@ export async function runSweep(
       },
     }),
   );
-  const { decisions, capReached } = applyCap(decided, policy.sweep.maxAbortsPerRun);
+  // The aborts that can still start and end in the time left after the reads, whatever the
+  // latency; the others are left to the next sweep (skipped, naming why) instead of queued only
+  // to be recorded `timeout` unsent.
+  const abortsFit = abortsThatFit(inv.deadline.atMs - Date.now(), maxAborts, limits);
+  const { decisions, capReached } = applyCap(
+    decided,
+    abortsFit,
+    abortsFit < maxAborts
+      ? `cap reached: this run's deadline leaves time to start ${abortsFit} AbortChange call(s) (WEBPLUS_QPS ${limits.qps}, WEBPLUS_CONCURRENCY ${limits.concurrency}, each up to ATTEMPT_TIMEOUT_MS ${attemptMs} ms), fewer than sweep.maxAbortsPerRun ${maxAborts}; oldest changes go first, this one waits for the next sweep`
+      : undefined,
+  );
   const clock = { judgedAtMs: nowMs, ...(onServerClock ? { skewMs } : {}) };
   const records = await Promise.all(
     decisions.map(async (d) =>

@@ -1,8 +1,8 @@
-import pRetry, { AbortError } from 'p-retry';
-import { equalJitterDelay } from '../core/backoff.js';
+import { AbortError } from 'p-retry';
 import type { Deadline } from '../core/deadline.js';
 import { WebplusAbortError } from '../core/errors.js';
 import { type Pacer, PacerAbortedError, PacerDeadlineError } from '../core/pacer.js';
+import { RetryStoppedError, retryWithinDeadline } from '../core/retry.js';
 import { PlatformError } from './errors.js';
 import type { ChangePlatform, RequestOptions } from './platform.js';
 
@@ -48,7 +48,8 @@ export class PlatformCallError extends WebplusAbortError {
  * The one way SAE and EDAS are called: each attempt paced by the platform's own pacer, retried
  * only for `retryable`, `throttled` and `ambiguous` errors (after `recover` for `ambiguous`)
  * with equal-jitter backoff, and never started unless its whole timeout fits before the
- * deadline. Same rules as the Web+ gateway (shared/webplus/gateway.ts), over `PlatformError`.
+ * deadline. Same rules as the Web+ gateway (shared/webplus/gateway.ts), over `PlatformError`;
+ * both retry through the project's one loop, `shared/core/retry.ts`.
  */
 export class PlatformGateway {
   /**
@@ -83,7 +84,7 @@ export class PlatformGateway {
     let attempts = 0;
     let lastError: PlatformError | undefined;
     try {
-      const value = await pRetry(
+      const { value } = await retryWithinDeadline(
         async () => {
           try {
             return await this.pacer(
@@ -109,27 +110,25 @@ export class PlatformGateway {
           }
         },
         {
-          retries: maxAttempts - 1,
-          minTimeout: 0,
-          maxTimeout: 0,
-          randomize: false,
-          shouldRetry: async ({ error, attemptNumber }) => {
-            if (!(error instanceof PlatformError) || !error.retryable) return false;
-            if (attemptNumber >= maxAttempts) return false;
-            const delayMs = equalJitterDelay(attemptNumber, baseMs, maxDelayMs, this.random);
-            if (!this.deadline.fits(delayMs + attemptTimeoutMs))
-              throw new PlatformDeadlineError(action, attempts, error);
-            if (!(await sleep(delayMs, this.signal)))
-              throw new PlatformDeadlineError(action, attempts, error);
-            return true;
-          },
+          maxAttempts,
+          baseDelayMs: baseMs,
+          maxDelayMs,
+          attemptTimeoutMs,
+          deadline: this.deadline,
+          retryable: (error) => error instanceof PlatformError && error.retryable,
+          signal: this.signal,
+          random: this.random,
         },
       );
       return { value, attempts };
     } catch (err) {
-      if (err instanceof PlatformDeadlineError) throw err;
-      if (err instanceof PlatformError) throw new PlatformCallError(err, attempts);
-      throw err;
+      if (!(err instanceof RetryStoppedError)) throw err;
+      const last = err.lastError;
+      if (last instanceof PlatformDeadlineError) throw last;
+      if (err.reason === 'deadline' || err.reason === 'aborted')
+        throw new PlatformDeadlineError(action, attempts, lastError);
+      if (last instanceof PlatformError) throw new PlatformCallError(last, attempts);
+      throw last ?? err;
     }
   }
 
@@ -145,19 +144,4 @@ export class PlatformGateway {
       return undefined;
     }
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -151,11 +151,13 @@ function skewWords(skewMs: number): string {
  * keep their abort, the rest become `skipped` with the reason. `would_abort` decisions (dry-run
  * environments, the kill switch, a dry-run request) send nothing and use up none of the cap, so
  * an enforce environment is never crowded out by dry-run ones (issue 10, kind 8).
+ * @param why the record detail of an abort cut (default: `sweep.maxAbortsPerRun` reached)
  * @returns the decisions in their original order, and whether the cap was reached
  */
 export function applyCap(
   decisions: Decision[],
   maxAbortsPerRun: number,
+  why?: string,
 ): { decisions: Decision[]; capReached: boolean } {
   const acting = decisions
     .map((d, index) => ({ d, index }))
@@ -174,7 +176,9 @@ export function applyCap(
       mode: d.mode,
       reason: d.reason,
       outcome: 'skipped',
-      detail: `cap reached: sweep.maxAbortsPerRun is ${maxAbortsPerRun}; oldest changes go first, this one waits for the next sweep`,
+      detail:
+        why ??
+        `cap reached: sweep.maxAbortsPerRun is ${maxAbortsPerRun}; oldest changes go first, this one waits for the next sweep`,
     };
   }
   return { decisions: out, capReached: true };

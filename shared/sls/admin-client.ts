@@ -18,6 +18,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Credentials } from '../core/credentials.js';
+import { createRedactor } from '../core/redact.js';
 import { SlsApiError } from './errors.js';
 
 /** One GetLogs page. */
@@ -301,7 +302,9 @@ function toApiError(what: string, error: unknown, secrets: readonly string[]): S
         ? `HTTP${status}`
         : 'NetworkError';
   let message = typeof e?.message === 'string' ? e.message : String(error);
-  for (const secret of secrets) message = message.split(secret).join('[redacted]');
+  // The one redactor (shared/core/redact.ts), then any secret too short for it, as it is.
+  message = createRedactor(secrets).text(message);
+  for (const secret of secrets) if (secret) message = message.split(secret).join('[redacted]');
   const requestId =
     typeof e?.data?.requestId === 'string' ? ` [x-log-requestid ${e.data.requestId}]` : '';
   return new SlsApiError(

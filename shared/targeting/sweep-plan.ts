@@ -37,6 +37,41 @@ export function perRunCapacity(budgetMs: number, qps: number, burst: number): nu
   return Math.max(1, Math.floor(calls / CALLS_PER_ENV_BUDGET));
 }
 
+/** The Web+ limits an abort or read schedule is bounded by (config.ts). */
+export interface CallLimits {
+  /** `WEBPLUS_QPS`: calls started per second. */
+  qps: number;
+  /** `WEBPLUS_CONCURRENCY`: calls in flight at once. */
+  concurrency: number;
+  /** `ATTEMPT_TIMEOUT_MS`: the longest one attempt may take, ms. */
+  attemptMs: number;
+}
+
+/**
+ * ms from the moment a run starts its first AbortChange to the moment its `n`-th may start,
+ * whatever Web+'s latency: the pacer spaces starts by up to `1000 / qps` ms (burst not counted:
+ * `ceil(n * 1000 / qps)`), and with `concurrency` in flight, each taking up to one attempt
+ * timeout, call `n` also waits for `ceil(n / concurrency) - 1` such rounds; the two add up in
+ * the worst case (a round's calls spaced by the rate). 0 for n ≤ 0.
+ */
+export function abortStartsMs(n: number, limits: CallLimits): number {
+  if (n <= 0) return 0;
+  return (
+    Math.ceil((n * 1000) / limits.qps) + (Math.ceil(n / limits.concurrency) - 1) * limits.attemptMs
+  );
+}
+
+/**
+ * The most AbortChange calls (at most `max`) that all start and end inside `reserveMs`: the
+ * largest `n` with `abortStartsMs(n) + attemptMs ≤ reserveMs` (the last one starts, then may
+ * take its whole attempt timeout). 0 when not even one fits.
+ */
+export function abortsThatFit(reserveMs: number, max: number, limits: CallLimits): number {
+  let n = 0;
+  while (n < max && abortStartsMs(n + 1, limits) + limits.attemptMs <= reserveMs) n++;
+  return n;
+}
+
 export interface SweepPlan {
   /** Every in-flight environment once, in the order to examine them. */
   order: AppEnv[];

@@ -1,5 +1,4 @@
-import pRetry, { AbortError } from 'p-retry';
-import { equalJitterDelay } from '../core/backoff.js';
+import { AbortError } from 'p-retry';
 import type { Deadline } from '../core/deadline.js';
 import {
   type PaceOptions,
@@ -7,6 +6,7 @@ import {
   PacerAbortedError,
   PacerDeadlineError,
 } from '../core/pacer.js';
+import { RetryStoppedError, retryWithinDeadline } from '../core/retry.js';
 import { CallFailedError, DeadlineReachedError } from './call-errors.js';
 import type { CallOptions, WebplusClient } from './client.js';
 import { WebplusError } from './errors.js';
@@ -39,7 +39,8 @@ export interface CallResult<T> {
 }
 
 /**
- * The only way the function talks to Web+: each attempt paced (concurrency + QPS), retried by
+ * The only way the function talks to Web+ (retries through the project's one loop,
+ * `shared/core/retry.ts`): each attempt paced (concurrency + QPS), retried by
  * error kind only (`retryable`: throttling, 5xx, non-JSON replies, socket errors, timeouts) with
  * equal-jitter backoff, and never started unless its whole timeout fits before the deadline:
  * an attempt waits in the pacer's queue only until `deadline − attemptTimeoutMs`, and is never
@@ -86,7 +87,7 @@ export class WebplusGateway {
     let attempts = 0;
     let lastError: WebplusError | undefined;
     try {
-      const value = await pRetry(
+      const { value } = await retryWithinDeadline(
         async () => {
           try {
             return await this.pacer(
@@ -117,34 +118,38 @@ export class WebplusGateway {
           }
         },
         {
-          retries: maxAttempts - 1,
-          minTimeout: 0,
-          maxTimeout: 0,
-          randomize: false,
-          shouldRetry: async ({ error, attemptNumber }) => {
-            if (!(error instanceof WebplusError) || !error.retryable) return false;
-            if (attemptNumber >= maxAttempts) return false;
-            const delayMs = equalJitterDelay(attemptNumber, baseMs, maxDelayMs, this.random);
-            if (!this.deadline.fits(delayMs + attemptTimeoutMs)) {
-              throw new DeadlineReachedError(action, attempts, error);
-            }
-            if (!(await sleep(delayMs, this.signal))) {
-              throw new DeadlineReachedError(
-                action,
-                attempts,
-                error,
-                'not sent: the invocation ended during the backoff',
-              );
-            }
-            return true;
-          },
+          maxAttempts,
+          baseDelayMs: baseMs,
+          maxDelayMs,
+          attemptTimeoutMs,
+          deadline: this.deadline,
+          retryable: (error) => error instanceof WebplusError && error.retryable,
+          signal: this.signal,
+          random: this.random,
         },
       );
       return { value, attempts };
     } catch (err) {
-      if (err instanceof DeadlineReachedError) throw err;
-      if (err instanceof WebplusError) throw new CallFailedError(err, attempts);
-      throw err;
+      if (!(err instanceof RetryStoppedError)) throw err;
+      const last = err.lastError;
+      if (last instanceof DeadlineReachedError) throw last;
+      if (err.reason === 'aborted') {
+        throw new DeadlineReachedError(
+          action,
+          attempts,
+          lastError,
+          err.message.includes('during the backoff')
+            ? 'not sent: the invocation ended during the backoff'
+            : 'not sent: the invocation that queued this call has ended',
+        );
+      }
+      if (err.reason === 'deadline') {
+        // Before an attempt: "not sent: … ms left …"; after a failure: no time for the backoff.
+        const why = err.message.startsWith('not sent') ? err.message : undefined;
+        throw new DeadlineReachedError(action, attempts, lastError, why);
+      }
+      if (last instanceof WebplusError) throw new CallFailedError(last, attempts);
+      throw last ?? err;
     }
   }
 
@@ -162,20 +167,4 @@ export class WebplusGateway {
       return undefined;
     }
   }
-}
-
-/** Sleeps `ms`; resolves false at once when `signal` aborts (true after a full sleep). */
-function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
