@@ -151,20 +151,30 @@ export class WebplusClient {
     const isObject =
       typeof envChange === 'object' && envChange !== null && !Array.isArray(envChange);
     const ec = (isObject ? envChange : {}) as Record<string, unknown>;
+    // A failure signal beside `Code: "OK"` (an error code under another spelling, a Success that
+    // is not `true`) means the reply says two things: it does not affirm the abort.
+    const failureKey = ['code', 'errorCode', 'ErrorCode'].find((k) => Object.hasOwn(body, k));
+    const successKey = ['Success', 'success'].find(
+      (k) => Object.hasOwn(body, k) && body[k] !== true,
+    );
     const problem =
       body.Code !== 'OK'
         ? `Code is ${describeValue(body.Code, 'absent')}, not "OK"`
-        : !isObject
-          ? `EnvChange is ${describeValue(envChange, 'absent')}, not an object`
-          : ec.ChangeId !== changeId
-            ? typeof ec.ChangeId === 'string' && ec.ChangeId
-              ? `named change ${this.redactor.text(ec.ChangeId).slice(0, 64)}`
-              : `named no change (EnvChange.ChangeId ${describeValue(ec.ChangeId, 'absent')})`
-            : envId !== undefined && ec.EnvId !== undefined && ec.EnvId !== envId
-              ? `named environment ${describeValue(ec.EnvId, 'absent')}, not ${envId}`
-              : !requestId
-                ? 'carried no RequestId (every Web+ reply has one)'
-                : undefined;
+        : failureKey !== undefined
+          ? `carried ${failureKey} ${this.redactor.text(describeValue(body[failureKey], 'absent')).slice(0, 80)} beside Code "OK"`
+          : successKey !== undefined
+            ? `carried ${successKey} ${describeValue(body[successKey], 'absent')}, not true`
+            : !isObject
+              ? `EnvChange is ${describeValue(envChange, 'absent')}, not an object`
+              : ec.ChangeId !== changeId
+                ? typeof ec.ChangeId === 'string' && ec.ChangeId
+                  ? `named change ${this.redactor.text(ec.ChangeId).slice(0, 64)}`
+                  : `named no change (EnvChange.ChangeId ${describeValue(ec.ChangeId, 'absent')})`
+                : envId !== undefined && ec.EnvId !== undefined && ec.EnvId !== envId
+                  ? `named environment ${describeValue(ec.EnvId, 'absent')}, not ${envId}`
+                  : !requestId
+                    ? 'carried no RequestId (every Web+ reply has one)'
+                    : undefined;
     if (problem !== undefined) {
       throw new WebplusResponseError(this.redactor.text(`AbortChange reply ${problem}`), {
         action: 'AbortChange',

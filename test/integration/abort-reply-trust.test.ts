@@ -96,6 +96,13 @@ const AMBIGUOUS: [string, unknown, string][] = [
   ['Code is absent', { RequestId: 'R-1', EnvChange: good }, 'Code is absent'],
   ['Success is false beside Code "OK"', ok({ Success: false, EnvChange: good }), 'Success: false'],
   [
+    'errorCode beside Code "OK" (red-team B5)',
+    ok({ errorCode: 'ChangeNotAbortable', errorMessage: 'abort refused', EnvChange: good }),
+    'carried errorCode',
+  ],
+  ['Success is null beside Code "OK"', ok({ Success: null, EnvChange: good }), 'carried Success'],
+  ['success is false (lower case)', ok({ success: false, EnvChange: good }), 'carried success'],
+  [
     'Success is "false" beside Code 200',
     { Code: 200, Success: 'false', RequestId: 'R-1' },
     'Success: false',
