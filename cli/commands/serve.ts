@@ -114,13 +114,14 @@ export async function serveCommand(options: ServeOptions): Promise<ExitCode> {
   const sandbox = target.sandbox;
   try {
     let env: NodeJS.ProcessEnv = target.env;
-    buildRuntime(env);
+    const sandboxed = target.sandboxPlatforms ? { sandbox: target.sandboxPlatforms } : {};
+    buildRuntime(env, sandboxed);
     const credentials = target.credentials;
     if (options.sls) {
       sls = await startSlsStandIn(credentials ? { credentials: [credentials] } : {});
       env = slsEnv(env, sls.url);
     }
-    const { config, runtime } = buildRuntime(env);
+    const { config, runtime } = buildRuntime(env, sandboxed);
     const handler = createHandler(runtime);
     // Every line serve prints passes the redactor of the keys it signs with and the HTTP tokens.
     const redactor = runtime.redactorFor([

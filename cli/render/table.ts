@@ -1,6 +1,6 @@
 /**
  * A plain text table that fits a width: every column but the last keeps its cells whole (ids are
- * never cut), the last column (the "why") takes what is left and wraps there. No borders, two
+ * never cut), the last column (the "why") takes what is left and wraps there, at spaces only. No borders, two
  * spaces between columns, no trailing spaces, so it reads the same in a terminal, a pipe and a
  * CI log and copies cleanly.
  */
@@ -56,8 +56,9 @@ export function lastColumnWidth(
 
 /**
  * Lays out `rows` (each a list of cells, each cell a list of lines) under `columns`.
- * Every column but the last is as wide as its widest line; the last wraps at word boundaries
- * (a longer word is broken) to fit `options.width`.
+ * Every column but the last is as wide as its widest line; the last wraps at spaces to fit
+ * `options.width`: a word longer than the column (an id, a path) is never broken, it gets a line
+ * of its own (which may run past the width).
  * @returns the table, lines joined with `\n`, without a final newline.
  */
 export function renderTable(
@@ -73,7 +74,7 @@ export function renderTable(
     row.map((cell, c) =>
       c === last && lastWidth !== undefined
         ? cell.flatMap((line) =>
-            wrapAnsi(line, lastWidth, { hard: true, trim: true })
+            wrapAnsi(line, lastWidth, { hard: false, trim: true })
               .split('\n')
               .map((l) => l.trim()),
           )

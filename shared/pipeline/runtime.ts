@@ -61,8 +61,15 @@ export interface Runtime {
   notifier?: Notifier;
 }
 
-/** SAE / EDAS parts of the runtime. */
-export type PlatformRuntime = Record<'sae' | 'edas', { endpoint?: string; pacer: Pacer }>;
+/**
+ * SAE / EDAS parts of the runtime: the endpoint when the platform is enabled; when it is not,
+ * `notEnabled` may say why in words (the detail of its `PlatformNotEnabled` records; default:
+ * not in `PLATFORMS`).
+ */
+export type PlatformRuntime = Record<
+  'sae' | 'edas',
+  { endpoint?: string; pacer: Pacer; notEnabled?: string }
+>;
 
 export interface RuntimeOptions {
   /** Cold-start warnings to record with the first invocation (functions/.../cold-start.ts). */
@@ -80,6 +87,11 @@ export interface RuntimeOptions {
   env?: NodeJS.ProcessEnv;
   /** The notifier's clock and HTTP client (tests of the notifier's own behaviour). */
   notifierOptions?: NotifierOptions;
+  /**
+   * Platforms forced off whatever `PLATFORMS` says, each with why in words for its
+   * `PlatformNotEnabled` records (the CLI's sandbox: `the scenario has no sae section`).
+   */
+  platformNotEnabled?: Partial<Record<'sae' | 'edas', string>>;
 }
 
 /** Builds the store `LOG_STORE` names (defaults: docs/reference/configuration.md). */
@@ -174,15 +186,19 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     random: options.random ?? Math.random,
     startupWarnings: [...(options.startupWarnings ?? [])],
     ...(notifier ? { notifier } : {}),
-    platforms: platformRuntime(options.config),
+    platforms: platformRuntime(options.config, options.platformNotEnabled),
   };
 }
 
 /**
- * Endpoints and pacers of the enabled SAE / EDAS platforms, resolved at cold start.
+ * Endpoints and pacers of the enabled SAE / EDAS platforms, resolved at cold start; a platform
+ * in `notEnabled` gets no endpoint (forced off) whatever `config.platforms` says.
  * @throws ConfigError (`SAE_REGION` / `EDAS_REGION`) for a region with no known endpoint
  */
-export function platformRuntime(config: Config): PlatformRuntime {
+export function platformRuntime(
+  config: Config,
+  notEnabled: Partial<Record<'sae' | 'edas', string>> = {},
+): PlatformRuntime {
   const endpoint = (name: 'sae' | 'edas'): string | undefined => {
     if (!config.platforms.includes(name)) return undefined;
     const explicit = name === 'sae' ? config.saeEndpoint : config.edasEndpoint;
@@ -197,8 +213,16 @@ export function platformRuntime(config: Config): PlatformRuntime {
     }
   };
   const pacer = (qps: number) => createPacer({ concurrency: 4, qps, burst: qps });
-  return {
-    sae: { endpoint: endpoint('sae'), pacer: pacer(config.saeQps) },
-    edas: { endpoint: endpoint('edas'), pacer: pacer(config.edasQps) },
+  // A platform named in `notEnabled` is off whatever PLATFORMS says (the CLI's sandbox has no
+  // emulator for it); its records say why when PLATFORMS lists it, else that PLATFORMS does not.
+  const entry = (name: 'sae' | 'edas', qps: number) => {
+    const why = notEnabled[name];
+    const url = why === undefined ? endpoint(name) : undefined;
+    return {
+      endpoint: url,
+      pacer: pacer(qps),
+      ...(why !== undefined && config.platforms.includes(name) ? { notEnabled: why } : {}),
+    };
   };
+  return { sae: entry('sae', config.saeQps), edas: entry('edas', config.edasQps) };
 }
