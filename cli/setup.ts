@@ -10,6 +10,7 @@ import { loadPolicy } from '#shared/policy/load.js';
 import { VERSION } from '#shared/version.js';
 import { startEdasSandbox } from '../sandbox/edas/server.js';
 import { startSaeSandbox } from '../sandbox/sae/server.js';
+import { DEMO_SLS_LOGSTORE, DEMO_SLS_PROJECT } from '../sandbox/sls/server.js';
 import {
   loadScenarioFile,
   type Scenario,
@@ -155,8 +156,8 @@ export function slsEnv(base: NodeJS.ProcessEnv, standInUrl: string): NodeJS.Proc
     ...base,
     LOG_STORE: 'sls',
     SLS_ENDPOINT: standInUrl,
-    SLS_PROJECT: 'webplus-abort-demo',
-    SLS_LOGSTORE: 'outcomes',
+    SLS_PROJECT: DEMO_SLS_PROJECT,
+    SLS_LOGSTORE: DEMO_SLS_LOGSTORE,
   };
 }
 

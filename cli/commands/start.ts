@@ -11,6 +11,8 @@ import { EXIT, type ExitCode, exitCodeForResult } from '../exit-codes.js';
 import { summaryHeading } from '../local-run.js';
 import { fitLine, outcomeTable, runReport } from '../output.js';
 import { countingPacer, startProgress } from '../render/progress.js';
+import { terminalColumns } from '../render/style.js';
+import { fitText } from '../render/table.js';
 import type { SandboxPlatforms } from '../sandbox-platforms.js';
 import {
   buildRuntime,
@@ -153,7 +155,9 @@ export async function startCommand(options: StartOptions): Promise<ExitCode> {
             changeId: l.contents.changeId,
             envId: l.contents.envId,
             envName: l.contents.envName,
+            appId: l.contents.appId,
             appName: l.contents.appName,
+            platform: l.contents.platform,
             outcome: l.contents.outcome ?? '?',
             attempts: l.contents.attempts,
             detail: l.contents.detail,
@@ -165,15 +169,16 @@ export async function startCommand(options: StartOptions): Promise<ExitCode> {
       );
     }
     if (sandbox) {
+      const lines = [
+        sls
+          ? 'next: the SLS stand-in stopped with `start`; `npx webplus-abort sandbox --sls` keeps one running and prints the environment for `npx webplus-abort setup-sls` and `npx webplus-abort log --sls --summary`;'
+          : `next: \`npx webplus-abort log\` lists the records (${runtime.outcomeLog.store.target});`,
+        '`npx webplus-abort sweep --dry-run --scenario sandbox/scenarios/demo.json` sweeps alone;',
+        'with credentials (`aliyun configure`, or ALIBABA_CLOUD_ACCESS_KEY_ID and _SECRET) `npm start` sweeps your own Web+ in dry-run.',
+      ];
+      const text = lines.filter((l) => l !== '').join(' ');
       process.stdout.write(
-        [
-          '',
-          'next: `npx webplus-abort log` lists the records;',
-          '      `npx webplus-abort sweep --dry-run --scenario sandbox/scenarios/demo.json` sweeps alone;',
-          '      with credentials (`aliyun configure`, or ALIBABA_CLOUD_ACCESS_KEY_ID and _SECRET)',
-          '      `npm start` sweeps your own Web+ in dry-run.',
-          '',
-        ].join('\n'),
+        `\n${options.wide ? text : fitText(text, terminalColumns(process.stdout), 6)}\n`,
       );
     }
     return code;
