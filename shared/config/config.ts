@@ -261,10 +261,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     .split(',')
     .map((r) => r.trim())
     .filter((r) => r.length > 0);
-  for (const r of regionList) {
+  for (const [i, r] of regionList.entries()) {
     if (!REGION_ID.test(r)) {
+      // Never the value itself: a secret pasted into the wrong variable would be printed.
       throw new ConfigError(
-        `invalid ${regionsFrom === 'default' ? 'WEBPLUS_REGIONS' : regionsFrom}: ${JSON.stringify(r.slice(0, 40))} is not a region id such as cn-hangzhou`,
+        `invalid ${regionsFrom === 'default' ? 'WEBPLUS_REGIONS' : regionsFrom}: region ${i + 1} of ${regionList.length} (${r.length} characters) is not a region id such as cn-hangzhou`,
         regionsFrom === 'default' ? 'WEBPLUS_REGIONS' : regionsFrom,
       );
     }

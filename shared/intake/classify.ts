@@ -12,7 +12,7 @@ import { cmsCallbackRequest, hasAlarmFields } from './cloudmonitor/callback.js';
 import { cmsRulePushRequest, isCmsRulePush } from './cloudmonitor/rule-push.js';
 import { eventBridgeRequests, isCloudEvent } from './eventbridge/event.js';
 import { classifyHttp, isHttpEvent } from './http/route.js';
-import { repeatedNamePath } from './json-object.js';
+import { repeatedNamePath } from '../core/json.js';
 import type { RecentEvents } from './recent-events.js';
 import { isTimerEvent, timerRequest } from './timer/payload.js';
 
