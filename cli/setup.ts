@@ -136,10 +136,12 @@ export function sandboxEnv(
 export function assertLoopbackRuntime(runtime: Runtime): void {
   const endpoints: Array<[string, string]> = [
     ...runtime.regions.map((r): [string, string] => [`webplus ${r.regionId}`, r.endpoint]),
-    ...(['sae', 'edas'] as const).flatMap((name): Array<[string, string]> => {
-      const url = runtime.platforms[name].endpoint;
-      return url ? [[name, url]] : [];
-    }),
+    ...(['sae', 'edas'] as const).flatMap((name) =>
+      runtime.platforms[name].regions.map((r): [string, string] => [
+        `${name} ${r.regionId}`,
+        r.endpoint,
+      ]),
+    ),
   ];
   for (const [what, url] of endpoints) {
     if (!isLoopbackUrl(url)) {
