@@ -1,9 +1,10 @@
 import type { Credentials } from '../core/credentials.js';
+import type { PlatformReplyError } from '../platform/errors.js';
 import { bool, epochMs, integer, list, record, statusCode, text } from '../platform/parse.js';
 import type { PageRequest, RequestOptions } from '../platform/platform.js';
 import { malformedReply, RoaClient, type RoaProduct } from '../platform/roa-client.js';
 import type { JsonBody } from '../platform/roa-reply.js';
-import type { RequestObserver } from '../platform/roa-transport.js';
+import type { Redact, RequestObserver } from '../platform/roa-transport.js';
 import { EDAS_ACTIONS, EDAS_API_VERSION, type EdasAction } from './actions.js';
 import { EDAS_ENVELOPE } from './reply.js';
 import type {
@@ -67,12 +68,13 @@ export class EdasClient extends RoaClient<EdasAction> {
       { CurrentPage: page.pageNumber, PageSize: page.pageSize },
       opts,
     );
-    const items = wrapped('ListApplication', body, 'ApplicationList', 'Application');
+    const items = wrapped(this.redact, 'ListApplication', body, 'ApplicationList', 'Application');
     return {
       items: items.map((raw) => {
         const a = record(raw) ?? {};
         const appId = text(a.AppId);
-        if (!appId) throw malformed('ListApplication', 'an application without AppId', body);
+        if (!appId)
+          throw malformed(this.redact, 'ListApplication', 'an application without AppId', body);
         return {
           appId,
           name: text(a.Name),
@@ -96,13 +98,24 @@ export class EdasClient extends RoaClient<EdasAction> {
     opts: RequestOptions,
   ): Promise<{ items: EdasChangeOrderSummary[]; requestId?: string }> {
     const body = await this.call('ListRecentChangeOrder', { AppId: appId }, opts);
-    const items = wrapped('ListRecentChangeOrder', body, 'ChangeOrderList', 'ChangeOrder');
+    const items = wrapped(
+      this.redact,
+      'ListRecentChangeOrder',
+      body,
+      'ChangeOrderList',
+      'ChangeOrder',
+    );
     return {
       items: items.map((raw) => {
         const c = record(raw) ?? {};
         const changeOrderId = text(c.ChangeOrderId);
         if (!changeOrderId)
-          throw malformed('ListRecentChangeOrder', 'a change order without ChangeOrderId', body);
+          throw malformed(
+            this.redact,
+            'ListRecentChangeOrder',
+            'a change order without ChangeOrderId',
+            body,
+          );
         return {
           changeOrderId,
           appId: text(c.AppId),
@@ -124,10 +137,15 @@ export class EdasClient extends RoaClient<EdasAction> {
     const body = await this.call('GetChangeOrderInfo', { ChangeOrderId: changeOrderId }, opts);
     const info = record(body.changeOrderInfo);
     if (!info)
-      throw malformed('GetChangeOrderInfo', 'no changeOrderInfo object in the reply', body);
+      throw malformed(
+        this.redact,
+        'GetChangeOrderInfo',
+        'no changeOrderInfo object in the reply',
+        body,
+      );
     const id = text(info.ChangeOrderId);
     if (id !== undefined && id !== changeOrderId)
-      throw malformed('GetChangeOrderInfo', `the reply is about ${id}`, body);
+      throw malformed(this.redact, 'GetChangeOrderInfo', `the reply is about ${id}`, body);
     const rawPipelines =
       info.PipelineInfoList === undefined ? undefined : list(info.PipelineInfoList, 'PipelineInfo');
     return {
@@ -190,17 +208,29 @@ function toPipeline(raw: unknown): EdasPipeline {
  * An XML-style wrapped list (`{"ApplicationList":{"Application":[...]}}`). An absent wrapper
  * is unknown (malformed), not "none"; an empty wrapper (`{}` or `{"Application":[]}`) is none.
  */
-function wrapped(action: EdasAction, body: JsonBody, outer: string, inner: string): unknown[] {
+function wrapped(
+  redact: Redact,
+  action: EdasAction,
+  body: JsonBody,
+  outer: string,
+  inner: string,
+): unknown[] {
   const wrapper = body[outer];
   const obj = record(wrapper);
   if (Array.isArray(wrapper)) return wrapper;
-  if (!obj) throw malformed(action, `no ${outer} in the reply`, body);
+  if (!obj) throw malformed(redact, action, `no ${outer} in the reply`, body);
   if (!(inner in obj) || obj[inner] === null) return [];
   const items = list(obj[inner]);
-  if (!items) throw malformed(action, `${outer}.${inner} is not a list`, body);
+  if (!items) throw malformed(redact, action, `${outer}.${inner} is not a list`, body);
   return items;
 }
 
-function malformed(action: EdasAction, what: string, body: JsonBody, mutating = false) {
-  return malformedReply('edas', action, what, body, mutating);
+function malformed(
+  redact: Redact,
+  action: EdasAction,
+  what: string,
+  body: JsonBody,
+  mutating = false,
+): PlatformReplyError {
+  return malformedReply('edas', redact, action, what, body, mutating);
 }

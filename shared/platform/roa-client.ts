@@ -3,7 +3,7 @@ import { cutBody, PlatformReplyError } from './errors.js';
 import { record, text } from './parse.js';
 import type { AbortAccepted, ChangeRef, PlatformName, RequestOptions } from './platform.js';
 import { type EnvelopeRules, type JsonBody, readRoaReply } from './roa-reply.js';
-import { type RequestObserver, RoaTransport } from './roa-transport.js';
+import { type Redact, type RequestObserver, RoaTransport } from './roa-transport.js';
 
 /**
  * What the ROA products (SAE, EDAS) share on the client side: one transport (pop-core's
@@ -45,23 +45,25 @@ export interface RoaPlatformOptions {
 /**
  * A reply that came back 200 but cannot be read as the action's answer (no `Data`, a list that
  * is not one, another change order echoed): `ambiguous` for an action that changes state (the
- * change may have happened: re-read), `retryable` for a read. The body is kept, cut.
+ * change may have happened: re-read), `retryable` for a read. The message and the kept body
+ * (cut) pass `redact` (the transport's: this invocation's keys).
  */
 export function malformedReply(
   platform: PlatformName,
+  redact: Redact,
   action: string,
   what: string,
   body: JsonBody,
   mutating = false,
 ): PlatformReplyError {
-  return new PlatformReplyError(`${action}: ${what}`, {
+  return new PlatformReplyError(redact(`${action}: ${what}`), {
     platform,
     action,
     kind: mutating ? 'ambiguous' : 'retryable',
     code: 'MalformedReply',
     httpStatus: 200,
     requestId: text(body.RequestId),
-    rawBody: cutBody(JSON.stringify(body)),
+    rawBody: cutBody(redact(JSON.stringify(body))),
   });
 }
 
@@ -71,6 +73,8 @@ export function malformedReply(
  */
 export abstract class RoaClient<A extends string> {
   protected readonly transport: RoaTransport;
+  /** The transport's redactor (this invocation's keys): every reply text an error keeps. */
+  protected readonly redact: Redact;
 
   /**
    * @param product the product's own facts (its actions, version and envelope)
@@ -96,6 +100,7 @@ export abstract class RoaClient<A extends string> {
       observe,
       host,
     );
+    this.redact = this.transport.redact;
   }
 
   /**
@@ -109,12 +114,12 @@ export abstract class RoaClient<A extends string> {
   ): Promise<JsonBody> {
     const { method, path } = this.product.actions[action];
     const reply = await this.transport.send({ action, method, path, query }, opts.timeoutMs);
-    return readRoaReply(this.product.envelope, action, reply, method === 'PUT');
+    return readRoaReply(this.product.envelope, action, reply, method === 'PUT', this.redact);
   }
 
   /** {@link malformedReply} of this product. */
   protected malformed(action: A, what: string, body: JsonBody, mutating = false) {
-    return malformedReply(this.product.platform, action, what, body, mutating);
+    return malformedReply(this.product.platform, this.redact, action, what, body, mutating);
   }
 
   /**

@@ -1,9 +1,10 @@
 import type { Credentials } from '../core/credentials.js';
+import type { PlatformReplyError } from '../platform/errors.js';
 import { bool, epochMs, integer, list, record, statusCode, text } from '../platform/parse.js';
 import type { PageRequest, RequestOptions } from '../platform/platform.js';
 import { malformedReply, RoaClient, type RoaProduct } from '../platform/roa-client.js';
 import type { JsonBody } from '../platform/roa-reply.js';
-import type { RequestObserver } from '../platform/roa-transport.js';
+import type { Redact, RequestObserver } from '../platform/roa-transport.js';
 import { SAE_ACTIONS, SAE_API_VERSION, type SaeAction } from './actions.js';
 import { SAE_ENVELOPE } from './reply.js';
 import type {
@@ -70,13 +71,14 @@ export class SaeClient extends RoaClient<SaeAction> {
       { CurrentPage: page.pageNumber, PageSize: page.pageSize },
       opts,
     );
-    const data = dataOf('ListApplications', body);
-    const items = listOf('ListApplications', body, data, 'Applications');
+    const data = dataOf(this.redact, 'ListApplications', body);
+    const items = listOf(this.redact, 'ListApplications', body, data, 'Applications');
     return {
       items: items.map((raw) => {
         const a = record(raw) ?? {};
         const appId = text(a.AppId);
-        if (!appId) throw malformed('ListApplications', 'an application without AppId', body);
+        if (!appId)
+          throw malformed(this.redact, 'ListApplications', 'an application without AppId', body);
         return {
           appId,
           appName: text(a.AppName),
@@ -98,7 +100,7 @@ export class SaeClient extends RoaClient<SaeAction> {
     opts: RequestOptions,
   ): Promise<SaeApplicationStatus> {
     const body = await this.call('DescribeApplicationStatus', { AppId: appId }, opts);
-    const data = dataOf('DescribeApplicationStatus', body);
+    const data = dataOf(this.redact, 'DescribeApplicationStatus', body);
     return {
       appId: text(data.AppId),
       currentStatus: text(data.CurrentStatus),
@@ -130,14 +132,19 @@ export class SaeClient extends RoaClient<SaeAction> {
       },
       opts,
     );
-    const data = dataOf('ListChangeOrders', body);
-    const items = listOf('ListChangeOrders', body, data, 'ChangeOrderList');
+    const data = dataOf(this.redact, 'ListChangeOrders', body);
+    const items = listOf(this.redact, 'ListChangeOrders', body, data, 'ChangeOrderList');
     return {
       items: items.map((raw) => {
         const c = record(raw) ?? {};
         const changeOrderId = text(c.ChangeOrderId);
         if (!changeOrderId)
-          throw malformed('ListChangeOrders', 'a change order without ChangeOrderId', body);
+          throw malformed(
+            this.redact,
+            'ListChangeOrders',
+            'a change order without ChangeOrderId',
+            body,
+          );
         return {
           changeOrderId,
           appId: text(c.AppId),
@@ -159,10 +166,10 @@ export class SaeClient extends RoaClient<SaeAction> {
    */
   async describeChangeOrder(changeOrderId: string, opts: RequestOptions): Promise<SaeChangeOrder> {
     const body = await this.call('DescribeChangeOrder', { ChangeOrderId: changeOrderId }, opts);
-    const data = dataOf('DescribeChangeOrder', body);
+    const data = dataOf(this.redact, 'DescribeChangeOrder', body);
     const id = text(data.ChangeOrderId);
     if (id !== undefined && id !== changeOrderId)
-      throw malformed('DescribeChangeOrder', `the reply is about ${id}`, body);
+      throw malformed(this.redact, 'DescribeChangeOrder', `the reply is about ${id}`, body);
     const rawPipelines = data.Pipelines === undefined ? undefined : list(data.Pipelines);
     return {
       changeOrderId,
@@ -211,7 +218,8 @@ export class SaeClient extends RoaClient<SaeAction> {
     const body = await this.call(action, { ChangeOrderId: changeOrderId }, opts);
     // `Success: true` means "the change order was terminated" (§2.3); the success envelope
     // already required it not to be false, an accepted abort also needs it to be true.
-    if (body.Success !== true) throw malformed(action, 'Success is not true', body, true);
+    if (body.Success !== true)
+      throw malformed(this.redact, action, 'Success is not true', body, true);
     return this.abortAnswer(action, changeOrderId, body);
   }
 }
@@ -227,9 +235,9 @@ function toPipeline(raw: unknown): SaePipeline {
   };
 }
 
-function dataOf(action: SaeAction, body: JsonBody): Record<string, unknown> {
+function dataOf(redact: Redact, action: SaeAction, body: JsonBody): Record<string, unknown> {
   const data = record(body.Data);
-  if (!data) throw malformed(action, 'no Data object in the reply', body);
+  if (!data) throw malformed(redact, action, 'no Data object in the reply', body);
   return data;
 }
 
@@ -238,6 +246,7 @@ function dataOf(action: SaeAction, body: JsonBody): Record<string, unknown> {
  * absent list is unknown, never "none".
  */
 function listOf(
+  redact: Redact,
   action: SaeAction,
   body: JsonBody,
   data: Record<string, unknown>,
@@ -246,13 +255,19 @@ function listOf(
   const value = data[name];
   if (value === undefined || value === null) {
     if ((integer(data.TotalSize) ?? integer(body.TotalSize)) === 0) return [];
-    throw malformed(action, `no ${name} in the reply`, body);
+    throw malformed(redact, action, `no ${name} in the reply`, body);
   }
   const items = list(value);
-  if (!items) throw malformed(action, `${name} is not a list`, body);
+  if (!items) throw malformed(redact, action, `${name} is not a list`, body);
   return items;
 }
 
-function malformed(action: SaeAction, what: string, body: JsonBody, mutating = false) {
-  return malformedReply('sae', action, what, body, mutating);
+function malformed(
+  redact: Redact,
+  action: SaeAction,
+  what: string,
+  body: JsonBody,
+  mutating = false,
+): PlatformReplyError {
+  return malformedReply('sae', redact, action, what, body, mutating);
 }
