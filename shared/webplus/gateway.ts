@@ -48,6 +48,12 @@ export interface CallResult<T> {
  * here is sent.
  */
 export class WebplusGateway {
+  /**
+   * Calls made through {@link call} so far (each with its retries counted once): a sweep sizes
+   * its parts from the calls its listing took (shared/targeting/sweep-plan.ts).
+   */
+  callsMade = 0;
+
   constructor(
     readonly client: WebplusClient,
     private readonly pacer: Pacer,
@@ -83,6 +89,7 @@ export class WebplusGateway {
     recover?: () => Promise<T | undefined>,
   ): Promise<CallResult<T>> {
     const { maxAttempts, baseMs, maxDelayMs, attemptTimeoutMs } = this.retry;
+    this.callsMade += 1;
     if (this.unavailable.error) throw new CallFailedError(this.unavailable.error, 0);
     let attempts = 0;
     let lastError: WebplusError | undefined;
