@@ -64,6 +64,12 @@ export function sweepCoverage(f: CoverageFacts): SweepProgress {
         ? `at the pacer's rate (WEBPLUS_QPS ${limits.qps}, Web+ answering at once) one run examines them all`
         : `at the pacer's rate (WEBPLUS_QPS ${limits.qps}, Web+ answering at once) a run covers ${plan.partsPerRun} part(s) and timer runs every 5 minutes examine every in-flight environment within ${nominalRuns} runs (${minutes(nominalRuns)})`;
 
+  // A run that read less than a run at the pacer's rate does says so: the nominal bound is
+  // not what it met.
+  const slower =
+    nominalRuns !== undefined && f.left > 0 && f.examined < Math.min(sizing.nominal, f.inFlight)
+      ? `; this run examined ${f.examined}, fewer than the ${Math.min(sizing.nominal, f.inFlight)} a run reads at that rate: Web+ was slower, so that bound is not what the runs meet now`
+      : '';
   let coverage: string;
   if (!complete) {
     const shown = f.notListed
@@ -80,20 +86,24 @@ export function sweepCoverage(f: CoverageFacts): SweepProgress {
       f.neededTimeoutS === undefined
         ? 'not even a function.timeout of a day makes one sure'
         : `a function.timeout of ${f.neededTimeoutS} s makes one environment per run sure`;
-    coverage = `no worst-case bound: with ${worstWords}, the listing (${f.listing.calls} call(s)) may take ${sizing.listingWorstMs} ms and no read is sure to start within function.timeout ${f.timeoutS} s (${need}); ${nominalWords}`;
+    const moves =
+      plan.parts > 1
+        ? `; every in-flight environment still comes first in one of any ${plan.parts} consecutive runs, so each run that examines one moves the rotation on`
+        : '';
+    coverage = `no worst-case bound: with ${worstWords}, the listing (${f.listing.calls} call(s)) may take ${sizing.listingWorstMs} ms and no read is sure to start within function.timeout ${f.timeoutS} s (${need})${moves}; ${nominalWords}${slower}`;
   } else if (!firstPartDone) {
     const why =
       f.listedAfterMs > sizing.listingWorstMs + SWEEP_SLACK_MS
         ? `its listing ended ${f.listedAfterMs} ms after the start, later than the ${sizing.listingWorstMs + SWEEP_SLACK_MS} ms its sizing allows`
         : `its reads were slower than the worst case it is sized for (${worstWords}): another invocation of this instance used the pacer, or the work between calls took more than ${SWEEP_SLACK_MS} ms`;
-    coverage = `this run's promise does not hold: it examined ${f.firstPartExamined} of the ${plan.firstPartSize} environment(s) of its part ${plan.firstPart + 1} of ${plan.parts} (${why}), so no worst-case bound is promised from it; ${nominalWords}`;
+    coverage = `this run's promise does not hold: it examined ${f.firstPartExamined} of the ${plan.firstPartSize} environment(s) of its part ${plan.firstPart + 1} of ${plan.parts} (${why}), so no worst-case bound is promised from it; ${nominalWords}${slower}`;
   } else {
     const P = plan.parts;
     const worst =
       P === 1
         ? `worst case: every run examines every in-flight environment (at most ${plan.partSize}) whatever Web+'s latency (${worstWords}) while the instance makes no other Web+ calls`
         : `worst case: every environment that stays in flight is examined within ${P} timer runs (${minutes(P)} at the 5-minute timer; a timer every k × 5 minutes, k < ${P}: ${P} runs too), each run sure to examine its part of at most ${plan.partSize} whatever Web+'s latency (${worstWords}) while the instance makes no other Web+ calls, and this run did`;
-    coverage = `${worst}; ${nominalWords}`;
+    coverage = `${worst}; ${nominalWords}${slower}`;
   }
   if (f.left === 0 && complete) {
     coverage = `${f.inFlight === 0 ? 'no environment in flight' : `all ${f.inFlight} in-flight environment(s) examined by this run`}; ${coverage}`;

@@ -277,9 +277,11 @@ export function primeAtLeast(n: number): number {
 
 /**
  * Orders the in-flight environments of one sweep (see the module comment).
- * Parts hold at most `u = sizing.guaranteed` environments (when a run is sure of none:
- * `u = max(1, sizing.nominal)`, and no worst-case bound is given); `P = 1` when all fit in one
- * part, else the smallest prime ≥ `ceil(n / u)`; `G = min(P − 1, max(1, floor(nominal / u)))`.
+ * Parts hold at most `u = sizing.guaranteed` environments; `P = 1` when all fit in one part,
+ * else the smallest prime ≥ `ceil(n / u)`; `G = min(P − 1, max(1, floor(nominal / u)))`. When a
+ * run is sure of none (`sizing.guaranteed` 0), `u = 1`: no worst-case bound is given, but every
+ * environment is still the first of one run in any `P` consecutive slots, so any run that
+ * examines one moves the rotation on, and at the pacer's rate `ceil(P / G)` runs cover all.
  * @param envs environments with a change in flight, in any order
  * @param atMs epoch ms of the run (the timer's `triggerTime`, or now)
  * @param sizing what one run examines for sure and at the pacer's rate ({@link sizeSweep})
@@ -293,7 +295,9 @@ export function planSweep(
   const n = envs.length;
   const guaranteed = Math.max(0, Math.floor(sizing.guaranteed));
   const nominal = Math.max(0, Math.floor(sizing.nominal));
-  const partSize = guaranteed >= 1 ? guaranteed : Math.max(1, nominal);
+  // Sure of none: one environment a part, so that any run that examines one moves the rotation
+  // on (parts as large as the rate would starve the end of each part when Web+ is slow).
+  const partSize = guaranteed >= 1 ? guaranteed : 1;
   const sorted = envs
     .map((env) => ({ env, key: hash(env.envId) }))
     .sort((a, b) => a.key - b.key || (a.env.envId < b.env.envId ? -1 : 1));

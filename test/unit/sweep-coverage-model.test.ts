@@ -165,6 +165,49 @@ function simulate(n: number, l: Limits, rnd: () => number): number[] {
   throw new Error('simulation did not finish');
 }
 
+describe('rotation coverage when no run is sure of anything (independent model)', () => {
+  it('each environment comes first in one of any P consecutive slots: runs that examine one each cover all within P', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 120 }),
+        fc.integer({ min: 0, max: 60 }),
+        fc.integer({ min: 0, max: 50_000_000 }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 200, maxLength: 200 }),
+        (n, nominal, startSlot, draws) => {
+          const envs = Array.from({ length: n }, (_, i) => env(i * 104_729 + 7));
+          const sizing = { guaranteed: 0, nominal };
+          const first = planSweep(envs, startSlot * SLOT, sizing);
+          const P = first.parts;
+          expect(first.worstCaseRuns).toBeUndefined();
+          expect(P === 1 || prime(P)).toBe(true);
+          expect(P).toBeGreaterThanOrEqual(n);
+          const seen = new Set<string>();
+          let runs = 0;
+          while (seen.size < n && runs < P + 5) {
+            const plan = planSweep(envs, (startSlot + runs) * SLOT, sizing);
+            const progress = 1 + Math.floor(draws[runs % draws.length]! * Math.max(1, nominal));
+            for (const e of plan.order.slice(0, progress)) seen.add(e.envId);
+            runs++;
+          }
+          expect(seen.size).toBe(n);
+          expect(runs).toBeLessThanOrEqual(P);
+          if (nominal >= 1) {
+            const nominalSeen = new Set<string>();
+            let taken = 0;
+            while (nominalSeen.size < n && taken < P + 5) {
+              const plan = planSweep(envs, (startSlot + taken) * SLOT, sizing);
+              for (const e of plan.order.slice(0, nominal)) nominalSeen.add(e.envId);
+              taken++;
+            }
+            expect(taken).toBeLessThanOrEqual(first.nominalRuns!);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
 describe('readStartsMs against a simulated worst-case schedule', () => {
   it('no read starts later than the bound says, whatever the mix of slow attempts and backoffs', () => {
     fc.assert(

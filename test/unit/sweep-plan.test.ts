@@ -86,10 +86,12 @@ describe('sweep plan', () => {
     expect(all.parts).toBe(11);
     expect(all.partsPerRun).toBe(10);
     expect(all.nominalRuns).toBe(1);
-    // sure of none: parts sized at the pacer's rate, no worst-case bound
-    const none = planSweep(envs, 0, { guaranteed: 0, nominal: 100 });
-    expect(none.parts).toBe(11);
-    expect(none.partsPerRun).toBe(1);
+    // sure of none: one environment a part, no worst-case bound, G from the rate
+    const none = planSweep(envs, 3 * SWEEP_SLOT_MS, { guaranteed: 0, nominal: 100 });
+    expect(none.parts).toBe(1009);
+    expect(none.partSize).toBe(1);
+    expect(none.partsPerRun).toBe(100);
+    expect(none.firstPart).toBe(300);
     expect(none.worstCaseRuns).toBeUndefined();
     expect(none.nominalRuns).toBe(11);
     expect(primeAtLeast(24)).toBe(29);
