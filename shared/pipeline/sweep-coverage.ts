@@ -62,7 +62,7 @@ export function sweepCoverage(f: CoverageFacts): SweepProgress {
       ? `not even at the pacer's rate (WEBPLUS_QPS ${limits.qps}, Web+ answering at once) does a read fit in function.timeout ${f.timeoutS} s`
       : nominalRuns === 1
         ? `at the pacer's rate (WEBPLUS_QPS ${limits.qps}, Web+ answering at once) one run examines them all`
-        : `at the pacer's rate (WEBPLUS_QPS ${limits.qps}, Web+ answering at once) a run covers ${plan.partsPerRun} part(s) and timer runs every 5 minutes examine every in-flight environment within ${nominalRuns} runs (${minutes(nominalRuns)})`;
+        : `at the pacer's rate (WEBPLUS_QPS ${limits.qps}, Web+ answering at once) a run covers ${plan.partsPerRun} part(s) and timer runs every 5 minutes examine all ${f.inFlight} within ${nominalRuns} runs (${minutes(nominalRuns)})`;
 
   // A run that read less than a run at the pacer's rate does says so: the nominal bound is
   // not what it met.
@@ -88,7 +88,7 @@ export function sweepCoverage(f: CoverageFacts): SweepProgress {
         : `a function.timeout of ${f.neededTimeoutS} s makes one environment per run sure`;
     const moves =
       plan.parts > 1
-        ? `; every in-flight environment still comes first in one of any ${plan.parts} consecutive runs, so each run that examines one moves the rotation on`
+        ? `; while the same ${f.inFlight} stay in flight, each still comes first in one of any ${plan.parts} consecutive runs, so each run that examines one moves the rotation on`
         : '';
     coverage = `no worst-case bound: with ${worstWords}, the listing (${f.listing.calls} call(s)) may take ${sizing.listingWorstMs} ms and no read is sure to start within function.timeout ${f.timeoutS} s (${need})${moves}; ${nominalWords}${slower}`;
   } else if (!firstPartDone) {
@@ -102,7 +102,7 @@ export function sweepCoverage(f: CoverageFacts): SweepProgress {
     const worst =
       P === 1
         ? `worst case: every run examines every in-flight environment (at most ${plan.partSize}) whatever Web+'s latency (${worstWords}) while the instance makes no other Web+ calls`
-        : `worst case: every environment that stays in flight is examined within ${P} timer runs (${minutes(P)} at the 5-minute timer; a timer every k × 5 minutes, k < ${P}: ${P} runs too), each run sure to examine its part of at most ${plan.partSize} whatever Web+'s latency (${worstWords}) while the instance makes no other Web+ calls, and this run did`;
+        : `worst case: while the same ${f.inFlight} environments stay in flight, every one is examined within ${P} timer runs (${minutes(P)} at the 5-minute timer; a timer every k × 5 minutes, k < ${P}: ${P} runs too), each run sure to examine its part of at most ${plan.partSize} whatever Web+'s latency (${worstWords}) while the instance makes no other Web+ calls, and this run did`;
     coverage = `${worst}; ${nominalWords}${slower}`;
   }
   if (f.left === 0 && complete) {

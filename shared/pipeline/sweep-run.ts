@@ -73,7 +73,6 @@ export async function runSweep(
   const { config, policy } = runtime;
   const readsStartedAtMs = Date.now();
   const listing = await listSweepEnvs(gateway, scope, request);
-
   const listedAfterMs = Date.now() - inv.startMs;
 
   const attemptMs = inv.attemptTimeoutMs;
@@ -93,7 +92,13 @@ export async function runSweep(
   const readDeadline = inv.deadline.capAt(inv.deadline.atMs - reserveMs);
   // Parts sized for the worst case (every call taking its whole attempt timeout, with retries),
   // from the configuration and the listing's shape only: the same parts run after run.
-  const sizing = sizeSweep(budgetMs, reserveMs, listing.shape, limits, listing.inFlight.length);
+  const sizing = sizeSweep(
+    budgetMs,
+    reserveMs,
+    listing.shape,
+    limits,
+    Math.max(1, listing.inFlight.length),
+  );
   const plan = planSweep(listing.inFlight, rotationTime(request, inv), sizing);
   const read = await readInOrder(
     gateway,

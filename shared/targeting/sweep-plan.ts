@@ -10,7 +10,8 @@ import type { AppEnv } from '../webplus/types.js';
  * - The in-flight environments are put in a fixed order (a hash of the EnvId, so the order does
  *   not depend on how Web+ pages them) and cut into `P` contiguous parts of at most `u` each
  *   (`u` = the environments a run is sure to examine in the worst case, {@link sizeSweep}),
- *   `P` = the smallest prime ≥ `ceil(n / u)`.
+ *   `P` = the smallest prime ≥ `ceil(n' / u)`, `n'` = n rounded up to 4 significant bits (so
+ *   that a few changes ending or starting do not change P and restart the rotation).
  * - `G` = the parts a run covers at the pacer's rate (Web+ answering at once), `1 ≤ G < P`.
  *   The run of rotation slot `s` (the timer's 5-minute slot, from `triggerTime`) starts with
  *   part `(s × G) mod P` and goes on with the next parts while time is left.
@@ -276,9 +277,20 @@ export function primeAtLeast(n: number): number {
 }
 
 /**
+ * `n` rounded up to 4 significant bits (steps of 6 to 12 %: 1000 and 980 → 1024, 40 → 40),
+ * so that P does not change when a few changes end or start between runs: with P, the first
+ * parts of the slots would jump and the rotation start over.
+ */
+export function coarseCount(n: number): number {
+  if (n <= 16) return Math.max(0, Math.ceil(n));
+  const step = 2 ** (Math.floor(Math.log2(n)) - 3);
+  return Math.ceil(n / step) * step;
+}
+
+/**
  * Orders the in-flight environments of one sweep (see the module comment).
  * Parts hold at most `u = sizing.guaranteed` environments; `P = 1` when all fit in one part,
- * else the smallest prime ≥ `ceil(n / u)`; `G = min(P − 1, max(1, floor(nominal / u)))`. When a
+ * else the smallest prime ≥ `ceil(coarseCount(n) / u)` ({@link coarseCount}); `G = min(P − 1, max(1, floor(nominal / u)))`. When a
  * run is sure of none (`sizing.guaranteed` 0), `u = 1`: no worst-case bound is given, but every
  * environment is still the first of one run in any `P` consecutive slots, so any run that
  * examines one moves the rotation on, and at the pacer's rate `ceil(P / G)` runs cover all.
@@ -297,11 +309,11 @@ export function planSweep(
   const nominal = Math.max(0, Math.floor(sizing.nominal));
   // Sure of none: one environment a part, so that any run that examines one moves the rotation
   // on (parts as large as the rate would starve the end of each part when Web+ is slow).
-  const partSize = guaranteed >= 1 ? guaranteed : 1;
+  const partSize = Math.max(guaranteed, 1);
   const sorted = envs
     .map((env) => ({ env, key: hash(env.envId) }))
     .sort((a, b) => a.key - b.key || (a.env.envId < b.env.envId ? -1 : 1));
-  const parts = n <= partSize ? 1 : primeAtLeast(Math.ceil(n / partSize));
+  const parts = n <= partSize ? 1 : primeAtLeast(Math.ceil(coarseCount(n) / partSize));
   const perRun = Math.floor(nominal / partSize);
   const partsPerRun = parts === 1 ? 1 : Math.min(parts - 1, Math.max(1, perRun));
   const byPart: AppEnv[][] = Array.from({ length: parts }, () => []);

@@ -99,7 +99,7 @@ describe('sweep rotation', () => {
         expect(deferred).toHaveLength(1);
         expect(deferred[0]!.detail).toMatch(
           new RegExp(
-            `^${s.sweep!.left} of ${STUCK} in-flight environments left for the next sweeps .*worst case: every environment that stays in flight is examined within 7 timer runs \\(35 min at the 5-minute timer.*and this run did; at the pacer's rate .* a run covers 4 part\\(s\\) .* within 2 runs \\(10 min\\)`,
+            `^${s.sweep!.left} of ${STUCK} in-flight environments left for the next sweeps .*worst case: while the same 40 environments stay in flight, every one is examined within 7 timer runs \\(35 min at the 5-minute timer.*and this run did; at the pacer's rate .* a run covers 4 part\\(s\\) .* within 2 runs \\(10 min\\)`,
           ),
         );
         expect(deferred[0]!.detail).toContain(s.sweep!.coverage);

@@ -166,7 +166,7 @@ describe('sweep on a Web+ that answers in 2 s, function.timeout 10 s (red-team F
         const deferred = run.records.filter((r) => r.outcome === 'deferred');
         expect(deferred).toHaveLength(1);
         expect(deferred[0]!.detail).toContain(
-          `worst case: every environment that stays in flight is examined within ${P} timer runs (35 min at the 5-minute timer`,
+          `worst case: while the same ${N} environments stay in flight, every one is examined within ${P} timer runs (35 min at the 5-minute timer`,
         );
         expect(deferred[0]!.detail).toContain('and this run did; at the pacer');
         expect(deferred[0]!.detail).toContain(s.coverage);

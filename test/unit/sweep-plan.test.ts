@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import {
   budgetForGuarantee,
   callCostMs,
+  coarseCount,
   listingWorstMs,
   planSweep,
   primeAtLeast,
@@ -88,10 +89,17 @@ describe('sweep plan', () => {
     expect(all.nominalRuns).toBe(1);
     // sure of none: one environment a part, no worst-case bound, G from the rate
     const none = planSweep(envs, 3 * SWEEP_SLOT_MS, { guaranteed: 0, nominal: 100 });
-    expect(none.parts).toBe(1009);
+    expect(none.parts).toBe(1031); // prime ≥ 1024 (1000 to 4 significant bits)
     expect(none.partSize).toBe(1);
     expect(none.partsPerRun).toBe(100);
     expect(none.firstPart).toBe(300);
+    // a few changes ending do not move the rotation
+    const fewer = planSweep(envs.slice(0, 980), 3 * SWEEP_SLOT_MS, { guaranteed: 0, nominal: 100 });
+    expect(fewer.parts).toBe(1031);
+    expect(fewer.firstPart).toBe(300);
+    expect([coarseCount(40), coarseCount(980), coarseCount(1000), coarseCount(1025)]).toEqual([
+      40, 1024, 1024, 1152,
+    ]);
     expect(none.worstCaseRuns).toBeUndefined();
     expect(none.nominalRuns).toBe(11);
     expect(primeAtLeast(24)).toBe(29);
