@@ -104,7 +104,7 @@ export function eventBridgeEvent(id: string, dimensions: string): Buffer {
       source: 'acs.cms',
       type: 'cms:CloudMonitor:AlertWebHook',
       subject: 'acs.cms:cn-hangzhou:1234567890123456:alarmRule_uuid_00aa11bb22cc33dd44ee55ff',
-      time: '2026-05-20T10:00:00+08:00',
+      time: new Date().toISOString(),
       datacontenttype: 'application/json;charset=utf-8',
       aliyunaccountid: '1234567890123456',
       aliyunregionid: 'cn-hangzhou',

@@ -274,7 +274,7 @@ const ctx = ${JSON.stringify(fcContext(SANDBOX_CREDENTIALS, 600))};
     WEBPLUS_ENDPOINT: sandbox.url,
     LOG_STORE: 'file',
     OUTCOME_LOG_FILE: join(dir, 'outcomes.jsonl'),
-    POLICY: JSON.stringify({ sweep: { maxAbortsPerRun: 1000 } }),
+    POLICY: JSON.stringify({ defaults: { mode: 'enforce' }, sweep: { maxAbortsPerRun: 1000 } }),
     ...SWEEP_ENV,
   });
   const line = out.split('\n').find((l) => l.startsWith('BENCH-RESULT '));

@@ -157,18 +157,34 @@ function scrub(message: string, secrets: readonly string[]): string {
   // Too short for the redactor (it would mangle ordinary words): removed as they are.
   for (const s of secrets.filter((v) => v.length >= 4 && v.length < 8))
     out = out.split(s).join('***');
-  // A JSON document in a message is file content: never show it.
+  // A JSON document in a message is file or reply content: never show it, only its error code
+  // when it has one of the documented shape (letters, digits, dots: `AuthenticationFail.NoPermission`).
   const brace = out.search(/[{[]\s*"/);
-  if (brace !== -1) out = `${out.slice(0, brace)}(content not shown)`;
+  if (brace !== -1) {
+    const code = /"[Cc]ode"\s*:\s*"([A-Za-z][A-Za-z0-9.]{0,79})"/.exec(out.slice(brace))?.[1];
+    out = `${out.slice(0, brace)}(content not shown${code ? `; Code ${code}` : ''})`;
+  }
   return out.length > 200 ? `${out.slice(0, 199)}…` : out;
 }
 
-/** Values from the environment that must never be printed. */
+/**
+ * Values from the environment that must never be printed, and the OIDC token (the content of
+ * `ALIBABA_CLOUD_OIDC_TOKEN_FILE`, read only when an error is to be printed: STS may quote it).
+ */
 function secretValues(env: NodeJS.ProcessEnv): string[] {
+  let oidcToken: string | undefined;
+  if (env.ALIBABA_CLOUD_OIDC_TOKEN_FILE) {
+    try {
+      oidcToken = readFileSync(env.ALIBABA_CLOUD_OIDC_TOKEN_FILE, 'utf8').trim();
+    } catch {
+      oidcToken = undefined; // unreadable: the SDK's message says so, and holds no token
+    }
+  }
   return [
     env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
     env.ALIBABA_CLOUD_SECURITY_TOKEN,
     env.ALIBABA_CLOUD_ACCESS_KEY_ID,
+    oidcToken,
   ].filter((v): v is string => typeof v === 'string' && v !== '');
 }
 

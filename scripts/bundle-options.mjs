@@ -1,6 +1,6 @@
 /**
  * The esbuild options of the function bundle (`dist/index.js`), shared by scripts/build.mjs, the
- * benchmark's metafile build (bench/run.ts) and the bundle test (test/unit/bundle-stubs.test.ts),
+ * benchmark's metafile build (bench/run.ts) and the bundle test (test/deploy/bundle-stubs.test.ts),
  * so all three build the same thing.
  *
  * Stubbed modules (see scripts/stubs/): `xml2js`, required by pop-core's lib/roa.js for XML
@@ -14,7 +14,7 @@
  * zod/v4/core/index.js (and zod/v4/mini/external.js), i.e. `z.locales` / `z.core.locales`,
  * which our code never uses. zod's English messages come from a direct import of
  * `../locales/en.js` in zod/v4/classic/schemas.js (zod 4.6.7), which stays; so every error
- * message is unchanged (test/unit/bundle-stubs.test.ts compares them with the source's).
+ * message is unchanged (test/deploy/bundle-stubs.test.ts compares them with the source's).
  */
 import { join } from 'node:path';
 

@@ -4,7 +4,7 @@
  * Every arrow points down: `functions`, `cli` → `shared/pipeline` → stages → `shared/model` →
  * platform clients → `shared/fc`, `shared/config` → `shared/core`. Stages never import one
  * another. `sandbox/` (the emulators) never imports `shared/`, and `shared/` never imports the
- * command line, the sandbox, tests or benchmarks. Run by `npm test` (test/unit/layering.test.ts);
+ * command line, the sandbox, tests or benchmarks. Run by `npm test` (test/architecture/layering.test.ts);
  * `npx tsx scripts/check-layers.ts` prints the violations of the working tree.
  */
 import { execFileSync } from 'node:child_process';

@@ -18,13 +18,26 @@ export function cliPlatform(value: string | undefined): 'sae' | 'edas' | undefin
 /**
  * The PlatformRequest of `abort --platform sae|edas ID... [--app ID]` (ChangeOrderIds, and
  * applications whose in-flight order is aborted) or `sweep --platform sae|edas [--app ID]`.
- * @throws UsageError for a malformed id (lower-case UUIDs), or an abort naming nothing
+ * `--region ID` names the region the request works in (its `regionId`; it is also the
+ * function's region, hence the default of `SAE_REGIONS` / `EDAS_REGIONS`); without it a sweep
+ * covers every enabled region and an abort needs a single enabled region.
+ * @throws UsageError for a malformed id (lower-case UUIDs) or region, or an abort naming nothing
  */
 export function cliPlatformRequest(
   platform: 'sae' | 'edas',
   source: 'manual' | 'sweep',
-  options: { changeOrderIds?: string[]; app?: string[]; dryRun?: boolean; note?: string },
+  options: {
+    changeOrderIds?: string[];
+    app?: string[];
+    dryRun?: boolean;
+    note?: string;
+    region?: string;
+  },
 ): PlatformRequest {
+  if (options.region !== undefined && !/^[a-z]{2,}(?:-[a-z0-9]+)+$/.test(options.region))
+    throw new UsageError(
+      `invalid --region ${JSON.stringify(options.region.slice(0, 40))}: expected a region id such as cn-hangzhou`,
+    );
   const changeOrderIds = validIds(
     options.changeOrderIds ?? [],
     (r) => parseId('ChangeOrderId', r),
@@ -44,5 +57,6 @@ export function cliPlatformRequest(
     ...(source === 'manual' ? { appIds, reason: 'manual' } : appIds.length > 0 ? { appIds } : {}),
     ...(options.dryRun ? { dryRun: true } : {}),
     ...(options.note ? { note: options.note } : {}),
+    ...(options.region ? { regionId: options.region } : {}),
   };
 }

@@ -78,15 +78,39 @@ export class EdasAccount {
     return this.orders.get(changeOrderId)?.rollback ?? false;
   }
 
+  /**
+   * The region the request being served is in (its `Host`), set by `serveRegion` before each
+   * action; undefined: every region (a request to the emulator's own address).
+   */
+  private requestRegion: string | undefined;
+
+  /** Serve the next action as the endpoint of `regionId` (undefined: every region). */
+  serveRegion(regionId: string | undefined): void {
+    this.requestRegion = regionId;
+  }
+
+  /** The region an application lives in. */
+  private regionOf(app: EdasScenarioApp): string {
+    return app.regionId ?? this.section.regionId;
+  }
+
+  /** True when the request being served sees the application (same region, or every region). */
+  private seen(app: EdasScenarioApp): boolean {
+    return this.requestRegion === undefined || this.regionOf(app) === this.requestRegion;
+  }
+
   private app(appId: string): EdasScenarioApp {
     const app = this.apps.get(appId);
-    if (!app || app.foreign) throw new EdasApiError(400, `application ${appId} does not exist`);
+    if (!app || app.foreign || !this.seen(app))
+      throw new EdasApiError(400, `application ${appId} does not exist`);
     return app;
   }
 
   private order(changeOrderId: string): OrderRecord {
     const rec = this.orders.get(changeOrderId);
-    if (!rec) throw new EdasApiError(400, `change order ${changeOrderId} does not exist`);
+    const app = rec ? this.apps.get(rec.source.AppId) : undefined;
+    if (!rec || !app || !this.seen(app))
+      throw new EdasApiError(400, `change order ${changeOrderId} does not exist`);
     this.app(rec.source.AppId);
     return rec;
   }
@@ -94,11 +118,11 @@ export class EdasAccount {
   /** ListApplication items, own applications in scenario order. */
   listApplication(): Record<string, unknown>[] {
     return this.section.apps
-      .filter((a) => !a.foreign)
+      .filter((a) => !a.foreign && this.seen(a))
       .map((a) => ({
         AppId: a.AppId,
         Name: a.Name,
-        RegionId: a.RegionId ?? this.section.regionId,
+        RegionId: a.RegionId ?? this.regionOf(a),
         ClusterType: a.ClusterType,
         State: 'RUNNING',
         Instances: 2,

@@ -21,8 +21,13 @@ const minutes = z.number().nonnegative();
 const edasAppSchema = z.strictObject({
   AppId: nonEmpty,
   Name: nonEmpty,
-  /** the logical region (namespace), default the section's regionId */
+  /** the logical region (namespace), default the application's regionId */
   RegionId: nonEmpty.optional(),
+  /**
+   * The region the application lives in (default the section's `regionId`): a request whose
+   * `Host` names another region (`edas.<region>.aliyuncs.com`) does not see it, nor its orders.
+   */
+  regionId: nonEmpty.optional(),
   /** 2 ECS, 3 EDAS K8s, 5 ACK */
   ClusterType: z.union([z.literal(2), z.literal(3), z.literal(5)]).default(3),
   /** belongs to another account: calls naming it answer a business error */

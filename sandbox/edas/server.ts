@@ -79,7 +79,9 @@ export async function startEdasSandbox(
     q: Readonly<Record<string, string>>,
     now: number,
     requestId: string,
+    regionId: string | undefined,
   ): ProductAnswer => {
+    account.serveRegion(regionId);
     const need = (name: string): string => {
       const v = q[name];
       if (v === undefined || v === '') throw new EdasApiError(400, `${name} is required`);
@@ -128,6 +130,7 @@ export async function startEdasSandbox(
       apiVersion: EDAS_SANDBOX_API_VERSION,
       hostId: 'edas-sandbox.local',
       routes: EDAS_ROUTES,
+      regionOfHost: (host) => /^edas\.([a-z0-9-]+)\.aliyuncs\.com$/.exec(host)?.[1],
       target: (q) => ({
         ...(q.ChangeOrderId ? { changeOrderId: q.ChangeOrderId } : {}),
         ...(q.AppId ? { appId: q.AppId } : {}),

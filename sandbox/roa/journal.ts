@@ -23,6 +23,10 @@ export interface RoaJournalEntry {
   apiVersion: string;
   changeOrderId?: string;
   appId?: string;
+  /** the request's `Host` header, port cut, lower case */
+  host?: string;
+  /** the region the host names (`sae.<region>.aliyuncs.com`); absent: every region */
+  regionId?: string;
   /** HTTP status answered; 0 when the socket was reset */
   status: number;
   /** `200`, the error code answered, `SocketReset` or `RawReply` */

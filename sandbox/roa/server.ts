@@ -38,14 +38,23 @@ export interface RoaProduct {
   readonly hostId: string;
   /** `METHOD path` → action name; paths match exactly, case included */
   readonly routes: Readonly<Record<string, string>>;
+  /**
+   * The region a product host names (`sae.cn-hangzhou.aliyuncs.com` → `cn-hangzhou`), or
+   * undefined for a host this product does not serve by region.
+   */
+  regionOfHost(host: string): string | undefined;
   /** the order and app a request names, for the journal and fault matching */
   target(query: Readonly<Record<string, string>>): { changeOrderId?: string; appId?: string };
-  /** Runs one action at `now` (state changes happen here). */
+  /**
+   * Runs one action at `now` (state changes happen here), as the endpoint of `regionId`
+   * (undefined: every region).
+   */
   run(
     action: string,
     query: Readonly<Record<string, string>>,
     now: number,
     requestId: string,
+    regionId: string | undefined,
   ): ProductAnswer;
   /** The product's error body for a scripted error. */
   errorBody(
@@ -212,6 +221,16 @@ export async function startRoaServer(
       signatureValid: false,
     };
     journal.push(entry);
+    // The region is the host's, as on the real service (docs/reference/sae-edas.md §2.1, §3.1:
+    // the host selects the region). A request to the emulator's own address (`127.0.0.1`) sees
+    // every region; an `*.aliyuncs.com` host the product does not place is refused below.
+    const hostHeader = String(req.headers.host ?? '')
+      .replace(/:\d+$/, '')
+      .toLowerCase();
+    entry.host = hostHeader;
+    const regionId = product.regionOfHost(hostHeader);
+    if (regionId !== undefined) entry.regionId = regionId;
+    const unplaced = regionId === undefined && hostHeader.endsWith('.aliyuncs.com');
     const target = product.target(query);
     if (target.changeOrderId !== undefined) entry.changeOrderId = target.changeOrderId;
     if (target.appId !== undefined) entry.appId = target.appId;
@@ -247,6 +266,11 @@ export async function startRoaServer(
     if (auth.error) {
       const e = auth.error;
       sendJson(res, entry, gatewayError(e.status, e.code, e.message, requestId), requestId);
+      return;
+    }
+    if (unplaced) {
+      const msg = `${product.name} sandbox: host ${hostHeader} names no region it serves (expected ${product.name}.<region>.aliyuncs.com).`;
+      sendJson(res, entry, gatewayError(400, 'InvalidRegionId', msg, requestId), requestId);
       return;
     }
     const trimmed = entry.body.trim();
@@ -285,11 +309,11 @@ export async function startRoaServer(
         );
         return;
       case 'raw':
-        if (r.applied) product.run(action, query, now, requestId);
+        if (r.applied) product.run(action, query, now, requestId, regionId);
         send(res, entry, r.status, r.contentType, r.body, 'RawReply', requestId);
         return;
       case 'reset': {
-        if (r.applied) product.run(action, query, now, requestId);
+        if (r.applied) product.run(action, query, now, requestId, regionId);
         entry.status = 0;
         entry.code = 'SocketReset';
         const socket = req.socket as Socket & { resetAndDestroy?: () => Socket };
@@ -298,7 +322,7 @@ export async function startRoaServer(
         return;
       }
       case 'normal':
-        sendJson(res, entry, product.run(action, query, now, requestId), requestId);
+        sendJson(res, entry, product.run(action, query, now, requestId, regionId), requestId);
         return;
     }
   };

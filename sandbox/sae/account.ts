@@ -49,13 +49,11 @@ interface OrderRecord {
 export class SaeAccount {
   private readonly apps = new Map<string, SaeScenarioApp>();
   private readonly orders = new Map<string, OrderRecord>();
-  private readonly namespaceDefault: string;
 
   constructor(
     private readonly section: SaeSection,
     startedAt: number,
   ) {
-    this.namespaceDefault = `${section.regionId}:default`;
     for (const a of section.apps) this.apps.set(a.AppId, a);
     for (const o of section.changeOrders) {
       const { start, progress } = orderTimes(o, startedAt);
@@ -102,9 +100,30 @@ export class SaeAccount {
     return this.orders.get(changeOrderId)?.rollback ?? false;
   }
 
+  /**
+   * The region the request being served is in (its `Host`), set by `serveRegion` before each
+   * action; undefined: every region (a request to the emulator's own address).
+   */
+  private requestRegion: string | undefined;
+
+  /** Serve the next action as the endpoint of `regionId` (undefined: every region). */
+  serveRegion(regionId: string | undefined): void {
+    this.requestRegion = regionId;
+  }
+
+  /** The region an application lives in. */
+  private regionOf(app: SaeScenarioApp): string {
+    return app.regionId ?? this.section.regionId;
+  }
+
+  /** True when the request being served sees the application (same region, or every region). */
+  private seen(app: SaeScenarioApp): boolean {
+    return this.requestRegion === undefined || this.regionOf(app) === this.requestRegion;
+  }
+
   private app(appId: string): SaeScenarioApp {
     const app = this.apps.get(appId);
-    if (!app)
+    if (!app || !this.seen(app))
       throw new SaeApiError(404, 'InvalidAppId.NotFound', 'The specified AppId does not exist.');
     if (app.foreign)
       throw new SaeApiError(
@@ -117,7 +136,8 @@ export class SaeAccount {
 
   private order(changeOrderId: string): OrderRecord {
     const rec = this.orders.get(changeOrderId);
-    if (!rec)
+    const app = rec ? this.apps.get(rec.source.AppId) : undefined;
+    if (!rec || !app || !this.seen(app))
       throw new SaeApiError(
         400,
         'InvalidChangeOrder.NotFound',
@@ -130,12 +150,12 @@ export class SaeAccount {
   /** ListApplications: own applications in scenario order. */
   listApplications(): Record<string, unknown>[] {
     return this.section.apps
-      .filter((a) => !a.foreign)
+      .filter((a) => !a.foreign && this.seen(a))
       .map((a) => ({
         AppId: a.AppId,
         AppName: a.AppName,
-        NamespaceId: a.NamespaceId ?? this.namespaceDefault,
-        RegionId: this.section.regionId,
+        NamespaceId: a.NamespaceId ?? `${this.regionOf(a)}:default`,
+        RegionId: this.regionOf(a),
         AppDeletingStatus: false,
         Instances: 2,
         RunningInstances: 2,

@@ -24,6 +24,11 @@ const saeAppSchema = z.strictObject({
   AppName: nonEmpty,
   /** default `<regionId>:default` */
   NamespaceId: nonEmpty.optional(),
+  /**
+   * The region the application lives in (default the section's `regionId`): a request whose
+   * `Host` names another region (`sae.<region>.aliyuncs.com`) does not see it, nor its orders.
+   */
+  regionId: nonEmpty.optional(),
   /** belongs to another account: every call naming it answers 400 Resouce.no.permission */
   foreign: z.boolean().default(false),
 });

@@ -96,7 +96,9 @@ export async function startSaeSandbox(
     q: Readonly<Record<string, string>>,
     now: number,
     requestId: string,
+    regionId: string | undefined,
   ): ProductAnswer => {
+    account.serveRegion(regionId);
     const need = (name: string): string => {
       const v = q[name];
       if (v === undefined || v === '')
@@ -169,6 +171,7 @@ export async function startSaeSandbox(
       apiVersion: SAE_SANDBOX_API_VERSION,
       hostId: 'sae-sandbox.local',
       routes: SAE_ROUTES,
+      regionOfHost: (host) => /^sae\.([a-z0-9-]+)\.aliyuncs\.com$/.exec(host)?.[1],
       target: (q) => ({
         ...(q.ChangeOrderId ? { changeOrderId: q.ChangeOrderId } : {}),
         ...(q.AppId ? { appId: q.AppId } : {}),

@@ -56,13 +56,26 @@ export interface Config {
   region: string;
   /** Platforms acted on (`PLATFORMS`, comma-separated): `webplus`, `sae`, `edas`. */
   platforms: Array<'webplus' | 'sae' | 'edas'>;
-  /** `SAE_ENDPOINT`, else the endpoint of `SAE_REGION` (default: the function's region). */
+  /**
+   * `SAE_ENDPOINT`: one base URL every SAE region's calls go to (a sandbox, a proxy); each call
+   * still names its region by the `Host` header of that region's real endpoint. Unset: each
+   * region's endpoint comes from shared/sae/endpoints.ts.
+   */
   saeEndpoint?: string;
-  saeRegion: string;
-  /** `EDAS_ENDPOINT`, else the endpoint of `EDAS_REGION` (default: the function's region). */
+  /**
+   * The SAE regions to work in, in order, without repeats (`SAE_REGIONS`, comma-separated;
+   * default the function's region `FC_REGION`, else `cn-hangzhou`). Each is paced and recorded
+   * on its own.
+   */
+  saeRegions: string[];
+  /** Where `saeRegions` came from, for messages. */
+  saeRegionsFrom: 'SAE_REGIONS' | 'FC_REGION' | 'default';
+  /** `EDAS_ENDPOINT`: as `saeEndpoint`, for EDAS (shared/edas/endpoints.ts). */
   edasEndpoint?: string;
-  edasRegion: string;
-  /** SAE / EDAS calls per second (one pacer each per instance). */
+  /** The EDAS regions (`EDAS_REGIONS`), as `saeRegions`. */
+  edasRegions: string[];
+  edasRegionsFrom: 'EDAS_REGIONS' | 'FC_REGION' | 'default';
+  /** SAE / EDAS calls per second (one pacer per platform and region per instance). */
   saeQps: number;
   edasQps: number;
 }
@@ -107,10 +120,10 @@ export const CONFIG_VARIABLES = [
   'ATTEMPT_TIMEOUT_MS',
   'DEADLINE_MARGIN_MS',
   'PLATFORMS',
-  'SAE_REGION',
+  'SAE_REGIONS',
   'SAE_ENDPOINT',
   'SAE_QPS',
-  'EDAS_REGION',
+  'EDAS_REGIONS',
   'EDAS_ENDPOINT',
   'EDAS_QPS',
 ] as const;
@@ -170,24 +183,53 @@ const variables = {
         .min(1),
     )
     .default(['webplus']),
-  SAE_REGION: z
-    .string()
-    .trim()
-    .regex(/^[a-z0-9-]+$/, 'must be a region id such as cn-hangzhou')
-    .optional(),
+  SAE_REGIONS: z.string().trim().optional(),
   SAE_ENDPOINT: url.optional(),
   // SAE's FAQ quotes 60 API calls per minute per user (docs/reference/sae-edas.md §2.1)
   SAE_QPS: int(1, 1000).default(1),
-  EDAS_REGION: z
-    .string()
-    .trim()
-    .regex(/^[a-z0-9-]+$/, 'must be a region id such as cn-hangzhou')
-    .optional(),
+  EDAS_REGIONS: z.string().trim().optional(),
   EDAS_ENDPOINT: url.optional(),
   EDAS_QPS: int(1, 1000).default(5),
 } as const;
 
 const schema = z.object(variables);
+
+/** Variables of earlier versions, refused at cold start, and the variable that replaced each. */
+export const RETIRED_VARIABLES: ReadonlyArray<readonly [string, string]> = [
+  ['SAE_REGION', 'SAE_REGIONS'],
+  ['EDAS_REGION', 'EDAS_REGIONS'],
+];
+
+/**
+ * A platform's region list (`WEBPLUS_REGIONS`, `SAE_REGIONS`, `EDAS_REGIONS`): comma-separated,
+ * kept in order, repeats dropped; unset = the function's region (`FC_REGION`), else
+ * `cn-hangzhou`. An entry that is not a region id, or a list naming none, stops the cold start.
+ * @throws ConfigError naming the variable (or `FC_REGION` when the region came from there)
+ */
+function regionList<V extends string>(
+  variable: V,
+  value: string | undefined,
+  fcRegion: string | undefined,
+): { regions: string[]; from: V | 'FC_REGION' | 'default' } {
+  const from = value ? variable : fcRegion ? 'FC_REGION' : 'default';
+  const named = from === 'FC_REGION' ? 'FC_REGION' : variable;
+  const list = (value ?? (fcRegion || 'cn-hangzhou'))
+    .split(',')
+    .map((r) => r.trim())
+    .filter((r) => r.length > 0);
+  for (const r of list) {
+    if (!REGION_ID.test(r)) {
+      throw new ConfigError(
+        `invalid ${named}: ${JSON.stringify(r.slice(0, 40))} is not a region id such as cn-hangzhou`,
+        named,
+      );
+    }
+  }
+  if (list.length === 0) {
+    throw new ConfigError(`invalid ${variable}: name at least one region`, variable);
+  }
+  return { regions: [...new Set(list)], from };
+}
 
 /**
  * Reads and validates the configuration.
@@ -214,6 +256,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'ABORT_DRY_RUN is set but empty: set it to true or false (blank would otherwise mean enforce)',
       'ABORT_DRY_RUN',
     );
+  }
+  // The single-region variables of earlier versions are refused, never half-read: a deploy that
+  // still sets one would otherwise silently work in another region than it names.
+  for (const [old, now] of RETIRED_VARIABLES) {
+    if (env[old] !== undefined) {
+      throw new ConfigError(
+        `${old} is no longer read: set ${now} instead (comma-separated region ids, e.g. ${now}=${env[old]?.trim() || 'cn-hangzhou'}; default the function's region)`,
+        old,
+      );
+    }
   }
   const input: Record<string, string> = {};
   for (const key of Object.keys(variables)) {
@@ -252,33 +304,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       );
     }
   });
-  const regionsFrom = v.WEBPLUS_REGIONS
-    ? 'WEBPLUS_REGIONS'
-    : env.FC_REGION
-      ? 'FC_REGION'
-      : 'default';
-  const regionList = (v.WEBPLUS_REGIONS ?? region)
-    .split(',')
-    .map((r) => r.trim())
-    .filter((r) => r.length > 0);
-  for (const r of regionList) {
-    if (!REGION_ID.test(r)) {
-      throw new ConfigError(
-        `invalid ${regionsFrom === 'default' ? 'WEBPLUS_REGIONS' : regionsFrom}: ${JSON.stringify(r.slice(0, 40))} is not a region id such as cn-hangzhou`,
-        regionsFrom === 'default' ? 'WEBPLUS_REGIONS' : regionsFrom,
-      );
-    }
-  }
-  if (regionList.length === 0) {
-    throw new ConfigError('invalid WEBPLUS_REGIONS: name at least one region', 'WEBPLUS_REGIONS');
-  }
+  const webplus = regionList('WEBPLUS_REGIONS', v.WEBPLUS_REGIONS, env.FC_REGION);
+  const sae = regionList('SAE_REGIONS', v.SAE_REGIONS, env.FC_REGION);
+  const edas = regionList('EDAS_REGIONS', v.EDAS_REGIONS, env.FC_REGION);
   const ak = env.ALIBABA_CLOUD_ACCESS_KEY_ID;
   const sk = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
   const token = env.ALIBABA_CLOUD_SECURITY_TOKEN;
   return {
     ...(v.WEBPLUS_ENDPOINT ? { webplusEndpoint: v.WEBPLUS_ENDPOINT } : {}),
-    webplusRegions: [...new Set(regionList)],
-    webplusRegionsFrom: regionsFrom,
+    webplusRegions: webplus.regions,
+    webplusRegionsFrom: webplus.from,
     logStore,
     outcomeLogFile: v.OUTCOME_LOG_FILE,
     slsEndpoint: v.SLS_ENDPOINT ?? `${region}.log.aliyuncs.com`,
@@ -306,9 +341,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     region,
     platforms: [...new Set(v.PLATFORMS)],
     saeEndpoint: v.SAE_ENDPOINT,
-    saeRegion: v.SAE_REGION ?? region,
+    saeRegions: sae.regions,
+    saeRegionsFrom: sae.from,
     edasEndpoint: v.EDAS_ENDPOINT,
-    edasRegion: v.EDAS_REGION ?? region,
+    edasRegions: edas.regions,
+    edasRegionsFrom: edas.from,
     saeQps: v.SAE_QPS,
     edasQps: v.EDAS_QPS,
   };

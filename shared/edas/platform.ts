@@ -23,6 +23,11 @@ export interface EdasPlatformOptions {
   credentials: Credentials;
   /** called once per request sent */
   observe?: RequestObserver;
+  /**
+   * `Host` header to send instead of the endpoint's host name (an endpoint override serving
+   * several regions: the region's real host).
+   */
+  host?: string;
 }
 
 /**
@@ -41,7 +46,12 @@ export interface EdasPlatformOptions {
  * ```
  */
 export function edasPlatform(options: EdasPlatformOptions): ChangePlatform {
-  const client = new EdasClient(options.endpoint, options.credentials, options.observe);
+  const client = new EdasClient(
+    options.endpoint,
+    options.credentials,
+    options.observe,
+    options.host,
+  );
   return {
     name: 'edas',
     capabilities: { rollback: true },

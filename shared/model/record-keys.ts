@@ -2,7 +2,7 @@ import type { OutcomeRecord } from './record.js';
 
 /**
  * The type of every record key as the SLS index holds it (deploy/sls/index.json; checked by
- * test/unit/sls-definitions.test.ts): `long` for whole numbers, `text` for the rest.
+ * test/sls/sls-definitions.test.ts): `long` for whole numbers, `text` for the rest.
  * Adding a field to `OutcomeRecord` fails to compile until it is listed here, and the test then
  * asks for it in the index, so `setup-sls` always indexes every key.
  */

@@ -74,6 +74,8 @@ export interface AlarmSignal {
   dimensions: Record<string, string>;
   /** Event time, epoch ms (CloudMonitor sends seconds or milliseconds). */
   timestampMs?: number;
+  /** The callback's `regionId` (absent when CloudMonitor sends its literal `null`). */
+  regionId?: string;
 }
 
 /** A firing alarm (CloudMonitor callback, rule push, or EventBridge event). */
@@ -136,7 +138,12 @@ export interface PlatformRequest extends RequestBase {
   maxDurationMinutes?: number;
   /** Alarms: when the alarm or event fired, epoch ms (undefined: no readable time: ignored). */
   alarmAtMs?: number;
-  /** Alarms: the region the event says it comes from (`aliyunregionid`); another region's is ignored. */
+  /**
+   * The region the request is about: an alarm's (`aliyunregionid`, a CloudMonitor callback's
+   * `regionId`) or the operator's (`regionId`, CLI `--region`). A region that is not enabled
+   * (`SAE_REGIONS` / `EDAS_REGIONS`) is refused with one record; absent, a sweep covers every
+   * enabled region and an abort or alarm works only where a single region is enabled.
+   */
   regionId?: string;
   /** Alarms naming a ChangeOrderId and its application: the application the order must be in. */
   expectAppId?: string;

@@ -15,12 +15,16 @@ import { CLOCK_SKEW_LIMIT_MS } from '../webplus/server-clock.js';
 import type { Invocation } from './invocation.js';
 import type { RequestOutcome } from './process-request.js';
 import { invalidRecord, type RecordBase, recordOf, requestRecord } from './records.js';
-import type { Runtime } from './runtime.js';
+import type { PlatformRegion, Runtime } from './runtime.js';
 
 /**
  * Runs one SAE / EDAS request through targeting → policy → executor over the platform seam,
  * with the same guarantees as a Web+ request: one record per decision (each carrying
- * `platform`), the invocation's deadline, the instance's in-flight set, fail-closed reads.
+ * `platform` and `regionId`), the invocation's deadline, the instance's in-flight set,
+ * fail-closed reads. A sweep covers every enabled region of the platform (`SAE_REGIONS` /
+ * `EDAS_REGIONS`) one after the other, each with its own gateway, pacer and cap; a manual or
+ * alarm request works in the one region it names, or in the only enabled one (see
+ * {@link targetRegions}: a region is never guessed).
  * A platform that `PLATFORMS` does not enable gets one `failed` record and no call.
  */
 export async function processPlatformRequest(
@@ -45,8 +49,9 @@ export async function processPlatformRequest(
   const records = request.invalid.map((input) =>
     emit(tag(invalidRecord(input, base, runMode, Date.now()))),
   );
-  const endpoint = runtime.platforms[platform].endpoint;
-  if (!endpoint) {
+  const reasonField = request.reason ? { reason: request.reason } : {};
+  const enabled = runtime.platforms[platform].regions;
+  if (enabled.length === 0) {
     records.push(
       emit(
         tag(
@@ -55,10 +60,7 @@ export async function processPlatformRequest(
             runMode,
             'failed',
             `platform ${platform} is not enabled: add it to PLATFORMS`,
-            {
-              errorCode: 'PlatformNotEnabled',
-              ...(request.reason ? { reason: request.reason } : {}),
-            },
+            { errorCode: 'PlatformNotEnabled', ...reasonField },
           ),
         ),
       ),
@@ -81,16 +83,135 @@ export async function processPlatformRequest(
     );
     return { records, capReached: false, dryRun };
   }
+  const target = targetRegions(request, enabled);
+  if (!target.ok) {
+    // Nothing is called: an alarm of another region is another function's; an operator's
+    // request naming a region this function does not work in, or none among several, failed.
+    records.push(
+      emit(
+        tag(
+          requestRecord(
+            base,
+            runMode,
+            request.source === 'alarm' ? 'ignored' : 'failed',
+            target.detail,
+            {
+              errorCode: target.errorCode,
+              ...reasonField,
+              ...(request.regionId ? { regionId: request.regionId } : {}),
+            },
+          ),
+        ),
+      ),
+    );
+    return { records, capReached: false, dryRun };
+  }
+  if (request.source === 'alarm') {
+    // A stale alarm (older than alarmMaxAgeMinutes, no readable time, from the future) costs no
+    // platform call: the Web+ rule (process-request.ts). decidePlatform judges it again on the
+    // clock the decisions use.
+    const age = alarmAgeVerdict(request.alarmAtMs, Date.now(), policy.alarmMaxAgeMinutes);
+    if (!age.fresh) {
+      records.push(
+        emit(
+          tag(
+            requestRecord(base, runMode, 'ignored', age.detail, {
+              ...reasonField,
+              regionId: target.regions[0]!.regionId,
+            }),
+          ),
+        ),
+      );
+      return { records, capReached: false, dryRun };
+    }
+  }
+  let capReached = false;
+  for (const region of target.regions) {
+    const out = await processPlatformRegion(request, region, inv, runtime, {
+      base,
+      runMode,
+      requestDryRun,
+      // Every record of the region says where it was read (a record that already names a region
+      // keeps it).
+      emit: (record) => emit({ ...record, regionId: record.regionId ?? region.regionId }),
+    });
+    records.push(...out.records);
+    capReached ||= out.capReached;
+  }
+  return { records, capReached, dryRun };
+}
+
+/** The regions a request works in, or why none (the record's detail and errorCode). */
+type RegionTarget =
+  | { ok: true; regions: PlatformRegion[] }
+  | { ok: false; detail: string; errorCode: 'RegionNotEnabled' | 'RegionNotNamed' };
+
+/**
+ * Where an SAE / EDAS request works (fail closed: a region is never guessed):
+ * - a request naming a region (an alarm's `regionId` / `aliyunregionid`, an operator's
+ *   `regionId`): that region when it is enabled, else none (`RegionNotEnabled`);
+ * - a sweep naming none: every enabled region, in config order;
+ * - a manual or alarm request naming none: the only enabled region, or none when several are
+ *   enabled (`RegionNotNamed`: an id lives in one region, and asking each would act on a guess).
+ * @param request the request
+ * @param enabled the platform's enabled regions (not empty)
+ */
+export function targetRegions(
+  request: Pick<PlatformRequest, 'platform' | 'source' | 'regionId'>,
+  enabled: readonly PlatformRegion[],
+): RegionTarget {
+  const { platform } = request;
+  const variable = `${platform.toUpperCase()}_REGIONS`;
+  const list = enabled.map((r) => r.regionId).join(', ');
+  if (request.regionId !== undefined) {
+    const region = enabled.find((r) => r.regionId === request.regionId);
+    if (region) return { ok: true, regions: [region] };
+    return {
+      ok: false,
+      errorCode: 'RegionNotEnabled',
+      detail:
+        request.source === 'alarm'
+          ? `the event comes from region ${request.regionId}, but ${platform} is read in ${list} (${variable}): not this function's application; nothing is aborted`
+          : `region ${request.regionId} is not enabled for ${platform} (${variable} lists ${list}): nothing was read or aborted`,
+    };
+  }
+  if (request.source === 'sweep' || enabled.length === 1)
+    return { ok: true, regions: [...enabled] };
+  return {
+    ok: false,
+    errorCode: 'RegionNotNamed',
+    detail:
+      request.source === 'alarm'
+        ? `the alarm names no region and ${platform} is read in ${enabled.length} regions (${list}, ${variable}): which one is a guess; nothing is aborted (fail closed)`
+        : `no region named and ${platform} works in ${enabled.length} regions (${list}, ${variable}): name one (regionId, CLI --region); nothing was read or aborted`,
+  };
+}
+
+/** The work of one SAE / EDAS request in one region: one gateway, the region's pacer, one cap. */
+async function processPlatformRegion(
+  request: PlatformRequest,
+  region: PlatformRegion,
+  inv: Invocation,
+  runtime: Runtime,
+  ctx: {
+    base: RecordBase;
+    runMode: Mode;
+    requestDryRun: boolean;
+    emit: (record: OutcomeRecord) => OutcomeRecord;
+  },
+): Promise<{ records: OutcomeRecord[]; capReached: boolean }> {
+  const { config, policy } = runtime;
+  const platform = request.platform;
   const client: ChangePlatform = (platform === 'sae' ? saePlatform : edasPlatform)({
-    endpoint,
-    credentials: inv.credentials,
+    endpoint: region.endpoint,
+    credentials: inv.credentials!,
+    ...(region.host ? { host: region.host } : {}),
   });
+  const pacer = runtime.platforms[platform].pacerFor(region.regionId);
   const gateway = new PlatformGateway(
     client,
     // A sweep's calls yield to alarms and manual aborts (core/pacer.ts, `background`).
-    request.source === 'sweep'
-      ? backgroundPacer(runtime.platforms[platform].pacer)
-      : runtime.platforms[platform].pacer,
+    request.source === 'sweep' ? backgroundPacer(pacer) : pacer,
     {
       maxAttempts: config.retryMaxAttempts,
       baseMs: config.retryBaseMs,
@@ -101,29 +222,6 @@ export async function processPlatformRequest(
     runtime.random,
     inv.signal,
   );
-  if (request.source === 'alarm') {
-    // A stale alarm (older than alarmMaxAgeMinutes, no readable time, from the future) costs no
-    // platform call: the Web+ rule (process-request.ts). decidePlatform judges it again on the
-    // clock the decisions use.
-    const age = alarmAgeVerdict(request.alarmAtMs, Date.now(), policy.alarmMaxAgeMinutes);
-    const region = platform === 'sae' ? config.saeRegion : config.edasRegion;
-    const otherRegion =
-      request.regionId !== undefined && request.regionId !== region
-        ? `the event comes from region ${request.regionId}, but ${platform} is read in ${region} (${platform === 'sae' ? 'SAE_REGION' : 'EDAS_REGION'}): not this function's application`
-        : undefined;
-    if (!age.fresh || otherRegion) {
-      records.push(
-        emit(
-          tag(
-            requestRecord(base, runMode, 'ignored', age.fresh ? otherRegion! : age.detail, {
-              ...(request.reason ? { reason: request.reason } : {}),
-            }),
-          ),
-        ),
-      );
-      return { records, capReached: false, dryRun };
-    }
-  }
   const readsStartedAtMs = Date.now();
   try {
     const candidates = await platformCandidates(
@@ -145,7 +243,7 @@ export async function processPlatformRequest(
         skewMs,
         ...(request.alarmAtMs === undefined ? {} : { alarmAtMs: request.alarmAtMs }),
         killSwitch: config.dryRun,
-        requestDryRun,
+        requestDryRun: ctx.requestDryRun,
         overrides: {
           maxIdleMinutes: request.maxIdleMinutes,
           maxDurationMinutes: request.maxDurationMinutes,
@@ -155,20 +253,19 @@ export async function processPlatformRequest(
     let capReached = false;
     if (request.source === 'sweep')
       ({ decisions, capReached } = applyCap(decisions, policy.sweep.maxAbortsPerRun));
-    const done = await Promise.all(
+    const records = await Promise.all(
       decisions.map(async (d) =>
-        emit(
+        ctx.emit(
           recordOf(
             await executePlatform(d, gateway, runtime.inFlight, decidedAtMs, readsStartedAtMs),
-            base,
-            runMode,
+            ctx.base,
+            ctx.runMode,
             clock,
           ),
         ),
       ),
     );
-    records.push(...done);
-    return { records, capReached, dryRun };
+    return { records, capReached };
   } finally {
     client.close();
   }

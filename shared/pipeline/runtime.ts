@@ -50,7 +50,7 @@ export interface Runtime {
   warn: LineSink;
   /** Random source for retry jitter (injected in unit tests only). */
   random: () => number;
-  /** SAE and EDAS: endpoint (when enabled) and the instance's pacer for that API. */
+  /** SAE and EDAS: the enabled regions with their endpoints, and one pacer per region. */
   platforms: PlatformRuntime;
   /**
    * Warnings found at cold start (e.g. no HTTP token), each written once as a record by the
@@ -61,8 +61,35 @@ export interface Runtime {
   notifier?: Notifier;
 }
 
+/** One SAE / EDAS region as the instance calls it, resolved at cold start. */
+export interface PlatformRegion {
+  platform: 'sae' | 'edas';
+  regionId: string;
+  /** The base URL calls go to: the region's endpoint, or `SAE_ENDPOINT` / `EDAS_ENDPOINT`. */
+  endpoint: string;
+  /**
+   * The region's real host (from the endpoint table), sent as `Host` when `endpoint` is an
+   * override: one sandbox or proxy serving several regions tells them apart by it. Absent when
+   * `endpoint` is the table's own (its host is already that).
+   */
+  host?: string;
+  /** Where `endpoint` came from. */
+  endpointSource: 'table' | 'SAE_ENDPOINT' | 'EDAS_ENDPOINT';
+}
+
+/** One SAE / EDAS platform of the runtime. */
+export interface PlatformRuntimeEntry {
+  /** The regions to work in (config order); empty when `PLATFORMS` does not list the platform. */
+  regions: PlatformRegion[];
+  /**
+   * The pacer of one region: each (platform, region) has its own API limits (`SAE_QPS` /
+   * `EDAS_QPS`, 4 calls in flight), shared by the instance's overlapping invocations.
+   */
+  pacerFor(regionId: string): Pacer;
+}
+
 /** SAE / EDAS parts of the runtime. */
-export type PlatformRuntime = Record<'sae' | 'edas', { endpoint?: string; pacer: Pacer }>;
+export type PlatformRuntime = Record<'sae' | 'edas', PlatformRuntimeEntry>;
 
 export interface RuntimeOptions {
   /** Cold-start warnings to record with the first invocation (functions/.../cold-start.ts). */
@@ -179,26 +206,70 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 }
 
 /**
- * Endpoints and pacers of the enabled SAE / EDAS platforms, resolved at cold start.
- * @throws ConfigError (`SAE_REGION` / `EDAS_REGION`) for a region with no known endpoint
+ * One SAE / EDAS region's endpoint: `SAE_ENDPOINT` / `EDAS_ENDPOINT` when set (then `host` is
+ * the region's real host, sent as the `Host` header), else the platform's table
+ * (shared/sae/endpoints.ts `saeEndpoint`, shared/edas/endpoints.ts `edasEndpoint`, public
+ * network). The region must be in the table either way: a `Host` is never made up.
+ * @param platform `sae` or `edas`
+ * @param regionId e.g. `cn-hangzhou`
+ * @param override the endpoint override, `http(s)://host[:port]`
+ * @throws UnknownRegionError for a region the platform's table does not list
+ */
+export function resolvePlatformRegion(
+  platform: 'sae' | 'edas',
+  regionId: string,
+  override?: string,
+): PlatformRegion {
+  const table = platform === 'sae' ? saeEndpoint(regionId) : edasEndpoint(regionId);
+  if (!override) return { platform, regionId, endpoint: table, endpointSource: 'table' };
+  return {
+    platform,
+    regionId,
+    endpoint: override.replace(/\/+$/, ''),
+    host: new URL(table).host,
+    endpointSource: platform === 'sae' ? 'SAE_ENDPOINT' : 'EDAS_ENDPOINT',
+  };
+}
+
+/**
+ * Regions, endpoints and pacers of the enabled SAE / EDAS platforms, resolved at cold start
+ * (`SAE_REGIONS` / `EDAS_REGIONS`, default the function's region).
+ * @throws ConfigError naming `SAE_REGIONS` / `EDAS_REGIONS` (or `FC_REGION` when the region
+ *   came from there) for a region with no known endpoint
  */
 export function platformRuntime(config: Config): PlatformRuntime {
-  const endpoint = (name: 'sae' | 'edas'): string | undefined => {
-    if (!config.platforms.includes(name)) return undefined;
-    const explicit = name === 'sae' ? config.saeEndpoint : config.edasEndpoint;
-    if (explicit) return explicit;
-    const region = name === 'sae' ? config.saeRegion : config.edasRegion;
-    try {
-      return name === 'sae' ? saeEndpoint(region) : edasEndpoint(region);
-    } catch (err) {
-      if (!(err instanceof UnknownRegionError)) throw err;
-      const variable = name === 'sae' ? 'SAE_REGION' : 'EDAS_REGION';
-      throw new ConfigError(`invalid ${variable}: ${err.message}`, variable);
-    }
+  const entry = (name: 'sae' | 'edas'): PlatformRuntimeEntry => {
+    const enabled = config.platforms.includes(name);
+    const regionIds = name === 'sae' ? config.saeRegions : config.edasRegions;
+    const from = name === 'sae' ? config.saeRegionsFrom : config.edasRegionsFrom;
+    const override = name === 'sae' ? config.saeEndpoint : config.edasEndpoint;
+    const regions = enabled
+      ? regionIds.map((regionId) => {
+          try {
+            return resolvePlatformRegion(name, regionId, override);
+          } catch (err) {
+            if (!(err instanceof UnknownRegionError)) throw err;
+            const variable = from === 'FC_REGION' ? 'FC_REGION' : `${name.toUpperCase()}_REGIONS`;
+            throw new ConfigError(
+              `invalid ${variable}: ${err.message}; set ${name.toUpperCase()}_REGIONS to the regions your ${name.toUpperCase()} applications live in`,
+              variable,
+            );
+          }
+        })
+      : [];
+    const qps = name === 'sae' ? config.saeQps : config.edasQps;
+    const pacers = new Map<string, Pacer>();
+    return {
+      regions,
+      pacerFor: (regionId) => {
+        let pacer = pacers.get(regionId);
+        if (!pacer) {
+          pacer = createPacer({ concurrency: 4, qps, burst: qps });
+          pacers.set(regionId, pacer);
+        }
+        return pacer;
+      },
+    };
   };
-  const pacer = (qps: number) => createPacer({ concurrency: 4, qps, burst: qps });
-  return {
-    sae: { endpoint: endpoint('sae'), pacer: pacer(config.saeQps) },
-    edas: { endpoint: endpoint('edas'), pacer: pacer(config.edasQps) },
-  };
+  return { sae: entry('sae'), edas: entry('edas') };
 }

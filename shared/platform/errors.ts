@@ -99,8 +99,8 @@ export class UnknownRegionError extends WebplusAbortError {
     readonly regionId: string,
   ) {
     super(
-      `${platform}: no known endpoint for region "${regionId}" (give the endpoint explicitly, ` +
-        'or use a region listed in docs/reference/sae-edas.md)',
+      `${platform}: no known endpoint for region "${regionId}" (use a region listed in ` +
+        'docs/reference/sae-edas.md)',
     );
   }
 }

@@ -92,6 +92,11 @@ export class RoaTransport {
    * @param apiVersion `x-acs-version`, e.g. `2019-05-06`
    * @param credentials this invocation's keys
    * @param observe called once per request sent
+   * @param host `Host` header sent instead of the endpoint's host name (pop-core's default):
+   *   with an endpoint override, the host of the region's real endpoint. The ROA string to sign
+   *   does not cover `Host` (pop-core 1.8.0 `lib/roa.js` `buildStringToSign`: method, accept,
+   *   content-md5, content-type, date, the `x-acs-*` headers, path and query), so nothing else
+   *   on the wire changes.
    */
   constructor(
     private readonly platform: PlatformName,
@@ -99,6 +104,7 @@ export class RoaTransport {
     apiVersion: string,
     credentials: Credentials,
     private readonly observe?: RequestObserver,
+    private readonly host?: string,
   ) {
     this.agent = capturingAgent(endpoint.startsWith('https://'), this.captures);
     this.client = new ROAClient({
@@ -130,7 +136,7 @@ export class RoaTransport {
         request.path,
         query,
         '',
-        { 'x-acs-signature-nonce': nonce },
+        { 'x-acs-signature-nonce': nonce, ...(this.host ? { host: this.host } : {}) },
         { timeout: timeoutMs, rawBody: true },
       );
       const captured = this.captures.get(nonce);

@@ -39,9 +39,17 @@ export class SaeClient {
    * @param endpoint e.g. `https://sae.cn-hangzhou.aliyuncs.com` (see ./endpoints.ts)
    * @param credentials this invocation's keys
    * @param observe called once per request sent, with its action
+   * @param host the `Host` header to send instead of the endpoint's host name: the host of the
+   *   region's real endpoint when `endpoint` is an override (a sandbox or proxy serving several
+   *   regions tells them apart by it; see shared/pipeline/runtime.ts `resolvePlatformRegion`)
    */
-  constructor(endpoint: string, credentials: Credentials, observe?: RequestObserver) {
-    this.transport = new RoaTransport('sae', endpoint, SAE_API_VERSION, credentials, observe);
+  constructor(
+    endpoint: string,
+    credentials: Credentials,
+    observe?: RequestObserver,
+    host?: string,
+  ) {
+    this.transport = new RoaTransport('sae', endpoint, SAE_API_VERSION, credentials, observe, host);
   }
 
   private async call(

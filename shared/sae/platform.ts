@@ -22,6 +22,11 @@ export interface SaePlatformOptions {
   credentials: Credentials;
   /** called once per request sent */
   observe?: RequestObserver;
+  /**
+   * `Host` header to send instead of the endpoint's host name (an endpoint override serving
+   * several regions: the region's real host).
+   */
+  host?: string;
 }
 
 /**
@@ -38,7 +43,12 @@ export interface SaePlatformOptions {
  * ```
  */
 export function saePlatform(options: SaePlatformOptions): ChangePlatform {
-  const client = new SaeClient(options.endpoint, options.credentials, options.observe);
+  const client = new SaeClient(
+    options.endpoint,
+    options.credentials,
+    options.observe,
+    options.host,
+  );
   return {
     name: 'sae',
     capabilities: { rollback: true },

@@ -25,7 +25,7 @@ export interface Harness {
 
 /**
  * Tests write their policies briefly: one that states no `defaults.mode` runs in enforce here
- * (a policy file or POLICY without a mode is a cold-start error: test/unit/policy-mode.test.ts).
+ * (a policy file or POLICY without a mode is a cold-start error: test/policy/policy-mode.test.ts).
  */
 export function withMode(policy: unknown): unknown {
   if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) return policy;

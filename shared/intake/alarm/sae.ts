@@ -3,6 +3,8 @@
  * `appId` (the SAE AppId), plus `instanceId` for instance-level metrics (SAE docs, "CloudMonitor"
  * monitoring, metric namespace `acs_serverless`; docs/reference/sae-edas.md §5.1). Such an alarm
  * means the application's in-flight change order (DescribeApplicationStatus → LastChangeOrderId).
+ * Its region is the callback's `regionId` (or a `regionId` dimension); without one the alarm is
+ * worked on only where a single SAE region is enabled (pipeline/process-platform-request.ts).
  */
 import { parseId } from '../../core/ids.js';
 import type { Trigger } from '../../model/record.js';
@@ -16,7 +18,7 @@ export const SAE_CMS_NAMESPACE = 'acs_serverless';
  * The request of a firing alarm on an SAE metric: a `PlatformRequest` (platform `sae`, source
  * `alarm`) naming each valid `appId` dimension value (several dimension objects arrive
  * comma-joined), or an `IgnoredRequest` when none is valid (the bad values become `invalid`
- * records naming `dimensions.appId`). Web+ dimensions (`changeId`, `envId`) are not read: an
+ * records naming `dimensions.appId`), or names two regions or one that is not a region id. Web+ dimensions (`changeId`, `envId`) are not read: an
  * SAE metric is about an SAE application.
  * @param signal the alarm, already judged firing
  * @param base trigger and triggerRef of the alarm
@@ -35,6 +37,25 @@ export function saeAlarmRequest(
     if (!parsed.ok) invalid.push(invalidId('dimensions.appId', value, parsed.message));
     else if (!appIds.includes(parsed.id)) appIds.push(parsed.id);
   }
+  // The region: the callback's `regionId` or a `regionId` dimension (both: they must agree).
+  const said = [signal.regionId, signal.dimensions.regionId].filter(
+    (r): r is string => r !== undefined,
+  );
+  const regionId = said[0];
+  const regionProblem =
+    said.length === 2 && said[0] !== said[1]
+      ? `names two regions (regionId ${printableRegion(said[0]!)}, dimension regionId ${printableRegion(said[1]!)})`
+      : regionId !== undefined && !REGION_ID.test(regionId)
+        ? `names its region as ${printableRegion(regionId)}, which is not a region id`
+        : undefined;
+  if (regionProblem && appIds.length > 0 && invalid.length === 0)
+    return {
+      kind: 'ignored',
+      ...base,
+      detail: `an SAE alarm (namespace ${SAE_CMS_NAMESPACE}) that ${regionProblem}: which region is a guess; nothing is aborted (fail closed)`,
+      ...(reason === undefined ? {} : { reason }),
+      invalid: [],
+    };
   if (appIds.length === 0 || invalid.length > 0)
     // A bad appId means the alarm meant something that cannot be named: never a guess.
     return {
@@ -56,6 +77,14 @@ export function saeAlarmRequest(
     changeOrderIds: [],
     appIds,
     ...(signal.timestampMs === undefined ? {} : { alarmAtMs: signal.timestampMs }),
+    ...(regionId === undefined ? {} : { regionId }),
     invalid: [],
   };
+}
+
+/** A region id as Alibaba Cloud spells them (`cn-hangzhou`). */
+const REGION_ID = /^[a-z]{2,}(?:-[a-z0-9]+)+$/;
+
+function printableRegion(value: string): string {
+  return JSON.stringify(value.slice(0, 40));
 }

@@ -211,11 +211,13 @@ export const CALLBACK_READ_KEYS: readonly string[] = [
   'dimensions',
   'timestamp',
   'triggerLevel',
+  'regionId',
 ];
 
 /**
  * The signal of a callback-shaped alarm (form fields or EventBridge `data`): `alertState`,
  * `ruleId`, `alertName`, `namespace`, `metricName`, `dimensions`, `timestamp` (s or ms),
+ * `regionId` (SAE alarms say their region with it),
  * `triggerLevel` (checked, not kept). Literal `null` values are absent. Fields not listed are not
  * kept (the `signature` included). `problems` lists what makes the alarm ambiguous or
  * unreadable (its `timestamp`, its dimensions, a `triggerLevel` outside the documented set or
@@ -247,6 +249,7 @@ export function signalFromCallbackFields(
     namespace: fieldString(fields.namespace),
     metricName: fieldString(fields.metricName),
     timestampMs: times.ok ? times.ms : undefined,
+    regionId: fieldString(fields.regionId),
   };
   for (const [key, value] of Object.entries(optional)) {
     if (value !== undefined) Object.assign(signal, { [key]: value });

@@ -203,6 +203,16 @@ export function platformEventRequest(
   }
   const regionId =
     typeof envelope.aliyunregionid === 'string' ? envelope.aliyunregionid : undefined;
+  // An SAE subject names the region too (`acs.sae:<region>:<account>:<AppId>`): two regions
+  // leave which one is meant a guess.
+  const subjectRegion =
+    platform === 'sae' && typeof envelope.subject === 'string'
+      ? envelope.subject.split(':')[1]
+      : undefined;
+  if (regionId && subjectRegion && subjectRegion !== regionId)
+    return ignored(
+      `the event names two regions (aliyunregionid ${printable(regionId, 40)}, subject ${printable(subjectRegion, 40)}): which one is meant is ambiguous; nothing is aborted (fail closed)`,
+    );
   return {
     kind: 'platform',
     platform,

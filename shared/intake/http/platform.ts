@@ -2,8 +2,9 @@
  * `POST /abort` and `POST /sweep` for SAE and EDAS: the body (or, with no body, the query)
  * names `platform: "sae" | "edas"`, and ids as the platform has them (docs/operator-guide.md
  * "SAE and EDAS"): `/abort` takes `changeOrderIds` and/or `appIds` (each application's
- * in-flight change order), `/sweep` takes `appIds` to limit the sweep. Ids are lower-case
- * UUIDs. Without `platform` (or with `platform: "webplus"`) the Web+ routes apply unchanged.
+ * in-flight change order), `/sweep` takes `appIds` to limit the sweep; both take `regionId`
+ * (the region the ids live in; needed for `/abort` when several regions are enabled). Ids are
+ * lower-case UUIDs. Without `platform` (or with `platform: "webplus"`) the Web+ routes apply unchanged.
  */
 import { z } from 'zod';
 import type { PlatformRequest, RefusedRequest } from '../../model/request.js';
@@ -29,9 +30,19 @@ export const PLATFORM_ABORT_KEYS = [
   'dryRun',
   'note',
   'reason',
+  'regionId',
 ] as const;
 /** The keys an SAE / EDAS `/sweep` body (or query) may carry. */
-export const PLATFORM_SWEEP_KEYS = ['platform', 'appIds', 'dryRun'] as const;
+export const PLATFORM_SWEEP_KEYS = ['platform', 'appIds', 'dryRun', 'regionId'] as const;
+
+/**
+ * A region id as Alibaba Cloud spells them (`cn-hangzhou`, `ap-southeast-1`); whether the
+ * function works there is decided later (`SAE_REGIONS` / `EDAS_REGIONS`).
+ */
+const RegionIdSchema = z
+  .string({ error: 'regionId must be a region id such as cn-hangzhou' })
+  .regex(/^[a-z]{2,}(?:-[a-z0-9]+)+$/, 'regionId must be a region id such as cn-hangzhou')
+  .max(40, 'regionId must be a region id such as cn-hangzhou');
 
 /** The fields of an SAE / EDAS call; Web+ id lists are refused (they name no change order). */
 const PlatformBodySchema = z.strictObject({
@@ -41,6 +52,7 @@ const PlatformBodySchema = z.strictObject({
   dryRun: DryRunSchema.optional(),
   note: z.string().max(MAX_NOTE_CHARS).optional(),
   reason: z.string().max(MAX_NOTE_CHARS).optional(),
+  regionId: RegionIdSchema.optional(),
 });
 
 /**
@@ -101,6 +113,7 @@ export function platformHttpRequest(
     ...(fromBody ? { dryRun: fields.dryRun } : {}),
     note: fields.note,
     reason: fields.reason,
+    regionId: fields.regionId,
   });
   const fromQuery = queryDryRun(input.query);
   const dryRun = fromQuery === true ? true : (body.dryRun ?? fromQuery);
@@ -123,6 +136,9 @@ export function platformHttpRequest(
     trigger: 'http' as const,
     ...(input.requestId === undefined ? {} : { triggerRef: input.requestId }),
     ...(dryRun === undefined ? {} : { dryRun }),
+    // The region to work in: a sweep without one covers every enabled region; an abort without
+    // one works only where a single region is enabled (pipeline/process-platform-request.ts).
+    ...(body.regionId === undefined ? {} : { regionId: body.regionId }),
     invalid: [],
   };
   if (route === '/sweep') {

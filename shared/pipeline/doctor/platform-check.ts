@@ -1,10 +1,9 @@
 import type { Credentials } from '../../core/credentials.js';
-import { edasEndpoint } from '../../edas/endpoints.js';
 import { edasPlatform } from '../../edas/platform.js';
 import { PlatformError, UnknownRegionError } from '../../platform/errors.js';
 import type { ChangePlatform, PlatformApp } from '../../platform/platform.js';
-import { saeEndpoint } from '../../sae/endpoints.js';
 import { saePlatform } from '../../sae/platform.js';
+import { resolvePlatformRegion } from '../runtime.js';
 import type { DoctorCheck } from './report.js';
 
 /** The platforms besides Web+ the doctor can check (docs/reference/sae-edas.md). */
@@ -20,7 +19,7 @@ const LABEL: Readonly<Record<ChangeOrderPlatform, string>> = { sae: 'SAE', edas:
 
 export interface PlatformCheckInput {
   platform: ChangeOrderPlatform;
-  /** The platform's region (`SAE_REGION` / `EDAS_REGION`, default the function's region). */
+  /** One of the platform's regions (`SAE_REGIONS` / `EDAS_REGIONS`, default the function's region). */
   regionId: string;
   /**
    * An explicit base URL: the sandbox's emulator, or `SAE_ENDPOINT` / `EDAS_ENDPOINT`; else the
@@ -39,10 +38,10 @@ export interface PlatformCheckResult {
 }
 
 /**
- * The `sae` or `edas` row: the endpoint as the function resolves it (shared/pipeline/runtime.ts
- * `platformRuntime`: `SAE_ENDPOINT` / `EDAS_ENDPOINT`, else the table of shared/sae/endpoints.ts
- * `saeEndpoint` / shared/edas/endpoints.ts `edasEndpoint` for the platform's region, public
- * network), then ONE read-only list call through the platform seam (`listApps`, page 1, 10
+ * The `sae` or `edas` row of one region: the endpoint as the function resolves it
+ * (shared/pipeline/runtime.ts `resolvePlatformRegion`: `SAE_ENDPOINT` / `EDAS_ENDPOINT` with the
+ * region's real `Host`, else the table of shared/sae/endpoints.ts `saeEndpoint` /
+ * shared/edas/endpoints.ts `edasEndpoint` for the region, public network), then ONE read-only list call through the platform seam (`listApps`, page 1, 10
  * items: SAE ListApplications, EDAS ListApplication), one attempt, no retry. Failures are named
  * by the seam's error kinds (shared/platform/errors.ts).
  */
@@ -55,12 +54,16 @@ export async function checkPlatformRegion(input: PlatformCheckInput): Promise<Pl
     regionId: input.regionId,
     action,
   } as const;
-  const variable = input.platform === 'sae' ? 'SAE_REGION' : 'EDAS_REGION';
+  const variable = input.platform === 'sae' ? 'SAE_REGIONS' : 'EDAS_REGIONS';
   let endpoint: string;
+  let host: string | undefined;
   try {
-    endpoint =
-      input.endpointOverride?.url ??
-      (input.platform === 'sae' ? saeEndpoint(input.regionId) : edasEndpoint(input.regionId));
+    // As cold start resolves it: an override still sends the region's real host (runtime.ts).
+    ({ endpoint, host } = resolvePlatformRegion(
+      input.platform,
+      input.regionId,
+      input.endpointOverride?.url,
+    ));
   } catch (err) {
     if (!(err instanceof UnknownRegionError)) throw err;
     return {
@@ -68,7 +71,7 @@ export async function checkPlatformRegion(input: PlatformCheckInput): Promise<Pl
         ...base,
         status: 'fail',
         blocks: 'usage',
-        detail: `no ${label} endpoint is known for region ${input.regionId} (docs/reference/sae-edas.md lists them): set ${variable} to one, or ${input.platform.toUpperCase()}_ENDPOINT; cold start would refuse it`,
+        detail: `no ${label} endpoint is known for region ${input.regionId} (docs/reference/sae-edas.md lists them): set ${variable} to listed regions; cold start would refuse it`,
       },
       applications: [],
     };
@@ -89,7 +92,7 @@ export async function checkPlatformRegion(input: PlatformCheckInput): Promise<Pl
       applications: [],
     };
   }
-  const options = { endpoint, credentials: input.credentials };
+  const options = { endpoint, credentials: input.credentials, ...(host ? { host } : {}) };
   const platform: ChangePlatform =
     input.platform === 'sae' ? saePlatform(options) : edasPlatform(options);
   try {

@@ -84,7 +84,7 @@ export interface DoctorReport {
   platforms: string[];
   /**
    * The regions checked, in order, each once: Web+'s (`WEBPLUS_REGIONS`, else `FC_REGION` /
-   * `--region`), then SAE's and EDAS's (`SAE_REGION`, `EDAS_REGION`) when they are checked.
+   * `--region`), then SAE's and EDAS's (`SAE_REGIONS`, `EDAS_REGIONS`) when they are checked.
    */
   regions: string[];
   /** Rows per status. */

@@ -182,29 +182,37 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
       }
       continue;
     }
-    // SAE and EDAS work in one region each, at the endpoint cold start resolves (runtime.ts).
-    const regionId = platform === 'sae' ? config.saeRegion : config.edasRegion;
+    // SAE and EDAS: one row per region (SAE_REGIONS / EDAS_REGIONS), at the endpoint cold start
+    // resolves (runtime.ts `resolvePlatformRegion`).
+    const regionIds = platform === 'sae' ? config.saeRegions : config.edasRegions;
     const explicit = platform === 'sae' ? config.saeEndpoint : config.edasEndpoint;
     const sandboxUrl = input.sandbox?.[platform];
-    if (!regions.includes(regionId)) regions.push(regionId);
-    const result = await checkPlatformRegion({
-      platform,
-      regionId,
-      ...(sandboxUrl
-        ? { endpointOverride: { url: sandboxUrl, source: 'sandbox' as const } }
-        : explicit
-          ? {
-              endpointOverride: {
-                url: explicit,
-                source: platform === 'sae' ? ('SAE_ENDPOINT' as const) : ('EDAS_ENDPOINT' as const),
-              },
-            }
-          : {}),
-      credentials: input.credentials,
-      timeoutMs,
-    });
-    platformApps[platform].push(...result.applications);
-    platformRows.push(result.row);
+    const results = await Promise.all(
+      regionIds.map((regionId) =>
+        checkPlatformRegion({
+          platform,
+          regionId,
+          ...(sandboxUrl
+            ? { endpointOverride: { url: sandboxUrl, source: 'sandbox' as const } }
+            : explicit
+              ? {
+                  endpointOverride: {
+                    url: explicit,
+                    source:
+                      platform === 'sae' ? ('SAE_ENDPOINT' as const) : ('EDAS_ENDPOINT' as const),
+                  },
+                }
+              : {}),
+          credentials: input.credentials,
+          timeoutMs,
+        }),
+      ),
+    );
+    for (const [i, result] of results.entries()) {
+      if (!regions.includes(regionIds[i]!)) regions.push(regionIds[i]!);
+      platformApps[platform].push(...result.applications);
+      platformRows.push(result.row);
+    }
   }
 
   const slsRow = await checkSlsWrite({

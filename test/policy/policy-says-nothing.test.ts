@@ -57,7 +57,7 @@ describe('kind 6: a policy that says nothing is a cold-start error', () => {
     expect(() => buildHandler({ LOG_STORE: 'stdout' })).not.toThrow();
   });
 
-  it('{} states no mode: refused naming defaults.mode (test/unit/policy-mode.test.ts)', () => {
+  it('{} states no mode: refused naming defaults.mode (test/policy/policy-mode.test.ts)', () => {
     expect(() => parsePolicyText('{}')).toThrow(/defaults\.mode/);
     expect(parsePolicyText('defaults: {mode: dry-run}').sweep.maxAbortsPerRun).toBe(20);
   });

@@ -376,7 +376,10 @@ describe('doctor is read-only', () => {
         journal,
         '--json',
       ],
-      cliEnv({ WEBPLUS_REGIONS: 'cn-hangzhou,cn-shanghai', SAE_REGION: 'cn-shenzhen' }),
+      cliEnv({
+        WEBPLUS_REGIONS: 'cn-hangzhou,cn-shanghai',
+        SAE_REGIONS: 'cn-shenzhen,cn-hangzhou,cn-shenzhen',
+      }),
     );
     expect(stderr).not.toContain('Error');
     expect(code).toBe(0);
@@ -390,8 +393,10 @@ describe('doctor is read-only', () => {
     ).toEqual([
       'webplus:cn-hangzhou:ok:sandbox',
       'webplus:cn-shanghai:ok:sandbox',
-      // SAE and EDAS work in one region each (SAE_REGION, EDAS_REGION: default the function's)
+      // One row per platform and region (SAE_REGIONS in order without repeats; EDAS_REGIONS
+      // unset: the function's region)
       'sae:cn-shenzhen:ok:sandbox',
+      'sae:cn-hangzhou:ok:sandbox',
       'edas:cn-hangzhou:ok:sandbox',
     ]);
     const entries = jsonLines(journal);
@@ -399,8 +404,19 @@ describe('doctor is read-only', () => {
     expect(calls).toEqual([
       'edas:ListApplication',
       'sae:ListApplications',
+      'sae:ListApplications',
       'webplus:DescribeApplications',
       'webplus:DescribeApplications',
+    ]);
+    // Each SAE region's call went with that region's real host (one emulator serves both).
+    expect(
+      entries
+        .filter((e) => e.product === 'sae')
+        .map((e) => `${e.host} ${e.regionId}`)
+        .sort(),
+    ).toEqual([
+      'sae.cn-hangzhou.aliyuncs.com cn-hangzhou',
+      'sae.cn-shenzhen.aliyuncs.com cn-shenzhen',
     ]);
     for (const e of entries) expect(e.signatureValid).toBe(true);
     const regions = entries
@@ -631,8 +647,8 @@ describe('doctor against "the cloud": the same code path, only the endpoint diff
     expect(
       await endpointsOf({
         WEBPLUS_REGIONS: 'cn-shanghai,cn-hongkong,ap-southeast-1',
-        SAE_REGION: 'cn-hongkong',
-        EDAS_REGION: 'us-west-1',
+        SAE_REGIONS: 'cn-hongkong',
+        EDAS_REGIONS: 'us-west-1,cn-chengdu',
       }),
     ).toEqual([
       'webplus cn-shanghai https://webplus.cn-hangzhou.aliyuncs.com endpoint-map skipped',
@@ -640,6 +656,7 @@ describe('doctor against "the cloud": the same code path, only the endpoint diff
       'webplus ap-southeast-1 https://webplus.aliyuncs.com endpoint-map skipped',
       'sae cn-hongkong https://sae.cn-hongkong.aliyuncs.com endpoint-map skipped',
       'edas us-west-1 https://edas.ap-northeast-1.aliyuncs.com endpoint-map skipped',
+      'edas cn-chengdu https://edas.aliyuncs.com endpoint-map skipped',
     ]);
     expect(
       await endpointsOf({

@@ -165,12 +165,12 @@ describe('no file points outside the repository', () => {
       `import { x } from '${up}${up}shared/config/config.js';`,
       `docs link [client](${up}shared/webplus/client.ts)`,
     ].join('\n');
-    expect(outsidePointers('test/unit/sample.ts', lines)).toEqual([
-      `test/unit/sample.ts:1: names ${DESIGN_NOTES}`,
-      `test/unit/sample.ts:2: names ${OUTSIDE_REFERENCE}`,
-      `test/unit/sample.ts:2: ${up}${OUTSIDE_REFERENCE}/fc-triggers.md (no test/${OUTSIDE_REFERENCE}/fc-triggers.md in the repository)`,
-      `test/unit/sample.ts:3: ${up}${up}${up}shared/cases/README.md (outside the repository)`,
-      `test/unit/sample.ts:5: ${up}shared/webplus/client.ts (no test/shared/webplus/client.ts in the repository)`,
+    expect(outsidePointers('test/docs/sample.ts', lines)).toEqual([
+      `test/docs/sample.ts:1: names ${DESIGN_NOTES}`,
+      `test/docs/sample.ts:2: names ${OUTSIDE_REFERENCE}`,
+      `test/docs/sample.ts:2: ${up}${OUTSIDE_REFERENCE}/fc-triggers.md (no test/${OUTSIDE_REFERENCE}/fc-triggers.md in the repository)`,
+      `test/docs/sample.ts:3: ${up}${up}${up}shared/cases/README.md (outside the repository)`,
+      `test/docs/sample.ts:5: ${up}shared/webplus/client.ts (no test/shared/webplus/client.ts in the repository)`,
     ]);
     expect(outsidePointers('docs/sample.md', `[client](${up}shared/webplus/client.ts)`)).toEqual(
       [],
@@ -211,19 +211,33 @@ describe('docs link only to files of this repository', () => {
 
 describe('test/README.md explains the case tags', () => {
   const readme = readFileSync(join(root, 'test/README.md'), 'utf8');
-  const cases = repoFiles().filter((f) => f.startsWith('test/cases/') && f.endsWith('.test.ts'));
+  const tagged = repoFiles().filter(
+    (f) =>
+      f.startsWith('test/') &&
+      f.endsWith('.test.ts') &&
+      /describe(?:\.\w+)?\(\s*['"`]C\d\d\b/.test(readFileSync(join(root, f), 'utf8')),
+  );
 
-  it('every test/cases file carries a tag in its describe() title and is listed under it', () => {
-    expect(cases.length).toBeGreaterThanOrEqual(13);
-    const wrong = cases.flatMap((file) => {
+  it('every test whose describe() title starts with a case tag is listed under that tag, by its folder', () => {
+    expect(tagged.length).toBeGreaterThanOrEqual(13);
+    const wrong = tagged.flatMap((file) => {
       const text = readFileSync(join(root, file), 'utf8');
       const tags = [...text.matchAll(/describe(?:\.\w+)?\(\s*['"`](C\d\d)\b/g)].map((m) => m[1]!);
-      if (tags.length === 0) return [`${file}: no describe() title starts with a case tag`];
-      const name = file.slice('test/cases/'.length);
+      const name = file.slice('test/'.length);
       const row = readme.split('\n').find((line) => line.startsWith(`| ${tags[0]} `));
       return row?.includes(`\`${name}\``) ? [] : [`${file}: not listed under ${tags[0]}`];
     });
     expect(wrong).toEqual([]);
+  });
+
+  it('every case tag has at least one test file, and every file listed under a tag exists', () => {
+    const rows = readme.split('\n').filter((line) => /^\| C\d\d \|/.test(line));
+    expect(rows).toHaveLength(13);
+    const listed = rows.flatMap((row) =>
+      [...row.matchAll(/`([\w./-]+\.test\.ts)`/g)].map((m) => m[1]!),
+    );
+    expect(rows.filter((row) => !/`[\w./-]+\.test\.ts`/.test(row))).toEqual([]);
+    expect(listed.filter((name) => !existsSync(join(root, 'test', name)))).toEqual([]);
   });
 
   it('every tag C01 … C13 is explained in the table of failure kinds', () => {

@@ -53,6 +53,12 @@ describe('docs/reference/configuration.md', () => {
     expect(documented('WEBPLUS_REGIONS')).toBe(
       "`FC_REGION` (the function's own region), else `cn-hangzhou`",
     );
+    expect(config.saeRegions).toEqual(['cn-hangzhou']);
+    expect(config.edasRegions).toEqual(['cn-hangzhou']);
+    for (const name of ['SAE_REGIONS', 'EDAS_REGIONS'])
+      expect(documented(name)).toBe("`FC_REGION` (the function's own region), else `cn-hangzhou`");
+    expect(documented('SAE_QPS')).toBe(`\`${config.saeQps}\``);
+    expect(documented('EDAS_QPS')).toBe(`\`${config.edasQps}\``);
     expect(documented('OUTCOME_LOG_FILE')).toBe(`\`${config.outcomeLogFile}\``);
     expect(documented('HTTP_MAX_BODY_BYTES')).toBe(`\`${config.httpMaxBodyBytes}\``);
     expect(documented('HTTP_MAX_IDS')).toBe(`\`${config.httpMaxIds}\``);

@@ -13,7 +13,7 @@
  * f. every flag from Web+ is a JSON boolean (`"false"`, `"true"` are unknown);
  * g. states and levels match the documented set exactly; repeated fields are ambiguous;
  * and the oracle's second counterexample: a manual abort by ChangeId of a change already aborting.
- * (Finding e, a policy stating no mode: test/unit/policy-mode.test.ts.)
+ * (Finding e, a policy stating no mode: test/policy/policy-mode.test.ts.)
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeContext } from '../helpers/fc-context.js';
