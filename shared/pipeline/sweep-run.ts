@@ -54,7 +54,8 @@ function rotationTime(request: SweepRequest, inv: Invocation): number {
  *    (the others are skipped with the reason), and carry them out longest-stuck first (the
  *    pacer serves calls in the order they are queued);
  * 4. state the coverage (`sweep-coverage.ts`): in the summary's `sweep`, and in one `deferred`
- *    record when environments were left or could not be listed; a bound only where it holds.
+ *    record when environments were left; a bound only where it holds (a listing that failed has
+ *    its own record naming it).
  * Every record goes to `emit` as it is made.
  */
 export async function runSweep(
@@ -187,20 +188,18 @@ export async function runSweep(
       ? { neededTimeoutS: Math.ceil((neededMs + config.deadlineMarginMs) / 1000) }
       : {}),
   });
-  if (read.left.length > 0 || listing.notListed.length > 0) {
+  // Environments left: one `deferred` record with the coverage statement. (A listing that
+  // failed already has its own record naming it; the summary's `coverage` says it too.)
+  if (read.left.length > 0) {
     const leftIds = read.left.map((e) => e.envId);
     const shown = leftIds.slice(0, DEFERRED_IDS_SHOWN).join(', ');
-    const leftWords =
-      read.left.length > 0
-        ? `${read.left.length} of ${plan.order.length} in-flight environments left for the next sweeps (the deadline came first)`
-        : `0 of ${plan.order.length} in-flight environments left`;
     records.push(
       ctx.emit(
         requestRecord(
           ctx.base,
           ctx.runMode,
           'deferred',
-          `${leftWords}: this run started with rotation part ${progress.firstPart} of ${plan.parts}; ${progress.coverage}${leftIds.length > 0 ? `; left: ${shown}${leftIds.length > DEFERRED_IDS_SHOWN ? `, and ${leftIds.length - DEFERRED_IDS_SHOWN} more` : ''}` : ''}`,
+          `${read.left.length} of ${plan.order.length} in-flight environments left for the next sweeps (the deadline came first): this run started with rotation part ${progress.firstPart} of ${plan.parts}; ${progress.coverage}; left: ${shown}${leftIds.length > DEFERRED_IDS_SHOWN ? `, and ${leftIds.length - DEFERRED_IDS_SHOWN} more` : ''}`,
         ),
       ),
     );
