@@ -128,7 +128,10 @@ function tilde(path: string, home: string): string {
  * without echoing its content (the SDK's own parse error prints the whole file, secrets included).
  * @throws CredentialsError when the file is not JSON or has no profiles.
  */
-function readCliConfig(path: string, shown: string): { profiles: CliProfile[]; current?: string } {
+function readCliConfig(
+  path: string,
+  shown: string,
+): { profiles: CliProfile[]; current?: string; values: string[]; secretLooking: string[] } {
   let parsed: CliConfig;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8')) as CliConfig;
@@ -144,11 +147,70 @@ function readCliConfig(path: string, shown: string): { profiles: CliProfile[]; c
   );
   return {
     profiles,
+    values: fileValues(parsed),
+    secretLooking: profiles.flatMap((p) =>
+      Object.entries(p)
+        .filter(([k, v]) => SECRET_FIELD.test(k) && typeof v === 'string' && v !== '')
+        .map(([, v]) => v as string),
+    ),
     ...(typeof parsed.current === 'string' && parsed.current !== ''
       ? { current: parsed.current }
       : {}),
   };
 }
+
+/** A profile field that holds a secret (`access_key_secret`, `sts_token`, `private_key`, …). */
+const SECRET_FIELD = /secret|token|key|password|private|credential/i;
+
+/**
+ * Every string in the file (every field of every profile, `current`, anything else), up to
+ * depth 8: any of them may hold a secret (a secret pasted into `mode` or `region_id`), so every
+ * message about the file passes the redactor with all of them.
+ */
+function fileValues(value: unknown, depth = 0): string[] {
+  if (typeof value === 'string') return value === '' ? [] : [value];
+  if (typeof value !== 'object' || value === null || depth > 8) return [];
+  return Object.values(value).flatMap((v) => fileValues(v, depth + 1));
+}
+
+/**
+ * Every value of an INI credentials file (`key = value` lines), for redacting the SDK's
+ * messages about it; none when it cannot be read.
+ */
+function iniValues(path: string): string[] {
+  try {
+    return readFileSync(path, 'utf8')
+      .split(/\r?\n/)
+      .map(
+        (line) =>
+          /^[^=#;[]+=(.*)$/
+            .exec(line)?.[1]
+            ?.trim()
+            .replace(/^["']|["']$/g, '') ?? '',
+      )
+      .filter((v) => v !== '');
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The modes the aliyun CLI writes (aliyun-cli config/profile.go; the SDK's
+ * dist/src/providers/cli_profile.js reads the same names). Another value is never printed.
+ */
+const KNOWN_MODES = new Set([
+  'AK',
+  'StsToken',
+  'RamRoleArn',
+  'EcsRamRole',
+  'RsaKeyPair',
+  'ChainableRamRoleArn',
+  'OIDC',
+  'CloudSSO',
+  'OAuth',
+  'External',
+  'CredentialsURI',
+]);
 
 /** Every value in `texts` removed from `message` (longer ones first), then cut to 200 chars. */
 function scrub(message: string, secrets: readonly string[]): string {
@@ -213,31 +275,43 @@ export function chooseSource(
   const configShown = tilde(configPath, home);
   const fromProfile = (name: string | undefined, explicit: boolean) => {
     const config = readCliConfig(configPath, configShown);
+    // No message about the file quotes a value of it (it names the field instead); the one
+    // that names the profile passes the redactor with every secret-looking value of the file.
+    const clean = (message: string) => createRedactor(config.secretLooking).text(message);
     const wanted = name ?? config.current;
+    const count = `${config.profiles.length} profile${config.profiles.length === 1 ? '' : 's'}`;
     if (!wanted) {
       throw new CredentialsError(
-        `${configShown} names no current profile; pass --profile NAME (profiles: ${profileNames(config.profiles)})`,
+        `${configShown} names no current profile; pass --profile NAME (it has ${count})`,
       );
     }
     const profile = config.profiles.find((p) => p.name === wanted);
     if (!profile) {
+      const from = explicit
+        ? 'the --profile name'
+        : name !== undefined
+          ? 'the ALIBABA_CLOUD_PROFILE name'
+          : 'the "current" field';
       throw new CredentialsError(
-        `profile "${wanted}" is not in ${configShown} (profiles: ${profileNames(config.profiles)})${explicit ? '' : ' (it is named by ALIBABA_CLOUD_PROFILE or "current")'}`,
+        `${from} is not the name of any of the ${count} in ${configShown} (its value is not shown); \`aliyun configure list\` lists them`,
       );
     }
-    const mode = typeof profile.mode === 'string' ? profile.mode : 'AK';
+    const mode =
+      profile.mode === undefined
+        ? 'AK'
+        : typeof profile.mode === 'string' && KNOWN_MODES.has(profile.mode)
+          ? profile.mode
+          : 'an unknown mode (the "mode" field is not shown)';
     const region =
       typeof profile.region_id === 'string' && profile.region_id !== ''
-        ? { region: profile.region_id, profile: wanted }
+        ? { region: profile.region_id, profile: clean(wanted) }
         : undefined;
-    const secrets = Object.entries(profile)
-      .filter(([k, v]) => /secret|token|key_id/i.test(k) && typeof v === 'string')
-      .map(([, v]) => v as string);
+    const secrets = config.values;
     return {
       secrets,
       source: {
         kind: 'profile' as const,
-        description: `profile "${wanted}" (mode ${mode}) in ${configShown}`,
+        description: clean(`profile "${wanted}" (mode ${mode}) in ${configShown}`),
       },
       ...(region ? { profileRegion: region } : {}),
       build: (s: CredentialsSdk) => {
@@ -320,6 +394,7 @@ export function chooseSource(
         description: `profile "${env.ALIBABA_CLOUD_PROFILE || 'default'}" in ${tilde(iniPath, home)}`,
       },
       build: (s) => s.ProfileCredentialsProvider.builder().build(),
+      secrets: iniValues(iniPath),
     };
   }
   if (env.ALIBABA_CLOUD_ECS_METADATA && !isTrue(env.ALIBABA_CLOUD_ECS_METADATA_DISABLED)) {
@@ -354,11 +429,6 @@ export function chooseSource(
   };
 }
 
-function profileNames(profiles: readonly CliProfile[]): string {
-  const names = profiles.map((p) => p.name).filter((n): n is string => typeof n === 'string');
-  return names.length > 0 ? names.join(', ') : 'none';
-}
-
 /**
  * The region: `--region`, `ALIBABA_CLOUD_REGION_ID`, `ALIBABA_CLOUD_REGION`, the profile's
  * `region_id`, `FC_REGION`, else {@link DEFAULT_REGION}.
@@ -380,8 +450,10 @@ export function chooseRegion(
     if (value === undefined || value === '') continue;
     const region = value.trim();
     if (!REGION_ID.test(region)) {
+      // Never the value: a credentials file or a variable can hold a secret in any field.
+      const field = from.startsWith('profile ') ? `the "region_id" field of ${from}` : from;
       throw new UsageError(
-        `${from} must be a region id such as cn-hangzhou, got ${JSON.stringify(value.slice(0, 40))}`,
+        `${field} must be a region id such as cn-hangzhou (its value, ${value.length} characters, is not shown)`,
       );
     }
     return { region, regionSource: from };

@@ -217,10 +217,11 @@ function regionList<V extends string>(
     .split(',')
     .map((r) => r.trim())
     .filter((r) => r.length > 0);
-  for (const r of list) {
+  for (const [i, r] of list.entries()) {
     if (!REGION_ID.test(r)) {
+      // Never the value itself: a secret pasted into the wrong variable would be printed.
       throw new ConfigError(
-        `invalid ${named}: ${JSON.stringify(r.slice(0, 40))} is not a region id such as cn-hangzhou`,
+        `invalid ${named}: region ${i + 1} of ${list.length} (${r.length} characters) is not a region id such as cn-hangzhou`,
         named,
       );
     }

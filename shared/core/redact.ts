@@ -1,23 +1,47 @@
 /**
- * The one redactor: every text that comes from outside (Web+ and SLS error messages and bodies,
- * proxy pages, transport errors, caller input) passes it before it reaches a record, an HTTP
- * answer, a notification or a log line.
+ * The one redactor: every text that comes from outside (Web+, SAE, EDAS and SLS error messages
+ * and bodies, proxy pages, transport errors, caller input, credentials-file errors) passes it
+ * before it reaches a record, an HTTP answer, a notification or a log line.
  *
- * What it removes:
- * - every known secret (the invocation's AccessKey secret and STS token, the HTTP tokens, the
- *   environment's keys) in any dress: the text is normalized before matching (invisible
- *   characters dropped, percent / JSON / JS / HTML escapes decoded up to three layers, NFKC,
- *   case-folded) and the matching spans are cut from the original text; base64-encoded too; and
- *   a secret cut short at either end of a text (a body cut to 2 KB can end inside one);
+ * What it promises, for each secret it was given (≥ 8 characters; the contract is
+ * docs/reference/webplus-api.md "What the redactor removes"):
+ * - every run of at least {@link MIN_RUN_CHARS} (8) consecutive characters of the secret is
+ *   removed wherever it appears: the whole secret, a piece cut from its middle, its start or its
+ *   end, each half of a secret split into two strings (`"abcd…" + "…wxyz"`, `["half1","half2"]`);
+ * - in any dress, since matching is done on normalized readings of the text: invisible
+ *   characters dropped (controls, format characters, spaces of every width, other
+ *   default-ignorables), percent / JSON / JS / HTML escapes decoded up to three layers (the
+ *   undecoded reading is kept: a stray `%` or `\u` before a secret that starts with hex digits
+ *   swallows at most its first characters, the rest is still a run), NFKC (full-width forms),
+ *   case-folded, and Cyrillic / Greek look-alike letters read as the Latin ones;
+ * - reversed;
+ * - base64 (standard or URL-safe alphabet, padded or not) of any text holding the secret at any
+ *   byte offset: the middle of its base64 at each of the three alignments, runs of ≥ 8 of it;
+ * - hex of its UTF-8 bytes (either case, any byte offset, separators allowed): runs of ≥ 16 hex
+ *   digits (8 bytes);
+ * - with visible separators put between its characters (`a-b-c`, `a.b.c`, `a b c`, quotes):
+ *   runs of ≥ {@link MIN_SKELETON_RUN_CHARS} (12) of its alphanumeric skeleton, matched on the
+ *   text's alphanumeric skeleton;
  * - a "string to sign" echo, from its first words to the end of the text: the gateway's
  *   `SignatureDoesNotMatch` message quotes the server's string to sign, whose canonical headers
  *   include `x-acs-security-token` (Alibaba Cloud ROA signature docs:
  *   https://github.com/AlibabaCloudDocs/webx/blob/master/cn.zh-CN/API参考/签名机制.md);
  * - the value after a secret-bearing name (`x-acs-security-token: …`, `SecurityToken=…`,
  *   `AccessKeySecret": "…"`, `Authorization: acs …`, `token=…`), whatever its value.
+ * The matching spans are cut from the ORIGINAL text; the rest is kept as it was.
  *
- * It cannot know a secret it was not given: a secret of another account echoed by a proxy is only
- * caught by the name rules above.
+ * What it does not promise: a piece shorter than 8 characters (12 across separators); base64
+ * of another encoding of the secret (UTF-16, EBCDIC), base64 with its characters' case changed
+ * or base64 of the secret's base64; encryption, hashing or any other transformation (rot13, a
+ * Caesar shift, characters shuffled); separators between the characters of a secret whose
+ * skeleton is shorter than 12; look-alikes outside the small table below; a secret it was not
+ * given (a secret of another account echoed by a proxy is only caught by the name rules).
+ * Ordinary text that shares an 8-character run with a secret is removed too (a token made of
+ * words costs those words in outputs: HTTP tokens should be random).
+ *
+ * Cost: linear in the text's length (each 8-character window is looked up in a set); texts
+ * longer than 16 KiB are read in overlapping windows so memory stays bounded
+ * (bench/redact.ts prints the cost per record).
  */
 
 /** Replacement text for a removed secret. */
@@ -32,9 +56,6 @@ export const STRING_TO_SIGN_CUT = '[string-to-sign echo cut]';
  * Cloud secrets and STS tokens are far longer.
  */
 export const MIN_REDACTED_TOKEN_CHARS = 8;
-
-/** The shortest cut-off piece of a secret (at a text's start or end) that is still removed. */
-const MIN_PARTIAL_CHARS = 8;
 
 const STRING_TO_SIGN =
   /string[\s_-]*to[\s_-]*sign|stringtosign|canonicali[sz]ed[\s_-]*(?:headers|resource)/i;
@@ -193,22 +214,131 @@ function percentAt(t: string, i: number): { text: string; length: number } | und
   return text.includes('\uFFFD') ? undefined : { text, length: 3 * count };
 }
 
-/** NFKC, then case-folded (lower case of the upper case), one code point at a time. */
+/**
+ * Letters of other scripts that look like Latin ones, after case folding (so `В` arrives as
+ * `в`): Cyrillic and Greek homoglyphs, plus dotless i and the long s. A secret written with
+ * them reads as the Latin secret. A small hand-picked subset of Unicode's confusables
+ * (https://www.unicode.org/Public/security/latest/confusables.txt); NFKC has already folded the
+ * compatibility forms (full-width, mathematical letters, ligatures).
+ */
+const CONFUSABLES: Readonly<Record<string, string>> = {
+  // Cyrillic (lower case of the letters that look like Latin capitals or small letters)
+  а: 'a',
+  в: 'b',
+  ь: 'b',
+  с: 'c',
+  ԁ: 'd',
+  е: 'e',
+  ё: 'e',
+  һ: 'h',
+  н: 'h',
+  і: 'i',
+  ї: 'i',
+  ј: 'j',
+  к: 'k',
+  ӏ: 'l',
+  м: 'm',
+  о: 'o',
+  р: 'p',
+  ԛ: 'q',
+  ѕ: 's',
+  т: 't',
+  ц: 'u',
+  ѵ: 'v',
+  ԝ: 'w',
+  х: 'x',
+  у: 'y',
+  // Greek
+  α: 'a',
+  β: 'b',
+  ε: 'e',
+  η: 'h',
+  ι: 'i',
+  κ: 'k',
+  μ: 'm',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  γ: 'y',
+  ζ: 'z',
+  // Latin look-alikes NFKC keeps
+  ı: 'i',
+  ſ: 's',
+  ɡ: 'g',
+};
+
+/**
+ * Capital letters of other scripts that look like Latin capitals, read before case folding
+ * (Greek `Ν` is an `N`, though its lower case `ν` looks like a `v`). Same source as
+ * {@link CONFUSABLES}.
+ */
+const CONFUSABLE_CAPITALS: Readonly<Record<string, string>> = {
+  А: 'a',
+  В: 'b',
+  С: 'c',
+  Е: 'e',
+  Н: 'h',
+  І: 'i',
+  Ј: 'j',
+  К: 'k',
+  М: 'm',
+  О: 'o',
+  Р: 'p',
+  Ѕ: 's',
+  Т: 't',
+  Х: 'x',
+  У: 'y',
+  Α: 'a',
+  Β: 'b',
+  Ε: 'e',
+  Ζ: 'z',
+  Η: 'h',
+  Ι: 'i',
+  Κ: 'k',
+  Μ: 'm',
+  Ν: 'n',
+  Ο: 'o',
+  Ρ: 'p',
+  Τ: 't',
+  Υ: 'y',
+  Χ: 'x',
+};
+
+/**
+ * NFKC, case-folded (lower case of the upper case), then {@link CONFUSABLES} folded, one code
+ * point at a time ({@link CONFUSABLE_CAPITALS} first).
+ */
 function foldCase(input: Mapped): Mapped {
   const out = new MappedBuilder(input);
   const t = input.text;
   for (let i = 0; i < t.length; ) {
     const cp = t.codePointAt(i)!;
     const n = cp > 0xffff ? 2 : 1;
-    out.push(
-      t
-        .slice(i, i + n)
-        .normalize('NFKC')
-        .toUpperCase()
-        .toLowerCase(),
-      i,
-      i + n,
-    );
+    if (cp < 0x80) {
+      // ASCII: only the case changes (NFKC keeps every ASCII character).
+      const c = t[i]!;
+      out.push(c >= 'A' && c <= 'Z' ? c.toLowerCase() : c, i, i + 1);
+      i += 1;
+      continue;
+    }
+    const capital = CONFUSABLE_CAPITALS[t.slice(i, i + n)];
+    if (capital !== undefined) {
+      out.push(capital, i, i + n);
+      i += n;
+      continue;
+    }
+    let folded = t
+      .slice(i, i + n)
+      .normalize('NFKC')
+      .toUpperCase()
+      .toLowerCase();
+    let mapped = '';
+    for (const ch of folded) mapped += CONFUSABLES[ch] ?? ch;
+    folded = mapped;
+    out.push(folded, i, i + n);
     i += n;
   }
   return out.done();
@@ -217,9 +347,10 @@ function foldCase(input: Mapped): Mapped {
 /**
  * The readings of a text a secret is looked for in: as it is, then with escapes decoded one
  * layer at a time (up to three: a double-encoded `%252B` too); each with invisible characters
- * dropped, NFKC and case-folded, every unit mapped back to the span of the original it came from.
- * Every layer is kept: decoding can also swallow a raw secret (`%` before a secret starting with
- * two hex digits reads as one escape), so the undecoded reading is searched as well.
+ * dropped, NFKC, case- and confusable-folded, every unit mapped back to the span of the original
+ * it came from. Every layer is kept: decoding can also swallow a raw secret (`%` before a secret
+ * starting with two hex digits reads as one escape), so the undecoded reading is searched as
+ * well, and the rest of the secret is still a long run in the decoded one.
  */
 function readings(text: string): Mapped[] {
   let m = stripInvisible(identity(text));
@@ -233,47 +364,166 @@ function readings(text: string): Mapped[] {
   return out;
 }
 
-/** The forms a secret is looked for in: every reading of itself and of its base64. */
-function variants(secret: string): string[] {
-  const base64 = Buffer.from(secret, 'utf8').toString('base64').replace(/=+$/, '');
-  const forms = new Set([...readings(secret), ...readings(base64)].map((m) => m.text));
-  return [...forms].filter((f) => f.length >= MIN_REDACTED_TOKEN_CHARS);
+/**
+ * The alphanumeric skeleton of a reading: only `a`–`z` and `0`–`9` kept, each still mapped to
+ * the original. A secret with separators put between its characters (`a-b-c`, `a.b.c`, quotes
+ * and `+` of a split string) has its skeleton run in it.
+ */
+function skeleton(input: Mapped): Mapped {
+  const out = new MappedBuilder(input);
+  const t = input.text;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39)) out.push(t[i]!, i, i + 1);
+  }
+  return out.done();
 }
 
 /**
- * The spans of the original text to remove: every occurrence of a form in the normalized text,
- * and a form cut short at the text's end (before a trailing `…` / `...`) or start.
+ * Whether a window of a secret reads like ordinary text: no digit, and its letters all of one
+ * case (`platform`, `-oracle-`, `WEBPLUS_`). Such a window is only removed as part of a longer
+ * run that has another window, or of the whole secret: a secret made of words (an HTTP token
+ * such as `platform-oracle-token-0001`) must not cut those words out of every record (a field
+ * named `platform`, an outcome `would_abort`).
  */
-function spansOf(m: Mapped, forms: readonly string[]): [number, number][] {
-  const spans: [number, number][] = [];
-  const t = m.text;
-  const span = (a: number, b: number): void => {
-    if (b > a) spans.push([m.starts[a]!, m.ends[b - 1]!]);
-  };
-  const body = t.endsWith('...') ? t.length - 3 : t.length;
-  for (const form of forms) {
-    for (let i = t.indexOf(form); i >= 0; i = t.indexOf(form, i + 1)) span(i, i + form.length);
-    // The end of the text holds the start of the form (a body cut to 2 KB).
-    const head = form.slice(0, MIN_PARTIAL_CHARS);
-    for (let i = t.indexOf(head, Math.max(0, body - form.length + 1)); i >= 0 && i < body; ) {
-      if (form.startsWith(t.slice(i, body))) {
-        span(i, body);
-        break;
-      }
-      i = t.indexOf(head, i + 1);
-    }
-    // The start of the text holds the end of the form (a text cut from the front).
-    const lead = t.slice(0, MIN_PARTIAL_CHARS);
-    if (lead.length === MIN_PARTIAL_CHARS) {
-      for (let j = form.indexOf(lead, 1); j > 0; j = form.indexOf(lead, j + 1)) {
-        if (t.startsWith(form.slice(j))) {
-          span(0, form.length - j);
-          break;
-        }
-      }
+function wordLike(window: string): boolean {
+  return !/[0-9]/.test(window) && (!/[A-Z]/.test(window) || !/[a-z]/.test(window));
+}
+
+/**
+ * Every `k`-character piece of `form` (the whole form when it is `k` long) added to `set`,
+ * except the pieces whose characters in `cased` (the form before case folding, when it has the
+ * same length) are {@link wordLike}.
+ */
+function addRuns(set: Set<string>, form: string, k: number, cased?: string): void {
+  const shape = cased !== undefined && cased.length === form.length ? cased : undefined;
+  for (let i = 0; i + k <= form.length; i++) {
+    if (shape !== undefined && wordLike(shape.slice(i, i + k))) continue;
+    set.add(form.slice(i, i + k));
+  }
+}
+
+/** `text` reversed, code point by code point. */
+function reversed(text: string): string {
+  return [...text].reverse().join('');
+}
+
+/**
+ * The middle of the base64 of `prefix bytes + secret` for `prefix` = 0, 1, 2 bytes, without the
+ * characters that also depend on the bytes around it (the first 0/2/3 characters and a last
+ * partial one) and without padding, in the standard and the URL-safe alphabet. The base64 of any
+ * text holding the secret holds one of them (the one of its byte offset mod 3).
+ * Source: RFC 4648 §4, §5.
+ */
+function base64Middles(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const out: string[] = [];
+  for (const prefix of [0, 1, 2]) {
+    const total = prefix + bytes.length;
+    const encoded = Buffer.concat([Buffer.alloc(prefix), bytes])
+      .toString('base64')
+      .replace(/=+$/, '');
+    const middle = encoded.slice([0, 2, 3][prefix], total % 3 === 0 ? undefined : -1);
+    out.push(middle, middle.replaceAll('+', '-').replaceAll('/', '_'));
+  }
+  return out;
+}
+
+/** The shortest run of a secret's characters removed wherever it appears (its base64 too). */
+export const MIN_RUN_CHARS = 8;
+
+/** The shortest run of a secret's alphanumeric skeleton removed across separators. */
+export const MIN_SKELETON_RUN_CHARS = 12;
+
+/** The shortest run of hex digits of a secret's UTF-8 bytes removed (= 8 bytes of it). */
+const MIN_HEX_RUN_CHARS = 2 * MIN_RUN_CHARS;
+
+/** What is searched for, by the reading it is searched in. */
+interface Runs {
+  /** {@link MIN_RUN_CHARS}-long pieces of the secret, reversed secret and base64 middles. */
+  plain: Set<string>;
+  /** {@link MIN_SKELETON_RUN_CHARS}-long pieces of the skeletons (and reversed). */
+  skeleton: Set<string>;
+  /** {@link MIN_HEX_RUN_CHARS}-long pieces of the hex of the secret's UTF-8 bytes. */
+  hex: Set<string>;
+  /** Whole forms searched in the readings (each removed even when made of words). */
+  whole: Set<string>;
+  /** Whole skeletons and hex searched in the skeletons. */
+  wholeSkeleton: Set<string>;
+}
+
+/** Adds everything searched for one secret to `runs`. */
+function addSecret(runs: Runs, secret: string): void {
+  const visible = stripInvisible(identity(secret)).text;
+  const cased = [...visible].some((c) => c.charCodeAt(0) > 0x7f) ? undefined : visible;
+  for (const [i, m] of readings(secret).entries()) {
+    const form = m.text;
+    const shape = i === 0 ? cased : undefined;
+    runs.whole.add(form);
+    runs.whole.add(reversed(form));
+    addRuns(runs.plain, form, MIN_RUN_CHARS, shape);
+    addRuns(runs.plain, reversed(form), MIN_RUN_CHARS, shape && reversed(shape));
+    const sk = skeleton(m).text;
+    const skShape = shape?.replace(/[^A-Za-z0-9]/g, '');
+    if (sk.length >= MIN_SKELETON_RUN_CHARS) {
+      runs.wholeSkeleton.add(sk);
+      runs.wholeSkeleton.add(reversed(sk));
+      addRuns(runs.skeleton, sk, MIN_SKELETON_RUN_CHARS, skShape);
+      addRuns(runs.skeleton, reversed(sk), MIN_SKELETON_RUN_CHARS, skShape && reversed(skShape));
     }
   }
-  return spans;
+  for (const middle of base64Middles(secret)) {
+    if (middle.length >= MIN_RUN_CHARS) runs.whole.add(middle.toLowerCase());
+    addRuns(runs.plain, middle.toLowerCase(), MIN_RUN_CHARS, middle);
+  }
+  const hex = Buffer.from(secret, 'utf8').toString('hex');
+  runs.wholeSkeleton.add(hex);
+  addRuns(runs.hex, hex, MIN_HEX_RUN_CHARS);
+}
+
+/** Adds to `spans` the original spans of every occurrence in `m` of a form in `forms`. */
+function find(m: Mapped, forms: ReadonlySet<string>, spans: [number, number][]): void {
+  const t = m.text;
+  for (const form of forms) {
+    for (let i = t.indexOf(form); i >= 0; i = t.indexOf(form, i + 1)) {
+      spans.push([m.starts[i]!, m.ends[i + form.length - 1]!]);
+    }
+  }
+}
+
+/** Adds to `spans` the original spans of every `k`-long window of `m` that is in `set`. */
+function scan(m: Mapped, set: ReadonlySet<string>, k: number, spans: [number, number][]): void {
+  const t = m.text;
+  let open: [number, number] | undefined;
+  for (let i = 0; i + k <= t.length; i++) {
+    if (!set.has(t.slice(i, i + k))) continue;
+    const start = m.starts[i]!;
+    const end = m.ends[i + k - 1]!;
+    if (open && start <= open[1]) open[1] = Math.max(open[1], end);
+    else {
+      open = [start, end];
+      spans.push(open);
+    }
+  }
+}
+
+/** Texts longer than this are searched in overlapping windows (memory stays bounded). */
+const WINDOW_CHARS = 16_384;
+/** How much the windows overlap: longer than any escaped run of {@link MIN_RUN_CHARS}. */
+const WINDOW_OVERLAP_CHARS = 2_048;
+
+/** The spans of `text` (offset by `base`) holding a run of a secret, in any reading. */
+function spansIn(text: string, base: number, runs: Runs, spans: [number, number][]): void {
+  const found: [number, number][] = [];
+  for (const m of readings(text)) {
+    find(m, runs.whole, found);
+    if (runs.plain.size) scan(m, runs.plain, MIN_RUN_CHARS, found);
+    const sk = skeleton(m);
+    find(sk, runs.wholeSkeleton, found);
+    if (runs.skeleton.size) scan(sk, runs.skeleton, MIN_SKELETON_RUN_CHARS, found);
+    if (runs.hex.size) scan(sk, runs.hex, MIN_HEX_RUN_CHARS, found);
+  }
+  for (const [a, b] of found) spans.push([a + base, b + base]);
 }
 
 /** `text` with the spans (merged where they overlap) replaced by {@link REDACTED}. */
@@ -302,16 +552,22 @@ function cutSpans(text: string, spans: [number, number][]): string {
 }
 
 /**
- * Removes every form of each secret, however it was dressed: split by invisible characters,
- * percent-encoded, JSON/JS/HTML-escaped, full-width, or in another case. Matching is done on the
- * normalized text; the matching spans are cut from the ORIGINAL text (everything else is kept as
- * it was). A secret cut short at the text's end or start is removed too.
+ * Removes every run of each secret, however it was dressed (see the module comment). Matching
+ * is done on the normalized readings; the matching spans are cut from the ORIGINAL text
+ * (everything else is kept as it was). A long text is read in overlapping windows of
+ * {@link WINDOW_CHARS}, so the cost stays linear in its length and the memory bounded.
  */
-function removeForms(text: string, forms: readonly string[]): string {
-  return cutSpans(
-    text,
-    readings(text).flatMap((m) => spansOf(m, forms)),
-  );
+function removeRuns(text: string, runs: Runs): string {
+  const spans: [number, number][] = [];
+  if (text.length <= WINDOW_CHARS) spansIn(text, 0, runs, spans);
+  else {
+    const step = WINDOW_CHARS - WINDOW_OVERLAP_CHARS;
+    for (let start = 0; start < text.length; start += step) {
+      spansIn(text.slice(start, start + WINDOW_CHARS), start, runs, spans);
+      if (start + WINDOW_CHARS >= text.length) break;
+    }
+  }
+  return cutSpans(text, spans);
 }
 
 /** Removes secrets from outside texts; built once per invocation with that invocation's secrets. */
@@ -328,25 +584,33 @@ export interface Redactor {
 
 /**
  * A redactor for these secrets (`undefined`, empty and shorter-than-8 ones are skipped).
+ * Building it costs a few times redacting one record (every {@link MIN_RUN_CHARS}-long piece of
+ * every form of every secret goes into a set): build it once per invocation.
  * @param secrets e.g. `[credentials.accessKeySecret, credentials.securityToken, ...httpTokens]`
  * @example
  *   const redact = createRedactor([creds.accessKeySecret, creds.securityToken]);
  *   record.errorMessage = redact.text(err.message);
  */
 export function createRedactor(secrets: readonly (string | undefined | null)[]): Redactor {
-  const forms = [
-    ...new Set(
-      secrets
-        .filter((s): s is string => typeof s === 'string' && s.length >= MIN_REDACTED_TOKEN_CHARS)
-        .flatMap(variants),
+  const runs: Runs = {
+    plain: new Set(),
+    skeleton: new Set(),
+    hex: new Set(),
+    whole: new Set(),
+    wholeSkeleton: new Set(),
+  };
+  const kept = new Set(
+    secrets.filter(
+      (s): s is string => typeof s === 'string' && s.length >= MIN_REDACTED_TOKEN_CHARS,
     ),
-  ].sort((a, b) => b.length - a.length);
+  );
+  for (const secret of kept) addSecret(runs, secret);
   const text = (input: string): string => {
     let out = input;
     const echo = STRING_TO_SIGN.exec(out);
     if (echo) out = `${out.slice(0, echo.index)}${STRING_TO_SIGN_CUT}`;
     out = out.replace(SECRET_NAMES, (_m, name: string) => `${name}${REDACTED}`);
-    return forms.length ? removeForms(out, forms) : out;
+    return kept.size && out.length >= MIN_RUN_CHARS ? removeRuns(out, runs) : out;
   };
   const walk = (value: unknown, depth: number): unknown => {
     if (typeof value === 'string') return text(value);
@@ -364,7 +628,7 @@ export function createRedactor(secrets: readonly (string | undefined | null)[]):
 }
 
 /**
- * A copy of `value` with every occurrence of each token (≥ 8 characters) in any string replaced,
+ * A copy of `value` with every run of each token (≥ 8 characters) in any string replaced,
  * plus the string-to-sign and secret-name rules of `createRedactor`. Kept for intake, which
  * redacts its own results with the configured HTTP tokens.
  */

@@ -4,10 +4,11 @@ import type { Deadline } from './deadline.js';
 import { WebplusAbortError } from './errors.js';
 
 /**
- * The one retry loop of the project: every call to a cloud API (Web+ through
- * `shared/webplus/gateway.ts`, SAE and EDAS through `shared/platform/gateway.ts`, SLS PutLogs
- * through `shared/outcome-log/sls-store.ts`) retries
- * through {@link retryWithinDeadline}. p-retry 7 runs the loop; this module adds what p-retry
+ * The one retry loop of the project: every call to a cloud API retries through
+ * {@link retryWithinDeadline}: Web+ (shared/webplus/gateway.ts), SAE and EDAS
+ * (shared/platform/gateway.ts) by way of their one paced call, shared/core/paced-call.ts, and
+ * SLS PutLogs from shared/outcome-log/sls-store.ts.
+ * p-retry 7 runs the loop; this module adds what p-retry
  * does not know: the deadline, the invocation's AbortSignal and the project's backoff formula
  * (`equalJitterDelay`, shared/core/backoff.ts; docs/reference/configuration.md, "Retries and the
  * deadline").

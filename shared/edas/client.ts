@@ -3,7 +3,7 @@ import { cutBody, PlatformReplyError } from '../platform/errors.js';
 import { bool, epochMs, integer, list, record, statusCode, text } from '../platform/parse.js';
 import type { PageRequest, RequestOptions } from '../platform/platform.js';
 import { type JsonBody, readRoaReply } from '../platform/roa-reply.js';
-import { type RequestObserver, RoaTransport } from '../platform/roa-transport.js';
+import { type Redact, type RequestObserver, RoaTransport } from '../platform/roa-transport.js';
 import { EDAS_ACTIONS, EDAS_API_VERSION, type EdasAction } from './actions.js';
 import { EDAS_ENVELOPE } from './reply.js';
 import type {
@@ -30,6 +30,8 @@ import type {
  */
 export class EdasClient {
   private readonly transport: RoaTransport;
+  /** The transport's redactor (this invocation's keys): every reply text an error keeps. */
+  private readonly redact: Redact;
 
   /**
    * @param endpoint e.g. `https://edas.cn-hangzhou.aliyuncs.com` (see ./endpoints.ts)
@@ -53,6 +55,7 @@ export class EdasClient {
       observe,
       host,
     );
+    this.redact = this.transport.redact;
   }
 
   private async call(
@@ -62,7 +65,7 @@ export class EdasClient {
   ): Promise<JsonBody> {
     const { method, path } = EDAS_ACTIONS[action];
     const reply = await this.transport.send({ action, method, path, query }, opts.timeoutMs);
-    return readRoaReply(EDAS_ENVELOPE, action, reply, method === 'PUT');
+    return readRoaReply(EDAS_ENVELOPE, action, reply, method === 'PUT', this.redact);
   }
 
   /**
@@ -79,12 +82,13 @@ export class EdasClient {
       { CurrentPage: page.pageNumber, PageSize: page.pageSize },
       opts,
     );
-    const items = wrapped('ListApplication', body, 'ApplicationList', 'Application');
+    const items = wrapped(this.redact, 'ListApplication', body, 'ApplicationList', 'Application');
     return {
       items: items.map((raw) => {
         const a = record(raw) ?? {};
         const appId = text(a.AppId);
-        if (!appId) throw malformed('ListApplication', 'an application without AppId', body);
+        if (!appId)
+          throw malformed(this.redact, 'ListApplication', 'an application without AppId', body);
         return {
           appId,
           name: text(a.Name),
@@ -108,13 +112,24 @@ export class EdasClient {
     opts: RequestOptions,
   ): Promise<{ items: EdasChangeOrderSummary[]; requestId?: string }> {
     const body = await this.call('ListRecentChangeOrder', { AppId: appId }, opts);
-    const items = wrapped('ListRecentChangeOrder', body, 'ChangeOrderList', 'ChangeOrder');
+    const items = wrapped(
+      this.redact,
+      'ListRecentChangeOrder',
+      body,
+      'ChangeOrderList',
+      'ChangeOrder',
+    );
     return {
       items: items.map((raw) => {
         const c = record(raw) ?? {};
         const changeOrderId = text(c.ChangeOrderId);
         if (!changeOrderId)
-          throw malformed('ListRecentChangeOrder', 'a change order without ChangeOrderId', body);
+          throw malformed(
+            this.redact,
+            'ListRecentChangeOrder',
+            'a change order without ChangeOrderId',
+            body,
+          );
         return {
           changeOrderId,
           appId: text(c.AppId),
@@ -136,10 +151,15 @@ export class EdasClient {
     const body = await this.call('GetChangeOrderInfo', { ChangeOrderId: changeOrderId }, opts);
     const info = record(body.changeOrderInfo);
     if (!info)
-      throw malformed('GetChangeOrderInfo', 'no changeOrderInfo object in the reply', body);
+      throw malformed(
+        this.redact,
+        'GetChangeOrderInfo',
+        'no changeOrderInfo object in the reply',
+        body,
+      );
     const id = text(info.ChangeOrderId);
     if (id !== undefined && id !== changeOrderId)
-      throw malformed('GetChangeOrderInfo', `the reply is about ${id}`, body);
+      throw malformed(this.redact, 'GetChangeOrderInfo', `the reply is about ${id}`, body);
     const rawPipelines =
       info.PipelineInfoList === undefined ? undefined : list(info.PipelineInfoList, 'PipelineInfo');
     return {
@@ -185,7 +205,13 @@ export class EdasClient {
     const body = await this.call(action, { ChangeOrderId: changeOrderId }, opts);
     const echoed = text(record(body.Data)?.ChangeOrderId);
     if (echoed !== undefined && echoed !== changeOrderId)
-      throw malformed(action, `the reply names another change order (${echoed})`, body, true);
+      throw malformed(
+        this.redact,
+        action,
+        `the reply names another change order (${echoed})`,
+        body,
+        true,
+      );
     return { changeOrderId, requestId: text(body.RequestId) };
   }
 
@@ -215,30 +241,37 @@ function toPipeline(raw: unknown): EdasPipeline {
  * An XML-style wrapped list (`{"ApplicationList":{"Application":[...]}}`). An absent wrapper
  * is unknown (malformed), not "none"; an empty wrapper (`{}` or `{"Application":[]}`) is none.
  */
-function wrapped(action: EdasAction, body: JsonBody, outer: string, inner: string): unknown[] {
+function wrapped(
+  redact: Redact,
+  action: EdasAction,
+  body: JsonBody,
+  outer: string,
+  inner: string,
+): unknown[] {
   const wrapper = body[outer];
   const obj = record(wrapper);
   if (Array.isArray(wrapper)) return wrapper;
-  if (!obj) throw malformed(action, `no ${outer} in the reply`, body);
+  if (!obj) throw malformed(redact, action, `no ${outer} in the reply`, body);
   if (!(inner in obj) || obj[inner] === null) return [];
   const items = list(obj[inner]);
-  if (!items) throw malformed(action, `${outer}.${inner} is not a list`, body);
+  if (!items) throw malformed(redact, action, `${outer}.${inner} is not a list`, body);
   return items;
 }
 
 function malformed(
+  redact: Redact,
   action: EdasAction,
   what: string,
   body: JsonBody,
   mutating = false,
 ): PlatformReplyError {
-  return new PlatformReplyError(`${action}: ${what}`, {
+  return new PlatformReplyError(redact(`${action}: ${what}`), {
     platform: 'edas',
     action,
     kind: mutating ? 'ambiguous' : 'retryable',
     code: 'MalformedReply',
     httpStatus: 200,
     requestId: text(body.RequestId),
-    rawBody: cutBody(JSON.stringify(body)),
+    rawBody: cutBody(redact(JSON.stringify(body))),
   });
 }

@@ -4,6 +4,7 @@
  * passes every trigger's payload as a Buffer; the handler parses it).
  */
 
+import { repeatedNamePath } from '../core/json.js';
 import { redactTokens } from '../core/redact.js';
 import { isRecord, printable, typeName } from '../core/text.js';
 import type { HttpResponse } from '../fc/http.js';
@@ -12,7 +13,6 @@ import { cmsCallbackRequest, hasAlarmFields } from './cloudmonitor/callback.js';
 import { cmsRulePushRequest, isCmsRulePush } from './cloudmonitor/rule-push.js';
 import { eventBridgeRequests, isCloudEvent } from './eventbridge/event.js';
 import { classifyHttp, isHttpEvent } from './http/route.js';
-import { repeatedNamePath } from './json-object.js';
 import type { RecentEvents } from './recent-events.js';
 import { isTimerEvent, timerRequest } from './timer/payload.js';
 

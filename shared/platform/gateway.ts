@@ -1,8 +1,7 @@
-import { AbortError } from 'p-retry';
 import type { Deadline } from '../core/deadline.js';
 import { WebplusAbortError } from '../core/errors.js';
-import { type Pacer, PacerAbortedError, PacerDeadlineError } from '../core/pacer.js';
-import { RetryStoppedError, retryWithinDeadline } from '../core/retry.js';
+import { type PacedCallOptions, pacedCall, pacedTryOnce } from '../core/paced-call.js';
+import type { Pacer } from '../core/pacer.js';
 import { PlatformError } from './errors.js';
 import type { ChangePlatform, RequestOptions } from './platform.js';
 
@@ -48,8 +47,8 @@ export class PlatformCallError extends WebplusAbortError {
  * The one way SAE and EDAS are called: each attempt paced by the platform's own pacer, retried
  * only for `retryable`, `throttled` and `ambiguous` errors (after `recover` for `ambiguous`)
  * with equal-jitter backoff, and never started unless its whole timeout fits before the
- * deadline. Same rules as the Web+ gateway (shared/webplus/gateway.ts), over `PlatformError`;
- * both retry through the project's one loop, `shared/core/retry.ts`.
+ * deadline. The same paced call as the Web+ gateway's (shared/core/paced-call.ts), over
+ * `PlatformError`; both retry through the project's one loop, `shared/core/retry.ts`.
  */
 export class PlatformGateway {
   /**
@@ -69,6 +68,23 @@ export class PlatformGateway {
     private readonly signal?: AbortSignal,
   ) {}
 
+  /** What the paced call needs to know about SAE and EDAS (shared/core/paced-call.ts). */
+  private paced(action: string): PacedCallOptions<PlatformError> {
+    return {
+      pacer: this.pacer,
+      retry: this.retry,
+      deadline: this.deadline,
+      random: this.random,
+      signal: this.signal,
+      isPlatformError: (err): err is PlatformError => err instanceof PlatformError,
+      retryable: (err) => err.retryable,
+      ambiguous: (err) => err.ambiguous,
+      deadlineError: (attempts, lastError) =>
+        new PlatformDeadlineError(action, attempts, lastError),
+      failedError: (err, attempts) => new PlatformCallError(err, attempts),
+    };
+  }
+
   /**
    * Runs `attempt` until it succeeds, fails for good, or the deadline stops it.
    * @param recover after an ambiguous failure: a value ends the call as a success
@@ -80,68 +96,11 @@ export class PlatformGateway {
     attempt: (opts: RequestOptions) => Promise<T>,
     recover?: () => Promise<T | undefined>,
   ): Promise<{ value: T; attempts: number }> {
-    const { maxAttempts, baseMs, maxDelayMs, attemptTimeoutMs } = this.retry;
-    let attempts = 0;
-    let lastError: PlatformError | undefined;
-    try {
-      const { value } = await retryWithinDeadline(
-        async () => {
-          try {
-            return await this.pacer(
-              async () => {
-                if (!this.deadline.fits(attemptTimeoutMs))
-                  throw new AbortError(new PlatformDeadlineError(action, attempts, lastError));
-                attempts += 1;
-                return attempt({ timeoutMs: attemptTimeoutMs });
-              },
-              { startBy: this.deadline.atMs - attemptTimeoutMs, signal: this.signal },
-            );
-          } catch (err) {
-            if (err instanceof PacerDeadlineError || err instanceof PacerAbortedError)
-              throw new AbortError(new PlatformDeadlineError(action, attempts, lastError));
-            if (err instanceof PlatformError) {
-              lastError = err;
-              if (err.ambiguous && recover) {
-                const recovered = await recover();
-                if (recovered !== undefined) return recovered;
-              }
-            }
-            throw err;
-          }
-        },
-        {
-          maxAttempts,
-          baseDelayMs: baseMs,
-          maxDelayMs,
-          attemptTimeoutMs,
-          deadline: this.deadline,
-          retryable: (error) => error instanceof PlatformError && error.retryable,
-          signal: this.signal,
-          random: this.random,
-        },
-      );
-      return { value, attempts };
-    } catch (err) {
-      if (!(err instanceof RetryStoppedError)) throw err;
-      const last = err.lastError;
-      if (last instanceof PlatformDeadlineError) throw last;
-      if (err.reason === 'deadline' || err.reason === 'aborted')
-        throw new PlatformDeadlineError(action, attempts, lastError);
-      if (last instanceof PlatformError) throw new PlatformCallError(last, attempts);
-      throw last ?? err;
-    }
+    return pacedCall(this.paced(action), (opts) => attempt(opts), recover);
   }
 
   /** One attempt, no retry, only if it fits; `undefined` when it fails or does not fit. */
   async tryOnce<T>(attempt: (opts: RequestOptions) => Promise<T>): Promise<T | undefined> {
-    const timeoutMs = this.retry.attemptTimeoutMs;
-    try {
-      return await this.pacer(
-        async () => (this.deadline.fits(timeoutMs) ? attempt({ timeoutMs }) : undefined),
-        { startBy: this.deadline.atMs - timeoutMs, signal: this.signal },
-      );
-    } catch {
-      return undefined;
-    }
+    return pacedTryOnce(this.paced('tryOnce'), attempt);
   }
 }

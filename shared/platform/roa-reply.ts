@@ -1,7 +1,8 @@
+import { repeatedName } from '../core/json.js';
 import { cutBody, PlatformError, type PlatformErrorKind, PlatformReplyError } from './errors.js';
 import { gatewayErrorKind, statusErrorKind } from './gateway-codes.js';
 import type { PlatformName } from './platform.js';
-import type { RoaReply } from './roa-transport.js';
+import type { Redact, RoaReply } from './roa-transport.js';
 
 /** A reply body that parsed as a JSON object (a plain object, never pop-core's json-bigint one). */
 export type JsonBody = Record<string, unknown>;
@@ -19,6 +20,8 @@ export interface EnvelopeRules {
 
 /**
  * Reads one raw ROA reply by a product's envelope rules.
+ * - JSON in which any object repeats a name → PlatformReplyError `DuplicateKeyReply`:
+ *   `ambiguous` for an action that changes state, `permanent` for a read (core/json.ts).
  * - JSON whose envelope says success, with a 2xx status → the body.
  * - JSON with an error code, whatever the status (EDAS sends business errors in HTTP 200) →
  *   PlatformError of the code's kind (the gateway's codes first, then the product's).
@@ -28,7 +31,9 @@ export interface EnvelopeRules {
  *   → PlatformReplyError keeping the raw body: `ambiguous` for an action that changes state (the
  *   change may have happened: re-read), `retryable` for a read.
  * Sources: docs/reference/sae-edas.md §2.3, §3.3, §4.
+ * Every text an error keeps (code, message, raw body) passes `redact` first, before any cut.
  * @param mutating the action changes state (AbortChangeOrder and friends)
+ * @param redact the transport's redactor (roa-transport.ts); default: none (tests of the reader)
  * @throws PlatformError
  */
 export function readRoaReply(
@@ -36,8 +41,10 @@ export function readRoaReply(
   action: string,
   reply: RoaReply,
   mutating: boolean,
+  redact: Redact = (t) => t,
 ): JsonBody {
   const { platform } = rules;
+  const rawBody = (): string => cutBody(redact(reply.body));
   const trimmed = reply.body.trim();
   const unreadable = (what: string, requestId?: string) =>
     new PlatformReplyError(
@@ -49,22 +56,25 @@ export function readRoaReply(
         code: reply.status ? `HTTP${reply.status}` : 'UnreadableReply',
         httpStatus: reply.status,
         requestId,
-        rawBody: cutBody(reply.body),
+        rawBody: rawBody(),
       },
     );
   if (trimmed.startsWith('<')) {
     const code = xmlTag(trimmed, 'Code');
     if (code && /<Error[\s>]/.test(trimmed)) {
       const fromGateway = xmlTag(trimmed, 'HostId') !== undefined;
-      throw new PlatformError(`${action}: ${code}: ${xmlTag(trimmed, 'Message') ?? ''}`.trim(), {
-        platform,
-        action,
-        kind: fromGateway ? kindOf(rules, code, reply.status) : 'permanent',
-        code,
-        httpStatus: reply.status,
-        requestId: xmlTag(trimmed, 'RequestId'),
-        rawBody: cutBody(reply.body),
-      });
+      throw new PlatformError(
+        redact(`${action}: ${code}: ${xmlTag(trimmed, 'Message') ?? ''}`.trim()),
+        {
+          platform,
+          action,
+          kind: fromGateway ? kindOf(rules, code, reply.status) : 'permanent',
+          code: redact(code),
+          httpStatus: reply.status,
+          requestId: optional(xmlTag(trimmed, 'RequestId'), redact),
+          rawBody: rawBody(),
+        },
+      );
     }
     throw unreadable('a non-JSON reply');
   }
@@ -76,8 +86,25 @@ export function readRoaReply(
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
     throw unreadable('a JSON reply that is not an object');
+  const repeated = repeatedName(trimmed);
+  if (repeated) {
+    // JSON.parse kept the last of the repeated names; something else may read the first. A
+    // mutating reply so read is ambiguous (re-read, never affirmed by it); a read's facts are
+    // unknown, and retrying would only read the same text again.
+    throw new PlatformReplyError(
+      `${action}: the reply repeats the name ${JSON.stringify(redact(repeated.path).slice(0, 80))} (JSON with a duplicate name is not read)`,
+      {
+        platform,
+        action,
+        kind: mutating ? 'ambiguous' : 'permanent',
+        code: 'DuplicateKeyReply',
+        httpStatus: reply.status,
+        rawBody: rawBody(),
+      },
+    );
+  }
   const body = parsed as JsonBody;
-  const requestId = typeof body.RequestId === 'string' ? body.RequestId : undefined;
+  const requestId = typeof body.RequestId === 'string' ? redact(body.RequestId) : undefined;
   const ok = reply.status >= 200 && reply.status < 300;
   if (ok && rules.isSuccess(body)) return body;
   const code = rules.errorCode(body);
@@ -90,15 +117,15 @@ export function readRoaReply(
       code: `HTTP${reply.status}`,
       httpStatus: reply.status,
       requestId,
-      rawBody: cutBody(reply.body),
+      rawBody: rawBody(),
     });
   }
-  const message = typeof body.Message === 'string' ? body.Message : '';
-  throw new PlatformError(`${action}: ${code}${message ? `: ${message}` : ''}`, {
+  const message = typeof body.Message === 'string' ? redact(body.Message) : '';
+  throw new PlatformError(`${action}: ${redact(code)}${message ? `: ${message}` : ''}`, {
     platform,
     action,
     kind: kindOf(rules, code, reply.status),
-    code,
+    code: redact(code),
     httpStatus: reply.status,
     requestId,
   });
@@ -111,4 +138,8 @@ function kindOf(rules: EnvelopeRules, code: string, status: number): PlatformErr
 function xmlTag(xml: string, tag: string): string | undefined {
   const match = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml);
   return match?.[1]?.trim() || undefined;
+}
+
+function optional(text: string | undefined, redact: Redact): string | undefined {
+  return text === undefined ? undefined : redact(text);
 }

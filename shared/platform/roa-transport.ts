@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import ROAClient from '@alicloud/pop-core/lib/roa.js';
 import type { Credentials } from '../core/credentials.js';
+import { createRedactor } from '../core/redact.js';
 import { ServerClock } from '../webplus/server-clock.js';
 import { PlatformError } from './errors.js';
 import type { PlatformName } from './platform.js';
@@ -24,6 +25,9 @@ export interface RoaRequest {
   /** Query parameters; `undefined` and `''` values are left out (pop-core would sign "undefined"). */
   query: Record<string, string | number | boolean | undefined>;
 }
+
+/** A redactor's `text` (shared/core/redact.ts): a copy of an outside text without any secret. */
+export type Redact = (text: string) => string;
 
 /** Called once per request sent, with its action (never with credentials). */
 export type RequestObserver = (action: string) => void;
@@ -85,6 +89,12 @@ export class RoaTransport {
    * stuck ages are judged on the platform's clock when it is more than a minute from ours).
    */
   readonly serverClock = new ServerClock();
+  /**
+   * The redactor of this transport's keys (AccessKey secret, STS token, and `extraSecrets`):
+   * every outside text an error keeps (transport messages here; reply codes, messages and bodies
+   * in roa-reply.ts and the clients) passes it, as the Web+ transport's do.
+   */
+  readonly redact: Redact;
 
   /**
    * @param platform for errors
@@ -97,6 +107,7 @@ export class RoaTransport {
    *   does not cover `Host` (pop-core 1.8.0 `lib/roa.js` `buildStringToSign`: method, accept,
    *   content-md5, content-type, date, the `x-acs-*` headers, path and query), so nothing else
    *   on the wire changes.
+   * @param extraSecrets more values never to quote (the HTTP tokens)
    */
   constructor(
     private readonly platform: PlatformName,
@@ -105,7 +116,14 @@ export class RoaTransport {
     credentials: Credentials,
     private readonly observe?: RequestObserver,
     private readonly host?: string,
+    extraSecrets: readonly string[] = [],
   ) {
+    const redactor = createRedactor([
+      credentials.accessKeySecret,
+      credentials.securityToken,
+      ...extraSecrets,
+    ]);
+    this.redact = (text) => redactor.text(text);
     this.agent = capturingAgent(endpoint.startsWith('https://'), this.captures);
     this.client = new ROAClient({
       endpoint: endpoint.replace(/\/+$/, ''),
@@ -166,12 +184,16 @@ export class RoaTransport {
     const err = (thrown ?? {}) as { name?: string; code?: string; message?: string };
     const name = typeof err.name === 'string' ? err.name : '';
     const timedOut = name.includes('RequestTimeout') || err.code === 'ETIMEDOUT';
-    const code = timedOut
-      ? 'RequestTimeout'
-      : typeof err.code === 'string'
-        ? err.code
-        : name || 'NetworkError';
-    const message = (typeof err.message === 'string' ? err.message : String(thrown)).slice(0, 300);
+    const code = this.redact(
+      timedOut
+        ? 'RequestTimeout'
+        : typeof err.code === 'string'
+          ? err.code
+          : name || 'NetworkError',
+    );
+    const message = this.redact(
+      typeof err.message === 'string' ? err.message : String(thrown),
+    ).slice(0, 300);
     const neverSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
     return new PlatformError(
       `${action}: ${timedOut ? 'no answer in time' : 'connection failed'}: ${message}`,

@@ -147,10 +147,53 @@ function skewWords(skewMs: number): string {
 }
 
 /**
- * Applies `sweep.maxAbortsPerRun` to the enforce aborts only: the oldest changes (CreateTime)
- * keep their abort, the rest become `skipped` with the reason. `would_abort` decisions (dry-run
- * environments, the kill switch, a dry-run request) send nothing and use up none of the cap, so
- * an enforce environment is never crowded out by dry-run ones (issue 10, kind 8).
+ * The urgency order of the aborts one cap chooses among, the same on Web+, SAE and EDAS:
+ * 1. in flight before paused (Web+ `ChangePaused`, SAE/EDAS `state: paused`: a paused change
+ *    reaches an abort only with `includePaused`, and waits for a person anyway);
+ * 2. the longest running first: the oldest start (Web+ `CreateTime`, SAE/EDAS first batch
+ *    `StartTime`); unknown last;
+ * 3. the least recent progress first (Web+ `UpdateTime`, SAE/EDAS latest batch `UpdateTime`);
+ *    unknown last;
+ * 4. a stable id order: platform, then ChangeId / ChangeOrderId (code-unit order).
+ * @returns negative when `a` goes before `b`
+ */
+export function capOrder(a: Candidate, b: Candidate): number {
+  return (
+    pausedRank(a) - pausedRank(b) ||
+    timeOf(a, 'start') - timeOf(b, 'start') ||
+    timeOf(a, 'progress') - timeOf(b, 'progress') ||
+    codeUnitOrder(a.platform ?? 'webplus', b.platform ?? 'webplus') ||
+    codeUnitOrder(
+      a.changeId ?? a.platformChange?.changeId ?? '',
+      b.changeId ?? b.platformChange?.changeId ?? '',
+    )
+  );
+}
+
+function pausedRank(c: Candidate): number {
+  return c.change?.paused === true || c.platformChange?.state === 'paused' ? 1 : 0;
+}
+
+/** A candidate's start or last progress, epoch ms; unknown: +Infinity (last). */
+function timeOf(c: Candidate, which: 'start' | 'progress'): number {
+  const web = which === 'start' ? c.change?.createTime : c.change?.updateTime;
+  const platform =
+    which === 'start' ? c.platformChange?.startedAtMs : c.platformChange?.lastProgressAtMs;
+  const t = web ?? platform;
+  return typeof t === 'number' && Number.isFinite(t) ? t : Number.POSITIVE_INFINITY;
+}
+
+function codeUnitOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Applies `sweep.maxAbortsPerRun` to the enforce aborts only: the most urgent ones by
+ * {@link capOrder} (in flight first, the longest running, the least recent progress, then a
+ * stable id order; the same on every platform) keep their abort, the rest become `skipped`
+ * with the reason. `would_abort` decisions (dry-run environments, the kill switch, a dry-run
+ * request) send nothing and use up none of the cap, so an enforce environment is never crowded
+ * out by dry-run ones (issue 10, kind 8).
  * @param why the record detail of an abort cut (default: `sweep.maxAbortsPerRun` reached)
  * @returns the decisions in their original order, and whether the cap was reached
  */
@@ -162,11 +205,7 @@ export function applyCap(
   const acting = decisions
     .map((d, index) => ({ d, index }))
     .filter(({ d }) => d.kind === 'abort')
-    .sort(
-      (a, b) =>
-        (a.d.candidate.change?.createTime ?? Number.POSITIVE_INFINITY) -
-        (b.d.candidate.change?.createTime ?? Number.POSITIVE_INFINITY),
-    );
+    .sort((a, b) => capOrder(a.d.candidate, b.d.candidate) || a.index - b.index);
   if (acting.length <= maxAbortsPerRun) return { decisions, capReached: false };
   const out = [...decisions];
   for (const { d, index } of acting.slice(maxAbortsPerRun)) {

@@ -3,7 +3,7 @@ import { cutBody, PlatformReplyError } from '../platform/errors.js';
 import { bool, epochMs, integer, list, record, statusCode, text } from '../platform/parse.js';
 import type { PageRequest, RequestOptions } from '../platform/platform.js';
 import { type JsonBody, readRoaReply } from '../platform/roa-reply.js';
-import { type RequestObserver, RoaTransport } from '../platform/roa-transport.js';
+import { type Redact, type RequestObserver, RoaTransport } from '../platform/roa-transport.js';
 import { SAE_ACTIONS, SAE_API_VERSION, type SaeAction } from './actions.js';
 import { SAE_ENVELOPE } from './reply.js';
 import type {
@@ -34,6 +34,8 @@ import type {
  */
 export class SaeClient {
   private readonly transport: RoaTransport;
+  /** The transport's redactor (this invocation's keys): every reply text an error keeps. */
+  private readonly redact: Redact;
 
   /**
    * @param endpoint e.g. `https://sae.cn-hangzhou.aliyuncs.com` (see ./endpoints.ts)
@@ -50,6 +52,7 @@ export class SaeClient {
     host?: string,
   ) {
     this.transport = new RoaTransport('sae', endpoint, SAE_API_VERSION, credentials, observe, host);
+    this.redact = this.transport.redact;
   }
 
   private async call(
@@ -59,7 +62,7 @@ export class SaeClient {
   ): Promise<JsonBody> {
     const { method, path } = SAE_ACTIONS[action];
     const reply = await this.transport.send({ action, method, path, query }, opts.timeoutMs);
-    return readRoaReply(SAE_ENVELOPE, action, reply, method === 'PUT');
+    return readRoaReply(SAE_ENVELOPE, action, reply, method === 'PUT', this.redact);
   }
 
   /**
@@ -75,13 +78,14 @@ export class SaeClient {
       { CurrentPage: page.pageNumber, PageSize: page.pageSize },
       opts,
     );
-    const data = dataOf('ListApplications', body);
-    const items = listOf('ListApplications', body, data, 'Applications');
+    const data = dataOf(this.redact, 'ListApplications', body);
+    const items = listOf(this.redact, 'ListApplications', body, data, 'Applications');
     return {
       items: items.map((raw) => {
         const a = record(raw) ?? {};
         const appId = text(a.AppId);
-        if (!appId) throw malformed('ListApplications', 'an application without AppId', body);
+        if (!appId)
+          throw malformed(this.redact, 'ListApplications', 'an application without AppId', body);
         return {
           appId,
           appName: text(a.AppName),
@@ -103,7 +107,7 @@ export class SaeClient {
     opts: RequestOptions,
   ): Promise<SaeApplicationStatus> {
     const body = await this.call('DescribeApplicationStatus', { AppId: appId }, opts);
-    const data = dataOf('DescribeApplicationStatus', body);
+    const data = dataOf(this.redact, 'DescribeApplicationStatus', body);
     return {
       appId: text(data.AppId),
       currentStatus: text(data.CurrentStatus),
@@ -135,14 +139,19 @@ export class SaeClient {
       },
       opts,
     );
-    const data = dataOf('ListChangeOrders', body);
-    const items = listOf('ListChangeOrders', body, data, 'ChangeOrderList');
+    const data = dataOf(this.redact, 'ListChangeOrders', body);
+    const items = listOf(this.redact, 'ListChangeOrders', body, data, 'ChangeOrderList');
     return {
       items: items.map((raw) => {
         const c = record(raw) ?? {};
         const changeOrderId = text(c.ChangeOrderId);
         if (!changeOrderId)
-          throw malformed('ListChangeOrders', 'a change order without ChangeOrderId', body);
+          throw malformed(
+            this.redact,
+            'ListChangeOrders',
+            'a change order without ChangeOrderId',
+            body,
+          );
         return {
           changeOrderId,
           appId: text(c.AppId),
@@ -164,10 +173,10 @@ export class SaeClient {
    */
   async describeChangeOrder(changeOrderId: string, opts: RequestOptions): Promise<SaeChangeOrder> {
     const body = await this.call('DescribeChangeOrder', { ChangeOrderId: changeOrderId }, opts);
-    const data = dataOf('DescribeChangeOrder', body);
+    const data = dataOf(this.redact, 'DescribeChangeOrder', body);
     const id = text(data.ChangeOrderId);
     if (id !== undefined && id !== changeOrderId)
-      throw malformed('DescribeChangeOrder', `the reply is about ${id}`, body);
+      throw malformed(this.redact, 'DescribeChangeOrder', `the reply is about ${id}`, body);
     const rawPipelines = data.Pipelines === undefined ? undefined : list(data.Pipelines);
     return {
       changeOrderId,
@@ -216,10 +225,17 @@ export class SaeClient {
     const body = await this.call(action, { ChangeOrderId: changeOrderId }, opts);
     // `Success: true` means "the change order was terminated" (§2.3); the success envelope
     // already required it not to be false, an accepted abort also needs it to be true.
-    if (body.Success !== true) throw malformed(action, 'Success is not true', body, true);
+    if (body.Success !== true)
+      throw malformed(this.redact, action, 'Success is not true', body, true);
     const echoed = text(record(body.Data)?.ChangeOrderId);
     if (echoed !== undefined && echoed !== changeOrderId)
-      throw malformed(action, `the reply names another change order (${echoed})`, body, true);
+      throw malformed(
+        this.redact,
+        action,
+        `the reply names another change order (${echoed})`,
+        body,
+        true,
+      );
     return { changeOrderId, requestId: text(body.RequestId) };
   }
 
@@ -245,9 +261,9 @@ function toPipeline(raw: unknown): SaePipeline {
   };
 }
 
-function dataOf(action: SaeAction, body: JsonBody): Record<string, unknown> {
+function dataOf(redact: Redact, action: SaeAction, body: JsonBody): Record<string, unknown> {
   const data = record(body.Data);
-  if (!data) throw malformed(action, 'no Data object in the reply', body);
+  if (!data) throw malformed(redact, action, 'no Data object in the reply', body);
   return data;
 }
 
@@ -256,6 +272,7 @@ function dataOf(action: SaeAction, body: JsonBody): Record<string, unknown> {
  * absent list is unknown, never "none".
  */
 function listOf(
+  redact: Redact,
   action: SaeAction,
   body: JsonBody,
   data: Record<string, unknown>,
@@ -264,26 +281,27 @@ function listOf(
   const value = data[name];
   if (value === undefined || value === null) {
     if ((integer(data.TotalSize) ?? integer(body.TotalSize)) === 0) return [];
-    throw malformed(action, `no ${name} in the reply`, body);
+    throw malformed(redact, action, `no ${name} in the reply`, body);
   }
   const items = list(value);
-  if (!items) throw malformed(action, `${name} is not a list`, body);
+  if (!items) throw malformed(redact, action, `${name} is not a list`, body);
   return items;
 }
 
 function malformed(
+  redact: Redact,
   action: SaeAction,
   what: string,
   body: JsonBody,
   mutating = false,
 ): PlatformReplyError {
-  return new PlatformReplyError(`${action}: ${what}`, {
+  return new PlatformReplyError(redact(`${action}: ${what}`), {
     platform: 'sae',
     action,
     kind: mutating ? 'ambiguous' : 'retryable',
     code: 'MalformedReply',
     httpStatus: 200,
     requestId: text(body.RequestId),
-    rawBody: cutBody(JSON.stringify(body)),
+    rawBody: cutBody(redact(JSON.stringify(body))),
   });
 }

@@ -72,7 +72,7 @@ export function abortsThatFit(reserveMs: number, max: number, limits: CallLimits
 
 /**
  * The limits a sweep's worst case is computed from (config.ts; docs/reference/configuration.md):
- * the pacer's, and the retries the gateway makes (shared/webplus/gateway.ts through
+ * the pacer's, and the retries the gateway makes (shared/webplus/gateway.ts, shared/core/paced-call.ts,
  * shared/core/retry.ts).
  */
 export interface SweepLimits extends CallLimits {

@@ -2,6 +2,13 @@ import type { WebplusError } from './errors.js';
 
 /** Words for an error kind, for record details. */
 export function describeKind(e: WebplusError): string {
+  if (e.code === 'DuplicateKeyReply') {
+    // reply.ts: which name the reply repeats; the message starts with the action.
+    const why = e.message.startsWith(`${e.action}: `)
+      ? e.message.slice(e.action.length + 2)
+      : e.message;
+    return `${e.action}: ${why}; what it says is unknown, nothing is decided from it`;
+  }
   switch (e.kind) {
     case 'clock':
       return `the clock is off by more than 15 minutes (${e.code}); fix the time source`;

@@ -1,12 +1,6 @@
-import { AbortError } from 'p-retry';
 import type { Deadline } from '../core/deadline.js';
-import {
-  type PaceOptions,
-  type Pacer,
-  PacerAbortedError,
-  PacerDeadlineError,
-} from '../core/pacer.js';
-import { RetryStoppedError, retryWithinDeadline } from '../core/retry.js';
+import { type PacedCallOptions, pacedCall, pacedTryOnce } from '../core/paced-call.js';
+import type { Pacer } from '../core/pacer.js';
 import { CallFailedError, DeadlineReachedError } from './call-errors.js';
 import type { CallOptions, WebplusClient } from './client.js';
 import { WebplusError } from './errors.js';
@@ -39,8 +33,8 @@ export interface CallResult<T> {
 }
 
 /**
- * The only way the function talks to Web+ (retries through the project's one loop,
- * `shared/core/retry.ts`): each attempt paced (concurrency + QPS), retried by
+ * The only way the function talks to Web+ (one paced call, `shared/core/paced-call.ts`, shared
+ * with SAE and EDAS, retrying through the project's one loop, `shared/core/retry.ts`): each attempt paced (concurrency + QPS), retried by
  * error kind only (`retryable`: throttling, 5xx, non-JSON replies, socket errors, timeouts) with
  * equal-jitter backoff, and never started unless its whole timeout fits before the deadline:
  * an attempt waits in the pacer's queue only until `deadline − attemptTimeoutMs`, and is never
@@ -64,12 +58,24 @@ export class WebplusGateway {
     readonly unavailable: UnavailableLatch = {},
   ) {}
 
-  /** The pacer's wait limits for one attempt of `attemptTimeoutMs`; a retry is `urgent`. */
-  private pace(retry = false): PaceOptions {
+  /** What the paced call needs to know about Web+ (shared/core/paced-call.ts). */
+  private paced(action: string): PacedCallOptions<WebplusError> {
     return {
-      startBy: this.deadline.atMs - this.retry.attemptTimeoutMs,
+      pacer: this.pacer,
+      retry: this.retry,
+      deadline: this.deadline,
+      random: this.random,
       signal: this.signal,
-      urgent: retry,
+      urgentRetries: true,
+      isPlatformError: (err): err is WebplusError => err instanceof WebplusError,
+      retryable: (err) => err.retryable,
+      ambiguous: (err) => err.ambiguous,
+      onError: (err) => {
+        if (err.kind === 'unavailable') this.unavailable.error ??= err;
+      },
+      deadlineError: (attempts, lastError, why) =>
+        new DeadlineReachedError(action, attempts, lastError, why),
+      failedError: (err, attempts) => new CallFailedError(err, attempts),
     };
   }
 
@@ -88,90 +94,14 @@ export class WebplusGateway {
     attempt: (opts: CallOptions, attemptNumber: number) => Promise<T>,
     recover?: () => Promise<T | undefined>,
   ): Promise<CallResult<T>> {
-    const { maxAttempts, baseMs, maxDelayMs, attemptTimeoutMs } = this.retry;
     this.callsMade += 1;
     if (this.unavailable.error) throw new CallFailedError(this.unavailable.error, 0);
-    let attempts = 0;
-    let lastError: WebplusError | undefined;
-    try {
-      const { value } = await retryWithinDeadline(
-        async () => {
-          try {
-            return await this.pacer(
-              async () => {
-                if (!this.deadline.fits(attemptTimeoutMs)) {
-                  throw new AbortError(new DeadlineReachedError(action, attempts, lastError));
-                }
-                attempts += 1;
-                return attempt({ timeoutMs: attemptTimeoutMs }, attempts);
-              },
-              this.pace(attempts > 0),
-            );
-          } catch (err) {
-            if (err instanceof PacerDeadlineError || err instanceof PacerAbortedError) {
-              throw new AbortError(
-                new DeadlineReachedError(action, attempts, lastError, err.message),
-              );
-            }
-            if (err instanceof WebplusError) {
-              lastError = err;
-              if (err.kind === 'unavailable') this.unavailable.error ??= err;
-              if (err.ambiguous && recover) {
-                const recovered = await recover();
-                if (recovered !== undefined) return recovered;
-              }
-            }
-            throw err;
-          }
-        },
-        {
-          maxAttempts,
-          baseDelayMs: baseMs,
-          maxDelayMs,
-          attemptTimeoutMs,
-          deadline: this.deadline,
-          retryable: (error) => error instanceof WebplusError && error.retryable,
-          signal: this.signal,
-          random: this.random,
-        },
-      );
-      return { value, attempts };
-    } catch (err) {
-      if (!(err instanceof RetryStoppedError)) throw err;
-      const last = err.lastError;
-      if (last instanceof DeadlineReachedError) throw last;
-      if (err.reason === 'aborted') {
-        throw new DeadlineReachedError(
-          action,
-          attempts,
-          lastError,
-          err.message.includes('during the backoff')
-            ? 'not sent: the invocation ended during the backoff'
-            : 'not sent: the invocation that queued this call has ended',
-        );
-      }
-      if (err.reason === 'deadline') {
-        // Before an attempt: "not sent: … ms left …"; after a failure: no time for the backoff.
-        const why = err.message.startsWith('not sent') ? err.message : undefined;
-        throw new DeadlineReachedError(action, attempts, lastError, why);
-      }
-      if (last instanceof WebplusError) throw new CallFailedError(last, attempts);
-      throw last ?? err;
-    }
+    return pacedCall(this.paced(action), attempt, recover);
   }
 
   /** One attempt, no retry, only if it fits; `undefined` when it fails or does not fit. */
   async tryOnce<T>(attempt: (opts: CallOptions) => Promise<T>): Promise<T | undefined> {
-    const timeoutMs = this.retry.attemptTimeoutMs;
     if (this.unavailable.error) return undefined;
-    try {
-      return await this.pacer(
-        async () => (this.deadline.fits(timeoutMs) ? attempt({ timeoutMs }) : undefined),
-        this.pace(),
-      );
-    } catch (err) {
-      if (err instanceof WebplusError && err.kind === 'unavailable') this.unavailable.error ??= err;
-      return undefined;
-    }
+    return pacedTryOnce(this.paced('tryOnce'), attempt);
   }
 }

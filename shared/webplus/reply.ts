@@ -1,3 +1,4 @@
+import { repeatedName } from '../core/json.js';
 import { errorKind } from './error-kind.js';
 import { WebplusError } from './errors.js';
 import type { RawReply } from './transport.js';
@@ -10,6 +11,9 @@ export type WebplusBody = Record<string, unknown>;
  * - JSON with `Code: "OK"` (or no Code, or `"200"` / 200) and a 2xx status → the body, unless it
  *   says `Success: false` (then a `permanent` `SuccessFalse` WebplusError, `ambiguous` on
  *   AbortChange). Each action then checks the fields it needs (client.ts).
+ * - JSON in which any object repeats a name (`{"Code":"ChangeOnAborting","Code":"OK"}`, a second
+ *   `ChangeId`, a repeat nested in `Change`), whatever else it says → a `permanent`
+ *   `DuplicateKeyReply` WebplusError, `ambiguous` on AbortChange (core/json.ts).
  * - JSON with an error `Code` / `errorCode` (a number too), whatever the status → WebplusError.
  * - XML `<Error>` (with or without `<HostId>`) → WebplusError from its `<Code>`.
  * - A 404 that is not a Web+ JSON error (an HTML "not found" page) → `unavailable`: no such API
@@ -41,6 +45,24 @@ export function readReply(
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw unreadable(action, { ...reply, body: redact(raw) }, 'a JSON reply that is not an object');
   }
+  const repeated = repeatedName(raw);
+  if (repeated) {
+    // JSON.parse kept the last of the repeated names; something else may read the first. The
+    // reply says two things: on AbortChange it is ambiguous (the request reached Web+, the
+    // abort may have landed: the executor re-reads the change, never records `aborted` from
+    // this reply); on a read its facts are unknown (no abort from them).
+    throw new WebplusError(
+      `${action}: the reply repeats the name ${JSON.stringify(redact(repeated.path).slice(0, 80))} (JSON with a duplicate name is not read)`,
+      {
+        action,
+        kind: 'permanent',
+        code: 'DuplicateKeyReply',
+        httpStatus: reply.status,
+        ambiguous: action === 'AbortChange',
+        rawBody: cut(redact(raw)),
+      },
+    );
+  }
   const body = parsed as WebplusBody;
   const rawCode = body.Code ?? body.code ?? body.errorCode;
   const code = rawCode === undefined || rawCode === null ? '' : String(rawCode);
@@ -57,7 +79,7 @@ export function readReply(
         kind: 'permanent',
         code: 'SuccessFalse',
         httpStatus: reply.status,
-        requestId: stringOrUndefined(body.RequestId ?? body.requestId),
+        requestId: optionalText(body.RequestId ?? body.requestId, redact),
         ambiguous: action === 'AbortChange',
         rawBody: cut(redact(raw)),
       },
@@ -73,7 +95,7 @@ export function readReply(
     kind: errorKind(effective, reply.status),
     code: effective,
     httpStatus: reply.status,
-    requestId: stringOrUndefined(body.RequestId ?? body.requestId),
+    requestId: optionalText(body.RequestId ?? body.requestId, redact),
     rawBody: code ? undefined : cut(redact(raw)),
   });
 }
@@ -94,7 +116,7 @@ function readXmlError(action: string, reply: RawReply): never {
       kind: fromGateway ? errorKind(code, reply.status) : 'permanent',
       code,
       httpStatus: reply.status,
-      requestId: xmlTag(trimmed, 'RequestId'),
+      requestId: xmlTag(trimmed, 'RequestId'), // the body was redacted before
       rawBody: cut(text),
     });
   }
@@ -128,4 +150,10 @@ function cut(text: string): string {
 
 export function stringOrUndefined(value: unknown): string | undefined {
   return value === undefined || value === null || value === '' ? undefined : String(value);
+}
+
+/** A reply value as redacted text, or undefined when it is absent or empty. */
+function optionalText(value: unknown, redact: (text: string) => string): string | undefined {
+  const text = stringOrUndefined(value);
+  return text === undefined ? undefined : redact(text);
 }

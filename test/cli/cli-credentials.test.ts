@@ -107,12 +107,12 @@ describe('credentials and region like the aliyun CLI (temp HOME with ~/.aliyun/c
     );
   });
 
-  it('an unknown --profile: exit 2, one line listing the profiles', async () => {
+  it('an unknown --profile: exit 2, one line counting the profiles, echoing no value of the file', async () => {
     const run = await runCli(['sweep', '--profile', 'nope'], withConfig(CONFIG));
 
     expect(run.code).toBe(2);
     expect(run.stderr.trim()).toBe(
-      'webplus-abort: profile "nope" is not in ~/.aliyun/config.json (profiles: dev, wrong, fc)',
+      'webplus-abort: the --profile name is not the name of any of the 3 profiles in ~/.aliyun/config.json (its value is not shown); `aliyun configure list` lists them',
     );
   });
 

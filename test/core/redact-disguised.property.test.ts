@@ -11,6 +11,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRedactor } from '#shared/core/redact.js';
+import { leaks } from '../helpers/leaks.js';
 import { INVISIBLES, reveal } from '../helpers/reveal.js';
 
 /** Secrets like the real ones: AccessKey secrets, base64-ish STS tokens, URL-safe HTTP tokens. */
@@ -102,17 +103,17 @@ describe('the redactor removes a disguised secret (independent checker, fast-che
     );
   });
 
-  it('2,000 secrets after the start of an escape, in case changes and split by invisibles: never revealed', () => {
+  it('2,000 secrets after the start of an escape, dressed every way and split by invisibles: never revealed', () => {
+    // The known gap of before: a stray `%` or `\u` before a secret that starts with hex digits,
+    // other characters of it escaped. Decoding swallows at most its first characters; the rest
+    // is still a long run, and no piece of 8 of it is left (test/helpers/leaks.ts).
     fc.assert(
       fc.property(
         secretArb,
         escapeStartArb,
         fillerArb,
         fc.array(
-          fc.tuple(
-            fc.constantFrom<Dress>('plain', 'upper', 'lower', 'swap'),
-            fc.option(fc.constantFrom(...INVISIBLES), { nil: undefined }),
-          ),
+          fc.tuple(dressArb, fc.option(fc.constantFrom(...INVISIBLES), { nil: undefined })),
           { minLength: 48, maxLength: 48 },
         ),
         (secret, before, after, dresses) => {
@@ -132,6 +133,7 @@ describe('the redactor removes a disguised secret (independent checker, fast-che
           // Assert
           expect(out.includes(secret)).toBe(false);
           expect(reveal(out).includes(secret.toLowerCase())).toBe(false);
+          expect(leaks(out, secret)).toEqual([]);
         },
       ),
       { numRuns: 2_000, seed: 20261203 },

@@ -8,7 +8,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeContext } from '../helpers/fc-context.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
-import { change, changeId, scenario, summaryOf } from '../helpers/world.js';
+import {
+  alarmFields,
+  change,
+  changeId,
+  cmsCallback,
+  scenario,
+  summaryOf,
+} from '../helpers/world.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -17,28 +24,10 @@ afterEach(async () => {
 });
 
 function callback(id: string, arrivalMs: number): Buffer {
-  const body = new URLSearchParams({
-    alertName: 'webplus-deploy-5xx',
-    alertState: 'ALERT',
-    ruleId: 'rule-storm',
-    timestamp: String(Date.now()),
-    dimensions: `{changeId=${id}}`,
-  }).toString();
-  return Buffer.from(
-    JSON.stringify({
-      version: 'v1',
-      rawPath: '/cms-callback',
-      body,
-      isBase64Encoded: false,
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=UTF-8' },
-      queryParameters: { token: 'local-dev-token-0001' },
-      requestContext: {
-        requestId: '1-storm',
-        timeEpoch: String(arrivalMs),
-        http: { method: 'POST', path: '/cms-callback' },
-      },
-    }),
-  );
+  return cmsCallback(alarmFields(`{changeId=${id}}`, Date.now(), { ruleId: 'rule-storm' }), {
+    arrivalMs,
+    requestId: '1-storm',
+  });
 }
 
 describe('a callback storm for one stuck change', () => {

@@ -1,6 +1,7 @@
 /**
  * Small builders for end-to-end tests through the handler: well-formed Web+ ids, scenario
- * pieces, and FC event Buffers (timer, HTTP, EventBridge).
+ * pieces, and FC event Buffers (timer, HTTP, CloudMonitor callback, EventBridge). Shapes from
+ * docs/reference/fc-triggers.md; the recorded payloads are in test/fixtures/.
  */
 
 import type { HandlerResult } from '#shared/pipeline/handle-event.js';
@@ -87,6 +88,8 @@ export function httpEvent(opts: {
   headers?: Record<string, string>;
   token?: string | null;
   requestId?: string;
+  /** `requestContext.timeEpoch`, epoch ms (when FC says the request arrived); default 2026-05-20T02:00:00Z */
+  timeEpochMs?: number;
 }): Buffer {
   const headers: Record<string, string> = { 'Content-Type': 'application/json', ...opts.headers };
   if (opts.token !== null) headers.Authorization = `Bearer ${opts.token ?? 'local-dev-token-0001'}`;
@@ -111,7 +114,7 @@ export function httpEvent(opts: {
         },
         requestId: opts.requestId ?? '1-6650a1b2-0123456789abcdef01234567',
         time: '2026-05-20T02:00:00Z',
-        timeEpoch: '1779242400000',
+        timeEpoch: String(opts.timeEpochMs ?? 1779242400000),
       },
     }),
   );
@@ -161,6 +164,99 @@ export function eventBridgeEvent(id: string, dimensions: string): Buffer {
       },
     }),
   );
+}
+
+/** The CloudMonitor alarm rule id the builders below use (an `alarmRule_uuid_…` as CloudMonitor names them). */
+export const ALARM_RULE_ID = 'alarmRule_uuid_00aa11bb22cc33dd44ee55ff';
+
+/**
+ * The fields of a firing CloudMonitor alarm (`alertState` ALERT) naming `dimensions` (the raw
+ * value: a Java-map `{envId=…}` or a JSON array), fired at `atMs` (epoch ms; `timestamp`).
+ * `extra` replaces or adds fields.
+ */
+export function alarmFields(
+  dimensions: string,
+  atMs: number,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    alertName: 'webplus-change-idle',
+    alertState: 'ALERT',
+    triggerLevel: 'CRITICAL',
+    ruleId: ALARM_RULE_ID,
+    metricName: 'change_idle_minutes',
+    namespace: 'acs_customMetric_1234567890123456',
+    dimensions,
+    timestamp: String(atMs),
+    ...extra,
+  };
+}
+
+/**
+ * A CloudMonitor callback: POST `/cms-callback` with this raw `body` (a form by default), the
+ * token in the query as CloudMonitor sends it (it cannot set headers). `arrivalMs` is FC's
+ * `requestContext.timeEpoch` (the callback budget counts from it).
+ */
+export function cmsCallback(
+  body: string | Record<string, string>,
+  opts: {
+    contentType?: string;
+    arrivalMs?: number;
+    requestId?: string;
+  } = {},
+): Buffer {
+  return httpEvent({
+    path: '/cms-callback',
+    body: typeof body === 'string' ? body : new URLSearchParams(body).toString(),
+    headers: { 'Content-Type': opts.contentType ?? 'application/x-www-form-urlencoded' },
+    token: null,
+    query: { token: 'local-dev-token-0001' },
+    ...(opts.requestId === undefined ? {} : { requestId: opts.requestId }),
+    ...(opts.arrivalMs === undefined ? {} : { timeEpochMs: opts.arrivalMs }),
+  });
+}
+
+/**
+ * A CloudMonitor alarm in an EventBridge envelope around `data` (an object or a raw string),
+ * sent 30 s ago (`time`). `envelope` keys replace or add envelope keys; one set to `undefined`
+ * is left out (JSON has no undefined).
+ */
+export function eventBridgeEnvelope(data: unknown, envelope: Record<string, unknown> = {}): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      specversion: '1.0',
+      id: `evt-${Math.random()}`,
+      source: 'acs.cms',
+      type: 'cms:CloudMonitor:AlertWebHook',
+      time: new Date(Date.now() - 30_000).toISOString(),
+      ...envelope,
+      data,
+    }),
+  );
+}
+
+/**
+ * The body of a CloudMonitor rule push (an alarm rule's own HTTP push, or the `data` of an
+ * EventBridge envelope) naming `resources`, fired at `atMs` (epoch ms: `time` and
+ * `metricData.timestamp`). `extra` replaces or adds fields.
+ */
+export function rulePushFields(
+  resources: Record<string, unknown>,
+  atMs: number,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    ruleId: ALARM_RULE_ID,
+    ruleName: 'webplus-change-idle',
+    curLevel: 'CRITICAL',
+    resources: JSON.stringify(resources),
+    metricData: { timestamp: atMs, Maximum: 42 },
+    metricName: 'change_idle_minutes',
+    namespace: 'acs_customMetric_1234567890123456',
+    time: atMs,
+    eventName: 'Alert',
+    ...extra,
+  };
 }
 
 /** The run summary of a handler result (parses an HTTP body). */

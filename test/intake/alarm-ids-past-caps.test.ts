@@ -12,8 +12,10 @@ import type { RunSummary } from '#shared/pipeline/summary.js';
 import { fakeContext } from '../helpers/fc-context.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import {
+  alarmFields,
   change,
   changeId,
+  cmsCallback,
   envId,
   eventBridgeEvent,
   scenario,
@@ -28,28 +30,10 @@ afterEach(async () => {
 
 /** A callback whose `dimensions` field is `dimensions` (form-encoded, fired just now). */
 function callback(dimensions: string): Buffer {
-  const body = new URLSearchParams({
-    alertName: 'webplus-deploy-5xx',
-    alertState: 'ALERT',
-    ruleId: 'rule-many',
-    timestamp: String(Date.now()),
-    dimensions,
-  }).toString();
-  return Buffer.from(
-    JSON.stringify({
-      version: 'v1',
-      rawPath: '/cms-callback',
-      body,
-      isBase64Encoded: false,
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=UTF-8' },
-      queryParameters: { token: 'local-dev-token-0001' },
-      requestContext: {
-        requestId: '1-cb',
-        timeEpoch: String(Date.now()),
-        http: { method: 'POST', path: '/cms-callback' },
-      },
-    }),
-  );
+  return cmsCallback(alarmFields(dimensions, Date.now(), { ruleId: 'rule-many' }), {
+    arrivalMs: Date.now(),
+    requestId: '1-cb',
+  });
 }
 
 /** A policy rule that maps this alarm to environment 0: used only if the named ids were lost. */

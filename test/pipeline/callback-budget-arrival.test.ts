@@ -6,7 +6,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeContext } from '../helpers/fc-context.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
-import { change, changeId, envId, scenario, summaryOf } from '../helpers/world.js';
+import {
+  alarmFields,
+  change,
+  changeId,
+  cmsCallback,
+  envId,
+  scenario,
+  summaryOf,
+} from '../helpers/world.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -14,33 +22,17 @@ afterEach(async () => {
   h = undefined;
 });
 
-function callback(ids: string[], timeEpoch: string, envIds: string[] = []): Buffer {
-  const body = new URLSearchParams({
-    alertName: 'webplus-deploy-5xx',
-    alertState: 'ALERT',
-    ruleId: 'rule-many',
-    // Fired just now: an alarm with no time, or an old one, is ignored.
-    timestamp: String(Date.now()),
-    dimensions: JSON.stringify([
-      ...ids.map((id) => ({ changeId: id })),
-      ...envIds.map((id) => ({ envId: id })),
-    ]),
-  }).toString();
-  return Buffer.from(
-    JSON.stringify({
-      version: 'v1',
-      rawPath: '/cms-callback',
-      body,
-      isBase64Encoded: false,
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=UTF-8' },
-      queryParameters: { token: 'local-dev-token-0001' },
-      requestContext: {
-        requestId: '1-cb',
-        timeEpoch,
-        http: { method: 'POST', path: '/cms-callback' },
-      },
-    }),
-  );
+/** A form callback naming `ids` (ChangeIds) and `envIds`, that reached FC at `arrivalMs`. */
+function callback(ids: string[], arrivalMs: number, envIds: string[] = []): Buffer {
+  // Fired just now: an alarm with no time, or an old one, is ignored.
+  const dimensions = JSON.stringify([
+    ...ids.map((id) => ({ changeId: id })),
+    ...envIds.map((id) => ({ envId: id })),
+  ]);
+  return cmsCallback(alarmFields(dimensions, Date.now(), { ruleId: 'rule-many' }), {
+    arrivalMs,
+    requestId: '1-cb',
+  });
 }
 
 const stuck = (n: number) =>
@@ -53,7 +45,7 @@ describe('callback budget from arrival, ids per alarm', () => {
 
     // Act
     const started = Date.now();
-    const result = await h.handler(callback([changeId(0)], String(started - 4000)), fakeContext());
+    const result = await h.handler(callback([changeId(0)], started - 4000), fakeContext());
 
     // Assert: arrival + 3.5 s is already past: no Web+ call, one timeout record
     const s = summaryOf(result);
@@ -70,7 +62,7 @@ describe('callback budget from arrival, ids per alarm', () => {
     const ids = Array.from({ length: 30 }, (_, n) => changeId(n));
 
     // Act
-    const s = summaryOf(await h.handler(callback(ids, String(Date.now())), fakeContext()));
+    const s = summaryOf(await h.handler(callback(ids, Date.now()), fakeContext()));
 
     // Assert
     expect(s.results.map((r) => r.changeId).sort()).toEqual([...ids].sort());
@@ -90,7 +82,7 @@ describe('callback budget from arrival, ids per alarm', () => {
 
     // Act
     const s = summaryOf(
-      await h.handler(callback([], String(Date.now()), [0, 1, 2, 3, 4].map(envId)), fakeContext()),
+      await h.handler(callback([], Date.now(), [0, 1, 2, 3, 4].map(envId)), fakeContext()),
     );
 
     // Assert: the in-flight changes of environments 0..2 are aborted; 3 and 4 are deferred

@@ -8,7 +8,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeContext } from '../helpers/fc-context.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
-import { change, changeId, envId, httpEvent, scenario, summaryOf } from '../helpers/world.js';
+import {
+  alarmFields,
+  change,
+  changeId,
+  cmsCallback,
+  envId,
+  eventBridgeEnvelope,
+  rulePushFields,
+  scenario,
+  summaryOf,
+} from '../helpers/world.js';
 
 const MIN = 60_000;
 let h: Harness | undefined;
@@ -25,49 +35,22 @@ function alarm(shape: Shape, dims: Record<string, string>, atMs: number | undefi
   const javaMap = `{${Object.entries(dims)
     .map(([k, v]) => `${k}=${v}`)
     .join(', ')}}`;
-  const fields: Record<string, string> = {
-    alertName: 'webplus-change-idle',
-    alertState: 'ALERT',
-    ruleId: 'alarmRule_uuid_00aa11bb22cc33dd44ee55ff',
-    metricName: 'change_idle_minutes',
-    namespace: 'acs_customMetric_1234567890123456',
-    dimensions: javaMap,
-  };
-  if (atMs !== undefined && shape !== 'eventbridge-envelope-time') fields.timestamp = String(atMs);
-  if (shape === 'callback') {
-    return httpEvent({
-      path: '/cms-callback',
-      body: new URLSearchParams(fields).toString(),
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      token: null,
-      query: { token: 'local-dev-token-0001' },
-    });
-  }
+  // The time is in `timestamp`, except for the envelope-time shape and an alarm with no time.
+  const fields: Record<string, string> = alarmFields(javaMap, atMs ?? 0);
+  if (atMs === undefined || shape === 'eventbridge-envelope-time') delete fields.timestamp;
+  if (shape === 'callback') return cmsCallback(fields);
   if (shape === 'rule-push') {
+    const { time: _time, ...untimedPush } = rulePushFields(dims, 0, { metricData: {} });
     return Buffer.from(
-      JSON.stringify({
-        ruleId: fields.ruleId,
-        ruleName: 'webplus-change-idle',
-        curLevel: 'CRITICAL',
-        resources: JSON.stringify(dims),
-        metricData: atMs === undefined ? {} : { timestamp: atMs },
-        ...(atMs === undefined ? {} : { time: atMs }),
-        eventName: 'Alert',
-      }),
+      JSON.stringify(atMs === undefined ? untimedPush : rulePushFields(dims, atMs)),
     );
   }
-  return Buffer.from(
-    JSON.stringify({
-      specversion: '1.0',
-      id: `evt-${Math.random()}`,
-      source: 'acs.cms',
-      type: 'cms:CloudMonitor:AlertWebHook',
-      ...(atMs !== undefined && shape === 'eventbridge-envelope-time'
-        ? { time: new Date(atMs).toISOString() }
-        : {}),
-      data: fields,
-    }),
-  );
+  return eventBridgeEnvelope(fields, {
+    time:
+      atMs !== undefined && shape === 'eventbridge-envelope-time'
+        ? new Date(atMs).toISOString()
+        : undefined,
+  });
 }
 
 describe('kind 1: stale alarms never abort', () => {

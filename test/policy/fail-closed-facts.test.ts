@@ -10,10 +10,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fakeContext } from '../helpers/fc-context.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import {
+  alarmFields,
   appId,
   change,
   changeId,
   envId,
+  eventBridgeEnvelope,
   httpEvent,
   scenario,
   summaryOf,
@@ -29,20 +31,7 @@ afterEach(async () => {
 const abortBody = (body: Record<string, unknown>) =>
   httpEvent({ path: '/abort', body: JSON.stringify(body) });
 const alarmEvent = (cid: string) =>
-  Buffer.from(
-    JSON.stringify({
-      specversion: '1.0',
-      id: `evt-${Math.random()}`,
-      source: 'acs.cms',
-      type: 'cms:CloudMonitor:AlertWebHook',
-      data: {
-        alertState: 'ALERT',
-        ruleId: 'rule-x',
-        dimensions: `{changeId=${cid}}`,
-        timestamp: String(Date.now()),
-      },
-    }),
-  );
+  eventBridgeEnvelope(alarmFields(`{changeId=${cid}}`, Date.now()), { time: undefined });
 
 /** One stuck change (idle 90 min) whose wire fields are replaced / left out. */
 async function world(wire: Record<string, unknown>, wireOmit: string[] = [], policy: unknown = {}) {

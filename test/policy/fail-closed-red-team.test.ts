@@ -19,11 +19,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fakeContext } from '../helpers/fc-context.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import {
+  ALARM_RULE_ID,
+  alarmFields,
   calls,
   change,
   changeId,
+  cmsCallback,
   envId,
+  eventBridgeEnvelope,
   httpEvent,
+  rulePushFields,
   scenario,
   summaryOf,
 } from '../helpers/world.js';
@@ -35,69 +40,15 @@ afterEach(async () => {
   h = undefined;
 });
 
-const RULE = 'alarmRule_uuid_00aa11bb22cc33dd44ee55ff';
-
-/** Callback fields of a firing alarm at `atMs`. */
-function fields(dimensions: string, atMs: number): Record<string, string> {
-  return {
-    alertName: 'webplus-change-idle',
-    alertState: 'ALERT',
-    triggerLevel: 'CRITICAL',
-    ruleId: RULE,
-    metricName: 'change_idle_minutes',
-    namespace: 'acs_customMetric_1234567890123456',
-    dimensions,
-    timestamp: String(atMs),
-  };
-}
-
-/** A `/cms-callback` HTTP event with this raw body. */
-function callback(body: string, contentType = 'application/x-www-form-urlencoded'): Buffer {
-  return httpEvent({
-    path: '/cms-callback',
-    body,
-    headers: { 'Content-Type': contentType },
-    token: null,
-    query: { token: 'local-dev-token-0001' },
-  });
-}
-
 function form(entries: [string, string][]): string {
   const f = new URLSearchParams();
   for (const [k, v] of entries) f.append(k, v);
   return f.toString();
 }
 
-/** An EventBridge envelope (extra envelope keys merged in) around `data`. */
-function eventBridge(data: unknown, envelope: Record<string, unknown> = {}): Buffer {
-  return Buffer.from(
-    JSON.stringify({
-      specversion: '1.0',
-      id: `evt-${Math.random()}`,
-      source: 'acs.cms',
-      type: 'cms:CloudMonitor:AlertWebHook',
-      time: new Date(Date.now() - 30_000).toISOString(),
-      ...envelope,
-      data,
-    }),
-  );
-}
-
 /** A rule push (fields merged in). */
 function rulePush(extra: Record<string, unknown>): Record<string, unknown> {
-  const at = Date.now() - 30_000;
-  return {
-    ruleId: RULE,
-    ruleName: 'webplus-change-idle',
-    curLevel: 'CRITICAL',
-    resources: JSON.stringify({ envId: envId(0) }),
-    metricData: { timestamp: at, Maximum: 42 },
-    metricName: 'change_idle_minutes',
-    namespace: 'acs_customMetric_1234567890123456',
-    time: at,
-    eventName: 'Alert',
-    ...extra,
-  };
+  return rulePushFields({ envId: envId(0) }, Date.now() - 30_000, extra);
 }
 
 /** Env 0 with a running change 1 (5 min old); env 1 with a running change 2. */
@@ -129,7 +80,9 @@ async function run(event: Buffer) {
 describe('a. every time an alarm carries is read; its age is the oldest', () => {
   it('control: a fresh EventBridge alarm naming env 0 aborts its change', async () => {
     h = await twoEnvs();
-    const s = await run(eventBridge(fields(`{envId=${envId(0)}}`, Date.now() - 30_000)));
+    const s = await run(
+      eventBridgeEnvelope(alarmFields(`{envId=${envId(0)}}`, Date.now() - 30_000)),
+    );
     expect(s.results).toEqual([
       expect.objectContaining({ changeId: changeId(1), outcome: 'aborted' }),
     ]);
@@ -139,7 +92,7 @@ describe('a. every time an alarm carries is read; its age is the oldest', () => 
   it('EventBridge: a stale envelope time with a fresh data.timestamp is ignored with its age', async () => {
     h = await twoEnvs();
     const s = await run(
-      eventBridge(fields(`{envId=${envId(0)}}`, Date.now() - 30_000), {
+      eventBridgeEnvelope(alarmFields(`{envId=${envId(0)}}`, Date.now() - 30_000), {
         time: new Date(Date.now() - 30 * MIN).toISOString(),
       }),
     );
@@ -152,7 +105,7 @@ describe('a. every time an alarm carries is read; its age is the oldest', () => 
     h = await twoEnvs();
     for (const time of ['yesterday', '2026-05-20 10:00:00', 1779242400000, '']) {
       const s = await run(
-        eventBridge(fields(`{envId=${envId(0)}}`, Date.now() - 30_000), { time }),
+        eventBridgeEnvelope(alarmFields(`{envId=${envId(0)}}`, Date.now() - 30_000), { time }),
       );
       expect(s.results).toEqual([expect.objectContaining({ outcome: 'ignored' })]);
       expect(s.results[0]?.detail).toMatch(/the alarm's time .* is not an RFC 3339 time/);
@@ -163,7 +116,7 @@ describe('a. every time an alarm carries is read; its age is the oldest', () => 
   it('EventBridge: a rule push inside with a stale envelope time is ignored', async () => {
     h = await twoEnvs();
     const s = await run(
-      eventBridge(rulePush({}), { time: new Date(Date.now() - 20 * MIN).toISOString() }),
+      eventBridgeEnvelope(rulePush({}), { time: new Date(Date.now() - 20 * MIN).toISOString() }),
     );
     expect(h.sandbox.journal()).toHaveLength(0);
     expect(s.results[0]).toMatchObject({ outcome: 'ignored' });
@@ -205,9 +158,9 @@ describe('a. every time an alarm carries is read; its age is the oldest', () => 
 
   it('callback: a timestamp given twice (old and fresh) is ignored naming it', async () => {
     h = await twoEnvs();
-    const f = fields(`{envId=${envId(0)}}`, Date.now() - 30_000);
+    const f = alarmFields(`{envId=${envId(0)}}`, Date.now() - 30_000);
     const s = await run(
-      callback(form([...Object.entries(f), ['timestamp', String(Date.now() - 40 * MIN)]])),
+      cmsCallback(form([...Object.entries(f), ['timestamp', String(Date.now() - 40 * MIN)]])),
     );
     expect(h.sandbox.journal()).toHaveLength(0);
     expect(s.results).toEqual([expect.objectContaining({ outcome: 'ignored' })]);
@@ -220,7 +173,7 @@ describe('a. every time an alarm carries is read; its age is the oldest', () => 
 
     // Act
     const s = await run(
-      eventBridge(fields(`{envId=${envId(0)}}`, Date.now() - 30_000), {
+      eventBridgeEnvelope(alarmFields(`{envId=${envId(0)}}`, Date.now() - 30_000), {
         time: new Date(Date.now() - 8 * MIN).toISOString(),
       }),
     );
@@ -239,8 +192,8 @@ describe('b. a blank or differently spelt id dimension never widens the target',
     it(`callback: changeId=${JSON.stringify(blank)} next to envId → invalid naming dimensions.changeId`, async () => {
       h = await twoEnvs();
       const s = await run(
-        callback(
-          form(Object.entries(fields(`{changeId=${blank}, envId=${envId(0)}}`, Date.now()))),
+        cmsCallback(
+          form(Object.entries(alarmFields(`{changeId=${blank}, envId=${envId(0)}}`, Date.now()))),
         ),
       );
       expect(h.sandbox.journal()).toHaveLength(0);
@@ -251,7 +204,7 @@ describe('b. a blank or differently spelt id dimension never widens the target',
   it('EventBridge: a JSON dimensions text with "changeId": "  " → invalid, nothing read', async () => {
     h = await twoEnvs();
     const dims = JSON.stringify({ changeId: '  ', envId: envId(0) });
-    const s = await run(eventBridge(fields(dims, Date.now() - 30_000)));
+    const s = await run(eventBridgeEnvelope(alarmFields(dims, Date.now() - 30_000)));
     expect(h.sandbox.journal()).toHaveLength(0);
     expect(s.results).toEqual([invalidFor('dimensions.changeId')]);
   });
@@ -280,12 +233,12 @@ describe('b. a blank or differently spelt id dimension never widens the target',
             change({ n: 2, env: 1, idleMin: 2, ageMin: 5 }),
           ],
         ),
-        { policy: { alarms: [{ match: { ruleId: RULE }, envIds: [envId(0)] }] } },
+        { policy: { alarms: [{ match: { ruleId: ALARM_RULE_ID }, envIds: [envId(0)] }] } },
       );
 
       // Act
       const s = await run(
-        callback(form(Object.entries(fields(`{${key}=${changeId(2)}}`, Date.now())))),
+        cmsCallback(form(Object.entries(alarmFields(`{${key}=${changeId(2)}}`, Date.now())))),
       );
 
       // Assert
@@ -303,10 +256,14 @@ describe('b, found by attacking: a changeId and an envId that disagree', () => {
   it('an alarm naming change 2 (env 1) and env 0 aborts nothing; the record names both', async () => {
     h = await twoEnvs();
     for (const event of [
-      callback(
-        form(Object.entries(fields(`{changeId=${changeId(2)}, envId=${envId(0)}}`, Date.now()))),
+      cmsCallback(
+        form(
+          Object.entries(alarmFields(`{changeId=${changeId(2)}, envId=${envId(0)}}`, Date.now())),
+        ),
       ),
-      eventBridge(fields(`{changeId=${changeId(2)}, envId=${envId(0)}}`, Date.now() - 30_000)),
+      eventBridgeEnvelope(
+        alarmFields(`{changeId=${changeId(2)}, envId=${envId(0)}}`, Date.now() - 30_000),
+      ),
     ]) {
       const s = await run(event);
       expect(s.results).toEqual([
@@ -330,7 +287,7 @@ describe('b, found by attacking: a changeId and an envId that disagree', () => {
     ]);
 
     // Act
-    const s = await run(eventBridge(fields(dims, Date.now() - 30_000)));
+    const s = await run(eventBridgeEnvelope(alarmFields(dims, Date.now() - 30_000)));
 
     // Assert
     expect(h.sandbox.abortCalls()).toBe(0);
@@ -341,7 +298,7 @@ describe('b, found by attacking: a changeId and an envId that disagree', () => {
   it('an EventBridge batch carrying one event id twice with different content acts on neither', async () => {
     h = await twoEnvs();
     const one = JSON.parse(
-      eventBridge(fields(`{envId=${envId(0)}}`, Date.now() - 30_000)).toString(),
+      eventBridgeEnvelope(alarmFields(`{envId=${envId(0)}}`, Date.now() - 30_000)).toString(),
     );
     const other = { ...one, data: { ...one.data, dimensions: `{envId=${envId(1)}}` } };
     const s = await run(Buffer.from(JSON.stringify([one, other])));
@@ -353,8 +310,10 @@ describe('b, found by attacking: a changeId and an envId that disagree', () => {
   it('agreeing ones abort the named change', async () => {
     h = await twoEnvs();
     const s = await run(
-      callback(
-        form(Object.entries(fields(`{changeId=${changeId(2)}, envId=${envId(1)}}`, Date.now()))),
+      cmsCallback(
+        form(
+          Object.entries(alarmFields(`{changeId=${changeId(2)}, envId=${envId(1)}}`, Date.now())),
+        ),
       ),
     );
     expect(s.results).toEqual([
@@ -381,8 +340,8 @@ describe('c. a key given twice with different values is ambiguous', () => {
     it(`callback and EventBridge: ${shape} → ignored naming the key, no Web+ call`, async () => {
       h = await twoEnvs();
       for (const event of [
-        callback(form(Object.entries(fields(dims, Date.now())))),
-        eventBridge(fields(dims, Date.now() - 30_000)),
+        cmsCallback(form(Object.entries(alarmFields(dims, Date.now())))),
+        eventBridgeEnvelope(alarmFields(dims, Date.now() - 30_000)),
       ]) {
         const s = await run(event);
         expect(s.results).toEqual([expect.objectContaining({ outcome: 'ignored' })]);
@@ -397,7 +356,7 @@ describe('c. a key given twice with different values is ambiguous', () => {
       policy: { alarms: [{ match: { dimensions: { app: 'shop' } }, envIds: [envId(0)] }] },
     });
     const dims = JSON.stringify([{ app: 'shop' }, { app: 'billing' }]);
-    const s = await run(callback(form(Object.entries(fields(dims, Date.now())))));
+    const s = await run(cmsCallback(form(Object.entries(alarmFields(dims, Date.now())))));
     expect(h.sandbox.journal()).toHaveLength(0);
     expect(s.results[0]).toMatchObject({ outcome: 'ignored' });
     expect(s.results[0]?.detail).toMatch(/dimension app is 'shop' in one series and 'billing'/);
@@ -419,11 +378,11 @@ describe('c. a key given twice with different values is ambiguous', () => {
 
   it('dimensions that are a number, or an array of strings, are ignored, never read as "names nothing" (the rules)', async () => {
     h = await startHarness(scenario([2], [change({ n: 1, env: 0, idleMin: 2, ageMin: 5 })]), {
-      policy: { alarms: [{ match: { ruleId: RULE }, envIds: [envId(0)] }] },
+      policy: { alarms: [{ match: { ruleId: ALARM_RULE_ID }, envIds: [envId(0)] }] },
     });
-    const f = fields('', Date.now() - 30_000);
+    const f = alarmFields('', Date.now() - 30_000);
     for (const dimensions of [42, [`changeId=${changeId(9)}`]]) {
-      const s = await run(eventBridge({ ...f, dimensions }));
+      const s = await run(eventBridgeEnvelope({ ...f, dimensions }));
       expect(s.results).toEqual([expect.objectContaining({ outcome: 'ignored' })]);
       expect(s.results[0]?.detail).toMatch(/dimensions/);
     }
@@ -432,8 +391,8 @@ describe('c. a key given twice with different values is ambiguous', () => {
 
   it('the same value repeated is accepted', async () => {
     h = await twoEnvs();
-    const f = fields(`{envId=${envId(0)}, envId=${envId(0)}}`, Date.now());
-    const s = await run(callback(form([...Object.entries(f), ['alertState', 'ALERT']])));
+    const f = alarmFields(`{envId=${envId(0)}, envId=${envId(0)}}`, Date.now());
+    const s = await run(cmsCallback(form([...Object.entries(f), ['alertState', 'ALERT']])));
     expect(s.results).toEqual([
       expect.objectContaining({ changeId: changeId(1), outcome: 'aborted' }),
     ]);
@@ -455,8 +414,8 @@ describe('d. a control key in an alarm refuses it', () => {
   for (const key of ['dryRun', 'DRY_RUN', 'dry-run', 'DryRun', 'mode', 'force', 'enforce']) {
     it(`callback form body with ${key}=true → one invalid record naming body.${key}, nothing aborted`, async () => {
       h = await twoEnvs();
-      const f = fields(`{envId=${envId(0)}}`, Date.now());
-      const s = await run(callback(form([...Object.entries(f), [key, 'true']])));
+      const f = alarmFields(`{envId=${envId(0)}}`, Date.now());
+      const s = await run(cmsCallback(form([...Object.entries(f), [key, 'true']])));
       expect(h.sandbox.journal()).toHaveLength(0);
       expect(s.results).toEqual([invalidFor(`body.${key}`)]);
     });
@@ -464,13 +423,15 @@ describe('d. a control key in an alarm refuses it', () => {
 
   it('callback JSON body with "dryRun": true → refused; an undocumented key (Timestamp) too', async () => {
     h = await twoEnvs();
-    const f = fields(`{envId=${envId(0)}}`, Date.now());
+    const f = alarmFields(`{envId=${envId(0)}}`, Date.now());
     for (const [key, value] of [
       ['dryRun', true],
       ['Timestamp', String(Date.now())],
       ['extraField', 'x'],
     ] as const) {
-      const s = await run(callback(JSON.stringify({ ...f, [key]: value }), 'application/json'));
+      const s = await run(
+        cmsCallback(JSON.stringify({ ...f, [key]: value }), { contentType: 'application/json' }),
+      );
       expect(s.results).toEqual([invalidFor(`body.${key}`)]);
     }
     expect(h.sandbox.journal()).toHaveLength(0);
@@ -478,12 +439,12 @@ describe('d. a control key in an alarm refuses it', () => {
 
   it('EventBridge: dry_run in data, DryRun on the envelope → refused naming the key', async () => {
     h = await twoEnvs();
-    const f = fields(`{envId=${envId(0)}}`, Date.now() - 30_000);
-    const inData = await run(eventBridge({ ...f, dry_run: 'true' }));
+    const f = alarmFields(`{envId=${envId(0)}}`, Date.now() - 30_000);
+    const inData = await run(eventBridgeEnvelope({ ...f, dry_run: 'true' }));
     expect(inData.results).toEqual([invalidFor('data.dry_run')]);
-    const onEnvelope = await run(eventBridge(f, { DryRun: true }));
+    const onEnvelope = await run(eventBridgeEnvelope(f, { DryRun: true }));
     expect(onEnvelope.results).toEqual([invalidFor('DryRun')]);
-    const spelt = await run(eventBridge({ ...f, Timestamp: f.timestamp }));
+    const spelt = await run(eventBridgeEnvelope({ ...f, Timestamp: f.timestamp }));
     expect(spelt.results).toEqual([invalidFor('data.Timestamp')]);
     expect(h.sandbox.journal()).toHaveLength(0);
   });
@@ -491,10 +452,10 @@ describe('d. a control key in an alarm refuses it', () => {
   it('oracle counterexample (50,000-world soak): a top-level changeID in EventBridge data or a rule push → refused, never dropped while the alarm acts on its envId dimension', async () => {
     // Arrange: the alarm's dimensions name env 1; a top-level key says a change it is not.
     h = await twoEnvs();
-    const f = fields(`{envId=${envId(1)}}`, Date.now() - 30_000);
+    const f = alarmFields(`{envId=${envId(1)}}`, Date.now() - 30_000);
 
     // Act
-    const inData = await run(eventBridge({ ...f, changeID: changeId(1) }));
+    const inData = await run(eventBridgeEnvelope({ ...f, changeID: changeId(1) }));
     const inPush = await run(Buffer.from(JSON.stringify(rulePush({ ENV_ID: envId(0) }))));
 
     // Assert
@@ -506,9 +467,9 @@ describe('d. a control key in an alarm refuses it', () => {
 
   it('a key hiding a switch behind a lookalike letter or a zero-width space → refused', async () => {
     h = await twoEnvs();
-    const f = fields(`{envId=${envId(0)}}`, Date.now() - 30_000);
+    const f = alarmFields(`{envId=${envId(0)}}`, Date.now() - 30_000);
     for (const key of ['dr\u0443Run', 'dry\u200bRun', 'mode\u00a0']) {
-      const s = await run(eventBridge({ ...f, [key]: true }));
+      const s = await run(eventBridgeEnvelope({ ...f, [key]: true }));
       expect(s.results).toHaveLength(1);
       expect(s.results[0]).toMatchObject({ outcome: 'invalid' });
       expect(s.results[0]?.detail).toMatch(/not a printable ASCII key/);
@@ -652,8 +613,8 @@ describe('g. states and levels exactly as documented; repeats are ambiguous', ()
   for (const state of ['alert', 'Alert', 'alarm', ' ALERT']) {
     it(`callback and EventBridge alertState ${JSON.stringify(state)} → ignored`, async () => {
       h = await twoEnvs();
-      const f = { ...fields(`{envId=${envId(0)}}`, Date.now() - 30_000), alertState: state };
-      for (const event of [callback(form(Object.entries(f))), eventBridge(f)]) {
+      const f = { ...alarmFields(`{envId=${envId(0)}}`, Date.now() - 30_000), alertState: state };
+      for (const event of [cmsCallback(form(Object.entries(f))), eventBridgeEnvelope(f)]) {
         const s = await run(event);
         expect(s.results).toEqual([expect.objectContaining({ outcome: 'ignored' })]);
         expect(s.results[0]?.detail).toMatch(/unknown alarm state/);
@@ -664,9 +625,9 @@ describe('g. states and levels exactly as documented; repeats are ambiguous', ()
 
   it('EventBridge data saying ALERT and, as a rule push would, curLevel OK or eventName AlertOk → ignored', async () => {
     h = await twoEnvs();
-    const f = fields(`{envId=${envId(0)}}`, Date.now() - 30_000);
+    const f = alarmFields(`{envId=${envId(0)}}`, Date.now() - 30_000);
     for (const extra of [{ curLevel: 'OK' }, { eventName: 'AlertOk' }]) {
-      const s = await run(eventBridge({ ...f, ...extra }));
+      const s = await run(eventBridgeEnvelope({ ...f, ...extra }));
       expect(s.results).toEqual([expect.objectContaining({ outcome: 'ignored' })]);
       expect(s.results[0]?.detail).toMatch(/firing or recovered is a guess/);
     }
@@ -684,12 +645,16 @@ describe('g. states and levels exactly as documented; repeats are ambiguous', ()
 
   it('callback: triggerLevel repeated with different values, or ALERT at triggerLevel OK → ignored', async () => {
     h = await twoEnvs();
-    const f = fields(`{envId=${envId(0)}}`, Date.now());
-    const repeated = await run(callback(form([...Object.entries(f), ['triggerLevel', 'OK']])));
+    const f = alarmFields(`{envId=${envId(0)}}`, Date.now());
+    const repeated = await run(cmsCallback(form([...Object.entries(f), ['triggerLevel', 'OK']])));
     expect(repeated.results[0]?.detail).toMatch(/gives triggerLevel more than once/);
-    const contradictory = await run(callback(form(Object.entries({ ...f, triggerLevel: 'OK' }))));
+    const contradictory = await run(
+      cmsCallback(form(Object.entries({ ...f, triggerLevel: 'OK' }))),
+    );
     expect(contradictory.results[0]?.detail).toMatch(/triggerLevel OK/);
-    const unknown = await run(callback(form(Object.entries({ ...f, triggerLevel: 'critical' }))));
+    const unknown = await run(
+      cmsCallback(form(Object.entries({ ...f, triggerLevel: 'critical' }))),
+    );
     expect(unknown.results[0]?.detail).toMatch(/triggerLevel 'critical' is not one of/);
     for (const s of [repeated, contradictory, unknown])
       expect(s.results[0]?.outcome).toBe('ignored');
@@ -700,15 +665,15 @@ describe('g. states and levels exactly as documented; repeats are ambiguous', ()
     h = await twoEnvs();
     const fresh = Date.now() - 30_000;
     const old = Date.now() - 40 * MIN;
-    const f = fields(`{envId=${envId(0)}}`, fresh);
+    const f = alarmFields(`{envId=${envId(0)}}`, fresh);
     const body = JSON.stringify(f).replace('{', `{"timestamp":"${old}",`);
-    const envelope = eventBridge(f)
+    const envelope = eventBridgeEnvelope(f)
       .toString()
       .replace('{', `{"time":"${new Date(old).toISOString()}",`);
     const push = JSON.stringify(rulePush({})).replace('{', `{"time":${old},`);
-    const inData = eventBridge(JSON.stringify(f).replace('{', `{"alertState":"OK",`));
+    const inData = eventBridgeEnvelope(JSON.stringify(f).replace('{', `{"alertState":"OK",`));
     for (const [event, name] of [
-      [callback(body, 'application/json'), 'timestamp'],
+      [cmsCallback(body, { contentType: 'application/json' }), 'timestamp'],
       [Buffer.from(envelope), 'time'],
       [Buffer.from(push), 'time'],
       [inData, 'alertState'],

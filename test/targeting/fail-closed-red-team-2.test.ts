@@ -16,11 +16,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fakeContext } from '../helpers/fc-context.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import {
+  alarmFields,
   appId,
   change,
   changeId,
+  cmsCallback,
   envId,
+  eventBridgeEnvelope,
   httpEvent,
+  rulePushFields,
   scenario,
   summaryOf,
   timerEvent,
@@ -32,8 +36,6 @@ afterEach(async () => {
   await h?.close();
   h = undefined;
 });
-
-const RULE = 'alarmRule_uuid_00aa11bb22cc33dd44ee55ff';
 
 async function run(event: Buffer) {
   return summaryOf(await h!.handler(event, fakeContext()));
@@ -141,86 +143,34 @@ describe('B1. one bad id refuses the whole request', () => {
   });
 });
 
-/** Callback fields of a firing alarm at `atMs`. */
-function fields(dimensions: string, atMs: number): Record<string, string> {
-  return {
-    alertName: 'webplus-change-idle',
-    alertState: 'ALERT',
-    triggerLevel: 'CRITICAL',
-    ruleId: RULE,
-    metricName: 'change_idle_minutes',
-    namespace: 'acs_customMetric_1234567890123456',
-    dimensions,
-    timestamp: String(atMs),
-  };
-}
-
-function callback(body: string, contentType: string): Buffer {
-  return httpEvent({
-    path: '/cms-callback',
-    body,
-    headers: { 'Content-Type': contentType },
-    token: null,
-    query: { token: 'local-dev-token-0001' },
-  });
-}
-
 describe('B2. an alarm naming a change and an environment it is not in aborts nothing', () => {
   // Change 2 lives in env 1; the alarms below name change 2 and env 0.
   const dims = `{changeId=${changeId(2)}, envId=${envId(0)}}`;
   const at = () => Date.now() - 30_000;
   const shapes: [string, () => Buffer][] = [
+    ['callback form', () => cmsCallback(alarmFields(dims, at()))],
     [
-      'callback form',
+      'callback JSON',
       () =>
-        callback(
-          new URLSearchParams(fields(dims, at())).toString(),
-          'application/x-www-form-urlencoded',
-        ),
+        cmsCallback(JSON.stringify(alarmFields(dims, at())), { contentType: 'application/json' }),
     ],
-    ['callback JSON', () => callback(JSON.stringify(fields(dims, at())), 'application/json')],
     [
       'callback form, dimensions URL-encoded twice',
-      () =>
-        callback(
-          new URLSearchParams({
-            ...fields(encodeURIComponent(dims), at()),
-          }).toString(),
-          'application/x-www-form-urlencoded',
-        ),
+      () => cmsCallback(alarmFields(encodeURIComponent(dims), at())),
     ],
     [
       'EventBridge data',
       () =>
-        Buffer.from(
-          JSON.stringify({
-            specversion: '1.0',
-            id: `evt-${Math.random()}`,
-            source: 'acs.cms',
-            type: 'cms:CloudMonitor:AlertWebHook',
-            time: new Date(at()).toISOString(),
-            data: fields(JSON.stringify({ changeId: changeId(2), envId: envId(0) }), at()),
-          }),
+        eventBridgeEnvelope(
+          alarmFields(JSON.stringify({ changeId: changeId(2), envId: envId(0) }), at()),
         ),
     ],
     [
       'rule push resources',
-      () => {
-        const t = at();
-        return Buffer.from(
-          JSON.stringify({
-            ruleId: RULE,
-            ruleName: 'webplus-change-idle',
-            curLevel: 'CRITICAL',
-            resources: JSON.stringify({ changeId: changeId(2), envId: envId(0) }),
-            metricData: { timestamp: t, Maximum: 42 },
-            metricName: 'change_idle_minutes',
-            namespace: 'acs_customMetric_1234567890123456',
-            time: t,
-            eventName: 'Alert',
-          }),
-        );
-      },
+      () =>
+        Buffer.from(
+          JSON.stringify(rulePushFields({ changeId: changeId(2), envId: envId(0) }, at())),
+        ),
     ],
   ];
   for (const [name, event] of shapes) {
@@ -241,11 +191,7 @@ describe('B2. an alarm naming a change and an environment it is not in aborts no
 
 describe('B2. an alarm naming an appId its target is not in aborts nothing', () => {
   const at = () => Date.now() - 30_000;
-  const cb = (dims: string) =>
-    callback(
-      new URLSearchParams(fields(dims, at())).toString(),
-      'application/x-www-form-urlencoded',
-    );
+  const cb = (dims: string) => cmsCallback(alarmFields(dims, at()));
   for (const [name, dims, target] of [
     ['changeId and another appId', `{changeId=${changeId(2)}, appId=${appId(1)}}`, changeId(2)],
     ['envId and another appId', `{envId=${envId(0)}, appId=${appId(1)}}`, undefined],

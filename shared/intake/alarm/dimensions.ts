@@ -4,8 +4,9 @@
  * older docs: a JSON array of objects); EventBridge `data` is undocumented and may carry a JSON
  * object; absent values arrive as the literal string `null` (docs/reference/fc-triggers.md).
  */
+
+import { repeatedNamePath } from '../../core/json.js';
 import { isRecord, printable } from '../../core/text.js';
-import { repeatedNamePath } from '../json-object.js';
 
 /** Keys, and values of keys that name no id, longer than this are dropped: no real dimension is that long. */
 const MAX_DIMENSION_CHARS = 512;

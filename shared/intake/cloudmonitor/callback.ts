@@ -6,13 +6,13 @@
  * refused, and so is a field given twice with different values (shared/intake/alarm/keys.ts).
  */
 
+import { readJsonObject } from '../../core/json.js';
 import { isRecord, printable } from '../../core/text.js';
 import type { Trigger } from '../../model/record.js';
 import type { AbortRequest } from '../../model/request.js';
 import { alarmRequest, refusedCallbackKeys, signalFromCallbackFields } from '../alarm/signal.js';
 import type { TimeField } from '../alarm/times.js';
 import { readForm } from '../form.js';
-import { readJsonObject } from '../json-object.js';
 
 /** Field names any CloudMonitor alarm callback carries; a body with none of them is not one. */
 const ALARM_FIELDS = ['alertState', 'alertName', 'ruleId', 'metricName'] as const;

@@ -6,6 +6,7 @@
  * names are accepted there (docs/reference/fc-triggers.md).
  */
 
+import { readJsonObject } from '../../core/json.js';
 import { isRecord, printable } from '../../core/text.js';
 import type { AbortRequest } from '../../model/request.js';
 import { refusedKeys } from '../alarm/keys.js';
@@ -13,7 +14,6 @@ import type { TimeField } from '../alarm/times.js';
 import { cmsCallbackRequest, hasAlarmFields } from '../cloudmonitor/callback.js';
 import { cmsRulePushRequest, isCmsRulePush } from '../cloudmonitor/rule-push.js';
 import { readForm } from '../form.js';
-import { readJsonObject } from '../json-object.js';
 import { eventKey, type RecentEvents } from '../recent-events.js';
 import { PLATFORM_EVENT_SOURCES, platformEventRequest } from './platform-event.js';
 

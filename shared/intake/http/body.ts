@@ -6,10 +6,10 @@
  * `HTTP_MAX_BODY_BYTES`.
  */
 import type { z } from 'zod';
+import { readJsonObject } from '../../core/json.js';
 import { printable } from '../../core/text.js';
 import { HttpRequestError } from '../errors.js';
 import { looksLikeForm, parseForm } from '../form.js';
-import { readJsonObject } from '../json-object.js';
 
 /**
  * The body as UTF-8 text (a leading BOM removed). `raw` is FC's `body` (absent → empty);

@@ -7,11 +7,11 @@
  */
 import { z } from 'zod';
 import type { IdKind } from '../../core/ids.js';
+import { readJsonObject } from '../../core/json.js';
 import { isRecord, printable, typeName } from '../../core/text.js';
 import type { AbortRequest, InvalidInput, SweepRequest } from '../../model/request.js';
 import { refusedKeys } from '../alarm/keys.js';
 import { collectIds } from '../id-list.js';
-import { readJsonObject } from '../json-object.js';
 
 /** The timer event as FC delivers it (payload also accepted already parsed, or absent). */
 export const TimerEventSchema = z.object({
