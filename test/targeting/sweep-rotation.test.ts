@@ -58,10 +58,10 @@ describe('sweep rotation', () => {
     // Act: timer runs in consecutive slots until every change was examined
     const covered = new Set<string>();
     let parts = 0;
-    let bound = 0;
     let runs = 0;
+    let allHeld = true;
     const worst: number[] = [];
-    for (let slot = 5_930_000; runs === 0 || (covered.size < STUCK && runs < parts); slot++) {
+    for (let slot = 5_930_000; runs === 0 || (covered.size < STUCK && runs < 2 * parts); slot++) {
       const before = h.records().length;
       const started = Date.now();
       const s = summaryOf(await h.handler(timerAt(slot), context));
@@ -82,26 +82,41 @@ describe('sweep rotation', () => {
         guaranteedPerRun: 6,
         partsPerRun: 4,
         notListed: 0,
-        firstPartExamined: true,
-        worstCaseRuns: 7,
         nominalRuns: 2,
       });
       expect(s.sweep!.firstPart).toBe((((slot % 7) * 4) % 7) + 1);
-      bound = s.sweep!.worstCaseRuns!;
+      // A run examines its part (6 reads at QPS 20 take 0.3 s of the 1.85 s the reads have);
+      // should the machine stall it past that, it must say so instead of promising.
+      const held = s.sweep!.firstPartExamined;
+      allHeld &&= held;
+      if (held) expect(s.sweep!.worstCaseRuns).toBe(7);
+      else {
+        expect(s.sweep!.worstCaseRuns).toBeUndefined();
+        expect(s.sweep!.coverage).toMatch(
+          /^this run's promise does not hold: it examined \d+ of the 6 environment\(s\) of its part/,
+        );
+      }
       expect(s.sweep!.inFlight).toBe(STUCK);
       expect(s.sweep!.examined + s.sweep!.left).toBe(STUCK);
       expect(examined).toHaveLength(s.sweep!.examined);
       expect(new Set(examined.map((r) => r.changeId)).size).toBe(examined.length);
       // examined = decided: every one would abort (a dry run uses up none of
-      // sweep.maxAbortsPerRun: issue 10, kind 8)
-      expect(examined.filter((r) => r.outcome === 'would_abort')).toHaveLength(examined.length);
-      if (s.sweep!.left > 0) {
+      // sweep.maxAbortsPerRun: issue 10, kind 8), or, its one attempt of 300 ms run out on a
+      // loaded machine, is recorded `timeout`
+      expect(
+        examined.filter((r) => r.outcome === 'would_abort' || r.outcome === 'timeout'),
+      ).toHaveLength(examined.length);
+      expect(examined.filter((r) => r.outcome === 'would_abort').length).toBeGreaterThan(0);
+      if (s.sweep!.left > 0 && held) {
         expect(deferred).toHaveLength(1);
         expect(deferred[0]!.detail).toMatch(
           new RegExp(
             `^${s.sweep!.left} of ${STUCK} in-flight environments left for the next sweeps .*worst case: while the same 40 environments stay in flight, every one is examined within 7 timer runs \\(35 min at the 5-minute timer.*and this run did; at the pacer's rate .* a run covers 4 part\\(s\\) .* within 2 runs \\(10 min\\)`,
           ),
         );
+        expect(deferred[0]!.detail).toContain(s.sweep!.coverage);
+      } else if (s.sweep!.left > 0) {
+        expect(deferred).toHaveLength(1);
         expect(deferred[0]!.detail).toContain(s.sweep!.coverage);
       } else {
         expect(deferred).toHaveLength(0);
@@ -112,7 +127,8 @@ describe('sweep rotation', () => {
     // Assert, across runs
     expect(parts).toBeGreaterThan(1);
     expect(covered.size).toBe(STUCK);
-    expect(runs).toBeLessThanOrEqual(bound);
+    // the bound every run stated (and kept its part of) holds
+    if (allHeld) expect(runs).toBeLessThanOrEqual(7);
     expect(Math.max(...worst)).toBeLessThanOrEqual(3000 - 500);
   }, 60_000);
 
@@ -162,6 +178,8 @@ describe('sweep rotation', () => {
     expect(deferred[0]!.detail).not.toMatch(/examined within \d+ timer runs \(/);
     expect(needed).toBe(6);
     expect(long.sweep!.guaranteedPerRun).toBeGreaterThanOrEqual(1);
-    expect(long.sweep!.worstCaseRuns).toBe(long.sweep!.parts);
+    // (a run stalled past its part by a loaded machine says so instead)
+    if (long.sweep!.firstPartExamined) expect(long.sweep!.worstCaseRuns).toBe(long.sweep!.parts);
+    else expect(long.sweep!.coverage).toMatch(/^this run's promise does not hold/);
   }, 60_000);
 });
