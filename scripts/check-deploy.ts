@@ -50,7 +50,9 @@ export function deployProblems(env: Readonly<Record<string, string | undefined>>
     problems.push(`ABORT_DRY_RUN must be true or false, got ${JSON.stringify(env.ABORT_DRY_RUN)}`);
   }
   if (!env.FC_ROLE_ARN?.trim()) {
-    problems.push('FC_ROLE_ARN is not set: the function needs its RAM role (docs/ram-policy.json)');
+    problems.push(
+      'FC_ROLE_ARN is not set: the function needs its RAM role (docs/ram/: sls.json and one file per enabled platform)',
+    );
   }
   return problems;
 }

@@ -1,7 +1,9 @@
 /**
- * The Web+ actions this project calls, with their ROA method and path.
+ * The Web+ actions the client can call, with their ROA method and path.
  * Source: Web+ API reference, version 2019-03-20 (docs/reference/webplus-api.md).
- * The RAM policy (docs/ram-policy.json) grants exactly these, as `webplus:<Action>`.
+ * The RAM policy (docs/ram/webplus.json) grants, as `webplus:<Action>`, exactly those of these the
+ * function calls (all but DescribeChanges, which only the client has; test/deploy/ram-policy.test.ts
+ * finds them by running the function's flows against the sandbox).
  */
 export const WEBPLUS_ACTIONS = {
   AbortChange: { method: 'POST', path: '/pop/v1/wam/change/abort' },

@@ -141,7 +141,7 @@ function meaning(label: string, err: PlatformError): string {
     case 'api_unavailable':
       return `unavailable: ${status}${err.code}: the ${label} API is not there (not activated in this account or region, or the wrong endpoint)`;
     case 'auth':
-      return `${status}${err.code}: the keys, STS token, signature, clock or the RAM policy were refused; the keys need the ${label} read actions (docs/ram-policy.json)`;
+      return `${status}${err.code}: the keys, STS token, signature, clock or the RAM policy were refused; the keys need the ${label} read actions (docs/ram/${label.toLowerCase()}.json)`;
     case 'throttled':
       return `throttled (${err.code}): run doctor again later`;
     case 'retryable':
