@@ -52,19 +52,22 @@ export async function processPlatformRequest(
   const reasonField = request.reason ? { reason: request.reason } : {};
   const enabled = runtime.platforms[platform].regions;
   if (enabled.length === 0) {
-    records.push(
-      emit(
-        tag(
-          requestRecord(
-            base,
-            runMode,
-            'failed',
-            `platform ${platform} is not enabled: add it to PLATFORMS`,
-            { errorCode: 'PlatformNotEnabled', ...reasonField },
-          ),
-        ),
-      ),
-    );
+    // One record per id the request named (the row shows the id passed), else one for the
+    // request; the detail says why the platform is not enabled (runtime.ts, `notEnabled`).
+    const why =
+      runtime.platforms[platform].notEnabled ??
+      `platform ${platform} is not enabled: PLATFORMS is ${config.platforms.join(',')}; add ${platform} to it`;
+    const extra = { errorCode: 'PlatformNotEnabled', ...reasonField };
+    const named: Array<{ changeId?: string; appId?: string }> = [
+      ...request.changeOrderIds.map((changeId) => ({ changeId })),
+      ...(request.appIds ?? []).map((appId) => ({ appId })),
+    ];
+    if (named.length === 0) {
+      records.push(emit(tag(requestRecord(base, runMode, 'failed', why, extra))));
+    }
+    for (const id of named) {
+      records.push(emit(tag({ ...id, ...requestRecord(base, runMode, 'failed', why, extra) })));
+    }
     return { records, capReached: false, dryRun };
   }
   if (!inv.credentials) {
