@@ -23,6 +23,11 @@ export class FailureSchedule {
     this.seen = 0;
   }
 
+  /** The message of an `echo-message` failure. */
+  get message(): string | undefined {
+    return this.mode.message;
+  }
+
   /** The failure for the request arriving now, or null to answer normally. */
   next(): { kind: ActiveFailure; delayMs: number } | null {
     const { kind, every, delayMs } = this.mode;
