@@ -25,7 +25,8 @@ import type { PlatformRegion, Runtime } from './runtime.js';
  * `EDAS_REGIONS`) one after the other, each with its own gateway, pacer and cap; a manual or
  * alarm request works in the one region it names, or in the only enabled one (see
  * {@link targetRegions}: a region is never guessed).
- * A platform that `PLATFORMS` does not enable gets one `failed` record and no call.
+ * A platform that `PLATFORMS` does not enable gets one record and no call: `ignored` for an
+ * alarm or event (`PlatformNotEnabled`), `failed` for an operator's request.
  */
 export async function processPlatformRequest(
   request: PlatformRequest,
@@ -52,14 +53,20 @@ export async function processPlatformRequest(
   const reasonField = request.reason ? { reason: request.reason } : {};
   const enabled = runtime.platforms[platform].regions;
   if (enabled.length === 0) {
+    // An alarm or event of a platform this deployment does not act on is by design (s.yaml
+    // always subscribes to the SAE / EDAS events): `ignored`. An operator who names the platform
+    // asked for something that cannot be done: `failed`. No call either way.
+    const alarm = request.source === 'alarm';
     records.push(
       emit(
         tag(
           requestRecord(
             base,
             runMode,
-            'failed',
-            `platform ${platform} is not enabled: add it to PLATFORMS`,
+            alarm ? 'ignored' : 'failed',
+            alarm
+              ? `platform ${platform} is not enabled (PLATFORMS lists ${config.platforms.join(', ')}): the event is not acted on`
+              : `platform ${platform} is not enabled: add it to PLATFORMS`,
             { errorCode: 'PlatformNotEnabled', ...reasonField },
           ),
         ),
