@@ -1,10 +1,11 @@
 /**
  * The emulated EDAS account: applications and change orders, with each order's status
- * computed from the real clock, as in the SAE emulator (sandbox/sae/account.ts). EDAS documents
+ * computed from the real clock (sandbox/roa/account.ts; 2 succeeded, 6 terminated). EDAS documents
  * no error codes for these actions (docs/reference/sae-edas.md §3.6), so business refusals
  * carry the numeric `Code` 400 and a message, in HTTP 200 by default (§3.3).
  */
-import { applyWire, chinaDateTime, orderTimes } from '../roa/times.js';
+import { RoaAccount } from '../roa/account.js';
+import { applyWire, chinaDateTime, type OrderRecord as RoaOrderRecord } from '../roa/times.js';
 import type { EdasScenarioApp, EdasScenarioOrder, EdasSection } from './scenario.js';
 
 /** Statuses an abort is accepted in: 0 ready, 1 in progress, 8 manual batch wait, 9 auto batch wait. */
@@ -21,82 +22,11 @@ export class EdasApiError extends Error {
   }
 }
 
-interface OrderRecord {
-  readonly source: EdasScenarioOrder;
-  readonly start: number;
-  readonly progress: number;
-  readonly finishAt: number | null;
-  abortAt: number | null;
-  rollback: boolean;
-}
+type OrderRecord = RoaOrderRecord<EdasScenarioOrder>;
 
-export class EdasAccount {
-  private readonly apps = new Map<string, EdasScenarioApp>();
-  private readonly orders = new Map<string, OrderRecord>();
-
-  constructor(
-    private readonly section: EdasSection,
-    startedAt: number,
-  ) {
-    for (const a of section.apps) this.apps.set(a.AppId, a);
-    for (const o of section.changeOrders) {
-      const { start, progress } = orderTimes(o, startedAt);
-      this.orders.set(o.ChangeOrderId, {
-        source: o,
-        start,
-        progress,
-        finishAt:
-          o.finishAfterSeconds === undefined || !EDAS_ABORTABLE.has(o.Status)
-            ? null
-            : startedAt + o.finishAfterSeconds * 1000,
-        abortAt: null,
-        rollback: false,
-      });
-    }
-  }
-
-  private state(rec: OrderRecord, now: number): { status: number; endedAt: number | null } {
-    const aborted = rec.abortAt === null ? null : rec.abortAt + rec.source.abortStepSeconds * 1000;
-    if (
-      rec.finishAt !== null &&
-      rec.finishAt <= now &&
-      (aborted === null || rec.finishAt < aborted)
-    )
-      return { status: 2, endedAt: rec.finishAt };
-    if (aborted !== null && aborted <= now) return { status: 6, endedAt: aborted };
-    return { status: rec.source.Status, endedAt: null };
-  }
-
-  /** Status of an order now (for tests), or undefined. */
-  statusOf(changeOrderId: string, now: number): number | undefined {
-    const rec = this.orders.get(changeOrderId);
-    return rec ? this.state(rec, now).status : undefined;
-  }
-
-  /** True when an abort with rollback was accepted for the order. */
-  rolledBack(changeOrderId: string): boolean {
-    return this.orders.get(changeOrderId)?.rollback ?? false;
-  }
-
-  /**
-   * The region the request being served is in (its `Host`), set by `serveRegion` before each
-   * action; undefined: every region (a request to the emulator's own address).
-   */
-  private requestRegion: string | undefined;
-
-  /** Serve the next action as the endpoint of `regionId` (undefined: every region). */
-  serveRegion(regionId: string | undefined): void {
-    this.requestRegion = regionId;
-  }
-
-  /** The region an application lives in. */
-  private regionOf(app: EdasScenarioApp): string {
-    return app.regionId ?? this.section.regionId;
-  }
-
-  /** True when the request being served sees the application (same region, or every region). */
-  private seen(app: EdasScenarioApp): boolean {
-    return this.requestRegion === undefined || this.regionOf(app) === this.requestRegion;
+export class EdasAccount extends RoaAccount<EdasSection> {
+  constructor(section: EdasSection, startedAt: number) {
+    super(section, startedAt, EDAS_ABORTABLE, { succeeded: 2, aborted: 6 });
   }
 
   private app(appId: string): EdasScenarioApp {

@@ -4,7 +4,13 @@
  * are refused.
  */
 import { z } from 'zod';
-import { roaBehaviourFields, roaFaultSchema } from '../roa/section.js';
+import {
+  checkOrderTimes,
+  checkSectionIds,
+  roaBehaviourFields,
+  roaFaultSchema,
+  roaOrderFields,
+} from '../roa/section.js';
 
 /** Names of the EDAS actions the emulator serves (EDAS API 2017-08-01, ROA). */
 export const EDAS_SANDBOX_ACTIONS = [
@@ -16,7 +22,6 @@ export const EDAS_SANDBOX_ACTIONS = [
 ] as const;
 
 const nonEmpty = z.string().min(1);
-const minutes = z.number().nonnegative();
 
 const edasAppSchema = z.strictObject({
   AppId: nonEmpty,
@@ -47,42 +52,9 @@ const edasOrderSchema = z
     /** the batch running now (1-based) */
     currentBatch: z.number().int().min(1).optional(),
     BatchType: z.enum(['Automatic', 'Manual']).default('Automatic'),
-    startedMinutesAgo: minutes.optional(),
-    idleMinutes: minutes.optional(),
-    finishAfterSeconds: z.number().nonnegative().optional(),
-    abortStepSeconds: z.number().nonnegative().default(0),
-    SupportRollback: z.boolean().default(true),
-    /**
-     * Fields of the order's read (DescribeChangeOrder `Data` / GetChangeOrderInfo
-     * `changeOrderInfo`) sent as given instead (a string `Status`, an odd `AppId`): how the function
-     * copes with malformed replies is tested with these. The emulator's own state is unchanged.
-     */
-    wire: z.record(z.string(), z.unknown()).optional(),
-    /** Fields of the order's read left out. */
-    wireOmit: z.array(nonEmpty).optional(),
-    /** Like `wire`, for the current batch (the last started one) of the read. */
-    batchWire: z.record(z.string(), z.unknown()).optional(),
-    /** Fields of the current batch left out. */
-    batchWireOmit: z.array(nonEmpty).optional(),
+    ...roaOrderFields,
   })
-  .superRefine((o, ctx) => {
-    if (
-      o.startedMinutesAgo !== undefined &&
-      o.idleMinutes !== undefined &&
-      o.idleMinutes > o.startedMinutesAgo
-    )
-      ctx.addIssue({
-        code: 'custom',
-        path: ['idleMinutes'],
-        message: 'idleMinutes cannot exceed startedMinutesAgo',
-      });
-    if (o.currentBatch !== undefined && o.currentBatch > o.BatchCount)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['currentBatch'],
-        message: 'currentBatch cannot exceed BatchCount',
-      });
-  });
+  .superRefine(checkOrderTimes);
 
 export const edasSectionSchema = z
   .strictObject({
@@ -97,34 +69,7 @@ export const edasSectionSchema = z
     changeOrders: z.array(edasOrderSchema).default([]),
     faults: z.array(roaFaultSchema(EDAS_SANDBOX_ACTIONS)).default([]),
   })
-  .superRefine((s, ctx) => {
-    const apps = new Set<string>();
-    s.apps.forEach((a, i) => {
-      if (apps.has(a.AppId))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['apps', i, 'AppId'],
-          message: `duplicate ${a.AppId}`,
-        });
-      apps.add(a.AppId);
-    });
-    const orders = new Set<string>();
-    s.changeOrders.forEach((o, i) => {
-      if (orders.has(o.ChangeOrderId))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['changeOrders', i, 'ChangeOrderId'],
-          message: `duplicate ${o.ChangeOrderId}`,
-        });
-      orders.add(o.ChangeOrderId);
-      if (!apps.has(o.AppId))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['changeOrders', i, 'AppId'],
-          message: `unknown AppId ${o.AppId}`,
-        });
-    });
-  });
+  .superRefine(checkSectionIds);
 
 export type EdasSection = z.output<typeof edasSectionSchema>;
 export type EdasScenarioApp = EdasSection['apps'][number];

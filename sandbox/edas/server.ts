@@ -15,7 +15,13 @@
  * } });
  * ```
  */
-import { type ProductAnswer, type RoaEmulator, startRoaServer } from '../roa/server.js';
+import {
+  changeOrderTarget,
+  type ProductAnswer,
+  type RoaEmulator,
+  sectionServerOptions,
+  startRoaServer,
+} from '../roa/server.js';
 import { pageParam } from '../roa/times.js';
 import { parseScenario } from '../webplus/scenario.js';
 import { EdasAccount, EdasApiError } from './account.js';
@@ -131,21 +137,11 @@ export async function startEdasSandbox(
       hostId: 'edas-sandbox.local',
       routes: EDAS_ROUTES,
       regionOfHost: (host) => /^edas\.([a-z0-9-]+)\.aliyuncs\.com$/.exec(host)?.[1],
-      target: (q) => ({
-        ...(q.ChangeOrderId ? { changeOrderId: q.ChangeOrderId } : {}),
-        ...(q.AppId ? { appId: q.AppId } : {}),
-      }),
+      target: changeOrderTarget,
       run,
       errorBody,
     },
-    {
-      credentials: parsed.credentials,
-      latencyMs: section.latencyMs,
-      qpsLimit: section.qpsLimit,
-      faults: section.faults,
-      clockSkewMs: section.clockSkewMs,
-      ...opts,
-    },
+    sectionServerOptions(section, parsed.credentials, opts),
   );
   return {
     ...emulator,

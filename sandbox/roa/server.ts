@@ -96,6 +96,41 @@ export interface RoaEmulator {
   setFaults(faults: readonly RoaFault[]): void;
 }
 
+/** The change order and application a request names, by the query parameters SAE and EDAS share. */
+export function changeOrderTarget(query: Readonly<Record<string, string>>): {
+  changeOrderId?: string;
+  appId?: string;
+} {
+  return {
+    ...(query.ChangeOrderId ? { changeOrderId: query.ChangeOrderId } : {}),
+    ...(query.AppId ? { appId: query.AppId } : {}),
+  };
+}
+
+/**
+ * The server options of a scenario section: its latency, throttling, faults and clock, the
+ * scenario's credentials, then the caller's `port` / `host`.
+ */
+export function sectionServerOptions(
+  section: {
+    latencyMs: number;
+    qpsLimit: number | null;
+    faults: readonly RoaFault[];
+    clockSkewMs: number;
+  },
+  credentials: readonly ScenarioCredential[],
+  opts: { port?: number; host?: string },
+): RoaServerOptions {
+  return {
+    credentials,
+    latencyMs: section.latencyMs,
+    qpsLimit: section.qpsLimit,
+    faults: section.faults,
+    clockSkewMs: section.clockSkewMs,
+    ...opts,
+  };
+}
+
 function queryObject(raw: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of new URLSearchParams(raw)) out[k] = v;

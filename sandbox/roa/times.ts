@@ -22,6 +22,47 @@ export function orderTimes(
   return { start, progress: Math.max(start, progress) };
 }
 
+/** An emulated change order's clock: when it started, last progressed, will finish, was aborted. */
+export interface OrderRecord<O> {
+  readonly source: O;
+  /** epoch ms */
+  readonly start: number;
+  /** epoch ms of the last progress */
+  readonly progress: number;
+  /** epoch ms it succeeds by itself, or null (never: no `finishAfterSeconds`, or not abortable) */
+  readonly finishAt: number | null;
+  /** epoch ms an abort was accepted, or null */
+  abortAt: number | null;
+  /** the accepted abort asked for a rollback */
+  rollback: boolean;
+}
+
+/**
+ * The clock of scenario order `o` in an emulator started at `startedAt` (epoch ms). Only an
+ * order in one of the product's `abortable` statuses (one still running) finishes by itself.
+ */
+export function orderRecord<
+  O extends {
+    Status: number;
+    startedMinutesAgo?: number;
+    idleMinutes?: number;
+    finishAfterSeconds?: number;
+  },
+>(o: O, startedAt: number, abortable: ReadonlySet<number>): OrderRecord<O> {
+  const { start, progress } = orderTimes(o, startedAt);
+  return {
+    source: o,
+    start,
+    progress,
+    finishAt:
+      o.finishAfterSeconds === undefined || !abortable.has(o.Status)
+        ? null
+        : startedAt + o.finishAfterSeconds * 1000,
+    abortAt: null,
+    rollback: false,
+  };
+}
+
 /** A positive integer query parameter, the default when absent, or undefined when invalid. */
 export function pageParam(raw: string | undefined, fallback: number): number | undefined {
   if (raw === undefined || raw === '') return fallback;

@@ -1,11 +1,12 @@
 /**
  * The emulated SAE account: applications and change orders, with each order's status computed
- * from the real clock (docs/sandbox.md "SAE and EDAS"). An order moves on by itself: it
- * succeeds at `finishAfterSeconds`, or, once an abort is accepted, shows Status 6 (terminated)
- * `abortStepSeconds` later, whichever comes first.
+ * from the real clock (sandbox/roa/account.ts; docs/sandbox.md "SAE and EDAS"). An order moves
+ * on by itself: it succeeds (Status 2) at `finishAfterSeconds`, or, once an abort is accepted,
+ * shows Status 6 (terminated) `abortStepSeconds` later, whichever comes first.
  * Status codes and fields: docs/reference/sae-edas.md §2.4–§2.6.
  */
-import { applyWire, chinaDateTime, orderTimes } from '../roa/times.js';
+import { RoaAccount } from '../roa/account.js';
+import { applyWire, chinaDateTime, type OrderRecord as RoaOrderRecord } from '../roa/times.js';
 import type { SaeScenarioApp, SaeScenarioOrder, SaeSection } from './scenario.js';
 
 /** Statuses an abort is accepted in (the real set is UNVERIFIED: every in-flight code here). */
@@ -37,88 +38,11 @@ export class SaeApiError extends Error {
   }
 }
 
-interface OrderRecord {
-  readonly source: SaeScenarioOrder;
-  readonly start: number;
-  readonly progress: number;
-  readonly finishAt: number | null;
-  abortAt: number | null;
-  rollback: boolean;
-}
+type OrderRecord = RoaOrderRecord<SaeScenarioOrder>;
 
-export class SaeAccount {
-  private readonly apps = new Map<string, SaeScenarioApp>();
-  private readonly orders = new Map<string, OrderRecord>();
-
-  constructor(
-    private readonly section: SaeSection,
-    startedAt: number,
-  ) {
-    for (const a of section.apps) this.apps.set(a.AppId, a);
-    for (const o of section.changeOrders) {
-      const { start, progress } = orderTimes(o, startedAt);
-      this.orders.set(o.ChangeOrderId, {
-        source: o,
-        start,
-        progress,
-        finishAt:
-          o.finishAfterSeconds === undefined || !SAE_ABORTABLE.has(o.Status)
-            ? null
-            : startedAt + o.finishAfterSeconds * 1000,
-        abortAt: null,
-        rollback: false,
-      });
-    }
-  }
-
-  /** The order's status and the instant it last changed, at `now`. */
-  private state(rec: OrderRecord, now: number): { status: number; endedAt: number | null } {
-    const aborted = rec.abortAt === null ? null : rec.abortAt + rec.source.abortStepSeconds * 1000;
-    const ends: Array<[number, number]> = [];
-    if (aborted !== null && aborted <= now) ends.push([aborted, 6]);
-    if (
-      rec.finishAt !== null &&
-      rec.finishAt <= now &&
-      (rec.abortAt === null || rec.finishAt < aborted!)
-    )
-      ends.push([rec.finishAt, 2]);
-    ends.sort((a, b) => a[0] - b[0]);
-    const first = ends[0];
-    return first
-      ? { status: first[1], endedAt: first[0] }
-      : { status: rec.source.Status, endedAt: null };
-  }
-
-  /** Status of an order now (for tests), or undefined. */
-  statusOf(changeOrderId: string, now: number): number | undefined {
-    const rec = this.orders.get(changeOrderId);
-    return rec ? this.state(rec, now).status : undefined;
-  }
-
-  /** True when an abort with rollback was accepted for the order. */
-  rolledBack(changeOrderId: string): boolean {
-    return this.orders.get(changeOrderId)?.rollback ?? false;
-  }
-
-  /**
-   * The region the request being served is in (its `Host`), set by `serveRegion` before each
-   * action; undefined: every region (a request to the emulator's own address).
-   */
-  private requestRegion: string | undefined;
-
-  /** Serve the next action as the endpoint of `regionId` (undefined: every region). */
-  serveRegion(regionId: string | undefined): void {
-    this.requestRegion = regionId;
-  }
-
-  /** The region an application lives in. */
-  private regionOf(app: SaeScenarioApp): string {
-    return app.regionId ?? this.section.regionId;
-  }
-
-  /** True when the request being served sees the application (same region, or every region). */
-  private seen(app: SaeScenarioApp): boolean {
-    return this.requestRegion === undefined || this.regionOf(app) === this.requestRegion;
+export class SaeAccount extends RoaAccount<SaeSection> {
+  constructor(section: SaeSection, startedAt: number) {
+    super(section, startedAt, SAE_ABORTABLE, { succeeded: 2, aborted: 6 });
   }
 
   private app(appId: string): SaeScenarioApp {

@@ -4,7 +4,13 @@
  * are refused.
  */
 import { z } from 'zod';
-import { roaBehaviourFields, roaFaultSchema } from '../roa/section.js';
+import {
+  checkOrderTimes,
+  checkSectionIds,
+  roaBehaviourFields,
+  roaFaultSchema,
+  roaOrderFields,
+} from '../roa/section.js';
 
 /** Names of the SAE actions the emulator serves (SAE API 2019-05-06, ROA). */
 export const SAE_SANDBOX_ACTIONS = [
@@ -17,7 +23,6 @@ export const SAE_SANDBOX_ACTIONS = [
 ] as const;
 
 const nonEmpty = z.string().min(1);
-const minutes = z.number().nonnegative();
 
 const saeAppSchema = z.strictObject({
   AppId: nonEmpty,
@@ -47,46 +52,9 @@ const saeOrderSchema = z
     /** the batch running now (1-based); earlier batches succeeded, later ones have not started */
     currentBatch: z.number().int().min(1).optional(),
     BatchType: z.enum(['auto', 'manual']).default('auto'),
-    /** minutes before start that the order started */
-    startedMinutesAgo: minutes.optional(),
-    /** minutes before start of its last progress (the current batch's UpdateTime) */
-    idleMinutes: minutes.optional(),
-    /** the order succeeds by itself this many seconds after the emulator starts */
-    finishAfterSeconds: z.number().nonnegative().optional(),
-    /** seconds from an accepted abort to Status 6; during them the status is unchanged */
-    abortStepSeconds: z.number().nonnegative().default(0),
-    SupportRollback: z.boolean().default(true),
-    /**
-     * Fields of the order's read (DescribeChangeOrder `Data` / GetChangeOrderInfo
-     * `changeOrderInfo`) sent as given instead (a string `Status`, an odd `AppId`): how the function
-     * copes with malformed replies is tested with these. The emulator's own state is unchanged.
-     */
-    wire: z.record(z.string(), z.unknown()).optional(),
-    /** Fields of the order's read left out. */
-    wireOmit: z.array(nonEmpty).optional(),
-    /** Like `wire`, for the current batch (the last started one) of the read. */
-    batchWire: z.record(z.string(), z.unknown()).optional(),
-    /** Fields of the current batch left out. */
-    batchWireOmit: z.array(nonEmpty).optional(),
+    ...roaOrderFields,
   })
-  .superRefine((o, ctx) => {
-    if (
-      o.startedMinutesAgo !== undefined &&
-      o.idleMinutes !== undefined &&
-      o.idleMinutes > o.startedMinutesAgo
-    )
-      ctx.addIssue({
-        code: 'custom',
-        path: ['idleMinutes'],
-        message: 'idleMinutes cannot exceed startedMinutesAgo',
-      });
-    if (o.currentBatch !== undefined && o.currentBatch > o.BatchCount)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['currentBatch'],
-        message: 'currentBatch cannot exceed BatchCount',
-      });
-  });
+  .superRefine(checkOrderTimes);
 
 export const saeSectionSchema = z
   .strictObject({
@@ -106,34 +74,7 @@ export const saeSectionSchema = z
     changeOrders: z.array(saeOrderSchema).default([]),
     faults: z.array(roaFaultSchema(SAE_SANDBOX_ACTIONS)).default([]),
   })
-  .superRefine((s, ctx) => {
-    const apps = new Set<string>();
-    s.apps.forEach((a, i) => {
-      if (apps.has(a.AppId))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['apps', i, 'AppId'],
-          message: `duplicate ${a.AppId}`,
-        });
-      apps.add(a.AppId);
-    });
-    const orders = new Set<string>();
-    s.changeOrders.forEach((o, i) => {
-      if (orders.has(o.ChangeOrderId))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['changeOrders', i, 'ChangeOrderId'],
-          message: `duplicate ${o.ChangeOrderId}`,
-        });
-      orders.add(o.ChangeOrderId);
-      if (!apps.has(o.AppId))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['changeOrders', i, 'AppId'],
-          message: `unknown AppId ${o.AppId}`,
-        });
-    });
-  });
+  .superRefine(checkSectionIds);
 
 export type SaeSection = z.output<typeof saeSectionSchema>;
 export type SaeScenarioApp = SaeSection['apps'][number];

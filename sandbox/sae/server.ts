@@ -14,7 +14,13 @@
  * const client = new SaeClient(sae.url, { accessKeyId: 'sandbox-ak', accessKeySecret: 'sandbox-secret' });
  * ```
  */
-import { type ProductAnswer, type RoaEmulator, startRoaServer } from '../roa/server.js';
+import {
+  changeOrderTarget,
+  type ProductAnswer,
+  type RoaEmulator,
+  sectionServerOptions,
+  startRoaServer,
+} from '../roa/server.js';
 import { pageParam } from '../roa/times.js';
 import { parseScenario } from '../webplus/scenario.js';
 import { SaeAccount, SaeApiError } from './account.js';
@@ -172,21 +178,11 @@ export async function startSaeSandbox(
       hostId: 'sae-sandbox.local',
       routes: SAE_ROUTES,
       regionOfHost: (host) => /^sae\.([a-z0-9-]+)\.aliyuncs\.com$/.exec(host)?.[1],
-      target: (q) => ({
-        ...(q.ChangeOrderId ? { changeOrderId: q.ChangeOrderId } : {}),
-        ...(q.AppId ? { appId: q.AppId } : {}),
-      }),
+      target: changeOrderTarget,
       run,
       errorBody,
     },
-    {
-      credentials: parsed.credentials,
-      latencyMs: section.latencyMs,
-      qpsLimit: section.qpsLimit,
-      faults: section.faults,
-      clockSkewMs: section.clockSkewMs,
-      ...opts,
-    },
+    sectionServerOptions(section, parsed.credentials, opts),
   );
   return {
     ...emulator,

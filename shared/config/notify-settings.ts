@@ -46,6 +46,11 @@ const envVarName = z
 const outcomes = z.array(z.enum(NOTIFY_OUTCOMES));
 const severity = z.enum(SEVERITIES);
 
+/**
+ * One notification receiver of `NOTIFY_TARGETS` (strict: unknown keys refused): its kind, name,
+ * the variable holding its webhook URL and, where the service signs, its secret. Contract:
+ * docs/reference/notifications.md.
+ */
 export const NotifyTargetSchema = z
   .strictObject({
     /** dingtalk | lark | wecom | slack | webhook */
@@ -70,6 +75,10 @@ export const NotifyTargetSchema = z
     path: ['secretEnv'],
   });
 
+/**
+ * The notification settings (`NOTIFY_*`), validated once at cold start; every field has its
+ * default below (no target: nothing is sent). Contract: docs/reference/notifications.md.
+ */
 export const NotifySettingsSchema = z.strictObject({
   /** Receivers; none by default (no notification is sent). */
   targets: z.array(NotifyTargetSchema).default([]),

@@ -1,9 +1,10 @@
 import type { Credentials } from '../core/credentials.js';
-import { cutBody, PlatformReplyError } from '../platform/errors.js';
+import type { PlatformReplyError } from '../platform/errors.js';
 import { bool, epochMs, integer, list, record, statusCode, text } from '../platform/parse.js';
 import type { PageRequest, RequestOptions } from '../platform/platform.js';
-import { type JsonBody, readRoaReply } from '../platform/roa-reply.js';
-import { type Redact, type RequestObserver, RoaTransport } from '../platform/roa-transport.js';
+import { malformedReply, RoaClient, type RoaProduct } from '../platform/roa-client.js';
+import type { JsonBody } from '../platform/roa-reply.js';
+import type { Redact, RequestObserver } from '../platform/roa-transport.js';
 import { EDAS_ACTIONS, EDAS_API_VERSION, type EdasAction } from './actions.js';
 import { EDAS_ENVELOPE } from './reply.js';
 import type {
@@ -13,6 +14,14 @@ import type {
   EdasChangeOrderSummary,
   EdasPipeline,
 } from './types.js';
+
+/** EDAS's own facts the shared ROA client is built from (./actions.ts, ./reply.ts). */
+const EDAS_PRODUCT: RoaProduct<EdasAction> = {
+  platform: 'edas',
+  apiVersion: EDAS_API_VERSION,
+  actions: EDAS_ACTIONS,
+  envelope: EDAS_ENVELOPE,
+};
 
 /**
  * A typed EDAS (2017-08-01) client over pop-core's ROAClient: one attempt per call, no
@@ -28,18 +37,13 @@ import type {
  * edas.close();
  * ```
  */
-export class EdasClient {
-  private readonly transport: RoaTransport;
-  /** The transport's redactor (this invocation's keys): every reply text an error keeps. */
-  private readonly redact: Redact;
-
+export class EdasClient extends RoaClient<EdasAction> {
   /**
    * @param endpoint e.g. `https://edas.cn-hangzhou.aliyuncs.com` (see ./endpoints.ts)
    * @param credentials this invocation's keys
    * @param observe called once per request sent, with its action
-   * @param host the `Host` header to send instead of the endpoint's host name: the host of the
-   *   region's real endpoint when `endpoint` is an override (a sandbox or proxy serving several
-   *   regions tells them apart by it; see shared/pipeline/runtime.ts `resolvePlatformRegion`)
+   * @param host the `Host` header to send instead of the endpoint's host name (an endpoint
+   *   override serving several regions: the region's real host)
    */
   constructor(
     endpoint: string,
@@ -47,25 +51,7 @@ export class EdasClient {
     observe?: RequestObserver,
     host?: string,
   ) {
-    this.transport = new RoaTransport(
-      'edas',
-      endpoint,
-      EDAS_API_VERSION,
-      credentials,
-      observe,
-      host,
-    );
-    this.redact = this.transport.redact;
-  }
-
-  private async call(
-    action: EdasAction,
-    query: Record<string, string | number | undefined>,
-    opts: RequestOptions,
-  ): Promise<JsonBody> {
-    const { method, path } = EDAS_ACTIONS[action];
-    const reply = await this.transport.send({ action, method, path, query }, opts.timeoutMs);
-    return readRoaReply(EDAS_ENVELOPE, action, reply, method === 'PUT', this.redact);
+    super(EDAS_PRODUCT, endpoint, credentials, observe, host);
   }
 
   /**
@@ -203,26 +189,7 @@ export class EdasClient {
     opts: RequestOptions,
   ): Promise<EdasAbortResult> {
     const body = await this.call(action, { ChangeOrderId: changeOrderId }, opts);
-    const echoed = text(record(body.Data)?.ChangeOrderId);
-    if (echoed !== undefined && echoed !== changeOrderId)
-      throw malformed(
-        this.redact,
-        action,
-        `the reply names another change order (${echoed})`,
-        body,
-        true,
-      );
-    return { changeOrderId, requestId: text(body.RequestId) };
-  }
-
-  /** Closes the keep-alive sockets. */
-  /** The platform's clock minus ours, ms, from the replies' `Date` headers (roa-transport.ts). */
-  clockSkewMs(): number | undefined {
-    return this.transport.serverClock.skewMs();
-  }
-
-  close(): void {
-    this.transport.close();
+    return this.abortAnswer(action, changeOrderId, body);
   }
 }
 
@@ -265,13 +232,5 @@ function malformed(
   body: JsonBody,
   mutating = false,
 ): PlatformReplyError {
-  return new PlatformReplyError(redact(`${action}: ${what}`), {
-    platform: 'edas',
-    action,
-    kind: mutating ? 'ambiguous' : 'retryable',
-    code: 'MalformedReply',
-    httpStatus: 200,
-    requestId: text(body.RequestId),
-    rawBody: cutBody(redact(JSON.stringify(body))),
-  });
+  return malformedReply('edas', redact, action, what, body, mutating);
 }

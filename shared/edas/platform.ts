@@ -1,4 +1,3 @@
-import type { Credentials } from '../core/credentials.js';
 import { PlatformError } from '../platform/errors.js';
 import { batchSpan } from '../platform/parse.js';
 import type {
@@ -11,24 +10,13 @@ import type {
   PlatformPage,
   RequestOptions,
 } from '../platform/platform.js';
-import type { RequestObserver } from '../platform/roa-transport.js';
+import { abortOrder, type RoaPlatformOptions } from '../platform/roa-client.js';
 import { EdasClient } from './client.js';
 import { edasOrderState } from './status.js';
 import type { EdasChangeOrder } from './types.js';
 
-/** What an EDAS platform needs. */
-export interface EdasPlatformOptions {
-  /** e.g. `https://edas.cn-hangzhou.aliyuncs.com` (`edasEndpoint(regionId)`) */
-  endpoint: string;
-  credentials: Credentials;
-  /** called once per request sent */
-  observe?: RequestObserver;
-  /**
-   * `Host` header to send instead of the endpoint's host name (an endpoint override serving
-   * several regions: the region's real host).
-   */
-  host?: string;
-}
+/** What an EDAS platform needs (`endpoint`: `edasEndpoint(regionId)`). */
+export type EdasPlatformOptions = RoaPlatformOptions;
 
 /**
  * EDAS as a {@link ChangePlatform}, following docs/reference/sae-edas.md §6: ListApplication
@@ -93,14 +81,7 @@ export function edasPlatform(options: EdasPlatformOptions): ChangePlatform {
       opts: RequestOptions,
     ): Promise<AbortAccepted> {
       try {
-        const result = how.rollback
-          ? await client.abortAndRollbackChangeOrder(ref.changeId, opts)
-          : await client.abortChangeOrder(ref.changeId, opts);
-        return {
-          changeId: result.changeOrderId,
-          rollback: how.rollback,
-          requestId: result.requestId,
-        };
+        return await abortOrder(client, ref, how, opts);
       } catch (err) {
         if (!(err instanceof PlatformError) || err.kind !== 'permanent') throw err;
         let order: EdasChangeOrder;

@@ -59,6 +59,7 @@ export type DoctorOutcome = 'checked';
 /** The notification outcomes, for readers and filters. */
 export const NOTIFICATION_OUTCOMES: readonly NotificationOutcome[] = ['notified', 'notify_failed'];
 
+/** Every decision outcome a record can carry, for readers and filters (docs/reference/record.md). */
 export const OUTCOMES: readonly Outcome[] = [
   'aborted',
   'already_aborting',

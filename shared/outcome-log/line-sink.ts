@@ -5,6 +5,7 @@
  */
 export type LineSink = (line: string) => void;
 
+/** Writes each line to stdout with a newline (FC collects stdout into its own log). */
 export const stdoutSink: LineSink = (line) => {
   process.stdout.write(`${line}\n`);
 };

@@ -164,6 +164,11 @@ function requestIdNote(facts: ResponseFacts): string {
   return facts.requestId ? ` [x-log-requestid ${facts.requestId}]` : '';
 }
 
+/**
+ * An SLS write failure as the store reports it, the SDK's error kept as `cause`.
+ * @param code the SLS error code (or the transport's, e.g. `ECONNRESET`)
+ * @param retryable whether another attempt may succeed (throttling, 5xx, socket errors)
+ */
 export function storeError(error: Error, code: string, retryable: boolean): OutcomeStoreError {
   return new OutcomeStoreError(error.message, { store: 'sls', code, retryable, cause: error });
 }

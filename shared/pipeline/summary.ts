@@ -39,6 +39,10 @@ export interface RunSummary {
   results: RunResult[];
 }
 
+/**
+ * One record as a row of the run summary (the invocation's answer, docs/reference/record.md).
+ * @param fallbackMode the mode to show when the record carries none (an `invalid` or `ignored` record)
+ */
 export function toResult(record: OutcomeRecord, fallbackMode: Mode): RunResult {
   const r: RunResult = {
     outcome: record.outcome,

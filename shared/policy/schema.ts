@@ -20,8 +20,10 @@ const minutes = z.number().int('must be whole minutes').positive('must be more t
 const nonEmptyList = <T extends z.ZodType>(item: T, all: string) =>
   z.array(item).min(1, `an empty list would mean ${all}: leave the key out for that`);
 
+/** `off` touches nothing, `dry-run` records `would_abort`, `enforce` aborts (docs/policy.md). */
 export const ModeSchema = z.enum(['off', 'dry-run', 'enforce']);
 
+/** The rules of `defaults` (every field with its default below; docs/policy.md). */
 export const RulesSchema = z.strictObject({
   /** off | dry-run | enforce */
   mode: ModeSchema.default('enforce'),
@@ -61,6 +63,7 @@ const AlarmMatchSchema = z
     'an alarm match needs at least one criterion (ruleId, alertName, namespace, metricName or a dimension): one that matches every alarm is refused',
   );
 
+/** An alarm rule: an alarm that matches `match` targets `envIds` (at least one; docs/policy.md). */
 export const AlarmRuleSchema = z.strictObject({
   match: AlarmMatchSchema,
   envIds: z.array(envId).min(1, 'list at least one EnvId'),
@@ -104,6 +107,10 @@ export const PlatformRulesSchema = z.strictObject({
   sweepAppIds: nonEmptyList(platformAppId, 'every application').optional(),
 });
 
+/**
+ * The policy file (`POLICY_FILE` / `POLICY`), strict: unknown keys refused; read once at cold
+ * start by ./load.ts, which also refuses a policy that states no mode. Contract: docs/policy.md.
+ */
 export const PolicySchema = z.strictObject({
   defaults: RulesSchema.default(RulesSchema.parse({})),
   environments: z.record(envId, RulesOverrideSchema).default({}),

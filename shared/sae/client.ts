@@ -1,9 +1,10 @@
 import type { Credentials } from '../core/credentials.js';
-import { cutBody, PlatformReplyError } from '../platform/errors.js';
+import type { PlatformReplyError } from '../platform/errors.js';
 import { bool, epochMs, integer, list, record, statusCode, text } from '../platform/parse.js';
 import type { PageRequest, RequestOptions } from '../platform/platform.js';
-import { type JsonBody, readRoaReply } from '../platform/roa-reply.js';
-import { type Redact, type RequestObserver, RoaTransport } from '../platform/roa-transport.js';
+import { malformedReply, RoaClient, type RoaProduct } from '../platform/roa-client.js';
+import type { JsonBody } from '../platform/roa-reply.js';
+import type { Redact, RequestObserver } from '../platform/roa-transport.js';
 import { SAE_ACTIONS, SAE_API_VERSION, type SaeAction } from './actions.js';
 import { SAE_ENVELOPE } from './reply.js';
 import type {
@@ -15,6 +16,14 @@ import type {
   SaePage,
   SaePipeline,
 } from './types.js';
+
+/** SAE's own facts the shared ROA client is built from (./actions.ts, ./reply.ts). */
+const SAE_PRODUCT: RoaProduct<SaeAction> = {
+  platform: 'sae',
+  apiVersion: SAE_API_VERSION,
+  actions: SAE_ACTIONS,
+  envelope: SAE_ENVELOPE,
+};
 
 /**
  * A typed SAE (2019-05-06) client over pop-core's ROAClient: one attempt per call, no retries,
@@ -32,18 +41,13 @@ import type {
  * sae.close();
  * ```
  */
-export class SaeClient {
-  private readonly transport: RoaTransport;
-  /** The transport's redactor (this invocation's keys): every reply text an error keeps. */
-  private readonly redact: Redact;
-
+export class SaeClient extends RoaClient<SaeAction> {
   /**
    * @param endpoint e.g. `https://sae.cn-hangzhou.aliyuncs.com` (see ./endpoints.ts)
    * @param credentials this invocation's keys
    * @param observe called once per request sent, with its action
-   * @param host the `Host` header to send instead of the endpoint's host name: the host of the
-   *   region's real endpoint when `endpoint` is an override (a sandbox or proxy serving several
-   *   regions tells them apart by it; see shared/pipeline/runtime.ts `resolvePlatformRegion`)
+   * @param host the `Host` header to send instead of the endpoint's host name (an endpoint
+   *   override serving several regions: the region's real host)
    */
   constructor(
     endpoint: string,
@@ -51,18 +55,7 @@ export class SaeClient {
     observe?: RequestObserver,
     host?: string,
   ) {
-    this.transport = new RoaTransport('sae', endpoint, SAE_API_VERSION, credentials, observe, host);
-    this.redact = this.transport.redact;
-  }
-
-  private async call(
-    action: SaeAction,
-    query: Record<string, string | number | boolean | undefined>,
-    opts: RequestOptions,
-  ): Promise<JsonBody> {
-    const { method, path } = SAE_ACTIONS[action];
-    const reply = await this.transport.send({ action, method, path, query }, opts.timeoutMs);
-    return readRoaReply(SAE_ENVELOPE, action, reply, method === 'PUT', this.redact);
+    super(SAE_PRODUCT, endpoint, credentials, observe, host);
   }
 
   /**
@@ -227,26 +220,7 @@ export class SaeClient {
     // already required it not to be false, an accepted abort also needs it to be true.
     if (body.Success !== true)
       throw malformed(this.redact, action, 'Success is not true', body, true);
-    const echoed = text(record(body.Data)?.ChangeOrderId);
-    if (echoed !== undefined && echoed !== changeOrderId)
-      throw malformed(
-        this.redact,
-        action,
-        `the reply names another change order (${echoed})`,
-        body,
-        true,
-      );
-    return { changeOrderId, requestId: text(body.RequestId) };
-  }
-
-  /** Closes the keep-alive sockets. */
-  /** The platform's clock minus ours, ms, from the replies' `Date` headers (roa-transport.ts). */
-  clockSkewMs(): number | undefined {
-    return this.transport.serverClock.skewMs();
-  }
-
-  close(): void {
-    this.transport.close();
+    return this.abortAnswer(action, changeOrderId, body);
   }
 }
 
@@ -295,13 +269,5 @@ function malformed(
   body: JsonBody,
   mutating = false,
 ): PlatformReplyError {
-  return new PlatformReplyError(redact(`${action}: ${what}`), {
-    platform: 'sae',
-    action,
-    kind: mutating ? 'ambiguous' : 'retryable',
-    code: 'MalformedReply',
-    httpStatus: 200,
-    requestId: text(body.RequestId),
-    rawBody: cutBody(redact(JSON.stringify(body))),
-  });
+  return malformedReply('sae', redact, action, what, body, mutating);
 }

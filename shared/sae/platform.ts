@@ -1,4 +1,3 @@
-import type { Credentials } from '../core/credentials.js';
 import { batchSpan } from '../platform/parse.js';
 import type {
   AbortAccepted,
@@ -10,24 +9,13 @@ import type {
   PlatformPage,
   RequestOptions,
 } from '../platform/platform.js';
-import type { RequestObserver } from '../platform/roa-transport.js';
+import { abortOrder, type RoaPlatformOptions } from '../platform/roa-client.js';
 import { SaeClient } from './client.js';
 import { saeAppMayHaveChangeInFlight, saeOrderState } from './status.js';
 import type { SaeChangeOrder } from './types.js';
 
-/** What an SAE platform needs. */
-export interface SaePlatformOptions {
-  /** e.g. `https://sae.cn-hangzhou.aliyuncs.com` (`saeEndpoint(regionId)`) */
-  endpoint: string;
-  credentials: Credentials;
-  /** called once per request sent */
-  observe?: RequestObserver;
-  /**
-   * `Host` header to send instead of the endpoint's host name (an endpoint override serving
-   * several regions: the region's real host).
-   */
-  host?: string;
-}
+/** What an SAE platform needs (`endpoint`: `saeEndpoint(regionId)`). */
+export type SaePlatformOptions = RoaPlatformOptions;
 
 /**
  * SAE as a {@link ChangePlatform}. Finding in-flight orders follows docs/reference/sae-edas.md
@@ -90,14 +78,7 @@ export function saePlatform(options: SaePlatformOptions): ChangePlatform {
       how: { rollback: boolean },
       opts: RequestOptions,
     ): Promise<AbortAccepted> {
-      const result = how.rollback
-        ? await client.abortAndRollbackChangeOrder(ref.changeId, opts)
-        : await client.abortChangeOrder(ref.changeId, opts);
-      return {
-        changeId: result.changeOrderId,
-        rollback: how.rollback,
-        requestId: result.requestId,
-      };
+      return abortOrder(client, ref, how, opts);
     },
 
     clockSkewMs: () => client.clockSkewMs(),

@@ -19,6 +19,7 @@
  * Where the maps disagree (cn-hongkong: Go `webplus.aliyuncs.com`, Java and tea
  * `webplus-vpc.cn-hongkong.aliyuncs.com`) the newer two win; docs/reference/webplus-api.md lists it.
  */
+import { WebplusAbortError } from '../core/errors.js';
 
 /** The Web+ API host of each region the SDK endpoint maps know (host only, no scheme). */
 export const WEBPLUS_ENDPOINTS: Readonly<Record<string, string>> = {
@@ -70,9 +71,10 @@ export interface WebplusRegion {
 /** A region id as Alibaba Cloud spells them: lower-case words joined by `-` (`cn-hangzhou`). */
 export const REGION_ID_PATTERN = /^[a-z]{2,}(?:-[a-z0-9]+)+$/;
 
-/** No Web+ endpoint is known for a region, and none was given. */
-export class UnknownWebplusRegionError extends Error {
+/** No Web+ endpoint is known for a region, and none was given (a configuration mistake). */
+export class UnknownWebplusRegionError extends WebplusAbortError {
   override readonly name = 'UnknownWebplusRegionError';
+  override readonly exitKind = 'usage';
   constructor(readonly regionId: string) {
     super(
       `no Web+ endpoint is known for region ${regionId} (the SDK endpoint maps list ${Object.keys(WEBPLUS_ENDPOINTS).join(', ')}); ` +

@@ -42,6 +42,7 @@ export function unwrapList(body: Record<string, unknown>, outer: string, inner: 
 
 /** Well-formed Web+ ids (`we-` / `wa-` + 24 lower-case hex digits, as the policy writes them). */
 export const ENV_ID_PATTERN = /^we-[0-9a-f]{24}$/;
+/** See {@link ENV_ID_PATTERN}. */
 export const APP_ID_PATTERN = /^wa-[0-9a-f]{24}$/;
 
 /**
@@ -100,6 +101,10 @@ function shown(value: unknown): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
+/**
+ * One DescribeAppEnvs item (docs/reference/webplus-api.md); undefined without an `EnvId`. The
+ * two in-flight flags are read only as JSON booleans (anything else is unknown).
+ */
 export function toAppEnv(raw: unknown): AppEnv | undefined {
   const e = obj(raw);
   const envId = stringOrUndefined(e.EnvId);
@@ -126,6 +131,7 @@ export function toAppEnv(raw: unknown): AppEnv | undefined {
   };
 }
 
+/** One DescribeApplications item (docs/reference/webplus-api.md); undefined without an `AppId`. */
 export function toApplication(raw: unknown): Application | undefined {
   const a = obj(raw);
   const appId = stringOrUndefined(a.AppId);

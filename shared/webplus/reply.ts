@@ -148,6 +148,7 @@ function cut(text: string): string {
   return text.length > 2048 ? `${text.slice(0, 2048)}…` : text;
 }
 
+/** A reply value as text; undefined when absent, null or empty (never the text "undefined"). */
 export function stringOrUndefined(value: unknown): string | undefined {
   return value === undefined || value === null || value === '' ? undefined : String(value);
 }

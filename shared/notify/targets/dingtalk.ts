@@ -42,6 +42,10 @@ function markdown(message: NotificationMessage): string {
   return truncateBytes(lines.join('\n'), MAX_TEXT_BYTES);
 }
 
+/**
+ * The DingTalk custom robot: a markdown message, signed (`timestamp` + `sign` in the URL) when
+ * the target has a secret (sources in this file's header).
+ */
 export const dingtalk: TargetFormat = {
   kind: 'dingtalk',
   request(message, webhookUrl, secret, nowMs): TargetRequest {

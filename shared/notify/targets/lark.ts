@@ -37,6 +37,10 @@ function text(message: NotificationMessage): string {
   return truncateBytes(plainLines(message).join('\n'), MAX_TEXT_BYTES);
 }
 
+/**
+ * The Lark / Feishu custom bot: a text message, signed (`timestamp` + `sign` in the body) when
+ * the target has a secret (sources in this file's header).
+ */
 export const lark: TargetFormat = {
   kind: 'lark',
   request(message, webhookUrl, secret, nowMs): TargetRequest {

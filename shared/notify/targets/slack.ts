@@ -44,6 +44,7 @@ function blocks(message: NotificationMessage): unknown[] {
   ];
 }
 
+/** A Slack incoming webhook: Block Kit sections, escaped; Slack webhooks are not signed (sources in this file's header). */
 export const slack: TargetFormat = {
   kind: 'slack',
   request(message, webhookUrl): TargetRequest {

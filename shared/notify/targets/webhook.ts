@@ -19,7 +19,9 @@ import {
   type TargetRequest,
 } from '../target.js';
 
+/** Header of the JSON webhook carrying the signing time, whole seconds since the epoch. */
 export const WEBHOOK_TIMESTAMP_HEADER = 'x-webplus-abort-timestamp';
+/** Header of the JSON webhook carrying {@link webhookSignature}. */
 export const WEBHOOK_SIGNATURE_HEADER = 'x-webplus-abort-signature';
 
 /** `sha256=` + hex(HMAC-SHA256(secret, `${timestampS}.${body}`)). */
@@ -27,6 +29,10 @@ export function webhookSignature(timestampS: number, body: string, secret: strin
   return `sha256=${createHmac('sha256', secret).update(`${timestampS}.${body}`, 'utf8').digest('hex')}`;
 }
 
+/**
+ * A generic JSON webhook: the message as JSON (docs/reference/notifications.md), signed with
+ * {@link WEBHOOK_TIMESTAMP_HEADER} and {@link WEBHOOK_SIGNATURE_HEADER} when it has a secret.
+ */
 export const webhook: TargetFormat = {
   kind: 'webhook',
   request(message, webhookUrl, secret, nowMs): TargetRequest {

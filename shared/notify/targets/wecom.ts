@@ -33,6 +33,7 @@ function content(message: NotificationMessage): string {
   return truncateBytes(lines.join('\n'), WECOM_MAX_CONTENT_BYTES);
 }
 
+/** The WeCom group robot: a markdown message, cut to its byte limit; WeCom robots are not signed (sources in this file's header). */
 export const wecom: TargetFormat = {
   kind: 'wecom',
   request(message, webhookUrl): TargetRequest {
