@@ -23,6 +23,15 @@ export class PortInUseError extends WebplusAbortError {
   override readonly exitKind = 'usage';
 }
 
+/**
+ * A sandbox run (`--scenario`) whose configuration would send a platform's calls anywhere but a
+ * loopback emulator: refused before any call is made. Exit 2.
+ */
+export class SandboxEscapeError extends WebplusAbortError {
+  override readonly name = 'SandboxEscapeError';
+  override readonly exitKind = 'usage';
+}
+
 /** The FC handler (or the pipeline under it) threw instead of answering. Exit 3. */
 export class HandlerThrewError extends WebplusAbortError {
   override readonly name = 'HandlerThrewError';

@@ -47,6 +47,7 @@ export async function runLocal(
   try {
     const { runtime } = buildRuntime(target.env, {
       sink: options.json ? stderrLine : undefined,
+      ...(target.sandboxPlatforms ? { sandbox: target.sandboxPlatforms } : {}),
     });
     if (!target.credentials) {
       throw new UsageError(

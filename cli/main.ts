@@ -117,9 +117,15 @@ withCloudOptions(
 
 program
   .command('sandbox')
-  .description('the Web+ emulator alone')
+  .description(
+    'the Web+ emulator (and SAE / EDAS for the scenario; --sls an SLS stand-in) until Ctrl-C',
+  )
   .addOption(new Option('--port <n>', 'port (0 = any free port)').default('9100'))
   .option('--scenario <file>', 'scenario file (default: the demo scenario)')
+  .option('--sls', 'also keep an SLS stand-in running and print the environment to use it')
+  .addOption(
+    new Option('--sls-port <n>', 'port of the SLS stand-in (0 = any free port)').default('9101'),
+  )
   .action(run(async (opts) => (await import('./commands/sandbox.js')).sandboxCommand(opts)));
 
 withCloudOptions(
@@ -128,12 +134,14 @@ withCloudOptions(
     .description('read outcome records back: the file store (OUTCOME_LOG_FILE), or SLS with --sls')
     .option('--since <when>', '30m, 2h, 7d or an ISO 8601 time (--sls default: 24h)')
     .option('--outcome <name>', 'only this outcome (repeatable)', collect)
-    .option('--change <id>', 'only this ChangeId (repeatable)', collect)
+    .option('--change <id>', 'only this ChangeId or SAE/EDAS ChangeOrderId (repeatable)', collect)
     .option('--env <id>', 'only this EnvId (repeatable)', collect)
+    .option('--platform <name>', 'only this platform: webplus, sae, edas (repeatable)', collect)
+    .option('--app <id>', 'only this AppId, Web+ or SAE/EDAS (repeatable)', collect)
     .option('--trigger <name>', 'only this trigger (repeatable)', collect)
     .option('--invocation <id>', 'only this invocation (FC request id; repeatable)', collect)
     .option('--limit <n>', 'only the newest n records')
-    .option('--summary', 'counts by outcome and by environment')
+    .option('--summary', 'counts by outcome, and by platform and environment / application')
     .option('--follow', 'keep printing new records until Ctrl-C')
     .option('--sls', 'read SLS_PROJECT / SLS_LOGSTORE through GetLogs instead of the file')
     .option('--json', 'print JSON lines')

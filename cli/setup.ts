@@ -10,14 +10,21 @@ import { loadPolicy } from '#shared/policy/load.js';
 import { VERSION } from '#shared/version.js';
 import { startEdasSandbox } from '../sandbox/edas/server.js';
 import { startSaeSandbox } from '../sandbox/sae/server.js';
+import { DEMO_SLS_LOGSTORE, DEMO_SLS_PROJECT } from '../sandbox/sls/server.js';
 import {
   loadScenarioFile,
   type Scenario,
   startWebplusSandbox,
   type WebplusSandbox,
 } from '../sandbox/webplus/index.js';
-import { InputFileError, PortInUseError, UsageError } from './errors.js';
+import { InputFileError, PortInUseError, SandboxEscapeError, UsageError } from './errors.js';
 import { packageRoot } from './paths.js';
+import {
+  isLoopbackUrl,
+  type SandboxEmulators,
+  type SandboxPlatforms,
+  sandboxPlatforms,
+} from './sandbox-platforms.js';
 
 /** The demo scenario `start` seeds the sandbox with (and `sandbox`'s default). */
 export const DEMO_SCENARIO = join(packageRoot(), 'sandbox', 'scenarios', 'demo.json');
@@ -46,16 +53,16 @@ export interface ScenarioSandbox {
   /** The Web+ sandbox; its `close()` also stops the SAE / EDAS emulators of the scenario. */
   sandbox: WebplusSandbox;
   scenario: Scenario;
+  /** The scenario file, as given (records and messages name it). */
+  path: string;
   credentials: Credentials;
-  /**
-   * With `sae` / `edas` sections: `PLATFORMS` and `SAE_ENDPOINT` / `EDAS_ENDPOINT` pointing at
-   * their emulators (each on its own ephemeral port); empty otherwise.
-   */
-  platformEnv: Record<string, string>;
+  /** The loopback URLs of the emulators started: Web+ always, SAE / EDAS for their sections. */
+  emulators: SandboxEmulators;
 }
 
 /**
- * Loads a scenario file and starts the Web+ sandbox on loopback.
+ * Loads a scenario file and starts the Web+ sandbox on loopback, and the SAE / EDAS emulators
+ * for the scenario's `sae` / `edas` sections (each on its own ephemeral port).
  * @throws InputFileError when the file cannot be read or is not a valid scenario; PortInUseError.
  */
 export async function startScenario(path: string, port = 0): Promise<ScenarioSandbox> {
@@ -73,15 +80,6 @@ export async function startScenario(path: string, port = 0): Promise<ScenarioSan
   }
   const sae = scenario.sae ? await startSaeSandbox(scenario) : undefined;
   const edas = scenario.edas ? await startEdasSandbox(scenario) : undefined;
-  const platformEnv: Record<string, string> = {};
-  if (sae || edas) {
-    platformEnv.PLATFORMS = ['webplus', ...(sae ? ['sae'] : []), ...(edas ? ['edas'] : [])].join(
-      ',',
-    );
-    // the emulators throttle only when the scenario says so (qpsLimit): no need for SAE's 1/s
-    if (sae) Object.assign(platformEnv, { SAE_ENDPOINT: sae.url, SAE_QPS: '50' });
-    if (edas) Object.assign(platformEnv, { EDAS_ENDPOINT: edas.url, EDAS_QPS: '50' });
-  }
   const sandbox: WebplusSandbox = {
     ...webplus,
     close: async () => {
@@ -96,18 +94,62 @@ export async function startScenario(path: string, port = 0): Promise<ScenarioSan
         ...(first.securityToken ? { securityToken: first.securityToken } : {}),
       }
     : { accessKeyId: 'sandbox-ak', accessKeySecret: 'sandbox-secret' };
-  return { sandbox, scenario, credentials, platformEnv };
+  return {
+    sandbox,
+    scenario,
+    path,
+    credentials,
+    emulators: {
+      webplus: webplus.url,
+      ...(sae ? { sae: sae.url } : {}),
+      ...(edas ? { edas: edas.url } : {}),
+    },
+  };
 }
 
-/** The environment the handler sees when it runs against a sandbox: its URL, no account keys. */
+/** The platforms a scenario has emulators for, in order (`webplus` always). */
+export function scenarioPlatforms(emulators: SandboxEmulators): string[] {
+  return ['webplus', ...(emulators.sae ? ['sae'] : []), ...(emulators.edas ? ['edas'] : [])];
+}
+
+/**
+ * The environment the handler sees when it runs against a sandbox: the emulators' URLs (no
+ * endpoint variable of `base` survives), no account keys, `PLATFORMS` as `base` says (unset:
+ * `unsetPlatforms`, else the function's default `webplus`); and the platforms forced off
+ * because the scenario has no emulator for them (cli/sandbox-platforms.ts).
+ */
 export function sandboxEnv(
   base: NodeJS.ProcessEnv,
-  sandboxUrl: string,
-  platformEnv: Record<string, string> = {},
-): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base, WEBPLUS_ENDPOINT: sandboxUrl, ...platformEnv };
-  for (const key of CREDENTIAL_VARIABLES) delete env[key];
-  return env;
+  started: Pick<ScenarioSandbox, 'emulators' | 'path'>,
+  unsetPlatforms?: readonly string[],
+): SandboxPlatforms {
+  const out = sandboxPlatforms(base, started.emulators, started.path, unsetPlatforms);
+  for (const key of CREDENTIAL_VARIABLES) delete out.env[key];
+  return out;
+}
+
+/**
+ * Refuses a sandbox runtime with any Web+ region, SAE or EDAS endpoint that is not a loopback
+ * URL: a check of its own, sharing nothing with how `sandboxEnv` built the environment.
+ * @throws SandboxEscapeError naming the platform and the host
+ */
+export function assertLoopbackRuntime(runtime: Runtime): void {
+  const endpoints: Array<[string, string]> = [
+    ...runtime.regions.map((r): [string, string] => [`webplus ${r.regionId}`, r.endpoint]),
+    ...(['sae', 'edas'] as const).flatMap((name) =>
+      runtime.platforms[name].regions.map((r): [string, string] => [
+        `${name} ${r.regionId}`,
+        r.endpoint,
+      ]),
+    ),
+  ];
+  for (const [what, url] of endpoints) {
+    if (!isLoopbackUrl(url)) {
+      throw new SandboxEscapeError(
+        `refused: this sandbox run would send ${what} calls to ${url.replace(/[?#].*$/, '')}, not to a local emulator; nothing was sent`,
+      );
+    }
+  }
 }
 
 /** SLS stand-in settings for `--sls` (docs/reference/cli.md; the stand-in's default names). */
@@ -116,19 +158,21 @@ export function slsEnv(base: NodeJS.ProcessEnv, standInUrl: string): NodeJS.Proc
     ...base,
     LOG_STORE: 'sls',
     SLS_ENDPOINT: standInUrl,
-    SLS_PROJECT: 'webplus-abort-demo',
-    SLS_LOGSTORE: 'outcomes',
+    SLS_PROJECT: DEMO_SLS_PROJECT,
+    SLS_LOGSTORE: DEMO_SLS_LOGSTORE,
   };
 }
 
 /**
  * Validated configuration, policy and runtime, as the function builds them at cold start.
  * Stdout-store and fallback lines go to `sink` (stderr for `invoke`, so stdout stays one document).
- * @throws ConfigError / PolicyError (exit 2).
+ * With `sandbox` (a `--scenario` run): the platforms it names are forced off, and every endpoint
+ * must be loopback ({@link assertLoopbackRuntime}).
+ * @throws ConfigError / PolicyError (exit 2); SandboxEscapeError (exit 2).
  */
 export function buildRuntime(
   env: NodeJS.ProcessEnv,
-  options: { sink?: LineSink } = {},
+  options: { sink?: LineSink; sandbox?: Pick<SandboxPlatforms, 'notEnabled'> } = {},
 ): { config: Config; runtime: Runtime } {
   const config = loadConfig(env);
   const policy = loadPolicy({ file: config.policyFile, inline: config.policyInline });
@@ -138,7 +182,9 @@ export function buildRuntime(
     version: VERSION,
     sink: options.sink,
     warn: stderrLine,
+    ...(options.sandbox ? { platformNotEnabled: options.sandbox.notEnabled } : {}),
   });
+  if (options.sandbox) assertLoopbackRuntime(runtime);
   return { config, runtime };
 }
 

@@ -5,7 +5,18 @@
  */
 import type { Credentials } from '#shared/core/credentials.js';
 import { describeResolved, type ResolvedCredentials, resolveCredentials } from './credentials.js';
+import type { SandboxPlatforms } from './sandbox-platforms.js';
 import { type ScenarioSandbox, sandboxEnv, startScenario } from './setup.js';
+
+/** `Web+ sandbox at URL, SAE sandbox at URL, EDAS sandbox at URL`: every emulator started. */
+export function emulatorUrls(started: Pick<ScenarioSandbox, 'emulators'>): string {
+  const e = started.emulators;
+  return [
+    `Web+ sandbox at ${e.webplus}`,
+    ...(e.sae ? [`SAE sandbox at ${e.sae}`] : []),
+    ...(e.edas ? [`EDAS sandbox at ${e.edas}`] : []),
+  ].join(', ');
+}
 
 /** `--profile` and `--region`, taken by every command that may call the cloud. */
 export interface CloudOptions {
@@ -22,6 +33,8 @@ export interface RunTarget {
   region: string;
   /** The started sandbox (close it when done). */
   sandbox?: ScenarioSandbox;
+  /** With a sandbox: the platforms forced off (pass to `buildRuntime` as `sandbox`). */
+  sandboxPlatforms?: Pick<SandboxPlatforms, 'notEnabled'>;
   /** The resolved cloud credentials (no sandbox). */
   resolved?: ResolvedCredentials;
   /** One line: where this run points and which credential source it uses (never a value). */
@@ -42,12 +55,14 @@ export async function runTarget(
   if (options.scenario) {
     const sandbox = await startScenario(options.scenario);
     const region = options.region ?? base.FC_REGION ?? 'cn-hangzhou';
+    const platforms = sandboxEnv(base, sandbox);
     return {
-      env: { ...sandboxEnv(base, sandbox.sandbox.url, sandbox.platformEnv), FC_REGION: region },
+      env: { ...platforms.env, FC_REGION: region },
       credentials: sandbox.credentials,
       region,
       sandbox,
-      description: `Web+ sandbox at ${sandbox.sandbox.url} (scenario ${options.scenario}); credentials: the scenario's keys`,
+      sandboxPlatforms: platforms,
+      description: `${emulatorUrls(sandbox)} (scenario ${options.scenario}); credentials: the scenario's keys`,
     };
   }
   const resolved = await resolveCredentials(options, base);

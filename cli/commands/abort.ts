@@ -35,6 +35,7 @@ export async function abortCommand(changeIds: string[], options: AbortOptions): 
     return runLocal([request], options, {
       name: 'abort',
       namedIds: [...request.changeOrderIds, ...(request.appIds ?? [])],
+      ...(options.dryRun ? { enforceCommand: enforceCommandLine('abort') } : {}),
     });
   }
   if (options.app?.length) throw new UsageError('--app needs --platform sae or edas');

@@ -69,7 +69,7 @@ export async function doctorCommand(options: DoctorOptions): Promise<ExitCode> {
       sae = await startSaeSandbox(raw);
       edas = await startEdasSandbox(raw);
       const region = options.region ?? process.env.FC_REGION ?? 'cn-hangzhou';
-      env = { ...sandboxEnv(process.env, web.sandbox.url), FC_REGION: region };
+      env = { ...sandboxEnv(process.env, web).env, FC_REGION: region };
       credentials = web.credentials;
       if (options.slsWrite && !env.SLS_PROJECT) {
         sls = await startSlsStandIn({ credentials: [credentials] });

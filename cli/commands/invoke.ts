@@ -86,7 +86,10 @@ export async function invokeCommand(options: InvokeOptions): Promise<ExitCode | 
   const target = await runTarget(options);
   try {
     stderrLine(`webplus-abort: ${target.description}`);
-    const { runtime } = buildRuntime(target.env, { sink: stderrLine });
+    const { runtime } = buildRuntime(target.env, {
+      sink: stderrLine,
+      ...(target.sandboxPlatforms ? { sandbox: target.sandboxPlatforms } : {}),
+    });
     if (!target.credentials) {
       stderrLine(
         'webplus-abort: no Alibaba Cloud credentials and no --scenario: Web+ calls will be refused',

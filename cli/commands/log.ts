@@ -1,10 +1,12 @@
 /**
  * `webplus-abort log`: reads outcome records back, from the file store (`OUTCOME_LOG_FILE`) or,
  * with `--sls`, from SLS (GetLogs on `SLS_PROJECT` / `SLS_LOGSTORE`), with the same filters:
- * `--since`, and repeatable `--outcome`, `--change`, `--env`, `--trigger`, `--invocation` (a
+ * `--since`, and repeatable `--outcome`, `--change` (ChangeId or ChangeOrderId), `--env`,
+ * `--platform`, `--app`, `--trigger`, `--invocation` (a
  * record matches any value of an option and every option given). Records oldest first,
  * de-duplicated (by `recordId`, or a stable key for older records). `--limit N` keeps the newest
- * N; `--summary` prints counts by outcome and environment; `--follow` keeps printing new
+ * N; `--summary` prints counts by outcome, and by platform and environment / application
+ * (notification and doctor records on lines of their own); `--follow` keeps printing new
  * records until interrupted; `--json` prints JSON lines.
  */
 
@@ -16,8 +18,9 @@ import { dedupeRecords } from '../log/dedupe.js';
 import { followFile, readFileRecords } from '../log/file-source.js';
 import { type FilterOptions, matchesFilters, parseFilters } from '../log/filters.js';
 import { readSlsRecords, SLS_DEFAULT_WINDOW_MS } from '../log/sls-source.js';
-import { summaryText } from '../log/summary.js';
-import { outcomeTable, why } from '../output.js';
+import { summaryGroups, summaryText } from '../log/summary.js';
+import { fitLine, outcomeTable, why } from '../output.js';
+import { terminalColumns } from '../render/style.js';
 import { stderrLine } from '../setup.js';
 import { slsTarget } from '../sls-target.js';
 
@@ -151,11 +154,12 @@ export async function logCommand(options: LogOptions): Promise<ExitCode> {
         byEnv[env][r.outcome] = (byEnv[env][r.outcome] ?? 0) + 1;
       }
       process.stdout.write(
-        `${JSON.stringify({ records: selected.length, byOutcome, byEnvironment: byEnv })}\n`,
+        `${JSON.stringify({ records: selected.length, byOutcome, byEnvironment: byEnv, groups: summaryGroups(selected) })}\n`,
       );
     } else {
-      process.stdout.write(`${summaryText(selected)}\n`);
-      process.stdout.write(`${selected.length} of ${total} record(s) in ${where}\n`);
+      const width = terminalColumns(process.stdout);
+      process.stdout.write(`${summaryText(selected, width)}\n`);
+      process.stdout.write(`${fitLine(`${selected.length} of ${total} record(s) in ${where}`)}\n`);
     }
     return EXIT.ok;
   }
@@ -184,7 +188,7 @@ export async function logCommand(options: LogOptions): Promise<ExitCode> {
     for (const r of selected) process.stdout.write(`${JSON.stringify(r)}\n`);
   } else {
     process.stdout.write(`${outcomeTable(selected, { withTime: true })}\n`);
-    process.stdout.write(`${selected.length} of ${total} record(s) in ${where}\n`);
+    process.stdout.write(`${fitLine(`${selected.length} of ${total} record(s) in ${where}`)}\n`);
   }
   return EXIT.ok;
 }

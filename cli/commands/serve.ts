@@ -16,6 +16,7 @@ import {
   stderrLine,
   untilSignal,
 } from '../setup.js';
+import { slsStandInUsage, slsStandInVariables } from '../sls-stand-in.js';
 import { type CloudOptions, runTarget } from '../target.js';
 
 export interface ServeOptions extends CloudOptions {
@@ -114,13 +115,14 @@ export async function serveCommand(options: ServeOptions): Promise<ExitCode> {
   const sandbox = target.sandbox;
   try {
     let env: NodeJS.ProcessEnv = target.env;
-    buildRuntime(env);
+    const sandboxed = target.sandboxPlatforms ? { sandbox: target.sandboxPlatforms } : {};
+    buildRuntime(env, sandboxed);
     const credentials = target.credentials;
     if (options.sls) {
       sls = await startSlsStandIn(credentials ? { credentials: [credentials] } : {});
       env = slsEnv(env, sls.url);
     }
-    const { config, runtime } = buildRuntime(env);
+    const { config, runtime } = buildRuntime(env, sandboxed);
     const handler = createHandler(runtime);
     // Every line serve prints passes the redactor of the keys it signs with and the HTTP tokens.
     const redactor = runtime.redactorFor([
@@ -175,7 +177,16 @@ export async function serveCommand(options: ServeOptions): Promise<ExitCode> {
     const { port: bound } = server.address() as AddressInfo;
     process.stdout.write(`listening on http://127.0.0.1:${bound}\n`);
     stderrLine(`webplus-abort: ${target.description}`);
-    if (sls) stderrLine(`webplus-abort: SLS stand-in at ${sls.url}`);
+    if (sls && sandbox && credentials) {
+      // the scenario's demo keys only: with an account's keys the usage would print a secret
+      for (const line of slsStandInUsage(sls.url, credentials, sandbox.path)) {
+        stderrLine(`webplus-abort: ${line}`);
+      }
+    } else if (sls) {
+      stderrLine(
+        `webplus-abort: SLS stand-in at ${sls.url} (${slsStandInVariables(sls.url)}; it accepts the keys this command signs with)`,
+      );
+    }
     stderrLine(
       `webplus-abort: records go to ${runtime.outcomeLog.store.target}; ${config.httpAuthTokens.length === 0 ? 'HTTP_AUTH_TOKENS is empty: every protected route answers 401' : `${config.httpAuthTokens.length} HTTP token(s) accepted`}`,
     );

@@ -11,17 +11,21 @@ import { EXIT, type ExitCode, exitCodeForResult } from '../exit-codes.js';
 import { summaryHeading } from '../local-run.js';
 import { fitLine, outcomeTable, runReport } from '../output.js';
 import { countingPacer, startProgress } from '../render/progress.js';
+import { terminalColumns } from '../render/style.js';
+import { fitText } from '../render/table.js';
+import type { SandboxPlatforms } from '../sandbox-platforms.js';
 import {
   buildRuntime,
   defaultContext,
   type ScenarioSandbox,
   START_SCENARIO,
   sandboxEnv,
+  scenarioPlatforms,
   slsEnv,
   startScenario,
   stderrLine,
 } from '../setup.js';
-import type { CloudOptions } from '../target.js';
+import { type CloudOptions, emulatorUrls } from '../target.js';
 
 export interface StartOptions extends CloudOptions {
   /** With real credentials: really abort (otherwise the sweep runs in dry-run). */
@@ -50,6 +54,7 @@ const DEMO_MANUAL_CHANGE = 'wc-5d3a963d5802611c4ddc0004';
 export async function startCommand(options: StartOptions): Promise<ExitCode> {
   let sandbox: ScenarioSandbox | undefined;
   let sls: SlsStandIn | undefined;
+  let platforms: SandboxPlatforms | undefined;
   try {
     const resolved = await resolveCredentials(options);
     const probe = loadConfig({ ...process.env, FC_REGION: resolved.region });
@@ -74,11 +79,10 @@ export async function startCommand(options: StartOptions): Promise<ExitCode> {
       );
       sandbox = await startScenario(START_SCENARIO);
       credentials = sandbox.credentials;
-      env = {
-        ...sandboxEnv(env, sandbox.sandbox.url, sandbox.platformEnv),
-        HTTP_AUTH_TOKENS: token,
-      };
-      stderrLine(`webplus-abort: Web+ sandbox at ${sandbox.sandbox.url}`);
+      // The demo's PLATFORMS, when the caller set none: the platforms its scenario has.
+      platforms = sandboxEnv(env, sandbox, scenarioPlatforms(sandbox.emulators));
+      env = { ...platforms.env, HTTP_AUTH_TOKENS: token };
+      stderrLine(`webplus-abort: ${emulatorUrls(sandbox)}`);
     }
     if (options.sls) {
       sls = await startSlsStandIn({ credentials: [credentials] });
@@ -86,7 +90,7 @@ export async function startCommand(options: StartOptions): Promise<ExitCode> {
       stderrLine(`webplus-abort: SLS stand-in at ${sls.url}`);
     }
 
-    const { runtime } = buildRuntime(env);
+    const { runtime } = buildRuntime(env, platforms ? { sandbox: platforms } : {});
     const counter = { done: 0, inFlight: 0 };
     runtime.pacer = countingPacer(runtime.pacer, counter);
     let last: RunReport | undefined;
@@ -151,7 +155,9 @@ export async function startCommand(options: StartOptions): Promise<ExitCode> {
             changeId: l.contents.changeId,
             envId: l.contents.envId,
             envName: l.contents.envName,
+            appId: l.contents.appId,
             appName: l.contents.appName,
+            platform: l.contents.platform,
             outcome: l.contents.outcome ?? '?',
             attempts: l.contents.attempts,
             detail: l.contents.detail,
@@ -163,15 +169,16 @@ export async function startCommand(options: StartOptions): Promise<ExitCode> {
       );
     }
     if (sandbox) {
+      const lines = [
+        sls
+          ? 'next: the SLS stand-in stopped with `start`; `npx webplus-abort sandbox --sls` keeps one running and prints the environment for `npx webplus-abort setup-sls` and `npx webplus-abort log --sls --summary`;'
+          : `next: \`npx webplus-abort log\` lists the records (${runtime.outcomeLog.store.target});`,
+        '`npx webplus-abort sweep --dry-run --scenario sandbox/scenarios/demo.json` sweeps alone;',
+        'with credentials (`aliyun configure`, or ALIBABA_CLOUD_ACCESS_KEY_ID and _SECRET) `npm start` sweeps your own Web+ in dry-run.',
+      ];
+      const text = lines.filter((l) => l !== '').join(' ');
       process.stdout.write(
-        [
-          '',
-          'next: `npx webplus-abort log` lists the records;',
-          '      `npx webplus-abort sweep --dry-run --scenario sandbox/scenarios/demo.json` sweeps alone;',
-          '      with credentials (`aliyun configure`, or ALIBABA_CLOUD_ACCESS_KEY_ID and _SECRET)',
-          '      `npm start` sweeps your own Web+ in dry-run.',
-          '',
-        ].join('\n'),
+        `\n${options.wide ? text : fitText(text, terminalColumns(process.stdout), 6)}\n`,
       );
     }
     return code;

@@ -31,6 +31,7 @@ export async function sweepCommand(options: SweepOptions): Promise<ExitCode> {
     return runLocal([cliPlatformRequest(platform, 'sweep', options)], options, {
       name: 'sweep',
       namedIds: [],
+      ...(options.dryRun ? { enforceCommand: enforceCommandLine('sweep') } : {}),
     });
   }
   const envIds = validIds(options.env ?? [], parseEnvId, 'EnvId');

@@ -1,5 +1,12 @@
+import { parseId } from '#shared/core/ids.js';
 import { OUTCOMES, type OutcomeRecord } from '#shared/model/record.js';
 import { UsageError } from '../errors.js';
+
+/** The platforms a record can name (`platform`; a Web+ record may carry none). */
+export const PLATFORMS = ['webplus', 'sae', 'edas'] as const;
+
+/** A record's platform: its `platform`, `webplus` when it has none (docs/reference/record.md). */
+export const platformOf = (record: { platform?: string }): string => record.platform ?? 'webplus';
 
 /** The triggers a record can have (docs/reference/record.md). */
 export const TRIGGERS = ['timer', 'http', 'cms-callback', 'eventbridge', 'cli'] as const;
@@ -13,6 +20,10 @@ export interface LogFilters {
   envIds?: readonly string[];
   triggers?: readonly string[];
   invocationIds?: readonly string[];
+  /** `webplus` matches records without a `platform` too. */
+  platforms?: readonly string[];
+  /** Web+ AppIds (`wa-…`) or SAE / EDAS application ids (UUIDs): the record's `appId`. */
+  appIds?: readonly string[];
 }
 
 /** The raw `log` options holding filters (repeatable options arrive as lists). */
@@ -23,11 +34,17 @@ export interface FilterOptions {
   env?: string[];
   trigger?: string[];
   invocation?: string[];
+  platform?: string[];
+  app?: string[];
 }
 
 const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
-const CHANGE_ID = /^wc-[0-9a-f]{24}$/;
 const ENV_ID = /^we-[0-9a-f]{24}$/;
+/** A record's `changeId`: a Web+ ChangeId, or an SAE / EDAS ChangeOrderId (as intake takes them). */
+const isChangeOrOrderId = (v: string) =>
+  parseId('ChangeId', v).ok || parseId('ChangeOrderId', v).ok;
+/** A record's `appId`: a Web+ AppId, or an SAE / EDAS application id. */
+const isAppId = (v: string) => parseId('AppId', v).ok || parseId('PlatformAppId', v).ok;
 /** FC request ids are UUID-like; `cli-<uuid>` locally. */
 const INVOCATION_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
@@ -80,8 +97,20 @@ export function parseFilters(options: FilterOptions, nowMs = Date.now()): LogFil
   const changeIds = list(
     options.change,
     'change',
-    (v) => CHANGE_ID.test(v),
-    'a ChangeId (wc- and 24 hex digits)',
+    isChangeOrOrderId,
+    'a ChangeId (wc- and 24 hex digits) or an SAE / EDAS ChangeOrderId (a lower-case UUID)',
+  );
+  const platforms = list(
+    options.platform,
+    'platform',
+    (v) => (PLATFORMS as readonly string[]).includes(v),
+    `one of ${PLATFORMS.join(', ')}`,
+  );
+  const appIds = list(
+    options.app,
+    'app',
+    isAppId,
+    'a Web+ AppId (wa- and 24 hex digits) or an SAE / EDAS application id (a lower-case UUID)',
   );
   const envIds = list(
     options.env,
@@ -106,6 +135,8 @@ export function parseFilters(options: FilterOptions, nowMs = Date.now()): LogFil
   if (envIds) filters.envIds = envIds;
   if (triggers) filters.triggers = triggers;
   if (invocationIds) filters.invocationIds = invocationIds;
+  if (platforms) filters.platforms = platforms;
+  if (appIds) filters.appIds = appIds;
   return filters;
 }
 
@@ -123,13 +154,16 @@ export function matchesFilters(record: OutcomeRecord, filters: LogFilters): bool
     pick(filters.changeIds, record.changeId) &&
     pick(filters.envIds, record.envId) &&
     pick(filters.triggers, record.trigger) &&
-    pick(filters.invocationIds, record.invocationId)
+    pick(filters.invocationIds, record.invocationId) &&
+    pick(filters.platforms, platformOf(record)) &&
+    pick(filters.appIds, record.appId)
   );
 }
 
 /**
  * The same filters as an SLS search statement (everything but `since`, which becomes GetLogs'
- * `from`): `(outcome: "aborted" or outcome: "failed") and envId: "we-…"`; `*` when none.
+ * `from`, and `--platform webplus`, which records without `platform` match and is applied after
+ * reading): `(outcome: "aborted" or outcome: "failed") and envId: "we-…"`; `*` when none.
  * Values were validated by {@link parseFilters}, and are quoted besides.
  */
 export function slsQuery(filters: LogFilters): string {
@@ -144,5 +178,11 @@ export function slsQuery(filters: LogFilters): string {
   add('envId', filters.envIds);
   add('trigger', filters.triggers);
   add('invocationId', filters.invocationIds);
+  add('appId', filters.appIds);
+  // Web+ records may carry no `platform`: with webplus among the values the platform is
+  // filtered after reading (matchesFilters), not in the query.
+  if (filters.platforms && !filters.platforms.includes('webplus')) {
+    add('platform', filters.platforms);
+  }
   return terms.length === 0 ? '*' : terms.join(' and ');
 }

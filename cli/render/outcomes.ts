@@ -21,6 +21,8 @@ export interface OutcomeRow {
   /** The application's name, when known. */
   appName?: string;
   outcome: Outcome | string;
+  /** `webplus` (or absent), `sae`, `edas`. */
+  platform?: string;
   /** AbortChange calls made for this decision. */
   attempts?: number | string;
   detail?: string;
@@ -297,18 +299,52 @@ export interface HintContext {
   enforceCommand?: string;
 }
 
+/** The fields of a row the hint reads. */
+export interface HintRow {
+  outcome: string;
+  /** `webplus` (or absent), `sae`, `edas`. */
+  platform?: string;
+  errorCode?: string;
+}
+
+/** How the hint names a platform: `Web+`, `SAE`, `EDAS`. */
+const PLATFORM_LABEL: Readonly<Record<string, string>> = {
+  webplus: 'Web+',
+  sae: 'SAE',
+  edas: 'EDAS',
+};
+
+/** The platforms of `rows` with `outcome` (Web+ for rows without one), in a stable order. */
+function platformsOf(rows: readonly HintRow[], outcomes: readonly string[]): string[] {
+  const seen = new Set(
+    rows.filter((r) => outcomes.includes(r.outcome)).map((r) => r.platform ?? 'webplus'),
+  );
+  return ['webplus', 'sae', 'edas', ...seen].filter(
+    (p, i, all) => seen.has(p) && all.indexOf(p) === i,
+  );
+}
+
+/** `webplus-abort sweep --platform sae --dry-run` (no `--platform` for Web+). */
+const dryRunSweep = (platform: string) =>
+  `\`webplus-abort sweep${platform === 'webplus' ? '' : ` --platform ${platform}`} --dry-run\``;
+
 /**
  * One line telling the operator what to do next, or `undefined` when there is nothing to say.
- * Failures first (they need a look), then a dry run that found work, then aborts (Web+ aborts
- * asynchronously: the next sweep confirms).
+ * Failures first (they need a look; a platform that is not enabled says how to enable it), then a
+ * dry run that found work (with the command to run without dry-run), then aborts (each platform
+ * aborts asynchronously: a dry-run sweep of it shows what is still in flight).
  */
-export function nextStepHint(
-  rows: readonly { outcome: string }[],
-  context: HintContext,
-): string | undefined {
+export function nextStepHint(rows: readonly HintRow[], context: HintContext): string | undefined {
   const counts = countOutcomes(rows);
   const n = (o: Outcome) => counts.get(o) ?? 0;
   if (n('failed') + n('timeout') > 0) {
+    const bad = rows.filter((r) => r.outcome === 'failed' || r.outcome === 'timeout');
+    if (bad.every((r) => r.errorCode === 'PlatformNotEnabled')) {
+      const list = platformsOf(bad, ['failed'])
+        .map((p) => PLATFORM_LABEL[p] ?? p)
+        .join(' and ');
+      return `next: nothing was sent to ${list}: it is not enabled in this run; WHY says what enables it`;
+    }
     return `next: read why with \`webplus-abort log --outcome failed --since 1h\` (timeouts: --outcome timeout); the next sweep re-checks these changes`;
   }
   if (n('would_abort') > 0) {
@@ -316,10 +352,12 @@ export function nextStepHint(
     return `next: ${n('would_abort')} change(s) would be aborted; run again without dry-run to abort them${again}`;
   }
   if (n('aborted') > 0) {
-    return 'next: Web+ aborts asynchronously; `webplus-abort sweep --dry-run` in a minute shows what is still in flight';
+    const names = platformsOf(rows, ['aborted']);
+    return `next: ${names.map((p) => PLATFORM_LABEL[p] ?? p).join(', ')} ${names.length === 1 ? 'aborts' : 'abort'} asynchronously; ${names.map(dryRunSweep).join(' and ')} in a minute shows what is still in flight`;
   }
   if (n('not_found') > 0) {
-    return 'next: check the ids and the account (--profile, --region): Web+ does not know them';
+    const names = platformsOf(rows, ['not_found']);
+    return `next: check the ids and the account (--profile, --region): ${names.map((p) => PLATFORM_LABEL[p] ?? p).join(', ')} does not know them`;
   }
   if (rows.length === 0 && context.command === 'sweep') {
     return 'next: nothing is in flight in scope; widen it with --app / --env, or check the policy (sweep.appIds)';

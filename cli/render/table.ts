@@ -1,6 +1,6 @@
 /**
  * A plain text table that fits a width: every column but the last keeps its cells whole (ids are
- * never cut), the last column (the "why") takes what is left and wraps there. No borders, two
+ * never cut), the last column (the "why") takes what is left and wraps there, at spaces only. No borders, two
  * spaces between columns, no trailing spaces, so it reads the same in a terminal, a pipe and a
  * CI log and copies cleanly.
  */
@@ -55,9 +55,32 @@ export function lastColumnWidth(
 }
 
 /**
+ * Wraps one line of the last column to `width`: at spaces only, so a word that fits a line (an
+ * id, a code) is never broken; a word longer than the whole column gets lines of its own, cut
+ * at the width (never sharing a line with another word).
+ */
+export function wrapAtSpaces(line: string, width: number): string[] {
+  return wrapAnsi(line, width, { hard: false, trim: true })
+    .split('\n')
+    .map((l) => l.trim())
+    .flatMap((l) => {
+      if (stringWidth(l) <= width) return [l];
+      const pieces: string[] = [];
+      let rest = l;
+      while (stringWidth(rest) > width) {
+        const cut = wrapAnsi(rest, width, { hard: true, trim: false }).split('\n')[0]!;
+        pieces.push(cut);
+        rest = rest.slice(cut.length);
+      }
+      return rest === '' ? pieces : [...pieces, rest];
+    });
+}
+
+/**
  * Lays out `rows` (each a list of cells, each cell a list of lines) under `columns`.
- * Every column but the last is as wide as its widest line; the last wraps at word boundaries
- * (a longer word is broken) to fit `options.width`.
+ * Every column but the last is as wide as its widest line; the last wraps at spaces to fit
+ * `options.width` ({@link wrapAtSpaces}): a word is broken only when it is longer than the
+ * whole column, and then on lines of its own.
  * @returns the table, lines joined with `\n`, without a final newline.
  */
 export function renderTable(
@@ -72,11 +95,7 @@ export function renderTable(
   const laidOut = rows.map((row) =>
     row.map((cell, c) =>
       c === last && lastWidth !== undefined
-        ? cell.flatMap((line) =>
-            wrapAnsi(line, lastWidth, { hard: true, trim: true })
-              .split('\n')
-              .map((l) => l.trim()),
-          )
+        ? cell.flatMap((line) => wrapAtSpaces(line, lastWidth))
         : [...cell],
     ),
   );

@@ -44,6 +44,14 @@ export type {
   StoredLog,
 } from './types.js';
 
+/**
+ * The project a request to the bare address (`Host: 127.0.0.1:PORT`, no project label) is served
+ * for, unless `defaultProject` names another: the demo's (docs/reference/sls.md).
+ */
+export const DEMO_SLS_PROJECT = 'webplus-abort-demo';
+/** The logstore the CLI's `--sls` runs write to (`SLS_LOGSTORE`). */
+export const DEMO_SLS_LOGSTORE = 'outcomes';
+
 /** Keys accepted when none are given (as the Web+ sandbox's: docs/reference/scenario.md). */
 export const DEFAULT_SLS_CREDENTIALS: readonly SlsStandInCredentials[] = [
   { accessKeyId: 'sandbox-ak', accessKeySecret: 'sandbox-secret' },
@@ -103,7 +111,7 @@ export async function startSlsStandIn(opts: SlsStandInOptions = {}): Promise<Sls
       time: new Date().toISOString(),
       method: req.method ?? '',
       path: url.pathname,
-      project: projectOf(req.headers.host) ?? opts.defaultProject ?? null,
+      project: projectOf(req.headers.host) ?? opts.defaultProject ?? DEMO_SLS_PROJECT,
       logstore: logstore === null ? null : decodeURIComponent(logstore),
       status: 0,
       code: '',

@@ -89,8 +89,8 @@ export interface SlsStandInOptions {
   credentials?: SlsStandInCredentials[];
   /**
    * The project of requests sent to the bare address (`Host: 127.0.0.1:PORT`), as the
-   * management client does for a loopback endpoint (shared/sls/admin-client.ts); without it such
-   * requests get `ProjectNotExist`.
+   * management client does for a loopback endpoint (shared/sls/admin-client.ts).
+   * @default 'webplus-abort-demo' (`DEMO_SLS_PROJECT`, the project the CLI's `--sls` runs use)
    */
   defaultProject?: string;
 }

@@ -53,25 +53,28 @@ export async function processPlatformRequest(
   const reasonField = request.reason ? { reason: request.reason } : {};
   const enabled = runtime.platforms[platform].regions;
   if (enabled.length === 0) {
-    // An alarm or event of a platform this deployment does not act on is by design (s.yaml
-    // always subscribes to the SAE / EDAS events): `ignored`. An operator who names the platform
-    // asked for something that cannot be done: `failed`. No call either way.
+    // One record per id the request named (the row shows the id passed), else one for the
+    // request; the detail says why the platform is not enabled (runtime.ts, `notEnabled`). An
+    // alarm or event of a platform this deployment does not act on is by design (s.yaml always
+    // subscribes to the SAE / EDAS events): `ignored`. An operator who names the platform asked
+    // for something that cannot be done: `failed`. No call either way.
     const alarm = request.source === 'alarm';
-    records.push(
-      emit(
-        tag(
-          requestRecord(
-            base,
-            runMode,
-            alarm ? 'ignored' : 'failed',
-            alarm
-              ? `platform ${platform} is not enabled (PLATFORMS lists ${config.platforms.join(', ')}): the event is not acted on`
-              : `platform ${platform} is not enabled: add it to PLATFORMS`,
-            { errorCode: 'PlatformNotEnabled', ...reasonField },
-          ),
-        ),
-      ),
-    );
+    const outcome = alarm ? 'ignored' : 'failed';
+    const notEnabled =
+      runtime.platforms[platform].notEnabled ??
+      `platform ${platform} is not enabled: PLATFORMS is ${config.platforms.join(',')}; add ${platform} to it`;
+    const why = alarm ? `${notEnabled}; the event is not acted on` : notEnabled;
+    const extra = { errorCode: 'PlatformNotEnabled', ...reasonField };
+    const named: Array<{ changeId?: string; appId?: string }> = [
+      ...request.changeOrderIds.map((changeId) => ({ changeId })),
+      ...(request.appIds ?? []).map((appId) => ({ appId })),
+    ];
+    if (named.length === 0) {
+      records.push(emit(tag(requestRecord(base, runMode, outcome, why, extra))));
+    }
+    for (const id of named) {
+      records.push(emit(tag({ ...id, ...requestRecord(base, runMode, outcome, why, extra) })));
+    }
     return { records, capReached: false, dryRun };
   }
   if (!inv.credentials) {

@@ -79,8 +79,16 @@ export interface PlatformRegion {
 
 /** One SAE / EDAS platform of the runtime. */
 export interface PlatformRuntimeEntry {
-  /** The regions to work in (config order); empty when `PLATFORMS` does not list the platform. */
+  /**
+   * The regions to work in (config order); empty when `PLATFORMS` does not list the platform, or
+   * when the runtime forces it off (`notEnabled`).
+   */
   regions: PlatformRegion[];
+  /**
+   * Why the platform is not enabled although `PLATFORMS` lists it, in words (the detail of its
+   * `PlatformNotEnabled` records): set when `RuntimeOptions.platformNotEnabled` forced it off.
+   */
+  notEnabled?: string;
   /**
    * The pacer of one region: each (platform, region) has its own API limits (`SAE_QPS` /
    * `EDAS_QPS`, 4 calls in flight), shared by the instance's overlapping invocations.
@@ -107,6 +115,11 @@ export interface RuntimeOptions {
   env?: NodeJS.ProcessEnv;
   /** The notifier's clock and HTTP client (tests of the notifier's own behaviour). */
   notifierOptions?: NotifierOptions;
+  /**
+   * Platforms forced off whatever `PLATFORMS` says, each with why in words for its
+   * `PlatformNotEnabled` records (the CLI's sandbox: `the scenario has no sae section`).
+   */
+  platformNotEnabled?: Partial<Record<'sae' | 'edas', string>>;
 }
 
 /** Builds the store `LOG_STORE` names (defaults: docs/reference/configuration.md). */
@@ -201,7 +214,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     random: options.random ?? Math.random,
     startupWarnings: [...(options.startupWarnings ?? [])],
     ...(notifier ? { notifier } : {}),
-    platforms: platformRuntime(options.config),
+    platforms: platformRuntime(options.config, options.platformNotEnabled),
   };
 }
 
@@ -233,13 +246,21 @@ export function resolvePlatformRegion(
 
 /**
  * Regions, endpoints and pacers of the enabled SAE / EDAS platforms, resolved at cold start
- * (`SAE_REGIONS` / `EDAS_REGIONS`, default the function's region).
+ * (`SAE_REGIONS` / `EDAS_REGIONS`, default the function's region); a platform in `notEnabled`
+ * gets no region (forced off) whatever `config.platforms` says.
  * @throws ConfigError naming `SAE_REGIONS` / `EDAS_REGIONS` (or `FC_REGION` when the region
  *   came from there) for a region with no known endpoint
  */
-export function platformRuntime(config: Config): PlatformRuntime {
+export function platformRuntime(
+  config: Config,
+  notEnabled: Partial<Record<'sae' | 'edas', string>> = {},
+): PlatformRuntime {
   const entry = (name: 'sae' | 'edas'): PlatformRuntimeEntry => {
-    const enabled = config.platforms.includes(name);
+    // Forced off (the CLI's sandbox has no emulator for it): no region, whatever PLATFORMS says;
+    // its records say why when PLATFORMS lists it, else that PLATFORMS does not.
+    const forcedOff = notEnabled[name];
+    const listed = config.platforms.includes(name);
+    const enabled = listed && forcedOff === undefined;
     const regionIds = name === 'sae' ? config.saeRegions : config.edasRegions;
     const from = name === 'sae' ? config.saeRegionsFrom : config.edasRegionsFrom;
     const override = name === 'sae' ? config.saeEndpoint : config.edasEndpoint;
@@ -261,6 +282,7 @@ export function platformRuntime(config: Config): PlatformRuntime {
     const pacers = new Map<string, Pacer>();
     return {
       regions,
+      ...(listed && forcedOff !== undefined ? { notEnabled: forcedOff } : {}),
       pacerFor: (regionId) => {
         let pacer = pacers.get(regionId);
         if (!pacer) {

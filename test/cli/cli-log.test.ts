@@ -104,7 +104,7 @@ describe('log over the file store', () => {
     expect(json().map((r) => r.invocationId)).toEqual(['inv-5', 'inv-6']);
   });
 
-  it('--summary counts by outcome and by environment', async () => {
+  it('--summary counts by outcome, then by platform and environment; notifications on their own line', async () => {
     await logCommand({ summary: true });
     expect(out.join('')).toBe(
       [
@@ -116,10 +116,10 @@ describe('log over the file store', () => {
         'timeout                  1',
         'total                    6',
         '',
-        'environment                  aborted  failed  notified  skipped  timeout',
-        `${ENV_A}        1       1         0        0        1`,
-        `${ENV_B}        1       0         0        1        0`,
-        '-                                  0       0         1        0        0',
+        'PLATFORM  ENVIRONMENT / APP            RECORDS',
+        `webplus   ${ENV_A}  1 aborted, 1 failed, 1 timeout`,
+        `webplus   ${ENV_B}  1 aborted, 1 skipped`,
+        '-         notifications                1 notified',
         `6 of 6 record(s) in ${file}`,
         '',
       ].join('\n'),
@@ -132,6 +132,10 @@ describe('log over the file store', () => {
       records: 3,
       byOutcome: { aborted: 2, failed: 1 },
       byEnvironment: { [ENV_A]: { aborted: 1, failed: 1 }, [ENV_B]: { aborted: 1 } },
+      groups: [
+        { platform: 'webplus', target: ENV_A, outcomes: { aborted: 1, failed: 1 }, records: 2 },
+        { platform: 'webplus', target: ENV_B, outcomes: { aborted: 1 }, records: 1 },
+      ],
     });
   });
 

@@ -417,7 +417,7 @@ describe('EventBridge acs.edas edas:ApplicationChange:ChangeOrder', () => {
       outcome: 'ignored',
       errorCode: 'PlatformNotEnabled',
       detail:
-        'platform edas is not enabled (PLATFORMS lists webplus, sae): the event is not acted on',
+        'platform edas is not enabled: PLATFORMS is webplus,sae; add edas to it; the event is not acted on',
     });
     expect(calls(edas)).toBe(0);
   });
