@@ -21,7 +21,7 @@ import {
   requestRecord,
 } from './records.js';
 import type { Runtime } from './runtime.js';
-import type { SweepProgress } from './summary.js';
+import { addProgress, type SweepProgress } from './summary.js';
 import { runSweep } from './sweep-run.js';
 
 export interface RequestOutcome {
@@ -191,20 +191,26 @@ export async function processRequest(
   const keep = (ctx: RegionContext, r: OutcomeRecord) =>
     !(ctx.latch.error && r.outcome === 'failed' && r.errorCode === ctx.latch.error.code);
   if (request.kind === 'sweep') {
-    // Each region is swept on its own (its pacer, its rotation, its cap), one after the other.
+    // Each region is swept on its own (its pacer, its rotation, its cap), all at once: each has
+    // the whole budget its rotation was sized for (sweep-plan.ts), none waits for another.
     let capReached = false;
     let sweep: SweepProgress | undefined;
-    for (const ctx of live) {
-      const out = await runSweep(request, inv, runtime, ctx.gateway, scope, {
-        base,
-        runMode,
-        requestDryRun,
-        emit: (r) => (keep(ctx, r) ? emit(r) : r),
-      });
+    const outs = await Promise.all(
+      live.map((ctx) =>
+        runSweep(request, inv, runtime, ctx.gateway, scope, {
+          base,
+          runMode,
+          requestDryRun,
+          emit: (r) => (keep(ctx, r) ? emit(r) : r),
+        }),
+      ),
+    );
+    outs.forEach((out, i) => {
+      const ctx = live[i]!;
       records.push(...out.records.filter((r) => keep(ctx, r)));
       capReached ||= out.capReached;
-      sweep = sweep && out.progress ? addProgress(sweep, out.progress) : (out.progress ?? sweep);
-    }
+      sweep = sweep ? addProgress(sweep, out.progress) : out.progress;
+    });
     records.push(...unavailableRecords(inv.webplus, base, runMode).map(emit));
     return { records, capReached, dryRun, ...(sweep ? { sweep } : {}) };
   }
@@ -345,16 +351,6 @@ function unavailableRecords(
     );
   }
   return out;
-}
-
-/** Two regions' sweep progress as one (counts added; the first region's rotation part). */
-function addProgress(a: SweepProgress, b: SweepProgress): SweepProgress {
-  return {
-    ...a,
-    inFlight: a.inFlight + b.inFlight,
-    examined: a.examined + b.examined,
-    left: a.left + b.left,
-  };
 }
 
 function alarmReason(alarm: { ruleId?: string; alertName?: string; ruleName?: string }): string {

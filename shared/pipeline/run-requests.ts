@@ -17,7 +17,7 @@ import { withPlatformSweeps } from './process-platform-request.js';
 import { processRequest } from './process-request.js';
 import { requestRecord } from './records.js';
 import type { Runtime } from './runtime.js';
-import { type RunSummary, type SweepProgress, toResult } from './summary.js';
+import { addProgress, type RunSummary, type SweepProgress, toResult } from './summary.js';
 
 /** CloudMonitor waits 5 s for a callback answer, then resends (CloudMonitor alarm callback docs). */
 export const CMS_CALLBACK_BUDGET_MS = 4500;
@@ -184,16 +184,5 @@ export async function runRequests(
     records,
     write,
     ...(notification ? { notification } : {}),
-  };
-}
-
-/** Two sweeps of one invocation (rare: a batch of timer payloads) added up. */
-function addProgress(a: SweepProgress, b: SweepProgress): SweepProgress {
-  return {
-    inFlight: a.inFlight + b.inFlight,
-    examined: a.examined + b.examined,
-    left: a.left + b.left,
-    parts: Math.max(a.parts, b.parts),
-    firstPart: a.firstPart,
   };
 }

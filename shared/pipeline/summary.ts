@@ -15,17 +15,63 @@ export interface RunResult {
 }
 
 /**
- * How far a sweep got (docs/operator-guide.md, "Sweeps larger than one invocation"): of the
- * `inFlight` environments listed, `examined` had their change read and decided, `left` were
- * not reached before the deadline (the next timer runs cover them: every one is examined within
- * `parts` runs; this run started with part `firstPart`, 1-based).
+ * How far a sweep got, and what its rotation promises (docs/operator-guide.md, "Sweeps larger
+ * than one invocation"; docs/reference/record.md, "Run summary").
  */
 export interface SweepProgress {
+  /** In-flight environments listed. */
   inFlight: number;
+  /** Of those, the ones whose change was read and decided (each has a record). */
   examined: number;
+  /** The ones not reached before the deadline (no record; the next timer runs cover them). */
   left: number;
+  /** Rotation parts `P`. */
   parts: number;
+  /** The part this run started with, 1-based. */
   firstPart: number;
+  /** Environments per part, at most. */
+  partSize: number;
+  /** Environments a run is sure to examine whatever Web+'s latency (0: not even one). */
+  guaranteedPerRun: number;
+  /** `G`: parts a run covers at the pacer's rate; the next slot starts `G` parts further. */
+  partsPerRun: number;
+  /** Whether this run examined every environment of its first part (its share of the promise). */
+  firstPartExamined: boolean;
+  /** Application lists (or named EnvIds) that could not be read whole: their environments are not covered. */
+  notListed: number;
+  /**
+   * Worst-case bound, timer runs: every environment that stays in flight is examined within
+   * this many runs whatever Web+'s latency. Absent when it cannot hold: a run is sure of no
+   * environment, the listing was not complete, or this run did not examine its part.
+   */
+  worstCaseRuns?: number;
+  /** Nominal bound, timer runs, when each run reads at the pacer's rate (Web+ answering at once). */
+  nominalRuns?: number;
+  /** The coverage statement, the same words as in the run's `deferred` record. */
+  coverage: string;
+}
+
+/** Two sweeps of one invocation (several regions, or a batch of timer payloads) added up. */
+export function addProgress(a: SweepProgress, b: SweepProgress): SweepProgress {
+  const both = (x?: number, y?: number) =>
+    x === undefined || y === undefined ? undefined : Math.max(x, y);
+  const worstCaseRuns = both(a.worstCaseRuns, b.worstCaseRuns);
+  const nominalRuns = both(a.nominalRuns, b.nominalRuns);
+  return {
+    inFlight: a.inFlight + b.inFlight,
+    examined: a.examined + b.examined,
+    left: a.left + b.left,
+    parts: Math.max(a.parts, b.parts),
+    firstPart: a.firstPart,
+    partSize: Math.max(a.partSize, b.partSize),
+    guaranteedPerRun: Math.min(a.guaranteedPerRun, b.guaranteedPerRun),
+    partsPerRun: Math.min(a.partsPerRun, b.partsPerRun),
+    firstPartExamined: a.firstPartExamined && b.firstPartExamined,
+    notListed: a.notListed + b.notListed,
+    ...(worstCaseRuns !== undefined ? { worstCaseRuns } : {}),
+    ...(nominalRuns !== undefined ? { nominalRuns } : {}),
+    coverage: `${a.coverage} | ${b.coverage}`,
+  };
 }
 
 /** What the handler returns for timer, EventBridge and CloudMonitor events (an HTTP body too). */

@@ -6,10 +6,12 @@ import { applyCap, decide } from '../policy/decide.js';
 import type { TargetingScope } from '../targeting/scope.js';
 import { listSweepEnvs, readInOrder } from '../targeting/sweep.js';
 import {
-  abortStartsMs,
   abortsThatFit,
-  perRunCapacity,
+  budgetForGuarantee,
   planSweep,
+  type SweepLimits,
+  sizeSweep,
+  sweepReserveMs,
 } from '../targeting/sweep-plan.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
 import { CLOCK_SKEW_LIMIT_MS } from '../webplus/server-clock.js';
@@ -17,6 +19,7 @@ import type { Invocation } from './invocation.js';
 import { type RecordBase, recordOf, requestRecord } from './records.js';
 import type { Runtime } from './runtime.js';
 import type { SweepProgress } from './summary.js';
+import { sweepCoverage } from './sweep-coverage.js';
 
 /** Environment ids named in a `deferred` record's detail, at most. */
 const DEFERRED_IDS_SHOWN = 20;
@@ -38,17 +41,21 @@ function rotationTime(request: SweepRequest, inv: Invocation): number {
 
 /**
  * One sweep under the deadline (docs/operator-guide.md, "Sweeps larger than one invocation"):
- * 1. list the environments (the listing's failures become records);
- * 2. order the in-flight ones by the rotation plan (`targeting/sweep-plan.ts`) and read their
- *    changes in that order until the read deadline: the work deadline minus the abort reserve
- *    (the time to start `sweep.maxAbortsPerRun` AbortChange calls at `WEBPLUS_QPS` with
+ * 1. list the environments (the listing's failures become records; what could not be listed is
+ *    named in the coverage statement);
+ * 2. size the run for the worst case and order the in-flight environments by the rotation plan
+ *    (`targeting/sweep-plan.ts`: `sizeSweep`, `planSweep`), and read their changes in that order
+ *    until the read deadline: the work deadline minus the abort reserve (`sweepReserveMs`: the
+ *    time to start `sweep.maxAbortsPerRun` AbortChange calls at `WEBPLUS_QPS` with
  *    `WEBPLUS_CONCURRENCY` in flight, each up to `ATTEMPT_TIMEOUT_MS`, plus one attempt timeout
  *    for the last; at most half the budget, and at most what leaves the listing and one read
- *    their whole attempts), so the aborts still fit; the aborts that do not fit
- *    in the time left after the reads are skipped with the reason; environments not reached are left, and one `deferred` record
- *    says how many and which part the run started with;
- * 3. decide every change read, cap the aborts (oldest first), and carry them out longest-stuck
- *    first (the pacer serves calls in the order they are queued).
+ *    their whole attempts); environments not reached are left;
+ * 3. decide every change read, cap the aborts (oldest first) to those that fit in the time left
+ *    (the others are skipped with the reason), and carry them out longest-stuck first (the
+ *    pacer serves calls in the order they are queued);
+ * 4. state the coverage (`sweep-coverage.ts`): in the summary's `sweep`, and in one `deferred`
+ *    record when environments were left; a bound only where it holds (a listing that failed has
+ *    its own record naming it).
  * Every record goes to `emit` as it is made.
  */
 export async function runSweep(
@@ -67,32 +74,33 @@ export async function runSweep(
   const { config, policy } = runtime;
   const readsStartedAtMs = Date.now();
   const listing = await listSweepEnvs(gateway, scope, request);
+  const listedAfterMs = Date.now() - inv.startMs;
 
   const attemptMs = inv.attemptTimeoutMs;
   const budgetMs = Math.max(0, inv.deadline.atMs - inv.startMs);
-  // Time kept after the reads for the aborts: the pacer starts sweep.maxAbortsPerRun
-  // AbortChange calls (at WEBPLUS_QPS, WEBPLUS_CONCURRENCY in flight, each up to one attempt
-  // timeout), and the last one still has its whole attempt timeout before the deadline; at most
-  // half the budget. Reads end by the read deadline (none starts unless its attempt fits).
-  const limits = {
+  const limits: SweepLimits = {
     qps: config.webplusQps,
     concurrency: config.webplusConcurrency,
     attemptMs,
+    maxAttempts: gateway.retry.maxAttempts,
+    retryBaseMs: gateway.retry.baseMs,
+    retryMaxDelayMs: gateway.retry.maxDelayMs,
   };
   const maxAborts = policy.sweep.maxAbortsPerRun;
-  // Never more than leaves the listing and one read their whole attempts (a budget of under four
-  // attempts: the aborts get what the reads leave, counted below).
-  const reserveMs = Math.max(
-    0,
-    Math.min(abortStartsMs(maxAborts, limits) + attemptMs, budgetMs / 2, budgetMs - 2 * attemptMs),
-  );
+  // Time kept after the reads for the aborts (sweep-plan.ts, sweepReserveMs). Reads end by the
+  // read deadline (none starts unless its attempt fits).
+  const reserveMs = sweepReserveMs(budgetMs, maxAborts, limits);
   const readDeadline = inv.deadline.capAt(inv.deadline.atMs - reserveMs);
-  const capacity = perRunCapacity(
-    budgetMs - reserveMs - attemptMs,
-    config.webplusQps,
-    config.webplusBurst,
+  // Parts sized for the worst case (every call taking its whole attempt timeout, with retries),
+  // from the configuration and the listing's shape only: the same parts run after run.
+  const sizing = sizeSweep(
+    budgetMs,
+    reserveMs,
+    listing.shape,
+    limits,
+    Math.max(1, listing.inFlight.length),
   );
-  const plan = planSweep(listing.inFlight, rotationTime(request, inv), capacity);
+  const plan = planSweep(listing.inFlight, rotationTime(request, inv), sizing);
   const read = await readInOrder(
     gateway,
     plan.order,
@@ -157,13 +165,31 @@ export async function runSweep(
     ),
   );
 
-  const progress: SweepProgress = {
+  const left = new Set(read.left.map((e) => e.envId));
+  const timeoutS = Math.round((budgetMs + config.deadlineMarginMs) / 1000);
+  const neededMs =
+    sizing.guaranteed < 1 && listing.notListed.length === 0
+      ? budgetForGuarantee(1, listing.shape, limits, maxAborts)
+      : undefined;
+  const progress: SweepProgress = sweepCoverage({
+    plan,
+    sizing,
+    limits,
+    listing: listing.shape,
+    notListed: listing.notListed,
     inFlight: plan.order.length,
     examined: plan.order.length - read.left.length,
     left: read.left.length,
-    parts: plan.parts,
-    firstPart: plan.firstPart + 1,
-  };
+    firstPartExamined: plan.order.slice(0, plan.firstPartSize).filter((e) => !left.has(e.envId))
+      .length,
+    listedAfterMs,
+    timeoutS,
+    ...(neededMs !== undefined
+      ? { neededTimeoutS: Math.ceil((neededMs + config.deadlineMarginMs) / 1000) }
+      : {}),
+  });
+  // Environments left: one `deferred` record with the coverage statement. (A listing that
+  // failed already has its own record naming it; the summary's `coverage` says it too.)
   if (read.left.length > 0) {
     const leftIds = read.left.map((e) => e.envId);
     const shown = leftIds.slice(0, DEFERRED_IDS_SHOWN).join(', ');
@@ -173,7 +199,7 @@ export async function runSweep(
           ctx.base,
           ctx.runMode,
           'deferred',
-          `${read.left.length} of ${plan.order.length} in-flight environments left for the next sweeps (the deadline came first): this run started with rotation part ${progress.firstPart} of ${plan.parts}, so every in-flight environment is examined within ${plan.parts} timer runs; left: ${shown}${leftIds.length > DEFERRED_IDS_SHOWN ? `, and ${leftIds.length - DEFERRED_IDS_SHOWN} more` : ''}`,
+          `${read.left.length} of ${plan.order.length} in-flight environments left for the next sweeps (the deadline came first): this run started with rotation part ${progress.firstPart} of ${plan.parts}; ${progress.coverage}; left: ${shown}${leftIds.length > DEFERRED_IDS_SHOWN ? `, and ${leftIds.length - DEFERRED_IDS_SHOWN} more` : ''}`,
         ),
       ),
     );

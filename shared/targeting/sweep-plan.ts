@@ -8,12 +8,21 @@ import type { AppEnv } from '../webplus/types.js';
  * - Only environments with a change in flight (`ApplyingChange`) need calls; quiet ones are done
  *   by the listing itself.
  * - The in-flight environments are put in a fixed order (a hash of the EnvId, so the order does
- *   not depend on how Web+ pages them) and cut into `parts` contiguous parts of at most
- *   `capacity` each, `parts` a prime. A run starts with part `slot mod parts`, where `slot` is
- *   the timer's 5-minute slot (`triggerTime`), and goes on with the next parts while time is
- *   left. Consecutive timer runs have consecutive slots, so every part comes first once in
- *   `parts` runs (any other fixed spacing k of the cron works too while k < parts, since parts is
- *   prime): every in-flight environment is examined within `parts` timer runs.
+ *   not depend on how Web+ pages them) and cut into `P` contiguous parts of at most `u` each
+ *   (`u` = the environments a run is sure to examine in the worst case, {@link sizeSweep}),
+ *   `P` = the smallest prime ≥ `ceil(n' / u)`, `n'` = n rounded up to 4 significant bits (so
+ *   that a few changes ending or starting do not change P and restart the rotation).
+ * - `G` = the parts a run covers at the pacer's rate (Web+ answering at once), `1 ≤ G < P`.
+ *   The run of rotation slot `s` (the timer's 5-minute slot, from `triggerTime`) starts with
+ *   part `(s × G) mod P` and goes on with the next parts while time is left.
+ * - Worst case: every run examines at least its first part. `P` is prime and `1 ≤ G < P`, so
+ *   `s ↦ s × G mod P` is a bijection of the residues mod P: in any `P` consecutive slots every
+ *   part is a first part once, and every in-flight environment is examined within `P` runs. A
+ *   cron of `k` slots (k × 5 minutes) visits slots `s, s+k, …`: `k × G` is invertible mod `P`
+ *   too while `P` does not divide `k` (any `k < P`), so the bound stays `P` runs.
+ * - Nominal: when each run covers its `G` parts, run `s + 1` starts where run `s` stopped
+ *   (`(s + 1) × G = s × G + G`): consecutive runs tile the parts and cover them all within
+ *   `ceil(P / G)` runs (consecutive 5-minute slots).
  * - Within a part, environments already aborting (`AbortingChange`) go last: they need nothing.
  */
 
@@ -21,21 +30,10 @@ import type { AppEnv } from '../webplus/types.js';
 export const SWEEP_SLOT_MS = 5 * 60_000;
 
 /**
- * Web+ calls one environment is budgeted at when sizing parts: DescribeChange, AbortChange, one
- * retry and its share of the listing. Conservative on purpose: a run that does better goes on
- * into the next parts.
+ * ms of a run's budget kept for the work between Web+ calls (the handler's set-up before the
+ * listing, sorting the plan, deciding): not counted as time for calls when sizing a run's part.
  */
-export const CALLS_PER_ENV_BUDGET = 4;
-
-/**
- * Environments one run is sure to examine: the calls the pacer allows in the work budget
- * (`burst` at once, then `qps` per second), divided by {@link CALLS_PER_ENV_BUDGET}.
- * @param budgetMs the work budget of a run (function.timeout − DEADLINE_MARGIN_MS), ms
- */
-export function perRunCapacity(budgetMs: number, qps: number, burst: number): number {
-  const calls = burst + (Math.max(0, budgetMs) * qps) / 1000;
-  return Math.max(1, Math.floor(calls / CALLS_PER_ENV_BUDGET));
-}
+export const SWEEP_SLACK_MS = 250;
 
 /** The Web+ limits an abort or read schedule is bounded by (config.ts). */
 export interface CallLimits {
@@ -72,15 +70,187 @@ export function abortsThatFit(reserveMs: number, max: number, limits: CallLimits
   return n;
 }
 
+/**
+ * The limits a sweep's worst case is computed from (config.ts; docs/reference/configuration.md):
+ * the pacer's, and the retries the gateway makes (shared/webplus/gateway.ts, shared/core/paced-call.ts,
+ * shared/core/retry.ts).
+ */
+export interface SweepLimits extends CallLimits {
+  /** `RETRY_MAX_ATTEMPTS`: attempts one call may make, first included (≥ 1). */
+  maxAttempts: number;
+  /** `RETRY_BASE_MS`: backoff base, ms. */
+  retryBaseMs: number;
+  /** `RETRY_MAX_DELAY_MS`: backoff cap, ms. */
+  retryMaxDelayMs: number;
+}
+
+/**
+ * The longest one Web+ call (a read, a listing page) can take, ms, every attempt taking its
+ * whole `ATTEMPT_TIMEOUT_MS` and failing retryably (a timeout is retryable):
+ * `R = A × T + Σ_{i=1}^{A−1} min(RETRY_MAX_DELAY_MS, RETRY_BASE_MS × 2^(i−1))`, the backoff after
+ * failed attempt `i` being at most that cap (equal jitter draws between half and all of it:
+ * shared/core/backoff.ts). Pacer waits are not in `R` (they are counted on their own, by tokens).
+ * At the defaults (A 4, T 3000, base 200, cap 5000): 12,000 + 200 + 400 + 800 = 13,400 ms.
+ */
+export function callCostMs(limits: SweepLimits): number {
+  const attempts = Math.max(1, Math.floor(limits.maxAttempts));
+  let ms = attempts * limits.attemptMs;
+  for (let i = 1; i < attempts; i++) {
+    ms += Math.min(limits.retryMaxDelayMs, limits.retryBaseMs * 2 ** (i - 1));
+  }
+  return ms;
+}
+
+/**
+ * Worst case, ms from the start of a run's reads to the moment its `n`-th read has sent its
+ * first attempt (0 for n ≤ 0), whatever Web+'s latency, while the sweep's `concurrency` workers
+ * are the only users of the instance's pacer. Until then every moment is one of:
+ * - a worker waiting for a token (the bucket is empty): tokens come at `qps` per second and the
+ *   reads before the `n`-th take at most `A` each, so at most `ceil(((n−1) × A + 1) × 1000 / qps)`
+ *   ms in all (the burst is not counted on);
+ * - all `concurrency` workers busy with reads `1 … n−1`, each busy at most `R`
+ *   ({@link callCostMs}): at most `ceil((n−1) × R / concurrency)` ms.
+ * (A free worker with a token and a free slot starts the next read at once.) The sum bounds
+ * the wait. Example, defaults (QPS 10, 4 in flight, R 13,400): the 12th read has started
+ * within 4,500 + 36,850 = 41,350 ms.
+ */
+export function readStartsMs(n: number, limits: SweepLimits): number {
+  if (n <= 0) return 0;
+  const attempts = Math.max(1, Math.floor(limits.maxAttempts));
+  return (
+    Math.ceil((((n - 1) * attempts + 1) * 1000) / limits.qps) +
+    Math.ceil(((n - 1) * callCostMs(limits)) / limits.concurrency)
+  );
+}
+
+/** The calls a sweep's listing made, and the longest run of them made one after another. */
+export interface ListingShape {
+  /** Web+ calls of the listing (pages of DescribeApplications and DescribeAppEnvs, or lookups). */
+  calls: number;
+  /** The most calls of the listing that had to follow each other (the app list's pages, then one app's). */
+  chain: number;
+}
+
+/**
+ * The longest the listing of this shape can take in the worst case, ms (0 for no calls): the
+ * argument of {@link readStartsMs}, with the listing's order (calls `chain` deep, the rest in
+ * parallel): token waits `ceil(calls × A × 1000 / qps)`, all slots in an attempt
+ * `ceil(calls × A × T / concurrency)`, and the moments neither holds, when the longest chain is
+ * the one in progress, at most `chain × R`. The 50 applications of 40 environments of the
+ * account sizes (51 calls, chain 2) at the defaults: 20,400 + 153,000 + 26,800 = 200,200 ms.
+ */
+export function listingWorstMs(shape: ListingShape, limits: SweepLimits): number {
+  if (shape.calls <= 0) return 0;
+  const attempts = Math.max(1, Math.floor(limits.maxAttempts));
+  return (
+    Math.ceil((shape.calls * attempts * 1000) / limits.qps) +
+    Math.ceil((shape.calls * attempts * limits.attemptMs) / limits.concurrency) +
+    Math.max(1, Math.min(shape.chain, shape.calls)) * callCostMs(limits)
+  );
+}
+
+/** How many environments one run of a sweep examines: for sure, and at the pacer's rate. */
+export interface SweepSizing {
+  /**
+   * Environments a run is sure to examine (get a record for) in the worst case: the largest `g`
+   * with `readStartsMs(g) ≤ guaranteeWindowMs`; 0 when not even one is sure.
+   */
+  guaranteed: number;
+  /** Environments a run reads at least when Web+ answers at once (rate-bound). */
+  nominal: number;
+  /**
+   * ms in which the reads that are sure to happen must start: `budget − reserve − T − slack −
+   * listingWorstMs`. May be negative.
+   */
+  guaranteeWindowMs: number;
+  /** The listing's worst case ({@link listingWorstMs}), ms. */
+  listingWorstMs: number;
+  /** One call's worst case ({@link callCostMs}), ms. */
+  callCostMs: number;
+}
+
+/**
+ * Sizes one run of a sweep (docs/operator-guide.md, "Sweeps larger than one invocation").
+ * - Worst case: from the run's start, the listing takes at most {@link listingWorstMs}; the
+ *   reads may start until `budget − reserve − T` (a read starts only while its whole attempt
+ *   fits before the read deadline `budget − reserve`), less {@link SWEEP_SLACK_MS}; the reads
+ *   sure to start in that window ({@link readStartsMs}) are sure to get a record (a read that
+ *   was sent and then fails or meets the deadline is recorded `failed` / `timeout`).
+ * - Nominal (rate-bound: Web+ answering at once): the pacer gives `qps` tokens a second over
+ *   `budget − reserve − T − slack` (burst not counted), the listing takes one per call, each
+ *   read one: `floor(qps × (budget − reserve − T − slack) / 1000) − calls`.
+ * Both depend only on the configuration, the budget and the listing's shape, so consecutive
+ * runs over the same account make the same parts.
+ * @param budgetMs the run's work budget (function.timeout − DEADLINE_MARGIN_MS), ms
+ * @param reserveMs the abort reserve kept after the reads, ms (sweep-run.ts)
+ * @param maxEnvs no need to count beyond this many (the in-flight environments)
+ */
+export function sizeSweep(
+  budgetMs: number,
+  reserveMs: number,
+  listing: ListingShape,
+  limits: SweepLimits,
+  maxEnvs: number = Number.MAX_SAFE_INTEGER,
+): SweepSizing {
+  const readsUntilMs = budgetMs - reserveMs - limits.attemptMs - SWEEP_SLACK_MS;
+  const listingMs = listingWorstMs(listing, limits);
+  const guaranteeWindowMs = readsUntilMs - listingMs;
+  let guaranteed = 0;
+  const fits = (n: number) => readStartsMs(n, limits) <= guaranteeWindowMs;
+  if (maxEnvs >= 1 && fits(1)) {
+    // readStartsMs grows with n: bisect between a count that fits and one that does not.
+    let lo = 1;
+    let hi = 2;
+    while (hi <= maxEnvs && fits(hi)) {
+      lo = hi;
+      hi *= 2;
+    }
+    hi = Math.min(hi, maxEnvs + 1);
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (fits(mid)) lo = mid;
+      else hi = mid;
+    }
+    guaranteed = lo;
+  }
+  const nominal = Math.max(
+    0,
+    Math.floor((Math.max(0, readsUntilMs) * limits.qps) / 1000) - listing.calls,
+  );
+  return {
+    guaranteed,
+    nominal,
+    guaranteeWindowMs,
+    listingWorstMs: listingMs,
+    callCostMs: callCostMs(limits),
+  };
+}
+
 export interface SweepPlan {
   /** Every in-flight environment once, in the order to examine them. */
   order: AppEnv[];
-  /** Number of rotation parts (1 when everything fits in one run). */
+  /** Number of rotation parts `P` (1 when everything fits in one part). */
   parts: number;
-  /** The part this run starts with (0-based). */
+  /** Environments per part, at most (`u`). */
+  partSize: number;
+  /** `G`: parts a run covers at the pacer's rate, and the step between the first parts of consecutive slots. */
+  partsPerRun: number;
+  /** The part this run starts with (0-based): `(slot × G) mod P`. */
   firstPart: number;
+  /** Environments of the first part: the first `firstPartSize` of `order`, the ones this run is sure to examine. */
+  firstPartSize: number;
   /** The rotation slot the plan was made for. */
   slot: number;
+  /**
+   * Runs within which every in-flight environment is examined whatever Web+'s latency (`P`);
+   * absent when a run is sure of no environment (`sizing.guaranteed` 0).
+   */
+  worstCaseRuns?: number;
+  /**
+   * Runs within which every in-flight environment is examined when each run reads at the
+   * pacer's rate (`ceil(P / G)`, 1 when all fit in one run); absent when not even that reads one.
+   */
+  nominalRuns?: number;
 }
 
 /** FNV-1a, 32 bit: a fixed, well-spread order of EnvIds. */
@@ -107,28 +277,112 @@ export function primeAtLeast(n: number): number {
 }
 
 /**
+ * `n` rounded up to 4 significant bits (steps of 6 to 12 %: 1000 and 980 → 1024, 40 → 40),
+ * so that P does not change when a few changes end or start between runs: with P, the first
+ * parts of the slots would jump and the rotation start over.
+ */
+export function coarseCount(n: number): number {
+  if (n <= 16) return Math.max(0, Math.ceil(n));
+  const step = 2 ** (Math.floor(Math.log2(n)) - 3);
+  return Math.ceil(n / step) * step;
+}
+
+/**
  * Orders the in-flight environments of one sweep (see the module comment).
+ * Parts hold at most `u = sizing.guaranteed` environments; `P = 1` when all fit in one part,
+ * else the smallest prime ≥ `ceil(coarseCount(n) / u)` ({@link coarseCount}); `G = min(P − 1, max(1, floor(nominal / u)))`. When a
+ * run is sure of none (`sizing.guaranteed` 0), `u = 1`: no worst-case bound is given, but every
+ * environment is still the first of one run in any `P` consecutive slots, so any run that
+ * examines one moves the rotation on, and at the pacer's rate `ceil(P / G)` runs cover all.
  * @param envs environments with a change in flight, in any order
  * @param atMs epoch ms of the run (the timer's `triggerTime`, or now)
- * @param capacity environments one run is sure to examine ({@link perRunCapacity})
+ * @param sizing what one run examines for sure and at the pacer's rate ({@link sizeSweep})
  */
-export function planSweep(envs: readonly AppEnv[], atMs: number, capacity: number): SweepPlan {
+export function planSweep(
+  envs: readonly AppEnv[],
+  atMs: number,
+  sizing: Pick<SweepSizing, 'guaranteed' | 'nominal'>,
+): SweepPlan {
   const slot = Math.floor(atMs / SWEEP_SLOT_MS);
   const n = envs.length;
-  const cap = Math.max(1, Math.floor(capacity));
+  const guaranteed = Math.max(0, Math.floor(sizing.guaranteed));
+  const nominal = Math.max(0, Math.floor(sizing.nominal));
+  // Sure of none: one environment a part, so that any run that examines one moves the rotation
+  // on (parts as large as the rate would starve the end of each part when Web+ is slow).
+  const partSize = Math.max(guaranteed, 1);
   const sorted = envs
     .map((env) => ({ env, key: hash(env.envId) }))
     .sort((a, b) => a.key - b.key || (a.env.envId < b.env.envId ? -1 : 1));
-  const parts = n <= cap ? 1 : primeAtLeast(Math.ceil(n / cap));
+  const parts = n <= partSize ? 1 : primeAtLeast(Math.ceil(coarseCount(n) / partSize));
+  const perRun = Math.floor(nominal / partSize);
+  const partsPerRun = parts === 1 ? 1 : Math.min(parts - 1, Math.max(1, perRun));
   const byPart: AppEnv[][] = Array.from({ length: parts }, () => []);
   sorted.forEach(({ env }, i) => {
     byPart[Math.floor((i * parts) / n)]!.push(env);
   });
-  const firstPart = ((slot % parts) + parts) % parts;
+  const firstPart = ((((slot % parts) + parts) % parts) * partsPerRun) % parts;
   const order: AppEnv[] = [];
   for (let k = 0; k < parts; k++) {
     const part = byPart[(firstPart + k) % parts]!;
     order.push(...part.filter((e) => !e.abortingChange), ...part.filter((e) => e.abortingChange));
   }
-  return { order, parts, firstPart, slot };
+  const nominalRuns =
+    nominal < 1 ? undefined : nominal >= n || perRun >= parts ? 1 : Math.ceil(parts / partsPerRun);
+  return {
+    order,
+    parts,
+    partSize,
+    partsPerRun,
+    firstPart,
+    firstPartSize: byPart[firstPart]!.length,
+    slot,
+    ...(guaranteed >= 1 ? { worstCaseRuns: parts } : {}),
+    ...(nominalRuns !== undefined ? { nominalRuns } : {}),
+  };
+}
+
+/**
+ * The abort reserve of a sweep, ms: the time kept after the reads so that
+ * `sweep.maxAbortsPerRun` AbortChange calls still start and end before the deadline
+ * ({@link abortStartsMs} of them plus the last one's whole attempt), at most half the budget,
+ * and at most what leaves the listing and one read their whole attempt each; never negative.
+ * @param budgetMs the run's work budget (function.timeout − DEADLINE_MARGIN_MS), ms
+ */
+export function sweepReserveMs(budgetMs: number, maxAborts: number, limits: CallLimits): number {
+  return Math.max(
+    0,
+    Math.min(
+      abortStartsMs(maxAborts, limits) + limits.attemptMs,
+      budgetMs / 2,
+      budgetMs - 2 * limits.attemptMs,
+    ),
+  );
+}
+
+/**
+ * The smallest work budget (ms, in whole seconds) with which a run of a sweep whose listing has
+ * this shape is sure to examine `envs` environments in the worst case ({@link sizeSweep} with
+ * the reserve of {@link sweepReserveMs}); `undefined` when not even a day does. Add
+ * DEADLINE_MARGIN_MS for the `function.timeout` to set.
+ */
+export function budgetForGuarantee(
+  envs: number,
+  listing: ListingShape,
+  limits: SweepLimits,
+  maxAborts: number,
+): number | undefined {
+  const ok = (budgetMs: number) =>
+    sizeSweep(budgetMs, sweepReserveMs(budgetMs, maxAborts, limits), listing, limits, envs)
+      .guaranteed >= envs;
+  const DAY_MS = 86_400_000;
+  if (!ok(DAY_MS)) return undefined;
+  // sizeSweep grows with the budget (the reserve grows by at most half of it): bisect on seconds.
+  let lo = 0;
+  let hi = DAY_MS / 1000;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (ok(mid * 1000)) hi = mid;
+    else lo = mid;
+  }
+  return hi * 1000;
 }

@@ -8,6 +8,7 @@ import { envStatus } from './explicit.js';
 import { abortingFacts, candidateForChange, readAllPages } from './read.js';
 import type { TargetingScope } from './scope.js';
 import { settledFromError } from './settle.js';
+import type { ListingShape } from './sweep-plan.js';
 
 /** Why an environment whose `ApplyingChange` is not a JSON boolean is not acted on. */
 export const UNKNOWN_APPLYING =
@@ -25,6 +26,14 @@ export interface SweepListing {
   failures: Candidate[];
   /** App names from the listing a sweep over every app makes anyway (display only). */
   appNames: ReadonlyMap<string, string>;
+  /**
+   * What could not be listed whole (the application list, an application's environments, a
+   * named EnvId), each with the reason: the environments in it are not covered by this run.
+   * Empty when the listing is complete.
+   */
+  notListed: { what: string; why: string }[];
+  /** The listing's Web+ calls and the longest run of them one after another (sweep-plan.ts). */
+  shape: ListingShape;
 }
 
 /**
@@ -48,6 +57,16 @@ export async function listSweepEnvs(
   /** App names from the listing a sweep over every app makes anyway (display only). */
   const appNames = new Map<string, string>();
   const failures: Candidate[] = [];
+  const notListed: { what: string; why: string }[] = [];
+  const callsBefore = gateway.callsMade;
+  /** Env lists read in parallel after the app list (chain: the app list's pages + one list's). */
+  let parallelLists = 0;
+  const shape = (): ListingShape => {
+    const calls = gateway.callsMade - callsBefore;
+    // Named EnvIds: counted as if one after the other (the lookups may list the region first).
+    const chain = request.envIds ? calls : calls - Math.max(0, parallelLists - 1);
+    return { calls, chain: Math.max(Math.min(calls, 1), chain) };
+  };
 
   if (request.envIds) {
     await Promise.all(
@@ -56,7 +75,11 @@ export async function listSweepEnvs(
           ? await directory.findEnv(envId)
           : await envStatus(gateway, envId);
         if (found.env) envs.push(found.env);
-        else failures.push({ source: 'sweep', regionId, envId, settled: found.settled });
+        else {
+          failures.push({ source: 'sweep', regionId, envId, settled: found.settled });
+          if (found.settled.outcome === 'timeout' || found.settled.outcome === 'failed')
+            notListed.push({ what: envId, why: found.settled.detail });
+        }
       }),
     );
   } else {
@@ -72,17 +95,22 @@ export async function listSweepEnvs(
         );
         appIds = apps.items.map((a) => a.appId);
         for (const a of apps.items) if (a.appName) appNames.set(a.appId, a.appName);
-        if (apps.problem) failures.push({ source: 'sweep', regionId, settled: apps.problem });
+        if (apps.problem) {
+          failures.push({ source: 'sweep', regionId, settled: apps.problem });
+          notListed.push({ what: 'the application list', why: apps.problem.detail });
+        }
       } catch (err) {
+        const settled = settledFromError(err, 'listing applications');
         return {
           inFlight: [],
-          failures: [
-            { source: 'sweep', regionId, settled: settledFromError(err, 'listing applications') },
-          ],
+          failures: [{ source: 'sweep', regionId, settled }],
           appNames,
+          notListed: [{ what: 'the application list', why: settled.detail }],
+          shape: shape(),
         };
       }
     }
+    parallelLists = appIds.length;
     await Promise.all(
       appIds.map(async (appId) => {
         const what = `listing environments of ${appId}`;
@@ -99,10 +127,14 @@ export async function listSweepEnvs(
             // unknown, never replaced by the AppId asked for.
             envs.push({ ...env, appId: env.appId === appId ? appId : '' });
           }
-          if (list.problem)
+          if (list.problem) {
             failures.push({ source: 'sweep', regionId, appId, settled: list.problem });
+            notListed.push({ what: appId, why: list.problem.detail });
+          }
         } catch (err) {
-          failures.push({ source: 'sweep', regionId, appId, settled: settledFromError(err, what) });
+          const settled = settledFromError(err, what);
+          failures.push({ source: 'sweep', regionId, appId, settled });
+          notListed.push({ what: appId, why: settled.detail });
         }
       }),
     );
@@ -136,6 +168,8 @@ export async function listSweepEnvs(
     ),
     failures,
     appNames,
+    notListed,
+    shape: shape(),
   };
 }
 

@@ -42,6 +42,12 @@ export interface CallResult<T> {
  * here is sent.
  */
 export class WebplusGateway {
+  /**
+   * Calls made through {@link call} so far (each with its retries counted once): a sweep sizes
+   * its parts from the calls its listing took (shared/targeting/sweep-plan.ts).
+   */
+  callsMade = 0;
+
   constructor(
     readonly client: WebplusClient,
     private readonly pacer: Pacer,
@@ -88,6 +94,7 @@ export class WebplusGateway {
     attempt: (opts: CallOptions, attemptNumber: number) => Promise<T>,
     recover?: () => Promise<T | undefined>,
   ): Promise<CallResult<T>> {
+    this.callsMade += 1;
     if (this.unavailable.error) throw new CallFailedError(this.unavailable.error, 0);
     return pacedCall(this.paced(action), attempt, recover);
   }
