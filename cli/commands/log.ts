@@ -17,6 +17,7 @@ import { EXIT, type ExitCode } from '../exit-codes.js';
 import { dedupeRecords } from '../log/dedupe.js';
 import { followFile, readFileRecords } from '../log/file-source.js';
 import { type FilterOptions, matchesFilters, parseFilters } from '../log/filters.js';
+import { sleepUnlessAborted } from '../log/sleep.js';
 import { readSlsRecords, SLS_DEFAULT_WINDOW_MS } from '../log/sls-source.js';
 import { summaryGroups, summaryText } from '../log/summary.js';
 import { fitLine, outcomeTable, why } from '../output.js';
@@ -101,7 +102,7 @@ export async function logCommand(options: LogOptions): Promise<ExitCode> {
     followFrom = async (emit, signal) => {
       let lastMs = nowMs;
       while (!signal.aborted) {
-        await sleep(SLS_FOLLOW_INTERVAL_MS, signal);
+        await sleepUnlessAborted(SLS_FOLLOW_INTERVAL_MS, signal);
         if (signal.aborted) break;
         const now = Date.now();
         const fresh = await readSlsRecords(target, filters, {
@@ -191,14 +192,4 @@ export async function logCommand(options: LogOptions): Promise<ExitCode> {
     process.stdout.write(`${fitLine(`${selected.length} of ${total} record(s) in ${where}`)}\n`);
   }
   return EXIT.ok;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }

@@ -2,6 +2,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import type { OutcomeRecord } from '#shared/model/record.js';
 import { parseRecordLines } from '#shared/outcome-log/read-records.js';
 import { UsageError } from '../errors.js';
+import { sleepUnlessAborted } from './sleep.js';
 
 /** Records of a JSON-lines text and how many lines were not records. */
 export interface ParsedText {
@@ -55,13 +56,7 @@ export async function followFile(
   let position = offset;
   let pending = '';
   while (!signal.aborted) {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, intervalMs);
-      signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    await sleepUnlessAborted(intervalMs, signal);
     if (signal.aborted) break;
     let size: number;
     try {

@@ -43,3 +43,18 @@ export function typeName(value: unknown): string {
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** An HTTP request line glued to the text before it: `…127.0.0.1:9GET http://…`. */
+const GLUED_REQUEST_LINE = /(\S)((?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS) https?:\/\/)/g;
+
+/**
+ * A transport error's message with a separator (`; `) before every request line glued to the
+ * text before it. httpx (under @alicloud/pop-core) appends `${method} ${url} failed.` to the
+ * socket error's message with no space (node_modules/httpx/lib/index.js, `err.message +=`),
+ * giving `connect ECONNREFUSED 127.0.0.1:9GET http://127.0.0.1:9/…`; every transport that
+ * reads such a message passes it here.
+ * @returns e.g. `connect ECONNREFUSED 127.0.0.1:9; GET http://127.0.0.1:9/… failed.`
+ */
+export function separateGluedMessages(message: string): string {
+  return message.replace(GLUED_REQUEST_LINE, '$1; $2');
+}

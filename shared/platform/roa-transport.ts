@@ -4,6 +4,7 @@ import https from 'node:https';
 import ROAClient from '@alicloud/pop-core/lib/roa.js';
 import type { Credentials } from '../core/credentials.js';
 import { createRedactor } from '../core/redact.js';
+import { separateGluedMessages } from '../core/text.js';
 import { ServerClock } from '../webplus/server-clock.js';
 import { PlatformError } from './errors.js';
 import type { PlatformName } from './platform.js';
@@ -192,7 +193,7 @@ export class RoaTransport {
           : name || 'NetworkError',
     );
     const message = this.redact(
-      typeof err.message === 'string' ? err.message : String(thrown),
+      separateGluedMessages(typeof err.message === 'string' ? err.message : String(thrown)),
     ).slice(0, 300);
     const neverSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
     return new PlatformError(

@@ -28,14 +28,14 @@ export function judgeStuck(
     return {
       stuck: true,
       reason: `idle>${rules.maxIdleMinutes}m`,
-      detail: `no progress for ${minSec(idleMs)} (more than the ${rules.maxIdleMinutes} min limit)`,
+      detail: `no progress for ${minSec(idleMs, rules.maxIdleMinutes)} (more than the ${rules.maxIdleMinutes} min limit)`,
     };
   }
   if (ageMs > rules.maxDurationMinutes * MINUTE_MS) {
     return {
       stuck: true,
       reason: `duration>${rules.maxDurationMinutes}m`,
-      detail: `running for ${minSec(ageMs)} (more than the ${rules.maxDurationMinutes} min limit)`,
+      detail: `running for ${minSec(ageMs, rules.maxDurationMinutes)} (more than the ${rules.maxDurationMinutes} min limit)`,
     };
   }
   return {
@@ -44,9 +44,14 @@ export function judgeStuck(
   };
 }
 
-/** `90 min` or `30 min 5 s`: whole minutes, seconds only when not whole. */
-function minSec(ms: number): string {
+/**
+ * Whole minutes, as every other duration of the records (`idle 12 min`, `95 min`): `45 min` for
+ * 45 min 5 s. Seconds are shown only when the whole minutes equal the limit (`30 min 5 s` beside
+ * a 30 min limit), where `30 min (more than the 30 min limit)` would read as false.
+ */
+function minSec(ms: number, limitMinutes: number): string {
   const totalS = Math.max(0, Math.floor(ms / 1000));
+  const m = Math.floor(totalS / 60);
   const s = totalS % 60;
-  return `${Math.floor(totalS / 60)} min${s ? ` ${s} s` : ''}`;
+  return `${m} min${m === limitMinutes && s ? ` ${s} s` : ''}`;
 }

@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import ROAClient from '@alicloud/pop-core/lib/roa.js';
 import type { Credentials } from '../core/credentials.js';
+import { separateGluedMessages } from '../core/text.js';
 import { WebplusError } from './errors.js';
 import { MAX_REPLY_BYTES, watchReplySize } from './reply-size.js';
 import { ServerClock } from './server-clock.js';
@@ -175,10 +176,9 @@ function transportError(
       ambiguous: true,
     });
   }
-  const message = redact(typeof err.message === 'string' ? err.message : String(thrown)).slice(
-    0,
-    300,
-  );
+  const message = redact(
+    separateGluedMessages(typeof err.message === 'string' ? err.message : String(thrown)),
+  ).slice(0, 300);
   // ENOTFOUND: the host does not resolve (EAI_AGAIN, a DNS hiccup, stays retryable).
   const hostNotFound = code === 'ENOTFOUND';
   return new WebplusError(
