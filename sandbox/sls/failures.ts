@@ -5,6 +5,7 @@ import type { SlsFailureMode } from './types.js';
 
 export type ActiveFailure = Exclude<SlsFailureMode['kind'], 'none'>;
 
+/** Which SLS requests fail, as the test or scenario set it (`SlsFailureMode`): deterministic, counted per request. */
 export class FailureSchedule {
   private mode: SlsFailureMode = { kind: 'none' };
   private remaining = 0;
