@@ -27,7 +27,9 @@ interface ErrorClass {
 function classesIn(file: string): ErrorClass[] {
   const text = readFileSync(join(root, file), 'utf8');
   const found: ErrorClass[] = [];
-  for (const m of text.matchAll(/^(?:export )?(?:abstract )?class (\w+)(?:<[^>]*>)? extends (\w+)/gm)) {
+  for (const m of text.matchAll(
+    /^(?:export )?(?:abstract )?class (\w+)(?:<[^>]*>)? extends (\w+)/gm,
+  )) {
     const start = m.index ?? 0;
     const end = text.indexOf('\n}', start);
     found.push({ file, name: m[1]!, parent: m[2]!, body: text.slice(start, end) });
@@ -50,9 +52,7 @@ function chain(name: string): string[] {
 }
 
 describe('error classes: one base, their own names', () => {
-  const errors = classes.filter(
-    (c) => c.name.endsWith('Error') && c.name !== 'WebplusAbortError',
-  );
+  const errors = classes.filter((c) => c.name.endsWith('Error') && c.name !== 'WebplusAbortError');
 
   it('finds the error classes it checks (the scan itself works)', () => {
     expect(errors.length).toBeGreaterThanOrEqual(20);
