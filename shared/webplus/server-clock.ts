@@ -76,7 +76,7 @@ export class ServerClock {
   /**
    * Why the server's clock is unknown although replies carried `Date` headers: two readings
    * disagreed, in words for a record (e.g. `its replies' Date headers disagree: one puts it
-   * 180 min ahead of the function's clock, another 0 min (more than 5 s apart beyond their
+   * level with the function's clock, another 180 min ahead (more than 5 s apart beyond their
    * transit and rounding)`); undefined while they agree or none was read.
    */
   unknownWhy(): string | undefined {
@@ -94,5 +94,7 @@ export class ServerClock {
 function words(skewMs: number): string {
   const s = Math.round(Math.abs(skewMs) / 1000);
   const span = s >= 120 ? `${Math.round(s / 60)} min` : `${s} s`;
-  return s === 0 ? 'level with the function' : `${span} ${skewMs > 0 ? 'ahead of' : 'behind'} the function`;
+  return s === 0
+    ? "level with the function's clock"
+    : `${span} ${skewMs > 0 ? 'ahead of' : 'behind'} the function's clock`;
 }
