@@ -10,11 +10,22 @@
  * the same record (the work a record costs anyway), so the ratio does not depend on the machine.
  * The one-off cost of building the redactor (per invocation) is printed ÷ one plain record.
  *
- * Run: `npx tsx bench/redact.ts` (about 5 s).
+ * Also the alarm path's only redaction before an AbortChange: intake builds a redactor of the HTTP
+ * tokens and redacts its result (shared/intake/classify.ts), ÷ `JSON.stringify` of that result.
+ *
+ * Run: `npx tsx bench/redact.ts` (about 5 s). To compare with another version of the redactor,
+ * give its file: `git show <commit>:shared/core/redact.ts > /tmp/redact-before.ts` then
+ * `npx tsx bench/redact.ts /tmp/redact-before.ts`.
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { createRedactor } from '#shared/core/redact.js';
+import { pathToFileURL } from 'node:url';
+import * as current from '#shared/core/redact.js';
+
+const other = process.argv[2];
+const { createRedactor, redactTokens } = (
+  other ? await import(pathToFileURL(other).href) : current
+) as typeof current;
 
 const secret = randomBytes(23).toString('base64').slice(0, 30);
 const stsToken = `CAIS${randomBytes(450).toString('base64')}`.slice(0, 600);
@@ -78,8 +89,28 @@ for (const [name, record] of [
 ] as const) {
   const redact = perOp(() => redactor.value(record));
   const stringify = perOp(() => JSON.stringify(record));
-  console.log(`  ${name.padEnd(34)} ${(redact / stringify).toFixed(0).padStart(6)}×`);
+  console.log(
+    `  ${name.padEnd(34)} ${(redact / stringify).toFixed(0).padStart(6)}×  (${(redact * 1000).toFixed(1)} µs)`,
+  );
 }
+const intakeResult = {
+  kind: 'requests',
+  requests: [
+    {
+      kind: 'abort',
+      source: 'alarm',
+      trigger: 'cms-callback',
+      changeIds: ['wc-5d3a963d5802611c4d000001'],
+      envIds: ['we-5d39b8ba6786bd4b14000001'],
+      alarm: { alertName: 'change-stuck', alertState: 'ALERT', ruleId: 'rule-0001' },
+      invalid: [],
+    },
+  ],
+};
+const intake = perOp(() => redactTokens(intakeResult, tokens));
+console.log(
+  `  ${'intake result (alarm path, redactor built)'.padEnd(34)} ${(intake / perOp(() => JSON.stringify(intakeResult))).toFixed(0).padStart(6)}×  (${(intake * 1000).toFixed(1)} µs)`,
+);
 const plainCost = perOp(() => redactor.value(plain));
 console.log(
   `building the redactor (once per invocation) ÷ redacting one plain record: ${(build / plainCost).toFixed(1)}×`,

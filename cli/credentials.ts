@@ -159,6 +159,9 @@ function readCliConfig(
   };
 }
 
+/** A profile name that is printed: at most 16 characters of letters, digits, `-`, `_`, `.`. */
+const SHOWN_PROFILE_NAME = /^[A-Za-z0-9._-]{1,16}$/;
+
 /** A profile field that holds a secret (`access_key_secret`, `sts_token`, `private_key`, …). */
 const SECRET_FIELD = /secret|token|key|password|private|credential/i;
 
@@ -302,16 +305,23 @@ export function chooseSource(
         : typeof profile.mode === 'string' && KNOWN_MODES.has(profile.mode)
           ? profile.mode
           : 'an unknown mode (the "mode" field is not shown)';
+    // A profile's name is printed only when it reads like a name (aliyun CLI names are short
+    // words: `default`, `prod`); one as long as a secret is counted, not shown.
+    const shownName = SHOWN_PROFILE_NAME.test(wanted)
+      ? clean(wanted)
+      : `#${config.profiles.indexOf(profile) + 1} (its name, ${wanted.length} characters, is not shown)`;
     const region =
       typeof profile.region_id === 'string' && profile.region_id !== ''
-        ? { region: profile.region_id, profile: clean(wanted) }
+        ? { region: profile.region_id, profile: shownName }
         : undefined;
     const secrets = config.values;
     return {
       secrets,
       source: {
         kind: 'profile' as const,
-        description: clean(`profile "${wanted}" (mode ${mode}) in ${configShown}`),
+        description: clean(
+          `profile ${shownName.startsWith('#') ? shownName : `"${shownName}"`} (mode ${mode}) in ${configShown}`,
+        ),
       },
       ...(region ? { profileRegion: region } : {}),
       build: (s: CredentialsSdk) => {
@@ -443,7 +453,12 @@ export function chooseRegion(
     [options.region, '--region'],
     [env.ALIBABA_CLOUD_REGION_ID, 'ALIBABA_CLOUD_REGION_ID'],
     [env.ALIBABA_CLOUD_REGION, 'ALIBABA_CLOUD_REGION'],
-    [profileRegion?.region, `profile "${profileRegion?.profile}"`],
+    [
+      profileRegion?.region,
+      profileRegion?.profile.startsWith('#')
+        ? `profile ${profileRegion.profile}`
+        : `profile "${profileRegion?.profile}"`,
+    ],
     [env.FC_REGION, 'FC_REGION'],
   ];
   for (const [value, from] of candidates) {

@@ -22,6 +22,7 @@ export function exitCodeForSummary(summary: Pick<RunSummary, 'results'>): ExitCo
   return summary.results.some((r) => FAILING_OUTCOMES.has(r.outcome)) ? EXIT.failed : EXIT.ok;
 }
 
+/** True when a handler result is an FC HTTP response (a number `statusCode`), not a run summary. */
 export function isHttpResponse(result: unknown): result is HttpResponse {
   return (
     typeof result === 'object' &&

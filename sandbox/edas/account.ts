@@ -24,6 +24,7 @@ export class EdasApiError extends Error {
 
 type OrderRecord = RoaOrderRecord<EdasScenarioOrder>;
 
+/** The emulated EDAS account the EDAS emulator serves (sandbox/edas/server.ts): one per emulator. */
 export class EdasAccount extends RoaAccount<EdasSection> {
   constructor(section: EdasSection, startedAt: number) {
     super(section, startedAt, EDAS_ABORTABLE, { succeeded: 2, aborted: 6 });

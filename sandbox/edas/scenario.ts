@@ -56,6 +56,7 @@ const edasOrderSchema = z
   })
   .superRefine(checkOrderTimes);
 
+/** The `edas` section of a scenario (strict; docs/sandbox.md "SAE and EDAS"); every field has its default. */
 export const edasSectionSchema = z
   .strictObject({
     ...roaBehaviourFields,

@@ -29,6 +29,7 @@ export interface EndStatuses {
   aborted: number;
 }
 
+/** The base of an emulated SAE or EDAS account (this file's header). */
 export abstract class RoaAccount<S extends RoaAccountSection> {
   protected readonly apps = new Map<string, S['apps'][number]>();
   protected readonly orders = new Map<string, OrderRecord<S['changeOrders'][number]>>();

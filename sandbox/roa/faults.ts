@@ -6,6 +6,7 @@
 import { type Reply, toReply } from '../webplus/faults.js';
 import type { RoaFault } from './section.js';
 
+/** The scripted faults of one SAE or EDAS emulator, with each entry's cursor (this file's header). */
 export class RoaFaultPlan {
   private readonly entries: { fault: RoaFault; next: number }[];
 

@@ -40,6 +40,7 @@ export class SaeApiError extends Error {
 
 type OrderRecord = RoaOrderRecord<SaeScenarioOrder>;
 
+/** The emulated SAE account the SAE emulator serves (sandbox/sae/server.ts): one per emulator. */
 export class SaeAccount extends RoaAccount<SaeSection> {
   constructor(section: SaeSection, startedAt: number) {
     super(section, startedAt, SAE_ABORTABLE, { succeeded: 2, aborted: 6 });

@@ -56,6 +56,7 @@ const saeOrderSchema = z
   })
   .superRefine(checkOrderTimes);
 
+/** The `sae` section of a scenario (strict; docs/sandbox.md "SAE and EDAS"); every field has its default. */
 export const saeSectionSchema = z
   .strictObject({
     ...roaBehaviourFields,

@@ -5,6 +5,7 @@ import type { SlsFailureMode } from './types.js';
 
 export type ActiveFailure = Exclude<SlsFailureMode['kind'], 'none'>;
 
+/** Which SLS requests fail, as the test or scenario set it (`SlsFailureMode`): deterministic, counted per request. */
 export class FailureSchedule {
   private mode: SlsFailureMode = { kind: 'none' };
   private remaining = 0;
@@ -20,6 +21,11 @@ export class FailureSchedule {
     this.mode = { ...mode, every };
     this.remaining = typeof every === 'number' ? every : 0;
     this.seen = 0;
+  }
+
+  /** The message of an `echo-message` failure. */
+  get message(): string | undefined {
+    return this.mode.message;
   }
 
   /** The failure for the request arriving now, or null to answer normally. */

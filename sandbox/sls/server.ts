@@ -172,6 +172,9 @@ export async function startSlsStandIn(opts: SlsStandInOptions = {}): Promise<Sls
         new Reply(401, 'Unauthorized', 'The request is unauthorized (stand-in failure).'),
       );
     }
+    if (failure?.kind === 'echo-message') {
+      return answerError(new Reply(401, 'Unauthorized', failures.message ?? 'denied'));
+    }
     if (failure?.kind === 'echo-token') {
       // A store (or a proxy in front of it) that quotes the caller's STS token back, disguised:
       // percent-encoded in lower-case hex, and split by a zero-width space in upper case.

@@ -60,9 +60,19 @@ export interface SlsJournalEntry {
  * starting with the next; a number N fails the next N requests.
  */
 export interface SlsFailureMode {
-  kind: 'none' | 'unauthorized' | 'echo-token' | 'server-busy' | 'html-502' | 'html-200' | 'slow';
+  kind:
+    | 'none'
+    | 'unauthorized'
+    | 'echo-token'
+    | 'echo-message'
+    | 'server-busy'
+    | 'html-502'
+    | 'html-200'
+    | 'slow';
   every?: 'all' | 'half' | number;
   delayMs?: number;
+  /** `echo-message`: the error message of the 401 answer (a test plants a disguised secret in it). */
+  message?: string;
 }
 
 export interface SlsStandIn {

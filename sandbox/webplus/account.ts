@@ -53,6 +53,7 @@ function resolveTimes(c: ScenarioChange, startedAt: number): { create: number; u
   return { create, update: Math.max(update, create) };
 }
 
+/** The emulated Web+ account (applications, environments, changes) the Web+ sandbox serves; change states follow the real clock (docs/sandbox.md). */
 export class WebplusAccount {
   private readonly apps: readonly ScenarioApp[];
   private readonly envs = new Map<string, EnvRecord>();

@@ -21,6 +21,7 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/** Seeded random faults (`randomFaults` of a scenario): the same seed gives the same faults, request by request. */
 export class RandomFaultSource {
   private readonly next: () => number;
 

@@ -165,6 +165,7 @@ const randomFaultsSchema = z
 
 const positiveOrNull = z.number().positive().nullable().default(null);
 
+/** A sandbox scenario (strict: unknown keys refused, each error naming its field path); contract: docs/reference/scenario.md. */
 export const scenarioSchema = z
   .strictObject({
     description: z.string().optional(),

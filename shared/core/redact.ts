@@ -119,8 +119,13 @@ class MappedBuilder {
 }
 
 function identity(text: string): Mapped {
-  const starts = Array.from({ length: text.length }, (_, i) => i);
-  return { text, starts, ends: starts.map((i) => i + 1) };
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    starts.push(i);
+    ends.push(i + 1);
+  }
+  return { text, starts, ends };
 }
 
 /** Drops every invisible code point ({@link isInvisible}). */
@@ -353,6 +358,8 @@ function foldCase(input: Mapped): Mapped {
  * well, and the rest of the secret is still a long run in the decoded one.
  */
 function readings(text: string): Mapped[] {
+  const ascii = asciiReading(text);
+  if (ascii) return [ascii];
   let m = stripInvisible(identity(text));
   const out = [stripInvisible(foldCase(m))];
   for (let pass = 0; pass < 3; pass++) {
@@ -365,11 +372,37 @@ function readings(text: string): Mapped[] {
 }
 
 /**
+ * The one reading of an ASCII text without an escape start (`%`, `\\`, `&`): its controls and
+ * spaces dropped, letters in lower case. The same as the general readings give for such a text
+ * (nothing to decode, nothing for NFKC or the look-alike tables), in one pass.
+ */
+function asciiReading(text: string): Mapped | undefined {
+  if (/[\u0080-\uffff%\\&]/.test(text)) return undefined;
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let kept = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x20 && c !== 0x7f) {
+      starts.push(i);
+      ends.push(i + 1);
+      continue;
+    }
+    kept += text.slice(from, i);
+    from = i + 1;
+  }
+  kept += text.slice(from);
+  return { text: kept.toLowerCase(), starts, ends };
+}
+
+/**
  * The alphanumeric skeleton of a reading: only `a`–`z` and `0`–`9` kept, each still mapped to
  * the original. A secret with separators put between its characters (`a-b-c`, `a.b.c`, quotes
  * and `+` of a split string) has its skeleton run in it.
  */
 function skeleton(input: Mapped): Mapped {
+  if (/^[a-z0-9]*$/.test(input.text)) return input;
   const out = new MappedBuilder(input);
   const t = input.text;
   for (let i = 0; i < t.length; i++) {
@@ -584,33 +617,41 @@ export interface Redactor {
 
 /**
  * A redactor for these secrets (`undefined`, empty and shorter-than-8 ones are skipped).
- * Building it costs a few times redacting one record (every {@link MIN_RUN_CHARS}-long piece of
- * every form of every secret goes into a set): build it once per invocation.
+ * Its sets (every {@link MIN_RUN_CHARS}-long piece of every form of every secret) are built on
+ * the first text long enough to search, at a cost of a few records (bench/redact.ts): build one
+ * redactor per invocation and reuse it.
  * @param secrets e.g. `[credentials.accessKeySecret, credentials.securityToken, ...httpTokens]`
  * @example
  *   const redact = createRedactor([creds.accessKeySecret, creds.securityToken]);
  *   record.errorMessage = redact.text(err.message);
  */
 export function createRedactor(secrets: readonly (string | undefined | null)[]): Redactor {
-  const runs: Runs = {
-    plain: new Set(),
-    skeleton: new Set(),
-    hex: new Set(),
-    whole: new Set(),
-    wholeSkeleton: new Set(),
-  };
   const kept = new Set(
     secrets.filter(
       (s): s is string => typeof s === 'string' && s.length >= MIN_REDACTED_TOKEN_CHARS,
     ),
   );
-  for (const secret of kept) addSecret(runs, secret);
+  // Built on first use: an invocation whose texts are all short (or that has none) never pays
+  // for it, and the alarm path builds it after its AbortChange, when the first record is written.
+  let built: Runs | undefined;
+  const runsOf = (): Runs => {
+    if (built) return built;
+    built = {
+      plain: new Set(),
+      skeleton: new Set(),
+      hex: new Set(),
+      whole: new Set(),
+      wholeSkeleton: new Set(),
+    };
+    for (const secret of kept) addSecret(built, secret);
+    return built;
+  };
   const text = (input: string): string => {
     let out = input;
     const echo = STRING_TO_SIGN.exec(out);
     if (echo) out = `${out.slice(0, echo.index)}${STRING_TO_SIGN_CUT}`;
     out = out.replace(SECRET_NAMES, (_m, name: string) => `${name}${REDACTED}`);
-    return kept.size && out.length >= MIN_RUN_CHARS ? removeRuns(out, runs) : out;
+    return kept.size && out.length >= MIN_RUN_CHARS ? removeRuns(out, runsOf()) : out;
   };
   const walk = (value: unknown, depth: number): unknown => {
     if (typeof value === 'string') return text(value);

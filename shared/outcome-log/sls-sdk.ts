@@ -12,6 +12,8 @@ let sdk: SlsClientClass | undefined;
  * ESM (createRequire) and from an esbuild CommonJS bundle, where `require` exists and
  * `import.meta.url` does not: there `require('@alicloud/log')` is either bundled (then ship
  * sls.proto next to the bundle) or left external (then ship the package in node_modules).
+ * @returns the SDK's `Client` class (loaded once per process)
+ * @throws OutcomeStoreError (`code` SdkUnavailable, the load error as `cause`) when it cannot be loaded
  */
 export function loadSdk(): SlsClientClass {
   if (sdk) return sdk;

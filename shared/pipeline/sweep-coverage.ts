@@ -27,6 +27,8 @@ export interface CoverageFacts {
   timeoutS: number;
   /** function.timeout (s) with which one environment per run is sure; undefined: none ≤ a day. */
   neededTimeoutS?: number;
+  /** Set when the region answered that the API is not there: nothing more was sent (gateway.ts). */
+  unavailable?: string;
 }
 
 /** Listings named in a coverage statement, at most. */
@@ -92,8 +94,9 @@ export function sweepCoverage(f: CoverageFacts): SweepProgress {
         : '';
     coverage = `no worst-case bound: with ${worstWords}, the listing (${f.listing.calls} call(s)) may take ${sizing.listingWorstMs} ms and no read is sure to start within function.timeout ${f.timeoutS} s (${need})${moves}; ${nominalWords}${slower}`;
   } else if (!firstPartDone) {
-    const why =
-      f.listedAfterMs > sizing.listingWorstMs + SWEEP_SLACK_MS
+    const why = f.unavailable
+      ? `Web+ answered that the API is not there (${f.unavailable}), so nothing more was sent`
+      : f.listedAfterMs > sizing.listingWorstMs + SWEEP_SLACK_MS
         ? `its listing ended ${f.listedAfterMs} ms after the start, later than the ${sizing.listingWorstMs + SWEEP_SLACK_MS} ms its sizing allows`
         : `its reads were slower than the worst case it is sized for (${worstWords}): another invocation of this instance used the pacer, or the work between calls took more than ${SWEEP_SLACK_MS} ms`;
     coverage = `this run's promise does not hold: it examined ${f.firstPartExamined} of the ${plan.firstPartSize} environment(s) of its part ${plan.firstPart + 1} of ${plan.parts} (${why}), so no worst-case bound is promised from it; ${nominalWords}${slower}`;

@@ -185,6 +185,7 @@ export async function runSweep(
       .length,
     listedAfterMs,
     timeoutS,
+    ...(gateway.unavailable.error ? { unavailable: gateway.unavailable.error.code } : {}),
     ...(neededMs !== undefined
       ? { neededTimeoutS: Math.ceil((neededMs + config.deadlineMarginMs) / 1000) }
       : {}),
