@@ -25,7 +25,8 @@ import type { PlatformRegion, Runtime } from './runtime.js';
  * `EDAS_REGIONS`) one after the other, each with its own gateway, pacer and cap; a manual or
  * alarm request works in the one region it names, or in the only enabled one (see
  * {@link targetRegions}: a region is never guessed).
- * A platform that `PLATFORMS` does not enable gets one `failed` record and no call.
+ * A platform that `PLATFORMS` does not enable gets one record and no call: `ignored` for an
+ * alarm or event (`PlatformNotEnabled`), `failed` for an operator's request.
  */
 export async function processPlatformRequest(
   request: PlatformRequest,
@@ -53,20 +54,26 @@ export async function processPlatformRequest(
   const enabled = runtime.platforms[platform].regions;
   if (enabled.length === 0) {
     // One record per id the request named (the row shows the id passed), else one for the
-    // request; the detail says why the platform is not enabled (runtime.ts, `notEnabled`).
-    const why =
+    // request; the detail says why the platform is not enabled (runtime.ts, `notEnabled`). An
+    // alarm or event of a platform this deployment does not act on is by design (s.yaml always
+    // subscribes to the SAE / EDAS events): `ignored`. An operator who names the platform asked
+    // for something that cannot be done: `failed`. No call either way.
+    const alarm = request.source === 'alarm';
+    const outcome = alarm ? 'ignored' : 'failed';
+    const notEnabled =
       runtime.platforms[platform].notEnabled ??
       `platform ${platform} is not enabled: PLATFORMS is ${config.platforms.join(',')}; add ${platform} to it`;
+    const why = alarm ? `${notEnabled}; the event is not acted on` : notEnabled;
     const extra = { errorCode: 'PlatformNotEnabled', ...reasonField };
     const named: Array<{ changeId?: string; appId?: string }> = [
       ...request.changeOrderIds.map((changeId) => ({ changeId })),
       ...(request.appIds ?? []).map((appId) => ({ appId })),
     ];
     if (named.length === 0) {
-      records.push(emit(tag(requestRecord(base, runMode, 'failed', why, extra))));
+      records.push(emit(tag(requestRecord(base, runMode, outcome, why, extra))));
     }
     for (const id of named) {
-      records.push(emit(tag({ ...id, ...requestRecord(base, runMode, 'failed', why, extra) })));
+      records.push(emit(tag({ ...id, ...requestRecord(base, runMode, outcome, why, extra) })));
     }
     return { records, capReached: false, dryRun };
   }

@@ -5,9 +5,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CONFIG_VARIABLES } from '#shared/config/config.js';
+import { CONFIG_VARIABLES, loadConfig, RETIRED_VARIABLES } from '#shared/config/config.js';
 import { classifyEvent } from '#shared/intake/classify.js';
 import { RecentEvents } from '#shared/intake/recent-events.js';
+import { platformRuntime } from '#shared/pipeline/runtime.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bundlePath = join(root, 'dist', 'index.js');
@@ -40,10 +41,63 @@ function loadProject(file: string): { doc: Record<string, unknown>; props: Props
   return { doc, props: resource.props };
 }
 
-function trigger(props: Props, type: string): Trigger {
-  const found = props.triggers.filter((t) => t.triggerType === type);
+function trigger(props: Props, type: string, name?: string): Trigger {
+  const found = props.triggers.filter(
+    (t) => t.triggerType === type && (name === undefined || t.triggerName === name),
+  );
   expect(found).toHaveLength(1);
   return found[0]!;
+}
+
+/**
+ * A value as Serverless Devs 3 resolves it (https://docs.serverless-devs.com/serverless-devs/variables):
+ * `${env('NAME')}`, `${env('NAME', 'default')}` (the deploying shell's variable, else the
+ * default) and `${vars.key}` (the file's `vars`, themselves resolved). Anything else is refused,
+ * so a form this test does not know cannot pass unnoticed.
+ */
+function resolveDevs(
+  value: string,
+  env: Record<string, string>,
+  vars: Record<string, string> = {},
+): string {
+  return value.replace(/\$\{([^}]*)\}/g, (_, expr: string) => {
+    const e = /^env\('([A-Z0-9_]+)'(?:,\s*'([^']*)')?\)$/.exec(expr);
+    if (e) {
+      const got = env[e[1]!];
+      if (got !== undefined) return got;
+      if (e[2] === undefined) throw new Error(`\${${expr}}: ${e[1]} is not set and has no default`);
+      return e[2];
+    }
+    const v = /^vars\.([A-Za-z0-9_]+)$/.exec(expr);
+    if (v) {
+      const got = vars[v[1]!];
+      if (got === undefined) throw new Error(`\${${expr}}: no such var`);
+      return got;
+    }
+    throw new Error(`\${${expr}}: not a form this test resolves`);
+  });
+}
+
+/**
+ * The environment FC gives the function when `file` is deployed from a shell holding `shell`:
+ * the file's variables resolved, plus what FC sets itself (`FC_REGION` = the resource's
+ * region, `FC_FUNCTION_NAME`).
+ */
+function deployedEnv(file: string, shell: Record<string, string>): Record<string, string> {
+  const { doc, props } = loadProject(file);
+  const withRole = { FC_ROLE_ARN: 'acs:ram::1234567890123456:role/webplus-abort', ...shell };
+  const vars: Record<string, string> = {};
+  for (const [k, raw] of Object.entries((doc.vars ?? {}) as Record<string, unknown>))
+    vars[k] = resolveDevs(String(raw), withRole, vars);
+  const out: Record<string, string> = {};
+  for (const [k, raw] of Object.entries(props.environmentVariables))
+    out[k] = resolveDevs(String(raw), withRole, vars);
+  const region = resolveDevs(
+    String((props as unknown as { region: string }).region),
+    withRole,
+    vars,
+  );
+  return { ...out, FC_REGION: region, FC_FUNCTION_NAME: 'abort-stuck-changes' };
 }
 
 /** `module.exports.<name>` of `index.handler` / `index.initialize`. */
@@ -187,7 +241,7 @@ describe('s.yaml (FC 3.0, fc3 component)', () => {
   it('has an EventBridge filter that is JSON and matches the CloudMonitor fixture', () => {
     // Arrange
     const { props } = loadProject('s.yaml');
-    const eb = trigger(props, 'eventbridge');
+    const eb = trigger(props, 'eventbridge', 'cms-alerts');
     const fixture = JSON.parse(
       readFileSync(join(root, 'test', 'fixtures', 'eventbridge-cms-alert.json'), 'utf8'),
     ) as { source: string; type: string };
@@ -206,5 +260,76 @@ describe('s.yaml (FC 3.0, fc3 component)', () => {
     const http = trigger(loadProject('s.yaml').props, 'http');
     expect(http.triggerConfig.authType).toBe('anonymous');
     expect([...(http.triggerConfig.methods as string[])].sort()).toEqual(['GET', 'POST']);
+  });
+
+  describe.each(['s.yaml', 's-prod.yaml'])('%s enables platforms by configuration', (file) => {
+    it("PLATFORMS, SAE_REGIONS and EDAS_REGIONS come from the file's vars; the deployed defaults pass cold start with Web+ only", () => {
+      const { props } = loadProject(file);
+      // Serverless Devs placeholders, written as the file has them (not JS templates).
+      const devs = (name: string) => ['$', '{vars.', name, '}'].join('');
+      expect(props.environmentVariables.PLATFORMS).toBe(devs('platforms'));
+      expect(props.environmentVariables.SAE_REGIONS).toBe(devs('saeRegions'));
+      expect(props.environmentVariables.EDAS_REGIONS).toBe(devs('edasRegions'));
+      const config = loadConfig(deployedEnv(file, {}));
+      expect(config.platforms).toEqual(['webplus']);
+      const platforms = platformRuntime(config);
+      expect(platforms.sae.regions).toEqual([]);
+      expect(platforms.edas.regions).toEqual([]);
+    });
+
+    it('has the SAE / EDAS events trigger, whose filter matches the SAE and EDAS fixtures', () => {
+      const { props } = loadProject(file);
+      const eb = trigger(props, 'eventbridge', 'sae-edas-events');
+      expect(eb.triggerConfig).toMatchObject({ triggerEnable: true, asyncInvocationType: true });
+      const pattern = JSON.parse(String(eb.triggerConfig.eventRuleFilterPattern)) as {
+        source: string[];
+        type: string[];
+      };
+      for (const name of [
+        'eventbridge-sae-change-order-fail.json',
+        'eventbridge-sae-wait-batch-confirm.json',
+        'eventbridge-edas-change-order-failed.json',
+      ]) {
+        const fixture = JSON.parse(readFileSync(join(root, 'test', 'fixtures', name), 'utf8')) as {
+          source: string;
+          type: string;
+        };
+        expect(pattern.source, name).toContain(fixture.source);
+        expect(pattern.type, name).toContain(fixture.type);
+      }
+    });
+  });
+
+  it('s.yaml takes the platforms and regions from the deploying shell, as the function reads them', () => {
+    const env = deployedEnv('s.yaml', {
+      PLATFORMS: 'webplus,sae,edas',
+      SAE_REGIONS: 'cn-shanghai,cn-hangzhou',
+      EDAS_REGIONS: 'cn-beijing',
+      FC_DEPLOY_REGION: 'cn-shenzhen',
+    });
+    const config = loadConfig(env);
+    expect(config.platforms).toEqual(['webplus', 'sae', 'edas']);
+    const platforms = platformRuntime(config);
+    expect(platforms.sae.regions.map((r) => r.endpoint)).toEqual([
+      'https://sae.cn-shanghai.aliyuncs.com',
+      'https://sae.cn-hangzhou.aliyuncs.com',
+    ]);
+    expect(platforms.edas.regions.map((r) => r.regionId)).toEqual(['cn-beijing']);
+    // SAE_REGIONS left empty: the function's region (FC_REGION = the deploy region).
+    const fallback = loadConfig(
+      deployedEnv('s.yaml', { PLATFORMS: 'sae', FC_DEPLOY_REGION: 'cn-shenzhen' }),
+    );
+    expect(fallback.saeRegions).toEqual(['cn-shenzhen']);
+    // A typo in the deploying shell stops the cold start (the initializer), naming the variable.
+    expect(() => loadConfig(deployedEnv('s.yaml', { PLATFORMS: 'webplus,sea' }))).toThrow(
+      'invalid PLATFORMS',
+    );
+  });
+
+  it('no file sets the retired SAE_REGION / EDAS_REGION', () => {
+    for (const file of ['s.yaml', 's-prod.yaml']) {
+      const names = Object.keys(loadProject(file).props.environmentVariables);
+      for (const [old] of RETIRED_VARIABLES) expect(names, file).not.toContain(old);
+    }
   });
 });

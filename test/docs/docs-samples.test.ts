@@ -25,6 +25,41 @@ describe('docs/sandbox.md samples', () => {
   });
 });
 
+describe('docs/sandbox.md two-region SAE sample', () => {
+  it('serves each region by the Host the function sends for it', async () => {
+    const md = readFileSync(join(docs, 'sandbox.md'), 'utf8');
+    const block = [...md.matchAll(/```json\n([\s\S]*?)```/g)]
+      .map((m) => JSON.parse(m[1]!) as { sae?: { apps?: { regionId?: string }[] } })
+      .find((b) => b.sae?.apps?.some((a) => a.regionId !== undefined));
+    expect(block).toBeDefined();
+    const keys = { accessKeyId: 'sandbox-ak', accessKeySecret: 'sandbox-secret' };
+    const sae = await startSaeSandbox(block);
+    const region = (r: string) =>
+      saePlatform({ endpoint: sae.url, credentials: keys, host: `sae.${r}.aliyuncs.com` });
+    const hz = region('cn-hangzhou');
+    const sh = region('cn-shanghai');
+    try {
+      const opts = { timeoutMs: 5000 };
+      const page = { pageNumber: 1, pageSize: 10 };
+      expect((await hz.listApps(page, opts)).items.map((a) => a.appName)).toEqual(['checkout']);
+      expect((await sh.listApps(page, opts)).items.map((a) => a.appName)).toEqual(['search']);
+      const ref = { platform: 'sae' as const, changeId: 'ba8e6c3c-9b1a-4ad2-9e1f-5f0e5c5eb002' };
+      expect((await sh.readChange(ref, opts)).state).toBe('in_flight');
+      await expect(hz.readChange(ref, opts)).rejects.toMatchObject({ kind: 'not_found' });
+      expect(sae.journal().map((e) => e.regionId)).toEqual([
+        'cn-hangzhou',
+        'cn-shanghai',
+        'cn-shanghai',
+        'cn-hangzhou',
+      ]);
+    } finally {
+      hz.close();
+      sh.close();
+      await sae.close();
+    }
+  });
+});
+
 describe('docs/sandbox.md SAE and EDAS sample', () => {
   it('serves its change orders through the real clients', async () => {
     const md = readFileSync(join(docs, 'sandbox.md'), 'utf8');

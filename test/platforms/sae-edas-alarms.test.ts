@@ -409,14 +409,35 @@ describe('EventBridge acs.edas edas:ApplicationChange:ChangeOrder', () => {
     expect(calls(edas)).toBe(0);
   });
 
-  it('with EDAS not in PLATFORMS the event gets one failed record and no call', async () => {
+  it('with EDAS not in PLATFORMS the event gets one ignored record and no call', async () => {
     const harness = await start(scenario(), {}, { PLATFORMS: 'webplus,sae' });
     await harness.handler(fired('eventbridge-edas-change-order-failed.json'), fakeContext());
     expect(only(harness.records())).toMatchObject({
       platform: 'edas',
-      outcome: 'failed',
+      outcome: 'ignored',
       errorCode: 'PlatformNotEnabled',
+      detail:
+        'platform edas is not enabled: PLATFORMS is webplus,sae; add edas to it; the event is not acted on',
     });
     expect(calls(edas)).toBe(0);
   });
+
+  it.each([
+    ['eventbridge-sae-change-order-fail.json'],
+    ['eventbridge-sae-wait-batch-confirm.json'],
+    ['eventbridge-edas-change-order-failed.json'],
+    ['cms-callback-sae-alert.json'],
+  ])(
+    'with PLATFORMS=webplus (the s.yaml default) %s gets one ignored record and no call',
+    async (name) => {
+      const harness = await start(scenario(), {}, { PLATFORMS: 'webplus' });
+      const result = (await harness.handler(fired(name), fakeContext())) as { statusCode?: number };
+      if (name.startsWith('cms-callback')) expect(result.statusCode).toBe(200);
+      expect(only(harness.records())).toMatchObject({
+        outcome: 'ignored',
+        errorCode: 'PlatformNotEnabled',
+      });
+      expect(calls(sae) + calls(edas)).toBe(0);
+    },
+  );
 });
