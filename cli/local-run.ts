@@ -5,6 +5,7 @@ import type { RunSummary } from '#shared/pipeline/summary.js';
 import { HandlerThrewError, UsageError } from './errors.js';
 import { EXIT, type ExitCode, exitCodeForSummary } from './exit-codes.js';
 import { describeWrite, fitLine, runReport } from './output.js';
+import { notifiedLine, notifyFailureLine } from './render/notified.js';
 import { summaryLine } from './render/outcomes.js';
 import { countingPacer, startProgress } from './render/progress.js';
 import { buildRuntime, defaultContext, stderrLine } from './setup.js';
@@ -77,13 +78,18 @@ export async function runLocal(
     if (options.json) {
       process.stdout.write(`${JSON.stringify(report.summary)}\n`);
       stderrLine(summaryLine(report.records, durationMs));
-      stderrLine(describeWrite(report.write));
+      stderrLine(describeWrite(report.write, report.notification));
+      if (report.notification) stderrLine(notifiedLine(report.notification.report.targets));
     } else {
       process.stdout.write(`${fitLine(summaryHeading(report.summary), { wide: options.wide })}\n`);
       process.stdout.write(
-        `${runReport(report.records, report.write, durationMs, { command: command.name, dryRun: report.summary.dryRun, ...(command.enforceCommand ? { enforceCommand: command.enforceCommand } : {}) }, { wide: options.wide })}\n`,
+        `${runReport(report.records, report.write, durationMs, { command: command.name, dryRun: report.summary.dryRun, ...(command.enforceCommand ? { enforceCommand: command.enforceCommand } : {}) }, { wide: options.wide }, report.notification)}\n`,
       );
     }
+    const failedNotify = report.notification
+      ? notifyFailureLine(report.notification.report.targets)
+      : undefined;
+    if (failedNotify) stderrLine(failedNotify);
     const code = exitCodeForSummary(report.summary);
     const unknown = notFound(report.records, command.namedIds);
     if (unknown.length > 0) {

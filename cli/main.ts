@@ -123,6 +123,10 @@ program
   .addOption(new Option('--port <n>', 'port (0 = any free port)').default('9100'))
   .option('--scenario <file>', 'scenario file (default: the demo scenario)')
   .option('--sls', 'also keep an SLS stand-in running and print the environment to use it')
+  .option(
+    '--notify <kind>',
+    'also run a notification receiver (dingtalk, lark, wecom, slack, webhook) that checks signatures',
+  )
   .addOption(
     new Option('--sls-port <n>', 'port of the SLS stand-in (0 = any free port)').default('9101'),
   )
@@ -172,6 +176,10 @@ withWide(
         collect,
       )
       .option('--sls-write', 'also write one doctor record to SLS to prove it accepts writes')
+      .option(
+        '--notify-test',
+        'send one test message to each notify target and report delivered / not',
+      )
       .option('--scenario <file>', 'check against the sandbox seeded from this scenario')
       .option('--journal <file>', "write the sandbox's request journal here (with --scenario)")
       .option('--json', 'print the report as one JSON document'),

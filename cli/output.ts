@@ -4,7 +4,9 @@
  * stream: a terminal's width and colour on a TTY; `COLUMNS` (else 80) and no colour in a pipe or
  * with `NO_COLOR`.
  */
+import type { NotifyReport } from '#shared/notify/notifier.js';
 import type { WriteReport } from '#shared/outcome-log/outcome-log.js';
+import { notifiedLine } from './render/notified.js';
 import {
   type HintContext,
   nextStepHint,
@@ -41,20 +43,38 @@ export function outcomeTable(rows: readonly OutcomeRow[], options: TableOutputOp
   });
 }
 
-/** One line saying where the records went (file path, SLS target or stdout; fallback reason). */
-export function describeWrite(write: WriteReport): string {
-  if (write.written === 0) return 'records: none written (no decisions)';
-  const plural = write.written === 1 ? 'record' : 'records';
-  const where = `${write.written} ${plural} written to ${write.target}`;
-  return write.fallback
-    ? `records: ${where} FAILED (${write.fallback.reason}); they went to stdout instead`
+/** A run's notification: what each target did and where its record went. */
+export interface RunNotification {
+  report: NotifyReport;
+  write: WriteReport;
+}
+
+/**
+ * One line saying where the records went (file path, SLS target or stdout; fallback reason). The
+ * notification record, when there is one, is counted with them:
+ * `records: 9 records written to file … (8 decisions, 1 notification)`.
+ */
+export function describeWrite(write: WriteReport, notification?: RunNotification): string {
+  const extra = notification?.write.written ?? 0;
+  const total = write.written + extra;
+  if (total === 0) return 'records: none written (no decisions)';
+  const plural = total === 1 ? 'record' : 'records';
+  const split =
+    extra > 0
+      ? ` (${write.written} decision${write.written === 1 ? '' : 's'}, ${extra} notification)`
+      : '';
+  const where = `${total} ${plural} written to ${write.target}${split}`;
+  const fallback = write.fallback ?? notification?.write.fallback;
+  return fallback
+    ? `records: ${where} FAILED (${fallback.reason}); they went to stdout instead`
     : `records: ${where}`;
 }
 
 /**
  * The block a command prints after a run: the table, the summary line
- * (`2 aborted, 3 skipped, 0 failed in 1.2 s`), where the records went, and the next step when
- * there is one (none when `hint` is undefined). `durationMs` is the run's wall time in ms.
+ * (`2 aborted, 3 skipped, 0 failed in 1.2 s`), where the records went (the notification record
+ * counted), what each notification target did (`notified: …`), and the next step when there is
+ * one (none when `hint` is undefined). `durationMs` is the run's wall time in ms.
  */
 export function runReport(
   rows: readonly OutcomeRow[],
@@ -62,9 +82,11 @@ export function runReport(
   durationMs: number,
   hint: HintContext | undefined,
   options: TableOutputOptions = {},
+  notification?: RunNotification,
 ): string {
   const text: string[] = [summaryLine(rows, durationMs)];
-  if (write) text.push(describeWrite(write));
+  if (write) text.push(describeWrite(write, notification));
+  if (notification) text.push(notifiedLine(notification.report.targets));
   const next = hint ? nextStepHint(rows, hint) : undefined;
   if (next) text.push(next);
   return [outcomeTable(rows, options), ...text.map((t) => fitLine(t, options))].join('\n');

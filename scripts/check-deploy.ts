@@ -5,13 +5,19 @@
  * refuses (exit status 1, one line per problem on stderr) a deploy that would go out unsafe:
  * - no HTTP token (`HTTP_AUTH_TOKENS` unset or empty): CloudMonitor callbacks and manual aborts
  *   would all answer 401, and nobody would notice until an alarm was missed;
- * - a token shorter than {@link MIN_TOKEN_CHARS} characters, or one printed in the docs
- *   (`local-dev-token`): the callback URL carries it, so it must be a real secret;
+ * - a token shorter than {@link MIN_TOKEN_CHARS} characters, or one from the docs: appearing
+ *   anywhere in README.md, CHANGELOG.md, docs/ (examples included), s.yaml / s-prod.yaml
+ *   (comments included) or the sandbox scenarios, or built on a sample token they show
+ *   (`local-dev-token-0002xyz`; scripts/doc-tokens.ts): the callback URL carries it, so it must be
+ *   a real secret;
  * - `ABORT_DRY_RUN` set to anything but `true` / `false` (the function would refuse to start);
  * - `FC_ROLE_ARN` unset (the function would run without the role its RAM policy grants).
  * On success it prints one line saying whether the deploy starts in dry-run (the default) or
  * enforce. Never prints a token.
  */
+
+import { resolve } from 'node:path';
+import { type DocText, docSourceOf, readDocTexts } from './doc-tokens.js';
 
 /** Shortest accepted HTTP token, characters (`openssl rand -hex 24` gives 48). */
 export const MIN_TOKEN_CHARS = 16;
@@ -22,9 +28,29 @@ export const SAMPLE_TOKENS: readonly string[] = [
   'oracle-world-token-0123456789',
 ];
 
-/** The problems of a deploy environment, in words (empty when it may go ahead). */
-export function deployProblems(env: Readonly<Record<string, string | undefined>>): string[] {
+/** The repository this script belongs to (its docs are what a token is checked against). */
+const ROOT = resolve(import.meta.dirname, '..');
+
+/**
+ * The problems of a deploy environment, in words (empty when it may go ahead).
+ * @param docs the published texts tokens are checked against; @default those of this repository
+ *   (an unreadable one is itself a problem: the check fails closed)
+ */
+export function deployProblems(
+  env: Readonly<Record<string, string | undefined>>,
+  docs?: readonly DocText[],
+): string[] {
   const problems: string[] = [];
+  let texts: readonly DocText[] = docs ?? [];
+  if (!docs) {
+    try {
+      texts = readDocTexts(ROOT);
+    } catch (err) {
+      problems.push(
+        `cannot read the docs to check the HTTP tokens against (${(err as Error).message}): run check-deploy from the repository`,
+      );
+    }
+  }
   const tokens = (env.HTTP_AUTH_TOKENS ?? '')
     .split(',')
     .map((t) => t.trim())
@@ -35,13 +61,19 @@ export function deployProblems(env: Readonly<Record<string, string | undefined>>
     );
   }
   tokens.forEach((token, i) => {
-    if (SAMPLE_TOKENS.includes(token)) {
-      problems.push(
-        `HTTP_AUTH_TOKENS token ${i + 1} is a sample token from the docs: choose a secret one`,
-      );
-    } else if (token.length < MIN_TOKEN_CHARS) {
+    if (token.length < MIN_TOKEN_CHARS) {
       problems.push(
         `HTTP_AUTH_TOKENS token ${i + 1} has ${token.length} characters, fewer than ${MIN_TOKEN_CHARS}`,
+      );
+      return;
+    }
+    const source = SAMPLE_TOKENS.includes(token)
+      ? 'the docs'
+      : docSourceOf(token, texts, SAMPLE_TOKENS);
+    if (source) {
+      // never the token itself: only where it comes from
+      problems.push(
+        `HTTP_AUTH_TOKENS token ${i + 1} comes from the docs (${source}): anyone who read them knows it; choose a secret one, e.g. $(openssl rand -hex 24)`,
       );
     }
   });

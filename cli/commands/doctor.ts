@@ -33,6 +33,8 @@ export interface DoctorOptions extends CloudOptions {
   journal?: string;
   /** Write one doctor record to SLS (the stand-in with `--scenario` when no SLS is configured). */
   slsWrite?: boolean;
+  /** Send one test message to each notify target of the policy and report delivered / not. */
+  notifyTest?: boolean;
   json?: boolean;
   wide?: boolean;
 }
@@ -62,6 +64,7 @@ export async function doctorCommand(options: DoctorOptions): Promise<ExitCode> {
     let credentials: ScenarioSandbox['credentials'] | undefined;
     let source: CredentialSourceInfo;
     let sandbox: { sae?: string; edas?: string } | undefined;
+    let regionSource: string;
     if (options.scenario) {
       web = await startScenario(options.scenario);
       const raw = await readJsonObject(options.scenario, 'scenario');
@@ -69,6 +72,7 @@ export async function doctorCommand(options: DoctorOptions): Promise<ExitCode> {
       sae = await startSaeSandbox(raw);
       edas = await startEdasSandbox(raw);
       const region = options.region ?? process.env.FC_REGION ?? 'cn-hangzhou';
+      regionSource = options.region ? '--region' : process.env.FC_REGION ? 'FC_REGION' : 'default';
       env = { ...sandboxEnv(process.env, web).env, FC_REGION: region };
       credentials = web.credentials;
       if (options.slsWrite && !env.SLS_PROJECT) {
@@ -89,10 +93,18 @@ export async function doctorCommand(options: DoctorOptions): Promise<ExitCode> {
         env = { ...process.env, FC_REGION: resolved.region };
         credentials = resolved.credentials;
         source = resolved.source;
+        regionSource = resolved.regionSource;
         stderrLine(`webplus-abort: doctor: ${describeResolved(resolved)}`);
       } catch (err) {
         if (!(err instanceof CredentialsError)) throw err;
-        env = { ...process.env };
+        // The region is still the one asked for: --region, else the environment's.
+        const region = options.region ?? process.env.FC_REGION;
+        env = { ...process.env, ...(region ? { FC_REGION: region } : {}) };
+        regionSource = options.region
+          ? '--region'
+          : process.env.FC_REGION
+            ? 'FC_REGION'
+            : 'default';
         credentials = undefined;
         source = { kind: 'none', description: err.message };
       }
@@ -104,6 +116,8 @@ export async function doctorCommand(options: DoctorOptions): Promise<ExitCode> {
       ...(platforms ? { platforms } : {}),
       ...(sandbox ? { sandbox } : {}),
       slsWrite: options.slsWrite === true,
+      notifyTest: options.notifyTest === true,
+      regionSource,
       version: VERSION,
     });
     const code: ExitCode =

@@ -3,6 +3,7 @@ import type { HandlerResult } from '#shared/pipeline/handle-event.js';
 import { createHandler } from '../../functions/abort-stuck-changes/handler.js';
 import { HandlerThrewError, InputFileError, UsageError } from '../errors.js';
 import { type ExitCode, exitCodeForResult } from '../exit-codes.js';
+import { notifiedLine, notifyFailureLine } from '../render/notified.js';
 import {
   buildRuntime,
   defaultContext,
@@ -99,7 +100,13 @@ export async function invokeCommand(options: InvokeOptions): Promise<ExitCode | 
       region: target.region,
       ...((overrides ?? {}) as Partial<FcContext>),
     });
-    const handler = createHandler(runtime);
+    // What the notification did goes to stderr (stdout stays the one JSON document).
+    const handler = createHandler(runtime, (report) => {
+      if (!report.notification) return;
+      stderrLine(notifiedLine(report.notification.report.targets));
+      const failed = notifyFailureLine(report.notification.report.targets);
+      if (failed) stderrLine(failed);
+    });
     const result = await withStdoutOnStderr(async () => {
       try {
         return await handler(event, context);

@@ -10,6 +10,7 @@ import { HandlerThrewError } from '../errors.js';
 import { EXIT, type ExitCode, exitCodeForResult } from '../exit-codes.js';
 import { summaryHeading } from '../local-run.js';
 import { fitLine, outcomeTable, runReport } from '../output.js';
+import { notifyFailureLine } from '../render/notified.js';
 import { countingPacer, startProgress } from '../render/progress.js';
 import { terminalColumns } from '../render/style.js';
 import { fitText } from '../render/table.js';
@@ -136,8 +137,12 @@ export async function startCommand(options: StartOptions): Promise<ExitCode> {
               enforceCommand: 'npm start -- --enforce',
             };
         process.stdout.write(
-          `${runReport(report.records, report.write, Date.now() - startedMs, hint, { wide: options.wide })}\n`,
+          `${runReport(report.records, report.write, Date.now() - startedMs, hint, { wide: options.wide }, report.notification)}\n`,
         );
+        const failedNotify = report.notification
+          ? notifyFailureLine(report.notification.report.targets)
+          : undefined;
+        if (failedNotify) stderrLine(failedNotify);
       } else {
         process.stdout.write(`\n${label}: answered ${JSON.stringify(result)}\n`);
       }

@@ -28,6 +28,8 @@ export interface Selection {
 export interface MessageItem {
   outcome: NotifyOutcome;
   severity: Severity;
+  /** `webplus`, `sae` or `edas` (a Web+ record may carry none: `webplus`). */
+  platform: 'webplus' | 'sae' | 'edas';
   changeId?: string;
   envId?: string;
   appId?: string;
@@ -112,9 +114,26 @@ export function buildMessage(
   };
 }
 
-/** One line per listed change: `aborted wc-… in shop/shop-prod (we-…) (idle>30m): why`. */
+/** How a line names a platform. */
+const PLATFORM_WORD = { webplus: 'Web+', sae: 'SAE', edas: 'EDAS' } as const;
+
+/**
+ * One line per listed change: `aborted wc-… in shop/shop-prod (we-…) (idle>30m): why` for Web+;
+ * `aborted <ChangeOrderId> on SAE app demo-api (7171a6ca-…) (idle>30m): why` for SAE / EDAS.
+ */
 export function itemLine(item: MessageItem): string {
   const change = item.changeId ?? '(no change id)';
+  if (item.platform !== 'webplus') {
+    const app = item.appId
+      ? item.appName
+        ? ` app ${item.appName} (${item.appId})`
+        : ` app ${item.appId}`
+      : item.appName
+        ? ` app ${item.appName}`
+        : '';
+    const reason = item.reason ? ` (${item.reason})` : '';
+    return `${item.outcome} ${change} on ${PLATFORM_WORD[item.platform]}${app}${reason}: ${item.why}`;
+  }
   const names = [item.appName, item.envName].filter(Boolean).join('/');
   const env = item.envId
     ? names
@@ -141,6 +160,7 @@ function itemOf(record: OutcomeRecord, outcome: NotifyOutcome, severity: Severit
   return {
     outcome,
     severity,
+    platform: record.platform ?? 'webplus',
     ...(record.changeId ? { changeId: oneLine(record.changeId) } : {}),
     ...(record.envId ? { envId: oneLine(record.envId) } : {}),
     ...(record.appId ? { appId: oneLine(record.appId) } : {}),
@@ -148,6 +168,23 @@ function itemOf(record: OutcomeRecord, outcome: NotifyOutcome, severity: Severit
     ...(record.appName ? { appName: oneLine(record.appName) } : {}),
     ...(record.reason ? { reason: oneLine(record.reason) } : {}),
     why: oneLine(why) || '-',
+  };
+}
+
+/**
+ * The message `doctor --notify-test` sends to each target: a title saying it is a test and that
+ * nothing was aborted, no items, the footer of a `cli` invocation.
+ */
+export function testMessage(context: MessageContext): NotificationMessage {
+  return {
+    severity: 'info',
+    title:
+      'webplus-abort: test message from `webplus-abort doctor --notify-test` (nothing was aborted)',
+    counts: {},
+    items: [],
+    more: 0,
+    footer: `invocation ${context.invocationId} · trigger ${context.trigger} · ${context.functionName} · ${context.region}`,
+    context,
   };
 }
 

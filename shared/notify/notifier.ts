@@ -3,7 +3,12 @@ import { equalJitterDelay } from '../core/backoff.js';
 import { redactTokens } from '../core/redact.js';
 import type { NotificationRecord, OutcomeRecord, Trigger } from '../model/record.js';
 import { NotifyConfigError, NotifySendError } from './errors.js';
-import { buildMessage, type MessageContext, type NotificationMessage } from './message.js';
+import {
+  buildMessage,
+  type MessageContext,
+  type NotificationMessage,
+  testMessage,
+} from './message.js';
 import { type FetchLike, postOnce } from './send.js';
 import type { ReplyVerdict } from './target.js';
 import { TARGET_FORMATS } from './targets/index.js';
@@ -56,6 +61,13 @@ export interface Notifier {
    * Never throws and never waits past `ctx.deadlineMs` (plus the time to settle timers).
    */
   notify(records: readonly OutcomeRecord[], ctx: NotifyContext): Promise<NotifyReport | undefined>;
+  /**
+   * Sends the test message (message.ts `testMessage`) to every target, as `notify` sends (same
+   * signatures, attempts and deadline), and returns the result per target. Never throws.
+   */
+  test(ctx: NotifyContext): Promise<TargetResult[]>;
+  /** Per target: its kind and the host of its URL only (never the path or query: they carry the secret). */
+  readonly hosts: readonly { name: string; kind: NotifyKind; host: string }[];
 }
 
 /** The record of a notification attempt and the result per target. */
@@ -131,6 +143,17 @@ export function createNotifier(
 
   return {
     targets: resolved.map((t) => ({ name: t.name, kind: t.kind })),
+    hosts: resolved.map((t) => ({ name: t.name, kind: t.kind, host: new URL(t.url).host })),
+    async test(ctx) {
+      const secrets = [...configSecrets, ...ctx.secrets];
+      const message = redactTokens(testMessage(ctx), secrets);
+      const results = await Promise.all(
+        resolved.map((target) =>
+          deliver(target, message, ctx.deadlineMs, settings.timeoutMs, now, fetchImpl, random),
+        ),
+      );
+      return results.map((r) => redactTokens(r, secrets));
+    },
     async notify(records, ctx) {
       const startMs = now();
       const secrets = [...configSecrets, ...ctx.secrets];
@@ -261,7 +284,7 @@ function readUrl(env: NodeJS.ProcessEnv, variable: string, key: string): string 
  * (`https://oapi.dingtalk.com/robot/send`) are no secret, so they would cost every mention of
  * them; the URL without its secret parts says nothing.
  */
-function urlSecrets(raw: string): string[] {
+export function urlSecrets(raw: string): string[] {
   const url = new URL(raw);
   const parts = [...url.searchParams.values()];
   const segments = url.pathname.split('/').filter(Boolean);

@@ -94,9 +94,9 @@ describe('kind 9: safe by default when deployed', () => {
   it('the check refuses no token, a sample token, a short token, a bad ABORT_DRY_RUN, no role', () => {
     expect(deployProblems({ FC_ROLE_ARN: 'r' }).join(' ')).toContain('HTTP_AUTH_TOKENS is not set');
     expect(deployProblems({ ...GOOD, HTTP_AUTH_TOKENS: ' , ' }).join(' ')).toContain('not set');
-    expect(deployProblems({ ...GOOD, HTTP_AUTH_TOKENS: 'local-dev-token' }).join(' ')).toContain(
-      'sample token',
-    );
+    expect(
+      deployProblems({ ...GOOD, HTTP_AUTH_TOKENS: 'local-dev-token-0001' }).join(' '),
+    ).toContain('comes from the docs');
     expect(deployProblems({ ...GOOD, HTTP_AUTH_TOKENS: 'short' }).join(' ')).toContain(
       '5 characters',
     );

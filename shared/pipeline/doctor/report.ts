@@ -23,6 +23,8 @@ export type DoctorCheckName =
   | 'sae'
   | 'edas'
   | 'sls-write'
+  | 'notify'
+  | 'notify-test'
   | 'policy';
 
 /** One row of the checklist. Optional fields are omitted when they do not apply. */

@@ -3,11 +3,12 @@ import { ConfigError } from '../../config/errors.js';
 import type { Credentials } from '../../core/credentials.js';
 import { createRedactor } from '../../core/redact.js';
 import { NotifyConfigError } from '../../notify/errors.js';
-import { createNotifier } from '../../notify/notifier.js';
+import { createNotifier, urlSecrets } from '../../notify/notifier.js';
 import type { PlatformApp, PlatformName } from '../../platform/platform.js';
 import { PolicyError } from '../../policy/errors.js';
 import { loadPolicy } from '../../policy/load.js';
 import type { Policy } from '../../policy/schema.js';
+import { notifyRows, notifyTestRows } from './notify-check.js';
 import { type ChangeOrderPlatform, checkPlatformRegion } from './platform-check.js';
 import { platformPolicyRows, policyRows, type ReadApplication } from './policy-check.js';
 import { type DoctorCheck, type DoctorReport, summarise } from './report.js';
@@ -43,8 +44,19 @@ export interface DoctorInput {
    * and SAE / EDAS to these emulators' URLs.
    */
   sandbox?: { sae?: string; edas?: string };
+  /**
+   * Where the CLI took the region it put in `FC_REGION` from (`--region`, `profile "prod"`,
+   * `ALIBABA_CLOUD_REGION_ID`, `default`): named in the configuration row instead of `FC_REGION`.
+   * Undefined: the variable's own name.
+   */
+  regionSource?: string;
   /** `--sls-write`: write one doctor record to SLS. @default false */
   slsWrite?: boolean;
+  /**
+   * `--notify-test`: send one test message to each notify target and report delivered / not
+   * (the only thing the doctor sends besides its reads). @default false
+   */
+  notifyTest?: boolean;
   /** The package version (shared/version.ts). */
   version: string;
 }
@@ -105,11 +117,11 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
       redactor([]),
     );
   }
-  rows.push({
+  const configurationOk: DoctorCheck = {
     check: 'configuration',
     status: 'ok',
-    detail: `valid: regions ${config.webplusRegions.join(', ')} (${config.webplusRegionsFrom === 'default' ? 'default' : config.webplusRegionsFrom}); Web+ endpoint ${config.webplusEndpoint ? `WEBPLUS_ENDPOINT ${config.webplusEndpoint}` : 'from the SDK endpoint map'}; records to ${config.logStore}; ${config.attemptTimeoutMs} ms per attempt`,
-  });
+    detail: `valid: regions ${config.webplusRegions.join(', ')} (${config.webplusRegionsFrom === 'FC_REGION' && input.regionSource ? input.regionSource : config.webplusRegionsFrom}); Web+ endpoint ${config.webplusEndpoint ? `WEBPLUS_ENDPOINT ${config.webplusEndpoint}` : 'from the SDK endpoint map'}; records to ${config.logStore}; ${config.attemptTimeoutMs} ms per attempt`,
+  };
 
   let policy: Policy | undefined;
   const policySource = config.policyFile
@@ -131,23 +143,58 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
     });
   }
   const notifySecrets: string[] = [];
+  let notifyFailed = false;
+  let notifier: ReturnType<typeof createNotifier>;
   if (policy) {
     for (const t of policy.notify.targets) {
-      for (const name of [t.urlEnv, t.secretEnv]) {
+      // The URL's secret parts (query values, token segments), as the notifier redacts them:
+      // not the whole URL, whose host the notify row names. An unparsable URL: all of it.
+      const url = input.env[t.urlEnv]?.trim();
+      if (url) {
+        try {
+          notifySecrets.push(...urlSecrets(url));
+        } catch {
+          notifySecrets.push(url);
+        }
+      }
+      for (const name of [t.secretEnv]) {
         const value = name ? input.env[name] : undefined;
         if (value) notifySecrets.push(value);
       }
     }
+    rows.push(...notifyRows(policy.notify, input.env));
     try {
-      createNotifier(policy.notify, input.env);
+      notifier = createNotifier(policy.notify, input.env);
     } catch (err) {
       if (!(err instanceof NotifyConfigError)) throw err;
+      notifyFailed = true;
       rows.push({
         check: 'configuration',
         subject: 'notify.targets',
         status: 'fail',
         blocks: 'usage',
         detail: `${err.message}: cold start would refuse it`,
+      });
+    }
+  }
+
+  // The configuration is valid only when nothing of it failed: never `ok` beside a FAIL.
+  if (!notifyFailed) rows.push(configurationOk);
+  if (input.notifyTest) {
+    if (notifier) {
+      rows.push(
+        ...(await notifyTestRows(notifier, {
+          invocationId: `doctor-${Date.now()}`,
+          functionName: input.env.FC_FUNCTION_NAME || 'abort-stuck-changes',
+          region: config.region,
+          deadlineMs: Date.now() + 10_000,
+        })),
+      );
+    } else if (!notifyFailed) {
+      rows.push({
+        check: 'notify-test',
+        status: 'skipped',
+        detail: 'no notify.targets in the policy: nothing to send a test message to',
       });
     }
   }
@@ -264,6 +311,8 @@ function finish(
     'sae',
     'edas',
     'sls-write',
+    'notify',
+    'notify-test',
     'policy',
   ];
   // Stable: rows of one check keep their order.
