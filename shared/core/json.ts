@@ -38,13 +38,31 @@ function childPath(frame: Frame | undefined): string {
   return `${frame.path}[${frame.index}]`;
 }
 
+/** How {@link repeatedName} compares names. */
+export interface RepeatedNameOptions {
+  /**
+   * Names that differ only in case (`Change` and `change`, `Code` and `CODE`) count as the same
+   * name: a platform reply read by a case-insensitive reader (the Go and Java SDKs' fuzzy JSON
+   * decoders, a proxy) would see one, `JSON.parse` the other. Case is folded with
+   * `String.prototype.toLowerCase`. @default false (exact names: caller bodies, alarm events)
+   */
+  caseInsensitive?: boolean;
+}
+
 /**
  * The first name repeated inside one object of `text`, or undefined when no object repeats a
  * name. One pass over the text, linear in its length. `text` must be JSON that `JSON.parse`
  * accepted (call it after the parse): on other text the answer means nothing. Never throws.
+ * @param options `caseInsensitive`: names that differ only in case repeat each other (platform
+ *   replies). @default exact names
  * @example repeatedName('{"a":{"b":1,"b":2}}') // { name: 'b', path: 'a.b', topLevel: false }
+ * @example repeatedName('{"Change":{},"change":{}}', { caseInsensitive: true }) // name 'change'
  */
-export function repeatedName(text: string): RepeatedName | undefined {
+export function repeatedName(
+  text: string,
+  options: RepeatedNameOptions = {},
+): RepeatedName | undefined {
+  const fold = options.caseInsensitive === true;
   const stack: Frame[] = [];
   const n = text.length;
   for (let i = 0; i < n; i++) {
@@ -70,14 +88,15 @@ export function repeatedName(text: string): RepeatedName | undefined {
         } catch {
           name = text.slice(i + 1, j);
         }
-        if (top.names.has(name)) {
+        const key = fold ? name.toLowerCase() : name;
+        if (top.names.has(key)) {
           return {
             name,
             path: top.path === '' ? name : `${top.path}.${name}`,
             topLevel: stack.length === 1,
           };
         }
-        top.names.add(name);
+        top.names.add(key);
         top.key = name;
         top.expectName = false;
       }

@@ -674,5 +674,12 @@ export function createRedactor(secrets: readonly (string | undefined | null)[]):
  * redacts its own results with the configured HTTP tokens.
  */
 export function redactTokens<T>(value: T, tokens: readonly string[]): T {
-  return createRedactor(tokens).value(value);
+  // The same tokens come with every event of an instance (the configured HTTP tokens): their
+  // redactor is built once, not per event (the alarm path passes here before its AbortChange).
+  const key = tokens.join('\u0000');
+  if (lastTokens?.key !== key) lastTokens = { key, redactor: createRedactor(tokens) };
+  return lastTokens.redactor.value(value);
 }
+
+/** The redactor of the last token list {@link redactTokens} was given. */
+let lastTokens: { key: string; redactor: Redactor } | undefined;

@@ -21,6 +21,13 @@ const EDAS_PRODUCT: RoaProduct<EdasAction> = {
   apiVersion: EDAS_API_VERSION,
   actions: EDAS_ACTIONS,
   envelope: EDAS_ENVELOPE,
+  abortAffirmation: {
+    // sae-edas.md §3.7 (U12, U13): `Code` the number 200 (§3.3: int32), no `Success`.
+    names: new Set(['Code', 'Message', 'RequestId', 'TraceId', 'ErrorCode', 'Data']),
+    code: (v) => v === 200,
+    success: 'absent',
+    errorCodes: new Set(['success']),
+  },
 };
 
 /**
@@ -188,8 +195,9 @@ export class EdasClient extends RoaClient<EdasAction> {
     changeOrderId: string,
     opts: RequestOptions,
   ): Promise<EdasAbortResult> {
-    const body = await this.call(action, { ChangeOrderId: changeOrderId }, opts);
-    return this.abortAnswer(action, changeOrderId, body);
+    // Accepted only on the documented body (§3.7): `Code` the number 200, `Data` exactly
+    // `{ChangeOrderId}` naming this order, no `Success`, `ErrorCode` absent or "success".
+    return this.abortCall(action, changeOrderId, opts);
   }
 }
 

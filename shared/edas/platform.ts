@@ -107,6 +107,7 @@ export function edasPlatform(options: EdasPlatformOptions): ChangePlatform {
     },
 
     clockSkewMs: () => client.clockSkewMs(),
+    clockUnknownWhy: () => client.clockUnknownWhy(),
     close: () => client.close(),
   };
 }

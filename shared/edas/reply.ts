@@ -19,6 +19,9 @@ export const EDAS_ENVELOPE: EnvelopeRules = {
     return code && code !== '200' ? code : undefined;
   },
   kindOf: edasErrorKind,
+  // EDAS publishes no error codes (§3.6): a non-200 `Code` in a 2xx abort reply is never read
+  // as a named refusal; the order is re-read (`unconfirmed`).
+  knownCode: () => false,
 };
 
 /**

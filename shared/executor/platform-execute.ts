@@ -6,16 +6,21 @@ import {
   PlatformDeadlineError,
   type PlatformGateway,
 } from '../platform/gateway.js';
-import type { AbortAccepted, ChangeRef } from '../platform/platform.js';
+import type { AbortAccepted, ChangeRef, PlatformChange } from '../platform/platform.js';
 import type { InFlightChanges } from './in-flight.js';
 
 /**
  * Carries out one SAE / EDAS decision: a `record` decision as it is; an `abort` claims
  * `<platform>:<ChangeOrderId>` in the instance's in-flight set, sends AbortChangeOrder (or
  * AbortAndRollbackChangeOrder) through the platform gateway and releases the claim.
- * - After an ambiguous failure (timeout, reset, unreadable reply) the order is re-read: status
- *   6 (aborted) ends it as `aborted`; otherwise the abort is retried (a second abort of an
+ * - After an ambiguous failure (timeout, reset: no answer) the order is re-read: status 6
+ *   (aborted) ends it as `aborted`; otherwise the abort is retried (a second abort of an
  *   aborted order answers "not running", which is `already_finished`).
+ * - An `unconfirmed` answer (a 2xx that is not exactly the documented affirmation: unreadable,
+ *   an unknown code, a failure field beside success, no or another `Data.ChangeOrderId`) is
+ *   never retried as a fresh abort: the order is re-read and the outcome comes from the re-read
+ *   (aborted → `aborted`; finished otherwise → `already_finished`; still running → `failed`;
+ *   unreadable → `failed`), the detail naming what the reply said.
  * - `already_finished` (SAE `Application.ChangerOrder.Not.Running`, an EDAS refusal whose
  *   re-read shows the order over), `already_aborting` and `not_found` are normal ends.
  * - The deadline leaves `timeout`; anything else is `failed`, the detail naming the kind.
@@ -62,16 +67,29 @@ export async function executePlatform(
   const action = rollback ? 'AbortAndRollbackChangeOrder' : 'AbortChangeOrder';
   let aborted = false;
   let attempts = 0;
+  /** What the last re-read after an ambiguous answer saw (null: it failed; undefined: none). */
+  let seen: PlatformChange | null | undefined;
+  /** The words of the last `unconfirmed` answer (a timeout or reset leaves it unset). */
+  let lastUnconfirmed: string | undefined;
   try {
     const { value, attempts: n } = await gateway.call<AbortAccepted | { confirmedByRead: true }>(
       action,
       (o) => {
         attempts += 1;
-        return gateway.platform.abortChange(ref, { rollback }, o);
+        return gateway.platform.abortChange(ref, { rollback }, o).catch((e: unknown) => {
+          lastUnconfirmed =
+            e instanceof Error && (e as PlatformError).kind === 'unconfirmed'
+              ? e.message
+              : undefined;
+          throw e;
+        });
       },
       async () => {
         const read = await gateway.tryOnce((o) => gateway.platform.readChange(ref, o));
-        return read?.finishedAs === 'aborted' ? { confirmedByRead: true } : undefined;
+        seen = read ?? null;
+        return read?.finishedAs === 'aborted' && read.changeId === ref.changeId
+          ? { confirmedByRead: true }
+          : undefined;
       },
     );
     aborted = true;
@@ -79,7 +97,7 @@ export async function executePlatform(
     return done({
       outcome: 'aborted',
       detail: confirmed
-        ? `${decision.detail}; the ${action} reply was lost, but a re-read shows the order aborted (status 6)`
+        ? `${decision.detail}; ${lastUnconfirmed ?? `the ${action} reply was lost`}, but a re-read shows the order aborted (status 6)`
         : `${decision.detail}; ${platform} accepted ${action}`,
       attempts: n,
       webplusRequestId: 'requestId' in value ? value.requestId : undefined,
@@ -94,7 +112,11 @@ export async function executePlatform(
         errorMessage: err.lastError?.message,
         webplusRequestId: err.lastError?.requestId,
       });
-    if (err instanceof PlatformCallError) return fromError(err.error, err.attempts, action, done);
+    if (err instanceof PlatformCallError) {
+      if (err.error.kind === 'unconfirmed')
+        return fromReread(err.error, err.attempts, seen, ref.changeId, done);
+      return fromError(err.error, err.attempts, action, done);
+    }
     return done({
       outcome: 'failed',
       detail: `unexpected error: ${String((err as Error)?.message ?? err)}`,
@@ -103,6 +125,37 @@ export async function executePlatform(
   } finally {
     inFlight.release(key, aborted);
   }
+}
+
+/** An `unconfirmed` abort answer, decided from the re-read of the order. */
+function fromReread(
+  e: PlatformError,
+  attempts: number,
+  seen: PlatformChange | null | undefined,
+  changeId: string,
+  done: (e: Omit<Execution, 'decision' | 'decidedAtMs' | 'doneAtMs'>) => Execution,
+): Execution {
+  const base = {
+    attempts,
+    errorCode: e.code,
+    errorMessage: e.rawBody ? `${e.message} | body: ${e.rawBody}` : e.message,
+    webplusRequestId: e.requestId,
+  };
+  const read = seen && seen.changeId === changeId ? seen : undefined;
+  if (read?.state === 'finished')
+    return done({
+      ...base,
+      outcome: 'already_finished',
+      detail: `${e.message}; a re-read shows the order finished (status ${read.rawStatus}): not recorded as aborted`,
+    });
+  return done({
+    ...base,
+    outcome: 'failed',
+    detail:
+      read && read.state !== 'unknown'
+        ? `${e.message}; a re-read shows the order still running (status ${read.rawStatus}): not recorded as aborted`
+        : `${e.message}; the order could not be re-read, so whether the abort landed is unknown: not recorded as aborted`,
+  });
 }
 
 function fromError(

@@ -251,6 +251,7 @@ async function processPlatformRegion(
         policy,
         nowMs,
         skewMs,
+        clockUnknownWhy: client.clockUnknownWhy?.(),
         ...(request.alarmAtMs === undefined ? {} : { alarmAtMs: request.alarmAtMs }),
         killSwitch: config.dryRun,
         requestDryRun: ctx.requestDryRun,

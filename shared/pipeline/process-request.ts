@@ -275,6 +275,7 @@ export async function processRequest(
         nowMs,
         skewMs,
         onServerClock,
+        clockUnknownWhy: ctx.gateway.client.clockUnknownWhy(),
         alarmAtMs: request.kind === 'alarm' ? request.alarm.timestampMs : undefined,
         killSwitch: config.dryRun,
         requestDryRun,

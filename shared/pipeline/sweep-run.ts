@@ -132,6 +132,7 @@ export async function runSweep(
       nowMs,
       skewMs,
       onServerClock,
+      clockUnknownWhy: gateway.client.clockUnknownWhy(),
       killSwitch: config.dryRun,
       requestDryRun: ctx.requestDryRun,
       overrides: {

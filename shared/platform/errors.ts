@@ -7,6 +7,11 @@ import type { PlatformName } from './platform.js';
  *   `Application.ChangerOrderRunning`, `Application.InvalidStatus`): try again after a backoff.
  * - `throttled`: `Throttling*` (SAE quotes 60 calls/minute/user): try again, slower.
  * - `ambiguous`: no answer (timeout, reset): the request may have landed. Re-read, then retry.
+ * - `unconfirmed`: a state-changing call answered 2xx without the exact affirmation its docs
+ *   define (unreadable, an unknown code, a failure field beside success, no or another
+ *   `Data.ChangeOrderId`), or with a success body under an error status: the request reached the
+ *   platform and may have landed. Never retried as a fresh abort: the order is re-read and the
+ *   outcome comes from the re-read (shared/executor/platform-execute.ts).
  * - `already_finished`: the change no longer runs (SAE `Application.ChangerOrder.Not.Running`,
  *   Web+ `ChangeFinished`, an EDAS abort refused on an order its re-read shows finished).
  * - `already_aborting`: an abort is under way already (Web+ `ChangeOnAborting`).
@@ -23,6 +28,7 @@ export type PlatformErrorKind =
   | 'retryable'
   | 'throttled'
   | 'ambiguous'
+  | 'unconfirmed'
   | 'already_finished'
   | 'already_aborting'
   | 'not_found'
@@ -79,9 +85,12 @@ export class PlatformError extends WebplusAbortError {
     return RETRYABLE_KINDS.has(this.kind);
   }
 
-  /** True when the request may have reached the platform without an answer coming back. */
+  /**
+   * True when the request may have reached the platform without a readable answer coming back
+   * (`ambiguous`: no answer; `unconfirmed`: an answer that does not affirm): re-read it.
+   */
   get ambiguous(): boolean {
-    return this.kind === 'ambiguous';
+    return this.kind === 'ambiguous' || this.kind === 'unconfirmed';
   }
 }
 

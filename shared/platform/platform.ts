@@ -199,6 +199,12 @@ export interface ChangePlatform {
    */
   clockSkewMs(): number | undefined;
 
+  /**
+   * Why the platform's clock is unknown although replies carried `Date` headers (two of them
+   * disagreed: server-clock.ts), in words; undefined otherwise. @default none (not measured)
+   */
+  clockUnknownWhy?(): string | undefined;
+
   /** Closes the keep-alive sockets. */
   close(): void;
 }

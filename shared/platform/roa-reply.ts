@@ -16,6 +16,61 @@ export interface EnvelopeRules {
   errorCode(body: JsonBody): string | undefined;
   /** The kind of a product error code (after the gateway's own codes were tried). */
   kindOf(code: string, httpStatus: number): PlatformErrorKind;
+  /**
+   * Whether the product's docs name `code` (so that a 2xx carrying it to a state-changing call
+   * is read as that refusal); an unknown code in a 2xx to such a call is `unconfirmed`.
+   */
+  knownCode(code: string): boolean;
+}
+
+/** Values of `ErrorCode` that the docs show on success (sae-edas.md §2.3, §3.3, §2.9). */
+const SUCCESS_ERROR_CODES = new Set(['', 'success', '空', 'null', 'ok']);
+
+/** Names that carry a failure wherever they stand beside a success envelope (any value). */
+const FAILURE_NAMES = ['errorCode', 'code', 'errorMessage', 'ErrorMessage', 'Error', 'error'];
+
+/**
+ * A failure field in a ROA body whose envelope says success, in words, or undefined. The same
+ * test for every SAE / EDAS action: `Success` / `success` present and not the JSON `true`;
+ * `ErrorCode` present and not a success word the docs show (`""`, `"success"`, `"空"`; any
+ * case); any of `errorCode`, `code`, `errorMessage`, `ErrorMessage`, `Error`, `error` present;
+ * `HttpStatusCode` present and not 200; `Data.Success` present and not `true`.
+ * Sources: docs/reference/sae-edas.md §2.3 (SAE envelope), §3.3 (EDAS envelope).
+ * @param body a parsed reply
+ */
+export function roaFailureBesideSuccess(body: JsonBody): string | undefined {
+  for (const k of ['Success', 'success']) {
+    if (Object.hasOwn(body, k) && body[k] !== true) return `carried ${k} ${words(body[k])}`;
+  }
+  if (Object.hasOwn(body, 'ErrorCode')) {
+    const e = body.ErrorCode;
+    if (typeof e !== 'string' || !SUCCESS_ERROR_CODES.has(e.trim().toLowerCase()))
+      return `carried ErrorCode ${words(e)}`;
+  }
+  const name = FAILURE_NAMES.find((k) => Object.hasOwn(body, k));
+  if (name !== undefined) return `carried ${name} ${words(body[name])}`;
+  if (
+    Object.hasOwn(body, 'HttpStatusCode') &&
+    body.HttpStatusCode !== 200 &&
+    body.HttpStatusCode !== '200'
+  )
+    return `carried HttpStatusCode ${words(body.HttpStatusCode)}`;
+  const data = body.Data;
+  if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
+    const d = data as Record<string, unknown>;
+    if (Object.hasOwn(d, 'Success') && d.Success !== true)
+      return `carried Data.Success ${words(d.Success)}`;
+  }
+  return undefined;
+}
+
+/** A reply value in words for an error message (the caller redacts). */
+export function words(value: unknown): string {
+  if (value === undefined) return 'absent';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value.slice(0, 40));
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return Array.isArray(value) ? '(an array)' : '(an object)';
 }
 
 /**
@@ -46,13 +101,17 @@ export function readRoaReply(
   const { platform } = rules;
   const rawBody = (): string => cutBody(redact(reply.body));
   const trimmed = reply.body.trim();
+  const ok = reply.status >= 200 && reply.status < 300;
+  // A 2xx to a state-changing call that does not affirm it: the request reached the platform,
+  // the change may have happened. Never re-sent as a fresh abort: re-read (`unconfirmed`).
+  const mutatingKind: PlatformErrorKind = ok ? 'unconfirmed' : 'ambiguous';
   const unreadable = (what: string, requestId?: string) =>
     new PlatformReplyError(
       `${action}: ${what} (HTTP ${reply.status || 'unknown'}, ${reply.contentType || 'no content-type'})`,
       {
         platform,
         action,
-        kind: mutating ? 'ambiguous' : 'retryable',
+        kind: mutating ? mutatingKind : 'retryable',
         code: reply.status ? `HTTP${reply.status}` : 'UnreadableReply',
         httpStatus: reply.status,
         requestId,
@@ -63,12 +122,13 @@ export function readRoaReply(
     const code = xmlTag(trimmed, 'Code');
     if (code && /<Error[\s>]/.test(trimmed)) {
       const fromGateway = xmlTag(trimmed, 'HostId') !== undefined;
+      const kind = fromGateway ? kindOf(rules, code, reply.status) : 'permanent';
       throw new PlatformError(
         redact(`${action}: ${code}: ${xmlTag(trimmed, 'Message') ?? ''}`.trim()),
         {
           platform,
           action,
-          kind: fromGateway ? kindOf(rules, code, reply.status) : 'permanent',
+          kind: mutating && ok && (!fromGateway || !knownCode(rules, code)) ? 'unconfirmed' : kind,
           code: redact(code),
           httpStatus: reply.status,
           requestId: optional(xmlTag(trimmed, 'RequestId'), redact),
@@ -86,17 +146,17 @@ export function readRoaReply(
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
     throw unreadable('a JSON reply that is not an object');
-  const repeated = repeatedName(trimmed);
+  const repeated = repeatedName(trimmed, { caseInsensitive: true });
   if (repeated) {
     // JSON.parse kept the last of the repeated names; something else may read the first. A
     // mutating reply so read is ambiguous (re-read, never affirmed by it); a read's facts are
     // unknown, and retrying would only read the same text again.
     throw new PlatformReplyError(
-      `${action}: the reply repeats the name ${JSON.stringify(redact(repeated.path).slice(0, 80))} (JSON with a duplicate name is not read)`,
+      `${action}: the reply repeats the name ${JSON.stringify(redact(repeated.path).slice(0, 80))} (JSON with a duplicate name, in any case, is not read)`,
       {
         platform,
         action,
-        kind: mutating ? 'ambiguous' : 'permanent',
+        kind: mutating ? 'unconfirmed' : 'permanent',
         code: 'DuplicateKeyReply',
         httpStatus: reply.status,
         rawBody: rawBody(),
@@ -105,9 +165,55 @@ export function readRoaReply(
   }
   const body = parsed as JsonBody;
   const requestId = typeof body.RequestId === 'string' ? redact(body.RequestId) : undefined;
-  const ok = reply.status >= 200 && reply.status < 300;
-  if (ok && rules.isSuccess(body)) return body;
+  if (rules.isSuccess(body)) {
+    const marker = roaFailureBesideSuccess(body);
+    if (marker !== undefined || !ok) {
+      // A failure field beside the success envelope, or a success envelope under an error
+      // status: the reply says two things. A state-changing call is `unconfirmed` (re-read,
+      // never re-sent); a read's facts are unknown (`permanent`: reading the same text again
+      // cannot settle it).
+      throw new PlatformReplyError(
+        redact(
+          marker !== undefined
+            ? `${action}: the reply ${marker} beside a success Code`
+            : `${action}: HTTP ${reply.status} with a success envelope: the status and the body disagree`,
+        ),
+        {
+          platform,
+          action,
+          kind: mutating
+            ? 'unconfirmed'
+            : marker !== undefined
+              ? 'permanent'
+              : statusErrorKind(reply.status),
+          code: marker !== undefined ? 'FailureBesideSuccess' : `HTTP${reply.status}`,
+          httpStatus: reply.status,
+          requestId,
+          rawBody: rawBody(),
+        },
+      );
+    }
+    return body;
+  }
   const code = rules.errorCode(body);
+  if (code !== undefined && mutating && ok && !knownCode(rules, code)) {
+    // A code the docs do not name, in a 2xx to a state-changing call: not the affirmation and
+    // not a documented refusal. The change may have happened: `unconfirmed`.
+    throw new PlatformReplyError(
+      redact(
+        `${action}: a ${reply.status} reply with the code ${words(code)}, not a documented one`,
+      ),
+      {
+        platform,
+        action,
+        kind: 'unconfirmed',
+        code: redact(code),
+        httpStatus: reply.status,
+        requestId,
+        rawBody: rawBody(),
+      },
+    );
+  }
   if (code === undefined) {
     if (ok) throw unreadable('a 2xx reply without a success envelope', requestId);
     throw new PlatformError(`${action}: HTTP ${reply.status} without an error code`, {
@@ -133,6 +239,11 @@ export function readRoaReply(
 
 function kindOf(rules: EnvelopeRules, code: string, status: number): PlatformErrorKind {
   return gatewayErrorKind(code) ?? rules.kindOf(code, status);
+}
+
+/** A code the gateway's table or the product's docs name. */
+function knownCode(rules: EnvelopeRules, code: string): boolean {
+  return gatewayErrorKind(code) !== undefined || rules.knownCode(code);
 }
 
 function xmlTag(xml: string, tag: string): string | undefined {

@@ -149,6 +149,7 @@ export class RoaTransport {
       if (v !== undefined && v !== '') query[k] = String(v);
     const nonce = randomBytes(16).toString('hex');
     this.observe?.(request.action);
+    const sentAtMs = Date.now();
     try {
       const reply = await this.client.request(
         request.method,
@@ -159,7 +160,7 @@ export class RoaTransport {
         { timeout: timeoutMs, rawBody: true },
       );
       const captured = this.captures.get(nonce);
-      if (captured) this.serverClock.observe(captured.date, captured.receivedAtMs);
+      if (captured) this.serverClock.observe(captured.date, captured.receivedAtMs, sentAtMs);
       return {
         status: captured?.status ?? 0,
         contentType: captured?.contentType ?? '',

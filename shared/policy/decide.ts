@@ -19,6 +19,11 @@ export interface DecideContext {
   skewMs?: number;
   /** `nowMs` is Web+'s clock (the skew was more than a minute). */
   onServerClock?: boolean;
+  /**
+   * Why Web+'s clock is unknown although its replies carried `Date` headers (they disagreed:
+   * shared/webplus/server-clock.ts); a sweep then judges no stuck age and says this.
+   */
+  clockUnknownWhy?: string;
   /** `ABORT_DRY_RUN=true`: the kill switch. */
   killSwitch: boolean;
   /** The request asked for a dry run. */
@@ -112,7 +117,7 @@ export function decide(candidate: Candidate, ctx: DecideContext): Decision {
       return record(
         'skipped',
         failClosed(
-          "Web+'s clock is unknown: none of its replies carried a Date header, so no stuck age is judged",
+          `Web+'s clock is unknown: ${ctx.clockUnknownWhy ?? 'none of its replies carried a Date header'}, so no stuck age is judged`,
         ),
         mode,
       );

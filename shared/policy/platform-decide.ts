@@ -70,6 +70,11 @@ export interface PlatformDecideContext {
    * reply carried one (a sweep then judges no stuck age, as for Web+).
    */
   skewMs?: number;
+  /**
+   * Why the platform's clock is unknown although replies carried `Date` headers (they
+   * disagreed: shared/webplus/server-clock.ts); a sweep then judges no stuck age and says this.
+   */
+  clockUnknownWhy?: string;
   /** Alarms: when the alarm fired, epoch ms (alarm-age.ts judges it on `nowMs`). */
   alarmAtMs?: number;
 }
@@ -207,7 +212,7 @@ export function decidePlatform(candidate: Candidate, ctx: PlatformDecideContext)
   if (candidate.source === 'sweep' && ctx.skewMs === undefined)
     return record(
       'skipped',
-      `${platform}'s clock is unknown: none of its replies carried a Date header, so no stuck age is judged; not aborted (fail closed)`,
+      `${platform}'s clock is unknown: ${ctx.clockUnknownWhy ?? 'none of its replies carried a Date header'}, so no stuck age is judged; not aborted (fail closed)`,
       mode,
     );
   let reason = candidate.reason ?? 'manual';

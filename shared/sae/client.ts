@@ -23,6 +23,14 @@ const SAE_PRODUCT: RoaProduct<SaeAction> = {
   apiVersion: SAE_API_VERSION,
   actions: SAE_ACTIONS,
   envelope: SAE_ENVELOPE,
+  abortAffirmation: {
+    // sae-edas.md §2.9: both documented bodies (U1 current, S8 2021); §2.6: accepted means
+    // `Success: true` and `Data.ChangeOrderId`.
+    names: new Set(['RequestId', 'Message', 'TraceId', 'Data', 'ErrorCode', 'Code', 'Success']),
+    code: (v) => v === '200' || v === 200,
+    success: 'true',
+    errorCodes: new Set(['', '空', 'success']),
+  },
 };
 
 /**
@@ -215,12 +223,9 @@ export class SaeClient extends RoaClient<SaeAction> {
     changeOrderId: string,
     opts: RequestOptions,
   ): Promise<SaeAbortResult> {
-    const body = await this.call(action, { ChangeOrderId: changeOrderId }, opts);
-    // `Success: true` means "the change order was terminated" (§2.3); the success envelope
-    // already required it not to be false, an accepted abort also needs it to be true.
-    if (body.Success !== true)
-      throw malformed(this.redact, action, 'Success is not true', body, true);
-    return this.abortAnswer(action, changeOrderId, body);
+    // Accepted only on the documented body (§2.6, §2.9): `Success: true` ("the change order was
+    // terminated"), `Code` "200" or 200, `Data` exactly `{ChangeOrderId}` naming this order.
+    return this.abortCall(action, changeOrderId, opts);
   }
 }
 

@@ -82,6 +82,7 @@ export function saePlatform(options: SaePlatformOptions): ChangePlatform {
     },
 
     clockSkewMs: () => client.clockSkewMs(),
+    clockUnknownWhy: () => client.clockUnknownWhy(),
     close: () => client.close(),
   };
 }

@@ -26,6 +26,7 @@ export const SAE_ENVELOPE: EnvelopeRules = {
     return undefined;
   },
   kindOf: saeErrorKind,
+  knownCode: (code) => Object.hasOwn(SAE_CODES, code),
 };
 
 /** An `ErrorCode` that names an error: not empty, not a success word, not a bare number. */

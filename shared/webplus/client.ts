@@ -106,6 +106,16 @@ export class WebplusClient {
     opts: CallOptions,
     form?: Record<string, string>,
   ): Promise<WebplusBody> {
+    return (await this.callWithReply(action, query, opts, form)).body;
+  }
+
+  /** {@link call}, keeping the reply's status and content type (AbortChange checks them). */
+  private async callWithReply(
+    action: WebplusAction,
+    query: Record<string, string | number | undefined>,
+    opts: CallOptions,
+    form?: Record<string, string>,
+  ): Promise<{ body: WebplusBody; status: number; contentType: string }> {
     const { method, path } = WEBPLUS_ACTIONS[action];
     const clean: Record<string, string> = {};
     for (const [k, v] of Object.entries(query))
@@ -113,19 +123,22 @@ export class WebplusClient {
     clean.RegionId = this.regionId;
     this.observe?.(action);
     const reply = await this.transport.send(action, method, path, clean, form, opts.timeoutMs);
-    return readReply(action, reply, (t) => this.redactor.text(t));
+    const body = readReply(action, reply, (t) => this.redactor.text(t));
+    return { body, status: reply.status, contentType: reply.contentType };
   }
 
   /**
    * AbortChange (POST /pop/v1/wam/change/abort, form body `ChangeId`). Web+ lets the running
    * step finish, then stops the change: the abort is asynchronous.
-   * A 2xx is an accepted abort only when it says so in full, as the documented success body does
-   * (docs/reference/webplus-api.md, "AbortChange"; S1): `Code` the string `"OK"`, a `RequestId`,
-   * no `Success: false`, and an `EnvChange` object whose `ChangeId` is the change asked for (and
-   * whose `EnvId`, when present, is `envId`). Anything else (an `EnvChange` that is null, absent,
-   * not an object or names another change; `Code` absent, `"200"` or the number 200; no
-   * RequestId) is ambiguous: the abort may or may not have landed, so the caller re-reads the
-   * change instead of trusting it (shared/executor/abort.ts).
+   * A reply is an accepted abort only when it is exactly the documented success body
+   * (docs/reference/webplus-api.md, "AbortChange", S1), as {@link abortAffirmationProblem}
+   * checks: HTTP 200, a JSON content type, one JSON object whose names are only `Code` (the
+   * string `"OK"`), `RequestId` (a non-empty string), `Message` (absent or `"success"`) and
+   * `EnvChange` (an object whose `ChangeId` is the change asked for, whose `EnvId`, when present,
+   * is a string and is `envId`, and whose `StartTime`, when present, is a number or a string of
+   * digits). Anything else in a 2xx is ambiguous: the abort may or may not have landed, so it is
+   * never sent again as a fresh abort and the caller re-reads the change instead of trusting it
+   * (shared/executor/abort.ts).
    * @param changeId `wc-` + 24 hex digits; sent as the form body `ChangeId=…`.
    * @param opts `timeoutMs`: this attempt's connect + read timeout, ms. A timed-out abort may have
    *   reached Web+: the caller re-reads the change before retrying (shared/executor/abort.ts).
@@ -135,57 +148,33 @@ export class WebplusClient {
    * @throws WebplusError: `already_aborting` (400 ChangeOnAborting), `already_finished`
    *   (400 ChangeFinished), `not_found` (500 ResourceAuthFailed: never retried despite the 500),
    *   `retryable` (5xx, 429, `Throttling*`, resets, timeouts), `clock`, `credentials`,
-   *   `permanent`; WebplusResponseError `permanent`, `ambiguous`, code
-   *   {@link AMBIGUOUS_ABORT_REPLY} for a 2xx that does not affirm the abort (never retried: the
-   *   change is re-read instead).
+   *   `permanent`; `permanent` + `ambiguous` for a 2xx that does not affirm the abort (reply.ts:
+   *   unreadable, unknown code, failure field; here: code {@link AMBIGUOUS_ABORT_REPLY}, a
+   *   WebplusResponseError): never retried, the change is re-read instead.
    */
   async abortChange(
     changeId: string,
     opts: CallOptions,
     envId?: string,
   ): Promise<AbortChangeResult> {
-    const body = await this.call('AbortChange', {}, opts, { ChangeId: changeId });
+    const { body, status, contentType } = await this.callWithReply('AbortChange', {}, opts, {
+      ChangeId: changeId,
+    });
+    const problem = abortAffirmationProblem(body, { changeId, envId, status, contentType });
     const requestId =
       typeof body.RequestId === 'string' && body.RequestId ? body.RequestId : undefined;
-    const envChange = body.EnvChange;
-    const isObject =
-      typeof envChange === 'object' && envChange !== null && !Array.isArray(envChange);
-    const ec = (isObject ? envChange : {}) as Record<string, unknown>;
-    // A failure signal beside `Code: "OK"` (an error code under another spelling, a Success that
-    // is not `true`) means the reply says two things: it does not affirm the abort.
-    const failureKey = ['code', 'errorCode', 'ErrorCode'].find((k) => Object.hasOwn(body, k));
-    const successKey = ['Success', 'success'].find(
-      (k) => Object.hasOwn(body, k) && body[k] !== true,
-    );
-    const problem =
-      body.Code !== 'OK'
-        ? `Code is ${describeValue(body.Code, 'absent')}, not "OK"`
-        : failureKey !== undefined
-          ? `carried ${failureKey} ${this.redactor.text(describeValue(body[failureKey], 'absent')).slice(0, 80)} beside Code "OK"`
-          : successKey !== undefined
-            ? `carried ${successKey} ${describeValue(body[successKey], 'absent')}, not true`
-            : !isObject
-              ? `EnvChange is ${describeValue(envChange, 'absent')}, not an object`
-              : ec.ChangeId !== changeId
-                ? typeof ec.ChangeId === 'string' && ec.ChangeId
-                  ? `named change ${this.redactor.text(ec.ChangeId).slice(0, 64)}`
-                  : `named no change (EnvChange.ChangeId ${describeValue(ec.ChangeId, 'absent')})`
-                : envId !== undefined && ec.EnvId !== undefined && ec.EnvId !== envId
-                  ? `named environment ${describeValue(ec.EnvId, 'absent')}, not ${envId}`
-                  : !requestId
-                    ? 'carried no RequestId (every Web+ reply has one)'
-                    : undefined;
     if (problem !== undefined) {
       throw new WebplusResponseError(this.redactor.text(`AbortChange reply ${problem}`), {
         action: 'AbortChange',
         kind: 'permanent',
         code: AMBIGUOUS_ABORT_REPLY,
-        httpStatus: 200,
+        httpStatus: status,
         ambiguous: true,
-        requestId,
+        requestId: requestId === undefined ? undefined : this.redactor.text(requestId),
         rawBody: this.redactor.text(JSON.stringify(body)).slice(0, 2048),
       });
     }
+    const ec = body.EnvChange as Record<string, unknown>;
     return {
       changeId,
       envId: stringOrUndefined(ec.EnvId),
@@ -285,6 +274,14 @@ export class WebplusClient {
     return this.transport.serverClock.skewMs();
   }
 
+  /**
+   * Why Web+'s clock is unknown although replies carried `Date` headers (two of them disagreed
+   * beyond their transit and rounding: server-clock.ts), in words; undefined otherwise.
+   */
+  clockUnknownWhy(): string | undefined {
+    return this.transport.serverClock.unknownWhy();
+  }
+
   /** Closes the keep-alive sockets of this client; do not use it afterwards. Never throws. */
   close(): void {
     this.transport.close();
@@ -308,6 +305,66 @@ function toPage<T>(body: WebplusBody, items: (T | undefined)[], page: PageQuery)
  * executor re-reads the change and decides from what it says.
  */
 export const AMBIGUOUS_ABORT_REPLY = 'AmbiguousAbortReply';
+
+/** The names the documented AbortChange success body carries (S1), and no other. */
+const ABORT_REPLY_NAMES: ReadonlySet<string> = new Set([
+  'Code',
+  'Message',
+  'RequestId',
+  'EnvChange',
+]);
+
+/**
+ * Why an AbortChange reply that readReply let through is not exactly the documented affirmation
+ * (`{"Code":"OK","Message":"success","RequestId":"…","EnvChange":{"ChangeId":"wc-…","EnvId":"we-…","StartTime":1557911256210}}`,
+ * docs/reference/webplus-api.md "AbortChange", S1), in words for the record; undefined when it is.
+ * Checked in this order: the status (exactly 200: a 202 or 206 is not the documented answer),
+ * the content type (`application/json`, any parameters: an `text/html` OK is a proxy's page),
+ * `Code` (the string `"OK"`), any other name at the top level (`Success`, `HttpStatusCode`,
+ * `Error`, `Data`, …: not in the documented body), `Message` (absent or `"success"`),
+ * `EnvChange` (an object naming the change; its `EnvId`, when present, a string equal to
+ * `envId` when that is known; its `StartTime`, when present, a number or digits), `RequestId`
+ * (a non-empty string: every Web+ reply has one).
+ * @param body the parsed reply
+ * @param expect the change asked for, its environment when known, and the reply's status and
+ *   content type
+ */
+export function abortAffirmationProblem(
+  body: WebplusBody,
+  expect: { changeId: string; envId?: string; status: number; contentType: string },
+): string | undefined {
+  if (expect.status !== 200) return `came with HTTP ${expect.status}, not 200`;
+  const media = expect.contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (media !== 'application/json')
+    return `came as ${JSON.stringify(expect.contentType.slice(0, 60)) || 'no content type'}, not application/json`;
+  if (body.Code !== 'OK') return `Code is ${describeValue(body.Code, 'absent')}, not "OK"`;
+  const extra = Object.keys(body).find((k) => !ABORT_REPLY_NAMES.has(k));
+  if (extra !== undefined)
+    return `carried ${JSON.stringify(extra.slice(0, 40))} ${describeValue(body[extra], 'absent')} beside Code "OK" (not in the documented body)`;
+  if (body.Message !== undefined && body.Message !== 'success')
+    return `Message is ${describeValue(body.Message, 'absent')}, not "success"`;
+  const envChange = body.EnvChange;
+  if (typeof envChange !== 'object' || envChange === null || Array.isArray(envChange))
+    return `EnvChange is ${describeValue(envChange, 'absent')}, not an object`;
+  const ec = envChange as Record<string, unknown>;
+  if (ec.ChangeId !== expect.changeId)
+    return typeof ec.ChangeId === 'string' && ec.ChangeId
+      ? `named change ${ec.ChangeId.slice(0, 64)}`
+      : `named no change (EnvChange.ChangeId ${describeValue(ec.ChangeId, 'absent')})`;
+  if (ec.EnvId !== undefined && typeof ec.EnvId !== 'string')
+    return `named environment ${describeValue(ec.EnvId, 'absent')}, not a string`;
+  if (expect.envId !== undefined && ec.EnvId !== undefined && ec.EnvId !== expect.envId)
+    return `named environment ${describeValue(ec.EnvId, 'absent')}, not ${expect.envId}`;
+  if (
+    ec.StartTime !== undefined &&
+    !(typeof ec.StartTime === 'number' && Number.isSafeInteger(ec.StartTime)) &&
+    !(typeof ec.StartTime === 'string' && /^[0-9]{1,16}$/.test(ec.StartTime))
+  )
+    return `carried EnvChange.StartTime ${describeValue(ec.StartTime, 'absent')}, not a time`;
+  if (typeof body.RequestId !== 'string' || body.RequestId === '')
+    return 'carried no RequestId (every Web+ reply has one)';
+  return undefined;
+}
 
 /** Words for a reply value in a record: its JSON type and a short, redacted-safe form. */
 function describeValue(value: unknown, absent: string): string {

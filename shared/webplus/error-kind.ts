@@ -28,6 +28,32 @@ export function errorKind(code: string, httpStatus: number): WebplusErrorKind {
 }
 
 /**
+ * Whether `code` is one of the Web+ or API-gateway error codes this module names (the tables
+ * below and the `Throttling*`, `Forbidden*`, `InvalidSecurityToken*` families): a code the
+ * classifier knows by name rather than by the HTTP status beside it. A 2xx AbortChange reply
+ * whose `Code` is neither `"OK"` nor a known code (`"OK "`, `"ok"`, `"OK\u200b"`, an invented
+ * code) is not read as a refusal: the abort may have landed, so it is ambiguous and the change is
+ * re-read (shared/webplus/reply.ts; docs/reference/webplus-api.md, "AbortChange").
+ * @param code the reply's code as text
+ */
+export function isKnownCode(code: string): boolean {
+  return (
+    code === 'ChangeOnAborting' ||
+    code === 'ChangeFinished' ||
+    code === 'InvalidTimeStamp.Expired' ||
+    code === 'InvalidTimeStamp.Format' ||
+    UNAVAILABLE.has(code) ||
+    NOT_FOUND.has(code) ||
+    CREDENTIALS.has(code) ||
+    IDENTITY.has(code) ||
+    RETRYABLE.has(code) ||
+    code.startsWith('Forbidden') ||
+    code.startsWith('InvalidSecurityToken') ||
+    code.startsWith('Throttling')
+  );
+}
+
+/**
  * "This API or product does not exist here": the API gateway's answer to an unknown API or
  * action (404 `InvalidApi.NotFound` / `InvalidAction.NotFound`, "Specified api is not found,
  * please check your url and method": https://github.com/aliyun/aliyun-openapi-python-sdk/issues/129,

@@ -123,6 +123,7 @@ export function webplusPlatform(options: WebplusPlatformOptions): ChangePlatform
     },
 
     clockSkewMs: () => client.clockSkewMs(),
+    clockUnknownWhy: () => client.clockUnknownWhy(),
     close: () => client.close(),
   };
 }
@@ -170,6 +171,9 @@ export function webplusKind(e: WebplusError): PlatformErrorKind {
     case 'retryable':
       if (e.ambiguous) return 'ambiguous';
       return e.code.startsWith('Throttling') ? 'throttled' : 'retryable';
+    case 'permanent':
+      // An AbortChange 2xx that does not affirm the abort: re-read, never re-sent.
+      return e.ambiguous ? 'unconfirmed' : 'permanent';
     default:
       return e.kind;
   }

@@ -1,5 +1,5 @@
 import { repeatedName } from '../core/json.js';
-import { errorKind } from './error-kind.js';
+import { errorKind, isKnownCode } from './error-kind.js';
 import { WebplusError } from './errors.js';
 import type { RawReply } from './transport.js';
 
@@ -7,21 +7,34 @@ import type { RawReply } from './transport.js';
 export type WebplusBody = Record<string, unknown>;
 
 /**
- * Reads one raw Web+ reply the way the executor needs it.
- * - JSON with `Code: "OK"` (or no Code, or `"200"` / 200) and a 2xx status → the body, unless it
- *   says `Success: false` (then a `permanent` `SuccessFalse` WebplusError, `ambiguous` on
- *   AbortChange). Each action then checks the fields it needs (client.ts).
- * - JSON in which any object repeats a name (`{"Code":"ChangeOnAborting","Code":"OK"}`, a second
- *   `ChangeId`, a repeat nested in `Change`), whatever else it says → a `permanent`
- *   `DuplicateKeyReply` WebplusError, `ambiguous` on AbortChange (core/json.ts).
- * - JSON with an error `Code` / `errorCode` (a number too), whatever the status → WebplusError.
- * - XML `<Error>` (with or without `<HostId>`) → WebplusError from its `<Code>`.
+ * Reads one raw Web+ reply the way the executor needs it. `AbortChange` is the one action that
+ * changes state: every 2xx of it that is not a readable refusal is **ambiguous** (`permanent`,
+ * `ambiguous: true`: never retried as a fresh abort; the executor re-reads the change and the
+ * outcome comes from the re-read, shared/executor/abort.ts). A read whose reply is not exactly
+ * a success makes its facts unknown (a WebplusError: no abort from it).
+ * - JSON with `Code: "OK"` (or no Code, or `"200"` / 200) and a 2xx status → the body, unless a
+ *   failure field stands beside it ({@link failureBesideSuccess}: `Success` not `true`, an
+ *   `errorCode` / `code` / `ErrorCode` / `Error` field, `HttpStatusCode` other than 200, a
+ *   `Data.Success` not `true`) → a `permanent` WebplusError (`SuccessFalse` or
+ *   `FailureBesideSuccess`). Each action then checks the fields it needs (client.ts; AbortChange
+ *   accepts only the exact documented body).
+ * - The same success body with a non-2xx status (500 + `Code: "OK"`): the status and the body
+ *   disagree. On AbortChange ambiguous (code `HTTP500`); on a read classified by the status.
+ * - JSON in which any object repeats a name, exactly or in another case (`{"Code":"ChangeOnAborting","Code":"OK"}`,
+ *   `Change` beside `change`, a repeat nested in `Change`), whatever else it says → a
+ *   `permanent` `DuplicateKeyReply` WebplusError (core/json.ts, case-insensitive).
+ * - JSON with an error `Code` / `errorCode` (a number too) → WebplusError of its kind
+ *   (error-kind.ts), whatever the status; but on AbortChange a 2xx whose code is not one
+ *   error-kind.ts knows (`"OK "`, `"ok"`, `"OK\u200b"`) is ambiguous (code `UnknownCode`).
+ * - XML `<Error>` (with `<HostId>`: the gateway's) → WebplusError from its `<Code>`.
  * - A 404 that is not a Web+ JSON error (an HTML "not found" page) → `unavailable`: no such API
  *   at this endpoint.
- * - Anything else (an HTML 502, broken JSON, an empty body) → a retryable WebplusError
- *   keeping the raw body: a resolved promise is not a success.
+ * - Anything else (an HTML 502, broken JSON, a BOM, two JSON documents, an empty body, a 204)
+ *   → a retryable WebplusError keeping the raw body (a resolved promise is not a success); on
+ *   AbortChange with a 2xx status ambiguous instead (code `UnreadableReply`).
  * Every text an error keeps (code, message, raw body) passes `redact` first, before any cut.
- * Source: Web+ API reference error format; pop-core 1.8.0 behaviour (webplus-api.md).
+ * Source: Web+ API reference error format; pop-core 1.8.0 behaviour (docs/reference/webplus-api.md,
+ * "AbortChange" and "Errors in general").
  * @param redact the invocation's redactor (core/redact.ts); default: none (tests of the reader)
  * @throws WebplusError
  */
@@ -30,8 +43,11 @@ export function readReply(
   reply: RawReply,
   redact: (text: string) => string = (t) => t,
 ): WebplusBody {
+  const mutating = action === MUTATING_ACTION;
+  const is2xx = reply.status >= 200 && reply.status < 300;
   const raw = reply.body;
-  if (raw.trim().startsWith('<')) return readXmlError(action, { ...reply, body: redact(raw) });
+  if (raw.trim().startsWith('<'))
+    return readXmlError(action, { ...reply, body: redact(raw) }, mutating && is2xx);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -40,25 +56,31 @@ export function readReply(
       action,
       { ...reply, body: redact(raw) },
       raw.trim() ? 'a reply that is not valid JSON' : 'an empty reply',
+      mutating,
     );
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw unreadable(action, { ...reply, body: redact(raw) }, 'a JSON reply that is not an object');
+    throw unreadable(
+      action,
+      { ...reply, body: redact(raw) },
+      'a JSON reply that is not an object',
+      mutating,
+    );
   }
-  const repeated = repeatedName(raw);
+  const repeated = repeatedName(raw, { caseInsensitive: true });
   if (repeated) {
-    // JSON.parse kept the last of the repeated names; something else may read the first. The
-    // reply says two things: on AbortChange it is ambiguous (the request reached Web+, the
-    // abort may have landed: the executor re-reads the change, never records `aborted` from
-    // this reply); on a read its facts are unknown (no abort from them).
+    // JSON.parse kept the last of the repeated names; something else (a case-insensitive SDK
+    // decoder, a proxy, a reviewer) may read the first. The reply says two things: on
+    // AbortChange it is ambiguous (the abort may have landed: the executor re-reads the change,
+    // never records `aborted` from this reply); on a read its facts are unknown.
     throw new WebplusError(
-      `${action}: the reply repeats the name ${JSON.stringify(redact(repeated.path).slice(0, 80))} (JSON with a duplicate name is not read)`,
+      `${action}: the reply repeats the name ${JSON.stringify(redact(repeated.path).slice(0, 80))} (JSON with a duplicate name, in any case, is not read)`,
       {
         action,
         kind: 'permanent',
         code: 'DuplicateKeyReply',
         httpStatus: reply.status,
-        ambiguous: action === 'AbortChange',
+        ambiguous: mutating,
         rawBody: cut(redact(raw)),
       },
     );
@@ -67,41 +89,155 @@ export function readReply(
   const rawCode = body.Code ?? body.code ?? body.errorCode;
   const code = rawCode === undefined || rawCode === null ? '' : String(rawCode);
   const isOk = code === '' || code === 'OK' || code === '200';
-  // `Success: false` (a boolean or the string) says the call failed whatever `Code` says: an
-  // `OK`/`200` beside it is never read as success. On AbortChange it is ambiguous (the request
-  // reached Web+, the abort may have landed): the executor re-reads the change.
-  const successFalse = body.Success === false || body.Success === 'false';
-  if (successFalse && isOk) {
+  const requestId = optionalText(body.RequestId ?? body.requestId, redact);
+  if (isOk) {
+    // A failure field beside a success code: the reply says two things, it is never read as
+    // success. On AbortChange it is ambiguous (the executor re-reads the change).
+    const marker = failureBesideSuccess(body);
+    if (marker) {
+      throw new WebplusError(
+        redact(
+          `${action}: the reply ${marker.words} beside Code ${code ? JSON.stringify(code.slice(0, 40)) : 'absent'}`,
+        ),
+        {
+          action,
+          kind: 'permanent',
+          code: marker.code,
+          httpStatus: reply.status,
+          requestId,
+          ambiguous: mutating,
+          rawBody: cut(redact(raw)),
+        },
+      );
+    }
+    if (is2xx) return body;
+    if (mutating) {
+      // 500 + Code "OK": the status says failed, the body says accepted. Either may be a
+      // proxy's; the abort may have landed. Never retried as a fresh abort: re-read.
+      throw new WebplusError(
+        `${action}: HTTP ${reply.status} with a success body (Code ${code ? JSON.stringify(redact(code)) : 'absent'}): the status and the body disagree`,
+        {
+          action,
+          kind: 'permanent',
+          code: `HTTP${reply.status}`,
+          httpStatus: reply.status,
+          requestId,
+          ambiguous: true,
+          rawBody: cut(redact(raw)),
+        },
+      );
+    }
+  }
+  const message = redact(
+    String(body.Message ?? body.message ?? body.errorMsg ?? body.errorMessage ?? ''),
+  );
+  if (!isOk && mutating && is2xx && !isKnownCode(code)) {
+    // "OK ", "ok", "OK\u200b", an invented code: not the affirmation and not a refusal the
+    // docs name. The abort may have landed: ambiguous, re-read.
     throw new WebplusError(
-      `${action}: the reply says Success: false beside Code ${code ? JSON.stringify(redact(code)) : 'absent'}`,
+      `${action}: a ${reply.status} reply with Code ${JSON.stringify(redact(code).slice(0, 40))}, neither "OK" nor a known Web+ error code${message ? ` (${message.slice(0, 120)})` : ''}`,
       {
         action,
         kind: 'permanent',
-        code: 'SuccessFalse',
+        code: 'UnknownCode',
         httpStatus: reply.status,
-        requestId: optionalText(body.RequestId ?? body.requestId, redact),
-        ambiguous: action === 'AbortChange',
+        requestId,
+        ambiguous: true,
         rawBody: cut(redact(raw)),
       },
     );
   }
-  if (isOk && reply.status >= 200 && reply.status < 300) return body;
-  const message = redact(
-    String(body.Message ?? body.message ?? body.errorMsg ?? body.errorMessage ?? ''),
-  );
   const effective = code && !isOk ? redact(code) : `HTTP${reply.status}`;
   throw new WebplusError(`${action}: ${effective}${message ? `: ${message}` : ''}`, {
     action,
     kind: errorKind(effective, reply.status),
     code: effective,
     httpStatus: reply.status,
-    requestId: optionalText(body.RequestId ?? body.requestId, redact),
+    requestId,
     rawBody: code ? undefined : cut(redact(raw)),
   });
 }
 
-/** An XML reply (already redacted): the gateway's `<Error>` or something unreadable. */
-function readXmlError(action: string, reply: RawReply): never {
+/** The one Web+ action that changes state (its replies are read for an exact affirmation). */
+const MUTATING_ACTION = 'AbortChange';
+
+/** What {@link failureBesideSuccess} found: the record's words and the error code. */
+export interface FailureMarker {
+  /** e.g. `says Success: false`, `carried errorCode "X"` */
+  words: string;
+  /** `SuccessFalse` for `Success: false` / `"false"`, else `FailureBesideSuccess`. */
+  code: 'SuccessFalse' | 'FailureBesideSuccess';
+}
+
+/** Names that carry a failure wherever they stand beside a success code (any value). */
+const FAILURE_NAMES = [
+  'code',
+  'errorCode',
+  'ErrorCode',
+  'errorMsg',
+  'errorMessage',
+  'ErrorMessage',
+  'Error',
+  'error',
+] as const;
+
+/**
+ * A failure field in a Web+ body whose `Code` reads as success, or undefined. The same test for
+ * every action (the AbortChange test of issue 12, extended to reads): `Success` / `success`
+ * present and not the JSON `true` (`false`, `"False"`, `null`, `"true"`); any of
+ * {@link FAILURE_NAMES} present (Web+ documents only `Code`, `Message`, `RequestId` and the
+ * action's payload, docs/reference/webplus-api.md); `HttpStatusCode` present and not 200;
+ * `Data.Success` present and not `true`. Case-variant duplicates never reach here (readReply
+ * refuses them first).
+ * @param body a parsed Web+ reply
+ */
+export function failureBesideSuccess(body: WebplusBody): FailureMarker | undefined {
+  for (const k of ['Success', 'success']) {
+    if (!Object.hasOwn(body, k) || body[k] === true) continue;
+    const v = body[k];
+    return k === 'Success' && (v === false || v === 'false')
+      ? { words: 'says Success: false', code: 'SuccessFalse' }
+      : { words: `carried ${k} ${describe(v)}, not true`, code: 'FailureBesideSuccess' };
+  }
+  const name = FAILURE_NAMES.find((k) => Object.hasOwn(body, k));
+  if (name !== undefined)
+    return { words: `carried ${name} ${describe(body[name])}`, code: 'FailureBesideSuccess' };
+  if (
+    Object.hasOwn(body, 'HttpStatusCode') &&
+    body.HttpStatusCode !== 200 &&
+    body.HttpStatusCode !== '200'
+  )
+    return {
+      words: `carried HttpStatusCode ${describe(body.HttpStatusCode)}`,
+      code: 'FailureBesideSuccess',
+    };
+  const data = body.Data;
+  if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
+    const d = data as Record<string, unknown>;
+    if (Object.hasOwn(d, 'Success') && d.Success !== true)
+      return {
+        words: `carried Data.Success ${describe(d.Success)}, not true`,
+        code: 'FailureBesideSuccess',
+      };
+  }
+  return undefined;
+}
+
+/** A reply value in words: its JSON type and a short form (redact the result). */
+function describe(value: unknown): string {
+  if (value === undefined) return 'absent';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value.slice(0, 40));
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return Array.isArray(value) ? '(an array)' : '(an object)';
+}
+
+/**
+ * An XML reply (already redacted): the gateway's `<Error>` or something unreadable.
+ * @param mutating2xx an AbortChange answered with a 2xx: only a gateway error with a known code
+ *   is read as a refusal; anything else is ambiguous (re-read)
+ */
+function readXmlError(action: string, reply: RawReply, mutating2xx = false): never {
   const text = reply.body;
   const trimmed = text.trim();
   const code = xmlTag(trimmed, 'Code');
@@ -111,29 +247,39 @@ function readXmlError(action: string, reply: RawReply): never {
     // trusted, the call fails without retry, and the raw body is kept (case C06 f,
     // test/README.md).
     const fromGateway = xmlTag(trimmed, 'HostId') !== undefined;
+    const trusted = fromGateway && (!mutating2xx || isKnownCode(code));
     throw new WebplusError(`${action}: ${code}: ${xmlTag(trimmed, 'Message') ?? ''}`.trim(), {
       action,
-      kind: fromGateway ? errorKind(code, reply.status) : 'permanent',
+      kind: trusted ? errorKind(code, reply.status) : 'permanent',
       code,
       httpStatus: reply.status,
       requestId: xmlTag(trimmed, 'RequestId'), // the body was redacted before
+      ambiguous: !trusted && mutating2xx,
       rawBody: cut(text),
     });
   }
-  throw unreadable(action, reply, 'a non-JSON reply');
+  throw unreadable(action, reply, 'a non-JSON reply', mutating2xx);
 }
 
-function unreadable(action: string, reply: RawReply, what: string): WebplusError {
+function unreadable(action: string, reply: RawReply, what: string, mutating = false): WebplusError {
   // A 404 page that is not Web+'s own error: there is no such API at this endpoint (a retired
   // product, a wrong WEBPLUS_ENDPOINT). Retrying cannot help.
   const notHere = reply.status === 404;
+  // An AbortChange answered 2xx with something unreadable: the request reached Web+ and the
+  // abort may have landed. Never sent again as a fresh abort: ambiguous, the change is re-read.
+  const ambiguous = mutating && reply.status >= 200 && reply.status < 300;
   return new WebplusError(
     `${action}: ${what} (HTTP ${reply.status || 'unknown'}, ${reply.contentType || 'no content-type'})${notHere ? ': no such API at this endpoint' : ''}`,
     {
       action,
-      kind: notHere ? 'unavailable' : 'retryable',
-      code: reply.status ? `HTTP${reply.status}` : 'UnreadableReply',
+      kind: notHere ? 'unavailable' : ambiguous ? 'permanent' : 'retryable',
+      code: ambiguous
+        ? 'UnreadableReply'
+        : reply.status
+          ? `HTTP${reply.status}`
+          : 'UnreadableReply',
       httpStatus: reply.status,
+      ambiguous,
       rawBody: cut(reply.body),
     },
   );

@@ -114,6 +114,7 @@ export class RoaTransport {
     timeoutMs: number,
   ): Promise<RawReply> {
     const nonce = randomBytes(16).toString('hex');
+    const sentAtMs = Date.now();
     const headers: Record<string, string> = {
       'x-acs-signature-nonce': nonce,
       'x-acs-region-id': this.regionId,
@@ -138,7 +139,7 @@ export class RoaTransport {
       throw transportError(action, thrown, this.captures.get(nonce), this.redact);
     } finally {
       const captured = this.captures.get(nonce);
-      if (captured) this.serverClock.observe(captured.date, captured.receivedAtMs);
+      if (captured) this.serverClock.observe(captured.date, captured.receivedAtMs, sentAtMs);
       this.captures.delete(nonce);
     }
   }

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { leaks } from '../helpers/leaks.js';
 import { reveal } from '../helpers/reveal.js';
 
 const BIN = join(process.cwd(), 'bin/webplus-abort.js');
@@ -29,6 +30,20 @@ const pct = (s: string, lower = false) =>
     })
     .join('');
 
+/** The secrets in the disguises of red-team B1-B3, as one error message. */
+const DISGUISED = [
+  'planted-echo',
+  Buffer.from(`x${SECRET}`).toString('base64'),
+  Buffer.from(`xy${STS}`).toString('base64url'),
+  STS.slice(10, 31),
+  `"${SECRET.slice(0, 15)}" + "${SECRET.slice(15)}"`,
+  JSON.stringify([TOKEN.slice(0, 12), TOKEN.slice(12)]),
+  Buffer.from(`z${STS}`).toString('hex').toUpperCase(),
+  [...SECRET].reverse().join(''),
+  SECRET.split('').join('-'),
+  SECRET.replaceAll('o', '\u043e').replaceAll('e', '\u0435'),
+].join(' ');
+
 let child: ChildProcess;
 let url: string;
 const stderr: string[] = [];
@@ -41,6 +56,13 @@ beforeAll(async () => {
   >;
   scenario.credentials = [
     { accessKeyId: 'STS.serve-echo-ak', accessKeySecret: SECRET, securityToken: STS },
+  ];
+  // A sweep's DescribeApplications answers an error quoting the secrets in disguises (B1-B3).
+  scenario.faults = [
+    {
+      action: 'DescribeApplications',
+      responses: [{ status: 400, code: 'InvalidParameter', message: DISGUISED }],
+    },
   ];
   const file = join(dir, 'scenario.json');
   writeFileSync(file, JSON.stringify(scenario));
@@ -144,6 +166,23 @@ describe('serve never prints or answers a secret found in the request URL', () =
     expectClean(body, 'callback answer');
     await accessLines(1);
     for (const line of stderr) expectClean(line, `stderr: ${line}`);
+  });
+
+  it('Web+ answers a sweep with the secrets in disguises: the answer and the lines hold none of them', async () => {
+    // Act
+    const res = await fetch(`${url}/sweep`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const body = await res.text();
+
+    // Assert: the planted answer came back (or the test would prove nothing), leaking nothing.
+    expect(res.status).toBe(200);
+    expect(body).toContain('planted-echo');
+    for (const s of SECRETS) expect(leaks(body, s), `answer: ${body}`).toEqual([]);
+    await accessLines(1);
+    for (const line of stderr) for (const s of SECRETS) expect(leaks(line, s), line).toEqual([]);
   });
 
   it('a 401 with a wrong token in the path and the Authorization header echoes nothing', async () => {

@@ -239,7 +239,7 @@ describe('the readers never return a body from a reply with a repeated name (pro
           expect((thrown as WebplusError).code).toBe('DuplicateKeyReply');
           expect((thrown as WebplusError).ambiguous).toBe(action === 'AbortChange');
 
-          // SAE: mutating → ambiguous, read → permanent
+          // SAE: mutating → unconfirmed (re-read, never re-sent), read → permanent
           for (const mutating of [true, false]) {
             let platformThrown: unknown;
             try {
@@ -250,7 +250,7 @@ describe('the readers never return a body from a reply with a repeated name (pro
             expect(platformThrown).toBeInstanceOf(PlatformError);
             expect((platformThrown as PlatformError).code).toBe('DuplicateKeyReply');
             expect((platformThrown as PlatformError).kind).toBe(
-              mutating ? 'ambiguous' : 'permanent',
+              mutating ? 'unconfirmed' : 'permanent',
             );
           }
         },

@@ -120,7 +120,7 @@ describe('EDAS platform against the emulator (real signing, real HTTP)', () => {
     expect(seen).toEqual(['ListRecentChangeOrder']);
   });
 
-  it('aborts; an abort refused in HTTP 200 on a finished order is already_finished after a re-read', async () => {
+  it('aborts; an abort refused in HTTP 200 (an undocumented code) is unconfirmed: the executor re-reads it', async () => {
     const { platform, sb } = await start({
       apps: [{ AppId: 'ea-1', Name: 'orders' }],
       changeOrders: [{ ChangeOrderId: 'eo-1', AppId: 'ea-1', Status: 8, idleMinutes: 90 }],
@@ -128,15 +128,32 @@ describe('EDAS platform against the emulator (real signing, real HTTP)', () => {
     await platform.abortChange(ref('eo-1'), { rollback: false }, OPTS);
     expect(sb.statusOf('eo-1')).toBe(6);
     const again = await failure(platform.abortChange(ref('eo-1'), { rollback: false }, OPTS));
-    expect([again.kind, again.code, again.httpStatus]).toEqual(['already_finished', '400', 200]);
+    // EDAS documents no error codes (sae-edas.md §3.6): a non-200 Code in a 2xx abort reply is
+    // neither the affirmation nor a named refusal (platform-execute re-reads the order).
+    expect([again.kind, again.code, again.httpStatus]).toEqual(['unconfirmed', '400', 200]);
     expect(sb.journal().map((e) => `${e.action} ${e.status} ${e.code}`)).toEqual([
       'AbortChangeOrder 200 200',
       'AbortChangeOrder 200 400',
+    ]);
+  });
+
+  it('an abort refused with HTTP 400 on a finished order is already_finished after a re-read', async () => {
+    const { platform, sb } = await start({
+      businessErrorStatus: 400,
+      apps: [{ AppId: 'ea-1', Name: 'orders' }],
+      changeOrders: [{ ChangeOrderId: 'eo-1', AppId: 'ea-1', Status: 8, idleMinutes: 90 }],
+    });
+    await platform.abortChange(ref('eo-1'), { rollback: false }, OPTS);
+    const again = await failure(platform.abortChange(ref('eo-1'), { rollback: false }, OPTS));
+    expect([again.kind, again.code, again.httpStatus]).toEqual(['already_finished', '400', 400]);
+    expect(sb.journal().map((e) => `${e.action} ${e.status} ${e.code}`)).toEqual([
+      'AbortChangeOrder 200 200',
+      'AbortChangeOrder 400 400',
       'GetChangeOrderInfo 200 200',
     ]);
   });
 
-  it('a refused abort of a running order stays a refusal (permanent), whatever the HTTP status', async () => {
+  it('a refused abort of a running order stays a refusal: permanent with an error status, unconfirmed in a 200', async () => {
     for (const businessErrorStatus of [200, 400] as const) {
       const { platform } = await start({
         businessErrorStatus,
@@ -152,7 +169,10 @@ describe('EDAS platform against the emulator (real signing, real HTTP)', () => {
         ],
       });
       const e = await failure(platform.abortChange(ref('eo-1'), { rollback: false }, OPTS));
-      expect([e.kind, e.code]).toEqual(['permanent', '400']);
+      expect([e.kind, e.code]).toEqual([
+        businessErrorStatus === 200 ? 'unconfirmed' : 'permanent',
+        '400',
+      ]);
     }
   });
 
@@ -260,7 +280,7 @@ describe('EDAS replies are read fail-closed', () => {
     expect([e.kind, e.code]).toEqual(['retryable', 'MalformedReply']);
   });
 
-  it('an abort answered without Code is ambiguous, not aborted', async () => {
+  it('an abort answered without Code is unconfirmed (re-read, never re-sent), not aborted', async () => {
     const { platform } = await start({
       faults: [
         {
@@ -276,7 +296,7 @@ describe('EDAS replies are read fail-closed', () => {
       ],
     });
     const e = await failure(platform.abortChange(ref('eo-1'), { rollback: false }, OPTS));
-    expect(e.kind).toBe('ambiguous');
+    expect(e.kind).toBe('unconfirmed');
   });
 
   it('a ListApplication reply without ApplicationList is unknown, not empty', async () => {

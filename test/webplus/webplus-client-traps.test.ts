@@ -133,7 +133,7 @@ describe('non-JSON and broken replies (pop-core resolves or throws oddly)', () =
     expect(sb.appEnv('we-1')?.AbortingChange).toBe(false);
   });
 
-  it('a text/plain 503 and an HTML 200 are retryable too', async () => {
+  it('a text/plain 503 is retryable too; an HTML 200 to AbortChange is ambiguous (re-read, never re-sent)', async () => {
     // Arrange
     const { client } = await start([
       { status: 503, contentType: 'text/plain', body: 'Service Unavailable' },
@@ -147,7 +147,12 @@ describe('non-JSON and broken replies (pop-core resolves or throws oddly)', () =
     // Assert
     expect(plain).toMatchObject({ kind: 'retryable', code: 'HTTP503', httpStatus: 503 });
     expect(plain.rawBody).toBe('Service Unavailable');
-    expect(html200).toMatchObject({ kind: 'retryable', code: 'HTTP200', httpStatus: 200 });
+    expect(html200).toMatchObject({
+      kind: 'permanent',
+      ambiguous: true,
+      code: 'UnreadableReply',
+      httpStatus: 200,
+    });
   });
 
   it('a JSON content-type with a broken body ({foo:bar}) is retryable like a 5xx (C06 d)', async () => {

@@ -116,12 +116,21 @@ describe('readReply: JSON errors', () => {
     const ok503 = json(503, { Code: 'OK' });
     const bare403 = json(403, { Message: 'denied' });
 
-    // Act
-    const a = thrown(ok503);
+    // Act: a read is classified by its status; an AbortChange whose status and body disagree
+    // is ambiguous (the abort may have landed: re-read, never sent again as a fresh abort)
+    const a = thrown(ok503, 'DescribeChange');
+    const abort = thrown(ok503);
     const b = thrown(bare403);
 
     // Assert
     expect(a).toMatchObject({ kind: 'retryable', code: 'HTTP503', httpStatus: 503 });
+    expect(abort).toMatchObject({
+      kind: 'permanent',
+      ambiguous: true,
+      code: 'HTTP503',
+      httpStatus: 503,
+    });
+    expect(abort.message).toContain('the status and the body disagree');
     expect(b).toMatchObject({
       kind: 'permanent',
       code: 'HTTP403',
@@ -183,14 +192,21 @@ describe('readReply: XML', () => {
     };
 
     // Act
-    const err = thrown(reply);
+    const read = thrown(reply, 'DescribeChange');
+    const abort = thrown(reply);
 
-    // Assert
-    expect(err).toMatchObject({ kind: 'retryable', code: 'HTTP200', httpStatus: 200 });
+    // Assert: a read retries; an AbortChange 2xx is ambiguous (re-read, never re-sent)
+    expect(read).toMatchObject({ kind: 'retryable', code: 'HTTP200', httpStatus: 200 });
+    expect(abort).toMatchObject({
+      kind: 'permanent',
+      ambiguous: true,
+      code: 'UnreadableReply',
+      httpStatus: 200,
+    });
   });
 });
 
-describe('readReply: unreadable replies are retryable, never a success', () => {
+describe('readReply: unreadable replies are retryable (an AbortChange 2xx: ambiguous), never a success', () => {
   it.each<[string, RawReply, string]>([
     [
       'an HTML 502',
@@ -212,9 +228,11 @@ describe('readReply: unreadable replies are retryable, never a success', () => {
     ['no status at all', { status: 0, contentType: '', body: 'garbage' }, 'UnreadableReply'],
   ])('%s', (_label, reply, code) => {
     // Act
-    const err = thrown(reply);
+    const err = thrown(reply, 'DescribeChange');
+    const abort = thrown(reply);
 
-    // Assert
+    // Assert: a read retries; so does an AbortChange answered with an error status; an
+    // AbortChange answered 2xx is ambiguous instead (never re-sent: the change is re-read)
     expect(err).toMatchObject({
       kind: 'retryable',
       code,
@@ -222,6 +240,12 @@ describe('readReply: unreadable replies are retryable, never a success', () => {
       rawBody: reply.body,
     });
     expect(err.retryable).toBe(true);
+    const is2xx = reply.status >= 200 && reply.status < 300;
+    expect(abort).toMatchObject(
+      is2xx
+        ? { kind: 'permanent', ambiguous: true, code: 'UnreadableReply', rawBody: reply.body }
+        : { kind: 'retryable', code, rawBody: reply.body },
+    );
   });
 
   it('cuts a long raw body to 2 KB', () => {

@@ -125,6 +125,8 @@ function saeAnswer(req: RecordedRequest): Record<string, unknown> {
     return { ...SAE_OK, Data: { TotalSize: 0, ChangeOrderList: [] } };
   if (req.path.endsWith('DescribeChangeOrder'))
     return { ...SAE_OK, Data: { ChangeOrderId: 'co-1', Status: 1, Pipelines: [] } };
+  // An abort is accepted only on its documented body: Data is exactly {ChangeOrderId}.
+  if (req.path.includes('Abort')) return { ...SAE_OK, Data: { ChangeOrderId: 'co-1' } };
   return { ...SAE_OK, Data: { AppId: 'app-1', ChangeOrderId: 'co-1' } };
 }
 
