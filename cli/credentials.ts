@@ -216,18 +216,30 @@ const KNOWN_MODES = new Set([
 ]);
 
 /** Every value in `texts` removed from `message` (longer ones first), then cut to 200 chars. */
+/** Where a credential provider's message starts quoting the service's reply body. */
+const BODY_LEAD_IN =
+  /(?:message = |unmarshal fail: |result: |JSON is: |failed with OIDC: |failed: )/;
+
 function scrub(message: string, secrets: readonly string[]): string {
   // The one redactor (any dress of a secret, a string-to-sign echo cut), never a plain search.
   let out = createRedactor(secrets).text(message);
   // Too short for the redactor (it would mangle ordinary words): removed as they are.
   for (const s of secrets.filter((v) => v.length >= 4 && v.length < 8))
     out = out.split(s).join('***');
-  // A JSON document in a message is file or reply content: never show it, only its error code
-  // when it has one of the documented shape (letters, digits, dots: `AuthenticationFail.NoPermission`).
+  // A credential service's reply body (after the SDK's fixed lead-in, @alicloud/credentials
+  // 2.4.7 providers: `message = `, `unmarshal fail: `, `result: `, `JSON is: `, `failed: `,
+  // `failed with OIDC: `) or any JSON document in a message is content, and may quote keys this
+  // process never learned: never show it, only its error code when it has one of the documented
+  // shape (letters, digits, dots: `AuthenticationFail.NoPermission`).
+  const body = BODY_LEAD_IN.exec(out);
   const brace = out.search(/[{[]\s*"/);
-  if (brace !== -1) {
-    const code = /"[Cc]ode"\s*:\s*"([A-Za-z][A-Za-z0-9.]{0,79})"/.exec(out.slice(brace))?.[1];
-    out = `${out.slice(0, brace)}(content not shown${code ? `; Code ${code}` : ''})`;
+  const cut = Math.min(
+    body ? body.index + body[0].length : out.length,
+    brace === -1 ? out.length : brace,
+  );
+  if (cut < out.length) {
+    const code = /"[Cc]ode"\s*:\s*"([A-Za-z][A-Za-z0-9.]{0,79})"/.exec(out.slice(cut))?.[1];
+    out = `${out.slice(0, cut)}(content not shown${code ? `; Code ${code}` : ''})`;
   }
   return out.length > 200 ? `${out.slice(0, 199)}…` : out;
 }

@@ -2,6 +2,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import type { OutcomeRecord } from '#shared/model/record.js';
 import { parseRecordLines } from '#shared/outcome-log/read-records.js';
 import { UsageError } from '../errors.js';
+import { redactReadRecord } from './redact-read.js';
 
 /** Records of a JSON-lines text and how many lines were not records. */
 export interface ParsedText {
@@ -13,12 +14,13 @@ export interface ParsedText {
 
 /**
  * One record per line (shared/outcome-log/read-records.ts: blank lines ignored, a torn fragment
- * skipped without losing a record glued after it).
+ * skipped without losing a record glued after it), each passed through the redactor
+ * (./redact-read.ts).
  */
 export function parseRecordText(text: string): ParsedText {
   const parsed = parseRecordLines(text);
   return {
-    records: parsed.records,
+    records: parsed.records.map(redactReadRecord),
     unreadable: parsed.torn.length,
     tornLines: parsed.torn.map((t) => t.line),
   };

@@ -3,6 +3,7 @@ import { NUMERIC_RECORD_KEYS } from '#shared/model/record-keys.js';
 import { readLogs } from '#shared/sls/read-logs.js';
 import type { SlsTarget } from '../sls-target.js';
 import { type LogFilters, slsQuery } from './filters.js';
+import { redactReadRecord } from './redact-read.js';
 
 /** Without `--since`, `log --sls` reads the last 24 hours. */
 export const SLS_DEFAULT_WINDOW_MS = 24 * 3_600_000;
@@ -23,7 +24,8 @@ export function recordOfLog(log: Record<string, string>): OutcomeRecord {
 }
 
 /**
- * The records of the SLS target matching `filters`, oldest first: GetLogs over
+ * The records of the SLS target matching `filters`, oldest first, each passed through the
+ * redactor (./redact-read.ts): GetLogs over
  * `[since, now + 1 s)` with the filters as a search statement, 100 per page.
  * @param limit keep only the newest `limit`
  * @throws SlsApiError
@@ -42,5 +44,5 @@ export async function readSlsRecords(
     query: slsQuery(filters),
     ...(options.limit !== undefined ? { limit: options.limit } : {}),
   });
-  return logs.map(recordOfLog);
+  return logs.map((log) => redactReadRecord(recordOfLog(log)));
 }

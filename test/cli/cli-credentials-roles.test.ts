@@ -8,6 +8,8 @@
  * even when the service echoes it in an error.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -240,5 +242,44 @@ describe('OIDC / RRSA (ALIBABA_CLOUD_ROLE_ARN + OIDC provider + token file) agai
     expectNoSecret(run.stdout + run.stderr);
     expect(run.code).not.toBe(0);
     expect(sts.seen.length).toBe(seenBefore); // TLS refused before any request was read
+  });
+});
+
+describe('a credentials URI (ALIBABA_CLOUD_CREDENTIALS_URI) whose error page quotes keys the CLI never learned', () => {
+  const LEAKED = {
+    secret: 'uri-leaked-secret-9Qm4Xz2Lk7Wv',
+    token: 'CAIS-uri-leaked-token-3Rt8Bc4Hd6Jf',
+  };
+  it.each([
+    ['403 text/html', 403, 'text/html', `<html>denied: token ${LEAKED.token}</html>`],
+    ['500 text/plain', 500, 'text/plain', `internal error for secret ${LEAKED.secret}`],
+    ['200 not JSON', 200, 'text/plain', `AccessKeySecret=${LEAKED.secret}`],
+  ])('%s: one failure line naming the source, no body text', async (_name, status, type, body) => {
+    const server = createServer((_req, res) => {
+      res.writeHead(status, { 'content-type': type });
+      res.end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const run = await doctor(
+        cliEnv({
+          WEBPLUS_ENDPOINT: sandbox.url,
+          ALIBABA_CLOUD_CREDENTIALS_URI: `http://127.0.0.1:${port}/creds`,
+        }),
+      );
+      const out = run.stdout + run.stderr;
+      expect(out).not.toContain(LEAKED.secret);
+      expect(out).not.toContain(LEAKED.token);
+      expect(out).not.toContain('denied');
+      expect(run.code).toBe(2);
+      const doc = JSON.parse(run.stdout) as Doc;
+      const cred = doc.checks.find((c) => c.check === 'credentials')!;
+      expect(cred.status).toBe('fail');
+      expect(cred.detail).toContain('content not shown');
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
