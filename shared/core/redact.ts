@@ -145,8 +145,8 @@ function stripInvisible(input: Mapped): Mapped {
 const HTML_NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 /**
- * One decoding pass: percent-encoding (`%2B`, UTF-8 sequences too), JSON and JS escapes
- * (`\u002B`, `\x2B`, `\/`, `\\`, `\"`; not `\n` and its kind, which would swallow a secret
+ * One decoding pass: percent-encoding (`%2B`, UTF-8 sequences too, and `escape()`'s `%u002B`),
+ * JSON and JS escapes (`\u002B`, `\x2B`, octal `\053`, `\/`, `\\`, `\"`; not `\n` and its kind, which would swallow a secret
  * starting with `n` after a stray backslash), HTML character references (`&#43;`, `&#x2b;`,
  * `&amp;`). Each decoded character stands for the whole escape.
  */
@@ -163,13 +163,26 @@ function decodeOnce(input: Mapped): Mapped {
         i += decoded.length;
         continue;
       }
+      // JS `escape()`'s `%uXXXX`.
+      const u = /^%[uU]([0-9a-fA-F]{4})/.exec(t.slice(i, i + 6));
+      if (u) {
+        out.push(safeFromCodePoint(Number.parseInt(u[1]!, 16)), i, i + 6);
+        i += 6;
+        continue;
+      }
     } else if (c === '\\') {
-      const m = /^\\(?:u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|u\{([0-9a-fA-F]{1,6})\}|([\\/"']))/.exec(
-        t.slice(i, i + 10),
-      );
+      const m =
+        /^\\(?:u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|u\{([0-9a-fA-F]{1,6})\}|([\\/"'])|([0-3][0-7]{2}|[0-7]{1,2}))/.exec(
+          t.slice(i, i + 10),
+        );
       if (m) {
         const hex = m[1] ?? m[2] ?? m[3];
-        const ch = hex !== undefined ? safeFromCodePoint(Number.parseInt(hex, 16)) : m[4]!;
+        const ch =
+          hex !== undefined
+            ? safeFromCodePoint(Number.parseInt(hex, 16))
+            : m[5] !== undefined
+              ? String.fromCharCode(Number.parseInt(m[5], 8))
+              : m[4]!;
         out.push(ch, i, i + m[0].length);
         i += m[0].length;
         continue;
