@@ -15,7 +15,7 @@ import { ScenarioError } from '../sandbox/webplus/errors.js';
 import { UsageError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { collect, usageOf, withCloudOptions, withWide } from './options.js';
-import { resolvedSecrets } from './secrets.js';
+import { cliSecrets } from './secrets.js';
 
 let exitCode: number = EXIT.ok;
 /** The command being run (set before its action), for the usage line after a UsageError. */
@@ -196,14 +196,9 @@ for (const command of program.commands) command.showHelpAfterError(usageOf(comma
  * string-to-sign cut and the secret-name rules need none (shared/core/redact.ts).
  */
 const errorLine = (text: string): void => {
-  const redactor = createRedactor([
-    process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
-    process.env.ALIBABA_CLOUD_SECURITY_TOKEN,
-    process.env.ALICLOUD_ACCESS_KEY_SECRET,
-    process.env.ALICLOUD_SECURITY_TOKEN,
-    ...(process.env.HTTP_AUTH_TOKENS ?? '').split(','),
-    ...resolvedSecrets,
-  ]);
+  // The resolved keys, every secret-named variable (ALIBABA_CLOUD_*, HTTP_AUTH_TOKENS, NOTIFY_*)
+  // and every profile's secrets of ~/.aliyun/config.json (cli/secrets.ts).
+  const redactor = createRedactor(cliSecrets());
   process.stderr.write(redactor.text(text));
 };
 

@@ -10,6 +10,7 @@ import { CredentialsError, describeResolved, resolveCredentials } from '../crede
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { terminalColumns, useColor } from '../render/style.js';
+import { cliSecrets } from '../secrets.js';
 import {
   readJsonObject,
   type ScenarioSandbox,
@@ -111,6 +112,7 @@ export async function doctorCommand(options: DoctorOptions): Promise<ExitCode> {
     }
     const report = await runDoctor({
       env,
+      extraSecrets: cliSecrets(),
       credentials,
       credentialSource: source,
       ...(platforms ? { platforms } : {}),

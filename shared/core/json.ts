@@ -170,3 +170,32 @@ export function repeatedNamePath(text: string): string | undefined {
   }
   return repeatedName(text)?.path;
 }
+
+/**
+ * Whether a JSON text nests arrays and objects deeper than `max` levels (strings skipped, one
+ * pass, no recursion). Replies are read only up to a depth whose values can be walked, printed
+ * and redacted without exhausting the stack: a 5,000-deep array parses, but `JSON.stringify`
+ * of it throws `RangeError` (red-team 12b F1).
+ * @param text a JSON text (validity not checked here)
+ * @param max levels allowed, e.g. {@link MAX_REPLY_DEPTH}
+ */
+export function nestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      // A backslash skips the escaped character; a quote ends the string.
+      if (c === 0x5c) i += 1;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      depth += 1;
+      if (depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth -= 1;
+  }
+  return false;
+}
+
+/** The deepest nesting a platform reply may have (Web+'s documented replies nest under 10). */
+export const MAX_REPLY_DEPTH = 64;

@@ -68,6 +68,12 @@ export interface Notifier {
   test(ctx: NotifyContext): Promise<TargetResult[]>;
   /** Per target: its kind and the host of its URL only (never the path or query: they carry the secret). */
   readonly hosts: readonly { name: string; kind: NotifyKind; host: string }[];
+  /**
+   * The targets' secrets (signing secrets, the secret parts of webhook URLs: {@link urlSecrets}),
+   * for the function's one redactor: a Web+ or SLS error that quotes one never reaches a record,
+   * an answer or a log line (pipeline/runtime.ts).
+   */
+  readonly secrets: readonly string[];
 }
 
 /** The record of a notification attempt and the result per target. */
@@ -144,6 +150,7 @@ export function createNotifier(
   return {
     targets: resolved.map((t) => ({ name: t.name, kind: t.kind })),
     hosts: resolved.map((t) => ({ name: t.name, kind: t.kind, host: new URL(t.url).host })),
+    secrets: configSecrets,
     async test(ctx) {
       const secrets = [...configSecrets, ...ctx.secrets];
       const message = redactTokens(testMessage(ctx), secrets);

@@ -53,8 +53,14 @@ export async function notifyAfterWrite(
       secrets,
     });
     if (!report) return undefined;
+    // The same one redactor as every decision record (the invocation's keys, the HTTP tokens,
+    // the targets' secrets), for the record and for a store error written beside it.
+    const redactor = runtime.redactorFor([
+      inv.credentials?.accessKeySecret,
+      inv.credentials?.securityToken,
+    ]);
     // Its own recordId, like every record, so readers can drop a stored-twice copy.
-    report.record = { recordId: randomUUID(), ...report.record };
+    report.record = redactor.value({ recordId: randomUUID(), ...report.record });
     const write = await runtime.outcomeLog.write([report.record], {
       invocationId: inv.invocationId,
       trigger: inv.trigger,
@@ -62,6 +68,7 @@ export async function notifyAfterWrite(
       region: inv.region,
       credentials: inv.credentials,
       deadlineMs: inv.writeDeadlineMs,
+      redact: redactor.text,
     });
     return { report, write };
   } catch (error) {

@@ -189,7 +189,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     }
     return pacer;
   };
+  // The HTTP tokens, the keys of the environment, and the notification targets' secrets.
   const instanceSecrets = [
+    ...(notifier?.secrets ?? []),
     ...config.httpAuthTokens,
     config.envCredentials?.accessKeySecret,
     config.envCredentials?.securityToken,

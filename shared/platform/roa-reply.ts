@@ -1,4 +1,4 @@
-import { repeatedName } from '../core/json.js';
+import { MAX_REPLY_DEPTH, nestedDeeperThan, repeatedName } from '../core/json.js';
 import { cutBody, PlatformError, type PlatformErrorKind, PlatformReplyError } from './errors.js';
 import { gatewayErrorKind, statusErrorKind } from './gateway-codes.js';
 import type { PlatformName } from './platform.js';
@@ -144,6 +144,8 @@ export function readRoaReply(
   } catch {
     throw unreadable(trimmed ? 'a reply that is not valid JSON' : 'an empty reply');
   }
+  if (nestedDeeperThan(trimmed, MAX_REPLY_DEPTH))
+    throw unreadable(`a JSON reply nested deeper than ${MAX_REPLY_DEPTH} levels`);
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
     throw unreadable('a JSON reply that is not an object');
   const repeated = repeatedName(trimmed, { caseInsensitive: true });

@@ -1,4 +1,4 @@
-import { repeatedName } from '../core/json.js';
+import { MAX_REPLY_DEPTH, nestedDeeperThan, repeatedName } from '../core/json.js';
 import { errorKind, isKnownCode } from './error-kind.js';
 import { WebplusError } from './errors.js';
 import type { RawReply } from './transport.js';
@@ -56,6 +56,14 @@ export function readReply(
       action,
       { ...reply, body: redact(raw) },
       raw.trim() ? 'a reply that is not valid JSON' : 'an empty reply',
+      mutating,
+    );
+  }
+  if (nestedDeeperThan(raw, MAX_REPLY_DEPTH)) {
+    throw unreadable(
+      action,
+      { ...reply, body: redact(raw) },
+      `a JSON reply nested deeper than ${MAX_REPLY_DEPTH} levels`,
       mutating,
     );
   }
@@ -187,38 +195,44 @@ const FAILURE_NAMES = [
  * present and not the JSON `true` (`false`, `"False"`, `null`, `"true"`); any of
  * {@link FAILURE_NAMES} present (Web+ documents only `Code`, `Message`, `RequestId` and the
  * action's payload, docs/reference/webplus-api.md); `HttpStatusCode` present and not 200;
- * `Data.Success` present and not `true`. Case-variant duplicates never reach here (readReply
- * refuses them first).
+ * `Data.Success` present and not `true`; every name compared case-insensitively (`SUCCESS`,
+ * `ERRORCODE`). Case-variant duplicates never reach here (readReply refuses them first).
  * @param body a parsed Web+ reply
  */
 export function failureBesideSuccess(body: WebplusBody): FailureMarker | undefined {
-  for (const k of ['Success', 'success']) {
-    if (!Object.hasOwn(body, k) || body[k] === true) continue;
-    const v = body[k];
-    return k === 'Success' && (v === false || v === 'false')
-      ? { words: 'says Success: false', code: 'SuccessFalse' }
-      : { words: `carried ${k} ${describe(v)}, not true`, code: 'FailureBesideSuccess' };
+  // Names are compared case-insensitively (`SUCCESS`, `ERRORCODE`, `HTTPSTATUSCODE` too): a
+  // gateway or proxy that upper-cases a marker still says the call failed.
+  for (const [k, v] of Object.entries(body)) {
+    const lower = k.toLowerCase();
+    if (lower === 'success' && v !== true) {
+      return k === 'Success' && (v === false || v === 'false')
+        ? { words: 'says Success: false', code: 'SuccessFalse' }
+        : { words: `carried ${k} ${describe(v)}, not true`, code: 'FailureBesideSuccess' };
+    }
   }
-  const name = FAILURE_NAMES.find((k) => Object.hasOwn(body, k));
+  const name = Object.keys(body).find(
+    (k) =>
+      k !== 'Code' &&
+      (FAILURE_NAMES as readonly string[]).some((f) => f.toLowerCase() === k.toLowerCase()),
+  );
   if (name !== undefined)
     return { words: `carried ${name} ${describe(body[name])}`, code: 'FailureBesideSuccess' };
-  if (
-    Object.hasOwn(body, 'HttpStatusCode') &&
-    body.HttpStatusCode !== 200 &&
-    body.HttpStatusCode !== '200'
-  )
+  const status = Object.keys(body).find((k) => k.toLowerCase() === 'httpstatuscode');
+  if (status !== undefined && body[status] !== 200 && body[status] !== '200')
     return {
-      words: `carried HttpStatusCode ${describe(body.HttpStatusCode)}`,
+      words: `carried ${status} ${describe(body[status])}`,
       code: 'FailureBesideSuccess',
     };
-  const data = body.Data;
-  if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
-    const d = data as Record<string, unknown>;
-    if (Object.hasOwn(d, 'Success') && d.Success !== true)
-      return {
-        words: `carried Data.Success ${describe(d.Success)}, not true`,
-        code: 'FailureBesideSuccess',
-      };
+  for (const [dk, data] of Object.entries(body)) {
+    if (dk.toLowerCase() !== 'data') continue;
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) continue;
+    for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
+      if (k.toLowerCase() === 'success' && v !== true)
+        return {
+          words: `carried ${dk}.${k} ${describe(v)}, not true`,
+          code: 'FailureBesideSuccess',
+        };
+    }
   }
   return undefined;
 }

@@ -5,7 +5,8 @@
  * environment as an operator has them; checked with plain and disguised (base64, split, hex)
  * forms by the test's own encoders.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliEnv, runCli } from '../helpers/cli-run.js';
 
@@ -71,6 +72,56 @@ describe('log read-back redaction (file store holding secrets)', () => {
         .map((l) => JSON.parse(l));
       expect(records).toHaveLength(16); // every record still printed, none dropped
       expect(records.every((r) => r.changeId === 'wc-5d3a963d5802611c4ddc0001')).toBe(true);
+    }
+  });
+});
+
+describe('every profile of ~/.aliyun/config.json is a secret to log (red-team 12b F5)', () => {
+  it('log --json prints no access_key_secret or sts_token of any profile, current or not', async () => {
+    const CURRENT = 'CfgA1currentProfile123QWE';
+    const OTHER = 'CfgB2otherProfile987QWE';
+    const STS_OTHER = 'CAIScfgC3stsOfAThirdProfile456';
+    const env = cliEnv({ COLUMNS: '200' });
+    mkdirSync(join(env.HOME!, '.aliyun'), { recursive: true });
+    writeFileSync(
+      join(env.HOME!, '.aliyun', 'config.json'),
+      JSON.stringify({
+        current: 'a',
+        profiles: [
+          { name: 'a', mode: 'AK', access_key_id: 'LTAI-a', access_key_secret: CURRENT },
+          { name: 'b', mode: 'AK', access_key_id: 'LTAI-b', access_key_secret: OTHER },
+          {
+            name: 'c',
+            mode: 'StsToken',
+            access_key_id: 'STS.c',
+            access_key_secret: 'CfgC3secretOfThird000',
+            sts_token: STS_OTHER,
+          },
+        ],
+      }),
+    );
+    writeFileSync(
+      env.OUTCOME_LOG_FILE!,
+      `${[CURRENT, OTHER, STS_OTHER]
+        .map((s, i) =>
+          JSON.stringify({
+            recordId: `cfg-${i}`,
+            time: `2026-05-20T02:00:0${i}.000Z`,
+            changeId: 'wc-5d3a963d5802611c4ddc0001',
+            envId: 'we-5d39b8ba6786bd4b14950001',
+            trigger: 'timer',
+            invocationId: 'inv-cfg',
+            outcome: 'failed',
+            detail: `Web+ said ${s}`,
+            attempts: 1,
+          }),
+        )
+        .join('\n')}\n`,
+    );
+    for (const args of [['log', '--json'], ['log']]) {
+      const run = await runCli(args, env);
+      expect(run.code, run.stderr).toBe(0);
+      for (const s of [CURRENT, OTHER, STS_OTHER]) expect(run.stdout + run.stderr).not.toContain(s);
     }
   });
 });

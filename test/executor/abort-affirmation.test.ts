@@ -85,6 +85,15 @@ const UNREADABLE: [string, Raw][] = [
   ['a trailing comma', { status: 200, contentType: JSON_CT, body: GOOD.replace(/}$/, ',}') }],
   ['NaN', { status: 200, contentType: JSON_CT, body: GOOD.replace(/}$/, ',"X":NaN}') }],
   ['an empty 200', { status: 200, contentType: JSON_CT, body: '' }],
+  // Red-team 12b F1: valid JSON too deep to walk (JSON.stringify of it overflows the stack).
+  [
+    'the documented body plus a 5,000-deep array',
+    {
+      status: 200,
+      contentType: JSON_CT,
+      body: GOOD.replace(/}$/, `,"X":${'['.repeat(5000)}${']'.repeat(5000)}}`),
+    },
+  ],
   ['a 204', { status: 204, contentType: JSON_CT, body: '' }],
   ['text/html <html>OK</html>', { status: 200, contentType: 'text/html', body: '<html>OK</html>' }],
   ['a bare OK', { status: 200, contentType: 'text/plain', body: 'OK' }],
@@ -241,6 +250,23 @@ describe('B6: a read reply with a failure beside Code OK makes its facts unknown
     ['Success "False"', describeChangeBody({ Success: 'False' }), 'carried Success "False"'],
     ['Success false', describeChangeBody({ Success: false }), 'says Success: false'],
     ['an errorCode', describeChangeBody({ errorCode: 'ChangeNotExists' }), 'carried errorCode'],
+    // Red-team 12b F2: the markers in another case.
+    ['SUCCESS false (upper case)', describeChangeBody({ SUCCESS: false }), 'carried SUCCESS false'],
+    [
+      'ERRORCODE (upper case)',
+      describeChangeBody({ ERRORCODE: 'Forbidden.RAM' }),
+      'carried ERRORCODE',
+    ],
+    [
+      'HTTPSTATUSCODE 500 (upper case)',
+      describeChangeBody({ HTTPSTATUSCODE: 500 }),
+      'carried HTTPSTATUSCODE 500',
+    ],
+    [
+      'Data.success false (lower case)',
+      describeChangeBody({ Data: { success: false } }),
+      'carried Data.success false',
+    ],
     [
       'Change and change (case-variant duplicate)',
       describeChangeBody({}, (t) => t.replace(/}$/, ',"change":{"ChangeFinished":true}}')),

@@ -26,6 +26,12 @@ export interface CredentialSourceInfo {
 
 export interface DoctorInput {
   /**
+   * More secrets for the redactor, beyond the keys and variables below: the CLI gives every
+   * secret it knows (cli/secrets.ts `cliSecrets`: every profile of `~/.aliyun/config.json`).
+   * @default []
+   */
+  extraSecrets?: readonly string[];
+  /**
    * The environment the function's configuration is read from (docs/reference/configuration.md),
    * as the function would see it: `WEBPLUS_REGIONS` / `FC_REGION`, `WEBPLUS_ENDPOINT`, `LOG_STORE`,
    * `SLS_*`, `HTTP_AUTH_TOKENS`, `POLICY_FILE` / `POLICY`, `ABORT_DRY_RUN`, `ATTEMPT_TIMEOUT_MS`.
@@ -86,6 +92,7 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
     input.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
     input.env.ALIBABA_CLOUD_SECURITY_TOKEN,
     ...rawTokens,
+    ...(input.extraSecrets ?? []),
   ];
   const redactor = (extra: readonly (string | undefined)[]) =>
     createRedactor([...secrets, ...extra]);
