@@ -214,7 +214,11 @@ export class WebplusClient {
       { EnvId: envId, PageNumber: page.pageNumber, PageSize: page.pageSize },
       opts,
     );
-    return toPage(body, unwrapList(body, 'Changes', 'Change').map(toChange), page);
+    return toPage(
+      body,
+      listItems('DescribeChanges', body, ['Changes', 'Change'], toChange, this.redactor),
+      page,
+    );
   }
 
   /**
@@ -236,7 +240,11 @@ export class WebplusClient {
       },
       opts,
     );
-    return toPage(body, unwrapList(body, 'AppEnvs', 'AppEnv').map(toAppEnv), page);
+    return toPage(
+      body,
+      listItems('DescribeAppEnvs', body, ['AppEnvs', 'AppEnv'], toAppEnv, this.redactor),
+      page,
+    );
   }
 
   /**
@@ -263,7 +271,17 @@ export class WebplusClient {
       { PageNumber: page.pageNumber, PageSize: page.pageSize },
       opts,
     );
-    return toPage(body, unwrapList(body, 'Applications', 'Application').map(toApplication), page);
+    return toPage(
+      body,
+      listItems(
+        'DescribeApplications',
+        body,
+        ['Applications', 'Application'],
+        toApplication,
+        this.redactor,
+      ),
+      page,
+    );
   }
 
   /**
@@ -374,6 +392,41 @@ function describeValue(value: unknown, absent: string): string {
   if (typeof value === 'number' || typeof value === 'boolean')
     return `the ${typeof value} ${value}`;
   return Array.isArray(value) ? 'an array' : `an ${typeof value}`;
+}
+
+/**
+ * The items of a listing reply, read fail closed: a reply without its list (`AppEnvs.AppEnv`,
+ * …) is `MalformedReply` unless it says `TotalCount: 0` (an absent list is never read as an empty
+ * account), and an item that cannot be identified (no id) makes the whole page malformed rather
+ * than silently shorter (red-team 12b: a DescribeAppEnvs without `AppEnvs` swept nothing and
+ * recorded nothing).
+ * @throws WebplusResponseError `MalformedReply` (retryable: the listing is read again, then its
+ *   failure is recorded)
+ */
+function listItems<T>(
+  action: string,
+  body: WebplusBody,
+  [outer, inner]: [string, string],
+  map: (raw: unknown) => T | undefined,
+  redactor: Redactor,
+): T[] {
+  const wrapper = body[outer];
+  const present =
+    Array.isArray(wrapper) ||
+    (typeof wrapper === 'object' &&
+      wrapper !== null &&
+      (wrapper as Record<string, unknown>)[inner] !== undefined &&
+      (wrapper as Record<string, unknown>)[inner] !== null);
+  if (!present) {
+    if (toNumber(body.TotalCount) === 0) return [];
+    throw malformed(action, `no ${outer}.${inner} list in the reply`, body, redactor);
+  }
+  const raw = unwrapList(body, outer, inner);
+  const items = raw.map(map);
+  const unnamed = items.filter((x) => x === undefined).length;
+  if (unnamed > 0)
+    throw malformed(action, `${unnamed} item(s) of ${outer} without an id`, body, redactor);
+  return items as T[];
 }
 
 function malformed(
