@@ -324,6 +324,9 @@ function toPage<T>(body: WebplusBody, items: (T | undefined)[], page: PageQuery)
  */
 export const AMBIGUOUS_ABORT_REPLY = 'AmbiguousAbortReply';
 
+/** The names the documented success body's `EnvChange` carries (S1), and no other. */
+const ENV_CHANGE_NAMES: ReadonlySet<string> = new Set(['ChangeId', 'EnvId', 'StartTime']);
+
 /** The names the documented AbortChange success body carries (S1), and no other. */
 const ABORT_REPLY_NAMES: ReadonlySet<string> = new Set([
   'Code',
@@ -365,6 +368,11 @@ export function abortAffirmationProblem(
   if (typeof envChange !== 'object' || envChange === null || Array.isArray(envChange))
     return `EnvChange is ${describeValue(envChange, 'absent')}, not an object`;
   const ec = envChange as Record<string, unknown>;
+  // Only the documented names inside EnvChange too: an `Aborted: false` or an `Error` beside
+  // them says something the documented body does not (red-team 12b F6).
+  const extraInside = Object.keys(ec).find((k) => !ENV_CHANGE_NAMES.has(k));
+  if (extraInside !== undefined)
+    return `carried EnvChange.${extraInside.slice(0, 40)} ${describeValue(ec[extraInside], 'absent')} (not in the documented body)`;
   if (ec.ChangeId !== expect.changeId)
     return typeof ec.ChangeId === 'string' && ec.ChangeId
       ? `named change ${ec.ChangeId.slice(0, 64)}`

@@ -113,6 +113,18 @@ const UNKNOWN_CODES: [string, Raw][] = ['OK ', 'ok', 'OK\u200b', 'Accepted'].map
 const with_ = (extra: Record<string, unknown>) =>
   JSON.stringify({ ...(JSON.parse(GOOD) as Record<string, unknown>), ...extra });
 const NOT_EXACT: [string, Raw, string][] = [
+  // Red-team 12b F6: a failure marker inside EnvChange.
+  [
+    'EnvChange carrying Aborted false and an Error',
+    {
+      status: 200,
+      contentType: JSON_CT,
+      body: with_({
+        EnvChange: { ChangeId: CID, EnvId: EID, Aborted: false, Error: 'ChangeFinished' },
+      }),
+    },
+    'carried EnvChange.Aborted the boolean false',
+  ],
   [
     'a failure Message beside OK',
     { status: 200, contentType: JSON_CT, body: with_({ Message: 'abort failed' }) },
