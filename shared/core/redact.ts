@@ -58,11 +58,21 @@ export const STRING_TO_SIGN_CUT = '[string-to-sign echo cut]';
 export const MIN_REDACTED_TOKEN_CHARS = 8;
 
 const STRING_TO_SIGN =
-  /string[\s_-]*to[\s_-]*sign|stringtosign|canonicali[sz]ed[\s_-]*(?:headers|resource)/i;
+  /string[\s_-]*to[\s_-]*sign|stringtosign|canonicali[sz]ed[\s_-]*(?:headers|resource)/gi;
 
-/** A name that carries a secret, then `:` or `=` (quotes allowed), then the value. */
+/**
+ * A name that carries a secret, then `:` or `=` (quotes allowed), then the value (an opening
+ * `[` of a list and an `acs ` / `Bearer ` / `Basic ` scheme are skipped). Matched on every
+ * {@link nameViews} reading (escapes decoded, invisible characters dropped, case and look-alikes
+ * folded), so `Access\u004BeySecret`, `%53ecurityToken`, `SecurityToken&#61;` and
+ * `Secu\u200BrityToken` are names too. A value already {@link REDACTED} is not a value again
+ * (a second pass changes nothing).
+ */
 const SECRET_NAMES =
-  /((?:x-acs-security-token|security[_-]?token|access[_-]?key[_-]?secret|x-abort-token|authorization|(?<![a-z])token)["']?\s*[:=]\s*["']?)(?:bearer\s+|acs\s+)?([^\s"'&,;<>}\]]+)/gi;
+  /(?:x-acs-security-token|security[\s_.-]?token|access[\s_.-]?key[\s_.-]?secret|secret[\s_.-]?access[\s_.-]?key|x-abort-token|authorization|(?<![a-z])signature|(?:access|session|sts|refresh|auth|bearer|id)[_-]?token|(?<![a-z])token)["']?\s*[:=]\s*(?!(?:\[\s*)?["']?(?:(?:bearer|acs|basic)\s+)?\[redacted)(?:\[\s*)?["']?(?:(?:bearer|acs|basic)\s+)?([^\s"'&,;<>}\]]+)/gi;
+
+/** The value a {@link SECRET_NAMES} match ends at in the original text (it may run on past an escape). */
+const RAW_VALUE = /[^\s"'&,;<>}\]]+/y;
 
 /**
  * Characters that show nothing: controls, format characters (zero-width space/joiners, BOM,
@@ -409,6 +419,85 @@ function asciiReading(text: string): Mapped | undefined {
   return { text: kept.toLowerCase(), starts, ends };
 }
 
+/** Whitespace the name rule reads as a space (JS `\s` less the BOM, which is invisible). */
+const WHITESPACE = /^[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/u;
+
+/** Like {@link stripInvisible}, but every whitespace character is kept as one plain space. */
+function spacesKept(input: Mapped): Mapped {
+  const out = new MappedBuilder(input);
+  const t = input.text;
+  for (let i = 0; i < t.length; ) {
+    const cp = t.codePointAt(i)!;
+    const n = cp > 0xffff ? 2 : 1;
+    const ch = t.slice(i, i + n);
+    if (WHITESPACE.test(ch)) out.push(' ', i, i + n);
+    else if (!isInvisible(cp, ch)) out.push(ch, i, i + n);
+    i += n;
+  }
+  return out.done();
+}
+
+/**
+ * The readings the name rule ({@link SECRET_NAMES}) and the string-to-sign rule are matched on:
+ * the text as it is, then the same readings as {@link readings} (escapes decoded up to three
+ * layers, invisible characters dropped, NFKC, case and look-alikes folded), except that
+ * whitespace stays (as a space) so a value ends where it ends in the text. Printable ASCII
+ * without an escape start has only itself to read.
+ */
+function nameViews(text: string): Mapped[] {
+  const self = identity(text);
+  if (!/[^\x20-\x7e\t\n\r]|[%\\&]/.test(text)) return [self];
+  let m = spacesKept(self);
+  const out = [self, spacesKept(foldCase(m))];
+  for (let pass = 0; pass < 3; pass++) {
+    const next = spacesKept(decodeOnce(m));
+    if (next.text === m.text) break;
+    m = next;
+    out.push(spacesKept(foldCase(m)));
+  }
+  return out;
+}
+
+/**
+ * Where a string-to-sign echo starts in `text`, read in every {@link nameViews} view (the
+ * earliest), or `undefined`. The cut's own marker ({@link STRING_TO_SIGN_CUT}) is not an echo.
+ */
+function stringToSignAt(text: string, views: readonly Mapped[]): number | undefined {
+  let first: number | undefined;
+  for (const v of views) {
+    STRING_TO_SIGN.lastIndex = 0;
+    for (let m = STRING_TO_SIGN.exec(v.text); m; m = STRING_TO_SIGN.exec(v.text)) {
+      const at = v.starts[m.index]!;
+      if (text.startsWith(STRING_TO_SIGN_CUT, at - 1)) continue;
+      if (first === undefined || at < first) first = at;
+      break;
+    }
+  }
+  return first;
+}
+
+/**
+ * Adds to `spans` the original span of the value after every secret-bearing name
+ * ({@link SECRET_NAMES}) in any of the `views` of `text`: from the value's first character to
+ * the later of its end in that view and its end in the original text (a value whose `&` or `"`
+ * is escaped runs on there).
+ */
+function nameSpans(text: string, views: readonly Mapped[], spans: [number, number][]): void {
+  for (const v of views) {
+    SECRET_NAMES.lastIndex = 0;
+    for (let m = SECRET_NAMES.exec(v.text); m; m = SECRET_NAMES.exec(v.text)) {
+      const value = m[1]!;
+      const from = m.index + m[0].length - value.length;
+      const start = v.starts[from]!;
+      let end = v.ends[from + value.length - 1]!;
+      RAW_VALUE.lastIndex = start;
+      const raw = RAW_VALUE.exec(text);
+      if (raw) end = Math.max(end, start + raw[0].length);
+      spans.push([start, end]);
+    }
+  }
+}
+
 /**
  * The alphanumeric skeleton of a reading: only `a`–`z` and `0`–`9` kept, each still mapped to
  * the original. A secret with separators put between its characters (`a-b-c`, `a.b.c`, quotes
@@ -598,23 +687,42 @@ function cutSpans(text: string, spans: [number, number][]): string {
 }
 
 /**
- * Removes every run of each secret, however it was dressed (see the module comment). Matching
- * is done on the normalized readings; the matching spans are cut from the ORIGINAL text
+ * Adds to `spans` the spans of every run of each secret, however it was dressed (see the module
+ * comment). Matching is done on the normalized readings; the spans are in the ORIGINAL text
  * (everything else is kept as it was). A long text is read in overlapping windows of
  * {@link WINDOW_CHARS}, so the cost stays linear in its length and the memory bounded.
  */
-function removeRuns(text: string, runs: Runs): string {
-  const spans: [number, number][] = [];
-  if (text.length <= WINDOW_CHARS) spansIn(text, 0, runs, spans);
-  else {
-    const step = WINDOW_CHARS - WINDOW_OVERLAP_CHARS;
-    for (let start = 0; start < text.length; start += step) {
-      spansIn(text.slice(start, start + WINDOW_CHARS), start, runs, spans);
-      if (start + WINDOW_CHARS >= text.length) break;
-    }
-  }
-  return cutSpans(text, spans);
+function runSpans(text: string, runs: Runs, spans: [number, number][]): void {
+  inWindows(text, (piece, base) => {
+    spansIn(piece, base, runs, spans);
+    return undefined;
+  });
 }
+
+/**
+ * Calls `read` on `text` whole, or, when it is longer than {@link WINDOW_CHARS}, on each of its
+ * overlapping windows (with the window's offset), and returns the least value returned.
+ */
+function inWindows(
+  text: string,
+  read: (piece: string, base: number) => number | undefined,
+): number | undefined {
+  if (text.length <= WINDOW_CHARS) return read(text, 0);
+  let least: number | undefined;
+  const step = WINDOW_CHARS - WINDOW_OVERLAP_CHARS;
+  for (let start = 0; start < text.length; start += step) {
+    const at = read(text.slice(start, start + WINDOW_CHARS), start);
+    if (at !== undefined && (least === undefined || at < least)) least = at;
+    if (start + WINDOW_CHARS >= text.length) break;
+  }
+  return least;
+}
+
+/**
+ * How many passes {@link createRedactor}'s `text` makes before it gives up on a text that keeps
+ * changing and returns {@link REDACTED} for all of it (fail closed; no text seen needs more than 2).
+ */
+const MAX_PASSES = 4;
 
 /** Removes secrets from outside texts; built once per invocation with that invocation's secrets. */
 export interface Redactor {
@@ -659,12 +767,39 @@ export function createRedactor(secrets: readonly (string | undefined | null)[]):
     for (const secret of kept) addSecret(built, secret);
     return built;
   };
-  const text = (input: string): string => {
+  /** One pass of every rule over `input`. */
+  const pass = (input: string): string => {
     let out = input;
-    const echo = STRING_TO_SIGN.exec(out);
-    if (echo) out = `${out.slice(0, echo.index)}${STRING_TO_SIGN_CUT}`;
-    out = out.replace(SECRET_NAMES, (_m, name: string) => `${name}${REDACTED}`);
-    return kept.size && out.length >= MIN_RUN_CHARS ? removeRuns(out, runsOf()) : out;
+    const echo = inWindows(out, (piece, base) => {
+      const at = stringToSignAt(piece, nameViews(piece));
+      return at === undefined ? undefined : base + at;
+    });
+    if (echo !== undefined) out = `${out.slice(0, echo)}${STRING_TO_SIGN_CUT}`;
+    const spans: [number, number][] = [];
+    inWindows(out, (piece, base) => {
+      const found: [number, number][] = [];
+      nameSpans(piece, nameViews(piece), found);
+      for (const [a, b] of found) {
+        RAW_VALUE.lastIndex = base + a;
+        const raw = RAW_VALUE.exec(out);
+        spans.push([base + a, Math.max(base + b, raw ? base + a + raw[0].length : 0)]);
+      }
+      return undefined;
+    });
+    if (kept.size && out.length >= MIN_RUN_CHARS) runSpans(out, runsOf(), spans);
+    return cutSpans(out, spans);
+  };
+  // Passes until one changes nothing, so redacting twice is redacting once: a cut can make a
+  // new neighbourhood (a name after a marker, a run across a cut), which the next pass sees.
+  const text = (input: string): string => {
+    let before = input;
+    let out = pass(input);
+    for (let n = 1; out !== before; n++) {
+      if (n >= MAX_PASSES) return REDACTED;
+      before = out;
+      out = pass(out);
+    }
+    return out;
   };
   const walk = (value: unknown, depth: number): unknown => {
     if (typeof value === 'string') return text(value);
