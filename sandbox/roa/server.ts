@@ -333,6 +333,10 @@ export async function startRoaServer(
     const reply = plan.take(action, target);
     if (reply) entry.fault = `scripted:${label(reply)}`;
     const r: Reply = reply ?? { kind: 'normal', delayMs: 0 };
+    // `applied: true` performs the state change first, then waits (fault-response.ts): a client
+    // that gives up during the delay has still changed the order, as on the Web+ sandbox.
+    const applied = (r.kind === 'raw' || r.kind === 'reset') && r.applied === true;
+    if (applied) product.run(action, query, now, requestId, regionId);
     await sleep(r.delayMs);
     switch (r.kind) {
       case 'error':
@@ -344,11 +348,9 @@ export async function startRoaServer(
         );
         return;
       case 'raw':
-        if (r.applied) product.run(action, query, now, requestId, regionId);
         send(res, entry, r.status, r.contentType, r.body, 'RawReply', requestId);
         return;
       case 'reset': {
-        if (r.applied) product.run(action, query, now, requestId, regionId);
         entry.status = 0;
         entry.code = 'SocketReset';
         const socket = req.socket as Socket & { resetAndDestroy?: () => Socket };

@@ -47,6 +47,15 @@ export interface PacedCallOptions<E extends Error> {
   retryable: (error: E) => boolean;
   /** Whether a platform error left the outcome unknown (then `recover` runs, when given). */
   ambiguous: (error: E) => boolean;
+  /**
+   * The call changes state (AbortChange, AbortChangeOrder): an `ambiguous` failure is never sent
+   * again, whatever `retryable` says. `recover` (the re-read) runs, and when it returns nothing
+   * the call ends with `failedError` (the caller decides from what the re-read saw). Only a
+   * failure that is not `ambiguous` (it proves the request was refused or never left: a
+   * throttling code, a refused connection) may be re-sent.
+   * @default false
+   */
+  changesState?: boolean;
   /** Sees each platform error an attempt throws, before `recover` (Web+ latches `unavailable`). */
   onError?: (error: E) => void;
   /**
@@ -73,7 +82,8 @@ class AttemptNotSentError extends WebplusAbortError {
  * unless its whole timeout fits before the deadline; failures are retried only when
  * `retryable`, with equal-jitter backoff, and only while the backoff plus an attempt fits.
  * After an `ambiguous` failure `recover` (when given) runs outside the pacer's slot: a value it
- * returns ends the call as a success (e.g. a re-read shows a lost abort did land).
+ * returns ends the call as a success (e.g. a re-read shows a lost abort did land). A call that
+ * `changesState` is never re-sent after an `ambiguous` failure (see the option).
  *
  * @param attempt one request, given its timeout (ms) and its 1-based number
  * @returns the value and the number of requests sent
@@ -138,7 +148,10 @@ export async function pacedCall<T, E extends Error>(
         maxDelayMs,
         attemptTimeoutMs,
         deadline,
-        retryable: (error) => options.isPlatformError(error) && options.retryable(error),
+        retryable: (error) =>
+          options.isPlatformError(error) &&
+          options.retryable(error) &&
+          !(options.changesState === true && options.ambiguous(error)),
         signal,
         random: options.random,
       },

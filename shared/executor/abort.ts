@@ -15,14 +15,16 @@ export interface AbortResult {
 }
 
 /**
- * Aborts one change: AbortChange with retries by error kind, paced, inside the deadline.
- * `ChangeOnAborting` and `ChangeFinished` are normal ends, not failures. After an ambiguous
- * failure (timeout, reset: the request may have reached Web+) the change is re-read before
- * retrying, so an abort that happened is recorded as `aborted`. A 2xx that does not affirm the
- * abort (client.ts `abortChange`: another ChangeId, no EnvChange, `Success: false`, no RequestId,
- * `Code` not `"OK"`) is never retried nor trusted: the re-read decides (aborted or aborting →
- * `aborted`, finished → `already_finished`, still running or unreadable → `failed`, its detail
- * naming what the reply said).
+ * Aborts one change: AbortChange, paced, inside the deadline. `ChangeOnAborting` and
+ * `ChangeFinished` are normal ends, not failures. Only the exact documented affirmation counts
+ * as an abort. Only an answer that proves the request was not acted on may be followed by
+ * another AbortChange: a throttling code (`Throttling.User`) or a failure that proves the request
+ * never left (connection refused, DNS, TLS handshake: shared/core/never-sent.ts). Every other
+ * answer is ambiguous (a 2xx that does not affirm the abort, client.ts `abortChange`; a 5xx
+ * with any body; an HTML page; an empty or cut body; a reset or timeout after sending;
+ * reply.ts): the change is re-read (DescribeChange) and never sent again; the re-read decides
+ * (aborted or aborting → `aborted`, finished → `already_finished`, still running or
+ * unreadable → `failed`, the next sweep re-checks; the detail names what the reply said).
  * @param envId the change's environment (DescribeChange needs it to re-read); without it the
  *   change cannot be re-read and an ambiguous answer is `failed`.
  * Never throws.
@@ -45,8 +47,9 @@ export async function abortChange(
       (opts) => {
         attempts += 1;
         return gateway.client.abortChange(changeId, opts, envId).catch((e: unknown) => {
+          // The words of an ambiguous answer that came back (a timeout or reset has none).
           lastAmbiguity =
-            e instanceof WebplusError && e.ambiguous && !e.retryable ? e.message : undefined;
+            e instanceof WebplusError && e.ambiguous && e.httpStatus !== 0 ? e.message : undefined;
           throw e;
         });
       },
@@ -80,10 +83,10 @@ export async function abortChange(
       };
     }
     if (err instanceof CallFailedError) {
-      // A 2xx that did not affirm the abort (another ChangeId, no EnvChange, Success: false...):
-      // decided from the re-read, never `aborted` on trust.
-      if (err.error.ambiguous && !err.error.retryable)
-        return fromReread(err.error, err.attempts, seen);
+      // Any answer that may have landed (a 2xx that did not affirm the abort, a 5xx, an HTML
+      // page, an empty or cut body, a reset or timeout after sending): never re-sent, decided
+      // from the re-read, never `aborted` on trust.
+      if (err.error.ambiguous) return fromReread(err.error, err.attempts, seen);
       return fromWebplusError(err.error, err.attempts);
     }
     return {

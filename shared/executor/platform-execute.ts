@@ -13,14 +13,15 @@ import type { InFlightChanges } from './in-flight.js';
  * Carries out one SAE / EDAS decision: a `record` decision as it is; an `abort` claims
  * `<platform>:<ChangeOrderId>` in the instance's in-flight set, sends AbortChangeOrder (or
  * AbortAndRollbackChangeOrder) through the platform gateway and releases the claim.
- * - After an ambiguous failure (timeout, reset: no answer) the order is re-read: status 6
- *   (aborted) ends it as `aborted`; otherwise the abort is retried (a second abort of an
- *   aborted order answers "not running", which is `already_finished`).
- * - An `unconfirmed` answer (a 2xx that is not exactly the documented affirmation: unreadable,
- *   an unknown code, a failure field beside success, no or another `Data.ChangeOrderId`) is
- *   never retried as a fresh abort: the order is re-read and the outcome comes from the re-read
- *   (aborted → `aborted`; finished otherwise → `already_finished`; still running → `failed`;
- *   unreadable → `failed`), the detail naming what the reply said.
+ * - Only the exact documented affirmation counts as an abort. Only an answer that proves the
+ *   request was not acted on may be followed by another abort: `throttled` (`Throttling.User`)
+ *   or a failure that proves it never left (refused, DNS, TLS handshake:
+ *   shared/core/never-sent.ts). Any other answer is `ambiguous` or `unconfirmed` (a timeout or a
+ *   reset after sending; a 5xx with any body; an HTML page; an empty body; a 2xx that is not the
+ *   documented affirmation: unreadable, an unknown code, a failure field beside success, no or
+ *   another `Data.ChangeOrderId`): never sent again, the order is re-read and the outcome comes
+ *   from the re-read (aborted → `aborted`; finished otherwise → `already_finished`; still running
+ *   → `failed`; unreadable → `failed`), the detail naming what the reply said.
  * - `already_finished` (SAE `Application.ChangerOrder.Not.Running`, an EDAS refusal whose
  *   re-read shows the order over), `already_aborting` and `not_found` are normal ends.
  * - The deadline leaves `timeout`; anything else is `failed`, the detail naming the kind.
@@ -77,8 +78,11 @@ export async function executePlatform(
       (o) => {
         attempts += 1;
         return gateway.platform.abortChange(ref, { rollback }, o).catch((e: unknown) => {
+          // The words of an answer that may have landed (a timeout or reset has none).
           lastUnconfirmed =
-            e instanceof Error && (e as PlatformError).kind === 'unconfirmed'
+            e instanceof Error &&
+            (e as PlatformError).ambiguous === true &&
+            (e as PlatformError).httpStatus !== 0
               ? e.message
               : undefined;
           throw e;
@@ -91,6 +95,7 @@ export async function executePlatform(
           ? { confirmedByRead: true }
           : undefined;
       },
+      { changesState: true },
     );
     aborted = true;
     const confirmed = 'confirmedByRead' in value;
@@ -113,8 +118,9 @@ export async function executePlatform(
         webplusRequestId: err.lastError?.requestId,
       });
     if (err instanceof PlatformCallError) {
-      if (err.error.kind === 'unconfirmed')
-        return fromReread(err.error, err.attempts, seen, ref.changeId, done);
+      // Any answer that may have landed (a 2xx that does not affirm, a 5xx, an HTML page, an
+      // empty body, a reset or timeout after sending): never re-sent, decided from the re-read.
+      if (err.error.ambiguous) return fromReread(err.error, err.attempts, seen, ref.changeId, done);
       return fromError(err.error, err.attempts, action, done);
     }
     return done({

@@ -6,7 +6,9 @@ import type { PlatformName } from './platform.js';
  * - `retryable`: 5xx, an unreadable reply, a transient business state (SAE
  *   `Application.ChangerOrderRunning`, `Application.InvalidStatus`): try again after a backoff.
  * - `throttled`: `Throttling*` (SAE quotes 60 calls/minute/user): try again, slower.
- * - `ambiguous`: no answer (timeout, reset): the request may have landed. Re-read, then retry.
+ * - `ambiguous`: the request may have landed (a timeout or reset after sending; on a call that
+ *   changes state also a 5xx or an unreadable error reply). Re-read; a read is then retried, a
+ *   call that changes state is never re-sent (shared/core/paced-call.ts `changesState`).
  * - `unconfirmed`: a state-changing call answered 2xx without the exact affirmation its docs
  *   define (unreadable, an unknown code, a failure field beside success, no or another
  *   `Data.ChangeOrderId`), or with a success body under an error status: the request reached the

@@ -45,7 +45,8 @@ export class PlatformCallError extends WebplusAbortError {
 
 /**
  * The one way SAE and EDAS are called: each attempt paced by the platform's own pacer, retried
- * only for `retryable`, `throttled` and `ambiguous` errors (after `recover` for `ambiguous`)
+ * only for `retryable`, `throttled` and `ambiguous` errors (after `recover` for `ambiguous`; a
+ * call that changes state is never re-sent after an `ambiguous` one)
  * with equal-jitter backoff, and never started unless its whole timeout fits before the
  * deadline. The same paced call as the Web+ gateway's (shared/core/paced-call.ts), over
  * `PlatformError`; both retry through the project's one loop, `shared/core/retry.ts`.
@@ -69,7 +70,7 @@ export class PlatformGateway {
   ) {}
 
   /** What the paced call needs to know about SAE and EDAS (shared/core/paced-call.ts). */
-  private paced(action: string): PacedCallOptions<PlatformError> {
+  private paced(action: string, changesState = false): PacedCallOptions<PlatformError> {
     return {
       pacer: this.pacer,
       retry: this.retry,
@@ -79,6 +80,7 @@ export class PlatformGateway {
       isPlatformError: (err): err is PlatformError => err instanceof PlatformError,
       retryable: (err) => err.retryable,
       ambiguous: (err) => err.ambiguous,
+      changesState,
       deadlineError: (attempts, lastError) =>
         new PlatformDeadlineError(action, attempts, lastError),
       failedError: (err, attempts) => new PlatformCallError(err, attempts),
@@ -88,6 +90,8 @@ export class PlatformGateway {
   /**
    * Runs `attempt` until it succeeds, fails for good, or the deadline stops it.
    * @param recover after an ambiguous failure: a value ends the call as a success
+   * @param options `changesState`: the call changes state (AbortChangeOrder): after an
+   *   `ambiguous` failure it is re-read (`recover`) and never sent again (default false)
    * @returns the value and the number of requests sent
    * @throws PlatformCallError, PlatformDeadlineError
    */
@@ -95,8 +99,13 @@ export class PlatformGateway {
     action: string,
     attempt: (opts: RequestOptions) => Promise<T>,
     recover?: () => Promise<T | undefined>,
+    options: { changesState?: boolean } = {},
   ): Promise<{ value: T; attempts: number }> {
-    return pacedCall(this.paced(action), (opts) => attempt(opts), recover);
+    return pacedCall(
+      this.paced(action, options.changesState ?? false),
+      (opts) => attempt(opts),
+      recover,
+    );
   }
 
   /** One attempt, no retry, only if it fits; `undefined` when it fails or does not fit. */

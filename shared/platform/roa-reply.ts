@@ -85,6 +85,10 @@ export function words(value: unknown): string {
  * - Anything else (an HTML 502, broken JSON, an empty body, a 2xx without a success envelope)
  *   → PlatformReplyError keeping the raw body: `ambiguous` for an action that changes state (the
  *   change may have happened: re-read), `retryable` for a read.
+ * - An action that changes state answered with an error that is not a documented refusal (a 5xx
+ *   with any code or none, an unknown code, a status without a code) → `ambiguous` (non-2xx) or
+ *   `unconfirmed` (2xx): re-read, never re-sent; only `throttled` and documented refusals keep
+ *   their kind.
  * Sources: docs/reference/sae-edas.md §2.3, §3.3, §4.
  * Every text an error keeps (code, message, raw body) passes `redact` first, before any cut.
  * @param mutating the action changes state (AbortChangeOrder and friends)
@@ -123,12 +127,13 @@ export function readRoaReply(
     if (code && /<Error[\s>]/.test(trimmed)) {
       const fromGateway = xmlTag(trimmed, 'HostId') !== undefined;
       const kind = fromGateway ? kindOf(rules, code, reply.status) : 'permanent';
+      const documented = fromGateway && knownCode(rules, code) && !MAY_HAVE_ACTED.has(kind);
       throw new PlatformError(
         redact(`${action}: ${code}: ${xmlTag(trimmed, 'Message') ?? ''}`.trim()),
         {
           platform,
           action,
-          kind: mutating && ok && (!fromGateway || !knownCode(rules, code)) ? 'unconfirmed' : kind,
+          kind: mutating && !documented ? mutatingKind : kind,
           code: redact(code),
           httpStatus: reply.status,
           requestId: optional(xmlTag(trimmed, 'RequestId'), redact),
@@ -221,7 +226,7 @@ export function readRoaReply(
     throw new PlatformError(`${action}: HTTP ${reply.status} without an error code`, {
       platform,
       action,
-      kind: mutating && reply.status >= 500 ? 'ambiguous' : statusErrorKind(reply.status),
+      kind: mutating ? 'ambiguous' : statusErrorKind(reply.status),
       code: `HTTP${reply.status}`,
       httpStatus: reply.status,
       requestId,
@@ -229,10 +234,14 @@ export function readRoaReply(
     });
   }
   const message = typeof body.Message === 'string' ? redact(body.Message) : '';
+  const kind = kindOf(rules, code, reply.status);
   throw new PlatformError(`${action}: ${redact(code)}${message ? `: ${message}` : ''}`, {
     platform,
     action,
-    kind: kindOf(rules, code, reply.status),
+    // A state-changing call answered with a code that is not a documented refusal (a 5xx
+    // `InternalError`, `ServiceUnavailable`, an unknown code): it may have landed. `ambiguous`:
+    // re-read, never re-sent (shared/core/paced-call.ts `changesState`).
+    kind: mutating && (MAY_HAVE_ACTED.has(kind) || !knownCode(rules, code)) ? 'ambiguous' : kind,
     code: redact(code),
     httpStatus: reply.status,
     requestId,
@@ -242,6 +251,12 @@ export function readRoaReply(
 function kindOf(rules: EnvelopeRules, code: string, status: number): PlatformErrorKind {
   return gatewayErrorKind(code) ?? rules.kindOf(code, status);
 }
+
+/**
+ * Kinds whose answer to a state-changing call does not prove it was refused: the call may have
+ * landed (`throttled` is the gateway's refusal; the other kinds are documented refusals).
+ */
+const MAY_HAVE_ACTED: ReadonlySet<PlatformErrorKind> = new Set(['retryable', 'ambiguous']);
 
 /** A code the gateway's table or the product's docs name. */
 function knownCode(rules: EnvelopeRules, code: string): boolean {

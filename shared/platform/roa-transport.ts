@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import ROAClient from '@alicloud/pop-core/lib/roa.js';
 import type { Credentials } from '../core/credentials.js';
+import { provesNeverSent } from '../core/never-sent.js';
 import { createRedactor } from '../core/redact.js';
 import { separateGluedMessages } from '../core/text.js';
 import { ServerClock } from '../webplus/server-clock.js';
@@ -196,7 +197,7 @@ export class RoaTransport {
     const message = this.redact(
       separateGluedMessages(typeof err.message === 'string' ? err.message : String(thrown)),
     ).slice(0, 300);
-    const neverSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+    const neverSent = provesNeverSent(code, typeof err.message === 'string' ? err.message : '');
     return new PlatformError(
       `${action}: ${timedOut ? 'no answer in time' : 'connection failed'}: ${message}`,
       {

@@ -4,6 +4,7 @@ import type { Pacer } from '../core/pacer.js';
 import { CallFailedError, DeadlineReachedError } from './call-errors.js';
 import type { CallOptions, WebplusClient } from './client.js';
 import { WebplusError } from './errors.js';
+import { MUTATING_ACTION } from './reply.js';
 
 export interface RetryPolicy {
   /** Attempts in all, first included (`RETRY_MAX_ATTEMPTS`). */
@@ -70,6 +71,8 @@ export class WebplusGateway {
       isPlatformError: (err): err is WebplusError => err instanceof WebplusError,
       retryable: (err) => err.retryable,
       ambiguous: (err) => err.ambiguous,
+      // AbortChange: an answer that may have landed is re-read, never sent again.
+      changesState: action === MUTATING_ACTION,
       onError: (err) => {
         if (err.kind === 'unavailable') this.unavailable.error ??= err;
       },

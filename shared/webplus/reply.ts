@@ -47,7 +47,7 @@ export function readReply(
   const is2xx = reply.status >= 200 && reply.status < 300;
   const raw = reply.body;
   if (raw.trim().startsWith('<'))
-    return readXmlError(action, { ...reply, body: redact(raw) }, mutating && is2xx);
+    return readXmlError(action, { ...reply, body: redact(raw) }, mutating);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -162,12 +162,28 @@ export function readReply(
     code: effective,
     httpStatus: reply.status,
     requestId,
+    // An AbortChange error without a documented refusal code (a 5xx, InternalError, an unknown
+    // code, a bare 429) may have landed: re-read, never re-sent (shared/core/paced-call.ts).
+    ambiguous: mutating && !documentedAnswer(effective, reply.status),
     rawBody: code ? undefined : cut(redact(raw)),
   });
 }
 
 /** The one Web+ action that changes state (its replies are read for an exact affirmation). */
-const MUTATING_ACTION = 'AbortChange';
+export const MUTATING_ACTION = 'AbortChange';
+
+/**
+ * Whether an error code answering AbortChange proves the abort was not acted on: a documented
+ * refusal (error-kind.ts knows it and its kind is not `retryable`: `ChangeOnAborting`,
+ * `ChangeFinished`, not-found, credentials, clock, unavailable codes) or a throttling code (the
+ * gateway refused the request: `Throttling.User`; the one kind that may be re-sent). Anything
+ * else (`InternalError`, `ServiceUnavailable`, an unknown code, a bare HTTP status) leaves the
+ * abort unknown.
+ */
+function documentedAnswer(code: string, httpStatus: number): boolean {
+  if (code.startsWith('Throttling')) return true;
+  return isKnownCode(code) && errorKind(code, httpStatus) !== 'retryable';
+}
 
 /** What {@link failureBesideSuccess} found: the record's words and the error code. */
 export interface FailureMarker {
@@ -248,10 +264,10 @@ function describe(value: unknown): string {
 
 /**
  * An XML reply (already redacted): the gateway's `<Error>` or something unreadable.
- * @param mutating2xx an AbortChange answered with a 2xx: only a gateway error with a known code
- *   is read as a refusal; anything else is ambiguous (re-read)
+ * @param mutating an AbortChange: only a gateway error (`<HostId>`) with a documented refusal
+ *   code ({@link documentedAnswer}) is read as a refusal; anything else is ambiguous (re-read)
  */
-function readXmlError(action: string, reply: RawReply, mutating2xx = false): never {
+function readXmlError(action: string, reply: RawReply, mutating = false): never {
   const text = reply.body;
   const trimmed = text.trim();
   const code = xmlTag(trimmed, 'Code');
@@ -261,37 +277,40 @@ function readXmlError(action: string, reply: RawReply, mutating2xx = false): nev
     // trusted, the call fails without retry, and the raw body is kept (case C06 f,
     // test/README.md).
     const fromGateway = xmlTag(trimmed, 'HostId') !== undefined;
-    const trusted = fromGateway && (!mutating2xx || isKnownCode(code));
+    const trusted = fromGateway && (!mutating || documentedAnswer(code, reply.status));
     throw new WebplusError(`${action}: ${code}: ${xmlTag(trimmed, 'Message') ?? ''}`.trim(), {
       action,
       kind: trusted ? errorKind(code, reply.status) : 'permanent',
       code,
       httpStatus: reply.status,
       requestId: xmlTag(trimmed, 'RequestId'), // the body was redacted before
-      ambiguous: !trusted && mutating2xx,
+      ambiguous: !trusted && mutating,
       rawBody: cut(text),
     });
   }
-  throw unreadable(action, reply, 'a non-JSON reply', mutating2xx);
+  throw unreadable(action, reply, 'a non-JSON reply', mutating);
 }
 
 function unreadable(action: string, reply: RawReply, what: string, mutating = false): WebplusError {
   // A 404 page that is not Web+'s own error: there is no such API at this endpoint (a retired
   // product, a wrong WEBPLUS_ENDPOINT). Retrying cannot help.
   const notHere = reply.status === 404;
-  // An AbortChange answered 2xx with something unreadable: the request reached Web+ and the
-  // abort may have landed. Never sent again as a fresh abort: ambiguous, the change is re-read.
-  const ambiguous = mutating && reply.status >= 200 && reply.status < 300;
+  // An AbortChange answered with something unreadable (an HTML 502, an empty or cut body, any
+  // status but 404): the request may have reached Web+ and the abort may have landed. Never
+  // sent again as a fresh abort: ambiguous, the change is re-read.
+  const is2xx = reply.status >= 200 && reply.status < 300;
+  const ambiguous = mutating && !notHere;
   return new WebplusError(
     `${action}: ${what} (HTTP ${reply.status || 'unknown'}, ${reply.contentType || 'no content-type'})${notHere ? ': no such API at this endpoint' : ''}`,
     {
       action,
-      kind: notHere ? 'unavailable' : ambiguous ? 'permanent' : 'retryable',
-      code: ambiguous
-        ? 'UnreadableReply'
-        : reply.status
-          ? `HTTP${reply.status}`
-          : 'UnreadableReply',
+      kind: notHere ? 'unavailable' : ambiguous && is2xx ? 'permanent' : 'retryable',
+      code:
+        ambiguous && is2xx
+          ? 'UnreadableReply'
+          : reply.status
+            ? `HTTP${reply.status}`
+            : 'UnreadableReply',
       httpStatus: reply.status,
       ambiguous,
       rawBody: cut(reply.body),

@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import ROAClient from '@alicloud/pop-core/lib/roa.js';
 import type { Credentials } from '../core/credentials.js';
+import { provesNeverSent } from '../core/never-sent.js';
 import { separateGluedMessages } from '../core/text.js';
 import { WebplusError } from './errors.js';
 import { MAX_REPLY_BYTES, watchReplySize } from './reply-size.js';
@@ -191,8 +192,9 @@ function transportError(
       kind: hostNotFound ? 'unavailable' : 'retryable',
       code: redact(code),
       httpStatus: status,
-      // The request may have reached Web+ unless the connection was refused outright.
-      ambiguous: code !== 'ECONNREFUSED' && code !== 'ENOTFOUND' && code !== 'EAI_AGAIN',
+      // The request may have reached Web+ unless the failure proves it never left (refused,
+      // unresolved, the TLS handshake failed): an AbortChange so answered is re-read, not re-sent.
+      ambiguous: !provesNeverSent(code, typeof err.message === 'string' ? err.message : ''),
     },
   );
 }

@@ -1,7 +1,8 @@
 /**
- * AbortChange whose answer is lost (socket reset, attempt timeout): the change is re-read before
- * any retry, so an abort that landed is recorded `aborted` without a second AbortChange, and one
- * that did not land is retried.
+ * AbortChange whose answer is lost (socket reset, attempt timeout): the change is re-read and
+ * AbortChange is never sent again (b12 item 3: a lost answer does not prove the request was not
+ * acted on), so an abort that landed is recorded `aborted` without a second AbortChange, and one
+ * the re-read shows still running is `failed` (the next sweep re-checks).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeContext } from '../helpers/fc-context.js';
@@ -46,24 +47,27 @@ describe('ambiguous AbortChange failures', () => {
     expect(reads).toBe(2);
   });
 
-  it('reset before the abort applied: re-read shows it running → retried, aborted on attempt 2', async () => {
+  it('reset before the abort applied: re-read shows it running → failed, never re-sent', async () => {
     // Arrange / Act
-    const { result, aborts } = await abortWith([{ reset: true }, 'ok']);
+    const { result, aborts, reads } = await abortWith([{ reset: true }, 'ok']);
 
     // Assert
-    expect(result).toMatchObject({ outcome: 'aborted', attempts: 2 });
-    expect(aborts).toBe(2);
+    expect(result).toMatchObject({ outcome: 'failed', attempts: 1 });
+    expect(result?.detail).toContain('still running');
+    expect(aborts).toBe(1);
+    expect(reads).toBeGreaterThanOrEqual(2);
+    expect(h?.sandbox.change(changeId(1))?.ChangeFinished).toBe(false);
   });
 
-  it('resets every time, never applied: failed after RETRY_MAX_ATTEMPTS, never aborted', async () => {
+  it('resets every time, never applied: one AbortChange, failed, never aborted', async () => {
     // Arrange / Act
     const { result, aborts } = await abortWith(Array(4).fill({ reset: true }), {
       RETRY_MAX_ATTEMPTS: '3',
     });
 
     // Assert
-    expect(result).toMatchObject({ outcome: 'failed', attempts: 3 });
-    expect(aborts).toBe(3);
+    expect(result).toMatchObject({ outcome: 'failed', attempts: 1 });
+    expect(aborts).toBe(1);
     expect(h?.sandbox.change(changeId(1))?.ChangeFinished).toBe(false);
   });
 

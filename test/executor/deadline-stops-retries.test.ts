@@ -1,6 +1,6 @@
 /**
- * C13: the function's own deadline, not middy's. `function.timeout = 10`; AbortChange never
- * answers; per-attempt timeout 3 s; margin 2 s. Right: retries stop when the next attempt cannot
+ * C13: the function's own deadline, not middy's. `function.timeout = 10`; AbortChange is
+ * throttled, slowly (2.5 s), every time; per-attempt timeout 3 s; margin 2 s. Right: retries stop when the next attempt cannot
  * fit, exactly one `timeout` record (attempts = the AbortChange requests Web+ saw) before about
  * 9 s, the handler resolves, and nothing is written after it returns.
  */
@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 describe('C13: the function deadline stops retries and leaves one timeout record', () => {
-  it('AbortChange never answers: one timeout record before ~9 s, attempts = requests seen', async () => {
+  it('AbortChange throttled slowly every time: one timeout record before ~9 s, attempts = requests seen', async () => {
     // Arrange
     h = await startHarness(
       scenario([1], [change({ n: 1, env: 0, idleMin: 90, ageMin: 95 })], {
@@ -24,9 +24,11 @@ describe('C13: the function deadline stops retries and leaves one timeout record
           {
             action: 'AbortChange',
             changeId: changeId(1),
-            // Never answers in time and changes nothing (a plain {delayMs} would apply the abort
-            // on arrival, which the re-read then confirms: see the next test).
-            responses: Array(10).fill({ delayMs: 60_000, status: 503, code: 'ServiceUnavailable' }),
+            // Refused slowly, every time, with the one answer an abort may be re-sent after
+            // (a throttling code: the gateway refused it). A lost answer (a timeout) is never
+            // re-sent but re-read (b12 item 3: abort-never-resent-on-ambiguity.test.ts), so the
+            // retries the deadline stops are throttled ones.
+            responses: Array(10).fill({ delayMs: 2_500, status: 400, code: 'Throttling.User' }),
           },
         ],
       }),

@@ -137,7 +137,10 @@ describe('EDAS platform against the emulator (real signing, real HTTP)', () => {
     ]);
   });
 
-  it('an abort refused with HTTP 400 on a finished order is already_finished after a re-read', async () => {
+  // EDAS publishes no error codes (sae-edas.md §3.6): a `Code` in an error reply to an abort does
+  // not prove the abort was refused, so it is `ambiguous` (b12 item 3): the executor re-reads the
+  // order and never re-sends (test/executor/abort-never-resent-on-ambiguity.test.ts).
+  it('an abort refused with HTTP 400 on a finished order is ambiguous (the executor re-reads it)', async () => {
     const { platform, sb } = await start({
       businessErrorStatus: 400,
       apps: [{ AppId: 'ea-1', Name: 'orders' }],
@@ -145,15 +148,14 @@ describe('EDAS platform against the emulator (real signing, real HTTP)', () => {
     });
     await platform.abortChange(ref('eo-1'), { rollback: false }, OPTS);
     const again = await failure(platform.abortChange(ref('eo-1'), { rollback: false }, OPTS));
-    expect([again.kind, again.code, again.httpStatus]).toEqual(['already_finished', '400', 400]);
+    expect([again.kind, again.code, again.httpStatus]).toEqual(['ambiguous', '400', 400]);
     expect(sb.journal().map((e) => `${e.action} ${e.status} ${e.code}`)).toEqual([
       'AbortChangeOrder 200 200',
       'AbortChangeOrder 400 400',
-      'GetChangeOrderInfo 200 200',
     ]);
   });
 
-  it('a refused abort of a running order stays a refusal: permanent with an error status, unconfirmed in a 200', async () => {
+  it('a refused abort of a running order is never read as a refusal: ambiguous with an error status, unconfirmed in a 200', async () => {
     for (const businessErrorStatus of [200, 400] as const) {
       const { platform } = await start({
         businessErrorStatus,
@@ -170,7 +172,7 @@ describe('EDAS platform against the emulator (real signing, real HTTP)', () => {
       });
       const e = await failure(platform.abortChange(ref('eo-1'), { rollback: false }, OPTS));
       expect([e.kind, e.code]).toEqual([
-        businessErrorStatus === 200 ? 'unconfirmed' : 'permanent',
+        businessErrorStatus === 200 ? 'unconfirmed' : 'ambiguous',
         '400',
       ]);
     }

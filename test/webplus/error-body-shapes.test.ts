@@ -67,15 +67,16 @@ describe('C06: every error body shape gets the right outcome and retry decision'
     expect(sent).toBe(1);
   });
 
-  it('(d) 400 application/json body {foo:bar} → a server fault, retried like a 5xx', async () => {
+  it('(d) 400 application/json body {foo:bar} → unreadable: re-read, never re-sent (b12 item 3)', async () => {
     // Arrange
     const bad = { status: 400, contentType: 'application/json', body: '{foo:bar}' };
     // Act
     const { result, sent } = await abortWith([bad, 'ok']);
 
-    // Assert
-    expect(result).toMatchObject({ outcome: 'aborted', attempts: 2 });
-    expect(sent).toBe(2);
+    // Assert: nothing proves the abort was refused, and the re-read shows it still running
+    expect(result).toMatchObject({ outcome: 'failed', attempts: 1 });
+    expect(result?.detail).toContain('still running');
+    expect(sent).toBe(1);
   });
 
   it('(e) 400 text/xml ResourceAuthFailed with HostId → not_found', async () => {
