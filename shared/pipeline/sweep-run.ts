@@ -1,3 +1,4 @@
+import { backgroundSlots } from '../core/pacer.js';
 import { dedupe, execute } from '../executor/execute.js';
 import type { Candidate } from '../model/candidate.js';
 import type { Mode, OutcomeRecord } from '../model/record.js';
@@ -80,7 +81,8 @@ export async function runSweep(
   const budgetMs = Math.max(0, inv.deadline.atMs - inv.startMs);
   const limits: SweepLimits = {
     qps: config.webplusQps,
-    concurrency: config.webplusConcurrency,
+    // A sweep's calls hold at most WEBPLUS_CONCURRENCY − 1 slots (one is kept for callbacks).
+    concurrency: backgroundSlots(config.webplusConcurrency),
     attemptMs,
     maxAttempts: gateway.retry.maxAttempts,
     retryBaseMs: gateway.retry.baseMs,
@@ -149,7 +151,7 @@ export async function runSweep(
     decided,
     abortsFit,
     abortsFit < maxAborts
-      ? `cap reached: this run's deadline leaves time to start ${abortsFit} AbortChange call(s) (WEBPLUS_QPS ${limits.qps}, WEBPLUS_CONCURRENCY ${limits.concurrency}, each up to ATTEMPT_TIMEOUT_MS ${attemptMs} ms), fewer than sweep.maxAbortsPerRun ${maxAborts}; oldest changes go first, this one waits for the next sweep`
+      ? `cap reached: this run's deadline leaves time to start ${abortsFit} AbortChange call(s) (WEBPLUS_QPS ${limits.qps}, WEBPLUS_CONCURRENCY ${config.webplusConcurrency}, ${limits.concurrency} of them for a sweep, each up to ATTEMPT_TIMEOUT_MS ${attemptMs} ms), fewer than sweep.maxAbortsPerRun ${maxAborts}; oldest changes go first, this one waits for the next sweep`
       : undefined,
   );
   const clock = { judgedAtMs: nowMs, ...(onServerClock ? { skewMs } : {}) };

@@ -13,7 +13,7 @@ import {
   type PacerClock,
   PacerDeadlineError,
 } from '#shared/core/pacer.js';
-import { settleMicrotasks, VirtualClock } from '../helpers/virtual-clock.js';
+import { VirtualClock } from '../helpers/virtual-clock.js';
 
 /** qps 10, burst 1, one at a time: the background test's pacer. */
 const backgroundTestPacer = (clock: PacerClock) =>
