@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Credentials } from '../core/credentials.js';
 import { backgroundPacer } from '../core/pacer.js';
+import { answerReserveMs } from '../core/write-budget.js';
 import type { FcContext } from '../fc/context.js';
 import { invocationDeadline } from '../fc/deadline.js';
 import type { OutcomeRecord, Trigger } from '../model/record.js';
@@ -68,7 +69,8 @@ export async function runRequests(
   const startMs = options.startMs ?? Date.now();
   let deadline = invocationDeadline(context, startMs, config.deadlineMarginMs);
   const fnEndMs = deadline.atMs + config.deadlineMarginMs;
-  let writeDeadlineMs = fnEndMs - Math.min(500, config.deadlineMarginMs / 2);
+  // The last records' writes end this long before FC's timeout, then the handler answers.
+  let writeDeadlineMs = fnEndMs - answerReserveMs(config.deadlineMarginMs);
   let attemptTimeoutMs = config.attemptTimeoutMs;
   if (options.callback) {
     // Leave about a second of the 4.5 s to write the records and answer; the 4.5 s count from
