@@ -24,9 +24,9 @@
 import type SlsClient from '@alicloud/log';
 import type { Credentials } from '../core/credentials.js';
 import { Deadline } from '../core/deadline.js';
-import { SLS_MIN_ATTEMPT_MS } from '../core/write-budget.js';
 import { createRedactor } from '../core/redact.js';
 import { RetryStoppedError, retryWithinDeadline } from '../core/retry.js';
+import { SLS_MIN_ATTEMPT_MS } from '../core/write-budget.js';
 import type { OutcomeRecord } from '../model/record.js';
 import { OutcomeStoreError, toError } from './errors.js';
 import { putOnce, storeError } from './sls-attempt.js';
