@@ -15,6 +15,7 @@ import { CLOCK_SKEW_LIMIT_MS } from '../webplus/server-clock.js';
 import type { Invocation } from './invocation.js';
 import type { RequestOutcome } from './process-request.js';
 import { invalidRecord, type RecordBase, recordOf, requestRecord } from './records.js';
+import { repeatRecord } from './repeats.js';
 import type { PlatformRegion, Runtime } from './runtime.js';
 
 /**
@@ -265,16 +266,22 @@ async function processPlatformRegion(
     if (request.source === 'sweep')
       ({ decisions, capReached } = applyCap(decisions, policy.sweep.maxAbortsPerRun));
     const records = await Promise.all(
-      decisions.map(async (d) =>
-        ctx.emit(
+      decisions.map(async (d) => {
+        // A ChangeOrderId an earlier request of this invocation decided: no second call.
+        const c = d.candidate;
+        const before = inv.decided.of({ ...c, regionId: c.regionId ?? region.regionId });
+        if (before) return ctx.emit(repeatRecord(before, ctx.base, Date.now()));
+        const written = ctx.emit(
           recordOf(
             await executePlatform(d, gateway, runtime.inFlight, decidedAtMs, readsStartedAtMs),
             ctx.base,
             ctx.runMode,
             clock,
           ),
-        ),
-      ),
+        );
+        inv.decided.note(written);
+        return written;
+      }),
     );
     return { records, capReached };
   } finally {

@@ -20,6 +20,7 @@ import {
   recordOf,
   requestRecord,
 } from './records.js';
+import { repeatRecord } from './repeats.js';
 import type { Runtime } from './runtime.js';
 import { addProgress, type SweepProgress } from './summary.js';
 import { runSweep } from './sweep-run.js';
@@ -214,6 +215,16 @@ export async function processRequest(
     records.push(...unavailableRecords(inv.webplus, base, runMode).map(emit));
     return { records, capReached, dryRun, ...(sweep ? { sweep } : {}) };
   }
+  // A ChangeId an earlier request of this invocation decided (another item of the same
+  // EventBridge batch) is not read or aborted again: its record points at that decision.
+  const repeatsOf = request.changeIds.filter((id) => inv.decided.webplus(id));
+  for (const id of repeatsOf)
+    records.push(emit(repeatRecord(inv.decided.webplus(id)!, base, Date.now())));
+  const freshChangeIds = request.changeIds.filter((id) => !inv.decided.webplus(id));
+  const envTargets = request.kind === 'abort' ? request.envIds : alarmEnvIds;
+  if (repeatsOf.length > 0 && freshChangeIds.length === 0 && envTargets.length === 0) {
+    return { records, capReached: false, dryRun };
+  }
   const readsStartedAtMs = Date.now();
   const perRegion = await Promise.all(
     live.map(async (ctx): Promise<Candidate[]> => {
@@ -226,7 +237,7 @@ export async function processRequest(
             source: 'manual',
             reason: 'manual',
             note: request.note,
-            changeIds: request.changeIds,
+            changeIds: freshChangeIds,
             envIds: request.envIds,
           },
           directory,
@@ -238,7 +249,7 @@ export async function processRequest(
         {
           source: 'alarm',
           reason: alarmReason(request.alarm),
-          changeIds: request.changeIds,
+          changeIds: freshChangeIds,
           envIds: alarmEnvIds,
           envHint,
           // Each named change must be in one of the EnvIds the same alarm names (issue 10).
@@ -264,6 +275,9 @@ export async function processRequest(
   const capReached = false;
   const done = await Promise.all(
     dedupe(candidates).map(async (c) => {
+      // An environment's change an earlier request of this invocation decided: no second call.
+      const decidedBefore = inv.decided.of(c);
+      if (decidedBefore) return emit(repeatRecord(decidedBefore, base, Date.now()));
       const ctx = byRegion.get(c.regionId ?? '') ?? inv.webplus[0]!;
       // Ages are judged on Web+'s clock when its replies' Date headers show it more than a
       // minute away from ours (server-clock.ts); the records then carry the skew.
@@ -285,7 +299,9 @@ export async function processRequest(
       const latched = ctx.latch.error;
       if (latched && e.outcome === 'failed' && e.errorCode === latched.code) return undefined;
       const clock = { judgedAtMs: nowMs, ...(onServerClock ? { skewMs } : {}) };
-      return emit(recordOf(e, base, runMode, clock));
+      const written = emit(recordOf(e, base, runMode, clock));
+      inv.decided.note(written);
+      return written;
     }),
   );
   for (const r of done) if (r) records.push(r);

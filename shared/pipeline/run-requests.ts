@@ -17,6 +17,7 @@ import { notifyAfterWrite } from './notify-step.js';
 import { withPlatformSweeps } from './process-platform-request.js';
 import { processRequest } from './process-request.js';
 import { requestRecord } from './records.js';
+import { DecidedChanges } from './repeats.js';
 import type { Runtime } from './runtime.js';
 import { addProgress, type RunSummary, type SweepProgress, toResult } from './summary.js';
 
@@ -33,6 +34,11 @@ export interface RunOptions {
    * budget counts from here. Default `startMs`.
    */
   arrivalMs?: number;
+  /**
+   * Why the arrival is not known (fc/arrival.ts, `unknownWhy`): every record of the invocation
+   * carries it as `arrivalUnknown`.
+   */
+  arrivalUnknown?: string;
   /** Trigger to report when there are no requests (e.g. an EventBridge redelivery). */
   trigger?: Trigger;
 }
@@ -124,6 +130,7 @@ export async function runRequests(
     attemptTimeoutMs,
     webplus,
     signal: ended.signal,
+    decided: new DecidedChanges(),
   };
   // Every record passes the one redactor (this invocation's keys, the HTTP tokens) before it
   // reaches the store, the summary, the HTTP answer or the CLI.
@@ -138,7 +145,9 @@ export async function runRequests(
     deadlineMs: writeDeadlineMs,
     redact: redactor.text,
   });
-  const emit = (record: OutcomeRecord): OutcomeRecord => stream.emit(redactor.value(record));
+  const note = options.arrivalUnknown;
+  const emit = (record: OutcomeRecord): OutcomeRecord =>
+    stream.emit(redactor.value(note ? { ...record, arrivalUnknown: note } : record));
   const records: OutcomeRecord[] = [];
   let capReached = false;
   let dryRun = config.dryRun;

@@ -57,6 +57,12 @@ export interface Runtime {
    * first invocation of the instance (then emptied).
    */
   startupWarnings: string[];
+  /**
+   * Epoch ms the instance's runtime was built (cold start), until its first invocation takes
+   * it: a callback of that invocation whose arrival is not known counts its budget from here
+   * (fc/arrival.ts). Then `undefined`.
+   */
+  coldStartAtMs?: number;
   /** Sends the summary of each invocation; absent when the policy names no `notify.targets`. */
   notifier?: Notifier;
 }
@@ -215,6 +221,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     warn: (line) => warn(instanceRedactor.text(line)),
     random: options.random ?? Math.random,
     startupWarnings: [...(options.startupWarnings ?? [])],
+    coldStartAtMs: Date.now(),
     ...(notifier ? { notifier } : {}),
     platforms: platformRuntime(options.config, options.platformNotEnabled),
   };
