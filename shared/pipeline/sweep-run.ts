@@ -10,6 +10,7 @@ import {
   abortsThatFit,
   budgetForGuarantee,
   planSweep,
+  rotationSlot,
   type SweepLimits,
   sizeSweep,
   sweepReserveMs,
@@ -174,7 +175,11 @@ export async function runSweep(
     limits,
     Math.max(1, listing.inFlight.length),
   );
-  const plan = planSweep(listing.inFlight, rotationTime(request, inv), sizing);
+  const atMs = rotationTime(request, inv);
+  // The run's number among the runs of the timer's schedule (payload `schedule`), else its
+  // 5-minute slot (sweep-plan.ts, rotationSlot; red-team 11 F3).
+  const rotation = rotationSlot(atMs, request.schedule);
+  const plan = planSweep(listing.inFlight, atMs, sizing, rotation.slot);
   const read = await readInOrder(
     gateway,
     plan.order,
@@ -252,6 +257,7 @@ export async function runSweep(
       .length,
     listedAfterMs,
     timeoutS,
+    rotation,
     ...(gateway.unavailable.error ? { unavailable: gateway.unavailable.error.code } : {}),
     ...(neededMs !== undefined
       ? { neededTimeoutS: Math.ceil((neededMs + config.deadlineMarginMs) / 1000) }

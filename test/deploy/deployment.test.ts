@@ -238,6 +238,16 @@ describe('s.yaml (FC 3.0, fc3 component)', () => {
     expect(request).toMatchObject({ maxIdleMinutes: 30 });
   });
 
+  it.each(['s.yaml', 's-prod.yaml'])(
+    "%s: the timer payload's schedule is the trigger's cronExpression (the rotation counts its runs; red-team 11 F3)",
+    (file) => {
+      const { props } = loadProject(file);
+      const timer = trigger(props, 'timer');
+      const payload = JSON.parse(String(timer.triggerConfig.payload)) as { schedule?: string };
+      expect(payload.schedule).toBe(String(timer.triggerConfig.cronExpression));
+    },
+  );
+
   it('has an EventBridge filter that is JSON and matches the CloudMonitor fixture', () => {
     // Arrange
     const { props } = loadProject('s.yaml');
