@@ -18,7 +18,12 @@ const ENVS = 6; // two applications of three
 const CHANGES = 6;
 
 /** A change's state in one world: absent, or in an environment with a lifecycle. */
-const changeState = fc.option(
+interface ChangeState {
+  env: number;
+  state: 'stuck' | 'fresh' | 'finished' | 'aborted' | 'aborting' | 'paused';
+  ageMin: number;
+}
+const changeState: fc.Arbitrary<ChangeState | undefined> = fc.option(
   fc.record({
     env: fc.integer({ min: 0, max: ENVS - 1 }),
     state: fc.constantFrom('stuck', 'fresh', 'finished', 'aborted', 'aborting', 'paused'),
@@ -27,7 +32,7 @@ const changeState = fc.option(
   { nil: undefined },
 );
 const worldArb = fc.array(changeState, { minLength: CHANGES, maxLength: CHANGES });
-type WorldSpec = fc.Infer<typeof worldArb>;
+type WorldSpec = (ChangeState | undefined)[];
 /** Per change: kept as it was, or replaced by any state (started, finished, moved, gone). */
 const mutationArb = fc.array(
   fc.oneof(
