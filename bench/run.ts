@@ -16,8 +16,8 @@ import { createRuntime } from '#shared/pipeline/runtime.js';
 import { parsePolicy } from '#shared/policy/load.js';
 import { createHandler } from '../functions/abort-stuck-changes/handler.js';
 import { startWebplusSandbox } from '../sandbox/webplus/index.js';
-import { functionBundleOptions } from '../scripts/bundle-options.mjs';
-import { measureFirstDecision } from './first-decision.js';
+import { FUNCTION_CHUNKS, functionBundleOptions } from '../scripts/bundle-options.mjs';
+import { JSON_POLICY, measureFirstDecision } from './first-decision.js';
 import {
   appId,
   change,
@@ -176,14 +176,33 @@ async function coldStart(): Promise<void> {
     value: Number(init.toFixed(1)),
     unit: 'ms',
     target: '<= 10 ms',
-    ratio: `${(init / 10).toFixed(2)}x of target`,
+    ratio: `${(init / 10).toFixed(2)}x of target; CPU ${fmt(median(fd.initCpuMs))} ms`,
     ok: init <= 10,
   });
+  // The same measure with a JSON policy (s-prod.yaml's inline POLICY is JSON): yaml not loaded.
+  const fj = await measureFirstDecision(5, JSON_POLICY);
+  const initJson = median(fj.initMs);
+  figure({
+    name: 'initialize (JSON policy)',
+    value: Number(initJson.toFixed(1)),
+    unit: 'ms',
+    target: '<= 10 ms',
+    ratio: `${(initJson / 10).toFixed(2)}x of target; CPU ${fmt(median(fj.initCpuMs))} ms`,
+    ok: initJson <= 10,
+  });
+  const fjw = median(fj.fn.map((x) => x.wall));
+  const fjc = median(fj.fn.map((x) => x.cpu));
+  note(
+    `with docs/examples/policy.json instead (5 pairs): first decision wall ${fmt(fjw)} ms (${(fjw / median(fj.bare.map((x) => x.wall))).toFixed(2)}x bare), CPU ${fmt(fjc)} ms (${(fjc / median(fj.bare.map((x) => x.cpu))).toFixed(2)}x bare)`,
+  );
 }
 
 async function bundle(): Promise<void> {
   const size = statSync(bundlePath).size;
   const KB = 1024;
+  // What a cold start loads: index.js alone with a JSON policy and LOG_STORE other than sls;
+  // each chunk beside it (FUNCTION_CHUNKS) is read only when its need comes (yaml.js: a YAML
+  // policy, at initialize; sls-sdk.js: the first SLS write), and is counted apart.
   figure({
     name: 'bundle size dist/index.js',
     value: Math.round(size / KB),
@@ -192,6 +211,16 @@ async function bundle(): Promise<void> {
     ratio: `${(size / (300 * KB)).toFixed(2)}x of target`,
     ok: size <= 300 * KB,
   });
+  note(
+    `bundle: dist/index.js is what every cold start loads (JSON policy, LOG_STORE stdout or file); loaded only when needed, counted apart: ${Object.entries(
+      FUNCTION_CHUNKS,
+    )
+      .map(
+        ([pkg, file]) =>
+          `${file} ${Math.round(statSync(join(root, 'dist', file)).size / KB)} KB (${pkg}: ${pkg === 'yaml' ? 'a YAML policy, at initialize' : 'LOG_STORE=sls, at the first write'})`,
+      )
+      .join(', ')}`,
+  );
   // Our own build with a metafile (same options as scripts/build.mjs), for the module breakdown.
   mkdirSync(outDir, { recursive: true });
   const result = await build(functionBundleOptions(root, join(outDir, 'bench-bundle.js')));

@@ -15,8 +15,8 @@ import { createStdoutStore } from '../outcome-log/stdout-store.js';
 import type { OutcomeStore } from '../outcome-log/store.js';
 import { UnknownRegionError } from '../platform/errors.js';
 import type { Policy } from '../policy/schema.js';
-import { DirectoryCache } from '../targeting/directory-cache.js';
 import { saeEndpoint } from '../sae/endpoints.js';
+import { DirectoryCache } from '../targeting/directory-cache.js';
 import {
   resolveWebplusRegion,
   UnknownWebplusRegionError,

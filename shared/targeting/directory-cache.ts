@@ -54,7 +54,10 @@ export class DirectoryCache {
         twice.add(changeId);
         continue;
       }
-      byChange.set(changeId, env.appId ? { envId: env.envId, appId: env.appId } : { envId: env.envId });
+      byChange.set(
+        changeId,
+        env.appId ? { envId: env.envId, appId: env.appId } : { envId: env.envId },
+      );
     }
     this.regions.set(regionId, { readAtMs, byChange });
   }

@@ -7,9 +7,9 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHandler } from '../../functions/abort-stuck-changes/handler.js';
 import { createRuntime } from '#shared/pipeline/runtime.js';
 import { parsePolicy } from '#shared/policy/load.js';
+import { createHandler } from '../../functions/abort-stuck-changes/handler.js';
 import { fakeContext } from '../helpers/fc-context.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { change, changeId, eventBridgeEvent, scenario, summaryOf } from '../helpers/world.js';
@@ -91,7 +91,9 @@ async function alarmAll(handler: ReturnType<typeof newHandler>, asked: number[])
   const journal = h.sandbox.journal();
   return {
     decided,
-    aborts: journal.filter((j) => j.action === 'AbortChange').map((j) => `${j.changeId} ${j.envId}`),
+    aborts: journal
+      .filter((j) => j.action === 'AbortChange')
+      .map((j) => `${j.changeId} ${j.envId}`),
     listed: journal.some((j) => j.action === 'DescribeApplications'),
   };
 }
