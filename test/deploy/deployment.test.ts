@@ -149,9 +149,10 @@ describe('s.yaml (FC 3.0, fc3 component)', () => {
 
   it('keeps only the bundle files in dist/ (the code folder)', () => {
     const files = readdirSync(join(root, 'dist'));
-    expect(files).toEqual(expect.arrayContaining(['index.js', 'package.json', 'sls.proto']));
+    const shipped = ['index.js', 'yaml.js', 'sls-sdk.js', 'package.json', 'sls.proto'];
+    expect(files).toEqual(expect.arrayContaining(shipped));
     for (const file of files) {
-      expect(['.fcignore', 'index.js', 'package.json', 'sls.proto']).toContain(file);
+      expect(['.fcignore', ...shipped]).toContain(file);
     }
     expect(JSON.parse(readFileSync(join(root, 'dist', 'package.json'), 'utf8'))).toEqual({
       type: 'commonjs',
