@@ -9,6 +9,7 @@ import { explicitCandidates } from '../targeting/explicit.js';
 import type { TargetingScope } from '../targeting/scope.js';
 import { describeKind } from '../webplus/describe.js';
 import { CLOCK_SKEW_LIMIT_MS } from '../webplus/server-clock.js';
+import { ChangeClaims } from './change-claims.js';
 import type { Invocation, RegionContext } from './invocation.js';
 import { processPlatformRequest } from './process-platform-request.js';
 import {
@@ -195,6 +196,9 @@ export async function processRequest(
     // the whole budget its rotation was sized for (sweep-plan.ts), none waits for another.
     let capReached = false;
     let sweep: SweepProgress | undefined;
+    // One claim per change over every region: a change two regions return (a shared host, a
+    // backend ignoring the region header) is decided once (change-claims.ts).
+    const claims = new ChangeClaims(live.map((ctx) => ctx.region.regionId));
     const outs = await Promise.all(
       live.map((ctx) =>
         runSweep(request, inv, runtime, ctx.gateway, scope, {
@@ -202,6 +206,7 @@ export async function processRequest(
           runMode,
           requestDryRun,
           emit: (r) => (keep(ctx, r) ? emit(r) : r),
+          claims,
         }),
       ),
     );

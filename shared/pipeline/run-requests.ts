@@ -107,7 +107,13 @@ export async function runRequests(
           ended.signal,
           latch,
         );
-        return { region, gateway, directory: new EnvDirectory(gateway), latch, reported: false };
+        return {
+          region,
+          gateway,
+          directory: new EnvDirectory(gateway, runtime.directoryCache),
+          latch,
+          reported: false,
+        };
       })
     : [];
   const inv: Invocation = {

@@ -21,6 +21,7 @@ import type { OutcomeStore } from '../outcome-log/store.js';
 import { UnknownRegionError } from '../platform/errors.js';
 import type { Policy } from '../policy/schema.js';
 import { saeEndpoint } from '../sae/endpoints.js';
+import { DirectoryCache } from '../targeting/directory-cache.js';
 import {
   resolveWebplusRegion,
   UnknownWebplusRegionError,
@@ -50,6 +51,12 @@ export interface Runtime {
   redactorFor(extra: readonly (string | undefined)[]): Redactor;
   inFlight: InFlightChanges;
   recentEvents: RecentEvents;
+  /**
+   * Each region's last complete environment listing, remembered for 5 minutes
+   * (shared/targeting/directory-cache.ts): a hint for alarms naming only a ChangeId, always
+   * confirmed by DescribeChange. Absent: every such alarm lists the region.
+   */
+  directoryCache?: DirectoryCache;
   version: string;
   /** Warnings (refused HTTP calls) and notices; never given a secret. */
   warn: LineSink;
@@ -224,6 +231,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     redactorFor,
     inFlight: new InFlightChanges(),
     recentEvents: new RecentEvents(),
+    directoryCache: new DirectoryCache(),
     version: options.version,
     // Every warning line passes the redactor: a token pasted somewhere never reaches a log.
     warn: (line) => warn(instanceRedactor.text(line)),
