@@ -197,6 +197,7 @@ export async function runRequests(
       capReached,
       ...(sweep ? { sweep } : {}),
       results: records.map((r) => toResult(r, fallbackMode)),
+      ...(write.notWritten ? { recordsNotWritten: write.notWritten.count } : {}),
     },
     records,
     write,

@@ -7,8 +7,13 @@ import { InFlightChanges } from '../executor/in-flight.js';
 import { RecentEvents } from '../intake/recent-events.js';
 import { createNotifier, type Notifier, type NotifierOptions } from '../notify/notifier.js';
 import { createFileStore } from '../outcome-log/file-store.js';
+import {
+  guardProcessStreams,
+  type LineOutput,
+  stdoutOutput,
+  stdoutThenStderr,
+} from '../outcome-log/line-output.js';
 import type { LineSink } from '../outcome-log/line-sink.js';
-import { stdoutSink } from '../outcome-log/line-sink.js';
 import { OutcomeLog } from '../outcome-log/outcome-log.js';
 import { createSlsStore } from '../outcome-log/sls-store.js';
 import { createStdoutStore } from '../outcome-log/stdout-store.js';
@@ -120,7 +125,10 @@ export interface RuntimeOptions {
   version: string;
   /** Overrides the store chosen by `config.logStore` (tests). */
   store?: OutcomeStore;
-  /** Where stdout-store lines and fallback lines go (default process.stdout). */
+  /**
+   * Where stdout-store lines and fallback lines go (default process.stdout, with stderr as the
+   * fallback's last resort; a write waits until stdout took the line, up to the write deadline).
+   */
   sink?: LineSink;
   warn?: LineSink;
   random?: () => number;
@@ -136,7 +144,7 @@ export interface RuntimeOptions {
 }
 
 /** Builds the store `LOG_STORE` names (defaults: docs/reference/configuration.md). */
-export function storeFor(config: Config, sink: LineSink = stdoutSink): OutcomeStore {
+export function storeFor(config: Config, sink: LineSink | LineOutput = stdoutOutput): OutcomeStore {
   switch (config.logStore) {
     case 'sls':
       return createSlsStore({
@@ -181,7 +189,10 @@ export function resolveRegions(config: Config): WebplusRegion[] {
  * @throws NotifyConfigError when a notify target's variable is unset or its URL is not https.
  */
 export function createRuntime(options: RuntimeOptions): Runtime {
-  const sink = options.sink ?? stdoutSink;
+  // A write error on stdout or stderr (ENOSPC, EPIPE) must never kill the instance: the
+  // invocations sharing it would die with their records (shared/outcome-log/line-output.ts).
+  guardProcessStreams();
+  const sink = options.sink;
   const notifier = createNotifier(
     options.policy.notify,
     options.env ?? process.env,
@@ -212,11 +223,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const redactorFor = (extra: readonly (string | undefined)[]) =>
     createRedactor([...instanceSecrets, ...extra]);
   const instanceRedactor = redactorFor([]);
-  const warn = options.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const warn = options.warn ?? ((line: string) => process.stderr.write(`${line}\n`, () => {}));
   return {
     config,
     policy: options.policy,
-    outcomeLog: new OutcomeLog(options.store ?? storeFor(config, sink), sink),
+    outcomeLog: new OutcomeLog(
+      options.store ?? storeFor(config, sink ?? stdoutOutput),
+      sink ?? stdoutThenStderr,
+    ),
     regions,
     pacer: pacerFor(regions[0]?.regionId ?? config.region),
     pacerFor,
