@@ -22,6 +22,8 @@ import { fcContext, timerEvent } from './helpers.js';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DEMO = join(root, 'sandbox', 'scenarios', 'demo.json');
 export const EXAMPLE_POLICY = join(root, 'docs', 'examples', 'policy-rollout.yaml');
+/** The same kind of policy in JSON (what s-prod.yaml's inline `POLICY` is): no yaml loaded. */
+export const JSON_POLICY = join(root, 'docs', 'examples', 'policy.json');
 const SANDBOX_CREDENTIALS = { accessKeyId: 'sandbox-ak', accessKeySecret: 'sandbox-secret' };
 
 /** One child's measures: wall ms from spawn to exit, CPU ms it reported, its printed result. */
@@ -65,12 +67,15 @@ const b = require('./dist/index.js');
 const ctx = ${ctx};
 (async () => {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   await b.initialize(ctx);
+  const c = process.cpuUsage(c0);
   const initMs = performance.now() - t0;
+  const initCpuMs = (c.user + c.system) / 1000;
   const s = await b.handler(Buffer.from(${event}), ctx);
   const outcomes = {};
   for (const r of s.results || []) outcomes[r.outcome] = (outcomes[r.outcome] || 0) + 1;
-  process.stdout.write('\\nRESULT ' + JSON.stringify({ initMs, outcomes }) + '\\n');
+  process.stdout.write('\\nRESULT ' + JSON.stringify({ initMs, initCpuMs, outcomes }) + '\\n');
 })().catch((e) => { console.error(String(e && e.message)); process.exit(1); });`;
 }
 
@@ -97,6 +102,8 @@ export interface FirstDecision {
   fn: ChildRun[];
   bare: ChildRun[];
   initMs: number[];
+  /** CPU ms (user + system) of the process during `initialize` */
+  initCpuMs: number[];
   calls: number;
   outcomes: Record<string, number>;
 }
@@ -105,9 +112,19 @@ export interface FirstDecision {
  * Runs `runs` pairs (function, then bare), each pair against a fresh demo sandbox.
  * @throws Error when a child fails or the function reaches no decision
  */
-export async function measureFirstDecision(runs: number): Promise<FirstDecision> {
+export async function measureFirstDecision(
+  runs: number,
+  policyFile: string = EXAMPLE_POLICY,
+): Promise<FirstDecision> {
   const scenario = await loadScenarioFile(DEMO);
-  const result: FirstDecision = { fn: [], bare: [], initMs: [], calls: 0, outcomes: {} };
+  const result: FirstDecision = {
+    fn: [],
+    bare: [],
+    initMs: [],
+    initCpuMs: [],
+    calls: 0,
+    outcomes: {},
+  };
   for (let i = 0; i < runs; i++) {
     const sandbox = await startWebplusSandbox(scenario);
     try {
@@ -118,12 +135,16 @@ export async function measureFirstDecision(runs: number): Promise<FirstDecision>
         FC_REGION: 'cn-hangzhou',
         WEBPLUS_ENDPOINT: sandbox.url,
         LOG_STORE: 'stdout',
-        POLICY_FILE: EXAMPLE_POLICY,
+        POLICY_FILE: policyFile,
       };
       const fn = await run(functionScript(), env);
       const line = fn.out.split('\n').find((l) => l.startsWith('RESULT '));
       if (!line) throw new Error(`function child printed no result: ${fn.out.slice(-300)}`);
-      const r = JSON.parse(line.slice(7)) as { initMs: number; outcomes: Record<string, number> };
+      const r = JSON.parse(line.slice(7)) as {
+        initMs: number;
+        initCpuMs: number;
+        outcomes: Record<string, number>;
+      };
       if (Object.keys(r.outcomes).length === 0) throw new Error('no decision in the timer event');
       const journal = sandbox.journal();
       const calls = journal.map((j) => {
@@ -134,6 +155,7 @@ export async function measureFirstDecision(runs: number): Promise<FirstDecision>
       result.fn.push(fn);
       result.bare.push(bare);
       result.initMs.push(r.initMs);
+      result.initCpuMs.push(r.initCpuMs);
       result.calls = calls.length;
       result.outcomes = r.outcomes;
     } finally {

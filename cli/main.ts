@@ -125,7 +125,8 @@ program
   .option('--sls', 'also keep an SLS stand-in running and print the environment to use it')
   .option(
     '--notify <kind>',
-    'also run a notification receiver (dingtalk, lark, wecom, slack, webhook) that checks signatures',
+    'also run a notification receiver (dingtalk, lark, wecom, slack, webhook) that checks signatures (repeatable)',
+    collect,
   )
   .addOption(
     new Option('--sls-port <n>', 'port of the SLS stand-in (0 = any free port)').default('9101'),

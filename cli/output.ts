@@ -57,17 +57,28 @@ export interface RunNotification {
 export function describeWrite(write: WriteReport, notification?: RunNotification): string {
   const extra = notification?.write.written ?? 0;
   const total = write.written + extra;
-  if (total === 0) return 'records: none written (no decisions)';
+  const lost = (write.notWritten?.count ?? 0) + (notification?.write.notWritten?.count ?? 0);
+  const lostText =
+    lost > 0
+      ? `${lost} record${lost === 1 ? '' : 's'} NOT WRITTEN (${
+          write.notWritten?.reason ?? notification?.write.notWritten?.reason
+        })`
+      : '';
+  if (total === 0)
+    return lost > 0 ? `records: ${lostText}` : 'records: none written (no decisions)';
   const plural = total === 1 ? 'record' : 'records';
   const split =
     extra > 0
       ? ` (${write.written} decision${write.written === 1 ? '' : 's'}, ${extra} notification)`
       : '';
   const where = `${total} ${plural} written to ${write.target}${split}`;
+  const toStderr = (write.toStderr ?? 0) + (notification?.write.toStderr ?? 0);
+  const stderrNote = toStderr > 0 ? `, ${toStderr} of them to stderr (stdout refused them)` : '';
   const fallback = write.fallback ?? notification?.write.fallback;
-  return fallback
-    ? `records: ${where} FAILED (${fallback.reason}); they went to stdout instead`
-    : `records: ${where}`;
+  const line = fallback
+    ? `records: ${where} FAILED (${fallback.reason}); they went to stdout instead${stderrNote}`
+    : `records: ${where}${stderrNote}`;
+  return lost > 0 ? `${line}; ${lostText}` : line;
 }
 
 /**

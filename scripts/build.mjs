@@ -5,7 +5,10 @@
  * - `dist/package.json`: `{"type":"commonjs"}`, because the repository package is `"type": "module"`;
  * - `dist/.fcignore`: a copy of `.fcignore` (the deployed zip holds only the files listed here);
  * - `dist/sls.proto`: @alicloud/log reads `path.join(__dirname, './sls.proto')` when it is loaded
- *   (node_modules/@alicloud/log/lib/client.js line 13); bundled, `__dirname` is `dist/`.
+ *   (node_modules/@alicloud/log/lib/client.js line 13); bundled, `__dirname` is `dist/`;
+ * - `dist/yaml.js`, `dist/sls-sdk.js`: `yaml` and `@alicloud/log` bundled apart and required by
+ *   `index.js` only when needed (a YAML policy; the first write to SLS), see
+ *   scripts/bundle-options.mjs `FUNCTION_CHUNKS`.
  * The esbuild metafile goes to `bench/out/meta.json`, never into `dist/` (the deployed code).
  *
  * The esbuild options, stubs included, are in scripts/bundle-options.mjs.
@@ -20,7 +23,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { buildCli } from './build-cli.mjs';
-import { functionBundleOptions, stubbedModules } from './bundle-options.mjs';
+import { buildFunctionFolder, FUNCTION_CHUNKS, stubbedModules } from './bundle-options.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -32,13 +35,8 @@ export const STUBBED_MODULES = stubbedModules(root);
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
-const result = await build(functionBundleOptions(root, join(dist, 'index.js')));
+const result = await buildFunctionFolder(build, root, dist);
 
-writeFileSync(join(dist, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
-copyFileSync(
-  join(root, 'node_modules', '@alicloud', 'log', 'lib', 'sls.proto'),
-  join(dist, 'sls.proto'),
-);
 // The zip filter (see .fcignore): read from the code folder or the project folder, whichever the
 // fc3 component uses; it keeps only the three files above.
 copyFileSync(join(root, '.fcignore'), join(dist, '.fcignore'));
@@ -46,5 +44,10 @@ mkdirSync(dirname(metaFile), { recursive: true });
 writeFileSync(metaFile, JSON.stringify(result.metafile));
 
 const size = statSync(join(dist, 'index.js')).size;
-console.log(`dist/index.js ${(size / 1024).toFixed(1)} KiB (metafile: bench/out/meta.json)`);
+const chunks = Object.values(FUNCTION_CHUNKS)
+  .map((file) => `${file} ${(statSync(join(dist, file)).size / 1024).toFixed(1)} KiB`)
+  .join(', ');
+console.log(
+  `dist/index.js ${(size / 1024).toFixed(1)} KiB, loaded when needed: ${chunks} (metafile: bench/out/meta.json)`,
+);
 await buildCli();

@@ -10,3 +10,19 @@ export function functionBundleOptions(
   root: string,
   outfile: string,
 ): BuildOptions & { metafile: true };
+/** Package → the file of its own beside index.js, required only when needed. */
+export const FUNCTION_CHUNKS: Record<'yaml' | '@alicloud/log', string>;
+/** esbuild plugin: `yaml` and `@alicloud/log` kept external as their chunk files. */
+export function functionChunksExternal(): Plugin;
+/** esbuild options of one chunk file. */
+export function functionChunkOptions(
+  root: string,
+  pkg: 'yaml' | '@alicloud/log',
+  outfile: string,
+): BuildOptions & { metafile: true };
+/** Builds the function's code folder (index.js, chunks, package.json, sls.proto) into `dir`. */
+export function buildFunctionFolder(
+  build: typeof import('esbuild').build,
+  root: string,
+  dir: string,
+): Promise<{ metafile: import('esbuild').Metafile; files: string[] }>;

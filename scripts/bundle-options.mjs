@@ -16,7 +16,37 @@
  * `../locales/en.js` in zod/v4/classic/schemas.js (zod 4.6.7), which stays; so every error
  * message is unchanged (test/deploy/bundle-stubs.test.ts compares them with the source's).
  */
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+/**
+ * Packages kept out of `index.js` and shipped as files of their own beside it in the code
+ * folder, each loaded by a `require` that runs only when it is needed, so that a cold start
+ * that does not need them never reads or parses their bytes:
+ * - `yaml` → `yaml.js`: required by shared/policy/policy-text.ts only for a policy that is not
+ *   plain JSON (a JSON policy is read with `JSON.parse`);
+ * - `@alicloud/log` (with protobufjs and lz4js) → `sls-sdk.js`: required by
+ *   shared/outcome-log/sls-sdk.ts at the first write to SLS (`LOG_STORE=sls`). It reads
+ *   `sls.proto` from its own folder (`__dirname`), so it lives in `dist/` next to it.
+ * The deployed folder is still one folder (`.fcignore` lists these files).
+ */
+export const FUNCTION_CHUNKS = { yaml: 'yaml.js', '@alicloud/log': 'sls-sdk.js' };
+
+/**
+ * esbuild plugin: `require('yaml')` and `require('@alicloud/log')` in the function bundle stay
+ * `require('./yaml.js')` / `require('./sls-sdk.js')` (external), resolved next to `index.js`.
+ */
+export function functionChunksExternal() {
+  return {
+    name: 'function-chunks-external',
+    setup(build) {
+      build.onResolve({ filter: /^(yaml|@alicloud\/log)$/ }, (args) => ({
+        path: `./${FUNCTION_CHUNKS[args.path]}`,
+        external: true,
+      }));
+    },
+  };
+}
 
 /**
  * @param {string} root the repository root
@@ -67,7 +97,63 @@ export function functionBundleOptions(root, outfile) {
     metafile: true,
     legalComments: 'none',
     alias: stubbedModules(root),
-    plugins: [zodLocalesStub(root)],
+    plugins: [zodLocalesStub(root), functionChunksExternal()],
     logLevel: 'warning',
+  };
+}
+
+/**
+ * esbuild options of one chunk file (`FUNCTION_CHUNKS`): the package bundled alone, CommonJS,
+ * `module.exports` being the package's own.
+ * @param {string} root the repository root
+ * @param {string} pkg `yaml` or `@alicloud/log`
+ * @param {string} outfile where the chunk goes
+ */
+export function functionChunkOptions(root, pkg, outfile) {
+  return {
+    absWorkingDir: root,
+    stdin: {
+      contents: `module.exports = require(${JSON.stringify(pkg)});`,
+      resolveDir: root,
+      loader: 'js',
+      sourcefile: `chunk-${FUNCTION_CHUNKS[pkg]}`,
+    },
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    sourcemap: false,
+    metafile: true,
+    legalComments: 'none',
+    alias: stubbedModules(root),
+    logLevel: 'warning',
+  };
+}
+
+/**
+ * Builds the function's code folder into `dir`: `index.js`, its chunks (`FUNCTION_CHUNKS`),
+ * `package.json` (`{"type":"commonjs"}`) and `sls.proto` (read by @alicloud/log next to itself).
+ * @param {typeof import('esbuild').build} build esbuild's `build`
+ * @param {string} root the repository root
+ * @param {string} dir the folder (created)
+ * @returns {Promise<{ metafile: import('esbuild').Metafile, files: string[] }>} the main file's
+ *   metafile and the files written
+ */
+export async function buildFunctionFolder(build, root, dir) {
+  mkdirSync(dir, { recursive: true });
+  const result = await build(functionBundleOptions(root, join(dir, 'index.js')));
+  for (const [pkg, file] of Object.entries(FUNCTION_CHUNKS)) {
+    await build(functionChunkOptions(root, pkg, join(dir, file)));
+  }
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
+  copyFileSync(
+    join(root, 'node_modules', '@alicloud', 'log', 'lib', 'sls.proto'),
+    join(dir, 'sls.proto'),
+  );
+  return {
+    metafile: result.metafile,
+    files: ['index.js', ...Object.values(FUNCTION_CHUNKS), 'package.json', 'sls.proto'],
   };
 }

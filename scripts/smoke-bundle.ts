@@ -3,14 +3,15 @@
  * `npx tsx scripts/smoke-bundle.ts`.
  *
  * 1. starts the Web+ sandbox (sandbox/scenarios/demo.json) and the SLS stand-in on loopback;
- * 2. copies dist/ (index.js, package.json, sls.proto: the deployed code folder) into a temp
- *    folder with no node_modules above it, so the bundle must be self-contained, as in FC;
+ * 2. copies dist/ (index.js, yaml.js, sls-sdk.js, package.json, sls.proto: the deployed code
+ *    folder) into a temp folder with no node_modules above it, so the bundle must be
+ *    self-contained, as in FC;
  * 3. in a fresh plain `node` process (no tsx hooks), with WEBPLUS_ENDPOINT, LOG_STORE=sls,
  *    SLS_ENDPOINT, SLS_PROJECT and SLS_LOGSTORE set before the bundle is required, loads the
  *    bundle with createRequire, calls `initialize(context)` and then
  *    `handler(Buffer.from(<test/fixtures/timer-sweep.json>), context)` with a fake FC context
- *    holding the sandbox-ak / sandbox-secret credentials; this lazily loads the bundled
- *    @alicloud/log, which reads sls.proto next to the bundle;
+ *    holding the sandbox-ak / sandbox-secret credentials; this lazily loads sls-sdk.js (the
+ *    bundled @alicloud/log), which reads sls.proto next to it;
  * 4. asserts the summary has aborted results and the stand-in holds exactly one log per result.
  *
  * Prints one line (`smoke-bundle ok: ...` or `smoke-bundle FAILED: ...`); exit status 1 on failure.

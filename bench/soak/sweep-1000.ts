@@ -15,10 +15,22 @@
  * sure of its part, the applications not listed named as not covered, and with a stated bound
  * every window of that many consecutive slots covers everything. The runs are independent (dry
  * run, no state between runs), so the slots run at once, each on its own instance (rig).
+ *
+ * Then the mid-read figure (red-team 11 F7): the store read every 250 ms during one sweep, each
+ * read as if FC killed the instance then, holds every change already read that needs no abort.
  */
 import type { OutcomeRecord } from '#shared/model/record.js';
 import type { RunSummary } from '#shared/pipeline/summary.js';
-import { appId, change, envId, fcContext, memoryStore, startRig, summaryOf } from '../helpers.js';
+import {
+  appId,
+  change,
+  changeId,
+  envId,
+  fcContext,
+  memoryStore,
+  startRig,
+  summaryOf,
+} from '../helpers.js';
 import { CREDENTIALS, type SoakContext, type SoakSection, seconds } from './context.js';
 import { isOk } from './world.js';
 
@@ -167,6 +179,80 @@ async function sweep1000(ctx: SoakContext): Promise<void> {
     await rig.close();
   }
   await slowFigure(ctx, envs);
+  await midReadFigure(ctx, envs, ctx.pick(15, 40), qps, attemptMs);
+}
+
+/**
+ * Records stream (red-team 11 F7): the store is read every 250 ms while one sweep runs, each
+ * read standing for a kill at that instant. A change whose DescribeChange was answered more
+ * than 1.5 s before (the outcome log's 1 s flush, and slack) and that needs no abort must be in
+ * that read already; the stuck ones (every 50th: `would_abort`) wait for the reads by design.
+ */
+async function midReadFigure(
+  ctx: SoakContext,
+  envs: number,
+  timeoutS: number,
+  qps: number,
+  attemptMs: number,
+): Promise<void> {
+  // 250 ms a reply, 4 in flight: about 16 reads a second, a read phase of seconds (at full
+  // scale it meets the deadline: the kill and the deadline both in one figure).
+  const latencyMs = 250;
+  ctx.info(
+    `mid-read: ${envs} environments in flight, latency ${latencyMs} ms, function.timeout ${timeoutS} s, WEBPLUS_QPS ${qps}, dry run`,
+  );
+  const store = memoryStore();
+  const rig = await startRig(inFlightWorld(envs, latencyMs), {
+    env: {
+      ABORT_DRY_RUN: 'true',
+      WEBPLUS_QPS: String(qps),
+      ATTEMPT_TIMEOUT_MS: String(attemptMs),
+      DEADLINE_MARGIN_MS: '2000',
+    },
+    store,
+  });
+  const stuck = new Set(
+    Array.from({ length: envs }, (_, e) => e)
+      .filter((e) => e % 50 === 0)
+      .map((e) => changeId(e)),
+  );
+  let kills = 0;
+  let worstMissing = 0;
+  let readBefore = 0;
+  try {
+    let done = false;
+    const run = rig.handler(timerAt(0), fcContext(CREDENTIALS, timeoutS)).finally(() => {
+      done = true;
+    });
+    while (!done) {
+      await new Promise((r) => setTimeout(r, 250));
+      const now = Date.now();
+      const recorded = new Set(store.records.map((r) => r.changeId));
+      const answered = rig.sandbox
+        .journal()
+        .filter(
+          (j) =>
+            j.action === 'DescribeChange' &&
+            isOk(j) &&
+            Date.parse(j.time) + latencyMs < now - 1500 &&
+            !stuck.has(j.changeId!),
+        )
+        .map((j) => j.changeId!);
+      if (done) break;
+      kills++;
+      readBefore = Math.max(readBefore, answered.length);
+      worstMissing = Math.max(worstMissing, answered.filter((id) => !recorded.has(id)).length);
+    }
+    await run;
+  } finally {
+    await rig.close();
+  }
+  ctx.figure(
+    `sweep ${envs} envs, store read every 250 ms mid-sweep (as if killed then)`,
+    `${kills} reads, up to ${readBefore} changes read > 1.5 s before a read, ${worstMissing} of them missing from it`,
+    '0 missing: every change read (and needing no abort) already recorded',
+    kills > 0 && readBefore > 0 && worstMissing === 0,
+  );
 }
 
 /**

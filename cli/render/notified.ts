@@ -3,15 +3,12 @@
  * line for stderr. From the notifier's per-target results (shared/notify/notifier.ts): names,
  * kinds and details only (no URL, no secret: the notifier has redacted them).
  */
+import { failureWords } from '#shared/notify/failure-words.js';
 import type { TargetResult } from '#shared/notify/notifier.js';
 
 /** `connection failed (ECONNREFUSED), 2 attempts` from a result that did not deliver. */
 function failure(r: TargetResult): string {
-  const why = r.detail.replace(/^not (delivered|sent): /, '');
-  // the notifier's detail may already count the attempts: `… (2 attempts)`
-  return /\battempts?\b/.test(why)
-    ? why
-    : `${why}, ${r.attempts} attempt${r.attempts === 1 ? '' : 's'}`;
+  return failureWords(r.detail, r.attempts);
 }
 
 /**

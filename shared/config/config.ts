@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import {
+  ANSWER_RESERVE_MAX_MS,
+  MIN_DEADLINE_MARGIN_MS,
+  SLS_MIN_ATTEMPT_MS,
+} from '../core/write-budget.js';
 import { ConfigError } from './errors.js';
 
 /**
@@ -49,6 +54,7 @@ export interface Config {
   retryBaseMs: number;
   retryMaxDelayMs: number;
   attemptTimeoutMs: number;
+  /** `DEADLINE_MARGIN_MS`, ms: at least `MIN_DEADLINE_MARGIN_MS` (core/write-budget.ts, 500). */
   deadlineMarginMs: number;
   /** Keys outside FC (inside FC the invocation's `context.credentials` win). */
   envCredentials?: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
@@ -280,6 +286,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid ${variable}: ${issue.message}`, variable);
   }
   const v = parsed.data;
+  if (v.DEADLINE_MARGIN_MS < MIN_DEADLINE_MARGIN_MS) {
+    throw new ConfigError(
+      `invalid DEADLINE_MARGIN_MS: ${v.DEADLINE_MARGIN_MS} ms is less than the ${MIN_DEADLINE_MARGIN_MS} ms the end of an invocation needs (one SLS attempt of SLS_MIN_ATTEMPT_MS ${SLS_MIN_ATTEMPT_MS} ms for the last records, then half the margin, at most ${ANSWER_RESERVE_MAX_MS} ms, to answer): with less the function runs past function.timeout`,
+      'DEADLINE_MARGIN_MS',
+    );
+  }
   if (v.POLICY_FILE && v.POLICY) {
     throw new ConfigError('set POLICY_FILE or POLICY, not both', 'POLICY');
   }

@@ -2,16 +2,50 @@ import { WebplusAbortError } from './errors.js';
 
 /**
  * The instance's Web+ pacer: a token bucket (rate `qps`, capacity `burst`) plus a concurrency
- * limit, with a deadline and an AbortSignal per call, and a queue per invocation. Queues are
- * served earliest deadline first (a CloudMonitor callback's 3.5 s before a sweep's minutes;
- * equal deadlines: the invocation that queued first), calls without a deadline in turn; a
- * sweep's calls (`background`) only while no other call waits.
+ * limit, with a deadline and an AbortSignal per call, and a queue per invocation.
+ *
+ * Which call starts next (docs/operator-guide.md, "Which invocation's call goes first"):
+ * 1. Foreground calls (alarms, callbacks, manual aborts) before background ones (a sweep's,
+ *    {@link backgroundPacer}): a background call starts only while no foreground call is queued,
+ *    so a foreground call never waits for a token a background call takes after it queued.
+ * 2. Background calls hold at most `concurrency − 1` slots when `concurrency ≥ 2`
+ *    ({@link backgroundSlots}): one slot is always free of sweep work, so a callback arriving
+ *    during a slow sweep never waits for a sweep read in flight. With `concurrency` 1 there is
+ *    nothing to reserve (the limit is the operator's promise to Web+ and is never exceeded): a
+ *    foreground call may then wait for the one background call in flight, up to its attempt
+ *    timeout.
+ * 3. Between foreground invocations: earliest deadline first (the queue whose head has the
+ *    earliest `startBy`; equal: the one that queued first; none: in turn), except that while an
+ *    invocation has a call waiting, no other invocation starts more than
+ *    {@link FOREGROUND_TURN} calls ahead of it. So one invocation's wait for a start is at most
+ *    `FOREGROUND_TURN × (k − 1)` starts of others (k: foreground invocations with queued calls on
+ *    the instance), plus the tokens those take and, when every slot is busy, the first call in
+ *    flight to end; it never grows with another invocation's size (a 1,000-alarm batch, a
+ *    300-id callback). A chain of up to `FOREGROUND_TURN` calls (read, abort, re-read) still
+ *    runs to its end before the next invocation's turn, so 300 callbacks of three calls each
+ *    with one deadline still finish the first ones instead of all missing it a call short.
  *
  * Rate bound (derivation in docs/operator-guide.md, "The deadline and the pacer"): a start
  * takes one token; the bucket holds at most `burst` tokens and gains `qps` per second, so over
  * any closed window of `w` ms at most `burst + floor(qps * w / 1000)` calls start (for 1 s:
- * `burst + qps`). With `burst = 1` this is the old even spacing.
+ * `burst + qps`). With `burst = 1` this is the old even spacing. The rules above only choose
+ * which call takes a token; they never add one.
  */
+
+/**
+ * Calls one foreground invocation may start while another foreground invocation has a call
+ * waiting: one alarm's read, abort and re-read, plus one retry.
+ */
+export const FOREGROUND_TURN = 4;
+
+/**
+ * Slots background calls (a sweep's) may hold at once: `concurrency − 1` when `concurrency ≥ 2`
+ * (one slot kept for foreground calls), else 1.
+ * @param concurrency the pacer's limit (`WEBPLUS_CONCURRENCY`)
+ */
+export function backgroundSlots(concurrency: number): number {
+  return concurrency >= 2 ? concurrency - 1 : 1;
+}
 
 /** Clock and timers of a pacer (injected in property tests; real ones by default). */
 export interface PacerClock {
@@ -49,8 +83,9 @@ export interface PaceOptions {
    * {@link PacerAbortedError} and never start. Calls of one signal form one queue. The queue
    * whose next call has the earliest `startBy` goes first (equal: the one that queued first;
    * none has a `startBy`: in turn), so that 300 callbacks of 3 calls each do not all miss their
-   * 3.5 s by taking turns; an invocation waits only for ones that must be done before it, each
-   * bounded by its own deadline, and every call it could not start is recorded `timeout`.
+   * 3.5 s by taking turns; but no queue starts more than {@link FOREGROUND_TURN} calls while
+   * another foreground queue waits, so a big invocation never makes a small one wait for all
+   * of it. Every call an invocation could not start is recorded `timeout`.
    */
   signal?: AbortSignal;
   /**
@@ -59,10 +94,11 @@ export interface PaceOptions {
    */
   urgent?: boolean;
   /**
-   * Background work (a sweep): served only while no other call is queued. A sweep leaves what
-   * it cannot reach to the next timer runs (`deferred`), an alarm or a manual abort has one
-   * chance, so a callback arriving during a sweep is never kept waiting by it, even when their
-   * deadlines are about the same. @default false
+   * Background work (a sweep): served only while no foreground call is queued, and in at most
+   * {@link backgroundSlots} of the `concurrency` slots. A sweep leaves what it cannot reach to
+   * the next timer runs (`deferred`), an alarm or a manual abort has one chance, so a callback
+   * arriving during a sweep is never kept waiting by it, even when their deadlines are about the
+   * same. @default false
    */
   background?: boolean;
 }
@@ -106,6 +142,16 @@ interface Item {
 
 const NO_OWNER = {};
 
+/** One invocation's queue. */
+interface Queue {
+  items: Item[];
+  /**
+   * Calls each other owner started since this owner last started one (or queued its first):
+   * an owner that started {@link FOREGROUND_TURN} while this one's head waited yields to it.
+   */
+  passed: Map<object, number>;
+}
+
 /**
  * Builds the instance's pacer. One per instance, shared by every invocation it runs, so
  * overlapping invocations stay under the Web+ limits together. Each attempt is paced on its
@@ -123,12 +169,14 @@ export function createPacer(limits: PacerLimits, clock: PacerClock = realClock):
   ] as const) {
     if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`pacer ${name} must be > 0, got ${v}`);
   }
+  const maxBackground = backgroundSlots(concurrency);
   let tokens = burst;
   let refilledAt = clock.now();
   let active = 0;
+  let activeBackground = 0;
   let wake: unknown;
   /** Queues by owner, in turn order. */
-  const queues = new Map<object, Item[]>();
+  const queues = new Map<object, Queue>();
   /** One abort listener per signal with queued calls (not one per call). */
   const listeners = new Map<AbortSignal, () => void>();
 
@@ -136,12 +184,14 @@ export function createPacer(limits: PacerLimits, clock: PacerClock = realClock):
     if (listeners.has(signal)) return;
     const onAbort = (): void => {
       listeners.delete(signal);
-      const q = queues.get(signal) ?? [];
+      const q = queues.get(signal)?.items ?? [];
       queues.delete(signal);
       for (const item of q) {
         settle(item);
         item.reject(new PacerAbortedError());
       }
+      // A queue gone may unblock others (FOREGROUND_TURN).
+      pump();
     };
     signal.addEventListener('abort', onAbort, { once: true });
     listeners.set(signal, () => {
@@ -165,9 +215,9 @@ export function createPacer(limits: PacerLimits, clock: PacerClock = realClock):
   const remove = (item: Item): void => {
     const q = queues.get(item.owner);
     if (!q) return;
-    const i = q.indexOf(item);
-    if (i >= 0) q.splice(i, 1);
-    if (q.length === 0) queues.delete(item.owner);
+    const i = q.items.indexOf(item);
+    if (i >= 0) q.items.splice(i, 1);
+    if (q.items.length === 0) queues.delete(item.owner);
     unwatch(item.owner);
   };
 
@@ -180,39 +230,68 @@ export function createPacer(limits: PacerLimits, clock: PacerClock = realClock):
   const seniority = new WeakMap<object, number>();
   let arrivals = 0;
 
+  /** Whether `a` (head of `aOwner`'s queue) goes before `b` (head of `bOwner`'s queue). */
+  const before = (a: Item, aOwner: object, b: Item, bOwner: object): boolean =>
+    a.startBy < b.startBy ||
+    (a.startBy === b.startBy &&
+      Number.isFinite(a.startBy) &&
+      (seniority.get(aOwner) ?? 0) < (seniority.get(bOwner) ?? 0));
+
   /**
-   * Next item: foreground calls before background ones (see `PaceOptions.background`); then
-   * the head call of the owner whose head must start earliest (earliest deadline first, so that under overload some invocations finish instead of all of them missing their
-   * deadline a call short); between equal finite deadlines, the owner that queued first; between
-   * calls without a deadline, the owners in turn (round robin). The owner served goes to the
-   * back of the turn order.
+   * The owner whose head goes next, or none (nothing queued, or only background calls while
+   * the background slots are full). Foreground: among the owners that have not started
+   * FOREGROUND_TURN calls while another foreground owner's head waited, the head that must
+   * start earliest (earliest deadline first, so that under overload some invocations finish
+   * instead of all of them missing their deadline a call short); between equal finite
+   * deadlines, the owner that queued first; between calls without a deadline, the owners in
+   * turn (round robin: the owner served goes to the back of the turn order). There is always
+   * one such owner: the one whose head has waited longest has not been passed by anyone (each
+   * owner that passed it started after its head began to wait). Background: the same order,
+   * only while no foreground call is queued and a background slot is free.
    */
-  const next = (): Item | undefined => {
+  const choose = (): object | undefined => {
     let bestOwner: object | undefined;
     let best: Item | undefined;
+    let foreground = false;
+    for (const q of queues.values()) if (q.items[0] && !q.items[0].background) foreground = true;
     for (const [owner, q] of queues) {
-      const head = q[0];
-      if (!head) continue;
-      if (best && head.background && !best.background) continue;
-      if (
-        !best ||
-        (best.background && !head.background) ||
-        head.startBy < best.startBy ||
-        (head.startBy === best.startBy &&
-          Number.isFinite(head.startBy) &&
-          (seniority.get(owner) ?? 0) < (seniority.get(bestOwner!) ?? 0))
-      ) {
+      const head = q.items[0];
+      if (!head || head.background === foreground) continue;
+      if (foreground && yieldsTurn(owner)) continue;
+      if (!best || before(head, owner, best, bestOwner!)) {
         best = head;
         bestOwner = owner;
       }
     }
     if (!best || !bestOwner) return undefined;
-    const q = queues.get(bestOwner)!;
-    q.shift();
-    queues.delete(bestOwner);
-    if (q.length > 0) queues.set(bestOwner, q);
-    else unwatch(bestOwner);
-    return best;
+    if (best.background && activeBackground >= maxBackground) return undefined;
+    return bestOwner;
+  };
+
+  /** Whether `owner` has started FOREGROUND_TURN calls while another foreground head waited. */
+  const yieldsTurn = (owner: object): boolean => {
+    for (const [other, q] of queues) {
+      if (other === owner || !q.items[0] || q.items[0].background) continue;
+      if ((q.passed.get(owner) ?? 0) >= FOREGROUND_TURN) return true;
+    }
+    return false;
+  };
+
+  /** Takes the head of `owner`'s queue; counts the start against every other foreground queue. */
+  const take = (owner: object): Item => {
+    const q = queues.get(owner)!;
+    const item = q.items.shift()!;
+    q.passed.clear();
+    if (!item.background) {
+      for (const [other, oq] of queues) {
+        if (other === owner || !oq.items[0] || oq.items[0].background) continue;
+        oq.passed.set(owner, (oq.passed.get(owner) ?? 0) + 1);
+      }
+    }
+    queues.delete(owner);
+    if (q.items.length > 0) queues.set(owner, q);
+    else unwatch(owner);
+    return item;
   };
 
   const pump = (): void => {
@@ -221,9 +300,12 @@ export function createPacer(limits: PacerLimits, clock: PacerClock = realClock):
       wake = undefined;
     }
     while (active < concurrency && queues.size > 0) {
+      const owner = choose();
+      if (owner === undefined) return;
       const now = clock.now();
       refill(now);
-      if (tokens < 1) {
+      const head = queues.get(owner)!.items[0]!;
+      if (tokens < 1 && now <= head.startBy) {
         const waitMs = Math.ceil(((1 - tokens) * 1000) / qps);
         wake = clock.setTimer(() => {
           wake = undefined;
@@ -231,16 +313,15 @@ export function createPacer(limits: PacerLimits, clock: PacerClock = realClock):
         }, waitMs);
         return;
       }
-      const item = next();
-      if (!item) return;
+      const item = take(owner);
+      settle(item);
       if (now > item.startBy) {
-        settle(item);
         item.reject(new PacerDeadlineError(item.startBy, now - item.queuedAt));
         continue;
       }
-      settle(item);
       tokens -= 1;
       active += 1;
+      if (item.background) activeBackground += 1;
       item.run();
     }
   };
@@ -258,8 +339,9 @@ export function createPacer(limits: PacerLimits, clock: PacerClock = realClock):
         reject(new PacerDeadlineError(startBy, 0));
         return;
       }
+      const background = options.background === true;
       const item: Item = {
-        background: options.background === true,
+        background,
         startBy,
         queuedAt: now,
         owner: signal ?? NO_OWNER,
@@ -274,6 +356,7 @@ export function createPacer(limits: PacerLimits, clock: PacerClock = realClock):
           }
           p.then(resolve, reject).finally(() => {
             active -= 1;
+            if (background) activeBackground -= 1;
             pump();
           });
         },
@@ -285,6 +368,8 @@ export function createPacer(limits: PacerLimits, clock: PacerClock = realClock):
             remove(item);
             settle(item);
             reject(new PacerDeadlineError(startBy, clock.now() - now));
+            // A queue gone may unblock others (FOREGROUND_TURN).
+            pump();
           },
           startBy - now + 1,
         );
@@ -292,9 +377,9 @@ export function createPacer(limits: PacerLimits, clock: PacerClock = realClock):
       if (signal) watch(signal);
       if (!seniority.has(item.owner)) seniority.set(item.owner, arrivals++);
       const q = queues.get(item.owner);
-      if (!q) queues.set(item.owner, [item]);
-      else if (options.urgent) q.unshift(item);
-      else q.push(item);
+      if (!q) queues.set(item.owner, { items: [item], passed: new Map() });
+      else if (options.urgent) q.items.unshift(item);
+      else q.items.push(item);
       pump();
     });
 }

@@ -35,6 +35,8 @@ export const RECORD_KEY_TYPES: Readonly<
   idleMinutes: 'long',
   clockSkewMs: 'long',
   latencyMs: 'long',
+  repeatOf: 'text',
+  arrivalUnknown: 'text',
   notifyTargets: 'text',
 };
 

@@ -136,6 +136,19 @@ export interface OutcomeRecord {
    */
   clockSkewMs?: number;
   latencyMs?: number;
+  /**
+   * Set when this item named a change its invocation had already decided (another item of the
+   * same EventBridge batch, say): the `recordId` of that one decision's record, whose outcome
+   * this record repeats; no call was made for this item (`attempts` 0).
+   */
+  repeatOf?: string;
+  /**
+   * Set on every record of a CloudMonitor callback whose arrival at FC was not known, saying
+   * which fact (`requestContext.timeEpoch` missing, malformed, in the future by N ms, or older
+   * than the function's timeout): its 4.5 s were then counted from the earliest moment known
+   * instead (docs/reference/record.md).
+   */
+  arrivalUnknown?: string;
   /** Notification records: the target names that were sent to, comma-separated (`dingtalk,slack`). */
   notifyTargets?: string;
 }

@@ -49,6 +49,11 @@ export interface SweepRequest extends RequestBase {
   maxDurationMinutes?: number;
   /** Timer `triggerTime`, recorded, never used as "now". */
   triggerTime?: string;
+  /**
+   * The timer payload's `schedule`: the trigger's cronExpression (core/schedule.ts, checked by
+   * intake). The rotation numbers runs by it; absent: by 5-minute slots (s.yaml's timer).
+   */
+  schedule?: string;
 }
 
 /** An operator's explicit request (`POST /abort`, CLI `abort`): skips the stuck rules. */

@@ -20,6 +20,12 @@ export interface OutcomeStoreErrorOptions {
    * in order (stores write in order). 0 or absent: none.
    */
   written?: number;
+  /**
+   * Records after the `written` ones that were handed to their destination but not confirmed by
+   * the deadline (stdout lines still in the process's buffer): they may still arrive, so the
+   * fallback does not write them again (no duplicate); they are reported not written. 0 or absent: none.
+   */
+  pending?: number;
 }
 
 /**
@@ -33,6 +39,8 @@ export class OutcomeStoreError extends WebplusAbortError {
   readonly retryable: boolean;
   /** The first `written` records of the batch were stored before the failure (see the options). */
   readonly written: number;
+  /** Records handed over but unconfirmed at the deadline (see the options). */
+  readonly pending: number;
 
   constructor(message: string, options: OutcomeStoreErrorOptions) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -40,6 +48,7 @@ export class OutcomeStoreError extends WebplusAbortError {
     if (options.code !== undefined) this.code = options.code;
     this.retryable = options.retryable ?? false;
     this.written = options.written ?? 0;
+    this.pending = options.pending ?? 0;
   }
 }
 

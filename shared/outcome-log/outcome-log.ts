@@ -1,8 +1,8 @@
 import { createRedactor } from '../core/redact.js';
 import type { OutcomeRecord } from '../model/record.js';
 import { OutcomeStoreError, toError } from './errors.js';
+import { asOutput, type LineOutput, stdoutThenStderr } from './line-output.js';
 import type { LineSink } from './line-sink.js';
-import { stdoutSink } from './line-sink.js';
 import { STDOUT_MARKER } from './stdout-store.js';
 import type { OutcomeStore, WriteContext } from './store.js';
 
@@ -10,25 +10,44 @@ import type { OutcomeStore, WriteContext } from './store.js';
 export interface WriteReport {
   store: OutcomeStore['name'];
   target: string;
+  /** Records that reached the store or the fallback (never counting those in {@link notWritten}). */
   written: number;
   /**
    * Set when the store failed and the records went to stdout instead; `stored`: how many of them
    * the store had stored before it failed (those are not repeated on stdout).
    */
   fallback?: { reason: string; stored?: number };
+  /** Of the fallback's records, how many went to stderr because stdout refused them. */
+  toStderr?: number;
+  /**
+   * Records written nowhere: refused by the store and by stdout and stderr, or still in the
+   * process's stdout buffer at the write deadline. Absent when every record was written.
+   */
+  notWritten?: { count: number; reason: string };
 }
 
 /**
  * Writes each batch to the configured store and, when that fails for good, writes every record
- * the store did not store (an `OutcomeStoreError`'s `written` says how many it did) to stdout as
- * one JSON line marked `logWriteFailed` (FC ships stdout to the function's own logstore). Never throws: a failed log write must not fail the invocation, because FC retries a
- * failed asynchronous invocation and the abort would run again.
+ * the store did not store (an `OutcomeStoreError`'s `written` says how many it did, `pending` how
+ * many it handed over unconfirmed: neither is repeated) as one JSON line marked `logWriteFailed`
+ * to stdout, and to stderr what stdout refuses (FC ships both to the function's own logstore).
+ * What neither takes is reported in `notWritten`, never as written. Never throws: a failed log
+ * write must not fail the invocation, because FC retries a failed asynchronous invocation and
+ * the abort would run again.
  */
 export class OutcomeLog {
+  private readonly output: LineOutput;
+
+  /**
+   * @param output the fallback's output: default stdout then stderr (a plain sink, for tests,
+   *   is taken as is)
+   */
   constructor(
     readonly store: OutcomeStore,
-    private readonly sink: LineSink = stdoutSink,
-  ) {}
+    output: LineSink | LineOutput = stdoutThenStderr,
+  ) {
+    this.output = asOutput(output);
+  }
 
   async write(records: readonly OutcomeRecord[], ctx: WriteContext): Promise<WriteReport> {
     const base = { store: this.store.name, target: this.store.target, written: records.length };
@@ -39,23 +58,38 @@ export class OutcomeLog {
     } catch (err) {
       const reason = scrub(toError(err).message, ctx);
       // A store that stored the first batches before failing says how many: only the rest goes
-      // to stdout, so no record is written twice.
+      // to stdout, so no record is written twice. Lines it handed over unconfirmed (`pending`)
+      // may still arrive: not repeated either, reported not written.
       const stored =
         err instanceof OutcomeStoreError ? Math.min(Math.max(0, err.written), records.length) : 0;
-      for (const record of records.slice(stored)) {
-        this.sink(
+      const pending =
+        err instanceof OutcomeStoreError
+          ? Math.min(Math.max(0, err.pending), records.length - stored)
+          : 0;
+      const rest = records.slice(stored + pending);
+      const out = await this.output.write(
+        rest.map((record) =>
           JSON.stringify({
             log: STDOUT_MARKER,
             logWriteFailed: { store: this.store.name, reason },
             ...record,
           }),
-        );
-      }
+        ),
+        ctx.deadlineMs,
+      );
+      const lost = pending + out.pending + out.failed;
+      const lostReasons = [
+        pending > 0 ? reason : undefined,
+        out.pending + out.failed > 0 ? scrub(out.reason ?? 'not written', ctx) : undefined,
+      ].filter((r): r is string => r !== undefined);
       return {
         ...base,
+        written: records.length - lost,
         store: 'stdout',
         target: 'stdout (fallback)',
         fallback: { reason, ...(stored > 0 ? { stored } : {}) },
+        ...(out.toStderr > 0 ? { toStderr: out.toStderr } : {}),
+        ...(lost > 0 ? { notWritten: { count: lost, reason: lostReasons.join('; ') } } : {}),
       };
     }
   }

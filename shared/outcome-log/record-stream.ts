@@ -88,7 +88,9 @@ export class RecordStream {
 
   /**
    * Writes what is left and waits for every write. Resolves with where the records went: the
-   * store's name and target, or `stdout (fallback)` when any batch fell back (its reason).
+   * store's name and target, or `stdout (fallback)` when any batch fell back (its reason);
+   * `written` counts only records that reached the store or the fallback, `notWritten` the rest
+   * (refused everywhere, or still in the stdout buffer at the write deadline).
    */
   async close(): Promise<WriteReport> {
     this.closing = true;
@@ -102,10 +104,27 @@ export class RecordStream {
 
   private report(): WriteReport {
     const written = this.reports.reduce((n, r) => n + r.written, 0);
+    const lostReports = this.reports.filter((r) => r.notWritten);
+    const lost = lostReports.reduce((n, r) => n + (r.notWritten?.count ?? 0), 0);
+    const toStderr = this.reports.reduce((n, r) => n + (r.toStderr ?? 0), 0);
+    const extras: Partial<WriteReport> = {
+      ...(toStderr > 0 ? { toStderr } : {}),
+      ...(lost > 0
+        ? {
+            notWritten: {
+              count: lost,
+              reason:
+                lostReports[0]!.notWritten!.reason +
+                (lostReports.length > 1 ? ` (${lostReports.length} batches)` : ''),
+            },
+          }
+        : {}),
+    };
     const base: WriteReport = {
       store: this.log.store.name,
       target: this.log.store.target,
       written,
+      ...extras,
     };
     const fellBack = this.reports.filter((r) => r.fallback);
     if (fellBack.length === 0) return base;

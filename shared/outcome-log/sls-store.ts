@@ -26,6 +26,7 @@ import type { Credentials } from '../core/credentials.js';
 import { Deadline } from '../core/deadline.js';
 import { createRedactor } from '../core/redact.js';
 import { RetryStoppedError, retryWithinDeadline } from '../core/retry.js';
+import { SLS_MIN_ATTEMPT_MS } from '../core/write-budget.js';
 import type { OutcomeRecord } from '../model/record.js';
 import { OutcomeStoreError, toError } from './errors.js';
 import { putOnce, storeError } from './sls-attempt.js';
@@ -37,8 +38,8 @@ import type { OutcomeStore, WriteContext } from './store.js';
 
 export { SLS_MAX_BATCH_BYTES, SLS_MAX_LOGS_PER_PUT, splitIntoBatches } from './sls-batches.js';
 
-/** An attempt with less time than this before the deadline is not started, ms. */
-export const SLS_MIN_ATTEMPT_MS = 250;
+/** An attempt with less time than this before the deadline is not started, ms (core/write-budget.ts). */
+export { SLS_MIN_ATTEMPT_MS };
 
 export interface SlsStoreOptions {
   /**

@@ -24,6 +24,9 @@ export async function handleEvent(
 ): Promise<HandlerResult> {
   const startMs = Date.now();
   const { config } = runtime;
+  // The instance's cold start, for its first invocation only (fc/arrival.ts).
+  const coldStartAtMs = runtime.coldStartAtMs ?? startMs;
+  runtime.coldStartAtMs = undefined;
   const intake = classifyEvent(event, {
     authTokens: config.httpAuthTokens,
     maxBodyBytes: config.httpMaxBodyBytes,
@@ -43,16 +46,17 @@ export async function handleEvent(
   }
   if (intake.kind === 'http') {
     const callback = intake.route === '/cms-callback';
+    // CloudMonitor's 5 s count from when FC received the request, not from this handler's
+    // start (a cold start can take seconds): requestContext.timeEpoch, bounded by now; when it
+    // is not known, from the earliest moment known and every record says why.
+    const arrival = callback
+      ? arrivalMs(intake.timeEpoch, startMs, functionTimeoutMs(context), coldStartAtMs)
+      : undefined;
     const report = await runRequests([intake.request], context, runtime, {
       startMs,
       callback,
-      // CloudMonitor's 5 s count from when FC received the request, not from this handler's
-      // start (a cold start can take seconds): requestContext.timeEpoch, bounded by now.
-      ...(callback
-        ? {
-            arrivalMs: arrivalMs(intake.timeEpoch, startMs, functionTimeoutMs(context)).atMs,
-          }
-        : {}),
+      ...(arrival ? { arrivalMs: arrival.atMs } : {}),
+      ...(arrival?.unknownWhy ? { arrivalUnknown: arrival.unknownWhy } : {}),
     });
     onReport?.(report);
     return jsonResponse(200, report.summary);

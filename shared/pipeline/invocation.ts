@@ -4,6 +4,7 @@ import type { Trigger } from '../model/record.js';
 import type { EnvDirectory } from '../targeting/directory.js';
 import type { WebplusRegion } from '../webplus/endpoints.js';
 import type { UnavailableLatch, WebplusGateway } from '../webplus/gateway.js';
+import type { DecidedChanges } from './repeats.js';
 
 /** One Web+ region as this invocation uses it: one client, one gateway, one listing, one latch. */
 export interface RegionContext {
@@ -41,4 +42,6 @@ export interface Invocation {
    * invocation of the instance).
    */
   signal: AbortSignal;
+  /** The changes this invocation decided: a change named again is not acted on twice. */
+  decided: DecidedChanges;
 }

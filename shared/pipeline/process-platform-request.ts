@@ -2,6 +2,8 @@ import { backgroundPacer } from '../core/pacer.js';
 import { edasPlatform } from '../edas/platform.js';
 import { dedupe } from '../executor/execute.js';
 import { executePlatform } from '../executor/platform-execute.js';
+import type { Candidate } from '../model/candidate.js';
+import type { Decision } from '../model/decision.js';
 import type { Mode, OutcomeRecord } from '../model/record.js';
 import type { AbortRequest, PlatformRequest } from '../model/request.js';
 import { PlatformGateway } from '../platform/gateway.js';
@@ -12,9 +14,11 @@ import { decidePlatform, platformRulesFor } from '../policy/platform-decide.js';
 import { saePlatform } from '../sae/platform.js';
 import { platformCandidates } from '../targeting/platform.js';
 import { CLOCK_SKEW_LIMIT_MS } from '../webplus/server-clock.js';
+import { ChangeClaims } from './change-claims.js';
 import type { Invocation } from './invocation.js';
 import type { RequestOutcome } from './process-request.js';
 import { invalidRecord, type RecordBase, recordOf, requestRecord } from './records.js';
+import { repeatRecord } from './repeats.js';
 import type { PlatformRegion, Runtime } from './runtime.js';
 
 /**
@@ -22,7 +26,9 @@ import type { PlatformRegion, Runtime } from './runtime.js';
  * with the same guarantees as a Web+ request: one record per decision (each carrying
  * `platform` and `regionId`), the invocation's deadline, the instance's in-flight set,
  * fail-closed reads. A sweep covers every enabled region of the platform (`SAE_REGIONS` /
- * `EDAS_REGIONS`) one after the other, each with its own gateway, pacer and cap; a manual or
+ * `EDAS_REGIONS`) all at once, each with its own gateway, pacer and cap, and decides each change
+ * order once over them (a change order two regions return is `skipped` where it would be
+ * aborted: its region is unknown; change-claims.ts); a manual or
  * alarm request works in the one region it names, or in the only enabled one (see
  * {@link targetRegions}: a region is never guessed).
  * A platform that `PLATFORMS` does not enable gets one record and no call: `ignored` for an
@@ -136,15 +142,24 @@ export async function processPlatformRequest(
     }
   }
   let capReached = false;
-  for (const region of target.regions) {
-    const out = await processPlatformRegion(request, region, inv, runtime, {
-      base,
-      runMode,
-      requestDryRun,
-      // Every record of the region says where it was read (a record that already names a region
-      // keeps it).
-      emit: (record) => emit({ ...record, regionId: record.regionId ?? region.regionId }),
-    });
+  // One claim per change order over the regions (red-team 11 F5): an SAE_ENDPOINT / EDAS_ENDPOINT
+  // or proxy answering several regions alike returns the same change orders in each; each is
+  // decided once, and one two regions return is never aborted on a guess (change-claims.ts).
+  const claims = new ChangeClaims(target.regions.map((r) => r.regionId));
+  const outs = await Promise.all(
+    target.regions.map((region) =>
+      processPlatformRegion(request, region, inv, runtime, {
+        base,
+        runMode,
+        requestDryRun,
+        claims,
+        // Every record of the region says where it was read (a record that already names a
+        // region keeps it).
+        emit: (record) => emit({ ...record, regionId: record.regionId ?? region.regionId }),
+      }),
+    ),
+  );
+  for (const out of outs) {
     records.push(...out.records);
     capReached ||= out.capReached;
   }
@@ -208,6 +223,8 @@ async function processPlatformRegion(
     runMode: Mode;
     requestDryRun: boolean;
     emit: (record: OutcomeRecord) => OutcomeRecord;
+    /** The request's claims over its regions (change-claims.ts). */
+    claims: ChangeClaims;
   },
 ): Promise<{ records: OutcomeRecord[]; capReached: boolean }> {
   const { config, policy } = runtime;
@@ -234,10 +251,25 @@ async function processPlatformRegion(
   );
   const readsStartedAtMs = Date.now();
   try {
-    const candidates = await platformCandidates(
-      gateway,
-      request,
-      policy.platforms[platform].sweepAppIds,
+    const keyOf = (id: string) => ChangeClaims.key(platform, id);
+    let listed: Candidate[];
+    try {
+      listed = await platformCandidates(gateway, request, policy.platforms[platform].sweepAppIds);
+    } catch (err) {
+      // A region whose listing threw has listed nothing: no other region waits for it.
+      ctx.claims.listed(region.regionId, []);
+      throw err;
+    }
+    ctx.claims.listed(
+      region.regionId,
+      listed.flatMap((c) => (c.changeId ? [keyOf(c.changeId)] : [])),
+    );
+    // Every region's change orders known before any is decided (bounded: one attempt before
+    // the deadline), then each decided by the first region to claim it.
+    if (ctx.claims.notListed().length > 0)
+      await ctx.claims.waitForListings(inv.deadline.atMs - inv.attemptTimeoutMs);
+    const candidates = dedupe(listed).filter(
+      (c) => !c.changeId || ctx.claims.claim(keyOf(c.changeId), region.regionId),
     );
     const decidedAtMs = Date.now();
     // Ages are judged on the platform's clock when its replies' Date headers show it more than a
@@ -246,7 +278,7 @@ async function processPlatformRegion(
     const onServerClock = skewMs !== undefined && Math.abs(skewMs) > CLOCK_SKEW_LIMIT_MS;
     const nowMs = onServerClock ? decidedAtMs + skewMs : decidedAtMs;
     const clock = { judgedAtMs: nowMs, ...(onServerClock ? { skewMs } : {}) };
-    let decisions = dedupe(candidates).map((c) =>
+    let decisions = candidates.map((c) =>
       decidePlatform(c, {
         policy,
         nowMs,
@@ -261,20 +293,41 @@ async function processPlatformRegion(
         },
       }),
     );
+    decisions = decisions.map((d) => {
+      const regions = d.candidate.changeId
+        ? ctx.claims.regionsListing(keyOf(d.candidate.changeId))
+        : [];
+      const acts = d.kind === 'abort' || (d.kind === 'record' && d.outcome === 'would_abort');
+      if (!acts || regions.length < 2) return d;
+      return {
+        kind: 'record',
+        candidate: d.candidate,
+        mode: d.mode,
+        ...(d.reason ? { reason: d.reason } : {}),
+        outcome: 'skipped',
+        detail: `region ambiguous: change order ${d.candidate.changeId} was returned by regions ${regions.join(' and ')} (an endpoint or proxy answering several regions alike), so which region it belongs to is unknown; ${d.kind === 'abort' ? 'not aborted' : 'would not be aborted'} (fail closed); enable it in one region only (${platform === 'sae' ? 'SAE_REGIONS' : 'EDAS_REGIONS'}) to have it acted on. Decided: ${d.detail}`,
+      } satisfies Decision;
+    });
     let capReached = false;
     if (request.source === 'sweep')
       ({ decisions, capReached } = applyCap(decisions, policy.sweep.maxAbortsPerRun));
     const records = await Promise.all(
-      decisions.map(async (d) =>
-        ctx.emit(
+      decisions.map(async (d) => {
+        // A ChangeOrderId an earlier request of this invocation decided: no second call.
+        const c = d.candidate;
+        const before = inv.decided.of({ ...c, regionId: c.regionId ?? region.regionId });
+        if (before) return ctx.emit(repeatRecord(before, ctx.base, Date.now()));
+        const written = ctx.emit(
           recordOf(
             await executePlatform(d, gateway, runtime.inFlight, decidedAtMs, readsStartedAtMs),
             ctx.base,
             ctx.runMode,
             clock,
           ),
-        ),
-      ),
+        );
+        inv.decided.note(written);
+        return written;
+      }),
     );
     return { records, capReached };
   } finally {

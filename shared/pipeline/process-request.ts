@@ -9,6 +9,7 @@ import { explicitCandidates } from '../targeting/explicit.js';
 import type { TargetingScope } from '../targeting/scope.js';
 import { describeKind } from '../webplus/describe.js';
 import { CLOCK_SKEW_LIMIT_MS } from '../webplus/server-clock.js';
+import { ChangeClaims } from './change-claims.js';
 import type { Invocation, RegionContext } from './invocation.js';
 import { processPlatformRequest } from './process-platform-request.js';
 import {
@@ -20,6 +21,7 @@ import {
   recordOf,
   requestRecord,
 } from './records.js';
+import { repeatRecord } from './repeats.js';
 import type { Runtime } from './runtime.js';
 import { addProgress, type SweepProgress } from './summary.js';
 import { runSweep } from './sweep-run.js';
@@ -195,6 +197,9 @@ export async function processRequest(
     // the whole budget its rotation was sized for (sweep-plan.ts), none waits for another.
     let capReached = false;
     let sweep: SweepProgress | undefined;
+    // One claim per change over every region: a change two regions return (a shared host, a
+    // backend ignoring the region header) is decided once (change-claims.ts).
+    const claims = new ChangeClaims(live.map((ctx) => ctx.region.regionId));
     const outs = await Promise.all(
       live.map((ctx) =>
         runSweep(request, inv, runtime, ctx.gateway, scope, {
@@ -202,6 +207,7 @@ export async function processRequest(
           runMode,
           requestDryRun,
           emit: (r) => (keep(ctx, r) ? emit(r) : r),
+          claims,
         }),
       ),
     );
@@ -213,6 +219,16 @@ export async function processRequest(
     });
     records.push(...unavailableRecords(inv.webplus, base, runMode).map(emit));
     return { records, capReached, dryRun, ...(sweep ? { sweep } : {}) };
+  }
+  // A ChangeId an earlier request of this invocation decided (another item of the same
+  // EventBridge batch) is not read or aborted again: its record points at that decision.
+  const repeatsOf = request.changeIds.filter((id) => inv.decided.webplus(id));
+  for (const id of repeatsOf)
+    records.push(emit(repeatRecord(inv.decided.webplus(id)!, base, Date.now())));
+  const freshChangeIds = request.changeIds.filter((id) => !inv.decided.webplus(id));
+  const envTargets = request.kind === 'abort' ? request.envIds : alarmEnvIds;
+  if (repeatsOf.length > 0 && freshChangeIds.length === 0 && envTargets.length === 0) {
+    return { records, capReached: false, dryRun };
   }
   const readsStartedAtMs = Date.now();
   const perRegion = await Promise.all(
@@ -226,7 +242,7 @@ export async function processRequest(
             source: 'manual',
             reason: 'manual',
             note: request.note,
-            changeIds: request.changeIds,
+            changeIds: freshChangeIds,
             envIds: request.envIds,
           },
           directory,
@@ -238,7 +254,7 @@ export async function processRequest(
         {
           source: 'alarm',
           reason: alarmReason(request.alarm),
-          changeIds: request.changeIds,
+          changeIds: freshChangeIds,
           envIds: alarmEnvIds,
           envHint,
           // Each named change must be in one of the EnvIds the same alarm names (issue 10).
@@ -264,6 +280,9 @@ export async function processRequest(
   const capReached = false;
   const done = await Promise.all(
     dedupe(candidates).map(async (c) => {
+      // An environment's change an earlier request of this invocation decided: no second call.
+      const decidedBefore = inv.decided.of(c);
+      if (decidedBefore) return emit(repeatRecord(decidedBefore, base, Date.now()));
       const ctx = byRegion.get(c.regionId ?? '') ?? inv.webplus[0]!;
       // Ages are judged on Web+'s clock when its replies' Date headers show it more than a
       // minute away from ours (server-clock.ts); the records then carry the skew.
@@ -285,7 +304,9 @@ export async function processRequest(
       const latched = ctx.latch.error;
       if (latched && e.outcome === 'failed' && e.errorCode === latched.code) return undefined;
       const clock = { judgedAtMs: nowMs, ...(onServerClock ? { skewMs } : {}) };
-      return emit(recordOf(e, base, runMode, clock));
+      const written = emit(recordOf(e, base, runMode, clock));
+      inv.decided.note(written);
+      return written;
     }),
   );
   for (const r of done) if (r) records.push(r);

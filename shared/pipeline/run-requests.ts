@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Credentials } from '../core/credentials.js';
 import { backgroundPacer } from '../core/pacer.js';
+import { answerReserveMs } from '../core/write-budget.js';
 import type { FcContext } from '../fc/context.js';
 import { invocationDeadline } from '../fc/deadline.js';
 import type { OutcomeRecord, Trigger } from '../model/record.js';
@@ -16,6 +17,7 @@ import { notifyAfterWrite } from './notify-step.js';
 import { withPlatformSweeps } from './process-platform-request.js';
 import { processRequest } from './process-request.js';
 import { requestRecord } from './records.js';
+import { DecidedChanges } from './repeats.js';
 import type { Runtime } from './runtime.js';
 import { addProgress, type RunSummary, type SweepProgress, toResult } from './summary.js';
 
@@ -32,6 +34,11 @@ export interface RunOptions {
    * budget counts from here. Default `startMs`.
    */
   arrivalMs?: number;
+  /**
+   * Why the arrival is not known (fc/arrival.ts, `unknownWhy`): every record of the invocation
+   * carries it as `arrivalUnknown`.
+   */
+  arrivalUnknown?: string;
   /** Trigger to report when there are no requests (e.g. an EventBridge redelivery). */
   trigger?: Trigger;
 }
@@ -68,7 +75,8 @@ export async function runRequests(
   const startMs = options.startMs ?? Date.now();
   let deadline = invocationDeadline(context, startMs, config.deadlineMarginMs);
   const fnEndMs = deadline.atMs + config.deadlineMarginMs;
-  let writeDeadlineMs = fnEndMs - Math.min(500, config.deadlineMarginMs / 2);
+  // The last records' writes end this long before FC's timeout, then the handler answers.
+  let writeDeadlineMs = fnEndMs - answerReserveMs(config.deadlineMarginMs);
   let attemptTimeoutMs = config.attemptTimeoutMs;
   if (options.callback) {
     // Leave about a second of the 4.5 s to write the records and answer; the 4.5 s count from
@@ -107,7 +115,13 @@ export async function runRequests(
           ended.signal,
           latch,
         );
-        return { region, gateway, directory: new EnvDirectory(gateway), latch, reported: false };
+        return {
+          region,
+          gateway,
+          directory: new EnvDirectory(gateway, runtime.directoryCache),
+          latch,
+          reported: false,
+        };
       })
     : [];
   const inv: Invocation = {
@@ -122,6 +136,7 @@ export async function runRequests(
     attemptTimeoutMs,
     webplus,
     signal: ended.signal,
+    decided: new DecidedChanges(),
   };
   // Every record passes the one redactor (this invocation's keys, the HTTP tokens) before it
   // reaches the store, the summary, the HTTP answer or the CLI.
@@ -136,7 +151,9 @@ export async function runRequests(
     deadlineMs: writeDeadlineMs,
     redact: redactor.text,
   });
-  const emit = (record: OutcomeRecord): OutcomeRecord => stream.emit(redactor.value(record));
+  const note = options.arrivalUnknown;
+  const emit = (record: OutcomeRecord): OutcomeRecord =>
+    stream.emit(redactor.value(note ? { ...record, arrivalUnknown: note } : record));
   const records: OutcomeRecord[] = [];
   let capReached = false;
   let dryRun = config.dryRun;
@@ -180,6 +197,7 @@ export async function runRequests(
       capReached,
       ...(sweep ? { sweep } : {}),
       results: records.map((r) => toResult(r, fallbackMode)),
+      ...(write.notWritten ? { recordsNotWritten: write.notWritten.count } : {}),
     },
     records,
     write,

@@ -7,8 +7,13 @@ import { InFlightChanges } from '../executor/in-flight.js';
 import { RecentEvents } from '../intake/recent-events.js';
 import { createNotifier, type Notifier, type NotifierOptions } from '../notify/notifier.js';
 import { createFileStore } from '../outcome-log/file-store.js';
+import {
+  guardProcessStreams,
+  type LineOutput,
+  stdoutOutput,
+  stdoutThenStderr,
+} from '../outcome-log/line-output.js';
 import type { LineSink } from '../outcome-log/line-sink.js';
-import { stdoutSink } from '../outcome-log/line-sink.js';
 import { OutcomeLog } from '../outcome-log/outcome-log.js';
 import { createSlsStore } from '../outcome-log/sls-store.js';
 import { createStdoutStore } from '../outcome-log/stdout-store.js';
@@ -16,6 +21,7 @@ import type { OutcomeStore } from '../outcome-log/store.js';
 import { UnknownRegionError } from '../platform/errors.js';
 import type { Policy } from '../policy/schema.js';
 import { saeEndpoint } from '../sae/endpoints.js';
+import { DirectoryCache } from '../targeting/directory-cache.js';
 import {
   resolveWebplusRegion,
   UnknownWebplusRegionError,
@@ -45,6 +51,12 @@ export interface Runtime {
   redactorFor(extra: readonly (string | undefined)[]): Redactor;
   inFlight: InFlightChanges;
   recentEvents: RecentEvents;
+  /**
+   * Each region's last complete environment listing, remembered for 5 minutes
+   * (shared/targeting/directory-cache.ts): a hint for alarms naming only a ChangeId, always
+   * confirmed by DescribeChange. Absent: every such alarm lists the region.
+   */
+  directoryCache?: DirectoryCache;
   version: string;
   /** Warnings (refused HTTP calls) and notices; never given a secret. */
   warn: LineSink;
@@ -57,6 +69,12 @@ export interface Runtime {
    * first invocation of the instance (then emptied).
    */
   startupWarnings: string[];
+  /**
+   * Epoch ms the instance's runtime was built (cold start), until its first invocation takes
+   * it: a callback of that invocation whose arrival is not known counts its budget from here
+   * (fc/arrival.ts). Then `undefined`.
+   */
+  coldStartAtMs?: number;
   /** Sends the summary of each invocation; absent when the policy names no `notify.targets`. */
   notifier?: Notifier;
 }
@@ -107,7 +125,10 @@ export interface RuntimeOptions {
   version: string;
   /** Overrides the store chosen by `config.logStore` (tests). */
   store?: OutcomeStore;
-  /** Where stdout-store lines and fallback lines go (default process.stdout). */
+  /**
+   * Where stdout-store lines and fallback lines go (default process.stdout, with stderr as the
+   * fallback's last resort; a write waits until stdout took the line, up to the write deadline).
+   */
   sink?: LineSink;
   warn?: LineSink;
   random?: () => number;
@@ -123,7 +144,7 @@ export interface RuntimeOptions {
 }
 
 /** Builds the store `LOG_STORE` names (defaults: docs/reference/configuration.md). */
-export function storeFor(config: Config, sink: LineSink = stdoutSink): OutcomeStore {
+export function storeFor(config: Config, sink: LineSink | LineOutput = stdoutOutput): OutcomeStore {
   switch (config.logStore) {
     case 'sls':
       return createSlsStore({
@@ -168,7 +189,10 @@ export function resolveRegions(config: Config): WebplusRegion[] {
  * @throws NotifyConfigError when a notify target's variable is unset or its URL is not https.
  */
 export function createRuntime(options: RuntimeOptions): Runtime {
-  const sink = options.sink ?? stdoutSink;
+  // A write error on stdout or stderr (ENOSPC, EPIPE) must never kill the instance: the
+  // invocations sharing it would die with their records (shared/outcome-log/line-output.ts).
+  guardProcessStreams();
+  const sink = options.sink;
   const notifier = createNotifier(
     options.policy.notify,
     options.env ?? process.env,
@@ -199,22 +223,27 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const redactorFor = (extra: readonly (string | undefined)[]) =>
     createRedactor([...instanceSecrets, ...extra]);
   const instanceRedactor = redactorFor([]);
-  const warn = options.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const warn = options.warn ?? ((line: string) => process.stderr.write(`${line}\n`, () => {}));
   return {
     config,
     policy: options.policy,
-    outcomeLog: new OutcomeLog(options.store ?? storeFor(config, sink), sink),
+    outcomeLog: new OutcomeLog(
+      options.store ?? storeFor(config, sink ?? stdoutOutput),
+      sink ?? stdoutThenStderr,
+    ),
     regions,
     pacer: pacerFor(regions[0]?.regionId ?? config.region),
     pacerFor,
     redactorFor,
     inFlight: new InFlightChanges(),
     recentEvents: new RecentEvents(),
+    directoryCache: new DirectoryCache(),
     version: options.version,
     // Every warning line passes the redactor: a token pasted somewhere never reaches a log.
     warn: (line) => warn(instanceRedactor.text(line)),
     random: options.random ?? Math.random,
     startupWarnings: [...(options.startupWarnings ?? [])],
+    coldStartAtMs: Date.now(),
     ...(notifier ? { notifier } : {}),
     platforms: platformRuntime(options.config, options.platformNotEnabled),
   };

@@ -83,6 +83,12 @@ export interface RunSummary {
   /** Present when the invocation ran a sweep. */
   sweep?: SweepProgress;
   results: RunResult[];
+  /**
+   * Records of this run written nowhere (the store, stdout and stderr all refused them, or they
+   * were still in the process's stdout buffer at the write deadline). Absent when every record
+   * was written.
+   */
+  recordsNotWritten?: number;
 }
 
 /**

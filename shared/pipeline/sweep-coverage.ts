@@ -1,5 +1,6 @@
 import {
   type ListingShape,
+  type RotationSlot,
   SWEEP_SLACK_MS,
   SWEEP_SLOT_MS,
   type SweepLimits,
@@ -29,6 +30,8 @@ export interface CoverageFacts {
   neededTimeoutS?: number;
   /** Set when the region answered that the API is not there: nothing more was sent (gateway.ts). */
   unavailable?: string;
+  /** Where the run's rotation slot came from (sweep-plan.ts, rotationSlot); default 5-minute slots. */
+  rotation?: RotationSlot;
 }
 
 /** Listings named in a coverage statement, at most. */
@@ -50,21 +53,35 @@ const minutes = (runs: number) => {
  * - this run did not examine its part: it says so and why, and states no worst-case bound;
  * - a run is sure of no environment: no worst-case bound, the function.timeout that would give
  *   one, and the nominal bound (at the pacer's rate, Web+ answering at once).
+ * The runs are counted as the rotation numbers them (red-team 11 F3): by the timer payload's
+ * `schedule`, the bounds are runs of that schedule, whatever its gaps; by 5-minute slots (no
+ * `schedule`), the bounds are stated for a timer every 5 minutes, with exactly where they fail
+ * (a timer every k × 5 minutes with P dividing k, an irregular one); a `schedule` the run's time
+ * is not a firing of gives no bound at all.
  */
 export function sweepCoverage(f: CoverageFacts): SweepProgress {
   const { plan, sizing, limits } = f;
+  const rotation: RotationSlot = f.rotation ?? { slot: plan.slot, by: 'five-minute' };
   const firstPartDone = f.firstPartExamined >= plan.firstPartSize;
   const complete = f.notListed.length === 0;
-  const holds = complete && sizing.guaranteed >= 1 && firstPartDone;
+  const counted = rotation.by !== 'mismatch';
+  const holds = complete && sizing.guaranteed >= 1 && firstPartDone && counted;
   const worstCaseRuns = holds ? plan.worstCaseRuns : undefined;
-  const nominalRuns = complete ? plan.nominalRuns : undefined;
+  const nominalRuns = complete && counted ? plan.nominalRuns : undefined;
+  /** How the runs of a bound are counted, and over how long. */
+  const runsOf = (runs: number) =>
+    rotation.by === 'schedule'
+      ? `${runs} runs of the timer's schedule "${rotation.schedule}"`
+      : `${runs} runs (${minutes(runs)})`;
   const worstWords = `every call taking its whole ATTEMPT_TIMEOUT_MS ${limits.attemptMs} ms over RETRY_MAX_ATTEMPTS ${limits.maxAttempts} attempt(s), ${sizing.callCostMs} ms a call with the backoffs`;
   const nominalWords =
     nominalRuns === undefined
       ? `not even at the pacer's rate (WEBPLUS_QPS ${limits.qps}, Web+ answering at once) does a read fit in function.timeout ${f.timeoutS} s`
       : nominalRuns === 1
         ? `at the pacer's rate (WEBPLUS_QPS ${limits.qps}, Web+ answering at once) one run examines them all`
-        : `at the pacer's rate (WEBPLUS_QPS ${limits.qps}, Web+ answering at once) a run covers ${plan.partsPerRun} part(s) and timer runs every 5 minutes examine all ${f.inFlight} within ${nominalRuns} runs (${minutes(nominalRuns)})`;
+        : rotation.by === 'schedule'
+          ? `at the pacer's rate (WEBPLUS_QPS ${limits.qps}, Web+ answering at once) a run covers ${plan.partsPerRun} part(s) and consecutive timer runs examine all ${f.inFlight} within ${runsOf(nominalRuns)}`
+          : `at the pacer's rate (WEBPLUS_QPS ${limits.qps}, Web+ answering at once) a run covers ${plan.partsPerRun} part(s) and timer runs every 5 minutes examine all ${f.inFlight} within ${runsOf(nominalRuns)}`;
 
   // A run that read less than a run at the pacer's rate does says so: the nominal bound is
   // not what it met.
@@ -73,7 +90,9 @@ export function sweepCoverage(f: CoverageFacts): SweepProgress {
       ? `; this run examined ${f.examined}, fewer than the ${Math.min(sizing.nominal, f.inFlight)} a run reads at that rate: Web+ was slower, so that bound is not what the runs meet now`
       : '';
   let coverage: string;
-  if (!complete) {
+  if (rotation.by === 'mismatch') {
+    coverage = `no coverage bound: the timer payload's schedule "${rotation.schedule}" does not number this run (${rotation.why}); the rotation fell back to 5-minute slots, which bound nothing for an unknown schedule: set the payload's schedule to the trigger's cronExpression`;
+  } else if (!complete) {
     const shown = f.notListed
       .slice(0, NOT_LISTED_SHOWN)
       .map((n) => `${n.what}: ${n.why}`)
@@ -105,7 +124,9 @@ export function sweepCoverage(f: CoverageFacts): SweepProgress {
     const worst =
       P === 1
         ? `worst case: every run examines every in-flight environment (at most ${plan.partSize}) whatever Web+'s latency (${worstWords}) while the instance makes no other Web+ calls`
-        : `worst case: while the same ${f.inFlight} environments stay in flight, every one is examined within ${P} timer runs (${minutes(P)} at the 5-minute timer; a timer every k × 5 minutes, k < ${P}: ${P} runs too), each run sure to examine its part of at most ${plan.partSize} whatever Web+'s latency (${worstWords}) while the instance makes no other Web+ calls, and this run did`;
+        : rotation.by === 'schedule'
+          ? `worst case: while the same ${f.inFlight} environments stay in flight, every one is examined within ${runsOf(P)} (the rotation counts its runs, whatever the gaps between them), each run sure to examine its part of at most ${plan.partSize} whatever Web+'s latency (${worstWords}) while the instance makes no other Web+ calls, and this run did`
+          : `worst case: while the same ${f.inFlight} environments stay in flight, every one is examined within ${P} timer runs (${minutes(P)} at the 5-minute timer; this holds only for a timer every 5 minutes, or every k × 5 minutes where ${P} does not divide k: with ${P} dividing k, or an irregular timer, some environments may never be examined; name the trigger's cronExpression as the timer payload's schedule to have the bound hold for any timer), each run sure to examine its part of at most ${plan.partSize} whatever Web+'s latency (${worstWords}) while the instance makes no other Web+ calls, and this run did`;
     coverage = `${worst}; ${nominalWords}${slower}`;
   }
   if (f.left === 0 && complete) {

@@ -1,5 +1,7 @@
-import { dedupe, execute } from '../executor/execute.js';
+import { backgroundSlots } from '../core/pacer.js';
+import { execute } from '../executor/execute.js';
 import type { Candidate } from '../model/candidate.js';
+import type { Decision } from '../model/decision.js';
 import type { Mode, OutcomeRecord } from '../model/record.js';
 import type { SweepRequest } from '../model/request.js';
 import { applyCap, decide } from '../policy/decide.js';
@@ -9,14 +11,16 @@ import {
   abortsThatFit,
   budgetForGuarantee,
   planSweep,
+  rotationSlot,
   type SweepLimits,
   sizeSweep,
   sweepReserveMs,
 } from '../targeting/sweep-plan.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
 import { CLOCK_SKEW_LIMIT_MS } from '../webplus/server-clock.js';
+import { ChangeClaims } from './change-claims.js';
 import type { Invocation } from './invocation.js';
-import { type RecordBase, recordOf, requestRecord } from './records.js';
+import { type JudgeClock, type RecordBase, recordOf, requestRecord } from './records.js';
 import type { Runtime } from './runtime.js';
 import type { SweepProgress } from './summary.js';
 import { sweepCoverage } from './sweep-coverage.js';
@@ -41,8 +45,8 @@ function rotationTime(request: SweepRequest, inv: Invocation): number {
 
 /**
  * One sweep under the deadline (docs/operator-guide.md, "Sweeps larger than one invocation"):
- * 1. list the environments (the listing's failures become records; what could not be listed is
- *    named in the coverage statement);
+ * 1. list the environments; the listing's failures are decided and written at once (what could
+ *    not be listed is named in the coverage statement);
  * 2. size the run for the worst case and order the in-flight environments by the rotation plan
  *    (`targeting/sweep-plan.ts`: `sizeSweep`, `planSweep`), and read their changes in that order
  *    until the read deadline: the work deadline minus the abort reserve (`sweepReserveMs`: the
@@ -50,13 +54,21 @@ function rotationTime(request: SweepRequest, inv: Invocation): number {
  *    `WEBPLUS_CONCURRENCY` in flight, each up to `ATTEMPT_TIMEOUT_MS`, plus one attempt timeout
  *    for the last; at most half the budget, and at most what leaves the listing and one read
  *    their whole attempts); environments not reached are left;
- * 3. decide every change read, cap the aborts (oldest first) to those that fit in the time left
- *    (the others are skipped with the reason), and carry them out longest-stuck first (the
- *    pacer serves calls in the order they are queued);
+ * 3. records stream (red-team 11 F7): each change is decided as soon as its read ends, and one
+ *    that needs no abort (not stuck, protected, unreadable, finished, already aborting, ...) is
+ *    written then, so a kill during a long read phase loses only the outcome log's batch in
+ *    flight (it flushes every second: shared/outcome-log/). Only the decisions that need the
+ *    global order wait for the reads: an `abort` (enforce) and a `would_abort` (dry run, so that
+ *    it says what enforce would do) are decided again on the clock facts of the end of the
+ *    reads, checked against the other regions ({@link ChangeClaims}: a change listed by two
+ *    regions is `skipped`, its region unknown), capped to those that fit in the time left (the
+ *    others `skipped` with the reason) and carried out longest-stuck first (the pacer serves
+ *    calls in the order they are queued);
  * 4. state the coverage (`sweep-coverage.ts`): in the summary's `sweep`, and in one `deferred`
  *    record when environments were left; a bound only where it holds (a listing that failed has
  *    its own record naming it).
- * Every record goes to `emit` as it is made.
+ * Every record goes to `emit` as it is made. A change already decided in this invocation (by
+ * another region, or another environment naming it) is not decided again.
  */
 export async function runSweep(
   request: SweepRequest,
@@ -69,18 +81,35 @@ export async function runSweep(
     runMode: Mode;
     requestDryRun: boolean;
     emit: (record: OutcomeRecord) => OutcomeRecord;
+    /** The invocation's claims over all its regions (default: this region's alone). */
+    claims?: ChangeClaims;
   },
 ): Promise<SweepRunOutcome> {
   const { config, policy } = runtime;
+  const regionId = gateway.client.regionId;
+  const claims = ctx.claims ?? new ChangeClaims([regionId]);
+  const keyOf = (changeId: string) => ChangeClaims.key('webplus', changeId);
   const readsStartedAtMs = Date.now();
-  const listing = await listSweepEnvs(gateway, scope, request);
+  let listing: Awaited<ReturnType<typeof listSweepEnvs>>;
+  try {
+    listing = await listSweepEnvs(gateway, scope, request);
+  } catch (err) {
+    // A region whose listing threw has listed nothing: no region's aborts wait for it.
+    claims.listed(regionId, []);
+    throw err;
+  }
+  claims.listed(
+    regionId,
+    listing.inFlight.map((e) => keyOf(e.latestChangeId!)),
+  );
   const listedAfterMs = Date.now() - inv.startMs;
 
   const attemptMs = inv.attemptTimeoutMs;
   const budgetMs = Math.max(0, inv.deadline.atMs - inv.startMs);
   const limits: SweepLimits = {
     qps: config.webplusQps,
-    concurrency: config.webplusConcurrency,
+    // A sweep's calls hold at most WEBPLUS_CONCURRENCY − 1 slots (one is kept for callbacks).
+    concurrency: backgroundSlots(config.webplusConcurrency),
     attemptMs,
     maxAttempts: gateway.retry.maxAttempts,
     retryBaseMs: gateway.retry.baseMs,
@@ -91,43 +120,16 @@ export async function runSweep(
   // read deadline (none starts unless its attempt fits).
   const reserveMs = sweepReserveMs(budgetMs, maxAborts, limits);
   const readDeadline = inv.deadline.capAt(inv.deadline.atMs - reserveMs);
-  // Parts sized for the worst case (every call taking its whole attempt timeout, with retries),
-  // from the configuration and the listing's shape only: the same parts run after run.
-  const sizing = sizeSweep(
-    budgetMs,
-    reserveMs,
-    listing.shape,
-    limits,
-    Math.max(1, listing.inFlight.length),
-  );
-  const plan = planSweep(listing.inFlight, rotationTime(request, inv), sizing);
-  const read = await readInOrder(
-    gateway,
-    plan.order,
-    readDeadline,
-    config.webplusConcurrency,
-    listing.appNames,
-  );
 
-  const decidedAtMs = Date.now();
-  // Stuck ages are judged on Web+'s clock when its replies' Date headers show it more than a
-  // minute away from ours (server-clock.ts); the records then carry the skew.
-  const skewMs = gateway.client.clockSkewMs();
-  const onServerClock = skewMs !== undefined && Math.abs(skewMs) > CLOCK_SKEW_LIMIT_MS;
-  const nowMs = onServerClock ? decidedAtMs + skewMs : decidedAtMs;
-  // Longest-stuck first (the least recent progress leads the queue to Web+), then the oldest,
-  // then by ChangeId: one total order, whatever order the reads came back in.
-  const key = (c: Candidate, k: 'updateTime' | 'createTime') =>
-    c.change?.[k] ?? Number.POSITIVE_INFINITY;
-  const byIdle = [...read.candidates].sort(
-    (a, b) =>
-      key(a, 'updateTime') - key(b, 'updateTime') ||
-      key(a, 'createTime') - key(b, 'createTime') ||
-      (a.changeId ?? '').localeCompare(b.changeId ?? ''),
-  );
-  const candidates: Candidate[] = dedupe([...listing.failures, ...byIdle]);
-  const decided = candidates.map((c) =>
-    decide(c, {
+  /** Decides one candidate on the clock facts known now. */
+  const judge = (c: Candidate) => {
+    const decidedAtMs = Date.now();
+    // Stuck ages are judged on Web+'s clock when its replies' Date headers show it more than a
+    // minute away from ours (server-clock.ts); the records then carry the skew.
+    const skewMs = gateway.client.clockSkewMs();
+    const onServerClock = skewMs !== undefined && Math.abs(skewMs) > CLOCK_SKEW_LIMIT_MS;
+    const nowMs = onServerClock ? decidedAtMs + skewMs : decidedAtMs;
+    const decision = decide(c, {
       policy,
       nowMs,
       skewMs,
@@ -139,8 +141,91 @@ export async function runSweep(
         maxIdleMinutes: request.maxIdleMinutes,
         maxDurationMinutes: request.maxDurationMinutes,
       },
-    }),
+    });
+    const clock = { judgedAtMs: nowMs, ...(onServerClock ? { skewMs } : {}) };
+    return { decision, decidedAtMs, clock };
+  };
+  /** Executes a decision and hands its record to `emit` at once. */
+  const written: Promise<OutcomeRecord>[] = [];
+  const write = (d: Decision, decidedAtMs: number, clock: JudgeClock) => {
+    written.push(
+      execute(d, gateway, runtime.inFlight, decidedAtMs, readsStartedAtMs).then((e) =>
+        ctx.emit(recordOf(e, ctx.base, ctx.runMode, clock)),
+      ),
+    );
+  };
+  /** Decisions that wait for the reads: aborts and would-aborts. */
+  const waiting: Candidate[] = [];
+  const streamed = (c: Candidate) => {
+    if (c.changeId && !claims.claim(keyOf(c.changeId), regionId)) return;
+    const j = judge(c);
+    const acts =
+      j.decision.kind === 'abort' ||
+      (j.decision.kind === 'record' && j.decision.outcome === 'would_abort');
+    if (acts) waiting.push(c);
+    else write(j.decision, j.decidedAtMs, j.clock);
+  };
+  // The listing's failures need no reads: written now.
+  for (const c of listing.failures) streamed(c);
+
+  // Parts sized for the worst case (every call taking its whole attempt timeout, with retries),
+  // from the configuration and the listing's shape only: the same parts run after run.
+  const sizing = sizeSweep(
+    budgetMs,
+    reserveMs,
+    listing.shape,
+    limits,
+    Math.max(1, listing.inFlight.length),
   );
+  const atMs = rotationTime(request, inv);
+  // The run's number among the runs of the timer's schedule (payload `schedule`), else its
+  // 5-minute slot (sweep-plan.ts, rotationSlot; red-team 11 F3).
+  const rotation = rotationSlot(atMs, request.schedule);
+  const plan = planSweep(listing.inFlight, atMs, sizing, rotation.slot);
+  const read = await readInOrder(
+    gateway,
+    plan.order,
+    readDeadline,
+    config.webplusConcurrency,
+    listing.appNames,
+    (c) => streamed(c),
+  );
+
+  // The acting decisions: every region's listing known (bounded by the read deadline), then
+  // decided again on the clock facts of now, longest-stuck first (the least recent progress
+  // leads the queue to Web+), then the oldest, then by ChangeId: one total order, whatever
+  // order the reads came back in.
+  if (waiting.length > 0) await claims.waitForListings(readDeadline.atMs);
+  const decidedAtMs = Date.now();
+  const key = (c: Candidate, k: 'updateTime' | 'createTime') =>
+    c.change?.[k] ?? Number.POSITIVE_INFINITY;
+  const byIdle = waiting.sort(
+    (a, b) =>
+      key(a, 'updateTime') - key(b, 'updateTime') ||
+      key(a, 'createTime') - key(b, 'createTime') ||
+      (a.changeId ?? '').localeCompare(b.changeId ?? ''),
+  );
+  const clocks: JudgeClock[] = [];
+  const decided = byIdle.map((c) => {
+    const j = judge(c);
+    clocks.push(j.clock);
+    const regions = c.changeId ? claims.regionsListing(keyOf(c.changeId)) : [];
+    const acts =
+      j.decision.kind === 'abort' ||
+      (j.decision.kind === 'record' && j.decision.outcome === 'would_abort');
+    if (!acts || regions.length < 2) return j.decision;
+    // The same change from two regions: which one it belongs to is unknown (Web+ replies carry
+    // no RegionId). Never aborted on a guess (change-claims.ts).
+    const d: Decision = {
+      kind: 'record',
+      candidate: c,
+      mode: j.decision.mode,
+      ...(j.decision.reason ? { reason: j.decision.reason } : {}),
+      outcome: 'skipped',
+      detail: `region ambiguous: change ${c.changeId} was listed by regions ${regions.join(' and ')} (they share the Web+ host, or the backend ignores x-acs-region-id) and Web+ replies carry no RegionId, so which region it belongs to is unknown; ${j.decision.kind === 'abort' ? 'not aborted' : 'would not be aborted'} (fail closed); list it in one region only (WEBPLUS_REGIONS) to have it acted on. Decided: ${j.decision.detail}`,
+    };
+    return d;
+  });
   // The aborts that can still start and end in the time left after the reads, whatever the
   // latency; the others are left to the next sweep (skipped, naming why) instead of queued only
   // to be recorded `timeout` unsent.
@@ -149,22 +234,11 @@ export async function runSweep(
     decided,
     abortsFit,
     abortsFit < maxAborts
-      ? `cap reached: this run's deadline leaves time to start ${abortsFit} AbortChange call(s) (WEBPLUS_QPS ${limits.qps}, WEBPLUS_CONCURRENCY ${limits.concurrency}, each up to ATTEMPT_TIMEOUT_MS ${attemptMs} ms), fewer than sweep.maxAbortsPerRun ${maxAborts}; oldest changes go first, this one waits for the next sweep`
+      ? `cap reached: this run's deadline leaves time to start ${abortsFit} AbortChange call(s) (WEBPLUS_QPS ${limits.qps}, WEBPLUS_CONCURRENCY ${config.webplusConcurrency}, ${limits.concurrency} of them for a sweep, each up to ATTEMPT_TIMEOUT_MS ${attemptMs} ms), fewer than sweep.maxAbortsPerRun ${maxAborts}; oldest changes go first, this one waits for the next sweep`
       : undefined,
   );
-  const clock = { judgedAtMs: nowMs, ...(onServerClock ? { skewMs } : {}) };
-  const records = await Promise.all(
-    decisions.map(async (d) =>
-      ctx.emit(
-        recordOf(
-          await execute(d, gateway, runtime.inFlight, decidedAtMs, readsStartedAtMs),
-          ctx.base,
-          ctx.runMode,
-          clock,
-        ),
-      ),
-    ),
-  );
+  for (const [i, d] of decisions.entries()) write(d, decidedAtMs, clocks[i]!);
+  const records = await Promise.all(written);
 
   const left = new Set(read.left.map((e) => e.envId));
   const timeoutS = Math.round((budgetMs + config.deadlineMarginMs) / 1000);
@@ -185,6 +259,7 @@ export async function runSweep(
       .length,
     listedAfterMs,
     timeoutS,
+    rotation,
     ...(gateway.unavailable.error ? { unavailable: gateway.unavailable.error.code } : {}),
     ...(neededMs !== undefined
       ? { neededTimeoutS: Math.ceil((neededMs + config.deadlineMarginMs) / 1000) }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { PolicyError } from './errors.js';
+import { readPolicyText } from './policy-text.js';
 import { type Policy, PolicySchema } from './schema.js';
 
 /** True when a policy object states `defaults.mode` itself (not from the schema's default). */
@@ -58,11 +58,14 @@ export function loadPolicy(source: { file?: string; inline?: string }): Policy {
   return PolicySchema.parse({});
 }
 
-/** Parses YAML or JSON text (JSON is YAML) and validates it. @throws PolicyError */
+/**
+ * Parses YAML or JSON text (JSON is YAML; JSON without loading `yaml`: policy-text.ts) and
+ * validates it. @throws PolicyError
+ */
 export function parsePolicyText(text: string, origin = 'policy'): Policy {
   let data: unknown;
   try {
-    data = text.trim() === '' ? null : parseYaml(text);
+    data = readPolicyText(text);
   } catch (err) {
     throw new PolicyError(`${origin} is not valid YAML or JSON: ${(err as Error).message}`);
   }

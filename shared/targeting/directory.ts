@@ -1,6 +1,7 @@
 import type { Settled } from '../model/candidate.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
 import type { AppEnv } from '../webplus/types.js';
+import type { DirectoryCache, RememberedEnv } from './directory-cache.js';
 import { readAllPages } from './read.js';
 import { settledFromError } from './settle.js';
 
@@ -39,12 +40,40 @@ export class EnvDirectory {
   /** EnvId → the application it was listed under (for the record's words). */
   private listedUnder = new Map<string, string>();
 
-  constructor(private readonly gateway: WebplusGateway) {}
+  /**
+   * @param gateway the region's gateway
+   * @param cache the instance's memory of complete listings (shared/targeting/directory-cache.ts):
+   *   a complete listing read here is remembered there; `remembered` reads it. Never used by
+   *   `list`, `findEnv` or `envOfChange`, which always read this invocation's own listing.
+   */
+  constructor(
+    private readonly gateway: WebplusGateway,
+    private readonly cache?: DirectoryCache,
+  ) {}
 
   /** The region's environments (memoized). Never throws: failures become `incomplete`. */
   list(): Promise<DirectoryListing> {
-    this.listing ??= this.read();
+    this.listing ??= this.read().then((listing) => {
+      if (!listing.incomplete) this.cache?.remember(this.gateway.client.regionId, listing.envs);
+      return listing;
+    });
     return this.listing;
+  }
+
+  /**
+   * The environment an earlier complete listing of this instance (at most
+   * `DIRECTORY_CACHE_TTL_MS` old) named as `changeId`'s, or undefined. A hint to be confirmed
+   * (DescribeChange's EnvId, the environment's fresh `LatestChangeId`), never a fact; undefined
+   * once this invocation has listed (its own listing is then the better source).
+   */
+  remembered(changeId: string): RememberedEnv | undefined {
+    if (this.listing) return undefined;
+    return this.cache?.envOfChange(this.gateway.client.regionId, changeId);
+  }
+
+  /** Forgets the remembered listing of the region (a hint that the platform did not confirm). */
+  forgetRemembered(): void {
+    this.cache?.forget(this.gateway.client.regionId);
   }
 
   private async read(): Promise<DirectoryListing> {

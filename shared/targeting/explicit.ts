@@ -2,6 +2,7 @@ import type { Candidate, CandidateSource, Settled } from '../model/candidate.js'
 import type { WebplusGateway } from '../webplus/gateway.js';
 import type { AppEnv } from '../webplus/types.js';
 import { EnvDirectory, type Lookup, TERMINATED } from './directory.js';
+import type { RememberedEnv } from './directory-cache.js';
 import { abortingFacts, candidateForChange } from './read.js';
 import type { TargetingScope } from './scope.js';
 import { settledFromError } from './settle.js';
@@ -44,7 +45,11 @@ function appMismatch(named: readonly string[] | undefined, appId: string): strin
  * Candidates for ids named by an operator or an alarm, in the gateway's region.
  * - A ChangeId is read with DescribeChange, which needs its EnvId: the `envHint` when given
  *   (an unfinished change must then be that environment's `LatestChangeId`, else it is not in
- *   flight), else the environment whose `LatestChangeId` it is. When the alarm also names
+ *   flight), else the environment whose `LatestChangeId` it is: first the one an earlier complete
+ *   listing of this instance named (`EnvDirectory.remembered`, at most 5 minutes old, not when
+ *   the AppId is needed), used only when DescribeChange confirms that EnvId and the environment's
+ *   fresh DescribeAppEnvStatus names the change as its latest; otherwise (or when nothing is
+ *   remembered) the one the region's listing names. When the alarm also names
  *   EnvIds (`changeEnvIds`), a change in none of them is `skipped` as ambiguous (issue 10) (`EnvDirectory`: the region's
  *   applications and environments, listed once). A ChangeId that is no environment's latest is
  *   not in flight: `not_found`, saying so; an incomplete listing: `failed`, naming what was not
@@ -82,6 +87,37 @@ export async function explicitCandidates(
         outcome: 'skipped',
         detail: `the alarm names ${named.length === 1 ? `envId ${named[0]}` : `envIds ${named.join(', ')}`}, but ${where}: which one the alarm meant is ambiguous; not aborted (fail closed)`,
       },
+    };
+  };
+  /**
+   * The change read in the environment a remembered listing names (no AppId rule: see
+   * `needAppId`), or undefined when that is not confirmed: DescribeChange finds no such change
+   * there or names another (or no readable) EnvId, or the environment's fresh
+   * DescribeAppEnvStatus names another latest change. Any other failure of those reads is the
+   * candidate's outcome (fail closed), as it would be after a listing.
+   */
+  const readRemembered = async (
+    changeId: string,
+    remembered: RememberedEnv,
+  ): Promise<Candidate | undefined> => {
+    const { envId } = remembered;
+    const candidate = await candidateForChange(gateway, { changeId, envId }, base);
+    if (candidate.settled) return candidate.settled.outcome === 'not_found' ? undefined : candidate;
+    const c = candidate.change;
+    if (!c || c.unreadable.EnvId || c.envId !== envId) return undefined;
+    const found = await envStatus(gateway, envId);
+    if (found.settled) return { ...candidate, settled: found.settled };
+    if (found.env.latestChangeId !== changeId) return undefined;
+    const named = namedFor(changeId);
+    if (named.length > 0 && !named.includes(envId)) {
+      return { ...ambiguous(changeId, `DescribeChange says this change is in ${envId}`), envId };
+    }
+    return {
+      ...candidate,
+      // DescribeAppEnvStatus carries no AppId; an environment's application never changes, so
+      // the one its listing item carried names it in the record (no rule reads it here).
+      ...(remembered.appId ? { appId: remembered.appId } : {}),
+      ...abortingFacts(found.env),
     };
   };
   const byChange = targets.changeIds.map(async (changeId): Promise<Candidate> => {
@@ -133,6 +169,15 @@ export async function explicitCandidates(
           ...abortingFacts(found.env),
         };
       }
+    }
+    // An EnvId remembered from an earlier listing of this instance saves listing the region
+    // again; it is used only when DescribeChange confirms it and the environment's fresh flags
+    // name this change as its latest, else the region is listed as if nothing were remembered.
+    const remembered = needAppId ? undefined : directory.remembered(changeId);
+    if (remembered) {
+      const read = await readRemembered(changeId, remembered);
+      if (read) return read;
+      directory.forgetRemembered();
     }
     const found = await directory.envOfChange(changeId);
     if (found.settled) return { ...base, regionId, changeId, settled: found.settled };

@@ -1,3 +1,4 @@
+import { parseSchedule, runNumber } from '../core/schedule.js';
 import type { AppEnv } from '../webplus/types.js';
 
 /**
@@ -15,11 +16,18 @@ import type { AppEnv } from '../webplus/types.js';
  * - `G` = the parts a run covers at the pacer's rate (Web+ answering at once), `1 ≤ G < P`.
  *   The run of rotation slot `s` (the timer's 5-minute slot, from `triggerTime`) starts with
  *   part `(s × G) mod P` and goes on with the next parts while time is left.
+ * - The slot `s` is the run's number ({@link rotationSlot}): with the timer payload's `schedule`
+ *   (the trigger's cronExpression, red-team 11 F3) the number of the run among the runs of that
+ *   schedule, so consecutive runs have consecutive slots whatever the gaps between them (hourly,
+ *   daily, `0 0 9,17 * * *`); without it, the 5-minute slot of `triggerTime` (s.yaml's timer).
  * - Worst case: every run examines at least its first part. `P` is prime and `1 ≤ G < P`, so
  *   `s ↦ s × G mod P` is a bijection of the residues mod P: in any `P` consecutive slots every
- *   part is a first part once, and every in-flight environment is examined within `P` runs. A
- *   cron of `k` slots (k × 5 minutes) visits slots `s, s+k, …`: `k × G` is invertible mod `P`
- *   too while `P` does not divide `k` (any `k < P`), so the bound stays `P` runs.
+ *   part is a first part once, and every in-flight environment is examined within `P` runs.
+ *   Numbered by the schedule, the runs are consecutive slots: the bound is `P` runs for every
+ *   schedule. Numbered by 5-minute slots, a cron of `k` slots (k × 5 minutes) visits slots
+ *   `s, s+k, …`: `k × G` is invertible mod `P` only while `P` does not divide `k` (an hourly
+ *   timer, k 12, with P 2 or 3 starts every run at the same part, and some environments are never
+ *   examined), and an irregular cron has no such bound: the coverage statement says so.
  * - Nominal: when each run covers its `G` parts, run `s + 1` starts where run `s` stopped
  *   (`(s + 1) × G = s × G + G`): consecutive runs tile the parts and cover them all within
  *   `ceil(P / G)` runs (consecutive 5-minute slots).
@@ -28,6 +36,46 @@ import type { AppEnv } from '../webplus/types.js';
 
 /** Length of one rotation slot: the timer's period in s.yaml (`0 *\/5 * * * *`), ms. */
 export const SWEEP_SLOT_MS = 5 * 60_000;
+
+/** Where a run's rotation slot came from (sweep-coverage.ts words its bound by it). */
+export type RotationSlot =
+  | { slot: number; by: 'schedule'; schedule: string }
+  | { slot: number; by: 'five-minute' }
+  | { slot: number; by: 'mismatch'; schedule: string; why: string };
+
+const parsedSchedules = new Map<string, ReturnType<typeof parseSchedule>>();
+
+/**
+ * The rotation slot of a run (red-team 11 F3): the number of the run at `atMs` among the runs of
+ * `schedule` (the timer payload's, core/schedule.ts `runNumber`) when given and `atMs` is one of
+ * its firings; else the 5-minute slot `floor(atMs / SWEEP_SLOT_MS)`, marked `mismatch` when a
+ * schedule was given but `atMs` is not a firing of it (the payload does not name this trigger's
+ * schedule: no bound is claimed).
+ * @param atMs epoch ms of the run (the timer's `triggerTime`, or now)
+ */
+export function rotationSlot(atMs: number, schedule?: string): RotationSlot {
+  const fiveMinute = Math.floor(atMs / SWEEP_SLOT_MS);
+  if (schedule === undefined) return { slot: fiveMinute, by: 'five-minute' };
+  let parsed = parsedSchedules.get(schedule);
+  if (parsed === undefined) {
+    parsed = parseSchedule(schedule);
+    // A few schedules per instance (one per timer payload): kept so that a warm instance does
+    // not count the matching days again (core/schedule.ts caches them per parsed schedule).
+    if (parsedSchedules.size >= 32) parsedSchedules.clear();
+    parsedSchedules.set(schedule, parsed);
+  }
+  if (typeof parsed === 'string')
+    return { slot: fiveMinute, by: 'mismatch', schedule, why: `it cannot be read (${parsed})` };
+  const n = runNumber(parsed, atMs);
+  if (n === undefined)
+    return {
+      slot: fiveMinute,
+      by: 'mismatch',
+      schedule,
+      why: `the run's time ${new Date(atMs).toISOString()} is not one of its firings, so it is not this trigger's schedule`,
+    };
+  return { slot: n, by: 'schedule', schedule };
+}
 
 /**
  * ms of a run's budget kept for the work between Web+ calls (the handler's set-up before the
@@ -297,13 +345,14 @@ export function coarseCount(n: number): number {
  * @param envs environments with a change in flight, in any order
  * @param atMs epoch ms of the run (the timer's `triggerTime`, or now)
  * @param sizing what one run examines for sure and at the pacer's rate ({@link sizeSweep})
+ * @param slot the run's rotation slot ({@link rotationSlot}); default the 5-minute slot of `atMs`
  */
 export function planSweep(
   envs: readonly AppEnv[],
   atMs: number,
   sizing: Pick<SweepSizing, 'guaranteed' | 'nominal'>,
+  slot: number = Math.floor(atMs / SWEEP_SLOT_MS),
 ): SweepPlan {
-  const slot = Math.floor(atMs / SWEEP_SLOT_MS);
   const n = envs.length;
   const guaranteed = Math.max(0, Math.floor(sizing.guaranteed));
   const nominal = Math.max(0, Math.floor(sizing.nominal));

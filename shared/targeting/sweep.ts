@@ -205,6 +205,8 @@ function readInFlight(
  * `stopAt`. The environments not reached, and those whose read was never sent (the deadline
  * came while it waited in the pacer's queue), are `left` for later sweeps, not recorded. A read
  * that was sent and then met the deadline is a settled `timeout` candidate.
+ * @param onRead called with each candidate as soon as its read ends (not for one left), so that
+ *   its record can be written before the other reads end (red-team 11 F7)
  * @returns the candidates in `order`'s order, and the environments left (in order)
  */
 export async function readInOrder(
@@ -213,6 +215,7 @@ export async function readInOrder(
   stopAt: Deadline,
   workers: number,
   appNames: ReadonlyMap<string, string> = new Map(),
+  onRead?: (candidate: Candidate, env: AppEnv) => void,
 ): Promise<{ candidates: Candidate[]; left: AppEnv[] }> {
   const out: (Candidate | undefined)[] = new Array(order.length);
   let next = 0;
@@ -225,7 +228,9 @@ export async function readInOrder(
         return;
       }
       const i = next++;
-      out[i] = await readInFlight(gateway, order[i]!, appNames);
+      const c = await readInFlight(gateway, order[i]!, appNames);
+      out[i] = c;
+      if (onRead && !c.settled?.unsent) onRead(c, order[i]!);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, workers) }, worker));

@@ -149,9 +149,10 @@ describe('s.yaml (FC 3.0, fc3 component)', () => {
 
   it('keeps only the bundle files in dist/ (the code folder)', () => {
     const files = readdirSync(join(root, 'dist'));
-    expect(files).toEqual(expect.arrayContaining(['index.js', 'package.json', 'sls.proto']));
+    const shipped = ['index.js', 'yaml.js', 'sls-sdk.js', 'package.json', 'sls.proto'];
+    expect(files).toEqual(expect.arrayContaining(shipped));
     for (const file of files) {
-      expect(['.fcignore', 'index.js', 'package.json', 'sls.proto']).toContain(file);
+      expect(['.fcignore', ...shipped]).toContain(file);
     }
     expect(JSON.parse(readFileSync(join(root, 'dist', 'package.json'), 'utf8'))).toEqual({
       type: 'commonjs',
@@ -237,6 +238,16 @@ describe('s.yaml (FC 3.0, fc3 component)', () => {
     expect(request.invalid).toEqual([]);
     expect(request).toMatchObject({ maxIdleMinutes: 30 });
   });
+
+  it.each(['s.yaml', 's-prod.yaml'])(
+    "%s: the timer payload's schedule is the trigger's cronExpression (the rotation counts its runs; red-team 11 F3)",
+    (file) => {
+      const { props } = loadProject(file);
+      const timer = trigger(props, 'timer');
+      const payload = JSON.parse(String(timer.triggerConfig.payload)) as { schedule?: string };
+      expect(payload.schedule).toBe(String(timer.triggerConfig.cronExpression));
+    },
+  );
 
   it('has an EventBridge filter that is JSON and matches the CloudMonitor fixture', () => {
     // Arrange

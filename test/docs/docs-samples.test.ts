@@ -123,6 +123,20 @@ describe('notification samples (docs/operator-guide.md, docs/reference/notificat
     }
   });
 
+  it("the operator guide's inline POLICY for s.yaml validates and names variables only", () => {
+    const md = readFileSync(join(docs, 'operator-guide.md'), 'utf8');
+    const lines = [...md.matchAll(/^POLICY: '(.+)'$/gm)].map((m) => m[1]!);
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    for (const line of lines) {
+      const policy = parsePolicyText(line, 'operator-guide.md POLICY');
+      expect(policy.notify.targets.map((t) => t.kind)).toEqual(['dingtalk', 'slack']);
+      for (const t of policy.notify.targets) {
+        expect(md).toContain(`${t.urlEnv}: \${env('${t.urlEnv}')}`);
+        if (t.secretEnv) expect(md).toContain(`${t.secretEnv}: \${env('${t.secretEnv}')}`);
+      }
+    }
+  });
+
   it('the DingTalk body shown in the operator guide is what the receiver accepts', () => {
     const md = readFileSync(join(docs, 'operator-guide.md'), 'utf8');
     const body = [...md.matchAll(/```json\n([\s\S]*?)```/g)]

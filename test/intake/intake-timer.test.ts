@@ -98,7 +98,7 @@ describe('timer payload', () => {
           field: `payload.${key}`,
           value: ENV_1,
           message:
-            'unknown key (allowed: envIds, appIds, dryRun, maxIdleMinutes, maxDurationMinutes): the payload is refused and nothing is swept',
+            'unknown key (allowed: envIds, appIds, dryRun, maxIdleMinutes, maxDurationMinutes, schedule): the payload is refused and nothing is swept',
         },
       ]);
     },
@@ -168,5 +168,29 @@ describe('timer payload', () => {
   it('an already parsed payload object and a missing payload are accepted', () => {
     expect(timer({ maxIdleMinutes: 10 })).toMatchObject({ kind: 'sweep', maxIdleMinutes: 10 });
     expect(timer(undefined)).toMatchObject({ kind: 'sweep', invalid: [] });
+  });
+
+  it("schedule: the trigger's cronExpression is kept (the rotation numbers runs by it; red-team 11 F3)", () => {
+    expect(timer(JSON.stringify({ schedule: '0 0 * * * *' }))).toMatchObject({
+      kind: 'sweep',
+      schedule: '0 0 * * * *',
+    });
+    expect(timer(JSON.stringify({ schedule: '@every 1h30m' }))).toMatchObject({
+      kind: 'sweep',
+      schedule: '@every 1h30m',
+    });
+  });
+
+  it.each([
+    ['0 */5 * * *', 'has 6 fields'],
+    ['CRON_TZ=Asia/Shanghai 0 0 9 * * *', 'UTC'],
+    ['0 61 * * * *', 'outside 0-59'],
+    [5, 'as a string, got number'],
+    [unrendered('vars.sweepSchedule'), 'an unrendered variable'],
+  ])('schedule %s is refused: %s', (value, fragment) => {
+    const request = timer(JSON.stringify({ schedule: value }));
+    expect(request.kind).toBe('refused');
+    expect(request.invalid[0]?.field).toBe('payload.schedule');
+    expect(request.invalid[0]?.message).toContain(fragment);
   });
 });

@@ -84,6 +84,8 @@ describe('SLS store over the wire', () => {
       idleMinutes: 90,
       clockSkewMs: 301500,
       latencyMs: 1234,
+      repeatOf: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+      arrivalUnknown: 'requestContext.timeEpoch is 1500 ms in the future',
       kind: 'notification',
       notifyTargets: 'dingtalk,slack',
     };
@@ -121,6 +123,8 @@ describe('SLS store over the wire', () => {
       idleMinutes: '90',
       clockSkewMs: '301500',
       latencyMs: '1234',
+      repeatOf: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+      arrivalUnknown: 'requestContext.timeEpoch is 1500 ms in the future',
       kind: 'notification',
       notifyTargets: 'dingtalk,slack',
     });

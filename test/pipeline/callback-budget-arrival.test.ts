@@ -56,6 +56,42 @@ describe('callback budget from arrival, ids per alarm', () => {
     expect(s.results[0]!.detail).toMatch(/not sent/);
   });
 
+  it('a timeEpoch in the future: acted on, and every record says the arrival was not known and why', async () => {
+    h = await startHarness(scenario([1], stuck(1)));
+    const result = await h.handler(callback([changeId(0)], Date.now() + 60_000), fakeContext());
+    const s = summaryOf(result);
+    expect(s.results).toEqual([
+      expect.objectContaining({ changeId: changeId(0), outcome: 'aborted' }),
+    ]);
+    const [record] = h.records();
+    expect(record!.arrivalUnknown).toMatch(/^requestContext\.timeEpoch is \d+ ms in the future$/);
+    expect(Number(/is (\d+) ms/.exec(record!.arrivalUnknown!)![1])).toBeGreaterThan(59_000);
+  });
+
+  it('no timeEpoch on the first invocation after a cold start 4 s ago: the budget counts from the cold start, nothing is sent', async () => {
+    h = await startHarness(scenario([1], stuck(1)));
+    h.runtime.coldStartAtMs = Date.now() - 4000;
+    const event = JSON.parse(callback([changeId(0)], Date.now()).toString());
+    delete event.requestContext.timeEpoch;
+    const s = summaryOf(await h.handler(Buffer.from(JSON.stringify(event)), fakeContext()));
+    expect(h.sandbox.journal()).toHaveLength(0);
+    expect(s.results).toEqual([
+      expect.objectContaining({ changeId: changeId(0), outcome: 'timeout', attempts: 0 }),
+    ]);
+    expect(h.records().map((r) => r.arrivalUnknown)).toEqual([
+      'requestContext.timeEpoch is missing',
+    ]);
+    // The second invocation (no cold start now): counted from its own start, acted on.
+    await h.handler(Buffer.from(JSON.stringify(event)), fakeContext({ requestId: 'second' }));
+    expect(h.sandbox.abortCalls(changeId(0))).toBe(1);
+  });
+
+  it('a plausible timeEpoch: no arrivalUnknown on the records', async () => {
+    h = await startHarness(scenario([1], stuck(1)));
+    await h.handler(callback([changeId(0)], Date.now()), fakeContext());
+    expect(h.records().map((r) => r.arrivalUnknown)).toEqual([undefined]);
+  });
+
   it('30 ids in one alarm: the first 10 acted on, 20 deferred naming ALARM_MAX_IDS', async () => {
     // Arrange
     h = await startHarness(scenario([30], stuck(30)));

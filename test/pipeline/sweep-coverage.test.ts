@@ -50,7 +50,7 @@ describe('sweep coverage statement', () => {
     const p = sweepCoverage(base);
     expect(p).toMatchObject({ worstCaseRuns: 7, nominalRuns: 2, firstPartExamined: true });
     expect(p.coverage).toBe(
-      "worst case: while the same 40 environments stay in flight, every one is examined within 7 timer runs (35 min at the 5-minute timer; a timer every k × 5 minutes, k < 7: 7 runs too), each run sure to examine its part of at most 6 whatever Web+'s latency (every call taking its whole ATTEMPT_TIMEOUT_MS 300 ms over RETRY_MAX_ATTEMPTS 1 attempt(s), 300 ms a call with the backoffs) while the instance makes no other Web+ calls, and this run did; at the pacer's rate (WEBPLUS_QPS 20, Web+ answering at once) a run covers 4 part(s) and timer runs every 5 minutes examine all 40 within 2 runs (10 min); this run examined 20, fewer than the 29 a run reads at that rate: Web+ was slower, so that bound is not what the runs meet now",
+      "worst case: while the same 40 environments stay in flight, every one is examined within 7 timer runs (35 min at the 5-minute timer; this holds only for a timer every 5 minutes, or every k × 5 minutes where 7 does not divide k: with 7 dividing k, or an irregular timer, some environments may never be examined; name the trigger's cronExpression as the timer payload's schedule to have the bound hold for any timer), each run sure to examine its part of at most 6 whatever Web+'s latency (every call taking its whole ATTEMPT_TIMEOUT_MS 300 ms over RETRY_MAX_ATTEMPTS 1 attempt(s), 300 ms a call with the backoffs) while the instance makes no other Web+ calls, and this run did; at the pacer's rate (WEBPLUS_QPS 20, Web+ answering at once) a run covers 4 part(s) and timer runs every 5 minutes examine all 40 within 2 runs (10 min); this run examined 20, fewer than the 29 a run reads at that rate: Web+ was slower, so that bound is not what the runs meet now",
     );
   });
 
@@ -106,6 +106,38 @@ describe('sweep coverage statement', () => {
     expect(p.notListed).toBe(1);
     expect(p.coverage).toBe(
       'not covered: 1 listing(s) could not be read whole, so the environments in them are not covered by this run and no coverage bound is claimed while the listing is incomplete (wa-0002: listing environments of wa-0002: not sent)',
+    );
+  });
+
+  it("numbered by the timer payload's schedule: the bounds are runs of that schedule (red-team 11 F3)", () => {
+    const p = sweepCoverage({
+      ...base,
+      rotation: { slot: plan.slot, by: 'schedule', schedule: '0 0 * * * *' },
+    });
+    expect(p).toMatchObject({ worstCaseRuns: 7, nominalRuns: 2 });
+    expect(p.coverage).toContain(
+      'every one is examined within 7 runs of the timer\'s schedule "0 0 * * * *" (the rotation counts its runs, whatever the gaps between them)',
+    );
+    expect(p.coverage).toContain(
+      'consecutive timer runs examine all 40 within 2 runs of the timer\'s schedule "0 0 * * * *"',
+    );
+    expect(p.coverage).not.toMatch(/\d+ min\b/);
+  });
+
+  it('a schedule the run is not a firing of: no bound, and why', () => {
+    const p = sweepCoverage({
+      ...base,
+      rotation: {
+        slot: plan.slot,
+        by: 'mismatch',
+        schedule: '0 0 9 * * *',
+        why: "the run's time 2026-05-20T02:00:00.000Z is not one of its firings, so it is not this trigger's schedule",
+      },
+    });
+    expect(p.worstCaseRuns).toBeUndefined();
+    expect(p.nominalRuns).toBeUndefined();
+    expect(p.coverage).toBe(
+      "no coverage bound: the timer payload's schedule \"0 0 9 * * *\" does not number this run (the run's time 2026-05-20T02:00:00.000Z is not one of its firings, so it is not this trigger's schedule); the rotation fell back to 5-minute slots, which bound nothing for an unknown schedule: set the payload's schedule to the trigger's cronExpression",
     );
   });
 });

@@ -356,6 +356,25 @@ describe('EventBridge acs.edas edas:ApplicationChange:ChangeOrder', () => {
     expect(edas!.statusOf(EDAS_OTHER)).toBe(1);
   });
 
+  it('an EventBridge batch of 5 distinct events for one EDAS order: one read, one AbortChangeOrder, 5 records', async () => {
+    const harness = await start();
+    const items = Array.from({ length: 5 }, (_, i) => {
+      const e = JSON.parse(fired('eventbridge-edas-change-order-failed.json').toString());
+      e.id = `edas0000-0000-4000-8000-00000000010${i}`;
+      return e;
+    });
+    await harness.handler(Buffer.from(JSON.stringify(items)), fakeContext());
+    expect(edas!.calls('AbortChangeOrder', EDAS_ORDER)).toBe(1);
+    const records = harness.records();
+    expect(records.map((r) => [r.triggerRef, r.outcome, r.changeId])).toEqual(
+      items.map((e) => [e.id, 'aborted', EDAS_ORDER]),
+    );
+    for (const r of records.slice(1)) {
+      expect(r).toMatchObject({ platform: 'edas', attempts: 0, repeatOf: records[0]!.recordId });
+      expect(r.detail).toMatch(/^repeat: this invocation already decided this change/);
+    }
+  });
+
   it('the published onSuccess event (APPLICATION_CODEPLOY_SUCCESS) is ignored: nothing to abort', async () => {
     const harness = await start();
     await harness.handler(fired('eventbridge-edas-change-order-success.json'), fakeContext());

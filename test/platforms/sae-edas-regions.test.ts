@@ -285,12 +285,14 @@ describe('a sweep covers every enabled platform and region', () => {
     expect(saeCalls.some((e) => e.appId === SAE_BJ_APP || e.changeOrderId === SAE_BJ_ORDER)).toBe(
       false,
     );
-    // ListApplication has no totals: each region is paged until an empty page.
+    // ListApplication has no totals: each region is paged until an empty page (the regions
+    // are listed at the same time: their calls interleave).
     expect(
       edas!
         .journal()
         .filter((e) => e.action === 'ListApplication')
-        .map((e) => `${e.regionId} ${e.query.CurrentPage}`),
+        .map((e) => `${e.regionId} ${e.query.CurrentPage}`)
+        .sort(),
     ).toEqual([`${HZ} 1`, `${HZ} 2`, `${SZ} 1`, `${SZ} 2`]);
   });
 
@@ -501,5 +503,30 @@ describe('CLI --region names the region of an SAE / EDAS request', () => {
     expect(() => cliPlatformRequest('sae', 'sweep', { region: 'Shanghai' })).toThrow(
       'invalid --region "Shanghai": expected a region id such as cn-hangzhou',
     );
+  });
+});
+
+describe('two SAE regions against one backend that ignores the region (red-team 11 F5)', () => {
+  it('each change order is decided once, and none is aborted while its region is unknown', async () => {
+    // Arrange: no Host sent, so the emulator answers both regions with every region's apps
+    const harness = await start({ PLATFORMS: 'sae' });
+    for (const r of harness.runtime.platforms.sae.regions) delete (r as { host?: string }).host;
+
+    // Act
+    await harness.handler(timerEvent({}), fakeContext());
+
+    // Assert: one record per order, each skipped naming both regions; no abort sent
+    const records = harness.records().filter((r) => r.changeId);
+    expect(records.map((r) => r.changeId).sort()).toEqual(
+      [SAE_HZ_ORDER, SAE_SH_ORDER, SAE_BJ_ORDER].sort(),
+    );
+    for (const r of records) {
+      expect(r.outcome).toBe('skipped');
+      expect(r.detail).toContain(
+        `region ambiguous: change order ${r.changeId} was returned by regions`,
+      );
+      expect(r.detail).toMatch(/cn-hangzhou and cn-shanghai|cn-shanghai and cn-hangzhou/);
+    }
+    expect(sae!.calls('AbortChangeOrder')).toBe(0);
   });
 });

@@ -43,7 +43,7 @@ describe('sweep rotation', () => {
           ABORT_DRY_RUN: 'true',
           WEBPLUS_QPS: '20',
           WEBPLUS_BURST: '5',
-          WEBPLUS_CONCURRENCY: '4',
+          WEBPLUS_CONCURRENCY: '5', // 4 for the sweep: one slot is kept for callbacks
           ATTEMPT_TIMEOUT_MS: '300',
           DEADLINE_MARGIN_MS: '500',
           RETRY_MAX_ATTEMPTS: '1',
@@ -147,7 +147,7 @@ describe('sweep rotation', () => {
           ABORT_DRY_RUN: 'true',
           WEBPLUS_QPS: '20',
           WEBPLUS_BURST: '5',
-          WEBPLUS_CONCURRENCY: '4',
+          WEBPLUS_CONCURRENCY: '5', // 4 for the sweep: one slot is kept for callbacks
           ATTEMPT_TIMEOUT_MS: '300',
           DEADLINE_MARGIN_MS: '500',
         },

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { IdKind } from '../../core/ids.js';
 import { readJsonObject } from '../../core/json.js';
+import { parseSchedule } from '../../core/schedule.js';
 import { isRecord, printable, typeName } from '../../core/text.js';
 import type { AbortRequest, InvalidInput, SweepRequest } from '../../model/request.js';
 import { refusedKeys } from '../alarm/keys.js';
@@ -30,6 +31,7 @@ export const TIMER_PAYLOAD_KEYS = [
   'dryRun',
   'maxIdleMinutes',
   'maxDurationMinutes',
+  'schedule',
 ] as const;
 
 /** Longest threshold accepted, in minutes (one year). */
@@ -68,6 +70,8 @@ const REFUSED = 'the payload is refused and nothing is swept';
  * - empty / absent payload → a plain sweep (everything the policy allows);
  * - `maxIdleMinutes`, `maxDurationMinutes`: whole minutes, 1 .. 525600;
  * - `dryRun`: boolean or `'true'`/`'false'`;
+ * - `schedule`: the trigger's `cronExpression` (6 fields, UTC, or `@every 5m`; core/schedule.ts),
+ *   from which the sweep numbers its runs (its rotation's coverage bound holds for that schedule);
  * - `envIds` / `appIds`: an array of ids or a comma-separated string, duplicates removed; one
  *   bad entry → refused (one `invalid` record per bad entry, `payload.envIds[1]`: the sweep never
  *   narrows to the valid ones); an empty list, or both lists together → refused;
@@ -171,6 +175,27 @@ export function timerRequest(event: Record<string, unknown>, repeated?: string):
             value,
             describeBad(value, `whole minutes between 1 and ${MAX_THRESHOLD_MINUTES}`),
           );
+        break;
+      }
+      case 'schedule': {
+        // The trigger's own cronExpression, so that the sweep's rotation counts runs of it
+        // (targeting/sweep-plan.ts; red-team 11 F3). Refused when it cannot be read.
+        const read = typeof value === 'string' ? parseSchedule(value) : undefined;
+        if (read === undefined)
+          refuse(
+            field,
+            value,
+            `expected the timer's cronExpression as a string, got ${typeName(value)}`,
+          );
+        else if (typeof read === 'string')
+          refuse(
+            field,
+            value,
+            typeof value === 'string' && value.includes('${')
+              ? `an unrendered variable, expected the timer's cronExpression`
+              : `not a timer schedule (${read})`,
+          );
+        else sweep.schedule = read.text;
         break;
       }
       default:

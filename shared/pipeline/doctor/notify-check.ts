@@ -1,4 +1,5 @@
 import type { NotifySettings } from '../../config/notify-settings.js';
+import { failureWords } from '../../notify/failure-words.js';
 import type { Notifier } from '../../notify/notifier.js';
 import type { DoctorCheck } from './report.js';
 
@@ -10,7 +11,12 @@ import type { DoctorCheck } from './report.js';
  * Target names as the notifier names them (docs/reference/notifications.md): `name`, else the
  * kind, then `kind-2`, …
  */
-export function notifyRows(settings: NotifySettings, env: NodeJS.ProcessEnv): DoctorCheck[] {
+export function notifyRows(
+  settings: NotifySettings,
+  env: NodeJS.ProcessEnv,
+  /** `doctor --notify-test` runs: the rows then do not point at it. @default false */
+  testing = false,
+): DoctorCheck[] {
   const seen = new Map<string, number>();
   return settings.targets.map((target) => {
     const n = (seen.get(target.kind) ?? 0) + 1;
@@ -47,7 +53,7 @@ export function notifyRows(settings: NotifySettings, env: NodeJS.ProcessEnv): Do
       subject: name,
       status: secretMissing ? 'fail' : 'ok',
       ...(secretMissing ? { blocks: 'usage' as const } : {}),
-      detail: `${target.kind} to ${host}; ${target.urlEnv} set${secret}${secretMissing ? '' : '; `doctor --notify-test` sends a test message'}`,
+      detail: `${target.kind} to ${host}; ${target.urlEnv} set${secret}${secretMissing || testing ? '' : '; `doctor --notify-test` sends a test message'}`,
     };
   });
 }
@@ -78,12 +84,4 @@ export async function notifyTestRows(
     ...(r.delivered ? {} : { blocks: 'failed' as const }),
     detail: `${r.kind} to ${hosts.get(r.name) ?? '?'}: ${r.delivered ? r.detail : `NOT delivered (${failureWords(r.detail, r.attempts)})`}`,
   }));
-}
-
-/** `connection failed (ECONNREFUSED), 2 attempts`, the attempts named once. */
-function failureWords(detail: string, attempts: number): string {
-  const why = detail.replace(/^not (delivered|sent): /, '');
-  return /\battempts?\b/.test(why)
-    ? why
-    : `${why}, ${attempts} attempt${attempts === 1 ? '' : 's'}`;
 }

@@ -169,7 +169,7 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
         if (value) notifySecrets.push(value);
       }
     }
-    rows.push(...notifyRows(policy.notify, input.env));
+    rows.push(...notifyRows(policy.notify, input.env, input.notifyTest === true));
     try {
       notifier = createNotifier(policy.notify, input.env);
     } catch (err) {
