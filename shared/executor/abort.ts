@@ -120,9 +120,12 @@ function fromReread(
       detail: `${e.message}; DescribeChange shows the change finished on its own`,
     };
   }
+  // No answer in time (the request may have landed): not re-sent; the record says `timeout`
+  // (state unknown, the next sweep re-checks), as before this rule, with what the re-read saw.
+  const noAnswer = e.httpStatus === 0 && e.code === 'RequestTimeout';
   return {
     ...base,
-    outcome: 'failed',
+    outcome: noAnswer ? 'timeout' : 'failed',
     detail:
       seen === 'running'
         ? `${e.message}; DescribeChange shows it still running: not recorded as aborted`
