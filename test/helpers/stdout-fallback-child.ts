@@ -6,10 +6,10 @@
  * A crash (an unhandled 'error' on stdout) shows as a non-zero exit and no report.
  */
 import { writeFileSync } from 'node:fs';
-import type { OutcomeRecord } from '../../shared/model/record.js';
-import { OutcomeStoreError } from '../../shared/outcome-log/errors.js';
-import { guardProcessStreams } from '../../shared/outcome-log/line-output.js';
-import { OutcomeLog } from '../../shared/outcome-log/outcome-log.js';
+import type { OutcomeRecord } from '#shared/model/record.js';
+import { OutcomeStoreError } from '#shared/outcome-log/errors.js';
+import { guardProcessStreams } from '#shared/outcome-log/line-output.js';
+import { OutcomeLog } from '#shared/outcome-log/outcome-log.js';
 
 const reportFile = process.argv[2]!;
 guardProcessStreams();
