@@ -12,6 +12,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
+import { endpointProblem } from '#shared/core/endpoint.js';
 import { createRedactor } from '#shared/core/redact.js';
 import { describeResolved, resolveCredentials } from '../credentials.js';
 import { UsageError } from '../errors.js';
@@ -101,10 +102,10 @@ function parseEndpoint(options: InvokeRemoteOptions): { protocol: string; endpoi
       endpoint: `${options.accountId}.${options.region}.fc.aliyuncs.com`,
     };
   }
+  // Never quoted: an endpoint with user info holds a password (red-team 12 F5).
+  const problem = endpointProblem(options.endpoint);
+  if (problem) throw new UsageError(`invalid FC_ENDPOINT: ${problem}`);
   const url = new URL(options.endpoint);
-  if (url.pathname !== '/' || url.search) {
-    throw new Error(`endpoint ${options.endpoint} must be http(s)://host[:port]`);
-  }
   return { protocol: url.protocol.replace(':', ''), endpoint: url.host };
 }
 
@@ -134,7 +135,8 @@ interface SdkError {
  * become `{status, body: JSON of FC's error}`); a function error is a 200 with `errorType`.
  * Source: FC API reference, InvokeFunction (2023-03-30); @alicloud/fc20230330 4.7.6
  * `invokeFunctionWithOptions`.
- * @throws Error for network failures (no HTTP answer) and a malformed `endpoint`.
+ * @throws Error for network failures (no HTTP answer); UsageError for a malformed `endpoint`
+ *   (`invalid FC_ENDPOINT: …`, never quoting it).
  */
 export async function invokeRemote(options: InvokeRemoteOptions): Promise<InvokeRemoteResult> {
   const { Client, InvokeFunctionRequest, InvokeFunctionHeaders, Config, RuntimeOptions } =
@@ -230,6 +232,9 @@ export async function invokeRemoteCommand(
   env: NodeJS.ProcessEnv = process.env,
   home?: string,
 ): Promise<number> {
+  // Checked first, for both APIs, and never quoted (red-team 12 F5).
+  const endpointIssue = env.FC_ENDPOINT ? endpointProblem(env.FC_ENDPOINT) : undefined;
+  if (endpointIssue) throw new UsageError(`invalid FC_ENDPOINT: ${endpointIssue}`);
   const resolved = await resolveCredentials(
     {
       ...(options.profile !== undefined ? { profile: options.profile } : {}),

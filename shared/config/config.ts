@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { endpointProblem } from '../core/endpoint.js';
 import {
   ANSWER_RESERVE_MAX_MS,
   MIN_DEADLINE_MARGIN_MS,
@@ -149,17 +150,34 @@ const bool = z
   .pipe(z.enum(['true', 'false', '1', '0', '']))
   .transform((v) => v === 'true' || v === '1');
 
+/**
+ * An endpoint URL: `http(s)://host[:port]` and nothing else (no user info, path, query or
+ * fragment; shared/config/endpoint.ts). The message never quotes the value.
+ */
 const url = z
   .string()
   .trim()
-  .regex(/^https?:\/\/[^\s/]+$/, 'must be http(s)://host[:port] with no path or trailing slash');
+  .superRefine((value, ctx) => {
+    const problem = endpointProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/** `SLS_ENDPOINT`: a bare host (HTTPS) or a URL as {@link url}. */
+const slsEndpoint = z
+  .string()
+  .trim()
+  .min(1)
+  .superRefine((value, ctx) => {
+    const problem = endpointProblem(value, true);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 const variables = {
   WEBPLUS_ENDPOINT: url.optional(),
   WEBPLUS_REGIONS: z.string().trim().optional(),
   LOG_STORE: z.enum(['sls', 'file', 'stdout']).optional(),
   OUTCOME_LOG_FILE: z.string().min(1).default('.webplus-abort/outcomes.jsonl'),
-  SLS_ENDPOINT: z.string().trim().min(1).optional(),
+  SLS_ENDPOINT: slsEndpoint.optional(),
   SLS_PROJECT: z.string().trim().min(1).optional(),
   SLS_LOGSTORE: z.string().trim().min(1).optional(),
   HTTP_AUTH_TOKENS: z.string().optional(),

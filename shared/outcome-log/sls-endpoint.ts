@@ -8,6 +8,7 @@ import type { LookupAddress, LookupOptions } from 'node:dns';
 import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { isIPv4 } from 'node:net';
+import { endpointProblem } from '../core/endpoint.js';
 import { watchReplySize } from '../core/reply-size.js';
 import { OutcomeStoreError } from './errors.js';
 
@@ -104,20 +105,24 @@ export function createObservingAgent(
  */
 export function parseEndpoint(endpoint: string): Target {
   const text = endpoint.trim();
+  // User info, a path or a query is refused before parsing (red-team 12 F5), and no message
+  // quotes the value: it may hold a password.
+  if (endpointProblem(text, true)) throw invalidEndpoint();
   const withScheme = /^https?:\/\//i.test(text) ? text : `https://${text}`;
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
-    throw invalidEndpoint(endpoint);
+    throw invalidEndpoint();
   }
   if (
     (url.pathname !== '/' && url.pathname !== '') ||
     url.search ||
     url.username ||
+    url.password ||
     !url.hostname
   ) {
-    throw invalidEndpoint(endpoint);
+    throw invalidEndpoint();
   }
   const isHttps = url.protocol === 'https:';
   const host = url.hostname;
@@ -127,13 +132,13 @@ export function parseEndpoint(endpoint: string): Target {
   };
   if (isIPv4(host)) target.pinnedAddress = host;
   else if (host === 'localhost') target.pinnedAddress = '127.0.0.1';
-  else if (host.startsWith('[')) throw invalidEndpoint(endpoint);
+  else if (host.startsWith('[')) throw invalidEndpoint();
   return target;
 }
 
-function invalidEndpoint(endpoint: string): OutcomeStoreError {
+function invalidEndpoint(): OutcomeStoreError {
   return new OutcomeStoreError(
-    `SLS endpoint "${endpoint}" is not a host (cn-hangzhou.log.aliyuncs.com) or http(s)://host[:port] (IPv6 literals are not supported)`,
+    `SLS endpoint (SLS_ENDPOINT, its value not shown) is not a host (cn-hangzhou.log.aliyuncs.com) or http(s)://host[:port] (IPv6 literals are not supported)`,
     { store: 'sls', code: 'InvalidEndpoint' },
   );
 }

@@ -18,6 +18,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Credentials } from '../core/credentials.js';
+import { endpointProblem } from '../core/endpoint.js';
 import { createRedactor } from '../core/redact.js';
 import { SlsApiError } from './errors.js';
 
@@ -325,19 +326,16 @@ function toPlain(body: unknown): Record<string, unknown> | undefined {
 /** `http(s)://host[:port]` or a bare host (HTTPS). Loopback: an IPv4 address or `localhost`. */
 function parseEndpoint(endpoint: string): { protocol: string; host: string; loopback: boolean } {
   const text = endpoint.trim();
+  // Never quoted in the message: an endpoint with user info holds a password (red-team 12 F5).
+  const problem = endpointProblem(text, true);
+  if (problem) throw new SlsApiError(`SLS endpoint (SLS_ENDPOINT) ${problem}`, 'InvalidEndpoint');
   const withScheme = /^https?:\/\//i.test(text) ? text : `https://${text}`;
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
     throw new SlsApiError(
-      `SLS endpoint "${endpoint}" is not a host or http(s)://host[:port]`,
-      'InvalidEndpoint',
-    );
-  }
-  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.username) {
-    throw new SlsApiError(
-      `SLS endpoint "${endpoint}" must have no path, query or user info`,
+      'SLS endpoint (SLS_ENDPOINT) is not a host or http(s)://host[:port]; the value is not shown',
       'InvalidEndpoint',
     );
   }
