@@ -96,6 +96,13 @@ export interface AlarmRequest extends RequestBase {
    * say which it meant).
    */
   changeEnvIds?: Record<string, string[]>;
+  /**
+   * What the alarm's dimensions held past the intake cap (`MAX_DIMENSION_ITEMS`, 10,000) and
+   * were not read: `series` (dimension objects) and `values` (id values), counted; `cap` the
+   * cap. Absent when everything was read. The pipeline writes one `deferred` record saying it,
+   * and never falls back to the policy's `alarms` rules for such an alarm.
+   */
+  unreadDimensions?: { series: number; values: number; cap: number };
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   type RecordBase,
   recordOf,
   requestRecord,
+  unreadDimensionsRecord,
 } from './records.js';
 import { repeatRecord } from './repeats.js';
 import type { Runtime } from './runtime.js';
@@ -92,6 +93,20 @@ export async function processRequest(
       );
       return { records, capReached: false, dryRun };
     }
+    // Dimensions past the intake cap were counted, not read: one record says how many, since
+    // they may name ids (nothing is dropped silently; red-team 11 F5).
+    if (request.unreadDimensions) {
+      records.push(
+        emit(
+          unreadDimensionsRecord(
+            base,
+            runMode,
+            request.unreadDimensions,
+            alarmReason(request.alarm),
+          ),
+        ),
+      );
+    }
     // An id dimension that could not be read means the alarm meant something we cannot name:
     // never fall back to other dimensions or to the policy's rules (the `invalid` records say why).
     if (request.invalid.some((i) => i.field.startsWith('dimensions.'))) {
@@ -137,6 +152,11 @@ export async function processRequest(
     // A changeId dimension names the change: the environment's in-flight change (which may be a
     // newer deploy) is only the target when the alarm names no change.
     const named = request.changeIds.length + request.envIds.length > 0;
+    if (!named && request.unreadDimensions) {
+      // The part not read may name ids: the policy's rules are never a fallback for it (the
+      // `deferred` record above says what was not read).
+      return { records, capReached: false, dryRun };
+    }
     alarmEnvIds =
       request.changeIds.length > 0
         ? []

@@ -176,3 +176,33 @@ export function cutSummaryRecord(
     latencyMs: 0,
   };
 }
+
+/**
+ * The one `deferred` record of an alarm whose dimensions held more than the intake reads
+ * (`MAX_DIMENSION_ITEMS` series, or values of an id key: shared/intake/alarm/dimensions.ts).
+ * No `changeId`: what was not read is not known, only counted. No Web+ call was made for it;
+ * the detail gives the counts and the cap, and says the next sweep re-checks.
+ */
+export function unreadDimensionsRecord(
+  base: RecordBase,
+  mode: Mode,
+  unread: { series: number; values: number; cap: number },
+  reason?: string,
+): OutcomeRecord {
+  const parts = [
+    ...(unread.series > 0 ? [`${unread.series} dimension series`] : []),
+    ...(unread.values > 0 ? [`${unread.values} id values`] : []),
+  ];
+  return {
+    time: new Date().toISOString(),
+    trigger: base.trigger,
+    ...(base.triggerRef ? { triggerRef: base.triggerRef } : {}),
+    invocationId: base.invocationId,
+    ...(reason ? { reason } : {}),
+    mode,
+    outcome: 'deferred',
+    detail: `not read: ${parts.join(' and ')} past the first ${unread.cap} the function reads of one alarm; the ids they name are not known here and not acted on, the next sweep re-checks them`,
+    attempts: 0,
+    latencyMs: 0,
+  };
+}

@@ -12,6 +12,15 @@ import { isRecord, printable } from '../../core/text.js';
 const MAX_DIMENSION_CHARS = 512;
 /** At most this many dimensions are kept (id keys are always kept, whatever comes before them). */
 const MAX_DIMENSIONS = 64;
+/**
+ * At most this many series (objects of a dimensions array) are read, and at most this many
+ * values of each id key (`changeId`, `envId`: several series, or one value listing ids
+ * comma-separated). What is past it is counted, not read ({@link DimensionsRead.unread}), so one
+ * alarm costs work linear in what it holds and bounded by this cap (red-team 11 F5: 24,000
+ * series took 41.8 s before). Default 10,000: CloudMonitor sends one series per alarm; far
+ * more than any real alarm, and 1,000 times the default `ALARM_MAX_IDS`.
+ */
+export const MAX_DIMENSION_ITEMS = 10_000;
 
 /** What {@link readDimensions} makes of an alarm's `dimensions`. */
 export interface DimensionsRead {
@@ -30,6 +39,23 @@ export interface DimensionsRead {
   problems: string[];
   /** `[changeId, envId]` as given, for every series that names both (the caller validates). */
   pairs: [string, string][];
+  /**
+   * What was past {@link MAX_DIMENSION_ITEMS} and not read: `series` (dimension objects of an
+   * array, none of whose keys was read) and `values` (values of an id key past the cap, duplicates
+   * of one another included); absent when everything was read. The caller says it in a record:
+   * nothing that may name an id is dropped silently.
+   */
+  unread?: DimensionsUnread;
+}
+
+/** What {@link readDimensions} did not read, and the cap that cut it. */
+export interface DimensionsUnread {
+  /** Series past the cap (each may name any number of ids). */
+  series: number;
+  /** Values of an id key past the cap (per key, summed). */
+  values: number;
+  /** The cap: {@link MAX_DIMENSION_ITEMS}. */
+  cap: number;
 }
 
 /**
@@ -60,36 +86,70 @@ export interface DimensionsRead {
  * event size limit for EventBridge).
  */
 export function readDimensions(raw: unknown): DimensionsRead {
-  const series: Series[] = [];
-  const problems: string[] = [];
-  collect(raw, series, problems, 0);
+  const read: Collected = { series: [], problems: [], unreadSeries: 0 };
+  collect(raw, read, 0);
+  const { series, problems } = read;
   const out = new Map<string, string>();
+  // Each id key's values: a Set to test and an ordered list, joined once at the end, so the
+  // work is linear in the number of series (red-team 11 F5: a split and a concatenation per
+  // series made it quadratic).
+  const idValues = new Map<string, { seen: Set<string>; order: string[] }>();
+  let unreadValues = 0;
   const pairs: [string, string][] = [];
   for (const one of series) {
     const c = one.get('changeId');
     const e = one.get('envId');
     if (c !== undefined && e !== undefined) pairs.push([c, e]);
     for (const [key, value] of one) {
+      if (isIdKey(key)) {
+        let values = idValues.get(key);
+        if (values === undefined) {
+          values = { seen: new Set(), order: [] };
+          idValues.set(key, values);
+          out.set(key, '');
+        }
+        for (const part of value.split(',')) {
+          if (values.seen.has(part)) continue;
+          if (values.seen.size >= MAX_DIMENSION_ITEMS) {
+            unreadValues++;
+            continue;
+          }
+          values.seen.add(part);
+          values.order.push(part);
+        }
+        continue;
+      }
       const before = out.get(key);
       if (before === undefined) {
-        if (out.size < MAX_DIMENSIONS || isIdKey(key)) out.set(key, value);
+        if (out.size < MAX_DIMENSIONS) out.set(key, value);
       } else if (before !== value) {
-        if (isIdKey(key)) {
-          if (!before.split(',').includes(value)) out.set(key, `${before},${value}`);
-        } else {
-          problem(
-            problems,
-            `dimension ${key} is ${quoted(before)} in one series and ${quoted(value)} in another`,
-          );
-        }
+        problem(
+          problems,
+          `dimension ${key} is ${quoted(before)} in one series and ${quoted(value)} in another`,
+        );
       }
     }
   }
+  for (const [key, values] of idValues) out.set(key, values.order.join(','));
   const text = typeof raw === 'string' ? raw.trim() : '';
-  if (out.size === 0 && problems.length === 0 && !EMPTY_TEXTS.has(text.replace(/\s/g, ''))) {
+  if (
+    out.size === 0 &&
+    problems.length === 0 &&
+    read.unreadSeries === 0 &&
+    !EMPTY_TEXTS.has(text.replace(/\s/g, ''))
+  ) {
     problem(problems, `dimensions ${quoted(text)} cannot be read`);
   }
-  return { dimensions: Object.fromEntries(out), problems, pairs };
+  const unread =
+    read.unreadSeries > 0 || unreadValues > 0
+      ? { series: read.unreadSeries, values: unreadValues, cap: MAX_DIMENSION_ITEMS }
+      : undefined;
+  return {
+    dimensions: Object.fromEntries(out),
+    problems,
+    pairs,
+    ...(unread === undefined ? {} : { unread }),
+  };
 }
 
 /** Dimension texts that say "none". */
@@ -103,14 +163,34 @@ export function parseDimensions(raw: unknown): Record<string, string> {
 /** One series: its keys and values. */
 type Series = Map<string, string>;
 
-function collect(raw: unknown, series: Series[], problems: string[], depth: number): void {
+/** What {@link collect} gathers: the series read, the problems, the series past the cap. */
+interface Collected {
+  series: Series[];
+  problems: string[];
+  /** Series past {@link MAX_DIMENSION_ITEMS}: counted, not read. */
+  unreadSeries: number;
+}
+
+/** Adds a series, or counts it unread past the cap; true when it was added. */
+function addSeries(read: Collected, one: Series): boolean {
+  if (read.series.length >= MAX_DIMENSION_ITEMS) {
+    read.unreadSeries++;
+    return false;
+  }
+  read.series.push(one);
+  return true;
+}
+
+function collect(raw: unknown, read: Collected, depth: number): void {
   if (depth > 3 || raw === null || raw === undefined) return;
+  const { problems } = read;
   if (typeof raw === 'string') {
-    collectString(raw, series, problems, depth);
+    collectString(raw, read, depth);
     return;
   }
   if (Array.isArray(raw)) {
     let pairs: Series | undefined;
+    let pairsRead = false;
     for (const item of raw) {
       if (!isRecord(item)) {
         // An item that is not a dimension object may name an id: never skipped silently.
@@ -122,11 +202,11 @@ function collect(raw: unknown, series: Series[], problems: string[], depth: numb
       if (typeof pairKey === 'string' && 'value' in item && Object.keys(item).length <= 2) {
         if (pairs === undefined) {
           pairs = new Map();
-          series.push(pairs);
+          pairsRead = addSeries(read, pairs); // past the cap: counted, the pairs not read
         }
-        put(pairs, pairKey, item.value, problems);
+        if (pairsRead) put(pairs, pairKey, item.value, problems);
       } else {
-        collect(item, series, problems, depth + 1);
+        collect(item, read, depth + 1);
       }
     }
     return;
@@ -137,12 +217,13 @@ function collect(raw: unknown, series: Series[], problems: string[], depth: numb
   }
   if (isRecord(raw)) {
     const one: Series = new Map();
+    if (!addSeries(read, one)) return;
     for (const [key, value] of Object.entries(raw)) put(one, key, value, problems);
-    series.push(one);
   }
 }
 
-function collectString(raw: string, series: Series[], problems: string[], depth: number): void {
+function collectString(raw: string, read: Collected, depth: number): void {
+  const { problems } = read;
   let text = raw.trim();
   if (text === '' || text === 'null') return;
   if (/^%(7B|5B)/i.test(text) || /^\{?[^=]*%3D/i.test(text)) {
@@ -153,13 +234,13 @@ function collectString(raw: string, series: Series[], problems: string[], depth:
     }
   }
   if (text.startsWith('[') || /^\{\s*"/.test(text)) {
-    const read = readJsonObjectOrArray(text);
-    if (read !== undefined) {
-      if (read.repeated !== undefined) {
-        problem(problems, `dimensions name ${read.repeated} more than once`);
+    const json = readJsonObjectOrArray(text);
+    if (json !== undefined) {
+      if (json.repeated !== undefined) {
+        problem(problems, `dimensions name ${json.repeated} more than once`);
         return;
       }
-      collect(read.value, series, problems, depth + 1);
+      collect(json.value, read, depth + 1);
       return;
     }
     // not JSON after all: fall through to the Java-map reading
@@ -167,13 +248,13 @@ function collectString(raw: string, series: Series[], problems: string[], depth:
   let body = text;
   if (body.startsWith('{') && body.endsWith('}')) body = body.slice(1, -1);
   const one: Series = new Map();
+  if (!addSeries(read, one)) return;
   // Split on commas that start a new `key=` pair, so a value may itself contain commas.
   for (const pair of body.split(/,\s*(?=[^,=\s][^,=]*=)/)) {
     const eq = pair.indexOf('=');
     if (eq <= 0) continue;
     put(one, pair.slice(0, eq), unquote(pair.slice(eq + 1).trim()), problems);
   }
-  series.push(one);
 }
 
 /** JSON text as a value, and the first name it repeats (if any); undefined when not JSON. */

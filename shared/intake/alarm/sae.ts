@@ -30,13 +30,14 @@ export function saeAlarmRequest(
   reason: string | undefined,
 ): AbortRequest {
   const invalid: InvalidInput[] = [];
-  const appIds: string[] = [];
+  const apps = new Set<string>();
   const joined = signal.dimensions.appId;
   for (const value of joined === undefined ? [] : joined.split(',')) {
     const parsed = parseId('PlatformAppId', value);
     if (!parsed.ok) invalid.push(invalidId('dimensions.appId', value, parsed.message));
-    else if (!appIds.includes(parsed.id)) appIds.push(parsed.id);
+    else apps.add(parsed.id);
   }
+  const appIds = [...apps];
   // The region: the callback's `regionId` or a `regionId` dimension (both: they must agree).
   const said = [signal.regionId, signal.dimensions.regionId].filter(
     (r): r is string => r !== undefined,

@@ -11,7 +11,7 @@ import { printable } from '../../core/text.js';
 import type { Trigger } from '../../model/record.js';
 import type { AbortRequest, AlarmSignal, InvalidInput } from '../../model/request.js';
 import { invalidId } from '../id-list.js';
-import { readDimensions } from './dimensions.js';
+import { type DimensionsUnread, readDimensions } from './dimensions.js';
 import { CALLBACK_KEYS, refusedKeys } from './keys.js';
 import { SAE_CMS_NAMESPACE, saeAlarmRequest } from './sae.js';
 import { readAlarmTimes, type TimeField } from './times.js';
@@ -99,6 +99,8 @@ export interface AlarmInput {
   refused?: readonly { key: string; message: string }[];
   /** `[changeId, envId]` of each series naming both (readDimensions `pairs`). */
   pairs?: readonly [string, string][];
+  /** What of the dimensions was past the cap and not read (readDimensions `unread`). */
+  unread?: DimensionsUnread;
 }
 
 /** `alarm:<ruleId or alertName>`, the record's `reason` for an alarm (docs/reference/record.md). */
@@ -149,27 +151,44 @@ export function alarmRequest(input: AlarmInput): AbortRequest {
       invalid: [],
     };
   }
-  // An alarm on an SAE metric is about an SAE application's change order (./sae.ts).
-  if (signal.namespace === SAE_CMS_NAMESPACE) return saeAlarmRequest(signal, base, reason);
+  const unread = input.unread;
+  // An alarm on an SAE metric is about an SAE application's change order (./sae.ts). Its target
+  // (`appId`) must agree over every series: with series left unread that is not known.
+  if (signal.namespace === SAE_CMS_NAMESPACE) {
+    if (unread !== undefined) {
+      return {
+        kind: 'ignored',
+        ...base,
+        detail: `an SAE alarm (namespace ${SAE_CMS_NAMESPACE}) whose dimensions hold more than the ${unread.cap} series or values read (${unread.series} series and ${unread.values} id values not read): whether every series names one application is not known; nothing is aborted (fail closed)`,
+        ...(reason === undefined ? {} : { reason }),
+        invalid: [],
+      };
+    }
+    return saeAlarmRequest(signal, base, reason);
+  }
   const invalid: InvalidInput[] = [];
   const changeIds = idsFromDimension(signal.dimensions, 'changeId', parseChangeId, invalid);
   const envIds = idsFromDimension(signal.dimensions, 'envId', parseEnvId, invalid);
-  const changeEnvIds: Record<string, string[]> = {};
+  // Sets, not list look-ups: one change paired with 10,000 environments stays linear.
+  const paired = new Map<string, Set<string>>();
   for (const [c, e] of input.pairs ?? []) {
     const change = parseChangeId(c);
     const env = parseEnvId(e);
     if (!change.ok || !env.ok) continue; // refused above, as an `invalid` input
-    const list = changeEnvIds[change.id] ?? [];
-    if (!list.includes(env.id)) list.push(env.id);
-    changeEnvIds[change.id] = list;
+    const envs = paired.get(change.id) ?? new Set<string>();
+    envs.add(env.id);
+    paired.set(change.id, envs);
   }
+  const changeEnvIds: Record<string, string[]> = {};
+  for (const [c, envs] of paired) changeEnvIds[c] = [...envs];
   return {
     kind: 'alarm',
     ...base,
     alarm: signal,
     changeIds,
     envIds,
-    ...(Object.keys(changeEnvIds).length > 0 ? { changeEnvIds } : {}),
+    ...(paired.size > 0 ? { changeEnvIds } : {}),
+    ...(unread === undefined ? {} : { unreadDimensions: unread }),
     invalid,
   };
 }
@@ -232,6 +251,7 @@ export function signalFromCallbackFields(
   verdict: StateVerdict;
   problems: string[];
   pairs: [string, string][];
+  unread?: DimensionsUnread;
 } {
   const dims = readDimensions(fields.dimensions);
   const problems = [...dims.problems];
@@ -262,7 +282,13 @@ export function signalFromCallbackFields(
   } else if (level === 'OK' && state !== undefined && FIRING_STATES.has(state)) {
     problems.push(`alertState ${state} with triggerLevel OK: firing or recovered is a guess`);
   }
-  return { signal, verdict: alertStateVerdict(state), problems, pairs: dims.pairs };
+  return {
+    signal,
+    verdict: alertStateVerdict(state),
+    problems,
+    pairs: dims.pairs,
+    ...(dims.unread === undefined ? {} : { unread: dims.unread }),
+  };
 }
 
 /** Refused keys of callback-shaped fields; `strict`: the documented callback key set only. */

@@ -101,7 +101,7 @@ export function cmsCallbackRequest(
       invalid: [],
     };
   }
-  const { signal, verdict, problems, pairs } = signalFromCallbackFields(
+  const { signal, verdict, problems, pairs, unread } = signalFromCallbackFields(
     isRecord(fields) ? fields : {},
     options.extraTimes,
   );
@@ -112,6 +112,7 @@ export function cmsCallbackRequest(
     problems,
     refused,
     pairs,
+    ...(unread === undefined ? {} : { unread }),
     ...(triggerRef === undefined ? {} : { triggerRef }),
   });
 }

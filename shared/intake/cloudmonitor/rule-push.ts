@@ -145,6 +145,7 @@ export function cmsRulePushRequest(
   for (const [key, value] of Object.entries(optional)) {
     if (value !== undefined) Object.assign(signal, { [key]: value });
   }
+  const unread = [fromResources.unread, fromMetricData.unread].filter((u) => u !== undefined);
   return alarmRequest({
     signal,
     verdict,
@@ -152,6 +153,15 @@ export function cmsRulePushRequest(
     problems,
     refused,
     pairs: [...fromResources.pairs, ...fromMetricData.pairs],
+    ...(unread.length > 0
+      ? {
+          unread: {
+            series: unread.reduce((n, u) => n + u.series, 0),
+            values: unread.reduce((n, u) => n + u.values, 0),
+            cap: unread[0]!.cap,
+          },
+        }
+      : {}),
     ...(triggerRef === undefined ? {} : { triggerRef }),
   });
 }
