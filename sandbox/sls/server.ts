@@ -175,6 +175,18 @@ export async function startSlsStandIn(opts: SlsStandInOptions = {}): Promise<Sls
     if (failure?.kind === 'echo-message') {
       return answerError(new Reply(401, 'Unauthorized', failures.message ?? 'denied'));
     }
+    if (failure?.kind === 'echo-authorization') {
+      // SLS's signature check quoting the caller's `Authorization: LOG <keyid>:<signature>`
+      // header back (red-team 12 F6), as a proxy or a debugging gateway does.
+      const authorization = header(req, 'authorization') ?? '';
+      return answerError(
+        new Reply(
+          401,
+          'SignatureNotMatch',
+          `signature not match; request headers: Authorization: ${authorization}\nx-log-apiversion: 0.6.0`,
+        ),
+      );
+    }
     if (failure?.kind === 'echo-token') {
       // A store (or a proxy in front of it) that quotes the caller's STS token back, disguised:
       // percent-encoded in lower-case hex, and split by a zero-width space in upper case.

@@ -50,6 +50,8 @@ export interface SlsJournalEntry {
 /**
  * A failure to answer with, on demand.
  * - `unauthorized`: 401 `{errorCode: "Unauthorized"}`; `server-busy`: 503 `{errorCode: "ServerBusy"}`;
+ * - `echo-authorization`: 401 `SignatureNotMatch` whose message quotes the request's
+ *   `Authorization: LOG <keyid>:<signature>` header (red-team 12 F6);
  * - `html-502`: 502 with a `text/html` page (the SDK resolves it as if it were success);
  * - `html-200`: 200 with a `text/html` page and no `x-log-requestid` (a captive proxy or a
  *   misrouted endpoint: nothing is stored);
@@ -65,6 +67,7 @@ export interface SlsFailureMode {
     | 'unauthorized'
     | 'echo-token'
     | 'echo-message'
+    | 'echo-authorization'
     | 'server-busy'
     | 'html-502'
     | 'html-200'

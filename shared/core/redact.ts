@@ -27,7 +27,9 @@
  *   include `x-acs-security-token` (Alibaba Cloud ROA signature docs:
  *   https://github.com/AlibabaCloudDocs/webx/blob/master/cn.zh-CN/API参考/签名机制.md);
  * - the value after a secret-bearing name (`x-acs-security-token: …`, `SecurityToken=…`,
- *   `AccessKeySecret": "…"`, `Authorization: acs …`, `token=…`), whatever its value.
+ *   `AccessKeySecret": "…"`, `token=…`), whatever its value; after `Authorization:`,
+ *   `Proxy-Authorization:` or `Cookie:` the rest of the line, whatever its scheme (SLS
+ *   `LOG keyid:sig`, POP `acs keyid:sig`, ACS3 `Credential=…,Signature=…`: red-team 12 F6).
  * The matching spans are cut from the ORIGINAL text; the rest is kept as it was.
  *
  * What it does not promise: a piece shorter than 8 characters (12 across separators); base64
@@ -67,9 +69,20 @@ const STRING_TO_SIGN =
  * folded), so `Access\u004BeySecret`, `%53ecurityToken`, `SecurityToken&#61;` and
  * `Secu\u200BrityToken` are names too. A value already {@link REDACTED} is not a value again
  * (a second pass changes nothing).
+ *
+ * An `Authorization:`-like header (`Authorization`, `Proxy-Authorization`, `Cookie`) is the
+ * second alternative (red-team 12 F6): its value is the rest of the line (up to a line break,
+ * a quote, `<`, `>`, `}` or `]`), whatever its scheme, so `Authorization: LOG keyid:sig` (SLS),
+ * `acs keyid:sig` (POP) and `ACS3-HMAC-SHA256 Credential=…,Signature=…` lose all of it. A known
+ * scheme word ({@link AUTH_SCHEMES}) is kept in front of the cut; any other first word is cut
+ * with the rest (it may be the credential itself).
  */
-const SECRET_NAMES =
-  /(?:x-acs-security-token|security[\s_.-]?token|access[\s_.-]?key[\s_.-]?secret|secret[\s_.-]?access[\s_.-]?key|x-abort-token|authorization|(?<![a-z])signature|(?:access|session|sts|refresh|auth|bearer|id)[_-]?token|(?<![a-z])token)["']?\s*[:=]\s*(?!(?:\[\s*)?["']?(?:(?:bearer|acs|basic)\s+)?\[redacted)(?:\[\s*)?["']?(?:(?:bearer|acs|basic)\s+)?([^\s"'&,;<>}\]]+)/gi;
+const AUTH_SCHEMES = String.raw`(?:bearer|basic|acs|log|digest|token|hmac-sha\d+|[a-z0-9]+-hmac-sha\d+)`;
+const SECRET_NAMES = new RegExp(
+  String.raw`(?:x-acs-security-token|security[\s_.-]?token|access[\s_.-]?key[\s_.-]?secret|secret[\s_.-]?access[\s_.-]?key|x-abort-token|(?<![a-z])signature|(?:access|session|sts|refresh|auth|bearer|id)[_-]?token|(?<![a-z])token)["']?\s*[:=]\s*(?!(?:\[\s*)?["']?(?:(?:bearer|acs|basic)\s+)?\[redacted)(?:\[\s*)?["']?(?:(?:bearer|acs|basic)\s+)?([^\s"'&,;<>}\]]+)` +
+    String.raw`|(?:authorization|(?<![a-z])cookie)["']?[ \t]*[:=][ \t]*["']?(?![ \t])(?!(?:${AUTH_SCHEMES}[ \t]+)?\[redacted)(?:${AUTH_SCHEMES}[ \t]+(?=[^\s"'<>}\]]))?([^\r\n"'<>}\]]*[^\s"'<>}\]])`,
+  'gi',
+);
 
 /** The value a {@link SECRET_NAMES} match ends at in the original text (it may run on past an escape). */
 const RAW_VALUE = /[^\s"'&,;<>}\]]+/y;
@@ -422,7 +435,10 @@ function asciiReading(text: string): Mapped | undefined {
 /** Whitespace the name rule reads as a space (JS `\s` less the BOM, which is invisible). */
 const WHITESPACE = /^[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/u;
 
-/** Like {@link stripInvisible}, but every whitespace character is kept as one plain space. */
+/**
+ * Like {@link stripInvisible}, but every whitespace character is kept as one plain space (a line
+ * break as `\n`: an `Authorization` value ends at the end of its line).
+ */
 function spacesKept(input: Mapped): Mapped {
   const out = new MappedBuilder(input);
   const t = input.text;
@@ -430,7 +446,8 @@ function spacesKept(input: Mapped): Mapped {
     const cp = t.codePointAt(i)!;
     const n = cp > 0xffff ? 2 : 1;
     const ch = t.slice(i, i + n);
-    if (WHITESPACE.test(ch)) out.push(' ', i, i + n);
+    if (ch === '\n' || ch === '\r') out.push('\n', i, i + n);
+    else if (WHITESPACE.test(ch)) out.push(' ', i, i + n);
     else if (!isInvisible(cp, ch)) out.push(ch, i, i + n);
     i += n;
   }
@@ -486,7 +503,7 @@ function nameSpans(text: string, views: readonly Mapped[], spans: [number, numbe
   for (const v of views) {
     SECRET_NAMES.lastIndex = 0;
     for (let m = SECRET_NAMES.exec(v.text); m; m = SECRET_NAMES.exec(v.text)) {
-      const value = m[1]!;
+      const value = m[1] ?? m[2]!;
       const from = m.index + m[0].length - value.length;
       const start = v.starts[from]!;
       let end = v.ends[from + value.length - 1]!;
