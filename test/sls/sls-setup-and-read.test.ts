@@ -227,6 +227,51 @@ describe('log --sls: records read back through GetLogs', () => {
     expect(read.map((r) => r.invocationId)).toEqual(['inv-1', 'inv-2']);
   });
 
+  it('--limit counts distinct records: duplicates are dropped before the limit, further pages read (red-team 11 F6)', async () => {
+    await applySlsResources(admin(), slsResources(VALUES));
+    // 150 records, each stored twice (a slow success retried): 300 logs, 3 pages.
+    const many = Array.from({ length: 150 }, (_, i) =>
+      record(1, {
+        invocationId: `inv-${String(i).padStart(3, '0')}`,
+        time: new Date(Date.now() - 300_000 + i * 1000).toISOString(),
+      }),
+    );
+    standIn.setFailure({ kind: 'slow', every: 1, delayMs: 1500 });
+    await write(many);
+    standIn.setFailure({ kind: 'none' });
+    expect(standIn.logs(PROJECT, LOGSTORE)).toHaveLength(300);
+    const ids = async (limit: number, opts: Parameters<typeof parseFilters>[0] = {}) =>
+      (await readSlsRecords(target(), parseFilters({ since: '1h', ...opts }), { limit })).map(
+        (r) => r.invocationId,
+      );
+
+    // Before: the newest 3 logs were read, 2 distinct records after the dedupe.
+    expect(await ids(3)).toEqual(['inv-147', 'inv-148', 'inv-149']);
+    expect(await ids(120)).toEqual(many.slice(-120).map((r) => r.invocationId));
+    expect(await ids(1000)).toEqual(many.map((r) => r.invocationId));
+  });
+
+  it('--limit counts records the query cannot filter (--platform webplus) only when they match', async () => {
+    await applySlsResources(admin(), slsResources(VALUES));
+    await write([
+      record(1),
+      record(2),
+      record(3, { platform: 'sae' }),
+      record(4, { platform: 'sae' }),
+      record(5, { platform: 'edas' }),
+    ]);
+
+    const read = await readSlsRecords(
+      target(),
+      parseFilters({ since: '1h', platform: ['webplus'] }),
+      {
+        limit: 2,
+      },
+    );
+
+    expect(read.map((r) => r.invocationId)).toEqual(['inv-1', 'inv-2']);
+  });
+
   it('a filter before setup-sls fails with SLS’s answer, never an empty list', async () => {
     await write([record(1)]);
     await expect(readSlsRecords(target(), parseFilters({ outcome: ['aborted'] }))).rejects.toThrow(
