@@ -143,7 +143,9 @@ export async function pacedCall<T, E extends Error>(
   let failedAtMs: number | undefined;
   /** Time the next attempt needs before the deadline: with a re-read after a proven re-send. */
   const needMs = (): number =>
-    options.changesState === true && provenNotLanded ? attemptTimeoutMs + rereadMs : attemptTimeoutMs;
+    options.changesState === true && provenNotLanded
+      ? attemptTimeoutMs + rereadMs
+      : attemptTimeoutMs;
   try {
     const { value } = await retryWithinDeadline(
       async () => {

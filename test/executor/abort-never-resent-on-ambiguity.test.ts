@@ -141,13 +141,21 @@ describe('Web+ AbortChange: an ambiguous answer is re-read, never re-sent unless
 
   it('a 503 four times, the abort never applied: 4 AbortChange (each after a re-read), failed naming ServiceUnavailable', async () => {
     // Arrange / Act
-    const busy = raw(503, JSON_CT, '{"Code":"ServiceUnavailable","Message":"busy","RequestId":"R-9"}');
+    const busy = raw(
+      503,
+      JSON_CT,
+      '{"Code":"ServiceUnavailable","Message":"busy","RequestId":"R-9"}',
+    );
     const { result, sent } = await webplusAbort([busy, busy, busy, busy, 'ok']);
 
     // Assert
     expect(sent).toBe(4);
     expect(calls(h!.sandbox.journal(), 'DescribeChange').length).toBeGreaterThanOrEqual(4);
-    expect(result).toMatchObject({ outcome: 'failed', attempts: 4, errorCode: 'ServiceUnavailable' });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      attempts: 4,
+      errorCode: 'ServiceUnavailable',
+    });
     expect(result?.detail).toContain('retries spent: 4 attempt(s), last ServiceUnavailable');
   });
 
