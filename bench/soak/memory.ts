@@ -4,7 +4,10 @@
  * `process.resourceUsage().maxRSS`. Target: ≤ 128 MB with clear records.
  * - 50 MB DescribeChange replies (with content-length) for 20 changes of one `/abort`;
  * - 50 MB chunked replies without content-length to every call of a sweep (a raw server);
- * - DescribeApplications answering `TotalCount` 10^8.
+ * - DescribeApplications answering `TotalCount` 10^8;
+ * - SLS (the stand-in) answering each PutLogs of an `/abort` of 20 changes with 200 and a 50 MB
+ *   chunked body (`huge-reply`), then a gzip body inflating to 50 MB (`gzip-reply`): the
+ *   records on the stdout fallback (issue 11 F2).
  * The same cases at both scales (each is one request or one listing).
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -14,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startSlsStandIn } from '../../sandbox/sls/server.js';
 import { startWebplusSandbox } from '../../sandbox/webplus/index.js';
 import { appId, change, changeId, fcContext, httpEventObject, timerEvent } from '../helpers.js';
 import { ENFORCE } from './alarm-budgets.js';
@@ -25,11 +29,22 @@ const BIG = 50 * 1024 * 1024;
 
 interface ChildOut {
   maxRssKb: number;
-  results: { outcome: string; errorCode?: string; detail?: string; errorMessage?: string }[];
+  results: {
+    outcome: string;
+    errorCode?: string;
+    detail?: string;
+    errorMessage?: string;
+  }[];
+  /** The child's stdout lines other than the result (the records' stdout fallback). */
+  lines: string[];
 }
 
 /** Runs the bundle's handler once on `event` in a fresh `node`, against `endpoint`. */
-function runBundle(endpoint: string, event: Buffer): Promise<ChildOut> {
+function runBundle(
+  endpoint: string,
+  event: Buffer,
+  env: Record<string, string> = {},
+): Promise<ChildOut> {
   const script = `
 const b = require('./dist/index.js');
 const ctx = JSON.parse(process.env.SOAK_CONTEXT);
@@ -53,6 +68,7 @@ const ctx = JSON.parse(process.env.SOAK_CONTEXT);
         HTTP_AUTH_TOKENS: HTTP_TOKEN,
         SOAK_CONTEXT: JSON.stringify(fcContext(CREDENTIALS, 60)),
         SOAK_EVENT: event.toString('base64'),
+        ...env,
       },
     });
     let out = '';
@@ -66,7 +82,9 @@ const ctx = JSON.parse(process.env.SOAK_CONTEXT);
     child.on('error', reject);
     child.on('close', (code) => {
       const line = out.split('\n').find((l) => l.startsWith('SOAK-RESULT '));
-      if (code === 0 && line) resolvePromise(JSON.parse(line.slice(12)) as ChildOut);
+      const lines = out.split('\n').filter((l) => l !== '' && !l.startsWith('SOAK-RESULT '));
+      if (code === 0 && line)
+        resolvePromise({ ...(JSON.parse(line.slice(12)) as ChildOut), lines });
       else reject(new Error(`memory child exited ${code}: ${err.slice(-400)}`));
     });
   });
@@ -220,13 +238,72 @@ async function absurdTotalCount(ctx: SoakContext): Promise<void> {
   }
 }
 
+/** SLS answering PutLogs with 50 MB (chunked) or a gzip bomb: cut or refused, records on the fallback. */
+async function slsHugeReplies(ctx: SoakContext): Promise<void> {
+  const n = 20;
+  const sandbox = await startWebplusSandbox({
+    credentials: [CREDENTIALS],
+    apps: [{ AppId: appId(0), AppName: 'a' }],
+    envs: Array.from({ length: n }, (_, e) => ({
+      EnvId: `we-5d39b8ba6786bd4b14${e.toString(16).padStart(6, '0')}`,
+      AppId: appId(0),
+      EnvName: `env-${e}`,
+    })),
+    changes: Array.from({ length: n }, (_, e) => change({ n: e, env: e, idleMin: 90 })),
+  });
+  const sls = await startSlsStandIn({ credentials: [CREDENTIALS] });
+  try {
+    const event = Buffer.from(
+      JSON.stringify(
+        httpEventObject({
+          path: '/abort',
+          body: JSON.stringify({ changeIds: Array.from({ length: n }, (_, i) => changeId(i)) }),
+          headers: { Authorization: `Bearer ${HTTP_TOKEN}` },
+        }),
+      ),
+    );
+    for (const kind of ['huge-reply', 'gzip-reply'] as const) {
+      sls.setFailure({ kind, sizeBytes: BIG });
+      const out = await runBundle(sandbox.url, event, {
+        LOG_STORE: 'sls',
+        SLS_ENDPOINT: sls.url,
+        SLS_PROJECT: 'ops-audit',
+        SLS_LOGSTORE: 'webplus-abort',
+      });
+      const code = kind === 'huge-reply' ? 'ReplyTooLarge' : 'CompressedReply';
+      const reason = kind === 'huge-reply' ? 'over the 65536-byte limit' : 'content-encoding gzip';
+      const fallback = new Set<string>();
+      for (const l of out.lines) {
+        try {
+          const r = JSON.parse(l) as { changeId?: string; logWriteFailed?: { reason?: string } };
+          if (r.changeId && r.logWriteFailed?.reason?.includes(reason)) fallback.add(r.changeId);
+        } catch {
+          // not a record line
+        }
+      }
+      const ids = Array.from({ length: n }, (_, i) => changeId(i));
+      const inFallback = ids.filter((id) => fallback.has(id)).length;
+      ctx.figure(
+        `SLS ${kind === 'huge-reply' ? '50 MB reply (chunked)' : 'gzip reply inflating to 50 MB'}: peak RSS, records in fallback`,
+        `${mb(out.maxRssKb)} MB; ${inFallback} of ${ids.length} changes' records on the stdout fallback (${code}), ${out.lines.length} lines`,
+        `≤ ${LIMIT_MB} MB, records in fallback (all ${n})`,
+        mb(out.maxRssKb) <= LIMIT_MB && out.results.length === n && inFallback === n,
+      );
+    }
+  } finally {
+    await sls.close();
+    await sandbox.close();
+  }
+}
+
 export const memorySection: SoakSection = {
   name: 'memory',
-  title: '50 MB replies and TotalCount 10^8 in the built bundle: peak RSS',
+  title: '50 MB replies (Web+ and SLS) and TotalCount 10^8 in the built bundle: peak RSS',
   run: async (ctx) => {
     execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'ignore' });
     await bigReplies(ctx);
     await chunkedReplies(ctx);
     await absurdTotalCount(ctx);
+    await slsHugeReplies(ctx);
   },
 };

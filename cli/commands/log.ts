@@ -116,21 +116,31 @@ export async function logCommand(options: LogOptions): Promise<ExitCode> {
     };
   } else {
     const path = loadConfig(process.env).outcomeLogFile;
-    const read = await readFileRecords(path);
+    // Read by chunks; each record de-duplicated and filtered as it is read, so only the ones
+    // shown are held (red-team 11 F7: the whole file as one string failed past 512 MB).
+    let unique = 0;
+    const read = await readFileRecords(path, {
+      keepTail: options.follow === true,
+      accept: (r) => {
+        if (dedupeRecords([r], seen).length === 0) return false;
+        unique++;
+        return matchesFilters(r, filters);
+      },
+    });
     if (read.missing) stderrLine(`webplus-abort: no records yet (${path} does not exist)`);
     if (read.unreadable > 0) {
+      const more = read.unreadable - read.tornLines.length;
       stderrLine(
-        `webplus-abort: skipped ${read.unreadable} unreadable line(s) in ${path} (line ${read.tornLines.join(', ')}: torn by a crash, or not a record)`,
+        `webplus-abort: skipped ${read.unreadable} unreadable line(s) in ${path} (line ${read.tornLines.join(', ')}${more > 0 ? ` and ${more} more` : ''}: torn by a crash, or not a record)`,
       );
     }
-    const unique = dedupeRecords(read.records, seen);
-    total = unique.length;
-    records = unique.filter((r) => matchesFilters(r, filters));
+    total = unique;
+    records = read.records;
     where = path;
     followFrom = (emit, signal) =>
       followFile(
         path,
-        read.size,
+        read.follow,
         (fresh, unreadable) => {
           if (unreadable > 0)
             stderrLine(`webplus-abort: skipped ${unreadable} unreadable line(s) in ${path}`);

@@ -23,6 +23,11 @@ export class FailureSchedule {
     this.seen = 0;
   }
 
+  /** The body size of a `huge-reply` / `gzip-reply` failure, bytes (default 50 MiB). */
+  get sizeBytes(): number {
+    return this.mode.sizeBytes ?? 50 * 1024 * 1024;
+  }
+
   /** The message of an `echo-message` failure. */
   get message(): string | undefined {
     return this.mode.message;

@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo, isIP } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import {
   type AdminAnswer,
   isAdminPath,
@@ -254,6 +255,19 @@ export async function startSlsStandIn(opts: SlsStandInOptions = {}): Promise<Sls
       res.writeHead(200, { 'content-length': 0, 'x-log-requestid': requestId() });
       res.end();
     };
+    if (failure?.kind === 'huge-reply') {
+      return answer(200, 'HugeReply', () => sendHuge(res, failures.sizeBytes, requestId()));
+    }
+    if (failure?.kind === 'gzip-reply') {
+      return answer(200, 'GzipReply', () => {
+        res.writeHead(200, {
+          'content-encoding': 'gzip',
+          'content-type': 'application/json',
+          'x-log-requestid': requestId(),
+        });
+        res.end(gzipBomb(failures.sizeBytes));
+      });
+    }
     if (failure?.kind === 'slow') {
       answer(200, 'OK', () => {
         const timer = setTimeout(() => {
@@ -571,4 +585,39 @@ async function readBody(req: IncomingMessage): Promise<Buffer | null> {
 
 function requestId(): string {
   return randomBytes(12).toString('hex').toUpperCase();
+}
+
+/**
+ * Streams a 200 of `size` bytes in 64 KiB chunks, chunked (no content-length), waiting for
+ * `drain` so the stand-in itself holds one chunk at a time; stops when the client goes away.
+ */
+function sendHuge(res: ServerResponse, size: number, id: string): void {
+  res.writeHead(200, { 'content-type': 'application/json', 'x-log-requestid': id });
+  const chunk = Buffer.alloc(64 * 1024, 0x61);
+  chunk.write('{"x":"');
+  let sent = 0;
+  const pump = (): void => {
+    while (sent < size && !res.destroyed) {
+      const piece = size - sent >= chunk.length ? chunk : chunk.subarray(0, size - sent);
+      sent += piece.length;
+      if (!res.write(piece)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    if (!res.destroyed) res.end();
+  };
+  pump();
+}
+
+const bombs = new Map<number, Buffer>();
+
+/** A gzip body that inflates to `size` bytes of `a` (about 1/1000 of that compressed), built once per size. */
+function gzipBomb(size: number): Buffer {
+  let bomb = bombs.get(size);
+  if (!bomb) {
+    bomb = gzipSync(Buffer.alloc(size, 0x61));
+    bombs.set(size, bomb);
+  }
+  return bomb;
 }

@@ -57,6 +57,11 @@ export interface SlsJournalEntry {
  *   misrouted endpoint: nothing is stored);
  * - `slow`: waits `delayMs` (default 5000) and then answers normally; the logs are stored on
  *   arrival, as a real service would store a write whose answer is late;
+ * - `huge-reply`: stores the logs, then answers 200 with `x-log-requestid` and a body of
+ *   `sizeBytes` (default 50 MiB) of JSON-looking text, streamed in 64 KiB chunks without a
+ *   content-length (chunked), so only the bytes received can tell its size;
+ * - `gzip-reply`: stores the logs, then answers 200 with `x-log-requestid`,
+ *   `content-encoding: gzip` and a small gzip body that inflates to `sizeBytes` (default 50 MiB);
  * - `none`: back to normal.
  * `every`: `all` (default) fails every request until changed; `half` fails every other request,
  * starting with the next; a number N fails the next N requests.
@@ -71,9 +76,13 @@ export interface SlsFailureMode {
     | 'server-busy'
     | 'html-502'
     | 'html-200'
-    | 'slow';
+    | 'slow'
+    | 'huge-reply'
+    | 'gzip-reply';
   every?: 'all' | 'half' | number;
   delayMs?: number;
+  /** `huge-reply` / `gzip-reply`: the body's (inflated) size, bytes. Default 50 MiB. */
+  sizeBytes?: number;
   /** `echo-message`: the error message of the 401 answer (a test plants a disguised secret in it). */
   message?: string;
 }

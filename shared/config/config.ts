@@ -310,6 +310,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'DEADLINE_MARGIN_MS',
     );
   }
+  if (v.WEBPLUS_BURST !== undefined && v.WEBPLUS_BURST > v.WEBPLUS_QPS) {
+    throw new ConfigError(
+      `invalid WEBPLUS_BURST: ${v.WEBPLUS_BURST} is more than WEBPLUS_QPS ${v.WEBPLUS_QPS}: at most WEBPLUS_QPS calls start in any second, so a burst can be at most that`,
+      'WEBPLUS_BURST',
+    );
+  }
   if (v.POLICY_FILE && v.POLICY) {
     throw new ConfigError('set POLICY_FILE or POLICY, not both', 'POLICY');
   }

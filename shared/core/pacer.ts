@@ -25,12 +25,21 @@ import { WebplusAbortError } from './errors.js';
  *    runs to its end before the next invocation's turn, so 300 callbacks of three calls each
  *    with one deadline still finish the first ones instead of all missing it a call short.
  *
- * Rate bound (derivation in docs/operator-guide.md, "The deadline and the pacer"): a start
- * takes one token; the bucket holds at most `burst` tokens and gains `qps` per second, so over
- * any closed window of `w` ms at most `burst + floor(qps * w / 1000)` calls start (for 1 s:
- * `burst + qps`). With `burst = 1` this is the old even spacing. The rules above only choose
- * which call takes a token; they never add one.
+ * Rate bound (derivation in docs/operator-guide.md, "The pacer"): two limits, both checked
+ * before every start.
+ * - Token bucket: a start takes one token; the bucket holds at most `burst` tokens (`burst` ≤
+ *   `qps`) and gains `qps` per second, so over any closed window of `w` ms at most
+ *   `burst + floor(qps * w / 1000)` calls start. With `burst = 1` this is even spacing.
+ * - One-second window: a call starts only when fewer than `max(1, floor(qps))` calls started in
+ *   the last {@link RATE_WINDOW_MS} ms, so no window `[t, t + 1000)` ms, the first second of the
+ *   instance included, ever holds more than `qps` starts (issue 16: a bucket that starts full let
+ *   `burst + qps` calls go in the first second, more than a server limit of `qps` per second).
+ * The long-run rate is `qps` either way; the rules above only choose which call takes a token
+ * and a place in the window; they never add one.
  */
+
+/** The window of the per-second bound, ms: at most `floor(qps)` starts in any `[t, t + 1000)`. */
+export const RATE_WINDOW_MS = 1000;
 
 /**
  * Calls one foreground invocation may start while another foreground invocation has a call
@@ -46,6 +55,9 @@ export const FOREGROUND_TURN = 4;
 export function backgroundSlots(concurrency: number): number {
   return concurrency >= 2 ? concurrency - 1 : 1;
 }
+
+/** Rounding slack of token arithmetic: 0.1 + 0.2 + … earned in pieces may fall a hair below 1. */
+const TOKEN_EPSILON = 1e-9;
 
 /** Clock and timers of a pacer (injected in property tests; real ones by default). */
 export interface PacerClock {
@@ -66,7 +78,10 @@ export interface PacerLimits {
   concurrency: number;
   /** Requests started per second on average (`WEBPLUS_QPS`). */
   qps: number;
-  /** Requests that may start at once after a quiet spell (`WEBPLUS_BURST`). @default qps */
+  /**
+   * Requests that may start at once after a quiet spell (`WEBPLUS_BURST`), at most `qps`.
+   * @default qps
+   */
   burst?: number;
 }
 
@@ -156,7 +171,7 @@ interface Queue {
  * Builds the instance's pacer. One per instance, shared by every invocation it runs, so
  * overlapping invocations stay under the Web+ limits together. Each attempt is paced on its
  * own: a retry's backoff sleep holds no slot and no token.
- * @throws RangeError when a limit is not a positive number
+ * @throws RangeError when a limit is not a positive number, or `burst` is more than `qps`
  */
 export function createPacer(limits: PacerLimits, clock: PacerClock = realClock): Pacer {
   const qps = limits.qps;
@@ -169,7 +184,24 @@ export function createPacer(limits: PacerLimits, clock: PacerClock = realClock):
   ] as const) {
     if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`pacer ${name} must be > 0, got ${v}`);
   }
+  if (burst > qps) {
+    throw new RangeError(
+      `pacer burst must be at most qps (${qps}), got ${burst}: at most qps calls start in any second`,
+    );
+  }
   const maxBackground = backgroundSlots(concurrency);
+  /** Starts allowed in any RATE_WINDOW_MS. */
+  const perWindow = Math.max(1, Math.floor(qps));
+  /** The last `perWindow` start times (epoch ms), a ring: `recent[next]` is the oldest once full. */
+  const recent = new Float64Array(perWindow);
+  let recentCount = 0;
+  let next = 0;
+  /** ms until the window admits another start (0: now). */
+  const windowWaitMs = (now: number): number => {
+    if (recentCount < perWindow) return 0;
+    const freeAt = recent[next]! + RATE_WINDOW_MS;
+    return now >= freeAt ? 0 : Math.ceil(freeAt - now);
+  };
   let tokens = burst;
   let refilledAt = clock.now();
   let active = 0;
@@ -205,11 +237,25 @@ export function createPacer(limits: PacerLimits, clock: PacerClock = realClock):
     if (!queues.has(owner)) listeners.get(owner as AbortSignal)?.();
   };
 
+  /**
+   * Adds the tokens earned since the last refill. While the window is full the bucket fills to
+   * one token at most (the next start's): were it to fill to `burst` while the window holds every
+   * start back, the calls waiting would all start together when the window frees, a burst at the
+   * start of every second under steady load. Between two refills no call starts, so in that time
+   * the window can only free (at `recent[next] + RATE_WINDOW_MS`), never fill.
+   */
   const refill = (now: number): void => {
-    if (now > refilledAt) {
-      tokens = Math.min(burst, tokens + ((now - refilledAt) * qps) / 1000);
-      refilledAt = now;
+    if (now <= refilledAt) return;
+    let from = refilledAt;
+    if (recentCount === perWindow) {
+      const fullUntil = Math.min(now, recent[next]! + RATE_WINDOW_MS);
+      if (fullUntil > from) {
+        tokens = Math.max(tokens, Math.min(1, tokens + ((fullUntil - from) * qps) / 1000));
+        from = fullUntil;
+      }
     }
+    tokens = Math.min(burst, tokens + ((now - from) * qps) / 1000);
+    refilledAt = now;
   };
 
   const remove = (item: Item): void => {
@@ -305,8 +351,11 @@ export function createPacer(limits: PacerLimits, clock: PacerClock = realClock):
       const now = clock.now();
       refill(now);
       const head = queues.get(owner)!.items[0]!;
-      if (tokens < 1 && now <= head.startBy) {
-        const waitMs = Math.ceil(((1 - tokens) * 1000) / qps);
+      const windowWait = windowWaitMs(now);
+      const short = tokens < 1 - TOKEN_EPSILON;
+      if ((short || windowWait > 0) && now <= head.startBy) {
+        const tokenWait = short ? Math.ceil(((1 - tokens) * 1000) / qps - TOKEN_EPSILON) : 0;
+        const waitMs = Math.max(tokenWait, windowWait);
         wake = clock.setTimer(() => {
           wake = undefined;
           pump();
@@ -320,6 +369,9 @@ export function createPacer(limits: PacerLimits, clock: PacerClock = realClock):
         continue;
       }
       tokens -= 1;
+      recent[next] = now;
+      next = (next + 1) % perWindow;
+      if (recentCount < perWindow) recentCount += 1;
       active += 1;
       if (item.background) activeBackground += 1;
       item.run();

@@ -10,15 +10,20 @@
  *   end, each half of a secret split into two strings (`"abcd…" + "…wxyz"`, `["half1","half2"]`);
  * - in any dress, since matching is done on normalized readings of the text: invisible
  *   characters dropped (controls, format characters, spaces of every width, other
- *   default-ignorables), percent / JSON / JS / HTML escapes decoded up to three layers (the
+ *   default-ignorables), percent / JSON / JS / HTML escapes decoded up to three layers (HTML
+ *   numeric references with or without their `;`: `&#83`, `&#x53`, red-team 12 F4; the
  *   undecoded reading is kept: a stray `%` or `\u` before a secret that starts with hex digits
  *   swallows at most its first characters, the rest is still a run), NFKC (full-width forms),
  *   case-folded, and Cyrillic / Greek look-alike letters read as the Latin ones;
  * - reversed;
  * - base64 (standard or URL-safe alphabet, padded or not) of any text holding the secret at any
  *   byte offset: the middle of its base64 at each of the three alignments, runs of ≥ 8 of it;
- * - hex of its UTF-8 bytes (either case, any byte offset, separators allowed): runs of ≥ 16 hex
- *   digits (8 bytes);
+ *   that base64 reversed too;
+ * - hex of its UTF-8 bytes (either case, any byte offset, separators allowed, a `0x` in front):
+ *   runs of ≥ 16 hex digits (8 bytes);
+ * - its UTF-8 bytes as a list of numbers: decimal (`83,69,67`, `[83, 69, 67]`, `83 69 67`,
+ *   Java's signed `-61`) or `0x` bytes (`0x53, 0x45`), spaces, `,` `;` `:` `|` and brackets
+ *   between them: runs of ≥ 8 bytes (read as hex of the bytes, so any byte offset);
  * - with visible separators put between its characters (`a-b-c`, `a.b.c`, `a b c`, quotes):
  *   runs of ≥ {@link MIN_SKELETON_RUN_CHARS} (12) of its alphanumeric skeleton, matched on the
  *   text's alphanumeric skeleton;
@@ -32,11 +37,19 @@
  *   `LOG keyid:sig`, POP `acs keyid:sig`, ACS3 `Credential=…,Signature=…`: red-team 12 F6).
  * The matching spans are cut from the ORIGINAL text; the rest is kept as it was.
  *
+ * Why this family: every dress above is a FIXED, reversible, per-character or per-byte encoding
+ * that servers, proxies, SDKs and debug pages really produce (escapes, entities, hex and byte
+ * dumps, base64, a reversed buffer), so each can be undone on the text itself, in one linear
+ * pass, and matched by the 8-character windows of a set built once; red-team 12 F4 found four
+ * members missing (`&#x51` without `;`, `0x` bytes, decimal byte lists, reversed base64).
+ *
  * What it does not promise: a piece shorter than 8 characters (12 across separators); base64
  * of another encoding of the secret (UTF-16, EBCDIC), base64 with its characters' case changed
- * or base64 of the secret's base64; encryption, hashing or any other transformation (rot13, a
- * Caesar shift, characters shuffled); separators between the characters of a secret whose
- * skeleton is shorter than 12; look-alikes outside the small table below; a secret it was not
+ * or base64 of the secret's base64; byte lists in octal or of UTF-16 code units beyond ASCII,
+ * the bytes or hex reversed; encryption and hashing (keyed or lossy: nothing to undo them on
+ * the text); other transformations (rot13, a Caesar shift, characters shuffled: without end in
+ * number, and no server echoes a secret that way; each would be one more set of windows);
+ * separators between the characters of a secret whose skeleton is shorter than 12; look-alikes outside the small table below; a secret it was not
  * given (a secret of another account echoed by a proxy is only caught by the name rules).
  * Ordinary text that shares an 8-character run with a secret is removed too (a token made of
  * words costs those words in outputs: HTTP tokens should be random).
@@ -171,7 +184,8 @@ const HTML_NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '
  * One decoding pass: percent-encoding (`%2B`, UTF-8 sequences too, and `escape()`'s `%u002B`),
  * JSON and JS escapes (`\u002B`, `\x2B`, octal `\053`, `\/`, `\\`, `\"`; not `\n` and its kind, which would swallow a secret
  * starting with `n` after a stray backslash), HTML character references (`&#43;`, `&#x2b;`,
- * `&amp;`). Each decoded character stands for the whole escape.
+ * `&amp;`; the numeric ones without their `;` too: `&#43`, `&#x2b`). Each decoded character
+ * stands for the whole escape.
  */
 function decodeOnce(input: Mapped): Mapped {
   const out = new MappedBuilder(input);
@@ -211,16 +225,32 @@ function decodeOnce(input: Mapped): Mapped {
         continue;
       }
     } else if (c === '&') {
-      const m = /^&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));/.exec(
+      // Numeric references with or without their `;` (HTML parsers accept `&#83` and `&#x53`:
+      // red-team 12 F4); the named ones only with it.
+      const m = /^&(?:#(\d{1,7});?|#[xX]([0-9a-fA-F]{1,6});?|(amp|lt|gt|quot|apos);)/.exec(
         t.slice(i, i + 12),
       );
       if (m) {
+        let length = m[0].length;
+        let digits = m[1] ?? m[2];
+        if (digits !== undefined && !m[0].endsWith(';')) {
+          // Without its `;` a reference ends where its digits stop being next to each other in
+          // the original: `&#x38 e` is `8` then ` e`, even though the space is not read.
+          const from = i + (m[2] !== undefined ? 3 : 2);
+          for (let k = from + 1; k < i + length; k++) {
+            if (input.starts[k] !== input.ends[k - 1]) {
+              length = k - i;
+              break;
+            }
+          }
+          digits = t.slice(from, i + length);
+        }
         const ch =
           m[3] !== undefined
             ? HTML_NAMED[m[3]]!
-            : safeFromCodePoint(m[1] !== undefined ? Number(m[1]) : Number.parseInt(m[2]!, 16));
-        out.push(ch, i, i + m[0].length);
-        i += m[0].length;
+            : safeFromCodePoint(m[1] !== undefined ? Number(digits) : Number.parseInt(digits!, 16));
+        out.push(ch, i, i + length);
+        i += length;
         continue;
       }
     }
@@ -625,8 +655,11 @@ function addSecret(runs: Runs, secret: string): void {
     }
   }
   for (const middle of base64Middles(secret)) {
-    if (middle.length >= MIN_RUN_CHARS) runs.whole.add(middle.toLowerCase());
-    addRuns(runs.plain, middle.toLowerCase(), MIN_RUN_CHARS, middle);
+    // as it is and reversed (a reversed base64 text: red-team 12 F4)
+    for (const form of [middle, reversed(middle)]) {
+      if (form.length >= MIN_RUN_CHARS) runs.whole.add(form.toLowerCase());
+      addRuns(runs.plain, form.toLowerCase(), MIN_RUN_CHARS, form);
+    }
   }
   const hex = Buffer.from(secret, 'utf8').toString('hex');
   runs.wholeSkeleton.add(hex);
@@ -664,9 +697,65 @@ const WINDOW_CHARS = 16_384;
 /** How much the windows overlap: longer than any escaped run of {@link MIN_RUN_CHARS}. */
 const WINDOW_OVERLAP_CHARS = 2_048;
 
+/**
+ * A byte token of a list: a decimal number (a byte 0..255, or a signed byte -128..-1 as Java
+ * prints them) or a `0x` byte (one or two hex digits), standing alone (not part of a longer
+ * number, a word or a decimal fraction).
+ */
+const BYTE_TOKEN = /(?<![0-9A-Za-z.])(?:0[xX]([0-9a-fA-F]{1,2})|(-?\d{1,3}))(?![0-9A-Za-z]|\.\d)/g;
+
+/** What may stand between two bytes of one list: spaces, `,`, `;`, `:`, `|`, brackets. */
+const BYTE_SEPARATORS = /^[\s,;:|[\](){}]*$/;
+
+/** Fewest bytes a list needs to be read as one: {@link MIN_RUN_CHARS} (a run's worth). */
+const MIN_LIST_BYTES = MIN_RUN_CHARS;
+
+/**
+ * The byte lists of `text` (`83,69,67`, `[83, 69, 67]`, `0x53 0x45`, `(-61, -87)`) as the hex
+ * of their bytes, two digits per byte mapped back to the token, a `g` (not a hex digit) between
+ * lists; `undefined` when no list of {@link MIN_LIST_BYTES} bytes is there. The hex is searched
+ * like hex of the secret's UTF-8 bytes, so a list of its bytes at any offset is found
+ * (red-team 12 F4).
+ */
+function byteLists(text: string): Mapped | undefined {
+  const source = identity(text);
+  const out = new MappedBuilder(source);
+  let list = 0;
+  let longest = 0;
+  let lastEnd = -1;
+  BYTE_TOKEN.lastIndex = 0;
+  for (let m = BYTE_TOKEN.exec(text); m; m = BYTE_TOKEN.exec(text)) {
+    const value = m[1] !== undefined ? Number.parseInt(m[1], 16) : Number(m[2]);
+    const byte = value < 0 ? value + 256 : value;
+    const start = m.index;
+    const end = start + m[0].length;
+    const joined = lastEnd >= 0 && BYTE_SEPARATORS.test(text.slice(lastEnd, start));
+    if (!joined && lastEnd >= 0) {
+      out.push('g', lastEnd - 1, lastEnd);
+      list = 0;
+    }
+    if (byte < 0 || byte > 255) {
+      out.push('g', start, end);
+      list = 0;
+      lastEnd = -1;
+      continue;
+    }
+    out.push(byte.toString(16).padStart(2, '0'), start, end);
+    list += 1;
+    longest = Math.max(longest, list);
+    lastEnd = end;
+  }
+  return longest >= MIN_LIST_BYTES ? out.done() : undefined;
+}
+
 /** The spans of `text` (offset by `base`) holding a run of a secret, in any reading. */
 function spansIn(text: string, base: number, runs: Runs, spans: [number, number][]): void {
   const found: [number, number][] = [];
+  const bytes = runs.hex.size ? byteLists(text) : undefined;
+  if (bytes) {
+    find(bytes, runs.wholeSkeleton, found);
+    scan(bytes, runs.hex, MIN_HEX_RUN_CHARS, found);
+  }
   for (const m of readings(text)) {
     find(m, runs.whole, found);
     if (runs.plain.size) scan(m, runs.plain, MIN_RUN_CHARS, found);

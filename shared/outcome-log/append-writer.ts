@@ -1,7 +1,17 @@
 import { constants, type Stats } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { NotRegularFileError } from './errors.js';
+import { AppendDeadlineError, NotRegularFileError } from './errors.js';
+
+/** One append's progress, shared by the append and its deadline timer. */
+interface Job {
+  /** The step being waited on. */
+  step: string;
+  /** Set by the deadline before the write() was issued: the append must not write. */
+  withdrawn: boolean;
+  /** Set just before the first write() is issued: from then on the append cannot be withdrawn. */
+  issued: boolean;
+}
 
 /**
  * `a+` (read for the newline repair, O_APPEND, create with 0644) plus O_NONBLOCK, so that opening
@@ -27,6 +37,12 @@ const APPEND_FLAGS =
  *   process queue their batches on it, one at a time.
  * - The file is opened per batch, so a rotated or deleted file is recreated, never written
  *   through a stale descriptor.
+ * - **A deadline per append** (issue 11): an append that has not finished by its deadline (a
+ *   blocked file system, or the batches queued before it) rejects with
+ *   {@link AppendDeadlineError}. Until its `write()` is issued it is withdrawn for good (each
+ *   step checks, and the check and the issue run in one turn of the event loop, so the timer
+ *   cannot fall between them): nothing of it ever reaches the file. After that it may still land
+ *   (`issued`: true), and the caller must not write its lines anywhere else.
  * - **Only a regular file.** After opening, the descriptor is checked with `fstat`: a FIFO, a
  *   socket, a character device (`/dev/null`, `/dev/full`) or anything else that is not a
  *   regular file is refused with {@link NotRegularFileError} before a byte is written, so no
@@ -39,31 +55,77 @@ export class AppendWriter {
   constructor(readonly path: string) {}
 
   /**
-   * Appends `text` (whole lines, each ending with `\n`) in one `write()`.
+   * Appends `text` (whole lines, each ending with `\n`) in one `write()`, after the batches
+   * queued before it.
+   * @param deadlineMs epoch ms by which the append must be over; default none
    * @returns bytes written, repair newline included
-   * @throws NodeJS.ErrnoException from the file system, or NotRegularFileError when the path is
-   *   not a regular file (the caller turns either into an OutcomeStoreError)
+   * @throws NodeJS.ErrnoException from the file system, NotRegularFileError when the path is
+   *   not a regular file, AppendDeadlineError when the deadline came first (the caller turns
+   *   each into an OutcomeStoreError)
    */
-  append(text: string): Promise<number> {
-    const run = this.chain.then(() => this.appendNow(text));
+  append(text: string, deadlineMs: number = Number.POSITIVE_INFINITY): Promise<number> {
+    const job: Job = { step: 'queued', withdrawn: false, issued: false };
+    const run = this.chain.then(() => this.appendNow(text, job));
     this.chain = run.catch(() => undefined);
-    return run;
+    if (!Number.isFinite(deadlineMs)) return run;
+    return new Promise<number>((resolve, reject) => {
+      let settled = false;
+      const timer = setTimeout(
+        () => {
+          if (settled) return;
+          settled = true;
+          if (!job.issued) job.withdrawn = true;
+          reject(new AppendDeadlineError(this.path, job.issued, job.step));
+        },
+        Math.max(0, deadlineMs - Date.now()),
+      );
+      run.then(
+        (bytes) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          resolve(bytes);
+        },
+        (error: unknown) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
   }
 
-  private async appendNow(text: string): Promise<number> {
+  /** Resolves when every append queued so far has ended (written, failed or withdrawn). */
+  idle(): Promise<void> {
+    return this.chain.then(() => undefined);
+  }
+
+  private async appendNow(text: string, job: Job): Promise<number> {
+    const step = (name: string): void => {
+      if (job.withdrawn) throw new AppendDeadlineError(this.path, false, job.step);
+      job.step = name;
+    };
+    step('mkdir');
     await mkdir(dirname(this.path), { recursive: true });
+    step('open');
     const fh = await open(this.path, APPEND_FLAGS, 0o644);
     try {
+      step('stat');
       const stat = await fh.stat();
       if (!stat.isFile()) throw new NotRegularFileError(this.path, kindOf(stat));
       const { size } = stat;
       let prefix = '';
       if (size > 0) {
+        step('read');
         const last = Buffer.alloc(1);
         await fh.read(last, 0, 1, size - 1);
         if (last[0] !== 0x0a) prefix = '\n';
       }
       const buf = Buffer.from(prefix + text, 'utf8');
+      // The last point where the deadline can withdraw the batch: from here it may land.
+      step('write');
+      job.issued = true;
       let offset = 0;
       // One write() for the batch; a short write (disk full, a signal) is finished by more
       // writes, and a failure leaves a torn line that the next append repairs.
@@ -72,6 +134,7 @@ export class AppendWriter {
         if (bytesWritten <= 0) throw Object.assign(new Error('write returned 0'), { code: 'EIO' });
         offset += bytesWritten;
       }
+      job.step = 'close';
       return buf.length;
     } finally {
       await fh.close();

@@ -98,3 +98,27 @@ export class NotRegularFileError extends WebplusAbortError {
     super(`${path} is ${kind}, not a regular file: the file store only appends to regular files`);
   }
 }
+
+/**
+ * An append did not finish by its deadline (a blocked file system: a hung NFS or NAS mount, a
+ * slow disk, the libuv thread pool held by other blocked calls). `issued` says whether its
+ * `write()` had been started: false means it never will be (the batch was withdrawn, nothing of
+ * it reaches the file); true means it may still land, so its records must not be written again.
+ */
+export class AppendDeadlineError extends WebplusAbortError {
+  override readonly name = 'AppendDeadlineError';
+  readonly code = 'DeadlineExceeded';
+  constructor(
+    readonly path: string,
+    /** true when the `write()` had been started when the deadline came */
+    readonly issued: boolean,
+    /** the step the append was waiting on: `queued`, `mkdir`, `open`, `stat`, `read`, `write`, `close` */
+    readonly step: string,
+  ) {
+    super(
+      issued
+        ? `the append to ${path} did not finish by the write deadline (its write() was started: the records may still land)`
+        : `the append to ${path} did not start by the write deadline (waiting on ${step}): withdrawn, nothing written`,
+    );
+  }
+}

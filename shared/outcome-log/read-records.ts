@@ -29,37 +29,47 @@ function tryParse(text: string): OutcomeRecord | undefined {
 }
 
 /**
- * Reads the records of a JSON-lines outcome file (the file store's format).
+ * Reads one line of a JSON-lines outcome file (without its newline). `record`: the whole record
+ * the line holds, or the one salvaged after a fragment on it (a writer without newline repair
+ * glued it on: the line is retried from each `{"recordId":` and `{"time":` in it); `torn`: the
+ * line is not one whole record (it is reported, even when a record was salvaged from it);
+ * `blank`: an empty line (neither). Never throws.
+ */
+export function parseRecordLine(text: string): {
+  record?: OutcomeRecord;
+  torn: boolean;
+  blank: boolean;
+} {
+  const line = text.trim();
+  if (line === '') return { torn: false, blank: true };
+  const whole = tryParse(line);
+  if (whole) return { record: whole, torn: false, blank: false };
+  for (const marker of ['{"recordId":', '{"time":']) {
+    let at = line.indexOf(marker, 1);
+    let salvaged: OutcomeRecord | undefined;
+    while (at > 0 && !salvaged) {
+      salvaged = tryParse(line.slice(at));
+      at = line.indexOf(marker, at + 1);
+    }
+    if (salvaged) return { record: salvaged, torn: true, blank: false };
+  }
+  return { torn: true, blank: false };
+}
+
+/**
+ * Reads the records of a JSON-lines outcome file (the file store's format) held in one string
+ * (tests, soak; `webplus-abort log` reads a file by chunks instead: cli/log/line-reader.ts).
  * Blank lines are ignored. A line that is not a whole record is reported in `torn` and skipped;
- * when a whole record follows a fragment on the same line (a writer without newline repair
- * glued it on), that record is still read: the line is retried from each `{"recordId":` and
- * `{"time":` in it.
+ * a whole record glued after a fragment on the same line is still read ({@link parseRecordLine}).
  */
 export function parseRecordLines(text: string): ParsedRecords {
   const records: OutcomeRecord[] = [];
   const torn: TornLine[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === '') continue;
-    const whole = tryParse(line);
-    if (whole) {
-      records.push(whole);
-      continue;
-    }
-    torn.push({ line: i + 1, preview: line.slice(0, 80) });
-    for (const marker of ['{"recordId":', '{"time":']) {
-      let at = line.indexOf(marker, 1);
-      let salvaged: OutcomeRecord | undefined;
-      while (at > 0 && !salvaged) {
-        salvaged = tryParse(line.slice(at));
-        at = line.indexOf(marker, at + 1);
-      }
-      if (salvaged) {
-        records.push(salvaged);
-        break;
-      }
-    }
+    const read = parseRecordLine(lines[i]!);
+    if (read.torn) torn.push({ line: i + 1, preview: lines[i]!.trim().slice(0, 80) });
+    if (read.record) records.push(read.record);
   }
   return { records, torn };
 }

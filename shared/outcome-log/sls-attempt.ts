@@ -77,9 +77,13 @@ export async function putOnce(
     try {
       reply = await Promise.race([pending, timeout]);
     } catch (thrown) {
-      if (thrown instanceof OutcomeStoreError) throw thrown;
-      throw classifyRejection(toError(thrown), facts);
+      throw (
+        unreadReply(facts) ??
+        (thrown instanceof OutcomeStoreError ? thrown : classifyRejection(toError(thrown), facts))
+      );
     }
+    const refused = unreadReply(facts);
+    if (refused) throw refused;
     const status = facts.status;
     if (status !== undefined && status >= 200 && status < 300) {
       // Success means SLS said so: its replies always carry x-log-requestid. A 2xx without it
@@ -98,6 +102,32 @@ export async function putOnce(
     if (guard) clearTimeout(guard);
     agent.destroy();
   }
+}
+
+/**
+ * A reply this attempt would not read: cut at the size limit (`ReplyTooLarge`), or compressed
+ * (`CompressedReply`, never inflated). Neither is retried: the next reply would be the same.
+ * Whether SLS stored the logs is unknown, so the batch goes to the fallback (at least once).
+ */
+function unreadReply(facts: ResponseFacts): OutcomeStoreError | undefined {
+  const status = facts.status === undefined ? '' : `HTTP ${facts.status} `;
+  if (facts.oversized) {
+    return storeError(
+      new Error(`${status}reply not read: ${facts.oversized}${requestIdNote(facts)}`),
+      'ReplyTooLarge',
+      false,
+    );
+  }
+  if (facts.encoding) {
+    return storeError(
+      new Error(
+        `${status}reply refused: compressed (content-encoding ${facts.encoding.slice(0, 40)}), not inflated${requestIdNote(facts)}`,
+      ),
+      'CompressedReply',
+      false,
+    );
+  }
+  return undefined;
 }
 
 /** A reply the SDK resolved although it is not a success (no status seen, or non-2xx). */

@@ -1,14 +1,22 @@
 /**
  * Where SLS requests go: the endpoint parsed into a target, and the one-request agent that
  * pins `<project>.<host>` names to a loopback or IP endpoint and records what the reply said
- * (status, content-type, `x-log-requestid`) for `sls-attempt.ts` (docs/reference/sls.md).
+ * (status, content-type, `x-log-requestid`) for `sls-attempt.ts` (docs/reference/sls.md), with
+ * the reply's size bounded ({@link SLS_MAX_REPLY_BYTES}) and a compressed reply never inflated.
  */
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { isIPv4 } from 'node:net';
 import { endpointProblem } from '../core/endpoint.js';
+import { watchReplySize } from '../core/reply-size.js';
 import { OutcomeStoreError } from './errors.js';
+
+/**
+ * Largest PutLogs reply read, bytes (64 KiB, headers included): SLS answers PutLogs with an
+ * empty body, an error with a small JSON `{errorCode, errorMessage}` (PutLogs API reference).
+ */
+export const SLS_MAX_REPLY_BYTES = 64 * 1024;
 
 /** Where the SDK sends requests, and the address every name resolves to when pinned. */
 export interface Target {
@@ -24,6 +32,10 @@ export interface ResponseFacts {
   status?: number;
   contentType?: string;
   requestId?: string;
+  /** Set when the reply was cut at the size limit: what was seen (ReplyTooLargeError message). */
+  oversized?: string;
+  /** The `content-encoding` of a compressed reply (never inflated: read as raw bytes, then refused). */
+  encoding?: string;
 }
 
 interface AgentInternals {
@@ -33,9 +45,15 @@ interface AgentInternals {
 /**
  * A fresh agent for one attempt: no keep-alive, `lookup` pinned for IP/localhost endpoints, and
  * the status, content-type and request id of the response it carries recorded in `facts`
- * (through `addRequest`, which every request made with an agent passes through).
+ * (through `addRequest`, which every request made with an agent passes through). The reply is
+ * cut once its content-length or the bytes on its socket pass `limitBytes` (default
+ * {@link SLS_MAX_REPLY_BYTES}; `facts.oversized` says so), and a `content-encoding` other than
+ * `identity` is recorded in `facts.encoding` and hidden from the SDK so that it never inflates.
  */
-export function createObservingAgent(target: Target): { agent: http.Agent; facts: ResponseFacts } {
+export function createObservingAgent(
+  target: Target,
+  limitBytes: number = SLS_MAX_REPLY_BYTES,
+): { agent: http.Agent; facts: ResponseFacts } {
   const facts: ResponseFacts = {};
   const options: http.AgentOptions = { keepAlive: false };
   const address = target.pinnedAddress;
@@ -63,6 +81,17 @@ export function createObservingAgent(target: Target): { agent: http.Agent; facts
       if (type) facts.contentType = type;
       const id = res.headers['x-log-requestid'];
       if (typeof id === 'string') facts.requestId = id;
+      const encoding = res.headers['content-encoding'];
+      if (encoding && encoding.trim().toLowerCase() !== 'identity') {
+        // httpx 2.3.3 (lib/index.js `decompress`) would gunzip/inflate it whatever we asked for
+        // (we send no accept-encoding), and a small compressed body can inflate to gigabytes.
+        // Hidden from httpx, the raw bytes are read (bounded below) and the attempt refused.
+        facts.encoding = encoding;
+        delete res.headers['content-encoding'];
+      }
+      watchReplySize(res, limitBytes, (error) => {
+        facts.oversized = error.message;
+      });
     });
     addRequest(req, requestOptions);
   };

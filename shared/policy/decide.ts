@@ -12,7 +12,8 @@ export interface DecideContext {
   policy: Policy;
   /**
    * The instant decisions are judged at, epoch ms: the function's clock, or Web+'s when the skew
-   * measured from its replies is more than a minute (`onServerClock`).
+   * measured from its replies is more than a minute and within the trust tolerance
+   * (`onServerClock`; shared/webplus/server-clock.ts CLOCK_TRUST_TOLERANCE_MS, 5 min).
    */
   nowMs: number;
   /** Web+'s clock minus the function's, ms, from the `Date` headers; undefined when unknown. */
@@ -20,8 +21,10 @@ export interface DecideContext {
   /** `nowMs` is Web+'s clock (the skew was more than a minute). */
   onServerClock?: boolean;
   /**
-   * Why Web+'s clock is unknown although its replies carried `Date` headers (they disagreed:
-   * shared/webplus/server-clock.ts); a sweep then judges no stuck age and says this.
+   * Why Web+'s clock is unknown although its replies carried `Date` headers (they disagreed, or
+   * put it more than 5 min from the function's clock: shared/webplus/server-clock.ts); a sweep
+   * then judges no stuck age and says this; an alarm's age is judged on the function's clock and
+   * the record says this too.
    */
   clockUnknownWhy?: string;
   /** `ABORT_DRY_RUN=true`: the kill switch. */
@@ -98,9 +101,26 @@ export function decide(candidate: Candidate, ctx: DecideContext): Decision {
   }
   const times = unknownTimes(change, ctx.nowMs);
   if (times || change.createTime === undefined || change.updateTime === undefined) {
-    return record('skipped', failClosed(times ?? "the change's times are unknown"), mode);
+    // On Web+'s clock (a Date header within the tolerance but over a minute off), a change time
+    // beyond it contradicts the header: the clock estimate is not believed either.
+    const contradicted =
+      times && ctx.onServerClock
+        ? `; judged on Web+'s clock as its Date headers show it (${skewWords(ctx.skewMs ?? 0)}), which the change's own times contradict: Web+'s clock is unknown`
+        : times && ctx.clockUnknownWhy
+          ? `; judged on the function's clock, Web+'s being unknown (${ctx.clockUnknownWhy})`
+          : '';
+    return record(
+      'skipped',
+      failClosed(`${times ?? "the change's times are unknown"}${contradicted}`),
+      mode,
+    );
   }
   const clockNote = ctx.onServerClock ? ` on Web+'s clock (${skewWords(ctx.skewMs ?? 0)})` : '';
+  // Web+'s clock contradicted (Date headers disagreeing, or beyond the tolerance): an alarm's
+  // age is judged on the function's clock, and the record says so.
+  const unknownNote = ctx.clockUnknownWhy
+    ? `; Web+'s clock is unknown (${ctx.clockUnknownWhy}): judged on the function's clock`
+    : '';
   let reason = candidate.reason ?? 'manual';
   let detail =
     candidate.source === 'manual'
@@ -108,9 +128,10 @@ export function decide(candidate: Candidate, ctx: DecideContext): Decision {
       : `alarm ${reason.replace(/^alarm:/, '')} is firing`;
   if (candidate.source === 'alarm') {
     const age = alarmAgeVerdict(ctx.alarmAtMs, ctx.nowMs, policy.alarmMaxAgeMinutes);
-    if (!age.fresh) return record('ignored', `${age.detail}${clockNote}`, mode);
+    if (!age.fresh) return record('ignored', `${age.detail}${clockNote}${unknownNote}`, mode);
     const earlier = alarmPredatesChange(ctx.alarmAtMs!, change.createTime);
     if (earlier) return record('skipped', earlier, mode);
+    detail += unknownNote;
   }
   if (candidate.source === 'sweep') {
     if (ctx.skewMs === undefined) {

@@ -72,7 +72,9 @@ export interface PlatformDecideContext {
   skewMs?: number;
   /**
    * Why the platform's clock is unknown although replies carried `Date` headers (they
-   * disagreed: shared/webplus/server-clock.ts); a sweep then judges no stuck age and says this.
+   * disagreed, or put it more than 5 min from the function's clock:
+   * shared/webplus/server-clock.ts); a sweep then judges no stuck age and says this; an alarm is
+   * judged on the function's clock and says this too.
    */
   clockUnknownWhy?: string;
   /** Alarms: when the alarm fired, epoch ms (alarm-age.ts judges it on `nowMs`). */
@@ -187,7 +189,7 @@ export function decidePlatform(candidate: Candidate, ctx: PlatformDecideContext)
     if (contradiction)
       return record(
         'skipped',
-        `the change order's times are unknown (${contradiction}); not aborted (fail closed)`,
+        `the change order's times are unknown (${contradiction})${ctx.clockUnknownWhy ? `; judged on the function's clock, ${platform}'s being unknown (${ctx.clockUnknownWhy})` : ''}; not aborted (fail closed)`,
         mode,
       );
   }
@@ -198,9 +200,14 @@ export function decidePlatform(candidate: Candidate, ctx: PlatformDecideContext)
       `onAbort is rollback, but the change order's SupportRollback is ${String(change.supportsRollback)}: not aborted without the rollback the policy asks for`,
       mode,
     );
+  // The platform's clock contradicted (Date headers disagreeing, or more than the 5 min
+  // tolerance from ours: server-clock.ts): an alarm is judged on the function's clock, and says so.
+  const unknownNote = ctx.clockUnknownWhy
+    ? `; ${platform}'s clock is unknown (${ctx.clockUnknownWhy}): judged on the function's clock`
+    : '';
   if (candidate.source === 'alarm') {
     const age = alarmAgeVerdict(ctx.alarmAtMs, ctx.nowMs, ctx.policy.alarmMaxAgeMinutes);
-    if (!age.fresh) return record('ignored', age.detail, mode);
+    if (!age.fresh) return record('ignored', `${age.detail}${unknownNote}`, mode);
     const earlier = alarmPredatesChange(ctx.alarmAtMs!, change.startedAtMs);
     if (earlier)
       return record(
@@ -220,6 +227,7 @@ export function decidePlatform(candidate: Candidate, ctx: PlatformDecideContext)
     candidate.source === 'manual'
       ? 'requested by an operator'
       : `alarm ${reason.replace(/^alarm:/, '')} is firing`;
+  if (candidate.source === 'alarm') detail += unknownNote;
   if (candidate.source === 'sweep') {
     const idle = ctx.nowMs - change.lastProgressAtMs;
     const age = ctx.nowMs - change.startedAtMs;

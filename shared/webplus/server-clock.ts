@@ -6,10 +6,29 @@
  * arriving, and its clock then read between the header's second and the next one. So one reply
  * bounds the skew to the interval (server − arrival, server + 1 s − departure), as wide as the
  * round trip plus a second. The SAE and EDAS transports use the same class for their platforms.
+ *
+ * A `Date` header is a claim, not a clock: a proxy or a load balancer can stamp it hours off
+ * (red-team 12 F8: +3 h made a change running for minutes look stuck for hours). So the estimate
+ * is trusted only while it agrees with the function's own clock within
+ * {@link CLOCK_TRUST_TOLERANCE_MS}; beyond that the two clocks contradict each other, which one
+ * is wrong cannot be told, and the server's clock is unknown (no age-based abort).
  */
 
 /** Skew beyond which stuck ages are judged on Web+'s clock instead of the function's, ms. */
 export const CLOCK_SKEW_LIMIT_MS = 60_000;
+
+/**
+ * How far a `Date` header may put the server's clock from the function's before the estimate is
+ * not believed, ms (5 min). Within it, a skew over {@link CLOCK_SKEW_LIMIT_MS} is judged on the
+ * server's clock; beyond it the clocks contradict each other and the server's clock is unknown.
+ * Why 5 min: NTP-synchronised hosts (FC, the API gateway) are within a second of each other; the
+ * gateway itself refuses a signature whose date is more than 15 min off
+ * (`InvalidTimeStamp.Expired`, docs/reference/webplus-api.md), so a header further off than a
+ * few minutes is not a clock the gateway keeps but a stamp someone added; 5 min is also well
+ * below the shortest stuck limit that matters (`maxIdleMinutes`, 30 by default), so a skew
+ * within it moves an age by less than the limits' own coarseness.
+ */
+export const CLOCK_TRUST_TOLERANCE_MS = 5 * 60_000;
 
 /**
  * How far apart two replies' skew intervals may lie, beyond their rounding and transit, before
@@ -35,6 +54,8 @@ export class ServerClock {
   private high = Number.POSITIVE_INFINITY;
   /** Set once two readings disagree: the two skews, ms, for the words. */
   private disagreement: { earlierMs: number; laterMs: number } | undefined;
+  /** The latest readable header (as read, epoch ms) and the function's clock when it arrived. */
+  private last: { serverMs: number; receivedAtMs: number } | undefined;
 
   /**
    * Notes one reply.
@@ -63,26 +84,39 @@ export class ServerClock {
     this.low = Math.max(this.low, low);
     this.high = Math.min(this.high, high);
     this.skew = estimate;
+    this.last = { serverMs, receivedAtMs };
   }
 
   /**
    * Web+'s clock minus the function's, ms (positive: Web+ is ahead), or undefined when no reply
-   * so far carried a readable `Date` header, or when two of them disagreed ({@link unknownWhy}).
+   * so far carried a readable `Date` header, when two of them disagreed, or when the estimate is
+   * more than {@link CLOCK_TRUST_TOLERANCE_MS} from the function's clock ({@link unknownWhy}).
    */
   skewMs(): number | undefined {
-    return this.disagreement ? undefined : this.skew;
+    if (this.disagreement) return undefined;
+    if (this.skew !== undefined && Math.abs(this.skew) > CLOCK_TRUST_TOLERANCE_MS) return undefined;
+    return this.skew;
   }
 
   /**
-   * Why the server's clock is unknown although replies carried `Date` headers: two readings
-   * disagreed, in words for a record (e.g. `its replies' Date headers disagree: one puts it
-   * level with the function's clock, another 180 min ahead (more than 5 s apart beyond their
-   * transit and rounding)`); undefined while they agree or none was read.
+   * Why the server's clock is unknown although replies carried `Date` headers, in words for a
+   * record; undefined while the readings are trusted or none was read. Two readings disagreed
+   * (`its replies' Date headers disagree: one puts it level with the function's clock, another
+   * 180 min ahead (more than 5 s apart beyond their transit and rounding)`), or the readings
+   * agree with each other but not with the function's clock (`its Date header says Tue, 01 Dec
+   * 2026 21:40:00 GMT, the function's clock said 2026-12-01T18:40:00.000Z when that reply
+   * arrived: 180 min ahead of the function's clock, more than the 5 min tolerance, and which
+   * clock is wrong cannot be told`).
    */
   unknownWhy(): string | undefined {
     const d = this.disagreement;
-    if (!d) return undefined;
-    return `its replies' Date headers disagree: one puts it ${words(d.earlierMs)}, another ${words(d.laterMs)} (more than ${CLOCK_DISAGREEMENT_TOLERANCE_MS / 1000} s apart beyond their transit and rounding)`;
+    if (d) {
+      return `its replies' Date headers disagree: one puts it ${words(d.earlierMs)}, another ${words(d.laterMs)} (more than ${CLOCK_DISAGREEMENT_TOLERANCE_MS / 1000} s apart beyond their transit and rounding)`;
+    }
+    if (this.skew === undefined || Math.abs(this.skew) <= CLOCK_TRUST_TOLERANCE_MS)
+      return undefined;
+    const last = this.last!;
+    return `its Date header says ${new Date(last.serverMs).toUTCString()}, the function's clock said ${new Date(last.receivedAtMs).toISOString()} when that reply arrived: ${words(this.skew)}, more than the ${CLOCK_TRUST_TOLERANCE_MS / 60_000} min tolerance, and which clock is wrong cannot be told`;
   }
 
   /** Replies noted so far (with or without a `Date` header). */

@@ -1,7 +1,8 @@
 /**
  * The pacer under generated arrival patterns, on a virtual clock. The oracle is a sliding-window
  * count over the recorded start times (written here, sharing nothing with the pacer): over any
- * closed window of w ms, at most burst + floor(qps * w / 1000) starts; never more than
+ * closed window of w ms, at most burst + floor(qps * w / 1000) starts; over any window
+ * [t, t + 1000) ms, the first second included, at most qps starts (issue 16); never more than
  * `concurrency` calls at once; no call starts after its startBy; every call settles.
  */
 import fc from 'fast-check';
@@ -27,6 +28,21 @@ function maxInWindow(starts: number[], w: number): number {
   for (let i = 0; i < s.length; i++) {
     while (j < s.length && s[j]! <= s[i]! + w) j++;
     best = Math.max(best, j - i);
+  }
+  return best;
+}
+
+/**
+ * The oracle of the per-second bound: most starts in any half-open window [t, t + 1000) ms. It
+ * suffices to try t = each start; the virtual clock's times are whole ms.
+ */
+function maxInSecond(starts: number[]): number {
+  const s = [...starts].sort((a, b) => a - b);
+  let best = 0;
+  for (let i = 0; i < s.length; i++) {
+    let n = 0;
+    for (let j = i; j < s.length && s[j]! < s[i]! + 1000; j++) n++;
+    best = Math.max(best, n);
   }
   return best;
 }
@@ -96,8 +112,10 @@ describe('token-bucket pacer: rate bound over any window (fast-check, virtual cl
         fc.integer({ min: 1, max: 8 }),
         fc.array(arrivalArb, { minLength: 1, maxLength: 60 }),
         fc.integer({ min: 1, max: 3000 }),
-        async (qps, burst, concurrency, arrivals, w) => {
+        async (qps, burstWanted, concurrency, arrivals, w) => {
+          const burst = Math.min(burstWanted, qps);
           const r = await simulate({ qps, burst, concurrency }, arrivals);
+          expect(maxInSecond(r.starts)).toBeLessThanOrEqual(qps);
           expect(maxInWindow(r.starts, 1000)).toBeLessThanOrEqual(burst + qps);
           expect(maxInWindow(r.starts, w)).toBeLessThanOrEqual(
             burst + Math.floor((qps * w) / 1000),
@@ -112,7 +130,31 @@ describe('token-bucket pacer: rate bound over any window (fast-check, virtual cl
     );
   });
 
-  it('the bound is tight: a full bucket then a steady queue reaches exactly burst + qps in 1 s', async () => {
+  it('no second holds more than qps starts, the first included, for any burst and arrival pattern', async () => {
+    // The bucket starts full: without the one-second window, burst + qps calls went in the
+    // instance's first second (issue 16: the sweep bench's 2 throttled calls at the sandbox).
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 64 }),
+        fc.array(fc.integer({ min: 0, max: 3000 }), { minLength: 1, maxLength: 120 }),
+        fc.integer({ min: 0, max: 50 }),
+        async (qps, burstWanted, concurrency, ats, durationMs) => {
+          const burst = Math.min(burstWanted, qps);
+          const r = await simulate(
+            { qps, burst, concurrency },
+            ats.map((at) => ({ at, durationMs, owner: at % 3 })),
+          );
+          expect(r.starts).toHaveLength(ats.length);
+          expect(maxInSecond(r.starts)).toBeLessThanOrEqual(qps);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('the bound is tight: a full bucket then a steady queue starts exactly qps in each second', async () => {
     const qps = 10;
     const burst = 10;
     const r = await simulate(
@@ -120,8 +162,47 @@ describe('token-bucket pacer: rate bound over any window (fast-check, virtual cl
       Array.from({ length: 60 }, () => ({ at: 0, durationMs: 0, owner: 0 })),
     );
     expect(r.starts).toHaveLength(60);
-    expect(maxInWindow(r.starts, 1000)).toBe(burst + qps);
-    expect(maxInWindow(r.starts, 999)).toBe(burst + qps - 1);
+    expect(maxInSecond(r.starts)).toBe(qps);
+    const t0 = r.starts[0]!;
+    // 10 at once; the window then holds the rest back to t0 + 1 s, and the bucket earns one
+    // token at most meanwhile, so they go one per 100 ms from there, never 10 at once again.
+    expect(r.starts.map((s) => s - t0)).toEqual(
+      Array.from({ length: 60 }, (_, i) => (i < 10 ? 0 : 1000 + (i - 10) * 100)),
+    );
+  });
+
+  it('under a steady queue the i-th start comes at most ceil(i * 1000 / qps) ms after the first (the sweep plan counts on it)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 16 }),
+        async (qps, burstWanted, concurrency) => {
+          const burst = Math.min(burstWanted, qps);
+          const n = 4 * qps + 3;
+          // Calls that end at once: the rate, not the slots, is what holds them back.
+          const r = await simulate(
+            { qps, burst, concurrency },
+            Array.from({ length: n }, () => ({ at: 0, durationMs: 0, owner: 0 })),
+          );
+          const t0 = r.starts[0]!;
+          // + i ms: timers are whole ms, so each wait of 166.7 ms is 167 (as before issue 16).
+          const late = r.starts.filter((s, i) => s - t0 > Math.ceil((i * 1000) / qps) + i);
+          expect(late).toEqual([]);
+          expect(maxInSecond(r.starts)).toBeLessThanOrEqual(qps);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it('with burst 1, calls are evenly spaced at 1000 / qps ms', async () => {
+    const r = await simulate(
+      { qps: 4, burst: 1, concurrency: 8 },
+      Array.from({ length: 9 }, () => ({ at: 0, durationMs: 0, owner: 0 })),
+    );
+    const t0 = r.starts[0]!;
+    expect(r.starts.map((s) => s - t0)).toEqual([0, 250, 500, 750, 1000, 1250, 1500, 1750, 2000]);
   });
 
   it('short invocations go at once: burst calls into an idle bucket all start on arrival', async () => {
@@ -131,7 +212,7 @@ describe('token-bucket pacer: rate bound over any window (fast-check, virtual cl
         fc.integer({ min: 1, max: 50 }),
         async (qps, n) => {
           const r = await simulate(
-            { qps, burst: Math.max(qps, n), concurrency: 64 },
+            { qps: Math.max(qps, n), burst: Math.max(qps, n), concurrency: 64 },
             Array.from({ length: n }, () => ({ at: 0, durationMs: 5, owner: 0 })),
           );
           const first = r.starts[0]!;
@@ -236,8 +317,10 @@ describe('token-bucket pacer: deadline and invocation signal', () => {
     });
     await clock.advanceTo(t0 + 10_000);
     const done = (await Promise.all(chains)).flatMap((ok, owner) => (ok ? [owner] : []));
-    // 10 + 10/s x 2.5 s = 35 starts at most: 11 whole chains, the first 11 invocations.
-    expect(done).toEqual(Array.from({ length: 11 }, (_, i) => i));
+    // At most 10 starts in any second: 10 at once, then one per 100 ms from 1 s on (the window
+    // keeps the bucket at one token while it is full): 26 starts by 2.5 s, 8 whole chains, the
+    // first 8 invocations (with the bucket alone, 35 starts went: 20 in the first second).
+    expect(done).toEqual(Array.from({ length: 8 }, (_, i) => i));
     expect(starts.every((s) => s.at <= startBy)).toBe(true);
     const startedOwners = new Set(starts.map((s) => s.owner));
     expect([...startedOwners].filter((o) => !done.includes(o)).length).toBeLessThanOrEqual(1);
@@ -291,6 +374,9 @@ describe('token-bucket pacer: deadline and invocation signal', () => {
     expect(() => createPacer({ qps: 0, concurrency: 1 })).toThrow('pacer qps must be > 0, got 0');
     expect(() => createPacer({ qps: 1, burst: -1, concurrency: 1 })).toThrow(
       'pacer burst must be > 0, got -1',
+    );
+    expect(() => createPacer({ qps: 5, burst: 6, concurrency: 1 })).toThrow(
+      'pacer burst must be at most qps (5), got 6: at most qps calls start in any second',
     );
   });
 });

@@ -42,8 +42,9 @@ describe('fail closed: the oracle', () => {
     );
     // The worlds do abort things: the property is not satisfied by doing nothing (most worlds
     // carry some malformed input, alarms most of all, and one bad id refuses a whole request,
-    // so fewer than one in thirty aborts).
-    expect(aborted).toBeGreaterThan(40);
+    // so fewer than one in thirty aborts; a ninth of the worlds now put Web+'s Date header 10 or
+    // 20 min off, where its clock is unknown and a sweep aborts nothing: 40 aborts at this seed).
+    expect(aborted).toBeGreaterThan(30);
     expect(alarmAborts).toBeGreaterThan(5);
     expect(allowed).toBeGreaterThanOrEqual(aborted);
   }, 300_000);

@@ -238,6 +238,8 @@ function judge(
     const maxIdle =
       own?.maxIdleMinutes ?? run.maxIdle ?? spec?.maxIdleMinutes ?? view.defaults.maxIdle;
     const maxDuration = run.maxDuration ?? spec?.maxDurationMinutes ?? view.defaults.maxDuration;
+    // A Date header more than 5 min from the real clock is not believed (red-team 12 F8).
+    if (Math.abs(w.skewMs) > 5 * MIN) return 'clock unknown';
     const stuckAt = (realMs: number): boolean => {
       const judgeMs = Math.abs(w.skewMs) > SLACK_MS ? realMs + w.skewMs : realMs;
       // One second of slack for the emulators' rounding of batch times.

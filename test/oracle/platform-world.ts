@@ -511,7 +511,19 @@ export const platformWorldArb: fc.Arbitrary<PlatformWorld> = fc
           { weight: 9, arbitrary: fc.constant(false) },
           { weight: 1, arbitrary: fc.constant(true) },
         ),
-        skewMs: fc.constantFrom(0, 0, 0, 30_000, -30_000, 5 * 60_000, -5 * 60_000, 20 * 60_000),
+        // 4 min: judged on the platform's clock; 10 and 20 min: beyond the 5 min trust
+        // tolerance (shared/webplus/server-clock.ts), the clock is unknown (red-team 12 F8)
+        skewMs: fc.constantFrom(
+          0,
+          0,
+          0,
+          30_000,
+          -30_000,
+          4 * 60_000,
+          -4 * 60_000,
+          10 * 60_000,
+          20 * 60_000,
+        ),
         policy: policy(apps),
       })
       .chain((w) =>

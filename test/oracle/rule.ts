@@ -26,6 +26,8 @@ import {
 const MIN = 60_000;
 /** Clock slack the rule allows between CloudMonitor's, Web+'s and the function's clocks. */
 const SLACK_MS = 60_000;
+/** How far Web+'s Date header may be from the real clock before its clock is unknown. */
+const TRUST_MS = 5 * MIN;
 
 export interface Instants {
   /** Web+'s clock when the world was seeded, epoch ms */
@@ -227,6 +229,8 @@ function refusal(
   if (source === 'alarm' && alarmAt !== undefined && create > alarmAt + SLACK_MS)
     return 'alarm predates change';
   if (source === 'sweep') {
+    // A Date header more than 5 min from the real clock is not believed (red-team 12 F8).
+    if (Math.abs(w.skewMs) > TRUST_MS) return 'Web+ clock unknown';
     const stuckAt = (realMs: number): boolean => {
       const judge = Math.abs(w.skewMs) > SLACK_MS ? realMs + w.skewMs : realMs;
       return judge - update > rules.maxIdle * MIN || judge - create > rules.maxDuration * MIN;
@@ -450,5 +454,6 @@ export function unknownFields(w: World, c: WorldChange): string[] {
   if (!timeKnown(c.createTime) || (c.clash && c.updateTime === 'ok')) out.push('CreateTime');
   if (!timeKnown(c.updateTime) || (c.clash && c.createTime === 'ok')) out.push('UpdateTime');
   if (env.appId !== 'ok') out.push('AppId');
+  if (Math.abs(w.skewMs) > TRUST_MS) out.push('Date header');
   return out;
 }

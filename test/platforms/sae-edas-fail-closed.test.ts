@@ -411,22 +411,44 @@ describe('fail closed on SAE and EDAS (issue 10 rules)', () => {
   });
 
   it("ages are judged on the platform's clock when its Date headers are more than a minute off, and the skew is recorded", async () => {
-    // The emulators' clocks run 20 min behind: on them the orders are idle 120 min (their own
-    // times), while on the function's clock they would look 140 min idle.
+    // The emulators' clocks run 4 min behind (within the 5 min trust tolerance): on them the
+    // orders are idle 120 min (their own times), while on the function's clock 124 min.
     // 120.5 min: the Date header's whole seconds cannot move the floor below 120.
     const world = scenario({ idleMinutes: 120.5 }, { idleMinutes: 120.5 });
+    const skewed = {
+      ...world,
+      sae: { ...world.sae, clockSkewMs: -4 * 60_000 },
+      edas: { ...world.edas, clockSkewMs: -4 * 60_000 },
+    };
+    const harness = await start(skewed, { defaults: { mode: 'enforce', maxIdleMinutes: 122 } });
+    await harness.handler(timerEvent({}), fakeContext());
+    const r = byOrder(harness.records());
+    for (const id of [SAE_ORDER, EDAS_ORDER]) {
+      expect(r[id]).toMatchObject({ outcome: 'skipped', idleMinutes: 120 });
+      expect(r[id]?.clockSkewMs).toBeLessThan(-3 * 60_000);
+      expect(r[id]?.clockSkewMs).toBeGreaterThan(-5 * 60_000);
+    }
+    expect(aborts()).toBe(0);
+  });
+
+  it('a platform clock 20 min off (beyond the 5 min tolerance) is unknown: no stuck age judged, the record names it (red-team 12 F8)', async () => {
+    const world = scenario();
     const skewed = {
       ...world,
       sae: { ...world.sae, clockSkewMs: -20 * 60_000 },
       edas: { ...world.edas, clockSkewMs: -20 * 60_000 },
     };
-    const harness = await start(skewed, { defaults: { mode: 'enforce', maxIdleMinutes: 130 } });
+    const harness = await start(skewed, { defaults: { mode: 'enforce' } });
     await harness.handler(timerEvent({}), fakeContext());
     const r = byOrder(harness.records());
-    for (const id of [SAE_ORDER, EDAS_ORDER]) {
-      expect(r[id]).toMatchObject({ outcome: 'skipped', idleMinutes: 120 });
-      expect(r[id]?.clockSkewMs).toBeLessThan(-19 * 60_000);
-      expect(r[id]?.clockSkewMs).toBeGreaterThan(-21 * 60_000);
+    for (const [platform, id] of [
+      ['sae', SAE_ORDER],
+      ['edas', EDAS_ORDER],
+    ] as const) {
+      expect(r[id]?.outcome).toBe('skipped');
+      expect(r[id]?.detail).toContain(`${platform}'s clock is unknown: its Date header says`);
+      expect(r[id]?.detail).toContain('20 min behind the function');
+      expect(r[id]?.clockSkewMs).toBeUndefined();
     }
     expect(aborts()).toBe(0);
   });

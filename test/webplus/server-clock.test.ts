@@ -8,7 +8,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CLOCK_DISAGREEMENT_TOLERANCE_MS, ServerClock } from '#shared/webplus/server-clock.js';
+import {
+  CLOCK_DISAGREEMENT_TOLERANCE_MS,
+  CLOCK_TRUST_TOLERANCE_MS,
+  ServerClock,
+} from '#shared/webplus/server-clock.js';
 
 const T0 = Date.parse('2026-12-02T04:00:00Z');
 const header = (ms: number) => new Date(ms).toUTCString();
@@ -96,12 +100,56 @@ describe('ServerClock: readings that disagree make the clock unknown', () => {
             lo = Math.max(lo, a);
             hi = Math.min(hi, b);
           }
-          expect(clock.skewMs() === undefined).toBe(apart);
+          // ... or the last reading (the estimate) lies more than 5 min from the function's
+          // clock (red-team 12 F8): written out from the header, not from the class.
+          const r = readings[readings.length - 1]!;
+          const sent = T0 + r.sentOffsetMs;
+          const serverSecond =
+            Math.floor((sent + Math.floor(r.stampAt * r.transitMs) + r.serverSkewMs) / 1000) * 1000;
+          const far = Math.abs(serverSecond + 500 - (sent + r.transitMs)) > 5 * 60_000;
+          expect(clock.skewMs() === undefined).toBe(apart || far);
+          expect(clock.unknownWhy() === undefined).toBe(!(apart || far));
           const skews = new Set(readings.map((r) => r.serverSkewMs));
           if (skews.size === 1) expect(apart).toBe(false);
         },
       ),
       { numRuns: 500, seed: 5 },
     );
+  });
+});
+
+describe('ServerClock: a Date header far from the function clock is not believed (red-team 12 F8)', () => {
+  for (const [label, skewMs, words] of [
+    ['+3 h', 3 * 3_600_000, '180 min ahead of'],
+    ['-3 h', -3 * 3_600_000, '180 min behind'],
+    ['+10 min', 10 * 60_000, '10 min ahead of'],
+  ] as const) {
+    it(`every reply ${label}, consistently: unknown, the words name the header and the function's clock`, () => {
+      // Arrange
+      const clock = new ServerClock();
+
+      // Act: two agreeing replies
+      clock.observe(header(T0 + skewMs), T0 + 40, T0);
+      clock.observe(header(T0 + 5_000 + skewMs), T0 + 5_040, T0 + 5_000);
+
+      // Assert
+      expect(clock.skewMs()).toBeUndefined();
+      expect(clock.unknownWhy()).toBe(
+        `its Date header says ${header(T0 + 5_000 + skewMs)}, the function's clock said ${new Date(T0 + 5_040).toISOString()} when that reply arrived: ${words} the function's clock, more than the 5 min tolerance, and which clock is wrong cannot be told`,
+      );
+    });
+  }
+
+  it('4 min off is within the tolerance: the estimate stands', () => {
+    // Arrange
+    const clock = new ServerClock();
+
+    // Act
+    clock.observe(header(T0 + 4 * 60_000), T0 + 40, T0);
+
+    // Assert
+    expect(CLOCK_TRUST_TOLERANCE_MS).toBe(5 * 60_000);
+    expect(clock.skewMs()).toBeGreaterThan(4 * 60_000 - 1_000);
+    expect(clock.unknownWhy()).toBeUndefined();
   });
 });

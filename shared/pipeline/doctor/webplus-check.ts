@@ -112,7 +112,12 @@ export async function checkWebplusRegion(input: WebplusCheckInput): Promise<Webp
         `no application in ${region.regionId}: check WEBPLUS_REGIONS (or --region) and the account`,
       );
     }
-    if (skewMs === undefined) {
+    const clockUnknown = client.clockUnknownWhy();
+    if (clockUnknown) {
+      warnings.push(
+        `Web+'s clock is unknown: ${clockUnknown}: a sweep judges no change stuck while it is (fails closed)`,
+      );
+    } else if (skewMs === undefined) {
       warnings.push(
         "the reply carried no Date header: a sweep cannot tell Web+'s clock and judges no change stuck (fails closed)",
       );
