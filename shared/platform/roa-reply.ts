@@ -235,13 +235,24 @@ export function readRoaReply(
   }
   const message = typeof body.Message === 'string' ? redact(body.Message) : '';
   const kind = kindOf(rules, code, reply.status);
-  throw new PlatformError(`${action}: ${redact(code)}${message ? `: ${message}` : ''}`, {
+  // A 2xx to a state-changing call whose body names a refusal (SAE
+  // `Application.ChangerOrder.Not.Running` under HTTP 200): status and body contradict each
+  // other, neither is believed: `unconfirmed`, re-read (red-team 12 F3).
+  const contradicted = mutating && ok;
+  const said = contradicted
+    ? `${action}: a ${reply.status} reply carrying the refusal code ${redact(code)}${message ? ` (${message})` : ''}: a success status with an error body, so neither is believed`
+    : `${action}: ${redact(code)}${message ? `: ${message}` : ''}`;
+  throw new PlatformError(said, {
     platform,
     action,
     // A state-changing call answered with a code that is not a documented refusal (a 5xx
     // `InternalError`, `ServiceUnavailable`, an unknown code): it may have landed. `ambiguous`:
     // re-read, never re-sent (shared/core/paced-call.ts `changesState`).
-    kind: mutating && (MAY_HAVE_ACTED.has(kind) || !knownCode(rules, code)) ? 'ambiguous' : kind,
+    kind: contradicted
+      ? 'unconfirmed'
+      : mutating && (MAY_HAVE_ACTED.has(kind) || !knownCode(rules, code))
+        ? 'ambiguous'
+        : kind,
     code: redact(code),
     httpStatus: reply.status,
     requestId,

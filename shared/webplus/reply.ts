@@ -156,7 +156,14 @@ export function readReply(
     );
   }
   const effective = code && !isOk ? redact(code) : `HTTP${reply.status}`;
-  throw new WebplusError(`${action}: ${effective}${message ? `: ${message}` : ''}`, {
+  // A 2xx AbortChange whose body names a refusal (`ChangeFinished`, `ChangeOnAborting`,
+  // `Forbidden.RAM`, `Throttling.User`): the status says accepted, the body says refused. The
+  // two contradict each other, so neither is believed: ambiguous, re-read (red-team 12 F3).
+  const contradicted = mutating && is2xx;
+  const words = contradicted
+    ? `${action}: a ${reply.status} reply carrying the refusal code ${effective}${message ? ` (${message})` : ''}: a success status with an error body, so neither is believed`
+    : `${action}: ${effective}${message ? `: ${message}` : ''}`;
+  throw new WebplusError(words, {
     action,
     kind: errorKind(effective, reply.status),
     code: effective,
@@ -164,7 +171,7 @@ export function readReply(
     requestId,
     // An AbortChange error without a documented refusal code (a 5xx, InternalError, an unknown
     // code, a bare 429) may have landed: re-read, never re-sent (shared/core/paced-call.ts).
-    ambiguous: mutating && !documentedAnswer(effective, reply.status),
+    ambiguous: contradicted || (mutating && !documentedAnswer(effective, reply.status)),
     rawBody: code ? undefined : cut(redact(raw)),
   });
 }

@@ -448,8 +448,13 @@ describe('property: aborted only on the exact affirmation or a re-read showing t
     );
   }
 
-  /** A documented refusal (a known code): never aborted, whatever else the reply says. */
-  const isRefusal = (s: Spec) => s.code === 'ChangeFinished' && s.corruption === 'none';
+  /**
+   * A documented refusal (a known code) under an error status: never aborted, whatever else the
+   * reply says. Under a 2xx the status and the code contradict each other: ambiguous like every
+   * other 2xx that does not affirm (red-team 12 F3), decided by the re-read.
+   */
+  const isRefusal = (s: Spec) =>
+    s.code === 'ChangeFinished' && s.corruption === 'none' && !(s.status >= 200 && s.status < 300);
 
   const harnesses: Harness[] = [];
   afterAll(async () => {

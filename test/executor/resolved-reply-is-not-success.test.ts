@@ -80,7 +80,7 @@ describe('C07: a resolved promise is not a successful abort', () => {
     expect(h?.sandbox.change(changeId(1))?.ChangeFinished).toBe(false);
   });
 
-  it('200 with JSON Code ChangeFinished → handled as that error: already_finished', async () => {
+  it('200 with JSON Code ChangeFinished → a contradiction: re-read, the change still running → failed (red-team 12 F3)', async () => {
     // Arrange / Act
     const { result, sent } = await abortWith([
       {
@@ -91,11 +91,13 @@ describe('C07: a resolved promise is not a successful abort', () => {
     ]);
 
     // Assert
-    expect(result).toMatchObject({ outcome: 'already_finished', errorCode: 'ChangeFinished' });
+    expect(result).toMatchObject({ outcome: 'failed', errorCode: 'ChangeFinished' });
+    expect(result?.detail).toContain('a success status with an error body, so neither is believed');
+    expect(result?.detail).toContain('DescribeChange shows it still running');
     expect(sent).toBe(1);
   });
 
-  it('200 with JSON Code Forbidden.RAM → failed, not retried', async () => {
+  it('200 with JSON Code Forbidden.RAM → failed (after a re-read), not re-sent', async () => {
     // Arrange / Act
     const { result, sent } = await abortWith([
       {
