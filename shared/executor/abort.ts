@@ -45,6 +45,8 @@ export async function abortChange(
   let attempts = 0;
   /** What the last re-read after an ambiguous answer saw (undefined: none was made). */
   let seen: ChangeStateSeen | undefined;
+  /** The last answer had a 2xx status (a contradictory or unreadable 2xx is never re-sent). */
+  let lastWas2xx = false;
   /** Words for the last ambiguous 2xx (a timeout or reset leaves it unset: the reply was lost). */
   let lastAmbiguity: string | undefined;
   try {
@@ -58,14 +60,17 @@ export async function abortChange(
           // The words of an ambiguous answer that came back (a timeout or reset has none).
           lastAmbiguity =
             e instanceof WebplusError && e.ambiguous && e.httpStatus !== 0 ? e.message : undefined;
+          lastWas2xx = e instanceof WebplusError && is2xx(e.httpStatus);
           throw e;
         });
       },
       async () => {
         seen = envId ? await readState(gateway, changeId, envId) : 'unknown';
         if (seen === 'aborted' || seen === 'aborting') return { confirmedByRead: true };
-        // Proven still running, no abort under way: the abort did not land (may be re-sent).
-        return seen === 'running' ? NOT_LANDED : undefined;
+        // Proven still running, no abort under way: the abort did not land, and a fault that is
+        // not a 2xx may be re-sent (a 2xx that contradicts itself is never believed as a
+        // throttle: shared/webplus/reply.ts).
+        return seen === 'running' && !lastWas2xx ? NOT_LANDED : undefined;
       },
     );
     attempts = n;
@@ -139,7 +144,7 @@ function fromReread(
       detail: `${e.message}; DescribeChange shows the change finished on its own`,
     };
   }
-  if (seen === 'running' && e.retryable) {
+  if (seen === 'running' && e.retryable && !is2xx(e.httpStatus)) {
     // Every re-read proved the abort had not landed; the attempts are spent.
     return {
       ...base,
@@ -160,6 +165,10 @@ function fromReread(
           ? `${e.message}; the environment shows an abort under way of another change, so whether this abort landed is unknown: not recorded as aborted`
           : `${e.message}; the change could not be re-read, so whether the abort landed is unknown: not recorded as aborted`,
   };
+}
+
+function is2xx(status: number): boolean {
+  return status >= 200 && status < 300;
 }
 
 function fromWebplusError(e: WebplusError, attempts: number): AbortResult {

@@ -3,7 +3,7 @@
  * re-read states, through the real handler, pop-core's signing over real HTTP and the loopback
  * Web+ sandbox. Each generated case scripts up to RETRY_MAX_ATTEMPTS answers to AbortChange (OK,
  * Throttling.User, ChangeFinished, a 503 JSON, an HTML 502, a reset after sending, a 200 with a
- * cut body), whether an ambiguous one was applied, and whether the re-read after it is readable
+ * cut body, a 200 carrying Throttling.User), whether an ambiguous one was applied, and whether the re-read after it is readable
  * (DescribeChange answers 200 or 500). The oracle below is written from the rule in
  * docs/reference/webplus-api.md ("AbortChange") and shares no code with shared/:
  * - AbortChange is sent again only after a throttling code, or right after a re-read
@@ -21,7 +21,15 @@ import { calls, change, changeId, scenario, summaryOf, timerEvent } from '../hel
 const MAX_ATTEMPTS = 4;
 const JSON_CT = 'application/json;charset=utf-8';
 
-type Kind = 'ok' | 'throttle' | 'finished' | 'json503' | 'html502' | 'reset' | 'cut200';
+type Kind =
+  | 'ok'
+  | 'throttle'
+  | 'throttle200'
+  | 'finished'
+  | 'json503'
+  | 'html502'
+  | 'reset'
+  | 'cut200';
 
 interface Answer {
   kind: Kind;
@@ -31,8 +39,17 @@ interface Answer {
   readable: boolean;
 }
 
-/** Answers that leave the abort unknown; `fault` ones are retryable (a 2xx cut body is not). */
-const AMBIGUOUS: ReadonlySet<Kind> = new Set(['json503', 'html502', 'reset', 'cut200']);
+/**
+ * Answers that leave the abort unknown; `FAULT` ones may be re-sent (a 2xx is not a fault: a cut
+ * body, or a throttling code under HTTP 200, which contradicts itself).
+ */
+const AMBIGUOUS: ReadonlySet<Kind> = new Set([
+  'json503',
+  'html502',
+  'reset',
+  'cut200',
+  'throttle200',
+]);
 const FAULT: ReadonlySet<Kind> = new Set(['json503', 'html502', 'reset']);
 
 function scripted(a: Answer): unknown {
@@ -59,6 +76,13 @@ function scripted(a: Answer): unknown {
       };
     case 'reset':
       return { reset: true, applied: a.applied };
+    case 'throttle200':
+      return {
+        status: 200,
+        contentType: JSON_CT,
+        body: '{"Code":"Throttling.User","Message":"flow control","RequestId":"R-T"}',
+        applied: a.applied,
+      };
     case 'cut200':
       return { status: 200, contentType: JSON_CT, body: '{"Code":"OK","Req', applied: a.applied };
   }
@@ -96,6 +120,7 @@ const answer = fc.record({
     'html502',
     'reset',
     'cut200',
+    'throttle200',
   ),
   applied: fc.boolean(),
   readable: fc.boolean(),
