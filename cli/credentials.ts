@@ -31,7 +31,7 @@ import type { Credentials } from '#shared/core/credentials.js';
 import { WebplusAbortError } from '#shared/core/errors.js';
 import { createRedactor } from '#shared/core/redact.js';
 import { UsageError } from './errors.js';
-import { resolvedSecrets } from './secrets.js';
+import { cliSecrets, resolvedSecrets } from './secrets.js';
 
 /** The region used when nothing names one. @default 'cn-hangzhou' */
 export const DEFAULT_REGION = 'cn-hangzhou';
@@ -242,27 +242,6 @@ function scrub(message: string, secrets: readonly string[]): string {
     out = `${out.slice(0, cut)}(content not shown${code ? `; Code ${code}` : ''})`;
   }
   return out.length > 200 ? `${out.slice(0, 199)}…` : out;
-}
-
-/**
- * Values from the environment that must never be printed, and the OIDC token (the content of
- * `ALIBABA_CLOUD_OIDC_TOKEN_FILE`, read only when an error is to be printed: STS may quote it).
- */
-function secretValues(env: NodeJS.ProcessEnv): string[] {
-  let oidcToken: string | undefined;
-  if (env.ALIBABA_CLOUD_OIDC_TOKEN_FILE) {
-    try {
-      oidcToken = readFileSync(env.ALIBABA_CLOUD_OIDC_TOKEN_FILE, 'utf8').trim();
-    } catch {
-      oidcToken = undefined; // unreadable: the SDK's message says so, and holds no token
-    }
-  }
-  return [
-    env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
-    env.ALIBABA_CLOUD_SECURITY_TOKEN,
-    env.ALIBABA_CLOUD_ACCESS_KEY_ID,
-    oidcToken,
-  ].filter((v): v is string => typeof v === 'string' && v !== '');
 }
 
 function isTrue(value: string | undefined): boolean {
@@ -509,7 +488,7 @@ export async function resolveCredentials(
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     throw new CredentialsError(
-      `could not get credentials from ${chosen.source.description}: ${scrub(message, [...secretValues(env), ...(chosen.secrets ?? [])])}`,
+      `could not get credentials from ${chosen.source.description}: ${scrub(message, [...cliSecrets(env, home), ...(chosen.secrets ?? [])])}`,
     );
   }
   if (!keys?.accessKeyId || !keys.accessKeySecret) {

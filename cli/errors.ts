@@ -42,3 +42,9 @@ export class HandlerThrewError extends WebplusAbortError {
     });
   }
 }
+
+/** `invoke --remote` got no HTTP answer (refused, DNS, TLS, timeout): one line, exit 1. */
+export class RemoteInvokeError extends WebplusAbortError {
+  override readonly name = 'RemoteInvokeError';
+  override readonly exitKind = 'failed';
+}

@@ -11,8 +11,13 @@ export const EXIT = {
   failed: 1,
   /** Bad usage, an unreadable file, invalid configuration or policy. */
   usage: 2,
-  /** The handler threw (a bug). */
+  /** The handler threw (a bug); `invoke --remote`: the function itself failed (`x-fc-error-type`). */
   bug: 3,
+  /**
+   * `invoke --remote`: the reply is not the function's JSON answer (an HTML error page from a
+   * gateway, a non-JSON 200 from a proxy); one line on stderr names it (red-team 12 F9).
+   */
+  reply: 4,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -109,6 +109,7 @@ export async function invokeFc2(options: InvokeFc2Options): Promise<InvokeRemote
     };
     if (replyHeaders['x-fc-request-id']) result.requestId = replyHeaders['x-fc-request-id'];
     if (replyHeaders['x-fc-error-type']) result.errorType = replyHeaders['x-fc-error-type'];
+    if (replyHeaders['content-type']) result.contentType = replyHeaders['content-type'];
     return result;
   } catch (thrown) {
     const error = thrown as Fc2Error;

@@ -15,8 +15,11 @@ import type { Readable } from 'node:stream';
 import { endpointProblem } from '#shared/core/endpoint.js';
 import { createRedactor } from '#shared/core/redact.js';
 import { describeResolved, resolveCredentials } from '../credentials.js';
-import { UsageError } from '../errors.js';
+import { RemoteInvokeError, UsageError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
+import { cliSecrets } from '../secrets.js';
 import { invokeFc2 } from './invoke-remote-fc2.js';
+import { notTheAnswer, parseAnswer, type SeenReply, watchReplies } from './remote-reply.js';
 
 /** Keys used to sign the call (an AccessKey pair, or STS keys with their token). */
 export interface RemoteCredentials {
@@ -54,6 +57,13 @@ export interface InvokeRemoteResult {
   requestId?: string;
   /** `x-fc-error-type` when the function itself failed (FC still answers 200). */
   errorType?: string;
+  /** The reply's `content-type`, when it had one. */
+  contentType?: string;
+  /**
+   * Set when the SDK could not read the reply at all (an HTML 502 from a gateway: the FC 3.0 SDK
+   * throws parsing it): what was seen of it. `status` and `body` are then from it too.
+   */
+  unreadable?: SeenReply;
 }
 
 /** The parts of the SDK used here (it ships typings, but it is loaded lazily with require). */
@@ -132,10 +142,11 @@ interface SdkError {
  * `x-fc-invocation-type: Async` when `async` (Sync otherwise).
  *
  * Resolves with the HTTP status and body for every answer FC gives, errors included (4xx/5xx
- * become `{status, body: JSON of FC's error}`); a function error is a 200 with `errorType`.
+ * become `{status, body: JSON of FC's error}`); a function error is a 200 with `errorType`; an
+ * answer the SDK cannot read (an HTML 502) comes back with `unreadable` (what was seen of it).
  * Source: FC API reference, InvokeFunction (2023-03-30); @alicloud/fc20230330 4.7.6
  * `invokeFunctionWithOptions`.
- * @throws Error for network failures (no HTTP answer); UsageError for a malformed `endpoint`
+ * @throws RemoteInvokeError (exit 1) when no HTTP answer came; UsageError for a malformed `endpoint`
  *   (`invalid FC_ENDPOINT: …`, never quoting it).
  */
 export async function invokeRemote(options: InvokeRemoteOptions): Promise<InvokeRemoteResult> {
@@ -163,6 +174,7 @@ export async function invokeRemote(options: InvokeRemoteOptions): Promise<Invoke
     xFcInvocationType: options.async ? 'Async' : 'Sync',
   });
   const timeout = options.timeoutMs ?? 70_000;
+  const replies = watchReplies(endpoint);
   const runtime = new RuntimeOptions({
     readTimeout: timeout,
     connectTimeout: Math.min(timeout, 10_000),
@@ -183,9 +195,11 @@ export async function invokeRemote(options: InvokeRemoteOptions): Promise<Invoke
     };
     if (replyHeaders['x-fc-request-id']) result.requestId = replyHeaders['x-fc-request-id'];
     if (replyHeaders['x-fc-error-type']) result.errorType = replyHeaders['x-fc-error-type'];
+    if (replyHeaders['content-type']) result.contentType = replyHeaders['content-type'];
     return result;
   } catch (thrown) {
     const error = thrown as SdkError;
+    const seen = replies.last();
     if (typeof error.statusCode === 'number' && error.statusCode >= 400) {
       const data = error.data ?? {};
       const requestId = data.RequestId ?? data.requestId;
@@ -195,9 +209,26 @@ export async function invokeRemote(options: InvokeRemoteOptions): Promise<Invoke
           Object.keys(data).length > 0 ? data : { code: error.code, message: error.message },
         ),
         ...(typeof requestId === 'string' ? { requestId } : {}),
+        ...(seen?.contentType ? { contentType: seen.contentType } : {}),
       };
     }
-    throw thrown;
+    // An answer came but the SDK could not read it (not FC's JSON error document).
+    if (seen) {
+      return {
+        status: seen.status,
+        body: seen.firstBytes,
+        unreadable: seen,
+        ...(seen.requestId ? { requestId: seen.requestId } : {}),
+        ...(seen.contentType ? { contentType: seen.contentType } : {}),
+      };
+    }
+    const reason = thrown instanceof Error ? thrown.message : String(thrown);
+    throw new RemoteInvokeError(
+      `invoke --remote: no HTTP answer from ${endpoint}: ${reason.split('\n')[0]!.slice(0, 200)}`,
+      { cause: thrown },
+    );
+  } finally {
+    replies.stop();
   }
 }
 
@@ -224,7 +255,8 @@ export interface InvokeRemoteCommandOptions {
  * ({@link invokeRemote}). Says on stderr which credential source, region and API it used (never
  * a key). Prints exactly one JSON document on stdout (the function's answer when it is JSON,
  * otherwise `{status, body, requestId}`) and returns the exit status: 0; 1 when FC answered 400
- * or more; 3 when the function itself failed (`x-fc-error-type`).
+ * or more; 3 when the function itself failed (`x-fc-error-type`); 4 when the reply is not the
+ * function's JSON answer (one line on stderr names its status, content type and first bytes).
  * @throws UsageError / CredentialsError when no credentials are found or the account id is missing.
  */
 export async function invokeRemoteCommand(
@@ -272,20 +304,34 @@ export async function invokeRemoteCommand(
     ? await invokeFc2({ ...target, serviceName: options.serviceName })
     : await invokeRemote(target);
   // FC's errors are outside text: a SignatureDoesNotMatch quotes the string to sign (with the STS
-  // token in it). They pass the one redactor, with the keys this call signed with.
+  // token in it). They pass the one redactor, with the keys this call signed with and every
+  // secret the CLI knows (cli/secrets.ts).
   const redactor = createRedactor([
     resolved.credentials.accessKeySecret,
     resolved.credentials.securityToken,
-    ...(env.HTTP_AUTH_TOKENS ?? '').split(','),
+    ...cliSecrets(env, home),
   ]);
-  const result = redactor.value(answered);
-  let document: unknown;
-  try {
-    document = result.status < 300 && result.body ? JSON.parse(result.body) : undefined;
-  } catch {
-    document = undefined;
+  // A reply that is not the function's JSON answer (an HTML error page, a 200 text/plain from a
+  // proxy, an unreadable error): one line on stderr, one document on stdout, exit 4.
+  const synchronousOk = !options.async && answered.status < 300 && !answered.errorType;
+  if (answered.unreadable || (synchronousOk && !parseAnswer(answered.body))) {
+    const seen: SeenReply = answered.unreadable ?? {
+      status: answered.status,
+      firstBytes: answered.body.slice(0, 120),
+      ...(answered.contentType ? { contentType: answered.contentType } : {}),
+      ...(answered.requestId ? { requestId: answered.requestId } : {}),
+    };
+    const line = notTheAnswer(seen, redactor);
+    process.stderr.write(`webplus-abort: invoke --remote: ${line}\n`);
+    process.stdout.write(
+      `${JSON.stringify(redactor.value({ error: 'reply-not-the-answer', status: seen.status, contentType: seen.contentType ?? null, requestId: seen.requestId ?? null }))}\n`,
+    );
+    return EXIT.reply;
   }
-  process.stdout.write(`${JSON.stringify(document ?? result)}\n`);
+  const result = redactor.value(answered);
+  const document = result.status < 300 ? parseAnswer(result.body)?.value : undefined;
+  const { contentType: _type, unreadable: _unreadable, ...shown } = result;
+  process.stdout.write(`${JSON.stringify(document ?? shown)}\n`);
   if (result.errorType) return 3;
   return result.status >= 400 ? 1 : 0;
 }

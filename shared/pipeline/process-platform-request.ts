@@ -250,11 +250,79 @@ async function processPlatformRegion(
     inv.signal,
   );
   const readsStartedAtMs = Date.now();
+  const keyOf = (id: string) => ChangeClaims.key(platform, id);
+  /** Decides one candidate on the clock facts known now. */
+  const judge = (c: Candidate) => {
+    const decidedAtMs = Date.now();
+    // Ages are judged on the platform's clock when its replies' Date headers show it more than a
+    // minute away from ours (the Web+ rule, process-request.ts); the records then carry the skew.
+    const skewMs = client.clockSkewMs();
+    const onServerClock = skewMs !== undefined && Math.abs(skewMs) > CLOCK_SKEW_LIMIT_MS;
+    const nowMs = onServerClock ? decidedAtMs + skewMs : decidedAtMs;
+    const clock = { judgedAtMs: nowMs, ...(onServerClock ? { skewMs } : {}) };
+    const decision = decidePlatform(c, {
+      policy,
+      nowMs,
+      skewMs,
+      clockUnknownWhy: client.clockUnknownWhy?.(),
+      ...(request.alarmAtMs === undefined ? {} : { alarmAtMs: request.alarmAtMs }),
+      killSwitch: config.dryRun,
+      requestDryRun: ctx.requestDryRun,
+      overrides: {
+        maxIdleMinutes: request.maxIdleMinutes,
+        maxDurationMinutes: request.maxDurationMinutes,
+      },
+    });
+    return { decision, decidedAtMs, clock };
+  };
+  /** Executes a decision (or repeats an earlier one of the invocation) and emits its record at once. */
+  const settle = async (
+    d: Decision,
+    decidedAtMs: number,
+    clock: ReturnType<typeof judge>['clock'],
+  ): Promise<OutcomeRecord> => {
+    // A ChangeOrderId an earlier request of this invocation decided: no second call.
+    const c = d.candidate;
+    const before = inv.decided.of({ ...c, regionId: c.regionId ?? region.regionId });
+    if (before) return ctx.emit(repeatRecord(before, ctx.base, Date.now()));
+    const written = ctx.emit(
+      recordOf(
+        await executePlatform(d, gateway, runtime.inFlight, decidedAtMs, readsStartedAtMs),
+        ctx.base,
+        ctx.runMode,
+        clock,
+      ),
+    );
+    inv.decided.note(written);
+    return written;
+  };
+  // A sweep writes the record of a change order needing no abort as soon as its read ends
+  // (issue 11, records streamed; the Web+ rule of sweep-run.ts): a kill mid-sweep loses only
+  // what the record stream had not flushed (at most a second). Aborts and would-aborts wait for
+  // every region's listing (claims, region ambiguity, the cap), as before.
+  const streamedEarly = new Set<Candidate>();
+  const early: Promise<OutcomeRecord>[] = [];
+  const onCandidate = (c: Candidate): void => {
+    if (request.source !== 'sweep') return;
+    const j = judge(c);
+    const acts =
+      j.decision.kind === 'abort' ||
+      (j.decision.kind === 'record' && j.decision.outcome === 'would_abort');
+    if (acts) return;
+    streamedEarly.add(c);
+    // A change order another region (or an earlier read here) already decided: its one record is there.
+    if (c.changeId && !ctx.claims.claim(keyOf(c.changeId), region.regionId)) return;
+    early.push(settle(j.decision, j.decidedAtMs, j.clock));
+  };
   try {
-    const keyOf = (id: string) => ChangeClaims.key(platform, id);
     let listed: Candidate[];
     try {
-      listed = await platformCandidates(gateway, request, policy.platforms[platform].sweepAppIds);
+      listed = await platformCandidates(
+        gateway,
+        request,
+        policy.platforms[platform].sweepAppIds,
+        onCandidate,
+      );
     } catch (err) {
       // A region whose listing threw has listed nothing: no other region waits for it.
       ctx.claims.listed(region.regionId, []);
@@ -264,35 +332,18 @@ async function processPlatformRegion(
       region.regionId,
       listed.flatMap((c) => (c.changeId ? [keyOf(c.changeId)] : [])),
     );
+    const waiting = listed.filter((c) => !streamedEarly.has(c));
     // Every region's change orders known before any is decided (bounded: one attempt before
     // the deadline), then each decided by the first region to claim it.
-    if (ctx.claims.notListed().length > 0)
+    if (waiting.length > 0 && ctx.claims.notListed().length > 0)
       await ctx.claims.waitForListings(inv.deadline.atMs - inv.attemptTimeoutMs);
-    const candidates = dedupe(listed).filter(
+    const candidates = dedupe(waiting).filter(
       (c) => !c.changeId || ctx.claims.claim(keyOf(c.changeId), region.regionId),
     );
     const decidedAtMs = Date.now();
-    // Ages are judged on the platform's clock when its replies' Date headers show it more than a
-    // minute away from ours (the Web+ rule, process-request.ts); the records then carry the skew.
-    const skewMs = client.clockSkewMs();
-    const onServerClock = skewMs !== undefined && Math.abs(skewMs) > CLOCK_SKEW_LIMIT_MS;
-    const nowMs = onServerClock ? decidedAtMs + skewMs : decidedAtMs;
-    const clock = { judgedAtMs: nowMs, ...(onServerClock ? { skewMs } : {}) };
-    let decisions = candidates.map((c) =>
-      decidePlatform(c, {
-        policy,
-        nowMs,
-        skewMs,
-        clockUnknownWhy: client.clockUnknownWhy?.(),
-        ...(request.alarmAtMs === undefined ? {} : { alarmAtMs: request.alarmAtMs }),
-        killSwitch: config.dryRun,
-        requestDryRun: ctx.requestDryRun,
-        overrides: {
-          maxIdleMinutes: request.maxIdleMinutes,
-          maxDurationMinutes: request.maxDurationMinutes,
-        },
-      }),
-    );
+    const judged = candidates.map((c) => judge(c));
+    const clocks = judged.map((j) => j.clock);
+    let decisions = judged.map((j) => j.decision);
     decisions = decisions.map((d) => {
       const regions = d.candidate.changeId
         ? ctx.claims.regionsListing(keyOf(d.candidate.changeId))
@@ -311,24 +362,10 @@ async function processPlatformRegion(
     let capReached = false;
     if (request.source === 'sweep')
       ({ decisions, capReached } = applyCap(decisions, policy.sweep.maxAbortsPerRun));
-    const records = await Promise.all(
-      decisions.map(async (d) => {
-        // A ChangeOrderId an earlier request of this invocation decided: no second call.
-        const c = d.candidate;
-        const before = inv.decided.of({ ...c, regionId: c.regionId ?? region.regionId });
-        if (before) return ctx.emit(repeatRecord(before, ctx.base, Date.now()));
-        const written = ctx.emit(
-          recordOf(
-            await executePlatform(d, gateway, runtime.inFlight, decidedAtMs, readsStartedAtMs),
-            ctx.base,
-            ctx.runMode,
-            clock,
-          ),
-        );
-        inv.decided.note(written);
-        return written;
-      }),
-    );
+    const records = [
+      ...(await Promise.all(early)),
+      ...(await Promise.all(decisions.map((d, i) => settle(d, decidedAtMs, clocks[i]!)))),
+    ];
     return { records, capReached };
   } finally {
     client.close();

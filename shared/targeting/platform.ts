@@ -23,11 +23,15 @@ const PAGE_SIZE = 100;
  *   read, or one settled candidate when it has none (`ignored` for an alarm, `skipped` for an
  *   operator).
  * A read that fails becomes one settled candidate naming the id, so nothing is lost.
+ * @param onCandidate called with each candidate as soon as its read (or failure) ends, before
+ *   the whole list resolves: the caller writes the records that need no wait (issue 11, records
+ *   streamed). Every candidate it sees is also in the resolved list.
  */
 export async function platformCandidates(
   gateway: PlatformGateway,
   request: PlatformRequest,
   sweepAppIds: readonly string[] | undefined,
+  onCandidate: (candidate: Candidate) => void = () => {},
 ): Promise<Candidate[]> {
   const platform = request.platform;
   const base = {
@@ -36,7 +40,12 @@ export async function platformCandidates(
     ...(request.reason ? { reason: request.reason } : {}),
     ...(request.note ? { note: request.note } : {}),
   } as const;
-  const read = async (ref: ChangeRef): Promise<Candidate> => {
+  const seen = (c: Candidate): Candidate => {
+    onCandidate(c);
+    return c;
+  };
+  const read = async (ref: ChangeRef): Promise<Candidate> => seen(await readOne(ref));
+  const readOne = async (ref: ChangeRef): Promise<Candidate> => {
     try {
       const { value } = await gateway.call(
         platform === 'sae' ? 'DescribeChangeOrder' : 'GetChangeOrderInfo',
@@ -102,24 +111,24 @@ export async function platformCandidates(
       );
     } catch (err) {
       return [
-        {
+        seen({
           ...base,
           appId: app.appId,
           settled: settledFrom(err, `listing the change orders of ${app.appId}`),
-        },
+        }),
       ];
     }
     if (refs.length === 0) {
       if (request.source === 'sweep') return [];
       return [
-        {
+        seen({
           ...base,
           appId: app.appId,
           settled: {
             outcome: request.source === 'alarm' ? 'ignored' : 'skipped',
             detail: `${platform} application ${app.appId} has no change order in flight`,
           },
-        },
+        }),
       ];
     }
     return Promise.all(refs.map(read));
@@ -155,7 +164,7 @@ export async function platformCandidates(
         PAGE_SIZE,
       );
     } catch (err) {
-      return [{ ...base, settled: settledFrom(err, `listing ${platform} applications`) }];
+      return [seen({ ...base, settled: settledFrom(err, `listing ${platform} applications`) })];
     }
   }
   return (await Promise.all(apps.map(inFlightOf))).flat();

@@ -82,7 +82,12 @@ describe('invokeRemote against a loopback FC 3.0 InvokeFunction stand-in', () =>
     );
     expect(request.headers['x-fc-invocation-type']).toBe('Sync');
     expect(request.body.equals(event)).toBe(true);
-    expect(result).toEqual({ status: 200, body: '{"results":[]}', requestId: 'req-1' });
+    expect(result).toEqual({
+      status: 200,
+      body: '{"results":[]}',
+      requestId: 'req-1',
+      contentType: 'application/json',
+    });
   });
 
   it('asks for an asynchronous invocation with x-fc-invocation-type: Async and passes the qualifier', async () => {
