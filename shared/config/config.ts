@@ -1,10 +1,10 @@
-import { z } from 'zod';
 import { endpointProblem } from '../core/endpoint.js';
 import {
   ANSWER_RESERVE_MAX_MS,
   MIN_DEADLINE_MARGIN_MS,
   SLS_MIN_ATTEMPT_MS,
 } from '../core/write-budget.js';
+import * as z from '../core/zod.js';
 import { ConfigError } from './errors.js';
 
 /**
@@ -136,84 +136,88 @@ export const CONFIG_VARIABLES = [
 ] as const;
 
 const int = (min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
+  z.pipe(
+    z.pipe(
+      z.string().check(z.trim(), z.regex(/^\d+$/, 'must be a whole number')),
+      z.transform(Number),
+    ),
+    z.number().check(z.int(), z.gte(min), z.lte(max)),
+  );
 
-const bool = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .pipe(z.enum(['true', 'false', '1', '0', '']))
-  .transform((v) => v === 'true' || v === '1');
+const bool = z.pipe(
+  z.pipe(z.string().check(z.trim(), z.toLowerCase()), z.enum(['true', 'false', '1', '0', ''])),
+  z.transform((v) => v === 'true' || v === '1'),
+);
 
 /**
  * An endpoint URL: `http(s)://host[:port]` and nothing else (no user info, path, query or
  * fragment; shared/config/endpoint.ts). The message never quotes the value.
  */
-const url = z
-  .string()
-  .trim()
-  .superRefine((value, ctx) => {
+const url = z.string().check(
+  z.trim(),
+  z.superRefine((value, ctx) => {
     const problem = endpointProblem(value);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+  }),
+);
 
 /** `SLS_ENDPOINT`: a bare host (HTTPS) or a URL as {@link url}. */
-const slsEndpoint = z
-  .string()
-  .trim()
-  .min(1)
-  .superRefine((value, ctx) => {
+const slsEndpoint = z.string().check(
+  z.trim(),
+  z.minLength(1),
+  z.superRefine((value, ctx) => {
     const problem = endpointProblem(value, true);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+  }),
+);
+
+const trimmed = () => z.string().check(z.trim());
+const nonEmpty = () => z.string().check(z.trim(), z.minLength(1));
 
 const variables = {
-  WEBPLUS_ENDPOINT: url.optional(),
-  WEBPLUS_REGIONS: z.string().trim().optional(),
-  LOG_STORE: z.enum(['sls', 'file', 'stdout']).optional(),
-  OUTCOME_LOG_FILE: z.string().min(1).default('.webplus-abort/outcomes.jsonl'),
-  SLS_ENDPOINT: slsEndpoint.optional(),
-  SLS_PROJECT: z.string().trim().min(1).optional(),
-  SLS_LOGSTORE: z.string().trim().min(1).optional(),
-  HTTP_AUTH_TOKENS: z.string().optional(),
-  HTTP_MAX_BODY_BYTES: int(1, 32 * 1024 * 1024).default(262144),
-  HTTP_MAX_IDS: int(1, 10000).default(100),
-  POLICY_FILE: z.string().trim().min(1).optional(),
-  POLICY: z.string().trim().min(1).optional(),
-  ABORT_DRY_RUN: bool.default(false),
-  WEBPLUS_CONCURRENCY: int(1, 256).default(4),
-  WEBPLUS_QPS: int(1, 10000).default(10),
-  WEBPLUS_BURST: int(1, 10000).optional(),
-  ALARM_MAX_IDS: int(1, 1000).default(10),
-  RETRY_MAX_ATTEMPTS: int(1, 20).default(4),
-  RETRY_BASE_MS: int(0, 60000).default(200),
-  RETRY_MAX_DELAY_MS: int(0, 300000).default(5000),
-  ATTEMPT_TIMEOUT_MS: int(100, 600000).default(3000),
-  DEADLINE_MARGIN_MS: int(0, 600000).default(2000),
-  PLATFORMS: z
-    .string()
-    .trim()
-    .transform((v) => v.split(',').map((p) => p.trim()))
-    .pipe(
+  WEBPLUS_ENDPOINT: z.optional(url),
+  WEBPLUS_REGIONS: z.optional(trimmed()),
+  LOG_STORE: z.optional(z.enum(['sls', 'file', 'stdout'])),
+  OUTCOME_LOG_FILE: z._default(z.string().check(z.minLength(1)), '.webplus-abort/outcomes.jsonl'),
+  SLS_ENDPOINT: z.optional(slsEndpoint),
+  SLS_PROJECT: z.optional(nonEmpty()),
+  SLS_LOGSTORE: z.optional(nonEmpty()),
+  HTTP_AUTH_TOKENS: z.optional(z.string()),
+  HTTP_MAX_BODY_BYTES: z._default(int(1, 32 * 1024 * 1024), 262144),
+  HTTP_MAX_IDS: z._default(int(1, 10000), 100),
+  POLICY_FILE: z.optional(nonEmpty()),
+  POLICY: z.optional(nonEmpty()),
+  ABORT_DRY_RUN: z._default(bool, false),
+  WEBPLUS_CONCURRENCY: z._default(int(1, 256), 4),
+  WEBPLUS_QPS: z._default(int(1, 10000), 10),
+  WEBPLUS_BURST: z.optional(int(1, 10000)),
+  ALARM_MAX_IDS: z._default(int(1, 1000), 10),
+  RETRY_MAX_ATTEMPTS: z._default(int(1, 20), 4),
+  RETRY_BASE_MS: z._default(int(0, 60000), 200),
+  RETRY_MAX_DELAY_MS: z._default(int(0, 300000), 5000),
+  ATTEMPT_TIMEOUT_MS: z._default(int(100, 600000), 3000),
+  DEADLINE_MARGIN_MS: z._default(int(0, 600000), 2000),
+  PLATFORMS: z._default(
+    z.pipe(
+      z.pipe(
+        trimmed(),
+        z.transform((v) => v.split(',').map((p) => p.trim())),
+      ),
       z
         .array(
           z.enum(['webplus', 'sae', 'edas'], { error: 'each entry must be webplus, sae or edas' }),
         )
-        .min(1),
-    )
-    .default(['webplus']),
-  SAE_REGIONS: z.string().trim().optional(),
-  SAE_ENDPOINT: url.optional(),
+        .check(z.minLength(1)),
+    ),
+    ['webplus' as const],
+  ),
+  SAE_REGIONS: z.optional(trimmed()),
+  SAE_ENDPOINT: z.optional(url),
   // SAE's FAQ quotes 60 API calls per minute per user (docs/reference/sae-edas.md §2.1)
-  SAE_QPS: int(1, 1000).default(1),
-  EDAS_REGIONS: z.string().trim().optional(),
-  EDAS_ENDPOINT: url.optional(),
-  EDAS_QPS: int(1, 1000).default(5),
+  SAE_QPS: z._default(int(1, 1000), 1),
+  EDAS_REGIONS: z.optional(trimmed()),
+  EDAS_ENDPOINT: z.optional(url),
+  EDAS_QPS: z._default(int(1, 1000), 5),
 } as const;
 
 const schema = z.object(variables);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/zod.js';
 
 /**
  * The `notify` section of the policy file: where a summary of each invocation is sent
@@ -35,16 +35,17 @@ export const OUTCOME_SEVERITY: Readonly<Record<NotifyOutcome, Severity>> = {
   would_abort: 'info',
 };
 
-const envVarName = z
-  .string()
-  .regex(
+const envVarName = z.string().check(
+  z.regex(
     /^[A-Z][A-Z0-9_]{0,127}$/,
     'must be the name of an environment variable (upper case letters, digits, _)',
-  )
-  .refine((name) => !name.startsWith('FC_'), 'FC reserves the FC_ prefix');
+  ),
+  z.refine((name) => !name.startsWith('FC_'), 'FC reserves the FC_ prefix'),
+);
 
 const outcomes = z.array(z.enum(NOTIFY_OUTCOMES));
 const severity = z.enum(SEVERITIES);
+const whole = (min: number, max: number) => z.number().check(z.int(), z.gte(min), z.lte(max));
 
 /**
  * One notification receiver of `NOTIFY_TARGETS` (strict: unknown keys refused): its kind, name,
@@ -56,24 +57,32 @@ export const NotifyTargetSchema = z
     /** dingtalk | lark | wecom | slack | webhook */
     kind: z.enum(NOTIFY_KINDS),
     /** Label in records and details; default the kind (`slack`, or `slack-2` for a second one). */
-    name: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1-40 of a-z, 0-9 and -, starting alphanumeric')
-      .optional(),
+    name: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            /^[a-z0-9][a-z0-9-]{0,39}$/,
+            'must be 1-40 of a-z, 0-9 and -, starting alphanumeric',
+          ),
+        ),
+    ),
     /** Environment variable holding the webhook URL (the URL carries the service's token). */
     urlEnv: envVarName,
     /** Environment variable holding the signing secret (dingtalk, lark, webhook only). */
-    secretEnv: envVarName.optional(),
+    secretEnv: z.optional(envVarName),
     /** Outcomes this target hears of; default `notify.outcomes`. An empty list sends nothing. */
-    outcomes: outcomes.optional(),
+    outcomes: z.optional(outcomes),
     /** Lowest severity this target hears of; default `notify.minSeverity`. */
-    minSeverity: severity.optional(),
+    minSeverity: z.optional(severity),
   })
-  .refine((t) => t.secretEnv === undefined || SIGNED_KINDS.has(t.kind), {
-    message:
-      'secretEnv is only for dingtalk, lark and webhook targets (slack and wecom have no signature: the URL is the secret)',
-    path: ['secretEnv'],
-  });
+  .check(
+    z.refine((t) => t.secretEnv === undefined || SIGNED_KINDS.has(t.kind), {
+      message:
+        'secretEnv is only for dingtalk, lark and webhook targets (slack and wecom have no signature: the URL is the secret)',
+      path: ['secretEnv'],
+    }),
+  );
 
 /**
  * The notification settings (`NOTIFY_*`), validated once at cold start; every field has its
@@ -81,15 +90,15 @@ export const NotifyTargetSchema = z
  */
 export const NotifySettingsSchema = z.strictObject({
   /** Receivers; none by default (no notification is sent). */
-  targets: z.array(NotifyTargetSchema).default([]),
+  targets: z._default(z.array(NotifyTargetSchema), []),
   /** Outcomes reported; default aborted, failed, timeout. An empty list sends nothing. */
-  outcomes: outcomes.default(['aborted', 'failed', 'timeout']),
+  outcomes: z._default(outcomes, ['aborted', 'failed', 'timeout']),
   /** Lowest severity reported (info | warning | critical). Default `info`. */
-  minSeverity: severity.default('info'),
+  minSeverity: z._default(severity, 'info'),
   /** Longest wait for one receiver, ms (always cut to the invocation's deadline). Default 3000. */
-  timeoutMs: z.number().int().min(100).max(30000).default(3000),
+  timeoutMs: z._default(whole(100, 30000), 3000),
   /** Changes listed by name in one message; the rest are counted. Default 10. */
-  maxItems: z.number().int().min(1).max(50).default(10),
+  maxItems: z._default(whole(1, 50), 10),
 });
 
 export type NotifyTarget = z.infer<typeof NotifyTargetSchema>;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { z } from 'zod';
+import type * as z from '../core/zod.js';
 import { PolicyError } from './errors.js';
 import { readPolicyText } from './policy-text.js';
 import { type Policy, PolicySchema } from './schema.js';
@@ -77,7 +77,7 @@ export function parsePolicyText(text: string, origin = 'policy'): Policy {
   }
 }
 
-function keyOf(error: z.ZodError): string | undefined {
+function keyOf(error: z.core.$ZodError): string | undefined {
   const issue = error.issues[0];
   if (!issue) return undefined;
   const path = issue.path.map(String);
@@ -85,7 +85,7 @@ function keyOf(error: z.ZodError): string | undefined {
   return path.join('.') || undefined;
 }
 
-function describe(error: z.ZodError): string {
+function describe(error: z.core.$ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid policy';
   const key = keyOf(error) ?? '(top level)';

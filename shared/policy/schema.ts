@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { DEFAULT_NOTIFY_SETTINGS, NotifySettingsSchema } from '../config/notify-settings.js';
+import * as z from '../core/zod.js';
 
 /**
  * The policy file schema (docs/policy.md); unknown keys are rejected everywhere.
@@ -8,17 +8,20 @@ import { DEFAULT_NOTIFY_SETTINGS, NotifySettingsSchema } from '../config/notify-
 
 const envId = z
   .string()
-  .regex(/^we-[0-9a-f]{24}$/, 'must be an EnvId: we- followed by 24 hex digits');
+  .check(z.regex(/^we-[0-9a-f]{24}$/, 'must be an EnvId: we- followed by 24 hex digits'));
 const appId = z
   .string()
-  .regex(/^wa-[0-9a-f]{24}$/, 'must be an AppId: wa- followed by 24 hex digits');
-const minutes = z.number().int('must be whole minutes').positive('must be more than 0');
+  .check(z.regex(/^wa-[0-9a-f]{24}$/, 'must be an AppId: wa- followed by 24 hex digits'));
+const minutes = z.number().check(z.int('must be whole minutes'), z.positive('must be more than 0'));
+const nonEmptyString = () => z.string().check(z.minLength(1));
 /**
  * A list whose emptiness would mean "all" is given with at least one entry, or left out: an
  * explicit `[]` never widens scope (issue 10, "Explicit empty lists never widen scope").
  */
-const nonEmptyList = <T extends z.ZodType>(item: T, all: string) =>
-  z.array(item).min(1, `an empty list would mean ${all}: leave the key out for that`);
+const nonEmptyList = <T extends z.ZodMiniType>(item: T, all: string) =>
+  z
+    .array(item)
+    .check(z.minLength(1, `an empty list would mean ${all}: leave the key out for that`));
 
 /** `off` touches nothing, `dry-run` records `would_abort`, `enforce` aborts (docs/policy.md). */
 export const ModeSchema = z.enum(['off', 'dry-run', 'enforce']);
@@ -26,65 +29,69 @@ export const ModeSchema = z.enum(['off', 'dry-run', 'enforce']);
 /** The rules of `defaults` (every field with its default below; docs/policy.md). */
 export const RulesSchema = z.strictObject({
   /** off | dry-run | enforce */
-  mode: ModeSchema.default('enforce'),
+  mode: z._default(ModeSchema, 'enforce'),
   /** A running change with no progress (now - UpdateTime) longer than this is stuck. */
-  maxIdleMinutes: minutes.default(30),
+  maxIdleMinutes: z._default(minutes, 30),
   /** A running change older (now - CreateTime) than this is stuck. */
-  maxDurationMinutes: minutes.default(240),
+  maxDurationMinutes: z._default(minutes, 240),
   /** Paused changes are left alone unless true. */
-  includePaused: z.boolean().default(false),
+  includePaused: z._default(z.boolean(), false),
   /** ActionNames that may be aborted; absent = all (an explicit [] is refused). */
-  actions: nonEmptyList(z.string().min(1), 'every action').optional(),
+  actions: z.optional(nonEmptyList(nonEmptyString(), 'every action')),
 });
 
 const RulesOverrideSchema = z.strictObject({
-  mode: ModeSchema.optional(),
-  maxIdleMinutes: minutes.optional(),
-  maxDurationMinutes: minutes.optional(),
-  includePaused: z.boolean().optional(),
-  actions: nonEmptyList(z.string().min(1), 'every action').optional(),
+  mode: z.optional(ModeSchema),
+  maxIdleMinutes: z.optional(minutes),
+  maxDurationMinutes: z.optional(minutes),
+  includePaused: z.optional(z.boolean()),
+  actions: z.optional(nonEmptyList(nonEmptyString(), 'every action')),
 });
 
 const AlarmMatchSchema = z
   .strictObject({
-    ruleId: z.string().min(1).optional(),
-    alertName: z.string().min(1).optional(),
-    namespace: z.string().min(1).optional(),
-    metricName: z.string().min(1).optional(),
-    dimensions: z.record(z.string(), z.string()).optional(),
+    ruleId: z.optional(nonEmptyString()),
+    alertName: z.optional(nonEmptyString()),
+    namespace: z.optional(nonEmptyString()),
+    metricName: z.optional(nonEmptyString()),
+    dimensions: z.optional(z.record(z.string(), z.string())),
   })
-  .refine(
-    (m) =>
-      m.ruleId !== undefined ||
-      m.alertName !== undefined ||
-      m.namespace !== undefined ||
-      m.metricName !== undefined ||
-      Object.keys(m.dimensions ?? {}).length > 0,
-    'an alarm match needs at least one criterion (ruleId, alertName, namespace, metricName or a dimension): one that matches every alarm is refused',
+  .check(
+    z.refine(
+      (m) =>
+        m.ruleId !== undefined ||
+        m.alertName !== undefined ||
+        m.namespace !== undefined ||
+        m.metricName !== undefined ||
+        Object.keys(m.dimensions ?? {}).length > 0,
+      'an alarm match needs at least one criterion (ruleId, alertName, namespace, metricName or a dimension): one that matches every alarm is refused',
+    ),
   );
 
 /** An alarm rule: an alarm that matches `match` targets `envIds` (at least one; docs/policy.md). */
 export const AlarmRuleSchema = z.strictObject({
   match: AlarmMatchSchema,
-  envIds: z.array(envId).min(1, 'list at least one EnvId'),
+  envIds: z.array(envId).check(z.minLength(1, 'list at least one EnvId')),
 });
 
 const platformAppId = z
   .string()
-  .regex(
-    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
-    'must be an SAE/EDAS application id: a lower-case UUID',
+  .check(
+    z.regex(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+      'must be an SAE/EDAS application id: a lower-case UUID',
+    ),
   );
 
 /** What an accepted abort does: `abort` stops the order; `rollback` also rolls it back. */
 export const OnAbortSchema = z.enum(['abort', 'rollback']);
 
 const PlatformOverrideSchema = z.strictObject({
-  mode: ModeSchema.optional(),
-  maxIdleMinutes: minutes.optional(),
-  maxDurationMinutes: minutes.optional(),
-  includePaused: z.boolean().optional(),
-  onAbort: OnAbortSchema.optional(),
+  mode: z.optional(ModeSchema),
+  maxIdleMinutes: z.optional(minutes),
+  maxDurationMinutes: z.optional(minutes),
+  includePaused: z.optional(z.boolean()),
+  onAbort: z.optional(OnAbortSchema),
 });
 
 /**
@@ -92,19 +99,21 @@ const PlatformOverrideSchema = z.strictObject({
  * `onAbort` is `abort` unless set: a rollback is never done without being asked for.
  */
 export const PlatformRulesSchema = z.strictObject({
-  mode: ModeSchema.optional(),
-  maxIdleMinutes: minutes.optional(),
-  maxDurationMinutes: minutes.optional(),
-  includePaused: z.boolean().optional(),
-  onAbort: OnAbortSchema.default('abort'),
+  mode: z.optional(ModeSchema),
+  maxIdleMinutes: z.optional(minutes),
+  maxDurationMinutes: z.optional(minutes),
+  includePaused: z.optional(z.boolean()),
+  onAbort: z._default(OnAbortSchema, 'abort'),
   /** `CoTypeCode`s that may be aborted (`CoDeploy`, ...); absent = all (an explicit [] is refused). */
-  changeTypes: nonEmptyList(z.string().min(1), 'every change type').optional(),
+  changeTypes: z.optional(nonEmptyList(nonEmptyString(), 'every change type')),
   /** Applications never touched, manual requests included. */
-  protect: z.strictObject({ appIds: z.array(platformAppId).default([]) }).default({ appIds: [] }),
+  protect: z._default(z.strictObject({ appIds: z._default(z.array(platformAppId), []) }), {
+    appIds: [],
+  }),
   /** Per-application overrides; they win over the platform's keys. */
-  apps: z.record(platformAppId, PlatformOverrideSchema).default({}),
+  apps: z._default(z.record(platformAppId, PlatformOverrideSchema), {}),
   /** Applications a sweep looks into; absent = every application (an explicit [] is refused). */
-  sweepAppIds: nonEmptyList(platformAppId, 'every application').optional(),
+  sweepAppIds: z.optional(nonEmptyList(platformAppId, 'every application')),
 });
 
 /**
@@ -112,36 +121,39 @@ export const PlatformRulesSchema = z.strictObject({
  * start by ./load.ts, which also refuses a policy that states no mode. Contract: docs/policy.md.
  */
 export const PolicySchema = z.strictObject({
-  defaults: RulesSchema.default(RulesSchema.parse({})),
-  environments: z.record(envId, RulesOverrideSchema).default({}),
-  protect: z
-    .strictObject({
-      envIds: z.array(envId).default([]),
-      appIds: z.array(appId).default([]),
-    })
-    .default({ envIds: [], appIds: [] }),
-  sweep: z
-    .strictObject({
+  defaults: z._default(RulesSchema, RulesSchema.parse({})),
+  environments: z._default(z.record(envId, RulesOverrideSchema), {}),
+  protect: z._default(
+    z.strictObject({
+      envIds: z._default(z.array(envId), []),
+      appIds: z._default(z.array(appId), []),
+    }),
+    { envIds: [], appIds: [] },
+  ),
+  sweep: z._default(
+    z.strictObject({
       /** absent = every application (an explicit [] is refused) */
-      appIds: nonEmptyList(appId, 'every application').optional(),
-      maxAbortsPerRun: z.number().int().min(0).default(20),
-    })
-    .default({ maxAbortsPerRun: 20 }),
-  alarms: z.array(AlarmRuleSchema).default([]),
+      appIds: z.optional(nonEmptyList(appId, 'every application')),
+      maxAbortsPerRun: z._default(z.number().check(z.int(), z.gte(0)), 20),
+    }),
+    { maxAbortsPerRun: 20 },
+  ),
+  alarms: z._default(z.array(AlarmRuleSchema), []),
   /** SAE and EDAS change orders (docs/policy.md "platforms"); a platform must also be enabled by `PLATFORMS`. */
-  platforms: z
-    .strictObject({
-      sae: PlatformRulesSchema.default(PlatformRulesSchema.parse({})),
-      edas: PlatformRulesSchema.default(PlatformRulesSchema.parse({})),
-    })
-    .default({ sae: PlatformRulesSchema.parse({}), edas: PlatformRulesSchema.parse({}) }),
+  platforms: z._default(
+    z.strictObject({
+      sae: z._default(PlatformRulesSchema, PlatformRulesSchema.parse({})),
+      edas: z._default(PlatformRulesSchema, PlatformRulesSchema.parse({})),
+    }),
+    { sae: PlatformRulesSchema.parse({}), edas: PlatformRulesSchema.parse({}) },
+  ),
   /**
    * Alarms older than this (by their own time) are `ignored`; an alarm with no readable time
    * too. Keep `asyncInvokeConfig.maxAsyncEventAgeInSeconds` in s.yaml at this × 60.
    */
-  alarmMaxAgeMinutes: minutes.default(15),
+  alarmMaxAgeMinutes: z._default(minutes, 15),
   /** Where the summary of each invocation is sent (shared/config/notify-settings.ts). */
-  notify: NotifySettingsSchema.default(DEFAULT_NOTIFY_SETTINGS),
+  notify: z._default(NotifySettingsSchema, DEFAULT_NOTIFY_SETTINGS),
 });
 
 export type Policy = z.infer<typeof PolicySchema>;

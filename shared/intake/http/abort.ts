@@ -3,7 +3,7 @@
  * Ids come from the JSON body `{changeIds?, envIds?, dryRun?, note?}` or, with no body, from the
  * query (`changeIds`, `envIds`, repeated or comma-joined, as FC joins repeats; `dryRun`, `note`).
  */
-import { z } from 'zod';
+import * as z from '../../core/zod.js';
 import type { ManualAbortRequest, RefusedRequest } from '../../model/request.js';
 import { HttpRequestError } from '../errors.js';
 import { DryRunSchema } from '../timer/payload.js';
@@ -26,11 +26,11 @@ const IdListSchema = z.union([z.array(z.unknown()), z.string()], {
  * `note` (`note` wins when both are given).
  */
 export const AbortBodySchema = z.object({
-  changeIds: IdListSchema.optional(),
-  envIds: IdListSchema.optional(),
-  dryRun: DryRunSchema.optional(),
-  note: z.string().max(MAX_NOTE_CHARS).optional(),
-  reason: z.string().max(MAX_NOTE_CHARS).optional(),
+  changeIds: z.optional(IdListSchema),
+  envIds: z.optional(IdListSchema),
+  dryRun: z.optional(DryRunSchema),
+  note: z.optional(z.string().check(z.maxLength(MAX_NOTE_CHARS))),
+  reason: z.optional(z.string().check(z.maxLength(MAX_NOTE_CHARS))),
 });
 
 /** The parts of an HTTP call `/abort` reads. */

@@ -5,9 +5,10 @@
  * accepted; docs/reference/fc-triggers.md). Limits: docs/reference/configuration.md,
  * `HTTP_MAX_BODY_BYTES`.
  */
-import type { z } from 'zod';
+
 import { readJsonObject } from '../../core/json.js';
 import { printable } from '../../core/text.js';
+import type * as z from '../../core/zod.js';
 import { HttpRequestError } from '../errors.js';
 import { looksLikeForm, parseForm } from '../form.js';
 
@@ -103,7 +104,7 @@ export function refuseUnknownKeys(
  * Validates fields with a zod schema.
  * @throws HttpRequestError 400 `invalid_input`, field = the first issue's top-level key (or `body`).
  */
-export function validateFields<T>(schema: z.ZodType<T>, fields: unknown): T {
+export function validateFields<T>(schema: z.ZodMiniType<T>, fields: unknown): T {
   const result = schema.safeParse(fields);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

@@ -6,7 +6,7 @@
  * (the region the ids live in; needed for `/abort` when several regions are enabled). Ids are
  * lower-case UUIDs. Without `platform` (or with `platform: "webplus"`) the Web+ routes apply unchanged.
  */
-import { z } from 'zod';
+import * as z from '../../core/zod.js';
 import type { PlatformRequest, RefusedRequest } from '../../model/request.js';
 import { HttpRequestError } from '../errors.js';
 import { DryRunSchema } from '../timer/payload.js';
@@ -41,18 +41,20 @@ export const PLATFORM_SWEEP_KEYS = ['platform', 'appIds', 'dryRun', 'regionId'] 
  */
 const RegionIdSchema = z
   .string({ error: 'regionId must be a region id such as cn-hangzhou' })
-  .regex(/^[a-z]{2,}(?:-[a-z0-9]+)+$/, 'regionId must be a region id such as cn-hangzhou')
-  .max(40, 'regionId must be a region id such as cn-hangzhou');
+  .check(
+    z.regex(/^[a-z]{2,}(?:-[a-z0-9]+)+$/, 'regionId must be a region id such as cn-hangzhou'),
+    z.maxLength(40, 'regionId must be a region id such as cn-hangzhou'),
+  );
 
 /** The fields of an SAE / EDAS call; Web+ id lists are refused (they name no change order). */
 const PlatformBodySchema = z.strictObject({
   platform: z.enum(['sae', 'edas']),
-  changeOrderIds: IdListSchema.nullish(),
-  appIds: IdListSchema.nullish(),
-  dryRun: DryRunSchema.optional(),
-  note: z.string().max(MAX_NOTE_CHARS).optional(),
-  reason: z.string().max(MAX_NOTE_CHARS).optional(),
-  regionId: RegionIdSchema.optional(),
+  changeOrderIds: z.nullish(IdListSchema),
+  appIds: z.nullish(IdListSchema),
+  dryRun: z.optional(DryRunSchema),
+  note: z.optional(z.string().check(z.maxLength(MAX_NOTE_CHARS))),
+  reason: z.optional(z.string().check(z.maxLength(MAX_NOTE_CHARS))),
+  regionId: z.optional(RegionIdSchema),
 });
 
 /**

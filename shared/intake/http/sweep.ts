@@ -2,7 +2,7 @@
  * `POST /sweep`: a manual sweep (docs/reference/http-api.md: JSON `{envIds?, appIds?, dryRun?}`;
  * an empty body sweeps everything the policy allows).
  */
-import { z } from 'zod';
+import * as z from '../../core/zod.js';
 import type { RefusedRequest, SweepRequest } from '../../model/request.js';
 import { HttpRequestError } from '../errors.js';
 import { DryRunSchema } from '../timer/payload.js';
@@ -21,9 +21,9 @@ export const SWEEP_KEYS = ['envIds', 'appIds', 'dryRun', 'platform'] as const;
 
 /** The `/sweep` JSON body (unknown keys are refused before it is read). */
 export const SweepBodySchema = z.object({
-  envIds: IdListSchema.optional(),
-  appIds: IdListSchema.optional(),
-  dryRun: DryRunSchema.optional(),
+  envIds: z.optional(IdListSchema),
+  appIds: z.optional(IdListSchema),
+  dryRun: z.optional(DryRunSchema),
 });
 
 /**

@@ -5,11 +5,11 @@
  * is the configured message as a string (JSON in it is parsed a second time) and may be empty
  * (docs/reference/fc-triggers.md). Payload keys: docs/policy.md, "How each trigger uses the rules".
  */
-import { z } from 'zod';
 import type { IdKind } from '../../core/ids.js';
 import { readJsonObject } from '../../core/json.js';
 import { parseSchedule } from '../../core/schedule.js';
 import { isRecord, printable, typeName } from '../../core/text.js';
+import * as z from '../../core/zod.js';
 import type { AbortRequest, InvalidInput, SweepRequest } from '../../model/request.js';
 import { refusedKeys } from '../alarm/keys.js';
 import { collectIds } from '../id-list.js';
@@ -18,7 +18,7 @@ import { collectIds } from '../id-list.js';
 export const TimerEventSchema = z.object({
   triggerTime: z.string(),
   triggerName: z.string(),
-  payload: z.unknown().optional(),
+  payload: z.optional(z.unknown()),
 });
 
 /** The timer event's own keys (docs/reference/fc-triggers.md, "Timer trigger"). */
@@ -38,16 +38,21 @@ export const TIMER_PAYLOAD_KEYS = [
 export const MAX_THRESHOLD_MINUTES = 525_600;
 
 /** A threshold in whole minutes, 1 .. one year. */
-export const MinutesSchema = z.number().int().positive().max(MAX_THRESHOLD_MINUTES);
+export const MinutesSchema = z.number().check(z.int(), z.positive(), z.lte(MAX_THRESHOLD_MINUTES));
 
 /** `true` / `false`, or the strings `'true'` / `'false'` (any case, trimmed). */
 export const DryRunSchema = z.union([
   z.boolean(),
-  z
-    .string()
-    .transform((s) => s.trim().toLowerCase())
-    .pipe(z.enum(['true', 'false']))
-    .transform((s) => s === 'true'),
+  z.pipe(
+    z.pipe(
+      z.pipe(
+        z.string(),
+        z.transform((s) => s.trim().toLowerCase()),
+      ),
+      z.enum(['true', 'false']),
+    ),
+    z.transform((s) => s === 'true'),
+  ),
 ]);
 
 /** True for an object shaped like a timer event: a string `triggerName` and a `triggerTime` key. */
