@@ -43,6 +43,12 @@ export interface Candidate {
    * not read (see `envUnread`): then whether an abort is in progress is unknown.
    */
   envAborting?: boolean;
+  /**
+   * The LatestChangeId of the environment this change was found through, when that environment
+   * read `ApplyingChange: true` in this invocation (it says that change is being applied);
+   * undefined when it did not, or was not read.
+   */
+  envApplying?: string;
   /** Why the change's environment could not be read (an empty page). */
   envUnread?: string;
   /** Web+ RequestId of the read that found this change. */

@@ -78,6 +78,21 @@ export function decide(candidate: Candidate, ctx: DecideContext): Decision {
   const mode: Mode = modeFor(rules, ctx);
   const state = unknownState(candidate, change);
   if (state) return record('skipped', failClosed(state), mode);
+  if (
+    (change.finished || (change.aborted && candidate.envAborting !== true)) &&
+    candidate.envApplying !== undefined &&
+    candidate.envApplying === change.changeId
+  ) {
+    // The environment says this change is being applied; the change says it is done. Which
+    // change is applying is unknown (red-team 12 F2): not `already_finished`, and no abort.
+    return record(
+      'skipped',
+      failClosed(
+        `the environment ${change.envId} reads ApplyingChange true with LatestChangeId ${change.changeId}, but DescribeChange says that change ${change.finished ? 'finished' : 'was aborted'}: the two reads contradict each other, so which change is being applied is unknown`,
+      ),
+      mode,
+    );
+  }
   if (change.finished || change.aborted) {
     return record(
       'already_finished',

@@ -180,9 +180,18 @@ export async function candidateForChange(
  * (`DescribeAppEnvs: AbortingChange is not a JSON boolean (got "false")`), so the record says
  * which fact was unknown (docs/policy.md, "Fail closed").
  */
-export function abortingFacts(env: AppEnv): { envAborting?: boolean; envUnread?: string } {
-  if (env.abortingChange !== undefined) return { envAborting: env.abortingChange };
+export function abortingFacts(env: AppEnv): {
+  envAborting?: boolean;
+  envUnread?: string;
+  envApplying?: string;
+} {
+  // The environment says a change is being applied, and names it (red-team 12 F2: the policy
+  // checks this against the change's own flags).
+  const applying =
+    env.applyingChange === true && env.latestChangeId ? { envApplying: env.latestChangeId } : {};
+  if (env.abortingChange !== undefined) return { envAborting: env.abortingChange, ...applying };
   return {
     envUnread: `DescribeAppEnvs: ${env.abortingUnread ?? 'AbortingChange is not a JSON boolean'} for ${env.envId}`,
+    ...applying,
   };
 }
