@@ -48,14 +48,24 @@ export interface PacedCallOptions<E extends Error> {
   /** Whether a platform error left the outcome unknown (then `recover` runs, when given). */
   ambiguous: (error: E) => boolean;
   /**
-   * The call changes state (AbortChange, AbortChangeOrder): an `ambiguous` failure is never sent
-   * again, whatever `retryable` says. `recover` (the re-read) runs, and when it returns nothing
-   * the call ends with `failedError` (the caller decides from what the re-read saw). Only a
-   * failure that is not `ambiguous` (it proves the request was refused or never left: a
-   * throttling code, a refused connection) may be re-sent.
+   * The call changes state (AbortChange, AbortChangeOrder): after an `ambiguous` failure
+   * `recover` (the re-read) runs first, and the request is sent again only when the re-read
+   * returned {@link NOT_LANDED} (it proves the request did not take effect) and `retryable`
+   * says so; any other re-read result (nothing, unreadable, finished) ends the call with
+   * `failedError` (the caller decides from what the re-read saw). A failure that is not
+   * `ambiguous` (it proves the request was refused or never left: a throttling code, a refused
+   * connection) may be re-sent as before. A re-send after a re-read is started only when the
+   * attempt and another re-read (`rereadMs`) fit before the deadline.
    * @default false
    */
   changesState?: boolean;
+  /**
+   * The longest one `recover` (re-read) takes, ms: a call that `changesState` re-sends after
+   * a re-read only when `attemptTimeoutMs + rereadMs` still fit before the deadline (so the
+   * re-sent request can be re-read in turn).
+   * @default attemptTimeoutMs
+   */
+  rereadMs?: number;
   /** Sees each platform error an attempt throws, before `recover` (Web+ latches `unavailable`). */
   onError?: (error: E) => void;
   /**
@@ -67,6 +77,20 @@ export interface PacedCallOptions<E extends Error> {
   /** The error thrown when a platform error ends the call (not retryable, or attempts spent). */
   failedError: (error: E, attempts: number) => Error;
 }
+
+/**
+ * What `recover` returns when the re-read proves the ambiguous request did not take effect (the
+ * change still runs, no abort under way, every read readable and about this change): a call
+ * that `changesState` may then be sent again ({@link PacedCallOptions.changesState}).
+ */
+export const NOT_LANDED: unique symbol = Symbol('not landed');
+
+/**
+ * What `recover` (the re-read after an ambiguous failure) concluded: a value (the request took
+ * effect: the call succeeds with it), {@link NOT_LANDED} (it proves the request did not take
+ * effect), or `undefined` (anything else: unknown, unreadable, or decided otherwise).
+ */
+export type Recovery<T> = T | typeof NOT_LANDED | undefined;
 
 /** Inside the loop only: the next attempt was not sent (deadline or signal); never escapes. */
 class AttemptNotSentError extends WebplusAbortError {
@@ -82,8 +106,9 @@ class AttemptNotSentError extends WebplusAbortError {
  * unless its whole timeout fits before the deadline; failures are retried only when
  * `retryable`, with equal-jitter backoff, and only while the backoff plus an attempt fits.
  * After an `ambiguous` failure `recover` (when given) runs outside the pacer's slot: a value it
- * returns ends the call as a success (e.g. a re-read shows a lost abort did land). A call that
- * `changesState` is never re-sent after an `ambiguous` failure (see the option).
+ * returns ends the call as a success (e.g. a re-read shows a lost abort did land); the time it
+ * takes counts toward the backoff that follows. A call that `changesState` is re-sent after an
+ * `ambiguous` failure only when `recover` returned {@link NOT_LANDED} (see the option).
  *
  * @param attempt one request, given its timeout (ms) and its 1-based number
  * @returns the value and the number of requests sent
@@ -105,24 +130,43 @@ class AttemptNotSentError extends WebplusAbortError {
 export async function pacedCall<T, E extends Error>(
   options: PacedCallOptions<E>,
   attempt: (opts: { timeoutMs: number }, attemptNumber: number) => Promise<T>,
-  recover?: () => Promise<T | undefined>,
+  recover?: () => Promise<Recovery<T>>,
 ): Promise<{ value: T; attempts: number }> {
   const { maxAttempts, baseMs, maxDelayMs, attemptTimeoutMs } = options.retry;
   const { deadline, signal, pacer } = options;
+  const rereadMs = options.rereadMs ?? attemptTimeoutMs;
   let attempts = 0;
   let lastError: E | undefined;
+  /** The last failure's re-read proved the request did not land (a changesState re-send). */
+  let provenNotLanded = false;
+  /** When the last platform failure came back (epoch ms): its re-read counts toward the backoff. */
+  let failedAtMs: number | undefined;
+  /** Time the next attempt needs before the deadline: with a re-read after a proven re-send. */
+  const needMs = (): number =>
+    options.changesState === true && provenNotLanded
+      ? attemptTimeoutMs + rereadMs
+      : attemptTimeoutMs;
   try {
     const { value } = await retryWithinDeadline(
       async () => {
         try {
+          const need = needMs();
           return await pacer(
             async () => {
-              if (!deadline.fits(attemptTimeoutMs)) throw new AbortError(new AttemptNotSentError());
+              if (!deadline.fits(need))
+                throw new AbortError(
+                  new AttemptNotSentError(
+                    need > attemptTimeoutMs
+                      ? `not sent again: ${deadline.remainingMs()} ms left before the deadline, a re-send and its re-read need ${need} ms`
+                      : undefined,
+                  ),
+                );
               attempts += 1;
+              provenNotLanded = false;
               return attempt({ timeoutMs: attemptTimeoutMs }, attempts);
             },
             {
-              startBy: deadline.atMs - attemptTimeoutMs,
+              startBy: deadline.atMs - need,
               signal,
               urgent: (options.urgentRetries ?? false) && attempts > 0,
             },
@@ -133,10 +177,12 @@ export async function pacedCall<T, E extends Error>(
           }
           if (options.isPlatformError(err)) {
             lastError = err;
+            failedAtMs = Date.now();
             options.onError?.(err);
             if (options.ambiguous(err) && recover) {
               const recovered = await recover();
-              if (recovered !== undefined) return recovered;
+              if (recovered === NOT_LANDED) provenNotLanded = true;
+              else if (recovered !== undefined) return recovered;
             }
           }
           throw err;
@@ -147,11 +193,15 @@ export async function pacedCall<T, E extends Error>(
         baseDelayMs: baseMs,
         maxDelayMs,
         attemptTimeoutMs,
+        minAttemptMs: needMs,
+        backoffFromMs: () => failedAtMs,
         deadline,
+        // A call that changes state: an ambiguous failure only after its re-read proved it did
+        // not land (NOT_LANDED); a failure that is not ambiguous by its kind as any call.
         retryable: (error) =>
           options.isPlatformError(error) &&
           options.retryable(error) &&
-          !(options.changesState === true && options.ambiguous(error)),
+          !(options.changesState === true && options.ambiguous(error) && !provenNotLanded),
         signal,
         random: options.random,
       },

@@ -51,10 +51,19 @@ export interface RetryWithinDeadlineOptions {
   /** Longest single attempt, ms: each attempt gets `min(attemptTimeoutMs, time left)`. */
   attemptTimeoutMs: number;
   /**
-   * An attempt is started only when at least this much time is left before the deadline, ms.
+   * An attempt is started only when at least this much time is left before the deadline, ms;
+   * a function is asked before each attempt and each backoff (shared/core/paced-call.ts: a
+   * re-send of a call that changes state needs room for its re-read too).
    * @default attemptTimeoutMs (the whole attempt must fit)
    */
-  minAttemptMs?: number;
+  minAttemptMs?: number | (() => number);
+  /**
+   * When the backoff after the last failure starts, epoch ms (undefined: now): time already
+   * spent since (a re-read after an ambiguous answer) counts toward the delay, so the gap
+   * between two attempts stays the drawn delay when the re-read is shorter.
+   * @default now
+   */
+  backoffFromMs?: () => number | undefined;
   /** When the work must stop (shared/core/deadline.ts). */
   deadline: Deadline;
   /** Whether a failure is worth another attempt; a `false` ends the loop as `permanent`. */
@@ -92,7 +101,9 @@ export async function retryWithinDeadline<T>(
   options: RetryWithinDeadlineOptions,
 ): Promise<{ value: T; attempts: number }> {
   const maxAttempts = Math.max(1, Math.floor(options.maxAttempts));
-  const minAttemptMs = options.minAttemptMs ?? options.attemptTimeoutMs;
+  const minAttemptOption = options.minAttemptMs ?? options.attemptTimeoutMs;
+  const minAttempt = (): number =>
+    typeof minAttemptOption === 'function' ? minAttemptOption() : minAttemptOption;
   const { deadline, signal } = options;
   let attempts = 0;
   let lastError: Error | undefined;
@@ -104,6 +115,7 @@ export async function retryWithinDeadline<T>(
         if (signal?.aborted) {
           throw new AbortError(stop('aborted', 'not sent: the invocation ended'));
         }
+        const minAttemptMs = minAttempt();
         if (!deadline.fits(minAttemptMs)) {
           throw new AbortError(
             stop(
@@ -134,13 +146,15 @@ export async function retryWithinDeadline<T>(
         randomize: false,
         shouldRetry: async ({ error, attemptNumber }) => {
           if (!options.retryable(error)) return false;
-          const delayMs = equalJitterDelay(
+          const drawnMs = equalJitterDelay(
             attemptNumber,
             options.baseDelayMs,
             options.maxDelayMs,
             options.random,
           );
-          if (!deadline.fits(delayMs + minAttemptMs)) {
+          const from = options.backoffFromMs?.();
+          const delayMs = Math.max(0, drawnMs - (from === undefined ? 0 : Date.now() - from));
+          if (!deadline.fits(delayMs + minAttempt())) {
             throw stop(
               'deadline',
               `${error.message}; no time for another attempt before the deadline`,

@@ -1,3 +1,4 @@
+import { NOT_LANDED } from '../core/paced-call.js';
 import { CallFailedError, DeadlineReachedError } from '../webplus/call-errors.js';
 import { describeKind } from '../webplus/describe.js';
 import { WebplusError } from '../webplus/errors.js';
@@ -22,9 +23,16 @@ export interface AbortResult {
  * never left (connection refused, DNS, TLS handshake: shared/core/never-sent.ts). Every other
  * answer is ambiguous (a 2xx that does not affirm the abort, client.ts `abortChange`; a 5xx
  * with any body; an HTML page; an empty or cut body; a reset or timeout after sending;
- * reply.ts): the change is re-read (DescribeChange) and never sent again; the re-read decides
- * (aborted or aborting → `aborted`, finished → `already_finished`, still running or
- * unreadable → `failed`, the next sweep re-checks; the detail names what the reply said).
+ * reply.ts): the change is re-read first (DescribeChange with its EnvId, then
+ * DescribeAppEnvStatus) and the re-read decides: aborted or aborting → `aborted`; finished →
+ * `already_finished`; unreadable or failed → never sent again, `failed` (`timeout` after no
+ * answer in time), the detail naming the fact; still running with no abort under way (both
+ * reads readable and about this change and environment) → the abort did not land, and a
+ * retryable answer (a 5xx, an HTML page, a reset, a timeout: not a 2xx) is sent again as the
+ * next attempt, within `RETRY_MAX_ATTEMPTS`, the equal-jitter backoff and the deadline (never
+ * started unless the abort and another re-read fit); attempts spent → `failed` naming the last
+ * code. `attempts` counts the AbortChange requests sent. The next sweep re-checks every
+ * `failed` or `timeout`.
  * @param envId the change's environment (DescribeChange needs it to re-read); without it the
  *   change cannot be re-read and an ambiguous answer is `failed`.
  * Never throws.
@@ -37,6 +45,8 @@ export async function abortChange(
   let attempts = 0;
   /** What the last re-read after an ambiguous answer saw (undefined: none was made). */
   let seen: ChangeStateSeen | undefined;
+  /** The last answer had a 2xx status (a contradictory or unreadable 2xx is never re-sent). */
+  let lastWas2xx = false;
   /** Words for the last ambiguous 2xx (a timeout or reset leaves it unset: the reply was lost). */
   let lastAmbiguity: string | undefined;
   try {
@@ -50,12 +60,17 @@ export async function abortChange(
           // The words of an ambiguous answer that came back (a timeout or reset has none).
           lastAmbiguity =
             e instanceof WebplusError && e.ambiguous && e.httpStatus !== 0 ? e.message : undefined;
+          lastWas2xx = e instanceof WebplusError && is2xx(e.httpStatus);
           throw e;
         });
       },
       async () => {
         seen = envId ? await readState(gateway, changeId, envId) : 'unknown';
-        return seen === 'aborted' || seen === 'aborting' ? { confirmedByRead: true } : undefined;
+        if (seen === 'aborted' || seen === 'aborting') return { confirmedByRead: true };
+        // Proven still running, no abort under way: the abort did not land, and a fault that is
+        // not a 2xx may be re-sent (a 2xx that contradicts itself is never believed as a
+        // throttle: shared/webplus/reply.ts).
+        return seen === 'running' && !lastWas2xx ? NOT_LANDED : undefined;
       },
     );
     attempts = n;
@@ -70,12 +85,16 @@ export async function abortChange(
     };
   } catch (err) {
     if (err instanceof DeadlineReachedError) {
+      const lastSeen =
+        err.lastError?.ambiguous && seen === 'running'
+          ? '; the last re-read showed it still running, no abort under way'
+          : '';
       return {
         outcome: 'timeout',
         detail:
           err.attempts === 0
             ? `AbortChange ${err.why ?? 'not sent: the deadline came first'}; the next sweep re-checks`
-            : `deadline reached after ${err.attempts} AbortChange attempt(s)${err.why ? ` (${err.why})` : ''}; state unknown, the next sweep re-checks`,
+            : `deadline reached after ${err.attempts} AbortChange attempt(s)${err.why ? ` (${err.why})` : ''}${lastSeen}; state unknown, the next sweep re-checks`,
         attempts: err.attempts,
         errorCode: err.lastError?.code,
         errorMessage: err.lastError?.message,
@@ -84,8 +103,8 @@ export async function abortChange(
     }
     if (err instanceof CallFailedError) {
       // Any answer that may have landed (a 2xx that did not affirm the abort, a 5xx, an HTML
-      // page, an empty or cut body, a reset or timeout after sending): never re-sent, decided
-      // from the re-read, never `aborted` on trust.
+      // page, an empty or cut body, a reset or timeout after sending): decided from the last
+      // re-read, never `aborted` on trust; re-sent only after a re-read proved it running.
       if (err.error.ambiguous) return fromReread(err.error, err.attempts, seen);
       return fromWebplusError(err.error, err.attempts);
     }
@@ -97,8 +116,13 @@ export async function abortChange(
   }
 }
 
-/** The state a re-read found: the flags of DescribeChange, and the environment's AbortingChange. */
-type ChangeStateSeen = 'aborted' | 'aborting' | 'finished' | 'running' | 'unknown';
+/**
+ * The state a re-read found: the flags of DescribeChange, and the environment's AbortingChange.
+ * `running` only when both reads were readable, about this change and environment, and the
+ * environment shows no abort under way; `unclear` when it shows an abort under way of another
+ * or an unnamed change (LatestChangeId): not proof either way.
+ */
+type ChangeStateSeen = 'aborted' | 'aborting' | 'finished' | 'running' | 'unclear' | 'unknown';
 
 /** An ambiguous, non-retryable AbortChange answer, decided from the re-read of the change. */
 function fromReread(
@@ -120,6 +144,14 @@ function fromReread(
       detail: `${e.message}; DescribeChange shows the change finished on its own`,
     };
   }
+  if (seen === 'running' && e.retryable && !is2xx(e.httpStatus)) {
+    // Every re-read proved the abort had not landed; the attempts are spent.
+    return {
+      ...base,
+      outcome: 'failed',
+      detail: `retries spent: ${attempts} attempt(s), last ${e.code}; DescribeChange shows it still running, no abort under way: not recorded as aborted`,
+    };
+  }
   // No answer in time (the request may have landed): not re-sent; the record says `timeout`
   // (state unknown, the next sweep re-checks), as before this rule, with what the re-read saw.
   const noAnswer = e.httpStatus === 0 && e.code === 'RequestTimeout';
@@ -128,9 +160,15 @@ function fromReread(
     outcome: noAnswer ? 'timeout' : 'failed',
     detail:
       seen === 'running'
-        ? `${e.message}; DescribeChange shows it still running: not recorded as aborted`
-        : `${e.message}; the change could not be re-read, so whether the abort landed is unknown: not recorded as aborted`,
+        ? `${e.message}; DescribeChange shows it still running: not recorded as aborted, not sent again (the reply was not a fault)`
+        : seen === 'unclear'
+          ? `${e.message}; the environment shows an abort under way of another change, so whether this abort landed is unknown: not recorded as aborted`
+          : `${e.message}; the change could not be re-read, so whether the abort landed is unknown: not recorded as aborted`,
   };
+}
+
+function is2xx(status: number): boolean {
+  return status >= 200 && status < 300;
 }
 
 function fromWebplusError(e: WebplusError, attempts: number): AbortResult {
@@ -175,8 +213,10 @@ function fromWebplusError(e: WebplusError, attempts: number): AbortResult {
 /**
  * One DescribeChange (with the change's EnvId, which the docs require) after an ambiguous
  * answer: did the abort land? `aborted` (ChangeAborted), `aborting` (its environment's
- * AbortingChange with this change as its LatestChangeId), `finished` (on its own), `running`,
- * or `unknown` when a read failed or its flags are unreadable.
+ * AbortingChange with this change as its LatestChangeId), `finished` (on its own), `running`
+ * (proven: not aborted, not finished, and its environment's AbortingChange false), `unclear`
+ * (AbortingChange true for another or no LatestChangeId), or `unknown` when a read failed, did
+ * not fit before the deadline, named another change or environment, or its flags are unreadable.
  */
 async function readState(
   gateway: WebplusGateway,
@@ -194,5 +234,6 @@ async function readState(
   // Web+ shows an aborting change only through its environment's AbortingChange flag.
   const env = await gateway.tryOnce((o) => gateway.client.describeAppEnvStatus(envId, o));
   if (!env || env.envId !== envId || env.abortingChange === undefined) return 'unknown';
-  return env.abortingChange && env.latestChangeId === changeId ? 'aborting' : 'running';
+  if (!env.abortingChange) return 'running';
+  return env.latestChangeId === changeId ? 'aborting' : 'unclear';
 }

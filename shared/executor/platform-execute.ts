@@ -1,3 +1,4 @@
+import { NOT_LANDED } from '../core/paced-call.js';
 import type { Decision } from '../model/decision.js';
 import type { Execution } from '../model/execution.js';
 import type { PlatformError } from '../platform/errors.js';
@@ -19,9 +20,13 @@ import type { InFlightChanges } from './in-flight.js';
  *   shared/core/never-sent.ts). Any other answer is `ambiguous` or `unconfirmed` (a timeout or a
  *   reset after sending; a 5xx with any body; an HTML page; an empty body; a 2xx that is not the
  *   documented affirmation: unreadable, an unknown code, a failure field beside success, no or
- *   another `Data.ChangeOrderId`): never sent again, the order is re-read and the outcome comes
- *   from the re-read (aborted → `aborted`; finished otherwise → `already_finished`; still running
- *   → `failed`; unreadable → `failed`), the detail naming what the reply said.
+ *   another `Data.ChangeOrderId`): the order is re-read and the outcome comes from the re-read
+ *   (aborted → `aborted`; finished otherwise → `already_finished`; still running → `failed`;
+ *   unreadable → `failed`), the detail naming what the reply said. The Web+ rule applies
+ *   (shared/executor/abort.ts): the abort is sent again only when the re-read proves it did not
+ *   land, i.e. the order runs and no abort of it is under way (`aborting: false`). SAE and EDAS
+ *   show no "aborting" status (a running order reads `aborting: 'unknown'`), so today no re-read
+ *   proves that and an ambiguous answer is never re-sent.
  * - `already_finished` (SAE `Application.ChangerOrder.Not.Running`, an EDAS refusal whose
  *   re-read shows the order over), `already_aborting` and `not_found` are normal ends.
  * - The deadline leaves `timeout`; anything else is `failed`, the detail naming the kind.
@@ -91,9 +96,11 @@ export async function executePlatform(
       async () => {
         const read = await gateway.tryOnce((o) => gateway.platform.readChange(ref, o));
         seen = read ?? null;
-        return read?.finishedAs === 'aborted' && read.changeId === ref.changeId
-          ? { confirmedByRead: true }
-          : undefined;
+        if (read?.changeId !== ref.changeId) return undefined;
+        if (read.finishedAs === 'aborted') return { confirmedByRead: true };
+        // Proof the abort did not land: running, and the platform says no abort is under way.
+        const running = read.state === 'in_flight' || read.state === 'paused';
+        return running && read.aborting === false ? NOT_LANDED : undefined;
       },
       { changesState: true },
     );
@@ -119,7 +126,8 @@ export async function executePlatform(
       });
     if (err instanceof PlatformCallError) {
       // Any answer that may have landed (a 2xx that does not affirm, a 5xx, an HTML page, an
-      // empty body, a reset or timeout after sending): never re-sent, decided from the re-read.
+      // empty body, a reset or timeout after sending): decided from the last re-read; re-sent
+      // only after a re-read proved it running with no abort under way (never, today).
       if (err.error.ambiguous) return fromReread(err.error, err.attempts, seen, ref.changeId, done);
       return fromError(err.error, err.attempts, action, done);
     }

@@ -8,7 +8,8 @@ import type { PlatformName } from './platform.js';
  * - `throttled`: `Throttling*` (SAE quotes 60 calls/minute/user): try again, slower.
  * - `ambiguous`: the request may have landed (a timeout or reset after sending; on a call that
  *   changes state also a 5xx or an unreadable error reply). Re-read; a read is then retried, a
- *   call that changes state is never re-sent (shared/core/paced-call.ts `changesState`).
+ *   call that changes state is re-sent only when the re-read proves it did not land, which no
+ *   SAE/EDAS re-read can today (no "aborting" status; shared/executor/platform-execute.ts).
  * - `unconfirmed`: a state-changing call answered 2xx without the exact affirmation its docs
  *   define (unreadable, an unknown code, a failure field beside success, no or another
  *   `Data.ChangeOrderId`), or with a success body under an error status: the request reached the

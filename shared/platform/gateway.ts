@@ -1,6 +1,11 @@
 import type { Deadline } from '../core/deadline.js';
 import { WebplusAbortError } from '../core/errors.js';
-import { type PacedCallOptions, pacedCall, pacedTryOnce } from '../core/paced-call.js';
+import {
+  type PacedCallOptions,
+  pacedCall,
+  pacedTryOnce,
+  type Recovery,
+} from '../core/paced-call.js';
 import type { Pacer } from '../core/pacer.js';
 import { PlatformError } from './errors.js';
 import type { ChangePlatform, RequestOptions } from './platform.js';
@@ -46,7 +51,8 @@ export class PlatformCallError extends WebplusAbortError {
 /**
  * The one way SAE and EDAS are called: each attempt paced by the platform's own pacer, retried
  * only for `retryable`, `throttled` and `ambiguous` errors (after `recover` for `ambiguous`; a
- * call that changes state is never re-sent after an `ambiguous` one)
+ * call that changes state is re-sent after an `ambiguous` one only when `recover` returned
+ * `NOT_LANDED`)
  * with equal-jitter backoff, and never started unless its whole timeout fits before the
  * deadline. The same paced call as the Web+ gateway's (shared/core/paced-call.ts), over
  * `PlatformError`; both retry through the project's one loop, `shared/core/retry.ts`.
@@ -89,16 +95,18 @@ export class PlatformGateway {
 
   /**
    * Runs `attempt` until it succeeds, fails for good, or the deadline stops it.
-   * @param recover after an ambiguous failure: a value ends the call as a success
+   * @param recover after an ambiguous failure: a value ends the call as a success; `NOT_LANDED`
+   *   (shared/core/paced-call.ts) lets a call that changes state be sent again
    * @param options `changesState`: the call changes state (AbortChangeOrder): after an
-   *   `ambiguous` failure it is re-read (`recover`) and never sent again (default false)
+   *   `ambiguous` failure it is re-read (`recover`, one request) and sent again only when the
+   *   re-read proved it did not land (default false)
    * @returns the value and the number of requests sent
    * @throws PlatformCallError, PlatformDeadlineError
    */
   async call<T>(
     action: string,
     attempt: (opts: RequestOptions) => Promise<T>,
-    recover?: () => Promise<T | undefined>,
+    recover?: () => Promise<Recovery<T>>,
     options: { changesState?: boolean } = {},
   ): Promise<{ value: T; attempts: number }> {
     return pacedCall(

@@ -247,7 +247,7 @@ export function readRoaReply(
     action,
     // A state-changing call answered with a code that is not a documented refusal (a 5xx
     // `InternalError`, `ServiceUnavailable`, an unknown code): it may have landed. `ambiguous`:
-    // re-read, never re-sent (shared/core/paced-call.ts `changesState`).
+    // re-read; re-sent only on proof it did not land (shared/executor/platform-execute.ts).
     kind: contradicted
       ? 'unconfirmed'
       : mutating && (MAY_HAVE_ACTED.has(kind) || !knownCode(rules, code))

@@ -1,5 +1,10 @@
 import type { Deadline } from '../core/deadline.js';
-import { type PacedCallOptions, pacedCall, pacedTryOnce } from '../core/paced-call.js';
+import {
+  type PacedCallOptions,
+  pacedCall,
+  pacedTryOnce,
+  type Recovery,
+} from '../core/paced-call.js';
 import type { Pacer } from '../core/pacer.js';
 import { CallFailedError, DeadlineReachedError } from './call-errors.js';
 import type { CallOptions, WebplusClient } from './client.js';
@@ -71,8 +76,11 @@ export class WebplusGateway {
       isPlatformError: (err): err is WebplusError => err instanceof WebplusError,
       retryable: (err) => err.retryable,
       ambiguous: (err) => err.ambiguous,
-      // AbortChange: an answer that may have landed is re-read, never sent again.
+      // AbortChange: an answer that may have landed is re-read; it is sent again only when the
+      // re-read proves it did not land (shared/executor/abort.ts), with room for another re-read
+      // (DescribeChange, then DescribeAppEnvStatus: two requests).
       changesState: action === MUTATING_ACTION,
+      rereadMs: 2 * this.retry.attemptTimeoutMs,
       onError: (err) => {
         if (err.kind === 'unavailable') this.unavailable.error ??= err;
       },
@@ -86,7 +94,9 @@ export class WebplusGateway {
    * Runs `attempt` until it succeeds, fails for good, or the deadline stops it.
    * `attempt` may itself throw a non-retryable WebplusError to stop early. `recover`, when given,
    * runs (outside the pacer's slot) after an ambiguous failure: a value it returns ends the call
-   * as a success (e.g. a re-read shows a lost AbortChange did land). After an `unavailable`
+   * as a success (e.g. a re-read shows a lost AbortChange did land); `NOT_LANDED`
+   * (shared/core/paced-call.ts) lets AbortChange be sent again as the next attempt, within the
+   * attempts, the backoff and the deadline; `undefined` ends AbortChange there. After an `unavailable`
    * answer (here or in an earlier call of this latch) nothing more is sent: the call fails at
    * once with that error.
    * @throws CallFailedError (permanent error, attempts spent, or the API unavailable),
@@ -95,7 +105,7 @@ export class WebplusGateway {
   async call<T>(
     action: string,
     attempt: (opts: CallOptions, attemptNumber: number) => Promise<T>,
-    recover?: () => Promise<T | undefined>,
+    recover?: () => Promise<Recovery<T>>,
   ): Promise<CallResult<T>> {
     this.callsMade += 1;
     if (this.unavailable.error) throw new CallFailedError(this.unavailable.error, 0);

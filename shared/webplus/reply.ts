@@ -8,9 +8,11 @@ export type WebplusBody = Record<string, unknown>;
 
 /**
  * Reads one raw Web+ reply the way the executor needs it. `AbortChange` is the one action that
- * changes state: every 2xx of it that is not a readable refusal is **ambiguous** (`permanent`,
- * `ambiguous: true`: never retried as a fresh abort; the executor re-reads the change and the
- * outcome comes from the re-read, shared/executor/abort.ts). A read whose reply is not exactly
+ * changes state: every 2xx of it that is not the affirmation is **ambiguous** (`ambiguous: true`:
+ * never retried as a fresh abort; the executor re-reads the change and the outcome comes from
+ * the re-read, shared/executor/abort.ts); a non-2xx fault (5xx, an HTML page, broken JSON) is
+ * ambiguous and `retryable`: re-read first, re-sent only when the re-read proves the change
+ * still running. A read whose reply is not exactly
  * a success makes its facts unknown (a WebplusError: no abort from it).
  * - JSON with `Code: "OK"` (or no Code, or `"200"` / 200) and a 2xx status → the body, unless a
  *   failure field stands beside it ({@link failureBesideSuccess}: `Success` not `true`, an
@@ -170,7 +172,8 @@ export function readReply(
     httpStatus: reply.status,
     requestId,
     // An AbortChange error without a documented refusal code (a 5xx, InternalError, an unknown
-    // code, a bare 429) may have landed: re-read, never re-sent (shared/core/paced-call.ts).
+    // code, a bare 429) may have landed: re-read first; re-sent only when the re-read proves the
+    // change still running and the answer was not a 2xx (shared/executor/abort.ts).
     ambiguous: contradicted || (mutating && !documentedAnswer(effective, reply.status)),
     rawBody: code ? undefined : cut(redact(raw)),
   });
@@ -303,8 +306,9 @@ function unreadable(action: string, reply: RawReply, what: string, mutating = fa
   // product, a wrong WEBPLUS_ENDPOINT). Retrying cannot help.
   const notHere = reply.status === 404;
   // An AbortChange answered with something unreadable (an HTML 502, an empty or cut body, any
-  // status but 404): the request may have reached Web+ and the abort may have landed. Never
-  // sent again as a fresh abort: ambiguous, the change is re-read.
+  // status but 404): the request may have reached Web+ and the abort may have landed:
+  // ambiguous, the change is re-read first. A non-2xx one stays `retryable`: sent again only
+  // when the re-read proves the change still running (shared/executor/abort.ts).
   const is2xx = reply.status >= 200 && reply.status < 300;
   const ambiguous = mutating && !notHere;
   return new WebplusError(

@@ -1,7 +1,9 @@
 /**
- * Issue 12, b12 item 3: an answer to an abort that does not prove the request was refused is
- * ambiguous: the change is re-read before anything else is sent, and the abort is never sent
- * again. Before, a `502 text/html` (a proxy page), a 5xx with a JSON `InternalError` or
+ * Issue 12, b12 item 3, and bresend (field cases C06(d), C07, C09): an answer to an abort that
+ * does not prove the request was refused is ambiguous: the change is re-read before anything
+ * else is sent, and the abort is never sent again unless the re-read proves the change still
+ * running with no abort under way (then a retryable answer is re-sent as the next attempt).
+ * Before b12, a `502 text/html` (a proxy page), a 5xx with a JSON `InternalError` or
  * `ServiceUnavailable`, an empty or cut body on an error status, a bare 429 were read as
  * transient and AbortChange was re-sent; the second answer ("already aborting") then made the
  * record `already_aborting` while the first call had aborted the change. Only a throttling code
@@ -60,10 +62,10 @@ const AMBIGUOUS: [string, Record<string, unknown>][] = [
 
 const ENV = { RETRY_MAX_ATTEMPTS: '4', RETRY_BASE_MS: '10', ATTEMPT_TIMEOUT_MS: '500' };
 
-async function webplusAbort(responses: unknown[]) {
+async function webplusAbort(responses: unknown[], rereadFaults: Record<string, unknown>[] = []) {
   h = await startHarness(
     scenario([1], [change({ n: 1, env: 0, idleMin: 90, ageMin: 95 })], {
-      faults: [{ action: 'AbortChange', changeId: changeId(1), responses }],
+      faults: [{ action: 'AbortChange', changeId: changeId(1), responses }, ...rereadFaults],
     }),
     { env: ENV },
   );
@@ -71,7 +73,7 @@ async function webplusAbort(responses: unknown[]) {
   return { result: s.results[0], sent: calls(h.sandbox.journal(), 'AbortChange').length };
 }
 
-describe('Web+ AbortChange: an ambiguous answer is re-read, never re-sent', () => {
+describe('Web+ AbortChange: an ambiguous answer is re-read, never re-sent unless the re-read proves it running', () => {
   for (const [name, reply] of AMBIGUOUS) {
     it(`${name}, the abort applied: 1 AbortChange, aborted after the re-read`, async () => {
       // Arrange / Act: the later entries are what a re-sent abort would meet
@@ -85,15 +87,76 @@ describe('Web+ AbortChange: an ambiguous answer is re-read, never re-sent', () =
     });
   }
 
-  it('a 502 page, the abort NOT applied: 1 AbortChange, failed (still running), nothing re-sent', async () => {
+  it('a 502 page, the abort NOT applied: re-read proves it running, re-sent once, aborted (attempts 2)', async () => {
     // Arrange / Act
     const { result, sent } = await webplusAbort([AMBIGUOUS[0]![1], 'ok', 'ok', 'ok']);
+
+    // Assert: AbortChange, DescribeChange, DescribeAppEnvStatus, then AbortChange again
+    expect(sent).toBe(2);
+    expect(result).toMatchObject({ outcome: 'aborted', attempts: 2 });
+    const order = h!.sandbox
+      .journal()
+      .map((e) => e.action)
+      .filter((a) => a === 'AbortChange' || a === 'DescribeChange' || a === 'DescribeAppEnvStatus');
+    const first = order.indexOf('AbortChange');
+    expect(order.slice(first, first + 4)).toEqual([
+      'AbortChange',
+      'DescribeChange',
+      'DescribeAppEnvStatus',
+      'AbortChange',
+    ]);
+    expect(calls(h!.sandbox.journal(), 'AbortChange').map((e) => e.status)).toEqual([502, 200]);
+  });
+
+  it('a 502 page, the abort NOT applied, the re-read unreadable (DescribeChange 500): 1 AbortChange, failed, nothing re-sent', async () => {
+    // Arrange / Act
+    const { result, sent } = await webplusAbort(
+      [AMBIGUOUS[0]![1], 'ok', 'ok', 'ok'],
+      [
+        {
+          action: 'DescribeChange',
+          changeId: changeId(1),
+          // The sweep's own read first, then every re-read fails
+          responses: ['ok', ...Array(8).fill({ status: 500, code: 'InternalError' })],
+        },
+      ],
+    );
+
+    // Assert
+    expect(sent).toBe(1);
+    expect(result).toMatchObject({ outcome: 'failed', attempts: 1, errorCode: 'HTTP502' });
+    expect(result?.detail).toContain('could not be re-read');
+  });
+
+  it('a 200 with a cut body (not a fault), the abort NOT applied: 1 AbortChange, failed (still running), nothing re-sent', async () => {
+    // Arrange / Act
+    const { result, sent } = await webplusAbort([AMBIGUOUS[6]![1], 'ok', 'ok', 'ok']);
 
     // Assert
     expect(sent).toBe(1);
     expect(result).toMatchObject({ outcome: 'failed', attempts: 1 });
     expect(result?.detail).toContain('still running');
     expect(h?.sandbox.change(changeId(1))?.ChangeFinished).toBe(false);
+  });
+
+  it('a 503 four times, the abort never applied: 4 AbortChange (each after a re-read), failed naming ServiceUnavailable', async () => {
+    // Arrange / Act
+    const busy = raw(
+      503,
+      JSON_CT,
+      '{"Code":"ServiceUnavailable","Message":"busy","RequestId":"R-9"}',
+    );
+    const { result, sent } = await webplusAbort([busy, busy, busy, busy, 'ok']);
+
+    // Assert
+    expect(sent).toBe(4);
+    expect(calls(h!.sandbox.journal(), 'DescribeChange').length).toBeGreaterThanOrEqual(4);
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      attempts: 4,
+      errorCode: 'ServiceUnavailable',
+    });
+    expect(result?.detail).toContain('retries spent: 4 attempt(s), last ServiceUnavailable');
   });
 
   it('Throttling.User (the gateway refused it) is re-sent: 2 AbortChange, aborted', async () => {
@@ -159,7 +222,7 @@ async function platformAbort(platform: 'sae' | 'edas', responses: unknown[]) {
   return { record, sent };
 }
 
-describe('SAE / EDAS AbortChangeOrder: an ambiguous answer is re-read, never re-sent', () => {
+describe('SAE / EDAS AbortChangeOrder: an ambiguous answer is re-read, never re-sent (no re-read proves "no abort under way")', () => {
   for (const platform of ['sae', 'edas'] as const) {
     for (const [name, reply] of AMBIGUOUS) {
       it(`${platform}: ${name}, the abort applied: 1 AbortChangeOrder, aborted after the re-read`, async () => {

@@ -1,8 +1,9 @@
 /**
- * AbortChange whose answer is lost (socket reset, attempt timeout): the change is re-read and
- * AbortChange is never sent again (b12 item 3: a lost answer does not prove the request was not
- * acted on), so an abort that landed is recorded `aborted` without a second AbortChange, and one
- * the re-read shows still running is `failed` (the next sweep re-checks).
+ * AbortChange whose answer is lost (socket reset, attempt timeout): the change is re-read before
+ * anything else is sent (b12 item 3: a lost answer does not prove the request was not acted on),
+ * so an abort that landed is recorded `aborted` without a second AbortChange. Only a re-read that
+ * proves the change still running with no abort under way lets AbortChange be sent again as the
+ * next attempt (bresend), within RETRY_MAX_ATTEMPTS; spent → `failed` naming the last code.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeContext } from '../helpers/fc-context.js';
@@ -47,27 +48,27 @@ describe('ambiguous AbortChange failures', () => {
     expect(reads).toBe(2);
   });
 
-  it('reset before the abort applied: re-read shows it running → failed, never re-sent', async () => {
+  it('reset before the abort applied: re-read proves it running → re-sent once, aborted (attempts 2)', async () => {
     // Arrange / Act
     const { result, aborts, reads } = await abortWith([{ reset: true }, 'ok']);
 
     // Assert
-    expect(result).toMatchObject({ outcome: 'failed', attempts: 1 });
-    expect(result?.detail).toContain('still running');
-    expect(aborts).toBe(1);
+    expect(result).toMatchObject({ outcome: 'aborted', attempts: 2 });
+    expect(aborts).toBe(2);
     expect(reads).toBeGreaterThanOrEqual(2);
-    expect(h?.sandbox.change(changeId(1))?.ChangeFinished).toBe(false);
   });
 
-  it('resets every time, never applied: one AbortChange, failed, never aborted', async () => {
+  it('resets every time, never applied: 3 AbortChange (RETRY_MAX_ATTEMPTS), each after a re-read, failed, never aborted', async () => {
     // Arrange / Act
-    const { result, aborts } = await abortWith(Array(4).fill({ reset: true }), {
+    const { result, aborts, reads } = await abortWith(Array(4).fill({ reset: true }), {
       RETRY_MAX_ATTEMPTS: '3',
     });
 
     // Assert
-    expect(result).toMatchObject({ outcome: 'failed', attempts: 1 });
-    expect(aborts).toBe(1);
+    expect(result).toMatchObject({ outcome: 'failed', attempts: 3, errorCode: 'ECONNRESET' });
+    expect(result?.detail).toContain('retries spent: 3 attempt(s)');
+    expect(aborts).toBe(3);
+    expect(reads).toBeGreaterThanOrEqual(4);
     expect(h?.sandbox.change(changeId(1))?.ChangeFinished).toBe(false);
   });
 

@@ -1,8 +1,9 @@
 /**
  * C07: a resolved promise is not a successful abort. AbortChange answers 200 `{"Code":"OK",...}`
  * (the documented body, EnvChange naming the change) → aborted; 502 `text/html` (pop-core
- * resolves it as a string) → ambiguous: re-read, never re-sent, never `aborted` unless the
- * re-read shows it; a 200 whose JSON carries an
+ * resolves it as a string) → ambiguous, a retryable fault: re-read first, never `aborted` unless
+ * an OK reply or the re-read shows it, re-sent only when the re-read proves the change still
+ * running (bresend); a 200 whose JSON carries an
  * error `Code` → handled as that error.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -55,23 +56,27 @@ describe('C07: a resolved promise is not a successful abort', () => {
     expect(sent).toBe(1);
   });
 
-  // A proxy page may follow an abort that landed: re-read, never re-sent (b12 item 3).
-  it('502 text/html once (not applied), then OK → one AbortChange, failed after the re-read', async () => {
+  // A proxy page may follow an abort that landed: re-read first (b12 item 3); the re-read proves
+  // it still running, so the retryable fault is re-sent (C07: "a retryable fault, never aborted").
+  it('502 text/html once (not applied), then OK → re-read, re-sent, aborted with attempts 2', async () => {
     // Arrange / Act
     const { result, sent } = await abortWith([HTML_502, 'ok']);
 
     // Assert
-    expect(result).toMatchObject({ outcome: 'failed', attempts: 1 });
-    expect(sent).toBe(1);
+    expect(result).toMatchObject({ outcome: 'aborted', attempts: 2 });
+    expect(sent).toBe(2);
+    const journal = h!.sandbox.journal();
+    const firstAbort = journal.findIndex((e) => e.action === 'AbortChange');
+    expect(journal[firstAbort + 1]?.action).toBe('DescribeChange');
   });
 
-  it('502 text/html every time → one AbortChange, failed, never aborted', async () => {
+  it('502 text/html every time → 4 AbortChange (RETRY_MAX_ATTEMPTS), failed HTTP502, never aborted', async () => {
     // Arrange / Act
     const { result, sent } = await abortWith(Array(4).fill(HTML_502));
 
     // Assert
-    expect(result).toMatchObject({ outcome: 'failed', attempts: 1 });
-    expect(sent).toBe(1);
+    expect(result).toMatchObject({ outcome: 'failed', attempts: 4, errorCode: 'HTTP502' });
+    expect(sent).toBe(4);
     expect(h?.sandbox.change(changeId(1))?.ChangeFinished).toBe(false);
   });
 

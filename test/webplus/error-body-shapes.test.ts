@@ -67,16 +67,30 @@ describe('C06: every error body shape gets the right outcome and retry decision'
     expect(sent).toBe(1);
   });
 
-  it('(d) 400 application/json body {foo:bar} → unreadable: re-read, never re-sent (b12 item 3)', async () => {
+  it('(d) 400 application/json body {foo:bar} → a server fault: re-read, then retried like a 5xx, aborted on attempt 2', async () => {
     // Arrange
     const bad = { status: 400, contentType: 'application/json', body: '{foo:bar}' };
     // Act
     const { result, sent } = await abortWith([bad, 'ok']);
 
-    // Assert: nothing proves the abort was refused, and the re-read shows it still running
-    expect(result).toMatchObject({ outcome: 'failed', attempts: 1 });
-    expect(result?.detail).toContain('still running');
-    expect(sent).toBe(1);
+    // Assert: nothing proves the abort was refused; the re-read proves it still running, so it
+    // is sent again (bresend), exactly as a 503 ServiceUnavailable would be
+    expect(result).toMatchObject({ outcome: 'aborted', attempts: 2 });
+    expect(sent).toBe(2);
+    expect(calls(h!.sandbox.journal(), 'DescribeChange').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('(d) the same 400 every time → 4 AbortChange, failed HTTP400 naming the unreadable reply', async () => {
+    // Arrange
+    const bad = { status: 400, contentType: 'application/json', body: '{foo:bar}' };
+    // Act
+    const { result, sent } = await abortWith(Array(5).fill(bad));
+
+    // Assert
+    expect(result).toMatchObject({ outcome: 'failed', attempts: 4, errorCode: 'HTTP400' });
+    expect(result?.detail).toContain('retries spent: 4 attempt(s), last HTTP400');
+    expect(result?.errorMessage).toContain('{foo:bar}');
+    expect(sent).toBe(4);
   });
 
   it('(e) 400 text/xml ResourceAuthFailed with HostId → not_found', async () => {

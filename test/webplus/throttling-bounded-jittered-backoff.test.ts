@@ -1,7 +1,7 @@
 /**
  * C09: throttling bursts need bounded, jittered backoff.
  * 12 stuck changes; the sandbox answers more than 2 calls in flight with 400 Throttling.User;
- * one id is throttled 5 times in a row (then 429). Policy: 4
+ * one id is throttled 5 times in a row (then 429, then 503 ServiceUnavailable). Policy: 4
  * attempts, base 200 ms. Right: 11 aborted with attempts ≤ 4; the always-throttled one `failed`,
  * attempts 4, its error code; the gap before attempt n+1 within [0.5, 1] × 200 × 2^(n-1) ms;
  * never more than 2 calls in flight.
@@ -35,8 +35,10 @@ function gaps(entries: JournalEntry[]): number[] {
 const variants = [
   { name: 'Throttling.User 400', fault: { status: 400, code: 'Throttling.User' } },
   { name: '429 Throttling', fault: { status: 429, code: 'Throttling' } },
-  // A 503 ServiceUnavailable to AbortChange does not prove the abort was refused: it is re-read,
-  // never re-sent (b12 item 3; test/executor/abort-never-resent-on-ambiguity.test.ts).
+  // A 503 ServiceUnavailable to AbortChange does not prove the abort was refused: each one is
+  // re-read, and re-sent because the re-read proves the change still running (bresend;
+  // test/executor/abort-never-resent-on-ambiguity.test.ts). The re-read counts toward the gap.
+  { name: '503 ServiceUnavailable', fault: { status: 503, code: 'ServiceUnavailable' } },
 ];
 
 describe.concurrent('C09: throttling bursts get bounded, jittered backoff', () => {
