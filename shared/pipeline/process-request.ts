@@ -24,7 +24,7 @@ import {
 } from './records.js';
 import { repeatRecord } from './repeats.js';
 import type { Runtime } from './runtime.js';
-import { addProgress, type SweepProgress } from './summary.js';
+import { addProgress, distinctCounts, type SweepProgress } from './summary.js';
 import { runSweep } from './sweep-run.js';
 
 export interface RequestOutcome {
@@ -237,6 +237,9 @@ export async function processRequest(
       capReached ||= out.capReached;
       sweep = sweep ? addProgress(sweep, out.progress) : out.progress;
     });
+    // The invocation's environments, each counted once over the regions (summary.ts).
+    if (sweep && outs.length > 1)
+      sweep = { ...sweep, ...distinctCounts(outs.map((o) => o.envIds)) };
     records.push(...unavailableRecords(inv.webplus, base, runMode).map(emit));
     return { records, capReached, dryRun, ...(sweep ? { sweep } : {}) };
   }

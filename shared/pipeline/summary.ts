@@ -51,7 +51,11 @@ export interface SweepProgress {
   coverage: string;
 }
 
-/** Two sweeps of one invocation (several regions, or a batch of timer payloads) added up. */
+/**
+ * Two sweeps of one invocation (several regions, or a batch of timer payloads) added up. The
+ * counts are summed: a caller that knows the environments behind them (process-request.ts, for
+ * the regions of one sweep) replaces them with {@link distinctCounts}.
+ */
 export function addProgress(a: SweepProgress, b: SweepProgress): SweepProgress {
   const both = (x?: number, y?: number) =>
     x === undefined || y === undefined ? undefined : Math.max(x, y);
@@ -72,6 +76,24 @@ export function addProgress(a: SweepProgress, b: SweepProgress): SweepProgress {
     ...(nominalRuns !== undefined ? { nominalRuns } : {}),
     coverage: `${a.coverage} | ${b.coverage}`,
   };
+}
+
+/**
+ * `inFlight`, `examined` and `left` over the invocation's environments: an EnvId listed by
+ * several regions (one backend answering them all, a shared host) counts once; it is examined
+ * when any region examined it.
+ * @param runs each region's EnvIds in flight and left
+ */
+export function distinctCounts(
+  runs: readonly { inFlight: readonly string[]; left: readonly string[] }[],
+): Pick<SweepProgress, 'inFlight' | 'examined' | 'left'> {
+  const inFlight = new Set(runs.flatMap((r) => r.inFlight));
+  const examined = new Set<string>();
+  for (const r of runs) {
+    const left = new Set(r.left);
+    for (const id of r.inFlight) if (!left.has(id)) examined.add(id);
+  }
+  return { inFlight: inFlight.size, examined: examined.size, left: inFlight.size - examined.size };
 }
 
 /** What the handler returns for timer, EventBridge and CloudMonitor events (an HTTP body too). */

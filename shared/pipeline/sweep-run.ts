@@ -32,6 +32,11 @@ export interface SweepRunOutcome {
   records: OutcomeRecord[];
   capReached: boolean;
   progress: SweepProgress;
+  /**
+   * The EnvIds behind `progress.inFlight` and `progress.left`, so that an invocation sweeping
+   * several regions counts an environment two regions list (one backend, a shared host) once.
+   */
+  envIds: { inFlight: string[]; left: string[] };
 }
 
 /**
@@ -281,5 +286,10 @@ export async function runSweep(
       ),
     );
   }
-  return { records, capReached, progress };
+  return {
+    records,
+    capReached,
+    progress,
+    envIds: { inFlight: plan.order.map((e) => e.envId), left: [...left] },
+  };
 }
