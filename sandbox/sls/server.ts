@@ -331,6 +331,9 @@ export async function startSlsStandIn(opts: SlsStandInOptions = {}): Promise<Sls
         new Reply(401, 'Unauthorized', `security token ${pct} (${split}) is not accepted here`),
       );
     }
+    if (failure?.kind === 'huge-reply') {
+      return answer(200, 'HugeReply', () => sendHuge(res, failures.sizeBytes, requestId()));
+    }
     if (failure?.kind === 'server-busy') {
       return answerError(
         new Reply(503, 'ServerBusy', 'The server is busy, please try again later.'),

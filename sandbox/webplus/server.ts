@@ -56,6 +56,13 @@ export interface WebplusSandbox {
   now(): number;
   /** Stop listening and drop every connection (keep-alive ones included). */
   close(): Promise<void>;
+  /**
+   * Marks every kept-alive connection idle right now as dropped, as a server or a NAT does to a
+   * connection left idle while the function's instance was frozen: the next request on it is
+   * answered with a TCP reset (journal code `SocketReset`, fault `idle-reset`, never acted on).
+   * @returns how many connections were marked
+   */
+  dropIdleConnections(): number;
   /** Copy of the journal so far, in arrival order. */
   journal(): JournalEntry[];
   /** Write the journal as JSON lines to `path` (parent folders created). */
@@ -447,7 +454,38 @@ export async function startWebplusSandbox(
     }
   };
 
+  /** Open connections, and whether each is between requests (idle). */
+  const connections = new Map<Socket, { idle: boolean; dropped: boolean }>();
   const server: Server = createServer((req, res) => {
+    const conn = connections.get(req.socket);
+    if (conn?.dropped) {
+      const action = matchRoute(
+        (req.method ?? 'GET').toUpperCase(),
+        (req.url ?? '/').split('?')[0]!,
+      );
+      journal.push({
+        time: new Date(clock()).toISOString(),
+        method: (req.method ?? 'GET').toUpperCase(),
+        path: (req.url ?? '/').split('?')[0]!,
+        action,
+        query: {},
+        body: '',
+        status: 0,
+        code: 'SocketReset',
+        nonce: null,
+        accessKeyId: null,
+        signatureValid: false,
+        regionId: null,
+        fault: 'idle-reset',
+      });
+      if (action === 'AbortChange') abortTotal += 1;
+      req.socket.resetAndDestroy();
+      return;
+    }
+    if (conn) conn.idle = false;
+    res.once('finish', () => {
+      if (conn) conn.idle = true;
+    });
     handle(req, res).catch((err: unknown) => {
       if (closed) return;
       const requestId = randomUUID().toUpperCase();
@@ -471,6 +509,10 @@ export async function startWebplusSandbox(
   });
   // a client that resets its own socket must not crash the sandbox
   server.on('clientError', (_err, socket) => socket.destroy());
+  server.on('connection', (socket: Socket) => {
+    connections.set(socket, { idle: true, dropped: false });
+    socket.once('close', () => connections.delete(socket));
+  });
 
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -504,6 +546,16 @@ export async function startWebplusSandbox(
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       }),
+    dropIdleConnections: () => {
+      let n = 0;
+      for (const conn of connections.values()) {
+        if (conn.idle && !conn.dropped) {
+          conn.dropped = true;
+          n += 1;
+        }
+      }
+      return n;
+    },
     journal: () => journal.map((e) => ({ ...e, query: { ...e.query } })),
     writeJournal: (path) => writeJournalFile(path, journal),
     change: (changeId) => account.change(changeId, clock()),

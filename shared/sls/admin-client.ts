@@ -17,10 +17,19 @@
  * the host is the bare endpoint, and the stand-in serves such requests for its `defaultProject`.
  */
 import { createRequire } from 'node:module';
+import { withBoundedReplies } from '../core/bounded-replies.js';
 import type { Credentials } from '../core/credentials.js';
 import { endpointProblem } from '../core/endpoint.js';
 import { createRedactor } from '../core/redact.js';
+import { ReplyTooLargeError } from '../core/reply-size.js';
 import { SlsApiError } from './errors.js';
+
+/**
+ * Largest reply read from the management and query API, bytes (16 MiB): a GetLogs page holds at
+ * most 100 logs, a record is at most a few tens of KiB. A larger reply (content-length, bytes
+ * received, or a declared `x-log-bodyrawsize`) is cut and the call fails with its size.
+ */
+export const SLS_ADMIN_MAX_REPLY_BYTES = 16 * 1024 * 1024;
 
 /** One GetLogs page. */
 export interface LogsPage {
@@ -152,7 +161,7 @@ export function createSlsAdmin(options: SlsAdminOptions): SlsAdmin {
 
   const call = async (what: string, fn: () => Promise<SdkResponse>): Promise<SdkResponse> => {
     try {
-      return await fn();
+      return await withBoundedReplies(SLS_ADMIN_MAX_REPLY_BYTES, fn);
     } catch (error) {
       throw toApiError(what, error, secrets);
     }
@@ -297,11 +306,13 @@ function toApiError(what: string, error: unknown, secrets: readonly string[]): S
         ? e.statusCode
         : undefined;
   const code =
-    typeof e?.code === 'string' && e.code !== ''
-      ? e.code
-      : status
-        ? `HTTP${status}`
-        : 'NetworkError';
+    error instanceof ReplyTooLargeError
+      ? 'ReplyTooLarge'
+      : typeof e?.code === 'string' && e.code !== ''
+        ? e.code
+        : status
+          ? `HTTP${status}`
+          : 'NetworkError';
   let message = typeof e?.message === 'string' ? e.message : String(error);
   // The one redactor (shared/core/redact.ts), then any secret too short for it, as it is.
   message = createRedactor(secrets).text(message);

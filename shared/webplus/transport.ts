@@ -34,9 +34,14 @@ interface Captured {
  * signature nonce. pop-core resolves non-JSON replies as bare strings and drops the status;
  * this lets us see the status of every reply while pop-core still signs and sends the request.
  */
-function capturingAgent(isHttps: boolean, captures: Map<string, Captured>): http.Agent {
+function capturingAgent(
+  isHttps: boolean,
+  captures: Map<string, Captured>,
+  requests: Map<string, http.ClientRequest>,
+  keepAlive: boolean,
+): http.Agent {
   const Base = isHttps ? https.Agent : http.Agent;
-  const agent = new Base({ keepAlive: true, keepAliveMsecs: 1000, maxSockets: 64 });
+  const agent = new Base({ keepAlive, keepAliveMsecs: 1000, maxSockets: 64 });
   const addRequest = (
     agent as unknown as { addRequest: (req: http.ClientRequest, o: unknown) => void }
   ).addRequest;
@@ -46,6 +51,7 @@ function capturingAgent(isHttps: boolean, captures: Map<string, Captured>): http
     options: unknown,
   ) {
     const nonce = String(req.getHeader('x-acs-signature-nonce') ?? '');
+    requests.set(nonce, req);
     req.once('response', (res: http.IncomingMessage) => {
       const captured: Captured = {
         status: res.statusCode ?? 0,
@@ -63,16 +69,55 @@ function capturingAgent(isHttps: boolean, captures: Map<string, Captured>): http
   return agent;
 }
 
+/** Replies seen by the instance's agents, keyed by signature nonce (each is unique). */
+const instanceCaptures = new Map<string, Captured>();
+/** Requests handed to the instance's agents, keyed by signature nonce, until they settle. */
+const instanceRequests = new Map<string, http.ClientRequest>();
+/** The instance's keep-alive agents, one for http and one for https (issue 16). */
+const instanceAgents = new Map<'http' | 'https', http.Agent>();
+
+/**
+ * The instance's keep-alive agent for `http` or `https`: one per instance, shared by every
+ * invocation, so that an alarm reuses the sockets of the one before instead of connecting
+ * again. It holds no credentials (pop-core signs each request). A socket kept across an FC
+ * freeze may have been dropped by Web+ or a NAT meanwhile: see {@link RoaTransport.send}.
+ */
+function instanceAgent(isHttps: boolean): http.Agent {
+  const key = isHttps ? 'https' : 'http';
+  let agent = instanceAgents.get(key);
+  if (!agent) {
+    agent = capturingAgent(isHttps, instanceCaptures, instanceRequests, true);
+    instanceAgents.set(key, agent);
+  }
+  return agent;
+}
+
+/** Closes the idle sockets of an agent (those in use finish their request). */
+function dropIdleSockets(agent: http.Agent): void {
+  for (const list of Object.values(agent.freeSockets))
+    for (const socket of list ?? []) socket.destroy();
+}
+
+/** Socket errors that a connection dropped while idle gives on its next use. */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE']);
+
+/** Least time left, ms, worth one more attempt of a read on a new socket. */
+const MIN_RETRY_MS = 100;
+
 /**
  * Signs and sends Web+ ROA requests through `@alicloud/pop-core`'s ROAClient with one
  * invocation's credentials. Always asks pop-core for the raw body (`rawBody: true`) so that no
  * reply shape can crash it (XML without HostId) or hide as success (an HTML 502).
- * One instance per invocation: its keep-alive sockets die with `close()`.
+ * One transport per invocation (its credentials); the sockets belong to the instance's
+ * keep-alive agent ({@link instanceAgent}) and outlive it.
  */
 export class RoaTransport {
   private readonly client: ROAClient;
   private readonly agent: http.Agent;
-  private readonly captures = new Map<string, Captured>();
+  private readonly isHttps: boolean;
+  private readonly captures = instanceCaptures;
+  /** Reads retried on a new socket after a reused socket was reset (for tests and summaries). */
+  staleSocketRetries = 0;
   /** Web+'s clock as this transport's replies showed it (their `Date` headers). */
   readonly serverClock = new ServerClock();
 
@@ -88,7 +133,8 @@ export class RoaTransport {
     private readonly regionId: string,
     private readonly redact: (text: string) => string = (t) => t,
   ) {
-    this.agent = capturingAgent(endpoint.startsWith('https://'), this.captures);
+    this.isHttps = endpoint.startsWith('https://');
+    this.agent = instanceAgent(this.isHttps);
     this.client = new ROAClient({
       endpoint: endpoint.replace(/\/+$/, ''),
       apiVersion: WEBPLUS_API_VERSION,
@@ -100,13 +146,44 @@ export class RoaTransport {
   }
 
   /**
-   * One attempt, no retry.
+   * One attempt. A read (GET) sent on a reused keep-alive socket that was reset before any reply
+   * came (ECONNRESET, EPIPE: the connection was dropped while idle, e.g. across an FC freeze)
+   * is sent once more on a new socket, within what is left of `timeoutMs`; the instance's other
+   * idle sockets are closed too. Anything else, and every AbortChange (POST), is not re-sent
+   * here: an AbortChange on a reset socket is ambiguous and re-read (core/paced-call.ts).
    * @param action the Web+ action name, for errors
    * @param timeoutMs connect and read timeout of this attempt, ms
    * @returns the raw reply, whatever its status
    * @throws WebplusError (kind `retryable`, `ambiguous`) on timeout or socket error
    */
   async send(
+    action: string,
+    method: 'GET' | 'POST',
+    path: string,
+    query: Record<string, string>,
+    formBody: Record<string, string> | undefined,
+    timeoutMs: number,
+  ): Promise<RawReply> {
+    const startedAt = Date.now();
+    try {
+      return await this.sendOn(undefined, action, method, path, query, formBody, timeoutMs);
+    } catch (err) {
+      const stale = (err as { staleSocket?: boolean }).staleSocket === true;
+      const left = timeoutMs - (Date.now() - startedAt);
+      if (!stale || method !== 'GET' || left < MIN_RETRY_MS) throw err;
+      dropIdleSockets(this.agent);
+      this.staleSocketRetries += 1;
+      const fresh = capturingAgent(this.isHttps, instanceCaptures, instanceRequests, false);
+      try {
+        return await this.sendOn(fresh, action, method, path, query, formBody, left);
+      } finally {
+        fresh.destroy();
+      }
+    }
+  }
+
+  private async sendOn(
+    agent: http.Agent | undefined,
     action: string,
     method: 'GET' | 'POST',
     path: string,
@@ -129,6 +206,7 @@ export class RoaTransport {
       const reply = await this.client.request(method, path, query, body, headers, {
         timeout: timeoutMs,
         rawBody: true,
+        ...(agent ? { agent } : {}),
       });
       const captured = this.captures.get(nonce);
       return {
@@ -137,18 +215,27 @@ export class RoaTransport {
         body: typeof reply === 'string' ? reply : String(reply ?? ''),
       };
     } catch (thrown) {
-      throw transportError(action, thrown, this.captures.get(nonce), this.redact);
+      const error = transportError(action, thrown, this.captures.get(nonce), this.redact);
+      const code = (thrown as { code?: unknown } | undefined)?.code;
+      const staleSocket =
+        instanceRequests.get(nonce)?.reusedSocket === true &&
+        !this.captures.has(nonce) &&
+        typeof code === 'string' &&
+        RESET_CODES.has(code);
+      throw staleSocket ? Object.assign(error, { staleSocket: true }) : error;
     } finally {
       const captured = this.captures.get(nonce);
       if (captured) this.serverClock.observe(captured.date, captured.receivedAtMs, sentAtMs);
       this.captures.delete(nonce);
+      instanceRequests.delete(nonce);
     }
   }
 
-  /** Closes the keep-alive sockets of this invocation. */
-  close(): void {
-    this.agent.destroy();
-  }
+  /**
+   * Ends this invocation's use of the transport. The instance's keep-alive sockets stay open
+   * for the next invocation (issue 16); nothing of this invocation (credentials) stays with them.
+   */
+  close(): void {}
 }
 
 /** Turns whatever httpx threw (Error with `code`, RequestTimeoutError, plain objects) into a WebplusError. */
