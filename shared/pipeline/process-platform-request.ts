@@ -337,9 +337,12 @@ async function processPlatformRegion(
     // the deadline), then each decided by the first region to claim it.
     if (waiting.length > 0 && ctx.claims.notListed().length > 0)
       await ctx.claims.waitForListings(inv.deadline.atMs - inv.attemptTimeoutMs);
-    const candidates = dedupe(waiting).filter(
-      (c) => !c.changeId || ctx.claims.claim(keyOf(c.changeId), region.regionId),
-    );
+    // A ChangeOrderId two applications claim is ambiguous: `skipped` for each (red-team 12 F1).
+    const candidates = dedupe(
+      waiting,
+      (c) => c.appId ?? c.platformChange?.appId,
+      'applications',
+    ).unique.filter((c) => !c.changeId || ctx.claims.claim(keyOf(c.changeId), region.regionId));
     const decidedAtMs = Date.now();
     const judged = candidates.map((c) => judge(c));
     const clocks = judged.map((j) => j.clock);

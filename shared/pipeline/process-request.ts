@@ -301,8 +301,12 @@ export async function processRequest(
   const decidedAtMs = Date.now();
   const byRegion = new Map(inv.webplus.map((ctx) => [ctx.region.regionId, ctx]));
   const capReached = false;
+  // One decision per ChangeId; a ChangeId two environments claim is `skipped` for each
+  // (red-team 12 F1); a change reached twice through one environment is decided once and the
+  // repeat gets its own record after it.
+  const { unique, repeats } = dedupe(candidates);
   const done = await Promise.all(
-    dedupe(candidates).map(async (c) => {
+    unique.map(async (c) => {
       // An environment's change an earlier request of this invocation decided: no second call.
       const decidedBefore = inv.decided.of(c);
       if (decidedBefore) return emit(repeatRecord(decidedBefore, base, Date.now()));
@@ -333,6 +337,10 @@ export async function processRequest(
     }),
   );
   for (const r of done) if (r) records.push(r);
+  for (const c of repeats) {
+    const first = inv.decided.of(c);
+    if (first) records.push(emit(repeatRecord(first, base, Date.now())));
+  }
   records.push(...unavailableRecords(inv.webplus, base, runMode).map(emit));
   return { records, capReached, dryRun };
 }

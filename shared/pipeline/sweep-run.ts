@@ -173,6 +173,40 @@ export async function runSweep(
   // The listing's failures need no reads: written now.
   for (const c of listing.failures) streamed(c);
 
+  // A LatestChangeId that two listed environments name: which environment the change is in is
+  // ambiguous, so it is read for neither and aborted for neither; each environment gets its
+  // record naming the others, now (red-team 12 F1: the second used to be dropped unrecorded).
+  const namedBy = new Map<string, Set<string>>();
+  for (const e of listing.inFlight) {
+    const set = namedBy.get(e.latestChangeId!) ?? new Set<string>();
+    set.add(e.envId);
+    namedBy.set(e.latestChangeId!, set);
+  }
+  const inFlight = listing.inFlight.filter((e) => (namedBy.get(e.latestChangeId!)?.size ?? 0) < 2);
+  const conflictedSeen = new Set<string>();
+  for (const e of listing.inFlight) {
+    const envs = namedBy.get(e.latestChangeId!)!;
+    if (envs.size < 2 || conflictedSeen.has(e.envId)) continue;
+    conflictedSeen.add(e.envId);
+    // No other region decides it either (change-claims.ts).
+    claims.claim(keyOf(e.latestChangeId!), regionId);
+    const others = [...envs].filter((x) => x !== e.envId);
+    const c: Candidate = {
+      source: 'sweep',
+      regionId,
+      changeId: e.latestChangeId!,
+      envId: e.envId,
+      ...(e.appId ? { appId: e.appId } : {}),
+      ...(e.envName ? { envName: e.envName } : {}),
+      settled: {
+        outcome: 'skipped',
+        detail: `ChangeId ${e.latestChangeId} is claimed by environments ${[...envs].join(' and ')}: DescribeAppEnvs lists ${e.envId} applying it, and also ${others.join(' and ')}, so which one it is in is ambiguous; not aborted for any of them (fail closed)`,
+      },
+    };
+    const j = judge(c);
+    write(j.decision, j.decidedAtMs, j.clock);
+  }
+
   // Parts sized for the worst case (every call taking its whole attempt timeout, with retries),
   // from the configuration and the listing's shape only: the same parts run after run.
   const sizing = sizeSweep(
@@ -180,13 +214,13 @@ export async function runSweep(
     reserveMs,
     listing.shape,
     limits,
-    Math.max(1, listing.inFlight.length),
+    Math.max(1, inFlight.length),
   );
   const atMs = rotationTime(request, inv);
   // The run's number among the runs of the timer's schedule (payload `schedule`), else its
   // 5-minute slot (sweep-plan.ts, rotationSlot; red-team 11 F3).
   const rotation = rotationSlot(atMs, request.schedule);
-  const plan = planSweep(listing.inFlight, atMs, sizing, rotation.slot);
+  const plan = planSweep(inFlight, atMs, sizing, rotation.slot);
   const read = await readInOrder(
     gateway,
     plan.order,

@@ -128,8 +128,15 @@ export function violations(run: WorldRun): string[] {
     out.push(`${run.aborts.length} AbortChange calls, more than the cap ${run.allowed.max}`);
   }
   for (const id of run.examined) {
-    const n = run.records.filter((r) => r.changeId === id && r.outcome !== 'invalid').length;
+    // One decision per change: the records of the items that named it again (`repeatOf`, the
+    // decision's own record) are the items' records, not a second decision (red-team 12 F1).
+    const mine = run.records.filter((r) => r.changeId === id && r.outcome !== 'invalid');
+    const n = mine.filter((r) => r.repeatOf === undefined).length;
     if (n !== 1) out.push(`change ${id} was examined and got ${n} records`);
+    for (const r of mine) {
+      if (r.repeatOf !== undefined && !mine.some((x) => x.recordId === r.repeatOf))
+        out.push(`change ${id}: a repeat record points at no record of it`);
+    }
   }
   for (const r of run.records) {
     if (r.outcome === 'aborted' && !run.aborts.includes(r.changeId ?? '')) {
