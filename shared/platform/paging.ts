@@ -16,6 +16,7 @@ export class EndlessListError extends PlatformError {
  *   trusted as the last one, because a server that silently caps the page size below the one
  *   asked for (the caps are UNVERIFIED, docs/reference/sae-edas.md §8 item 5) would make every
  *   page "short" and lose the rest. The cost is one extra request.
+ * - A total below 0, or 0 beside items, fails the listing (the counts cannot be read).
  * - A page whose items are exactly the previous page's (a server ignoring the page number)
  *   fails the listing instead of looping: the caller records the scope as unread.
  * @param fetch reads one page (the caller wraps its pacing and retries around it)
@@ -37,6 +38,21 @@ export async function readAllPages<T>(
     const page = await fetch({ pageNumber, pageSize });
     const listed = page.listed ?? page.items.length;
     if (listed === 0) return all;
+    if (page.totalCount !== 'unknown' && (page.totalCount < 0 || page.totalCount === 0)) {
+      // A total of -1, or of 0 beside items, is no count (red-team 12 F7): never read as the
+      // list's end or as "no changes".
+      throw new EndlessListError(
+        `${action}: page ${pageNumber} says the total is ${page.totalCount} beside ${listed} item(s): the counts cannot be read`,
+        {
+          platform,
+          action,
+          kind: 'permanent',
+          code: 'PagingUnreconciled',
+          httpStatus: 200,
+          requestId: page.requestId,
+        },
+      );
+    }
     const ids = page.items.map(key).join('\n');
     if (ids !== '' && ids === previous)
       throw new EndlessListError(`${action}: page ${pageNumber} repeats page ${pageNumber - 1}`, {

@@ -200,6 +200,21 @@ export function readRoaReply(
         },
       );
     }
+    // A read's documented answer is 200: a 202 or 206 is not the listing (red-team 12 F7).
+    if (!mutating && reply.status !== 200) {
+      throw new PlatformReplyError(
+        `${action}: a ${reply.status} reply (a read's documented answer is 200): what it holds is not read`,
+        {
+          platform,
+          action,
+          kind: 'retryable',
+          code: 'MalformedReply',
+          httpStatus: reply.status,
+          requestId,
+          rawBody: rawBody(),
+        },
+      );
+    }
     return body;
   }
   const code = rules.errorCode(body);
