@@ -223,8 +223,13 @@ export async function pacedCall<T, E extends Error>(
       );
     }
     if (err.reason === 'deadline') {
-      // Before an attempt: "not sent: … ms left …"; after a failure: no time for the backoff.
-      const why = err.message.startsWith('not sent') ? err.message : undefined;
+      // Before an attempt: "not sent: … ms left …"; after a failure: no time for the backoff
+      // (and, after a re-read that proved the request did not land, for its re-send + re-read).
+      const why = err.message.startsWith('not sent')
+        ? err.message
+        : options.changesState === true && provenNotLanded
+          ? `not sent again: ${deadline.remainingMs()} ms left before the deadline, the backoff, a re-send and its re-read need more (${needMs()} ms without the backoff)`
+          : undefined;
       throw options.deadlineError(attempts, lastError, why);
     }
     if (options.isPlatformError(last)) throw options.failedError(last, attempts);

@@ -128,6 +128,35 @@ describe('Web+ AbortChange: an ambiguous answer is re-read, never re-sent unless
     expect(result?.detail).toContain('could not be re-read');
   });
 
+  it('a 502 page, the re-read proves it running, but the abort and another re-read do not fit: not re-sent, timeout', async () => {
+    // Arrange: 10 s function (8 s of work after the 2 s margin), 3 s attempts: the first abort
+    // fits, a re-send needs 3 s + a 6 s re-read
+    h = await startHarness(
+      scenario([1], [change({ n: 1, env: 0, idleMin: 90, ageMin: 95 })], {
+        faults: [
+          { action: 'AbortChange', changeId: changeId(1), responses: [AMBIGUOUS[0]![1], 'ok'] },
+        ],
+      }),
+      { env: { ...ENV, ATTEMPT_TIMEOUT_MS: '3000' } },
+    );
+    const context = fakeContext({
+      function: { name: 'f', handler: 'index.handler', memory: 256, timeout: 10 },
+    });
+
+    // Act
+    const s = summaryOf(await h.handler(timerEvent(), context));
+
+    // Assert
+    const result = s.results[0];
+    expect(calls(h.sandbox.journal(), 'AbortChange')).toHaveLength(1);
+    expect(calls(h.sandbox.journal(), 'DescribeAppEnvStatus').length).toBeGreaterThanOrEqual(1);
+    expect(result).toMatchObject({ outcome: 'timeout', attempts: 1, errorCode: 'HTTP502' });
+    expect(result?.detail).toMatch(
+      /not sent again: \d+ ms left before the deadline.*a re-send and its re-read need .*9000 ms/,
+    );
+    expect(result?.detail).toContain('the last re-read showed it still running');
+  });
+
   it('a 200 with a cut body (not a fault), the abort NOT applied: 1 AbortChange, failed (still running), nothing re-sent', async () => {
     // Arrange / Act
     const { result, sent } = await webplusAbort([AMBIGUOUS[6]![1], 'ok', 'ok', 'ok']);
