@@ -215,9 +215,11 @@ export class WebplusClient {
       opts,
     );
     return toPage(
+      'DescribeChanges',
       body,
       listItems('DescribeChanges', body, ['Changes', 'Change'], toChange, this.redactor),
       page,
+      this.redactor,
     );
   }
 
@@ -241,9 +243,11 @@ export class WebplusClient {
       opts,
     );
     return toPage(
+      'DescribeAppEnvs',
       body,
       listItems('DescribeAppEnvs', body, ['AppEnvs', 'AppEnv'], toAppEnv, this.redactor),
       page,
+      this.redactor,
     );
   }
 
@@ -272,6 +276,7 @@ export class WebplusClient {
       opts,
     );
     return toPage(
+      'DescribeApplications',
       body,
       listItems(
         'DescribeApplications',
@@ -281,6 +286,7 @@ export class WebplusClient {
         this.redactor,
       ),
       page,
+      this.redactor,
     );
   }
 
@@ -306,14 +312,53 @@ export class WebplusClient {
   }
 }
 
-function toPage<T>(body: WebplusBody, items: (T | undefined)[], page: PageQuery): Page<T> {
+/**
+ * One listing page, its counts read fail closed (red-team 12 F7): `TotalCount`, when present,
+ * must be a JSON number that is a whole count (not `-1`, `null`, `"0"`, `1.5`), and not 0
+ * beside items; `PageNumber`, when echoed, must be the page asked for. Otherwise the page is
+ * `MalformedReply`: what it holds is not read as a count of changes (never "no changes").
+ * @throws WebplusResponseError `MalformedReply` (retryable: read again, then recorded)
+ */
+function toPage<T>(
+  action: string,
+  body: WebplusBody,
+  items: (T | undefined)[],
+  page: PageQuery,
+  redactor: Redactor,
+): Page<T> {
   const list = items.filter((x): x is T => x !== undefined);
+  const total = body.TotalCount;
+  if (total !== undefined) {
+    const whole = typeof total === 'number' && Number.isInteger(total) && total >= 0;
+    if (!whole)
+      throw malformed(
+        action,
+        `TotalCount is ${describeValue(total, 'absent')}, not a whole count: the page's count of items is unknown`,
+        body,
+        redactor,
+      );
+    if (total === 0 && list.length > 0)
+      throw malformed(
+        action,
+        `TotalCount is 0 beside ${list.length} item(s): the counts contradict each other`,
+        body,
+        redactor,
+      );
+  }
+  const echoed = body.PageNumber;
+  if (echoed !== undefined && toNumber(echoed) !== page.pageNumber)
+    throw malformed(
+      action,
+      `PageNumber ${describeValue(echoed, 'absent')} answered for page ${page.pageNumber}: not the page asked for`,
+      body,
+      redactor,
+    );
   return {
     items: list,
-    pageNumber: toNumber(body.PageNumber) ?? page.pageNumber,
+    pageNumber: page.pageNumber,
     pageSize: toNumber(body.PageSize) ?? page.pageSize,
     // Absent stays absent: an unknown total is never the length of one page.
-    ...(toNumber(body.TotalCount) !== undefined ? { totalCount: toNumber(body.TotalCount) } : {}),
+    ...(typeof total === 'number' ? { totalCount: total } : {}),
     requestId: stringOrUndefined(body.RequestId),
   };
 }
@@ -426,7 +471,8 @@ function listItems<T>(
       (wrapper as Record<string, unknown>)[inner] !== undefined &&
       (wrapper as Record<string, unknown>)[inner] !== null);
   if (!present) {
-    if (toNumber(body.TotalCount) === 0) return [];
+    // Only a JSON 0 says the list is empty (a string "0" is not a count: toPage).
+    if (body.TotalCount === 0) return [];
     throw malformed(action, `no ${outer}.${inner} list in the reply`, body, redactor);
   }
   const raw = unwrapList(body, outer, inner);

@@ -120,6 +120,22 @@ export function readReply(
         },
       );
     }
+    // A read's documented answer is 200: a 202 (accepted, not done) or a 206 (partial) is not
+    // the listing or the change, and its body is not read as one (red-team 12 F7). AbortChange
+    // replies are checked against their exact affirmation by the client (200 only).
+    if (is2xx && !mutating && reply.status !== 200) {
+      throw new WebplusError(
+        `${action}: a ${reply.status} reply (a read's documented answer is 200): what it holds is not read`,
+        {
+          action,
+          kind: 'retryable',
+          code: 'MalformedReply',
+          httpStatus: reply.status,
+          requestId,
+          rawBody: cut(redact(raw)),
+        },
+      );
+    }
     if (is2xx) return body;
     if (mutating) {
       // 500 + Code "OK": the status says failed, the body says accepted. Either may be a

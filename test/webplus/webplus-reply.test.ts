@@ -42,10 +42,10 @@ describe('readReply: successes', () => {
     expect(Object.getPrototypeOf(body)).toBe(Object.prototype);
   });
 
-  it('accepts a 2xx without Code and a Code of "200"', () => {
+  it('accepts a 200 without Code and a Code of 200', () => {
     // Arrange
     const noCode = json(200, { RequestId: 'R2', Applications: { Application: [] } });
-    const code200 = json(201, { Code: 200, RequestId: 'R3' });
+    const code200 = json(200, { Code: 200, RequestId: 'R3' });
 
     // Act
     const a = readReply('DescribeApplications', noCode);
@@ -54,6 +54,21 @@ describe('readReply: successes', () => {
     // Assert
     expect(a.RequestId).toBe('R2');
     expect(b.RequestId).toBe('R3');
+  });
+
+  it('a read answered 201, 202 or 206 is not read (red-team 12 F7): MalformedReply, retryable', () => {
+    for (const status of [201, 202, 206]) {
+      // Act / Assert
+      expect(() =>
+        readReply('DescribeAppEnvs', json(status, { Code: 'OK', RequestId: 'R4' })),
+      ).toThrow(
+        expect.objectContaining({
+          code: 'MalformedReply',
+          kind: 'retryable',
+          message: `DescribeAppEnvs: a ${status} reply (a read's documented answer is 200): what it holds is not read`,
+        }),
+      );
+    }
   });
 });
 
