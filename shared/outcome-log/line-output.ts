@@ -134,12 +134,10 @@ export function streamOutput(name: string, stream: () => WritableLike): LineOutp
 function outcomeOf(name: string, results: readonly (Error | null | undefined)[]): LineOutcome {
   let written = 0;
   while (written < results.length && results[written] === null) written++;
-  let pending = 0;
   let firstError: Error | undefined;
-  for (let i = written; i < results.length; i++) {
+  for (let i = written; i < results.length && !firstError; i++) {
     const r = results[i];
-    if (r === undefined) pending++;
-    else if (r !== null) firstError ??= r;
+    if (r !== undefined && r !== null) firstError = r;
   }
   // Written lines are a prefix; a line confirmed after an unconfirmed one (not seen on a Node
   // stream) is counted with the pending ones rather than guessed written.
