@@ -34,7 +34,7 @@ export interface RoaJournalEntry {
   nonce: string | null;
   accessKeyId: string | null;
   signatureValid: boolean;
-  /** `scripted:error|raw|delay|reset|reset-applied|ok` or `throttle:qps` when one answered */
+  /** `scripted:error|raw|delay|reset|reset-applied|ok`, `throttle:qps` or `idle-reset` when one answered */
   fault?: string;
 }
 

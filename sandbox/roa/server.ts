@@ -94,6 +94,14 @@ export interface RoaEmulator {
   calls(action: string, changeOrderId?: string): number;
   /** Replace the scripted faults (cursors restart). */
   setFaults(faults: readonly RoaFault[]): void;
+  /**
+   * Marks every kept-alive connection idle right now as dropped, as a server or a NAT does to a
+   * connection left idle while the function's instance was frozen: the next request on it is
+   * answered with a TCP reset (journal code `SocketReset`, fault `idle-reset`, never acted on).
+   * Same as the Web+ sandbox's (sandbox/webplus/server.ts).
+   * @returns how many connections were marked
+   */
+  dropIdleConnections(): number;
 }
 
 /** The change order and application a request names, by the query parameters SAE and EDAS share. */
@@ -364,7 +372,42 @@ export async function startRoaServer(
     }
   };
 
+  /** Open connections, and whether each is between requests (idle) or was dropped. */
+  const connections = new Map<Socket, { idle: boolean; dropped: boolean }>();
   const server: Server = createServer((req, res) => {
+    const conn = connections.get(req.socket);
+    if (conn?.dropped) {
+      const method = (req.method ?? 'GET').toUpperCase();
+      const rawUrl = req.url ?? '/';
+      const q = rawUrl.indexOf('?');
+      const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
+      const query = queryObject(q === -1 ? '' : rawUrl.slice(q + 1));
+      const target = product.target(query);
+      journal.push({
+        time: new Date(Date.now() + skewMs).toISOString(),
+        method,
+        path,
+        action: product.routes[`${method} ${path}`] ?? null,
+        query,
+        body: '',
+        contentType: String(req.headers['content-type'] ?? ''),
+        apiVersion: String(req.headers['x-acs-version'] ?? ''),
+        ...(target.changeOrderId !== undefined ? { changeOrderId: target.changeOrderId } : {}),
+        ...(target.appId !== undefined ? { appId: target.appId } : {}),
+        status: 0,
+        code: 'SocketReset',
+        nonce: null,
+        accessKeyId: null,
+        signatureValid: false,
+        fault: 'idle-reset',
+      });
+      req.socket.resetAndDestroy();
+      return;
+    }
+    if (conn) conn.idle = false;
+    res.once('finish', () => {
+      if (conn) conn.idle = true;
+    });
     handle(req, res).catch((err: unknown) => {
       if (closed || res.headersSent || res.destroyed) return;
       const message = err instanceof Error ? err.message : String(err);
@@ -373,6 +416,10 @@ export async function startRoaServer(
     });
   });
   server.on('clientError', (_err, socket) => socket.destroy());
+  server.on('connection', (socket: Socket) => {
+    connections.set(socket, { idle: true, dropped: false });
+    socket.once('close', () => connections.delete(socket));
+  });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -406,6 +453,16 @@ export async function startRoaServer(
       ).length,
     setFaults: (faults) => {
       plan = new RoaFaultPlan(faults);
+    },
+    dropIdleConnections: () => {
+      let n = 0;
+      for (const conn of connections.values()) {
+        if (conn.idle && !conn.dropped) {
+          conn.dropped = true;
+          n += 1;
+        }
+      }
+      return n;
     },
   };
 }
