@@ -163,18 +163,13 @@ export function cutSummaryRecord(
 ): OutcomeRecord {
   const shown = ids.slice(0, SUMMARY_IDS_NAMED).join(', ');
   const more = ids.length - Math.min(ids.length, SUMMARY_IDS_NAMED);
-  return {
-    time: new Date().toISOString(),
-    trigger: base.trigger,
-    ...(base.triggerRef ? { triggerRef: base.triggerRef } : {}),
-    invocationId: base.invocationId,
-    ...(reason ? { reason } : {}),
+  return requestRecord(
+    base,
     mode,
-    outcome: 'deferred',
-    detail: `not acted on: ${ids.length} more ${kind} (the alarm names ${named} ids, more than ALARM_MAX_IDS (${maxIds}); the first ${maxIds} were acted on, the next ${DEFERRED_RECORDS_PER_ALARM} have a deferred record each; the next sweep re-checks these): ${shown}${more > 0 ? `, and ${more} more not named here` : ''}`,
-    attempts: 0,
-    latencyMs: 0,
-  };
+    'deferred',
+    `not acted on: ${ids.length} more ${kind} (the alarm names ${named} ids, more than ALARM_MAX_IDS (${maxIds}); the first ${maxIds} were acted on, the next ${DEFERRED_RECORDS_PER_ALARM} have a deferred record each; the next sweep re-checks these): ${shown}${more > 0 ? `, and ${more} more not named here` : ''}`,
+    reason ? { reason } : {},
+  );
 }
 
 /**
@@ -193,16 +188,11 @@ export function unreadDimensionsRecord(
     ...(unread.series > 0 ? [`${unread.series} dimension series`] : []),
     ...(unread.values > 0 ? [`${unread.values} id values`] : []),
   ];
-  return {
-    time: new Date().toISOString(),
-    trigger: base.trigger,
-    ...(base.triggerRef ? { triggerRef: base.triggerRef } : {}),
-    invocationId: base.invocationId,
-    ...(reason ? { reason } : {}),
+  return requestRecord(
+    base,
     mode,
-    outcome: 'deferred',
-    detail: `not read: ${parts.join(' and ')} past the first ${unread.cap} the function reads of one alarm; the ids they name are not known here and not acted on, the next sweep re-checks them`,
-    attempts: 0,
-    latencyMs: 0,
-  };
+    'deferred',
+    `not read: ${parts.join(' and ')} past the first ${unread.cap} the function reads of one alarm; the ids they name are not known here and not acted on, the next sweep re-checks them`,
+    reason ? { reason } : {},
+  );
 }
