@@ -162,7 +162,9 @@ export class WebplusClient {
     });
     const problem = abortAffirmationProblem(body, { changeId, envId, status, contentType });
     const requestId =
-      typeof body.RequestId === 'string' && body.RequestId.trim() !== '' ? body.RequestId : undefined;
+      typeof body.RequestId === 'string' && body.RequestId.trim() !== ''
+        ? body.RequestId
+        : undefined;
     if (problem !== undefined) {
       throw new WebplusResponseError(this.redactor.text(`AbortChange reply ${problem}`), {
         action: 'AbortChange',
