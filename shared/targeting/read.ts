@@ -26,72 +26,77 @@ export interface Listing<T> {
 }
 
 /**
- * Reads a Web+ list page by page, trusting neither the echoed `PageSize` nor a short page:
+ * The paging rules of a Web+ list, one page at a time (the one place they live: the sweep's
+ * {@link readAllPages} and `doctor`'s first-page reads both go through it):
  * - it asks for `MAX_PAGE_SIZE` items and advances by the items it received: a page shorter
  *   than asked while `TotalCount` says more means the server's page is smaller, so the next
  *   page number is counted in the size that came back (Web+ documents no maximum page size);
- * - it stops when it holds `TotalCount` items, when a page comes back empty or brings nothing
+ * - the first page's `TotalCount` may not imply more than `MAX_LIST_PAGES` pages
+ *   (ListingTooLargeError: none of the listing is acted on);
+ * - it is done when it holds `TotalCount` items, when a page comes back empty or brings nothing
  *   new (without a `TotalCount`, that is the only end: one more page is read to see it);
  * - items are kept once by `idOf` (a list that shifts between pages repeats some);
  * - counts that cannot be reconciled (an empty or repeated page while TotalCount says more, or
- *   `MAX_PAGES_PER_LIST` pages) become `problem`, and so does a later page that failed: the pages
- *   read before it are kept.
- * Pages are read one after the other (each through the gateway: paced, retried, deadline-bound).
- * @param what words for the records, e.g. `listing environments of wa-…`
- * @throws CallFailedError, DeadlineReachedError when the FIRST page fails (nothing was read);
- *   ListingTooLargeError when the first page's TotalCount implies more than MAX_LIST_PAGES pages
+ *   `MAX_PAGES_PER_LIST` pages) become `problem`, and so does a later page that failed: the
+ *   pages read before it are kept.
  */
-export async function readAllPages<T>(
-  gateway: WebplusGateway,
-  action: string,
-  what: string,
-  fetch: (page: { pageNumber: number; pageSize: number }, timeoutMs: number) => Promise<Page<T>>,
-  idOf: (item: T) => string,
-): Promise<Listing<T>> {
-  const items: T[] = [];
-  const seen = new Set<string>();
-  let pageSize = MAX_PAGE_SIZE;
-  let pageNumber = 1;
-  let total: number | undefined;
-  for (let pagesRead = 0; ; pagesRead++) {
-    if (pagesRead >= MAX_PAGES_PER_LIST) {
-      return {
-        items,
-        problem: {
-          outcome: 'failed',
-          detail: `${what}: stopped after ${MAX_PAGES_PER_LIST} pages (${items.length} item(s)${total !== undefined ? ` of the ${total} TotalCount announced` : ''}); the rest was not read`,
-          errorCode: 'PagingUnreconciled',
-        },
-      };
-    }
-    let page: Page<T>;
-    try {
-      ({ value: page } = await gateway.call(action, (o) =>
-        fetch({ pageNumber, pageSize }, o.timeoutMs),
-      ));
-    } catch (err) {
-      if (pagesRead === 0) throw err;
-      const failed = settledFromError(err, `${what}: page ${pageNumber}`);
-      return {
-        items,
-        problem: {
-          ...failed,
-          outcome: failed.outcome === 'timeout' ? 'timeout' : 'failed',
-          detail: `${failed.detail}; ${items.length} item(s)${total !== undefined ? ` of ${total}` : ''} from the pages before it were used, the rest was not read`,
-        },
-      };
-    }
-    if (page.totalCount !== undefined) total = page.totalCount;
-    if (pagesRead === 0 && total !== undefined) {
-      const pages = Math.ceil(total / Math.max(1, pageSize));
+export class ListingTally<T> {
+  readonly items: T[] = [];
+  private readonly seen = new Set<string>();
+  /** The page to ask for next (1-based) and its size. */
+  pageNumber = 1;
+  pageSize = MAX_PAGE_SIZE;
+  /** `TotalCount` of the last page that had one; undefined while none said. */
+  total: number | undefined;
+  /** Pages taken so far. */
+  pagesRead = 0;
+
+  /**
+   * @param action the list action, e.g. `DescribeApplications` (for ListingTooLargeError)
+   * @param what words for the records, e.g. `listing environments of wa-…`
+   */
+  constructor(
+    private readonly action: string,
+    private readonly what: string,
+    private readonly idOf: (item: T) => string,
+  ) {}
+
+  /** The listing as read so far, with a problem when the page cap is reached; else undefined. */
+  capReached(): Listing<T> | undefined {
+    if (this.pagesRead < MAX_PAGES_PER_LIST) return undefined;
+    const { items, total } = this;
+    return {
+      items,
+      problem: {
+        outcome: 'failed',
+        detail: `${this.what}: stopped after ${MAX_PAGES_PER_LIST} pages (${items.length} item(s)${total !== undefined ? ` of the ${total} TotalCount announced` : ''}); the rest was not read`,
+        errorCode: 'PagingUnreconciled',
+      },
+    };
+  }
+
+  /**
+   * Takes the page just read (asked as {@link pageNumber} / {@link pageSize}).
+   * @returns the listing when it is done (whole, or with the `problem` that ended it);
+   *   undefined when more pages are to be read (ask for {@link pageNumber} next)
+   * @throws ListingTooLargeError when the FIRST page's TotalCount implies more than
+   *   MAX_LIST_PAGES pages
+   */
+  take(page: Page<T>): Listing<T> | undefined {
+    const first = this.pagesRead === 0;
+    this.pagesRead += 1;
+    if (page.totalCount !== undefined) this.total = page.totalCount;
+    const { items, total } = this;
+    if (first && total !== undefined) {
+      const pages = Math.ceil(total / Math.max(1, this.pageSize));
       if (!Number.isFinite(pages) || pages > MAX_LIST_PAGES)
-        throw new ListingTooLargeError(action, total, pageSize, MAX_LIST_PAGES);
+        throw new ListingTooLargeError(this.action, total, this.pageSize, MAX_LIST_PAGES);
     }
     let fresh = 0;
     for (const item of page.items) {
-      const id = idOf(item);
-      if (seen.has(id)) continue;
-      seen.add(id);
+      const id = this.idOf(item);
+      if (this.seen.has(id)) continue;
+      this.seen.add(id);
       items.push(item);
       fresh += 1;
     }
@@ -106,15 +111,64 @@ export async function readAllPages<T>(
           items,
           problem: {
             outcome: 'failed',
-            detail: `${what}: TotalCount says ${total} but page ${pageNumber} brought ${page.items.length === 0 ? 'nothing' : 'only items already read'} after ${items.length}; the counts cannot be reconciled, the rest was not read`,
+            detail: `${this.what}: TotalCount says ${total} but page ${this.pageNumber} brought ${page.items.length === 0 ? 'nothing' : 'only items already read'} after ${items.length}; the counts cannot be reconciled, the rest was not read`,
             errorCode: 'PagingUnreconciled',
           },
         };
       }
     }
     // Advance by what came back: a short page while more are announced is the server's size.
-    if (page.items.length < pageSize) pageSize = page.items.length;
-    pageNumber = Math.floor(items.length / pageSize) + 1;
+    if (page.items.length < this.pageSize) this.pageSize = page.items.length;
+    this.pageNumber = Math.floor(items.length / this.pageSize) + 1;
+    return undefined;
+  }
+
+  /** The listing after a LATER page failed: the pages before it are kept, the rest is unread. */
+  failed(err: unknown): Listing<T> {
+    const { items, total } = this;
+    const failed = settledFromError(err, `${this.what}: page ${this.pageNumber}`);
+    return {
+      items,
+      problem: {
+        ...failed,
+        outcome: failed.outcome === 'timeout' ? 'timeout' : 'failed',
+        detail: `${failed.detail}; ${items.length} item(s)${total !== undefined ? ` of ${total}` : ''} from the pages before it were used, the rest was not read`,
+      },
+    };
+  }
+}
+
+/**
+ * Reads a Web+ list page by page by the rules of {@link ListingTally}, trusting neither the
+ * echoed `PageSize` nor a short page. Pages are read one after the other (each through the
+ * gateway: paced, retried, deadline-bound).
+ * @param what words for the records, e.g. `listing environments of wa-…`
+ * @throws CallFailedError, DeadlineReachedError when the FIRST page fails (nothing was read);
+ *   ListingTooLargeError when the first page's TotalCount implies more than MAX_LIST_PAGES pages
+ */
+export async function readAllPages<T>(
+  gateway: WebplusGateway,
+  action: string,
+  what: string,
+  fetch: (page: { pageNumber: number; pageSize: number }, timeoutMs: number) => Promise<Page<T>>,
+  idOf: (item: T) => string,
+): Promise<Listing<T>> {
+  const tally = new ListingTally(action, what, idOf);
+  for (;;) {
+    const capped = tally.capReached();
+    if (capped) return capped;
+    let page: Page<T>;
+    try {
+      const { pageNumber, pageSize } = tally;
+      ({ value: page } = await gateway.call(action, (o) =>
+        fetch({ pageNumber, pageSize }, o.timeoutMs),
+      ));
+    } catch (err) {
+      if (tally.pagesRead === 0) throw err;
+      return tally.failed(err);
+    }
+    const done = tally.take(page);
+    if (done) return done;
   }
 }
 
