@@ -43,8 +43,8 @@ export function doctorHeading(report: DoctorReport): string {
 }
 
 /**
- * `9 ok, 1 warning, 0 failed, 1 skipped: ready for enforce` (or what blocks it). Warnings and
- * skipped checks never block.
+ * `9 ok, 1 warning, 0 failed, 1 skipped: nothing checked blocks enforce` (or what blocks it): it
+ * speaks only of the rows above it (rt12 M2). Warnings and skipped checks never block.
  */
 export function doctorSummary(report: DoctorReport): string {
   const { ok, warn, fail, skipped } = report.counts;
@@ -52,8 +52,8 @@ export function doctorSummary(report: DoctorReport): string {
   const verdict =
     report.verdict === 'ok'
       ? warn > 0
-        ? 'nothing blocks enforce; read the warnings'
-        : 'nothing blocks enforce'
+        ? 'nothing checked blocks enforce; read the warnings'
+        : 'nothing checked blocks enforce'
       : 'fix the FAIL rows before enabling enforce';
   return `${tally}: ${verdict}`;
 }

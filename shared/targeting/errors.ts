@@ -17,3 +17,18 @@ export class ListingTooLargeError extends WebplusAbortError {
     );
   }
 }
+
+/**
+ * A page of a Web+ list that the paging rules refuse (shared/targeting/read.ts `ListingTally`:
+ * counts that cannot be reconciled), thrown where a caller reads a single page (`doctor`) rather
+ * than recording the listing's problem. `code`: the record's errorCode (`PagingUnreconciled`).
+ */
+export class ListingUnreadableError extends WebplusAbortError {
+  override readonly name = 'ListingUnreadableError';
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
