@@ -105,12 +105,12 @@ describe.each([80, 120])('doctor on the demo scenario at %i columns (a pipe)', (
     ]);
     const web = rows[3]!.detail;
     expect(web).toMatch(
-      /^DescribeApplications at http:\/\/127\.0\.0\.1:\d+ \(sandbox\): reachable, 2 application\(s\), RequestId [0-9A-F-]{36}$/,
+      /^DescribeApplications at http:\/\/127\.0\.0\.1:\d+ \(sandbox\): reachable, 2 application\(s\), RequestId [0-9A-F-]{36}; DescribeAppEnvs of wa-5d39b7a06786bd4b14930001: \d+ environment\(s\); DescribeChange of wc-[0-9a-f]{24} \(we-[0-9a-f]{24}\): read$/,
     );
     expect(rows[4]!.detail).toMatch(/^skipped \(use --sls-write\); records go to the file /);
     expect(rows[7]!.detail).toMatch(/^application shop in cn-hangzhou: swept;/);
     expect(lastProse(run.stdout)).toBe(
-      '8 ok, 0 warning(s), 0 failed, 1 skipped: nothing blocks enforce',
+      '8 ok, 0 warning(s), 0 failed, 1 skipped: nothing checked blocks enforce',
     );
     expect(run.stderr).toContain(
       'webplus-abort: doctor against the sandbox: Web+ at http://127.0.0.1:',
@@ -131,7 +131,7 @@ describe('doctor on a terminal and with --wide', () => {
     // heading, column headings, 9 rows, summary
     expect(lines).toHaveLength(12);
     expect(lines[5]).toMatch(
-      /^ok {6}webplus cn-hangzhou {2,}DescribeApplications at .* RequestId [0-9A-F-]{36}$/,
+      /^ok {6}webplus cn-hangzhou {2,}DescribeApplications at .* RequestId [0-9A-F-]{36}; DescribeAppEnvs .*: read$/,
     );
     expect(wide.stdout).not.toContain(String.fromCharCode(27));
   });
@@ -361,7 +361,7 @@ describe('doctor is read-only', () => {
     },
   };
 
-  it('every platform and region: exactly one list call each, nothing else, signatures valid', async () => {
+  it('every platform and region: one list call each (Web+: the sweep’s first reads), nothing else, signatures valid', async () => {
     const path = file('all-platforms.json', scenario);
     const journal = join(tmp, 'journal.jsonl');
     const { code, stdout, stderr } = await runCli(
@@ -406,8 +406,13 @@ describe('doctor is read-only', () => {
       'edas:ListApplication',
       'sae:ListApplications',
       'sae:ListApplications',
+      // Web+: page 1 of DescribeApplications, then DescribeAppEnvs of the first application and
+      // DescribeChange of its environment's latest change (rt12 M2); never AbortChange.
+      'webplus:DescribeAppEnvs',
+      'webplus:DescribeAppEnvs',
       'webplus:DescribeApplications',
       'webplus:DescribeApplications',
+      'webplus:DescribeChange',
     ]);
     // Each SAE region's call went with that region's real host (one emulator serves both).
     expect(
@@ -422,9 +427,15 @@ describe('doctor is read-only', () => {
     for (const e of entries) expect(e.signatureValid).toBe(true);
     const regions = entries
       .filter((e) => e.product === 'webplus')
-      .map((e) => e.regionId)
+      .map((e) => `${e.regionId}:${e.action}`)
       .sort();
-    expect(regions).toEqual(['cn-hangzhou', 'cn-shanghai']);
+    expect(regions).toEqual([
+      'cn-hangzhou:DescribeAppEnvs',
+      'cn-hangzhou:DescribeApplications',
+      'cn-hangzhou:DescribeChange',
+      'cn-shanghai:DescribeAppEnvs',
+      'cn-shanghai:DescribeApplications',
+    ]);
     // What the policy means on SAE and EDAS: the platform's rules and each application read.
     const policy = rowsOf(doc, 'policy').map((r) => r.subject);
     expect(policy).toEqual(
@@ -537,7 +548,7 @@ describe('doctor against "the cloud": the same code path, only the endpoint diff
   });
   afterAll(() => web.close());
 
-  it('environment keys, --region, WEBPLUS_ENDPOINT: one signed read with the region header', async () => {
+  it('environment keys, --region, WEBPLUS_ENDPOINT: signed reads with the region header', async () => {
     const { code, stdout, stderr } = await runCli(
       ['doctor', '--region', 'cn-shanghai', '--json'],
       cliEnv({
@@ -561,6 +572,8 @@ describe('doctor against "the cloud": the same code path, only the endpoint diff
     const journal = web.journal();
     expect(journal.map((e) => [e.action, e.regionId, e.signatureValid, e.query.RegionId])).toEqual([
       ['DescribeApplications', 'cn-shanghai', true, 'cn-shanghai'],
+      // The first application's environments (it has none: no DescribeChange).
+      ['DescribeAppEnvs', 'cn-shanghai', true, 'cn-shanghai'],
     ]);
     // Never a value of the keys, not even the id.
     expect(stdout + stderr).not.toContain('LTAI-doctor-test-id');

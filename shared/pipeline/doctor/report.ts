@@ -56,7 +56,7 @@ export interface DoctorCheck {
     | 'SAE_ENDPOINT'
     | 'EDAS_ENDPOINT'
     | 'sandbox';
-  /** The one read-only action sent, e.g. `DescribeApplications`; `PutLogs` for `sls-write`. */
+  /** The read-only action sent (webplus: the one that failed, else `DescribeApplications`), e.g. `DescribeApplications`; `PutLogs` for `sls-write`. */
   action?: string;
   /** The error code that came back (`UserTypeInvalid`, `InvalidApi.NotFound`, `ECONNREFUSED`). */
   code?: string;
