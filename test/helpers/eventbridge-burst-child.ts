@@ -34,7 +34,10 @@ const h = await startHarness(
 process.stdout.write(`outcomes ${h.outcomeFile}\n`);
 const batch = Array.from({ length: items }, (_, k) =>
   JSON.parse(
-    eventBridgeEvent(`ev-${k}`, `{userId=1234567890123456, changeId=${changeId(k % ENVS)}}`).toString(),
+    eventBridgeEvent(
+      `ev-${k}`,
+      `{userId=1234567890123456, changeId=${changeId(k % ENVS)}}`,
+    ).toString(),
   ),
 );
 await h.handler(

@@ -81,9 +81,10 @@ describe('a 3,000-item EventBridge batch through the handler into the file store
     expect(run.stdout()).not.toContain('done'); // killed mid-batch, not after it
     expect(decided).toBeGreaterThan(0);
     expect(inFile).toBeLessThanOrEqual(decided);
-    expect(inFile, `decided ${decided}, killed once the file held ${at} lines`).toBeGreaterThanOrEqual(
-      decided - RECORD_BATCH_SIZE,
-    );
+    expect(
+      inFile,
+      `decided ${decided}, killed once the file held ${at} lines`,
+    ).toBeGreaterThanOrEqual(decided - RECORD_BATCH_SIZE);
   });
 
   it('run to the end, every record is in the file once, and the file grew in many steps', async () => {
