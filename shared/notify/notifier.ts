@@ -222,8 +222,13 @@ async function deliver(
     }
     attempts++;
     let verdict: ReplyVerdict;
+    // This request's own secrets: its signatures and every query value of the URL it went to
+    // (DingTalk's `sign` and `timestamp` are added per request): a receiver that echoes the
+    // request back never shows them in a detail (rt12 L1).
+    let requestSecrets: readonly string[] = [];
     try {
       const request = format.request(message, target.url, target.secret, now());
+      requestSecrets = [...request.signatures, ...urlSecrets(request.url)];
       verdict = format.verdict(await postOnce(request, Math.min(timeoutMs, left), fetchImpl));
     } catch (error) {
       const failure =
@@ -232,6 +237,8 @@ async function deliver(
           : new NotifySendError(`could not send: ${String(error)}`, 'Unknown', false);
       verdict = { ok: false, detail: failure.message, retryable: failure.retryable };
     }
+    if (requestSecrets.length > 0)
+      verdict = { ...verdict, detail: redactTokens(verdict.detail, requestSecrets) };
     if (verdict.ok) {
       const tries = attempts > 1 ? `, attempt ${attempts}` : '';
       return {

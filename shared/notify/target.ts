@@ -7,6 +7,13 @@ export interface TargetRequest {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /**
+   * The values this request is signed with, wherever they travel (DingTalk's `sign` query value,
+   * Lark's `sign` in the body, the JSON webhook's signature header); empty when unsigned. Secrets
+   * for the redactor: a receiver echoing the request never shows them (rt12 L1). Every query
+   * value of `url` is redacted as well, whether listed here or not.
+   */
+  signatures: readonly string[];
 }
 
 /** What the receiver's answer means. */

@@ -53,9 +53,9 @@ export function integer(value: unknown): number | undefined {
   return undefined;
 }
 
-/** A non-empty string, or undefined (numbers are not ids). */
+/** A non-blank string, or undefined (numbers are not ids; only whitespace is blank, rt12 L1). */
 export function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
 
 /**

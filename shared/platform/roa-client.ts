@@ -79,7 +79,8 @@ export function abortAffirmationProblem(
     return `carried ErrorCode ${words(body.ErrorCode)}`;
   if (body.Message !== undefined && body.Message !== 'success')
     return `carried Message ${words(body.Message)}, not "success"`;
-  if (typeof body.RequestId !== 'string' || body.RequestId === '')
+  // A blank RequestId names no request: it is no RequestId (rt12 L1).
+  if (typeof body.RequestId !== 'string' || body.RequestId.trim() === '')
     return `carried no RequestId (RequestId ${words(body.RequestId)})`;
   const data = record(body.Data);
   if (!data) return `carried Data ${words(body.Data)}, not an object`;

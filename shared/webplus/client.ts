@@ -162,7 +162,9 @@ export class WebplusClient {
     });
     const problem = abortAffirmationProblem(body, { changeId, envId, status, contentType });
     const requestId =
-      typeof body.RequestId === 'string' && body.RequestId ? body.RequestId : undefined;
+      typeof body.RequestId === 'string' && body.RequestId.trim() !== ''
+        ? body.RequestId
+        : undefined;
     if (problem !== undefined) {
       throw new WebplusResponseError(this.redactor.text(`AbortChange reply ${problem}`), {
         action: 'AbortChange',
@@ -432,7 +434,8 @@ export function abortAffirmationProblem(
     !(typeof ec.StartTime === 'string' && /^[0-9]{1,16}$/.test(ec.StartTime))
   )
     return `carried EnvChange.StartTime ${describeValue(ec.StartTime, 'absent')}, not a time`;
-  if (typeof body.RequestId !== 'string' || body.RequestId === '')
+  // A blank RequestId names no request: it is no RequestId (rt12 L1).
+  if (typeof body.RequestId !== 'string' || body.RequestId.trim() === '')
     return 'carried no RequestId (every Web+ reply has one)';
   return undefined;
 }

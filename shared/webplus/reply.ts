@@ -354,9 +354,11 @@ function cut(text: string): string {
   return text.length > 2048 ? `${text.slice(0, 2048)}…` : text;
 }
 
-/** A reply value as text; undefined when absent, null or empty (never the text "undefined"). */
+/** A reply value as text; undefined when absent, null, empty or only whitespace (never the text "undefined"). */
 export function stringOrUndefined(value: unknown): string | undefined {
-  return value === undefined || value === null || value === '' ? undefined : String(value);
+  if (value === undefined || value === null) return undefined;
+  // Blank (empty or only whitespace) is absent: a " " id or RequestId names nothing (rt12 L1).
+  return typeof value === 'string' && value.trim() === '' ? undefined : String(value);
 }
 
 /** A reply value as redacted text, or undefined when it is absent or empty. */

@@ -91,6 +91,9 @@ const AMBIGUOUS: [string, unknown, string][] = [
     `named environment the string "${envId(7)}"`,
   ],
   ['no RequestId', { Code: 'OK', EnvChange: good }, 'carried no RequestId'],
+  // rt12 L1: a blank RequestId is no RequestId (it names no request Web+ could look up).
+  ['RequestId is " "', ok({ RequestId: ' ', EnvChange: good }), 'carried no RequestId'],
+  ['RequestId is "\\t\\n"', ok({ RequestId: '\t\n', EnvChange: good }), 'carried no RequestId'],
   ['Code is the number 200', ok({ Code: 200, EnvChange: good }), 'Code is the number 200'],
   ['Code is the string "200"', ok({ Code: '200', EnvChange: good }), 'Code is the string "200"'],
   ['Code is absent', { RequestId: 'R-1', EnvChange: good }, 'Code is absent'],

@@ -6,6 +6,7 @@ import { NotifyConfigError } from '#shared/notify/errors.js';
 import { createNotifier, type NotifyContext } from '#shared/notify/notifier.js';
 import {
   type NotifyReceiver,
+  type ReceivedCall,
   type ReceiverKind,
   startNotifyReceiver,
 } from '../../sandbox/notify/server.js';
@@ -290,6 +291,45 @@ describe('no secret in any message or record', () => {
     expect(recorded).toContain('upstream error for POST /robot/send?access_token=[redacted]');
     for (const value of [AK_SECRET, secret, r.token, r.url]) expect(recorded).not.toContain(value);
   });
+});
+
+describe('a receiver echoing the request never shows its signature (rt12 L1)', () => {
+  /** The signature the receiver was sent, wherever the target puts it. */
+  const signatureOf: Record<string, (call: ReceivedCall) => string> = {
+    dingtalk: (c) => c.query.get('sign') ?? '',
+    lark: (c) => String((JSON.parse(c.body) as { sign?: string }).sign ?? ''),
+    webhook: (c) => c.headers['x-webplus-abort-signature'] ?? '',
+  };
+  for (const kind of SIGNED) {
+    it(`${kind}: the signature of the request is not in the report, whole or in part`, async () => {
+      // Arrange
+      const secret = `SEC${createHash('sha256').update(`echo-${kind}`).digest('hex')}`;
+      const r = await receiver(kind, secret);
+      r.setMode({ kind: 'echo' });
+      const notifier = createNotifier(
+        settings([{ kind, urlEnv: 'U', secretEnv: 'S' }]),
+        { U: r.url, S: secret },
+        { random: () => 0 },
+      )!;
+
+      // Act
+      const test = await notifier.test(ctx());
+      const report = await notifier.notify(RECORDS, ctx());
+
+      // Assert
+      const signatures = r.calls().map(signatureOf[kind]!);
+      expect(signatures.length).toBeGreaterThan(1);
+      const shown = JSON.stringify([test, report]);
+      expect(shown).toContain('upstream error for POST');
+      for (const signature of signatures) {
+        expect(signature.length).toBeGreaterThan(20);
+        // No 12-character piece of it either (the redactor removes every 8-character run).
+        for (let i = 0; i + 12 <= signature.length; i += 4)
+          expect(shown).not.toContain(signature.slice(i, i + 12));
+        expect(shown).not.toContain(encodeURIComponent(signature).slice(0, 12));
+      }
+    });
+  }
 });
 
 describe('what is reported', () => {

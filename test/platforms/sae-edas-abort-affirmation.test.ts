@@ -126,6 +126,9 @@ const CASES: ['sae' | 'edas', string, string, string][] = [
     'carried ErrorCode "Abort.Failed"',
   ],
   ['sae', 'Code "200 " (an unknown code)', sae_({ Code: '200 ' }), 'not a documented one'],
+  // rt12 L1: a blank RequestId is no RequestId.
+  ['sae', 'RequestId " " (blank)', sae_({ RequestId: ' ' }), 'carried no RequestId'],
+  ['edas', 'RequestId " " (blank)', edas_({ RequestId: ' ' }), 'carried no RequestId'],
   // B3 (EDAS, §3.7: Code the number 200, Data.ChangeOrderId equal to the order)
   ['edas', 'Success false beside Code 200', edas_({ Success: false }), 'carried Success false'],
   ['edas', 'Data absent', without(EDAS_OK, 'Data'), 'carried Data absent'],

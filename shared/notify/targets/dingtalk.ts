@@ -50,9 +50,12 @@ export const dingtalk: TargetFormat = {
   kind: 'dingtalk',
   request(message, webhookUrl, secret, nowMs): TargetRequest {
     const url = new URL(webhookUrl);
+    const signatures: string[] = [];
     if (secret !== undefined) {
+      const sign = dingtalkSign(nowMs, secret);
       url.searchParams.set('timestamp', String(nowMs));
-      url.searchParams.set('sign', dingtalkSign(nowMs, secret));
+      url.searchParams.set('sign', sign);
+      signatures.push(sign);
     }
     const body = JSON.stringify({
       msgtype: 'markdown',
@@ -62,6 +65,7 @@ export const dingtalk: TargetFormat = {
       url: url.toString(),
       headers: { 'content-type': 'application/json; charset=utf-8' },
       body,
+      signatures,
     };
   },
   verdict(reply: Reply): ReplyVerdict {

@@ -45,12 +45,13 @@ export const lark: TargetFormat = {
   kind: 'lark',
   request(message, webhookUrl, secret, nowMs): TargetRequest {
     const seconds = Math.floor(nowMs / 1000);
-    const signature =
-      secret === undefined ? {} : { timestamp: String(seconds), sign: larkSign(seconds, secret) };
+    const sign = secret === undefined ? undefined : larkSign(seconds, secret);
+    const signature = sign === undefined ? {} : { timestamp: String(seconds), sign };
     return {
       url: webhookUrl,
       headers: { 'content-type': 'application/json; charset=utf-8' },
       body: JSON.stringify({ ...signature, msg_type: 'text', content: { text: text(message) } }),
+      signatures: sign === undefined ? [] : [sign],
     };
   },
   verdict(reply: Reply): ReplyVerdict {

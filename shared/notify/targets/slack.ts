@@ -52,6 +52,7 @@ export const slack: TargetFormat = {
       url: webhookUrl,
       headers: { 'content-type': 'application/json; charset=utf-8' },
       body: JSON.stringify({ text: slackEscape(message.title), blocks: blocks(message) }),
+      signatures: [], // not signed (the secret is the URL itself, redacted as configured)
     };
   },
   verdict(reply: Reply): ReplyVerdict {

@@ -52,12 +52,15 @@ export const webhook: TargetFormat = {
       text: plainLines(message).join('\n'),
     });
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+    const signatures: string[] = [];
     if (secret !== undefined) {
       const seconds = Math.floor(nowMs / 1000);
+      const signature = webhookSignature(seconds, body, secret);
       headers[WEBHOOK_TIMESTAMP_HEADER] = String(seconds);
-      headers[WEBHOOK_SIGNATURE_HEADER] = webhookSignature(seconds, body, secret);
+      headers[WEBHOOK_SIGNATURE_HEADER] = signature;
+      signatures.push(signature, signature.slice('sha256='.length));
     }
-    return { url: webhookUrl, headers, body };
+    return { url: webhookUrl, headers, body, signatures };
   },
   verdict(reply: Reply): ReplyVerdict {
     if (reply.status >= 200 && reply.status < 300) {

@@ -41,6 +41,7 @@ export const wecom: TargetFormat = {
       url: webhookUrl,
       headers: { 'content-type': 'application/json; charset=utf-8' },
       body: JSON.stringify({ msgtype: 'markdown', markdown: { content: content(message) } }),
+      signatures: [], // not signed (the secret is the URL itself, redacted as configured)
     };
   },
   verdict(reply: Reply): ReplyVerdict {
