@@ -13,7 +13,7 @@ import { applyCap } from '../policy/decide.js';
 import { decidePlatform, platformRulesFor } from '../policy/platform-decide.js';
 import { saePlatform } from '../sae/platform.js';
 import { platformCandidates } from '../targeting/platform.js';
-import { CLOCK_SKEW_LIMIT_MS } from '../webplus/server-clock.js';
+import { judgingClocks } from '../webplus/judging-clock.js';
 import { ChangeClaims } from './change-claims.js';
 import type { Invocation } from './invocation.js';
 import type { RequestOutcome } from './process-request.js';
@@ -254,16 +254,16 @@ async function processPlatformRegion(
   /** Decides one candidate on the clock facts known now. */
   const judge = (c: Candidate) => {
     const decidedAtMs = Date.now();
-    // Ages are judged on the platform's clock when its replies' Date headers show it more than a
-    // minute away from ours (the Web+ rule, process-request.ts); the records then carry the skew.
-    const skewMs = client.clockSkewMs();
-    const onServerClock = skewMs !== undefined && Math.abs(skewMs) > CLOCK_SKEW_LIMIT_MS;
-    const nowMs = onServerClock ? decidedAtMs + skewMs : decidedAtMs;
-    const clock = { judgedAtMs: nowMs, ...(onServerClock ? { skewMs } : {}) };
+    // Ages are judged on both clocks, the smaller used (judging-clock.ts, red-team 12 H2, the
+    // Web+ rule); the records carry the skew when the platform's clock gave them.
+    const clocks = judgingClocks(decidedAtMs, client.clockSkewMs());
+    const clock = {
+      judgedAtMs: clocks.nowMs,
+      ...(clocks.recordSkewMs === undefined ? {} : { skewMs: clocks.recordSkewMs }),
+    };
     const decision = decidePlatform(c, {
       policy,
-      nowMs,
-      skewMs,
+      ...clocks,
       clockUnknownWhy: client.clockUnknownWhy?.(),
       ...(request.alarmAtMs === undefined ? {} : { alarmAtMs: request.alarmAtMs }),
       killSwitch: config.dryRun,

@@ -8,7 +8,7 @@ import { decide } from '../policy/decide.js';
 import { explicitCandidates } from '../targeting/explicit.js';
 import type { TargetingScope } from '../targeting/scope.js';
 import { describeKind } from '../webplus/describe.js';
-import { CLOCK_SKEW_LIMIT_MS } from '../webplus/server-clock.js';
+import { judgingClocks } from '../webplus/judging-clock.js';
 import { ChangeClaims } from './change-claims.js';
 import type { Invocation, RegionContext } from './invocation.js';
 import { processPlatformRequest } from './process-platform-request.js';
@@ -311,16 +311,12 @@ export async function processRequest(
       const decidedBefore = inv.decided.of(c);
       if (decidedBefore) return emit(repeatRecord(decidedBefore, base, Date.now()));
       const ctx = byRegion.get(c.regionId ?? '') ?? inv.webplus[0]!;
-      // Ages are judged on Web+'s clock when its replies' Date headers show it more than a
-      // minute away from ours (server-clock.ts); the records then carry the skew.
-      const skewMs = ctx.gateway.client.clockSkewMs();
-      const onServerClock = skewMs !== undefined && Math.abs(skewMs) > CLOCK_SKEW_LIMIT_MS;
-      const nowMs = onServerClock ? decidedAtMs + skewMs : decidedAtMs;
+      // Ages are judged on both clocks, the smaller used (judging-clock.ts, red-team 12 H2);
+      // the records carry the skew when Web+'s clock gave them.
+      const clocks = judgingClocks(decidedAtMs, ctx.gateway.client.clockSkewMs());
       const d = decide(c, {
         policy,
-        nowMs,
-        skewMs,
-        onServerClock,
+        ...clocks,
         clockUnknownWhy: ctx.gateway.client.clockUnknownWhy(),
         alarmAtMs: request.kind === 'alarm' ? request.alarm.timestampMs : undefined,
         killSwitch: config.dryRun,
@@ -330,7 +326,10 @@ export async function processRequest(
       // An AbortChange that met "no such API here" is part of the region's one record.
       const latched = ctx.latch.error;
       if (latched && e.outcome === 'failed' && e.errorCode === latched.code) return undefined;
-      const clock = { judgedAtMs: nowMs, ...(onServerClock ? { skewMs } : {}) };
+      const clock = {
+        judgedAtMs: clocks.nowMs,
+        ...(clocks.recordSkewMs === undefined ? {} : { skewMs: clocks.recordSkewMs }),
+      };
       const written = emit(recordOf(e, base, runMode, clock));
       inv.decided.note(written);
       return written;

@@ -17,7 +17,7 @@ import {
   sweepReserveMs,
 } from '../targeting/sweep-plan.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
-import { CLOCK_SKEW_LIMIT_MS } from '../webplus/server-clock.js';
+import { judgingClocks } from '../webplus/judging-clock.js';
 import { ChangeClaims } from './change-claims.js';
 import type { Invocation } from './invocation.js';
 import { type JudgeClock, type RecordBase, recordOf, requestRecord } from './records.js';
@@ -132,16 +132,12 @@ export async function runSweep(
   /** Decides one candidate on the clock facts known now. */
   const judge = (c: Candidate) => {
     const decidedAtMs = Date.now();
-    // Stuck ages are judged on Web+'s clock when its replies' Date headers show it more than a
-    // minute away from ours (server-clock.ts); the records then carry the skew.
-    const skewMs = gateway.client.clockSkewMs();
-    const onServerClock = skewMs !== undefined && Math.abs(skewMs) > CLOCK_SKEW_LIMIT_MS;
-    const nowMs = onServerClock ? decidedAtMs + skewMs : decidedAtMs;
+    // Stuck ages are judged on both clocks, the smaller used (judging-clock.ts, red-team 12
+    // H2); the records carry the skew when Web+'s clock gave them.
+    const clocks = judgingClocks(decidedAtMs, gateway.client.clockSkewMs());
     const decision = decide(c, {
       policy,
-      nowMs,
-      skewMs,
-      onServerClock,
+      ...clocks,
       clockUnknownWhy: gateway.client.clockUnknownWhy(),
       killSwitch: config.dryRun,
       requestDryRun: ctx.requestDryRun,
@@ -150,7 +146,10 @@ export async function runSweep(
         maxDurationMinutes: request.maxDurationMinutes,
       },
     });
-    const clock = { judgedAtMs: nowMs, ...(onServerClock ? { skewMs } : {}) };
+    const clock = {
+      judgedAtMs: clocks.nowMs,
+      ...(clocks.recordSkewMs === undefined ? {} : { skewMs: clocks.recordSkewMs }),
+    };
     return { decision, decidedAtMs, clock };
   };
   /** Executes a decision and hands its record to `emit` at once. */

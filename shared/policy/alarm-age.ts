@@ -71,3 +71,26 @@ function span(ms: number): string {
   if (m === 0) return `${s} s`;
   return `${m} min${s ? ` ${s} s` : ''}`;
 }
+
+/**
+ * Judges an alarm's age on two clocks (red-team 12 H2: neither the function's nor the
+ * platform's clock is known to be right): fresh only when it is fresh on both, so a clock that
+ * calls it stale (too old on the later clock, or in the future on the earlier) wins.
+ * @param alarmAtMs as {@link alarmAgeVerdict}
+ * @param earliestNowMs the earlier of the two clocks, epoch ms
+ * @param latestNowMs the later of the two clocks, epoch ms (the same instant when one is known)
+ * @param maxAgeMinutes policy `alarmMaxAgeMinutes`
+ * @returns the verdict, and when stale which clock said so (`latest` / `earliest`)
+ */
+export function alarmAgeOnBothClocks(
+  alarmAtMs: number | undefined,
+  earliestNowMs: number,
+  latestNowMs: number,
+  maxAgeMinutes: number,
+): AlarmAgeVerdict | { fresh: false; detail: string; on: 'earliest' | 'latest' } {
+  const onLatest = alarmAgeVerdict(alarmAtMs, latestNowMs, maxAgeMinutes);
+  if (!onLatest.fresh) return { ...onLatest, on: 'latest' };
+  const onEarliest = alarmAgeVerdict(alarmAtMs, earliestNowMs, maxAgeMinutes);
+  if (!onEarliest.fresh) return { ...onEarliest, on: 'earliest' };
+  return onEarliest;
+}

@@ -1,7 +1,7 @@
 import type { Candidate } from '../model/candidate.js';
 import type { Decision } from '../model/decision.js';
 import type { Mode, Outcome } from '../model/record.js';
-import { alarmAgeVerdict, alarmPredatesChange } from './alarm-age.js';
+import { alarmAgeOnBothClocks, alarmPredatesChange } from './alarm-age.js';
 import { failClosed, unknownIdentity, unknownState, unknownTimes } from './facts.js';
 import type { RunOverrides } from './rules.js';
 import { modeFor, protectedBecause, rulesFor } from './rules.js';
@@ -11,15 +11,22 @@ import { judgeStuck } from './stuck.js';
 export interface DecideContext {
   policy: Policy;
   /**
-   * The instant decisions are judged at, epoch ms: the function's clock, or Web+'s when the skew
-   * measured from its replies is more than a minute and within the trust tolerance
-   * (`onServerClock`; shared/webplus/server-clock.ts CLOCK_TRUST_TOLERANCE_MS, 5 min).
+   * The instant ages are judged at, epoch ms: the earlier of the function's clock and Web+'s as
+   * its replies' `Date` headers show it (within the 5 min trust tolerance), so every age that
+   * decides an abort is the smaller of the two (shared/webplus/judging-clock.ts, red-team 12 H2).
    */
   nowMs: number;
+  /**
+   * The later of the two clocks, epoch ms: a change time beyond it (and the slack) is in the
+   * future on both; an alarm must be fresh on it too. @default nowMs
+   */
+  latestNowMs?: number;
   /** Web+'s clock minus the function's, ms, from the `Date` headers; undefined when unknown. */
-  skewMs?: number;
-  /** `nowMs` is Web+'s clock (the skew was more than a minute). */
+  skewMs?: number | undefined;
+  /** `nowMs` is Web+'s clock (more than a minute behind the function's). */
   onServerClock?: boolean;
+  /** Web+'s clock is more than a minute ahead of the function's: ages are the function's. */
+  serverAhead?: boolean;
   /**
    * Why Web+'s clock is unknown although its replies carried `Date` headers (they disagreed, or
    * put it more than 5 min from the function's clock: shared/webplus/server-clock.ts); a sweep
@@ -114,13 +121,14 @@ export function decide(candidate: Candidate, ctx: DecideContext): Decision {
       mode,
     );
   }
-  const times = unknownTimes(change, ctx.nowMs);
+  const latestNowMs = ctx.latestNowMs ?? ctx.nowMs;
+  const times = unknownTimes(change, latestNowMs);
   if (times || change.createTime === undefined || change.updateTime === undefined) {
-    // On Web+'s clock (a Date header within the tolerance but over a minute off), a change time
-    // beyond it contradicts the header: the clock estimate is not believed either.
+    // Judged on the later of the two clocks: with a Date header within the tolerance but over a
+    // minute off, a change time beyond both contradicts the header too.
     const contradicted =
-      times && ctx.onServerClock
-        ? `; judged on Web+'s clock as its Date headers show it (${skewWords(ctx.skewMs ?? 0)}), which the change's own times contradict: Web+'s clock is unknown`
+      times && (ctx.onServerClock || ctx.serverAhead)
+        ? `; judged on the later of the function's clock and Web+'s as its Date headers show it (${skewWords(ctx.skewMs ?? 0)}), which the change's own times contradict: Web+'s clock is unknown`
         : times && ctx.clockUnknownWhy
           ? `; judged on the function's clock, Web+'s being unknown (${ctx.clockUnknownWhy})`
           : '';
@@ -130,7 +138,12 @@ export function decide(candidate: Candidate, ctx: DecideContext): Decision {
       mode,
     );
   }
-  const clockNote = ctx.onServerClock ? ` on Web+'s clock (${skewWords(ctx.skewMs ?? 0)})` : '';
+  // Ages: the smaller of the two clocks' (red-team 12 H2); the record says which clock gave it.
+  const clockNote = ctx.onServerClock
+    ? ` on Web+'s clock (${skewWords(ctx.skewMs ?? 0)}: the smaller age)`
+    : ctx.serverAhead
+      ? ` on the function's clock (the smaller age: Web+'s is ${skewWords(ctx.skewMs ?? 0)})`
+      : '';
   // Web+'s clock contradicted (Date headers disagreeing, or beyond the tolerance): an alarm's
   // age is judged on the function's clock, and the record says so.
   const unknownNote = ctx.clockUnknownWhy
@@ -142,8 +155,21 @@ export function decide(candidate: Candidate, ctx: DecideContext): Decision {
       ? 'requested by an operator'
       : `alarm ${reason.replace(/^alarm:/, '')} is firing`;
   if (candidate.source === 'alarm') {
-    const age = alarmAgeVerdict(ctx.alarmAtMs, ctx.nowMs, policy.alarmMaxAgeMinutes);
-    if (!age.fresh) return record('ignored', `${age.detail}${clockNote}${unknownNote}`, mode);
+    // Fresh only when fresh on both clocks (red-team 12 H2).
+    const age = alarmAgeOnBothClocks(
+      ctx.alarmAtMs,
+      ctx.nowMs,
+      latestNowMs,
+      policy.alarmMaxAgeMinutes,
+    );
+    if (!age.fresh) {
+      const on = 'on' in age ? age.on : undefined;
+      const which =
+        (on === 'earliest' && ctx.onServerClock) || (on === 'latest' && ctx.serverAhead)
+          ? ` on Web+'s clock (${skewWords(ctx.skewMs ?? 0)})`
+          : '';
+      return record('ignored', `${age.detail}${which}${unknownNote}`, mode);
+    }
     const earlier = alarmPredatesChange(ctx.alarmAtMs!, change.createTime);
     if (earlier) return record('skipped', earlier, mode);
     detail += unknownNote;

@@ -1,7 +1,7 @@
 import type { Candidate } from '../model/candidate.js';
 import type { Decision } from '../model/decision.js';
 import type { Mode, Outcome } from '../model/record.js';
-import { alarmAgeVerdict, alarmPredatesChange } from './alarm-age.js';
+import { alarmAgeOnBothClocks, alarmPredatesChange } from './alarm-age.js';
 import { CHANGE_TIME_SLACK_MS } from './facts.js';
 import type { Policy } from './schema.js';
 
@@ -58,8 +58,18 @@ export function platformRulesFor(
 
 export interface PlatformDecideContext {
   policy: Policy;
-  /** epoch ms */
+  /**
+   * The instant ages are judged at, epoch ms: the earlier of the function's clock and the
+   * platform's (its `Date` headers, within the 5 min tolerance), so every age that decides an
+   * abort is the smaller of the two (shared/webplus/judging-clock.ts, red-team 12 H2).
+   */
   nowMs: number;
+  /** The later of the two clocks, epoch ms (future times; an alarm's age). @default nowMs */
+  latestNowMs?: number;
+  /** `nowMs` is the platform's clock (more than a minute behind the function's). */
+  onServerClock?: boolean;
+  /** The platform's clock is more than a minute ahead of the function's: ages are the function's. */
+  serverAhead?: boolean;
   /** `ABORT_DRY_RUN=true` */
   killSwitch: boolean;
   requestDryRun: boolean;
@@ -69,7 +79,7 @@ export interface PlatformDecideContext {
    * The platform's clock minus ours, ms, from its replies' `Date` headers; undefined when no
    * reply carried one (a sweep then judges no stuck age, as for Web+).
    */
-  skewMs?: number;
+  skewMs?: number | undefined;
   /**
    * Why the platform's clock is unknown although replies carried `Date` headers (they
    * disagreed, or put it more than 5 min from the function's clock:
@@ -178,13 +188,14 @@ export function decidePlatform(candidate: Candidate, ctx: PlatformDecideContext)
     // Times that contradict each other (progress before the start) or lie beyond the clock
     // slack in the future are unknown times, as for Web+ (facts.ts, unknownTimes).
     const { startedAtMs, lastProgressAtMs } = change;
+    const latestNowMs = ctx.latestNowMs ?? ctx.nowMs;
     const slackS = CHANGE_TIME_SLACK_MS / 1000;
     const iso = (ms: number) => new Date(ms).toISOString();
     const contradiction =
       startedAtMs > lastProgressAtMs
         ? `start ${iso(startedAtMs)} is after last progress ${iso(lastProgressAtMs)}: the times contradict each other`
-        : lastProgressAtMs > ctx.nowMs + CHANGE_TIME_SLACK_MS
-          ? `last progress ${iso(lastProgressAtMs)} is more than ${slackS} s in the future (judged at ${iso(ctx.nowMs)})`
+        : lastProgressAtMs > latestNowMs + CHANGE_TIME_SLACK_MS
+          ? `last progress ${iso(lastProgressAtMs)} is more than ${slackS} s in the future (judged at ${iso(latestNowMs)}, the later of the two clocks)`
           : undefined;
     if (contradiction)
       return record(
@@ -206,8 +217,21 @@ export function decidePlatform(candidate: Candidate, ctx: PlatformDecideContext)
     ? `; ${platform}'s clock is unknown (${ctx.clockUnknownWhy}): judged on the function's clock`
     : '';
   if (candidate.source === 'alarm') {
-    const age = alarmAgeVerdict(ctx.alarmAtMs, ctx.nowMs, ctx.policy.alarmMaxAgeMinutes);
-    if (!age.fresh) return record('ignored', `${age.detail}${unknownNote}`, mode);
+    // Fresh only when fresh on both clocks (red-team 12 H2).
+    const age = alarmAgeOnBothClocks(
+      ctx.alarmAtMs,
+      ctx.nowMs,
+      ctx.latestNowMs ?? ctx.nowMs,
+      ctx.policy.alarmMaxAgeMinutes,
+    );
+    if (!age.fresh) {
+      const on = 'on' in age ? age.on : undefined;
+      const which =
+        (on === 'earliest' && ctx.onServerClock) || (on === 'latest' && ctx.serverAhead)
+          ? ` on ${platform}'s clock (${skewSpan(ctx.skewMs ?? 0)})`
+          : '';
+      return record('ignored', `${age.detail}${which}${unknownNote}`, mode);
+    }
     const earlier = alarmPredatesChange(ctx.alarmAtMs!, change.startedAtMs);
     if (earlier)
       return record(
@@ -231,17 +255,25 @@ export function decidePlatform(candidate: Candidate, ctx: PlatformDecideContext)
   if (candidate.source === 'sweep') {
     const idle = ctx.nowMs - change.lastProgressAtMs;
     const age = ctx.nowMs - change.startedAtMs;
+    // Ages: the smaller of the two clocks' (red-team 12 H2); the record says which clock gave it.
+    const clockNote = ctx.onServerClock
+      ? ` on ${platform}'s clock (${skewSpan(ctx.skewMs ?? 0)}: the smaller age)`
+      : ctx.serverAhead
+        ? ` on the function's clock (the smaller age: ${platform}'s is ${skewSpan(ctx.skewMs ?? 0)})`
+        : '';
     if (idle > rules.maxIdleMinutes * MINUTE_MS) {
       reason = `idle>${rules.maxIdleMinutes}m`;
-      detail = `no batch progress for ${Math.floor(idle / MINUTE_MS)} min (more than the ${rules.maxIdleMinutes} min limit)`;
+      detail = `no batch progress for ${Math.floor(idle / MINUTE_MS)} min (more than the ${rules.maxIdleMinutes} min limit)${clockNote}`;
     } else if (age > rules.maxDurationMinutes * MINUTE_MS) {
       reason = `duration>${rules.maxDurationMinutes}m`;
-      detail = `running for ${Math.floor(age / MINUTE_MS)} min (more than the ${rules.maxDurationMinutes} min limit)`;
+      detail = `running for ${Math.floor(age / MINUTE_MS)} min (more than the ${rules.maxDurationMinutes} min limit)${clockNote}`;
     } else {
-      const said = (ms: number, what: string) => `${what} ${Math.floor(ms / MINUTE_MS)} min`;
+      // A last progress after the earlier clock's now (within the slack) is idle 0 min.
+      const said = (ms: number, what: string) =>
+        `${what} ${Math.max(0, Math.floor(ms / MINUTE_MS))} min`;
       return record(
         'skipped',
-        `not stuck: ${said(idle, 'idle')} (limit ${rules.maxIdleMinutes}), ${said(age, 'running')} (limit ${rules.maxDurationMinutes})`,
+        `not stuck: ${said(idle, 'idle')} (limit ${rules.maxIdleMinutes}), ${said(age, 'running')} (limit ${rules.maxDurationMinutes})${clockNote}`,
         mode,
         undefined,
       );
@@ -259,4 +291,12 @@ export function decidePlatform(candidate: Candidate, ctx: PlatformDecideContext)
     return record('would_abort', `${detail}; ${why}: no ${action} sent`, mode, reason);
   }
   return { kind: 'abort', candidate, mode: 'enforce', reason, detail, rollback };
+}
+
+/** `4 min 50 s ahead of the function's`. */
+function skewSpan(skewMs: number): string {
+  const s = Math.round(Math.abs(skewMs) / 1000);
+  const m = Math.floor(s / 60);
+  const span = m ? `${m} min${s % 60 ? ` ${s % 60} s` : ''}` : `${s} s`;
+  return `${span} ${skewMs >= 0 ? 'ahead of' : 'behind'} the function's`;
 }

@@ -241,7 +241,8 @@ function judge(
     // A Date header more than 5 min from the real clock is not believed (red-team 12 F8).
     if (Math.abs(w.skewMs) > 5 * MIN) return 'clock unknown';
     const stuckAt = (realMs: number): boolean => {
-      const judgeMs = Math.abs(w.skewMs) > SLACK_MS ? realMs + w.skewMs : realMs;
+      // Both clocks judge and the smaller age is used (red-team 12 H2): the earlier clock.
+      const judgeMs = realMs + Math.min(0, w.skewMs);
       // One second of slack for the emulators' rounding of batch times.
       return (
         judgeMs - lastProgress + 1000 > maxIdle * MIN || judgeMs - start + 1000 > maxDuration * MIN

@@ -511,8 +511,9 @@ export const platformWorldArb: fc.Arbitrary<PlatformWorld> = fc
           { weight: 9, arbitrary: fc.constant(false) },
           { weight: 1, arbitrary: fc.constant(true) },
         ),
-        // 4 min: judged on the platform's clock; 10 and 20 min: beyond the 5 min trust
-        // tolerance (shared/webplus/server-clock.ts), the clock is unknown (red-team 12 F8)
+        // 4 min and 4 min 50 s: within the 5 min trust tolerance, both clocks judge and the
+        // smaller age is used (red-team 12 H2); 10 and 20 min: beyond the tolerance
+        // (shared/webplus/server-clock.ts), the clock is unknown (red-team 12 F8)
         skewMs: fc.constantFrom(
           0,
           0,
@@ -521,6 +522,8 @@ export const platformWorldArb: fc.Arbitrary<PlatformWorld> = fc
           -30_000,
           4 * 60_000,
           -4 * 60_000,
+          290_000,
+          -290_000,
           10 * 60_000,
           20 * 60_000,
         ),

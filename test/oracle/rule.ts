@@ -232,7 +232,8 @@ function refusal(
     // A Date header more than 5 min from the real clock is not believed (red-team 12 F8).
     if (Math.abs(w.skewMs) > TRUST_MS) return 'Web+ clock unknown';
     const stuckAt = (realMs: number): boolean => {
-      const judge = Math.abs(w.skewMs) > SLACK_MS ? realMs + w.skewMs : realMs;
+      // Both clocks judge and the smaller age is used (red-team 12 H2): the earlier clock.
+      const judge = realMs + Math.min(0, w.skewMs);
       return judge - update > rules.maxIdle * MIN || judge - create > rules.maxDuration * MIN;
     };
     if (!stuckAt(t.realStartMs) && !stuckAt(t.realEndMs)) return 'not stuck';

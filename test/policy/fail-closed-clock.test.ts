@@ -27,10 +27,29 @@ function world(idleMin: number, extra: Record<string, unknown>) {
 }
 
 describe('kind 3: stuck ages on Web+’s clock', () => {
-  it('Web+ 4 min ahead: idle 33 min on its clock (29 on ours) → aborted, skew recorded', async () => {
+  it('Web+ 4 min ahead: idle 33 min on its clock (29 on ours) → the smaller age: not stuck, skipped (red-team 12 H2)', async () => {
     // Arrange (4 min: within the 5 min trust tolerance, server-clock.ts; beyond it the clock is
-    // unknown: test/pipeline/skewed-date-header.test.ts)
+    // unknown: test/pipeline/skewed-date-header.test.ts). Both clocks judge; the smaller age wins.
     h = await startHarness(world(33.5, { clockSkewMs: 4 * MIN }));
+
+    // Act
+    const s = summaryOf(await h.handler(timerEvent(), fakeContext()));
+
+    // Assert
+    expect(h.sandbox.abortCalls()).toBe(0);
+    expect(s.results).toEqual([expect.objectContaining({ outcome: 'skipped' })]);
+    const [record] = h.records();
+    expect(record?.detail).toMatch(
+      /^not stuck: idle 29 min \(limit 30\).* on the function's clock \(the smaller age: Web\+'s is 4 min( \d+ s)? ahead of the function's\)$/,
+    );
+    // Ages are the function clock's, so no skew is recorded with them.
+    expect(record?.clockSkewMs).toBeUndefined();
+    expect(record?.idleMinutes).toBe(29);
+  });
+
+  it('Web+ 4 min ahead, idle 35 min on its clock (31 on ours): both over the limit → aborted on the function clock', async () => {
+    // Arrange
+    h = await startHarness(world(35.5, { clockSkewMs: 4 * MIN }));
 
     // Act
     const s = summaryOf(await h.handler(timerEvent(), fakeContext()));
@@ -38,10 +57,10 @@ describe('kind 3: stuck ages on Web+’s clock', () => {
     // Assert
     expect(s.results).toEqual([expect.objectContaining({ outcome: 'aborted' })]);
     const [record] = h.records();
-    expect(record?.clockSkewMs).toBeGreaterThan(3 * MIN);
-    expect(record?.clockSkewMs).toBeLessThan(5 * MIN);
-    expect(record?.detail).toContain("on Web+'s clock");
-    expect(record?.idleMinutes).toBe(33);
+    expect(record?.detail).toMatch(
+      /^no progress for 31 min .* on the function's clock \(the smaller age/,
+    );
+    expect(record?.idleMinutes).toBe(31);
   });
 
   it('Web+ 4 min behind: idle 27 min on its clock (31 on ours) → not stuck, skipped', async () => {
@@ -54,7 +73,9 @@ describe('kind 3: stuck ages on Web+’s clock', () => {
     // Assert
     expect(h.sandbox.abortCalls()).toBe(0);
     expect(s.results).toEqual([expect.objectContaining({ outcome: 'skipped' })]);
-    expect(s.results[0]?.detail).toMatch(/not stuck: idle 27 min/);
+    expect(s.results[0]?.detail).toMatch(
+      /not stuck: idle 27 min .* on Web\+'s clock \(4 min( \d+ s)? behind the function's: the smaller age\)$/,
+    );
     expect(h.records()[0]?.clockSkewMs).toBeLessThan(-3 * MIN);
   });
 
