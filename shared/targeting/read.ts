@@ -23,6 +23,15 @@ export interface Listing<T> {
    * pages give). The items read are still used; this becomes one record.
    */
   problem?: Settled;
+  /** The page number (the request's `PageNumber`) each of `items` came on, in `items`' order. */
+  pageOf: number[];
+  /**
+   * The items whose id had already been read (in the same page or an earlier one), with the
+   * page each came on: kept out of `items` (paging counts unique ids) but never dropped
+   * silently, since a listing naming one id twice leaves that id's facts unknown (red-team 12
+   * H1, L1). Empty when every id came once.
+   */
+  repeated: { item: T; page: number }[];
 }
 
 /**
@@ -32,7 +41,9 @@ export interface Listing<T> {
  *   page number is counted in the size that came back (Web+ documents no maximum page size);
  * - it stops when it holds `TotalCount` items, when a page comes back empty or brings nothing
  *   new (without a `TotalCount`, that is the only end: one more page is read to see it);
- * - items are kept once by `idOf` (a list that shifts between pages repeats some);
+ * - items are kept once by `idOf` in `items`; every later item with an id already read (in the
+ *   same page or an earlier one) is returned in `repeated` with its page, for the caller to fail
+ *   closed on (one id listed twice: which item's facts hold is unknown);
  * - counts that cannot be reconciled (an empty or repeated page while TotalCount says more, or
  *   `MAX_PAGES_PER_LIST` pages) become `problem`, and so does a later page that failed: the pages
  *   read before it are kept.
@@ -49,7 +60,11 @@ export async function readAllPages<T>(
   idOf: (item: T) => string,
 ): Promise<Listing<T>> {
   const items: T[] = [];
+  const pageOf: number[] = [];
+  const repeated: { item: T; page: number }[] = [];
   const seen = new Set<string>();
+  /** Offsets already read (page, size, index): a page read again (in another size) repeats none. */
+  const positions = new Set<number>();
   let pageSize = MAX_PAGE_SIZE;
   let pageNumber = 1;
   let total: number | undefined;
@@ -57,6 +72,8 @@ export async function readAllPages<T>(
     if (pagesRead >= MAX_PAGES_PER_LIST) {
       return {
         items,
+        pageOf,
+        repeated,
         problem: {
           outcome: 'failed',
           detail: `${what}: stopped after ${MAX_PAGES_PER_LIST} pages (${items.length} item(s)${total !== undefined ? ` of the ${total} TotalCount announced` : ''}); the rest was not read`,
@@ -74,6 +91,8 @@ export async function readAllPages<T>(
       const failed = settledFromError(err, `${what}: page ${pageNumber}`);
       return {
         items,
+        pageOf,
+        repeated,
         problem: {
           ...failed,
           outcome: failed.outcome === 'timeout' ? 'timeout' : 'failed',
@@ -88,22 +107,31 @@ export async function readAllPages<T>(
         throw new ListingTooLargeError(action, total, pageSize, MAX_LIST_PAGES);
     }
     let fresh = 0;
-    for (const item of page.items) {
+    for (const [index, item] of page.items.entries()) {
       const id = idOf(item);
-      if (seen.has(id)) continue;
+      const position = (pageNumber - 1) * pageSize + index;
+      const again = positions.has(position);
+      positions.add(position);
+      if (seen.has(id)) {
+        if (!again) repeated.push({ item, page: pageNumber });
+        continue;
+      }
       seen.add(id);
       items.push(item);
+      pageOf.push(pageNumber);
       fresh += 1;
     }
     if (total === undefined) {
       // No TotalCount: only an empty page, or one with nothing new, ends the list (a short page
       // may be the server's own page size, so the next page is read in that size).
-      if (page.items.length === 0 || fresh === 0) return { items };
+      if (page.items.length === 0 || fresh === 0) return { items, pageOf, repeated };
     } else {
-      if (items.length >= total) return { items };
+      if (items.length >= total) return { items, pageOf, repeated };
       if (page.items.length === 0 || fresh === 0) {
         return {
           items,
+          pageOf,
+          repeated,
           problem: {
             outcome: 'failed',
             detail: `${what}: TotalCount says ${total} but page ${pageNumber} brought ${page.items.length === 0 ? 'nothing' : 'only items already read'} after ${items.length}; the counts cannot be reconciled, the rest was not read`,
