@@ -192,6 +192,14 @@ function fromWebplusError(e: WebplusError, attempts: number): AbortResult {
         detail: 'the change finished on its own before the abort',
       };
     case 'not_found':
+      // A 403 is permission, not absence (red-team 12 M1): the change was just read running in
+      // this invocation, and the documented not-found answer of AbortChange is the 500.
+      if (e.httpStatus === 403)
+        return {
+          ...base,
+          outcome: 'failed',
+          detail: `AbortChange: Web+ answered 403 ${e.code} right after DescribeChange read the change in flight: permission refused, not proof that the change is absent; check the RAM policy (docs/ram/webplus.json) and the account`,
+        };
       return {
         ...base,
         outcome: 'not_found',

@@ -198,10 +198,13 @@ function fromError(
         detail: 'an abort of this change order is already in progress',
       });
     case 'not_found':
+      // The order was read in flight in this invocation before the abort was decided: a
+      // not-found answer to the abort contradicts that read, so absence is not proven
+      // (red-team 12 M1): `failed`, naming both, so operators are notified.
       return done({
         ...base,
-        outcome: 'not_found',
-        detail: `${e.platform} does not know this change order in this account (${e.code})`,
+        outcome: 'failed',
+        detail: `${action}: ${e.platform} answered ${e.code} (not found) right after the change order was read in flight in this invocation: the two contradict each other, so absence is not proven; nothing more is sent`,
       });
     default:
       return done({

@@ -10,18 +10,32 @@ export interface RecordStreamOptions {
   flushIntervalMs?: number;
   /** Source of record ids. @default crypto.randomUUID */
   newRecordId?: () => string;
+  /**
+   * Longest that one {@link RecordStream.room} call holds the decisions back, ms. A store slower
+   * than this (a slow SLS) ends the holding for the rest of the invocation: decisions go on and
+   * records queue again (still written in batches of `batchSize`). @default 1000
+   */
+  maxHoldMs?: number;
 }
 
 /** Default batch size of {@link RecordStream}. */
 export const RECORD_BATCH_SIZE = 25;
 /** Default longest wait of a record before its batch is written, ms. */
 export const RECORD_FLUSH_INTERVAL_MS = 1000;
+/** Default longest hold of one {@link RecordStream.room} call, ms. */
+export const RECORD_MAX_HOLD_MS = 1000;
 
 /**
  * One invocation's records, written as decisions are made: small batches (`batchSize`, or
  * whatever waited `flushIntervalMs`), one write in flight at a time (records arriving meanwhile
- * go in the next batch, written as soon as it ends), the rest on `close()`. A kill at the
- * deadline loses at most what is buffered or in flight. Every record gets a unique `recordId`
+ * go in the next batches, written as soon as it ends), the rest on `close()`. No store write
+ * ever carries more than `batchSize` records (issue 11, rt11 F1): what queued during a slow
+ * write is handed over in batch-size writes, in order.
+ *
+ * **Backpressure**: the decision loop awaits {@link room} between decisions. It holds while a
+ * batch's worth of records is buffered or in flight, until that write ended (at most
+ * `maxHoldMs`), so a CPU-bound burst of decisions (repeats, cheap refusals: no I/O, so no turn
+ * of the event loop) cannot hoard records in memory. A kill loses at most one batch. Every record gets a unique `recordId`
  * (a UUID) before it is written, so at-least-once stores can be read back without duplicates.
  * Writes go through `OutcomeLog` (fallback to stdout; never throws).
  */
@@ -34,6 +48,12 @@ export class RecordStream {
   private readonly batchSize: number;
   private readonly flushIntervalMs: number;
   private readonly newRecordId: () => string;
+  private readonly maxHoldMs: number;
+  /** Records of the write in flight. */
+  private inFlightCount = 0;
+  /** Set when a hold outlasted `maxHoldMs`: the store is slow, decisions are not held again. */
+  private holdingEnded = false;
+  private waiters: (() => void)[] = [];
 
   constructor(
     private readonly log: OutcomeLog,
@@ -43,6 +63,7 @@ export class RecordStream {
     this.batchSize = Math.max(1, options.batchSize ?? RECORD_BATCH_SIZE);
     this.flushIntervalMs = Math.max(0, options.flushIntervalMs ?? RECORD_FLUSH_INTERVAL_MS);
     this.newRecordId = options.newRecordId ?? randomUUID;
+    this.maxHoldMs = Math.max(0, options.maxHoldMs ?? RECORD_MAX_HOLD_MS);
   }
 
   /**
@@ -64,25 +85,57 @@ export class RecordStream {
     return this.buffer.length;
   }
 
+  /**
+   * Backpressure, awaited by the decision loop before its next decision: resolves at once while
+   * fewer than `batchSize` records are buffered or in flight; otherwise when the write in flight
+   * ended (the next batch is then handed to the store), or after `maxHoldMs` (from then on it
+   * never holds again in this stream: a slow store must not stop the aborts). Never rejects.
+   */
+  async room(): Promise<void> {
+    if (this.holdingEnded || this.closing || !this.full()) return;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.waiters.push(resolve);
+      timer = setTimeout(() => {
+        this.holdingEnded = true;
+        this.release();
+      }, this.maxHoldMs);
+    });
+    clearTimeout(timer);
+  }
+
+  private full(): boolean {
+    return this.buffer.length + this.inFlightCount >= this.batchSize;
+  }
+
+  private release(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+
   private kick(): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
     if (this.inFlight || this.buffer.length === 0) return;
-    const batch = this.buffer;
-    this.buffer = [];
+    // At most one batch per store write, however many records queued meanwhile.
+    const batch = this.buffer.splice(0, this.batchSize);
+    this.inFlightCount = batch.length;
+    const ended = (): void => {
+      this.inFlight = undefined;
+      this.inFlightCount = 0;
+      if (this.buffer.length > 0) this.kick();
+      if (!this.full()) this.release();
+    };
     this.inFlight = this.log.write(batch, this.ctx).then(
       (report) => {
         this.reports.push(report);
-        this.inFlight = undefined;
-        if (this.buffer.length > 0) this.kick();
+        ended();
       },
-      () => {
-        // OutcomeLog.write never rejects; should it, the next batch still goes.
-        this.inFlight = undefined;
-        if (this.buffer.length > 0) this.kick();
-      },
+      // OutcomeLog.write never rejects; should it, the next batch still goes.
+      ended,
     );
   }
 
@@ -94,6 +147,7 @@ export class RecordStream {
    */
   async close(): Promise<WriteReport> {
     this.closing = true;
+    this.release();
     this.kick();
     while (this.inFlight) {
       await this.inFlight;

@@ -14,7 +14,9 @@
  * bounded by the read deadline) and is then `skipped`, naming the regions (fail closed:
  * docs/operator-guide.md, "Several regions"). Real Web+ lists an environment only in its own
  * region, so this blocks nothing there; it blocks every abort only where the region header is
- * ignored, which is exactly where the region of a change is unknown.
+ * ignored, which is exactly where the region of a change is unknown. Environments are claimed
+ * too ({@link ChangeClaims.envKey}): one EnvId listed by two regions, each naming its own
+ * change, leaves both changes' region unknown (red-team 12 H1).
  */
 export class ChangeClaims {
   private readonly listedBy = new Map<string, string[]>();
@@ -30,6 +32,16 @@ export class ChangeClaims {
   /** The claim key of a change: `platform:id` (Web+ `webplus:<ChangeId>`). */
   static key(platform: string, changeId: string): string {
     return `${platform}:${changeId}`;
+  }
+
+  /**
+   * The claim key of an environment: `platform:env:id` (Web+ `webplus:env:<EnvId>`). A region
+   * lists it for every environment it listed, so that one EnvId two regions list (each naming
+   * its own change, or the same) is seen as region-ambiguous too, not only one ChangeId
+   * (red-team 12 H1).
+   */
+  static envKey(platform: string, envId: string): string {
+    return `${platform}:env:${envId}`;
   }
 
   /**

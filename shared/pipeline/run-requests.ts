@@ -175,6 +175,10 @@ export async function runRequests(
       );
     }
     for (const request of withPlatformSweeps(requests, config.platforms)) {
+      // Backpressure (rt11 F1): a batch's worth of records waiting lets its write happen before
+      // the next request is decided, so a burst of cheap decisions (an EventBridge batch of
+      // repeats) cannot hold thousands of records in memory for one write at the end.
+      await stream.room();
       const out = await processRequest(request, inv, runtime, emit);
       records.push(...out.records);
       capReached ||= out.capReached;

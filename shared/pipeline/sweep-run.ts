@@ -103,10 +103,13 @@ export async function runSweep(
     claims.listed(regionId, []);
     throw err;
   }
-  claims.listed(
-    regionId,
-    listing.inFlight.map((e) => keyOf(e.latestChangeId!)),
-  );
+  claims.listed(regionId, [
+    ...listing.inFlight.map((e) => keyOf(e.latestChangeId!)),
+    // Every EnvId listed, applying or not: one environment listed by two regions (a shared host,
+    // a backend ignoring the region) has no known region, whatever change each names (red-team
+    // 12 H1).
+    ...listing.listedEnvIds.map((id) => ChangeClaims.envKey('webplus', id)),
+  ]);
   const listedAfterMs = Date.now() - inv.startMs;
 
   const attemptMs = inv.attemptTimeoutMs;
@@ -172,39 +175,15 @@ export async function runSweep(
   // The listing's failures need no reads: written now.
   for (const c of listing.failures) streamed(c);
 
-  // A LatestChangeId that two listed environments name: which environment the change is in is
-  // ambiguous, so it is read for neither and aborted for neither; each environment gets its
-  // record naming the others, now (red-team 12 F1: the second used to be dropped unrecorded).
-  const namedBy = new Map<string, Set<string>>();
-  for (const e of listing.inFlight) {
-    const set = namedBy.get(e.latestChangeId!) ?? new Set<string>();
-    set.add(e.envId);
-    namedBy.set(e.latestChangeId!, set);
-  }
-  const inFlight = listing.inFlight.filter((e) => (namedBy.get(e.latestChangeId!)?.size ?? 0) < 2);
-  const conflictedSeen = new Set<string>();
-  for (const e of listing.inFlight) {
-    const envs = namedBy.get(e.latestChangeId!)!;
-    if (envs.size < 2 || conflictedSeen.has(e.envId)) continue;
-    conflictedSeen.add(e.envId);
-    // No other region decides it either (change-claims.ts).
-    claims.claim(keyOf(e.latestChangeId!), regionId);
-    const others = [...envs].filter((x) => x !== e.envId);
-    const c: Candidate = {
-      source: 'sweep',
-      regionId,
-      changeId: e.latestChangeId!,
-      envId: e.envId,
-      ...(e.appId ? { appId: e.appId } : {}),
-      ...(e.envName ? { envName: e.envName } : {}),
-      settled: {
-        outcome: 'skipped',
-        detail: `ChangeId ${e.latestChangeId} is claimed by environments ${[...envs].join(' and ')}: DescribeAppEnvs lists ${e.envId} applying it, and also ${others.join(' and ')}, so which one it is in is ambiguous; not aborted for any of them (fail closed)`,
-      },
-    };
+  // Changes whose environment is ambiguous (an EnvId listed twice, a LatestChangeId two
+  // environments name: targeting/sweep.ts): each written now, read for none, aborted for none,
+  // and no other region decides them either (change-claims.ts).
+  for (const c of listing.ambiguous) {
+    if (c.changeId) claims.claim(keyOf(c.changeId), regionId);
     const j = judge(c);
     write(j.decision, j.decidedAtMs, j.clock);
   }
+  const inFlight = listing.inFlight;
 
   // Parts sized for the worst case (every call taking its whole attempt timeout, with retries),
   // from the configuration and the listing's shape only: the same parts run after run.
@@ -247,7 +226,12 @@ export async function runSweep(
   const decided = byIdle.map((c) => {
     const j = judge(c);
     clocks.push(j.clock);
-    const regions = c.changeId ? claims.regionsListing(keyOf(c.changeId)) : [];
+    const regions = [
+      ...new Set([
+        ...(c.changeId ? claims.regionsListing(keyOf(c.changeId)) : []),
+        ...(c.envId ? claims.regionsListing(ChangeClaims.envKey('webplus', c.envId)) : []),
+      ]),
+    ];
     const acts =
       j.decision.kind === 'abort' ||
       (j.decision.kind === 'record' && j.decision.outcome === 'would_abort');
@@ -260,7 +244,7 @@ export async function runSweep(
       mode: j.decision.mode,
       ...(j.decision.reason ? { reason: j.decision.reason } : {}),
       outcome: 'skipped',
-      detail: `region ambiguous: change ${c.changeId} was listed by regions ${regions.join(' and ')} (they share the Web+ host, or the backend ignores x-acs-region-id) and Web+ replies carry no RegionId, so which region it belongs to is unknown; ${j.decision.kind === 'abort' ? 'not aborted' : 'would not be aborted'} (fail closed); list it in one region only (WEBPLUS_REGIONS) to have it acted on. Decided: ${j.decision.detail}`,
+      detail: `region ambiguous: change ${c.changeId} (environment ${c.envId}) was listed by regions ${regions.join(' and ')} (they share the Web+ host, or the backend ignores x-acs-region-id) and Web+ replies carry no RegionId, so which region it belongs to is unknown; ${j.decision.kind === 'abort' ? 'not aborted' : 'would not be aborted'} (fail closed); list it in one region only (WEBPLUS_REGIONS) to have it acted on. Decided: ${j.decision.detail}`,
     };
     return d;
   });

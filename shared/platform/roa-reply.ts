@@ -254,9 +254,16 @@ export function readRoaReply(
   // `Application.ChangerOrder.Not.Running` under HTTP 200): status and body contradict each
   // other, neither is believed: `unconfirmed`, re-read (red-team 12 F3).
   const contradicted = mutating && ok;
-  const said = contradicted
-    ? `${action}: a ${reply.status} reply carrying the refusal code ${redact(code)}${message ? ` (${message})` : ''}: a success status with an error body, so neither is believed`
-    : `${action}: ${redact(code)}${message ? `: ${message}` : ''}`;
+  // A read whose not-found code stands beside a 2xx or a 5xx (SAE DescribeChangeOrder 200
+  // `InvalidChangeOrder.NotFound` with `Success: false`): the status and the code contradict
+  // each other, so absence is not proven: unreadable, `failed` naming it, never `not_found`
+  // (red-team 12 M1). Absence is read only from a 4xx.
+  const absenceContradicted =
+    !mutating && kind === 'not_found' && (ok || reply.status >= 500 || reply.status < 400);
+  const said =
+    contradicted || absenceContradicted
+      ? `${action}: a ${reply.status} reply carrying the refusal code ${redact(code)}${message ? ` (${message})` : ''}: ${contradicted ? 'a success status with an error body, so neither is believed' : 'absence is read only from a 4xx, so the status and the code contradict each other and absence is not proven'}`
+      : `${action}: ${redact(code)}${message ? `: ${message}` : ''}`;
   throw new PlatformError(said, {
     platform,
     action,
@@ -265,9 +272,11 @@ export function readRoaReply(
     // re-read; re-sent only on proof it did not land (shared/executor/platform-execute.ts).
     kind: contradicted
       ? 'unconfirmed'
-      : mutating && (MAY_HAVE_ACTED.has(kind) || !knownCode(rules, code))
-        ? 'ambiguous'
-        : kind,
+      : absenceContradicted
+        ? 'permanent'
+        : mutating && (MAY_HAVE_ACTED.has(kind) || !knownCode(rules, code))
+          ? 'ambiguous'
+          : kind,
     code: redact(code),
     httpStatus: reply.status,
     requestId,

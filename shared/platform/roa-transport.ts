@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import ROAClient from '@alicloud/pop-core/lib/roa.js';
+import {
+  type CapturedReply,
+  CapturingAgents,
+  dropIdleSockets,
+  MIN_RETRY_MS,
+} from '../core/capturing-agents.js';
 import type { Credentials } from '../core/credentials.js';
 import { provesNeverSent } from '../core/never-sent.js';
 import { createRedactor } from '../core/redact.js';
@@ -9,6 +14,13 @@ import { separateGluedMessages } from '../core/text.js';
 import { ServerClock } from '../webplus/server-clock.js';
 import { PlatformError } from './errors.js';
 import type { PlatformName } from './platform.js';
+
+/**
+ * Largest SAE/EDAS reply body read, bytes: a longer one is cut off and fails `ReplyTooLarge`
+ * (issue 11, bounded memory), as Web+'s 1 MiB (shared/webplus/reply-size.ts). Their largest
+ * documented replies (a page of 100 change orders) are a few tens of KB.
+ */
+export const ROA_MAX_REPLY_BYTES = 1024 * 1024;
 
 /** A reply as it came off the wire: status, content type and body, nothing lost. */
 export interface RoaReply {
@@ -34,88 +46,15 @@ export type Redact = (text: string) => string;
 /** Called once per request sent, with its action (never with credentials). */
 export type RequestObserver = (action: string) => void;
 
-interface Captured {
-  status: number;
-  contentType: string;
-  /** The reply's `Date` header, when it had one. */
-  date?: string;
-  /** The function's clock when the reply's headers arrived, epoch ms. */
-  receivedAtMs: number;
-}
+/** What the agent saw of one reply (shared/core/capturing-agents.ts). */
+type Captured = CapturedReply;
 
 /**
- * An agent that remembers each reply's status and content type, keyed by the request's
- * signature nonce, so that pop-core (asked for the raw body) still signs and sends while the
- * status of every reply stays visible; and each request until it settles (its `reusedSocket`).
- * Same technique as shared/webplus/transport.ts.
+ * The instance's SAE/EDAS agents: keep-alive, shared by both products (the sockets are per host),
+ * every reply's status captured and its body bounded at {@link ROA_MAX_REPLY_BYTES}
+ * (shared/core/capturing-agents.ts; one per instance, issue 16).
  */
-function capturingAgent(
-  isHttps: boolean,
-  captures: Map<string, Captured>,
-  requests: Map<string, http.ClientRequest>,
-  keepAlive: boolean,
-): http.Agent {
-  const Base = isHttps ? https.Agent : http.Agent;
-  const agent = new Base({ keepAlive, keepAliveMsecs: 1000, maxSockets: 64 });
-  const addRequest = (
-    agent as unknown as { addRequest: (req: http.ClientRequest, o: unknown) => void }
-  ).addRequest;
-  (agent as unknown as { addRequest: unknown }).addRequest = function (
-    this: http.Agent,
-    req: http.ClientRequest,
-    options: unknown,
-  ) {
-    const nonce = String(req.getHeader('x-acs-signature-nonce') ?? '');
-    requests.set(nonce, req);
-    req.once('response', (res: http.IncomingMessage) => {
-      const date = res.headers.date;
-      captures.set(nonce, {
-        status: res.statusCode ?? 0,
-        contentType: String(res.headers['content-type'] ?? ''),
-        ...(typeof date === 'string' ? { date } : {}),
-        receivedAtMs: Date.now(),
-      });
-    });
-    addRequest.call(this, req, options);
-  };
-  return agent;
-}
-
-/** Replies seen by the instance's SAE/EDAS agents, keyed by signature nonce (each is unique). */
-const instanceCaptures = new Map<string, Captured>();
-/** Requests handed to the instance's SAE/EDAS agents, keyed by signature nonce, until they settle. */
-const instanceRequests = new Map<string, http.ClientRequest>();
-/** The instance's keep-alive agents for SAE and EDAS, one for http and one for https (issue 16). */
-const instanceAgents = new Map<'http' | 'https', http.Agent>();
-
-/**
- * The instance's keep-alive agent for `http` or `https`: one per instance, shared by every
- * invocation and by both products (the sockets are per host), so that an invocation reuses the
- * sockets of the one before instead of connecting again. It holds no credentials (pop-core signs
- * each request). A socket kept across an FC freeze may have been dropped meanwhile: see
- * {@link RoaTransport.send}.
- */
-function instanceAgent(isHttps: boolean): http.Agent {
-  const key = isHttps ? 'https' : 'http';
-  let agent = instanceAgents.get(key);
-  if (!agent) {
-    agent = capturingAgent(isHttps, instanceCaptures, instanceRequests, true);
-    instanceAgents.set(key, agent);
-  }
-  return agent;
-}
-
-/** Closes the idle sockets of an agent (those in use finish their request). */
-function dropIdleSockets(agent: http.Agent): void {
-  for (const list of Object.values(agent.freeSockets))
-    for (const socket of list ?? []) socket.destroy();
-}
-
-/** Socket errors that a connection dropped while idle gives on its next use. */
-const RESET_CODES = new Set(['ECONNRESET', 'EPIPE']);
-
-/** Least time left, ms, worth one more attempt of a read on a new socket. */
-const MIN_RETRY_MS = 100;
+const agents = new CapturingAgents(ROA_MAX_REPLY_BYTES);
 
 /**
  * Signs and sends ROA requests of one product through `@alicloud/pop-core` 1.8.0's ROAClient
@@ -124,13 +63,13 @@ const MIN_RETRY_MS = 100;
  * body stays empty (`content-md5 1B2M2Y8AsgTpgAmY7PhCfg==`, no content-type), as the reference
  * tables place them. Always asks for the raw body so that no reply shape can crash pop-core or
  * hide as success. One transport per invocation (its credentials); the sockets belong to the
- * instance's keep-alive agent ({@link instanceAgent}) and outlive it (issue 16).
+ * instance's keep-alive agent (shared/core/capturing-agents.ts) and outlive it (issue 16).
  */
 export class RoaTransport {
   private readonly client: ROAClient;
   private readonly agent: http.Agent;
   private readonly isHttps: boolean;
-  private readonly captures = instanceCaptures;
+  private readonly captures = agents.captures;
   /** Reads retried on a new socket after a reused socket was reset (for tests and summaries). */
   staleSocketRetries = 0;
   /**
@@ -174,7 +113,7 @@ export class RoaTransport {
     ]);
     this.redact = (text) => redactor.text(text);
     this.isHttps = endpoint.startsWith('https://');
-    this.agent = instanceAgent(this.isHttps);
+    this.agent = agents.instance(this.isHttps);
     this.client = new ROAClient({
       endpoint: endpoint.replace(/\/+$/, ''),
       apiVersion,
@@ -207,7 +146,7 @@ export class RoaTransport {
       if (!stale || request.method === 'PUT' || left < MIN_RETRY_MS) throw err;
       dropIdleSockets(this.agent);
       this.staleSocketRetries += 1;
-      const fresh = capturingAgent(this.isHttps, instanceCaptures, instanceRequests, false);
+      const fresh = agents.fresh(this.isHttps);
       try {
         return await this.sendOn(fresh, request, left);
       } finally {
@@ -244,17 +183,12 @@ export class RoaTransport {
         body: typeof reply === 'string' ? reply : String(reply ?? ''),
       };
     } catch (thrown) {
-      const error = this.transportError(request.action, thrown, this.captures.get(nonce));
+      const error = this.transportError(request, thrown, this.captures.get(nonce));
       const code = (thrown as { code?: unknown } | undefined)?.code;
-      const staleSocket =
-        instanceRequests.get(nonce)?.reusedSocket === true &&
-        !this.captures.has(nonce) &&
-        typeof code === 'string' &&
-        RESET_CODES.has(code);
+      const staleSocket = agents.resetBeforeReply(nonce, code);
       throw staleSocket ? Object.assign(error, { staleSocket: true }) : error;
     } finally {
-      this.captures.delete(nonce);
-      instanceRequests.delete(nonce);
+      agents.forget(nonce);
     }
   }
 
@@ -265,10 +199,23 @@ export class RoaTransport {
   close(): void {}
 
   private transportError(
-    action: string,
+    request: RoaRequest,
     thrown: unknown,
     captured: Captured | undefined,
   ): PlatformError {
+    const action = request.action;
+    if (captured?.oversized) {
+      // Cut off, never buffered whole: a read is not retried (the next reply would be as big);
+      // an abort (PUT) reached the product, so it is ambiguous and re-read, as on Web+.
+      return new PlatformError(`${action}: ${captured.oversized}`, {
+        platform: this.platform,
+        action,
+        kind: request.method === 'PUT' ? 'ambiguous' : 'permanent',
+        code: 'ReplyTooLarge',
+        httpStatus: captured.status,
+        cause: thrown,
+      });
+    }
     const err = (thrown ?? {}) as { name?: string; code?: string; message?: string };
     const name = typeof err.name === 'string' ? err.name : '';
     const timedOut = name.includes('RequestTimeout') || err.code === 'ETIMEDOUT';

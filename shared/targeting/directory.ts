@@ -2,6 +2,7 @@ import type { Settled } from '../model/candidate.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
 import type { AppEnv } from '../webplus/types.js';
 import type { DirectoryCache, RememberedEnv } from './directory-cache.js';
+import { duplicateDetail, type EnvSighting } from './duplicates.js';
 import { readAllPages } from './read.js';
 import { settledFromError } from './settle.js';
 
@@ -37,8 +38,13 @@ export class EnvDirectory {
   private listing?: Promise<DirectoryListing>;
   /** EnvId → the AppId its listing item carried, for items whose AppId was not the listed app. */
   private blankAppIds = new Map<string, string>();
-  /** EnvId → the application it was listed under (for the record's words). */
-  private listedUnder = new Map<string, string>();
+  /**
+   * Listing item → where it was listed (application, page, the item as listed), for the
+   * record's words. Every item is kept, an EnvId listed twice included (red-team 12 H1).
+   */
+  private sightingOf = new WeakMap<AppEnv, EnvSighting>();
+  /** EnvId → every item listing it (two or more: its facts are unknown). */
+  private sightings = new Map<string, EnvSighting[]>();
 
   /**
    * @param gateway the region's gateway
@@ -95,7 +101,18 @@ export class EnvDirectory {
     }
     const envs: AppEnv[] = [];
     const blankAppIds = new Map<string, string>();
-    const listedUnder = new Map<string, string>();
+    const sightingOf = new WeakMap<AppEnv, EnvSighting>();
+    const sightings = new Map<string, EnvSighting[]>();
+    const keep = (env: AppEnv, appId: string, page: number) => {
+      // The item's own AppId must confirm the application it was listed under: a missing
+      // or different one stays unknown (blank), never filled in from the request.
+      if (env.appId !== appId) blankAppIds.set(env.envId, env.appId);
+      const listed = { ...env, appId: env.appId === appId ? appId : '' };
+      const sighting = { env, under: appId, page };
+      envs.push(listed);
+      sightingOf.set(listed, sighting);
+      sightings.set(env.envId, [...(sightings.get(env.envId) ?? []), sighting]);
+    };
     await Promise.all(
       apps.map(async ({ appId }) => {
         const what = `listing environments of ${appId}`;
@@ -107,13 +124,10 @@ export class EnvDirectory {
             (page, timeoutMs) => gateway.client.describeAppEnvs({ appId }, page, { timeoutMs }),
             (e) => e.envId,
           );
-          for (const env of listing.items) {
-            // The item's own AppId must confirm the application it was listed under: a missing
-            // or different one stays unknown (blank), never filled in from the request.
-            if (env.appId !== appId) blankAppIds.set(env.envId, env.appId);
-            envs.push({ ...env, appId: env.appId === appId ? appId : '' });
-            listedUnder.set(env.envId, appId);
-          }
+          for (const [i, env] of listing.items.entries()) keep(env, appId, listing.pageOf[i] ?? 1);
+          // An item repeating an EnvId (same page or a later one) is kept too: the EnvId is
+          // then ambiguous, whichever facts its items carry.
+          for (const r of listing.repeated) keep(r.item, appId, r.page);
           if (listing.problem) problems.push(listing.problem);
         } catch (err) {
           problems.push(settledFromError(err, what));
@@ -122,7 +136,8 @@ export class EnvDirectory {
     );
     const first = problems[0];
     this.blankAppIds = blankAppIds;
-    this.listedUnder = listedUnder;
+    this.sightingOf = sightingOf;
+    this.sightings = sightings;
     return first
       ? {
           envs,
@@ -139,12 +154,13 @@ export class EnvDirectory {
 
   /**
    * The environment with this EnvId (for its AppId and flags). Fails closed: an EnvId listed
-   * twice (under two applications) is ambiguous, a TERMINATED environment has nothing in flight.
+   * twice (in one page, two pages, under two applications; the items alike or not) is
+   * ambiguous, a TERMINATED environment has nothing in flight.
    */
   async findEnv(envId: string): Promise<Lookup> {
     const { envs, incomplete } = await this.list();
     const found = envs.filter((e) => e.envId === envId);
-    if (found.length > 1) return { settled: this.ambiguous(`EnvId ${envId}`, found) };
+    if (found.length > 1) return { settled: this.duplicated(envId) };
     const env = found[0];
     if (env) return this.lookup(env);
     return { settled: this.missing(`environment ${envId}`, 'is in no application', incomplete) };
@@ -157,6 +173,9 @@ export class EnvDirectory {
   async envOfChange(changeId: string): Promise<Lookup> {
     const { envs, incomplete } = await this.list();
     const found = envs.filter((e) => e.latestChangeId === changeId);
+    // The environment named is listed twice (perhaps once with another change): unknown.
+    const twice = found.find((e) => (this.sightings.get(e.envId)?.length ?? 0) > 1);
+    if (twice) return { settled: this.duplicated(twice.envId) };
     if (found.length > 1) return { settled: this.ambiguous(`ChangeId ${changeId}`, found) };
     const env = found[0];
     if (env) return this.lookup(env);
@@ -181,7 +200,7 @@ export class EnvDirectory {
     }
     if (env.appId) return { env };
     const carried = this.blankAppIds.get(env.envId);
-    const under = this.listedUnder.get(env.envId) ?? 'its application';
+    const under = this.sightingOf.get(env)?.under ?? 'its application';
     return {
       env,
       appIdUnknown: `DescribeAppEnvs of ${under} listed ${env.envId} ${carried ? `with AppId ${JSON.stringify(carried)}` : 'without its AppId'}, so the AppId of its environment is unknown`,
@@ -192,8 +211,16 @@ export class EnvDirectory {
     return {
       outcome: 'skipped',
       detail: `${what} matches ${found.length} environments in region ${this.gateway.client.regionId} (${found
-        .map((e) => `${e.envId} of ${this.listedUnder.get(e.envId) ?? '?'}`)
+        .map((e) => `${e.envId} of ${this.sightingOf.get(e)?.under ?? '?'}`)
         .join(', ')}): which environment is meant is ambiguous; nothing was aborted for it`,
+    };
+  }
+
+  /** The outcome of an EnvId listed more than once, naming each item and where it came. */
+  private duplicated(envId: string): Settled {
+    return {
+      outcome: 'skipped',
+      detail: duplicateDetail(envId, this.sightings.get(envId) ?? [], this.gateway.client.regionId),
     };
   }
 

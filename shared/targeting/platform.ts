@@ -192,7 +192,9 @@ export function settledFrom(err: unknown, what: string): Settled {
           ? `${what}: ${e.platform} does not know this id in this account (${e.code})`
           : e.code === 'DuplicateKeyReply'
             ? `${what} failed: ${e.message}; what it says is unknown, nothing is decided from it`
-            : `${what} failed: ${e.kind} (${e.code})`,
+            : e.message.includes('absence is not proven')
+              ? `${what} failed: ${e.message}; nothing is aborted on it`
+              : `${what} failed: ${e.kind} (${e.code})`,
       errorCode: e.code,
       errorMessage: e.rawBody ? `${e.message} | body: ${e.rawBody}` : e.message,
       ...(e.requestId ? { webplusRequestId: e.requestId } : {}),

@@ -23,6 +23,15 @@ export interface Listing<T> {
    * pages give). The items read are still used; this becomes one record.
    */
   problem?: Settled;
+  /** The page number (the request's `PageNumber`) each of `items` came on, in `items`' order. */
+  pageOf: number[];
+  /**
+   * The items whose id had already been read (in the same page or an earlier one), with the
+   * page each came on: kept out of `items` (paging counts unique ids) but never dropped
+   * silently, since a listing naming one id twice leaves that id's facts unknown (red-team 12
+   * H1, L1). Empty when every id came once.
+   */
+  repeated: { item: T; page: number }[];
 }
 
 /**
@@ -35,14 +44,22 @@ export interface Listing<T> {
  *   (ListingTooLargeError: none of the listing is acted on);
  * - it is done when it holds `TotalCount` items, when a page comes back empty or brings nothing
  *   new (without a `TotalCount`, that is the only end: one more page is read to see it);
- * - items are kept once by `idOf` (a list that shifts between pages repeats some);
+ * - items are kept once by `idOf` in `items`; every later item with an id already read (in the
+ *   same page or an earlier one) is returned in `repeated` with its page, for the caller to fail
+ *   closed on (one id listed twice: which item's facts hold is unknown);
  * - counts that cannot be reconciled (an empty or repeated page while TotalCount says more, or
  *   `MAX_PAGES_PER_LIST` pages) become `problem`, and so does a later page that failed: the
  *   pages read before it are kept.
  */
 export class ListingTally<T> {
   readonly items: T[] = [];
+  /** The page number each of `items` came on. */
+  readonly pageOf: number[] = [];
+  /** Items whose id had already been read, with their page (see Listing.repeated). */
+  readonly repeated: { item: T; page: number }[] = [];
   private readonly seen = new Set<string>();
+  /** Offsets already read (page, size, index): a page read again (in another size) repeats none. */
+  private readonly positions = new Set<number>();
   /** The page to ask for next (1-based) and its size. */
   pageNumber = 1;
   pageSize = MAX_PAGE_SIZE;
@@ -64,9 +81,11 @@ export class ListingTally<T> {
   /** The listing as read so far, with a problem when the page cap is reached; else undefined. */
   capReached(): Listing<T> | undefined {
     if (this.pagesRead < MAX_PAGES_PER_LIST) return undefined;
-    const { items, total } = this;
+    const { items, pageOf, repeated, total } = this;
     return {
       items,
+      pageOf,
+      repeated,
       problem: {
         outcome: 'failed',
         detail: `${this.what}: stopped after ${MAX_PAGES_PER_LIST} pages (${items.length} item(s)${total !== undefined ? ` of the ${total} TotalCount announced` : ''}); the rest was not read`,
@@ -86,29 +105,38 @@ export class ListingTally<T> {
     const first = this.pagesRead === 0;
     this.pagesRead += 1;
     if (page.totalCount !== undefined) this.total = page.totalCount;
-    const { items, total } = this;
+    const { items, pageOf, repeated, total } = this;
     if (first && total !== undefined) {
       const pages = Math.ceil(total / Math.max(1, this.pageSize));
       if (!Number.isFinite(pages) || pages > MAX_LIST_PAGES)
         throw new ListingTooLargeError(this.action, total, this.pageSize, MAX_LIST_PAGES);
     }
     let fresh = 0;
-    for (const item of page.items) {
+    for (const [index, item] of page.items.entries()) {
       const id = this.idOf(item);
-      if (this.seen.has(id)) continue;
+      const position = (this.pageNumber - 1) * this.pageSize + index;
+      const again = this.positions.has(position);
+      this.positions.add(position);
+      if (this.seen.has(id)) {
+        if (!again) repeated.push({ item, page: this.pageNumber });
+        continue;
+      }
       this.seen.add(id);
       items.push(item);
+      pageOf.push(this.pageNumber);
       fresh += 1;
     }
     if (total === undefined) {
       // No TotalCount: only an empty page, or one with nothing new, ends the list (a short page
       // may be the server's own page size, so the next page is read in that size).
-      if (page.items.length === 0 || fresh === 0) return { items };
+      if (page.items.length === 0 || fresh === 0) return { items, pageOf, repeated };
     } else {
-      if (items.length >= total) return { items };
+      if (items.length >= total) return { items, pageOf, repeated };
       if (page.items.length === 0 || fresh === 0) {
         return {
           items,
+          pageOf,
+          repeated,
           problem: {
             outcome: 'failed',
             detail: `${this.what}: TotalCount says ${total} but page ${this.pageNumber} brought ${page.items.length === 0 ? 'nothing' : 'only items already read'} after ${items.length}; the counts cannot be reconciled, the rest was not read`,
@@ -125,10 +153,12 @@ export class ListingTally<T> {
 
   /** The listing after a LATER page failed: the pages before it are kept, the rest is unread. */
   failed(err: unknown): Listing<T> {
-    const { items, total } = this;
+    const { items, pageOf, repeated, total } = this;
     const failed = settledFromError(err, `${this.what}: page ${this.pageNumber}`);
     return {
       items,
+      pageOf,
+      repeated,
       problem: {
         ...failed,
         outcome: failed.outcome === 'timeout' ? 'timeout' : 'failed',

@@ -47,7 +47,7 @@ export function settledFromError(err: unknown, what: string): Settled {
       outcome: notFound ? 'not_found' : 'failed',
       detail: notFound
         ? `${what}: Web+ does not know this id in this account (${e.code})`
-        : `${what} failed: ${describeKind(e)}${e.code === 'MalformedReply' ? ` (${e.message})` : ''}`,
+        : `${what} failed: ${describeKind(e)}${e.code === 'MalformedReply' || e.message.includes('absence is not proven') ? ` (${e.message})` : ''}`,
       errorCode: e.code,
       errorMessage: e.message,
       webplusRequestId: e.requestId,

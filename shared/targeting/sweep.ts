@@ -4,6 +4,7 @@ import type { SweepRequest } from '../model/request.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
 import type { AppEnv } from '../webplus/types.js';
 import { EnvDirectory, TERMINATED } from './directory.js';
+import { duplicateDetail, duplicatedEnvIds, type EnvSighting } from './duplicates.js';
 import { envStatus } from './explicit.js';
 import { abortingFacts, candidateForChange, readAllPages } from './read.js';
 import type { TargetingScope } from './scope.js';
@@ -24,6 +25,15 @@ export interface SweepListing {
   inFlight: AppEnv[];
   /** One settled candidate per listing that failed (an application, an EnvId, the app list). */
   failures: Candidate[];
+  /**
+   * `skipped` candidates of changes whose environment is ambiguous, one per (EnvId, ChangeId):
+   * an EnvId listed more than once (red-team 12 H1, L1), or an in-flight environment whose
+   * LatestChangeId another listed environment (applying or not, TERMINATED too) also names
+   * (red-team 12 F1, M4). Written as they are, never read, never aborted; none is in `inFlight`.
+   */
+  ambiguous: Candidate[];
+  /** Every EnvId the listing named (each once), for the regions' EnvId claims (change-claims.ts). */
+  listedEnvIds: string[];
   /** App names from the listing a sweep over every app makes anyway (display only). */
   appNames: ReadonlyMap<string, string>;
   /**
@@ -54,6 +64,8 @@ export async function listSweepEnvs(
 ): Promise<SweepListing> {
   const regionId = gateway.client.regionId;
   const envs: AppEnv[] = [];
+  /** Every listing item as listed, with its application and page (an EnvId may come twice). */
+  const sightings: EnvSighting[] = [];
   /** App names from the listing a sweep over every app makes anyway (display only). */
   const appNames = new Map<string, string>();
   const failures: Candidate[] = [];
@@ -104,6 +116,8 @@ export async function listSweepEnvs(
         return {
           inFlight: [],
           failures: [{ source: 'sweep', regionId, settled }],
+          ambiguous: [],
+          listedEnvIds: [],
           appNames,
           notListed: [{ what: 'the application list', why: settled.detail }],
           shape: shape(),
@@ -122,11 +136,14 @@ export async function listSweepEnvs(
             (page, timeoutMs) => gateway.client.describeAppEnvs({ appId }, page, { timeoutMs }),
             (e) => e.envId,
           );
-          for (const env of list.items) {
+          list.items.forEach((env, i) => {
             // The item's own AppId must confirm the listing's: a missing or different one is
             // unknown, never replaced by the AppId asked for.
             envs.push({ ...env, appId: env.appId === appId ? appId : '' });
-          }
+            sightings.push({ env, under: appId, page: list.pageOf[i] ?? 1 });
+          });
+          for (const r of list.repeated)
+            sightings.push({ env: r.item, under: appId, page: r.page });
           if (list.problem) {
             failures.push({ source: 'sweep', regionId, appId, settled: list.problem });
             notListed.push({ what: appId, why: list.problem.detail });
@@ -140,7 +157,65 @@ export async function listSweepEnvs(
     );
   }
 
-  for (const env of envs) {
+  // An EnvId listed more than once (one page, two pages, two applications): its facts are
+  // unknown. One record per change its items name (or one naming none); nothing read or aborted.
+  const duplicated = duplicatedEnvIds(sightings);
+  const ambiguous: Candidate[] = [];
+  for (const [envId, seen] of duplicated) {
+    const detail = duplicateDetail(envId, seen, regionId);
+    const changes = [
+      ...new Set(seen.map((s) => s.env.latestChangeId).filter((c): c is string => !!c)),
+    ];
+    for (const changeId of changes.length > 0 ? changes : [undefined]) {
+      ambiguous.push({
+        source: 'sweep',
+        regionId,
+        envId,
+        ...(changeId ? { changeId } : {}),
+        settled: { outcome: 'skipped', detail },
+      });
+    }
+  }
+  const single = envs.filter((e) => !duplicated.has(e.envId));
+
+  // A LatestChangeId that two listed environments name (whether each applies it, is quiet or is
+  // TERMINATED): which environment the change is in is ambiguous, so it is read for neither and
+  // aborted for neither; each in-flight one gets its record naming the others (red-team 12 F1,
+  // M4: the manual path's rule, in a sweep too).
+  const namedBy = new Map<string, Set<string>>();
+  for (const env of [...envs, ...sightings.map((s) => s.env)]) {
+    const c = env.latestChangeId;
+    if (!c) continue;
+    const set = namedBy.get(c) ?? new Set<string>();
+    set.add(env.envId);
+    namedBy.set(c, set);
+  }
+  const applying = single.filter(
+    (e) => e.applyingChange === true && e.latestChangeId && e.envStatus !== TERMINATED,
+  );
+  const inFlight: AppEnv[] = [];
+  for (const e of applying) {
+    const named = namedBy.get(e.latestChangeId!) ?? new Set([e.envId]);
+    if (named.size < 2) {
+      inFlight.push(e);
+      continue;
+    }
+    const others = [...named].filter((x) => x !== e.envId);
+    ambiguous.push({
+      source: 'sweep',
+      regionId,
+      changeId: e.latestChangeId!,
+      envId: e.envId,
+      ...(e.appId ? { appId: e.appId } : {}),
+      ...(e.envName ? { envName: e.envName } : {}),
+      settled: {
+        outcome: 'skipped',
+        detail: `ChangeId ${e.latestChangeId} is claimed by environments ${[...named].join(' and ')}: DescribeAppEnvs lists ${e.envId} applying it, and also ${others.join(' and ')} as its LatestChangeId, so which one it is in is ambiguous; not aborted for any of them (fail closed)`,
+      },
+    });
+  }
+
+  for (const env of single) {
     const why =
       env.applyingChange === undefined
         ? UNKNOWN_APPLYING
@@ -163,10 +238,10 @@ export async function listSweepEnvs(
   }
   return {
     // A TERMINATED environment has nothing in flight, whatever its other flags say.
-    inFlight: envs.filter(
-      (e) => e.applyingChange === true && e.latestChangeId && e.envStatus !== TERMINATED,
-    ),
+    inFlight,
     failures,
+    ambiguous,
+    listedEnvIds: [...new Set(envs.map((e) => e.envId))],
     appNames,
     notListed,
     shape: shape(),
@@ -255,7 +330,12 @@ export async function sweepCandidates(
   request: SweepRequest,
   directory: EnvDirectory = new EnvDirectory(gateway),
 ): Promise<Candidate[]> {
-  const { inFlight, failures, appNames } = await listSweepEnvs(gateway, scope, request, directory);
+  const { inFlight, failures, ambiguous, appNames } = await listSweepEnvs(
+    gateway,
+    scope,
+    request,
+    directory,
+  );
   const candidates = await Promise.all(inFlight.map((env) => readInFlight(gateway, env, appNames)));
-  return [...failures, ...candidates];
+  return [...failures, ...ambiguous, ...candidates];
 }

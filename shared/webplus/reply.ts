@@ -178,12 +178,21 @@ export function readReply(
   // `Forbidden.RAM`, `Throttling.User`): the status says accepted, the body says refused. The
   // two contradict each other, so neither is believed: ambiguous, re-read (red-team 12 F3).
   const contradicted = mutating && is2xx;
-  const words = contradicted
-    ? `${action}: a ${reply.status} reply carrying the refusal code ${effective}${message ? ` (${message})` : ''}: a success status with an error body, so neither is believed`
-    : `${action}: ${effective}${message ? `: ${message}` : ''}`;
+  // A read whose not-found code stands beside a 2xx or a 5xx (DescribeChange 200 or 500
+  // `ResourceAuthFailed`, 200 `ChangeNotExists`): the status and the code contradict each other,
+  // so absence is not proven: unreadable, `failed` naming it, never `not_found` (red-team 12
+  // M1). A read's absence is a 4xx (404 `ChangeNotExists`, 401 `AuthMissingEntityid`; a 403 is
+  // permission: shared/targeting/settle.ts).
+  const kind = errorKind(effective, reply.status);
+  const absenceContradicted =
+    !mutating && kind === 'not_found' && (reply.status < 400 || reply.status >= 500);
+  const words =
+    contradicted || absenceContradicted
+      ? `${action}: a ${reply.status} reply carrying the refusal code ${effective}${message ? ` (${message})` : ''}: ${contradicted ? 'a success status with an error body, so neither is believed' : "a read's absence is a 4xx, so the status and the code contradict each other and absence is not proven"}`
+      : `${action}: ${effective}${message ? `: ${message}` : ''}`;
   throw new WebplusError(words, {
     action,
-    kind: errorKind(effective, reply.status),
+    kind: absenceContradicted ? 'permanent' : kind,
     code: effective,
     httpStatus: reply.status,
     requestId,

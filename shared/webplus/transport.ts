@@ -1,12 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import ROAClient from '@alicloud/pop-core/lib/roa.js';
+import {
+  type CapturedReply,
+  CapturingAgents,
+  dropIdleSockets,
+  MIN_RETRY_MS,
+} from '../core/capturing-agents.js';
 import type { Credentials } from '../core/credentials.js';
 import { provesNeverSent } from '../core/never-sent.js';
 import { separateGluedMessages } from '../core/text.js';
 import { WebplusError } from './errors.js';
-import { MAX_REPLY_BYTES, watchReplySize } from './reply-size.js';
+import { MAX_REPLY_BYTES } from './reply-size.js';
 import { ServerClock } from './server-clock.js';
 
 /** Web+ API version (ROA). Source: Web+ API reference. */
@@ -19,103 +24,27 @@ export interface RawReply {
   body: string;
 }
 
-interface Captured {
-  status: number;
-  contentType: string;
-  /** The reply's `Date` header (Web+'s clock), and our clock when the reply arrived. */
-  date?: string;
-  receivedAtMs: number;
-  /** Set when the body passed MAX_REPLY_BYTES and was cut off: why, in words (a copy). */
-  oversized?: string;
-}
+/** What the agent saw of one reply (shared/core/capturing-agents.ts). */
+type Captured = CapturedReply;
 
 /**
- * An agent that remembers each reply's status and content type, keyed by the request's
- * signature nonce. pop-core resolves non-JSON replies as bare strings and drops the status;
- * this lets us see the status of every reply while pop-core still signs and sends the request.
+ * The instance's Web+ agents: keep-alive, every reply's status captured and its body bounded at
+ * MAX_REPLY_BYTES (shared/core/capturing-agents.ts; one per instance, issue 16).
  */
-function capturingAgent(
-  isHttps: boolean,
-  captures: Map<string, Captured>,
-  requests: Map<string, http.ClientRequest>,
-  keepAlive: boolean,
-): http.Agent {
-  const Base = isHttps ? https.Agent : http.Agent;
-  const agent = new Base({ keepAlive, keepAliveMsecs: 1000, maxSockets: 64 });
-  const addRequest = (
-    agent as unknown as { addRequest: (req: http.ClientRequest, o: unknown) => void }
-  ).addRequest;
-  (agent as unknown as { addRequest: unknown }).addRequest = function (
-    this: http.Agent,
-    req: http.ClientRequest,
-    options: unknown,
-  ) {
-    const nonce = String(req.getHeader('x-acs-signature-nonce') ?? '');
-    requests.set(nonce, req);
-    req.once('response', (res: http.IncomingMessage) => {
-      const captured: Captured = {
-        status: res.statusCode ?? 0,
-        contentType: String(res.headers['content-type'] ?? ''),
-        date: res.headers.date,
-        receivedAtMs: Date.now(),
-      };
-      captures.set(nonce, captured);
-      watchReplySize(res, MAX_REPLY_BYTES, (error) => {
-        captured.oversized = error.message;
-      });
-    });
-    addRequest.call(this, req, options);
-  };
-  return agent;
-}
-
-/** Replies seen by the instance's agents, keyed by signature nonce (each is unique). */
-const instanceCaptures = new Map<string, Captured>();
-/** Requests handed to the instance's agents, keyed by signature nonce, until they settle. */
-const instanceRequests = new Map<string, http.ClientRequest>();
-/** The instance's keep-alive agents, one for http and one for https (issue 16). */
-const instanceAgents = new Map<'http' | 'https', http.Agent>();
-
-/**
- * The instance's keep-alive agent for `http` or `https`: one per instance, shared by every
- * invocation, so that an alarm reuses the sockets of the one before instead of connecting
- * again. It holds no credentials (pop-core signs each request). A socket kept across an FC
- * freeze may have been dropped by Web+ or a NAT meanwhile: see {@link RoaTransport.send}.
- */
-function instanceAgent(isHttps: boolean): http.Agent {
-  const key = isHttps ? 'https' : 'http';
-  let agent = instanceAgents.get(key);
-  if (!agent) {
-    agent = capturingAgent(isHttps, instanceCaptures, instanceRequests, true);
-    instanceAgents.set(key, agent);
-  }
-  return agent;
-}
-
-/** Closes the idle sockets of an agent (those in use finish their request). */
-function dropIdleSockets(agent: http.Agent): void {
-  for (const list of Object.values(agent.freeSockets))
-    for (const socket of list ?? []) socket.destroy();
-}
-
-/** Socket errors that a connection dropped while idle gives on its next use. */
-const RESET_CODES = new Set(['ECONNRESET', 'EPIPE']);
-
-/** Least time left, ms, worth one more attempt of a read on a new socket. */
-const MIN_RETRY_MS = 100;
+const agents = new CapturingAgents(MAX_REPLY_BYTES);
 
 /**
  * Signs and sends Web+ ROA requests through `@alicloud/pop-core`'s ROAClient with one
  * invocation's credentials. Always asks pop-core for the raw body (`rawBody: true`) so that no
  * reply shape can crash it (XML without HostId) or hide as success (an HTML 502).
  * One transport per invocation (its credentials); the sockets belong to the instance's
- * keep-alive agent ({@link instanceAgent}) and outlive it.
+ * keep-alive agent (shared/core/capturing-agents.ts) and outlive it.
  */
 export class RoaTransport {
   private readonly client: ROAClient;
   private readonly agent: http.Agent;
   private readonly isHttps: boolean;
-  private readonly captures = instanceCaptures;
+  private readonly captures = agents.captures;
   /** Reads retried on a new socket after a reused socket was reset (for tests and summaries). */
   staleSocketRetries = 0;
   /** Web+'s clock as this transport's replies showed it (their `Date` headers). */
@@ -134,7 +63,7 @@ export class RoaTransport {
     private readonly redact: (text: string) => string = (t) => t,
   ) {
     this.isHttps = endpoint.startsWith('https://');
-    this.agent = instanceAgent(this.isHttps);
+    this.agent = agents.instance(this.isHttps);
     this.client = new ROAClient({
       endpoint: endpoint.replace(/\/+$/, ''),
       apiVersion: WEBPLUS_API_VERSION,
@@ -173,7 +102,7 @@ export class RoaTransport {
       if (!stale || method !== 'GET' || left < MIN_RETRY_MS) throw err;
       dropIdleSockets(this.agent);
       this.staleSocketRetries += 1;
-      const fresh = capturingAgent(this.isHttps, instanceCaptures, instanceRequests, false);
+      const fresh = agents.fresh(this.isHttps);
       try {
         return await this.sendOn(fresh, action, method, path, query, formBody, left);
       } finally {
@@ -217,17 +146,12 @@ export class RoaTransport {
     } catch (thrown) {
       const error = transportError(action, thrown, this.captures.get(nonce), this.redact);
       const code = (thrown as { code?: unknown } | undefined)?.code;
-      const staleSocket =
-        instanceRequests.get(nonce)?.reusedSocket === true &&
-        !this.captures.has(nonce) &&
-        typeof code === 'string' &&
-        RESET_CODES.has(code);
+      const staleSocket = agents.resetBeforeReply(nonce, code);
       throw staleSocket ? Object.assign(error, { staleSocket: true }) : error;
     } finally {
       const captured = this.captures.get(nonce);
       if (captured) this.serverClock.observe(captured.date, captured.receivedAtMs, sentAtMs);
-      this.captures.delete(nonce);
-      instanceRequests.delete(nonce);
+      agents.forget(nonce);
     }
   }
 

@@ -370,7 +370,29 @@ describe('POST /cms-callback', () => {
       ),
     );
     expect(big).toMatchObject({ kind: 'ignored' });
-    expect(big.kind === 'ignored' && big.detail).toContain('larger than 100 bytes');
+    const size = Buffer.byteLength(form + 'x'.repeat(300));
+    expect(big.kind === 'ignored' && big.detail).toBe(
+      `CloudMonitor callback body of ${size} bytes is larger than HTTP_MAX_BODY_BYTES (100 bytes): ` +
+        'not read, so no id it names was read and nothing is aborted; raise HTTP_MAX_BODY_BYTES ' +
+        "(at most 33554432, FC's own body limit) or make the alarm name fewer series",
+    );
+  });
+
+  it('an oversized base64 callback body: its decoded size is estimated, not decoded (rt11 F2)', () => {
+    const raw = Buffer.from(form + 'x'.repeat(297)).toString('base64');
+    const event = JSON.parse(
+      httpEvent({ path: '/cms-callback', body: raw, query: { token: TOKEN } }).toString(),
+    ) as Record<string, unknown>;
+    const big = request(
+      classifyEvent(
+        Buffer.from(JSON.stringify({ ...event, isBase64Encoded: true })),
+        options({ maxBodyBytes: 100 }),
+      ),
+    );
+    expect(big).toMatchObject({ kind: 'ignored', trigger: 'cms-callback' });
+    expect(big.kind === 'ignored' && big.detail).toContain(
+      `body of about ${Buffer.byteLength(form) + 297} bytes (base64) is larger than HTTP_MAX_BODY_BYTES (100 bytes)`,
+    );
   });
 
   it('a wrong query token is 401', () => {

@@ -54,6 +54,96 @@ function gatedStore(failFrom = Number.POSITIVE_INFINITY) {
   return { store, batches, gates, releaseAll, maxOpen: () => maxOpen };
 }
 
+describe('RecordStream: at most one batch per write, and backpressure (rt11 F1)', () => {
+  it('a burst of 3,000 records queued behind a slow write goes out in writes of at most 25, in order', async () => {
+    const g = gatedStore();
+    let id = 0;
+    const stream = new RecordStream(new OutcomeLog(g.store, () => {}), ctx, {
+      newRecordId: () => `id-${id++}`,
+    });
+    for (let n = 0; n < 3000; n++) stream.emit(rec(n));
+    expect(g.gates).toHaveLength(1);
+    expect(stream.pending).toBe(2975);
+    const closed = stream.close();
+    await g.releaseAll();
+    const report = await closed;
+    expect(g.batches).toHaveLength(120);
+    expect(Math.max(...g.batches.map((b) => b.length))).toBe(25);
+    expect(g.batches.flat().map((r) => r.recordId)).toEqual(
+      Array.from({ length: 3000 }, (_, i) => `id-${i}`),
+    );
+    expect(g.maxOpen()).toBe(1);
+    expect(report).toEqual({ store: 'file', target: 'gated', written: 3000 });
+  });
+
+  it('room() holds the next decision while a batch is in flight, and lets it go when the write ends', async () => {
+    const g = gatedStore();
+    const stream = new RecordStream(new OutcomeLog(g.store, () => {}), ctx, { batchSize: 3 });
+    stream.emit(rec(0));
+    stream.emit(rec(1));
+    await stream.room(); // 2 of 3: no hold
+    stream.emit(rec(2)); // a full batch: handed to the store
+    expect(g.gates).toHaveLength(1);
+    let passed = false;
+    const held = stream.room().then(() => {
+      passed = true;
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(passed).toBe(false);
+    g.gates.shift()!();
+    await held;
+    expect(passed).toBe(true);
+    expect(g.batches.map((b) => b.length)).toEqual([3]);
+    await stream.close();
+  });
+
+  it('a decision loop awaiting room() never has more than one batch unwritten', async () => {
+    const g = gatedStore();
+    const stream = new RecordStream(new OutcomeLog(g.store, () => {}), ctx, { batchSize: 25 });
+    let released = 0;
+    const pump = setInterval(() => {
+      const gate = g.gates.shift();
+      if (gate) {
+        gate();
+        released++;
+      }
+    }, 0);
+    let worst = 0;
+    for (let n = 0; n < 500; n++) {
+      await stream.room();
+      stream.emit(rec(n));
+      const written = g.batches.reduce((k, b) => k + b.length, 0);
+      worst = Math.max(worst, n + 1 - written);
+    }
+    await stream.close();
+    clearInterval(pump);
+    expect(worst).toBeLessThanOrEqual(25);
+    expect(released).toBe(20);
+    expect(g.batches.flat()).toHaveLength(500);
+  });
+
+  it('a store slower than maxHoldMs ends the holding: decisions go on, writes stay batch-size', async () => {
+    const g = gatedStore();
+    const stream = new RecordStream(new OutcomeLog(g.store, () => {}), ctx, {
+      batchSize: 2,
+      maxHoldMs: 0,
+    });
+    stream.emit(rec(0));
+    stream.emit(rec(1));
+    await stream.room(); // held, then let go by the hold limit while the write still hangs
+    expect(g.gates).toHaveLength(1);
+    for (let n = 2; n < 7; n++) {
+      await stream.room(); // no longer held
+      stream.emit(rec(n));
+    }
+    expect(stream.pending).toBe(5);
+    const closed = stream.close();
+    await g.releaseAll();
+    await closed;
+    expect(g.batches.map((b) => b.length)).toEqual([2, 2, 2, 1]);
+  });
+});
+
 describe('RecordStream', () => {
   it('a full batch goes at once; records meanwhile wait for the next; close writes the rest', async () => {
     const g = gatedStore();
@@ -72,7 +162,8 @@ describe('RecordStream', () => {
     const report = await closed;
     expect(g.batches.map((b) => b.map((r) => r.recordId))).toEqual([
       ['id-0', 'id-1', 'id-2'],
-      ['id-3', 'id-4', 'id-5', 'id-6', 'id-7'],
+      ['id-3', 'id-4', 'id-5'],
+      ['id-6', 'id-7'],
     ]);
     expect(g.maxOpen()).toBe(1);
     expect(report).toEqual({ store: 'file', target: 'gated', written: 8 });

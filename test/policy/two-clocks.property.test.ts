@@ -13,11 +13,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Candidate } from '../../shared/model/candidate.js';
-import { decide } from '../../shared/policy/decide.js';
-import { parsePolicy } from '../../shared/policy/load.js';
-import { decidePlatform } from '../../shared/policy/platform-decide.js';
-import { judgingClocks } from '../../shared/webplus/judging-clock.js';
+import type { Candidate } from '#shared/model/candidate.js';
+import { decide } from '#shared/policy/decide.js';
+import { parsePolicy } from '#shared/policy/load.js';
+import { decidePlatform } from '#shared/policy/platform-decide.js';
+import { judgingClocks } from '#shared/webplus/judging-clock.js';
 
 const MIN = 60_000;
 const NOW = Date.UTC(2026, 11, 2, 18, 0, 0);

@@ -70,7 +70,9 @@ describe('look-ups that cannot say which environment or application fail closed'
     // Assert
     expect(h.sandbox.abortCalls()).toBe(0);
     expect(s.results).toEqual([expect.objectContaining({ envId: envId(0), outcome: 'skipped' })]);
-    expect(s.results[0]?.detail).toContain(`EnvId ${envId(0)} matches 2 environments`);
+    expect(s.results[0]?.detail).toContain(`EnvId ${envId(0)} is listed 2 times`);
+    // Each item named by the application it was listed under (red-team 12 H1: not one app twice)
+    expect(s.results[0]?.detail).toContain(`under 2 applications (${appId(0)}, ${appId(1)})`);
   });
 
   for (const trigger of ['manual by ChangeId', 'manual by EnvId', 'sweep'] as const) {

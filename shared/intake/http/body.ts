@@ -12,6 +12,20 @@ import type * as z from '../../core/zod.js';
 import { HttpRequestError } from '../errors.js';
 import { looksLikeForm, parseForm } from '../form.js';
 
+/** FC's own limit on a synchronous HTTP trigger's body, bytes (docs/reference/fc-triggers.md). */
+export const FC_MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+/**
+ * How a body too big to read is described (rt11 F2): its size in bytes (exact for plain text;
+ * for base64 the decoded size estimated from its length, `about`), without decoding it.
+ * @returns e.g. `4912345 bytes` or `about 4912345 bytes (base64)`
+ */
+export function describeBodySize(raw: string | undefined, isBase64Encoded: boolean): string {
+  if (raw === undefined) return '0 bytes';
+  if (!isBase64Encoded) return `${Buffer.byteLength(raw, 'utf8')} bytes`;
+  return `about ${Math.floor((raw.replace(/[^A-Za-z0-9+/]/g, '').length * 3) / 4)} bytes (base64)`;
+}
+
 /**
  * The body as UTF-8 text (a leading BOM removed). `raw` is FC's `body` (absent → empty);
  * `isBase64Encoded` → decoded from base64 first. The limit applies to the decoded bytes.

@@ -14,7 +14,7 @@ import { parseCmsCallbackBody } from '../cloudmonitor/callback.js';
 import { HttpRequestError } from '../errors.js';
 import { manualAbortRequest } from './abort.js';
 import { isAuthorised } from './auth.js';
-import { decodeBody } from './body.js';
+import { decodeBody, describeBodySize, FC_MAX_BODY_BYTES } from './body.js';
 import { platformHttpRequest, platformOfCall } from './platform.js';
 import { manualSweepRequest } from './sweep.js';
 
@@ -255,7 +255,13 @@ function cmsCallback(call: HttpCall, options: HttpIntakeOptions): AbortRequest {
     return {
       kind: 'ignored',
       trigger: 'cms-callback',
-      detail: `CloudMonitor callback body larger than ${options.maxBodyBytes} bytes: not read`,
+      // Fail closed (rt11 F2): the ids it names are unknown, so nothing is aborted; the record
+      // says how big it was, the limit, and how to raise it.
+      detail:
+        `CloudMonitor callback body of ${describeBodySize(call.body, call.isBase64Encoded)} is larger than ` +
+        `HTTP_MAX_BODY_BYTES (${options.maxBodyBytes} bytes): not read, so no id it names was read and ` +
+        `nothing is aborted; raise HTTP_MAX_BODY_BYTES (at most ${FC_MAX_BODY_BYTES}, FC's own body limit) ` +
+        'or make the alarm name fewer series',
       invalid: [],
     };
   }
