@@ -3,22 +3,22 @@ import type { Decision } from '../model/decision.js';
 import type { Execution } from '../model/execution.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
 import { abortChange } from './abort.js';
-import type { InFlightChanges } from './in-flight.js';
+import type { InFlightChanges, ReadsStart } from './in-flight.js';
 
 /**
  * Carries out one decision: a `record` decision becomes its execution as it is; an `abort`
  * decision claims the ChangeId in the instance's in-flight set (a concurrent invocation already
  * aborting it answers for it), calls AbortChange through the gateway and releases the claim.
  * @param decidedAtMs epoch ms when the policy decided (the record's `latencyMs` counts from it)
- * @param readsStartedAtMs epoch ms the request started reading Web+ (an abort another
- *   invocation had accepted since then answers for this one: in-flight.ts)
+ * @param readsStarted when the request started reading Web+ (`inFlight.startReads()`): an abort
+ *   another invocation had accepted since then answers for this one (in-flight.ts)
  */
 export async function execute(
   decision: Decision,
   gateway: WebplusGateway,
   inFlight: InFlightChanges,
   decidedAtMs: number,
-  readsStartedAtMs: number = decidedAtMs,
+  readsStarted: ReadsStart,
 ): Promise<Execution> {
   if (decision.kind === 'record') {
     const settled = decision.candidate.settled;
@@ -35,7 +35,7 @@ export async function execute(
     };
   }
   const changeId = decision.candidate.changeId!;
-  const held = inFlight.claim(changeId, readsStartedAtMs);
+  const held = inFlight.claim(changeId, readsStarted);
   if (held) {
     return {
       decision,

@@ -8,10 +8,24 @@
  * invocation only when it was accepted after that invocation started reading Web+. A later
  * request (its reads start after the abort) is decided from its own fresh read of Web+, never
  * from this memory.
+ *
+ * "After" is decided by one counter of this instance, never by comparing clock readings: two
+ * events in the same millisecond (an abort released, the next request starting its reads) are
+ * still strictly ordered, so a sequential request is never taken for an overlapping one.
  */
+
+/** When an invocation started reading: its place in this instance's order of events. */
+export interface ReadsStart {
+  /** position in the instance's event order (larger is later) */
+  readonly seq: number;
+  /** epoch ms, for the record's wording only */
+  readonly atMs: number;
+}
+
 export class InFlightChanges {
   private readonly active = new Set<string>();
-  private readonly accepted = new Map<string, number>();
+  private readonly accepted = new Map<string, { seq: number; atMs: number }>();
+  private seq = 0;
 
   /**
    * @param rememberMs how long an accepted abort is kept for overlapping invocations, ms
@@ -22,16 +36,22 @@ export class InFlightChanges {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Marks the moment an invocation starts reading: pass the result to {@link claim}. */
+  startReads(): ReadsStart {
+    this.seq += 1;
+    return { seq: this.seq, atMs: this.now() };
+  }
+
   /**
    * Claims the id. Returns undefined when claimed, or the outcome to record instead: `skipped`
    * while another invocation of this instance is mid-call for it; `already_aborting` when
    * another one had AbortChange accepted for it after this invocation started reading Web+ (its
    * read predates that abort).
-   * @param readsStartedAtMs epoch ms this invocation's request started reading Web+
+   * @param readsStarted what {@link startReads} returned when this invocation began reading
    */
   claim(
     changeId: string,
-    readsStartedAtMs: number,
+    readsStarted: ReadsStart,
   ): { outcome: 'skipped' | 'already_aborting'; detail: string } | undefined {
     if (this.active.has(changeId)) {
       return {
@@ -40,10 +60,10 @@ export class InFlightChanges {
       };
     }
     const at = this.accepted.get(changeId);
-    if (at !== undefined && at >= readsStartedAtMs) {
+    if (at !== undefined && at.seq > readsStarted.seq) {
       return {
         outcome: 'already_aborting',
-        detail: `an overlapping invocation in this instance had AbortChange accepted for this change at ${new Date(at).toISOString()}, after this one read it`,
+        detail: `an overlapping invocation in this instance had AbortChange accepted for this change at ${new Date(at.atMs).toISOString()}, after this one read it`,
       };
     }
     this.active.add(changeId);
@@ -55,10 +75,11 @@ export class InFlightChanges {
     this.active.delete(changeId);
     if (!aborted) return;
     const now = this.now();
-    this.accepted.set(changeId, now);
+    this.seq += 1;
+    this.accepted.set(changeId, { seq: this.seq, atMs: now });
     if (this.accepted.size > 1000) {
       for (const [id, at] of this.accepted)
-        if (now - at > this.rememberMs) this.accepted.delete(id);
+        if (now - at.atMs > this.rememberMs) this.accepted.delete(id);
     }
   }
 }

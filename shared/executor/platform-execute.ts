@@ -8,7 +8,7 @@ import {
   type PlatformGateway,
 } from '../platform/gateway.js';
 import type { AbortAccepted, ChangeRef, PlatformChange } from '../platform/platform.js';
-import type { InFlightChanges } from './in-flight.js';
+import type { InFlightChanges, ReadsStart } from './in-flight.js';
 
 /**
  * Carries out one SAE / EDAS decision: a `record` decision as it is; an `abort` claims
@@ -32,7 +32,7 @@ import type { InFlightChanges } from './in-flight.js';
  * - The deadline leaves `timeout`; anything else is `failed`, the detail naming the kind.
  * Never throws.
  * @param decidedAtMs epoch ms when the policy decided
- * @param readsStartedAtMs epoch ms this request started reading the platform: an abort accepted
+ * @param readsStarted when this request started reading the platform (`inFlight.startReads()`): an abort accepted
  *   for the same order by an overlapping invocation after it counts (in-flight.ts); one before it
  *   does not (the order was read fresh since)
  */
@@ -41,7 +41,7 @@ export async function executePlatform(
   gateway: PlatformGateway,
   inFlight: InFlightChanges,
   decidedAtMs: number,
-  readsStartedAtMs: number,
+  readsStarted: ReadsStart,
 ): Promise<Execution> {
   const done = (e: Omit<Execution, 'decision' | 'decidedAtMs' | 'doneAtMs'>): Execution => ({
     decision,
@@ -67,7 +67,7 @@ export async function executePlatform(
     ...(decision.candidate.appId ? { appId: decision.candidate.appId } : {}),
   };
   const key = `${platform}:${ref.changeId}`;
-  const held = inFlight.claim(key, readsStartedAtMs);
+  const held = inFlight.claim(key, readsStarted);
   if (held) return done({ outcome: held.outcome, detail: held.detail, attempts: 0 });
   const rollback = decision.rollback === true;
   const action = rollback ? 'AbortAndRollbackChangeOrder' : 'AbortChangeOrder';

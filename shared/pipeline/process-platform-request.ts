@@ -249,7 +249,7 @@ async function processPlatformRegion(
     runtime.random,
     inv.signal,
   );
-  const readsStartedAtMs = Date.now();
+  const readsStarted = runtime.inFlight.startReads();
   const keyOf = (id: string) => ChangeClaims.key(platform, id);
   /** Decides one candidate on the clock facts known now. */
   const judge = (c: Candidate) => {
@@ -287,7 +287,7 @@ async function processPlatformRegion(
     if (before) return ctx.emit(repeatRecord(before, ctx.base, Date.now()));
     const written = ctx.emit(
       recordOf(
-        await executePlatform(d, gateway, runtime.inFlight, decidedAtMs, readsStartedAtMs),
+        await executePlatform(d, gateway, runtime.inFlight, decidedAtMs, readsStarted),
         ctx.base,
         ctx.runMode,
         clock,

@@ -253,7 +253,7 @@ export async function processRequest(
   if (repeatsOf.length > 0 && freshChangeIds.length === 0 && envTargets.length === 0) {
     return { records, capReached: false, dryRun };
   }
-  const readsStartedAtMs = Date.now();
+  const readsStarted = runtime.inFlight.startReads();
   const perRegion = await Promise.all(
     live.map(async (ctx): Promise<Candidate[]> => {
       const { gateway, directory } = ctx;
@@ -322,7 +322,7 @@ export async function processRequest(
         killSwitch: config.dryRun,
         requestDryRun,
       });
-      const e = await execute(d, ctx.gateway, runtime.inFlight, decidedAtMs, readsStartedAtMs);
+      const e = await execute(d, ctx.gateway, runtime.inFlight, decidedAtMs, readsStarted);
       // An AbortChange that met "no such API here" is part of the region's one record.
       const latched = ctx.latch.error;
       if (latched && e.outcome === 'failed' && e.errorCode === latched.code) return undefined;

@@ -94,7 +94,7 @@ export async function runSweep(
   const regionId = gateway.client.regionId;
   const claims = ctx.claims ?? new ChangeClaims([regionId]);
   const keyOf = (changeId: string) => ChangeClaims.key('webplus', changeId);
-  const readsStartedAtMs = Date.now();
+  const readsStarted = runtime.inFlight.startReads();
   let listing: Awaited<ReturnType<typeof listSweepEnvs>>;
   try {
     listing = await listSweepEnvs(gateway, scope, request);
@@ -156,7 +156,7 @@ export async function runSweep(
   const written: Promise<OutcomeRecord>[] = [];
   const write = (d: Decision, decidedAtMs: number, clock: JudgeClock) => {
     written.push(
-      execute(d, gateway, runtime.inFlight, decidedAtMs, readsStartedAtMs).then((e) =>
+      execute(d, gateway, runtime.inFlight, decidedAtMs, readsStarted).then((e) =>
         ctx.emit(recordOf(e, ctx.base, ctx.runMode, clock)),
       ),
     );
