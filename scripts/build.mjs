@@ -6,7 +6,7 @@
  * - `dist/.fcignore`: a copy of `.fcignore` (the deployed zip holds only the files listed here);
  * - `dist/sls.proto`: @alicloud/log reads `path.join(__dirname, './sls.proto')` when it is loaded
  *   (node_modules/@alicloud/log/lib/client.js line 13); bundled, `__dirname` is `dist/`;
- * - `dist/yaml.js`, `dist/sls-sdk.js`: `yaml` and `@alicloud/log` bundled apart and required by
+ * - `dist/yaml.js`, `dist/sls-sdk.js`: `yaml` (its `parse` only) and `@alicloud/log` bundled apart and required by
  *   `index.js` only when needed (a YAML policy; the first write to SLS), see
  *   scripts/bundle-options.mjs `FUNCTION_CHUNKS`.
  * The esbuild metafile goes to `bench/out/meta.json`, never into `dist/` (the deployed code).

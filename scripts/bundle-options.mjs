@@ -16,7 +16,7 @@
  * `../locales/en.js` in zod/v4/classic/schemas.js (zod 4.6.7), which stays; so every error
  * message is unchanged (test/deploy/bundle-stubs.test.ts compares them with the source's).
  */
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -103,6 +103,62 @@ export function functionBundleOptions(root, outfile) {
 }
 
 /**
+ * The `yaml.js` chunk: only `parse` (the one function shared/policy/policy-text.ts calls), taken
+ * from yaml's own ES-module build (`node_modules/yaml/browser/dist/`, the same sources as its
+ * CommonJS `dist/`, yaml 2.9.1), so that esbuild leaves out what `parse` never reaches
+ * (stringify, the visitors, `Document` creation from values) and the chunk is one scope instead
+ * of ~70 CommonJS module wrappers: loading it costs about half (8.5 → 4.2 ms CPU, issue 16,
+ * bench/RESULTS.md "Issue 16, session 24 (b16i)"). Where that build differs from the
+ * CommonJS one: its `log.js` warns with `console.warn` and `!!binary` is read with `atob` (both made as in the
+ * CommonJS build by {@link yamlAsInNode}), and yaml's own debugging variables `LOG_TOKENS` /
+ * `LOG_STREAM` are not read.
+ */
+const YAML_CHUNK = "export { parse } from './node_modules/yaml/browser/dist/index.js';";
+
+/** In yaml 2.9.1's ES-module `schema/yaml-1.1/binary.js`: where its CommonJS twin reads base64 with `Buffer`. */
+const YAML_BINARY_ANCHOR = "        if (typeof atob === 'function') {";
+
+/**
+ * esbuild plugin: where yaml's ES-module build differs from its CommonJS build under Node, the
+ * chunk does what the CommonJS build does: `log.js` is scripts/stubs/yaml-log.mjs (warnings to
+ * `process.emitWarning`, yaml 2.9.1 `dist/log.js`), and `!!binary` is read with
+ * `Buffer.from(src, 'base64')` first, as `dist/schema/yaml-1.1/binary.js` does (a `Buffer`,
+ * not a `Uint8Array` from `atob`). The build fails if that code is not where it was.
+ * @param {string} root the repository root
+ */
+export function yamlAsInNode(root) {
+  return {
+    name: 'yaml-as-in-node',
+    setup(build) {
+      build.onLoad(
+        { filter: /[\\/]node_modules[\\/]yaml[\\/]browser[\\/]dist[\\/]log\.js$/ },
+        () => ({
+          contents: readFileSync(join(root, 'scripts', 'stubs', 'yaml-log.mjs'), 'utf8'),
+          loader: 'js',
+        }),
+      );
+      build.onLoad(
+        {
+          filter:
+            /[\\/]node_modules[\\/]yaml[\\/]browser[\\/]dist[\\/]schema[\\/]yaml-1\.1[\\/]binary\.js$/,
+        },
+        (args) => {
+          const text = readFileSync(args.path, 'utf8');
+          if (!text.includes(YAML_BINARY_ANCHOR)) {
+            throw new Error(
+              `${args.path}: the base64 reading changed; check scripts/bundle-options.mjs yamlAsInNode`,
+            );
+          }
+          const node =
+            "        if (typeof Buffer === 'function') {\n            return Buffer.from(src, 'base64');\n        }\n        else if (typeof atob === 'function') {";
+          return { contents: text.replace(YAML_BINARY_ANCHOR, node), loader: 'js' };
+        },
+      );
+    },
+  };
+}
+
+/**
  * esbuild options of one chunk file (`FUNCTION_CHUNKS`): the package bundled alone, CommonJS,
  * `module.exports` being the package's own.
  * @param {string} root the repository root
@@ -113,11 +169,12 @@ export function functionChunkOptions(root, pkg, outfile) {
   return {
     absWorkingDir: root,
     stdin: {
-      contents: `module.exports = require(${JSON.stringify(pkg)});`,
+      contents: pkg === 'yaml' ? YAML_CHUNK : `module.exports = require(${JSON.stringify(pkg)});`,
       resolveDir: root,
       loader: 'js',
       sourcefile: `chunk-${FUNCTION_CHUNKS[pkg]}`,
     },
+    ...(pkg === 'yaml' ? { plugins: [yamlAsInNode(root)] } : {}),
     outfile,
     bundle: true,
     platform: 'node',

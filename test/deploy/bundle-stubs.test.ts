@@ -97,6 +97,53 @@ b.initialize({}).then(() => {
     expect(yaml).toEqual(['index.js', 'yaml.js']);
   }, 60_000);
 
+  it("yaml.js (yaml's parse from its ES-module build) reads texts as the yaml package does", () => {
+    // Arrange: texts with values, errors, a warning and a YAML 1.1 !!binary (Buffer under Node)
+    const texts = [
+      readFileSync(join(root, 'docs', 'examples', 'policy-rollout.yaml'), 'utf8'),
+      readFileSync(join(root, 'docs', 'examples', 'policy-alarms.yaml'), 'utf8'),
+      'a: 1\na: 2',
+      'defaults: [',
+      'x: !foo 1',
+      '%YAML 1.1\n---\nb: !!binary aGVsbG8=\nc: yes\nd: 0o17\ne: 010',
+      'k: &a [1, *a]',
+      '? [a]\n: b',
+      '- 0x1F\n- .inf\n- ~\n- 1e3\n- "q\\u00e9"',
+    ];
+    const script = `
+const texts = ${JSON.stringify(texts)};
+const warned = [];
+process.emitWarning = (w) => warned.push(String(w && w.name) + ': ' + String(w && w.message).split('\\n')[0]);
+const read = (yaml) => texts.map((t) => {
+  try {
+    return JSON.stringify(yaml.parse(t), function (k, v) {
+      const raw = this[k];
+      return Buffer.isBuffer(raw) ? 'Buffer ' + raw.toString('hex') : raw instanceof Uint8Array ? 'Uint8Array' : v;
+    });
+  } catch (e) {
+    return e.name + ' ' + e.code + ' ' + e.message;
+  }
+});
+const chunk = read(require(process.argv[1]));
+const chunkWarnings = warned.splice(0);
+const pkg = read(require('yaml'));
+process.stdout.write(JSON.stringify({ chunk, pkg, chunkWarnings, pkgWarnings: warned }));`;
+    // Act
+    const out = JSON.parse(
+      execFileSync(process.execPath, ['-e', script, join(dir, 'yaml.js')], {
+        cwd: root,
+        env: { PATH: process.env.PATH },
+        encoding: 'utf8',
+      }),
+    ) as { chunk: string[]; pkg: string[]; chunkWarnings: string[]; pkgWarnings: string[] };
+    // Assert
+    expect(out.chunk).toEqual(out.pkg);
+    expect(out.chunk[5]).toContain('"b":"Buffer 68656c6c6f"');
+    expect(out.chunk[2]).toContain('DUPLICATE_KEY');
+    expect(out.chunkWarnings).toEqual(out.pkgWarnings);
+    expect(out.chunkWarnings[0]).toContain('YAMLWarning: Unresolved tag: !foo');
+  }, 60_000);
+
   it('refuses and accepts exactly what the source does, with the same messages', () => {
     // Arrange: one process runs initialize once per case, with that case's environment
     const script = `
