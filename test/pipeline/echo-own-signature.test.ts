@@ -148,6 +148,7 @@ describe("a server echoing the request's own signature (red-team 24 F5)", () => 
       mode: 'dry-run',
       outcome: 'skipped',
       detail: 'x',
+      attempts: 0,
     } as const;
 
     // Act
