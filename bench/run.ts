@@ -98,13 +98,20 @@ function runChild(script: string, env: NodeJS.ProcessEnv): Promise<string> {
 
 // ---------------------------------------------------------------------------------------------
 
-/** Wall ms of a fresh `node -e code`, and the CPU ms (user + system) the process reports at exit. */
+/**
+ * Wall ms of a fresh `node -e code`, and the CPU ms (user + system) the process reports at exit.
+ * The child gets `PATH` and `HOME` only, as the first-decision children do (bench/first-decision.ts):
+ * an inherited `NODE_EXTRA_CA_CERTS` (set on some machines, this one included) makes node read a
+ * CA bundle at every start (~40 ms CPU here), which would be measured in both figures and hide
+ * the bundle's own share of the ratio.
+ */
 function timeNode(code: string): { wall: number; cpu: number } {
   const report =
     "process.on('exit',()=>{const u=process.cpuUsage();process.stdout.write(String((u.user+u.system)/1000))})";
   const t = performance.now();
   const r = spawnSync(process.execPath, ['-e', `${code};${report}`], {
     cwd: root,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
     encoding: 'utf8',
   });
   const wall = performance.now() - t;

@@ -8,6 +8,9 @@
  * `json-bigint` (pulling in bignumber.js), used by pop-core only to parse JSON replies, after the
  * same `rawBody` early return (ROAClient) or in RPCClient, which we never construct.
  * A stub throws if it is ever called.
+ * `debug` (two copies, pop-core's and httpx's, about 16 KiB): every logger disabled and silent,
+ * so that `DEBUG=httpx:*` on an instance never prints signed headers, STS tokens or reply
+ * bodies past our redactor (scripts/stubs/debug.cjs).
  *
  * zod's locale index (`zod/v4/locales/index.js`, about 265 KB of the 447 KB zod put in the
  * bundle): imported only by `export * as locales` in zod/v4/classic/external.js and
@@ -56,6 +59,7 @@ export function stubbedModules(root) {
   return {
     xml2js: join(root, 'scripts', 'stubs', 'xml2js.cjs'),
     'json-bigint': join(root, 'scripts', 'stubs', 'json-bigint.cjs'),
+    debug: join(root, 'scripts', 'stubs', 'debug.cjs'),
   };
 }
 

@@ -144,60 +144,68 @@ const int = (min: number, max: number) =>
     z.number().check(z.int(), z.gte(min), z.lte(max)),
   );
 
-const bool = z.pipe(
-  z.pipe(z.string().check(z.trim(), z.toLowerCase()), z.enum(['true', 'false', '1', '0', ''])),
-  z.transform((v) => v === 'true' || v === '1'),
-);
+const bool = () =>
+  z.pipe(
+    z.pipe(z.string().check(z.trim(), z.toLowerCase()), z.enum(['true', 'false', '1', '0', ''])),
+    z.transform((v) => v === 'true' || v === '1'),
+  );
 
 /**
  * An endpoint URL: `http(s)://host[:port]` and nothing else (no user info, path, query or
  * fragment; shared/config/endpoint.ts). The message never quotes the value.
  */
-const url = z.string().check(
-  z.trim(),
-  z.superRefine((value, ctx) => {
-    const problem = endpointProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  }),
-);
+const url = () =>
+  z.string().check(
+    z.trim(),
+    z.superRefine((value, ctx) => {
+      const problem = endpointProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  );
 
 /** `SLS_ENDPOINT`: a bare host (HTTPS) or a URL as {@link url}. */
-const slsEndpoint = z.string().check(
-  z.trim(),
-  z.minLength(1),
-  z.superRefine((value, ctx) => {
-    const problem = endpointProblem(value, true);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  }),
-);
+const slsEndpoint = () =>
+  z.string().check(
+    z.trim(),
+    z.minLength(1),
+    z.superRefine((value, ctx) => {
+      const problem = endpointProblem(value, true);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  );
 
 const trimmed = () => z.string().check(z.trim());
 const nonEmpty = () => z.string().check(z.trim(), z.minLength(1));
 
+/**
+ * Each variable's schema, as a function that builds it: a cold start builds only the schemas of
+ * the variables that are set (a few of these 31; issue 16), once, in this order. What an unset
+ * variable reads as is in {@link VARIABLE_DEFAULTS} (unset and not there: `undefined`).
+ */
 const variables = {
-  WEBPLUS_ENDPOINT: z.optional(url),
-  WEBPLUS_REGIONS: z.optional(trimmed()),
-  LOG_STORE: z.optional(z.enum(['sls', 'file', 'stdout'])),
-  OUTCOME_LOG_FILE: z._default(z.string().check(z.minLength(1)), '.webplus-abort/outcomes.jsonl'),
-  SLS_ENDPOINT: z.optional(slsEndpoint),
-  SLS_PROJECT: z.optional(nonEmpty()),
-  SLS_LOGSTORE: z.optional(nonEmpty()),
-  HTTP_AUTH_TOKENS: z.optional(z.string()),
-  HTTP_MAX_BODY_BYTES: z._default(int(1, 32 * 1024 * 1024), 262144),
-  HTTP_MAX_IDS: z._default(int(1, 10000), 100),
-  POLICY_FILE: z.optional(nonEmpty()),
-  POLICY: z.optional(nonEmpty()),
-  ABORT_DRY_RUN: z._default(bool, false),
-  WEBPLUS_CONCURRENCY: z._default(int(1, 256), 4),
-  WEBPLUS_QPS: z._default(int(1, 10000), 10),
-  WEBPLUS_BURST: z.optional(int(1, 10000)),
-  ALARM_MAX_IDS: z._default(int(1, 1000), 10),
-  RETRY_MAX_ATTEMPTS: z._default(int(1, 20), 4),
-  RETRY_BASE_MS: z._default(int(0, 60000), 200),
-  RETRY_MAX_DELAY_MS: z._default(int(0, 300000), 5000),
-  ATTEMPT_TIMEOUT_MS: z._default(int(100, 600000), 3000),
-  DEADLINE_MARGIN_MS: z._default(int(0, 600000), 2000),
-  PLATFORMS: z._default(
+  WEBPLUS_ENDPOINT: url,
+  WEBPLUS_REGIONS: trimmed,
+  LOG_STORE: () => z.enum(['sls', 'file', 'stdout']),
+  OUTCOME_LOG_FILE: () => z.string().check(z.minLength(1)),
+  SLS_ENDPOINT: slsEndpoint,
+  SLS_PROJECT: nonEmpty,
+  SLS_LOGSTORE: nonEmpty,
+  HTTP_AUTH_TOKENS: () => z.string(),
+  HTTP_MAX_BODY_BYTES: () => int(1, 32 * 1024 * 1024),
+  HTTP_MAX_IDS: () => int(1, 10000),
+  POLICY_FILE: nonEmpty,
+  POLICY: nonEmpty,
+  ABORT_DRY_RUN: bool,
+  WEBPLUS_CONCURRENCY: () => int(1, 256),
+  WEBPLUS_QPS: () => int(1, 10000),
+  WEBPLUS_BURST: () => int(1, 10000),
+  ALARM_MAX_IDS: () => int(1, 1000),
+  RETRY_MAX_ATTEMPTS: () => int(1, 20),
+  RETRY_BASE_MS: () => int(0, 60000),
+  RETRY_MAX_DELAY_MS: () => int(0, 300000),
+  ATTEMPT_TIMEOUT_MS: () => int(100, 600000),
+  DEADLINE_MARGIN_MS: () => int(0, 600000),
+  PLATFORMS: () =>
     z.pipe(
       z.pipe(
         trimmed(),
@@ -209,18 +217,64 @@ const variables = {
         )
         .check(z.minLength(1)),
     ),
-    ['webplus' as const],
-  ),
-  SAE_REGIONS: z.optional(trimmed()),
-  SAE_ENDPOINT: z.optional(url),
+  SAE_REGIONS: trimmed,
+  SAE_ENDPOINT: url,
   // SAE's FAQ quotes 60 API calls per minute per user (docs/reference/sae-edas.md §2.1)
-  SAE_QPS: z._default(int(1, 1000), 1),
-  EDAS_REGIONS: z.optional(trimmed()),
-  EDAS_ENDPOINT: z.optional(url),
-  EDAS_QPS: z._default(int(1, 1000), 5),
+  SAE_QPS: () => int(1, 1000),
+  EDAS_REGIONS: trimmed,
+  EDAS_ENDPOINT: url,
+  EDAS_QPS: () => int(1, 1000),
 } as const;
 
-const schema = z.object(variables);
+type Variable = keyof typeof variables;
+
+/** What an unset (or empty) variable reads as, when not `undefined`. */
+const VARIABLE_DEFAULTS = {
+  OUTCOME_LOG_FILE: '.webplus-abort/outcomes.jsonl',
+  HTTP_MAX_BODY_BYTES: 262144,
+  HTTP_MAX_IDS: 100,
+  ABORT_DRY_RUN: false,
+  WEBPLUS_CONCURRENCY: 4,
+  WEBPLUS_QPS: 10,
+  ALARM_MAX_IDS: 10,
+  RETRY_MAX_ATTEMPTS: 4,
+  RETRY_BASE_MS: 200,
+  RETRY_MAX_DELAY_MS: 5000,
+  ATTEMPT_TIMEOUT_MS: 3000,
+  DEADLINE_MARGIN_MS: 2000,
+  PLATFORMS: ['webplus'] as Array<'webplus' | 'sae' | 'edas'>,
+  SAE_QPS: 1,
+  EDAS_QPS: 5,
+} satisfies { [K in Variable]?: z.output<ReturnType<(typeof variables)[K]>> };
+
+/** The variables as read: each set one through its schema, each unset one its default. */
+type Variables = { [K in Variable]?: z.output<ReturnType<(typeof variables)[K]>> } & Omit<
+  typeof VARIABLE_DEFAULTS,
+  'PLATFORMS'
+> & { PLATFORMS: Array<'webplus' | 'sae' | 'edas'> };
+
+/** The schemas built so far (each at most once per instance). */
+const built: { [K in Variable]?: z.ZodMiniType } = {};
+
+/**
+ * Reads the set variables (`input`: name → value, unset and empty ones left out) through their
+ * schemas, in the order of {@link variables} (so the first refusal is the first variable in
+ * that order), and gives every unset one its default.
+ */
+function readVariables(
+  input: Partial<Record<Variable, string>>,
+): { success: true; data: Variables } | { success: false; error: z.core.$ZodError } {
+  const shape: Record<string, z.ZodMiniType> = {};
+  for (const key of Object.keys(variables) as Variable[]) {
+    if (input[key] !== undefined) shape[key] = built[key] ??= variables[key]();
+  }
+  const parsed = z.object(shape).safeParse(input);
+  if (!parsed.success) return { success: false, error: parsed.error };
+  return {
+    success: true,
+    data: { ...VARIABLE_DEFAULTS, PLATFORMS: [...VARIABLE_DEFAULTS.PLATFORMS], ...parsed.data },
+  };
+}
 
 /** Variables of earlier versions, refused at cold start, and the variable that replaced each. */
 export const RETIRED_VARIABLES: ReadonlyArray<readonly [string, string]> = [
@@ -296,12 +350,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       );
     }
   }
-  const input: Record<string, string> = {};
-  for (const key of Object.keys(variables)) {
+  const input: Partial<Record<Variable, string>> = {};
+  for (const key of Object.keys(variables) as Variable[]) {
     const value = env[key];
     if (value !== undefined && value !== '') input[key] = value;
   }
-  const parsed = schema.safeParse(input);
+  const parsed = readVariables(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'environment');

@@ -1,5 +1,7 @@
-import { constants, type Stats } from 'node:fs';
-import { mkdir, open } from 'node:fs/promises';
+// `fs.promises`, read where it is used: node loads `fs/promises` (and the readline modules it
+// pulls in) on first access, so a cold start whose store is not the file store never loads them
+// (issue 16: ~1 ms of initialize).
+import { constants, promises as fsPromises, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { AppendDeadlineError, NotRegularFileError } from './errors.js';
 
@@ -107,9 +109,9 @@ export class AppendWriter {
       job.step = name;
     };
     step('mkdir');
-    await mkdir(dirname(this.path), { recursive: true });
+    await fsPromises.mkdir(dirname(this.path), { recursive: true });
     step('open');
-    const fh = await open(this.path, APPEND_FLAGS, 0o644);
+    const fh = await fsPromises.open(this.path, APPEND_FLAGS, 0o644);
     try {
       step('stat');
       const stat = await fh.stat();

@@ -2,10 +2,13 @@
  * The function bundle's stubs (scripts/bundle-options.mjs) change no behaviour: a bundle built
  * with the real options to a temporary folder refuses a table of bad configurations and policies
  * with exactly the messages the source gives (zod's English messages survive the locale stub), and
- * accepts a good one. The bundle runs in its own `node` process, as FC loads it.
+ * accepts a good one, and its silent `debug` logs nothing of a signed request under `DEBUG=*`.
+ * The bundle runs in its own `node` process, as FC loads it.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,7 +50,7 @@ function sourceAnswer(vars: Record<string, string>): string {
   }
 }
 
-describe('function bundle with stubs (zod locales, xml2js, json-bigint)', () => {
+describe('function bundle with stubs (zod locales, xml2js, json-bigint, debug)', () => {
   let dir: string;
   let bundle: string;
 
@@ -171,5 +174,69 @@ const cases = ${JSON.stringify(CASES)};
     expect(bundled).toEqual(expected);
     expect(expected.filter((a) => a === 'ok')).toHaveLength(3);
     expect(expected[1]).toContain('WEBPLUS_QPS');
+  }, 60_000);
+
+  it('writes no debug line under DEBUG=*: no signed header, token or body reaches stderr', async () => {
+    // Arrange: a stand-in endpoint that keeps each request's headers and answers an error; the
+    // bundle runs one timer sweep with DEBUG=* (with the real `debug` package, httpx would print
+    // every request header, `Authorization` and the STS token among them, to stderr)
+    const seen: IncomingHttpHeaders[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers);
+      req.resume();
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end('{"Code":"InvalidParameter","Message":"stand-in","RequestId":"r-1"}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const token = 'sts-token-that-must-not-be-logged';
+    const context = {
+      requestId: 'debug-stub',
+      credentials: {
+        accessKeyId: 'AKID-debug',
+        accessKeySecret: 'secret-debug',
+        securityToken: token,
+      },
+      function: { name: 'abort-stuck-changes', handler: 'index.handler', memory: 128, timeout: 30 },
+      service: { logProject: 'p', logStore: 's' },
+      region: 'cn-hangzhou',
+      accountId: '1234567890123456',
+    };
+    const script = `
+const b = require(${JSON.stringify(bundle)});
+const ctx = ${JSON.stringify(context)};
+const event = Buffer.from(JSON.stringify({ triggerTime: '2026-05-20T02:00:00Z', triggerName: 'sweep-stuck-changes', payload: '' }));
+b.initialize(ctx).then(() => b.handler(event, ctx)).then(() => process.stdout.write('done'));`;
+    // Act
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>(
+      (resolvePromise, reject) =>
+        execFile(
+          process.execPath,
+          ['-e', script],
+          {
+            cwd: dir,
+            env: {
+              PATH: process.env.PATH,
+              DEBUG: '*',
+              DEBUG_COLORS: 'no',
+              LOG_STORE: 'stdout',
+              WEBPLUS_ENDPOINT: url,
+              POLICY: '{"defaults":{"mode":"enforce"}}',
+            },
+            encoding: 'utf8',
+          },
+          (err, out, errOut) =>
+            err ? reject(err) : resolvePromise({ stdout: out, stderr: errOut }),
+        ),
+    ).finally(() => server.close());
+    // Assert: a signed request carrying the token was sent, and nothing of it was logged
+    expect(stdout.endsWith('done')).toBe(true);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen[0]!['x-acs-security-token']).toBe(token);
+    expect(seen[0]!.authorization).toMatch(/^acs AKID-debug:/);
+    expect(stderr).not.toContain('httpx:');
+    expect(stderr).not.toContain('stringToSign');
+    expect(`${stdout}${stderr}`).not.toContain(token);
+    expect(`${stdout}${stderr}`).not.toContain(String(seen[0]!.authorization));
   }, 60_000);
 });
