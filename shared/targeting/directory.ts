@@ -26,6 +26,29 @@ export type Lookup =
 export const TERMINATED = 'TERMINATED';
 
 /**
+ * The outcome of an environment whose `EnvStatus` is `TERMINATED` (docs/reference/webplus-api.md,
+ * "Environment status"). A terminated environment has nothing in flight: `not_found`, saying so.
+ * One that still reads `ApplyingChange: true` with a `LatestChangeId` says two things that cannot
+ * both hold: `skipped`, naming both facts (red-team 24 F3: never resolved silently, in a sweep
+ * or a request by id).
+ * @param env the environment as read
+ * @param read the read that gave it (`DescribeAppEnvs`, `DescribeAppEnvStatus`)
+ * @param regionId the region it was read in
+ */
+export function terminatedOutcome(env: AppEnv, read: string, regionId: string): Settled {
+  if (env.applyingChange === true && env.latestChangeId) {
+    return {
+      outcome: 'skipped',
+      detail: `${read}: environment ${env.envId} is ${TERMINATED} in region ${regionId} but reads ApplyingChange true with LatestChangeId ${env.latestChangeId}: the two contradict each other (a TERMINATED environment applies no change); not aborted (fail closed)`,
+    };
+  }
+  return {
+    outcome: 'not_found',
+    detail: `environment ${env.envId} is ${TERMINATED} in region ${regionId}: nothing is in flight there`,
+  };
+}
+
+/**
  * The environments of one region, listed once per invocation and only when needed, to learn
  * the ids Web+ requires but a request may not carry: the `EnvId` of a named ChangeId
  * (DescribeChange needs it) and the `AppId` of a named EnvId (DescribeAppEnvs needs it).
@@ -163,7 +186,14 @@ export class EnvDirectory {
     if (found.length > 1) return { settled: this.duplicated(envId) };
     const env = found[0];
     if (env) return this.lookup(env);
-    return { settled: this.missing(`environment ${envId}`, 'is in no application', incomplete) };
+    return {
+      settled: this.missing(
+        `environment ${envId}`,
+        'is in no application DescribeAppEnvs lists',
+        incomplete,
+        ' (the listing leaves TERMINATED environments out)',
+      ),
+    };
   }
 
   /**
@@ -182,21 +212,19 @@ export class EnvDirectory {
     return {
       settled: this.missing(
         `ChangeId ${changeId}`,
-        "is the latest change of no environment: only an environment's latest change can be in flight, so it is not in flight here (and Web+ needs its EnvId to read it)",
+        'is the LatestChangeId of no environment DescribeAppEnvs lists',
         incomplete,
+        // What is true: the listing (sent without IncludeTerminated) leaves TERMINATED
+        // environments out, so this also covers a change of a terminated one (red-team 24 F3).
+        " (the listing leaves TERMINATED environments out): only an environment's latest change can be in flight, so it is not in flight here (and Web+ needs its EnvId to read it)",
       ),
     };
   }
 
   private lookup(env: AppEnv): Lookup {
-    const where = `region ${this.gateway.client.regionId}`;
     if (env.envStatus === TERMINATED) {
-      return {
-        settled: {
-          outcome: 'not_found',
-          detail: `environment ${env.envId} is ${TERMINATED} in ${where}: nothing is in flight there`,
-        },
-      };
+      const settled = terminatedOutcome(env, 'DescribeAppEnvs', this.gateway.client.regionId);
+      return { settled };
     }
     if (env.appId) return { env };
     const carried = this.blankAppIds.get(env.envId);
@@ -224,7 +252,7 @@ export class EnvDirectory {
     };
   }
 
-  private missing(what: string, why: string, incomplete: Settled | undefined): Settled {
+  private missing(what: string, why: string, incomplete: Settled | undefined, after = ''): Settled {
     const where = `region ${this.gateway.client.regionId}`;
     if (incomplete) {
       // Not found in a partial list proves nothing: fail closed, naming what was not read.
@@ -234,6 +262,6 @@ export class EnvDirectory {
         detail: `${what} could not be looked up in ${where}: the environment list is incomplete (${incomplete.detail}); nothing was aborted for it`,
       };
     }
-    return { outcome: 'not_found', detail: `${what} ${why} in ${where}` };
+    return { outcome: 'not_found', detail: `${what} ${why} in ${where}${after}` };
   }
 }

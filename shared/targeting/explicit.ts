@@ -1,7 +1,7 @@
 import type { Candidate, CandidateSource, Settled } from '../model/candidate.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
 import type { AppEnv } from '../webplus/types.js';
-import { EnvDirectory, type Lookup, TERMINATED } from './directory.js';
+import { EnvDirectory, type Lookup, TERMINATED, terminatedOutcome } from './directory.js';
 import type { RememberedEnv } from './directory-cache.js';
 import { abortingFacts, candidateForChange } from './read.js';
 import type { TargetingScope } from './scope.js';
@@ -279,7 +279,8 @@ export async function explicitCandidates(
  * One environment's flags by DescribeAppEnvStatus (EnvId is its only, required, parameter; the
  * reply carries no AppId). Fails closed: a reply about another EnvId is ambiguous (`skipped`,
  * naming both), a `TERMINATED` environment has nothing in flight (`not_found`, as DescribeAppEnvs,
- * which hides terminated environments by default, would say).
+ * which hides terminated environments by default, would say), and one that still reads
+ * `ApplyingChange: true` with a `LatestChangeId` is contradictory (`skipped`: `terminatedOutcome`).
  */
 export async function envStatus(gateway: WebplusGateway, envId: string): Promise<Lookup> {
   const regionId = gateway.client.regionId;
@@ -296,12 +297,7 @@ export async function envStatus(gateway: WebplusGateway, envId: string): Promise
       };
     }
     if (value.envStatus === TERMINATED) {
-      return {
-        settled: {
-          outcome: 'not_found',
-          detail: `environment ${envId} is ${TERMINATED} in region ${regionId}: nothing is in flight there`,
-        },
-      };
+      return { settled: terminatedOutcome(value, 'DescribeAppEnvStatus', regionId) };
     }
     const env: AppEnv = value;
     return { env };

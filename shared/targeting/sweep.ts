@@ -3,7 +3,7 @@ import type { Candidate } from '../model/candidate.js';
 import type { SweepRequest } from '../model/request.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
 import type { AppEnv } from '../webplus/types.js';
-import { EnvDirectory, TERMINATED } from './directory.js';
+import { EnvDirectory, TERMINATED, terminatedOutcome } from './directory.js';
 import { duplicateDetail, duplicatedEnvIds, type EnvSighting } from './duplicates.js';
 import { envStatus } from './explicit.js';
 import { abortingFacts, candidateForChange, readAllPages } from './read.js';
@@ -23,7 +23,11 @@ export const UNNAMED_CHANGE =
 export interface SweepListing {
   /** Environments whose `ApplyingChange` is true and that name their `LatestChangeId`. */
   inFlight: AppEnv[];
-  /** One settled candidate per listing that failed (an application, an EnvId, the app list). */
+  /**
+   * One settled candidate per listing that failed (an application, an EnvId, the app list), and
+   * one `skipped` per environment left out for a contradiction in its own item (ApplyingChange
+   * not a boolean, applying without a LatestChangeId, TERMINATED yet applying a named change).
+   */
   failures: Candidate[];
   /**
    * `skipped` candidates of changes whose environment is ambiguous, one per (EnvId, ChangeId):
@@ -216,6 +220,20 @@ export async function listSweepEnvs(
   }
 
   for (const env of single) {
+    if (env.envStatus === TERMINATED && env.applyingChange === true && env.latestChangeId) {
+      // TERMINATED yet applying a named change: contradictory. Left out of `inFlight` (never
+      // read, never aborted), but never silently: one record naming both facts (red-team 24 F3).
+      failures.push({
+        source: 'sweep',
+        regionId,
+        changeId: env.latestChangeId,
+        envId: env.envId,
+        ...(env.appId ? { appId: env.appId } : {}),
+        ...(env.envName ? { envName: env.envName } : {}),
+        settled: terminatedOutcome(env, 'DescribeAppEnvs', regionId),
+      });
+      continue;
+    }
     const why =
       env.applyingChange === undefined
         ? UNKNOWN_APPLYING
@@ -237,7 +255,7 @@ export async function listSweepEnvs(
     });
   }
   return {
-    // A TERMINATED environment has nothing in flight, whatever its other flags say.
+    // A TERMINATED environment is never in flight; one that reads applying has its record above.
     inFlight,
     failures,
     ambiguous,

@@ -181,7 +181,9 @@ describe('required parameters are learned before they are needed', () => {
 
     const [record] = harness.records();
     expect(record?.outcome).toBe('not_found');
-    expect(record?.detail).toContain('is the latest change of no environment');
+    expect(record?.detail).toContain(
+      'is the LatestChangeId of no environment DescribeAppEnvs lists',
+    );
     expect(calls(harness.sandbox.journal(), 'DescribeChange')).toHaveLength(0);
     expect(calls(harness.sandbox.journal(), 'AbortChange')).toHaveLength(0);
   });
