@@ -82,6 +82,27 @@ export function zodLocalesStub(root) {
 }
 
 /**
+ * esbuild plugin: `node:stream/web` as @middy/core 6.4.5 imports it (`index.js` line 4) resolves
+ * to scripts/stubs/middy-stream-web.cjs, whose `ReadableStream` loads `node:stream/web` when it
+ * is first read. middy reads it only in its AWS response-streaming path (`streamifyResponse`,
+ * which the function never turns on), so a cold start no longer loads node's web streams (8
+ * built-in modules, ~1 ms of initialize, issue 16); any other importer gets the real module.
+ * @param {string} root the repository root
+ */
+export function middyLazyStreamWeb(root) {
+  return {
+    name: 'middy-lazy-stream-web',
+    setup(build) {
+      build.onResolve({ filter: /^node:stream\/web$/ }, (args) =>
+        /[\\/]node_modules[\\/]@middy[\\/]core[\\/]/.test(args.importer)
+          ? { path: join(root, 'scripts', 'stubs', 'middy-stream-web.cjs') }
+          : undefined,
+      );
+    },
+  };
+}
+
+/**
  * esbuild options for the function bundle (platform node, target node20, CommonJS, minified,
  * no source map, with a metafile).
  * @param {string} root the repository root
@@ -101,7 +122,7 @@ export function functionBundleOptions(root, outfile) {
     metafile: true,
     legalComments: 'none',
     alias: stubbedModules(root),
-    plugins: [zodLocalesStub(root), functionChunksExternal()],
+    plugins: [zodLocalesStub(root), middyLazyStreamWeb(root), functionChunksExternal()],
     logLevel: 'warning',
   };
 }

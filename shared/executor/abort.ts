@@ -4,6 +4,12 @@ import { describeKind } from '../webplus/describe.js';
 import { WebplusError } from '../webplus/errors.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
 import type { AbortChangeResult } from '../webplus/types.js';
+import {
+  AbortHeldForRecordsError,
+  type AbortRecordGate,
+  notSentForRecords,
+  sendGated,
+} from './records-first.js';
 
 /** How one AbortChange (with its retries) ended. */
 export interface AbortResult {
@@ -35,12 +41,16 @@ export interface AbortResult {
  * `failed` or `timeout`.
  * @param envId the change's environment (DescribeChange needs it to re-read); without it the
  *   change cannot be re-read and an ambiguous answer is `failed`.
+ * @param gate the invocation's abort-record gate (records-first.ts, red-team 24 F6): each
+ *   request waits in the pacer's slot until every other answered abort has its record written;
+ *   not in time → not sent, `timeout`. Default: none.
  * Never throws.
  */
 export async function abortChange(
   gateway: WebplusGateway,
   changeId: string,
   envId: string | undefined,
+  gate?: AbortRecordGate,
 ): Promise<AbortResult> {
   let attempts = 0;
   /** What the last re-read after an ambiguous answer saw (undefined: none was made). */
@@ -54,16 +64,20 @@ export async function abortChange(
       AbortChangeResult | { confirmedByRead: true }
     >(
       'AbortChange',
-      (opts) => {
-        attempts += 1;
-        return gateway.client.abortChange(changeId, opts, envId).catch((e: unknown) => {
-          // The words of an ambiguous answer that came back (a timeout or reset has none).
-          lastAmbiguity =
-            e instanceof WebplusError && e.ambiguous && e.httpStatus !== 0 ? e.message : undefined;
-          lastWas2xx = e instanceof WebplusError && is2xx(e.httpStatus);
-          throw e;
-        });
-      },
+      (opts) =>
+        // No request while an answered abort's record is unwritten (records-first.ts).
+        sendGated(gate, `webplus:${changeId}`, () => {
+          attempts += 1;
+          return gateway.client.abortChange(changeId, opts, envId).catch((e: unknown) => {
+            // The words of an ambiguous answer that came back (a timeout or reset has none).
+            lastAmbiguity =
+              e instanceof WebplusError && e.ambiguous && e.httpStatus !== 0
+                ? e.message
+                : undefined;
+            lastWas2xx = e instanceof WebplusError && is2xx(e.httpStatus);
+            throw e;
+          });
+        }),
       async () => {
         seen = envId ? await readState(gateway, changeId, envId) : 'unknown';
         if (seen === 'aborted' || seen === 'aborting') return { confirmedByRead: true };
@@ -84,6 +98,7 @@ export async function abortChange(
       webplusRequestId: 'requestId' in value ? value.requestId : undefined,
     };
   } catch (err) {
+    if (err instanceof AbortHeldForRecordsError) return notSentForRecords('AbortChange', attempts);
     if (err instanceof DeadlineReachedError) {
       const lastSeen =
         err.lastError?.ambiguous && seen === 'running'

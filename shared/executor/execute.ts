@@ -4,6 +4,7 @@ import type { Execution } from '../model/execution.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
 import { abortChange } from './abort.js';
 import type { InFlightChanges, ReadsStart } from './in-flight.js';
+import type { AbortRecordGate } from './records-first.js';
 
 /**
  * Carries out one decision: a `record` decision becomes its execution as it is; an `abort`
@@ -12,6 +13,8 @@ import type { InFlightChanges, ReadsStart } from './in-flight.js';
  * @param decidedAtMs epoch ms when the policy decided (the record's `latencyMs` counts from it)
  * @param readsStarted when the request started reading Web+ (`inFlight.startReads()`): an abort
  *   another invocation had accepted since then answers for this one (in-flight.ts)
+ * @param gate the invocation's abort-record gate (records-first.ts, red-team 24 F6): no
+ *   AbortChange request is sent while another answered abort has no written record. Default: none.
  */
 export async function execute(
   decision: Decision,
@@ -19,6 +22,7 @@ export async function execute(
   inFlight: InFlightChanges,
   decidedAtMs: number,
   readsStarted: ReadsStart,
+  gate?: AbortRecordGate,
 ): Promise<Execution> {
   if (decision.kind === 'record') {
     const settled = decision.candidate.settled;
@@ -52,6 +56,7 @@ export async function execute(
       gateway,
       changeId,
       decision.candidate.envId ?? decision.candidate.change?.envId,
+      gate,
     );
     aborted = result.outcome === 'aborted';
     return {

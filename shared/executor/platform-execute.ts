@@ -9,6 +9,12 @@ import {
 } from '../platform/gateway.js';
 import type { AbortAccepted, ChangeRef, PlatformChange } from '../platform/platform.js';
 import type { InFlightChanges, ReadsStart } from './in-flight.js';
+import {
+  AbortHeldForRecordsError,
+  type AbortRecordGate,
+  notSentForRecords,
+  sendGated,
+} from './records-first.js';
 
 /**
  * Carries out one SAE / EDAS decision: a `record` decision as it is; an `abort` claims
@@ -35,6 +41,8 @@ import type { InFlightChanges, ReadsStart } from './in-flight.js';
  * @param readsStarted when this request started reading the platform (`inFlight.startReads()`): an abort accepted
  *   for the same order by an overlapping invocation after it counts (in-flight.ts); one before it
  *   does not (the order was read fresh since)
+ * @param earlierAbortsWritten as for Web+ (execute.ts, records-first.ts): awaited in the pacer's
+ *   slot before each request is sent; `false` leaves it unsent (`timeout`)
  */
 export async function executePlatform(
   decision: Decision,
@@ -42,6 +50,7 @@ export async function executePlatform(
   inFlight: InFlightChanges,
   decidedAtMs: number,
   readsStarted: ReadsStart,
+  gate?: AbortRecordGate,
 ): Promise<Execution> {
   const done = (e: Omit<Execution, 'decision' | 'decidedAtMs' | 'doneAtMs'>): Execution => ({
     decision,
@@ -80,19 +89,21 @@ export async function executePlatform(
   try {
     const { value, attempts: n } = await gateway.call<AbortAccepted | { confirmedByRead: true }>(
       action,
-      (o) => {
-        attempts += 1;
-        return gateway.platform.abortChange(ref, { rollback }, o).catch((e: unknown) => {
-          // The words of an answer that may have landed (a timeout or reset has none).
-          lastUnconfirmed =
-            e instanceof Error &&
-            (e as PlatformError).ambiguous === true &&
-            (e as PlatformError).httpStatus !== 0
-              ? e.message
-              : undefined;
-          throw e;
-        });
-      },
+      (o) =>
+        // No request while an answered abort's record is unwritten (records-first.ts).
+        sendGated(gate, key, () => {
+          attempts += 1;
+          return gateway.platform.abortChange(ref, { rollback }, o).catch((e: unknown) => {
+            // The words of an answer that may have landed (a timeout or reset has none).
+            lastUnconfirmed =
+              e instanceof Error &&
+              (e as PlatformError).ambiguous === true &&
+              (e as PlatformError).httpStatus !== 0
+                ? e.message
+                : undefined;
+            throw e;
+          });
+        }),
       async () => {
         const read = await gateway.tryOnce((o) => gateway.platform.readChange(ref, o));
         seen = read ?? null;
@@ -120,6 +131,9 @@ export async function executePlatform(
       webplusRequestId: 'requestId' in value ? value.requestId : undefined,
     });
   } catch (err) {
+    if (err instanceof AbortHeldForRecordsError) {
+      return done(notSentForRecords(action, attempts));
+    }
     if (err instanceof PlatformDeadlineError)
       return done({
         outcome: 'timeout',

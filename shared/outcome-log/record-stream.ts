@@ -35,7 +35,10 @@ export const RECORD_MAX_HOLD_MS = 1000;
  * **Backpressure**: the decision loop awaits {@link room} between decisions. It holds while a
  * batch's worth of records is buffered or in flight, until that write ended (at most
  * `maxHoldMs`), so a CPU-bound burst of decisions (repeats, cheap refusals: no I/O, so no turn
- * of the event loop) cannot hoard records in memory. A kill loses at most one batch. Every record gets a unique `recordId`
+ * of the event loop) cannot hoard records in memory. A kill loses at most one batch of records
+ * that are not aborts: an abort's record is emitted `now` (handed to the store at once) and
+ * the pipeline sends no further AbortChange until it was written ({@link urgentWritten};
+ * red-team 24 F6). Every record gets a unique `recordId`
  * (a UUID) before it is written, so at-least-once stores can be read back without duplicates.
  * Writes go through `OutcomeLog` (fallback to stdout; never throws).
  */
@@ -54,6 +57,14 @@ export class RecordStream {
   /** Set when a hold outlasted `maxHoldMs`: the store is slow, decisions are not held again. */
   private holdingEnded = false;
   private waiters: (() => void)[] = [];
+  /** Records emitted so far (each record's place in the order of writes). */
+  private emitted = 0;
+  /** Records whose write ended (written, fallen back or refused), from the first: writes end in order. */
+  private ended = 0;
+  /** The place of the last record emitted with `now` (0: none). */
+  private urgentUpTo = 0;
+  /** Callers of {@link urgentWritten}, each with the place it waits for. */
+  private flushWaiters: { upTo: number; resolve: () => void }[] = [];
 
   constructor(
     private readonly log: OutcomeLog,
@@ -69,15 +80,33 @@ export class RecordStream {
   /**
    * Queues one record for writing; returns it with its `recordId` (kept when already set).
    * Records emitted after `close()` started are still written by it.
+   * @param options `now`: the record is handed to the store at once (with whatever was buffered
+   *   before it, at most `batchSize` records per write), not after `flushIntervalMs`; when a
+   *   write is in flight, as soon as it ends. {@link urgentWritten} tells when it was written.
+   *   Used for the record of every abort (red-team 24 F6): a kill must not lose it. The record
+   *   is written once, in the batch that takes it; never again by a later batch.
    */
-  emit(record: OutcomeRecord): OutcomeRecord {
+  emit(record: OutcomeRecord, options: { now?: boolean } = {}): OutcomeRecord {
     const stamped: OutcomeRecord = record.recordId
       ? record
       : { recordId: this.newRecordId(), ...record };
     this.buffer.push(stamped);
-    if (this.buffer.length >= this.batchSize || this.closing) this.kick();
+    this.emitted += 1;
+    if (options.now === true) this.urgentUpTo = this.emitted;
+    if (this.buffer.length >= this.batchSize || this.closing || options.now === true) this.kick();
     else this.timer ??= setTimeout(() => this.kick(), this.flushIntervalMs);
     return stamped;
+  }
+
+  /**
+   * Resolves when the write of every record emitted with `now` so far has ended: it reached
+   * the store, or the stdout fallback when the store failed (OutcomeLog; a record refused
+   * everywhere counts in `close()`'s `notWritten`). At once when there is none. Never rejects.
+   */
+  urgentWritten(): Promise<void> {
+    const upTo = this.urgentUpTo;
+    if (this.ended >= upTo) return Promise.resolve();
+    return new Promise((resolve) => this.flushWaiters.push({ upTo, resolve }));
   }
 
   /** Records emitted so far that no write has taken yet. */
@@ -126,6 +155,10 @@ export class RecordStream {
     const ended = (): void => {
       this.inFlight = undefined;
       this.inFlightCount = 0;
+      this.ended += batch.length;
+      const ready = this.flushWaiters.filter((w) => w.upTo <= this.ended);
+      this.flushWaiters = this.flushWaiters.filter((w) => w.upTo > this.ended);
+      for (const w of ready) w.resolve();
       if (this.buffer.length > 0) this.kick();
       if (!this.full()) this.release();
     };

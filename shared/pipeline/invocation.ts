@@ -1,9 +1,10 @@
 import type { Credentials } from '../core/credentials.js';
 import type { Deadline } from '../core/deadline.js';
-import type { Trigger } from '../model/record.js';
+import type { OutcomeRecord, Trigger } from '../model/record.js';
 import type { EnvDirectory } from '../targeting/directory.js';
 import type { WebplusRegion } from '../webplus/endpoints.js';
 import type { UnavailableLatch, WebplusGateway } from '../webplus/gateway.js';
+import type { InvocationAbortGate } from './abort-record-gate.js';
 import type { DecidedChanges } from './repeats.js';
 
 /** One Web+ region as this invocation uses it: one client, one gateway, one listing, one latch. */
@@ -44,4 +45,25 @@ export interface Invocation {
   signal: AbortSignal;
   /** The changes this invocation decided: a change named again is not acted on twice. */
   decided: DecidedChanges;
+  /**
+   * No abort request is sent while an answered abort has no written record (red-team 24 F6):
+   * passed to the executor; the emitter ends each hold when the abort's record was written.
+   * Absent: no gate (tests driving a stage alone).
+   */
+  abortGate?: InvocationAbortGate;
 }
+
+/** Options of one {@link Emit} call. */
+export interface EmitOptions {
+  /**
+   * Hand the record to the store at once, not in the next batch: the record of an abort, which
+   * a kill must not lose (red-team 24 F6). @default false
+   */
+  now?: boolean;
+}
+
+/**
+ * Hands one record to the invocation's record stream (outcome-log/record-stream.ts) and returns
+ * it as it will be written (`recordId` set).
+ */
+export type Emit = (record: OutcomeRecord, options?: EmitOptions) => OutcomeRecord;

@@ -15,7 +15,7 @@ import { saePlatform } from '../sae/platform.js';
 import { platformCandidates } from '../targeting/platform.js';
 import { judgingClocks } from '../webplus/judging-clock.js';
 import { ChangeClaims } from './change-claims.js';
-import type { Invocation } from './invocation.js';
+import type { Emit, Invocation } from './invocation.js';
 import type { RequestOutcome } from './process-request.js';
 import { invalidRecord, type RecordBase, recordOf, requestRecord } from './records.js';
 import { repeatRecord } from './repeats.js';
@@ -38,7 +38,7 @@ export async function processPlatformRequest(
   request: PlatformRequest,
   inv: Invocation,
   runtime: Runtime,
-  emit: (record: OutcomeRecord) => OutcomeRecord,
+  emit: Emit,
 ): Promise<RequestOutcome> {
   const { config, policy } = runtime;
   const platform = request.platform;
@@ -155,7 +155,7 @@ export async function processPlatformRequest(
         claims,
         // Every record of the region says where it was read (a record that already names a
         // region keeps it).
-        emit: (record) => emit({ ...record, regionId: record.regionId ?? region.regionId }),
+        emit: (record, o) => emit({ ...record, regionId: record.regionId ?? region.regionId }, o),
       }),
     ),
   );
@@ -222,7 +222,7 @@ async function processPlatformRegion(
     base: RecordBase;
     runMode: Mode;
     requestDryRun: boolean;
-    emit: (record: OutcomeRecord) => OutcomeRecord;
+    emit: Emit;
     /** The request's claims over its regions (change-claims.ts). */
     claims: ChangeClaims;
   },
@@ -287,11 +287,20 @@ async function processPlatformRegion(
     if (before) return ctx.emit(repeatRecord(before, ctx.base, Date.now()));
     const written = ctx.emit(
       recordOf(
-        await executePlatform(d, gateway, runtime.inFlight, decidedAtMs, readsStarted),
+        await executePlatform(
+          d,
+          gateway,
+          runtime.inFlight,
+          decidedAtMs,
+          readsStarted,
+          inv.abortGate,
+        ),
         ctx.base,
         ctx.runMode,
         clock,
       ),
+      // An abort's record is written at once (red-team 24 F6): a kill must not lose it.
+      { now: d.kind === 'abort' },
     );
     inv.decided.note(written);
     return written;

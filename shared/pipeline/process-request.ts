@@ -9,8 +9,9 @@ import { explicitCandidates } from '../targeting/explicit.js';
 import type { TargetingScope } from '../targeting/scope.js';
 import { describeKind } from '../webplus/describe.js';
 import { judgingClocks } from '../webplus/judging-clock.js';
+import { abortKeyOf } from './abort-record-gate.js';
 import { ChangeClaims } from './change-claims.js';
-import type { Invocation, RegionContext } from './invocation.js';
+import type { Emit, Invocation, RegionContext } from './invocation.js';
 import { processPlatformRequest } from './process-platform-request.js';
 import {
   cutIdRecord,
@@ -45,7 +46,7 @@ export async function processRequest(
   request: AbortRequest,
   inv: Invocation,
   runtime: Runtime,
-  emit: (record: OutcomeRecord) => OutcomeRecord = (record) => record,
+  emit: Emit = (record) => record,
 ): Promise<RequestOutcome> {
   if (request.kind === 'platform') return processPlatformRequest(request, inv, runtime, emit);
   const { config, policy } = runtime;
@@ -226,7 +227,12 @@ export async function processRequest(
           base,
           runMode,
           requestDryRun,
-          emit: (r) => (keep(ctx, r) ? emit(r) : r),
+          emit: (r, o) => {
+            if (keep(ctx, r)) return emit(r, o);
+            // Folded into the region's one record: its abort hold ends here (abort-record-gate.ts).
+            if (o?.now === true) inv.abortGate?.dropped(abortKeyOf(r));
+            return r;
+          },
           claims,
         }),
       ),
@@ -240,7 +246,7 @@ export async function processRequest(
     // The invocation's environments, each counted once over the regions (summary.ts).
     if (sweep && outs.length > 1)
       sweep = { ...sweep, ...distinctCounts(outs.map((o) => o.envIds)) };
-    records.push(...unavailableRecords(inv.webplus, base, runMode).map(emit));
+    records.push(...unavailableRecords(inv.webplus, base, runMode).map((r) => emit(r)));
     return { records, capReached, dryRun, ...(sweep ? { sweep } : {}) };
   }
   // A ChangeId an earlier request of this invocation decided (another item of the same
@@ -296,7 +302,7 @@ export async function processRequest(
     live.map((ctx, i) => (ctx.latch.error ? [] : (perRegion[i] ?? []))),
     true,
   );
-  records.push(...unavailableRecords(inv.webplus, base, runMode).map(emit));
+  records.push(...unavailableRecords(inv.webplus, base, runMode).map((r) => emit(r)));
 
   const decidedAtMs = Date.now();
   const byRegion = new Map(inv.webplus.map((ctx) => [ctx.region.regionId, ctx]));
@@ -322,15 +328,26 @@ export async function processRequest(
         killSwitch: config.dryRun,
         requestDryRun,
       });
-      const e = await execute(d, ctx.gateway, runtime.inFlight, decidedAtMs, readsStarted);
+      const e = await execute(
+        d,
+        ctx.gateway,
+        runtime.inFlight,
+        decidedAtMs,
+        readsStarted,
+        inv.abortGate,
+      );
       // An AbortChange that met "no such API here" is part of the region's one record.
       const latched = ctx.latch.error;
-      if (latched && e.outcome === 'failed' && e.errorCode === latched.code) return undefined;
+      if (latched && e.outcome === 'failed' && e.errorCode === latched.code) {
+        if (d.kind === 'abort') inv.abortGate?.dropped(abortKeyOf({ changeId: c.changeId }));
+        return undefined;
+      }
       const clock = {
         judgedAtMs: clocks.nowMs,
         ...(clocks.recordSkewMs === undefined ? {} : { skewMs: clocks.recordSkewMs }),
       };
-      const written = emit(recordOf(e, base, runMode, clock));
+      // An abort's record is written at once (red-team 24 F6): a kill must not lose it.
+      const written = emit(recordOf(e, base, runMode, clock), { now: d.kind === 'abort' });
       inv.decided.note(written);
       return written;
     }),
@@ -340,7 +357,7 @@ export async function processRequest(
     const first = inv.decided.of(c);
     if (first) records.push(emit(repeatRecord(first, base, Date.now())));
   }
-  records.push(...unavailableRecords(inv.webplus, base, runMode).map(emit));
+  records.push(...unavailableRecords(inv.webplus, base, runMode).map((r) => emit(r)));
   return { records, capReached, dryRun };
 }
 

@@ -12,7 +12,8 @@ import { RecordStream } from '../outcome-log/record-stream.js';
 import { EnvDirectory } from '../targeting/directory.js';
 import { WebplusClient } from '../webplus/client.js';
 import { WebplusGateway } from '../webplus/gateway.js';
-import type { Invocation, RegionContext } from './invocation.js';
+import { abortKeyOf, InvocationAbortGate } from './abort-record-gate.js';
+import type { Emit, Invocation, RegionContext } from './invocation.js';
 import { notifyAfterWrite } from './notify-step.js';
 import { withPlatformSweeps } from './process-platform-request.js';
 import { processRequest } from './process-request.js';
@@ -152,8 +153,19 @@ export async function runRequests(
     redact: redactor.text,
   });
   const note = options.arrivalUnknown;
-  const emit = (record: OutcomeRecord): OutcomeRecord =>
-    stream.emit(redactor.value(note ? { ...record, arrivalUnknown: note } : record));
+  // No abort request is sent while an answered abort has no written record (red-team 24 F6):
+  // an abort's record is handed to the store at once, and the gate holds the next request until
+  // that write ended, at most until the last moment the request could start.
+  const gate = new InvocationAbortGate(() => inv.deadline.atMs - inv.attemptTimeoutMs);
+  inv.abortGate = gate;
+  const emit: Emit = (record, emitOptions) => {
+    const written = stream.emit(
+      redactor.value(note ? { ...record, arrivalUnknown: note } : record),
+      emitOptions,
+    );
+    if (emitOptions?.now === true) gate.recorded(abortKeyOf(written), stream.urgentWritten());
+    return written;
+  };
   const records: OutcomeRecord[] = [];
   let capReached = false;
   let dryRun = config.dryRun;

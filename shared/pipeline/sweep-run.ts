@@ -19,7 +19,7 @@ import {
 import type { WebplusGateway } from '../webplus/gateway.js';
 import { judgingClocks } from '../webplus/judging-clock.js';
 import { ChangeClaims } from './change-claims.js';
-import type { Invocation } from './invocation.js';
+import type { Emit, Invocation } from './invocation.js';
 import { type JudgeClock, type RecordBase, recordOf, requestRecord } from './records.js';
 import type { Runtime } from './runtime.js';
 import type { SweepProgress } from './summary.js';
@@ -85,7 +85,7 @@ export async function runSweep(
     base: RecordBase;
     runMode: Mode;
     requestDryRun: boolean;
-    emit: (record: OutcomeRecord) => OutcomeRecord;
+    emit: Emit;
     /** The invocation's claims over all its regions (default: this region's alone). */
     claims?: ChangeClaims;
   },
@@ -156,8 +156,9 @@ export async function runSweep(
   const written: Promise<OutcomeRecord>[] = [];
   const write = (d: Decision, decidedAtMs: number, clock: JudgeClock) => {
     written.push(
-      execute(d, gateway, runtime.inFlight, decidedAtMs, readsStarted).then((e) =>
-        ctx.emit(recordOf(e, ctx.base, ctx.runMode, clock)),
+      execute(d, gateway, runtime.inFlight, decidedAtMs, readsStarted, inv.abortGate).then(
+        // An abort's record is written at once (red-team 24 F6): a kill must not lose it.
+        (e) => ctx.emit(recordOf(e, ctx.base, ctx.runMode, clock), { now: d.kind === 'abort' }),
       ),
     );
   };

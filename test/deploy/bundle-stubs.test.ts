@@ -147,6 +147,34 @@ process.stdout.write(JSON.stringify({ chunk, pkg, chunkWarnings, pkgWarnings: wa
     expect(out.chunkWarnings[0]).toContain('YAMLWarning: Unresolved tag: !foo');
   }, 60_000);
 
+  it('initialize with the stdout store loads neither node:stream/web (middy) nor node:fs/promises (file store)', () => {
+    // Arrange: the built-in modules a cold start loaded, with the store and policy of s-prod's kind
+    const script = `
+const b = require(${JSON.stringify(bundle)});
+b.initialize({}).then(() => {
+  const stub = require(${JSON.stringify(join(root, 'scripts', 'stubs', 'middy-stream-web.cjs'))});
+  const loaded = process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13));
+  process.stdout.write(JSON.stringify({ loaded, same: stub.ReadableStream === require('node:stream/web').ReadableStream }));
+});`;
+    // Act
+    const out = JSON.parse(
+      execFileSync(process.execPath, ['-e', script], {
+        cwd: dir,
+        env: {
+          PATH: process.env.PATH,
+          LOG_STORE: 'stdout',
+          POLICY_FILE: join(root, 'docs', 'examples', 'policy.json'),
+        },
+        encoding: 'utf8',
+      }),
+    ) as { loaded: string[]; same: boolean };
+    // Assert
+    expect(out.loaded).toContain('crypto');
+    expect(out.loaded).not.toContain('stream/web');
+    expect(out.loaded).not.toContain('fs/promises');
+    expect(out.same).toBe(true);
+  }, 60_000);
+
   it('refuses and accepts exactly what the source does, with the same messages', () => {
     // Arrange: one process runs initialize once per case, with that case's environment
     const script = `

@@ -18,8 +18,12 @@ const items = Number(process.argv[2] ?? 3000);
 const ENVS = 20;
 let decided = 0;
 const emit = RecordStream.prototype.emit;
-RecordStream.prototype.emit = function (this: RecordStream, record: OutcomeRecord) {
-  const out = emit.call(this, record);
+RecordStream.prototype.emit = function (
+  this: RecordStream,
+  record: OutcomeRecord,
+  options?: { now?: boolean },
+) {
+  const out = emit.call(this, record, options);
   decided++;
   writeSync(2, `decided ${decided}\n`);
   return out;

@@ -45,7 +45,8 @@ async function start(): Promise<Run> {
   child.stderr!.on('data', (d: Buffer) => {
     err += d.toString();
   });
-  const exited = new Promise<void>((resolve) => child!.on('exit', () => resolve()));
+  // 'close', not 'exit': the child's last stdout lines ('done') may still be in the pipe at 'exit'.
+  const exited = new Promise<void>((resolve) => child!.on('close', () => resolve()));
   const file = await new Promise<string>((resolve, reject) => {
     child!.stdout!.on('data', (d: Buffer) => {
       out += d.toString();

@@ -1,0 +1,75 @@
+import type { AbortRecordGate } from '../executor/records-first.js';
+import type { OutcomeRecord } from '../model/record.js';
+
+/** The key of an abort: `<platform>:<ChangeId>` (records-first.ts). */
+export function abortKeyOf(record: Pick<OutcomeRecord, 'platform' | 'changeId'>): string {
+  return `${record.platform ?? 'webplus'}:${record.changeId ?? ''}`;
+}
+
+/**
+ * One invocation's "no abort request while an answered one has no written record" (red-team 24
+ * F6; executor/records-first.ts). The executor marks an abort `answered` as soon as a reply (or
+ * failure) of its request is read, inside the pacer's slot, before the next request can take the
+ * slot; the pipeline hands the abort's record to the store at once (record-stream.ts,
+ * `emit(…, { now })`) and calls {@link recorded} with that write, or {@link dropped} when the
+ * record is folded into another (a region's one "unavailable" record). `ready` resolves when no
+ * other answered abort waits for its write, or `false` at `startBy()` (the last moment the
+ * waiting request could start: the work deadline minus one attempt).
+ */
+export class InvocationAbortGate implements AbortRecordGate {
+  /** Answered aborts whose record is not written yet, by key (a count: re-sends of one abort). */
+  private readonly open = new Map<string, number>();
+  private readonly waiters = new Set<() => void>();
+
+  /** @param startBy epoch ms after which a waiting request gives up (it would not fit) */
+  constructor(private readonly startBy: () => number) {}
+
+  answered(key: string): void {
+    this.open.set(key, (this.open.get(key) ?? 0) + 1);
+  }
+
+  /** The record of `key` was emitted; its hold ends when `written` resolves. */
+  recorded(key: string, written: Promise<void>): void {
+    if (!this.open.has(key)) return;
+    void written.then(
+      () => this.close(key),
+      () => this.close(key),
+    );
+  }
+
+  /** The abort of `key` gets no record of its own: its hold ends now. */
+  dropped(key: string): void {
+    this.close(key);
+  }
+
+  ready(key: string): Promise<boolean> {
+    if (this.clearFor(key)) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const check = (): void => {
+        if (!this.clearFor(key)) return;
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve(true);
+      };
+      const timer = setTimeout(
+        () => {
+          this.waiters.delete(check);
+          resolve(this.clearFor(key));
+        },
+        Math.max(0, this.startBy() - Date.now()),
+      );
+      this.waiters.add(check);
+    });
+  }
+
+  /** No answered abort other than `key` itself (its own re-send) waits for its record. */
+  private clearFor(key: string): boolean {
+    for (const k of this.open.keys()) if (k !== key) return false;
+    return true;
+  }
+
+  private close(key: string): void {
+    if (!this.open.delete(key)) return;
+    for (const w of [...this.waiters]) w();
+  }
+}
