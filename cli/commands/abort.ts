@@ -21,7 +21,9 @@ export interface AbortOptions extends CloudOptions {
 /**
  * `webplus-abort abort CHANGE_ID ... [--dry-run] [--note TEXT] [--scenario FILE] [--json]
  * [--wide] [--profile NAME] [--region ID]`: a manual abort from the shell (trigger `cli`); skips
- * the stuck rules, keeps `protect`, `mode`, `actions` and the kill switch. A ChangeId Web+ does
+ * the stuck rules, keeps `protect`, `mode`, `actions` and the kill switch. `--region` names the
+ * Web+ region the change is in (its `regionId`): without it every region of `WEBPLUS_REGIONS` is
+ * asked and a change two regions answer for is `skipped`, region ambiguous. A ChangeId Web+ does
  * not know ends with a one-line message and exit 1.
  * @throws UsageError for a malformed ChangeId or none at all (exit 2).
  */
@@ -39,6 +41,10 @@ export async function abortCommand(changeIds: string[], options: AbortOptions): 
     });
   }
   if (options.app?.length) throw new UsageError('--app needs --platform sae or edas');
+  if (options.region !== undefined && !/^[a-z]{2,}(?:-[a-z0-9]+)+$/.test(options.region))
+    throw new UsageError(
+      `invalid --region ${JSON.stringify(options.region.slice(0, 40))}: expected a region id such as cn-hangzhou`,
+    );
   const ids = validIds(changeIds, parseChangeId, 'ChangeId');
   if (ids.length === 0) throw new UsageError('abort needs at least one CHANGE_ID');
   const request: ManualAbortRequest = {
@@ -50,6 +56,9 @@ export async function abortCommand(changeIds: string[], options: AbortOptions): 
     envIds: [],
     ...(options.dryRun ? { dryRun: true } : {}),
     ...(options.note ? { note: options.note } : {}),
+    // `--region` names the Web+ region the change is in (and the credentials' region): the
+    // request works there only (red-team 24 F4).
+    ...(options.region ? { regionId: options.region } : {}),
   };
   return runLocal([request], options, {
     name: 'abort',

@@ -64,6 +64,13 @@ export interface ManualAbortRequest extends RequestBase {
   envIds: string[];
   dryRun?: boolean;
   note?: string;
+  /**
+   * The Web+ region the operator names (`/abort` `regionId`, CLI `abort --region`): the request
+   * works there only (not in `WEBPLUS_REGIONS`: `failed`, `RegionNotEnabled`, nothing called).
+   * Absent: every region is asked, and a change more than one region answers for is `skipped`
+   * (region ambiguous), never aborted.
+   */
+  regionId?: string;
 }
 
 /** The normalised fields of a firing alarm, from any of the three alarm shapes. */
@@ -103,6 +110,14 @@ export interface AlarmRequest extends RequestBase {
    * and never falls back to the policy's `alarms` rules for such an alarm.
    */
   unreadDimensions?: { series: number; values: number; cap: number };
+  /**
+   * The Web+ region the alarm names (the callback's `regionId`, a `regionId` dimension, an
+   * EventBridge envelope's `aliyunregionid` and `subject`: all that are present agree, else the
+   * alarm is ignored at intake). Present: the alarm works in that region only (a region not in
+   * `WEBPLUS_REGIONS` is `ignored`, `RegionNotEnabled`); absent: every region is asked and a
+   * change more than one answers for is `skipped`, region ambiguous.
+   */
+  regionId?: string;
 }
 
 /**

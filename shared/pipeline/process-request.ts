@@ -1,5 +1,6 @@
 import { dedupe, execute } from '../executor/execute.js';
 import type { Candidate } from '../model/candidate.js';
+import type { Decision } from '../model/decision.js';
 import type { Mode, OutcomeRecord } from '../model/record.js';
 import type { AbortRequest } from '../model/request.js';
 import { alarmAgeVerdict } from '../policy/alarm-age.js';
@@ -200,6 +201,38 @@ export async function processRequest(
     return { records, capReached: false, dryRun };
   }
 
+  // The region a by-id request names (an alarm's, the operator's `regionId` / `--region`): it
+  // works there only, and a region this function does not work in is refused with one record
+  // per id and no call (the SAE/EDAS rule, process-platform-request.ts `targetRegions`).
+  const namedRegion =
+    request.kind === 'abort' || request.kind === 'alarm' ? request.regionId : undefined;
+  if (
+    request.kind !== 'sweep' &&
+    namedRegion !== undefined &&
+    !inv.webplus.some((c) => c.region.regionId === namedRegion)
+  ) {
+    const list = inv.webplus.map((c) => c.region.regionId).join(', ');
+    const alarm = request.kind === 'alarm';
+    const detail =
+      request.kind === 'alarm'
+        ? `the alarm names region ${namedRegion}, but Web+ is read in ${list} (WEBPLUS_REGIONS): not this function's change; nothing is aborted`
+        : `region ${namedRegion} is not enabled for Web+ (WEBPLUS_REGIONS lists ${list}): nothing was read or aborted`;
+    const extra = {
+      errorCode: 'RegionNotEnabled',
+      regionId: namedRegion,
+      reason: request.kind === 'alarm' ? alarmReason(request.alarm) : 'manual',
+    };
+    const outcome = alarm ? 'ignored' : 'failed';
+    const ids: Array<{ changeId?: string; envId?: string }> = [
+      ...request.changeIds.map((changeId) => ({ changeId })),
+      ...(request.kind === 'abort' ? request.envIds : alarmEnvIds).map((envId) => ({ envId })),
+    ];
+    if (ids.length === 0) records.push(emit(requestRecord(base, runMode, outcome, detail, extra)));
+    for (const id of ids)
+      records.push(emit({ ...id, ...requestRecord(base, runMode, outcome, detail, extra) }));
+    return { records, capReached: false, dryRun };
+  }
+
   const scope: TargetingScope = {
     sweepAppIds: policy.sweep.appIds,
     needAppId: policy.protect.appIds.length > 0,
@@ -209,7 +242,9 @@ export async function processRequest(
     request.kind === 'alarm' && request.changeIds.length > 0 && request.envIds.length === 1
       ? request.envIds[0]
       : undefined;
-  const live = inv.webplus.filter((ctx) => !ctx.latch.error);
+  const live = inv.webplus.filter(
+    (ctx) => !ctx.latch.error && (namedRegion === undefined || ctx.region.regionId === namedRegion),
+  );
   // A record that only repeats a region's "no such API here" is part of its one record.
   const keep = (ctx: RegionContext, r: OutcomeRecord) =>
     !(ctx.latch.error && r.outcome === 'failed' && r.errorCode === ctx.latch.error.code);
@@ -297,11 +332,14 @@ export async function processRequest(
       );
     }),
   );
-  // A region that answered "no such API here" keeps none of its candidates: one record says so.
-  const candidates = mergeRegions(
-    live.map((ctx, i) => (ctx.latch.error ? [] : (perRegion[i] ?? []))),
-    true,
+  // One candidate per named id over the regions (red-team 24 F4): a region that answered "no
+  // such API here" keeps none of its candidates (one record says so); an id more than one
+  // region answers for is remembered, and never aborted (region ambiguous, below).
+  const merged = mergeNamed(
+    live.map((ctx) => ctx.region.regionId),
+    live.map((ctx, i) => (ctx.latch.error ? undefined : (perRegion[i] ?? []))),
   );
+  const candidates = merged.candidates;
   records.push(...unavailableRecords(inv.webplus, base, runMode).map((r) => emit(r)));
 
   const decidedAtMs = Date.now();
@@ -320,7 +358,7 @@ export async function processRequest(
       // Ages are judged on both clocks, the smaller used (judging-clock.ts, red-team 12 H2);
       // the records carry the skew when Web+'s clock gave them.
       const clocks = judgingClocks(decidedAtMs, ctx.gateway.client.clockSkewMs());
-      const d = decide(c, {
+      const decided = decide(c, {
         policy,
         ...clocks,
         clockUnknownWhy: ctx.gateway.client.clockUnknownWhy(),
@@ -328,6 +366,7 @@ export async function processRequest(
         killSwitch: config.dryRun,
         requestDryRun,
       });
+      const d = regionAmbiguous(decided, merged.foundIn.get(c) ?? []);
       const e = await execute(
         d,
         ctx.gateway,
@@ -346,8 +385,12 @@ export async function processRequest(
         judgedAtMs: clocks.nowMs,
         ...(clocks.recordSkewMs === undefined ? {} : { skewMs: clocks.recordSkewMs }),
       };
+      const made = recordOf(e, base, runMode, clock);
+      const notes = merged.notes.get(c);
       // An abort's record is written at once (red-team 24 F6): a kill must not lose it.
-      const written = emit(recordOf(e, base, runMode, clock), { now: d.kind === 'abort' });
+      const written = emit(notes ? { ...made, detail: `${made.detail}${notes}` } : made, {
+        now: d.kind === 'abort',
+      });
       inv.decided.note(written);
       return written;
     }),
@@ -361,41 +404,89 @@ export async function processRequest(
   return { records, capReached, dryRun };
 }
 
+/** What {@link mergeNamed} made of the regions' candidates for a request's named ids. */
+interface MergedNamed {
+  /** One candidate per named id (target), in the request's order. */
+  candidates: Candidate[];
+  /** A candidate found in more than one region: those regions, in config order. */
+  foundIn: Map<Candidate, string[]>;
+  /** Words to add to a candidate's record: what the other regions said of its id. */
+  notes: Map<Candidate, string>;
+}
+
 /**
- * The candidates of every region as one list. For a sweep, all of them. For named ids (manual,
- * alarm) each id lives in one region: where some region found it, the other regions' `not_found`
- * for it is dropped; where none did, one `not_found` is kept, naming every region asked.
+ * One candidate per id a manual or alarm request names, over the regions asked (red-team 24 F4:
+ * never a second record for one id of one request). Every region's `explicitCandidates` holds
+ * one candidate per target, in the same order, so target i is `perRegion[r][i]` in each region.
+ * Per target: the candidate of the first region that found it (read it, or settled it other
+ * than `not_found`, `failed`, `timeout`); when more than one region found it, `foundIn` lists
+ * them (its region is unknown: Web+ replies carry no RegionId; see {@link regionAmbiguous}).
+ * Found nowhere: the first failure (a region that could not tell), else the first `not_found`;
+ * what the other regions said is kept in `notes`, never dropped.
+ * @param regions the regions asked, in config order
+ * @param perRegion their candidates; undefined for a region whose API is not there
  */
-function mergeRegions(perRegion: Candidate[][], named: boolean): Candidate[] {
-  if (!named || perRegion.length <= 1) return perRegion.flat();
-  const keyOf = (c: Candidate) => c.changeId ?? c.envId ?? '';
-  const found = new Set(
-    perRegion
-      .flat()
-      .filter((c) => c.settled?.outcome !== 'not_found')
-      .map(keyOf),
-  );
-  const kept = new Map<string, Candidate>();
-  const out: Candidate[] = [];
-  for (const c of perRegion.flat()) {
-    const key = keyOf(c);
-    if (c.settled?.outcome !== 'not_found' || !key) {
-      out.push(c);
-      continue;
-    }
-    if (found.has(key)) continue;
-    const first = kept.get(key);
-    if (!first) {
-      kept.set(key, c);
-      out.push(c);
-    } else if (first.settled && c.regionId) {
-      first.settled = {
-        ...first.settled,
-        detail: `${first.settled.detail}; not found in region ${c.regionId} either`,
-      };
-    }
+function mergeNamed(
+  regions: readonly string[],
+  perRegion: readonly (Candidate[] | undefined)[],
+): MergedNamed {
+  const foundIn = new Map<Candidate, string[]>();
+  const notes = new Map<Candidate, string>();
+  const answered = perRegion
+    .map((cs, r) => ({ cs, regionId: regions[r]! }))
+    .filter((x): x is { cs: Candidate[]; regionId: string } => x.cs !== undefined);
+  if (answered.length <= 1) return { candidates: answered[0]?.cs ?? [], foundIn, notes };
+  const targets = Math.max(...answered.map((a) => a.cs.length));
+  const candidates: Candidate[] = [];
+  const unknown = (c: Candidate) =>
+    c.settled?.outcome === 'failed' || c.settled?.outcome === 'timeout';
+  for (let i = 0; i < targets; i++) {
+    const each = answered.flatMap((a) => {
+      const c = a.cs[i];
+      return c ? [{ c, regionId: a.regionId }] : [];
+    });
+    const found = each.filter((x) => x.c.settled?.outcome !== 'not_found' && !unknown(x.c));
+    const failed = each.filter((x) => unknown(x.c));
+    const chosen = found[0] ?? failed[0] ?? each[0];
+    if (!chosen) continue;
+    candidates.push(chosen.c);
+    if (found.length > 1)
+      foundIn.set(
+        chosen.c,
+        found.map((x) => x.regionId),
+      );
+    const others = each.filter((x) => x !== chosen);
+    if (others.length === 0) continue;
+    const said = others.map((x) =>
+      x.c.settled?.outcome === 'not_found'
+        ? `not found in region ${x.regionId}`
+        : `region ${x.regionId}: ${x.c.settled ? `${x.c.settled.outcome}, ${x.c.settled.detail}` : 'found it too'}`,
+    );
+    notes.set(chosen.c, `; ${said.join('; ')}`);
   }
-  return out;
+  return { candidates, foundIn, notes };
+}
+
+/**
+ * The decision on a named change more than one region answered for: an abort (or a dry run's
+ * would-abort) becomes `skipped`, region ambiguous (the sweep's rule, sweep-run.ts and
+ * docs/operator-guide.md "Several regions, one backend"); any other decision stands.
+ */
+function regionAmbiguous(d: Decision, regions: readonly string[]): Decision {
+  const acts = d.kind === 'abort' || (d.kind === 'record' && d.outcome === 'would_abort');
+  if (!acts || regions.length < 2) return d;
+  const c = d.candidate;
+  const what = c.changeId
+    ? `change ${c.changeId}${c.envId ? ` (environment ${c.envId})` : ''}`
+    : `environment ${c.envId}`;
+  return {
+    kind: 'record',
+    candidate: c,
+    mode: d.mode,
+    ...(d.reason ? { reason: d.reason } : {}),
+    outcome: 'skipped',
+    detail: `region ambiguous: ${what} was found by regions ${regions.join(' and ')} (they share the Web+ host, or the backend ignores x-acs-region-id) and Web+ replies carry no RegionId, so which region it belongs to is unknown; ${d.kind === 'abort' ? 'not aborted' : 'would not be aborted'} (fail closed); name its region (regionId on /abort, CLI --region) or list one region only (WEBPLUS_REGIONS). Decided: ${d.detail}`,
+  };
 }
 
 /** One record per region whose Web+ API is not there and was not reported yet. */

@@ -106,6 +106,8 @@ describe('every trigger fixture classifies to its request', () => {
           },
           changeIds: ['wc-5d3a963d5802611c4ddc0002'],
           envIds: [],
+          // The envelope's aliyunregionid and subject name it (red-team 24 F4).
+          regionId: 'cn-hangzhou',
           invalid: [],
         },
       ],

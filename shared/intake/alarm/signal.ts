@@ -13,6 +13,7 @@ import type { AbortRequest, AlarmSignal, InvalidInput } from '../../model/reques
 import { invalidId } from '../id-list.js';
 import { type DimensionsUnread, readDimensions } from './dimensions.js';
 import { CALLBACK_KEYS, refusedKeys } from './keys.js';
+import { namedRegion, type RegionSaying } from './region.js';
 import { SAE_CMS_NAMESPACE, saeAlarmRequest } from './sae.js';
 import { readAlarmTimes, type TimeField } from './times.js';
 
@@ -101,6 +102,11 @@ export interface AlarmInput {
   pairs?: readonly [string, string][];
   /** What of the dimensions was past the cap and not read (readDimensions `unread`). */
   unread?: DimensionsUnread;
+  /**
+   * Further places the alarm names its region (an EventBridge envelope's `aliyunregionid` and
+   * `subject`), read with the callback's `regionId` and a `regionId` dimension (./region.ts).
+   */
+  regionSayings?: readonly RegionSaying[];
 }
 
 /** `alarm:<ruleId or alertName>`, the record's `reason` for an alarm (docs/reference/record.md). */
@@ -166,6 +172,22 @@ export function alarmRequest(input: AlarmInput): AbortRequest {
     }
     return saeAlarmRequest(signal, base, reason);
   }
+  // The region the Web+ alarm names: every place that names one must agree (the SAE/EDAS rule,
+  // ./region.ts); the pipeline then works in that region only (red-team 24 F4).
+  const region = namedRegion([
+    { field: 'regionId', value: signal.regionId },
+    { field: 'dimension regionId', value: signal.dimensions.regionId },
+    ...(input.regionSayings ?? []),
+  ]);
+  if (!region.ok) {
+    return {
+      kind: 'ignored',
+      ...base,
+      detail: `the alarm ${region.why}: which region is meant is ambiguous; nothing is aborted (fail closed)`,
+      ...(reason === undefined ? {} : { reason }),
+      invalid: [],
+    };
+  }
   const invalid: InvalidInput[] = [];
   const changeIds = idsFromDimension(signal.dimensions, 'changeId', parseChangeId, invalid);
   const envIds = idsFromDimension(signal.dimensions, 'envId', parseEnvId, invalid);
@@ -189,6 +211,7 @@ export function alarmRequest(input: AlarmInput): AbortRequest {
     envIds,
     ...(paired.size > 0 ? { changeEnvIds } : {}),
     ...(unread === undefined ? {} : { unreadDimensions: unread }),
+    ...(region.regionId === undefined ? {} : { regionId: region.regionId }),
     invalid,
   };
 }

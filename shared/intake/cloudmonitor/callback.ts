@@ -10,6 +10,7 @@ import { readJsonObject } from '../../core/json.js';
 import { isRecord, printable } from '../../core/text.js';
 import type { Trigger } from '../../model/record.js';
 import type { AbortRequest } from '../../model/request.js';
+import type { RegionSaying } from '../alarm/region.js';
 import { alarmRequest, refusedCallbackKeys, signalFromCallbackFields } from '../alarm/signal.js';
 import type { TimeField } from '../alarm/times.js';
 import { readForm } from '../form.js';
@@ -73,6 +74,8 @@ export interface CallbackReadOptions {
   prefix?: string;
   /** Further times the alarm carries (an EventBridge envelope's `time`). */
   extraTimes?: readonly TimeField[];
+  /** Further places the alarm names its region (an EventBridge envelope's; ../alarm/region.ts). */
+  regionSayings?: readonly RegionSaying[];
 }
 
 /**
@@ -114,5 +117,6 @@ export function cmsCallbackRequest(
     pairs,
     ...(unread === undefined ? {} : { unread }),
     ...(triggerRef === undefined ? {} : { triggerRef }),
+    ...(options.regionSayings ? { regionSayings: options.regionSayings } : {}),
   });
 }

@@ -11,6 +11,7 @@ import type { Trigger } from '../../model/record.js';
 import type { AbortRequest, AlarmSignal } from '../../model/request.js';
 import { readDimensions } from '../alarm/dimensions.js';
 import { refusedKeys } from '../alarm/keys.js';
+import type { RegionSaying } from '../alarm/region.js';
 import {
   alarmRequest,
   curLevelVerdict,
@@ -72,7 +73,12 @@ export function cmsRulePushRequest(
   event: Record<string, unknown>,
   trigger: Trigger = 'cms-callback',
   triggerRef?: string,
-  options: { prefix?: string; extraTimes?: readonly TimeField[] } = {},
+  options: {
+    prefix?: string;
+    extraTimes?: readonly TimeField[];
+    /** Further places the alarm names its region (an EventBridge envelope's). */
+    regionSayings?: readonly RegionSaying[];
+  } = {},
 ): AbortRequest {
   const refused = [
     ...refusedKeys(event, RULE_PUSH_READ_KEYS),
@@ -152,6 +158,7 @@ export function cmsRulePushRequest(
     trigger,
     problems,
     refused,
+    ...(options.regionSayings ? { regionSayings: options.regionSayings } : {}),
     pairs: [...fromResources.pairs, ...fromMetricData.pairs],
     ...(unread.length > 0
       ? {

@@ -10,6 +10,7 @@ import { readJsonObject } from '../../core/json.js';
 import { isRecord, printable } from '../../core/text.js';
 import type { AbortRequest } from '../../model/request.js';
 import { refusedKeys } from '../alarm/keys.js';
+import { type RegionSaying, subjectRegion } from '../alarm/region.js';
 import type { TimeField } from '../alarm/times.js';
 import { cmsCallbackRequest, hasAlarmFields } from '../cloudmonitor/callback.js';
 import { cmsRulePushRequest, isCmsRulePush } from '../cloudmonitor/rule-push.js';
@@ -39,6 +40,8 @@ const ENVELOPE_READ_KEYS: readonly string[] = [
   'type',
   'time',
   'data',
+  'subject',
+  'aliyunregionid',
 ];
 
 /**
@@ -111,8 +114,19 @@ export function eventBridgeRequests(
     ];
   }
   const extraTimes: TimeField[] = [{ field: 'time', raw: envelope.time, format: 'rfc3339' }];
+  // The envelope names the alarm's region too: with `data.regionId`, every one must agree
+  // (../alarm/region.ts; red-team 24 F4).
+  const regionSayings: RegionSaying[] = [
+    {
+      field: 'aliyunregionid',
+      value: typeof envelope.aliyunregionid === 'string' ? envelope.aliyunregionid : undefined,
+    },
+    { field: 'subject', value: subjectRegion(envelope.subject) },
+  ];
   if (isCmsRulePush(data) && data.alertState === undefined) {
-    return [cmsRulePushRequest(data, 'eventbridge', id, { prefix: 'data.', extraTimes })];
+    return [
+      cmsRulePushRequest(data, 'eventbridge', id, { prefix: 'data.', extraTimes, regionSayings }),
+    ];
   }
   const mixed = mixedLevels(data);
   if (mixed !== undefined) {
@@ -126,7 +140,12 @@ export function eventBridgeRequests(
     ];
   }
   return [
-    cmsCallbackRequest(data, 'eventbridge', id, { strictKeys: false, prefix: 'data.', extraTimes }),
+    cmsCallbackRequest(data, 'eventbridge', id, {
+      strictKeys: false,
+      prefix: 'data.',
+      extraTimes,
+      regionSayings,
+    }),
   ];
 }
 

@@ -1,7 +1,8 @@
 /**
  * `POST /abort`: the operator's break-glass request (docs/reference/http-api.md).
- * Ids come from the JSON body `{changeIds?, envIds?, dryRun?, note?}` or, with no body, from the
- * query (`changeIds`, `envIds`, repeated or comma-joined, as FC joins repeats; `dryRun`, `note`).
+ * Ids come from the JSON body `{changeIds?, envIds?, dryRun?, note?, regionId?}` or, with no body,
+ * from the query (`changeIds`, `envIds`, repeated or comma-joined, as FC joins repeats; `dryRun`,
+ * `note`, `regionId`). `regionId` names the Web+ region the ids live in.
  */
 import * as z from '../../core/zod.js';
 import type { ManualAbortRequest, RefusedRequest } from '../../model/request.js';
@@ -12,10 +13,29 @@ import { collectIdFields, refusedForBadIds, summariseInvalid } from './ids.js';
 
 /** The keys `/abort` reads (body, or query without a body); any other key is refused (400). */
 /** `platform` may say `webplus` (./platform.ts routes `sae` / `edas` elsewhere, and refuses any other value). */
-export const ABORT_KEYS = ['changeIds', 'envIds', 'dryRun', 'note', 'reason', 'platform'] as const;
+export const ABORT_KEYS = [
+  'changeIds',
+  'envIds',
+  'dryRun',
+  'note',
+  'reason',
+  'platform',
+  'regionId',
+] as const;
 
 /** Longest `note` accepted, in characters. */
 export const MAX_NOTE_CHARS = 1000;
+
+/**
+ * A region id as Alibaba Cloud spells them (`cn-hangzhou`, `ap-southeast-1`); whether the
+ * function works there is decided later (`WEBPLUS_REGIONS`, `SAE_REGIONS`, `EDAS_REGIONS`).
+ */
+export const RegionIdSchema = z
+  .string({ error: 'regionId must be a region id such as cn-hangzhou' })
+  .check(
+    z.regex(/^[a-z]{2,}(?:-[a-z0-9]+)+$/, 'regionId must be a region id such as cn-hangzhou'),
+    z.maxLength(40, 'regionId must be a region id such as cn-hangzhou'),
+  );
 
 const IdListSchema = z.union([z.array(z.unknown()), z.string()], {
   error: 'expected an array of ids or a comma-separated string',
@@ -31,6 +51,8 @@ export const AbortBodySchema = z.object({
   dryRun: z.optional(DryRunSchema),
   note: z.optional(z.string().check(z.maxLength(MAX_NOTE_CHARS))),
   reason: z.optional(z.string().check(z.maxLength(MAX_NOTE_CHARS))),
+  /** The Web+ region the ids live in (red-team 24 F4); absent: every region is asked. */
+  regionId: z.optional(RegionIdSchema),
 });
 
 /** The parts of an HTTP call `/abort` reads. */
@@ -78,6 +100,7 @@ export function manualAbortRequest(
     ...(fromBody ? { dryRun: fields.dryRun } : {}),
     note: fields.note,
     reason: fields.reason,
+    regionId: fields.regionId,
   });
   const fromQuery = queryDryRun(input.query);
   const dryRun = fromQuery === true ? true : (body.dryRun ?? fromQuery);
@@ -113,6 +136,7 @@ export function manualAbortRequest(
     envIds: envs.ids,
     ...(dryRun === undefined ? {} : { dryRun }),
     ...(note === undefined || note.trim() === '' ? {} : { note: note.trim() }),
+    ...(body.regionId === undefined ? {} : { regionId: body.regionId }),
     invalid: [],
   };
 }

@@ -10,7 +10,7 @@ import * as z from '../../core/zod.js';
 import type { PlatformRequest, RefusedRequest } from '../../model/request.js';
 import { HttpRequestError } from '../errors.js';
 import { DryRunSchema } from '../timer/payload.js';
-import { type HttpInput, MAX_NOTE_CHARS, queryDryRun } from './abort.js';
+import { type HttpInput, MAX_NOTE_CHARS, queryDryRun, RegionIdSchema } from './abort.js';
 import { readBodyFields, refuseUnknownKeys, validateFields } from './body.js';
 import { collectIdFields, refusedForBadIds, summariseInvalid } from './ids.js';
 
@@ -34,17 +34,6 @@ export const PLATFORM_ABORT_KEYS = [
 ] as const;
 /** The keys an SAE / EDAS `/sweep` body (or query) may carry. */
 export const PLATFORM_SWEEP_KEYS = ['platform', 'appIds', 'dryRun', 'regionId'] as const;
-
-/**
- * A region id as Alibaba Cloud spells them (`cn-hangzhou`, `ap-southeast-1`); whether the
- * function works there is decided later (`SAE_REGIONS` / `EDAS_REGIONS`).
- */
-const RegionIdSchema = z
-  .string({ error: 'regionId must be a region id such as cn-hangzhou' })
-  .check(
-    z.regex(/^[a-z]{2,}(?:-[a-z0-9]+)+$/, 'regionId must be a region id such as cn-hangzhou'),
-    z.maxLength(40, 'regionId must be a region id such as cn-hangzhou'),
-  );
 
 /** The fields of an SAE / EDAS call; Web+ id lists are refused (they name no change order). */
 const PlatformBodySchema = z.strictObject({
