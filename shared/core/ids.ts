@@ -5,6 +5,7 @@
  * `wc-5d3a963d5802611c4ddc0001`). Nothing that fails these checks ever reaches the signer.
  */
 
+import { WebplusAbortError } from './errors.js';
 import { typeName } from './text.js';
 
 /** Result of parsing one id: the trimmed id, or why it was refused (the message never echoes it). */
@@ -79,4 +80,133 @@ export function parseEnvId(raw: unknown): IdParse {
 /** A Web+ AppId: trimmed, `/^wa-[0-9a-f]{24}$/`. */
 export function parseAppId(raw: unknown): IdParse {
   return parseId('AppId', raw);
+}
+
+/**
+ * The kinds of id and name fields read from cloud replies: the {@link IdKind}s, and
+ * `ActionName`, the one name a decision reads (a Web+ change's action, matched by the policy's
+ * `actions` rule).
+ */
+export type ReplyFieldKind = IdKind | 'ActionName';
+
+/**
+ * Web+ `ActionName`: one to eight capitalised words run together, at most 64 characters. The
+ * documented values are all of this form: `Apply`, `RestartApp`, `StopApp`, `StartApp`,
+ * `ReloadProxy`, `Termination`, `GatherLog`, `GatherStats` (docs/reference/webplus-api.md,
+ * "The change object", S2/S3). `APPLY`, `apply`, `Apply ` are not of it.
+ */
+const ACTION_NAME = /^(?:[A-Z][a-z]+){1,8}$/;
+const ACTION_NAME_MAX = 64;
+
+/** Why {@link readReplyField} refused a field: the field's path and what it held, in words. */
+export interface ReplyFieldProblem {
+  ok: false;
+  /** Where the field stood, e.g. `Change.ChangeId`, `AppEnvs.AppEnv[2].LatestChangeId`. */
+  path: string;
+  /** e.g. `Change.ChangeId is an array, not a string`, `… "WC-…" is not a ChangeId (expected …)` */
+  message: string;
+}
+
+/** The result of {@link readReplyField}: the value (`undefined`: the field is absent), or why not. */
+export type ReplyField = { ok: true; value: string | undefined } | ReplyFieldProblem;
+
+/**
+ * Reads one id or name field of a cloud reply (Web+, SAE, EDAS), exactly: the one place reply
+ * id formats are checked (every reply parser calls it; intake's {@link parseId}, which trims
+ * what a person typed, is not for replies). Nothing is trimmed, converted or unwrapped:
+ * - absent (`undefined`) → `{ ok: true, value: undefined }` (the caller decides whether the
+ *   field is required; a required one that is absent is its own MalformedReply);
+ * - a JSON string matching the kind's pattern exactly (ids: {@link PATTERNS}, which also bound
+ *   their length; `ActionName`: {@link ACTION_NAME}, at most 64 characters) → the string;
+ * - anything else: a one-element array `["wc-…"]`, a number, null, a boolean, an object, `""`,
+ *   whitespace around the id, an upper-case `WC-…`, an over-long string → a problem naming
+ *   `path` and what was read (cut to 40 characters). The parsers turn it into their
+ *   `MalformedReply` error (Web+: shared/webplus/client.ts; SAE/EDAS:
+ *   shared/platform/roa-client.ts `malformedReply`), so nothing is aborted from that reply and
+ *   the record names the field.
+ * @param kind the field's kind
+ * @param raw the value as parsed from the reply's JSON
+ * @param path the field's place in the reply, for the message
+ */
+export function readReplyField(kind: ReplyFieldKind, raw: unknown, path: string): ReplyField {
+  if (raw === undefined) return { ok: true, value: undefined };
+  const problem = (why: string): ReplyFieldProblem => ({
+    ok: false,
+    path,
+    message: `${path} ${why}`,
+  });
+  if (typeof raw !== 'string') return problem(`is ${describeRaw(raw)}, not a string`);
+  if (raw === '') return problem(`is the empty string, not ${article(kind)} ${kind}`);
+  if (kind === 'ActionName') {
+    if (raw.length <= ACTION_NAME_MAX && ACTION_NAME.test(raw)) return { ok: true, value: raw };
+    return problem(
+      `${describeRaw(raw)} is not an ActionName (expected capitalised words run together, such as Apply or RestartApp, at most ${ACTION_NAME_MAX} characters)`,
+    );
+  }
+  if (PATTERNS[kind].test(raw)) return { ok: true, value: raw };
+  if (raw.trim() !== raw && PATTERNS[kind].test(raw.trim()))
+    return problem(`${describeRaw(raw)} has whitespace around the ${kind}`);
+  return problem(
+    `${describeRaw(raw)} is not ${article(kind)} ${kind} (expected ${EXPECTED[kind]})`,
+  );
+}
+
+function article(kind: ReplyFieldKind): string {
+  return /^[AEIOU]/.test(kind) ? 'an' : 'a';
+}
+
+/** A reply value in words for a message: its JSON type, and a cut form of a string or number. */
+function describeRaw(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean')
+    return `the ${typeof value} ${value}`;
+  return `an ${typeof value}`;
+}
+
+/**
+ * Reads one display field of a cloud reply (a name or text no decision reads: Web+
+ * `ChangeName`, `ChangeDescription`, `EnvName`, `EnvStatus`, `AppName`; SAE/EDAS `AppName`,
+ * `CoTypeCode`, `Description`, …): absent → `undefined`; a JSON string → the string, or
+ * `undefined` when it is empty or only whitespace (blank names nothing, rt12 L1); anything else
+ * (an array, a number, null, an object) → a problem naming `path`, as {@link readReplyField}.
+ * Its content is not checked: it is shown, never matched.
+ */
+export function readReplyText(raw: unknown, path: string): ReplyField {
+  if (raw === undefined) return { ok: true, value: undefined };
+  if (typeof raw !== 'string')
+    return { ok: false, path, message: `${path} is ${describeRaw(raw)}, not a string` };
+  return { ok: true, value: raw.trim() === '' ? undefined : raw };
+}
+
+/**
+ * A reply field that {@link readReplyField} or {@link readReplyText} refused, thrown by the
+ * reply normalizers (shared/webplus/normalize.ts) and turned by the client into the action's
+ * `MalformedReply` error, whose message is this one (it names the field's path).
+ */
+export class ReplyFieldError extends WebplusAbortError {
+  override readonly name = 'ReplyFieldError';
+  /** The refused field's path in the reply, e.g. `Change.ActionName`. */
+  readonly path: string;
+
+  constructor(problem: ReplyFieldProblem) {
+    super(problem.message);
+    this.path = problem.path;
+  }
+}
+
+/** {@link readReplyField}, throwing {@link ReplyFieldError} for a refused field. */
+export function replyField(kind: ReplyFieldKind, raw: unknown, path: string): string | undefined {
+  const read = readReplyField(kind, raw, path);
+  if (!read.ok) throw new ReplyFieldError(read);
+  return read.value;
+}
+
+/** {@link readReplyText}, throwing {@link ReplyFieldError} for a refused field. */
+export function replyText(raw: unknown, path: string): string | undefined {
+  const read = readReplyText(raw, path);
+  if (!read.ok) throw new ReplyFieldError(read);
+  return read.value;
 }

@@ -1,4 +1,5 @@
 import type { Credentials } from '../core/credentials.js';
+import { replyField, replyText } from '../core/ids.js';
 import type { PlatformReplyError } from '../platform/errors.js';
 import {
   bool,
@@ -12,7 +13,7 @@ import {
   text,
 } from '../platform/parse.js';
 import type { PageRequest, RequestOptions } from '../platform/platform.js';
-import { malformedReply, RoaClient, type RoaProduct } from '../platform/roa-client.js';
+import { malformedReply, RoaClient, type RoaProduct, readFields } from '../platform/roa-client.js';
 import type { JsonBody } from '../platform/roa-reply.js';
 import type { Redact, RequestObserver } from '../platform/roa-transport.js';
 import { EDAS_ACTIONS, EDAS_API_VERSION, type EdasAction } from './actions.js';
@@ -87,14 +88,19 @@ export class EdasClient extends RoaClient<EdasAction> {
     );
     const items = wrapped(this.redact, 'ListApplication', body, 'ApplicationList', 'Application');
     return {
-      items: items.map((raw) => {
+      items: items.map((raw, i) => {
         const a = record(raw) ?? {};
-        const appId = text(a.AppId);
+        const path = `ApplicationList.Application[${i}]`;
+        const ids = readFields('edas', this.redact, 'ListApplication', body, () => ({
+          appId: replyField('PlatformAppId', a.AppId, `${path}.AppId`),
+          name: replyText(a.Name, `${path}.Name`),
+        }));
+        const appId = ids.appId;
         if (!appId)
           throw malformed(this.redact, 'ListApplication', 'an application without AppId', body);
         return {
           appId,
-          name: text(a.Name),
+          name: ids.name,
           regionId: text(a.RegionId),
           clusterType: integer(a.ClusterType),
           state: text(a.State),
@@ -123,9 +129,14 @@ export class EdasClient extends RoaClient<EdasAction> {
       'ChangeOrder',
     );
     return {
-      items: items.map((raw) => {
+      items: items.map((raw, i) => {
         const c = record(raw) ?? {};
-        const changeOrderId = text(c.ChangeOrderId);
+        const path = `ChangeOrderList.ChangeOrder[${i}]`;
+        const ids = readFields('edas', this.redact, 'ListRecentChangeOrder', body, () => ({
+          changeOrderId: replyField('ChangeOrderId', c.ChangeOrderId, `${path}.ChangeOrderId`),
+          appId: replyField('PlatformAppId', c.AppId, `${path}.AppId`),
+        }));
+        const changeOrderId = ids.changeOrderId;
         if (!changeOrderId)
           throw malformed(
             this.redact,
@@ -135,7 +146,7 @@ export class EdasClient extends RoaClient<EdasAction> {
           );
         return {
           changeOrderId,
-          appId: text(c.AppId),
+          appId: ids.appId,
           status: statusCode(c.Status),
           coTypeCode: text(c.CoTypeCode),
           createTime: text(c.CreateTime),
@@ -160,7 +171,9 @@ export class EdasClient extends RoaClient<EdasAction> {
         'no changeOrderInfo object in the reply',
         body,
       );
-    const id = text(info.ChangeOrderId);
+    const id = readFields('edas', this.redact, 'GetChangeOrderInfo', body, () =>
+      replyField('ChangeOrderId', info.ChangeOrderId, 'changeOrderInfo.ChangeOrderId'),
+    );
     if (id !== undefined && id !== changeOrderId)
       throw malformed(this.redact, 'GetChangeOrderInfo', `the reply is about ${id}`, body);
     const rawPipelines =

@@ -44,13 +44,20 @@ export function statusCode(value: unknown): number | undefined {
 }
 
 /**
- * A whole number from a JSON number or a string of digits (an optional leading minus).
- * @returns the integer, or undefined for anything else (fractions, `"1.0"`, `""`, null, true)
+ * A whole number from a JSON number only (SAE `TotalSize`, `BatchCount`; EDAS `ClusterType`,
+ * `BatchCount`). Decision (issue 12): a digit string (`"3"`) is refused, not converted. The
+ * reference types every one of these int32 and every example sends a JSON number
+ * (docs/reference/sae-edas.md §2.4: ListApplications and ListChangeOrders `TotalSize` (int32),
+ * DescribeChangeOrder `BatchCount` (int32), the §2.9 examples `"TotalSize": 1`,
+ * `"BatchCount": 1`; §3.4: EDAS `ClusterType` (int32), the §3.7 examples `"BatchCount": 1`);
+ * nothing there shows them as strings (epoch-ms times are the strings, read by
+ * {@link epochMs}). An unexpected string is unknown, never a count: `TotalSize` unknown is
+ * never "no items" (sae/client.ts `listOf`).
+ * @returns the integer (a safe integer, sign allowed), or undefined for anything else: digit
+ *   strings, fractions, `"1.0"`, `""`, null, true, NaN
  */
 export function integer(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined;
-  if (typeof value === 'string' && /^-?[0-9]{1,15}$/.test(value)) return Number(value);
-  return undefined;
+  return typeof value === 'number' && Number.isSafeInteger(value) ? value : undefined;
 }
 
 /** A non-blank string, or undefined (numbers are not ids; only whitespace is blank, rt12 L1). */

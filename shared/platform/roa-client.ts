@@ -1,4 +1,5 @@
 import type { Credentials } from '../core/credentials.js';
+import { ReplyFieldError } from '../core/ids.js';
 import { cutBody, PlatformReplyError } from './errors.js';
 import { record, text } from './parse.js';
 import type { AbortAccepted, ChangeRef, PlatformName, RequestOptions } from './platform.js';
@@ -131,6 +132,30 @@ export function malformedReply(
     requestId: text(body.RequestId),
     rawBody: cutBody(redact(JSON.stringify(body))),
   });
+}
+
+/**
+ * Runs a reply reader whose id and name fields go through shared/core/ids.ts (`replyField`,
+ * `replyText`); a field it refused (ReplyFieldError: an array, a number, null, an upper-case or
+ * padded id, …) becomes {@link malformedReply}, its message naming the field's path
+ * (`DescribeApplicationStatus: Data.LastChangeOrderId is an array, not a string`): nothing is
+ * read or aborted from that reply.
+ * @throws PlatformReplyError `MalformedReply` (retryable)
+ */
+export function readFields<T>(
+  platform: PlatformName,
+  redact: Redact,
+  action: string,
+  body: JsonBody,
+  read: () => T,
+): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof ReplyFieldError)
+      throw malformedReply(platform, redact, action, err.message, body);
+    throw err;
+  }
 }
 
 /**

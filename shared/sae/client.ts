@@ -1,4 +1,5 @@
 import type { Credentials } from '../core/credentials.js';
+import { replyField, replyText } from '../core/ids.js';
 import type { PlatformReplyError } from '../platform/errors.js';
 import {
   bool,
@@ -12,7 +13,7 @@ import {
   text,
 } from '../platform/parse.js';
 import type { PageRequest, RequestOptions } from '../platform/platform.js';
-import { malformedReply, RoaClient, type RoaProduct } from '../platform/roa-client.js';
+import { malformedReply, RoaClient, type RoaProduct, readFields } from '../platform/roa-client.js';
 import type { JsonBody } from '../platform/roa-reply.js';
 import type { Redact, RequestObserver } from '../platform/roa-transport.js';
 import { SAE_ACTIONS, SAE_API_VERSION, type SaeAction } from './actions.js';
@@ -92,14 +93,19 @@ export class SaeClient extends RoaClient<SaeAction> {
     const data = dataOf(this.redact, 'ListApplications', body);
     const items = listOf(this.redact, 'ListApplications', body, data, 'Applications');
     return {
-      items: items.map((raw) => {
+      items: items.map((raw, i) => {
         const a = record(raw) ?? {};
-        const appId = text(a.AppId);
+        const path = `Data.Applications[${i}]`;
+        const appId = readFields('sae', this.redact, 'ListApplications', body, () =>
+          replyField('PlatformAppId', a.AppId, `${path}.AppId`),
+        );
         if (!appId)
           throw malformed(this.redact, 'ListApplications', 'an application without AppId', body);
         return {
           appId,
-          appName: text(a.AppName),
+          appName: readFields('sae', this.redact, 'ListApplications', body, () =>
+            replyText(a.AppName, `${path}.AppName`),
+          ),
           namespaceId: text(a.NamespaceId),
           regionId: text(a.RegionId),
         };
@@ -119,10 +125,20 @@ export class SaeClient extends RoaClient<SaeAction> {
   ): Promise<SaeApplicationStatus> {
     const body = await this.call('DescribeApplicationStatus', { AppId: appId }, opts);
     const data = dataOf(this.redact, 'DescribeApplicationStatus', body);
+    const ids = readFields('sae', this.redact, 'DescribeApplicationStatus', body, () => ({
+      appId: replyField('PlatformAppId', data.AppId, 'Data.AppId'),
+      // "Empty if none was run or its information has expired" (docs/reference/sae-edas.md
+      // §2.4, DescribeApplicationStatus): `""` is documented as "none", so it reads as absent;
+      // anything else must be a ChangeOrderId exactly.
+      lastChangeOrderId:
+        data.LastChangeOrderId === ''
+          ? undefined
+          : replyField('ChangeOrderId', data.LastChangeOrderId, 'Data.LastChangeOrderId'),
+    }));
     return {
-      appId: text(data.AppId),
+      appId: ids.appId,
       currentStatus: text(data.CurrentStatus),
-      lastChangeOrderId: text(data.LastChangeOrderId),
+      lastChangeOrderId: ids.lastChangeOrderId,
       lastChangeOrderRunning: bool(data.LastChangeOrderRunning),
       lastChangeOrderStatus: text(data.LastChangeOrderStatus),
       subStatus: text(data.SubStatus),
@@ -153,9 +169,14 @@ export class SaeClient extends RoaClient<SaeAction> {
     const data = dataOf(this.redact, 'ListChangeOrders', body);
     const items = listOf(this.redact, 'ListChangeOrders', body, data, 'ChangeOrderList');
     return {
-      items: items.map((raw) => {
+      items: items.map((raw, i) => {
         const c = record(raw) ?? {};
-        const changeOrderId = text(c.ChangeOrderId);
+        const path = `Data.ChangeOrderList[${i}]`;
+        const ids = readFields('sae', this.redact, 'ListChangeOrders', body, () => ({
+          changeOrderId: replyField('ChangeOrderId', c.ChangeOrderId, `${path}.ChangeOrderId`),
+          appId: replyField('PlatformAppId', c.AppId, `${path}.AppId`),
+        }));
+        const changeOrderId = ids.changeOrderId;
         if (!changeOrderId)
           throw malformed(
             this.redact,
@@ -165,7 +186,7 @@ export class SaeClient extends RoaClient<SaeAction> {
           );
         return {
           changeOrderId,
-          appId: text(c.AppId),
+          appId: ids.appId,
           status: statusCode(c.Status),
           coTypeCode: text(c.CoTypeCode),
           createTime: text(c.CreateTime),
@@ -185,7 +206,12 @@ export class SaeClient extends RoaClient<SaeAction> {
   async describeChangeOrder(changeOrderId: string, opts: RequestOptions): Promise<SaeChangeOrder> {
     const body = await this.call('DescribeChangeOrder', { ChangeOrderId: changeOrderId }, opts);
     const data = dataOf(this.redact, 'DescribeChangeOrder', body);
-    const id = text(data.ChangeOrderId);
+    const ids = readFields('sae', this.redact, 'DescribeChangeOrder', body, () => ({
+      changeOrderId: replyField('ChangeOrderId', data.ChangeOrderId, 'Data.ChangeOrderId'),
+      appId: replyField('PlatformAppId', data.AppId, 'Data.AppId'),
+      appName: replyText(data.AppName, 'Data.AppName'),
+    }));
+    const id = ids.changeOrderId;
     if (id !== undefined && id !== changeOrderId)
       throw malformed(this.redact, 'DescribeChangeOrder', `the reply is about ${id}`, body);
     const rawPipelines = data.Pipelines === undefined ? undefined : list(data.Pipelines);
@@ -205,8 +231,8 @@ export class SaeClient extends RoaClient<SaeAction> {
       faults,
       ...(createdWallMs !== undefined ? { createdWallMs } : {}),
       changeOrderId,
-      appId: text(data.AppId),
-      appName: text(data.AppName),
+      appId: ids.appId,
+      appName: ids.appName,
       status: statusCode(data.Status),
       subStatus: statusCode(data.SubStatus),
       coTypeCode: text(data.CoTypeCode),

@@ -194,7 +194,11 @@ export function settledFrom(err: unknown, what: string): Settled {
             ? `${what} failed: ${e.message}; what it says is unknown, nothing is decided from it`
             : e.message.includes('absence is not proven')
               ? `${what} failed: ${e.message}; nothing is aborted on it`
-              : `${what} failed: ${e.kind} (${e.code})`,
+              : // A MalformedReply's message names what could not be read (the field's path,
+                // shared/core/ids.ts readReplyField): the record says it, as Web+'s do (settle.ts).
+                e.code === 'MalformedReply'
+                ? `${what} failed: ${e.kind} (${e.code}: ${e.message})`
+                : `${what} failed: ${e.kind} (${e.code})`,
       errorCode: e.code,
       errorMessage: e.rawBody ? `${e.message} | body: ${e.rawBody}` : e.message,
       ...(e.requestId ? { webplusRequestId: e.requestId } : {}),

@@ -1,4 +1,5 @@
 import type { Credentials } from '../core/credentials.js';
+import { ReplyFieldError, readReplyField } from '../core/ids.js';
 import { createRedactor, type Redactor } from '../core/redact.js';
 import { WEBPLUS_ACTIONS, type WebplusAction } from './actions.js';
 import { implausibleTime } from './epoch-ms.js';
@@ -209,7 +210,9 @@ export class WebplusClient {
       { ChangeId: ids.changeId, EnvId: ids.envId },
       opts,
     );
-    const change = toChange(body.Change);
+    const change = fieldsOf('DescribeChange', body, this.redactor, () =>
+      toChange(body.Change, 'Change'),
+    );
     if (!change) throw malformed('DescribeChange', 'no Change in the reply', body, this.redactor);
     return { change, requestId: stringOrUndefined(body.RequestId) };
   }
@@ -270,7 +273,9 @@ export class WebplusClient {
    */
   async describeAppEnvStatus(envId: string, opts: CallOptions): Promise<AppEnv> {
     const body = await this.call('DescribeAppEnvStatus', { EnvId: envId }, opts);
-    const env = toAppEnv(body.EnvStatus);
+    const env = fieldsOf('DescribeAppEnvStatus', body, this.redactor, () =>
+      toAppEnv(body.EnvStatus, 'EnvStatus'),
+    );
     if (!env)
       throw malformed('DescribeAppEnvStatus', 'no EnvStatus in the reply', body, this.redactor);
     return env;
@@ -443,6 +448,8 @@ export function abortAffirmationProblem(
       : `named no change (EnvChange.ChangeId ${describeValue(ec.ChangeId, 'absent')})`;
   if (ec.EnvId !== undefined && typeof ec.EnvId !== 'string')
     return `named environment ${describeValue(ec.EnvId, 'absent')}, not a string`;
+  const envIdRead = readReplyField('EnvId', ec.EnvId, 'EnvChange.EnvId');
+  if (!envIdRead.ok) return `carried ${envIdRead.message}`;
   if (expect.envId !== undefined && ec.EnvId !== undefined && ec.EnvId !== expect.envId)
     return `named environment ${describeValue(ec.EnvId, 'absent')}, not ${expect.envId}`;
   if (
@@ -486,7 +493,7 @@ function listItems<T>(
   action: string,
   body: WebplusBody,
   [outer, inner]: [string, string],
-  map: (raw: unknown) => T | undefined,
+  map: (raw: unknown, path: string) => T | undefined,
   redactor: Redactor,
 ): T[] {
   const wrapper = body[outer];
@@ -502,11 +509,29 @@ function listItems<T>(
     throw malformed(action, `no ${outer}.${inner} list in the reply`, body, redactor);
   }
   const raw = unwrapList(body, outer, inner);
-  const items = raw.map(map);
+  const items = fieldsOf(action, body, redactor, () =>
+    raw.map((item, i) => map(item, `${outer}.${inner}[${i}]`)),
+  );
   const unnamed = items.filter((x) => x === undefined).length;
   if (unnamed > 0)
     throw malformed(action, `${unnamed} item(s) of ${outer} without an id`, body, redactor);
   return items as T[];
+}
+
+/**
+ * Runs a normalizer (./normalize.ts) over a reply; an id or name field it refused
+ * (ReplyFieldError: wrong type or form, shared/core/ids.ts `readReplyField`) becomes the
+ * action's `MalformedReply`, its message naming the field's path (`DescribeChange: Change.ActionName
+ * is an array, not a string`): nothing is read or aborted from that reply.
+ * @throws WebplusResponseError `MalformedReply` (retryable)
+ */
+function fieldsOf<T>(action: string, body: WebplusBody, redactor: Redactor, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof ReplyFieldError) throw malformed(action, err.message, body, redactor);
+    throw err;
+  }
 }
 
 function malformed(

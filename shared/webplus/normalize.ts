@@ -1,5 +1,5 @@
+import { replyField, replyText } from '../core/ids.js';
 import { readEpochMs } from './epoch-ms.js';
-import { stringOrUndefined } from './reply.js';
 import type { AppEnv, Application, Change } from './types.js';
 
 /**
@@ -40,7 +40,11 @@ export function unwrapList(body: Record<string, unknown>, outer: string, inner: 
   return list && typeof list === 'object' ? [list] : [];
 }
 
-/** Well-formed Web+ ids (`we-` / `wa-` + 24 lower-case hex digits, as the policy writes them). */
+/**
+ * Well-formed Web+ ids (`we-` / `wa-` + 24 lower-case hex digits, as the policy writes them).
+ * Reply fields are checked by shared/core/ids.ts `readReplyField`; these two serve callers that
+ * test an id already read (shared/policy/facts.ts).
+ */
 export const ENV_ID_PATTERN = /^we-[0-9a-f]{24}$/;
 /** See {@link ENV_ID_PATTERN}. */
 export const APP_ID_PATTERN = /^wa-[0-9a-f]{24}$/;
@@ -48,14 +52,27 @@ export const APP_ID_PATTERN = /^wa-[0-9a-f]{24}$/;
 /**
  * A change as the function may rely on it. Strict where a decision depends on the field: times
  * through {@link readEpochMs} (unknown stays unknown: never 0, never the other time), the three
- * flags that say whether it is in flight as JSON booleans only (`"false"` is unknown), the EnvId
- * well formed. What cannot be read is listed in `unreadable` (and the field is left at a safe
- * placeholder: `finished`/`aborted` false, `envId` as sent), so the policy can fail closed and
- * name it.
+ * flags that say whether it is in flight as JSON booleans only (`"false"` is unknown). What
+ * cannot be read is listed in `unreadable` (and the field is left at a safe placeholder:
+ * `finished`/`aborted` false, `envId` empty), so the policy can fail closed and name it:
+ * - `EnvId` absent → `unreadable.EnvId`;
+ * - `FinishTime` set (anything but absent, null, `0`, `"0"`, `""`) beside `ChangeFinished:
+ *   false` → `unreadable.ChangeFinished` naming both: the two facts contradict each other, so
+ *   whether the change is in flight is unknown (never aborted; as the other contradictions,
+ *   shared/policy/facts.ts). Source: docs/reference/webplus-api.md, "The change object"
+ *   (FinishTime is set once finished).
+ *
+ * The id and name fields are read exactly (shared/core/ids.ts `readReplyField`): `ChangeId`
+ * (required: absent → undefined, the caller's MalformedReply), `EnvId` and `ActionName` when
+ * present; `ChangeName` and `ChangeDescription` must be strings when present. A field of the
+ * wrong type or form (`["Apply"]`, `"WC-…"`, `" we-… "`, `""`, null, a number) throws
+ * ReplyFieldError naming `path.Field`, which the client turns into `MalformedReply`.
+ * @param path where the object stood in the reply, for messages (`Change`, `Changes.Change[3]`)
+ * @throws ReplyFieldError
  */
-export function toChange(raw: unknown): Change | undefined {
+export function toChange(raw: unknown, path = 'Change'): Change | undefined {
   const c = obj(raw);
-  const changeId = stringOrUndefined(c.ChangeId);
+  const changeId = replyField('ChangeId', c.ChangeId, `${path}.ChangeId`);
   if (!changeId) return undefined;
   const unreadable: Change['unreadable'] = {};
   const time = (field: 'CreateTime' | 'UpdateTime'): number | undefined => {
@@ -71,20 +88,24 @@ export function toChange(raw: unknown): Change | undefined {
       value === undefined ? `${field} is absent` : `${field} ${shown(value)} is not a boolean`;
     return false;
   };
-  const envId = typeof c.EnvId === 'string' ? c.EnvId : '';
-  if (!ENV_ID_PATTERN.test(envId)) {
-    unreadable.EnvId =
-      c.EnvId === undefined ? 'EnvId is absent' : `EnvId ${shown(c.EnvId)} is not an EnvId`;
-  }
+  const envId = replyField('EnvId', c.EnvId, `${path}.EnvId`);
+  if (envId === undefined) unreadable.EnvId = 'EnvId is absent';
+  const actionName = replyField('ActionName', c.ActionName, `${path}.ActionName`);
+  const changeName = replyText(c.ChangeName, `${path}.ChangeName`);
+  const changeDescription = replyText(c.ChangeDescription, `${path}.ChangeDescription`);
   const createTime = time('CreateTime');
   const updateTime = time('UpdateTime');
+  const finished = flag('ChangeFinished');
+  if (c.ChangeFinished === false && finishTimeSet(c.FinishTime)) {
+    unreadable.ChangeFinished = `FinishTime ${shown(c.FinishTime)} is set while ChangeFinished is false: the two contradict each other`;
+  }
   return {
     changeId,
-    envId,
-    changeName: stringOrUndefined(c.ChangeName),
-    actionName: stringOrUndefined(c.ActionName) ?? '',
-    changeDescription: stringOrUndefined(c.ChangeDescription),
-    finished: flag('ChangeFinished'),
+    envId: envId ?? '',
+    changeName,
+    actionName: actionName ?? '',
+    changeDescription,
+    finished,
     succeed: strictBool(c.ChangeSucceed),
     aborted: flag('ChangeAborted'),
     paused: flag('ChangePaused'),
@@ -96,24 +117,39 @@ export function toChange(raw: unknown): Change | undefined {
   };
 }
 
+/**
+ * Whether a `FinishTime` says the change finished: anything but absent, null, `0`, `"0"` or a
+ * blank string (what an unfinished change's FinishTime holds is undocumented; those are read as
+ * "not set", anything else, readable or not, as set).
+ */
+function finishTimeSet(value: unknown): boolean {
+  if (value === undefined || value === null || value === 0) return false;
+  return !(typeof value === 'string' && (value.trim() === '' || value.trim() === '0'));
+}
+
 function shown(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 /**
- * One DescribeAppEnvs item (docs/reference/webplus-api.md); undefined without an `EnvId`. The
- * two in-flight flags are read only as JSON booleans (anything else is unknown).
+ * One DescribeAppEnvs item, or DescribeAppEnvStatus's `EnvStatus` (docs/reference/webplus-api.md);
+ * undefined without an `EnvId`. The two in-flight flags are read only as JSON booleans
+ * (anything else is unknown). `EnvId`, `AppId` and `LatestChangeId` are read exactly when present
+ * (shared/core/ids.ts `readReplyField`: an upper-case or array `LatestChangeId` is refused, never
+ * a change to read); `EnvName` and `EnvStatus` must be strings when present.
+ * @param path where the object stood in the reply, for messages (`AppEnvs.AppEnv[0]`, `EnvStatus`)
+ * @throws ReplyFieldError naming `path.Field` (the client's MalformedReply)
  */
-export function toAppEnv(raw: unknown): AppEnv | undefined {
+export function toAppEnv(raw: unknown, path = 'EnvStatus'): AppEnv | undefined {
   const e = obj(raw);
-  const envId = stringOrUndefined(e.EnvId);
+  const envId = replyField('EnvId', e.EnvId, `${path}.EnvId`);
   if (!envId) return undefined;
   return {
     envId,
-    appId: stringOrUndefined(e.AppId) ?? '',
-    envName: stringOrUndefined(e.EnvName) ?? '',
-    envStatus: stringOrUndefined(e.EnvStatus),
+    appId: replyField('AppId', e.AppId, `${path}.AppId`) ?? '',
+    envName: replyText(e.EnvName, `${path}.EnvName`) ?? '',
+    envStatus: replyText(e.EnvStatus, `${path}.EnvStatus`),
     // Unknown unless a real boolean: an environment whose ApplyingChange is unknown is recorded
     // (skipped, naming it), never taken as quiet or as in flight.
     applyingChange: strictBool(e.ApplyingChange),
@@ -127,14 +163,19 @@ export function toAppEnv(raw: unknown): AppEnv | undefined {
               ? 'AbortingChange is absent'
               : `AbortingChange is not a JSON boolean (got ${shown(e.AbortingChange)})`,
         }),
-    latestChangeId: stringOrUndefined(e.LatestChangeId),
+    latestChangeId: replyField('ChangeId', e.LatestChangeId, `${path}.LatestChangeId`),
   };
 }
 
-/** One DescribeApplications item (docs/reference/webplus-api.md); undefined without an `AppId`. */
-export function toApplication(raw: unknown): Application | undefined {
+/**
+ * One DescribeApplications item (docs/reference/webplus-api.md); undefined without an `AppId`.
+ * `AppId` is read exactly, `AppName` must be a string when present.
+ * @param path where the item stood in the reply (`Applications.Application[0]`)
+ * @throws ReplyFieldError naming `path.Field` (the client's MalformedReply)
+ */
+export function toApplication(raw: unknown, path = 'Application'): Application | undefined {
   const a = obj(raw);
-  const appId = stringOrUndefined(a.AppId);
+  const appId = replyField('AppId', a.AppId, `${path}.AppId`);
   if (!appId) return undefined;
-  return { appId, appName: stringOrUndefined(a.AppName) ?? '' };
+  return { appId, appName: replyText(a.AppName, `${path}.AppName`) ?? '' };
 }

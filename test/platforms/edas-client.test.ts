@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * The EDAS client and platform against the EDAS emulator, through pop-core's real signing over
  * real HTTP: statuses mapped, business errors in HTTP 200, paging without totals, an abort of a
@@ -8,6 +9,12 @@ import { edasPlatform } from '#shared/edas/platform.js';
 import { PlatformError } from '#shared/platform/errors.js';
 import { readAllPages } from '#shared/platform/paging.js';
 import { type EdasSandbox, startEdasSandbox } from '../../sandbox/edas/server.js';
+
+/** A well-formed lower-case UUID named by `name` (replies are read exactly, shared/core/ids.ts). */
+function uuidOf(name: string): string {
+  const x = createHash('sha1').update(name).digest('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
+}
 
 const KEYS = { accessKeyId: 'sandbox-ak', accessKeySecret: 'sandbox-secret' };
 const OPTS = { timeoutMs: 5000 };
@@ -64,10 +71,10 @@ const ref = (changeId: string) => ({ platform: 'edas' as const, changeId });
 describe('EDAS platform against the emulator (real signing, real HTTP)', () => {
   it('maps every status of the reference table; batch times are epoch-ms strings', async () => {
     const { platform } = await start({
-      apps: [{ AppId: 'ea-1', Name: 'orders' }],
+      apps: [{ AppId: '7d65504d-fc7b-5c7f-92fe-2cb2b58660bd', Name: 'orders' }],
       changeOrders: STATUS_TABLE.map((row) => ({
-        ChangeOrderId: `eo-${row.code}`,
-        AppId: 'ea-1',
+        ChangeOrderId: uuidOf(`eo-${row.code}`),
+        AppId: '7d65504d-fc7b-5c7f-92fe-2cb2b58660bd',
         Status: row.code,
         BatchCount: 2,
         currentBatch: 2,
@@ -76,7 +83,7 @@ describe('EDAS platform against the emulator (real signing, real HTTP)', () => {
       })),
     });
     for (const row of STATUS_TABLE) {
-      const change = await platform.readChange(ref(`eo-${row.code}`), OPTS);
+      const change = await platform.readChange(ref(uuidOf(`eo-${row.code}`)), OPTS);
       expect({ code: row.code, state: change.state }).toEqual({ code: row.code, state: row.state });
       expect(change.rawStatus).toBe(String(row.code));
       if (row.code === 0) continue; // a "ready" current batch has not started: batch 1 is the latest
@@ -89,7 +96,7 @@ describe('EDAS platform against the emulator (real signing, real HTTP)', () => {
   it('reads ListApplication pages without totals until an empty page, through a silent cap', async () => {
     const { platform, sb } = await start({
       pageSizeMax: 2,
-      apps: Array.from({ length: 5 }, (_, i) => ({ AppId: `ea-${i}`, Name: `app${i}` })),
+      apps: Array.from({ length: 5 }, (_, i) => ({ AppId: uuidOf(`ea-${i}`), Name: `app${i}` })),
     });
     const apps = await readAllPages(
       'edas',
@@ -98,36 +105,73 @@ describe('EDAS platform against the emulator (real signing, real HTTP)', () => {
       (a) => a.appId,
       100,
     );
-    expect(apps.map((a) => a.appId)).toEqual(['ea-0', 'ea-1', 'ea-2', 'ea-3', 'ea-4']);
+    expect(apps.map((a) => a.appId)).toEqual([
+      'b4078db4-8b4b-e275-eda2-4fecf3852a57',
+      '7d65504d-fc7b-5c7f-92fe-2cb2b58660bd',
+      '28d6b33f-cc6f-3c03-9a0b-13226bb6f920',
+      'a49f3d79-a785-0fa2-9f7b-af12db2033d4',
+      'aae2fd82-3edd-4f50-ede5-ae8869380eb8',
+    ]);
     expect(sb.journal().map((e) => e.query.CurrentPage)).toEqual(['1', '2', '3', '4']);
   });
 
   it('finds every order of an application that is not clearly finished', async () => {
     const { platform, seen } = await start({
-      apps: [{ AppId: 'ea-1', Name: 'orders' }],
+      apps: [{ AppId: '7d65504d-fc7b-5c7f-92fe-2cb2b58660bd', Name: 'orders' }],
       changeOrders: [
-        { ChangeOrderId: 'eo-old', AppId: 'ea-1', Status: 2, startedMinutesAgo: 900 },
-        { ChangeOrderId: 'eo-7', AppId: 'ea-1', Status: 7, startedMinutesAgo: 300 },
-        { ChangeOrderId: 'eo-wait', AppId: 'ea-1', Status: 8, startedMinutesAgo: 60 },
+        {
+          ChangeOrderId: '825f9bfe-cd0a-a891-167c-d07ab2efeab2',
+          AppId: '7d65504d-fc7b-5c7f-92fe-2cb2b58660bd',
+          Status: 2,
+          startedMinutesAgo: 900,
+        },
+        {
+          ChangeOrderId: '1beebde8-cd19-a81e-ac2c-640b07bf779c',
+          AppId: '7d65504d-fc7b-5c7f-92fe-2cb2b58660bd',
+          Status: 7,
+          startedMinutesAgo: 300,
+        },
+        {
+          ChangeOrderId: 'd443c0c9-86ba-23da-3d42-fb6a695e9271',
+          AppId: '7d65504d-fc7b-5c7f-92fe-2cb2b58660bd',
+          Status: 8,
+          startedMinutesAgo: 60,
+        },
       ],
     });
     const found = await platform.findInFlight(
-      { platform: 'edas', appId: 'ea-1' },
+      { platform: 'edas', appId: '7d65504d-fc7b-5c7f-92fe-2cb2b58660bd' },
       { pageNumber: 1, pageSize: 100 },
       OPTS,
     );
-    expect(found.items.map((r) => r.changeId)).toEqual(['eo-wait', 'eo-7']);
+    expect(found.items.map((r) => r.changeId)).toEqual([
+      'd443c0c9-86ba-23da-3d42-fb6a695e9271',
+      '1beebde8-cd19-a81e-ac2c-640b07bf779c',
+    ]);
     expect(seen).toEqual(['ListRecentChangeOrder']);
   });
 
   it('aborts; an abort refused in HTTP 200 (an undocumented code) is unconfirmed: the executor re-reads it', async () => {
     const { platform, sb } = await start({
-      apps: [{ AppId: 'ea-1', Name: 'orders' }],
-      changeOrders: [{ ChangeOrderId: 'eo-1', AppId: 'ea-1', Status: 8, idleMinutes: 90 }],
+      apps: [{ AppId: '7d65504d-fc7b-5c7f-92fe-2cb2b58660bd', Name: 'orders' }],
+      changeOrders: [
+        {
+          ChangeOrderId: '2d118f7c-88ec-737b-1dbb-7e71874435e0',
+          AppId: '7d65504d-fc7b-5c7f-92fe-2cb2b58660bd',
+          Status: 8,
+          idleMinutes: 90,
+        },
+      ],
     });
-    await platform.abortChange(ref('eo-1'), { rollback: false }, OPTS);
-    expect(sb.statusOf('eo-1')).toBe(6);
-    const again = await failure(platform.abortChange(ref('eo-1'), { rollback: false }, OPTS));
+    await platform.abortChange(
+      ref('2d118f7c-88ec-737b-1dbb-7e71874435e0'),
+      { rollback: false },
+      OPTS,
+    );
+    expect(sb.statusOf('2d118f7c-88ec-737b-1dbb-7e71874435e0')).toBe(6);
+    const again = await failure(
+      platform.abortChange(ref('2d118f7c-88ec-737b-1dbb-7e71874435e0'), { rollback: false }, OPTS),
+    );
     // EDAS documents no error codes (sae-edas.md §3.6): a non-200 Code in a 2xx abort reply is
     // neither the affirmation nor a named refusal (platform-execute re-reads the order).
     expect([again.kind, again.code, again.httpStatus]).toEqual(['unconfirmed', '400', 200]);
@@ -143,11 +187,24 @@ describe('EDAS platform against the emulator (real signing, real HTTP)', () => {
   it('an abort refused with HTTP 400 on a finished order is ambiguous (the executor re-reads it)', async () => {
     const { platform, sb } = await start({
       businessErrorStatus: 400,
-      apps: [{ AppId: 'ea-1', Name: 'orders' }],
-      changeOrders: [{ ChangeOrderId: 'eo-1', AppId: 'ea-1', Status: 8, idleMinutes: 90 }],
+      apps: [{ AppId: '7d65504d-fc7b-5c7f-92fe-2cb2b58660bd', Name: 'orders' }],
+      changeOrders: [
+        {
+          ChangeOrderId: '2d118f7c-88ec-737b-1dbb-7e71874435e0',
+          AppId: '7d65504d-fc7b-5c7f-92fe-2cb2b58660bd',
+          Status: 8,
+          idleMinutes: 90,
+        },
+      ],
     });
-    await platform.abortChange(ref('eo-1'), { rollback: false }, OPTS);
-    const again = await failure(platform.abortChange(ref('eo-1'), { rollback: false }, OPTS));
+    await platform.abortChange(
+      ref('2d118f7c-88ec-737b-1dbb-7e71874435e0'),
+      { rollback: false },
+      OPTS,
+    );
+    const again = await failure(
+      platform.abortChange(ref('2d118f7c-88ec-737b-1dbb-7e71874435e0'), { rollback: false }, OPTS),
+    );
     expect([again.kind, again.code, again.httpStatus]).toEqual(['ambiguous', '400', 400]);
     expect(sb.journal().map((e) => `${e.action} ${e.status} ${e.code}`)).toEqual([
       'AbortChangeOrder 200 200',
@@ -159,8 +216,15 @@ describe('EDAS platform against the emulator (real signing, real HTTP)', () => {
     for (const businessErrorStatus of [200, 400] as const) {
       const { platform } = await start({
         businessErrorStatus,
-        apps: [{ AppId: 'ea-1', Name: 'orders' }],
-        changeOrders: [{ ChangeOrderId: 'eo-1', AppId: 'ea-1', Status: 1, idleMinutes: 90 }],
+        apps: [{ AppId: '7d65504d-fc7b-5c7f-92fe-2cb2b58660bd', Name: 'orders' }],
+        changeOrders: [
+          {
+            ChangeOrderId: '2d118f7c-88ec-737b-1dbb-7e71874435e0',
+            AppId: '7d65504d-fc7b-5c7f-92fe-2cb2b58660bd',
+            Status: 1,
+            idleMinutes: 90,
+          },
+        ],
         faults: [
           {
             action: 'AbortChangeOrder',
@@ -170,7 +234,13 @@ describe('EDAS platform against the emulator (real signing, real HTTP)', () => {
           },
         ],
       });
-      const e = await failure(platform.abortChange(ref('eo-1'), { rollback: false }, OPTS));
+      const e = await failure(
+        platform.abortChange(
+          ref('2d118f7c-88ec-737b-1dbb-7e71874435e0'),
+          { rollback: false },
+          OPTS,
+        ),
+      );
       expect([e.kind, e.code]).toEqual([
         businessErrorStatus === 200 ? 'unconfirmed' : 'ambiguous',
         '400',
@@ -180,14 +250,24 @@ describe('EDAS platform against the emulator (real signing, real HTTP)', () => {
 
   it('aborts with rollback through AbortAndRollbackChangeOrder', async () => {
     const { platform, sb } = await start({
-      apps: [{ AppId: 'ea-1', Name: 'orders' }],
-      changeOrders: [{ ChangeOrderId: 'eo-1', AppId: 'ea-1', Status: 1 }],
+      apps: [{ AppId: '7d65504d-fc7b-5c7f-92fe-2cb2b58660bd', Name: 'orders' }],
+      changeOrders: [
+        {
+          ChangeOrderId: '2d118f7c-88ec-737b-1dbb-7e71874435e0',
+          AppId: '7d65504d-fc7b-5c7f-92fe-2cb2b58660bd',
+          Status: 1,
+        },
+      ],
     });
-    await platform.abortChange(ref('eo-1'), { rollback: true }, OPTS);
+    await platform.abortChange(
+      ref('2d118f7c-88ec-737b-1dbb-7e71874435e0'),
+      { rollback: true },
+      OPTS,
+    );
     expect(sb.journal().map((e) => `${e.method} ${e.action}`)).toEqual([
       'PUT AbortAndRollbackChangeOrder',
     ]);
-    expect(sb.rolledBack('eo-1')).toBe(true);
+    expect(sb.rolledBack('2d118f7c-88ec-737b-1dbb-7e71874435e0')).toBe(true);
   });
 
   it('a numeric Code of 500 in HTTP 200 is retryable; an unknown id is a refusal, not an abort', async () => {
@@ -201,16 +281,24 @@ describe('EDAS platform against the emulator (real signing, real HTTP)', () => {
         },
       ],
     });
-    const busy = await failure(platform.readChange(ref('eo-x'), OPTS));
+    const busy = await failure(
+      platform.readChange(ref('e19c956c-055c-2e41-0ddc-53b19c5afd24'), OPTS),
+    );
     expect([busy.kind, busy.code, busy.httpStatus]).toEqual(['retryable', '500', 200]);
-    const unknown = await failure(platform.readChange(ref('eo-x'), OPTS));
+    const unknown = await failure(
+      platform.readChange(ref('e19c956c-055c-2e41-0ddc-53b19c5afd24'), OPTS),
+    );
     expect([unknown.kind, unknown.code]).toEqual(['permanent', '400']);
   });
 });
 
 describe('EDAS replies are read fail-closed', () => {
   const info = (o: Record<string, unknown>) =>
-    JSON.stringify({ Code: 200, RequestId: 'R', changeOrderInfo: { ChangeOrderId: 'eo-1', ...o } });
+    JSON.stringify({
+      Code: 200,
+      RequestId: 'R',
+      changeOrderInfo: { ChangeOrderId: '2d118f7c-88ec-737b-1dbb-7e71874435e0', ...o },
+    });
   const batch = (start: unknown, update: unknown, status = 1) => ({
     PipelineInfoList: {
       PipelineInfo: [
@@ -259,7 +347,9 @@ describe('EDAS replies are read fail-closed', () => {
           },
         ],
       });
-      expect(await platform.readChange(ref('eo-1'), OPTS)).toMatchObject(expected);
+      expect(
+        await platform.readChange(ref('2d118f7c-88ec-737b-1dbb-7e71874435e0'), OPTS),
+      ).toMatchObject(expected);
     });
   }
 
@@ -278,7 +368,7 @@ describe('EDAS replies are read fail-closed', () => {
         },
       ],
     });
-    const e = await failure(platform.readChange(ref('eo-1'), OPTS));
+    const e = await failure(platform.readChange(ref('2d118f7c-88ec-737b-1dbb-7e71874435e0'), OPTS));
     expect([e.kind, e.code]).toEqual(['retryable', 'MalformedReply']);
   });
 
@@ -291,13 +381,15 @@ describe('EDAS replies are read fail-closed', () => {
             {
               status: 200,
               contentType: 'application/json',
-              body: '{"Data":{"ChangeOrderId":"eo-1"}}',
+              body: '{"Data":{"ChangeOrderId":"2d118f7c-88ec-737b-1dbb-7e71874435e0"}}',
             },
           ],
         },
       ],
     });
-    const e = await failure(platform.abortChange(ref('eo-1'), { rollback: false }, OPTS));
+    const e = await failure(
+      platform.abortChange(ref('2d118f7c-88ec-737b-1dbb-7e71874435e0'), { rollback: false }, OPTS),
+    );
     expect(e.kind).toBe('unconfirmed');
   });
 

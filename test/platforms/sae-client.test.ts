@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * The SAE client and platform against the SAE emulator, through pop-core's real signing over
  * real HTTP: statuses mapped, errors classified, paging, abort lifecycle, fail-closed parsing.
@@ -9,6 +10,12 @@ import { SaeClient } from '#shared/sae/client.js';
 import { saePlatform } from '#shared/sae/platform.js';
 import { type SaeSandbox, startSaeSandbox } from '../../sandbox/sae/server.js';
 import { sendRawRequest } from '../../sandbox/webplus/raw-client.js';
+
+/** A well-formed lower-case UUID named by `name` (replies are read exactly, shared/core/ids.ts). */
+function uuidOf(name: string): string {
+  const x = createHash('sha1').update(name).digest('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
+}
 
 const KEYS = { accessKeyId: 'sandbox-ak', accessKeySecret: 'sandbox-secret' };
 const OPTS = { timeoutMs: 5000 };
@@ -68,10 +75,10 @@ const ref = (changeId: string) => ({ platform: 'sae' as const, changeId });
 describe('SAE platform against the emulator (real signing, real HTTP)', () => {
   it('maps every status of the reference table, with batch times as epoch ms', async () => {
     const { platform } = await start({
-      apps: [{ AppId: 'sa-1', AppName: 'shop' }],
+      apps: [{ AppId: '2dce461d-3214-fa85-aeb4-178e09075ccd', AppName: 'shop' }],
       changeOrders: STATUS_TABLE.map((row, i) => ({
-        ChangeOrderId: `co-${row.code}`,
-        AppId: 'sa-1',
+        ChangeOrderId: uuidOf(`co-${row.code}`),
+        AppId: '2dce461d-3214-fa85-aeb4-178e09075ccd',
         Status: row.code,
         BatchCount: 3,
         currentBatch: 2,
@@ -80,7 +87,7 @@ describe('SAE platform against the emulator (real signing, real HTTP)', () => {
       })),
     });
     for (const row of STATUS_TABLE) {
-      const change = await platform.readChange(ref(`co-${row.code}`), OPTS);
+      const change = await platform.readChange(ref(uuidOf(`co-${row.code}`)), OPTS);
       expect({ code: row.code, state: change.state }).toEqual({ code: row.code, state: row.state });
       expect(change.rawStatus).toBe(`${row.code}/0`);
       // batch 3 has not started (status 0): left out. Batch 2 is the latest progress, unless
@@ -96,16 +103,37 @@ describe('SAE platform against the emulator (real signing, real HTTP)', () => {
   it('finds the running order of each application and skips finished ones', async () => {
     const { platform, seen } = await start({
       apps: [
-        { AppId: 'sa-run', AppName: 'a' },
-        { AppId: 'sa-done', AppName: 'b' },
-        { AppId: 'sa-none', AppName: 'c' },
-        { AppId: 'sa-err', AppName: 'd' },
+        { AppId: 'b53ffa9f-94c8-272d-8e89-525d1c2cf7b8', AppName: 'a' },
+        { AppId: '95b94a29-3979-4b42-ee17-9d5a7452851d', AppName: 'b' },
+        { AppId: '81dbd9a3-1bcf-4e6c-0bc1-ca7478d54f4c', AppName: 'c' },
+        { AppId: 'd035ef1b-9032-7de8-2b40-ff5211e322d9', AppName: 'd' },
       ],
       changeOrders: [
-        { ChangeOrderId: 'co-old', AppId: 'sa-run', Status: 2, startedMinutesAgo: 500 },
-        { ChangeOrderId: 'co-run', AppId: 'sa-run', Status: 8, startedMinutesAgo: 50 },
-        { ChangeOrderId: 'co-done', AppId: 'sa-done', Status: 2, startedMinutesAgo: 50 },
-        { ChangeOrderId: 'co-err', AppId: 'sa-err', Status: 1, SubStatus: 1, startedMinutesAgo: 9 },
+        {
+          ChangeOrderId: '39c5094a-7e4a-dd35-6bd7-0ea791889365',
+          AppId: 'b53ffa9f-94c8-272d-8e89-525d1c2cf7b8',
+          Status: 2,
+          startedMinutesAgo: 500,
+        },
+        {
+          ChangeOrderId: '6642d441-56a5-c249-2ba5-f83f36c0f47a',
+          AppId: 'b53ffa9f-94c8-272d-8e89-525d1c2cf7b8',
+          Status: 8,
+          startedMinutesAgo: 50,
+        },
+        {
+          ChangeOrderId: '867deca9-2ab8-3d2f-67ca-40d5c76a6745',
+          AppId: '95b94a29-3979-4b42-ee17-9d5a7452851d',
+          Status: 2,
+          startedMinutesAgo: 50,
+        },
+        {
+          ChangeOrderId: 'b7a41eee-3d3e-d954-89a0-2aed53c5022d',
+          AppId: 'd035ef1b-9032-7de8-2b40-ff5211e322d9',
+          Status: 1,
+          SubStatus: 1,
+          startedMinutesAgo: 9,
+        },
       ],
     });
     const apps = await readAllPages(
@@ -121,18 +149,26 @@ describe('SAE platform against the emulator (real signing, real HTTP)', () => {
         ...(await platform.findInFlight(app, { pageNumber: 1, pageSize: 100 }, OPTS)).items,
       );
     expect(found).toEqual([
-      { platform: 'sae', changeId: 'co-run', appId: 'sa-run' },
-      { platform: 'sae', changeId: 'co-err', appId: 'sa-err' },
+      {
+        platform: 'sae',
+        changeId: '6642d441-56a5-c249-2ba5-f83f36c0f47a',
+        appId: 'b53ffa9f-94c8-272d-8e89-525d1c2cf7b8',
+      },
+      {
+        platform: 'sae',
+        changeId: 'b7a41eee-3d3e-d954-89a0-2aed53c5022d',
+        appId: 'd035ef1b-9032-7de8-2b40-ff5211e322d9',
+      },
     ]);
     expect(seen).toEqual(['ListApplications', ...Array(4).fill('DescribeApplicationStatus')]);
-    const abnormal = await platform.readChange(ref('co-err'), OPTS);
+    const abnormal = await platform.readChange(ref('b7a41eee-3d3e-d954-89a0-2aed53c5022d'), OPTS);
     expect(abnormal.rawStatus).toBe('1/1');
   });
 
   it('reads every page when the server silently caps the page size', async () => {
     const { platform, sb } = await start({
       pageSizeMax: 2,
-      apps: Array.from({ length: 5 }, (_, i) => ({ AppId: `sa-${i}`, AppName: `app${i}` })),
+      apps: Array.from({ length: 5 }, (_, i) => ({ AppId: uuidOf(`sa-${i}`), AppName: `app${i}` })),
     });
     const apps = await readAllPages(
       'sae',
@@ -141,22 +177,46 @@ describe('SAE platform against the emulator (real signing, real HTTP)', () => {
       (a) => a.appId,
       100,
     );
-    expect(apps.map((a) => a.appId)).toEqual(['sa-0', 'sa-1', 'sa-2', 'sa-3', 'sa-4']);
+    expect(apps.map((a) => a.appId)).toEqual([
+      '83279bca-01c7-4687-a9af-6ce281789dc9',
+      '2dce461d-3214-fa85-aeb4-178e09075ccd',
+      'a5b7a68b-9922-51f6-f52f-e006126f519f',
+      '1fd92981-e69f-937f-7715-3612f662ea3c',
+      '18e72e7a-0ede-be04-07aa-5908a2ccb849',
+    ]);
     expect(sb.journal().map((e) => e.query.CurrentPage)).toEqual(['1', '2', '3']);
   });
 
   it('aborts an in-flight order: Status 6 afterwards, a second abort is already_finished', async () => {
     const { platform, sb } = await start({
-      apps: [{ AppId: 'sa-1', AppName: 'shop' }],
-      changeOrders: [{ ChangeOrderId: 'co-1', AppId: 'sa-1', Status: 8, idleMinutes: 90 }],
+      apps: [{ AppId: '2dce461d-3214-fa85-aeb4-178e09075ccd', AppName: 'shop' }],
+      changeOrders: [
+        {
+          ChangeOrderId: '817dd426-4ed7-a2f3-4215-66c10a217210',
+          AppId: '2dce461d-3214-fa85-aeb4-178e09075ccd',
+          Status: 8,
+          idleMinutes: 90,
+        },
+      ],
     });
-    const accepted = await platform.abortChange(ref('co-1'), { rollback: false }, OPTS);
-    expect(accepted).toMatchObject({ changeId: 'co-1', rollback: false });
+    const accepted = await platform.abortChange(
+      ref('817dd426-4ed7-a2f3-4215-66c10a217210'),
+      { rollback: false },
+      OPTS,
+    );
+    expect(accepted).toMatchObject({
+      changeId: '817dd426-4ed7-a2f3-4215-66c10a217210',
+      rollback: false,
+    });
     expect(accepted.requestId).toMatch(/^[0-9A-F-]{36}$/);
-    expect(sb.statusOf('co-1')).toBe(6);
-    expect(sb.rolledBack('co-1')).toBe(false);
-    expect((await platform.readChange(ref('co-1'), OPTS)).state).toBe('finished');
-    const again = await failure(platform.abortChange(ref('co-1'), { rollback: false }, OPTS));
+    expect(sb.statusOf('817dd426-4ed7-a2f3-4215-66c10a217210')).toBe(6);
+    expect(sb.rolledBack('817dd426-4ed7-a2f3-4215-66c10a217210')).toBe(false);
+    expect(
+      (await platform.readChange(ref('817dd426-4ed7-a2f3-4215-66c10a217210'), OPTS)).state,
+    ).toBe('finished');
+    const again = await failure(
+      platform.abortChange(ref('817dd426-4ed7-a2f3-4215-66c10a217210'), { rollback: false }, OPTS),
+    );
     expect([again.kind, again.code, again.httpStatus]).toEqual([
       'already_finished',
       'Application.ChangerOrder.Not.Running',
@@ -166,24 +226,44 @@ describe('SAE platform against the emulator (real signing, real HTTP)', () => {
 
   it('aborts with rollback through AbortAndRollbackChangeOrder', async () => {
     const { platform, sb } = await start({
-      apps: [{ AppId: 'sa-1', AppName: 'shop' }],
-      changeOrders: [{ ChangeOrderId: 'co-1', AppId: 'sa-1', Status: 1, idleMinutes: 90 }],
+      apps: [{ AppId: '2dce461d-3214-fa85-aeb4-178e09075ccd', AppName: 'shop' }],
+      changeOrders: [
+        {
+          ChangeOrderId: '817dd426-4ed7-a2f3-4215-66c10a217210',
+          AppId: '2dce461d-3214-fa85-aeb4-178e09075ccd',
+          Status: 1,
+          idleMinutes: 90,
+        },
+      ],
     });
-    await platform.abortChange(ref('co-1'), { rollback: true }, OPTS);
+    await platform.abortChange(
+      ref('817dd426-4ed7-a2f3-4215-66c10a217210'),
+      { rollback: true },
+      OPTS,
+    );
     expect(sb.journal().map((e) => `${e.method} ${e.action}`)).toEqual([
       'PUT AbortAndRollbackChangeOrder',
     ]);
-    expect(sb.rolledBack('co-1')).toBe(true);
-    expect(sb.statusOf('co-1')).toBe(6);
+    expect(sb.rolledBack('817dd426-4ed7-a2f3-4215-66c10a217210')).toBe(true);
+    expect(sb.statusOf('817dd426-4ed7-a2f3-4215-66c10a217210')).toBe(6);
   });
 
   it('an order that finishes by itself before the abort lands is already_finished', async () => {
     const { platform, sb } = await start({
-      apps: [{ AppId: 'sa-1', AppName: 'shop' }],
-      changeOrders: [{ ChangeOrderId: 'co-1', AppId: 'sa-1', Status: 1, finishAfterSeconds: 0 }],
+      apps: [{ AppId: '2dce461d-3214-fa85-aeb4-178e09075ccd', AppName: 'shop' }],
+      changeOrders: [
+        {
+          ChangeOrderId: '817dd426-4ed7-a2f3-4215-66c10a217210',
+          AppId: '2dce461d-3214-fa85-aeb4-178e09075ccd',
+          Status: 1,
+          finishAfterSeconds: 0,
+        },
+      ],
     });
-    expect(sb.statusOf('co-1')).toBe(2);
-    const e = await failure(platform.abortChange(ref('co-1'), { rollback: false }, OPTS));
+    expect(sb.statusOf('817dd426-4ed7-a2f3-4215-66c10a217210')).toBe(2);
+    const e = await failure(
+      platform.abortChange(ref('817dd426-4ed7-a2f3-4215-66c10a217210'), { rollback: false }, OPTS),
+    );
     expect(e.kind).toBe('already_finished');
   });
 
@@ -192,16 +272,24 @@ describe('SAE platform against the emulator (real signing, real HTTP)', () => {
       const { platform } = await start({
         errorShape,
         apps: [
-          { AppId: 'sa-1', AppName: 'shop' },
-          { AppId: 'sa-x', AppName: 'theirs', foreign: true },
+          { AppId: '2dce461d-3214-fa85-aeb4-178e09075ccd', AppName: 'shop' },
+          { AppId: 'd23db53a-ca74-4d36-cfb4-08dddd50c098', AppName: 'theirs', foreign: true },
         ],
-        changeOrders: [{ ChangeOrderId: 'co-x', AppId: 'sa-x', Status: 1 }],
+        changeOrders: [
+          {
+            ChangeOrderId: 'b27f0aa4-72f4-a49e-440a-554927ace945',
+            AppId: 'd23db53a-ca74-4d36-cfb4-08dddd50c098',
+            Status: 1,
+          },
+        ],
       });
-      const unknown = await failure(platform.readChange(ref('co-nope'), OPTS));
+      const unknown = await failure(
+        platform.readChange(ref('0c28b7b8-eaba-7af8-3e6b-1cba4449712d'), OPTS),
+      );
       expect([unknown.kind, unknown.code]).toEqual(['not_found', 'InvalidChangeOrder.NotFound']);
       const noApp = await failure(
         platform.findInFlight(
-          { platform: 'sae', appId: 'sa-nope' },
+          { platform: 'sae', appId: '45af1033-1fa1-a7f1-d3a7-937e29949f56' },
           { pageNumber: 1, pageSize: 1 },
           OPTS,
         ),
@@ -211,7 +299,13 @@ describe('SAE platform against the emulator (real signing, real HTTP)', () => {
         'InvalidAppId.NotFound',
         404,
       ]);
-      const foreign = await failure(platform.abortChange(ref('co-x'), { rollback: false }, OPTS));
+      const foreign = await failure(
+        platform.abortChange(
+          ref('b27f0aa4-72f4-a49e-440a-554927ace945'),
+          { rollback: false },
+          OPTS,
+        ),
+      );
       expect([foreign.kind, foreign.code]).toEqual(['auth', 'Resouce.no.permission']);
     });
   }
@@ -220,10 +314,19 @@ describe('SAE platform against the emulator (real signing, real HTTP)', () => {
     for (const codeStyle of ['string', 'number', 'docs'] as const) {
       const { platform } = await start({
         codeStyle,
-        apps: [{ AppId: 'sa-1', AppName: 'shop' }],
-        changeOrders: [{ ChangeOrderId: 'co-1', AppId: 'sa-1', Status: 1, idleMinutes: 5 }],
+        apps: [{ AppId: '2dce461d-3214-fa85-aeb4-178e09075ccd', AppName: 'shop' }],
+        changeOrders: [
+          {
+            ChangeOrderId: '817dd426-4ed7-a2f3-4215-66c10a217210',
+            AppId: '2dce461d-3214-fa85-aeb4-178e09075ccd',
+            Status: 1,
+            idleMinutes: 5,
+          },
+        ],
       });
-      expect((await platform.readChange(ref('co-1'), OPTS)).state).toBe('in_flight');
+      expect(
+        (await platform.readChange(ref('817dd426-4ed7-a2f3-4215-66c10a217210'), OPTS)).state,
+      ).toBe('in_flight');
       expect((await platform.listApps({ pageNumber: 1, pageSize: 10 }, OPTS)).items).toHaveLength(
         1,
       );
@@ -233,7 +336,7 @@ describe('SAE platform against the emulator (real signing, real HTTP)', () => {
   it('throttling is throttled, a wrong secret is auth, a transient 503 is retryable', async () => {
     const { sb } = await start({
       qpsLimit: 1,
-      apps: [{ AppId: 'sa-1', AppName: 'shop' }],
+      apps: [{ AppId: '2dce461d-3214-fa85-aeb4-178e09075ccd', AppName: 'shop' }],
       faults: [
         {
           action: 'DescribeApplicationStatus',
@@ -243,17 +346,23 @@ describe('SAE platform against the emulator (real signing, real HTTP)', () => {
     });
     const client = new SaeClient(sb.url, KEYS);
     closers.push(client);
-    const transient = await failure(client.describeApplicationStatus('sa-1', OPTS));
+    const transient = await failure(
+      client.describeApplicationStatus('2dce461d-3214-fa85-aeb4-178e09075ccd', OPTS),
+    );
     expect([transient.kind, transient.code, transient.retryable]).toEqual([
       'retryable',
       'ServiceUnavailable',
       true,
     ]);
-    const throttled = await failure(client.describeApplicationStatus('sa-1', OPTS));
+    const throttled = await failure(
+      client.describeApplicationStatus('2dce461d-3214-fa85-aeb4-178e09075ccd', OPTS),
+    );
     expect([throttled.kind, throttled.code]).toEqual(['throttled', 'Throttling.User']);
     const wrong = new SaeClient(sb.url, { ...KEYS, accessKeySecret: 'not-it' });
     closers.push(wrong);
-    const auth = await failure(wrong.describeApplicationStatus('sa-1', OPTS));
+    const auth = await failure(
+      wrong.describeApplicationStatus('2dce461d-3214-fa85-aeb4-178e09075ccd', OPTS),
+    );
     expect([auth.kind, auth.code]).toEqual(['auth', 'SignatureDoesNotMatch']);
     expect(auth.message).not.toContain('not-it');
   });
@@ -265,7 +374,7 @@ describe('SAE replies are read fail-closed', () => {
       RequestId: 'R',
       Code: 200,
       Success: true,
-      Data: { ChangeOrderId: 'co-1', ...data },
+      Data: { ChangeOrderId: '817dd426-4ed7-a2f3-4215-66c10a217210', ...data },
     });
   const cases: Array<[string, string, Record<string, unknown>]> = [
     [
@@ -326,7 +435,43 @@ describe('SAE replies are read fail-closed', () => {
           },
         ],
       });
-      expect(await platform.readChange(ref('co-1'), OPTS)).toMatchObject(expected);
+      expect(
+        await platform.readChange(ref('817dd426-4ed7-a2f3-4215-66c10a217210'), OPTS),
+      ).toMatchObject(expected);
+    });
+  }
+
+  const badIds: Array<[string, Record<string, unknown>, string]> = [
+    [
+      'a ChangeOrderId in a one-element array',
+      { ChangeOrderId: ['817dd426-4ed7-a2f3-4215-66c10a217210'] },
+      'Data.ChangeOrderId is an array, not a string',
+    ],
+    [
+      'an upper-case ChangeOrderId',
+      { ChangeOrderId: '817DD426-4ED7-A2F3-4215-66C10A217210' },
+      'Data.ChangeOrderId "817DD426-4ED7-A2F3-4215-66C10A217210" is not a ChangeOrderId',
+    ],
+    ['an AppId that is a number', { AppId: 7 }, 'Data.AppId is the number 7, not a string'],
+  ];
+  for (const [what, data, words] of badIds) {
+    it(`DescribeChangeOrder with ${what} is MalformedReply naming the field`, async () => {
+      const { platform } = await start({
+        faults: [
+          {
+            action: 'DescribeChangeOrder',
+            responses: [
+              { status: 200, contentType: 'application/json', body: order({ Status: 1, ...data }) },
+              { status: 200, contentType: 'application/json', body: order({ Status: 1, ...data }) },
+            ],
+          },
+        ],
+      });
+      const e = await failure(
+        platform.readChange(ref('817dd426-4ed7-a2f3-4215-66c10a217210'), OPTS),
+      );
+      expect(e).toMatchObject({ code: 'MalformedReply', kind: 'retryable' });
+      expect(e.message).toContain(`DescribeChangeOrder: ${words}`);
     });
   }
 
@@ -339,7 +484,7 @@ describe('SAE replies are read fail-closed', () => {
       'another order echoed',
       200,
       'application/json',
-      '{"Code":"200","Success":true,"Data":{"ChangeOrderId":"co-2"}}',
+      '{"Code":"200","Success":true,"Data":{"ChangeOrderId":"20a74c26-ffd0-d52f-3559-f0a999e95c4c"}}',
     ],
   ];
   for (const [what, status, contentType, body] of abortReplies) {
@@ -347,7 +492,13 @@ describe('SAE replies are read fail-closed', () => {
       const { platform } = await start({
         faults: [{ action: 'AbortChangeOrder', responses: [{ status, contentType, body }] }],
       });
-      const e = await failure(platform.abortChange(ref('co-1'), { rollback: false }, OPTS));
+      const e = await failure(
+        platform.abortChange(
+          ref('817dd426-4ed7-a2f3-4215-66c10a217210'),
+          { rollback: false },
+          OPTS,
+        ),
+      );
       expect(e.kind).toBe(status < 300 ? 'unconfirmed' : 'ambiguous');
     });
   }
@@ -367,7 +518,9 @@ describe('SAE replies are read fail-closed', () => {
         },
       ],
     });
-    const e = await failure(platform.abortChange(ref('co-1'), { rollback: false }, OPTS));
+    const e = await failure(
+      platform.abortChange(ref('817dd426-4ed7-a2f3-4215-66c10a217210'), { rollback: false }, OPTS),
+    );
     // A failure beside the success code, in a 2xx: neither the affirmation nor a documented
     // refusal (issue 12, B4): re-read, never re-sent.
     expect([e.kind, e.code]).toEqual(['unconfirmed', 'Success.False']);
@@ -397,7 +550,11 @@ describe('SAE replies are read fail-closed', () => {
       faults: [{ action: 'AbortChangeOrder', responses: [{ delayMs: 1500 }] }],
     });
     const e = await failure(
-      platform.abortChange(ref('co-1'), { rollback: false }, { timeoutMs: 200 }),
+      platform.abortChange(
+        ref('817dd426-4ed7-a2f3-4215-66c10a217210'),
+        { rollback: false },
+        { timeoutMs: 200 },
+      ),
     );
     expect([e.kind, e.code]).toEqual(['ambiguous', 'RequestTimeout']);
   });
@@ -405,13 +562,15 @@ describe('SAE replies are read fail-closed', () => {
 
 describe('the SAE emulator checks what the real gateway would', () => {
   it('refuses parameters in the body, a wrong API version and an unknown path', async () => {
-    const { sb } = await start({ apps: [{ AppId: 'sa-1', AppName: 'shop' }] });
+    const { sb } = await start({
+      apps: [{ AppId: '2dce461d-3214-fa85-aeb4-178e09075ccd', AppName: 'shop' }],
+    });
     const base = { ...KEYS, headers: { 'x-acs-version': '2019-05-06' } };
     const inBody = await sendRawRequest(sb.url, {
       ...base,
       method: 'PUT',
       path: '/pop/v1/sam/changeorder/AbortChangeOrder',
-      body: 'ChangeOrderId=co-1',
+      body: 'ChangeOrderId=817dd426-4ed7-a2f3-4215-66c10a217210',
       headers: { ...base.headers, 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect([inBody.status, inBody.json?.Code]).toEqual([400, 'InvalidParameter']);
@@ -419,21 +578,21 @@ describe('the SAE emulator checks what the real gateway would', () => {
       ...KEYS,
       method: 'GET',
       path: '/pop/v1/sam/app/describeApplicationStatus',
-      query: { AppId: 'sa-1' },
+      query: { AppId: '2dce461d-3214-fa85-aeb4-178e09075ccd' },
     });
     expect([webplusVersion.status, webplusVersion.json?.Code]).toEqual([400, 'InvalidVersion']);
     const lowerCase = await sendRawRequest(sb.url, {
       ...base,
       method: 'GET',
       path: '/pop/v1/sam/changeorder/describeChangeOrder',
-      query: { ChangeOrderId: 'co-1' },
+      query: { ChangeOrderId: '817dd426-4ed7-a2f3-4215-66c10a217210' },
     });
     expect([lowerCase.status, lowerCase.json?.Code]).toEqual([404, 'InvalidAction.NotFound']);
     const devsappStyle = await sendRawRequest(sb.url, {
       ...base,
       method: 'GET',
       path: '/pop/v1/sam/app/describeApplicationStatus',
-      query: { AppId: 'sa-1' },
+      query: { AppId: '2dce461d-3214-fa85-aeb4-178e09075ccd' },
       body: '{}',
       headers: { ...base.headers, 'content-type': 'application/json' },
     });

@@ -360,7 +360,7 @@ describe('fail closed on SAE and EDAS (issue 10 rules)', () => {
     expect(aborts()).toBe(0);
   });
 
-  it('an AppId that is not a lower-case UUID is unknown: skipped, naming it', async () => {
+  it('an AppId that is not a lower-case UUID: the read is MalformedReply naming Data.AppId, nothing aborted', async () => {
     const harness = await start(scenario({ wire: { AppId: SAE_APP.toUpperCase() } }));
     await harness.handler(
       httpEvent({
@@ -370,10 +370,8 @@ describe('fail closed on SAE and EDAS (issue 10 rules)', () => {
       fakeContext(),
     );
     const [rec] = harness.records();
-    expect(rec).toMatchObject({ outcome: 'skipped' });
-    expect(rec?.detail).toContain(
-      `AppId "${SAE_APP.toUpperCase()}" of change order ${SAE_ORDER} is not an application id`,
-    );
+    expect(rec).toMatchObject({ outcome: 'failed' });
+    expect(rec?.detail).toContain(`Data.AppId "${SAE_APP.toUpperCase()}" is not a PlatformAppId`);
     expect(aborts()).toBe(0);
   });
 

@@ -46,10 +46,20 @@ const PRODUCTS: Product[] = [
         envs: [],
         changes: [],
         sae: {
-          apps: [{ AppId: 'sa-1', AppName: 'shop' }],
+          apps: [{ AppId: '2dce461d-3214-fa85-aeb4-178e09075ccd', AppName: 'shop' }],
           changeOrders: [
-            { ChangeOrderId: 'co-1', AppId: 'sa-1', Status: 1, idleMinutes: 90 },
-            { ChangeOrderId: 'co-2', AppId: 'sa-1', Status: 1, idleMinutes: 90 },
+            {
+              ChangeOrderId: '817dd426-4ed7-a2f3-4215-66c10a217210',
+              AppId: '2dce461d-3214-fa85-aeb4-178e09075ccd',
+              Status: 1,
+              idleMinutes: 90,
+            },
+            {
+              ChangeOrderId: '20a74c26-ffd0-d52f-3559-f0a999e95c4c',
+              AppId: '2dce461d-3214-fa85-aeb4-178e09075ccd',
+              Status: 1,
+              idleMinutes: 90,
+            },
           ],
         },
       });
@@ -67,10 +77,20 @@ const PRODUCTS: Product[] = [
         envs: [],
         changes: [],
         edas: {
-          apps: [{ AppId: 'ea-1', Name: 'orders' }],
+          apps: [{ AppId: '7d65504d-fc7b-5c7f-92fe-2cb2b58660bd', Name: 'orders' }],
           changeOrders: [
-            { ChangeOrderId: 'co-1', AppId: 'ea-1', Status: 1, idleMinutes: 90 },
-            { ChangeOrderId: 'co-2', AppId: 'ea-1', Status: 1, idleMinutes: 90 },
+            {
+              ChangeOrderId: '817dd426-4ed7-a2f3-4215-66c10a217210',
+              AppId: '7d65504d-fc7b-5c7f-92fe-2cb2b58660bd',
+              Status: 1,
+              idleMinutes: 90,
+            },
+            {
+              ChangeOrderId: '20a74c26-ffd0-d52f-3559-f0a999e95c4c',
+              AppId: '7d65504d-fc7b-5c7f-92fe-2cb2b58660bd',
+              Status: 1,
+              idleMinutes: 90,
+            },
           ],
         },
       });
@@ -88,7 +108,7 @@ describe.each(PRODUCTS)(
     it('the next invocation reuses the socket of the one before (no new connection per call)', async () => {
       const { sb, invocation } = await p.start();
       const first = invocation();
-      await first.readChange(ref('co-1'), OPTS);
+      await first.readChange(ref('817dd426-4ed7-a2f3-4215-66c10a217210'), OPTS);
       first.close();
       // Every connection the emulator holds idle now is one the first invocation left open.
       expect(sb.dropIdleConnections()).toBeGreaterThanOrEqual(1);
@@ -97,15 +117,15 @@ describe.each(PRODUCTS)(
     it('a read on a reused socket that was reset is sent once more on a new socket and succeeds', async () => {
       const { sb, invocation } = await p.start();
       const first = invocation();
-      await first.readChange(ref('co-1'), OPTS);
+      await first.readChange(ref('817dd426-4ed7-a2f3-4215-66c10a217210'), OPTS);
       first.close();
       expect(sb.dropIdleConnections()).toBeGreaterThanOrEqual(1);
 
       const second = invocation();
-      const change = await second.readChange(ref('co-2'), OPTS);
+      const change = await second.readChange(ref('20a74c26-ffd0-d52f-3559-f0a999e95c4c'), OPTS);
       second.close();
 
-      expect(change.changeId).toBe('co-2');
+      expect(change.changeId).toBe('20a74c26-ffd0-d52f-3559-f0a999e95c4c');
       const journal = sb.journal().slice(1);
       expect(journal.map((j) => [j.action, j.code, j.fault ?? null])).toEqual([
         [p.read, 'SocketReset', 'idle-reset'],
@@ -117,14 +137,18 @@ describe.each(PRODUCTS)(
     it('an abort on a reused socket that was reset is not re-sent: ambiguous, one abort seen, the order untouched', async () => {
       const { sb, invocation } = await p.start();
       const first = invocation();
-      await first.readChange(ref('co-1'), OPTS);
+      await first.readChange(ref('817dd426-4ed7-a2f3-4215-66c10a217210'), OPTS);
       first.close();
       expect(sb.dropIdleConnections()).toBeGreaterThanOrEqual(1);
 
       const second = invocation();
       let caught: unknown;
       try {
-        await second.abortChange(ref('co-1'), { rollback: false }, OPTS);
+        await second.abortChange(
+          ref('817dd426-4ed7-a2f3-4215-66c10a217210'),
+          { rollback: false },
+          OPTS,
+        );
       } catch (err) {
         caught = err;
       }
@@ -134,9 +158,9 @@ describe.each(PRODUCTS)(
       expect((caught as PlatformError).code).toBe('ECONNRESET');
       const aborts = sb.journal().filter((j) => j.action === p.abort);
       expect(aborts.map((j) => [j.code, j.fault ?? null])).toEqual([['SocketReset', 'idle-reset']]);
-      expect(sb.statusOf('co-1')).toBe(1);
+      expect(sb.statusOf('817dd426-4ed7-a2f3-4215-66c10a217210')).toBe(1);
       // The order was not acted on: a re-read finds it still running.
-      const change = await second.readChange(ref('co-1'), OPTS);
+      const change = await second.readChange(ref('817dd426-4ed7-a2f3-4215-66c10a217210'), OPTS);
       second.close();
       expect(change.state).toBe('in_flight');
     });

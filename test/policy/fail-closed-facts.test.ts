@@ -166,11 +166,32 @@ describe('kind 5: protection that cannot be checked fails closed', () => {
     return h;
   }
 
-  for (const [label, wire, omit] of [
-    ['AppId missing', {}, ['AppId']],
-    ['AppId empty', { AppId: '' }, []],
-    ['AppId malformed', { AppId: 'WA-5D39' }, []],
-  ] as const) {
+  it('AppId empty or malformed in the listing: the read fails (MalformedReply naming the field), nothing aborted', async () => {
+    for (const wire of [
+      { AppId: '' },
+      { AppId: 'WA-5D39' },
+      { AppId: ['wa-5d39b7a06786bd4b14930001'] },
+    ]) {
+      for (const [trigger, event] of Object.entries(TRIGGERS)) {
+        // Arrange
+        const harness = await envWorld(wire);
+
+        // Act
+        const s = summaryOf(await harness.handler(event(), fakeContext()));
+
+        // Assert
+        expect(harness.sandbox.abortCalls(), trigger).toBe(0);
+        expect(s.results[0]?.outcome, trigger).toBe('failed');
+        expect(s.results[0]?.detail, trigger).toMatch(
+          /AppEnv(s\.AppEnv\[0\])?\.AppId|EnvStatus\.AppId/,
+        );
+        await harness.close();
+        h = undefined;
+      }
+    }
+  });
+
+  for (const [label, wire, omit] of [['AppId missing', {}, ['AppId']]] as const) {
     it(`${label}: skipped by sweep, manual and alarm; detail names AppId`, async () => {
       for (const [trigger, event] of Object.entries(TRIGGERS)) {
         // Arrange

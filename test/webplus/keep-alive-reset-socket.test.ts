@@ -16,14 +16,32 @@ const AK = { accessKeyId: 'sandbox-ak', accessKeySecret: 'sandbox-secret' };
 const OPTS = { timeoutMs: 5_000 };
 const scenario = {
   credentials: [AK],
-  apps: [{ AppId: 'wa-1', AppName: 'shop' }],
+  apps: [{ AppId: 'wa-d107d6718fb8d6c4431c5dd0', AppName: 'shop' }],
   envs: [
-    { EnvId: 'we-1', AppId: 'wa-1', EnvName: 'shop-prod' },
-    { EnvId: 'we-2', AppId: 'wa-1', EnvName: 'shop-test' },
+    {
+      EnvId: 'we-f85b45b678822b8469f8a6ef',
+      AppId: 'wa-d107d6718fb8d6c4431c5dd0',
+      EnvName: 'shop-prod',
+    },
+    {
+      EnvId: 'we-060122cbd5b0bb45b4ee0897',
+      AppId: 'wa-d107d6718fb8d6c4431c5dd0',
+      EnvName: 'shop-test',
+    },
   ],
   changes: [
-    { ChangeId: 'wc-1', EnvId: 'we-1', startedMinutesAgo: 95, idleMinutes: 90 },
-    { ChangeId: 'wc-2', EnvId: 'we-2', startedMinutesAgo: 95, idleMinutes: 90 },
+    {
+      ChangeId: 'wc-1422eac0a5bc885fcd8b0a0f',
+      EnvId: 'we-f85b45b678822b8469f8a6ef',
+      startedMinutesAgo: 95,
+      idleMinutes: 90,
+    },
+    {
+      ChangeId: 'wc-cc5fb61bc4cb0ac5399b2e17',
+      EnvId: 'we-060122cbd5b0bb45b4ee0897',
+      startedMinutesAgo: 95,
+      idleMinutes: 90,
+    },
   ],
 };
 
@@ -44,7 +62,10 @@ describe('keep-alive agent per instance: a socket reset after a freeze', () => {
   it('the next invocation reuses the socket of the one before (no new connection per call)', async () => {
     const { sb, invocation } = await start();
     const first = invocation();
-    await first.describeChange({ changeId: 'wc-1', envId: 'we-1' }, OPTS);
+    await first.describeChange(
+      { changeId: 'wc-1422eac0a5bc885fcd8b0a0f', envId: 'we-f85b45b678822b8469f8a6ef' },
+      OPTS,
+    );
     first.close();
     // Every connection the sandbox holds idle now is one the first invocation left open.
     const kept = sb.dropIdleConnections();
@@ -54,14 +75,20 @@ describe('keep-alive agent per instance: a socket reset after a freeze', () => {
   it('a read on a reused socket that was reset is sent once more on a new socket and succeeds', async () => {
     const { sb, invocation } = await start();
     const first = invocation();
-    await first.describeChange({ changeId: 'wc-1', envId: 'we-1' }, OPTS);
+    await first.describeChange(
+      { changeId: 'wc-1422eac0a5bc885fcd8b0a0f', envId: 'we-f85b45b678822b8469f8a6ef' },
+      OPTS,
+    );
     first.close();
     expect(sb.dropIdleConnections()).toBeGreaterThanOrEqual(1);
 
     const second = invocation();
-    const { change } = await second.describeChange({ changeId: 'wc-2', envId: 'we-2' }, OPTS);
+    const { change } = await second.describeChange(
+      { changeId: 'wc-cc5fb61bc4cb0ac5399b2e17', envId: 'we-060122cbd5b0bb45b4ee0897' },
+      OPTS,
+    );
 
-    expect(change.changeId).toBe('wc-2');
+    expect(change.changeId).toBe('wc-cc5fb61bc4cb0ac5399b2e17');
     const journal = sb.journal().slice(1);
     expect(journal.map((j) => [j.action, j.code, j.fault ?? null])).toEqual([
       ['DescribeChange', 'SocketReset', 'idle-reset'],
@@ -73,14 +100,17 @@ describe('keep-alive agent per instance: a socket reset after a freeze', () => {
   it('an AbortChange on a reused socket that was reset is not re-sent: ambiguous, one AbortChange seen', async () => {
     const { sb, invocation } = await start();
     const first = invocation();
-    await first.describeChange({ changeId: 'wc-1', envId: 'we-1' }, OPTS);
+    await first.describeChange(
+      { changeId: 'wc-1422eac0a5bc885fcd8b0a0f', envId: 'we-f85b45b678822b8469f8a6ef' },
+      OPTS,
+    );
     first.close();
     expect(sb.dropIdleConnections()).toBeGreaterThanOrEqual(1);
 
     const second = invocation();
     let caught: unknown;
     try {
-      await second.abortChange('wc-1', OPTS, 'we-1');
+      await second.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS, 'we-f85b45b678822b8469f8a6ef');
     } catch (err) {
       caught = err;
     }
@@ -88,11 +118,14 @@ describe('keep-alive agent per instance: a socket reset after a freeze', () => {
     expect(caught).toBeInstanceOf(WebplusError);
     expect((caught as WebplusError).ambiguous).toBe(true);
     expect((caught as WebplusError).code).toBe('ECONNRESET');
-    expect(sb.abortCalls('wc-1')).toBe(0);
+    expect(sb.abortCalls('wc-1422eac0a5bc885fcd8b0a0f')).toBe(0);
     expect(sb.abortCalls()).toBe(1);
     expect(sb.journal().filter((j) => j.action === 'AbortChange')).toHaveLength(1);
     // The change was not acted on: a re-read finds it still running, and it can then be decided.
-    const { change } = await second.describeChange({ changeId: 'wc-1', envId: 'we-1' }, OPTS);
+    const { change } = await second.describeChange(
+      { changeId: 'wc-1422eac0a5bc885fcd8b0a0f', envId: 'we-f85b45b678822b8469f8a6ef' },
+      OPTS,
+    );
     expect(change.finished).toBe(false);
   });
 });

@@ -35,18 +35,34 @@ const XML_WITHOUT_HOST =
   '<Error><Code>ResourceAuthFailed</Code><Message>not authorized</Message><RequestId>REQ-X2</RequestId></Error>';
 
 const scenario = {
-  apps: [{ AppId: 'wa-1', AppName: 'shop' }],
-  envs: [{ EnvId: 'we-1', AppId: 'wa-1', EnvName: 'shop-prod' }],
+  apps: [{ AppId: 'wa-d107d6718fb8d6c4431c5dd0', AppName: 'shop' }],
+  envs: [
+    {
+      EnvId: 'we-f85b45b678822b8469f8a6ef',
+      AppId: 'wa-d107d6718fb8d6c4431c5dd0',
+      EnvName: 'shop-prod',
+    },
+  ],
   changes: [
     {
-      ChangeId: 'wc-1',
-      EnvId: 'we-1',
+      ChangeId: 'wc-1422eac0a5bc885fcd8b0a0f',
+      EnvId: 'we-f85b45b678822b8469f8a6ef',
       startedMinutesAgo: 95,
       idleMinutes: 90,
       abortStepSeconds: 60,
     },
-    { ChangeId: 'wc-done', EnvId: 'we-1', startedMinutesAgo: 300, finished: true, succeed: true },
-    { ChangeId: 'wc-f', EnvId: 'we-x', foreign: true },
+    {
+      ChangeId: 'wc-0d6b2a1694855fb8a31eb1c5',
+      EnvId: 'we-f85b45b678822b8469f8a6ef',
+      startedMinutesAgo: 300,
+      finished: true,
+      succeed: true,
+    },
+    {
+      ChangeId: 'wc-16bebbb448ac4091ada7d9a2',
+      EnvId: 'we-3b5a15970cbc7aa709d50154',
+      foreign: true,
+    },
   ],
 };
 
@@ -67,10 +83,10 @@ afterEach(async () => {
   );
 });
 
-/** A sandbox whose AbortChange of wc-1 answers `responses` first, and a client for it. */
+/** A sandbox whose AbortChange of wc-1422eac0a5bc885fcd8b0a0f answers `responses` first, and a client for it. */
 async function start(responses: FaultResponse[] = []) {
   const faults = responses.length
-    ? [{ action: 'AbortChange' as const, changeId: 'wc-1', responses }]
+    ? [{ action: 'AbortChange' as const, changeId: 'wc-1422eac0a5bc885fcd8b0a0f', responses }]
     : [];
   const sb = await startWebplusSandbox({ ...scenario, faults });
   sandboxes.push(sb);
@@ -93,9 +109,15 @@ async function failure(p: Promise<unknown>): Promise<WebplusError> {
 async function popCore(sb: WebplusSandbox): Promise<{ resolved?: unknown; thrown?: unknown }> {
   const roa = new ROAClient({ endpoint: sb.url, apiVersion: '2019-03-20', ...CREDS });
   try {
-    const resolved = await roa.request('POST', '/pop/v1/wam/change/abort', {}, 'ChangeId=wc-1', {
-      'content-type': 'application/x-www-form-urlencoded',
-    });
+    const resolved = await roa.request(
+      'POST',
+      '/pop/v1/wam/change/abort',
+      {},
+      'ChangeId=wc-1422eac0a5bc885fcd8b0a0f',
+      {
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+    );
     return { resolved };
   } catch (thrown) {
     return { thrown };
@@ -118,7 +140,7 @@ describe('non-JSON and broken replies (pop-core resolves or throws oddly)', () =
 
     // Act
     const bare = await popCore(sb);
-    const err = await failure(client.abortChange('wc-1', OPTS));
+    const err = await failure(client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS));
 
     // Assert
     expect(bare.resolved).toBe(html);
@@ -130,8 +152,8 @@ describe('non-JSON and broken replies (pop-core resolves or throws oddly)', () =
       ambiguous: true,
       rawBody: html,
     });
-    expect(sb.change('wc-1')?.ChangeAborted).toBe(false);
-    expect(sb.appEnv('we-1')?.AbortingChange).toBe(false);
+    expect(sb.change('wc-1422eac0a5bc885fcd8b0a0f')?.ChangeAborted).toBe(false);
+    expect(sb.appEnv('we-f85b45b678822b8469f8a6ef')?.AbortingChange).toBe(false);
   });
 
   it('a text/plain 503 is retryable too; an HTML 200 to AbortChange is ambiguous (re-read, never re-sent)', async () => {
@@ -142,8 +164,8 @@ describe('non-JSON and broken replies (pop-core resolves or throws oddly)', () =
     ]);
 
     // Act
-    const plain = await failure(client.abortChange('wc-1', OPTS));
-    const html200 = await failure(client.abortChange('wc-1', OPTS));
+    const plain = await failure(client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS));
+    const html200 = await failure(client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS));
 
     // Assert
     expect(plain).toMatchObject({ kind: 'retryable', code: 'HTTP503', httpStatus: 503 });
@@ -163,7 +185,7 @@ describe('non-JSON and broken replies (pop-core resolves or throws oddly)', () =
 
     // Act
     const bare = await popCore(sb);
-    const err = await failure(client.abortChange('wc-1', OPTS));
+    const err = await failure(client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS));
 
     // Assert: pop-core throws json-bigint's plain object (not an Error) renamed FormatError
     expect(bare.thrown).not.toBeInstanceOf(Error);
@@ -182,7 +204,7 @@ describe('non-JSON and broken replies (pop-core resolves or throws oddly)', () =
     const { client } = await start([{ status: 400, contentType: 'application/json', body: '' }]);
 
     // Act
-    const err = await failure(client.abortChange('wc-1', OPTS));
+    const err = await failure(client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS));
 
     // Assert
     expect(err).toMatchObject({ kind: 'retryable', code: 'HTTP400', httpStatus: 400, rawBody: '' });
@@ -194,7 +216,7 @@ describe('non-JSON and broken replies (pop-core resolves or throws oddly)', () =
     const { client } = await start([{ status: 400, contentType: 'text/xml', body: XML_WITH_HOST }]);
 
     // Act
-    const err = await failure(client.abortChange('wc-1', OPTS));
+    const err = await failure(client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS));
 
     // Assert
     expect(err).toMatchObject({
@@ -214,7 +236,7 @@ describe('non-JSON and broken replies (pop-core resolves or throws oddly)', () =
 
     // Act
     const bare = await popCore(sb);
-    const err = await failure(client.abortChange('wc-1', OPTS));
+    const err = await failure(client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS));
 
     // Assert
     expect(bare.thrown).toBeInstanceOf(TypeError);
@@ -240,7 +262,7 @@ describe('non-JSON and broken replies (pop-core resolves or throws oddly)', () =
     clients.push(client);
 
     // Act
-    const err = await failure(client.abortChange('wc-1', OPTS));
+    const err = await failure(client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS));
 
     // Assert
     expect(err).toMatchObject({
@@ -260,7 +282,7 @@ describe('JSON error bodies (C06)', () => {
     ]);
 
     // Act
-    const err = await failure(client.abortChange('wc-1', OPTS));
+    const err = await failure(client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS));
 
     // Assert
     expect(err).toMatchObject({ kind: 'permanent', code: 'InvalidParameter', httpStatus: 400 });
@@ -279,7 +301,7 @@ describe('JSON error bodies (C06)', () => {
     ]);
 
     // Act
-    const err = await failure(client.abortChange('wc-1', OPTS));
+    const err = await failure(client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS));
 
     // Assert
     expect(err).toMatchObject({
@@ -297,7 +319,7 @@ describe('JSON error bodies (C06)', () => {
     const { client } = await start([{ status: 403, code: 'Forbidden.RAM', message: 'no policy' }]);
 
     // Act
-    const err = await failure(client.abortChange('wc-1', OPTS));
+    const err = await failure(client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS));
 
     // Assert
     expect(err).toMatchObject({ kind: 'credentials', code: 'Forbidden.RAM', httpStatus: 403 });
@@ -309,16 +331,16 @@ describe('JSON error bodies (C06)', () => {
     const { sb, client } = await start();
 
     // Act
-    const foreign = await failure(client.abortChange('wc-f', OPTS));
-    const unknown = await failure(client.abortChange('wc-nope', OPTS));
+    const foreign = await failure(client.abortChange('wc-16bebbb448ac4091ada7d9a2', OPTS));
+    const unknown = await failure(client.abortChange('wc-a220be6f2fdcb99be8637add', OPTS));
 
     // Assert
     for (const err of [foreign, unknown]) {
       expect(err).toMatchObject({ kind: 'not_found', code: 'ResourceAuthFailed', httpStatus: 500 });
       expect(err.retryable).toBe(false);
     }
-    expect(sb.abortCalls('wc-f')).toBe(1);
-    expect(sb.abortCalls('wc-nope')).toBe(1);
+    expect(sb.abortCalls('wc-16bebbb448ac4091ada7d9a2')).toBe(1);
+    expect(sb.abortCalls('wc-a220be6f2fdcb99be8637add')).toBe(1);
   });
 
   it('400 InvalidTimeStamp.Expired is a clock problem (C10)', async () => {
@@ -326,7 +348,7 @@ describe('JSON error bodies (C06)', () => {
     const { client } = await start([{ status: 400, code: 'InvalidTimeStamp.Expired' }]);
 
     // Act
-    const err = await failure(client.abortChange('wc-1', OPTS));
+    const err = await failure(client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS));
 
     // Assert
     expect(err).toMatchObject({ kind: 'clock', code: 'InvalidTimeStamp.Expired', httpStatus: 400 });
@@ -345,11 +367,11 @@ describe('JSON error bodies (C06)', () => {
     const { sb, client } = await start([{ status, code }]);
 
     // Act
-    const err = await failure(client.abortChange('wc-1', OPTS));
+    const err = await failure(client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS));
 
     // Assert
     expect(err).toMatchObject({ kind: 'retryable', code, httpStatus: status, ambiguous });
-    expect(sb.change('wc-1')?.ChangeAborted).toBe(false);
+    expect(sb.change('wc-1422eac0a5bc885fcd8b0a0f')?.ChangeAborted).toBe(false);
   });
 });
 
@@ -357,11 +379,11 @@ describe('the abort races the change (C08)', () => {
   it('a second abort is already_aborting and a finished change already_finished, each one call', async () => {
     // Arrange
     const { sb, client } = await start();
-    await client.abortChange('wc-1', OPTS);
+    await client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS);
 
     // Act
-    const aborting = await failure(client.abortChange('wc-1', OPTS));
-    const finished = await failure(client.abortChange('wc-done', OPTS));
+    const aborting = await failure(client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS));
+    const finished = await failure(client.abortChange('wc-0d6b2a1694855fb8a31eb1c5', OPTS));
 
     // Assert
     expect(aborting).toMatchObject({
@@ -376,8 +398,8 @@ describe('the abort races the change (C08)', () => {
     });
     expect(aborting.retryable).toBe(false);
     expect(finished.retryable).toBe(false);
-    expect(sb.abortCalls('wc-1')).toBe(2);
-    expect(sb.abortCalls('wc-done')).toBe(1);
+    expect(sb.abortCalls('wc-1422eac0a5bc885fcd8b0a0f')).toBe(2);
+    expect(sb.abortCalls('wc-0d6b2a1694855fb8a31eb1c5')).toBe(1);
   });
 
   it('scripted ChangeOnAborting and ChangeFinished answers map the same way', async () => {
@@ -388,8 +410,8 @@ describe('the abort races the change (C08)', () => {
     ]);
 
     // Act
-    const first = await failure(client.abortChange('wc-1', OPTS));
-    const second = await failure(client.abortChange('wc-1', OPTS));
+    const first = await failure(client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS));
+    const second = await failure(client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS));
 
     // Assert
     expect(first.kind).toBe('already_aborting');
@@ -404,17 +426,17 @@ describe('a resolved 200 is not a successful abort (C07)', () => {
       {
         status: 200,
         contentType: 'application/json',
-        body: '{"Code":"OK","Message":"success","RequestId":"REQ-OK","EnvChange":{"ChangeId":"wc-1","EnvId":"we-1","StartTime":1557911256210}}',
+        body: '{"Code":"OK","Message":"success","RequestId":"REQ-OK","EnvChange":{"ChangeId":"wc-1422eac0a5bc885fcd8b0a0f","EnvId":"we-f85b45b678822b8469f8a6ef","StartTime":1557911256210}}',
       },
     ]);
 
     // Act
-    const result = await client.abortChange('wc-1', OPTS);
+    const result = await client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS);
 
     // Assert
     expect(result).toEqual({
-      changeId: 'wc-1',
-      envId: 'we-1',
+      changeId: 'wc-1422eac0a5bc885fcd8b0a0f',
+      envId: 'we-f85b45b678822b8469f8a6ef',
       requestId: 'REQ-OK',
       startTime: 1557911256210,
     });
@@ -426,12 +448,12 @@ describe('a resolved 200 is not a successful abort (C07)', () => {
       {
         status: 200,
         contentType: 'application/json',
-        body: '{"Code":"OK","RequestId":"REQ-S","EnvChange":{"ChangeId":"wc-1","EnvId":"we-1","StartTime":"1557911256210"}}',
+        body: '{"Code":"OK","RequestId":"REQ-S","EnvChange":{"ChangeId":"wc-1422eac0a5bc885fcd8b0a0f","EnvId":"we-f85b45b678822b8469f8a6ef","StartTime":"1557911256210"}}',
       },
     ]);
 
     // Act
-    const result = await client.abortChange('wc-1', OPTS);
+    const result = await client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS);
 
     // Assert
     expect(result.startTime).toBe(1557911256210);
@@ -454,7 +476,7 @@ describe('a resolved 200 is not a successful abort (C07)', () => {
     ]);
 
     // Act
-    const err = await failure(client.abortChange('wc-1', OPTS));
+    const err = await failure(client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS));
 
     // Assert
     expect(err).toMatchObject({ kind, code, httpStatus: 200, requestId: 'REQ-200' });
@@ -465,7 +487,7 @@ describe('a resolved 200 is not a successful abort (C07)', () => {
     const { client } = await start([{ status: 200, contentType: 'application/json', body: '{}' }]);
 
     // Act
-    const err = await failure(client.abortChange('wc-1', OPTS));
+    const err = await failure(client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS));
 
     // Assert: never retried blindly; the executor re-reads the change (abort-reply-trust.test.ts).
     expect(err).toMatchObject({
@@ -485,7 +507,9 @@ describe('no answer: timeouts, resets, refused connections', () => {
     const t0 = Date.now();
 
     // Act
-    const err = await failure(client.abortChange('wc-1', { timeoutMs: 300 }));
+    const err = await failure(
+      client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', { timeoutMs: 300 }),
+    );
     const elapsed = Date.now() - t0;
 
     // Assert
@@ -497,7 +521,7 @@ describe('no answer: timeouts, resets, refused connections', () => {
     });
     expect(elapsed).toBeGreaterThanOrEqual(250);
     expect(elapsed).toBeLessThan(1_500);
-    expect(sb.appEnv('we-1')?.AbortingChange).toBe(true);
+    expect(sb.appEnv('we-f85b45b678822b8469f8a6ef')?.AbortingChange).toBe(true);
   });
 
   it('a socket reset is retryable and ambiguous', async () => {
@@ -505,7 +529,7 @@ describe('no answer: timeouts, resets, refused connections', () => {
     const { sb, client } = await start([{ reset: true }]);
 
     // Act
-    const err = await failure(client.abortChange('wc-1', OPTS));
+    const err = await failure(client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS));
 
     // Assert
     expect(err).toMatchObject({
@@ -515,7 +539,7 @@ describe('no answer: timeouts, resets, refused connections', () => {
       ambiguous: true,
     });
     expect(sb.journal()[0]).toMatchObject({ status: 0, code: 'SocketReset', signatureValid: true });
-    expect(sb.appEnv('we-1')?.AbortingChange).toBe(false);
+    expect(sb.appEnv('we-f85b45b678822b8469f8a6ef')?.AbortingChange).toBe(false);
   });
 
   it('a reset after the abort was applied is just as ambiguous, and the client recovers', async () => {
@@ -523,13 +547,13 @@ describe('no answer: timeouts, resets, refused connections', () => {
     const { sb, client } = await start([{ reset: true, applied: true }]);
 
     // Act
-    const err = await failure(client.abortChange('wc-1', OPTS));
-    const next = await failure(client.abortChange('wc-1', OPTS));
+    const err = await failure(client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS));
+    const next = await failure(client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS));
 
     // Assert
     expect(err).toMatchObject({ kind: 'retryable', ambiguous: true });
     expect(next).toMatchObject({ kind: 'already_aborting', code: 'ChangeOnAborting' });
-    expect(sb.abortCalls('wc-1')).toBe(2);
+    expect(sb.abortCalls('wc-1422eac0a5bc885fcd8b0a0f')).toBe(2);
   });
 
   it('a refused connection (closed port) is retryable and not ambiguous', async () => {
@@ -541,7 +565,7 @@ describe('no answer: timeouts, resets, refused connections', () => {
     clients.push(client);
 
     // Act
-    const err = await failure(client.abortChange('wc-1', OPTS));
+    const err = await failure(client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS));
 
     // Assert
     expect(err).toMatchObject({

@@ -11,6 +11,15 @@ import { WebplusClient } from '#shared/webplus/client.js';
 import { WebplusError } from '#shared/webplus/errors.js';
 import { startWebplusSandbox, type WebplusSandbox } from '../../sandbox/webplus/server.js';
 
+/** The five old changes' ids (well formed: replies are read exactly, shared/core/ids.ts). */
+const OLD_IDS = [
+  'wc-5339f4644108eb16d07dd448',
+  'wc-08f4842947cf017095bacfb7',
+  'wc-a73547035e563b7eef0fe2f9',
+  'wc-0218abe91a597ffa2f7ad322',
+  'wc-1f0ee4e79c100e82570a330b',
+];
+
 const MIN = 60_000;
 const OPTS = { timeoutMs: 5_000 };
 const ROOT_AK = { accessKeyId: 'sandbox-ak', accessKeySecret: 'sandbox-secret' };
@@ -20,39 +29,66 @@ const STS_AK = {
   securityToken: 'sts-token-1',
 };
 
-/** wc-1 runs on we-1 with five finished changes before it; wc-2 is paused on we-2. */
+/** wc-1422eac0a5bc885fcd8b0a0f runs on we-f85b45b678822b8469f8a6ef with five finished changes before it; wc-cc5fb61bc4cb0ac5399b2e17 is paused on we-060122cbd5b0bb45b4ee0897. */
 const scenario = {
   credentials: [ROOT_AK, STS_AK],
   apps: [
-    { AppId: 'wa-1', AppName: 'shop' },
-    { AppId: 'wa-2', AppName: 'billing' },
-    { AppId: 'wa-3', AppName: 'search' },
+    { AppId: 'wa-d107d6718fb8d6c4431c5dd0', AppName: 'shop' },
+    { AppId: 'wa-6e997e0f32e1f514dfe49e54', AppName: 'billing' },
+    { AppId: 'wa-32b985b3da12d90b1cc0e4f0', AppName: 'search' },
   ],
   envs: [
-    { EnvId: 'we-1', AppId: 'wa-1', EnvName: 'shop-prod' },
-    { EnvId: 'we-2', AppId: 'wa-1', EnvName: 'shop-test' },
-    { EnvId: 'we-3', AppId: 'wa-2', EnvName: 'billing-prod' },
-    { EnvId: 'we-4', AppId: 'wa-2', EnvName: 'billing-old', EnvStatus: 'TERMINATED' },
+    {
+      EnvId: 'we-f85b45b678822b8469f8a6ef',
+      AppId: 'wa-d107d6718fb8d6c4431c5dd0',
+      EnvName: 'shop-prod',
+    },
+    {
+      EnvId: 'we-060122cbd5b0bb45b4ee0897',
+      AppId: 'wa-d107d6718fb8d6c4431c5dd0',
+      EnvName: 'shop-test',
+    },
+    {
+      EnvId: 'we-1d44a8aad805772e9f9bd855',
+      AppId: 'wa-6e997e0f32e1f514dfe49e54',
+      EnvName: 'billing-prod',
+    },
+    {
+      EnvId: 'we-bde8169b7e28ad2f63930a8e',
+      AppId: 'wa-6e997e0f32e1f514dfe49e54',
+      EnvName: 'billing-old',
+      EnvStatus: 'TERMINATED',
+    },
   ],
   changes: [
     {
-      ChangeId: 'wc-1',
-      EnvId: 'we-1',
+      ChangeId: 'wc-1422eac0a5bc885fcd8b0a0f',
+      EnvId: 'we-f85b45b678822b8469f8a6ef',
       startedMinutesAgo: 95,
       idleMinutes: 90,
       abortStepSeconds: 60,
     },
     ...[1, 2, 3, 4, 5].map((n) => ({
-      ChangeId: `wc-old-${n}`,
-      EnvId: 'we-1',
+      ChangeId: OLD_IDS[n - 1] as string,
+      EnvId: 'we-f85b45b678822b8469f8a6ef',
       ActionName: 'RestartApp',
       startedMinutesAgo: 1000 + n * 100,
       idleMinutes: 1000 + n * 100,
       finished: true,
       succeed: true,
     })),
-    { ChangeId: 'wc-2', EnvId: 'we-2', startedMinutesAgo: 50, idleMinutes: 45, paused: true },
-    { ChangeId: 'wc-f', EnvId: 'we-x', foreign: true },
+    {
+      ChangeId: 'wc-cc5fb61bc4cb0ac5399b2e17',
+      EnvId: 'we-060122cbd5b0bb45b4ee0897',
+      startedMinutesAgo: 50,
+      idleMinutes: 45,
+      paused: true,
+    },
+    {
+      ChangeId: 'wc-16bebbb448ac4091ada7d9a2',
+      EnvId: 'we-3b5a15970cbc7aa709d50154',
+      foreign: true,
+    },
   ],
 };
 
@@ -105,24 +141,24 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
     const before = Date.now();
 
     // Act
-    const result = await client.abortChange('wc-1', OPTS);
+    const result = await client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS);
 
     // Assert
-    expect(result.changeId).toBe('wc-1');
-    expect(result.envId).toBe('we-1');
+    expect(result.changeId).toBe('wc-1422eac0a5bc885fcd8b0a0f');
+    expect(result.envId).toBe('we-f85b45b678822b8469f8a6ef');
     expect(result.requestId).toMatch(/^[0-9A-F-]{36}$/);
     expect(result.startTime).toBeGreaterThanOrEqual(before);
     expect(result.startTime).toBeLessThanOrEqual(Date.now());
-    expect(sb.abortCalls('wc-1')).toBe(1);
-    expect(sb.appEnv('we-1')?.AbortingChange).toBe(true);
+    expect(sb.abortCalls('wc-1422eac0a5bc885fcd8b0a0f')).toBe(1);
+    expect(sb.appEnv('we-f85b45b678822b8469f8a6ef')?.AbortingChange).toBe(true);
     const [entry] = sb.journal();
     expect(entry).toMatchObject({
       method: 'POST',
       path: '/pop/v1/wam/change/abort',
       action: 'AbortChange',
       query: {},
-      body: 'ChangeId=wc-1',
-      changeId: 'wc-1',
+      body: 'ChangeId=wc-1422eac0a5bc885fcd8b0a0f',
+      changeId: 'wc-1422eac0a5bc885fcd8b0a0f',
       status: 200,
       code: 'OK',
       accessKeyId: 'sandbox-ak',
@@ -137,15 +173,15 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
 
     // Act
     const { change, requestId } = await client.describeChange(
-      { changeId: 'wc-1', envId: 'we-1' },
+      { changeId: 'wc-1422eac0a5bc885fcd8b0a0f', envId: 'we-f85b45b678822b8469f8a6ef' },
       OPTS,
     );
 
     // Assert
-    const wire = sb.change('wc-1');
+    const wire = sb.change('wc-1422eac0a5bc885fcd8b0a0f');
     expect(change).toEqual({
-      changeId: 'wc-1',
-      envId: 'we-1',
+      changeId: 'wc-1422eac0a5bc885fcd8b0a0f',
+      envId: 'we-f85b45b678822b8469f8a6ef',
       changeName: wire?.ChangeName,
       actionName: 'Apply',
       changeDescription: wire?.ChangeDescription,
@@ -156,14 +192,14 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
       timedOut: false,
       createTime: sb.startedAt - 95 * MIN,
       updateTime: sb.startedAt - 90 * MIN,
-      // This scenario's short ids are not well-formed EnvIds: the policy would fail closed.
-      unreadable: { EnvId: 'EnvId "we-1" is not an EnvId' },
+      finishTime: undefined,
+      unreadable: {},
     });
     expect(Object.getPrototypeOf(change)).toBe(Object.prototype);
     expect(requestId).toMatch(/^[0-9A-F-]{36}$/);
     expect(sb.journal()[0]?.query).toEqual({
-      ChangeId: 'wc-1',
-      EnvId: 'we-1',
+      ChangeId: 'wc-1422eac0a5bc885fcd8b0a0f',
+      EnvId: 'we-f85b45b678822b8469f8a6ef',
       RegionId: 'cn-hangzhou',
     });
   });
@@ -173,17 +209,20 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
     const { sb, client } = await start();
 
     // Act
-    const { change } = await client.describeChange({ changeId: 'wc-old-1', envId: 'we-1' }, OPTS);
+    const { change } = await client.describeChange(
+      { changeId: 'wc-5339f4644108eb16d07dd448', envId: 'we-f85b45b678822b8469f8a6ef' },
+      OPTS,
+    );
 
     // Assert
     expect(change).toMatchObject({
-      changeId: 'wc-old-1',
+      changeId: 'wc-5339f4644108eb16d07dd448',
       actionName: 'RestartApp',
       finished: true,
       succeed: true,
       aborted: false,
     });
-    expect(change.finishTime).toBe(sb.change('wc-old-1')?.FinishTime);
+    expect(change.finishTime).toBe(sb.change('wc-5339f4644108eb16d07dd448')?.FinishTime);
     expect(change.finishTime).toBeGreaterThan(0);
   });
 
@@ -193,9 +232,17 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
 
     // Act
     const unknown = await failure(
-      client.describeChange({ changeId: 'wc-nope', envId: 'we-1' }, OPTS),
+      client.describeChange(
+        { changeId: 'wc-a220be6f2fdcb99be8637add', envId: 'we-f85b45b678822b8469f8a6ef' },
+        OPTS,
+      ),
     );
-    const foreign = await failure(client.describeChange({ changeId: 'wc-f', envId: 'we-x' }, OPTS));
+    const foreign = await failure(
+      client.describeChange(
+        { changeId: 'wc-16bebbb448ac4091ada7d9a2', envId: 'we-3b5a15970cbc7aa709d50154' },
+        OPTS,
+      ),
+    );
 
     // Assert
     expect(unknown).toMatchObject({ kind: 'not_found', code: 'ChangeNotExists', httpStatus: 404 });
@@ -215,14 +262,25 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
 
     // Act
     for (let pageNumber = 1; ; pageNumber += 1) {
-      const page = await client.describeChanges('we-1', { pageNumber, pageSize: 2 }, OPTS);
+      const page = await client.describeChanges(
+        'we-f85b45b678822b8469f8a6ef',
+        { pageNumber, pageSize: 2 },
+        OPTS,
+      );
       ids.push(...page.items.map((c) => c.changeId));
       pages.push({ ...page, n: page.items.length });
       if (page.pageNumber * page.pageSize >= (page.totalCount ?? 0)) break;
     }
 
     // Assert
-    expect(ids).toEqual(['wc-1', 'wc-old-1', 'wc-old-2', 'wc-old-3', 'wc-old-4', 'wc-old-5']);
+    expect(ids).toEqual([
+      'wc-1422eac0a5bc885fcd8b0a0f',
+      'wc-5339f4644108eb16d07dd448',
+      'wc-08f4842947cf017095bacfb7',
+      'wc-a73547035e563b7eef0fe2f9',
+      'wc-0218abe91a597ffa2f7ad322',
+      'wc-1f0ee4e79c100e82570a330b',
+    ]);
     expect(
       pages.map(({ pageNumber, pageSize, totalCount, n }) => [pageNumber, pageSize, totalCount, n]),
     ).toEqual([
@@ -231,9 +289,24 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
       [3, 2, 6, 2],
     ]);
     expect(sb.journal().map((e) => e.query)).toEqual([
-      { EnvId: 'we-1', PageNumber: '1', PageSize: '2', RegionId: 'cn-hangzhou' },
-      { EnvId: 'we-1', PageNumber: '2', PageSize: '2', RegionId: 'cn-hangzhou' },
-      { EnvId: 'we-1', PageNumber: '3', PageSize: '2', RegionId: 'cn-hangzhou' },
+      {
+        EnvId: 'we-f85b45b678822b8469f8a6ef',
+        PageNumber: '1',
+        PageSize: '2',
+        RegionId: 'cn-hangzhou',
+      },
+      {
+        EnvId: 'we-f85b45b678822b8469f8a6ef',
+        PageNumber: '2',
+        PageSize: '2',
+        RegionId: 'cn-hangzhou',
+      },
+      {
+        EnvId: 'we-f85b45b678822b8469f8a6ef',
+        PageNumber: '3',
+        PageSize: '2',
+        RegionId: 'cn-hangzhou',
+      },
     ]);
   });
 
@@ -242,10 +315,18 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
     const { client } = await start();
 
     // Act
-    const big = await client.describeChanges('we-1', { pageNumber: 1, pageSize: 500 }, OPTS);
-    const past = await client.describeChanges('we-1', { pageNumber: 9, pageSize: 10 }, OPTS);
+    const big = await client.describeChanges(
+      'we-f85b45b678822b8469f8a6ef',
+      { pageNumber: 1, pageSize: 500 },
+      OPTS,
+    );
+    const past = await client.describeChanges(
+      'we-f85b45b678822b8469f8a6ef',
+      { pageNumber: 9, pageSize: 10 },
+      OPTS,
+    );
     const unknownEnv = await failure(
-      client.describeChanges('we-nope', { pageNumber: 1, pageSize: 10 }, OPTS),
+      client.describeChanges('we-ee500df7eb84fed15a36d854', { pageNumber: 1, pageSize: 10 }, OPTS),
     );
 
     // Assert
@@ -261,12 +342,12 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
 
     // Act
     const byApp = await client.describeAppEnvs(
-      { appId: 'wa-1' },
+      { appId: 'wa-d107d6718fb8d6c4431c5dd0' },
       { pageNumber: 1, pageSize: 10 },
       OPTS,
     );
     const byEnv = await client.describeAppEnvs(
-      { appId: 'wa-2', envId: 'we-3' },
+      { appId: 'wa-6e997e0f32e1f514dfe49e54', envId: 'we-1d44a8aad805772e9f9bd855' },
       { pageNumber: 1, pageSize: 10 },
       OPTS,
     );
@@ -274,29 +355,29 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
     // Assert
     expect(byApp.items).toEqual([
       {
-        envId: 'we-1',
-        appId: 'wa-1',
+        envId: 'we-f85b45b678822b8469f8a6ef',
+        appId: 'wa-d107d6718fb8d6c4431c5dd0',
         envName: 'shop-prod',
         envStatus: 'RUNNING',
         applyingChange: true,
         abortingChange: false,
-        latestChangeId: 'wc-1',
+        latestChangeId: 'wc-1422eac0a5bc885fcd8b0a0f',
       },
       {
-        envId: 'we-2',
-        appId: 'wa-1',
+        envId: 'we-060122cbd5b0bb45b4ee0897',
+        appId: 'wa-d107d6718fb8d6c4431c5dd0',
         envName: 'shop-test',
         envStatus: 'RUNNING',
         applyingChange: true,
         abortingChange: false,
-        latestChangeId: 'wc-2',
+        latestChangeId: 'wc-cc5fb61bc4cb0ac5399b2e17',
       },
     ]);
     expect(byApp).toMatchObject({ pageNumber: 1, pageSize: 10, totalCount: 2 });
     expect(byEnv.items).toEqual([
       {
-        envId: 'we-3',
-        appId: 'wa-2',
+        envId: 'we-1d44a8aad805772e9f9bd855',
+        appId: 'wa-6e997e0f32e1f514dfe49e54',
         envName: 'billing-prod',
         envStatus: 'RUNNING',
         applyingChange: false,
@@ -306,8 +387,19 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
     expect(byEnv.totalCount).toBe(1);
     // no undefined filter is sent (pop-core would send `AppId=` and sign `AppId=undefined`)
     expect(sb.journal().map((e) => e.query)).toEqual([
-      { AppId: 'wa-1', PageNumber: '1', PageSize: '10', RegionId: 'cn-hangzhou' },
-      { AppId: 'wa-2', EnvId: 'we-3', PageNumber: '1', PageSize: '10', RegionId: 'cn-hangzhou' },
+      {
+        AppId: 'wa-d107d6718fb8d6c4431c5dd0',
+        PageNumber: '1',
+        PageSize: '10',
+        RegionId: 'cn-hangzhou',
+      },
+      {
+        AppId: 'wa-6e997e0f32e1f514dfe49e54',
+        EnvId: 'we-1d44a8aad805772e9f9bd855',
+        PageNumber: '1',
+        PageSize: '10',
+        RegionId: 'cn-hangzhou',
+      },
     ]);
   });
 
@@ -316,22 +408,26 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
     const { client } = await start();
 
     // Act
-    const before = await client.describeAppEnvStatus('we-1', OPTS);
-    await client.abortChange('wc-1', OPTS);
-    const after = await client.describeAppEnvStatus('we-1', OPTS);
-    const missing = await failure(client.describeAppEnvStatus('we-nope', OPTS));
+    const before = await client.describeAppEnvStatus('we-f85b45b678822b8469f8a6ef', OPTS);
+    await client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS);
+    const after = await client.describeAppEnvStatus('we-f85b45b678822b8469f8a6ef', OPTS);
+    const missing = await failure(client.describeAppEnvStatus('we-ee500df7eb84fed15a36d854', OPTS));
 
     // Assert
     expect(before).toEqual({
-      envId: 'we-1',
+      envId: 'we-f85b45b678822b8469f8a6ef',
       appId: '',
       envName: 'shop-prod',
       envStatus: 'RUNNING',
       applyingChange: true,
       abortingChange: false,
-      latestChangeId: 'wc-1',
+      latestChangeId: 'wc-1422eac0a5bc885fcd8b0a0f',
     });
-    expect(after).toMatchObject({ envId: 'we-1', applyingChange: true, abortingChange: true });
+    expect(after).toMatchObject({
+      envId: 'we-f85b45b678822b8469f8a6ef',
+      applyingChange: true,
+      abortingChange: true,
+    });
     expect(missing).toMatchObject({ kind: 'not_found', code: 'EnvNotExists' });
   });
 
@@ -346,11 +442,11 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
     // Assert
     expect(first).toMatchObject({ pageNumber: 1, pageSize: 2, totalCount: 3 });
     expect(first.items).toEqual([
-      { appId: 'wa-1', appName: 'shop' },
-      { appId: 'wa-2', appName: 'billing' },
+      { appId: 'wa-d107d6718fb8d6c4431c5dd0', appName: 'shop' },
+      { appId: 'wa-6e997e0f32e1f514dfe49e54', appName: 'billing' },
     ]);
     expect(second).toMatchObject({ pageNumber: 2, pageSize: 2, totalCount: 3 });
-    expect(second.items).toEqual([{ appId: 'wa-3', appName: 'search' }]);
+    expect(second.items).toEqual([{ appId: 'wa-32b985b3da12d90b1cc0e4f0', appName: 'search' }]);
     expect(first.requestId).not.toBe(second.requestId);
   });
 
@@ -361,11 +457,14 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
 
     // Act
     await client.describeApplications(page, OPTS);
-    await client.describeAppEnvs({ appId: 'wa-1' }, page, OPTS);
-    await client.describeAppEnvStatus('we-1', OPTS);
-    await client.describeChanges('we-1', page, OPTS);
-    await client.describeChange({ changeId: 'wc-1', envId: 'we-1' }, OPTS);
-    await client.abortChange('wc-1', OPTS);
+    await client.describeAppEnvs({ appId: 'wa-d107d6718fb8d6c4431c5dd0' }, page, OPTS);
+    await client.describeAppEnvStatus('we-f85b45b678822b8469f8a6ef', OPTS);
+    await client.describeChanges('we-f85b45b678822b8469f8a6ef', page, OPTS);
+    await client.describeChange(
+      { changeId: 'wc-1422eac0a5bc885fcd8b0a0f', envId: 'we-f85b45b678822b8469f8a6ef' },
+      OPTS,
+    );
+    await client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS);
 
     // Assert
     const journal = sb.journal();
@@ -391,19 +490,33 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
 
     // Act
     const apps = await client.describeApplications(page, OPTS);
-    const envs = await client.describeAppEnvs({ appId: 'wa-1', envId: 'we-1' }, page, OPTS);
-    const status = await client.describeAppEnvStatus('we-1', OPTS);
-    const changes = await client.describeChanges('we-1', page, OPTS);
-    const { change } = await client.describeChange({ changeId: 'wc-2', envId: 'we-2' }, OPTS);
-    const aborted = await client.abortChange('wc-2', OPTS);
+    const envs = await client.describeAppEnvs(
+      { appId: 'wa-d107d6718fb8d6c4431c5dd0', envId: 'we-f85b45b678822b8469f8a6ef' },
+      page,
+      OPTS,
+    );
+    const status = await client.describeAppEnvStatus('we-f85b45b678822b8469f8a6ef', OPTS);
+    const changes = await client.describeChanges('we-f85b45b678822b8469f8a6ef', page, OPTS);
+    const { change } = await client.describeChange(
+      { changeId: 'wc-cc5fb61bc4cb0ac5399b2e17', envId: 'we-060122cbd5b0bb45b4ee0897' },
+      OPTS,
+    );
+    const aborted = await client.abortChange('wc-cc5fb61bc4cb0ac5399b2e17', OPTS);
 
     // Assert
     expect(apps.totalCount).toBe(3);
-    expect(envs.items.map((e) => e.envId)).toEqual(['we-1']);
-    expect(status.latestChangeId).toBe('wc-1');
+    expect(envs.items.map((e) => e.envId)).toEqual(['we-f85b45b678822b8469f8a6ef']);
+    expect(status.latestChangeId).toBe('wc-1422eac0a5bc885fcd8b0a0f');
     expect(changes.totalCount).toBe(6);
-    expect(change).toMatchObject({ changeId: 'wc-2', paused: true, finished: false });
-    expect(aborted).toMatchObject({ changeId: 'wc-2', envId: 'we-2' });
+    expect(change).toMatchObject({
+      changeId: 'wc-cc5fb61bc4cb0ac5399b2e17',
+      paused: true,
+      finished: false,
+    });
+    expect(aborted).toMatchObject({
+      changeId: 'wc-cc5fb61bc4cb0ac5399b2e17',
+      envId: 'we-060122cbd5b0bb45b4ee0897',
+    });
     const journal = sb.journal();
     expect(journal).toHaveLength(6);
     for (const e of journal) {
@@ -423,7 +536,12 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
     });
 
     // Act
-    const err = await failure(client.describeChange({ changeId: 'wc-1', envId: 'we-1' }, OPTS));
+    const err = await failure(
+      client.describeChange(
+        { changeId: 'wc-1422eac0a5bc885fcd8b0a0f', envId: 'we-f85b45b678822b8469f8a6ef' },
+        OPTS,
+      ),
+    );
 
     // Assert
     expect(err).toMatchObject({
@@ -452,8 +570,8 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
     clients.push(wrongSecret, unknownKey);
 
     // Act
-    const bad = await failure(wrongSecret.abortChange('wc-1', OPTS));
-    const unknown = await failure(unknownKey.abortChange('wc-1', OPTS));
+    const bad = await failure(wrongSecret.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS));
+    const unknown = await failure(unknownKey.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS));
 
     // Assert
     expect(bad).toMatchObject({
@@ -467,8 +585,8 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
       httpStatus: 404,
     });
     expect(sb.journal().map((e) => e.signatureValid)).toEqual([false, false]);
-    expect(sb.change('wc-1')?.ChangeAborted).toBe(false);
-    expect(sb.appEnv('we-1')?.AbortingChange).toBe(false);
+    expect(sb.change('wc-1422eac0a5bc885fcd8b0a0f')?.ChangeAborted).toBe(false);
+    expect(sb.appEnv('we-f85b45b678822b8469f8a6ef')?.AbortingChange).toBe(false);
   });
 
   it('accepts an endpoint with a trailing slash (pop-core would sign it wrong)', async () => {
@@ -478,10 +596,13 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
     clients.push(client);
 
     // Act
-    const { change } = await client.describeChange({ changeId: 'wc-1', envId: 'we-1' }, OPTS);
+    const { change } = await client.describeChange(
+      { changeId: 'wc-1422eac0a5bc885fcd8b0a0f', envId: 'we-f85b45b678822b8469f8a6ef' },
+      OPTS,
+    );
 
     // Assert
-    expect(change.changeId).toBe('wc-1');
+    expect(change.changeId).toBe('wc-1422eac0a5bc885fcd8b0a0f');
     expect(sb.journal()[0]).toMatchObject({ path: '/pop/v1/wam/changeInfo', signatureValid: true });
   });
 
@@ -491,12 +612,14 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
 
     // Act
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => client.describeAppEnvStatus('we-1', OPTS)),
+      Array.from({ length: 20 }, () =>
+        client.describeAppEnvStatus('we-f85b45b678822b8469f8a6ef', OPTS),
+      ),
     );
     client.close();
 
     // Assert
-    expect(results.every((r) => r.latestChangeId === 'wc-1')).toBe(true);
+    expect(results.every((r) => r.latestChangeId === 'wc-1422eac0a5bc885fcd8b0a0f')).toBe(true);
     expect(sb.journal()).toHaveLength(20);
     expect(sb.journal().every((e) => e.signatureValid && e.status === 200)).toBe(true);
   });
@@ -538,7 +661,7 @@ describe('the date header under another TZ (C10)', () => {
         `const creds = { accessKeyId: 'sandbox-ak', accessKeySecret: 'sandbox-secret' };`,
         `const real = new WebplusClient({ regionId: 'cn-hangzhou', endpoint: ${JSON.stringify(sb.url)} }, creds);`,
         `const cap = new WebplusClient({ regionId: 'cn-hangzhou', endpoint: 'http://127.0.0.1:${capturePort}' }, creds);`,
-        `const { change } = await real.describeChange({ changeId: 'wc-1', envId: 'we-1' }, { timeoutMs: 5000 });`,
+        `const { change } = await real.describeChange({ changeId: 'wc-1422eac0a5bc885fcd8b0a0f', envId: 'we-f85b45b678822b8469f8a6ef' }, { timeoutMs: 5000 });`,
         `await cap.describeApplications({ pageNumber: 1, pageSize: 10 }, { timeoutMs: 5000 });`,
         'real.close();',
         'cap.close();',
@@ -556,7 +679,10 @@ describe('the date header under another TZ (C10)', () => {
       });
 
       // Assert
-      expect(JSON.parse(stdout.trim())).toEqual({ offset: -480, changeId: 'wc-1' });
+      expect(JSON.parse(stdout.trim())).toEqual({
+        offset: -480,
+        changeId: 'wc-1422eac0a5bc885fcd8b0a0f',
+      });
       expect(dates).toHaveLength(1);
       const date = dates[0] ?? '';
       expect(date).toMatch(

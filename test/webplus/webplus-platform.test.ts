@@ -15,19 +15,40 @@ const OPTS = { timeoutMs: 5000 };
 
 const scenario = {
   apps: [
-    { AppId: 'wa-1', AppName: 'shop' },
-    { AppId: 'wa-2', AppName: 'billing' },
+    { AppId: 'wa-d107d6718fb8d6c4431c5dd0', AppName: 'shop' },
+    { AppId: 'wa-6e997e0f32e1f514dfe49e54', AppName: 'billing' },
   ],
   envs: [
-    { EnvId: 'we-1', AppId: 'wa-1', EnvName: 'prod' },
-    { EnvId: 'we-2', AppId: 'wa-1', EnvName: 'test' },
-    { EnvId: 'we-3', AppId: 'wa-2', EnvName: 'prod' },
+    { EnvId: 'we-f85b45b678822b8469f8a6ef', AppId: 'wa-d107d6718fb8d6c4431c5dd0', EnvName: 'prod' },
+    { EnvId: 'we-060122cbd5b0bb45b4ee0897', AppId: 'wa-d107d6718fb8d6c4431c5dd0', EnvName: 'test' },
+    { EnvId: 'we-1d44a8aad805772e9f9bd855', AppId: 'wa-6e997e0f32e1f514dfe49e54', EnvName: 'prod' },
   ],
   changes: [
-    { ChangeId: 'wc-run', EnvId: 'we-1', startedMinutesAgo: 95, idleMinutes: 90 },
-    { ChangeId: 'wc-paused', EnvId: 'we-2', startedMinutesAgo: 50, idleMinutes: 45, paused: true },
-    { ChangeId: 'wc-done', EnvId: 'we-3', startedMinutesAgo: 50, finished: true, succeed: true },
-    { ChangeId: 'wc-f', EnvId: 'we-x', foreign: true },
+    {
+      ChangeId: 'wc-acd359ac14885f87c5229987',
+      EnvId: 'we-f85b45b678822b8469f8a6ef',
+      startedMinutesAgo: 95,
+      idleMinutes: 90,
+    },
+    {
+      ChangeId: 'wc-b8660d71021fc25412d3564d',
+      EnvId: 'we-060122cbd5b0bb45b4ee0897',
+      startedMinutesAgo: 50,
+      idleMinutes: 45,
+      paused: true,
+    },
+    {
+      ChangeId: 'wc-0d6b2a1694855fb8a31eb1c5',
+      EnvId: 'we-1d44a8aad805772e9f9bd855',
+      startedMinutesAgo: 50,
+      finished: true,
+      succeed: true,
+    },
+    {
+      ChangeId: 'wc-16bebbb448ac4091ada7d9a2',
+      EnvId: 'we-3b5a15970cbc7aa709d50154',
+      foreign: true,
+    },
   ],
 };
 
@@ -72,24 +93,44 @@ describe('Web+ through the platform seam', () => {
         )),
       );
     expect(refs).toEqual([
-      { platform: 'webplus', changeId: 'wc-run', envId: 'we-1', appId: 'wa-1', aborting: false },
-      { platform: 'webplus', changeId: 'wc-paused', envId: 'we-2', appId: 'wa-1', aborting: false },
+      {
+        platform: 'webplus',
+        changeId: 'wc-acd359ac14885f87c5229987',
+        envId: 'we-f85b45b678822b8469f8a6ef',
+        appId: 'wa-d107d6718fb8d6c4431c5dd0',
+        aborting: false,
+      },
+      {
+        platform: 'webplus',
+        changeId: 'wc-b8660d71021fc25412d3564d',
+        envId: 'we-060122cbd5b0bb45b4ee0897',
+        appId: 'wa-d107d6718fb8d6c4431c5dd0',
+        aborting: false,
+      },
     ]);
     const run = await p.readChange(refs[0]!, OPTS);
     expect(run).toMatchObject({
       state: 'in_flight',
       rawStatus: 'running',
       aborting: false,
-      envId: 'we-1',
+      envId: 'we-f85b45b678822b8469f8a6ef',
     });
     expect(Date.now() - (run.lastProgressAtMs as number)).toBeGreaterThanOrEqual(90 * 60_000);
     expect((await p.readChange(refs[1]!, OPTS)).state).toBe('paused');
     expect(
-      (await p.readChange({ platform: 'webplus', changeId: 'wc-done', envId: 'we-3' }, OPTS))
-        .rawStatus,
+      (
+        await p.readChange(
+          {
+            platform: 'webplus',
+            changeId: 'wc-0d6b2a1694855fb8a31eb1c5',
+            envId: 'we-1d44a8aad805772e9f9bd855',
+          },
+          OPTS,
+        )
+      ).rawStatus,
     ).toBe('finished/succeeded');
     await p.abortChange(refs[0]!, { rollback: false }, OPTS);
-    expect(sb.appEnv('we-1')?.AbortingChange).toBe(true);
+    expect(sb.appEnv('we-f85b45b678822b8469f8a6ef')?.AbortingChange).toBe(true);
     const again = await failure(p.abortChange(refs[0]!, { rollback: false }, OPTS));
     expect(again.kind).toBe('already_aborting');
   });
@@ -100,29 +141,44 @@ describe('Web+ through the platform seam', () => {
       faults: [
         {
           action: 'DescribeChange',
-          changeId: 'wc-run',
+          changeId: 'wc-acd359ac14885f87c5229987',
           responses: [{ status: 400, code: 'Throttling.User' }],
         },
       ],
     });
     platform = webplusPlatform({ endpoint: sb.url, credentials: KEYS });
     const foreign = await failure(
-      platform.abortChange({ platform: 'webplus', changeId: 'wc-f' }, { rollback: false }, OPTS),
+      platform.abortChange(
+        { platform: 'webplus', changeId: 'wc-16bebbb448ac4091ada7d9a2' },
+        { rollback: false },
+        OPTS,
+      ),
     );
     expect([foreign.kind, foreign.code]).toEqual(['not_found', 'ResourceAuthFailed']);
     const rollback = await failure(
-      platform.abortChange({ platform: 'webplus', changeId: 'wc-run' }, { rollback: true }, OPTS),
+      platform.abortChange(
+        { platform: 'webplus', changeId: 'wc-acd359ac14885f87c5229987' },
+        { rollback: true },
+        OPTS,
+      ),
     );
     expect([rollback.kind, rollback.code]).toEqual(['permanent', 'RollbackUnsupported']);
-    expect(sb.abortCalls('wc-run')).toBe(0);
+    expect(sb.abortCalls('wc-acd359ac14885f87c5229987')).toBe(0);
     const throttled = await failure(
-      platform.readChange({ platform: 'webplus', changeId: 'wc-run', envId: 'we-1' }, OPTS),
+      platform.readChange(
+        {
+          platform: 'webplus',
+          changeId: 'wc-acd359ac14885f87c5229987',
+          envId: 'we-f85b45b678822b8469f8a6ef',
+        },
+        OPTS,
+      ),
     );
     expect(throttled.kind).toBe('throttled');
     // DescribeChange needs the EnvId (the docs mark it required): without it, nothing is sent
     const before = sb.journal().length;
     const noEnv = await failure(
-      platform.readChange({ platform: 'webplus', changeId: 'wc-run' }, OPTS),
+      platform.readChange({ platform: 'webplus', changeId: 'wc-acd359ac14885f87c5229987' }, OPTS),
     );
     expect([noEnv.kind, noEnv.code]).toEqual(['permanent', 'EnvIdUnknown']);
     expect(sb.journal()).toHaveLength(before);

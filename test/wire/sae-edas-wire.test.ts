@@ -124,10 +124,20 @@ function saeAnswer(req: RecordedRequest): Record<string, unknown> {
   if (req.path.endsWith('ListChangeOrders'))
     return { ...SAE_OK, Data: { TotalSize: 0, ChangeOrderList: [] } };
   if (req.path.endsWith('DescribeChangeOrder'))
-    return { ...SAE_OK, Data: { ChangeOrderId: 'co-1', Status: 1, Pipelines: [] } };
+    return {
+      ...SAE_OK,
+      Data: { ChangeOrderId: '817dd426-4ed7-a2f3-4215-66c10a217210', Status: 1, Pipelines: [] },
+    };
   // An abort is accepted only on its documented body: Data is exactly {ChangeOrderId}.
-  if (req.path.includes('Abort')) return { ...SAE_OK, Data: { ChangeOrderId: 'co-1' } };
-  return { ...SAE_OK, Data: { AppId: 'app-1', ChangeOrderId: 'co-1' } };
+  if (req.path.includes('Abort'))
+    return { ...SAE_OK, Data: { ChangeOrderId: '817dd426-4ed7-a2f3-4215-66c10a217210' } };
+  return {
+    ...SAE_OK,
+    Data: {
+      AppId: '8d91d7c6-62e6-2b77-2ff8-483400d2a665',
+      ChangeOrderId: '817dd426-4ed7-a2f3-4215-66c10a217210',
+    },
+  };
 }
 
 function edasAnswer(req: RecordedRequest): Record<string, unknown> {
@@ -135,8 +145,11 @@ function edasAnswer(req: RecordedRequest): Record<string, unknown> {
   if (req.path.endsWith('change_order_list'))
     return { ...EDAS_OK, ChangeOrderList: { ChangeOrder: [] } };
   if (req.path.endsWith('change_order_info'))
-    return { ...EDAS_OK, changeOrderInfo: { ChangeOrderId: 'eo-1', Status: 1 } };
-  return { ...EDAS_OK, Data: { ChangeOrderId: 'eo-1' } };
+    return {
+      ...EDAS_OK,
+      changeOrderInfo: { ChangeOrderId: '2d118f7c-88ec-737b-1dbb-7e71874435e0', Status: 1 },
+    };
+  return { ...EDAS_OK, Data: { ChangeOrderId: '2d118f7c-88ec-737b-1dbb-7e71874435e0' } };
 }
 
 /** The ROA v1 signature, computed from the recorded request alone. */
@@ -203,11 +216,15 @@ describe('SAE requests on the wire match the reference table', () => {
       recorder = await startWireRecorder(saeAnswer);
       const sae = new SaeClient(recorder.url, keys);
       await sae.listApplications({ pageNumber: 2, pageSize: 50 }, OPTS);
-      await sae.describeApplicationStatus('app-1', OPTS);
-      await sae.listChangeOrders('app-1', { pageNumber: 1, pageSize: 20, coStatus: 8 }, OPTS);
-      await sae.describeChangeOrder('co-1', OPTS);
-      await sae.abortChangeOrder('co-1', OPTS);
-      await sae.abortAndRollbackChangeOrder('co-1', OPTS);
+      await sae.describeApplicationStatus('8d91d7c6-62e6-2b77-2ff8-483400d2a665', OPTS);
+      await sae.listChangeOrders(
+        '8d91d7c6-62e6-2b77-2ff8-483400d2a665',
+        { pageNumber: 1, pageSize: 20, coStatus: 8 },
+        OPTS,
+      );
+      await sae.describeChangeOrder('817dd426-4ed7-a2f3-4215-66c10a217210', OPTS);
+      await sae.abortChangeOrder('817dd426-4ed7-a2f3-4215-66c10a217210', OPTS);
+      await sae.abortAndRollbackChangeOrder('817dd426-4ed7-a2f3-4215-66c10a217210', OPTS);
       sae.close();
 
       const sent = recorder.requests;
@@ -219,11 +236,11 @@ describe('SAE requests on the wire match the reference table', () => {
       );
       expect(sent.map((r) => r.rawQuery)).toEqual([
         'CurrentPage=2&PageSize=50',
-        'AppId=app-1',
-        'AppId=app-1&CurrentPage=1&PageSize=20&CoStatus=8',
-        'ChangeOrderId=co-1',
-        'ChangeOrderId=co-1',
-        'ChangeOrderId=co-1',
+        'AppId=8d91d7c6-62e6-2b77-2ff8-483400d2a665',
+        'AppId=8d91d7c6-62e6-2b77-2ff8-483400d2a665&CurrentPage=1&PageSize=20&CoStatus=8',
+        'ChangeOrderId=817dd426-4ed7-a2f3-4215-66c10a217210',
+        'ChangeOrderId=817dd426-4ed7-a2f3-4215-66c10a217210',
+        'ChangeOrderId=817dd426-4ed7-a2f3-4215-66c10a217210',
       ]);
       for (const req of sent) checkCommonHeaders(req, '2019-05-06', keys);
     });
@@ -232,7 +249,9 @@ describe('SAE requests on the wire match the reference table', () => {
   it('an id with reserved characters is encoded in the URL and signed decoded', async () => {
     recorder = await startWireRecorder(saeAnswer);
     const sae = new SaeClient(recorder.url, KEYS);
-    await expect(sae.describeChangeOrder('co 1/&=x', OPTS)).rejects.toThrow(/about co-1/);
+    await expect(sae.describeChangeOrder('co 1/&=x', OPTS)).rejects.toThrow(
+      /about 817dd426-4ed7-a2f3-4215-66c10a217210/,
+    );
     sae.close();
     const [req] = recorder.requests;
     expect(req?.rawQuery).toBe('ChangeOrderId=co%201%2F%26%3Dx');
@@ -257,10 +276,10 @@ describe('EDAS requests on the wire match the reference table', () => {
       recorder = await startWireRecorder(edasAnswer);
       const edas = new EdasClient(recorder.url, keys);
       await edas.listApplication({ pageNumber: 3, pageSize: 100 }, OPTS);
-      await edas.listRecentChangeOrder('ea-1', OPTS);
-      await edas.getChangeOrderInfo('eo-1', OPTS);
-      await edas.abortChangeOrder('eo-1', OPTS);
-      await edas.abortAndRollbackChangeOrder('eo-1', OPTS);
+      await edas.listRecentChangeOrder('7d65504d-fc7b-5c7f-92fe-2cb2b58660bd', OPTS);
+      await edas.getChangeOrderInfo('2d118f7c-88ec-737b-1dbb-7e71874435e0', OPTS);
+      await edas.abortChangeOrder('2d118f7c-88ec-737b-1dbb-7e71874435e0', OPTS);
+      await edas.abortAndRollbackChangeOrder('2d118f7c-88ec-737b-1dbb-7e71874435e0', OPTS);
       edas.close();
 
       const sent = recorder.requests;
@@ -272,10 +291,10 @@ describe('EDAS requests on the wire match the reference table', () => {
       );
       expect(sent.map((r) => r.rawQuery)).toEqual([
         'CurrentPage=3&PageSize=100',
-        'AppId=ea-1',
-        'ChangeOrderId=eo-1',
-        'ChangeOrderId=eo-1',
-        'ChangeOrderId=eo-1',
+        'AppId=7d65504d-fc7b-5c7f-92fe-2cb2b58660bd',
+        'ChangeOrderId=2d118f7c-88ec-737b-1dbb-7e71874435e0',
+        'ChangeOrderId=2d118f7c-88ec-737b-1dbb-7e71874435e0',
+        'ChangeOrderId=2d118f7c-88ec-737b-1dbb-7e71874435e0',
       ]);
       for (const req of sent) checkCommonHeaders(req, '2017-08-01', keys);
     });

@@ -40,14 +40,22 @@ const OPTS = { timeoutMs: 5000 };
 
 /** Canned success bodies, enough for the client to accept each reply. */
 const REPLY: Record<string, unknown> = {
-  '/pop/v1/wam/change/abort': { Code: 'OK', EnvChange: { ChangeId: 'wc-1', EnvId: 'we-1' } },
+  '/pop/v1/wam/change/abort': {
+    Code: 'OK',
+    EnvChange: { ChangeId: 'wc-1422eac0a5bc885fcd8b0a0f', EnvId: 'we-f85b45b678822b8469f8a6ef' },
+  },
   '/pop/v1/wam/changeInfo': {
     Code: 'OK',
-    Change: { ChangeId: 'wc-1', EnvId: 'we-1', CreateTime: 1, UpdateTime: 2 },
+    Change: {
+      ChangeId: 'wc-1422eac0a5bc885fcd8b0a0f',
+      EnvId: 'we-f85b45b678822b8469f8a6ef',
+      CreateTime: 1,
+      UpdateTime: 2,
+    },
   },
   '/pop/v1/wam/change': { Code: 'OK', Changes: { Change: [] }, TotalCount: 0 },
   '/pop/v1/wam/appEnv': { Code: 'OK', AppEnvs: { AppEnv: [] }, TotalCount: 0 },
-  '/pop/v1/wam/appEnv/status': { Code: 'OK', EnvStatus: { EnvId: 'we-1' } },
+  '/pop/v1/wam/appEnv/status': { Code: 'OK', EnvStatus: { EnvId: 'we-f85b45b678822b8469f8a6ef' } },
   '/pop/v1/wam/application': { Code: 'OK', Applications: { Application: [] }, TotalCount: 0 },
 };
 
@@ -97,16 +105,27 @@ afterAll(async () => {
 
 /** Sends one call of every action the client has; returns what went over the wire, in order. */
 async function sendEveryAction(client: WebplusClient): Promise<void> {
-  await client.abortChange('wc-1', OPTS);
-  await client.describeChange({ changeId: 'wc-1', envId: 'we-1' }, OPTS);
-  await client.describeChanges('we-1', { pageNumber: 1, pageSize: 100 }, OPTS);
+  await client.abortChange('wc-1422eac0a5bc885fcd8b0a0f', OPTS);
+  await client.describeChange(
+    { changeId: 'wc-1422eac0a5bc885fcd8b0a0f', envId: 'we-f85b45b678822b8469f8a6ef' },
+    OPTS,
+  );
+  await client.describeChanges(
+    'we-f85b45b678822b8469f8a6ef',
+    { pageNumber: 1, pageSize: 100 },
+    OPTS,
+  );
   await client.describeAppEnvs(
-    { appId: 'wa-1', envId: 'we-1' },
+    { appId: 'wa-d107d6718fb8d6c4431c5dd0', envId: 'we-f85b45b678822b8469f8a6ef' },
     { pageNumber: 1, pageSize: 1 },
     OPTS,
   );
-  await client.describeAppEnvs({ appId: 'wa-1' }, { pageNumber: 2, pageSize: 100 }, OPTS);
-  await client.describeAppEnvStatus('we-1', OPTS);
+  await client.describeAppEnvs(
+    { appId: 'wa-d107d6718fb8d6c4431c5dd0' },
+    { pageNumber: 2, pageSize: 100 },
+    OPTS,
+  );
+  await client.describeAppEnvStatus('we-f85b45b678822b8469f8a6ef', OPTS);
   await client.describeApplications({ pageNumber: 1, pageSize: 100 }, OPTS);
 }
 
@@ -179,29 +198,33 @@ describe('Web+ wire: the exact requests the client sends (audit sections A, B, E
 
   it('exact values: ids, pages and the form body', () => {
     const [abort, change, changes, envOne, envPage, status, apps] = recorded;
-    expect(abort!.body).toBe('ChangeId=wc-1');
+    expect(abort!.body).toBe('ChangeId=wc-1422eac0a5bc885fcd8b0a0f');
     expect(abort!.query).toEqual({ RegionId: REGION });
-    expect(change!.query).toEqual({ ChangeId: 'wc-1', EnvId: 'we-1', RegionId: REGION });
+    expect(change!.query).toEqual({
+      ChangeId: 'wc-1422eac0a5bc885fcd8b0a0f',
+      EnvId: 'we-f85b45b678822b8469f8a6ef',
+      RegionId: REGION,
+    });
     expect(changes!.query).toEqual({
-      EnvId: 'we-1',
+      EnvId: 'we-f85b45b678822b8469f8a6ef',
       PageNumber: '1',
       PageSize: '100',
       RegionId: REGION,
     });
     expect(envOne!.query).toEqual({
-      AppId: 'wa-1',
-      EnvId: 'we-1',
+      AppId: 'wa-d107d6718fb8d6c4431c5dd0',
+      EnvId: 'we-f85b45b678822b8469f8a6ef',
       PageNumber: '1',
       PageSize: '1',
       RegionId: REGION,
     });
     expect(envPage!.query).toEqual({
-      AppId: 'wa-1',
+      AppId: 'wa-d107d6718fb8d6c4431c5dd0',
       PageNumber: '2',
       PageSize: '100',
       RegionId: REGION,
     });
-    expect(status!.query).toEqual({ EnvId: 'we-1', RegionId: REGION });
+    expect(status!.query).toEqual({ EnvId: 'we-f85b45b678822b8469f8a6ef', RegionId: REGION });
     expect(apps!.query).toEqual({ PageNumber: '1', PageSize: '100', RegionId: REGION });
     for (const r of [change, changes, envOne, envPage, status, apps]) expect(r!.body).toBe('');
   });
@@ -249,9 +272,22 @@ describe('Web+ wire: the exact requests the client sends (audit sections A, B, E
       strict: true,
       regionId: REGION,
       credentials: [STS],
-      apps: [{ AppId: 'wa-1', AppName: 'shop' }],
-      envs: [{ EnvId: 'we-1', AppId: 'wa-1', EnvName: 'shop-prod' }],
-      changes: [{ ChangeId: 'wc-1', EnvId: 'we-1', startedMinutesAgo: 60, idleMinutes: 50 }],
+      apps: [{ AppId: 'wa-d107d6718fb8d6c4431c5dd0', AppName: 'shop' }],
+      envs: [
+        {
+          EnvId: 'we-f85b45b678822b8469f8a6ef',
+          AppId: 'wa-d107d6718fb8d6c4431c5dd0',
+          EnvName: 'shop-prod',
+        },
+      ],
+      changes: [
+        {
+          ChangeId: 'wc-1422eac0a5bc885fcd8b0a0f',
+          EnvId: 'we-f85b45b678822b8469f8a6ef',
+          startedMinutesAgo: 60,
+          idleMinutes: 50,
+        },
+      ],
     });
     const client = new WebplusClient({ regionId: REGION, endpoint: sb.url }, STS);
     try {
