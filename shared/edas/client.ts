@@ -1,7 +1,17 @@
 import type { Credentials } from '../core/credentials.js';
 import { replyField, replyText } from '../core/ids.js';
 import type { PlatformReplyError } from '../platform/errors.js';
-import { bool, epochMs, integer, list, record, statusCode, text } from '../platform/parse.js';
+import {
+  bool,
+  epochMs,
+  integer,
+  list,
+  orderReplyFaults,
+  record,
+  shownValue,
+  statusCode,
+  text,
+} from '../platform/parse.js';
 import type { PageRequest, RequestOptions } from '../platform/platform.js';
 import { malformedReply, RoaClient, type RoaProduct, readFields } from '../platform/roa-client.js';
 import type { JsonBody } from '../platform/roa-reply.js';
@@ -168,7 +178,20 @@ export class EdasClient extends RoaClient<EdasAction> {
       throw malformed(this.redact, 'GetChangeOrderInfo', `the reply is about ${id}`, body);
     const rawPipelines =
       info.PipelineInfoList === undefined ? undefined : list(info.PipelineInfoList, 'PipelineInfo');
+    const { faults, createdWallMs } = orderReplyFaults({
+      product: 'EDAS',
+      createTime: info.CreateTime,
+      batchCount: info.BatchCount,
+      pipelinesField: 'PipelineInfoList',
+      statusField: 'PipelineStatus',
+      pipelines: rawPipelines?.map((p) => record(p) ?? {}),
+    });
+    if (info.AppId !== undefined && text(info.AppId) === undefined)
+      faults.push(`AppId ${shownValue(info.AppId)} is not an application id`);
     return {
+      faults,
+      ...(createdWallMs !== undefined ? { createdWallMs } : {}),
+      ...(text(info.AppId) !== undefined ? { appId: text(info.AppId) } : {}),
       changeOrderId,
       status: statusCode(info.Status),
       coType: text(info.CoType),

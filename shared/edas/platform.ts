@@ -125,13 +125,18 @@ export function edasChange(order: EdasChangeOrder, ref: ChangeRef): PlatformChan
   return {
     platform: 'edas',
     changeId: order.changeOrderId,
-    appId: ref.appId,
+    // The reply's own AppId when it carries one (the caller compares it with ref.appId:
+    // "ambiguous application", red-team 24 F8), else the application it was found under.
+    ...((order.appId ?? ref.appId) ? { appId: order.appId ?? ref.appId } : {}),
     state,
     rawStatus: order.status === undefined ? '(unreadable)' : String(order.status),
     ...(state === 'finished' ? { finishedAs: finishedAs(order.status) } : {}),
     aborting: state === 'finished' ? false : 'unknown',
     startedAtMs: span.startedAtMs,
     lastProgressAtMs: span.lastProgressAtMs,
+    ...(span.why ? { timesWhy: span.why } : {}),
+    ...(order.faults.length > 0 ? { replyFaults: order.faults } : {}),
+    ...(order.createdWallMs !== undefined ? { createdWallMs: order.createdWallMs } : {}),
     changeType: order.coTypeCode ?? order.coType,
     description: order.description,
     supportsRollback: order.supportRollback ?? 'unknown',

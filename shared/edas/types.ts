@@ -56,6 +56,18 @@ export interface EdasChangeOrder {
   /** The batches; undefined when `PipelineInfoList` is absent or unreadable. */
   pipelines?: EdasPipeline[];
   requestId?: string;
+  /**
+   * `AppId`, when the reply carries one (the documented body has none, §3.4): compared with the
+   * application the order was found under (shared/targeting/platform.ts, "ambiguous application").
+   */
+  appId?: string;
+  /**
+   * Fields of the read that are unreadable or contradict the rest of it (red-team 24 F8,
+   * shared/platform/parse.ts `orderReplyFaults`), each naming the field; empty: none.
+   */
+  faults: string[];
+  /** `CreateTime` read as if UTC (parse.ts `wallTimeAsUtcMs`); undefined when absent or unreadable */
+  createdWallMs?: number;
 }
 
 /** AbortChangeOrder / AbortAndRollbackChangeOrder `Data`. */

@@ -108,6 +108,11 @@ export async function executePlatform(
         const read = await gateway.tryOnce((o) => gateway.platform.readChange(ref, o));
         seen = read ?? null;
         if (read?.changeId !== ref.changeId) return undefined;
+        // A re-read that contradicts itself, or names another application, proves nothing
+        // (red-team 24 F9: no affirmation is taken from a reply that is not believed).
+        if ((read.replyFaults?.length ?? 0) > 0) return undefined;
+        if (ref.appId !== undefined && read.appId !== undefined && read.appId !== ref.appId)
+          return undefined;
         if (read.finishedAs === 'aborted') return { confirmedByRead: true };
         // Proof the abort did not land: running, and the platform says no abort is under way.
         const running = read.state === 'in_flight' || read.state === 'paused';
@@ -169,7 +174,9 @@ function fromReread(
     errorMessage: e.rawBody ? `${e.message} | body: ${e.rawBody}` : e.message,
     webplusRequestId: e.requestId,
   };
-  const read = seen && seen.changeId === changeId ? seen : undefined;
+  // A re-read with unreadable or contradictory fields is no re-read (red-team 24 F8/F9).
+  const read =
+    seen && seen.changeId === changeId && (seen.replyFaults?.length ?? 0) === 0 ? seen : undefined;
   if (read?.state === 'finished')
     return done({
       ...base,

@@ -121,11 +121,14 @@ export function codeText(value: unknown): string | undefined {
 }
 
 /**
- * The start (earliest `StartTime`) and last progress (latest `UpdateTime`) of a change from its
- * batches. Batches with status 0 (not started) are left out: what an unstarted batch shows for
- * its times is UNVERIFIED (docs/reference/sae-edas.md §8), and leaving it out can only make the
- * change look busier. Any other batch with an unreadable time makes that end `'unknown'`, and
- * so does a change with no started batch.
+ * The start (earliest `StartTime`) and last progress (the latest of every batch `StartTime` and
+ * `UpdateTime`: a batch that started is progress, red-team 24 F7) of a change from its batches.
+ * Batches with status 0 (not started) are left out: what an unstarted batch shows for its times
+ * is UNVERIFIED (docs/reference/sae-edas.md §8), and leaving it out can only make the change look
+ * busier. Any other batch with an unreadable time makes that end `'unknown'`, and so does a
+ * change with no started batch. A started batch whose `StartTime` is after its own `UpdateTime`
+ * contradicts itself: both ends are `'unknown'` and `why` says which batch (docs/policy.md §3).
+ * @returns epoch ms or `'unknown'` for each end; `why` only for a contradiction
  */
 export function batchSpan(
   batches: readonly {
@@ -133,10 +136,166 @@ export function batchSpan(
     startTime: EpochMsOrUnknown;
     updateTime: EpochMsOrUnknown;
   }[],
-): { startedAtMs: EpochMsOrUnknown; lastProgressAtMs: EpochMsOrUnknown } {
-  const started = batches.filter((b) => b.status !== 0);
+): { startedAtMs: EpochMsOrUnknown; lastProgressAtMs: EpochMsOrUnknown; why?: string } {
+  const started = batches.map((b, i) => ({ ...b, n: i + 1 })).filter((b) => b.status !== 0);
+  const backwards = started.find(
+    (b) => b.startTime !== 'unknown' && b.updateTime !== 'unknown' && b.startTime > b.updateTime,
+  );
+  if (backwards)
+    return {
+      startedAtMs: 'unknown',
+      lastProgressAtMs: 'unknown',
+      why: `batch ${backwards.n} started ${isoOf(backwards.startTime as number)}, after its last update ${isoOf(backwards.updateTime as number)}: the batch times contradict each other`,
+    };
+  const starts = timeSpan(started.map((b) => b.startTime));
+  const updates = timeSpan(started.map((b) => b.updateTime));
   return {
-    startedAtMs: timeSpan(started.map((b) => b.startTime)).earliest,
-    lastProgressAtMs: timeSpan(started.map((b) => b.updateTime)).latest,
+    startedAtMs: starts.earliest,
+    lastProgressAtMs:
+      starts.latest === 'unknown' || updates.latest === 'unknown'
+        ? 'unknown'
+        : Math.max(starts.latest, updates.latest),
   };
+}
+
+/** ISO-8601 of an epoch-ms time, for a record's words. */
+function isoOf(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/**
+ * The widest offsets a zone-less wall time can carry, ms: UTC−12 and UTC+14 (the extremes of
+ * the IANA time zones). SAE and EDAS `CreateTime` is `"yyyy-MM-dd HH:mm:ss"` with no zone, and
+ * which zone it is in is UNVERIFIED (docs/reference/sae-edas.md §2.4, §3.4): the instant it
+ * names lies between its reading as UTC minus 14 h and plus 12 h, and only a judgment true for
+ * the whole of that window is made.
+ */
+export const WALL_TIME_EAST_MS = 14 * 3_600_000;
+export const WALL_TIME_WEST_MS = 12 * 3_600_000;
+
+/**
+ * A zone-less `"yyyy-MM-dd HH:mm:ss"` time (SAE / EDAS `CreateTime`, docs/reference/sae-edas.md
+ * §2.4, §3.4) read as if it were UTC, epoch ms; the real instant is within
+ * −{@link WALL_TIME_EAST_MS} / +{@link WALL_TIME_WEST_MS} of it.
+ * @returns the ms, or undefined for anything else (another format, `"2026-02-30 00:00:00"`, a
+ *   number, ISO-8601 with a zone)
+ */
+export function wallTimeAsUtcMs(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = /^([0-9]{4})-([0-9]{2})-([0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2})$/.exec(value);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
+  const back = new Date(ms);
+  if (
+    back.getUTCFullYear() !== y ||
+    back.getUTCMonth() !== mo - 1 ||
+    back.getUTCDate() !== d ||
+    h > 23 ||
+    mi > 59 ||
+    s > 59
+  )
+    return undefined;
+  return ms;
+}
+
+/** A reply value in a record's words: JSON, cut to 80 characters (a PipelineId fits). */
+export function shownValue(raw: unknown): string {
+  let t: string;
+  try {
+    t = JSON.stringify(raw) ?? String(raw);
+  } catch {
+    t = String(raw);
+  }
+  return t.length > 80 ? `${t.slice(0, 80)}…` : t;
+}
+
+/** The raw fields of a change-order read that {@link orderReplyFaults} cross-checks. */
+export interface OrderShape {
+  /** e.g. `DescribeChangeOrder` (for the words) */
+  product: 'SAE' | 'EDAS';
+  /** `CreateTime` as it came (absent: undefined) */
+  createTime: unknown;
+  /** `BatchCount` as it came */
+  batchCount: unknown;
+  /** SAE `SubStatus` as it came (EDAS has none) */
+  subStatus?: unknown;
+  /** SAE `CurrentPipelineId` as it came */
+  currentPipelineId?: unknown;
+  /** The batch list's name on the wire: `Pipelines`, `PipelineInfoList` */
+  pipelinesField: string;
+  /** The batch status's name on the wire: `Status`, `PipelineStatus` */
+  statusField: string;
+  /** The batches as they came (undefined: the list was absent or unreadable) */
+  pipelines: readonly Record<string, unknown>[] | undefined;
+}
+
+/**
+ * The fields of an SAE DescribeChangeOrder / EDAS GetChangeOrderInfo read that are unreadable
+ * or contradict the rest of the read (red-team 24 F8): each one a phrase naming the field and
+ * the value read. A read with any is never acted on (docs/policy.md §3, "contradictions").
+ * Checked: `CreateTime` present but not `"yyyy-MM-dd HH:mm:ss"`; SAE `SubStatus` present but
+ * not a status code (a JSON number, §2.4: int32); `BatchCount` present but not a JSON whole
+ * number, or not the number of batches listed; SAE `CurrentPipelineId` present but not a
+ * string naming one of the batches; two batches with one `PipelineId`; a batch whose status is
+ * absent or not a status code. Absent `CreateTime`, `BatchCount`, `SubStatus` and
+ * `CurrentPipelineId` are accepted (older documented bodies lack some; no decision reads them).
+ * @returns the faults (empty: none) and `CreateTime` as {@link wallTimeAsUtcMs} reads it
+ */
+export function orderReplyFaults(o: OrderShape): { faults: string[]; createdWallMs?: number } {
+  const faults: string[] = [];
+  let createdWallMs: number | undefined;
+  if (o.createTime !== undefined) {
+    createdWallMs = wallTimeAsUtcMs(o.createTime);
+    if (createdWallMs === undefined)
+      faults.push(
+        `CreateTime ${shownValue(o.createTime)} is not ${o.product}'s "yyyy-MM-dd HH:mm:ss"`,
+      );
+  }
+  if (o.subStatus !== undefined && statusCode(o.subStatus) === undefined)
+    faults.push(`SubStatus ${shownValue(o.subStatus)} is not a status code (a JSON number)`);
+  const batches = o.pipelines;
+  if (o.batchCount !== undefined) {
+    const n = o.batchCount;
+    if (!(typeof n === 'number' && Number.isInteger(n) && n >= 0))
+      faults.push(`BatchCount ${shownValue(n)} is not a number of batches`);
+    else if (batches !== undefined && n !== batches.length)
+      faults.push(
+        `BatchCount ${n} disagrees with the ${batches.length} batch(es) in ${o.pipelinesField}`,
+      );
+  }
+  if (batches !== undefined) {
+    const ids = new Set<string>();
+    batches.forEach((b, i) => {
+      if (statusCode(b[o.statusField]) === undefined)
+        faults.push(
+          `batch ${i + 1} ${o.statusField} ${b[o.statusField] === undefined ? 'is absent' : `${shownValue(b[o.statusField])} is not a status code (a JSON number)`}`,
+        );
+      const id = b.PipelineId;
+      if (typeof id === 'string' && id !== '') {
+        if (ids.has(id))
+          faults.push(`two batches in ${o.pipelinesField} share PipelineId ${shownValue(id)}`);
+        ids.add(id);
+      }
+    });
+    if (o.currentPipelineId !== undefined) {
+      const cur = o.currentPipelineId;
+      if (cur === '') {
+        // No current batch (a blank id names none): accepted, as absent.
+      } else if (typeof cur !== 'string' || cur.trim() === '')
+        faults.push(`CurrentPipelineId ${shownValue(cur)} is not a PipelineId`);
+      else if (!ids.has(cur))
+        faults.push(
+          `CurrentPipelineId ${shownValue(cur)} names none of the ${batches.length} batch(es) in ${o.pipelinesField}`,
+        );
+    }
+  }
+  return { faults, ...(createdWallMs !== undefined ? { createdWallMs } : {}) };
 }

@@ -133,6 +133,22 @@ export interface PlatformChange {
   supportsRollback: boolean | 'unknown';
   /** The platform's RequestId of the read. */
   requestId?: string;
+  /**
+   * SAE / EDAS: fields of the read that are unreadable or contradict the rest of it, each a
+   * phrase naming the field (shared/platform/parse.ts `orderReplyFaults`). A change with any is
+   * never aborted (`skipped`, naming them) and never taken as proof of an abort. @default none
+   */
+  replyFaults?: readonly string[];
+  /**
+   * SAE / EDAS: why `startedAtMs` / `lastProgressAtMs` are `'unknown'` when the batch times
+   * contradict each other (parse.ts `batchSpan`). @default none
+   */
+  timesWhy?: string;
+  /**
+   * SAE / EDAS: `CreateTime` (zone-less) read as if UTC, epoch ms; the instant is within
+   * −14 h / +12 h of it (parse.ts `WALL_TIME_EAST_MS`). @default absent or unreadable
+   */
+  createdWallMs?: number;
 }
 
 /** What an accepted abort returned. */

@@ -4,6 +4,7 @@
  * (docs/policy.md, "Fail closed").
  */
 import type { Candidate } from '../model/candidate.js';
+import { FUTURE_SLACK_MS } from '../webplus/epoch-ms.js';
 import { APP_ID_PATTERN } from '../webplus/normalize.js';
 import type { Change } from '../webplus/types.js';
 import type { Policy } from './schema.js';
@@ -61,7 +62,7 @@ export function unknownState(candidate: Candidate, change: Change): string | und
  * alarm times, shared/policy/alarm-age.ts). A time further in the future is not a time Web+
  * could have recorded yet.
  */
-export const CHANGE_TIME_SLACK_MS = 60_000;
+export const CHANGE_TIME_SLACK_MS = FUTURE_SLACK_MS;
 
 /**
  * Whether the change's times can be believed: both readable (epoch-ms.ts: `CreateTime` and

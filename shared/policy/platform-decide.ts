@@ -1,6 +1,7 @@
 import type { Candidate } from '../model/candidate.js';
 import type { Decision } from '../model/decision.js';
 import type { Mode, Outcome } from '../model/record.js';
+import { WALL_TIME_EAST_MS } from '../platform/parse.js';
 import { alarmAgeOnBothClocks, alarmPredatesChange } from './alarm-age.js';
 import { CHANGE_TIME_SLACK_MS } from './facts.js';
 import type { Policy } from './schema.js';
@@ -94,7 +95,8 @@ export interface PlatformDecideContext {
 /**
  * Judges one SAE / EDAS candidate. Order: settled reads; an unknown application while
  * `protect.appIds` or `apps` is set (fail closed: `skipped`, naming the fact); `protect.appIds`; `mode: off`;
- * finished; an `unknown` state (a status this tool does not know, or could not read: never
+ * a read whose fields are unreadable or contradict each other (`replyFaults`: `skipped`, naming
+ * them, red-team 24 F8); finished; an `unknown` state (a status this tool does not know, or could not read: never
  * aborted, the record names the raw status); paused (unless `includePaused`, or a manual
  * request); `changeTypes`; unknown times (start or last progress: `skipped`, for every source,
  * as for Web+); `onAbort: rollback` on an order whose `SupportRollback` is not true (`skipped`);
@@ -146,6 +148,14 @@ export function decidePlatform(candidate: Candidate, ctx: PlatformDecideContext)
   const mode: Mode =
     rules.mode === 'dry-run' || ctx.killSwitch || ctx.requestDryRun ? 'dry-run' : 'enforce';
   if (!change) return record('failed', 'no change order information to decide on', mode);
+  if (change.replyFaults !== undefined && change.replyFaults.length > 0)
+    // Red-team 24 F8: a read whose fields are unreadable or contradict each other is not a read
+    // of this order's facts, whatever its status says (docs/policy.md §3, "contradictions").
+    return record(
+      'skipped',
+      `${platform}'s read of change order ${change.changeId} is unreadable or contradicts itself (${change.replyFaults.join('; ')}): its facts are unknown; not aborted (fail closed)`,
+      mode,
+    );
   if (change.state === 'finished')
     return record(
       'already_finished',
@@ -175,9 +185,12 @@ export function decidePlatform(candidate: Candidate, ctx: PlatformDecideContext)
     return record(
       'skipped',
       `the change order's times are unknown (${[
-        change.startedAtMs === 'unknown' ? 'start: no started batch with a readable StartTime' : '',
-        change.lastProgressAtMs === 'unknown'
-          ? 'last progress: a started batch without a readable UpdateTime, or none started'
+        change.timesWhy ?? '',
+        change.timesWhy === undefined && change.startedAtMs === 'unknown'
+          ? 'start: no started batch with a readable StartTime'
+          : '',
+        change.timesWhy === undefined && change.lastProgressAtMs === 'unknown'
+          ? 'last progress: a started batch without a readable StartTime or UpdateTime, or none started'
           : '',
       ]
         .filter(Boolean)
@@ -191,12 +204,21 @@ export function decidePlatform(candidate: Candidate, ctx: PlatformDecideContext)
     const latestNowMs = ctx.latestNowMs ?? ctx.nowMs;
     const slackS = CHANGE_TIME_SLACK_MS / 1000;
     const iso = (ms: number) => new Date(ms).toISOString();
+    // CreateTime has no zone (UNVERIFIED which): judged only when every zone from UTC−12 to
+    // UTC+14 agrees, i.e. on its earliest possible instant (parse.ts WALL_TIME_EAST_MS).
+    const createdEarliest =
+      change.createdWallMs === undefined ? undefined : change.createdWallMs - WALL_TIME_EAST_MS;
+    const wall = (ms: number) => `"${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')}"`;
     const contradiction =
-      startedAtMs > lastProgressAtMs
-        ? `start ${iso(startedAtMs)} is after last progress ${iso(lastProgressAtMs)}: the times contradict each other`
-        : lastProgressAtMs > latestNowMs + CHANGE_TIME_SLACK_MS
-          ? `last progress ${iso(lastProgressAtMs)} is more than ${slackS} s in the future (judged at ${iso(latestNowMs)}, the later of the two clocks)`
-          : undefined;
+      createdEarliest !== undefined && createdEarliest > latestNowMs + CHANGE_TIME_SLACK_MS
+        ? `CreateTime ${wall(change.createdWallMs!)} is more than ${slackS} s in the future in every time zone (judged at ${iso(latestNowMs)}, the later of the two clocks)`
+        : createdEarliest !== undefined && createdEarliest > startedAtMs + CHANGE_TIME_SLACK_MS
+          ? `CreateTime ${wall(change.createdWallMs!)} is after its first batch started (${iso(startedAtMs)}) in every time zone: the times contradict each other`
+          : startedAtMs > lastProgressAtMs
+            ? `start ${iso(startedAtMs)} is after last progress ${iso(lastProgressAtMs)}: the times contradict each other`
+            : lastProgressAtMs > latestNowMs + CHANGE_TIME_SLACK_MS
+              ? `last progress ${iso(lastProgressAtMs)} is more than ${slackS} s in the future (judged at ${iso(latestNowMs)}, the later of the two clocks)`
+              : undefined;
     if (contradiction)
       return record(
         'skipped',

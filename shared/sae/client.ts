@@ -1,7 +1,17 @@
 import type { Credentials } from '../core/credentials.js';
 import { replyField, replyText } from '../core/ids.js';
 import type { PlatformReplyError } from '../platform/errors.js';
-import { bool, epochMs, integer, list, record, statusCode, text } from '../platform/parse.js';
+import {
+  bool,
+  epochMs,
+  integer,
+  list,
+  orderReplyFaults,
+  record,
+  shownValue,
+  statusCode,
+  text,
+} from '../platform/parse.js';
 import type { PageRequest, RequestOptions } from '../platform/platform.js';
 import { malformedReply, RoaClient, type RoaProduct, readFields } from '../platform/roa-client.js';
 import type { JsonBody } from '../platform/roa-reply.js';
@@ -205,7 +215,21 @@ export class SaeClient extends RoaClient<SaeAction> {
     if (id !== undefined && id !== changeOrderId)
       throw malformed(this.redact, 'DescribeChangeOrder', `the reply is about ${id}`, body);
     const rawPipelines = data.Pipelines === undefined ? undefined : list(data.Pipelines);
+    const { faults, createdWallMs } = orderReplyFaults({
+      product: 'SAE',
+      createTime: data.CreateTime,
+      batchCount: data.BatchCount,
+      subStatus: data.SubStatus,
+      currentPipelineId: data.CurrentPipelineId,
+      pipelinesField: 'Pipelines',
+      statusField: 'Status',
+      pipelines: rawPipelines?.map((p) => record(p) ?? {}),
+    });
+    if (data.AppId !== undefined && text(data.AppId) === undefined)
+      faults.push(`AppId ${shownValue(data.AppId)} is not an application id`);
     return {
+      faults,
+      ...(createdWallMs !== undefined ? { createdWallMs } : {}),
       changeOrderId,
       appId: ids.appId,
       appName: ids.appName,

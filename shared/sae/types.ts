@@ -73,6 +73,13 @@ export interface SaeChangeOrder {
   pipelines?: SaePipeline[];
   supportRollback?: boolean;
   requestId?: string;
+  /**
+   * Fields of the read that are unreadable or contradict the rest of it (red-team 24 F8,
+   * shared/platform/parse.ts `orderReplyFaults`), each naming the field; empty: none.
+   */
+  faults: string[];
+  /** `CreateTime` read as if UTC (parse.ts `wallTimeAsUtcMs`); undefined when absent or unreadable */
+  createdWallMs?: number;
 }
 
 /** One page of a list call. */

@@ -2,6 +2,7 @@ import type { Credentials } from '../core/credentials.js';
 import { ReplyFieldError, readReplyField } from '../core/ids.js';
 import { createRedactor, type Redactor } from '../core/redact.js';
 import { WEBPLUS_ACTIONS, type WebplusAction } from './actions.js';
+import { implausibleTime } from './epoch-ms.js';
 import { WebplusResponseError } from './errors.js';
 import { toAppEnv, toApplication, toChange, toNumber, unwrapList } from './normalize.js';
 import { readReply, stringOrUndefined, type WebplusBody } from './reply.js';
@@ -166,7 +167,16 @@ export class WebplusClient {
     const { body, status, contentType } = await this.callWithReply('AbortChange', {}, opts, {
       ChangeId: changeId,
     });
-    const problem = abortAffirmationProblem(body, { changeId, envId, status, contentType });
+    // Judged against the later of the two clocks (judging-clock.ts): this reply's own Date
+    // header has just updated the platform's (red-team 24 F9).
+    const latestNowMs = Date.now() + Math.max(0, this.transport.serverClock.skewMs() ?? 0);
+    const problem = abortAffirmationProblem(body, {
+      changeId,
+      envId,
+      status,
+      contentType,
+      latestNowMs,
+    });
     const requestId =
       typeof body.RequestId === 'string' && body.RequestId.trim() !== ''
         ? body.RequestId
@@ -409,7 +419,14 @@ const ABORT_REPLY_NAMES: ReadonlySet<string> = new Set([
  */
 export function abortAffirmationProblem(
   body: WebplusBody,
-  expect: { changeId: string; envId?: string; status: number; contentType: string },
+  expect: {
+    changeId: string;
+    envId?: string;
+    status: number;
+    contentType: string;
+    /** the later of the two clocks, epoch ms: `StartTime` is judged as a time. @default not judged */
+    latestNowMs?: number;
+  },
 ): string | undefined {
   if (expect.status !== 200) return `came with HTTP ${expect.status}, not 200`;
   const media = expect.contentType.split(';')[0]?.trim().toLowerCase() ?? '';
@@ -446,6 +463,12 @@ export function abortAffirmationProblem(
     !(typeof ec.StartTime === 'string' && /^[0-9]{1,16}$/.test(ec.StartTime))
   )
     return `carried EnvChange.StartTime ${describeValue(ec.StartTime, 'absent')}, not a time`;
+  if (ec.StartTime !== undefined && expect.latestNowMs !== undefined) {
+    // The same judgment as every other time (epoch-ms.ts): not before 2001-09-09, not beyond
+    // the 60 s slack in the future (red-team 24 F9).
+    const why = implausibleTime('EnvChange.StartTime', ec.StartTime, expect.latestNowMs);
+    if (why !== undefined) return `carried ${why}: not a plausible time`;
+  }
   // A blank RequestId names no request: it is no RequestId (rt12 L1).
   if (typeof body.RequestId !== 'string' || body.RequestId.trim() === '')
     return 'carried no RequestId (every Web+ reply has one)';

@@ -11,6 +11,32 @@
  */
 export const MIN_EPOCH_MS = 1e12;
 
+/**
+ * How far in the future a time may lie and still be believed, ms (60 s): the one slack every
+ * time read from a platform is judged with (shared/policy/facts.ts `CHANGE_TIME_SLACK_MS`,
+ * alarm-age.ts), against the later of the two clocks (judging-clock.ts `latestNowMs`).
+ */
+export const FUTURE_SLACK_MS = 60_000;
+
+/**
+ * Why a time is not a plausible epoch-ms time, or undefined when it is: readable by
+ * {@link readEpochMs} (so not before 2001-09-09) and not more than {@link FUTURE_SLACK_MS}
+ * after `latestNowMs`.
+ * @param field the field name, for the words
+ * @param latestNowMs the later of the two clocks, epoch ms
+ */
+export function implausibleTime(
+  field: string,
+  raw: unknown,
+  latestNowMs: number,
+): string | undefined {
+  const read = readEpochMs(field, raw);
+  if (!read.known) return read.why;
+  if (read.ms > latestNowMs + FUTURE_SLACK_MS)
+    return `${field} ${shown(raw)} is ${Math.round((read.ms - latestNowMs) / 1000)} s in the future (slack ${FUTURE_SLACK_MS / 1000} s, judged at ${new Date(latestNowMs).toISOString()})`;
+  return undefined;
+}
+
 /** A time as read: the epoch ms, or why it is unknown (for the record's `detail`). */
 export type EpochMsRead = { known: true; ms: number } | { known: false; why: string };
 

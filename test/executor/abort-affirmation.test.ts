@@ -171,6 +171,36 @@ const NOT_EXACT: [string, Raw, string][] = [
     },
     'repeats the name',
   ],
+  // Red-team 24 F9: a StartTime that is no plausible time (the judgment of every other time).
+  [
+    'EnvChange.StartTime a year in the future',
+    {
+      status: 200,
+      contentType: JSON_CT,
+      body: with_({
+        EnvChange: { ChangeId: CID, EnvId: EID, StartTime: Date.now() + 365 * 86_400_000 },
+      }),
+    },
+    's in the future (slack 60 s',
+  ],
+  [
+    'EnvChange.StartTime 1',
+    {
+      status: 200,
+      contentType: JSON_CT,
+      body: with_({ EnvChange: { ChangeId: CID, EnvId: EID, StartTime: 1 } }),
+    },
+    'EnvChange.StartTime 1 is before 2001-09-09',
+  ],
+  [
+    'EnvChange.StartTime "1557911256" (seconds, as digits)',
+    {
+      status: 200,
+      contentType: JSON_CT,
+      body: with_({ EnvChange: { ChangeId: CID, EnvId: EID, StartTime: '1557911256' } }),
+    },
+    'EnvChange.StartTime "1557911256" is before 2001-09-09',
+  ],
   [
     '500 with the documented success body',
     { status: 500, contentType: JSON_CT, body: GOOD },
@@ -362,6 +392,9 @@ describe('property: aborted only on the exact affirmation or a re-read showing t
       { ...good, EnvId: envId(9) },
       { ...good, EnvId: 5 },
       { ...good, StartTime: 'soon' },
+      { ...good, StartTime: 1 },
+      { ...good, StartTime: Date.now() + 365 * 86_400_000 },
+      { ...good, StartTime: Date.now() },
       null,
       ABSENT,
       [good],
@@ -444,7 +477,11 @@ describe('property: aborted only on the exact affirmation or a re-read showing t
       !Array.isArray(ec) &&
       ec.ChangeId === CID &&
       (ec.EnvId === undefined || ec.EnvId === EID) &&
-      (ec.StartTime === undefined || typeof ec.StartTime === 'number')
+      // A plausible time: not before 2001-09-09, not beyond the 60 s slack (red-team 24 F9).
+      (ec.StartTime === undefined ||
+        (typeof ec.StartTime === 'number' &&
+          ec.StartTime >= 1e12 &&
+          ec.StartTime <= Date.now() + 60_000))
     );
   }
 

@@ -70,7 +70,7 @@ describe('the last progress of a change never looks older than it is', () => {
     startTime: anyTime,
     updateTime: anyTime,
   });
-  it('equals the oracle: started batches only, unknown if any of their times is unreadable', () => {
+  it('equals the oracle: started batches only, unknown if any of their times is unreadable or a batch starts after its own update; the last progress is the latest start or update', () => {
     fc.assert(
       fc.property(fc.array(batch, { maxLength: 6 }), (raw) => {
         const batches = raw.map((b) => ({
@@ -82,18 +82,26 @@ describe('the last progress of a change never looks older than it is', () => {
         const started = raw.filter((b) => b.status !== 0);
         const updates = started.map((b) => oracleEpoch(b.updateTime));
         const starts = started.map((b) => oracleEpoch(b.startTime));
+        // Red-team 24 F7: a batch whose start is after its own update contradicts itself.
+        const backwards = started.some((b) => {
+          const s = oracleEpoch(b.startTime);
+          const u = oracleEpoch(b.updateTime);
+          return s !== 'unknown' && u !== 'unknown' && s > u;
+        });
+        const all = [...updates, ...starts];
         const expectedLast =
-          updates.length === 0 || updates.includes('unknown')
+          backwards || updates.length === 0 || all.includes('unknown')
             ? 'unknown'
-            : Math.max(...(updates as number[]));
+            : Math.max(...(all as number[]));
         const expectedStart =
-          starts.length === 0 || starts.includes('unknown')
+          backwards || starts.length === 0 || starts.includes('unknown')
             ? 'unknown'
             : Math.min(...(starts as number[]));
+        expect(got.why !== undefined).toBe(backwards);
         expect(got.lastProgressAtMs).toBe(expectedLast);
         expect(got.startedAtMs).toBe(expectedStart);
         if (got.lastProgressAtMs !== 'unknown')
-          for (const u of updates) expect(got.lastProgressAtMs).toBeGreaterThanOrEqual(u as number);
+          for (const u of all) expect(got.lastProgressAtMs).toBeGreaterThanOrEqual(u as number);
       }),
       { numRuns: 1000 },
     );

@@ -172,7 +172,7 @@ describe('fail closed on SAE and EDAS (issue 10 rules)', () => {
       for (const id of [SAE_ORDER, EDAS_ORDER]) {
         expect(r[id]).toMatchObject({ outcome: 'skipped' });
         expect(r[id]?.detail).toBe(
-          "the change order's times are unknown (last progress: a started batch without a readable UpdateTime, or none started); not aborted (fail closed)",
+          "the change order's times are unknown (last progress: a started batch without a readable StartTime or UpdateTime, or none started); not aborted (fail closed)",
         );
       }
       expect(aborts()).toBe(0);
@@ -188,7 +188,8 @@ describe('fail closed on SAE and EDAS (issue 10 rules)', () => {
     [
       'a start after the last progress',
       () => ({ StartTime: Date.now() - 10 * 60_000, UpdateTime: Date.now() - 120 * 60_000 }),
-      /start \S+ is after last progress \S+: the times contradict each other/,
+      // Red-team 24 F7: the current batch starts after its own update.
+      /batch \d+ started \S+, after its last update \S+: the batch times contradict each other/,
     ],
   ])(
     '%s: times unknown, an operator abort sends no AbortChangeOrder',
@@ -354,7 +355,7 @@ describe('fail closed on SAE and EDAS (issue 10 rules)', () => {
     const [rec] = harness.records();
     expect(rec).toMatchObject({ outcome: 'skipped' });
     expect(rec?.detail).toBe(
-      "the change order's times are unknown (start: no started batch with a readable StartTime); not aborted (fail closed)",
+      "the change order's times are unknown (start: no started batch with a readable StartTime; last progress: a started batch without a readable StartTime or UpdateTime, or none started); not aborted (fail closed)",
     );
     expect(aborts()).toBe(0);
   });
