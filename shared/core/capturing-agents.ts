@@ -76,6 +76,12 @@ export class CapturingAgents {
     );
   }
 
+  /** The `Authorization` header pop-core signed the request of `nonce` with, when it was sent. */
+  authorizationOf(nonce: string): string | undefined {
+    const value = this.requests.get(nonce)?.getHeader('authorization');
+    return typeof value === 'string' ? value : undefined;
+  }
+
   /** Forgets what was kept of the request of `nonce` (call once it settled). */
   forget(nonce: string): void {
     this.captures.delete(nonce);

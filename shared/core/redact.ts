@@ -840,6 +840,29 @@ export interface Redactor {
    * are kept.
    */
   value<T>(value: T): T;
+  /**
+   * Adds a secret learnt after the redactor was built: the signature of a request this
+   * invocation just sent (red-team 24 F5), removed from every later text like the others. At
+   * most {@link MAX_ADDED_SECRETS} are kept (the oldest added one goes first); shorter than
+   * 8 characters, already known or not a string: ignored.
+   */
+  add(secret: string | undefined | null): void;
+}
+
+/** Secrets {@link Redactor.add} keeps at once (one per request of an invocation, bounded). */
+export const MAX_ADDED_SECRETS = 256;
+
+/**
+ * The signature of a signed request from its `Authorization` header value: what follows the last
+ * `:` of `acs <AccessKeyId>:<Signature>` (Web+ POP / ROA, SAE and EDAS ROA) or
+ * `LOG <AccessKeyId>:<Signature>` (SLS); undefined for any other shape (Alibaba Cloud ROA
+ * signature docs, "Authorization"; SLS API "Request signatures").
+ * @example signatureOfAuthorization('acs LTAI5t…:FxNnY5dAa+9/wtBC+q1QGc15jhY=') // 'FxNnY5dAa+9/wtBC+q1QGc15jhY='
+ */
+export function signatureOfAuthorization(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = /^\s*(?:acs|LOG)\s+[^:\s]+:(\S+)\s*$/i.exec(value);
+  return m?.[1];
 }
 
 /**
@@ -919,7 +942,22 @@ export function createRedactor(secrets: readonly (string | undefined | null)[]):
       Object.entries(value).map(([key, item]) => [text(key), walk(item, depth + 1)]),
     );
   };
-  return { text, value: <T>(value: T): T => walk(value, 0) as T };
+  /** Secrets given by `add`, oldest first. */
+  const added: string[] = [];
+  const add = (secret: string | undefined | null): void => {
+    if (typeof secret !== 'string' || secret.length < MIN_REDACTED_TOKEN_CHARS) return;
+    if (kept.has(secret)) return;
+    kept.add(secret);
+    added.push(secret);
+    if (added.length > MAX_ADDED_SECRETS) {
+      // The oldest added one goes; the sets are built again at the next text that needs them.
+      kept.delete(added.shift()!);
+      built = undefined;
+      return;
+    }
+    if (built) addSecret(built, secret);
+  };
+  return { text, value: <T>(value: T): T => walk(value, 0) as T, add };
 }
 
 /**

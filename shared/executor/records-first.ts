@@ -12,10 +12,11 @@ export interface AbortRecordGate {
    * resolves `true` once every other abort whose answer was read has its record written,
    * `false` when that did not happen by the last moment this request could start (then it is
    * not sent). It waits only for store writes, never for a pacer slot, so it cannot deadlock
-   * with the re-reads of other aborts.
+   * with the re-reads of other aborts. A re-send of `key` ends its own hold first: an abort is
+   * re-sent only after its last answer was proven not to have landed (core/paced-call.ts).
    */
   ready(key: string): Promise<boolean>;
-  /** An answer (or failure) of this abort's request was read: later requests wait for its record. */
+  /** This abort's request was accepted (its reply read as success): later requests wait for its record. */
   answered(key: string): void;
 }
 
@@ -32,8 +33,8 @@ export class AbortHeldForRecordsError extends WebplusAbortError {
 }
 
 /**
- * Sends one abort request through the gate: waits for the earlier answered aborts' records,
- * sends, and marks the answer read (whether the request resolved or threw).
+ * Sends one abort request through the gate: waits for the records of the earlier accepted
+ * aborts, sends, and marks it accepted when its reply was read as success.
  * @throws AbortHeldForRecordsError when the records were not written in time (nothing sent);
  *   whatever `send` throws
  */
@@ -44,11 +45,13 @@ export async function sendGated<T>(
 ): Promise<T> {
   if (!gate) return send();
   if (!(await gate.ready(key))) throw new AbortHeldForRecordsError();
-  try {
-    return await send();
-  } finally {
-    gate.answered(key);
-  }
+  const accepted = await send();
+  // Only an accepted abort holds the next requests: its record follows at once, with no further
+  // call (a failure that may have landed is re-read through the pacer first, and a request
+  // waiting in a slot for it could starve that re-read; its outcome is unknown like a request
+  // in flight, and the re-read decides its record).
+  gate.answered(key);
+  return accepted;
 }
 
 /**

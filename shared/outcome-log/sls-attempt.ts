@@ -6,6 +6,7 @@
  */
 import type SlsClient from '@alicloud/log';
 import type { Credentials } from '../core/credentials.js';
+import { createRedactor } from '../core/redact.js';
 import { OutcomeStoreError, toError } from './errors.js';
 import { createObservingAgent, type ResponseFacts, type Target } from './sls-endpoint.js';
 import type { SlsClientClass } from './sls-sdk.js';
@@ -98,10 +99,30 @@ export async function putOnce(
       );
     }
     throw classifyReply(reply, facts);
+  } catch (error) {
+    throw withoutOwnSignature(error, facts);
   } finally {
     if (guard) clearTimeout(guard);
     agent.destroy();
   }
+}
+
+/**
+ * The attempt's error with its request's own signature removed from the message (red-team 24
+ * F5: SLS's `SignatureNotMatch` echoes it: "signature LOG <AccessKeyId>:<Signature> not match"),
+ * through the one redactor (any dress of it). Other values pass unchanged.
+ */
+function withoutOwnSignature(error: unknown, facts: ResponseFacts): unknown {
+  if (!facts.signature || !(error instanceof OutcomeStoreError)) return error;
+  const message = createRedactor([facts.signature]).text(error.message);
+  if (message === error.message) return error;
+  return new OutcomeStoreError(message, {
+    store: error.store,
+    ...(error.code === undefined ? {} : { code: error.code }),
+    retryable: error.retryable,
+    written: error.written,
+    pending: error.pending,
+  });
 }
 
 /**

@@ -9,6 +9,7 @@ import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { isIPv4 } from 'node:net';
 import { endpointProblem } from '../core/endpoint.js';
+import { signatureOfAuthorization } from '../core/redact.js';
 import { watchReplySize } from '../core/reply-size.js';
 import { OutcomeStoreError } from './errors.js';
 
@@ -36,6 +37,11 @@ export interface ResponseFacts {
   oversized?: string;
   /** The `content-encoding` of a compressed reply (never inflated: read as raw bytes, then refused). */
   encoding?: string;
+  /**
+   * The request's own signature (its `Authorization: LOG <AccessKeyId>:<Signature>`, computed by
+   * the SDK), taken when the request left: removed from the attempt's error text (red-team 24 F5).
+   */
+  signature?: string;
 }
 
 interface AgentInternals {
@@ -75,6 +81,8 @@ export function createObservingAgent(
   const internals = agent as unknown as AgentInternals;
   const addRequest = internals.addRequest.bind(agent);
   internals.addRequest = (req, requestOptions) => {
+    const signature = signatureOfAuthorization(req.getHeader('authorization'));
+    if (signature) facts.signature = signature;
     req.once('response', (res: IncomingMessage) => {
       facts.status = res.statusCode;
       const type = res.headers['content-type'];

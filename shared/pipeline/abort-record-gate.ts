@@ -7,13 +7,13 @@ export function abortKeyOf(record: Pick<OutcomeRecord, 'platform' | 'changeId'>)
 }
 
 /**
- * One invocation's "no abort request while an answered one has no written record" (red-team 24
- * F6; executor/records-first.ts). The executor marks an abort `answered` as soon as a reply (or
- * failure) of its request is read, inside the pacer's slot, before the next request can take the
+ * One invocation's "no abort request while an accepted one has no written record" (red-team 24
+ * F6; executor/records-first.ts). The executor marks an abort `answered` as soon as its request's
+ * reply was read as accepted, inside the pacer's slot, before the next request can take the
  * slot; the pipeline hands the abort's record to the store at once (record-stream.ts,
  * `emit(…, { now })`) and calls {@link recorded} with that write, or {@link dropped} when the
  * record is folded into another (a region's one "unavailable" record). `ready` resolves when no
- * other answered abort waits for its write, or `false` at `startBy()` (the last moment the
+ * other accepted abort waits for its write, or `false` at `startBy()` (the last moment the
  * waiting request could start: the work deadline minus one attempt).
  */
 export class InvocationAbortGate implements AbortRecordGate {
@@ -43,6 +43,10 @@ export class InvocationAbortGate implements AbortRecordGate {
   }
 
   ready(key: string): Promise<boolean> {
+    // A re-send of `key` itself: its earlier answer was proven not to have landed (a throttle,
+    // a refused connection, a re-read showing it running: core/paced-call.ts), so that answer
+    // needs no record, and its hold ends here (else two retrying aborts would wait on each other).
+    this.close(key);
     if (this.clearFor(key)) return Promise.resolve(true);
     return new Promise<boolean>((resolve) => {
       const check = (): void => {

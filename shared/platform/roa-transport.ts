@@ -9,7 +9,7 @@ import {
 } from '../core/capturing-agents.js';
 import type { Credentials } from '../core/credentials.js';
 import { provesNeverSent } from '../core/never-sent.js';
-import { createRedactor } from '../core/redact.js';
+import { createRedactor, signatureOfAuthorization } from '../core/redact.js';
 import { separateGluedMessages } from '../core/text.js';
 import { ServerClock } from '../webplus/server-clock.js';
 import { PlatformError } from './errors.js';
@@ -83,6 +83,13 @@ export class RoaTransport {
    * in roa-reply.ts and the clients) passes it, as the Web+ transport's do.
    */
   readonly redact: Redact;
+  /**
+   * Adds the signature of each request this transport sent (from its `Authorization: acs
+   * <AccessKeyId>:<Signature>`, computed by pop-core) to {@link redact}, before its reply or
+   * failure is read: a product echoing the request's own signature never has it shown (red-team
+   * 24 F5).
+   */
+  private readonly addSecret: (secret: string) => void;
 
   /**
    * @param platform for errors
@@ -112,6 +119,7 @@ export class RoaTransport {
       ...extraSecrets,
     ]);
     this.redact = (text) => redactor.text(text);
+    this.addSecret = (secret) => redactor.add(secret);
     this.isHttps = endpoint.startsWith('https://');
     this.agent = agents.instance(this.isHttps);
     this.client = new ROAClient({
@@ -175,6 +183,7 @@ export class RoaTransport {
         { 'x-acs-signature-nonce': nonce, ...(this.host ? { host: this.host } : {}) },
         { timeout: timeoutMs, rawBody: true, ...(agent ? { agent } : {}) },
       );
+      this.addSecret(signatureOfAuthorization(agents.authorizationOf(nonce)) ?? '');
       const captured = this.captures.get(nonce);
       if (captured) this.serverClock.observe(captured.date, captured.receivedAtMs, sentAtMs);
       return {
@@ -183,6 +192,7 @@ export class RoaTransport {
         body: typeof reply === 'string' ? reply : String(reply ?? ''),
       };
     } catch (thrown) {
+      this.addSecret(signatureOfAuthorization(agents.authorizationOf(nonce)) ?? '');
       const error = this.transportError(request, thrown, this.captures.get(nonce));
       const code = (thrown as { code?: unknown } | undefined)?.code;
       const staleSocket = agents.resetBeforeReply(nonce, code);
