@@ -60,7 +60,11 @@ export const APP_ID_PATTERN = /^wa-[0-9a-f]{24}$/;
  *   false` → `unreadable.ChangeFinished` naming both: the two facts contradict each other, so
  *   whether the change is in flight is unknown (never aborted; as the other contradictions,
  *   shared/policy/facts.ts). Source: docs/reference/webplus-api.md, "The change object"
- *   (FinishTime is set once finished).
+ *   (FinishTime is set once finished);
+ * - `ChangeSucceed` present but not a JSON boolean, or `true` beside `ChangeFinished: false`,
+ *   and `ChangeTimedout` present but not a JSON boolean (`null` included) →
+ *   `unreadable.ChangeFinished` naming the field (red-team 24 F1). Absent, the two are accepted
+ *   (no decision reads them).
  *
  * The id and name fields are read exactly (shared/core/ids.ts `readReplyField`): `ChangeId`
  * (required: absent → undefined, the caller's MalformedReply), `EnvId` and `ActionName` when
@@ -96,9 +100,26 @@ export function toChange(raw: unknown, path = 'Change'): Change | undefined {
   const createTime = time('CreateTime');
   const updateTime = time('UpdateTime');
   const finished = flag('ChangeFinished');
+  // Fields no decision reads but that contradict the flags, or are malformed: whether the
+  // change is in flight is then unknown (red-team 24 F1; docs/policy.md, "What is a
+  // contradiction"). Each is named; several are joined.
+  const contradiction = (why: string) => {
+    unreadable.ChangeFinished =
+      unreadable.ChangeFinished === undefined ? why : `${unreadable.ChangeFinished}; ${why}`;
+  };
   if (c.ChangeFinished === false && finishTimeSet(c.FinishTime)) {
-    unreadable.ChangeFinished = `FinishTime ${shown(c.FinishTime)} is set while ChangeFinished is false: the two contradict each other`;
+    contradiction(
+      `FinishTime ${shown(c.FinishTime)} is set while ChangeFinished is false: the two contradict each other`,
+    );
   }
+  if (c.ChangeSucceed !== undefined && typeof c.ChangeSucceed !== 'boolean')
+    contradiction(`ChangeSucceed ${shown(c.ChangeSucceed)} is not a boolean`);
+  else if (c.ChangeSucceed === true && c.ChangeFinished === false)
+    contradiction(
+      'ChangeSucceed true on an unfinished change (ChangeFinished false): the two contradict each other',
+    );
+  if (c.ChangeTimedout !== undefined && typeof c.ChangeTimedout !== 'boolean')
+    contradiction(`ChangeTimedout ${shown(c.ChangeTimedout)} is not a boolean`);
   return {
     changeId,
     envId: envId ?? '',

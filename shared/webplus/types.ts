@@ -26,7 +26,9 @@ export interface Change {
   /**
    * The facts Web+ sent that could not be read, by field, with why: `CreateTime`, `UpdateTime`
    * (epoch-ms.ts), `ChangeFinished`, `ChangeAborted`, `ChangePaused` (not a boolean), `EnvId`
-   * (not an EnvId). A decision that needs one of them fails closed (shared/policy/facts.ts).
+   * (not an EnvId). `ChangeFinished` also carries the fields that contradict it or are malformed
+   * (`FinishTime` set while unfinished, `ChangeSucceed` true while unfinished or not a boolean,
+   * `ChangeTimedout` not a boolean: normalize.ts `toChange`, red-team 24 F1). A decision that needs one of them fails closed (shared/policy/facts.ts).
    */
   unreadable: Partial<Record<ChangeFact, string>>;
 }
