@@ -44,13 +44,41 @@ export async function platformCandidates(
     onCandidate(c);
     return c;
   };
-  const read = async (ref: ChangeRef): Promise<Candidate> => seen(await readOne(ref));
-  const readOne = async (ref: ChangeRef): Promise<Candidate> => {
+  const read = async (ref: ChangeRef, claimed = false): Promise<Candidate> =>
+    seen(await readOne(ref, claimed));
+  /**
+   * `claimed`: `ref.appId` comes from outside (an event's `data.appId`), not from a listing of
+   * that application: it is no fact about the order until the platform says so. The order is
+   * read without it (EDAS GetChangeOrderInfo carries no AppId, and its view would otherwise
+   * echo the claim), and when the read names no application, the claimed application's
+   * listing (ListRecentChangeOrder / DescribeApplicationStatus, docs/reference/sae-edas.md)
+   * must list the order; else it is `skipped` naming the unproven pair (red-team s24 F15).
+   */
+  const readOne = async (ref: ChangeRef, claimed: boolean): Promise<Candidate> => {
     try {
-      const { value } = await gateway.call(
+      let { value } = await gateway.call(
         platform === 'sae' ? 'DescribeChangeOrder' : 'GetChangeOrderInfo',
-        (o) => gateway.platform.readChange(ref, o),
+        (o) =>
+          gateway.platform.readChange(
+            claimed ? { platform: ref.platform, changeId: ref.changeId } : ref,
+            o,
+          ),
       );
+      if (claimed && ref.appId && value.appId === undefined) {
+        const proof = await listedUnder(ref.appId, ref.changeId);
+        if (proof !== true)
+          return {
+            ...base,
+            changeId: ref.changeId,
+            appId: ref.appId,
+            settled: {
+              outcome: 'skipped',
+              detail: `the request names application ${ref.appId} for change order ${ref.changeId}, but ${proof}: the order's application is unknown; not aborted (fail closed)`,
+              ...(value.requestId ? { webplusRequestId: value.requestId } : {}),
+            },
+          };
+        value = { ...value, appId: ref.appId };
+      }
       if (ref.appId && value.appId && ref.appId !== value.appId)
         // Not the change the request meant (or the platform answers two things): never acted on.
         return {
@@ -94,6 +122,27 @@ export async function platformCandidates(
       };
     }
   };
+  /** true when `appId`'s in-flight listing names `changeId`; else why not (one clause). */
+  const listedUnder = async (appId: string, changeId: string): Promise<true | string> => {
+    const action = platform === 'sae' ? 'DescribeApplicationStatus' : 'ListRecentChangeOrder';
+    try {
+      const refs = await readAllPages(
+        platform,
+        'findInFlight',
+        (page) =>
+          gateway
+            .call(action, (o) => gateway.platform.findInFlight({ platform, appId }, page, o))
+            .then((r) => r.value),
+        (r) => r.changeId,
+        PAGE_SIZE,
+      );
+      return refs.some((r) => r.changeId === changeId)
+        ? true
+        : `${action}(${appId}) does not list it as one of that application's orders in flight`;
+    } catch (err) {
+      return `${action}(${appId}), which would place it, failed (${settledFrom(err, 'listing').detail})`;
+    }
+  };
   const inFlightOf = async (app: PlatformApp): Promise<Candidate[]> => {
     let refs: ChangeRef[];
     try {
@@ -131,17 +180,21 @@ export async function platformCandidates(
         }),
       ];
     }
-    return Promise.all(refs.map(read));
+    return Promise.all(refs.map((r) => read(r)));
   };
 
   if (request.source !== 'sweep') {
     const byOrder = request.changeOrderIds.map((id) =>
-      read({
-        platform,
-        changeId: id,
-        // An event naming the order and its application: the order must be in that application.
-        ...(request.expectAppId ? { appId: request.expectAppId } : {}),
-      }),
+      read(
+        {
+          platform,
+          changeId: id,
+          // An event naming the order and its application: the order must be in that
+          // application, proven by the platform (readOne), never taken from the event.
+          ...(request.expectAppId ? { appId: request.expectAppId } : {}),
+        },
+        request.expectAppId !== undefined,
+      ),
     );
     const byApp = (request.appIds ?? []).map((appId) => inFlightOf({ platform, appId }));
     return [...(await Promise.all(byOrder)), ...(await Promise.all(byApp)).flat()];

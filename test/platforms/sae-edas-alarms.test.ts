@@ -350,7 +350,8 @@ describe('EventBridge acs.edas edas:ApplicationChange:ChangeOrder', () => {
       reason: 'alarm:edas:ApplicationChange:ChangeOrder',
       outcome: 'aborted',
     });
-    expect(edas!.calls('ListRecentChangeOrder')).toBe(0);
+    // GetChangeOrderInfo carries no AppId: ListRecentChangeOrder(the event's app) proves the pair.
+    expect(edas!.calls('ListRecentChangeOrder')).toBe(1);
     expect(edas!.calls('GetChangeOrderInfo', EDAS_ORDER)).toBe(1);
     expect(edas!.calls('AbortChangeOrder', EDAS_ORDER)).toBe(1);
     expect(edas!.statusOf(EDAS_OTHER)).toBe(1);
@@ -411,8 +412,64 @@ describe('EventBridge acs.edas edas:ApplicationChange:ChangeOrder', () => {
     const rec = only(harness.records());
     expect(rec).toMatchObject({ changeId: EDAS_ORDER, appId: EDAS_APP, outcome: 'skipped' });
     expect(rec.detail).toBe(`protected: ${EDAS_APP} is in platforms.edas.protect.appIds`);
-    expect(calls(edas)).toBe(1);
+    // GetChangeOrderInfo, then ListRecentChangeOrder placing the order in the event's app.
+    expect(calls(edas)).toBe(2);
   });
+
+  // Red-team s24 F15: the event's appId is a claim, not a fact about the order.
+  const OTHER_APP = '6826ccd2-5c57-46c0-a2e5-6caca07cc002';
+  const ORDER_OF_OTHER = '28ab8de8-22b9-430d-9952-00f67693c003';
+  const twoApps = () => ({
+    ...scenario(),
+    edas: {
+      apps: [
+        { AppId: EDAS_APP, Name: 'ticketcore-service' },
+        { AppId: OTHER_APP, Name: 'payments' },
+      ],
+      changeOrders: [
+        {
+          ChangeOrderId: EDAS_ORDER,
+          AppId: EDAS_APP,
+          Status: 1,
+          startedMinutesAgo: 20,
+          idleMinutes: 10,
+        },
+        {
+          ChangeOrderId: ORDER_OF_OTHER,
+          AppId: OTHER_APP,
+          Status: 1,
+          startedMinutesAgo: 100,
+          idleMinutes: 95,
+        },
+      ],
+    },
+  });
+  it.each([
+    ['protected', { protect: { appIds: [OTHER_APP] } }],
+    ['mode off', { apps: { [OTHER_APP]: { mode: 'off' } } }],
+    ['unprotected', {}],
+  ])(
+    "an EDAS event naming app A and an order of app B (%s) is skipped: the pair is unproven, B's order is not aborted",
+    async (_name, edasPolicy) => {
+      const harness = await start(twoApps(), {
+        defaults: { mode: 'enforce' },
+        platforms: { edas: edasPolicy },
+      });
+      await harness.handler(
+        edited('eventbridge-edas-change-order-failed.json', (e) => {
+          e.data.event.involvedObject.additionalProperties.changeOrderId = ORDER_OF_OTHER;
+        }),
+        fakeContext(),
+      );
+      const rec = only(harness.records());
+      expect(rec).toMatchObject({ changeId: ORDER_OF_OTHER, outcome: 'skipped' });
+      expect(rec.detail).toBe(
+        `the request names application ${EDAS_APP} for change order ${ORDER_OF_OTHER}, but ListRecentChangeOrder(${EDAS_APP}) does not list it as one of that application's orders in flight: the order's application is unknown; not aborted (fail closed)`,
+      );
+      expect(edas!.calls('AbortChangeOrder')).toBe(0);
+      expect(edas!.statusOf(ORDER_OF_OTHER)).toBe(1);
+    },
+  );
 
   it('an EDAS event naming a change order that is not a ChangeOrderId is ignored, naming it', async () => {
     const harness = await start();
