@@ -99,9 +99,11 @@ describe('notifications reach loopback receivers that check each service’s doc
       const text = r.accepted()[0]!.text!;
       expect(text).toContain('webplus-abort: 1 aborted, 1 failed (timer)');
       expect(text).toContain(
+        // Slack's mrkdwn and the DingTalk / WeCom markdown escape `>` as an entity
+        // (shared/notify/markdown-escape.ts); Lark's text and the JSON webhook carry it raw.
         'aborted wc-5d3a963d5802611c4ddc0001 in shop/shop-prod (we-5d39b8ba6786bd4b14950001) (idle&gt;30m)'.replace(
           '&gt;',
-          kind === 'slack' ? '&gt;' : '>',
+          kind === 'slack' || kind === 'dingtalk' || kind === 'wecom' ? '&gt;' : '>',
         ),
       );
       expect(text).toContain('wc-5d3a963d5802611c4ddc0002');
@@ -286,7 +288,8 @@ describe('no secret in any message or record', () => {
       .map((c) => c.body)
       .join('\n');
     expect(sent).not.toContain(AK_SECRET);
-    expect(sent).toContain('upstream said [redacted]');
+    // In the DingTalk markdown the marker's brackets are escaped (shared/notify/markdown-escape.ts).
+    expect(sent).toContain('upstream said \\\\[redacted\\\\]');
     const recorded = JSON.stringify(report);
     expect(recorded).toContain('upstream error for POST /robot/send?access_token=[redacted]');
     for (const value of [AK_SECRET, secret, r.token, r.url]) expect(recorded).not.toContain(value);

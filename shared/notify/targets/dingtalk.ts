@@ -13,6 +13,7 @@
  * message starts with `webplus-abort`, so that keyword always works.
  */
 import { createHmac } from 'node:crypto';
+import { markdownEscape } from '../markdown-escape.js';
 import type { NotificationMessage } from '../message.js';
 import { itemLine } from '../message.js';
 import {
@@ -36,7 +37,7 @@ export function dingtalkSign(timestampMs: number, secret: string): string {
 
 function markdown(message: NotificationMessage): string {
   const lines = [`#### ${message.title}`, ''];
-  for (const item of message.items) lines.push(`- ${itemLine(item)}`);
+  for (const item of message.items) lines.push(`- ${markdownEscape(itemLine(item))}`);
   if (message.more > 0) lines.push(`- … and ${message.more} more (see the outcome log)`);
   lines.push('', `> ${message.footer}`);
   return truncateBytes(lines.join('\n'), MAX_TEXT_BYTES);

@@ -7,6 +7,8 @@
  * "invalid webhook url"). The robot has no signature scheme: the `key` in the URL is the secret,
  * and at most 20 messages a minute are accepted.
  */
+
+import { markdownEscape } from '../markdown-escape.js';
 import type { NotificationMessage } from '../message.js';
 import { itemLine } from '../message.js';
 import {
@@ -27,7 +29,7 @@ const COLOUR = { critical: 'warning', warning: 'info', info: 'comment' } as cons
 
 function content(message: NotificationMessage): string {
   const lines = [`### <font color="${COLOUR[message.severity]}">${message.title}</font>`];
-  for (const item of message.items) lines.push(`> ${itemLine(item)}`);
+  for (const item of message.items) lines.push(`> ${markdownEscape(itemLine(item))}`);
   if (message.more > 0) lines.push(`> … and ${message.more} more (see the outcome log)`);
   lines.push(`<font color="comment">${message.footer}</font>`);
   return truncateBytes(lines.join('\n'), WECOM_MAX_CONTENT_BYTES);
