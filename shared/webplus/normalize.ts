@@ -158,7 +158,7 @@ function shown(value: unknown): string {
  * undefined without an `EnvId`. The two in-flight flags are read only as JSON booleans
  * (anything else is unknown). `EnvId`, `AppId` and `LatestChangeId` are read exactly when present
  * (shared/core/ids.ts `readReplyField`: an upper-case or array `LatestChangeId` is refused, never
- * a change to read); `EnvName` and `EnvStatus` must be strings when present.
+ * a change to read; `LatestChangeId` null or "" is absent); `EnvName` and `EnvStatus` must be strings when present.
  * @param path where the object stood in the reply, for messages (`AppEnvs.AppEnv[0]`, `EnvStatus`)
  * @throws ReplyFieldError naming `path.Field` (the client's MalformedReply)
  */
@@ -184,7 +184,13 @@ export function toAppEnv(raw: unknown, path = 'EnvStatus'): AppEnv | undefined {
               ? 'AbortingChange is absent'
               : `AbortingChange is not a JSON boolean (got ${shown(e.AbortingChange)})`,
         }),
-    latestChangeId: replyField('ChangeId', e.LatestChangeId, `${path}.LatestChangeId`),
+    // null or "" reads as absent (an environment with no change yet; a Java backend's empty
+    // field), so one such item does not make the whole listing page unreadable; absent with
+    // ApplyingChange true is skipped naming it (targeting). Any other form is refused.
+    latestChangeId:
+      e.LatestChangeId === null || e.LatestChangeId === ''
+        ? undefined
+        : replyField('ChangeId', e.LatestChangeId, `${path}.LatestChangeId`),
   };
 }
 

@@ -607,6 +607,37 @@ describe('f, found by attacking: an environment applying a change it does not na
     }
     expect(h.sandbox.abortCalls()).toBe(0);
   });
+
+  for (const latest of ['', null]) {
+    it(`ApplyingChange true with LatestChangeId ${JSON.stringify(latest)} → that environment skipped naming it, the listing's other environment still decided`, async () => {
+      h = await startHarness(
+        scenario(
+          [2],
+          [
+            change({ n: 1, env: 0, idleMin: 90, ageMin: 95 }),
+            change({ n: 2, env: 1, idleMin: 90, ageMin: 95 }),
+          ],
+          {
+            envs: [
+              {
+                EnvId: envId(0),
+                AppId: 'wa-5d39b8ba6786bd4b14960000',
+                EnvName: 'env-0',
+                wire: { LatestChangeId: latest },
+              },
+              { EnvId: envId(1), AppId: 'wa-5d39b8ba6786bd4b14960000', EnvName: 'env-1' },
+            ],
+          },
+        ),
+      );
+      const s = await run(httpEvent({ path: '/sweep', body: '{}' }));
+      const first = s.results.find((r) => r.envId === envId(0));
+      expect(first).toMatchObject({ outcome: 'skipped' });
+      expect(first?.detail).toMatch(/LatestChangeId is absent/);
+      expect(s.results.find((r) => r.envId === envId(1))?.outcome).toBe('aborted');
+      expect(h.sandbox.abortCalls()).toBe(1);
+    });
+  }
 });
 
 describe('g. states and levels exactly as documented; repeats are ambiguous', () => {
