@@ -49,6 +49,12 @@ export interface Candidate {
    * undefined when it did not, or was not read.
    */
   envApplying?: string;
+  /**
+   * The mirror of `envApplying`: the LatestChangeId of that environment when it read
+   * `ApplyingChange: false` (it says nothing is being applied); undefined otherwise. A change
+   * that DescribeChange shows running beside it is a contradiction (red-team s24 F3).
+   */
+  envQuiet?: string;
   /** Why the change's environment could not be read (an empty page). */
   envUnread?: string;
   /** Web+ RequestId of the read that found this change. */

@@ -100,6 +100,23 @@ export function decide(candidate: Candidate, ctx: DecideContext): Decision {
       mode,
     );
   }
+  if (
+    !change.finished &&
+    !change.aborted &&
+    !change.paused &&
+    candidate.envQuiet !== undefined &&
+    candidate.envQuiet === change.changeId
+  ) {
+    // The mirror case (red-team s24 F3): the environment says nothing is being applied; its
+    // latest change says it is running. Whether it is in flight is unknown: no abort.
+    return record(
+      'skipped',
+      failClosed(
+        `the environment ${change.envId} reads ApplyingChange false with LatestChangeId ${change.changeId}, but DescribeChange says that change is running: the two reads contradict each other`,
+      ),
+      mode,
+    );
+  }
   if (change.finished || change.aborted) {
     return record(
       'already_finished',

@@ -268,11 +268,16 @@ export function abortingFacts(env: AppEnv): {
   envAborting?: boolean;
   envUnread?: string;
   envApplying?: string;
+  envQuiet?: string;
 } {
   // The environment says a change is being applied, and names it (red-team 12 F2: the policy
   // checks this against the change's own flags).
   const applying =
-    env.applyingChange === true && env.latestChangeId ? { envApplying: env.latestChangeId } : {};
+    env.applyingChange === true && env.latestChangeId
+      ? { envApplying: env.latestChangeId }
+      : env.applyingChange === false && env.latestChangeId
+        ? { envQuiet: env.latestChangeId }
+        : {};
   if (env.abortingChange !== undefined) return { envAborting: env.abortingChange, ...applying };
   return {
     envUnread: `DescribeAppEnvs: ${env.abortingUnread ?? 'AbortingChange is not a JSON boolean'} for ${env.envId}`,
