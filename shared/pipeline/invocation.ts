@@ -6,6 +6,7 @@ import type { WebplusRegion } from '../webplus/endpoints.js';
 import type { UnavailableLatch, WebplusGateway } from '../webplus/gateway.js';
 import type { InvocationAbortGate } from './abort-record-gate.js';
 import type { DecidedChanges } from './repeats.js';
+import type { SweepAbortBudget } from './sweep-abort-budget.js';
 
 /** One Web+ region as this invocation uses it: one client, one gateway, one listing, one latch. */
 export interface RegionContext {
@@ -51,6 +52,11 @@ export interface Invocation {
    * Absent: no gate (tests driving a stage alone).
    */
   abortGate?: InvocationAbortGate;
+  /**
+   * `sweep.maxAbortsPerRun` counted across every platform and region this invocation sweeps
+   * (sweep-abort-budget.ts). Absent: each call caps on its own (tests driving a stage alone).
+   */
+  sweepAborts?: SweepAbortBudget;
 }
 
 /** Options of one {@link Emit} call. */

@@ -373,7 +373,10 @@ async function processPlatformRegion(
     });
     let capReached = false;
     if (request.source === 'sweep')
-      ({ decisions, capReached } = applyCap(decisions, policy.sweep.maxAbortsPerRun));
+      // One cap for the whole sweep, every platform and region (sweep-abort-budget.ts).
+      ({ decisions, capReached } = inv.sweepAborts
+        ? inv.sweepAborts.take(decisions, policy.sweep.maxAbortsPerRun)
+        : applyCap(decisions, policy.sweep.maxAbortsPerRun));
     const records = [
       ...(await Promise.all(early)),
       ...(await Promise.all(decisions.map((d, i) => settle(d, decidedAtMs, clocks[i]!)))),

@@ -21,6 +21,7 @@ import { requestRecord } from './records.js';
 import { DecidedChanges } from './repeats.js';
 import type { Runtime } from './runtime.js';
 import { addProgress, type RunSummary, type SweepProgress, toResult } from './summary.js';
+import { SweepAbortBudget } from './sweep-abort-budget.js';
 
 /** CloudMonitor waits 5 s for a callback answer, then resends (CloudMonitor alarm callback docs). */
 export const CMS_CALLBACK_BUDGET_MS = 4500;
@@ -138,6 +139,7 @@ export async function runRequests(
     webplus,
     signal: ended.signal,
     decided: new DecidedChanges(),
+    sweepAborts: new SweepAbortBudget(),
   };
   // Every record passes the one redactor (this invocation's keys, the HTTP tokens) before it
   // reaches the store, the summary, the HTTP answer or the CLI.

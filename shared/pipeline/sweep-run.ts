@@ -253,13 +253,11 @@ export async function runSweep(
   // latency; the others are left to the next sweep (skipped, naming why) instead of queued only
   // to be recorded `timeout` unsent.
   const abortsFit = abortsThatFit(inv.deadline.atMs - Date.now(), maxAborts, limits);
-  const { decisions, capReached } = applyCap(
-    decided,
-    abortsFit,
-    abortsFit < maxAborts
-      ? `cap reached: this run's deadline leaves time to start ${abortsFit} AbortChange call(s) (WEBPLUS_QPS ${limits.qps}, WEBPLUS_CONCURRENCY ${config.webplusConcurrency}, ${limits.concurrency} of them for a sweep, each up to ATTEMPT_TIMEOUT_MS ${attemptMs} ms), fewer than sweep.maxAbortsPerRun ${maxAborts}; oldest changes go first, this one waits for the next sweep`
-      : undefined,
-  );
+  const fitWhy = `cap reached: this run's deadline leaves time to start ${abortsFit} AbortChange call(s) (WEBPLUS_QPS ${limits.qps}, WEBPLUS_CONCURRENCY ${config.webplusConcurrency}, ${limits.concurrency} of them for a sweep, each up to ATTEMPT_TIMEOUT_MS ${attemptMs} ms), fewer than sweep.maxAbortsPerRun ${maxAborts}; oldest changes go first, this one waits for the next sweep`;
+  // One cap for the whole sweep, every platform and region (sweep-abort-budget.ts).
+  const { decisions, capReached } = inv.sweepAborts
+    ? inv.sweepAborts.take(decided, maxAborts, abortsFit, fitWhy)
+    : applyCap(decided, abortsFit, abortsFit < maxAborts ? fitWhy : undefined);
   for (const [i, d] of decisions.entries()) write(d, decidedAtMs, clocks[i]!);
   const records = await Promise.all(written);
 
