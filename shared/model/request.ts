@@ -126,6 +126,8 @@ export interface AlarmRequest extends RequestBase {
  */
 export interface RefusedRequest extends RequestBase {
   kind: 'refused';
+  /** The refused request asked for a dry run (its records' `mode` and the summary say so). */
+  dryRun?: boolean;
 }
 
 /** An event that names nothing actionable (recovery, unknown event): one `ignored` record. */

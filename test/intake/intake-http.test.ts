@@ -315,6 +315,8 @@ describe('POST /sweep', () => {
       kind: 'refused',
       trigger: 'http',
       triggerRef: 'req-1',
+      // the dry run the refused request asked for is kept (its records say so: red-team 24)
+      dryRun: true,
       invalid: [
         {
           field: 'envIds[1]',

@@ -125,7 +125,7 @@ export function manualAbortRequest(
     const summary = [summariseInvalid(changes), summariseInvalid(envs)].filter(Boolean).join('; ');
     throw new HttpRequestError(400, 'invalid_input', `no valid id: ${summary}`, field);
   }
-  const refused = refusedForBadIds([...changes.invalid, ...envs.invalid], input.requestId);
+  const refused = refusedForBadIds([...changes.invalid, ...envs.invalid], input.requestId, dryRun);
   if (refused) return refused;
   const note = body.note ?? body.reason;
   return {

@@ -67,17 +67,22 @@ export const BAD_ID_REFUSES =
  * The call refused as a whole when any id in it is bad (docs/reference/http-api.md): one
  * `invalid` record per bad id, each message ending {@link BAD_ID_REFUSES}, no Web+ call. A typo
  * beside good ids never lets the rest go ahead as if the list had been meant that way.
+ * @param dryRun the request asked for a dry run (kept on the refused request, so its records
+ *   and summary say dry run: red-team 24)
  * @returns undefined when every id is valid
  */
 export function refusedForBadIds(
   invalid: readonly InvalidInput[],
   triggerRef: string | undefined,
+  dryRun?: boolean,
 ): RefusedRequest | undefined {
   if (invalid.length === 0) return undefined;
   return {
     kind: 'refused',
     trigger: 'http',
     ...(triggerRef === undefined ? {} : { triggerRef }),
+    // What the refused request asked for: its records and summary say dry run when it did.
+    ...(dryRun === true ? { dryRun: true } : {}),
     invalid: invalid.map((i) => ({ ...i, message: `${i.message}: ${BAD_ID_REFUSES}` })),
   };
 }

@@ -120,7 +120,7 @@ export function platformHttpRequest(
   const summary = [summariseInvalid(orders), summariseInvalid(apps)].filter(Boolean).join('; ');
   // Checked after the 400s below (an empty list, nothing valid): one bad id beside good ones
   // refuses the whole call, never acting on the rest.
-  const refused = refusedForBadIds([...orders.invalid, ...apps.invalid], input.requestId);
+  const refused = refusedForBadIds([...orders.invalid, ...apps.invalid], input.requestId, dryRun);
   const common = {
     kind: 'platform' as const,
     platform: body.platform,

@@ -99,5 +99,5 @@ export function manualSweepRequest(
     request[key] = list.ids;
     request.invalid.push(...list.invalid);
   }
-  return refusedForBadIds(request.invalid, input.requestId) ?? request;
+  return refusedForBadIds(request.invalid, input.requestId, dryRun) ?? request;
 }
