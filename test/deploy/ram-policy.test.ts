@@ -119,16 +119,23 @@ beforeAll(async () => {
   const sae = await startSaeSandbox(platformWorld);
   const edas = await startEdasSandbox(platformWorld);
   try {
-    for (const policy of [
-      { sweep: { maxAbortsPerRun: 1 } },
-      { platforms: { sae: { onAbort: 'rollback' }, edas: { onAbort: 'rollback' } } },
-    ]) {
+    // sweep.maxAbortsPerRun is one cap for the whole sweep (every platform): a capped sweep
+    // per platform, so that each platform's AbortChangeOrder is called once.
+    for (const [policy, platforms, aborts] of [
+      [{ sweep: { maxAbortsPerRun: 1 } }, 'sae', 1],
+      [{ sweep: { maxAbortsPerRun: 1 } }, 'edas', 1],
+      [
+        { platforms: { sae: { onAbort: 'rollback' }, edas: { onAbort: 'rollback' } } },
+        'sae,edas',
+        2,
+      ],
+    ] as const) {
       const h = await startHarness(
         { apps: [], envs: [], changes: [] },
         {
           policy,
           env: {
-            PLATFORMS: 'sae,edas',
+            PLATFORMS: platforms,
             SAE_ENDPOINT: sae.url,
             EDAS_ENDPOINT: edas.url,
             SAE_QPS: '1000',
@@ -147,7 +154,7 @@ beforeAll(async () => {
               httpEvent({ path: '/abort', body: JSON.stringify({ platform, appIds }) }),
               fakeContext(),
             );
-        expect(h.records().filter((r) => r.outcome === 'aborted')).toHaveLength(2);
+        expect(h.records().filter((r) => r.outcome === 'aborted')).toHaveLength(aborts);
       } finally {
         await h.close();
       }
