@@ -154,14 +154,33 @@ class MappedBuilder {
   }
 }
 
+/**
+ * `IDENTITY_STARTS[i] = i` and `IDENTITY_ENDS[i] = i + 1`, grown on demand up to
+ * {@link MAX_SHARED_IDENTITY} units: the map of a text onto itself, shared by every
+ * {@link identity} instead of two new arrays per text (the alarm path redacts every string of its
+ * records; issue 16). Only ever read below a text's length, never written outside `identity`.
+ */
+const IDENTITY_STARTS: number[] = [];
+const IDENTITY_ENDS: number[] = [];
+/** Longest text whose identity map is shared (a window, {@link WINDOW_CHARS}); longer: its own. */
+const MAX_SHARED_IDENTITY = 16_384;
+
 function identity(text: string): Mapped {
-  const starts: number[] = [];
-  const ends: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    starts.push(i);
-    ends.push(i + 1);
+  const n = text.length;
+  if (n > MAX_SHARED_IDENTITY) {
+    const starts: number[] = [];
+    const ends: number[] = [];
+    for (let i = 0; i < n; i++) {
+      starts.push(i);
+      ends.push(i + 1);
+    }
+    return { text, starts, ends };
   }
-  return { text, starts, ends };
+  for (let i = IDENTITY_STARTS.length; i < n; i++) {
+    IDENTITY_STARTS.push(i);
+    IDENTITY_ENDS.push(i + 1);
+  }
+  return { text, starts: IDENTITY_STARTS, ends: IDENTITY_ENDS };
 }
 
 /** Drops every invisible code point ({@link isInvisible}). */
@@ -444,6 +463,13 @@ function readings(text: string): Mapped[] {
  */
 function asciiReading(text: string): Mapped | undefined {
   if (/[\u0080-\uffff%\\&]/.test(text)) return undefined;
+  // Nothing to drop (no control or space): the text itself, lower-cased, unit for unit.
+  let drops = false;
+  for (let i = 0; i < text.length && !drops; i++) {
+    const c = text.charCodeAt(i);
+    drops = c <= 0x20 || c === 0x7f;
+  }
+  if (!drops) return { ...identity(text), text: text.toLowerCase() };
   const starts: number[] = [];
   const ends: number[] = [];
   let kept = '';
@@ -868,10 +894,52 @@ export function signatureOfAuthorization(value: unknown): string | undefined {
 }
 
 /**
+ * How many secret sets keep their built {@link Runs} ({@link sharedRuns}): an invocation uses two
+ * or three (the Web+ client's, the records', the outcome log's), the same at every invocation of
+ * an instance until its STS keys change.
+ */
+export const SHARED_RUN_SETS = 4;
+
+/** Built runs by secret set (its secrets sorted, NUL-joined), the most recently used last. */
+const runCache = new Map<string, Runs>();
+
+/**
+ * The runs of `secrets`, built once per set and reused: every redactor of an invocation, and
+ * every invocation of a warm instance, has the same keys (FC's STS keys of the function's role,
+ * the HTTP tokens), and building the sets for a 600-character STS token costs ~2 ms
+ * (bench/redact.ts), which the alarm path paid before its AbortChange (the Web+ client redacts
+ * each reply's RequestId) and again for its records (issue 16). The sets are never changed
+ * once built (added signatures are kept apart, per redactor). At most {@link SHARED_RUN_SETS}
+ * sets are kept, the least recently used dropped first; the secrets they hold are held by the
+ * instance anyway (its configuration, the invocation's context).
+ */
+function sharedRuns(secrets: ReadonlySet<string>): Runs {
+  const key = [...secrets].sort().join('\u0000');
+  const cached = runCache.get(key);
+  if (cached) {
+    runCache.delete(key);
+    runCache.set(key, cached);
+    return cached;
+  }
+  const runs: Runs = {
+    plain: new Set(),
+    skeleton: new Set(),
+    hex: new Set(),
+    whole: new Set(),
+    wholeSkeleton: new Set(),
+  };
+  for (const secret of secrets) addSecret(runs, secret);
+  runCache.set(key, runs);
+  if (runCache.size > SHARED_RUN_SETS) runCache.delete(runCache.keys().next().value as string);
+  return runs;
+}
+
+/**
  * A redactor for these secrets (`undefined`, empty and shorter-than-8 ones are skipped).
  * Its sets (every {@link MIN_RUN_CHARS}-long piece of every form of every secret) are built on
- * the first text long enough to search, at a cost of a few records (bench/redact.ts): build one
- * redactor per invocation and reuse it.
+ * the first text long enough to search, at a cost of a few records (bench/redact.ts), and shared
+ * by the redactors of the same secrets (at most {@link SHARED_RUN_SETS} sets kept): building a
+ * redactor per invocation costs that once per set of keys.
  * @param secrets e.g. `[credentials.accessKeySecret, credentials.securityToken, ...httpTokens]`
  * @example
  *   const redact = createRedactor([creds.accessKeySecret, creds.securityToken]);
@@ -883,19 +951,11 @@ export function createRedactor(secrets: readonly (string | undefined | null)[]):
       (s): s is string => typeof s === 'string' && s.length >= MIN_REDACTED_TOKEN_CHARS,
     ),
   );
-  // Built on first use: an invocation whose texts are all short (or that has none) never pays
-  // for it, and the alarm path builds it after its AbortChange, when the first record is written.
+  // Built on first use (an invocation whose texts are all short, or that has none, never pays
+  // for it), and shared with every other redactor of the same secrets ({@link sharedRuns}).
   let built: Runs | undefined;
   const runsOf = (): Runs => {
-    if (built) return built;
-    built = {
-      plain: new Set(),
-      skeleton: new Set(),
-      hex: new Set(),
-      whole: new Set(),
-      wholeSkeleton: new Set(),
-    };
-    for (const secret of kept) addSecret(built, secret);
+    built ??= sharedRuns(kept);
     return built;
   };
   /** One pass of every rule over `input`. */
