@@ -70,14 +70,7 @@ export class RoaTransport {
   ) {
     this.isHttps = endpoint.startsWith('https://');
     this.agent = agents.instance(this.isHttps);
-    this.client = new ROAClient({
-      endpoint: endpoint.replace(/\/+$/, ''),
-      apiVersion: WEBPLUS_API_VERSION,
-      accessKeyId: credentials.accessKeyId,
-      accessKeySecret: credentials.accessKeySecret,
-      securityToken: credentials.securityToken,
-      opts: { agent: this.agent },
-    });
+    this.client = roaClientFor(endpoint.replace(/\/+$/, ''), credentials, this.agent);
   }
 
   /**
@@ -126,7 +119,7 @@ export class RoaTransport {
     formBody: Record<string, string> | undefined,
     timeoutMs: number,
   ): Promise<RawReply> {
-    const nonce = randomBytes(16).toString('hex');
+    const nonce = signatureNonce();
     const sentAtMs = Date.now();
     const headers: Record<string, string> = {
       'x-acs-signature-nonce': nonce,
@@ -172,6 +165,71 @@ export class RoaTransport {
    * for the next invocation (issue 16); nothing of this invocation (credentials) stays with them.
    */
   close(): void {}
+}
+
+/** Nonces drawn from one `randomBytes` call ({@link signatureNonce}). */
+const NONCES_PER_DRAW = 256;
+let noncePool: Buffer | undefined;
+let nonceAt = 0;
+
+/**
+ * A request's `x-acs-signature-nonce`: 16 bytes of node's CSPRNG as 32 hex digits, as before,
+ * but drawn 256 at a time (each `randomBytes(16)` call cost ~25 µs on the alarm path before its
+ * AbortChange; issue 16). Every byte is used once, so no two requests of an instance share a
+ * nonce (the capture of each reply is keyed by it).
+ */
+function signatureNonce(): string {
+  if (!noncePool || nonceAt + 16 > noncePool.length) {
+    noncePool = randomBytes(16 * NONCES_PER_DRAW);
+    nonceAt = 0;
+  }
+  const nonce = noncePool.toString('hex', nonceAt, nonceAt + 16);
+  nonceAt += 16;
+  return nonce;
+}
+
+/** How many pop-core clients (endpoint and keys) an instance keeps ({@link roaClientFor}). */
+const KEPT_ROA_CLIENTS = 4;
+/** pop-core clients by endpoint and keys, the most recently used last. */
+const roaClients = new Map<string, ROAClient>();
+
+/**
+ * The pop-core ROAClient of this endpoint and keys, made once and reused by the next
+ * invocations with the same keys (FC gives every invocation of an instance the same STS keys
+ * until they rotate). Making one per invocation parsed the endpoint with the legacy `url.parse`
+ * and made a keep-alive agent that is never used (ours is passed on every request) before each
+ * alarm's first call (issue 16). A client keeps nothing of a request between requests
+ * (node_modules/@alicloud/pop-core/lib/roa.js: `request` reads only the fields the constructor
+ * set). `agent` is the instance's keep-alive agent of the endpoint's scheme (one per instance:
+ * the key's endpoint names the scheme). At most {@link KEPT_ROA_CLIENTS}, the least recently
+ * used dropped first.
+ */
+function roaClientFor(endpoint: string, credentials: Credentials, agent: http.Agent): ROAClient {
+  const key = [
+    endpoint,
+    credentials.accessKeyId,
+    credentials.accessKeySecret,
+    credentials.securityToken ?? '',
+  ].join('\u0000');
+  const kept = roaClients.get(key);
+  if (kept) {
+    roaClients.delete(key);
+    roaClients.set(key, kept);
+    return kept;
+  }
+  const client = new ROAClient({
+    endpoint,
+    apiVersion: WEBPLUS_API_VERSION,
+    accessKeyId: credentials.accessKeyId,
+    accessKeySecret: credentials.accessKeySecret,
+    securityToken: credentials.securityToken,
+    opts: { agent },
+  });
+  roaClients.delete(key);
+  roaClients.set(key, client);
+  if (roaClients.size > KEPT_ROA_CLIENTS)
+    roaClients.delete(roaClients.keys().next().value as string);
+  return client;
 }
 
 /** Turns whatever httpx threw (Error with `code`, RequestTimeoutError, plain objects) into a WebplusError. */

@@ -589,6 +589,60 @@ describe('WebplusClient against the sandbox (real HTTP, real pop-core signing)',
     expect(sb.appEnv('we-f85b45b678822b8469f8a6ef')?.AbortingChange).toBe(false);
   });
 
+  it('clients made one after another with other keys each sign with their own (pop-core clients are reused by endpoint and keys)', async () => {
+    // Arrange: the instance keeps pop-core clients by endpoint and keys (transport.ts,
+    // roaClientFor): a client of other keys must never sign with the kept one's.
+    const { sb } = await start();
+    const target = { regionId: 'cn-hangzhou', endpoint: sb.url };
+    const make = (credentials: {
+      accessKeyId: string;
+      accessKeySecret: string;
+      securityToken?: string;
+    }) => {
+      const c = new WebplusClient(target, credentials);
+      clients.push(c);
+      return c;
+    };
+    const read = (c: WebplusClient) =>
+      c.describeAppEnvStatus('we-f85b45b678822b8469f8a6ef', OPTS).then(
+        () => 'ok',
+        (err: WebplusError) => err.code,
+      );
+
+    // Act
+    const outcomes = [
+      await read(make(ROOT_AK)),
+      await read(make(STS_AK)),
+      await read(make(ROOT_AK)),
+      await read(make({ ...STS_AK, securityToken: 'sts-token-2' })),
+      await read(make({ accessKeyId: 'sandbox-ak', accessKeySecret: 'nope' })),
+      await read(make(STS_AK)),
+      await read(
+        make({ accessKeyId: STS_AK.accessKeyId, accessKeySecret: STS_AK.accessKeySecret }),
+      ),
+    ];
+
+    // Assert
+    expect(outcomes).toEqual([
+      'ok',
+      'ok',
+      'ok',
+      'InvalidSecurityToken.Mismatch',
+      'SignatureDoesNotMatch',
+      'ok',
+      'InvalidSecurityToken.Mismatch',
+    ]);
+    expect(sb.journal().map((e) => [e.accessKeyId, e.signatureValid])).toEqual([
+      ['sandbox-ak', true],
+      ['STS.sandbox-sts', true],
+      ['sandbox-ak', true],
+      ['STS.sandbox-sts', true],
+      ['sandbox-ak', false],
+      ['STS.sandbox-sts', true],
+      ['STS.sandbox-sts', true],
+    ]);
+  });
+
   it('accepts an endpoint with a trailing slash (pop-core would sign it wrong)', async () => {
     // Arrange
     const { sb } = await start();
