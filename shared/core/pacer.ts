@@ -368,14 +368,34 @@ export function createPacer(limits: PacerLimits, clock: PacerClock = realClock):
         item.reject(new PacerDeadlineError(item.startBy, now - item.queuedAt));
         continue;
       }
-      tokens -= 1;
-      recent[next] = now;
-      next = (next + 1) % perWindow;
-      if (recentCount < perWindow) recentCount += 1;
-      active += 1;
-      if (item.background) activeBackground += 1;
+      start(now, item.background);
       item.run();
     }
+  };
+
+  /** Counts a start at `now`: its token, its place in the window, its slot. */
+  const start = (now: number, background: boolean): void => {
+    tokens -= 1;
+    recent[next] = now;
+    next = (next + 1) % perWindow;
+    if (recentCount < perWindow) recentCount += 1;
+    active += 1;
+    if (background) activeBackground += 1;
+  };
+
+  /**
+   * Whether a call queued at `now` would be started at once by {@link pump}: nothing is queued
+   * (so no other call is chosen before it), a slot is free (a background one for a background
+   * call), a token is there and the window admits a start. Such a call starts without a queue,
+   * a deadline timer or an abort listener (its deadline and signal were checked on arrival), as
+   * an alarm's calls do on a quiet instance (issue 16: each timer and listener cost the alarm
+   * path's CPU before its AbortChange).
+   */
+  const startsNow = (now: number, background: boolean): boolean => {
+    if (queues.size > 0 || active >= concurrency) return false;
+    if (background && activeBackground >= maxBackground) return false;
+    refill(now);
+    return tokens >= 1 - TOKEN_EPSILON && windowWaitMs(now) === 0;
   };
 
   return <T>(fn: () => Promise<T>, options: PaceOptions = {}): Promise<T> =>
@@ -392,26 +412,34 @@ export function createPacer(limits: PacerLimits, clock: PacerClock = realClock):
         return;
       }
       const background = options.background === true;
+      const owner = signal ?? NO_OWNER;
+      const run = (): void => {
+        let p: Promise<T>;
+        try {
+          p = fn();
+        } catch (err) {
+          p = Promise.reject(err);
+        }
+        p.then(resolve, reject).finally(() => {
+          active -= 1;
+          if (background) activeBackground -= 1;
+          pump();
+        });
+      };
+      if (!seniority.has(owner)) seniority.set(owner, arrivals++);
+      if (startsNow(now, background)) {
+        start(now, background);
+        run();
+        return;
+      }
       const item: Item = {
         background,
         startBy,
         queuedAt: now,
-        owner: signal ?? NO_OWNER,
+        owner,
         settled: false,
         reject,
-        run: () => {
-          let p: Promise<T>;
-          try {
-            p = fn();
-          } catch (err) {
-            p = Promise.reject(err);
-          }
-          p.then(resolve, reject).finally(() => {
-            active -= 1;
-            if (background) activeBackground -= 1;
-            pump();
-          });
-        },
+        run,
       };
       if (Number.isFinite(startBy)) {
         item.timer = clock.setTimer(
@@ -427,7 +455,6 @@ export function createPacer(limits: PacerLimits, clock: PacerClock = realClock):
         );
       }
       if (signal) watch(signal);
-      if (!seniority.has(item.owner)) seniority.set(item.owner, arrivals++);
       const q = queues.get(item.owner);
       if (!q) queues.set(item.owner, { items: [item], passed: new Map() });
       else if (options.urgent) q.items.unshift(item);
