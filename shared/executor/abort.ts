@@ -4,6 +4,7 @@ import { describeKind } from '../webplus/describe.js';
 import { WebplusError } from '../webplus/errors.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
 import type { AbortChangeResult } from '../webplus/types.js';
+import { assertFresh, type ReadFreshness, ReadTooOldError } from './read-age.js';
 import {
   AbortHeldForRecordsError,
   type AbortRecordGate,
@@ -13,9 +14,21 @@ import {
 
 /** How one AbortChange (with its retries) ended. */
 export interface AbortResult {
-  outcome: 'aborted' | 'already_aborting' | 'already_finished' | 'not_found' | 'failed' | 'timeout';
+  outcome:
+    | 'aborted'
+    | 'already_aborting'
+    | 'already_finished'
+    | 'not_found'
+    | 'failed'
+    | 'timeout'
+    | 'skipped';
   detail: string;
   attempts: number;
+  /**
+   * Set (with `skipped`, nothing sent) when the read the abort stood on was older than its bound
+   * when the first request would have started (read-age.ts): ms from the end of the read.
+   */
+  staleReadMs?: number;
   errorCode?: string;
   errorMessage?: string;
   webplusRequestId?: string;
@@ -44,6 +57,9 @@ export interface AbortResult {
  * @param gate the invocation's abort-record gate (records-first.ts, red-team 24 F6): each
  *   request waits in the pacer's slot until every other answered abort has its record written;
  *   not in time → not sent, `timeout`. Default: none.
+ * @param freshness how old the change's read may be (read-age.ts, red-team 24 F10): checked in
+ *   the pacer's slot right before the first request; older → nothing sent, `skipped` with
+ *   `staleReadMs` (the caller reads the change again). Default: no bound.
  * Never throws.
  */
 export async function abortChange(
@@ -51,6 +67,7 @@ export async function abortChange(
   changeId: string,
   envId: string | undefined,
   gate?: AbortRecordGate,
+  freshness?: ReadFreshness,
 ): Promise<AbortResult> {
   let attempts = 0;
   /** What the last re-read after an ambiguous answer saw (undefined: none was made). */
@@ -67,6 +84,8 @@ export async function abortChange(
       (opts) =>
         // No request while an answered abort's record is unwritten (records-first.ts).
         sendGated(gate, `webplus:${changeId}`, () => {
+          // The first request stands on the sweep's read; a re-send follows a re-read.
+          if (attempts === 0) assertFresh(freshness);
           attempts += 1;
           return gateway.client.abortChange(changeId, opts, envId).catch((e: unknown) => {
             // The words of an ambiguous answer that came back (a timeout or reset has none).
@@ -99,6 +118,8 @@ export async function abortChange(
     };
   } catch (err) {
     if (err instanceof AbortHeldForRecordsError) return notSentForRecords('AbortChange', attempts);
+    if (err instanceof ReadTooOldError)
+      return { outcome: 'skipped', detail: err.message, attempts: 0, staleReadMs: err.ageMs };
     if (err instanceof DeadlineReachedError) {
       const lastSeen =
         err.lastError?.ambiguous && seen === 'running'

@@ -4,6 +4,7 @@ import type { Execution } from '../model/execution.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
 import { abortChange } from './abort.js';
 import type { InFlightChanges, ReadsStart } from './in-flight.js';
+import type { ReadFreshness } from './read-age.js';
 import type { AbortRecordGate } from './records-first.js';
 
 /**
@@ -15,6 +16,10 @@ import type { AbortRecordGate } from './records-first.js';
  *   another invocation had accepted since then answers for this one (in-flight.ts)
  * @param gate the invocation's abort-record gate (records-first.ts, red-team 24 F6): no
  *   AbortChange request is sent while another answered abort has no written record. Default: none.
+ * @param freshness how old the read the abort stands on may be (read-age.ts, red-team 24 F10):
+ *   a read older than its bound now, or when the request would start (checked in the pacer's
+ *   slot), sends nothing; the change is read again and the new decision carried out instead
+ *   (its record says so). Default: no bound.
  */
 export async function execute(
   decision: Decision,
@@ -23,6 +28,7 @@ export async function execute(
   decidedAtMs: number,
   readsStarted: ReadsStart,
   gate?: AbortRecordGate,
+  freshness?: ReadFreshness,
 ): Promise<Execution> {
   if (decision.kind === 'record') {
     const settled = decision.candidate.settled;
@@ -38,6 +44,23 @@ export async function execute(
       doneAtMs: Date.now(),
     };
   }
+  if (freshness) {
+    // Already too old before it queues: read again first, so that no pacer slot is spent on
+    // an abort that could not be sent.
+    const age = freshness.ageMs();
+    if (age > freshness.maxAgeMs) {
+      const again = await freshness.reread(age);
+      return execute(
+        again.decision,
+        gateway,
+        inFlight,
+        decidedAtMs,
+        readsStarted,
+        gate,
+        again.freshness,
+      );
+    }
+  }
   const changeId = decision.candidate.changeId!;
   const held = inFlight.claim(changeId, readsStarted);
   if (held) {
@@ -51,24 +74,39 @@ export async function execute(
     };
   }
   let aborted = false;
+  let result: Awaited<ReturnType<typeof abortChange>>;
   try {
-    const result = await abortChange(
+    result = await abortChange(
       gateway,
       changeId,
       decision.candidate.envId ?? decision.candidate.change?.envId,
       gate,
+      freshness,
     );
     aborted = result.outcome === 'aborted';
-    return {
-      decision,
-      ...result,
-      detail: result.outcome === 'aborted' ? `${decision.detail}; ${result.detail}` : result.detail,
-      decidedAtMs,
-      doneAtMs: Date.now(),
-    };
   } finally {
     inFlight.release(changeId, aborted);
   }
+  if (result.staleReadMs !== undefined && freshness) {
+    // Nothing was sent: the read was too old. Read again, decide again, carry that out.
+    const again = await freshness.reread(result.staleReadMs);
+    return execute(
+      again.decision,
+      gateway,
+      inFlight,
+      decidedAtMs,
+      readsStarted,
+      gate,
+      again.freshness,
+    );
+  }
+  return {
+    decision,
+    ...result,
+    detail: result.outcome === 'aborted' ? `${decision.detail}; ${result.detail}` : result.detail,
+    decidedAtMs,
+    doneAtMs: Date.now(),
+  };
 }
 
 /** What {@link dedupe} made of a request's candidates. */

@@ -62,6 +62,11 @@ export interface Runtime {
   warn: LineSink;
   /** Random source for retry jitter (injected in unit tests only). */
   random: () => number;
+  /**
+   * The monotonic clock, ms (`performance.now()`; injected in tests): how old a sweep's read is
+   * when its abort would start (`sweep.maxReadAgeSeconds`, red-team 24 F10).
+   */
+  monoNow: () => number;
   /** SAE and EDAS: the enabled regions with their endpoints, and one pacer per region. */
   platforms: PlatformRuntime;
   /**
@@ -132,6 +137,8 @@ export interface RuntimeOptions {
   sink?: LineSink;
   warn?: LineSink;
   random?: () => number;
+  /** The monotonic clock, ms (default `performance.now()`). */
+  monoNow?: () => number;
   /** Where the notify targets' `urlEnv` / `secretEnv` variables are read (default process.env). */
   env?: NodeJS.ProcessEnv;
   /** The notifier's clock and HTTP client (tests of the notifier's own behaviour). */
@@ -242,6 +249,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     // Every warning line passes the redactor: a token pasted somewhere never reaches a log.
     warn: (line) => warn(instanceRedactor.text(line)),
     random: options.random ?? Math.random,
+    monoNow: options.monoNow ?? (() => performance.now()),
     startupWarnings: [...(options.startupWarnings ?? [])],
     coldStartAtMs: Date.now(),
     ...(notifier ? { notifier } : {}),

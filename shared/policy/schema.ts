@@ -116,6 +116,11 @@ export const PlatformRulesSchema = z.strictObject({
   sweepAppIds: z.optional(nonEmptyList(platformAppId, 'every application')),
 });
 
+/** `sweep.maxReadAgeSeconds` when the policy sets none (docs/policy.md "Keys"). */
+export const DEFAULT_MAX_READ_AGE_SECONDS = 60;
+/** The largest `sweep.maxReadAgeSeconds` accepted: one hour. */
+export const MAX_READ_AGE_SECONDS = 3600;
+
 /**
  * The policy file (`POLICY_FILE` / `POLICY`), strict: unknown keys refused; read once at cold
  * start by ./load.ts, which also refuses a policy that states no mode. Contract: docs/policy.md.
@@ -135,8 +140,18 @@ export const PolicySchema = z.strictObject({
       /** absent = every application (an explicit [] is refused) */
       appIds: z.optional(nonEmptyList(appId, 'every application')),
       maxAbortsPerRun: z._default(z.number().check(z.int(), z.gte(0)), 20),
+      /**
+       * Seconds: the oldest a change's read may be when its AbortChange would start (monotonic
+       * clock, from the end of the read to the moment the request would start, in the pacer's
+       * slot); an older read is read again and the change decided again before any abort
+       * (docs/policy.md "Keys", red-team 24 F10). Whole seconds, 1 … 3600; default 60.
+       */
+      maxReadAgeSeconds: z._default(
+        z.number().check(z.int(), z.gte(1), z.lte(MAX_READ_AGE_SECONDS)),
+        DEFAULT_MAX_READ_AGE_SECONDS,
+      ),
     }),
-    { maxAbortsPerRun: 20 },
+    { maxAbortsPerRun: 20, maxReadAgeSeconds: DEFAULT_MAX_READ_AGE_SECONDS },
   ),
   alarms: z._default(z.array(AlarmRuleSchema), []),
   /** SAE and EDAS change orders (docs/policy.md "platforms"); a platform must also be enabled by `PLATFORMS`. */

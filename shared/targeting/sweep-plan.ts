@@ -119,6 +119,36 @@ export function abortsThatFit(reserveMs: number, max: number, limits: CallLimits
 }
 
 /**
+ * {@link abortsThatFit} when some aborts need a re-read first (a read older than
+ * `sweep.maxReadAgeSeconds`, red-team 24 F10): the largest `n` (at most `max`) such that the
+ * first `n` aborts and the re-reads among them (`needsReread[i]`, in the order the aborts go)
+ * all start inside `reserveMs` ({@link abortStartsMs} of every call, each re-read one more
+ * start), and the last re-read and the abort after it both take their whole attempt before it
+ * ends (an abort starts only once its re-read ended: one more attempt when any re-read is
+ * needed). With no re-read it is `abortsThatFit`.
+ */
+export function abortsThatFitWithRereads(
+  reserveMs: number,
+  max: number,
+  limits: CallLimits,
+  needsReread: readonly boolean[],
+): number {
+  let n = 0;
+  let calls = 0;
+  let rereads = false;
+  while (n < max) {
+    const reread = needsReread[n] === true;
+    const more = reread ? 2 : 1;
+    const tail = (rereads || reread ? 2 : 1) * limits.attemptMs;
+    if (abortStartsMs(calls + more, limits) + tail > reserveMs) break;
+    calls += more;
+    rereads ||= reread;
+    n++;
+  }
+  return n;
+}
+
+/**
  * The limits a sweep's worst case is computed from (config.ts; docs/reference/configuration.md):
  * the pacer's, and the retries the gateway makes (shared/webplus/gateway.ts, shared/core/paced-call.ts,
  * shared/core/retry.ts).

@@ -41,6 +41,8 @@ export interface HarnessOptions {
   policy?: unknown;
   store?: OutcomeStore;
   random?: () => number;
+  /** The runtime's monotonic clock, ms (default `performance.now()`). */
+  monoNow?: () => number;
 }
 
 /**
@@ -76,6 +78,7 @@ export async function startHarness(
     sink: (line) => stdoutLines.push(line),
     warn: (line) => warnings.push(line),
     random: options.random,
+    ...(options.monoNow ? { monoNow: options.monoNow } : {}),
     // Notify targets read their URL and secret variables from the same test environment.
     env: { ...options.env },
   });
