@@ -66,7 +66,7 @@ describe('policy validation', () => {
       includePaused: false,
     });
     expect(policy.defaults.actions).toBeUndefined();
-    expect(policy.sweep).toEqual({ maxAbortsPerRun: 20 });
+    expect(policy.sweep).toEqual({ maxAbortsPerRun: 20, maxReadAgeSeconds: 60 });
     expect(policy.alarmMaxAgeMinutes).toBe(15);
   });
 });
