@@ -1,6 +1,5 @@
 import { backgroundSlots } from '../core/pacer.js';
 import { execute } from '../executor/execute.js';
-import type { ReadFreshness } from '../executor/read-age.js';
 import type { Candidate } from '../model/candidate.js';
 import type { Decision } from '../model/decision.js';
 import type { Mode, OutcomeRecord } from '../model/record.js';
@@ -26,6 +25,7 @@ import { type JudgeClock, type RecordBase, recordOf, requestRecord } from './rec
 import type { Runtime } from './runtime.js';
 import type { SweepProgress } from './summary.js';
 import { sweepCoverage } from './sweep-coverage.js';
+import { SweepReadAge } from './sweep-read-age.js';
 
 /** Environment ids named in a `deferred` record's detail, at most. */
 const DEFERRED_IDS_SHOWN = 20;
@@ -156,75 +156,36 @@ export async function runSweep(
   };
   // When each change's last read ended, on the monotonic clock: an abort never starts on a read
   // older than sweep.maxReadAgeSeconds (red-team 24 F10); the change is read again first.
-  const mono = runtime.monoNow;
-  const maxReadAgeS = policy.sweep.maxReadAgeSeconds;
-  const readEnd = new Map<Candidate, number>();
-  /** A decision on the re-read of `c`: `skipped` naming the stale read and why. */
-  const staleSkip = (c: Candidate, ageMs: number, why: string): Decision => ({
-    kind: 'record',
-    candidate: c,
-    mode: 'enforce',
-    outcome: 'skipped',
-    detail: `read ${Math.round(ageMs / 1000)} s before the abort (sweep.maxReadAgeSeconds ${maxReadAgeS}), ${why}; not aborted (fail closed), the next sweep re-checks`,
-  });
-  /**
-   * The freshness of `c`'s last read for the executor (read-age.ts). The first stale read is
-   * read again (DescribeChange) and decided again with the same rules; a second stale read, a
-   * re-read that fails, does not fit with its abort in the time left, or shows another change
-   * (ChangeId, EnvId, CreateTime), is `skipped` naming it.
-   */
-  const freshnessOf = (c: Candidate, rereads: number): ReadFreshness => ({
-    maxAgeMs: maxReadAgeS * 1000,
-    ageMs: () => mono() - (readEnd.get(c) ?? Number.NEGATIVE_INFINITY),
-    reread: async (ageMs) => {
-      if (rereads > 0)
-        return { decision: staleSkip(c, ageMs, 'and its re-read was already that old again') };
-      // The re-read and then the abort, each its whole attempt, before the deadline.
-      if (!inv.deadline.fits(2 * attemptMs))
-        return {
-          decision: staleSkip(
-            c,
-            ageMs,
-            `re-read failed: no time left for a DescribeChange and the AbortChange after it (each up to ATTEMPT_TIMEOUT_MS ${attemptMs} ms)`,
-          ),
-        };
+  const readAge = new SweepReadAge(
+    runtime.monoNow,
+    policy.sweep.maxReadAgeSeconds,
+    inv.deadline,
+    attemptMs,
+    (c) => judge(c).decision,
+    async (c) => {
       const r = await candidateForChange(
         gateway,
         { changeId: c.changeId!, envId: c.envId! },
         { source: 'sweep' },
       );
-      const now = mono();
-      if (r.settled)
-        return { decision: staleSkip(c, ageMs, `re-read failed: ${r.settled.detail}`) };
+      if (r.settled) return r.settled.detail;
       const was = c.change;
       const is = r.change;
       if (!was || !is || is.envId !== was.envId || is.createTime !== was.createTime)
-        return {
-          decision: staleSkip(
-            c,
-            ageMs,
-            `re-read failed: DescribeChange now shows another change (EnvId ${JSON.stringify(is?.envId)}, CreateTime ${JSON.stringify(is?.createTime)}; first read EnvId ${JSON.stringify(was?.envId)}, CreateTime ${JSON.stringify(was?.createTime)})`,
-          ),
-        };
+        return `DescribeChange now shows another change (EnvId ${JSON.stringify(is?.envId)}, CreateTime ${JSON.stringify(is?.createTime)}; first read EnvId ${JSON.stringify(was?.envId)}, CreateTime ${JSON.stringify(was?.createTime)})`;
       const { settled: _s, change: _c, webplusRequestId: _w, ...rest } = c;
-      const again: Candidate = {
+      return {
         ...rest,
         change: is,
         ...(r.webplusRequestId ? { webplusRequestId: r.webplusRequestId } : {}),
       };
-      readEnd.set(again, now);
-      const d = judge(again).decision;
-      const said = `read again ${Math.round(ageMs / 1000)} s after the first read (older than sweep.maxReadAgeSeconds ${maxReadAgeS}): ${d.detail}`;
-      if (d.kind === 'abort')
-        return { decision: { ...d, detail: said }, freshness: freshnessOf(again, rereads + 1) };
-      return { decision: { ...d, detail: said } };
     },
-  });
+    'DescribeChange',
+  );
   /** Executes a decision and hands its record to `emit` at once. */
   const written: Promise<OutcomeRecord>[] = [];
   const write = (d: Decision, decidedAtMs: number, clock: JudgeClock) => {
-    const freshness =
-      d.kind === 'abort' && readEnd.has(d.candidate) ? freshnessOf(d.candidate, 0) : undefined;
+    const freshness = d.kind === 'abort' ? readAge.freshnessOf(d.candidate) : undefined;
     written.push(
       execute(
         d,
@@ -285,7 +246,7 @@ export async function runSweep(
     config.webplusConcurrency,
     listing.appNames,
     (c) => {
-      readEnd.set(c, mono());
+      readAge.readEnded(c);
       streamed(c);
     },
   );
@@ -335,10 +296,9 @@ export async function runSweep(
   // to be recorded `timeout` unsent.
   // An abort whose read is already older than sweep.maxReadAgeSeconds needs a DescribeChange
   // before it (red-team 24 F10): counted in the time left, so the re-reads fit too.
-  const nowMono = mono();
   const needsReread = decided
     .filter((d) => d.kind === 'abort')
-    .map((d) => nowMono - (readEnd.get(d.candidate) ?? nowMono) > maxReadAgeS * 1000);
+    .map((d) => readAge.stale(d.candidate));
   const abortsFit = abortsThatFitWithRereads(
     inv.deadline.atMs - Date.now(),
     maxAborts,
@@ -346,7 +306,7 @@ export async function runSweep(
     needsReread,
   );
   const rereadWhy = needsReread.includes(true)
-    ? `, a DescribeChange counted before each whose read is older than sweep.maxReadAgeSeconds ${maxReadAgeS}`
+    ? `, a DescribeChange counted before each whose read is older than sweep.maxReadAgeSeconds ${readAge.maxAgeS}`
     : '';
   const fitWhy = `cap reached: this run's deadline leaves time to start ${abortsFit} AbortChange call(s) (WEBPLUS_QPS ${limits.qps}, WEBPLUS_CONCURRENCY ${config.webplusConcurrency}, ${limits.concurrency} of them for a sweep, each up to ATTEMPT_TIMEOUT_MS ${attemptMs} ms${rereadWhy}), fewer than sweep.maxAbortsPerRun ${maxAborts}; oldest changes go first, this one waits for the next sweep`;
   // One cap for the whole sweep, every platform and region (sweep-abort-budget.ts).
