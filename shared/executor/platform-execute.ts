@@ -9,6 +9,7 @@ import {
 } from '../platform/gateway.js';
 import type { AbortAccepted, ChangeRef, PlatformChange } from '../platform/platform.js';
 import type { InFlightChanges, ReadsStart } from './in-flight.js';
+import { assertFresh, type ReadFreshness, ReadTooOldError } from './read-age.js';
 import {
   AbortHeldForRecordsError,
   type AbortRecordGate,
@@ -43,6 +44,9 @@ import {
  *   does not (the order was read fresh since)
  * @param earlierAbortsWritten as for Web+ (execute.ts, records-first.ts): awaited in the pacer's
  *   slot before each request is sent; `false` leaves it unsent (`timeout`)
+ * @param freshness as for Web+ (execute.ts, read-age.ts, red-team 24 F10): a read older than its
+ *   bound now, or when the first request would start (in the pacer's slot), sends nothing; the
+ *   order is read again and the new decision carried out instead. Default: no bound.
  */
 export async function executePlatform(
   decision: Decision,
@@ -51,6 +55,53 @@ export async function executePlatform(
   decidedAtMs: number,
   readsStarted: ReadsStart,
   gate?: AbortRecordGate,
+  freshness?: ReadFreshness,
+): Promise<Execution> {
+  let staleMs: number | undefined;
+  if (decision.kind === 'abort' && freshness) {
+    // Already too old before it queues: read again first (no pacer slot spent on it).
+    const age = freshness.ageMs();
+    if (age > freshness.maxAgeMs) staleMs = age;
+  }
+  const e =
+    staleMs === undefined
+      ? await executeOnce(
+          decision,
+          gateway,
+          inFlight,
+          decidedAtMs,
+          readsStarted,
+          gate,
+          freshness,
+          (ms) => {
+            staleMs = ms;
+          },
+        )
+      : undefined;
+  if (staleMs === undefined || !freshness) return e!;
+  // Nothing was sent: the read was too old. Read again, decide again, carry that out.
+  const again = await freshness.reread(staleMs);
+  return executePlatform(
+    again.decision,
+    gateway,
+    inFlight,
+    decidedAtMs,
+    readsStarted,
+    gate,
+    again.freshness,
+  );
+}
+
+/** {@link executePlatform} on the read it was given; `onStale` hears of a read too old to send on. */
+async function executeOnce(
+  decision: Decision,
+  gateway: PlatformGateway,
+  inFlight: InFlightChanges,
+  decidedAtMs: number,
+  readsStarted: ReadsStart,
+  gate: AbortRecordGate | undefined,
+  freshness: ReadFreshness | undefined,
+  onStale: (ageMs: number) => void,
 ): Promise<Execution> {
   const done = (e: Omit<Execution, 'decision' | 'decidedAtMs' | 'doneAtMs'>): Execution => ({
     decision,
@@ -92,6 +143,8 @@ export async function executePlatform(
       (o) =>
         // No request while an answered abort's record is unwritten (records-first.ts).
         sendGated(gate, key, () => {
+          // The first request stands on the sweep's read; a re-send follows a re-read.
+          if (attempts === 0) assertFresh(freshness);
           attempts += 1;
           return gateway.platform.abortChange(ref, { rollback }, o).catch((e: unknown) => {
             // The words of an answer that may have landed (a timeout or reset has none).
@@ -133,6 +186,10 @@ export async function executePlatform(
   } catch (err) {
     if (err instanceof AbortHeldForRecordsError) {
       return done(notSentForRecords(action, attempts));
+    }
+    if (err instanceof ReadTooOldError) {
+      onStale(err.ageMs);
+      return done({ outcome: 'skipped', detail: err.message, attempts: 0 });
     }
     if (err instanceof PlatformDeadlineError)
       return done({

@@ -20,6 +20,7 @@ import type { RequestOutcome } from './process-request.js';
 import { invalidRecord, type RecordBase, recordOf, requestRecord } from './records.js';
 import { repeatRecord } from './repeats.js';
 import type { PlatformRegion, Runtime } from './runtime.js';
+import { SweepReadAge } from './sweep-read-age.js';
 
 /**
  * Runs one SAE / EDAS request through targeting → policy → executor over the platform seam,
@@ -275,6 +276,49 @@ async function processPlatformRegion(
     });
     return { decision, decidedAtMs, clock };
   };
+  // When each order's last read ended, on the monotonic clock: a sweep's abort never starts on
+  // a read older than sweep.maxReadAgeSeconds (red-team 24 F10); the order is read again first.
+  const readAction = platform === 'sae' ? 'DescribeChangeOrder' : 'GetChangeOrderInfo';
+  const readAge = new SweepReadAge(
+    runtime.monoNow,
+    policy.sweep.maxReadAgeSeconds,
+    inv.deadline,
+    inv.attemptTimeoutMs,
+    (c) => judge(c).decision,
+    async (c) => {
+      const [r] = await platformCandidates(
+        gateway,
+        {
+          ...request,
+          source: 'manual',
+          changeOrderIds: [c.changeId!],
+          appIds: undefined,
+          expectAppId: undefined,
+        },
+        undefined,
+      );
+      if (!r) return `${readAction} gave nothing`;
+      if (r.settled) return r.settled.detail;
+      const was = c.platformChange;
+      const is = r.platformChange;
+      const appId = is?.appId ?? c.appId;
+      if (
+        !was ||
+        !is ||
+        is.changeId !== c.changeId ||
+        appId !== c.appId ||
+        is.createdWallMs !== was.createdWallMs
+      )
+        return `${readAction} now shows another order (AppId ${JSON.stringify(is?.appId)}, CreateTime ${JSON.stringify(is?.createdWallMs)}; first read AppId ${JSON.stringify(c.appId)}, CreateTime ${JSON.stringify(was?.createdWallMs)})`;
+      const { settled: _s, platformChange: _p, webplusRequestId: _w, ...rest } = c;
+      return {
+        ...rest,
+        platformChange: { ...is, ...(appId ? { appId } : {}) },
+        ...(r.webplusRequestId ? { webplusRequestId: r.webplusRequestId } : {}),
+      };
+    },
+    readAction,
+  );
   /** Executes a decision (or repeats an earlier one of the invocation) and emits its record at once. */
   const settle = async (
     d: Decision,
@@ -294,6 +338,9 @@ async function processPlatformRegion(
           decidedAtMs,
           readsStarted,
           inv.abortGate,
+          d.kind === 'abort' && request.source === 'sweep'
+            ? readAge.freshnessOf(d.candidate)
+            : undefined,
         ),
         ctx.base,
         ctx.runMode,
@@ -313,6 +360,7 @@ async function processPlatformRegion(
   const early: Promise<OutcomeRecord>[] = [];
   const onCandidate = (c: Candidate): void => {
     if (request.source !== 'sweep') return;
+    readAge.readEnded(c);
     const j = judge(c);
     const acts =
       j.decision.kind === 'abort' ||
