@@ -62,9 +62,9 @@ export const APP_ID_PATTERN = /^wa-[0-9a-f]{24}$/;
  *   shared/policy/facts.ts). Source: docs/reference/webplus-api.md, "The change object"
  *   (FinishTime is set once finished);
  * - `ChangeSucceed` present but not a JSON boolean, or `true` beside `ChangeFinished: false`,
- *   and `ChangeTimedout` present but not a JSON boolean (`null` included) →
- *   `unreadable.ChangeFinished` naming the field (red-team 24 F1). Absent, the two are accepted
- *   (no decision reads them).
+ *   and `ChangeTimedout` present but not a JSON boolean (`null` included), or `true` beside
+ *   `ChangeFinished: false` (undocumented: red-team 25 G2) → `unreadable.ChangeFinished` naming
+ *   the field (red-team 24 F1). Absent, the two are accepted (no decision reads them).
  *
  * The id and name fields are read exactly (shared/core/ids.ts `readReplyField`): `ChangeId`
  * (required: absent → undefined, the caller's MalformedReply), `EnvId` and `ActionName` when
@@ -120,6 +120,13 @@ export function toChange(raw: unknown, path = 'Change'): Change | undefined {
     );
   if (c.ChangeTimedout !== undefined && typeof c.ChangeTimedout !== 'boolean')
     contradiction(`ChangeTimedout ${shown(c.ChangeTimedout)} is not a boolean`);
+  else if (c.ChangeTimedout === true && c.ChangeFinished === false)
+    // The reference documents ChangeTimedout as a display flag only; what a change that timed
+    // out but has not finished is doing (still running? stopping?) is not documented, so it is
+    // not "stuck and running" as the policy judges it (red-team 25 G2).
+    contradiction(
+      'ChangeTimedout true on an unfinished change (ChangeFinished false): what a timed-out change that has not finished is doing is undocumented',
+    );
   return {
     changeId,
     envId: envId ?? '',

@@ -28,7 +28,8 @@ export interface Change {
    * (epoch-ms.ts), `ChangeFinished`, `ChangeAborted`, `ChangePaused` (not a boolean), `EnvId`
    * (not an EnvId). `ChangeFinished` also carries the fields that contradict it or are malformed
    * (`FinishTime` set while unfinished, `ChangeSucceed` true while unfinished or not a boolean,
-   * `ChangeTimedout` not a boolean: normalize.ts `toChange`, red-team 24 F1). A decision that needs one of them fails closed (shared/policy/facts.ts).
+   * `ChangeTimedout` true while unfinished or not a boolean: normalize.ts `toChange`, red-team
+   * 24 F1, 25 G2). A decision that needs one of them fails closed (shared/policy/facts.ts).
    */
   unreadable: Partial<Record<ChangeFact, string>>;
 }

@@ -164,6 +164,7 @@ export function scenarioOf(w: World, serverNowMs: number): Record<string, unknow
         ['ChangeAborted', wireFlag(c.aborted, 'false')],
         ['ChangePaused', wireFlag(c.paused, 'false')],
         ['EnvId', wireId(c.envId, ids.env(c.env))],
+        ['ChangeTimedout', c.timedOut ? { value: true } : undefined],
       ]);
       // Times that contradict each other, or from the future: only over two readable times.
       if (c.clash && c.createTime === 'ok' && c.updateTime === 'ok') {

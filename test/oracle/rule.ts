@@ -209,6 +209,8 @@ function refusal(
   // flight, whatever flags a generated world gives it.
   if (latest(w, env) !== c) return "not its environment's latest change";
   if (c.finished !== 'ok' || c.aborted !== 'ok' || c.paused !== 'ok') return 'flags unreadable';
+  // Timed out yet unfinished: nothing documents what such a change is doing (red-team 25 G2).
+  if (c.timedOut) return 'ChangeTimedout beside an unfinished change';
   // The change is the one meant, in a known environment.
   if (c.envId !== 'ok') return 'EnvId unreadable';
   // Times known.
@@ -451,6 +453,8 @@ export function unknownFields(w: World, c: WorldChange): string[] {
   if (c.finished !== 'ok') out.push('ChangeFinished');
   if (c.aborted !== 'ok') out.push('ChangeAborted');
   if (c.paused !== 'ok') out.push('ChangePaused');
+  if (c.timedOut && (c.phase === 'running' || c.phase === 'paused' || c.phase === 'aborting'))
+    out.push('ChangeTimedout');
   if (c.envId !== 'ok') out.push('EnvId');
   if (!timeKnown(c.createTime) || (c.clash && c.updateTime === 'ok')) out.push('CreateTime');
   if (!timeKnown(c.updateTime) || (c.clash && c.createTime === 'ok')) out.push('UpdateTime');

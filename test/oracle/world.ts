@@ -59,6 +59,11 @@ export interface WorldChange {
    * 10 min after Web+'s now), `future-create` (both 10 and 11 min ahead). Absent: consistent.
    */
   clash?: 'create-after-update' | 'future-update' | 'future-create';
+  /**
+   * `ChangeTimedout: true` on the wire (red-team 25 G2). Beside an unfinished change it is not a
+   * state the policy judged (the docs say nothing of a timed-out change still running).
+   */
+  timedOut?: boolean;
 }
 
 export interface WorldEnv {
@@ -587,6 +592,10 @@ export const worldArb: fc.Arbitrary<World> = fc
                 aborted: wireFlag,
                 paused: wireFlag,
                 envId: wireId,
+                timedOut: fc.oneof(
+                  { weight: 20, arbitrary: fc.constant(undefined) },
+                  { weight: 1, arbitrary: fc.constant(true) },
+                ),
                 clash: fc.oneof(
                   { weight: 20, arbitrary: fc.constant(undefined) },
                   {
