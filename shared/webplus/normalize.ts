@@ -1,4 +1,5 @@
 import { replyField, replyText } from '../core/ids.js';
+import { readEnvStatus } from './env-status.js';
 import { readEpochMs } from './epoch-ms.js';
 import type { AppEnv, Application, Change } from './types.js';
 
@@ -165,7 +166,9 @@ function shown(value: unknown): string {
  * undefined without an `EnvId`. The two in-flight flags are read only as JSON booleans
  * (anything else is unknown). `EnvId`, `AppId` and `LatestChangeId` are read exactly when present
  * (shared/core/ids.ts `readReplyField`: an upper-case or array `LatestChangeId` is refused, never
- * a change to read; `LatestChangeId` null or "" is absent); `EnvName` and `EnvStatus` must be strings when present.
+ * a change to read; `LatestChangeId` null or "" is absent); `EnvName` must be a string when
+ * present. `EnvStatus` is read against the documented values (`envStatusRead`, env-status.ts),
+ * never thrown on: an unknown one is the environment's own fact (red-team 25 G1).
  * @param path where the object stood in the reply, for messages (`AppEnvs.AppEnv[0]`, `EnvStatus`)
  * @throws ReplyFieldError naming `path.Field` (the client's MalformedReply)
  */
@@ -177,7 +180,13 @@ export function toAppEnv(raw: unknown, path = 'EnvStatus'): AppEnv | undefined {
     envId,
     appId: replyField('AppId', e.AppId, `${path}.AppId`) ?? '',
     envName: replyText(e.EnvName, `${path}.EnvName`) ?? '',
-    envStatus: replyText(e.EnvStatus, `${path}.EnvStatus`),
+    // Read, never thrown on: an EnvStatus that is absent, not a string, blank or undocumented
+    // makes this environment's change unjudgeable (skipped naming it), not the whole page
+    // unreadable (red-team 25 G1).
+    ...(typeof e.EnvStatus === 'string' && e.EnvStatus.trim() !== ''
+      ? { envStatus: e.EnvStatus }
+      : {}),
+    envStatusRead: readEnvStatus(e.EnvStatus),
     // Unknown unless a real boolean: an environment whose ApplyingChange is unknown is recorded
     // (skipped, naming it), never taken as quiet or as in flight.
     applyingChange: strictBool(e.ApplyingChange),

@@ -3,6 +3,7 @@
  * Source: Web+ API reference (DescribeChange, DescribeAppEnvs, DescribeApplications);
  * see docs/reference/webplus-api.md. Times are epoch milliseconds.
  */
+import type { EnvStatusReading } from './env-status.js';
 
 export interface Change {
   changeId: string;
@@ -47,7 +48,13 @@ export interface AppEnv {
   envId: string;
   appId: string;
   envName: string;
+  /** `EnvStatus` when it is a non-blank string (display); the decision reads `envStatusRead` */
   envStatus?: string;
+  /**
+   * `EnvStatus` read against the documented values (env-status.ts `readEnvStatus`): only a
+   * documented live status lets the environment's change be judged (red-team 25 G1).
+   */
+  envStatusRead: EnvStatusReading;
   /**
    * a change is being applied (running, paused or aborting); `undefined` when the reply's
    * `ApplyingChange` is absent or not a JSON boolean (unknown: recorded, never acted on)

@@ -77,8 +77,20 @@ export function allowedAborts(w: World, t: Instants): Allowed {
   const policy = readPolicy(w);
   if (!policy) return NONE;
   const r = w.request;
-  /** `byEnv`: reached through its environment (a listing or an EnvId), so ApplyingChange counts. */
-  type Target = { change: WorldChange; source: 'sweep' | 'manual' | 'alarm'; byEnv: boolean };
+  /** A rule needs each change's AppId (protect.appIds): every path lists the environments. */
+  const appRule = policy.protectApps.size > 0;
+  /**
+   * `byEnv`: reached through its environment (a listing or an EnvId), so ApplyingChange counts.
+   * `listed`: its environment is read from DescribeAppEnvs (a sweep of applications, a ChangeId
+   * to locate, or any path when a rule needs the AppId), whose item carries its own AppId; an
+   * EnvId alone is read with DescribeAppEnvStatus, which carries none.
+   */
+  type Target = {
+    change: WorldChange;
+    source: 'sweep' | 'manual' | 'alarm';
+    byEnv: boolean;
+    listed: boolean;
+  };
   let targets: Target[] = [];
   let max = Number.POSITIVE_INFINITY;
   let run: { maxIdle?: number; maxDuration?: number } = {};
@@ -118,7 +130,8 @@ export function allowedAborts(w: World, t: Instants): Allowed {
     }
     for (const env of envs) {
       const c = latest(w, env);
-      if (c && !env.terminated) targets.push({ change: c, source: 'sweep', byEnv: true });
+      if (c && !env.terminated)
+        targets.push({ change: c, source: 'sweep', byEnv: true, listed: !envScope || appRule });
     }
     max = policy.cap;
   } else if (r.kind === 'http-abort') {
@@ -128,12 +141,12 @@ export function allowedAborts(w: World, t: Instants): Allowed {
     if ([...(r.changeIds ?? []), ...(r.envIds ?? [])].some((ref) => 'bad' in ref)) return NONE;
     for (const ref of r.changeIds ?? []) {
       const c = knownChange(w, ref);
-      if (c) targets.push({ change: c, source: 'manual', byEnv: false });
+      if (c) targets.push({ change: c, source: 'manual', byEnv: false, listed: true });
     }
     for (const ref of r.envIds ?? []) {
       const env = knownEnv(w, ref);
       const c = env && !env.terminated ? latest(w, env) : undefined;
-      if (c) targets.push({ change: c, source: 'manual', byEnv: true });
+      if (c) targets.push({ change: c, source: 'manual', byEnv: true, listed: appRule });
     }
   } else {
     if (!alarmReadable(r)) return NONE;
@@ -153,11 +166,12 @@ export function allowedAborts(w: World, t: Instants): Allowed {
       if (envRef && !('known' in envRef && 'known' in changeRef)) return NONE;
       const c = knownChange(w, changeRef);
       if (c && envRef && 'known' in envRef && c.env !== envRef.known) return NONE;
-      if (c) targets.push({ change: c, source: 'alarm', byEnv: false });
+      // Located through the listing, unless the alarm's envId says where it is.
+      if (c) targets.push({ change: c, source: 'alarm', byEnv: false, listed: !envRef || appRule });
     } else if (envRef) {
       const env = knownEnv(w, envRef);
       const c = env && !env.terminated ? latest(w, env) : undefined;
-      if (c) targets.push({ change: c, source: 'alarm', byEnv: true });
+      if (c) targets.push({ change: c, source: 'alarm', byEnv: true, listed: appRule });
     } else {
       const envs = new Set<number>();
       for (const rule of policy.alarms) {
@@ -168,23 +182,38 @@ export function allowedAborts(w: World, t: Instants): Allowed {
       for (const n of envs) {
         const env = w.envs[n];
         const c = env && !env.terminated ? latest(w, env) : undefined;
-        if (c) targets.push({ change: c, source: 'alarm', byEnv: true });
+        if (c) targets.push({ change: c, source: 'alarm', byEnv: true, listed: appRule });
       }
     }
   }
 
   const allowed = new Set<string>();
   const refused: Record<string, number> = {};
-  targets = targets.filter((x, i) => targets.findIndex((y) => y.change === x.change) === i);
-  for (const { change: c, source, byEnv } of targets) {
+  // A change targeted twice keeps its first path; it counts as listed only when every path
+  // lists it (the oracle is the permissive side).
+  targets = targets
+    .filter((x, i) => targets.findIndex((y) => y.change === x.change) === i)
+    .map((x) => ({
+      ...x,
+      listed: targets.every((y) => y.change !== x.change || y.listed),
+    }));
+  for (const { change: c, source, byEnv, listed } of targets) {
     const env = w.envs[c.env]!;
+    // Only a documented live EnvStatus lets a change be judged (red-team 25 G1): DescribeAppEnvs
+    // and DescribeAppEnvStatus both carry it, so it counts on every path.
+    const status = env.status ?? 'RUNNING';
     const flags =
-      (env.aborting ?? 'ok') !== 'ok'
-        ? 'AbortingChange unreadable'
-        : byEnv && (env.applying ?? 'ok') !== 'ok'
-          ? 'ApplyingChange unreadable'
-          : undefined;
-    const why = flags ?? refusal(w, policy, c, source, run, alarmAt, t);
+      status !== 'RUNNING' && status !== 'INITIALIZING'
+        ? 'EnvStatus not a documented live state'
+        : (env.aborting ?? 'ok') !== 'ok'
+          ? 'AbortingChange unreadable'
+          : byEnv && (env.applying ?? 'ok') !== 'ok'
+            ? 'ApplyingChange unreadable'
+            : undefined;
+    // A listing item whose own AppId is not the application it is listed under (or has none)
+    // contradicts its listing (red-team 25 G3).
+    const appId = listed && env.appId !== 'ok' ? 'AppId contradicts its listing' : undefined;
+    const why = flags ?? appId ?? refusal(w, policy, c, source, run, alarmAt, t);
     if (why) refused[why] = (refused[why] ?? 0) + 1;
     else allowed.add(ids.change(c.n));
   }
@@ -448,6 +477,8 @@ function list(
 export function unknownFields(w: World, c: WorldChange): string[] {
   const env = w.envs[c.env]!;
   const out: string[] = [];
+  const status = env.status ?? 'RUNNING';
+  if (!env.terminated && status !== 'RUNNING' && status !== 'INITIALIZING') out.push('EnvStatus');
   if ((env.aborting ?? 'ok') !== 'ok') out.push('AbortingChange');
   if ((env.applying ?? 'ok') !== 'ok') out.push('ApplyingChange');
   if (c.finished !== 'ok') out.push('ChangeFinished');
