@@ -65,6 +65,23 @@ export function appIdContradiction(envId: string, asked: string, carried: string
 }
 
 /**
+ * The outcome of an environment whose application's DescribeAppEnvs listing is incomplete (a
+ * later page failed, or its pages do not add up to one TotalCount: shared/targeting/read.ts
+ * `ListingTally`): its item is not relied on for an abort (another item of the unread or
+ * unreconciled pages might name the same EnvId or change), `skipped` naming the listing's
+ * problem (red-team 25 G11).
+ * @param envId the environment
+ * @param appId the application whose listing it came in
+ * @param why the listing's problem, in words
+ */
+export function incompleteListing(envId: string, appId: string, why: string): Settled {
+  return {
+    outcome: 'skipped',
+    detail: `${why}: the listing of ${appId} is incomplete, so what it says of ${envId} is not relied on; not aborted (fail closed)`,
+  };
+}
+
+/**
  * What an environment's `EnvStatus` (env-status.ts `readEnvStatus`) says for its change, or
  * undefined when it is a documented live status (RUNNING, INITIALIZING) and the change may be
  * judged. `TERMINATED`: {@link terminatedOutcome}. Any other documented status (TERMINATING,
@@ -106,6 +123,8 @@ export class EnvDirectory {
   private sightingOf = new WeakMap<AppEnv, EnvSighting>();
   /** EnvId → every item listing it (two or more: its facts are unknown). */
   private sightings = new Map<string, EnvSighting[]>();
+  /** AppId → the problem of its DescribeAppEnvs listing, for listings read only in part (G11). */
+  private incompleteApps = new Map<string, string>();
 
   /**
    * @param gateway the region's gateway
@@ -164,6 +183,7 @@ export class EnvDirectory {
     const blankAppIds = new Map<string, string>();
     const sightingOf = new WeakMap<AppEnv, EnvSighting>();
     const sightings = new Map<string, EnvSighting[]>();
+    const incompleteApps = new Map<string, string>();
     const keep = (env: AppEnv, appId: string, page: number) => {
       // The item's own AppId must confirm the application it was listed under: a missing
       // or different one stays unknown (blank), never filled in from the request.
@@ -189,7 +209,10 @@ export class EnvDirectory {
           // An item repeating an EnvId (same page or a later one) is kept too: the EnvId is
           // then ambiguous, whichever facts its items carry.
           for (const r of listing.repeated) keep(r.item, appId, r.page);
-          if (listing.problem) problems.push(listing.problem);
+          if (listing.problem) {
+            problems.push(listing.problem);
+            incompleteApps.set(appId, listing.problem.detail);
+          }
         } catch (err) {
           problems.push(settledFromError(err, what));
         }
@@ -199,6 +222,7 @@ export class EnvDirectory {
     this.blankAppIds = blankAppIds;
     this.sightingOf = sightingOf;
     this.sightings = sightings;
+    this.incompleteApps = incompleteApps;
     return first
       ? {
           envs,
@@ -216,7 +240,8 @@ export class EnvDirectory {
   /**
    * The environment with this EnvId (for its AppId and flags). Fails closed: an EnvId listed
    * twice (in one page, two pages, under two applications; the items alike or not) is
-   * ambiguous, an item whose own AppId is not the application it was listed under is a
+   * ambiguous, an item of an application whose listing is incomplete is not relied on
+   * ({@link incompleteListing}), an item whose own AppId is not the application it was listed under is a
    * contradiction ({@link appIdContradiction}), a TERMINATED environment has nothing in flight,
    * any other status but a documented live one is skipped ({@link envStatusOutcome}).
    */
@@ -262,6 +287,10 @@ export class EnvDirectory {
   }
 
   private lookup(env: AppEnv): Lookup {
+    const listedUnder = this.sightingOf.get(env)?.under;
+    const partial = listedUnder === undefined ? undefined : this.incompleteApps.get(listedUnder);
+    if (listedUnder !== undefined && partial !== undefined)
+      return { settled: incompleteListing(env.envId, listedUnder, partial) };
     if (!env.appId) {
       // The item's own AppId did not confirm the application it was listed under (red-team 25
       // G3): a contradiction, whatever the rules need.

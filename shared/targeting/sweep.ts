@@ -3,7 +3,12 @@ import type { Candidate } from '../model/candidate.js';
 import type { SweepRequest } from '../model/request.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
 import type { AppEnv } from '../webplus/types.js';
-import { appIdContradiction, EnvDirectory, envStatusOutcome } from './directory.js';
+import {
+  appIdContradiction,
+  EnvDirectory,
+  envStatusOutcome,
+  incompleteListing,
+} from './directory.js';
 import { duplicateDetail, duplicatedEnvIds, type EnvSighting } from './duplicates.js';
 import { envStatus } from './explicit.js';
 import { abortingFacts, candidateForChange, readAllPages } from './read.js';
@@ -28,7 +33,7 @@ export interface SweepListing {
    * one `skipped` per environment left out for a contradiction in its own item (ApplyingChange
    * not a boolean, applying without a LatestChangeId, TERMINATED yet applying a named change,
    * applying one in an EnvStatus that is not a documented live one, or listed under an
-   * application its own AppId does not name).
+   * application its own AppId does not name, or in an application whose listing is incomplete).
    */
   failures: Candidate[];
   /**
@@ -77,6 +82,8 @@ export async function listSweepEnvs(
   const failures: Candidate[] = [];
   /** EnvId → the AppId asked for and the one its item carried, where the two differ (G3). */
   const otherApp = new Map<string, { asked: string; carried: string }>();
+  /** EnvId → its application and the problem of that application's incomplete listing (G11). */
+  const partial = new Map<string, { appId: string; why: string }>();
   const notListed: { what: string; why: string }[] = [];
   const callsBefore = gateway.callsMade;
   /** Env lists read in parallel after the app list (chain: the app list's pages + one list's). */
@@ -155,6 +162,9 @@ export async function listSweepEnvs(
           for (const r of list.repeated)
             sightings.push({ env: r.item, under: appId, page: r.page });
           if (list.problem) {
+            // Read in part: none of its items is relied on for an abort (red-team 25 G11).
+            for (const env of list.items)
+              partial.set(env.envId, { appId, why: list.problem.detail });
             failures.push({ source: 'sweep', regionId, appId, settled: list.problem });
             notListed.push({ what: appId, why: list.problem.detail });
           }
@@ -207,6 +217,7 @@ export async function listSweepEnvs(
       e.applyingChange === true &&
       e.latestChangeId &&
       !otherApp.has(e.envId) &&
+      !partial.has(e.envId) &&
       envStatusOutcome(e, 'DescribeAppEnvs', regionId) === undefined,
   );
   const inFlight: AppEnv[] = [];
@@ -233,14 +244,18 @@ export async function listSweepEnvs(
 
   for (const env of single) {
     const mismatch = otherApp.get(env.envId);
+    const unlisted = partial.get(env.envId);
     const status =
       env.applyingChange === true && env.latestChangeId
-        ? mismatch
-          ? appIdContradiction(env.envId, mismatch.asked, mismatch.carried)
-          : envStatusOutcome(env, 'DescribeAppEnvs', regionId)
+        ? unlisted
+          ? incompleteListing(env.envId, unlisted.appId, unlisted.why)
+          : mismatch
+            ? appIdContradiction(env.envId, mismatch.asked, mismatch.carried)
+            : envStatusOutcome(env, 'DescribeAppEnvs', regionId)
         : undefined;
     if (status) {
-      // Listed under another application than its own AppId says (red-team 25 G3), TERMINATED
+      // Listed in an incomplete listing (red-team 25 G11), under another application than its
+      // own AppId says (red-team 25 G3), TERMINATED
       // yet applying a named change (contradictory: red-team 24 F3), or applying it in a status
       // that is not a documented live one (red-team 25 G1). Left out of `inFlight`
       // (never read, never aborted), but never silently: one record naming the facts.
