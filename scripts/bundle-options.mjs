@@ -80,6 +80,8 @@ export const CHUNK_HOST_EXPORT = '__chunkHost';
 
 /** The function's entry module, relative to the root. */
 const ENTRY = 'functions/abort-stuck-changes/index.ts';
+/** The module the entry imports at initialize (the pipeline), relative to the root. */
+const COLD_START = 'functions/abort-stuck-changes/cold-start.ts';
 
 /** A metafile input path or an absolute path → the path relative to the root, `/`-separated. */
 function rel(root, path) {
@@ -113,28 +115,41 @@ export function sourceChunksExternal(root) {
 /**
  * esbuild plugin of the function bundle: `index.js` exports {@link CHUNK_HOST_EXPORT}, an
  * object mapping each module its chunks take from it (relative path) to that module: its
- * namespace (ES module) or its `module.exports` (CommonJS, as a `require` of it gives).
+ * namespace (ES module) or its `module.exports` (CommonJS, as a `require` of it gives). The
+ * object is made when the pipeline is loaded (functions/abort-stuck-changes/cold-start.ts, the
+ * module `index.js` imports at initialize), not when `index.js` is required, so requiring
+ * `index.js` evaluates no more than before; until then the export is `undefined` (a chunk is
+ * only ever loaded by the pipeline, after that).
  * @param {string} root the repository root
  * @param {{ path: string, format?: string }[]} modules the modules the chunks take (may be empty)
  */
 export function chunkHostExport(root, modules) {
+  const append = (file, line) => (args) => {
+    if (rel(root, args.path) !== file) return undefined;
+    return { contents: `${readFileSync(args.path, 'utf8')}\n${line}\n`, loader: 'ts' };
+  };
   return {
     name: 'chunk-host-export',
     setup(build) {
-      build.onLoad({ filter: /[\\/]functions[\\/]abort-stuck-changes[\\/]index\.ts$/ }, (args) => {
-        if (rel(root, args.path) !== ENTRY) return undefined;
-        const text = readFileSync(args.path, 'utf8');
-        return {
-          contents: `${text}\nexport { chunkHost as ${CHUNK_HOST_EXPORT} } from 'chunk-host:modules';\n`,
-          loader: 'ts',
-        };
-      });
-      build.onResolve({ filter: /^chunk-host:modules$/ }, () => ({
-        path: 'modules',
+      build.onLoad(
+        { filter: /[\\/]functions[\\/]abort-stuck-changes[\\/]index\.ts$/ },
+        append(ENTRY, `export { chunkHost as ${CHUNK_HOST_EXPORT} } from 'chunk-host:slot';`),
+      );
+      build.onLoad(
+        { filter: /[\\/]functions[\\/]abort-stuck-changes[\\/]cold-start\.ts$/ },
+        append(COLD_START, "import 'chunk-host:modules';"),
+      );
+      build.onResolve({ filter: /^chunk-host:(slot|modules)$/ }, (args) => ({
+        path: args.path.slice('chunk-host:'.length),
         namespace: 'chunk-host',
       }));
-      build.onLoad({ filter: /.*/, namespace: 'chunk-host' }, () => {
-        const lines = [];
+      build.onLoad({ filter: /^slot$/, namespace: 'chunk-host' }, () => ({
+        contents:
+          'export let chunkHost;\nexport function setChunkHost(value) { chunkHost = value; }',
+        loader: 'js',
+      }));
+      build.onLoad({ filter: /^modules$/, namespace: 'chunk-host' }, () => {
+        const lines = ["import { setChunkHost } from 'chunk-host:slot';"];
         const entries = [];
         modules.forEach((m, i) => {
           const abs = JSON.stringify(join(root, m.path));
@@ -142,7 +157,7 @@ export function chunkHostExport(root, modules) {
           else lines.push(`import * as m${i} from ${abs};`);
           entries.push(`${JSON.stringify(m.path)}: m${i}`);
         });
-        lines.push(`export const chunkHost = Object.freeze({ ${entries.join(', ')} });`);
+        lines.push(`setChunkHost(Object.freeze({ ${entries.join(', ')} }));`);
         return { contents: lines.join('\n'), loader: 'js', resolveDir: root };
       });
     },
@@ -191,7 +206,7 @@ export function hostModules(root, host) {
           'const host = require.cache[file];',
           `const modules = host && host.exports && host.exports.${CHUNK_HOST_EXPORT};`,
           'if (!modules) {',
-          "  throw new Error(`${require('node:path').basename(__filename)} is loaded only by the index.js beside it, and ${file} is not loaded`);",
+          "  throw new Error(require('node:path').basename(__filename) + ' is loaded only by the index.js beside it, once its pipeline is loaded, and ' + file + ' is not');",
           '}',
           'module.exports = modules;',
         ].join('\n'),

@@ -10,7 +10,7 @@
  * each run is a fresh plain `node` process that requires its `index.js`, as FC loads it, against
  * the Web+ sandbox and the SAE emulator on loopback.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -287,6 +287,26 @@ describe('function bundle source chunks (platforms.js, notify-targets.js)', () =
     expect(note?.outcome).toBe('notified');
     expect(posts.length).toBe(1);
   }, 60_000);
+
+  it.each(['platforms.js', 'notify-targets.js'])(
+    '%s refuses to load without a loaded index.js (never binds to a second copy)',
+    (file) => {
+      // Arrange: a process that requires the chunk first
+      const script =
+        `try { require(${JSON.stringify(join('CHUNK_DIR', 'FILE'))}); process.stdout.write('loaded'); } catch (e) { process.stdout.write(e.message); }`
+          .replace('CHUNK_DIR', dir)
+          .replace('FILE', file);
+      // Act
+      const out = execFileSync(process.execPath, ['-e', script], {
+        env: { PATH: process.env.PATH ?? '' },
+        encoding: 'utf8',
+      });
+      // Assert
+      expect(out).toBe(
+        `${file} is loaded only by the index.js beside it, once its pipeline is loaded, and ${join(dir, 'index.js')} is not`,
+      );
+    },
+  );
 
   describe('a code folder without its chunk files', () => {
     let broken: string;
