@@ -90,14 +90,20 @@ function rel(root, path) {
 
 /**
  * esbuild plugin of the function bundle: a dynamic `import()` of a {@link SOURCE_CHUNKS} entry
- * stays `import('./<chunk>.js')` (external, resolved beside `index.js`; node imports the
- * CommonJS chunk, named exports included). A static import of one is left alone (it bundles the
- * module, and the build then fails: the module would be in index.js and in its chunk).
+ * becomes a `require('./<chunk>.js')` run when the import is (its promise rejects with what
+ * `require` threw; a failed load is tried again by the next import). `require`, not node's
+ * `import()`: the first `import()` of a process starts node's ES-module loader, ~26 ms of CPU
+ * before a 53 KiB chunk (3 ms by `require`). A static import of an entry is left alone (it
+ * bundles the module, and the build then fails: the module would be in index.js and in its
+ * chunk).
  * @param {string} root the repository root
  */
 export function sourceChunksExternal(root) {
   const names = Object.keys(SOURCE_CHUNKS)
     .map((f) => f.split('/').pop().replace(/\.ts$/, '').replace(/[.-]/g, '\\$&'))
+    .join('|');
+  const files = Object.values(SOURCE_CHUNKS)
+    .map((f) => f.replace(/[.-]/g, '\\$&'))
     .join('|');
   return {
     name: 'source-chunks-external',
@@ -106,8 +112,15 @@ export function sourceChunksExternal(root) {
         if (args.kind !== 'dynamic-import') return undefined;
         const file = rel(root, join(args.resolveDir, args.path.replace(/\.js$/, '.ts')));
         const chunk = SOURCE_CHUNKS[file];
-        return chunk ? { path: `./${chunk}`, external: true } : undefined;
+        return chunk ? { path: chunk, namespace: 'source-chunk' } : undefined;
       });
+      build.onLoad({ filter: /.*/, namespace: 'source-chunk' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(`./${args.path}`)});`,
+        loader: 'js',
+      }));
+      build.onResolve({ filter: new RegExp(`^\\./(${files})$`) }, (args) =>
+        args.namespace === 'source-chunk' ? { path: args.path, external: true } : undefined,
+      );
     },
   };
 }

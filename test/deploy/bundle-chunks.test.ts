@@ -52,6 +52,12 @@ const context = {
     out.summary = await index.handler(fs.readFileSync(process.env.CHILD_EVENT), context);
     out.afterEvent = loaded();
   }
+  if (process.env.CHILD_RESTORE_FROM) {
+    // The chunk files put back, then a second invocation of the same instance.
+    for (const f of ['platforms.js', 'notify-targets.js']) fs.copyFileSync(path.join(process.env.CHILD_RESTORE_FROM, f), path.join(dir, f));
+    out.second = await index.handler(fs.readFileSync(process.env.CHILD_EVENT), { ...context, requestId: 'chunks-2' });
+    out.afterSecond = loaded();
+  }
   if (process.env.CHILD_DIRECT) {
     const host = index.__chunkHost;
     const chunk = require(path.join(dir, 'platforms.js'));
@@ -73,6 +79,7 @@ const context = {
 interface ChildResult {
   afterInitialize: string[];
   afterEvent?: string[];
+  afterSecond?: string[];
   summary?: { results?: { outcome: string; changeId?: string; errorCode?: string }[] };
   direct?: Record<string, unknown>;
 }
@@ -336,6 +343,35 @@ describe('function bundle source chunks (platforms.js, notify-targets.js)', () =
       );
       expect(records.some((r) => r.platform !== 'sae' && r.outcome === 'aborted')).toBe(true);
       expect(out.summary?.results?.length).toBe(records.length);
+    }, 60_000);
+
+    it('tries the load again at the next invocation of the instance', async () => {
+      // Arrange: a folder of its own without the chunks; the child puts them back between
+      const again = mkdtempSync(join(tmpdir(), 'bundle-chunks-again-'));
+      cpSync(broken, again, { recursive: true });
+      const file = join(work, 'again.jsonl');
+      try {
+        // Act
+        const out = await runChild(
+          again,
+          envOf(file, {
+            PLATFORMS: 'sae',
+            SAE_ENDPOINT: sae.url,
+            SAE_QPS: '100',
+            CHILD_RESTORE_FROM: dir,
+          }),
+        );
+        // Assert: the first invocation's SAE record is ChunkLoadFailed, the second reads SAE
+        const records = recordsIn(file).filter((r) => r.platform === 'sae');
+        const first = records.filter((r) => r.invocationId === 'chunks-1');
+        const second = records.filter((r) => r.invocationId === 'chunks-2');
+        expect(first.map((r) => r.errorCode)).toEqual(['ChunkLoadFailed']);
+        expect(second.length).toBeGreaterThan(0);
+        expect(second.some((r) => r.errorCode === 'ChunkLoadFailed')).toBe(false);
+        expect(out.afterSecond).toEqual(['index.js', 'platforms.js']);
+      } finally {
+        rmSync(again, { recursive: true, force: true });
+      }
     }, 60_000);
 
     it('records a notification it cannot send as notify_failed', async () => {
