@@ -148,6 +148,8 @@ const faultSchema = z.strictObject({
   action: z.enum(ACTIONS),
   changeId: nonEmpty.optional(),
   envId: nonEmpty.optional(),
+  /** matches only requests whose `x-acs-region-id` header is this region */
+  regionId: nonEmpty.optional(),
   responses: z.array(faultResponseSchema).min(1),
 });
 

@@ -387,7 +387,10 @@ export async function startWebplusSandbox(
     };
     res.once('close', release);
     try {
-      const scripted = settings.plan.take(action, target);
+      const scripted = settings.plan.take(action, {
+        ...target,
+        ...(region !== undefined ? { regionId: region } : {}),
+      });
       const reply: Reply = scripted ??
         settings.random?.draw(action) ?? { kind: 'normal', delayMs: 0 };
       if (scripted) {
