@@ -2,7 +2,7 @@ import type { Credentials } from '../core/credentials.js';
 import { ReplyFieldError, readReplyField } from '../core/ids.js';
 import { createRedactor, type Redactor } from '../core/redact.js';
 import { WEBPLUS_ACTIONS, type WebplusAction } from './actions.js';
-import { implausibleTime } from './epoch-ms.js';
+import { FUTURE_SLACK_MS, implausibleTime } from './epoch-ms.js';
 import { WebplusResponseError } from './errors.js';
 import { toAppEnv, toApplication, toChange, toNumber, unwrapList } from './normalize.js';
 import { readReply, stringOrUndefined, type WebplusBody } from './reply.js';
@@ -151,6 +151,9 @@ export class WebplusClient {
    *   reached Web+: the caller re-reads the change before retrying (shared/executor/abort.ts).
    * @param envId the change's environment, checked against the reply's `EnvChange.EnvId`.
    *   @default not checked
+   * @param facts what DescribeChange read of the change: `createTime` (epoch ms, Web+'s clock)
+   *   bounds the reply's `EnvChange.StartTime` from below (red-team 25 G12: a StartTime more
+   *   than the 60 s slack before it cannot be this change's). @default not bounded
    * @returns the accepted change (`changeId`, `envId?`, `startTime?` epoch ms, `requestId`).
    * @throws WebplusError: `already_aborting` (400 ChangeOnAborting), `already_finished`
    *   (400 ChangeFinished), `not_found` (500 ResourceAuthFailed: never retried despite the 500),
@@ -163,6 +166,7 @@ export class WebplusClient {
     changeId: string,
     opts: CallOptions,
     envId?: string,
+    facts: { createTime?: number } = {},
   ): Promise<AbortChangeResult> {
     const { body, status, contentType } = await this.callWithReply('AbortChange', {}, opts, {
       ChangeId: changeId,
@@ -176,6 +180,7 @@ export class WebplusClient {
       status,
       contentType,
       latestNowMs,
+      ...(facts.createTime === undefined ? {} : { createTime: facts.createTime }),
     });
     const requestId =
       typeof body.RequestId === 'string' && body.RequestId.trim() !== ''
@@ -426,6 +431,11 @@ export function abortAffirmationProblem(
     contentType: string;
     /** the later of the two clocks, epoch ms: `StartTime` is judged as a time. @default not judged */
     latestNowMs?: number;
+    /**
+     * the change's CreateTime as DescribeChange read it, epoch ms (Web+'s clock): a `StartTime`
+     * more than the 60 s slack before it is not this change's (red-team 25 G12). @default not judged
+     */
+    createTime?: number;
   },
 ): string | undefined {
   if (expect.status !== 200) return `came with HTTP ${expect.status}, not 200`;
@@ -468,6 +478,13 @@ export function abortAffirmationProblem(
     // the 60 s slack in the future (red-team 24 F9).
     const why = implausibleTime('EnvChange.StartTime', ec.StartTime, expect.latestNowMs);
     if (why !== undefined) return `carried ${why}: not a plausible time`;
+  }
+  if (ec.StartTime !== undefined && expect.createTime !== undefined) {
+    // Whether it is the change's start or the abort's, it cannot lie before the change was
+    // created (both are Web+'s times; the 60 s slack of every time judgment).
+    const start = Number(ec.StartTime);
+    if (start < expect.createTime - FUTURE_SLACK_MS)
+      return `carried EnvChange.StartTime ${start}, ${Math.round((expect.createTime - start) / 1000)} s before the change's CreateTime ${expect.createTime} (slack ${FUTURE_SLACK_MS / 1000} s): not this change's start`;
   }
   // A blank RequestId names no request: it is no RequestId (rt12 L1).
   if (typeof body.RequestId !== 'string' || body.RequestId.trim() === '')
