@@ -438,7 +438,20 @@ export async function startWebplusSandbox(
           if (result instanceof WebplusApiError) {
             sendError(res, entry, result.status, result.code, result.message, requestId);
           } else {
-            const payload = { ...result, Code: 'OK', Message: 'success', RequestId: requestId };
+            const payload: Record<string, unknown> = {
+              ...result,
+              Code: 'OK',
+              Message: 'success',
+              RequestId: requestId,
+            };
+            const envelope =
+              action === 'DescribeChange' && target.changeId !== undefined
+                ? parsed.changes.find((c) => c.ChangeId === target.changeId)?.envelope
+                : undefined;
+            for (const [k, v] of Object.entries(envelope ?? {})) {
+              if (v === null) delete payload[k];
+              else payload[k] = v;
+            }
             send(
               res,
               entry,

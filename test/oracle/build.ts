@@ -7,6 +7,7 @@ import { stringify as toYaml } from 'yaml';
 import {
   alarmTime,
   changeTimes,
+  type Envelope,
   type IdRef,
   ids,
   idValue,
@@ -177,9 +178,28 @@ export function scenarioOf(w: World, serverNowMs: number): Record<string, unknow
         UpdateTime: update,
         ...phaseFields(c),
         ...o,
+        ...(c.envelope ? { envelope: envelopeOf(c.envelope) } : {}),
       };
     }),
   };
+}
+
+/** The top-level names an undocumented DescribeChange envelope sets (null removes one). */
+function envelopeOf(kind: Envelope): Record<string, unknown> {
+  switch (kind) {
+    case 'message':
+      return { Message: 'Change does not exist.' };
+    case 'no-request-id':
+      return { RequestId: null };
+    case 'extra-name':
+      return { EnvChange: { ChangeId: ids.change(999), EnvId: ids.env(999) } };
+    case 'code-200':
+      return { Code: '200' };
+    case 'success':
+      return { Success: true };
+    case 'host-id':
+      return { HostId: 'webplus.cn-beijing.aliyuncs.com' };
+  }
 }
 
 /** The policy variables of a world: `POLICY` (absent for the built-in defaults). */

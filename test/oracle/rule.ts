@@ -211,6 +211,10 @@ function refusal(
   if (c.finished !== 'ok' || c.aborted !== 'ok' || c.paused !== 'ok') return 'flags unreadable';
   // The change is the one meant, in a known environment.
   if (c.envId !== 'ok') return 'EnvId unreadable';
+  // Every DescribeChange of it comes in an envelope that is not the documented one (another
+  // Message, no RequestId, an undocumented name, another Code or host): its facts are unknown
+  // (red-team 25 G16).
+  if (c.envelope !== undefined) return 'DescribeChange envelope undocumented';
   // Times known.
   if (!timeKnown(c.createTime) || !timeKnown(c.updateTime)) return 'times unknown';
   // Readable times that cannot both be true are unknown times.

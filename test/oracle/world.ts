@@ -59,7 +59,25 @@ export interface WorldChange {
    * 10 min after Web+'s now), `future-create` (both 10 and 11 min ahead). Absent: consistent.
    */
   clash?: 'create-after-update' | 'future-update' | 'future-create';
+  /**
+   * DescribeChange answers this change in an envelope that is not the documented one (red-team
+   * 25 G16): `message` (Message "Change does not exist." beside Code "OK"), `no-request-id`,
+   * `extra-name` (an EnvChange naming another change beside Change), `code-200` (Code "200"),
+   * `success` (Success true), `host-id` (a HostId of another region). Absent: documented.
+   */
+  envelope?: Envelope;
 }
+
+/** The undocumented DescribeChange envelopes a world may give a change (WorldChange.envelope). */
+export const ENVELOPES = [
+  'message',
+  'no-request-id',
+  'extra-name',
+  'code-200',
+  'success',
+  'host-id',
+] as const;
+export type Envelope = (typeof ENVELOPES)[number];
 
 export interface WorldEnv {
   n: number;
@@ -587,6 +605,10 @@ export const worldArb: fc.Arbitrary<World> = fc
                 aborted: wireFlag,
                 paused: wireFlag,
                 envId: wireId,
+                envelope: fc.oneof(
+                  { weight: 20, arbitrary: fc.constant(undefined) },
+                  { weight: 1, arbitrary: fc.constantFrom(...ENVELOPES) },
+                ),
                 clash: fc.oneof(
                   { weight: 20, arbitrary: fc.constant(undefined) },
                   {
