@@ -8,6 +8,7 @@ import {
   alarmTime,
   changeTimes,
   type Envelope,
+  FAILING_REGION,
   type IdRef,
   ids,
   idValue,
@@ -19,6 +20,15 @@ import {
   type World,
   type WorldChange,
 } from './world.js';
+
+/** The Web+ reads a failing region fails (every one the function makes). */
+const READ_ACTIONS = [
+  'DescribeApplications',
+  'DescribeAppEnvs',
+  'DescribeAppEnvStatus',
+  'DescribeChange',
+  'DescribeChanges',
+] as const;
 
 /** The HTTP token every world's function accepts. */
 export const WORLD_TOKEN = 'oracle-world-token-0123456789';
@@ -141,6 +151,16 @@ function clashTimes(
 export function scenarioOf(w: World, serverNowMs: number): Record<string, unknown> {
   return {
     clockSkewMs: w.skewMs,
+    // Every read of the second region fails, however often it is retried (red-team 25 G6).
+    ...(w.failingRegion
+      ? {
+          faults: READ_ACTIONS.map((action) => ({
+            action,
+            regionId: FAILING_REGION,
+            responses: Array(400).fill({ status: 503, code: 'ServiceUnavailable' }),
+          })),
+        }
+      : {}),
     apps: Array.from({ length: w.apps }, (_, i) => ({
       AppId: ids.app(i),
       AppName: i === 0 ? 'shop' : 'billing',

@@ -76,6 +76,10 @@ const NONE: Allowed = { changeIds: new Set(), max: 0 };
 export function allowedAborts(w: World, t: Instants): Allowed {
   const policy = readPolicy(w);
   if (!policy) return NONE;
+  // A second region whose every read fails: no request of a world names a region, so every
+  // change found (by id or in a sweep) may be in that region too; its region is unknown
+  // (red-team 25 G6).
+  if (w.failingRegion) return NONE;
   const r = w.request;
   /** `byEnv`: reached through its environment (a listing or an EnvId), so ApplyingChange counts. */
   type Target = { change: WorldChange; source: 'sweep' | 'manual' | 'alarm'; byEnv: boolean };

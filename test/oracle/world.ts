@@ -206,7 +206,15 @@ export interface World {
   killSwitch: boolean;
   /** Web+'s clock minus the real one, ms */
   skewMs: number;
+  /**
+   * WEBPLUS_REGIONS also lists cn-shanghai, whose every Web+ read fails (503 beyond the
+   * retries): which region holds a change is then unknown (red-team 25 G6). Absent: one region.
+   */
+  failingRegion?: boolean;
 }
+
+/** The second region of a world with `failingRegion`. */
+export const FAILING_REGION = 'cn-shanghai';
 
 const MODES: Mode[] = ['off', 'dry-run', 'enforce'];
 const ACTIONS = ['Apply', 'RestartApp', 'StopApp'];
@@ -663,6 +671,10 @@ export const worldArb: fc.Arbitrary<World> = fc
           10 * 60_000,
           20 * 60_000,
         ),
+        failingRegion: fc.oneof(
+          { weight: 12, arbitrary: fc.constant(false) },
+          { weight: 1, arbitrary: fc.constant(true) },
+        ),
       })
       .chain((w) =>
         fc
@@ -676,6 +688,7 @@ export const worldArb: fc.Arbitrary<World> = fc
             changes: w.changes.map((c, n) => ({ ...c, n })),
             killSwitch: w.killSwitch,
             skewMs: w.skewMs,
+            ...(w.failingRegion ? { failingRegion: true } : {}),
             policy: p,
             request: r,
           })),
