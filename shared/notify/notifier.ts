@@ -1,6 +1,6 @@
 import type { NotifyKind, NotifySettings } from '../config/notify-settings.js';
 import { equalJitterDelay } from '../core/backoff.js';
-import { redactTokens } from '../core/redact.js';
+import { createRedactor, redactTokens } from '../core/redact.js';
 import type { NotificationRecord, OutcomeRecord, Trigger } from '../model/record.js';
 import { NotifyConfigError, NotifySendError } from './errors.js';
 import {
@@ -225,10 +225,14 @@ async function deliver(
     // This request's own secrets: its signatures and every query value of the URL it went to
     // (DingTalk's `sign` and `timestamp` are added per request): a receiver that echoes the
     // request back never shows them in a detail (rt12 L1).
+    // The signatures are searched as signatures (their HMAC bytes in hex or base64url too:
+    // red-team 25 G8), the URL's other values as secrets.
     let requestSecrets: readonly string[] = [];
+    let requestSignatures: readonly string[] = [];
     try {
       const request = format.request(message, target.url, target.secret, now());
-      requestSecrets = [...request.signatures, ...urlSecrets(request.url)];
+      requestSignatures = request.signatures;
+      requestSecrets = urlSecrets(request.url).filter((v) => !request.signatures.includes(v));
       verdict = format.verdict(await postOnce(request, Math.min(timeoutMs, left), fetchImpl));
     } catch (error) {
       const failure =
@@ -237,8 +241,11 @@ async function deliver(
           : new NotifySendError(`could not send: ${String(error)}`, 'Unknown', false);
       verdict = { ok: false, detail: failure.message, retryable: failure.retryable };
     }
-    if (requestSecrets.length > 0)
-      verdict = { ...verdict, detail: redactTokens(verdict.detail, requestSecrets) };
+    if (requestSecrets.length > 0 || requestSignatures.length > 0)
+      verdict = {
+        ...verdict,
+        detail: withoutRequestSecrets(verdict.detail, requestSecrets, requestSignatures),
+      };
     if (verdict.ok) {
       const tries = attempts > 1 ? `, attempt ${attempts}` : '';
       return {
@@ -292,3 +299,18 @@ function readUrl(env: NodeJS.ProcessEnv, variable: string, key: string): string 
 }
 
 export { urlSecrets } from './url-secrets.js';
+
+/**
+ * `text` without a request's own secrets: `secrets` (its URL's values) as the redactor's secrets,
+ * `signatures` added as signatures (each searched in every dress, its HMAC bytes too:
+ * shared/core/redact.ts `Redactor.add`).
+ */
+function withoutRequestSecrets(
+  text: string,
+  secrets: readonly string[],
+  signatures: readonly string[],
+): string {
+  const redactor = createRedactor(secrets);
+  for (const signature of signatures) redactor.add(signature);
+  return redactor.text(text);
+}
