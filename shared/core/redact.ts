@@ -31,6 +31,9 @@
  *   `SignatureDoesNotMatch` message quotes the server's string to sign, whose canonical headers
  *   include `x-acs-security-token` (Alibaba Cloud ROA signature docs:
  *   https://github.com/AlibabaCloudDocs/webx/blob/master/cn.zh-CN/API参考/签名机制.md);
+ * - for a request signature given to {@link Redactor.add} (red-team 24 F5, 25 G8): all of the
+ *   above, and the same for the HMAC bytes it is the base64 or hex of (their hex, base64url,
+ *   base64 at another offset, byte lists), kept in a bounded index of their own;
  * - the value after a secret-bearing name (`x-acs-security-token: …`, `SecurityToken=…`,
  *   `AccessKeySecret": "…"`, `token=…`), whatever its value; after `Authorization:`,
  *   `Proxy-Authorization:` or `Cookie:` the rest of the line, whatever its scheme (SLS
@@ -613,8 +616,10 @@ function addRuns(set: Set<string>, form: string, k: number, cased?: string): voi
 
 /** `text` reversed, code point by code point. */
 function reversed(text: string): string {
-  // Without surrogates, unit by unit is code point by code point (and cheaper: signatures are
-  // reversed on every add).
+  // Without surrogates, unit by unit is code point by code point, and latin1 text byte by byte
+  // (cheaper: every added signature's forms are reversed).
+  if (!/[\u0100-\uffff]/.test(text))
+    return Buffer.from(text, 'latin1').reverse().toString('latin1');
   if (!/[\ud800-\udfff]/.test(text)) return text.split('').reverse().join('');
   return [...text].reverse().join('');
 }
@@ -930,7 +935,7 @@ const ADDED_WINDOW_CHARS: readonly [number, number, number] = [
 /**
  * One added signature: per {@link AddedKind}, the forms whose every window is searched (as the
  * text's readings read them: case-folded). Their windows' hashes are rolled again when it is
- * added and when it is evicted ({@link windowHashes}), not kept.
+ * added and when it is evicted ({@link someWindowHash}), not kept.
  */
 interface AddedSignature {
   /** Per kind, its forms joined by `\n` (no window holds one: readings drop it). */
@@ -988,29 +993,28 @@ function addedSignature(signature: string): AddedSignature {
 }
 
 /**
- * The hash of every `k`-long window of every one of `joined`'s `\n`-separated forms (each at
- * least `k` long), rolled along each (duplicates kept).
+ * Calls `visit` with the hash of every `k`-long window of every one of `joined`'s
+ * `\n`-separated forms (each at least `k` long), rolled along each (duplicates included), and
+ * stops at the first `true` it returns; returns whether one did.
  */
-function windowHashes(joined: string, k: number): Int32Array {
-  const forms = joined === '' ? [] : joined.split('\n');
-  let n = 0;
-  for (const f of forms) n += f.length - k + 1;
-  const out = new Int32Array(n);
+function someWindowHash(joined: string, k: number, visit: (h: number) => boolean): boolean {
   let top = 1; // HASH_BASE^(k−1)
   for (let j = 1; j < k; j++) top = Math.imul(top, HASH_BASE);
-  let at = 0;
-  for (const f of forms) {
-    let h = windowHash(f, 0, k);
-    out[at++] = h;
-    for (let i = 1; i + k <= f.length; i++) {
+  for (let from = 0; from < joined.length; ) {
+    let end = joined.indexOf('\n', from);
+    if (end < 0) end = joined.length;
+    let h = windowHash(joined, from, k);
+    if (visit(h)) return true;
+    for (let i = from + 1; i + k <= end; i++) {
       h =
-        (Math.imul((h - Math.imul(f.charCodeAt(i - 1), top)) | 0, HASH_BASE) +
-          f.charCodeAt(i + k - 1)) |
+        (Math.imul((h - Math.imul(joined.charCodeAt(i - 1), top)) | 0, HASH_BASE) +
+          joined.charCodeAt(i + k - 1)) |
         0;
-      out[at++] = h;
+      if (visit(h)) return true;
     }
+    from = end + 1;
   }
-  return out;
+  return false;
 }
 
 /** {@link HashOwners}: no owner; several signatures; otherwise the owner's slot + 1. */
@@ -1025,12 +1029,20 @@ const SEVERAL = 0xffff;
  * sweep peak RSS).
  */
 class HashOwners {
-  private keys = new Int32Array(1024);
-  private owners = new Uint16Array(1024);
-  private mask = 1023;
+  private keys: Int32Array;
+  private owners: Uint16Array;
+  private mask: number;
   /** 32 − log2 of the capacity: a hash's home is its top bits after a multiplicative mix. */
-  private shift = 22;
+  private shift: number;
   private count = 0;
+
+  /** @param log2Capacity the first capacity, 2^log2Capacity entries (it doubles when 5/8 full) */
+  constructor(log2Capacity: number) {
+    this.keys = new Int32Array(1 << log2Capacity);
+    this.owners = new Uint16Array(1 << log2Capacity);
+    this.mask = (1 << log2Capacity) - 1;
+    this.shift = 32 - log2Capacity;
+  }
 
   /** The owner of `h`, {@link NO_OWNER} when none. */
   get(h: number): number {
@@ -1131,13 +1143,16 @@ class HashOwners {
  * of its signature.
  */
 class AddedWindows {
-  private readonly owners = new HashOwners();
+  private readonly owners: HashOwners;
   private readonly k: number;
   constructor(
     private readonly kind: AddedKind,
     private readonly slots: readonly (AddedSignature | undefined)[],
   ) {
     this.k = ADDED_WINDOW_CHARS[kind];
+    // Room for a few signatures' windows without growing (an alarm's requests: ~470 runs of 8,
+    // ~30 of 12, ~70 of hex each).
+    this.owners = new HashOwners(kind === 0 ? 12 : kind === 1 ? 8 : 9);
   }
 
   /** Whether `t`'s window at `i` (of hash `h`) is a window of a live added signature. */
@@ -1151,22 +1166,26 @@ class AddedWindows {
 
   /** Adds the windows of the signature in `slot`. */
   add(slot: number): void {
-    for (const h of windowHashes(this.slots[slot]!.forms[this.kind], this.k))
-      this.owners.claim(h, slot + 1);
+    const owner = slot + 1;
+    someWindowHash(this.slots[slot]!.forms[this.kind], this.k, (h) => {
+      this.owners.claim(h, owner);
+      return false;
+    });
   }
 
   /** Forgets the windows of `s`, which was in `slot` and is no longer in any. */
   remove(s: AddedSignature, slot: number): void {
-    for (const h of windowHashes(s.forms[this.kind], this.k)) {
-      if (this.owners.release(h, slot + 1) === SEVERAL) {
-        const still: number[] = [];
-        this.slots.forEach((o, at) => {
-          if (o && windowHashes(o.forms[this.kind], this.k).includes(h)) still.push(at);
-        });
-        if (still.length === 0) this.owners.delete(h);
-        else if (still.length === 1) this.owners.set(h, still[0]! + 1);
-      }
-    }
+    someWindowHash(s.forms[this.kind], this.k, (h) => {
+      if (this.owners.release(h, slot + 1) !== SEVERAL) return false;
+      // Shared: the owners left are the live signatures with a window of this hash.
+      const still: number[] = [];
+      this.slots.forEach((o, at) => {
+        if (o && someWindowHash(o.forms[this.kind], this.k, (w) => w === h)) still.push(at);
+      });
+      if (still.length === 0) this.owners.delete(h);
+      else if (still.length === 1) this.owners.set(h, still[0]! + 1);
+      return false;
+    });
   }
 }
 
@@ -1190,10 +1209,6 @@ class AddedSignatures {
 
   get size(): number {
     return this.live.size;
-  }
-
-  has(signature: string): boolean {
-    return this.live.has(signature);
   }
 
   /** The windows of `kind` to search, or `undefined` when there is no added signature. */
@@ -1245,11 +1260,16 @@ export interface Redactor {
   value<T>(value: T): T;
   /**
    * Adds a secret learnt after the redactor was built: the signature of a request this
-   * invocation just sent (red-team 24 F5), removed from every later text wherever it appears
-   * whole, as sent, percent-encoded or JSON-escaped (`\/`); its pieces and other disguises are
-   * not searched, unlike the secrets the redactor was built with. At most
-   * {@link MAX_ADDED_SECRETS} are kept (the oldest added one goes first); shorter than 8
-   * characters, already known or not a string: ignored.
+   * invocation just sent (red-team 24 F5), removed from every later text like the secrets the
+   * redactor was built with (every run of 8 in every dress of the module comment: escapes up to
+   * three layers, spaces, case, reversed, base64 at any offset, hex, byte lists, separators),
+   * and so are the bytes it encodes when it is the base64 (either alphabet, padded or not) or the
+   * hex of at least 8 bytes, as an HMAC signature is: those bytes in hex (either case,
+   * separators), in base64url or base64 at any offset (runs of 8), as byte lists (red-team 25
+   * G8). Every window counts, none left out as word-like. At most {@link MAX_ADDED_SECRETS} are
+   * kept (the oldest added one goes first); each add costs its own few hundred windows (tens of
+   * µs), never a rebuild of the secrets' sets. Shorter than 8 characters, already known or not a
+   * string: ignored.
    */
   add(secret: string | undefined | null): void;
 }
@@ -1354,8 +1374,8 @@ export function createRedactor(secrets: readonly (string | undefined | null)[]):
       }
       return undefined;
     });
-    if ((kept.size || added.size) && out.length >= MIN_RUN_CHARS)
-      runSpans(out, kept.size ? runsOf() : NO_RUNS, spans, added.size ? added : undefined);
+    if ((kept.size || added) && out.length >= MIN_RUN_CHARS)
+      runSpans(out, kept.size ? runsOf() : NO_RUNS, spans, added);
     return cutSpans(out, spans);
   };
   // Passes until one changes nothing, so redacting twice is redacting once: a cut can make a
@@ -1382,11 +1402,15 @@ export function createRedactor(secrets: readonly (string | undefined | null)[]):
       Object.entries(value).map(([key, item]) => [text(key), walk(item, depth + 1)]),
     );
   };
-  /** Signatures given by `add`, searched like the secrets ({@link AddedSignatures}). */
-  const added = new AddedSignatures();
+  /**
+   * Signatures given by `add`, searched like the secrets ({@link AddedSignatures}); made on the
+   * first (most redactors never get one: the records', the outcome log's).
+   */
+  let added: AddedSignatures | undefined;
   const add = (secret: string | undefined | null): void => {
     if (typeof secret !== 'string' || secret.length < MIN_REDACTED_TOKEN_CHARS) return;
-    if (kept.has(secret) || added.has(secret)) return;
+    if (kept.has(secret)) return;
+    added ??= new AddedSignatures();
     added.add(secret);
   };
   return { text, value: <T>(value: T): T => walk(value, 0) as T, add };
