@@ -76,11 +76,13 @@ export async function execute(
   let aborted = false;
   let result: Awaited<ReturnType<typeof abortChange>>;
   try {
+    const c = decision.candidate;
     result = await abortChange(
       gateway,
       changeId,
-      decision.candidate.envId ?? decision.candidate.change?.envId,
+      c.envId ?? c.change?.envId,
       gate,
+      c.change ? { change: c.change, readAtMs: c.changeReadAtMs } : undefined,
       freshness,
     );
     aborted = result.outcome === 'aborted';
