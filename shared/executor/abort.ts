@@ -6,7 +6,10 @@ import type { WebplusGateway } from '../webplus/gateway.js';
 import type { AbortChangeResult } from '../webplus/types.js';
 import {
   AbortHeldForRecordsError,
+  AbortIntentNotStoredError,
   type AbortRecordGate,
+  type IntentState,
+  notSentForIntent,
   notSentForRecords,
   sendGated,
 } from './records-first.js';
@@ -19,6 +22,8 @@ export interface AbortResult {
   errorCode?: string;
   errorMessage?: string;
   webplusRequestId?: string;
+  /** The `recordId` of the abort's intent record, once one was handed to the store. */
+  intentId?: string;
 }
 
 /**
@@ -41,9 +46,11 @@ export interface AbortResult {
  * `failed` or `timeout`.
  * @param envId the change's environment (DescribeChange needs it to re-read); without it the
  *   change cannot be re-read and an ambiguous answer is `failed`.
- * @param gate the invocation's abort-record gate (records-first.ts, red-team 24 F6): each
- *   request waits in the pacer's slot until every other answered abort has its record written;
- *   not in time → not sent, `timeout`. Default: none.
+ * @param gate the invocation's abort-record gate (records-first.ts, red-team 24 F6 and 25
+ *   G15): each request waits in the pacer's slot until every other answered abort has its
+ *   record written (not in time → not sent, `timeout`), and the first waits until this abort's
+ *   intent record is stored (refused → not sent, `failed`; not in time → `timeout`); the result
+ *   carries the intent's `intentId`. Default: none (no intent is written).
  * Never throws.
  */
 export async function abortChange(
@@ -51,6 +58,18 @@ export async function abortChange(
   changeId: string,
   envId: string | undefined,
   gate?: AbortRecordGate,
+): Promise<AbortResult> {
+  const intent: IntentState = {};
+  const result = await abortOnce(gateway, changeId, envId, intent, gate);
+  return intent.recordId === undefined ? result : { ...result, intentId: intent.recordId };
+}
+
+async function abortOnce(
+  gateway: WebplusGateway,
+  changeId: string,
+  envId: string | undefined,
+  intent: IntentState,
+  gate: AbortRecordGate | undefined,
 ): Promise<AbortResult> {
   let attempts = 0;
   /** What the last re-read after an ambiguous answer saw (undefined: none was made). */
@@ -65,19 +84,25 @@ export async function abortChange(
     >(
       'AbortChange',
       (opts) =>
-        // No request while an answered abort's record is unwritten (records-first.ts).
-        sendGated(gate, `webplus:${changeId}`, () => {
-          attempts += 1;
-          return gateway.client.abortChange(changeId, opts, envId).catch((e: unknown) => {
-            // The words of an ambiguous answer that came back (a timeout or reset has none).
-            lastAmbiguity =
-              e instanceof WebplusError && e.ambiguous && e.httpStatus !== 0
-                ? e.message
-                : undefined;
-            lastWas2xx = e instanceof WebplusError && is2xx(e.httpStatus);
-            throw e;
-          });
-        }),
+        // No request while an answered abort's record is unwritten, none before this abort's
+        // intent record is stored (records-first.ts).
+        sendGated(
+          gate,
+          `webplus:${changeId}`,
+          () => {
+            attempts += 1;
+            return gateway.client.abortChange(changeId, opts, envId).catch((e: unknown) => {
+              // The words of an ambiguous answer that came back (a timeout or reset has none).
+              lastAmbiguity =
+                e instanceof WebplusError && e.ambiguous && e.httpStatus !== 0
+                  ? e.message
+                  : undefined;
+              lastWas2xx = e instanceof WebplusError && is2xx(e.httpStatus);
+              throw e;
+            });
+          },
+          intent,
+        ),
       async () => {
         seen = envId ? await readState(gateway, changeId, envId) : 'unknown';
         if (seen === 'aborted' || seen === 'aborting') return { confirmedByRead: true };
@@ -99,6 +124,7 @@ export async function abortChange(
     };
   } catch (err) {
     if (err instanceof AbortHeldForRecordsError) return notSentForRecords('AbortChange', attempts);
+    if (err instanceof AbortIntentNotStoredError) return notSentForIntent('AbortChange', err.why);
     if (err instanceof DeadlineReachedError) {
       const lastSeen =
         err.lastError?.ambiguous && seen === 'running'

@@ -188,6 +188,12 @@ export interface World {
   killSwitch: boolean;
   /** Web+'s clock minus the real one, ms */
   skewMs: number;
+  /**
+   * The outcome log: `ok` stores every record; `refuses` fails every write (an SLS outage, an
+   * unwritable file), so no record reaches the store and every one goes to the fallback
+   * (red-team 25 G15: no abort may be sent before its intent record is stored).
+   */
+  logStore: 'ok' | 'refuses';
 }
 
 const MODES: Mode[] = ['off', 'dry-run', 'enforce'];
@@ -641,6 +647,10 @@ export const worldArb: fc.Arbitrary<World> = fc
           10 * 60_000,
           20 * 60_000,
         ),
+        logStore: fc.oneof(
+          { weight: 9, arbitrary: fc.constant<'ok' | 'refuses'>('ok') },
+          { weight: 1, arbitrary: fc.constant<'ok' | 'refuses'>('refuses') },
+        ),
       })
       .chain((w) =>
         fc
@@ -654,6 +664,7 @@ export const worldArb: fc.Arbitrary<World> = fc
             changes: w.changes.map((c, n) => ({ ...c, n })),
             killSwitch: w.killSwitch,
             skewMs: w.skewMs,
+            logStore: w.logStore,
             policy: p,
             request: r,
           })),
