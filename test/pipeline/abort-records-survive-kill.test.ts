@@ -16,17 +16,21 @@
  * the journal still shows after the kill which AbortChange requests Web+ received and accepted.
  * The kill points are generated (seeded): after the k-th accepted AbortChange, or (G15) after
  * the k-th received one, with a sandbox latency so that requests are in flight when the kill
- * lands (the sandbox applies an abort on arrival and answers `latencyMs` later).
+ * lands (the sandbox applies an abort on arrival and answers `latencyMs` later). SAE the same
+ * way (AbortChangeOrder; test/helpers/platform-sweep-child.ts against the parent's emulator):
+ * EDAS shares that code path (shared/executor/platform-execute.ts, process-platform-request.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OutcomeRecord } from '#shared/model/record.js';
+import { startSaeSandbox } from '../../sandbox/sae/server.js';
 import { type JournalEntry, startWebplusSandbox } from '../../sandbox/webplus/index.js';
 import { change, scenario } from '../helpers/world.js';
 
 const CHILD = join(import.meta.dirname, '../helpers/webplus-sweep-child.ts');
+const SAE_CHILD = join(import.meta.dirname, '../helpers/platform-sweep-child.ts');
 const STUCK = 24;
 
 let child: ChildProcess | undefined;
@@ -190,6 +194,111 @@ describe('a sweep killed with SIGKILL while AbortChange requests are in flight (
       expect(run.requested.length).toBeGreaterThanOrEqual(k);
       expect(run.inFlightAtKill).toBeGreaterThanOrEqual(1);
       expectLogExplainsTheJournal(run, slots);
+    }, 60_000);
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// SAE (AbortChangeOrder): the same contract through the SAE emulator, whose journal is kept by
+// the parent. The emulator waits `latencyMs` before it acts on a request, so a request in flight
+// at the kill was received, not acted on (either way it needs its intent).
+
+const SAE_STUCK = 12;
+const hex = (i: number) => i.toString(16).padStart(2, '0');
+const saeApp = (i: number) => `7171a6ca-d1cd-4928-8642-7d5cfe69a0${hex(i)}`;
+const saeOrder = (i: number) => `ba8e6c3c-9b1a-4ad2-9e1f-5f0e5c5e00${hex(i)}`;
+
+async function saeSweepKilledAt(k: number, latencyMs: number) {
+  const sae = await startSaeSandbox({
+    apps: [],
+    envs: [],
+    changes: [],
+    sae: {
+      latencyMs,
+      apps: Array.from({ length: SAE_STUCK }, (_, i) => ({
+        AppId: saeApp(i),
+        AppName: `app-${i}`,
+      })),
+      changeOrders: Array.from({ length: SAE_STUCK }, (_, i) => ({
+        ChangeOrderId: saeOrder(i),
+        AppId: saeApp(i),
+        Status: 1,
+        startedMinutesAgo: 150,
+        idleMinutes: 120,
+      })),
+    },
+  });
+  try {
+    const proc = spawn(process.execPath, ['--import', 'tsx', SAE_CHILD, '--endpoint', sae.url], {
+      cwd: join(import.meta.dirname, '../..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = proc;
+    let out = '';
+    proc.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      proc.on('close', (_code, signal) => resolve(signal)),
+    );
+    const aborts = () => sae.journal().filter((j) => j.action === 'AbortChangeOrder');
+    const giveUpAt = Date.now() + 30_000;
+    while (aborts().length < k && proc.exitCode === null && Date.now() < giveUpAt) {
+      await new Promise((r) => setImmediate(r));
+    }
+    const returned = out.includes('sweep returned');
+    proc.kill('SIGKILL');
+    const signal = await exited;
+    const requests = aborts();
+    return {
+      returned,
+      signal,
+      file: /^outcomes (.+)$/m.exec(out)?.[1],
+      requested: requests.map((j) => j.changeOrderId!),
+      accepted: requests.filter((j) => j.status === 200).map((j) => j.changeOrderId!),
+      inFlightAtKill: requests.filter((j) => j.code === 'NoAnswer').length,
+    };
+  } finally {
+    await sae.close();
+  }
+}
+
+describe('an SAE sweep killed with SIGKILL while AbortChangeOrder requests are in flight (red-team 25 G15)', () => {
+  const slots = 3; // the SAE pacer's 4 slots, a sweep's 3
+  for (const k of killPoints(12, 3).map((p) => 1 + (p % (SAE_STUCK - 2)))) {
+    it(`killed when the emulator received the ${k}th AbortChangeOrder: every request has its intent record`, async () => {
+      // Act
+      const run = await saeSweepKilledAt(k, 150);
+
+      // Assert: killed mid-abort, requests in flight
+      expect(run.returned).toBe(false);
+      expect(run.signal).toBe('SIGKILL');
+      expect(run.requested.length).toBeGreaterThanOrEqual(k);
+      expect(run.inFlightAtKill).toBeGreaterThanOrEqual(1);
+      const all = lines(run.file).map((l) => JSON.parse(l) as OutcomeRecord);
+      expect(new Set(all.map((r) => r.recordId)).size).toBe(all.length);
+      const intents = all.filter((r) => r.kind === 'intent');
+      const decisions = all.filter((r) => r.kind === undefined);
+      expect(intents.length + decisions.length).toBe(all.length);
+      for (const group of [intents, decisions]) {
+        const ids = group.map((r) => r.changeId);
+        expect(new Set(ids).size).toBe(ids.length);
+      }
+      const intentOf = new Map(intents.map((r) => [r.changeId, r]));
+      for (const id of run.requested) {
+        expect(intentOf.get(id), `intent of ${id}`).toMatchObject({
+          kind: 'intent',
+          platform: 'sae',
+          outcome: 'abort_sending',
+          attempts: 0,
+        });
+      }
+      const unsent = intents.filter((r) => !run.requested.includes(r.changeId!));
+      expect(unsent.length).toBeLessThanOrEqual(slots);
+      for (const r of decisions.filter((d) => d.attempts > 0))
+        expect(r.intentId).toBe(intentOf.get(r.changeId)?.recordId);
+      for (const r of decisions.filter((d) => d.outcome === 'aborted'))
+        expect(run.accepted).toContain(r.changeId);
     }, 60_000);
   }
 });
