@@ -19,7 +19,9 @@ export function abortKeyOf(record: Pick<OutcomeRecord, 'platform' | 'changeId'>)
  * `emit(…, { now })`) and calls {@link recorded} with that write, or {@link dropped} when the
  * record is folded into another (a region's one "unavailable" record). `ready` resolves when no
  * other accepted abort waits for its write, or `false` at `startBy()` (the last moment the
- * waiting request could start: the work deadline minus one attempt).
+ * waiting request could start: the work deadline minus one attempt). Each abort decision is
+ * executed with {@link withIntent}'s view, which also writes its intent record before its first
+ * request and waits until the store has it (red-team 25 G15; pipeline/abort-intent.ts).
  */
 export class InvocationAbortGate {
   /** Answered aborts whose record is not written yet, by key (a count: re-sends of one abort). */
