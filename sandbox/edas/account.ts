@@ -84,7 +84,7 @@ export class EdasAccount extends RoaAccount<EdasSection> {
           CreateUserId: 'sandbox-user',
         };
         if (!EDAS_ABORTABLE.has(status)) item.FinishTime = chinaDateTime(endedAt ?? rec.progress);
-        return item;
+        return Object.assign(item, rec.source.listWire ?? {});
       });
   }
 
@@ -103,6 +103,8 @@ export class EdasAccount extends RoaAccount<EdasSection> {
       const startTime = Math.round(rec.start + ((n - 1) * span) / current);
       if (n < current)
         return pipeline(id, n, 2, startTime, Math.round(rec.start + (n * span) / current));
+      // A batch that has not started (status 0) shows no times.
+      if (status === 0) return pipeline(id, n, 0, 0, 0);
       return pipeline(id, n, status, startTime, last);
     });
     const read: Record<string, unknown> = {

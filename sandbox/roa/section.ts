@@ -16,6 +16,8 @@ export function roaFaultSchema<A extends readonly [string, ...string[]]>(actions
     action: z.enum(actions),
     changeOrderId: nonEmpty.optional(),
     appId: nonEmpty.optional(),
+    /** matches only requests to that region's host */
+    regionId: nonEmpty.optional(),
     responses: z.array(faultResponseSchema).min(1),
   });
 }
@@ -41,6 +43,7 @@ export type RoaFault = {
   action: string;
   changeOrderId?: string;
   appId?: string;
+  regionId?: string;
   responses: z.output<typeof faultResponseSchema>[];
 };
 
@@ -69,6 +72,15 @@ export const roaOrderFields = {
   batchWire: z.record(z.string(), z.unknown()).optional(),
   /** Fields of the current batch left out. */
   batchWireOmit: z.array(nonEmpty).optional(),
+  /** Like `wire`, per batch of the read (index 0 = batch 1), applied before `batchWire`. */
+  pipelinesWire: z.array(z.record(z.string(), z.unknown())).optional(),
+  /**
+   * Fields of the order's listing item (SAE ListChangeOrders, EDAS ListRecentChangeOrder) sent
+   * as given instead: a listing that disagrees with the read.
+   */
+  listWire: z.record(z.string(), z.unknown()).optional(),
+  /** SAE: fields of DescribeApplicationStatus `Data` sent as given while this is the application's last order. */
+  appStatusWire: z.record(z.string(), z.unknown()).optional(),
 };
 
 /** An order's times and batches agree: idle no longer than started, the current batch one of its batches. */

@@ -115,6 +115,7 @@ export class SaeAccount extends RoaAccount<SaeSection> {
         SAE_ABORTABLE.has(status) && last.source.SubStatus === 1
           ? 'RUNNING_BUT_HAS_ERROR'
           : 'NORMAL';
+      Object.assign(data, last.source.appStatusWire ?? {});
     } else {
       data.LastChangeOrderId = '';
       data.LastChangeOrderRunning = false;
@@ -149,7 +150,7 @@ export class SaeAccount extends RoaAccount<SaeSection> {
         };
         if (endedAt !== null || !SAE_ABORTABLE.has(status))
           item.FinishTime = chinaDateTime(endedAt ?? rec.progress);
-        return item;
+        return Object.assign(item, rec.source.listWire ?? {});
       });
   }
 
@@ -170,6 +171,8 @@ export class SaeAccount extends RoaAccount<SaeSection> {
       const startTime = Math.round(rec.start + ((n - 1) * span) / current);
       if (n < current)
         return pipeline(id, n, 2, startTime, Math.round(rec.start + (n * span) / current));
+      // A batch that has not started (status 0) shows no times.
+      if (status === 0) return pipeline(id, n, 0, 0, 0);
       return pipeline(id, n, status, startTime, last);
     });
     const read: Record<string, unknown> = {

@@ -67,7 +67,12 @@ export function edasPlatform(options: EdasPlatformOptions): ChangePlatform {
       const got = await client.listRecentChangeOrder(app.appId, opts);
       const items: ChangeRef[] = got.items
         .filter((c) => edasOrderState(c.status) !== 'finished')
-        .map((c) => ({ platform: 'edas', changeId: c.changeOrderId, appId: c.appId ?? app.appId }));
+        .map((c) => ({
+          platform: 'edas',
+          changeId: c.changeOrderId,
+          appId: c.appId ?? app.appId,
+          listed: c.listed,
+        }));
       return { items, totalCount: items.length, requestId: got.requestId };
     },
 
@@ -136,6 +141,7 @@ export function edasChange(order: EdasChangeOrder, ref: ChangeRef): PlatformChan
     lastProgressAtMs: span.lastProgressAtMs,
     ...(span.why ? { timesWhy: span.why } : {}),
     ...(order.faults.length > 0 ? { replyFaults: order.faults } : {}),
+    readFacts: order.readFacts,
     ...(order.createdWallMs !== undefined ? { createdWallMs: order.createdWallMs } : {}),
     changeType: order.coTypeCode ?? order.coType,
     description: order.description,

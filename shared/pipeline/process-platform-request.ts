@@ -5,7 +5,7 @@ import { executePlatform } from '../executor/platform-execute.js';
 import type { Candidate } from '../model/candidate.js';
 import type { Decision } from '../model/decision.js';
 import type { Mode, OutcomeRecord } from '../model/record.js';
-import type { AbortRequest, PlatformRequest } from '../model/request.js';
+import type { PlatformRequest } from '../model/request.js';
 import { PlatformGateway } from '../platform/gateway.js';
 import type { ChangePlatform } from '../platform/platform.js';
 import { alarmAgeVerdict } from '../policy/alarm-age.js';
@@ -27,9 +27,10 @@ import type { PlatformRegion, Runtime } from './runtime.js';
  * with the same guarantees as a Web+ request: one record per decision (each carrying
  * `platform` and `regionId`), the invocation's deadline, the instance's in-flight set,
  * fail-closed reads. A sweep covers every enabled region of the platform (`SAE_REGIONS` /
- * `EDAS_REGIONS`) all at once, each with its own gateway, pacer and cap, and decides each change
- * order once over them (a change order two regions return is `skipped` where it would be
- * aborted: its region is unknown; change-claims.ts); a manual or
+ * `EDAS_REGIONS`) all at once, each with its own gateway and pacer, under the sweep's one cap
+ * (sweep-abort-budget.ts), and decides each change order once over them (a change order two
+ * regions return, or one returned while another region's listing failed or is incomplete, is
+ * `skipped` where it would be aborted: its region is unknown; change-claims.ts); a manual or
  * alarm request works in the one region it names, or in the only enabled one (see
  * {@link targetRegions}: a region is never guessed).
  * A platform that `PLATFORMS` does not enable gets one record and no call: `ignored` for an
@@ -213,7 +214,7 @@ export function targetRegions(
   };
 }
 
-/** The work of one SAE / EDAS request in one region: one gateway, the region's pacer, one cap. */
+/** The work of one SAE / EDAS request in one region: one gateway, the region's pacer. */
 async function processPlatformRegion(
   request: PlatformRequest,
   region: PlatformRegion,
@@ -335,13 +336,20 @@ async function processPlatformRegion(
         onCandidate,
       );
     } catch (err) {
-      // A region whose listing threw has listed nothing: no other region waits for it.
-      ctx.claims.listed(region.regionId, []);
+      // A region whose listing threw has listed nothing: no other region waits for it, and
+      // what it holds is unknown (red-team 25 G6).
+      ctx.claims.listed(region.regionId, [], String((err as Error)?.message ?? err));
       throw err;
     }
+    // A listing that failed (the application list, an application's orders) leaves what it
+    // would have listed unknown: another region's order may be among it (red-team 25 G6).
+    const unlisted = listed.filter(
+      (c) => !c.changeId && (c.settled?.outcome === 'failed' || c.settled?.outcome === 'timeout'),
+    );
     ctx.claims.listed(
       region.regionId,
       listed.flatMap((c) => (c.changeId ? [keyOf(c.changeId)] : [])),
+      unlisted.length > 0 ? unlisted.map((c) => c.settled!.detail).join('; ') : undefined,
     );
     const waiting = listed.filter((c) => !streamedEarly.has(c));
     // Every region's change orders known before any is decided (bounded: one attempt before
@@ -363,6 +371,21 @@ async function processPlatformRegion(
         ? ctx.claims.regionsListing(keyOf(d.candidate.changeId))
         : [];
       const acts = d.kind === 'abort' || (d.kind === 'record' && d.outcome === 'would_abort');
+      const unknown =
+        acts && regions.length < 2 && request.source === 'sweep'
+          ? ctx.claims.unknownBeside(region.regionId)
+          : [];
+      if (unknown.length > 0)
+        // Returned here while another region's listing failed or is incomplete: the order may
+        // be there too, and then its region is unknown (red-team 25 G6).
+        return {
+          kind: 'record',
+          candidate: d.candidate,
+          mode: d.mode,
+          ...(d.reason ? { reason: d.reason } : {}),
+          outcome: 'skipped',
+          detail: `which region holds change order ${d.candidate.changeId} is unknown: returned by region ${region.regionId}, but the listing of region ${unknown.map((u) => `${u.regionId} failed or is incomplete (${u.why})`).join('; the listing of region ')}, and an endpoint or proxy answering several regions alike may return it there too; ${d.kind === 'abort' ? 'not aborted' : 'would not be aborted'} (fail closed); the next sweep re-checks. Decided: ${d.detail}`,
+        } satisfies Decision;
       if (!acts || regions.length < 2) return d;
       return {
         kind: 'record',
@@ -390,38 +413,11 @@ async function processPlatformRegion(
 }
 
 /**
- * The requests of an invocation with the enabled SAE / EDAS platforms added: an unscoped sweep
- * (timer, or `/sweep` without ids) also sweeps every enabled SAE / EDAS platform, with the
- * sweep's `dryRun` and thresholds (a timer payload's `maxIdleMinutes` / `maxDurationMinutes`), and sweeps
- * Web+ only when `PLATFORMS` lists `webplus`. Requests naming Web+ ids are kept as they are.
- * With `PLATFORMS=webplus` (the default) the list is returned as it is.
+ * The error classes this part defines and its list reader, re-exported so that a caller holding
+ * the module (in the function bundle: `platforms.js`, loaded by platform-pipeline.ts) can tell
+ * them apart; test/deploy/bundle-chunks.test.ts checks, on the built folder, that an error
+ * `readAllPages` throws there is an instance of `index.js`'s PlatformError and
+ * WebplusAbortError (one copy of each class across the two files).
  */
-export function withPlatformSweeps(
-  requests: readonly AbortRequest[],
-  platforms: readonly ('webplus' | 'sae' | 'edas')[],
-): AbortRequest[] {
-  const out: AbortRequest[] = [];
-  for (const request of requests) {
-    const unscopedSweep = request.kind === 'sweep' && !request.envIds && !request.appIds;
-    if (!unscopedSweep || platforms.includes('webplus')) out.push(request);
-    if (request.kind !== 'sweep' || !unscopedSweep) continue;
-    for (const platform of ['sae', 'edas'] as const) {
-      if (!platforms.includes(platform)) continue;
-      out.push({
-        kind: 'platform',
-        platform,
-        source: 'sweep',
-        trigger: request.trigger,
-        ...(request.triggerRef ? { triggerRef: request.triggerRef } : {}),
-        changeOrderIds: [],
-        ...(request.dryRun === undefined ? {} : { dryRun: request.dryRun }),
-        ...(request.maxIdleMinutes === undefined ? {} : { maxIdleMinutes: request.maxIdleMinutes }),
-        ...(request.maxDurationMinutes === undefined
-          ? {}
-          : { maxDurationMinutes: request.maxDurationMinutes }),
-        invalid: [],
-      });
-    }
-  }
-  return out;
-}
+export { PlatformCallError, PlatformDeadlineError } from '../platform/gateway.js';
+export { EndlessListError, readAllPages } from '../platform/paging.js';

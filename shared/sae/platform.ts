@@ -64,7 +64,14 @@ export function saePlatform(options: SaePlatformOptions): ChangePlatform {
       const status = await client.describeApplicationStatus(app.appId, opts);
       const items: ChangeRef[] =
         saeAppMayHaveChangeInFlight(status) && status.lastChangeOrderId
-          ? [{ platform: 'sae', changeId: status.lastChangeOrderId, appId: app.appId }]
+          ? [
+              {
+                platform: 'sae',
+                changeId: status.lastChangeOrderId,
+                appId: app.appId,
+                ...(status.listed ? { listed: status.listed } : {}),
+              },
+            ]
           : [];
       return { items, totalCount: items.length, requestId: status.requestId };
     },
@@ -116,6 +123,7 @@ export function saeChange(order: SaeChangeOrder): PlatformChange {
     lastProgressAtMs: span.lastProgressAtMs,
     ...(span.why ? { timesWhy: span.why } : {}),
     ...(order.faults.length > 0 ? { replyFaults: order.faults } : {}),
+    readFacts: order.readFacts,
     ...(order.createdWallMs !== undefined ? { createdWallMs: order.createdWallMs } : {}),
     changeType: order.coTypeCode,
     description: order.description,

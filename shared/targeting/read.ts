@@ -228,6 +228,7 @@ export async function candidateForChange(
     const { value } = await gateway.call('DescribeChange', (o) =>
       gateway.client.describeChange({ changeId, envId }, o),
     );
+    const changeReadAtMs = Date.now();
     if (value.change.changeId !== changeId) {
       // A reply about another change (a proxy's cache, a mix-up): none of its facts are this
       // change's. Unknown, never aborted.
@@ -251,6 +252,7 @@ export async function candidateForChange(
       // The environment it was reached through wins; the policy checks it against the change's own.
       envId,
       change: value.change,
+      changeReadAtMs,
       webplusRequestId: value.requestId,
     };
   } catch (err) {

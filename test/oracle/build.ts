@@ -7,6 +7,8 @@ import { stringify as toYaml } from 'yaml';
 import {
   alarmTime,
   changeTimes,
+  type Envelope,
+  FAILING_REGION,
   type IdRef,
   ids,
   idValue,
@@ -18,6 +20,15 @@ import {
   type World,
   type WorldChange,
 } from './world.js';
+
+/** The Web+ reads a failing region fails (every one the function makes). */
+const READ_ACTIONS = [
+  'DescribeApplications',
+  'DescribeAppEnvs',
+  'DescribeAppEnvStatus',
+  'DescribeChange',
+  'DescribeChanges',
+] as const;
 
 /** The HTTP token every world's function accepts. */
 export const WORLD_TOKEN = 'oracle-world-token-0123456789';
@@ -140,6 +151,16 @@ function clashTimes(
 export function scenarioOf(w: World, serverNowMs: number): Record<string, unknown> {
   return {
     clockSkewMs: w.skewMs,
+    // Every read of the second region fails, however often it is retried (red-team 25 G6).
+    ...(w.failingRegion
+      ? {
+          faults: READ_ACTIONS.map((action) => ({
+            action,
+            regionId: FAILING_REGION,
+            responses: Array(400).fill({ status: 503, code: 'ServiceUnavailable' }),
+          })),
+        }
+      : {}),
     apps: Array.from({ length: w.apps }, (_, i) => ({
       AppId: ids.app(i),
       AppName: i === 0 ? 'shop' : 'billing',
@@ -177,9 +198,28 @@ export function scenarioOf(w: World, serverNowMs: number): Record<string, unknow
         UpdateTime: update,
         ...phaseFields(c),
         ...o,
+        ...(c.envelope ? { envelope: envelopeOf(c.envelope) } : {}),
       };
     }),
   };
+}
+
+/** The top-level names an undocumented DescribeChange envelope sets (null removes one). */
+function envelopeOf(kind: Envelope): Record<string, unknown> {
+  switch (kind) {
+    case 'message':
+      return { Message: 'Change does not exist.' };
+    case 'no-request-id':
+      return { RequestId: null };
+    case 'extra-name':
+      return { EnvChange: { ChangeId: ids.change(999), EnvId: ids.env(999) } };
+    case 'code-200':
+      return { Code: '200' };
+    case 'success':
+      return { Success: true };
+    case 'host-id':
+      return { HostId: 'webplus.cn-beijing.aliyuncs.com' };
+  }
 }
 
 /** The policy variables of a world: `POLICY` (absent for the built-in defaults). */

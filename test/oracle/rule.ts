@@ -80,6 +80,10 @@ export function allowedAborts(w: World, t: Instants): Allowed {
   // Write-ahead (red-team 25 G15): an abort is sent only after its intent record was stored; a
   // log store that refuses every write stores none, so nothing may be sent.
   if (w.logStore === 'refuses') return { ...NONE, refused: { 'log store refuses': 1 } };
+  // A second region whose every read fails: no request of a world names a region, so every
+  // change found (by id or in a sweep) may be in that region too; its region is unknown
+  // (red-team 25 G6).
+  if (w.failingRegion) return NONE;
   const r = w.request;
   /** `byEnv`: reached through its environment (a listing or an EnvId), so ApplyingChange counts. */
   type Target = { change: WorldChange; source: 'sweep' | 'manual' | 'alarm'; byEnv: boolean };
@@ -215,6 +219,10 @@ function refusal(
   if (c.finished !== 'ok' || c.aborted !== 'ok' || c.paused !== 'ok') return 'flags unreadable';
   // The change is the one meant, in a known environment.
   if (c.envId !== 'ok') return 'EnvId unreadable';
+  // Every DescribeChange of it comes in an envelope that is not the documented one (another
+  // Message, no RequestId, an undocumented name, another Code or host): its facts are unknown
+  // (red-team 25 G16).
+  if (c.envelope !== undefined) return 'DescribeChange envelope undocumented';
   // Times known.
   if (!timeKnown(c.createTime) || !timeKnown(c.updateTime)) return 'times unknown';
   // Readable times that cannot both be true are unknown times.

@@ -59,7 +59,25 @@ export interface WorldChange {
    * 10 min after Web+'s now), `future-create` (both 10 and 11 min ahead). Absent: consistent.
    */
   clash?: 'create-after-update' | 'future-update' | 'future-create';
+  /**
+   * DescribeChange answers this change in an envelope that is not the documented one (red-team
+   * 25 G16): `message` (Message "Change does not exist." beside Code "OK"), `no-request-id`,
+   * `extra-name` (an EnvChange naming another change beside Change), `code-200` (Code "200"),
+   * `success` (Success true), `host-id` (a HostId of another region). Absent: documented.
+   */
+  envelope?: Envelope;
 }
+
+/** The undocumented DescribeChange envelopes a world may give a change (WorldChange.envelope). */
+export const ENVELOPES = [
+  'message',
+  'no-request-id',
+  'extra-name',
+  'code-200',
+  'success',
+  'host-id',
+] as const;
+export type Envelope = (typeof ENVELOPES)[number];
 
 export interface WorldEnv {
   n: number;
@@ -194,7 +212,15 @@ export interface World {
    * (red-team 25 G15: no abort may be sent before its intent record is stored).
    */
   logStore: 'ok' | 'refuses';
+  /**
+   * WEBPLUS_REGIONS also lists cn-shanghai, whose every Web+ read fails (503 beyond the
+   * retries): which region holds a change is then unknown (red-team 25 G6). Absent: one region.
+   */
+  failingRegion?: boolean;
 }
+
+/** The second region of a world with `failingRegion`. */
+export const FAILING_REGION = 'cn-shanghai';
 
 const MODES: Mode[] = ['off', 'dry-run', 'enforce'];
 const ACTIONS = ['Apply', 'RestartApp', 'StopApp'];
@@ -593,6 +619,10 @@ export const worldArb: fc.Arbitrary<World> = fc
                 aborted: wireFlag,
                 paused: wireFlag,
                 envId: wireId,
+                envelope: fc.oneof(
+                  { weight: 20, arbitrary: fc.constant(undefined) },
+                  { weight: 1, arbitrary: fc.constantFrom(...ENVELOPES) },
+                ),
                 clash: fc.oneof(
                   { weight: 20, arbitrary: fc.constant(undefined) },
                   {
@@ -651,6 +681,10 @@ export const worldArb: fc.Arbitrary<World> = fc
           { weight: 9, arbitrary: fc.constant<'ok' | 'refuses'>('ok') },
           { weight: 1, arbitrary: fc.constant<'ok' | 'refuses'>('refuses') },
         ),
+        failingRegion: fc.oneof(
+          { weight: 12, arbitrary: fc.constant(false) },
+          { weight: 1, arbitrary: fc.constant(true) },
+        ),
       })
       .chain((w) =>
         fc
@@ -665,6 +699,7 @@ export const worldArb: fc.Arbitrary<World> = fc
             killSwitch: w.killSwitch,
             skewMs: w.skewMs,
             logStore: w.logStore,
+            ...(w.failingRegion ? { failingRegion: true } : {}),
             policy: p,
             request: r,
           })),
