@@ -353,10 +353,15 @@ export class WebplusClient {
 }
 
 /**
- * One listing page, its counts read fail closed (red-team 12 F7): `TotalCount`, when present,
- * must be a JSON number that is a whole count (not `-1`, `null`, `"0"`, `1.5`), and not 0
- * beside items; `PageNumber`, when echoed, must be the page asked for. Otherwise the page is
- * `MalformedReply`: what it holds is not read as a count of changes (never "no changes").
+ * One listing page, its paging fields read fail closed (red-team 12 F7, 25 G11): `PageNumber`
+ * must be the JSON integer asked for (absent, the string `"1"` or another page: not this page),
+ * `TotalCount` a JSON number that is a whole count (absent, `-1`, `null`, `"0"`, `1.5` are not),
+ * and not 0 beside items, `PageSize` a positive JSON integer (absent or `"100"` is not) no
+ * smaller than the items the page holds, and the page may hold no more items than asked.
+ * Otherwise the page is `MalformedReply`: what it holds is not read as a count of changes (never
+ * "no changes"). Whether the pages add up to TotalCount is the listing's check
+ * (shared/targeting/read.ts `ListingTally`). Source of the fields: docs/reference/webplus-api.md
+ * (DescribeAppEnvs reply: PageNumber, PageSize, TotalCount Integer).
  * @throws WebplusResponseError `MalformedReply` (retryable: read again, then recorded)
  */
 function toPage<T>(
@@ -367,38 +372,37 @@ function toPage<T>(
   redactor: Redactor,
 ): Page<T> {
   const list = items.filter((x): x is T => x !== undefined);
+  const bad = (why: string) => malformed(action, why, body, redactor);
   const total = body.TotalCount;
-  if (total !== undefined) {
-    const whole = typeof total === 'number' && Number.isInteger(total) && total >= 0;
-    if (!whole)
-      throw malformed(
-        action,
-        `TotalCount is ${describeValue(total, 'absent')}, not a whole count: the page's count of items is unknown`,
-        body,
-        redactor,
-      );
-    if (total === 0 && list.length > 0)
-      throw malformed(
-        action,
-        `TotalCount is 0 beside ${list.length} item(s): the counts contradict each other`,
-        body,
-        redactor,
-      );
-  }
+  if (!(typeof total === 'number' && Number.isInteger(total) && total >= 0))
+    throw bad(
+      `TotalCount is ${describeValue(total, 'absent')}, not a whole count: the page's count of items is unknown`,
+    );
+  if (total === 0 && list.length > 0)
+    throw bad(`TotalCount is 0 beside ${list.length} item(s): the counts contradict each other`);
   const echoed = body.PageNumber;
-  if (echoed !== undefined && toNumber(echoed) !== page.pageNumber)
-    throw malformed(
-      action,
+  if (echoed !== page.pageNumber)
+    throw bad(
       `PageNumber ${describeValue(echoed, 'absent')} answered for page ${page.pageNumber}: not the page asked for`,
-      body,
-      redactor,
+    );
+  const size = body.PageSize;
+  if (!(typeof size === 'number' && Number.isInteger(size) && size >= 1))
+    throw bad(
+      `PageSize is ${describeValue(size, 'absent')}, not a whole count of items per page: the page's size is unknown`,
+    );
+  if (list.length > size)
+    throw bad(
+      `PageSize ${size} beside ${list.length} item(s): the page holds more than its size, so the paging is unknown`,
+    );
+  if (list.length > page.pageSize)
+    throw bad(
+      `${list.length} item(s) on a page of ${page.pageSize} asked: the page holds more than asked, so the paging is unknown`,
     );
   return {
     items: list,
     pageNumber: page.pageNumber,
-    pageSize: toNumber(body.PageSize) ?? page.pageSize,
-    // Absent stays absent: an unknown total is never the length of one page.
-    ...(typeof total === 'number' ? { totalCount: total } : {}),
+    pageSize: size,
+    totalCount: total,
     requestId: stringOrUndefined(body.RequestId),
   };
 }

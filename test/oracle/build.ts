@@ -14,6 +14,7 @@ import {
   idValue,
   outerTime,
   type ScopeSpec,
+  type WireEnvStatus,
   type WireFlag,
   type WireId,
   type WireTime,
@@ -96,6 +97,21 @@ function wireId(kind: WireId, id: string): { value?: unknown; omit?: true } | un
   }
 }
 
+function envStatusOnWire(kind: WireEnvStatus): { value?: unknown; omit?: true } | undefined {
+  switch (kind) {
+    case 'RUNNING':
+      return undefined;
+    case 'absent':
+      return { omit: true };
+    case 'blank':
+      return { value: '' };
+    case 'number':
+      return { value: 1 };
+    default:
+      return { value: kind };
+  }
+}
+
 function overrides(parts: [string, { value?: unknown; omit?: true } | undefined][]): {
   wire?: Record<string, unknown>;
   wireOmit?: string[];
@@ -171,7 +187,12 @@ export function scenarioOf(w: World, serverNowMs: number): Record<string, unknow
       EnvName: `env-${e.n}`,
       EnvStatus: e.terminated ? 'TERMINATED' : 'RUNNING',
       ...overrides([
-        ['AppId', wireId(e.appId, ids.app(e.app))],
+        // `other`: the item names the next application (well formed, not the one it is under).
+        [
+          'AppId',
+          e.appId === 'other' ? { value: ids.app(e.app + 1) } : wireId(e.appId, ids.app(e.app)),
+        ],
+        ['EnvStatus', e.terminated ? undefined : envStatusOnWire(e.status ?? 'RUNNING')],
         ['ApplyingChange', wireFlag(e.applying ?? 'ok', 'true')],
         ['AbortingChange', wireFlag(e.aborting ?? 'ok', 'false')],
       ]),
@@ -185,6 +206,7 @@ export function scenarioOf(w: World, serverNowMs: number): Record<string, unknow
         ['ChangeAborted', wireFlag(c.aborted, 'false')],
         ['ChangePaused', wireFlag(c.paused, 'false')],
         ['EnvId', wireId(c.envId, ids.env(c.env))],
+        ['ChangeTimedout', c.timedOut ? { value: true } : undefined],
       ]);
       // Times that contradict each other, or from the future: only over two readable times.
       if (c.clash && c.createTime === 'ok' && c.updateTime === 'ok') {

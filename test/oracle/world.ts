@@ -37,6 +37,12 @@ export type WireTime =
 export type WireFlag = 'ok' | 'absent' | 'null' | 'yes' | 'one' | 'object' | 'text';
 /** An id on the wire: `ok`, or malformed (never another valid id: that would be Web+ lying). */
 export type WireId = 'ok' | 'absent' | 'empty' | 'upper' | 'garbage';
+/**
+ * A listing item's own AppId on the wire: a {@link WireId}, or `other`: another well-formed
+ * AppId than the application it is listed under (red-team 25 G3: the item contradicts its
+ * listing).
+ */
+export type WireAppId = WireId | 'other';
 
 export interface WorldChange {
   n: number;
@@ -59,6 +65,11 @@ export interface WorldChange {
    * 10 min after Web+'s now), `future-create` (both 10 and 11 min ahead). Absent: consistent.
    */
   clash?: 'create-after-update' | 'future-update' | 'future-create';
+  /**
+   * `ChangeTimedout: true` on the wire (red-team 25 G2). Beside an unfinished change it is not a
+   * state the policy judged (the docs say nothing of a timed-out change still running).
+   */
+  timedOut?: boolean;
   /**
    * DescribeChange answers this change in an envelope that is not the documented one (red-team
    * 25 G16): `message` (Message "Change does not exist." beside Code "OK"), `no-request-id`,
@@ -83,11 +94,30 @@ export interface WorldEnv {
   n: number;
   app: number;
   terminated: boolean;
-  appId: WireId;
+  appId: WireAppId;
   /** `ApplyingChange` / `AbortingChange` on the wire (absent in older worlds: `ok`) */
   applying?: WireFlag;
   aborting?: WireFlag;
+  /**
+   * `EnvStatus` on the wire of an environment that is not terminated (absent: `RUNNING`).
+   * Documented live: `RUNNING`, `INITIALIZING`; documented, not live: `TERMINATING`,
+   * `ABNORMAL`; undocumented: `STOPPED`, `running`; malformed: `absent`, `blank`, `number`
+   * (red-team 25 G1).
+   */
+  status?: WireEnvStatus;
 }
+
+/** An environment's `EnvStatus` as a world serves it (see `WorldEnv.status`). */
+export type WireEnvStatus =
+  | 'RUNNING'
+  | 'INITIALIZING'
+  | 'TERMINATING'
+  | 'ABNORMAL'
+  | 'STOPPED'
+  | 'running'
+  | 'absent'
+  | 'blank'
+  | 'number';
 
 export interface AlarmRuleSpec {
   match: { ruleId?: string; dimensions?: Record<string, string> };
@@ -273,6 +303,10 @@ export const ALARM_EXTRA_KEYS = [
   '__proto__',
 ] as const;
 const wireId = often<WireId>('ok', fc.constantFrom<WireId>('absent', 'empty', 'upper', 'garbage'));
+const wireAppId = often<WireAppId>(
+  'ok',
+  fc.constantFrom<WireAppId>('absent', 'empty', 'upper', 'garbage', 'other', 'other'),
+);
 
 const dryRun: fc.Arbitrary<DryRunValue | undefined> = fc.oneof(
   { weight: 12, arbitrary: fc.constant(undefined) },
@@ -572,9 +606,25 @@ export const worldArb: fc.Arbitrary<World> = fc
               n: fc.constant(n),
               app: fc.nat({ max: apps - 1 }),
               terminated: fc.boolean().map((b) => b && n % 4 === 3),
-              appId: wireId,
+              appId: wireAppId,
               applying: envFlag,
               aborting: envFlag,
+              status: fc.oneof(
+                { weight: 40, arbitrary: fc.constant<WireEnvStatus>('RUNNING') },
+                { weight: 4, arbitrary: fc.constant<WireEnvStatus>('INITIALIZING') },
+                {
+                  weight: 3,
+                  arbitrary: fc.constantFrom<WireEnvStatus>(
+                    'TERMINATING',
+                    'ABNORMAL',
+                    'STOPPED',
+                    'running',
+                    'absent',
+                    'blank',
+                    'number',
+                  ),
+                },
+              ),
             }),
           ),
         ),
@@ -619,6 +669,10 @@ export const worldArb: fc.Arbitrary<World> = fc
                 aborted: wireFlag,
                 paused: wireFlag,
                 envId: wireId,
+                timedOut: fc.oneof(
+                  { weight: 20, arbitrary: fc.constant(undefined) },
+                  { weight: 1, arbitrary: fc.constant(true) },
+                ),
                 envelope: fc.oneof(
                   { weight: 20, arbitrary: fc.constant(undefined) },
                   { weight: 1, arbitrary: fc.constantFrom(...ENVELOPES) },
