@@ -12,7 +12,10 @@ import type { InFlightChanges, ReadsStart } from './in-flight.js';
 import { assertFresh, type ReadFreshness, ReadTooOldError } from './read-age.js';
 import {
   AbortHeldForRecordsError,
+  AbortIntentNotStoredError,
   type AbortRecordGate,
+  type IntentState,
+  notSentForIntent,
   notSentForRecords,
   sendGated,
 } from './records-first.js';
@@ -45,8 +48,10 @@ import {
  * @param readsStarted when this request started reading the platform (`inFlight.startReads()`): an abort accepted
  *   for the same order by an overlapping invocation after it counts (in-flight.ts); one before it
  *   does not (the order was read fresh since)
- * @param earlierAbortsWritten as for Web+ (execute.ts, records-first.ts): awaited in the pacer's
- *   slot before each request is sent; `false` leaves it unsent (`timeout`)
+ * @param gate as for Web+ (execute.ts, records-first.ts): awaited in the pacer's slot before
+ *   each request is sent (the earlier accepted aborts' records, then, before the first, this
+ *   abort's intent record); not written leaves it unsent (`timeout`, or `failed` when the store
+ *   refused the intent); the execution carries the intent's `intentId`
  * @param freshness as for Web+ (execute.ts, read-age.ts, red-team 24 F10): a read older than its
  *   bound now, or when the first request would start (in the pacer's slot), sends nothing; the
  *   order is read again and the new decision carried out instead. Default: no bound.
@@ -106,9 +111,11 @@ async function executeOnce(
   freshness: ReadFreshness | undefined,
   onStale: (ageMs: number) => void,
 ): Promise<Execution> {
+  const intent: IntentState = {};
   const done = (e: Omit<Execution, 'decision' | 'decidedAtMs' | 'doneAtMs'>): Execution => ({
     decision,
     ...e,
+    ...(intent.recordId === undefined ? {} : { intentId: intent.recordId }),
     decidedAtMs,
     doneAtMs: Date.now(),
   });
@@ -146,23 +153,31 @@ async function executeOnce(
   try {
     const { value, attempts: n } = await gateway.call<AbortAccepted | { confirmedByRead: true }>(
       action,
-      (o) =>
-        // No request while an answered abort's record is unwritten (records-first.ts).
-        sendGated(gate, key, () => {
-          // The first request stands on the sweep's read; a re-send follows a re-read.
-          if (attempts === 0) assertFresh(freshness);
-          attempts += 1;
-          return gateway.platform.abortChange(ref, { rollback }, o).catch((e: unknown) => {
-            // The words of an answer that may have landed (a timeout or reset has none).
-            lastUnconfirmed =
-              e instanceof Error &&
-              (e as PlatformError).ambiguous === true &&
-              (e as PlatformError).httpStatus !== 0
-                ? e.message
-                : undefined;
-            throw e;
-          });
-        }),
+      (o) => {
+        // The first request stands on the sweep's read, checked in the pacer's slot before its
+        // intent record is written (red-team 24 F10); a re-send follows a re-read.
+        if (attempts === 0) assertFresh(freshness);
+        // No request while an answered abort's record is unwritten, none before this abort's
+        // intent record is stored (records-first.ts).
+        return sendGated(
+          gate,
+          key,
+          () => {
+            attempts += 1;
+            return gateway.platform.abortChange(ref, { rollback }, o).catch((e: unknown) => {
+              // The words of an answer that may have landed (a timeout or reset has none).
+              lastUnconfirmed =
+                e instanceof Error &&
+                (e as PlatformError).ambiguous === true &&
+                (e as PlatformError).httpStatus !== 0
+                  ? e.message
+                  : undefined;
+              throw e;
+            });
+          },
+          intent,
+        );
+      },
       async () => {
         const read = await gateway.tryOnce((o) => gateway.platform.readChange(ref, o));
         seen = read ?? null;
@@ -199,6 +214,7 @@ async function executeOnce(
       onStale(err.ageMs);
       return done({ outcome: 'skipped', detail: err.message, attempts: 0 });
     }
+    if (err instanceof AbortIntentNotStoredError) return done(notSentForIntent(action, err.why));
     if (err instanceof PlatformDeadlineError)
       return done({
         outcome: 'timeout',

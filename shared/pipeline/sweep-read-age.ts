@@ -12,7 +12,7 @@ export type Reread = (first: Candidate) => Promise<Candidate | string>;
 
 /**
  * When each change of a sweep was last read, on the monotonic clock, and the freshness the
- * executor checks before an abort (executor/read-age.ts; docs/policy.md, Fail closed 8,
+ * executor checks before an abort (executor/read-age.ts; docs/policy.md, Fail closed 9,
  * `sweep.maxReadAgeSeconds`; red-team 24 F10). A stale read is read again once and decided
  * again with the same rules (`judge`); a second stale read, a failed re-read, or one that does
  * not fit with its abort before the deadline gives a `skipped` decision naming the stale read.
