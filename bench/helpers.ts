@@ -143,15 +143,29 @@ export function summaryOf(result: HandlerResult): RunSummary {
   return result;
 }
 
-/** An outcome store keeping records in memory (batches kept apart). */
-export function memoryStore(): OutcomeStore & { records: OutcomeRecord[] } {
+/** True for the record an abort writes before its request (`kind: "intent"`, red-team 25 G15). */
+export function isIntent(r: { kind?: unknown }): boolean {
+  return r.kind === 'intent';
+}
+
+/**
+ * An outcome store keeping records in memory (batches kept apart): `records` holds the
+ * decision (and notification) records, `intents` the intent each abort writes before its
+ * request (red-team 25 G15), so the checks of one record per decision read `records`.
+ */
+export function memoryStore(): OutcomeStore & {
+  records: OutcomeRecord[];
+  intents: OutcomeRecord[];
+} {
   const records: OutcomeRecord[] = [];
+  const intents: OutcomeRecord[] = [];
   return {
     name: 'file',
     target: 'memory',
     records,
+    intents,
     async write(batch: readonly OutcomeRecord[]): Promise<void> {
-      records.push(...batch);
+      for (const r of batch) (isIntent(r) ? intents : records).push(r);
     },
   };
 }

@@ -128,16 +128,34 @@ async function main(): Promise<string> {
     if (aborted.length === 0) {
       throw new Error(`no aborted results: ${JSON.stringify(summary).slice(0, 300)}`);
     }
-    const logs = sls.logs(PROJECT, LOGSTORE);
+    const all = sls.logs(PROJECT, LOGSTORE);
+    // Each abort writes its intent record (kind "intent", red-team 25 G15) before its request,
+    // named by its decision record's `intentId`: one decision record per result, and every
+    // intent named by exactly one of them.
+    const intents = all.filter((l) => l.contents.kind === 'intent');
+    const logs = all.filter((l) => l.contents.kind !== 'intent');
     if (logs.length !== results.length) {
-      throw new Error(`${results.length} results but ${logs.length} logs in the SLS stand-in`);
+      throw new Error(
+        `${results.length} results but ${logs.length} decision logs in the SLS stand-in`,
+      );
+    }
+    const named = logs.map((l) => l.contents.intentId).filter(Boolean);
+    const intentIds = intents.map((l) => l.contents.recordId);
+    if (
+      intentIds.length < aborted.length ||
+      new Set(named).size !== named.length ||
+      [...intentIds].sort().join() !== [...named].sort().join()
+    ) {
+      throw new Error(
+        `${intents.length} intent logs for ${aborted.length} aborted results, named by ${named.length} decision logs`,
+      );
     }
     const logged = new Set(logs.map((l) => l.contents.changeId).filter(Boolean));
     const missing = aborted.filter((r) => r.changeId && !logged.has(r.changeId));
     if (missing.length > 0) {
       throw new Error(`aborted changes with no log: ${missing.map((r) => r.changeId).join(', ')}`);
     }
-    return `${results.length} results (${aborted.length} aborted), ${logs.length} SLS logs, bundle loaded in ${loadMs.toFixed(0)} ms`;
+    return `${results.length} results (${aborted.length} aborted), ${logs.length} SLS decision logs and ${intents.length} intents, bundle loaded in ${loadMs.toFixed(0)} ms`;
   } finally {
     await Promise.allSettled([sandbox.close(), sls.close()]);
     rmSync(work, { recursive: true, force: true });

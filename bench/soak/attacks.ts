@@ -31,6 +31,7 @@ import {
   envId,
   fcContext,
   httpEventObject,
+  isIntent,
   memoryStore,
   startRig,
   summaryOf,
@@ -301,7 +302,10 @@ async function diskFull(ctx: SoakContext): Promise<void> {
     const parsed = mounted
       ? parseRecordLines(readFileSync(path, 'utf8'))
       : { records: [], torn: [] };
-    const have = new Set([...parsed.records, ...fallback].map((r) => r.recordId));
+    // decision records only: the intents each abort writes first (red-team 25 G15) are not
+    const have = new Set(
+      [...parsed.records, ...fallback].filter((r) => !isIntent(r)).map((r) => r.recordId),
+    );
     const expected = s.results.length;
     ctx.figure(
       `attack: disk full (${mounted ? 'a 48 KiB tmpfs' : '/dev/full'}) under a sweep: records in the file or on the fallback`,

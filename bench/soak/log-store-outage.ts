@@ -8,7 +8,7 @@ import { OutcomeLog } from '#shared/outcome-log/outcome-log.js';
 import { createSlsStore } from '#shared/outcome-log/sls-store.js';
 import type { OutcomeStore } from '#shared/outcome-log/store.js';
 import { type SlsStandIn, startSlsStandIn } from '../../sandbox/sls/server.js';
-import { changeId, startRig } from '../helpers.js';
+import { changeId, isIntent, startRig } from '../helpers.js';
 import {
   BASE_ENV,
   CREDENTIALS,
@@ -72,9 +72,13 @@ async function logStoreOutage(ctx: SoakContext): Promise<void> {
         .slice(lines0)
         .map((l) => JSON.parse(l) as OutcomeRecord & { logWriteFailed?: unknown })
         .filter((l) => l.logWriteFailed);
+      // The intents each abort writes before its request (red-team 25 G15) are not decisions.
       const stored = [
-        ...inSls.map((l) => decisionKey(l.contents as unknown as OutcomeRecord)),
-        ...fallback.map(decisionKey),
+        ...inSls
+          .map((l) => l.contents as unknown as OutcomeRecord)
+          .filter((r) => !isIntent(r))
+          .map(decisionKey),
+        ...fallback.filter((r) => !isIntent(r)).map(decisionKey),
       ];
       const decisions = run.summary.results.map(decisionKey);
       const diff = multisetDiff(stored, decisions);

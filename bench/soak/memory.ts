@@ -208,8 +208,12 @@ async function absurdTotalCount(ctx: SoakContext): Promise<void> {
           {
             status: 200,
             contentType: 'application/json',
+            // a whole envelope (Code, Message, RequestId: red-team 25 G16), so that only
+            // the TotalCount is what the sweep refuses
             body: JSON.stringify({
               Code: 'OK',
+              Message: 'success',
+              RequestId: 'soak-total-count',
               Applications: { Application: [{ AppId: appId(0), AppName: 'a' }] },
               PageNumber: 1,
               PageSize: 100,
