@@ -69,6 +69,22 @@ export const roaOrderFields = {
   batchWire: z.record(z.string(), z.unknown()).optional(),
   /** Fields of the current batch left out. */
   batchWireOmit: z.array(nonEmpty).optional(),
+  /**
+   * Fields of the order's listing entry sent as given instead: the EDAS ListRecentChangeOrder
+   * item, the SAE ListChangeOrders item and, when the order is the application's latest, the
+   * SAE DescribeApplicationStatus `Data` (an `AppId` naming another application). The
+   * emulator's own state is unchanged.
+   */
+  listWire: z.record(z.string(), z.unknown()).optional(),
+  /** Fields of the order's listing entry left out (as `listWire`). */
+  listWireOmit: z.array(nonEmpty).optional(),
+  /**
+   * Other applications whose listings list this order too (ListRecentChangeOrder, SAE
+   * DescribeApplicationStatus / ListChangeOrders), its entry still naming its own `AppId`
+   * unless `listWire` says otherwise: a platform (or proxy) placing an order under the wrong
+   * application. Reads and aborts of the order are unchanged.
+   */
+  listedUnder: z.array(nonEmpty).optional(),
 };
 
 /** An order's times and batches agree: idle no longer than started, the current batch one of its batches. */
@@ -101,7 +117,10 @@ export function checkOrderTimes(
 
 /** A section's ids are unique and every change order names one of its applications. */
 export function checkSectionIds(
-  s: { apps: { AppId: string }[]; changeOrders: { ChangeOrderId: string; AppId: string }[] },
+  s: {
+    apps: { AppId: string }[];
+    changeOrders: { ChangeOrderId: string; AppId: string; listedUnder?: string[] }[];
+  },
   ctx: RefinementCtx,
 ): void {
   const apps = new Set<string>();
@@ -129,5 +148,13 @@ export function checkSectionIds(
         path: ['changeOrders', i, 'AppId'],
         message: `unknown AppId ${o.AppId}`,
       });
+    (o.listedUnder ?? []).forEach((a, j) => {
+      if (!apps.has(a))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['changeOrders', i, 'listedUnder', j],
+          message: `unknown AppId ${a}`,
+        });
+    });
   });
 }

@@ -6,7 +6,13 @@
  * Status codes and fields: docs/reference/sae-edas.md §2.4–§2.6.
  */
 import { RoaAccount } from '../roa/account.js';
-import { applyWire, chinaDateTime, type OrderRecord as RoaOrderRecord } from '../roa/times.js';
+import {
+  applyListWire,
+  applyWire,
+  chinaDateTime,
+  listedUnder,
+  type OrderRecord as RoaOrderRecord,
+} from '../roa/times.js';
 import type { SaeScenarioApp, SaeScenarioOrder, SaeSection } from './scenario.js';
 
 /** Statuses an abort is accepted in (the real set is UNVERIFIED: every in-flight code here). */
@@ -90,7 +96,7 @@ export class SaeAccount extends RoaAccount<SaeSection> {
   /** The application's orders, newest first. */
   private ordersOf(appId: string): OrderRecord[] {
     return [...this.orders.values()]
-      .filter((o) => o.source.AppId === appId)
+      .filter((o) => listedUnder(o.source, appId))
       .sort((a, b) => b.start - a.start);
   }
 
@@ -119,7 +125,7 @@ export class SaeAccount extends RoaAccount<SaeSection> {
       data.LastChangeOrderId = '';
       data.LastChangeOrderRunning = false;
     }
-    return data;
+    return last ? applyListWire(data, last.source) : data;
   }
 
   /** ListChangeOrders items of an application (optionally one status), newest first. */
@@ -149,7 +155,7 @@ export class SaeAccount extends RoaAccount<SaeSection> {
         };
         if (endedAt !== null || !SAE_ABORTABLE.has(status))
           item.FinishTime = chinaDateTime(endedAt ?? rec.progress);
-        return item;
+        return applyListWire(item, rec.source);
       });
   }
 

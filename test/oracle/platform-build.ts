@@ -135,6 +135,9 @@ function orderEntry(o: WorldOrder, startedAtMs: number): Record<string, unknown>
     ...(top.omit ? { wireOmit: top.omit } : {}),
     ...(batch.wire ? { batchWire: batch.wire } : {}),
     ...(batch.omit ? { batchWireOmit: batch.omit } : {}),
+    ...(o.listAppIdWire === 'absent' ? { listWireOmit: ['AppId'] } : {}),
+    ...(o.listAppIdWire === 'other' ? { listWire: { AppId: pids.other } } : {}),
+    ...(o.listedUnder !== undefined ? { listedUnder: [pids.app(p, o.listedUnder)] } : {}),
   };
 }
 
@@ -309,10 +312,12 @@ export function platformEventOf(w: PlatformWorld, requestId: string, realSeedMs:
     const known = r.appId && 'known' in r.appId ? r.appId.known : undefined;
     const mine = w.orders.filter((o) => o.platform === 'edas' && o.app === known);
     const own = mine[r.orderPick % Math.max(1, mine.length)];
+    const theirs = w.orders.filter((o) => o.platform === 'edas' && o.app !== known);
+    const foreign = theirs[r.orderPick % Math.max(1, theirs.length)];
     const order =
-      r.order === 'own'
-        ? own
-          ? pids.order('edas', own.n)
+      r.order === 'own' || r.order === 'foreign'
+        ? (r.order === 'own' ? own : foreign)
+          ? pids.order('edas', (r.order === 'own' ? own : foreign)!.n)
           : pids.order('edas', 0xfff0)
         : r.order === 'unknown'
           ? pids.order('edas', 0xfff0)

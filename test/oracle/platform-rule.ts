@@ -114,6 +114,8 @@ export function allowedPlatformAborts(w: PlatformWorld, t: PlatformInstants): Pl
       const a = app(r.appId);
       if (a === undefined) return out;
       if (r.order === 'absent') targets.push(...ofApp(w, 'edas', a, 'alarm'));
+      // `foreign`: the event pairs the application with another application's order: no
+      // listing of the named application proves the pair, so it is never aborted (G9).
       else if (r.order === 'own') {
         const mine = w.orders.filter((o) => o.platform === 'edas' && o.app === a);
         const o = mine[r.orderPick % Math.max(1, mine.length)];
@@ -206,6 +208,10 @@ function judge(
     app = 'other';
   } else if (via !== 'order') app = o.app;
   else if (p === 'sae' && o.appIdWire === 'ok') app = o.app;
+  // Reached through its application's listing: the listing entry must name that application
+  // (EDAS ListRecentChangeOrder `AppId`, SAE DescribeApplicationStatus `Data.AppId`, both
+  // documented), else the listing says two things (red-team 25 G9).
+  if (via !== 'order' && o.listAppIdWire !== 'ok') return 'listing entry names another application';
   const protect = spec?.protect ?? [];
   const own = typeof app === 'number' ? spec?.apps.find((a) => a.app === app) : undefined;
   if (app === undefined && (protect.length > 0 || (spec?.apps.length ?? 0) > 0))

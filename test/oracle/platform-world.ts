@@ -42,6 +42,12 @@ export type BatchTimeWire =
   | 'negative';
 /** The AppId of an SAE DescribeChangeOrder read: `ok`, left out, upper-cased, or another app's. */
 export type AppIdWire = 'ok' | 'absent' | 'upper' | 'other';
+/**
+ * The AppId of the order's listing entry (EDAS ListRecentChangeOrder item; SAE
+ * DescribeApplicationStatus `Data.AppId` when the order is its application's latest): its own
+ * application's, left out, or another's (red-team 25 G9).
+ */
+export type ListAppIdWire = 'ok' | 'absent' | 'other';
 
 export interface WorldOrder {
   platform: PlatformName;
@@ -63,6 +69,12 @@ export interface WorldOrder {
   updateWire: BatchTimeWire;
   /** SAE only (EDAS reads carry no AppId) */
   appIdWire: AppIdWire;
+  listAppIdWire: ListAppIdWire;
+  /**
+   * EDAS only: another application whose ListRecentChangeOrder lists the order too, its entry
+   * naming the order's own application (a platform placing it under the wrong one, G9).
+   */
+  listedUnder?: number;
   supportRollback: boolean;
 }
 
@@ -165,8 +177,11 @@ export type PlatformWorldRequest =
       kind: 'edas-event';
       eventType: 'onFailure' | 'onTimeout' | 'onSuccess' | 'onStart';
       appId?: PIdRef;
-      /** `own`: one of the application's orders (by `orderPick`); `absent`: none named */
-      order: 'own' | 'unknown' | 'bad' | 'absent';
+      /**
+       * `own`: one of the application's orders (by `orderPick`); `foreign`: one of another
+       * application's orders (G9); `absent`: none named
+       */
+      order: 'own' | 'foreign' | 'unknown' | 'bad' | 'absent';
       orderPick: number;
       firedMinAgo?: number;
     };
@@ -452,9 +467,15 @@ function request(
           4,
         ),
         appId: ref('edas'),
-        order: often<'own' | 'unknown' | 'bad' | 'absent'>(
+        order: often<'own' | 'foreign' | 'unknown' | 'bad' | 'absent'>(
           'own',
-          fc.constantFrom<'unknown' | 'bad' | 'absent'>('unknown', 'bad', 'absent', 'absent'),
+          fc.constantFrom<'foreign' | 'unknown' | 'bad' | 'absent'>(
+            'foreign',
+            'unknown',
+            'bad',
+            'absent',
+            'absent',
+          ),
           4,
         ),
         orderPick: fc.nat({ max: 3 }),
@@ -483,13 +504,26 @@ function order(p: PlatformName, apps: number) {
       startWire: batchTimeWire,
       updateWire: batchTimeWire,
       appIdWire: p === 'sae' ? appIdWire : fc.constant<AppIdWire>('ok'),
+      listAppIdWire: often<ListAppIdWire>(
+        'ok',
+        fc.constantFrom<ListAppIdWire>('absent', 'other'),
+        12,
+      ),
+      // EDAS: sometimes listed under another application too (SAE's status reply names one
+      // order per application: a foreign order there is its listing's own word).
+      listedUnderPick:
+        p === 'edas' ? fc.option(fc.nat({ max: 2 }), { freq: 5 }) : fc.constant(null),
       supportRollback: often(true, fc.constant(false), 6),
     })
-    .map(({ idleFraction, batchPick, ...o }) => ({
-      ...o,
-      idleMin: Math.floor(o.startedMinAgo * idleFraction),
-      currentBatch: 1 + (batchPick % o.batchCount),
-    }));
+    .map(({ idleFraction, batchPick, listedUnderPick, ...o }) => {
+      const other = listedUnderPick === null ? undefined : listedUnderPick % apps;
+      return {
+        ...o,
+        idleMin: Math.floor(o.startedMinAgo * idleFraction),
+        currentBatch: 1 + (batchPick % o.batchCount),
+        ...(other === undefined || other === o.app ? {} : { listedUnder: other }),
+      };
+    });
 }
 
 /** A whole world: 1–3 applications and 0–4 change orders per platform, one request. */
