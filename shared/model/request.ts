@@ -18,7 +18,10 @@ interface RequestBase {
   trigger: Trigger;
   /** Timer name, alarm rule id, EventBridge event id, HTTP request id. */
   triggerRef?: string;
-  /** Inputs rejected before any Web+ call; each becomes one `invalid` record. */
+  /**
+   * Inputs rejected before any Web+ call; each becomes one `invalid` record, except in an
+   * `IgnoredRequest`, whose one `ignored` record names them (one event, one record).
+   */
   invalid: InvalidInput[];
 }
 

@@ -18,6 +18,7 @@ import {
   cutIdRecord,
   cutSummaryRecord,
   DEFERRED_RECORDS_PER_ALARM,
+  ignoredDetail,
   invalidRecord,
   type RecordBase,
   recordOf,
@@ -64,18 +65,27 @@ export async function processRequest(
       : dryRun || policy.defaults.mode === 'dry-run'
         ? 'dry-run'
         : 'enforce';
+  if (request.kind === 'ignored') {
+    // One event, one decision, one record (red-team 25 G13): the inputs it refused are named in
+    // that one `ignored` record, never written as `invalid` records beside it.
+    return {
+      records: [
+        emit(
+          requestRecord(base, runMode, 'ignored', ignoredDetail(request), {
+            reason: request.reason,
+          }),
+        ),
+      ],
+      capReached: false,
+      dryRun,
+    };
+  }
   const records = request.invalid.map((input) =>
     emit(invalidRecord(input, base, runMode, Date.now())),
   );
 
   if (request.kind === 'refused') {
     // Refused as a whole: the `invalid` records say why; nothing is read or aborted.
-    return { records, capReached: false, dryRun };
-  }
-  if (request.kind === 'ignored') {
-    records.push(
-      emit(requestRecord(base, runMode, 'ignored', request.detail, { reason: request.reason })),
-    );
     return { records, capReached: false, dryRun };
   }
 

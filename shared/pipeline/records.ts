@@ -88,6 +88,23 @@ export function invalidRecord(
   };
 }
 
+/**
+ * The detail of an ignored request's one record: its `detail`, then each input it refused
+ * (`data.appId: not exactly an application id (got "X")`), so that nothing refused is lost
+ * and the event still has one record (red-team 25 G13).
+ */
+export function ignoredDetail(request: {
+  detail: string;
+  invalid: readonly InvalidInput[];
+}): string {
+  if (request.invalid.length === 0) return request.detail;
+  const named = request.invalid.map(
+    (i) =>
+      `${i.field}: ${i.message}${i.value !== undefined ? ` (got ${JSON.stringify(i.value)})` : ''}`,
+  );
+  return `${request.detail} [${named.join('; ')}]`;
+}
+
 /** A record about the request as a whole (ignored event, no credentials): no change, no call. */
 export function requestRecord(
   base: RecordBase,

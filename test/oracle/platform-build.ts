@@ -341,6 +341,16 @@ export function platformEventOf(w: PlatformWorld, requestId: string, realSeedMs:
               eventType: r.eventType,
             },
             type: 'APPLICATION',
+            ...(app === undefined || r.objectId === 'none'
+              ? {}
+              : {
+                  id:
+                    r.objectId === 'same'
+                      ? app
+                      : r.objectId === 'upper'
+                        ? app.toUpperCase()
+                        : pids.other,
+                }),
           },
           level: r.eventType === 'onSuccess' ? 'NORMAL' : 'WARNING',
           reason:

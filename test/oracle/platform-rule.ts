@@ -111,6 +111,8 @@ export function allowedPlatformAborts(w: PlatformWorld, t: PlatformInstants): Pl
       targets.push(...ofApp(w, 'sae', a, 'alarm'));
     } else {
       if (r.eventType !== 'onFailure' && r.eventType !== 'onTimeout') return out;
+      // Every place the event names its application must agree exactly (G13).
+      if (r.objectId === 'other' || r.objectId === 'upper') return out;
       const a = app(r.appId);
       if (a === undefined) return out;
       if (r.order === 'absent') targets.push(...ofApp(w, 'edas', a, 'alarm'));

@@ -183,6 +183,11 @@ export type PlatformWorldRequest =
        */
       order: 'own' | 'foreign' | 'unknown' | 'bad' | 'absent';
       orderPick: number;
+      /**
+       * `data.event.involvedObject.id`: the same application as `data.appId`, another one, the
+       * same in upper case, or left out (red-team 25 G13)
+       */
+      objectId: 'same' | 'other' | 'upper' | 'none';
       firedMinAgo?: number;
     };
 
@@ -479,9 +484,14 @@ function request(
           4,
         ),
         orderPick: fc.nat({ max: 3 }),
+        objectId: often<'same' | 'other' | 'upper' | 'none'>(
+          'same',
+          fc.constantFrom<'other' | 'upper' | 'none'>('other', 'upper', 'none'),
+          6,
+        ),
         firedMinAgo: fired,
       },
-      { requiredKeys: ['kind', 'eventType', 'order', 'orderPick'] },
+      { requiredKeys: ['kind', 'eventType', 'order', 'orderPick', 'objectId'] },
     ),
   );
 }

@@ -118,38 +118,15 @@ export function platformEventRequest(
   const times: TimeField[] = [{ field: 'time', raw: envelope.time, format: 'rfc3339' }];
   let appIds: string[] = [];
   let orderRaw: unknown;
-  const invalid: InvalidInput[] = [];
+  const subjectApp =
+    typeof envelope.subject === 'string' ? envelope.subject.split(':').at(-1) : undefined;
   if (platform === 'sae') {
-    const fromData = data.resourceId;
-    const fromSubject =
-      typeof envelope.subject === 'string' ? envelope.subject.split(':').at(-1) : undefined;
-    const readings = [
-      ['data.resourceId', fromData],
-      ['subject', fromSubject],
-    ] as const;
-    const seen = new Map<string, string>();
-    for (const [field, raw] of readings) {
-      if (raw === undefined || raw === '') continue;
-      const parsed = parseId('PlatformAppId', raw);
-      if (!parsed.ok || parsed.id !== raw) {
-        invalid.push(
-          invalidId(field, raw, parsed.ok ? 'not exactly an application id' : parsed.message),
-        );
-        continue;
-      }
-      seen.set(field, parsed.id);
-    }
-    const distinct = [...new Set(seen.values())];
-    if (invalid.length > 0)
-      return ignored(
-        'the event names its application with a value that is not an SAE application id: nothing is aborted (fail closed)',
-        invalid,
-      );
-    if (distinct.length > 1)
-      return ignored(
-        `the event names two applications (data.resourceId ${seen.get('data.resourceId')}, subject ${seen.get('subject')}): which one is meant is ambiguous; nothing is aborted (fail closed)`,
-      );
-    appIds = distinct;
+    const app = eventAppId('SAE', [
+      ['data.resourceId', data.resourceId],
+      ['subject', subjectApp],
+    ]);
+    if (!app.ok) return ignored(app.why);
+    appIds = app.appId === undefined ? [] : [app.appId];
     orderRaw = data.changeOrderId;
   } else {
     const event = isRecord(data.event) ? data.event : undefined;
@@ -162,22 +139,20 @@ export function platformEventRequest(
       return ignored(
         `EDAS change-order event with eventType '${printable(eventType ?? '(none)', 40)}' and reason '${printable(why ?? '(none)', 60)}' does not say the change order failed: nothing to abort`,
       );
-    const appRaw = data.appId;
-    const parsed = parseId('PlatformAppId', appRaw);
-    if (!parsed.ok || parsed.id !== appRaw)
+    // Every place the event names its application must name the same one, exactly (red-team
+    // 25 G13): `data.appId`, `data.event.involvedObject.id` (the published sample's
+    // `APPLICATION` object) and the last segment of `subject`.
+    const app = eventAppId('EDAS', [
+      ['data.appId', data.appId],
+      ['data.event.involvedObject.id', object?.id],
+      ['subject', subjectApp],
+    ]);
+    if (!app.ok) return ignored(app.why);
+    if (data.appId === undefined || data.appId === '' || app.appId === undefined)
       return ignored(
         'the event names no EDAS application id (data.appId): nothing is aborted (fail closed)',
-        appRaw === undefined
-          ? []
-          : [
-              invalidId(
-                'data.appId',
-                appRaw,
-                parsed.ok ? 'not exactly an application id' : parsed.message,
-              ),
-            ],
       );
-    appIds = [parsed.id];
+    appIds = [app.appId];
     orderRaw = props?.changeOrderId;
     if (event?.timestamp !== undefined)
       times.push({ field: 'data.event.timestamp', raw: event.timestamp, format: 'epoch' });
@@ -189,15 +164,15 @@ export function platformEventRequest(
   if (orderRaw !== undefined && orderRaw !== '') {
     const parsed = parseId('ChangeOrderId', orderRaw);
     if (!parsed.ok || parsed.id !== orderRaw)
+      // One event, one record: the bad value is named in the `ignored` one (red-team 25 G13).
       return ignored(
-        'the event names its change order with a value that is not a ChangeOrderId: nothing is aborted (fail closed)',
-        [
+        `the event names its change order with a value that is not a ChangeOrderId: nothing is aborted (fail closed) [${describeInvalid(
           invalidId(
             'changeOrderId',
             orderRaw,
             parsed.ok ? 'not exactly a ChangeOrderId' : parsed.message,
           ),
-        ],
+        )}]`,
       );
     changeOrderIds.push(parsed.id);
   }
@@ -227,4 +202,46 @@ export function platformEventRequest(
     ...(regionId ? { regionId } : {}),
     invalid: [],
   };
+}
+
+/**
+ * The application an event names, from every place it names one (`[field, raw]`; `undefined`
+ * and `''` are "not said"): all must be the same string exactly, and a lower-case UUID
+ * (red-team 25 G13: `data.appId` and `data.event.involvedObject.id` differing, even in case
+ * only, is no choice to make).
+ * @returns `{ ok: true, appId }` (`appId` undefined when no place names one), or `{ ok: false,
+ *   why }`, one sentence naming the fields and their values, for one `ignored` record
+ */
+export function eventAppId(
+  product: 'SAE' | 'EDAS',
+  readings: ReadonlyArray<readonly [string, unknown]>,
+): { ok: true; appId?: string } | { ok: false; why: string } {
+  const said = readings.filter(([, raw]) => raw !== undefined && raw !== '');
+  const text = (raw: unknown): string =>
+    typeof raw === 'string'
+      ? printable(raw, 60)
+      : (JSON.stringify(raw)?.slice(0, 60) ?? String(raw));
+  const first = said[0];
+  const other = said.find(([, raw]) => raw !== first?.[1]);
+  if (first && other)
+    return {
+      ok: false,
+      why: `the event names two applications (${first[0]} ${text(first[1])}, ${other[0]} ${text(other[1])}): which one is meant is ambiguous; nothing is aborted (fail closed)`,
+    };
+  if (!first) return { ok: true };
+  const [field, raw] = first;
+  const parsed = parseId('PlatformAppId', raw);
+  if (!parsed.ok || parsed.id !== raw)
+    return {
+      ok: false,
+      why: `the event names its application with a value that is not an ${product} application id: nothing is aborted (fail closed) [${describeInvalid(
+        invalidId(field, raw, parsed.ok ? 'not exactly an application id' : parsed.message),
+      )}]`,
+    };
+  return { ok: true, appId: parsed.id };
+}
+
+/** `field: message (got "value")`, as an `invalid` record would say it. */
+function describeInvalid(i: InvalidInput): string {
+  return `${i.field}: ${i.message}${i.value !== undefined ? ` (got ${JSON.stringify(i.value)})` : ''}`;
 }
