@@ -170,6 +170,8 @@ export interface PlatformRequest extends RequestBase {
   maxDurationMinutes?: number;
   /** Alarms: when the alarm or event fired, epoch ms (undefined: no readable time: ignored). */
   alarmAtMs?: number;
+  /** Alarms: the field `alarmAtMs` was read from (the event's oldest time: `time`, `data.time`). */
+  alarmAtField?: string;
   /**
    * The region the request is about: an alarm's (`aliyunregionid`, a CloudMonitor callback's
    * `regionId`) or the operator's (`regionId`, CLI `--region`). A region that is not enabled

@@ -303,7 +303,19 @@ export function platformEventOf(w: PlatformWorld, requestId: string, realSeedMs:
       data: {
         source: 'CHANGE_ORDER',
         level: 'WARNING',
-        namespaceId: 'cn-hangzhou',
+        namespaceId:
+          r.namespace === 'region'
+            ? 'cn-hangzhou'
+            : r.namespace === 'named'
+              ? 'cn-hangzhou:oracle'
+              : r.namespace === 'other'
+                ? 'cn-shanghai:oracle'
+                : 'oracle namespace',
+        ...(at !== undefined && r.dataTime !== 'none'
+          ? {
+              time: new Date(r.dataTime === 'same' ? at : at - 365 * 24 * 3_600_000).toISOString(),
+            }
+          : {}),
         ...(app !== undefined ? { resourceId: app } : {}),
       },
     };

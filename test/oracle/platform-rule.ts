@@ -106,6 +106,9 @@ export function allowedPlatformAborts(w: PlatformWorld, t: PlatformInstants): Pl
     } else if (r.kind === 'sae-event') {
       if (!r.type.startsWith('sae:ChangeOrder:')) return out;
       if (r.region !== 'same' || r.subject === 'other') return out;
+      // The namespace is in the event's region, and the event's times agree (s24 F12).
+      if (r.namespace === 'other' || r.namespace === 'bad') return out;
+      if (r.dataTime === 'year-old') return out;
       const a = app(r.resourceId);
       if (a === undefined) return out;
       targets.push(...ofApp(w, 'sae', a, 'alarm'));

@@ -170,6 +170,13 @@ export type PlatformWorldRequest =
       /** the application the `subject` ends with: the same as `resourceId`, another, or none */
       subject: 'same' | 'other' | 'none';
       region: 'same' | 'other';
+      /**
+       * `data.namespaceId`: the region itself, `<region>:<name>`, another region's namespace,
+       * or no namespace id (red-team s24 F12)
+       */
+      namespace: 'region' | 'named' | 'other' | 'bad';
+      /** `data.time`: absent, the envelope's time, or a year before it (F12) */
+      dataTime: 'none' | 'same' | 'year-old';
       firedMinAgo?: number;
     }
   | {
@@ -455,9 +462,19 @@ function request(
           6,
         ),
         region: often<'same' | 'other'>('same', fc.constant<'other'>('other'), 10),
+        namespace: often<'region' | 'named' | 'other' | 'bad'>(
+          'region',
+          fc.constantFrom<'named' | 'other' | 'bad'>('named', 'named', 'other', 'bad'),
+          6,
+        ),
+        dataTime: often<'none' | 'same' | 'year-old'>(
+          'none',
+          fc.constantFrom<'same' | 'year-old'>('same', 'year-old'),
+          6,
+        ),
         firedMinAgo: fired,
       },
-      { requiredKeys: ['kind', 'type', 'subject', 'region'] },
+      { requiredKeys: ['kind', 'type', 'subject', 'region', 'namespace', 'dataTime'] },
     ),
     fc.record(
       {

@@ -300,6 +300,7 @@ describe('EventBridge acs.sae change-order events', () => {
       edited('eventbridge-sae-change-order-fail.json', (e) => {
         e.aliyunregionid = 'cn-shanghai';
         e.subject = e.subject.replace(':cn-hangzhou:', ':cn-shanghai:');
+        e.data.namespaceId = 'cn-shanghai';
       }),
       fakeContext(),
     );

@@ -403,6 +403,7 @@ describe('alarms and events name their region', () => {
         e.aliyunregionid = SH;
         e.subject = `acs.sae:${SH}:1234567890123456:${SAE_SH_APP}`;
         e.data.resourceId = SAE_SH_APP;
+        e.data.namespaceId = `${SH}:default`;
       }),
       fakeContext(),
     );
@@ -419,6 +420,7 @@ describe('alarms and events name their region', () => {
         e.aliyunregionid = BJ;
         e.subject = `acs.sae:${BJ}:1234567890123456:${SAE_BJ_APP}`;
         e.data.resourceId = SAE_BJ_APP;
+        e.data.namespaceId = `${BJ}:default`;
       }),
       fakeContext(),
     );

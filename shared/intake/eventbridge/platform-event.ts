@@ -19,7 +19,8 @@ import { parseId } from '../../core/ids.js';
 import { isRecord, printable } from '../../core/text.js';
 import type { AbortRequest, InvalidInput } from '../../model/request.js';
 import { refusedKeys } from '../alarm/keys.js';
-import { readAlarmTimes, type TimeField } from '../alarm/times.js';
+import { namedRegion, REGION_ID, subjectRegion } from '../alarm/region.js';
+import { eventTimesDisagree, readAlarmTimes, type TimeField } from '../alarm/times.js';
 import { invalidId } from '../id-list.js';
 
 /** The EventBridge sources of SAE and EDAS events. */
@@ -115,7 +116,16 @@ export function platformEventRequest(
   if (!data)
     return ignored(`${platform.toUpperCase()} event without a data object: nothing is aborted`);
 
-  const times: TimeField[] = [{ field: 'time', raw: envelope.time, format: 'rfc3339' }];
+  // Every time the event carries (red-team s24 F12): the envelope's `time`, EventBridge's
+  // `aliyunpublishtime`, and any `timestamp` / `data.time` / `data.timestamp` (the `data` of
+  // SAE change-order events is UNVERIFIED, so a time there is read, never skipped).
+  const times: TimeField[] = [
+    { field: 'time', raw: envelope.time, format: 'rfc3339' },
+    { field: 'aliyunpublishtime', raw: envelope.aliyunpublishtime, format: 'prc' },
+    { field: 'timestamp', raw: envelope.timestamp, format: 'any' },
+    { field: 'data.time', raw: data.time, format: 'any' },
+    { field: 'data.timestamp', raw: data.timestamp, format: 'any' },
+  ];
   let appIds: string[] = [];
   let orderRaw: unknown;
   const subjectApp =
@@ -160,6 +170,9 @@ export function platformEventRequest(
   const at = readAlarmTimes(times);
   if (!at.ok)
     return ignored(`${at.why}: the event's age is unknown; nothing is aborted (fail closed)`);
+  const disagree = eventTimesDisagree(times);
+  if (disagree)
+    return ignored(`${disagree}: when it happened is unknown; nothing is aborted (fail closed)`);
   const changeOrderIds: string[] = [];
   if (orderRaw !== undefined && orderRaw !== '') {
     const parsed = parseId('ChangeOrderId', orderRaw);
@@ -176,18 +189,25 @@ export function platformEventRequest(
       );
     changeOrderIds.push(parsed.id);
   }
-  const regionId =
-    typeof envelope.aliyunregionid === 'string' ? envelope.aliyunregionid : undefined;
-  // An SAE subject names the region too (`acs.sae:<region>:<account>:<AppId>`): two regions
-  // leave which one is meant a guess.
-  const subjectRegion =
-    platform === 'sae' && typeof envelope.subject === 'string'
-      ? envelope.subject.split(':')[1]
-      : undefined;
-  if (regionId && subjectRegion && subjectRegion !== regionId)
+  // The region: `aliyunregionid`, an SAE `subject`'s region segment
+  // (`acs.sae:<region>:<account>:<AppId>`) and an SAE `data.namespaceId`'s region
+  // (`<region>:<name>`, or the region itself for the default namespace): every one present must
+  // name the same region (red-team s24 F12), else which one is meant is a guess.
+  const namespace = platform === 'sae' ? namespaceRegion(data.namespaceId) : { ok: true as const };
+  if (!namespace.ok) return ignored(namespace.why);
+  const region = namedRegion([
+    {
+      field: 'aliyunregionid',
+      value: typeof envelope.aliyunregionid === 'string' ? envelope.aliyunregionid : undefined,
+    },
+    { field: 'subject', value: platform === 'sae' ? subjectRegion(envelope.subject) : undefined },
+    { field: 'data.namespaceId', value: namespace.regionId },
+  ]);
+  if (!region.ok)
     return ignored(
-      `the event names two regions (aliyunregionid ${printable(regionId, 40)}, subject ${printable(subjectRegion, 40)}): which one is meant is ambiguous; nothing is aborted (fail closed)`,
+      `the event ${region.why}: which one is meant is ambiguous; nothing is aborted (fail closed)`,
     );
+  const regionId = region.regionId;
   return {
     kind: 'platform',
     platform,
@@ -199,6 +219,7 @@ export function platformEventRequest(
     ...(changeOrderIds.length > 0 ? {} : { appIds }),
     ...(changeOrderIds.length > 0 && appIds.length > 0 ? { expectAppId: appIds[0] } : {}),
     ...(at.ms === undefined ? {} : { alarmAtMs: at.ms }),
+    ...(at.field === undefined ? {} : { alarmAtField: at.field }),
     ...(regionId ? { regionId } : {}),
     invalid: [],
   };
@@ -244,4 +265,30 @@ export function eventAppId(
 /** `field: message (got "value")`, as an `invalid` record would say it. */
 function describeInvalid(i: InvalidInput): string {
   return `${i.field}: ${i.message}${i.value !== undefined ? ` (got ${JSON.stringify(i.value)})` : ''}`;
+}
+
+/** An SAE namespace id: `<region>:<name>` (`cn-beijing:demo`), or the region itself. */
+const NAMESPACE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * The region of an SAE event's `data.namespaceId` (docs/reference/sae-edas.md §2.4: `NamespaceId`
+ * `cn-beijing:demo`; the default namespace is the region itself), `regionId` undefined when the
+ * event names none; or why it is no namespace id.
+ */
+function namespaceRegion(
+  raw: unknown,
+): { ok: true; regionId?: string } | { ok: false; why: string } {
+  if (raw === undefined) return { ok: true };
+  const [region, name, ...rest] = typeof raw === 'string' ? raw.split(':') : [];
+  const ok =
+    region !== undefined &&
+    REGION_ID.test(region) &&
+    rest.length === 0 &&
+    (name === undefined || NAMESPACE_NAME.test(name));
+  return ok
+    ? { ok: true, regionId: region }
+    : {
+        ok: false,
+        why: `the event's data.namespaceId ${JSON.stringify(typeof raw === 'string' ? raw.slice(0, 60) : raw)} is not an SAE namespace id (<region>:<name>, or the region): which namespace and region it is about is unknown; nothing is aborted (fail closed)`,
+      };
 }
