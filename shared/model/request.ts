@@ -125,7 +125,8 @@ export interface AlarmRequest extends RequestBase {
 
 /**
  * A request refused as a whole (a timer payload with an unknown key or a bad value): one
- * `invalid` record per entry of `invalid`, nothing else, no Web+ call.
+ * `invalid` record per entry of `invalid` (an alarm or event: one record naming them all),
+ * nothing else, no Web+ call.
  */
 export interface RefusedRequest extends RequestBase {
   kind: 'refused';

@@ -20,6 +20,7 @@ import {
   DEFERRED_RECORDS_PER_ALARM,
   ignoredDetail,
   invalidRecord,
+  joinedInvalid,
   type RecordBase,
   recordOf,
   requestRecord,
@@ -80,7 +81,13 @@ export async function processRequest(
       dryRun,
     };
   }
-  const records = request.invalid.map((input) =>
+  // An alarm or event refused as a whole is one decision: one `invalid` record naming every
+  // key it refused (red-team 25 G13). A timer payload or HTTP body keeps one per problem.
+  const oneEvent =
+    request.kind === 'refused' &&
+    (request.trigger === 'cms-callback' || request.trigger === 'eventbridge') &&
+    request.invalid.length > 1;
+  const records = (oneEvent ? [joinedInvalid(request.invalid)] : request.invalid).map((input) =>
     emit(invalidRecord(input, base, runMode, Date.now())),
   );
 

@@ -105,6 +105,22 @@ export function ignoredDetail(request: {
   return `${request.detail} [${named.join('; ')}]`;
 }
 
+/**
+ * The inputs an alarm or event refused, as one: `field` `alarm`, `message` each
+ * `field: message (got …)` joined with `; ` (one event, one record: red-team 25 G13).
+ */
+export function joinedInvalid(inputs: readonly InvalidInput[]): InvalidInput {
+  return {
+    field: 'alarm',
+    message: inputs
+      .map(
+        (i) =>
+          `${i.field}: ${i.message}${i.value !== undefined ? ` (got ${JSON.stringify(i.value)})` : ''}`,
+      )
+      .join('; '),
+  };
+}
+
 /** A record about the request as a whole (ignored event, no credentials): no change, no call. */
 export function requestRecord(
   base: RecordBase,

@@ -12,8 +12,12 @@
  *   and `.eventType` (the published sample shows `onSuccess`; the other values are UNVERIFIED).
  * Fail closed: any other type of these sources, an EDAS `eventType` that does not say failure,
  * an application id that is not a lower-case UUID, two readings of the application that
- * disagree, or no readable time → `IgnoredRequest` naming why. The event's time is the oldest of
- * the envelope's `time` (RFC 3339) and EDAS `data.event.timestamp` (epoch ms).
+ * disagree (EDAS `data.appId`, `data.event.involvedObject.id`, `subject`; SAE
+ * `data.resourceId`, `subject`: red-team 25 G13), no readable time, times that disagree, or
+ * two regions (`aliyunregionid`, an SAE `subject`, an SAE `data.namespaceId`: s24 F12) →
+ * one `IgnoredRequest` naming why. The event's time is the oldest of the envelope's `time`
+ * (RFC 3339), `aliyunpublishtime` (`…PRC`), `timestamp`, `data.time`, `data.timestamp` and
+ * EDAS `data.event.timestamp` (epoch ms), which must lie within 10 min of one another.
  */
 import { parseId } from '../../core/ids.js';
 import { isRecord, printable } from '../../core/text.js';
