@@ -16,7 +16,11 @@ import { createRuntime } from '#shared/pipeline/runtime.js';
 import { parsePolicy } from '#shared/policy/load.js';
 import { createHandler } from '../functions/abort-stuck-changes/handler.js';
 import { startWebplusSandbox } from '../sandbox/webplus/index.js';
-import { FUNCTION_CHUNKS, functionBundleOptions } from '../scripts/bundle-options.mjs';
+import {
+  FUNCTION_CHUNKS,
+  functionBundleOptions,
+  SOURCE_CHUNKS,
+} from '../scripts/bundle-options.mjs';
 import { JSON_POLICY, measureFirstDecision } from './first-decision.js';
 import {
   appId,
@@ -225,6 +229,11 @@ async function bundle(): Promise<void> {
       .map(
         ([pkg, file]) =>
           `${file} ${Math.round(statSync(join(root, 'dist', file)).size / KB)} KB (${pkg}: ${pkg === 'yaml' ? 'a YAML policy, at initialize' : 'LOG_STORE=sls, at the first write'})`,
+      )
+      .join(', ')}; ${Object.values(SOURCE_CHUNKS)
+      .map(
+        (file) =>
+          `${file} ${Math.round(statSync(join(root, 'dist', file)).size / KB)} KB (${file === 'platforms.js' ? 'an SAE/EDAS request' : 'a notification'}, at the first one)`,
       )
       .join(', ')}`,
   );

@@ -8,7 +8,11 @@
  *   (node_modules/@alicloud/log/lib/client.js line 13); bundled, `__dirname` is `dist/`;
  * - `dist/yaml.js`, `dist/sls-sdk.js`: `yaml` (its `parse` only) and `@alicloud/log` bundled apart and required by
  *   `index.js` only when needed (a YAML policy; the first write to SLS), see
- *   scripts/bundle-options.mjs `FUNCTION_CHUNKS`.
+ *   scripts/bundle-options.mjs `FUNCTION_CHUNKS`;
+ * - `dist/platforms.js`, `dist/notify-targets.js`: our own SAE/EDAS pipeline and notification
+ *   sending code, imported by `index.js` at the first SAE/EDAS request / the first notification,
+ *   taking every module they share with `index.js` from it (scripts/bundle-options.mjs
+ *   `SOURCE_CHUNKS`).
  * The esbuild metafile goes to `bench/out/meta.json`, never into `dist/` (the deployed code).
  *
  * The esbuild options, stubs included, are in scripts/bundle-options.mjs.
@@ -23,7 +27,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { buildCli } from './build-cli.mjs';
-import { buildFunctionFolder, FUNCTION_CHUNKS, stubbedModules } from './bundle-options.mjs';
+import {
+  buildFunctionFolder,
+  FUNCTION_CHUNKS,
+  SOURCE_CHUNKS,
+  stubbedModules,
+} from './bundle-options.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -38,13 +47,13 @@ mkdirSync(dist, { recursive: true });
 const result = await buildFunctionFolder(build, root, dist);
 
 // The zip filter (see .fcignore): read from the code folder or the project folder, whichever the
-// fc3 component uses; it keeps only the three files above.
+// fc3 component uses; it keeps only the files above.
 copyFileSync(join(root, '.fcignore'), join(dist, '.fcignore'));
 mkdirSync(dirname(metaFile), { recursive: true });
 writeFileSync(metaFile, JSON.stringify(result.metafile));
 
 const size = statSync(join(dist, 'index.js')).size;
-const chunks = Object.values(FUNCTION_CHUNKS)
+const chunks = [...Object.values(FUNCTION_CHUNKS), ...Object.values(SOURCE_CHUNKS)]
   .map((file) => `${file} ${(statSync(join(dist, file)).size / 1024).toFixed(1)} KiB`)
   .join(', ');
 console.log(

@@ -9,6 +9,24 @@ export function zodLocalesStub(root: string): Plugin;
 export function functionBundleOptions(
   root: string,
   outfile: string,
+  shared?: { path: string; format?: string }[],
+): BuildOptions & { metafile: true };
+/** Source module (relative to the root) → the chunk file beside index.js holding it and what only it needs. */
+export const SOURCE_CHUNKS: Record<string, string>;
+/** The export of index.js holding the modules its source chunks take from it. */
+export const CHUNK_HOST_EXPORT: string;
+/** esbuild plugin: a dynamic import of a SOURCE_CHUNKS entry stays external as its chunk file. */
+export function sourceChunksExternal(root: string): Plugin;
+/** esbuild plugin: index.js exports the modules its chunks take from it. */
+export function chunkHostExport(root: string, modules: { path: string; format?: string }[]): Plugin;
+/** esbuild plugin of a chunk build: imports of index.js's files are taken from index.js. */
+export function hostModules(root: string, host: Set<string>): Plugin;
+/** esbuild options of one source chunk. */
+export function sourceChunkOptions(
+  root: string,
+  entry: string,
+  outfile: string,
+  host: Set<string>,
 ): BuildOptions & { metafile: true };
 /** Package → the file of its own beside index.js, required only when needed. */
 export const FUNCTION_CHUNKS: Record<'yaml' | '@alicloud/log', string>;
@@ -25,4 +43,8 @@ export function buildFunctionFolder(
   build: typeof import('esbuild').build,
   root: string,
   dir: string,
-): Promise<{ metafile: import('esbuild').Metafile; files: string[] }>;
+): Promise<{
+  metafile: import('esbuild').Metafile;
+  files: string[];
+  chunks: Record<string, import('esbuild').Metafile>;
+}>;

@@ -109,6 +109,8 @@ export class EdasAccount extends RoaAccount<EdasSection> {
       const startTime = Math.round(rec.start + ((n - 1) * span) / current);
       if (n < current)
         return pipeline(id, n, 2, startTime, Math.round(rec.start + (n * span) / current));
+      // A batch that has not started (status 0) shows no times.
+      if (status === 0) return pipeline(id, n, 0, 0, 0);
       return pipeline(id, n, status, startTime, last);
     });
     const read: Record<string, unknown> = {

@@ -69,20 +69,25 @@ export const roaOrderFields = {
   batchWire: z.record(z.string(), z.unknown()).optional(),
   /** Fields of the current batch left out. */
   batchWireOmit: z.array(nonEmpty).optional(),
+  /** Like `wire`, per batch of the read (index 0 = batch 1), applied before `batchWire`. */
+  pipelinesWire: z.array(z.record(z.string(), z.unknown())).optional(),
   /**
-   * Fields of the order's listing entry sent as given instead: the EDAS ListRecentChangeOrder
-   * item, the SAE ListChangeOrders item and, when the order is the application's latest, the
-   * SAE DescribeApplicationStatus `Data` (an `AppId` naming another application). The
-   * emulator's own state is unchanged.
+   * Fields of the order's listing item (SAE ListChangeOrders, EDAS ListRecentChangeOrder) sent
+   * as given instead: a listing that disagrees with the read (an `AppId` naming another
+   * application). The emulator's own state is unchanged.
    */
   listWire: z.record(z.string(), z.unknown()).optional(),
-  /** Fields of the order's listing entry left out (as `listWire`). */
+  /** Fields of the order's listing item left out (as `listWire`). */
   listWireOmit: z.array(nonEmpty).optional(),
+  /** SAE: fields of DescribeApplicationStatus `Data` sent as given while this is the application's last order. */
+  appStatusWire: z.record(z.string(), z.unknown()).optional(),
+  /** SAE: fields of DescribeApplicationStatus `Data` left out while this is the application's last order. */
+  appStatusWireOmit: z.array(nonEmpty).optional(),
   /**
    * Other applications whose listings list this order too (ListRecentChangeOrder, SAE
    * DescribeApplicationStatus / ListChangeOrders), its entry still naming its own `AppId`
-   * unless `listWire` says otherwise: a platform (or proxy) placing an order under the wrong
-   * application. Reads and aborts of the order are unchanged.
+   * unless `listWire` / `appStatusWire` say otherwise: a platform (or proxy) placing an order
+   * under the wrong application. Reads and aborts of the order are unchanged.
    */
   listedUnder: z.array(nonEmpty).optional(),
 };

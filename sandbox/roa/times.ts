@@ -72,7 +72,8 @@ export function pageParam(raw: string | undefined, fallback: number): number | u
 
 /**
  * The scenario's wire overrides applied to a read: `wire` fields replace the read's, `wireOmit`
- * fields are dropped; the same for the batch at `batchIndex` (`batchWire`, `batchWireOmit`).
+ * fields are dropped; `pipelinesWire[i]` replaces fields of batch i+1; the same for the batch
+ * at `batchIndex` (`batchWire`, `batchWireOmit`).
  */
 export function applyWire(
   read: Record<string, unknown>,
@@ -83,9 +84,13 @@ export function applyWire(
     wireOmit?: string[];
     batchWire?: Record<string, unknown>;
     batchWireOmit?: string[];
+    pipelinesWire?: Record<string, unknown>[];
   },
 ): void {
   Object.assign(read, o.wire ?? {});
+  (o.pipelinesWire ?? []).forEach((w, i) => {
+    if (batches[i]) Object.assign(batches[i]!, w);
+  });
   for (const k of o.wireOmit ?? []) delete read[k];
   const batch = batches[batchIndex];
   if (!batch) return;

@@ -121,11 +121,13 @@ export class SaeAccount extends RoaAccount<SaeSection> {
         SAE_ABORTABLE.has(status) && last.source.SubStatus === 1
           ? 'RUNNING_BUT_HAS_ERROR'
           : 'NORMAL';
+      Object.assign(data, last.source.appStatusWire ?? {});
+      for (const k of last.source.appStatusWireOmit ?? []) delete data[k];
     } else {
       data.LastChangeOrderId = '';
       data.LastChangeOrderRunning = false;
     }
-    return last ? applyListWire(data, last.source) : data;
+    return data;
   }
 
   /** ListChangeOrders items of an application (optionally one status), newest first. */
@@ -176,6 +178,8 @@ export class SaeAccount extends RoaAccount<SaeSection> {
       const startTime = Math.round(rec.start + ((n - 1) * span) / current);
       if (n < current)
         return pipeline(id, n, 2, startTime, Math.round(rec.start + (n * span) / current));
+      // A batch that has not started (status 0) shows no times.
+      if (status === 0) return pipeline(id, n, 0, 0, 0);
       return pipeline(id, n, status, startTime, last);
     });
     const read: Record<string, unknown> = {

@@ -18,3 +18,23 @@ export class WebplusAbortError extends Error {
   override readonly name: string = 'WebplusAbortError';
   readonly exitKind: 'usage' | 'failed' | 'bug' = 'failed';
 }
+
+/**
+ * A part of the function loaded on first need could not be loaded: in the deployed code folder
+ * a chunk file beside `index.js` (`platforms.js`, `notify-targets.js`; scripts/bundle-options.mjs
+ * `SOURCE_CHUNKS`) is missing, unreadable or bound to another copy of `index.js`. The caller
+ * turns it into a `failed` record (SAE/EDAS) or a `notify_failed` one (notifications): nothing
+ * is called, nothing is lost. `part` names what could not be loaded; `cause` is the loader's
+ * error.
+ */
+export class ChunkLoadError extends WebplusAbortError {
+  override readonly name = 'ChunkLoadError';
+  constructor(
+    /** What could not be loaded, e.g. `the SAE/EDAS code (platforms.js)`. */
+    readonly part: string,
+    cause: unknown,
+  ) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super(`${part} could not be loaded: ${why.split('\n')[0]}`, { cause });
+  }
+}

@@ -1,11 +1,13 @@
 import type { Credentials } from '../core/credentials.js';
 import { replyField, replyText } from '../core/ids.js';
 import type { PlatformReplyError } from '../platform/errors.js';
+import type { ListedOrder } from '../platform/listing-facts.js';
 import {
   bool,
-  epochMs,
+  epochMsAs,
   integer,
   list,
+  noFinishTime,
   orderReplyFaults,
   record,
   shownValue,
@@ -18,6 +20,7 @@ import type { JsonBody } from '../platform/roa-reply.js';
 import type { Redact, RequestObserver } from '../platform/roa-transport.js';
 import { EDAS_ACTIONS, EDAS_API_VERSION, type EdasAction } from './actions.js';
 import { EDAS_ENVELOPE } from './reply.js';
+import { edasOrderState } from './status.js';
 import type {
   EdasAbortResult,
   EdasApplication,
@@ -150,6 +153,7 @@ export class EdasClient extends RoaClient<EdasAction> {
           status: statusCode(c.Status),
           coTypeCode: text(c.CoTypeCode),
           createTime: text(c.CreateTime),
+          listed: recentOrderListing(appId, c),
         };
       }),
       requestId: text(body.RequestId),
@@ -185,12 +189,24 @@ export class EdasClient extends RoaClient<EdasAction> {
       pipelinesField: 'PipelineInfoList',
       statusField: 'PipelineStatus',
       pipelines: rawPipelines?.map((p) => record(p) ?? {}),
+      status: info.Status,
+      stateOf: edasOrderState,
+      finishTime: info.FinishTime,
+      timeForm: 'digits',
+      types: {
+        coType: info.CoType,
+        coTypeCode: info.CoTypeCode,
+        batchType: info.BatchType,
+        supportRollback: info.SupportRollback,
+        batchIntegers: [],
+      },
     });
     if (info.AppId !== undefined && text(info.AppId) === undefined)
       faults.push(`AppId ${shownValue(info.AppId)} is not an application id`);
     return {
       faults,
       ...(createdWallMs !== undefined ? { createdWallMs } : {}),
+      readFacts: recentOrderFacts(info),
       ...(text(info.AppId) !== undefined ? { appId: text(info.AppId) } : {}),
       changeOrderId,
       status: statusCode(info.Status),
@@ -243,9 +259,54 @@ function toPipeline(raw: unknown): EdasPipeline {
     pipelineId: text(p.PipelineId),
     pipelineName: text(p.PipelineName),
     pipelineStatus: statusCode(p.PipelineStatus),
-    startTime: epochMs(p.StartTime),
-    updateTime: epochMs(p.UpdateTime),
+    // Strings of epoch ms (docs/reference/sae-edas.md §3.4): a string only (red-team 25 G5).
+    startTime: epochMsAs(p.StartTime, 'digits'),
+    updateTime: epochMsAs(p.UpdateTime, 'digits'),
   };
+}
+
+/**
+ * The fields ListRecentChangeOrder and GetChangeOrderInfo both give (docs/reference/sae-edas.md
+ * §3.4), as they came: `AppId`, `Status`, `CoType`, `CoTypeCode`, `CreateTime`, `BatchType`,
+ * `BatchCount`, and `FinishTime` when it is set ({@link noFinishTime}). Descriptions are free
+ * text and not compared (the §3.7 examples of one order differ in them).
+ */
+function recentOrderFacts(c: Record<string, unknown>): Record<string, unknown> {
+  const facts: Record<string, unknown> = {};
+  for (const f of [
+    'AppId',
+    'Status',
+    'CoType',
+    'CoTypeCode',
+    'CreateTime',
+    'BatchType',
+    'BatchCount',
+  ])
+    if (c[f] !== undefined) facts[f] = c[f];
+  if (!noFinishTime(c.FinishTime)) facts.FinishTime = c.FinishTime;
+  return facts;
+}
+
+/**
+ * What one ListRecentChangeOrder item says of its order, for GetChangeOrderInfo to agree with
+ * (red-team 25 G14, shared/platform/listing-facts.ts). Its own faults: `AppId` not the
+ * application asked about; `Status` not a status code; a `FinishTime` beside a status that
+ * says the order has not finished (red-team 25 G4).
+ * @param asked the application the call asked about
+ */
+function recentOrderListing(asked: string, c: Record<string, unknown>): ListedOrder {
+  const faults: string[] = [];
+  if (c.AppId !== undefined && c.AppId !== asked)
+    faults.push(`AppId ${shownValue(c.AppId)} is not the application asked about (${asked})`);
+  const status = statusCode(c.Status);
+  if (c.Status !== undefined && status === undefined)
+    faults.push(`Status ${shownValue(c.Status)} is not a status code (a JSON number)`);
+  const state = edasOrderState(status);
+  if ((state === 'in_flight' || state === 'paused') && !noFinishTime(c.FinishTime))
+    faults.push(
+      `FinishTime ${shownValue(c.FinishTime)} is set, but Status ${status} says the order has not finished`,
+    );
+  return { action: 'ListRecentChangeOrder', facts: recentOrderFacts(c), faults };
 }
 
 /**

@@ -76,6 +76,7 @@ export function edasPlatform(options: EdasPlatformOptions): ChangePlatform {
                 platform: 'edas',
                 changeId: c.changeOrderId,
                 appId: app.appId,
+                listed: c.listed,
                 ...(c.appId === app.appId
                   ? {}
                   : {
@@ -156,6 +157,7 @@ export function edasChange(order: EdasChangeOrder, ref: ChangeRef): PlatformChan
     lastProgressAtMs: span.lastProgressAtMs,
     ...(span.why ? { timesWhy: span.why } : {}),
     ...(order.faults.length > 0 ? { replyFaults: order.faults } : {}),
+    readFacts: order.readFacts,
     ...(order.createdWallMs !== undefined ? { createdWallMs: order.createdWallMs } : {}),
     changeType: order.coTypeCode ?? order.coType,
     description: order.description,

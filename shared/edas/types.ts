@@ -1,3 +1,4 @@
+import type { ListedOrder } from '../platform/listing-facts.js';
 import type { EpochMsOrUnknown } from '../platform/platform.js';
 
 /**
@@ -27,6 +28,8 @@ export interface EdasChangeOrderSummary {
   coTypeCode?: string;
   /** `"yyyy-MM-dd HH:mm:ss"`, time zone UNVERIFIED: kept as text, never parsed */
   createTime?: string;
+  /** What this item says of its order, for its read to agree with (red-team 25 G14) */
+  listed: ListedOrder;
 }
 
 /** One batch of GetChangeOrderInfo `changeOrderInfo.PipelineInfoList.PipelineInfo[]`. */
@@ -68,6 +71,8 @@ export interface EdasChangeOrder {
   faults: string[];
   /** `CreateTime` read as if UTC (parse.ts `wallTimeAsUtcMs`); undefined when absent or unreadable */
   createdWallMs?: number;
+  /** The fields ListRecentChangeOrder also gives, as they came (shared/platform/listing-facts.ts) */
+  readFacts: Readonly<Record<string, unknown>>;
 }
 
 /** AbortChangeOrder / AbortAndRollbackChangeOrder `Data`. */

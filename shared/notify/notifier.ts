@@ -1,34 +1,24 @@
 import type { NotifyKind, NotifySettings } from '../config/notify-settings.js';
-import { equalJitterDelay } from '../core/backoff.js';
+import { ChunkLoadError } from '../core/errors.js';
+import { loadChunk } from '../core/load-chunk.js';
 import { redactTokens } from '../core/redact.js';
 import type { NotificationRecord, OutcomeRecord, Trigger } from '../model/record.js';
-import { NotifyConfigError, NotifySendError } from './errors.js';
-import {
-  buildMessage,
-  type MessageContext,
-  type NotificationMessage,
-  testMessage,
-} from './message.js';
-import { type FetchLike, postOnce } from './send.js';
-import type { ReplyVerdict } from './target.js';
-import { TARGET_FORMATS } from './targets/index.js';
+import type { ResolvedTarget } from './deliver.js';
+import { NotifyConfigError } from './errors.js';
+import type { MessageContext } from './message.js';
+import type { FetchLike } from './send.js';
 import { urlSecrets } from './url-secrets.js';
 
-/** Attempts per target and message (the first included). */
-export const NOTIFY_MAX_ATTEMPTS = 2;
-/** No attempt starts with less time than this before the deadline, ms. */
-export const NOTIFY_MIN_ATTEMPT_MS = 100;
-/** Backoff base before the second attempt, ms (equal jitter, shared/core/backoff.ts). */
-const RETRY_BASE_MS = 200;
+/** What the notifier loads at its first message, as a notification record names it. */
+export const NOTIFY_CODE = 'the notification code (notify-targets.js)';
 
-/** A target with its URL and secret read from the environment at cold start. */
-interface ResolvedTarget {
-  name: string;
-  kind: NotifyKind;
-  url: string;
-  secret?: string;
-  outcomes: NotifySettings['outcomes'];
-  minSeverity: NotifySettings['minSeverity'];
+/**
+ * The sending half (deliver.ts: messages, target formats, signatures, the post), loaded at the
+ * first message of the instance: the chunk `notify-targets.js` in the function bundle.
+ * @throws ChunkLoadError when it cannot be loaded
+ */
+function loadDelivery(): Promise<typeof import('./deliver.js')> {
+  return loadChunk(NOTIFY_CODE, () => import('./deliver.js'));
 }
 
 /** The invocation a notification is about. */
@@ -154,10 +144,24 @@ export function createNotifier(
     secrets: configSecrets,
     async test(ctx) {
       const secrets = [...configSecrets, ...ctx.secrets];
-      const message = redactTokens(testMessage(ctx), secrets);
+      let delivery: typeof import('./deliver.js');
+      try {
+        delivery = await loadDelivery();
+      } catch (error) {
+        return resolved.map((target) => redactTokens(notLoaded(target, error), secrets));
+      }
+      const message = redactTokens(delivery.testMessage(ctx), secrets);
       const results = await Promise.all(
         resolved.map((target) =>
-          deliver(target, message, ctx.deadlineMs, settings.timeoutMs, now, fetchImpl, random),
+          delivery.deliver(
+            target,
+            message,
+            ctx.deadlineMs,
+            settings.timeoutMs,
+            now,
+            fetchImpl,
+            random,
+          ),
         ),
       );
       return results.map((r) => redactTokens(r, secrets));
@@ -165,17 +169,35 @@ export function createNotifier(
     async notify(records, ctx) {
       const startMs = now();
       const secrets = [...configSecrets, ...ctx.secrets];
-      const jobs: Promise<TargetResult>[] = [];
-      for (const target of resolved) {
-        const built = buildMessage(records, target, settings.maxItems, ctx);
-        if (!built) continue;
-        const message = redactTokens(built, secrets);
-        jobs.push(
-          deliver(target, message, ctx.deadlineMs, settings.timeoutMs, now, fetchImpl, random),
-        );
+      let results: TargetResult[];
+      try {
+        const delivery = await loadDelivery();
+        const jobs: Promise<TargetResult>[] = [];
+        for (const target of resolved) {
+          const built = delivery.buildMessage(records, target, settings.maxItems, ctx);
+          if (!built) continue;
+          const message = redactTokens(built, secrets);
+          jobs.push(
+            delivery.deliver(
+              target,
+              message,
+              ctx.deadlineMs,
+              settings.timeoutMs,
+              now,
+              fetchImpl,
+              random,
+            ),
+          );
+        }
+        if (jobs.length === 0) return undefined;
+        results = (await Promise.all(jobs)).map((r) => redactTokens(r, secrets));
+      } catch (error) {
+        // The sending code could not be loaded: whether a target had something to report is
+        // not known, so every target gets a result saying why nothing was sent (one
+        // `notify_failed` record; the decision records are written already).
+        if (!(error instanceof ChunkLoadError)) throw error;
+        results = resolved.map((target) => redactTokens(notLoaded(target, error), secrets));
       }
-      if (jobs.length === 0) return undefined;
-      const results = (await Promise.all(jobs)).map((r) => redactTokens(r, secrets));
       const failed = results.filter((r) => !r.delivered);
       const record: NotificationRecord = {
         time: new Date(now()).toISOString(),
@@ -195,75 +217,16 @@ export function createNotifier(
   };
 }
 
-/** One target: up to {@link NOTIFY_MAX_ATTEMPTS} attempts, none started without time for it. */
-async function deliver(
-  target: ResolvedTarget,
-  message: NotificationMessage,
-  deadlineMs: number,
-  timeoutMs: number,
-  now: () => number,
-  fetchImpl: FetchLike,
-  random: () => number,
-): Promise<TargetResult> {
-  const format = TARGET_FORMATS[target.kind];
-  const base = { name: target.name, kind: target.kind };
-  let attempts = 0;
-  let last = 'not sent';
-  for (;;) {
-    const left = deadlineMs - now();
-    if (left < NOTIFY_MIN_ATTEMPT_MS) {
-      const why = `${Math.max(0, left)} ms left before the deadline, too little for an attempt`;
-      return {
-        ...base,
-        delivered: false,
-        attempts,
-        detail: attempts === 0 ? `not sent: ${why}` : `not delivered: ${last}; ${why}`,
-      };
-    }
-    attempts++;
-    let verdict: ReplyVerdict;
-    // This request's own secrets: its signatures and every query value of the URL it went to
-    // (DingTalk's `sign` and `timestamp` are added per request): a receiver that echoes the
-    // request back never shows them in a detail (rt12 L1).
-    let requestSecrets: readonly string[] = [];
-    try {
-      const request = format.request(message, target.url, target.secret, now());
-      requestSecrets = [...request.signatures, ...urlSecrets(request.url)];
-      verdict = format.verdict(await postOnce(request, Math.min(timeoutMs, left), fetchImpl));
-    } catch (error) {
-      const failure =
-        error instanceof NotifySendError
-          ? error
-          : new NotifySendError(`could not send: ${String(error)}`, 'Unknown', false);
-      verdict = { ok: false, detail: failure.message, retryable: failure.retryable };
-    }
-    if (requestSecrets.length > 0)
-      verdict = { ...verdict, detail: redactTokens(verdict.detail, requestSecrets) };
-    if (verdict.ok) {
-      const tries = attempts > 1 ? `, attempt ${attempts}` : '';
-      return {
-        ...base,
-        delivered: true,
-        attempts,
-        detail: `delivered (${verdict.detail}${tries})`,
-      };
-    }
-    last = verdict.detail;
-    if (!verdict.retryable || attempts >= NOTIFY_MAX_ATTEMPTS) {
-      const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
-      return { ...base, delivered: false, attempts, detail: `not delivered: ${last} (${tries})` };
-    }
-    const delay = equalJitterDelay(attempts, RETRY_BASE_MS, 1000, random);
-    if (now() + delay + NOTIFY_MIN_ATTEMPT_MS > deadlineMs) {
-      return {
-        ...base,
-        delivered: false,
-        attempts,
-        detail: `not delivered: ${last}; no time for another attempt before the deadline`,
-      };
-    }
-    await new Promise((resolve) => setTimeout(resolve, delay));
-  }
+/** A target's result when the sending code could not be loaded: nothing sent. */
+function notLoaded(target: ResolvedTarget, error: unknown): TargetResult {
+  const why = error instanceof Error ? error.message : String(error);
+  return {
+    name: target.name,
+    kind: target.kind,
+    delivered: false,
+    attempts: 0,
+    detail: `not sent: ${why}`,
+  };
 }
 
 /** Reads and checks one webhook URL variable. @throws NotifyConfigError */

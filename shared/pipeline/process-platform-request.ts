@@ -5,7 +5,7 @@ import { executePlatform } from '../executor/platform-execute.js';
 import type { Candidate } from '../model/candidate.js';
 import type { Decision } from '../model/decision.js';
 import type { Mode, OutcomeRecord } from '../model/record.js';
-import type { AbortRequest, PlatformRequest } from '../model/request.js';
+import type { PlatformRequest } from '../model/request.js';
 import { PlatformGateway } from '../platform/gateway.js';
 import type { ChangePlatform } from '../platform/platform.js';
 import { alarmAgeVerdict } from '../policy/alarm-age.js';
@@ -396,38 +396,11 @@ async function processPlatformRegion(
 }
 
 /**
- * The requests of an invocation with the enabled SAE / EDAS platforms added: an unscoped sweep
- * (timer, or `/sweep` without ids) also sweeps every enabled SAE / EDAS platform, with the
- * sweep's `dryRun` and thresholds (a timer payload's `maxIdleMinutes` / `maxDurationMinutes`), and sweeps
- * Web+ only when `PLATFORMS` lists `webplus`. Requests naming Web+ ids are kept as they are.
- * With `PLATFORMS=webplus` (the default) the list is returned as it is.
+ * The error classes this part defines and its list reader, re-exported so that a caller holding
+ * the module (in the function bundle: `platforms.js`, loaded by platform-pipeline.ts) can tell
+ * them apart; test/deploy/bundle-chunks.test.ts checks, on the built folder, that an error
+ * `readAllPages` throws there is an instance of `index.js`'s PlatformError and
+ * WebplusAbortError (one copy of each class across the two files).
  */
-export function withPlatformSweeps(
-  requests: readonly AbortRequest[],
-  platforms: readonly ('webplus' | 'sae' | 'edas')[],
-): AbortRequest[] {
-  const out: AbortRequest[] = [];
-  for (const request of requests) {
-    const unscopedSweep = request.kind === 'sweep' && !request.envIds && !request.appIds;
-    if (!unscopedSweep || platforms.includes('webplus')) out.push(request);
-    if (request.kind !== 'sweep' || !unscopedSweep) continue;
-    for (const platform of ['sae', 'edas'] as const) {
-      if (!platforms.includes(platform)) continue;
-      out.push({
-        kind: 'platform',
-        platform,
-        source: 'sweep',
-        trigger: request.trigger,
-        ...(request.triggerRef ? { triggerRef: request.triggerRef } : {}),
-        changeOrderIds: [],
-        ...(request.dryRun === undefined ? {} : { dryRun: request.dryRun }),
-        ...(request.maxIdleMinutes === undefined ? {} : { maxIdleMinutes: request.maxIdleMinutes }),
-        ...(request.maxDurationMinutes === undefined
-          ? {}
-          : { maxDurationMinutes: request.maxDurationMinutes }),
-        invalid: [],
-      });
-    }
-  }
-  return out;
-}
+export { PlatformCallError, PlatformDeadlineError } from '../platform/gateway.js';
+export { EndlessListError, readAllPages } from '../platform/paging.js';

@@ -13,7 +13,7 @@ import { judgingClocks } from '../webplus/judging-clock.js';
 import { abortKeyOf } from './abort-record-gate.js';
 import { ChangeClaims } from './change-claims.js';
 import type { Emit, Invocation, RegionContext } from './invocation.js';
-import { processPlatformRequest } from './process-platform-request.js';
+import { processPlatformRequestOnDemand } from './platform-pipeline.js';
 import {
   cutIdRecord,
   cutSummaryRecord,
@@ -51,7 +51,8 @@ export async function processRequest(
   runtime: Runtime,
   emit: Emit = (record) => record,
 ): Promise<RequestOutcome> {
-  if (request.kind === 'platform') return processPlatformRequest(request, inv, runtime, emit);
+  if (request.kind === 'platform')
+    return processPlatformRequestOnDemand(request, inv, runtime, emit);
   const { config, policy } = runtime;
   const base: RecordBase = {
     trigger: request.trigger,

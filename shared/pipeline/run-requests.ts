@@ -15,7 +15,7 @@ import { WebplusGateway } from '../webplus/gateway.js';
 import { abortKeyOf, InvocationAbortGate } from './abort-record-gate.js';
 import type { Emit, Invocation, RegionContext } from './invocation.js';
 import { notifyAfterWrite } from './notify-step.js';
-import { withPlatformSweeps } from './process-platform-request.js';
+import { withPlatformSweeps } from './platform-sweeps.js';
 import { processRequest } from './process-request.js';
 import { requestRecord } from './records.js';
 import { DecidedChanges } from './repeats.js';

@@ -1,5 +1,8 @@
 import { MIN_EPOCH_MS, readEpochMs } from '../webplus/epoch-ms.js';
-import type { EpochMsOrUnknown } from './platform.js';
+import { type BatchFacts, batchFaults } from './batch-faults.js';
+import { type OrderTypeShape, orderTypeFaults } from './order-types.js';
+import type { ChangeState, EpochMsOrUnknown } from './platform.js';
+import { shownValue } from './shown.js';
 
 /**
  * Strict readers for platform reply fields. A value of the wrong type or out of range is
@@ -28,6 +31,18 @@ export function epochMs(value: unknown): EpochMsOrUnknown {
   const read = readEpochMs('time', value);
   if (!read.known) return 'unknown';
   return read.ms < MAX_PLAUSIBLE_EPOCH_MS ? read.ms : 'unknown';
+}
+
+/**
+ * An epoch-ms batch time in its platform's documented JSON type only (red-team 25 G5): SAE
+ * `StartTime` / `UpdateTime` are `long` (a JSON number, docs/reference/sae-edas.md §2.4), EDAS
+ * ones strings of digits (§3.4). The other form is unknown, never converted.
+ * @param form `number` (SAE) or `digits` (EDAS)
+ * @returns as {@link epochMs}, or `'unknown'` for the other form
+ */
+export function epochMsAs(value: unknown, form: 'number' | 'digits'): EpochMsOrUnknown {
+  if (form === 'number' ? typeof value !== 'number' : typeof value !== 'string') return 'unknown';
+  return epochMs(value);
 }
 
 /**
@@ -206,16 +221,7 @@ export function wallTimeAsUtcMs(value: unknown): number | undefined {
   return ms;
 }
 
-/** A reply value in a record's words: JSON, cut to 80 characters (a PipelineId fits). */
-export function shownValue(raw: unknown): string {
-  let t: string;
-  try {
-    t = JSON.stringify(raw) ?? String(raw);
-  } catch {
-    t = String(raw);
-  }
-  return t.length > 80 ? `${t.slice(0, 80)}…` : t;
-}
+export { shownValue };
 
 /** The raw fields of a change-order read that {@link orderReplyFaults} cross-checks. */
 export interface OrderShape {
@@ -235,6 +241,16 @@ export interface OrderShape {
   statusField: string;
   /** The batches as they came (undefined: the list was absent or unreadable) */
   pipelines: readonly Record<string, unknown>[] | undefined;
+  /** The order's `Status` as it came (red-team 25 G4) */
+  status: unknown;
+  /** The platform's status map (`saeOrderState` / `edasOrderState`), for the order and its batches */
+  stateOf: (code: number | undefined) => ChangeState;
+  /** `FinishTime` as it came (neither read documents one: absent) */
+  finishTime: unknown;
+  /** The batch time form ({@link epochMsAs}) */
+  timeForm: 'number' | 'digits';
+  /** The typed fields (red-team 25 G5, ./order-types.ts), `pipelines` aside */
+  types: Omit<OrderTypeShape, 'pipelines'>;
 }
 
 /**
@@ -247,6 +263,10 @@ export interface OrderShape {
  * string naming one of the batches; two batches with one `PipelineId`; a batch whose status is
  * absent or not a status code. Absent `CreateTime`, `BatchCount`, `SubStatus` and
  * `CurrentPipelineId` are accepted (older documented bodies lack some; no decision reads them).
+ * Red-team 25 G4: a `FinishTime` ({@link noFinishTime}) on an order whose status says it has not
+ * finished, and the batch contradictions of ./batch-faults.ts (a not-started batch with a
+ * StartTime, batches out of order, a running order with no batch running). Red-team 25 G5: the
+ * typed fields of ./order-types.ts.
  * @returns the faults (empty: none) and `CreateTime` as {@link wallTimeAsUtcMs} reads it
  */
 export function orderReplyFaults(o: OrderShape): { faults: string[]; createdWallMs?: number } {
@@ -297,5 +317,38 @@ export function orderReplyFaults(o: OrderShape): { faults: string[]; createdWall
         );
     }
   }
+  // Red-team 25 G4: a status that says running beside a FinishTime, batches out of order or
+  // contradicting the order's status.
+  const status = statusCode(o.status);
+  const state = o.stateOf(status);
+  const open = state === 'in_flight' || state === 'paused';
+  if (open && !noFinishTime(o.finishTime))
+    faults.push(
+      `FinishTime ${shownValue(o.finishTime)} is set, but Status ${status} says the order has not finished`,
+    );
+  if (batches !== undefined) {
+    const facts: BatchFacts[] = batches.map((b) => {
+      const start = epochMsAs(b.StartTime, o.timeForm);
+      const update = epochMsAs(b.UpdateTime, o.timeForm);
+      return {
+        status: statusCode(b[o.statusField]),
+        rawStart: b.StartTime,
+        startMs: start === 'unknown' ? undefined : start,
+        updateMs: update === 'unknown' ? undefined : update,
+        rawName: b.PipelineName,
+      };
+    });
+    faults.push(...batchFaults(facts, status, state, (c) => o.stateOf(c), o.statusField));
+  }
+  // Red-team 25 G5: every field of a documented type read as that type only.
+  faults.push(...orderTypeFaults({ ...o.types, pipelines: batches }));
   return { faults, ...(createdWallMs !== undefined ? { createdWallMs } : {}) };
+}
+
+/**
+ * "Not finished" on a `FinishTime`: absent, `null` or `""`, the forms docs/reference/sae-edas.md
+ * §8 (6) leaves open for an unfinished order. Anything else says the order finished.
+ */
+export function noFinishTime(raw: unknown): boolean {
+  return raw === undefined || raw === null || raw === '';
 }

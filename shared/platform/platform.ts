@@ -35,6 +35,8 @@
  * ```
  */
 
+import type { ListedOrder } from './listing-facts.js';
+
 /** The platforms webplus-abort acts on; also the `platform` field of every outcome record. */
 export type PlatformName = 'webplus' | 'sae' | 'edas';
 
@@ -111,6 +113,11 @@ export interface ChangeRef {
    * then says two things about the order: targeting never judges it (red-team 25 G9).
    */
   listedAs?: { action: string; field: string; appId?: string };
+  /**
+   * SAE / EDAS: what the listing that found the order said of it (./listing-facts.ts): the
+   * order's read must agree (red-team 25 G14). Absent when no listing found it (by id).
+   */
+  listed?: ListedOrder;
 }
 
 /** A change as the platform reports it now. */
@@ -147,6 +154,17 @@ export interface PlatformChange {
    * never aborted (`skipped`, naming them) and never taken as proof of an abort. @default none
    */
   replyFaults?: readonly string[];
+  /**
+   * SAE / EDAS: the read's own values of the fields a listing also gives (by the read's names,
+   * as they came: `Status`, `CreateTime`, ...), for ./listing-facts.ts. @default none
+   */
+  readFacts?: Readonly<Record<string, unknown>>;
+  /**
+   * SAE / EDAS: where the listing that found the order and its read disagree, or the listing
+   * contradicts itself (red-team 25 G14), each naming the field and both values. A change with
+   * any is never aborted (`skipped`). @default none
+   */
+  listingFaults?: readonly string[];
   /**
    * SAE / EDAS: why `startedAtMs` / `lastProgressAtMs` are `'unknown'` when the batch times
    * contradict each other (parse.ts `batchSpan`). @default none

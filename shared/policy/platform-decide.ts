@@ -96,7 +96,8 @@ export interface PlatformDecideContext {
  * Judges one SAE / EDAS candidate. Order: settled reads; an unknown application while
  * `protect.appIds` or `apps` is set (fail closed: `skipped`, naming the fact); `protect.appIds`; `mode: off`;
  * a read whose fields are unreadable or contradict each other (`replyFaults`: `skipped`, naming
- * them, red-team 24 F8); finished; an `unknown` state (a status this tool does not know, or could not read: never
+ * them, red-team 24 F8); a listing that disagrees with the read (`listingFaults`, red-team 25
+ * G14); finished; an `unknown` state (a status this tool does not know, or could not read: never
  * aborted, the record names the raw status); paused (unless `includePaused`, or a manual
  * request); `changeTypes`; unknown times (start or last progress: `skipped`, for every source,
  * as for Web+); `onAbort: rollback` on an order whose `SupportRollback` is not true (`skipped`);
@@ -154,6 +155,14 @@ export function decidePlatform(candidate: Candidate, ctx: PlatformDecideContext)
     return record(
       'skipped',
       `${platform}'s read of change order ${change.changeId} is unreadable or contradicts itself (${change.replyFaults.join('; ')}): its facts are unknown; not aborted (fail closed)`,
+      mode,
+    );
+  if (change.listingFaults !== undefined && change.listingFaults.length > 0)
+    // Red-team 25 G14: the listing that found the order and its read say different things (or
+    // the listing contradicts itself): which is true is unknown.
+    return record(
+      'skipped',
+      `${platform}'s listing and read of change order ${change.changeId} disagree (${change.listingFaults.join('; ')}): which is true is unknown; not aborted (fail closed)`,
       mode,
     );
   if (change.state === 'finished')

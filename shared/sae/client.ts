@@ -1,9 +1,10 @@
 import type { Credentials } from '../core/credentials.js';
 import { replyField, replyText } from '../core/ids.js';
 import type { PlatformReplyError } from '../platform/errors.js';
+import type { ListedOrder } from '../platform/listing-facts.js';
 import {
   bool,
-  epochMs,
+  epochMsAs,
   integer,
   list,
   orderReplyFaults,
@@ -18,6 +19,12 @@ import type { JsonBody } from '../platform/roa-reply.js';
 import type { Redact, RequestObserver } from '../platform/roa-transport.js';
 import { SAE_ACTIONS, SAE_API_VERSION, type SaeAction } from './actions.js';
 import { SAE_ENVELOPE } from './reply.js';
+import {
+  SAE_FINISHED_STATUS_NAMES,
+  SAE_STATUS_CODE_OF_NAME,
+  saeOrderState,
+  saeSubStatusCodeOf,
+} from './status.js';
 import type {
   SaeAbortResult,
   SaeApplication,
@@ -136,6 +143,7 @@ export class SaeClient extends RoaClient<SaeAction> {
           : replyField('ChangeOrderId', data.LastChangeOrderId, 'Data.LastChangeOrderId'),
     }));
     return {
+      ...(ids.lastChangeOrderId ? { listed: applicationStatusListing(appId, data) } : {}),
       appId: ids.appId,
       currentStatus: text(data.CurrentStatus),
       lastChangeOrderId: ids.lastChangeOrderId,
@@ -224,12 +232,27 @@ export class SaeClient extends RoaClient<SaeAction> {
       pipelinesField: 'Pipelines',
       statusField: 'Status',
       pipelines: rawPipelines?.map((p) => record(p) ?? {}),
+      status: data.Status,
+      stateOf: saeOrderState,
+      finishTime: data.FinishTime,
+      timeForm: 'number',
+      types: {
+        coType: data.CoType,
+        coTypeCode: data.CoTypeCode,
+        batchType: data.BatchType,
+        auto: data.Auto,
+        batchWaitTime: data.BatchWaitTime,
+        supportRollback: data.SupportRollback,
+        batchIntegers: ['BatchType', 'ParallelCount'],
+      },
     });
     if (data.AppId !== undefined && text(data.AppId) === undefined)
       faults.push(`AppId ${shownValue(data.AppId)} is not an application id`);
     return {
       faults,
       ...(createdWallMs !== undefined ? { createdWallMs } : {}),
+      // The fields DescribeApplicationStatus also gives (./status.ts maps its names to these).
+      readFacts: { AppId: data.AppId, Status: data.Status, SubStatus: data.SubStatus },
       changeOrderId,
       appId: ids.appId,
       appName: ids.appName,
@@ -285,9 +308,51 @@ function toPipeline(raw: unknown): SaePipeline {
     pipelineId: text(p.PipelineId),
     pipelineName: text(p.PipelineName),
     status: statusCode(p.Status),
-    startTime: epochMs(p.StartTime),
-    updateTime: epochMs(p.UpdateTime),
+    // `long` (docs/reference/sae-edas.md §2.4): a JSON number only (red-team 25 G5).
+    startTime: epochMsAs(p.StartTime, 'number'),
+    updateTime: epochMsAs(p.UpdateTime, 'number'),
   };
+}
+
+/**
+ * What DescribeApplicationStatus `Data` says of the application's last change order, as the
+ * facts DescribeChangeOrder must then show (red-team 25 G14, shared/platform/listing-facts.ts):
+ * `AppId`; `LastChangeOrderStatus` as its status code (`SAE_STATUS_CODE_OF_NAME`); `SubStatus`
+ * as its code. Its own faults: `AppId` not the application asked about; a status or SubStatus
+ * name that is not a documented one (or not a string); `LastChangeOrderRunning` not a JSON
+ * boolean, or false beside `RUNNING`, or true beside a finished name.
+ * @param asked the application the call asked about
+ */
+function applicationStatusListing(asked: string, data: Record<string, unknown>): ListedOrder {
+  const faults: string[] = [];
+  const facts: Record<string, unknown> = {};
+  if (data.AppId !== undefined) {
+    facts.AppId = data.AppId;
+    if (data.AppId !== asked)
+      faults.push(`AppId ${shownValue(data.AppId)} is not the application asked about (${asked})`);
+  }
+  const name = data.LastChangeOrderStatus;
+  if (name !== undefined) {
+    const code = typeof name === 'string' ? SAE_STATUS_CODE_OF_NAME.get(name) : undefined;
+    if (code === undefined)
+      faults.push(`LastChangeOrderStatus ${shownValue(name)} is not a documented status name`);
+    else facts.Status = code;
+  }
+  const sub = data.SubStatus;
+  if (sub !== undefined) {
+    const code = typeof sub === 'string' ? saeSubStatusCodeOf(sub) : undefined;
+    if (code === undefined)
+      faults.push(`SubStatus ${shownValue(sub)} is not NORMAL or RUNNING_BUT_HAS_ERROR`);
+    else facts.SubStatus = code;
+  }
+  const running = data.LastChangeOrderRunning;
+  if (running !== undefined && typeof running !== 'boolean')
+    faults.push(`LastChangeOrderRunning ${shownValue(running)} is not a JSON boolean`);
+  else if (running === false && name === 'RUNNING')
+    faults.push('LastChangeOrderRunning false contradicts LastChangeOrderStatus "RUNNING"');
+  else if (running === true && typeof name === 'string' && SAE_FINISHED_STATUS_NAMES.has(name))
+    faults.push(`LastChangeOrderRunning true contradicts LastChangeOrderStatus "${name}"`);
+  return { action: 'DescribeApplicationStatus', facts, faults };
 }
 
 function dataOf(redact: Redact, action: SaeAction, body: JsonBody): Record<string, unknown> {

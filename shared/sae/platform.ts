@@ -72,6 +72,7 @@ export function saePlatform(options: SaePlatformOptions): ChangePlatform {
                 platform: 'sae',
                 changeId: status.lastChangeOrderId,
                 appId: app.appId,
+                ...(status.listed ? { listed: status.listed } : {}),
                 ...(status.appId === app.appId
                   ? {}
                   : {
@@ -134,6 +135,7 @@ export function saeChange(order: SaeChangeOrder): PlatformChange {
     lastProgressAtMs: span.lastProgressAtMs,
     ...(span.why ? { timesWhy: span.why } : {}),
     ...(order.faults.length > 0 ? { replyFaults: order.faults } : {}),
+    readFacts: order.readFacts,
     ...(order.createdWallMs !== undefined ? { createdWallMs: order.createdWallMs } : {}),
     changeType: order.coTypeCode,
     description: order.description,

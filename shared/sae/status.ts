@@ -59,3 +59,31 @@ export function saeAppMayHaveChangeInFlight(status: {
   if (status.subStatus !== undefined && status.subStatus.toUpperCase() !== 'NORMAL') return true;
   return !SAE_FINISHED_STATUS_NAMES.has(status.lastChangeOrderStatus ?? '');
 }
+
+/**
+ * DescribeApplicationStatus `LastChangeOrderStatus` names (docs/reference/sae-edas.md §2.4) by
+ * the §2.5 status code each names (the names are §2.5's meanings, in the same order; the last
+ * two are in S3 only). A name not here is undocumented: the listing's status is unknown.
+ */
+export const SAE_STATUS_CODE_OF_NAME: ReadonlyMap<string, number> = new Map([
+  ['READY', 0],
+  ['RUNNING', 1],
+  ['SUCCESS', 2],
+  ['FAIL', 3],
+  ['ABORT', 6],
+  ['WAIT_BATCH_CONFIRM', 8],
+  ['AUTO_BATCH_WAIT', 9],
+  ['SYSTEM_FAIL', 10],
+  ['WAIT_APPROVAL', 11],
+  ['APPROVED', 12],
+]);
+
+/**
+ * DescribeApplicationStatus `SubStatus` (a string, §2.4) as DescribeChangeOrder's `SubStatus`
+ * code: `NORMAL` 0, `RUNNING_BUT_HAS_ERROR` 1 (casing UNVERIFIED: `runningButHasError` is
+ * Terraform's, so the name is compared without case and underscores); undefined for any other.
+ */
+export function saeSubStatusCodeOf(name: string): number | undefined {
+  const n = name.replace(/_/g, '').toUpperCase();
+  return n === 'NORMAL' ? 0 : n === 'RUNNINGBUTHASERROR' ? 1 : undefined;
+}

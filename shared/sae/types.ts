@@ -1,3 +1,4 @@
+import type { ListedOrder } from '../platform/listing-facts.js';
 import type { EpochMsOrUnknown } from '../platform/platform.js';
 
 /**
@@ -28,6 +29,11 @@ export interface SaeApplicationStatus {
   /** `NORMAL` / `RUNNING_BUT_HAS_ERROR` (casing UNVERIFIED: `runningButHasError` also read) */
   subStatus?: string;
   requestId?: string;
+  /**
+   * What this reply says of `lastChangeOrderId`, for its read to agree with (red-team 25 G14);
+   * absent when it names no order.
+   */
+  listed?: ListedOrder;
 }
 
 /** One item of ListChangeOrders `Data.ChangeOrderList[]`. */
@@ -80,6 +86,8 @@ export interface SaeChangeOrder {
   faults: string[];
   /** `CreateTime` read as if UTC (parse.ts `wallTimeAsUtcMs`); undefined when absent or unreadable */
   createdWallMs?: number;
+  /** The read's `AppId`, `Status`, `SubStatus` as they came (shared/platform/listing-facts.ts) */
+  readFacts: Readonly<Record<string, unknown>>;
 }
 
 /** One page of a list call. */

@@ -7,8 +7,9 @@ import {
   PlatformDeadlineError,
   type PlatformGateway,
 } from '../platform/gateway.js';
+import { listingDisagreements } from '../platform/listing-facts.js';
 import { readAllPages } from '../platform/paging.js';
-import type { ChangeRef, PlatformApp } from '../platform/platform.js';
+import type { ChangeRef, PlatformApp, PlatformChange } from '../platform/platform.js';
 
 /** Items asked per list page of SAE / EDAS. */
 const PAGE_SIZE = 100;
@@ -54,6 +55,19 @@ export async function platformCandidates(
    * listing (ListRecentChangeOrder / DescribeApplicationStatus, docs/reference/sae-edas.md)
    * must list the order; else it is `skipped` naming the unproven pair (red-team s24 F15).
    */
+  const readAction = platform === 'sae' ? 'DescribeChangeOrder' : 'GetChangeOrderInfo';
+  /**
+   * The read with what the listing that found it said (red-team 25 G14): every field both give
+   * must agree, and the listing must not contradict itself; else `listingFaults` names them
+   * (decidePlatform: `skipped`).
+   */
+  const checkedAgainst = (listed: ChangeRef['listed'], value: PlatformChange): PlatformChange => {
+    if (!listed) return value;
+    const faults = listingDisagreements(listed, value.readFacts ?? {}, readAction);
+    return faults.length > 0
+      ? { ...value, listingFaults: [...(value.listingFaults ?? []), ...faults] }
+      : value;
+  };
   const readOne = async (ref: ChangeRef, claimed: boolean): Promise<Candidate> => {
     try {
       let { value } = await gateway.call(
@@ -64,9 +78,10 @@ export async function platformCandidates(
             o,
           ),
       );
+      value = checkedAgainst(ref.listed, value);
       if (claimed && ref.appId && value.appId === undefined) {
         const proof = await listedUnder(ref.appId, ref.changeId);
-        if (proof !== true)
+        if (typeof proof === 'string')
           return {
             ...base,
             changeId: ref.changeId,
@@ -77,7 +92,8 @@ export async function platformCandidates(
               ...(value.requestId ? { webplusRequestId: value.requestId } : {}),
             },
           };
-        value = { ...value, appId: ref.appId };
+        // The listing that proves the application must agree with the read too.
+        value = { ...checkedAgainst(proof.listed, value), appId: ref.appId };
       }
       if (ref.appId && value.appId && ref.appId !== value.appId)
         // Not the change the request meant (or the platform answers two things): never acted on.
@@ -123,11 +139,11 @@ export async function platformCandidates(
     }
   };
   /**
-   * true when `appId`'s in-flight listing names `changeId` in an entry that itself names
-   * `appId`; else why not (one clause, red-team 25 G9: an entry naming another application,
-   * or none, proves nothing).
+   * `appId`'s in-flight listing's entry for `changeId`, when that entry itself names `appId`;
+   * else why none (one clause, red-team 25 G9: an entry naming another application, or none,
+   * proves nothing).
    */
-  const listedUnder = async (appId: string, changeId: string): Promise<true | string> => {
+  const listedUnder = async (appId: string, changeId: string): Promise<ChangeRef | string> => {
     const action = platform === 'sae' ? 'DescribeApplicationStatus' : 'ListRecentChangeOrder';
     try {
       const refs = await readAllPages(
@@ -142,9 +158,9 @@ export async function platformCandidates(
       );
       const hit = refs.find((r) => r.changeId === changeId);
       if (hit?.listedAs) return `${listingFault(hit, appId, 'it')}: the listing contradicts itself`;
-      return hit
-        ? true
-        : `${action}(${appId}) does not list it as one of that application's orders in flight`;
+      return (
+        hit ?? `${action}(${appId}) does not list it as one of that application's orders in flight`
+      );
     } catch (err) {
       return `${action}(${appId}), which would place it, failed (${settledFrom(err, 'listing').detail})`;
     }

@@ -149,7 +149,15 @@ describe('s.yaml (FC 3.0, fc3 component)', () => {
 
   it('keeps only the bundle files in dist/ (the code folder)', () => {
     const files = readdirSync(join(root, 'dist'));
-    const shipped = ['index.js', 'yaml.js', 'sls-sdk.js', 'package.json', 'sls.proto'];
+    const shipped = [
+      'index.js',
+      'yaml.js',
+      'sls-sdk.js',
+      'platforms.js',
+      'notify-targets.js',
+      'package.json',
+      'sls.proto',
+    ];
     expect(files).toEqual(expect.arrayContaining(shipped));
     for (const file of files) {
       expect(['.fcignore', ...shipped]).toContain(file);
@@ -157,6 +165,24 @@ describe('s.yaml (FC 3.0, fc3 component)', () => {
     expect(JSON.parse(readFileSync(join(root, 'dist', 'package.json'), 'utf8'))).toEqual({
       type: 'commonjs',
     });
+  });
+
+  it('.fcignore lets every file of the code folder into the deployed zip, and nothing else', () => {
+    // Arrange: the zip filter (ignore everything, then `!file` per kept file)
+    const lines = readFileSync(join(root, '.fcignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#'));
+    // Act
+    const kept = lines.filter((l) => l.startsWith('!')).map((l) => l.slice(1));
+    const built = readdirSync(join(root, 'dist')).filter((f) => f !== '.fcignore');
+    // Assert: a chunk file missing here would be left out of the zip (every request needing it
+    // would be a ChunkLoadFailed record)
+    expect(lines[0]).toBe('*');
+    expect([...kept].sort()).toEqual([...built].sort());
+    expect(readFileSync(join(root, 'dist', '.fcignore'), 'utf8')).toBe(
+      readFileSync(join(root, '.fcignore'), 'utf8'),
+    );
   });
 
   it.each(['s.yaml', 's-prod.yaml'])('%s sets only variables from CONFIG_VARIABLES', (file) => {

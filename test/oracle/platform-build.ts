@@ -97,6 +97,60 @@ function currentBatchTimes(o: WorldOrder, startedAtMs: number): { start: number;
   };
 }
 
+/** `yyyy-MM-dd HH:mm:ss` in UTC+8 (the emulators' form of SAE / EDAS time strings). */
+function china(ms: number): string {
+  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** A batch time in the platform's own form (SAE numbers, EDAS digit strings). */
+const own = (p: PlatformName, ms: number): number | string => (p === 'sae' ? ms : String(ms));
+
+/** The emulator overrides that give the order its red-team 25 flaw. */
+function flawEntry(o: WorldOrder, startedAtMs: number): Record<string, unknown> {
+  const p = o.platform;
+  const times = currentBatchTimes(o, startedAtMs);
+  const start = startedAtMs - o.startedMinAgo * 60_000 - 20_000 - o.n * 100;
+  const batches = (at: number, fields: Record<string, unknown>) => ({
+    pipelinesWire: Array.from({ length: at + 1 }, (_, i) => (i === at ? fields : {})),
+  });
+  switch (o.flaw) {
+    case 'none':
+      return {};
+    case 'finish-read':
+      return { wire: { FinishTime: china(startedAtMs - 60_000) } };
+    case 'finish-listing':
+      return { listWire: { FinishTime: china(startedAtMs - 60_000) } };
+    case 'current-succeeded':
+      return { batchWire: { [p === 'sae' ? 'Status' : 'PipelineStatus']: 2 } };
+    case 'batch-overlap':
+      return batches(o.currentBatch - 2, { UpdateTime: own(p, times.start + 60_000) });
+    case 'batch-misnamed':
+      return batches(0, { PipelineName: p === 'sae' ? 'Batch 2 Change' : ' Batch: 2' });
+    case 'unstarted-start':
+      return batches(o.currentBatch, { StartTime: own(p, startedAtMs - 60_000) });
+    case 'name-number':
+      return batches(0, { PipelineName: 7 });
+    case 'cotype-array':
+      return { wire: { CoTypeCode: [o.coType] } };
+    case 'batchtype-7':
+      return { wire: { BatchType: 7 } };
+    case 'auto-yes':
+      return { wire: { Auto: 'yes' } };
+    case 'list-createtime':
+      return { listWire: { CreateTime: china(start + 5000) } };
+    case 'list-status':
+      return p === 'sae'
+        ? {
+            appStatusWire: {
+              LastChangeOrderStatus: o.status === 8 ? 'RUNNING' : 'WAIT_BATCH_CONFIRM',
+            },
+          }
+        : { listWire: { Status: o.status === 1 ? 9 : 1 } };
+    case 'list-substatus':
+      return { appStatusWire: { SubStatus: 'RUNNING_BUT_HAS_ERROR' } };
+  }
+}
+
 function orderEntry(o: WorldOrder, startedAtMs: number): Record<string, unknown> {
   const p = o.platform;
   const times = currentBatchTimes(o, startedAtMs);
@@ -121,6 +175,22 @@ function orderEntry(o: WorldOrder, startedAtMs: number): Record<string, unknown>
     ['StartTime', timeWire(o.startWire, times.start)],
     ['UpdateTime', timeWire(o.updateWire, times.update)],
   ]);
+  const flawed = flawEntry(o, startedAtMs) as {
+    wire?: Record<string, unknown>;
+    batchWire?: Record<string, unknown>;
+    listWire?: Record<string, unknown>;
+    appStatusWire?: Record<string, unknown>;
+  };
+  // The listing entry's own AppId (G9): EDAS ListRecentChangeOrder item, SAE
+  // DescribeApplicationStatus `Data` (while the order is its application's last).
+  const listKey = p === 'sae' ? 'appStatusWire' : 'listWire';
+  const listOmitKey = p === 'sae' ? 'appStatusWireOmit' : 'listWireOmit';
+  const listed =
+    o.listAppIdWire === 'other'
+      ? { [listKey]: { ...flawed[listKey], AppId: pids.other } }
+      : o.listAppIdWire === 'absent'
+        ? { [listOmitKey]: ['AppId'] }
+        : {};
   return {
     ChangeOrderId: pids.order(p, o.n),
     AppId: pids.app(p, o.app),
@@ -131,12 +201,14 @@ function orderEntry(o: WorldOrder, startedAtMs: number): Record<string, unknown>
     startedMinutesAgo: (o.startedMinAgo * 60_000 + 20_000 + o.n * 100) / 60_000,
     idleMinutes: (o.idleMin * 60_000 + 20_000) / 60_000,
     SupportRollback: o.supportRollback,
-    ...(top.wire ? { wire: top.wire } : {}),
+    ...flawed,
+    ...(top.wire || flawed.wire ? { wire: { ...flawed.wire, ...top.wire } } : {}),
     ...(top.omit ? { wireOmit: top.omit } : {}),
-    ...(batch.wire ? { batchWire: batch.wire } : {}),
+    ...(batch.wire || flawed.batchWire
+      ? { batchWire: { ...flawed.batchWire, ...batch.wire } }
+      : {}),
     ...(batch.omit ? { batchWireOmit: batch.omit } : {}),
-    ...(o.listAppIdWire === 'absent' ? { listWireOmit: ['AppId'] } : {}),
-    ...(o.listAppIdWire === 'other' ? { listWire: { AppId: pids.other } } : {}),
+    ...listed,
     ...(o.listedUnder !== undefined ? { listedUnder: [pids.app(p, o.listedUnder)] } : {}),
   };
 }

@@ -205,6 +205,9 @@ function judge(
   // In flight, read as a number.
   if (o.statusWire !== 'ok') return 'status unreadable';
   if (!IN_FLIGHT[p].has(o.status)) return 'not in flight (or unknown status)';
+  // Red-team 25: a read that contradicts itself, or a listing that contradicts the read.
+  const flawed = flaw(o, via);
+  if (flawed) return flawed;
   // Which application: only what this invocation read.
   let app: number | 'other' | undefined;
   if (p === 'sae' && o.appIdWire === 'upper') return 'AppId unreadable';
@@ -228,9 +231,14 @@ function judge(
   if (spec?.changeTypes && !spec.changeTypes.includes(o.coType)) return 'change type';
   const includePaused = own?.includePaused ?? spec?.includePaused ?? view.defaults.includePaused;
   if (PAUSED[p].has(o.status) && source !== 'manual' && !includePaused) return 'paused';
-  // Times: the batches that started (status 0 = not started) must all show readable times.
+  // Times: the batches that started (status 0 = not started) must all show readable times,
+  // each in its platform's documented JSON type (red-team 25 G5).
   const currentStarted = o.status !== 0;
-  if (currentStarted && (!readable(o.startWire) || !readable(o.updateWire))) return 'times unknown';
+  if (currentStarted && (!readable(p, o.startWire) || !readable(p, o.updateWire)))
+    return 'times unknown';
+  // A batch that has not started shows no StartTime (red-team 25 G4).
+  if (!currentStarted && !['ok', 'zero', 'null', 'absent'].includes(o.startWire))
+    return 'a batch not started has a StartTime';
   if (!currentStarted && o.currentBatch === 1) return 'times unknown (no batch started)';
   const onAbort = own?.onAbort ?? spec?.onAbort ?? 'abort';
   if (onAbort === 'rollback' && !o.supportRollback) return 'rollback not supported';
@@ -287,9 +295,48 @@ function readPolicy(w: PlatformWorld): View | undefined {
   };
 }
 
-/** A batch time the reference's forms allow: epoch ms as a number or a digit string. */
-function readable(t: WorldOrder['startWire']): boolean {
-  return t === 'ok' || t === 'number' || t === 'digits';
+/** A batch time in the reference's form: SAE a JSON number (`long`), EDAS a digit string. */
+function readable(p: PlatformName, t: WorldOrder['startWire']): boolean {
+  return t === 'ok' || t === (p === 'sae' ? 'number' : 'digits');
+}
+
+/**
+ * Red-team 25 G4, G5, G14, from the rule (docs/policy.md "What is a contradiction"): the flaw
+ * that makes the order's facts unknown, or undefined. An order in flight here (its status is
+ * the emulator's, read as a number):
+ * - a FinishTime, a wrong-typed PipelineName / CoTypeCode, BatchType 7, Auto "yes", batch 1
+ *   named "Batch 2", a not-started batch with a StartTime: always;
+ * - the current batch read succeeded: when the order says 1 (in progress: a batch runs), or
+ *   when it is the last batch (every batch succeeded, the order not finished);
+ * - the batch before the current one updated after the current one started: when the current
+ *   one started (status not 0);
+ * - a listing that disagrees (or names a FinishTime): only when a listing found the order
+ *   (not by ChangeOrderId).
+ */
+function flaw(o: WorldOrder, via: Via): string | undefined {
+  switch (o.flaw) {
+    case 'none':
+      return undefined;
+    case 'finish-read':
+    case 'batch-misnamed':
+    case 'unstarted-start':
+    case 'name-number':
+    case 'cotype-array':
+    case 'batchtype-7':
+    case 'auto-yes':
+      return `read contradicts itself (${o.flaw})`;
+    case 'current-succeeded':
+      return o.status === 1 || o.currentBatch === o.batchCount
+        ? 'read contradicts itself (no batch running)'
+        : undefined;
+    case 'batch-overlap':
+      return o.status !== 0 ? 'read contradicts itself (batches overlap)' : undefined;
+    case 'finish-listing':
+    case 'list-createtime':
+    case 'list-status':
+    case 'list-substatus':
+      return via === 'order' ? undefined : `listing disagrees with the read (${o.flaw})`;
+  }
 }
 
 function dry(v: DryRunValue | undefined): 'no' | 'dry' | 'bad' {

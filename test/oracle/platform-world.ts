@@ -40,6 +40,33 @@ export type BatchTimeWire =
   | 'absent'
   | 'float'
   | 'negative';
+/**
+ * A flaw in the order's read or its listing (red-team 25): `none`; G4 `finish-read` (a
+ * FinishTime on the read), `finish-listing` (EDAS: on the ListRecentChangeOrder item),
+ * `current-succeeded` (the current batch's status 2), `batch-overlap` (the batch before the
+ * current one updated a minute after the current one started), `batch-misnamed` (batch 1 named
+ * "Batch 2"), `unstarted-start` (the batch after the current one, not started, has a StartTime);
+ * G5 `name-number` (batch 1 PipelineName 7), `cotype-array` (CoTypeCode an array),
+ * `batchtype-7` (BatchType 7), `auto-yes` (SAE Auto "yes"); G14 `list-createtime` (EDAS: the
+ * listing's CreateTime a second off), `list-status` (the listing names another status),
+ * `list-substatus` (SAE: DescribeApplicationStatus RUNNING_BUT_HAS_ERROR beside SubStatus 0).
+ */
+export type OrderFlaw =
+  | 'none'
+  | 'finish-read'
+  | 'finish-listing'
+  | 'current-succeeded'
+  | 'batch-overlap'
+  | 'batch-misnamed'
+  | 'unstarted-start'
+  | 'name-number'
+  | 'cotype-array'
+  | 'batchtype-7'
+  | 'auto-yes'
+  | 'list-createtime'
+  | 'list-status'
+  | 'list-substatus';
+
 /** The AppId of an SAE DescribeChangeOrder read: `ok`, left out, upper-cased, or another app's. */
 export type AppIdWire = 'ok' | 'absent' | 'upper' | 'other';
 /**
@@ -76,6 +103,8 @@ export interface WorldOrder {
    */
   listedUnder?: number;
   supportRollback: boolean;
+  /** red-team 25: a flaw of the read or its listing */
+  flaw: OrderFlaw;
 }
 
 export interface PlatformPolicySpec {
@@ -246,6 +275,36 @@ const batchTimeWire = often<BatchTimeWire>(
   ),
   8,
 );
+const FLAWS: OrderFlaw[] = [
+  'finish-read',
+  'finish-listing',
+  'current-succeeded',
+  'batch-overlap',
+  'batch-misnamed',
+  'unstarted-start',
+  'name-number',
+  'cotype-array',
+  'batchtype-7',
+  'auto-yes',
+  'list-createtime',
+  'list-status',
+  'list-substatus',
+];
+const flaw = often<OrderFlaw>('none', fc.constantFrom<OrderFlaw>(...FLAWS), 6);
+
+/** Whether `f` can be given to an order of this shape (else it is `none`). */
+function flawFits(
+  f: OrderFlaw,
+  o: { platform: PlatformName; status: number; batchCount: number; currentBatch: number },
+): boolean {
+  if (f === 'finish-listing' || f === 'list-createtime') return o.platform === 'edas';
+  if (f === 'auto-yes' || f === 'list-substatus') return o.platform === 'sae';
+  if (f === 'current-succeeded') return o.status !== 0;
+  if (f === 'batch-overlap') return o.currentBatch >= 2;
+  if (f === 'unstarted-start') return o.currentBatch < o.batchCount;
+  return true;
+}
+
 const appIdWire = often<AppIdWire>(
   'ok',
   fc.constantFrom<AppIdWire>('absent', 'upper', 'other'),
@@ -541,15 +600,17 @@ function order(p: PlatformName, apps: number) {
       listedUnderPick:
         p === 'edas' ? fc.option(fc.nat({ max: 2 }), { freq: 5 }) : fc.constant(null),
       supportRollback: often(true, fc.constant(false), 6),
+      flaw,
     })
-    .map(({ idleFraction, batchPick, listedUnderPick, ...o }) => {
+    .map(({ idleFraction, batchPick, listedUnderPick, flaw: f, ...o }) => {
       const other = listedUnderPick === null ? undefined : listedUnderPick % apps;
-      return {
+      const shaped = {
         ...o,
         idleMin: Math.floor(o.startedMinAgo * idleFraction),
         currentBatch: 1 + (batchPick % o.batchCount),
         ...(other === undefined || other === o.app ? {} : { listedUnder: other }),
       };
+      return { ...shaped, flaw: flawFits(f, shaped) ? f : ('none' as const) };
     });
 }
 

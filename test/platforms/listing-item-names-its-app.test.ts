@@ -170,7 +170,7 @@ describe('G9: an EDAS event claiming A for an order ListRecentChangeOrder(A) lis
 describe('G9 on SAE: DescribeApplicationStatus(A) is the proof, its Data.AppId must be A', () => {
   it("an SAE event claiming A for B's order (DescribeChangeOrder without AppId) whose status reply names B: skipped", async () => {
     const harness = await start(
-      world({}, { listedUnder: [SAE_A], wireOmit: ['AppId'], listWire: { AppId: SAE_B } }),
+      world({}, { listedUnder: [SAE_A], wireOmit: ['AppId'], appStatusWire: { AppId: SAE_B } }),
       { sae: { protect: { appIds: [SAE_B] } } },
     );
     await harness.handler(saeEvent(), fakeContext());
@@ -185,7 +185,7 @@ describe('G9 on SAE: DescribeApplicationStatus(A) is the proof, its Data.AppId m
 
   it('a status reply without Data.AppId proves nothing: skipped', async () => {
     const harness = await start(
-      world({}, { listedUnder: [SAE_A], wireOmit: ['AppId'], listWireOmit: ['AppId'] }),
+      world({}, { listedUnder: [SAE_A], wireOmit: ['AppId'], appStatusWireOmit: ['AppId'] }),
     );
     await harness.handler(saeEvent(), fakeContext());
     const rec = only(harness.records());
@@ -225,7 +225,7 @@ describe('G9 in sweeps and requests by application: an item naming another app i
   });
 
   it("an SAE sweep: A's status reply naming B is skipped, A's order not aborted", async () => {
-    const harness = await start(world({}, {}, { listWire: { AppId: SAE_B } }), {
+    const harness = await start(world({}, {}, { appStatusWire: { AppId: SAE_B } }), {
       sae: { sweepAppIds: [SAE_A] },
       edas: { mode: 'off' },
     });

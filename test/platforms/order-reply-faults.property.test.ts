@@ -52,7 +52,7 @@ interface Batch {
   UpdateTime: number;
 }
 
-/** A read: 1–4 batches (batch 1 running: status 1), and the order-level fields. */
+/** A read: 1–4 batches (the last running: status 1, the others succeeded), and the order-level fields. */
 const read = fc
   .record({
     n: fc.integer({ min: 1, max: 4 }),
@@ -82,7 +82,7 @@ const read = fc
   .map((g) => {
     const batches: Batch[] = Array.from({ length: g.n }, (_, i) => ({
       PipelineId: g.repeatId && i === 1 ? 'p-0' : `p-${i}`,
-      Status: i === 0 ? (g.badStatus === false ? 1 : g.badStatus) : 2,
+      Status: i === g.n - 1 ? (g.badStatus === false ? 1 : g.badStatus) : 2,
       StartTime: NOW + g.offsets[i]!.start * MIN,
       UpdateTime: NOW + g.offsets[i]!.update * MIN,
     }));
@@ -112,6 +112,10 @@ function oracleFaults(data: Record<string, unknown>, batches: Batch[]): Set<stri
   if (batches.some((b) => !isStatus(b.Status))) out.add('Status');
   const ids = batches.map((b) => b.PipelineId);
   if (new Set(ids).size !== ids.length) out.add('PipelineId');
+  // Red-team 25 G4: a batch that started before the one before it ended (its last update).
+  for (let i = 1; i < batches.length; i++)
+    if (isStatus(batches[i]!.Status) && batches[i]!.StartTime < batches[i - 1]!.UpdateTime)
+      out.add('order');
   if (
     'CurrentPipelineId' in data &&
     data.CurrentPipelineId !== '' &&
@@ -125,6 +129,7 @@ function oracleFaults(data: Record<string, unknown>, batches: Batch[]): Set<stri
 function fieldOf(fault: string): string {
   if (/^batch \d+ Status/.test(fault)) return 'Status';
   if (/share PipelineId/.test(fault)) return 'PipelineId';
+  if (/^batch \d+ started .*before batch \d+ ended/.test(fault)) return 'order';
   return fault.split(' ')[0]!;
 }
 
@@ -158,6 +163,17 @@ describe('SAE / EDAS reads whose fields are unreadable or contradict each other 
           pipelinesField: 'Pipelines',
           statusField: 'Status',
           pipelines: batches as unknown as Record<string, unknown>[],
+          status: 1,
+          stateOf: (c) => (c === 1 ? 'in_flight' : c === 2 ? 'finished' : 'unknown'),
+          finishTime: undefined,
+          timeForm: 'number',
+          types: {
+            coType: undefined,
+            coTypeCode: undefined,
+            batchType: undefined,
+            supportRollback: undefined,
+            batchIntegers: [],
+          },
         });
         const expected = oracleFaults(data, batches);
         expect(new Set(got.faults.map(fieldOf))).toEqual(expected);

@@ -148,16 +148,25 @@ describe('SAE platform against the emulator (real signing, real HTTP)', () => {
       found.push(
         ...(await platform.findInFlight(app, { pageNumber: 1, pageSize: 100 }, OPTS)).items,
       );
+    // Each ref carries what DescribeApplicationStatus said, for the read to agree with
+    // (red-team 25 G14): the status name as its code, the SubStatus name as its code.
+    const listed = (appId: string, status: number, subStatus: number) => ({
+      action: 'DescribeApplicationStatus',
+      facts: { AppId: appId, Status: status, SubStatus: subStatus },
+      faults: [],
+    });
     expect(found).toEqual([
       {
         platform: 'sae',
         changeId: '6642d441-56a5-c249-2ba5-f83f36c0f47a',
         appId: 'b53ffa9f-94c8-272d-8e89-525d1c2cf7b8',
+        listed: listed('b53ffa9f-94c8-272d-8e89-525d1c2cf7b8', 8, 0),
       },
       {
         platform: 'sae',
         changeId: 'b7a41eee-3d3e-d954-89a0-2aed53c5022d',
         appId: 'd035ef1b-9032-7de8-2b40-ff5211e322d9',
+        listed: listed('d035ef1b-9032-7de8-2b40-ff5211e322d9', 1, 1),
       },
     ]);
     expect(seen).toEqual(['ListApplications', ...Array(4).fill('DescribeApplicationStatus')]);

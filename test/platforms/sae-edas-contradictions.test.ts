@@ -214,7 +214,15 @@ describe('red-team 24 F8: fields that contradict the order, or cannot be read', 
   ])(
     '%s: skipped naming the field, never aborted (manual and sweep)',
     async (_what, wire, text) => {
-      const harness = await start(scenario(wire(), wire()));
+      // The EDAS listing (ListRecentChangeOrder) shows the same CreateTime as the read, so
+      // that the read's own fault is what is judged (a listing that disagrees is red-team 25
+      // G14, sae-edas-read-consistency.test.ts).
+      const w = wire() as { wire?: Record<string, unknown> };
+      const edasWire =
+        w.wire?.CreateTime === undefined
+          ? w
+          : { ...w, listWire: { CreateTime: w.wire.CreateTime } };
+      const harness = await start(scenario(w, edasWire));
       const recs = await abortBoth(harness);
       expect(recs).toHaveLength(4);
       for (const rec of recs) {

@@ -194,7 +194,11 @@ describe('fail closed on SAE and EDAS (issue 10 rules)', () => {
   ])(
     '%s: times unknown, an operator abort sends no AbortChangeOrder',
     async (_what, wire, text) => {
-      const harness = await start(scenario({ batchWire: wire() }, { batchWire: wire() }));
+      // EDAS batch times are strings of digits (docs/reference/sae-edas.md §3.4; red-team 25
+      // G5: a number there is unreadable): the same instants, in each platform's own form.
+      const asEdas = (w: Record<string, number>) =>
+        Object.fromEntries(Object.entries(w).map(([k, v]) => [k, String(v)]));
+      const harness = await start(scenario({ batchWire: wire() }, { batchWire: asEdas(wire()) }));
       for (const [platform, order] of [
         ['sae', SAE_ORDER],
         ['edas', EDAS_ORDER],
