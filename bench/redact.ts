@@ -130,3 +130,16 @@ console.log(
 console.log(
   `building it again for the same keys (every warm invocation) ÷ one plain record: ${(rebuild / plainCost).toFixed(1)}×  (${(rebuild * 1000).toFixed(1)} µs)`,
 );
+// Request signatures (Redactor.add): a sweep's Web+ client adds one per request and keeps the
+// last MAX_ADDED_SECRETS (red-team 25 G8: each searched like a secret, HMAC bytes too).
+const signed = createRedactor([secret, stsToken, ...tokens]);
+signed.text('12345678');
+for (let i = 0; i < 256; i++) signed.add(randomBytes(20).toString('base64'));
+const addCost = perOp(() => signed.add(randomBytes(20).toString('base64')));
+console.log(
+  `adding one request signature (256 kept, the oldest evicted) ÷ one plain record: ${(addCost / plainCost).toFixed(1)}×  (${(addCost * 1000).toFixed(1)} µs)`,
+);
+const signedFailed = perOp(() => signed.value(failed));
+console.log(
+  `failed record, 2 KB error body, 256 signatures added ÷ the same without: ${(signedFailed / perOp(() => redactor.value(failed))).toFixed(2)}×  (${(signedFailed * 1000).toFixed(1)} µs)`,
+);

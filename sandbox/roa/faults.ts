@@ -1,6 +1,6 @@
 /**
  * Scripted faults of an SAE/EDAS section: each entry is matched by action and, when given,
- * changeOrderId / appId; every matching request takes the entry's next response, and once the
+ * changeOrderId / appId / regionId (the region the request's host names); every matching request takes the entry's next response, and once the
  * list is spent the emulator answers normally again (as the Web+ sandbox does).
  */
 import { type Reply, toReply } from '../webplus/faults.js';
@@ -15,12 +15,16 @@ export class RoaFaultPlan {
   }
 
   /** The next scripted reply for this request, or undefined to answer normally. */
-  take(action: string, target: { changeOrderId?: string; appId?: string }): Reply | undefined {
+  take(
+    action: string,
+    target: { changeOrderId?: string; appId?: string; regionId?: string },
+  ): Reply | undefined {
     for (const entry of this.entries) {
       const f = entry.fault;
       if (f.action !== action) continue;
       if (f.changeOrderId !== undefined && f.changeOrderId !== target.changeOrderId) continue;
       if (f.appId !== undefined && f.appId !== target.appId) continue;
+      if (f.regionId !== undefined && f.regionId !== target.regionId) continue;
       const response = f.responses[entry.next];
       if (response === undefined) continue;
       entry.next += 1;

@@ -16,6 +16,8 @@ export function roaFaultSchema<A extends readonly [string, ...string[]]>(actions
     action: z.enum(actions),
     changeOrderId: nonEmpty.optional(),
     appId: nonEmpty.optional(),
+    /** matches only requests to that region's host */
+    regionId: nonEmpty.optional(),
     responses: z.array(faultResponseSchema).min(1),
   });
 }
@@ -41,6 +43,7 @@ export type RoaFault = {
   action: string;
   changeOrderId?: string;
   appId?: string;
+  regionId?: string;
   responses: z.output<typeof faultResponseSchema>[];
 };
 

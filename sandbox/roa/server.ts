@@ -338,7 +338,7 @@ export async function startRoaServer(
       );
       return;
     }
-    const reply = plan.take(action, target);
+    const reply = plan.take(action, { ...target, ...(regionId !== undefined ? { regionId } : {}) });
     if (reply) entry.fault = `scripted:${label(reply)}`;
     const r: Reply = reply ?? { kind: 'normal', delayMs: 0 };
     // `applied: true` performs the state change first, then waits (fault-response.ts): a client

@@ -1,6 +1,6 @@
 /**
  * Scripted faults of a scenario (docs/reference/scenario.md, "Faults"): each entry is
- * matched by action and, when given, changeId / envId; every matching request takes the entry's
+ * matched by action and, when given, changeId / envId / regionId (the `x-acs-region-id` header); every matching request takes the entry's
  * next response, and once the list is spent the sandbox behaves normally again.
  */
 import type { ActionName, Fault, FaultResponse } from './scenario.js';
@@ -72,12 +72,16 @@ export class FaultPlan {
    * Consume the next scripted response of the first matching entry that has one left.
    * @returns the reply, or undefined when no entry applies (answer normally)
    */
-  take(action: ActionName, target: { changeId?: string; envId?: string }): Reply | undefined {
+  take(
+    action: ActionName,
+    target: { changeId?: string; envId?: string; regionId?: string },
+  ): Reply | undefined {
     for (const entry of this.entries) {
       const f = entry.fault;
       if (f.action !== action) continue;
       if (f.changeId !== undefined && f.changeId !== target.changeId) continue;
       if (f.envId !== undefined && f.envId !== target.envId) continue;
+      if (f.regionId !== undefined && f.regionId !== target.regionId) continue;
       const response = f.responses[entry.next];
       if (response === undefined) continue;
       entry.next += 1;

@@ -123,6 +123,11 @@ const changeSchema = z
     abortStepSeconds: z.number().nonnegative().nullable().default(5),
     /** the change belongs to another account: DescribeChange 403, AbortChange 500 ResourceAuthFailed */
     foreign: z.boolean().default(false),
+    /**
+     * top-level names of this change's DescribeChange success replies, set after `Code`,
+     * `Message` and `RequestId` (null removes one): an envelope that is not the documented one
+     */
+    envelope: z.record(z.string(), z.unknown()).optional(),
     ...wireOverrides(CHANGE_WIRE_FIELDS),
   })
   .superRefine((c, ctx) => {
@@ -148,6 +153,8 @@ const faultSchema = z.strictObject({
   action: z.enum(ACTIONS),
   changeId: nonEmpty.optional(),
   envId: nonEmpty.optional(),
+  /** matches only requests whose `x-acs-region-id` header is this region */
+  regionId: nonEmpty.optional(),
   responses: z.array(faultResponseSchema).min(1),
 });
 

@@ -387,7 +387,10 @@ export async function startWebplusSandbox(
     };
     res.once('close', release);
     try {
-      const scripted = settings.plan.take(action, target);
+      const scripted = settings.plan.take(action, {
+        ...target,
+        ...(region !== undefined ? { regionId: region } : {}),
+      });
       const reply: Reply = scripted ??
         settings.random?.draw(action) ?? { kind: 'normal', delayMs: 0 };
       if (scripted) {
@@ -435,7 +438,20 @@ export async function startWebplusSandbox(
           if (result instanceof WebplusApiError) {
             sendError(res, entry, result.status, result.code, result.message, requestId);
           } else {
-            const payload = { ...result, Code: 'OK', Message: 'success', RequestId: requestId };
+            const payload: Record<string, unknown> = {
+              ...result,
+              Code: 'OK',
+              Message: 'success',
+              RequestId: requestId,
+            };
+            const envelope =
+              action === 'DescribeChange' && target.changeId !== undefined
+                ? parsed.changes.find((c) => c.ChangeId === target.changeId)?.envelope
+                : undefined;
+            for (const [k, v] of Object.entries(envelope ?? {})) {
+              if (v === null) delete payload[k];
+              else payload[k] = v;
+            }
             send(
               res,
               entry,

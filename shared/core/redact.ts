@@ -31,6 +31,9 @@
  *   `SignatureDoesNotMatch` message quotes the server's string to sign, whose canonical headers
  *   include `x-acs-security-token` (Alibaba Cloud ROA signature docs:
  *   https://github.com/AlibabaCloudDocs/webx/blob/master/cn.zh-CN/API参考/签名机制.md);
+ * - for a request signature given to {@link Redactor.add} (red-team 24 F5, 25 G8): all of the
+ *   above, and the same for the HMAC bytes it is the base64 or hex of (their hex, base64url,
+ *   base64 at another offset, byte lists), kept in a bounded index of their own;
  * - the value after a secret-bearing name (`x-acs-security-token: …`, `SecurityToken=…`,
  *   `AccessKeySecret": "…"`, `token=…`), whatever its value; after `Authorization:`,
  *   `Proxy-Authorization:` or `Cookie:` the rest of the line, whatever its scheme (SLS
@@ -613,6 +616,11 @@ function addRuns(set: Set<string>, form: string, k: number, cased?: string): voi
 
 /** `text` reversed, code point by code point. */
 function reversed(text: string): string {
+  // Without surrogates, unit by unit is code point by code point, and latin1 text byte by byte
+  // (cheaper: every added signature's forms are reversed).
+  if (!/[\u0100-\uffff]/.test(text))
+    return Buffer.from(text, 'latin1').reverse().toString('latin1');
+  if (!/[\ud800-\udfff]/.test(text)) return text.split('').reverse().join('');
   return [...text].reverse().join('');
 }
 
@@ -623,8 +631,8 @@ function reversed(text: string): string {
  * text holding the secret holds one of them (the one of its byte offset mod 3).
  * Source: RFC 4648 §4, §5.
  */
-function base64Middles(secret: string): string[] {
-  const bytes = Buffer.from(secret, 'utf8');
+function base64Middles(secret: string | Buffer): string[] {
+  const bytes = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret;
   const out: string[] = [];
   for (const prefix of [0, 1, 2]) {
     const total = prefix + bytes.length;
@@ -731,7 +739,13 @@ function hashesOf(set: ReadonlySet<string>, k: number): Set<number> {
  * redactor made one per character of every text it read: a fifth of what a sweep allocated,
  * issue 16).
  */
-function scan(m: Mapped, set: ReadonlySet<string>, k: number, spans: [number, number][]): void {
+function scan(
+  m: Mapped,
+  set: ReadonlySet<string>,
+  k: number,
+  spans: [number, number][],
+  added?: AddedWindows,
+): void {
   const t = m.text;
   if (t.length < k) return;
   const hashes = hashesOf(set, k);
@@ -744,7 +758,8 @@ function scan(m: Mapped, set: ReadonlySet<string>, k: number, spans: [number, nu
       const out = (h - Math.imul(t.charCodeAt(i - 1), top)) | 0;
       h = (Math.imul(out, HASH_BASE) + t.charCodeAt(i + k - 1)) | 0;
     }
-    if (!hashes.has(h) || !set.has(t.slice(i, i + k))) continue;
+    const kept = hashes.has(h) && set.has(t.slice(i, i + k));
+    if (!kept && (added === undefined || !added.holds(h, t, i))) continue;
     const start = m.starts[i]!;
     const end = m.ends[i + k - 1]!;
     if (open && start <= open[1]) open[1] = Math.max(open[1], end);
@@ -811,21 +826,34 @@ function byteLists(text: string): Mapped | undefined {
   return longest >= MIN_LIST_BYTES ? out.done() : undefined;
 }
 
-/** The spans of `text` (offset by `base`) holding a run of a secret, in any reading. */
-function spansIn(text: string, base: number, runs: Runs, spans: [number, number][]): void {
+/**
+ * The spans of `text` (offset by `base`) holding a run of a secret, or of an added signature
+ * (`added`, searched in the same readings and the same rolling passes), in any reading.
+ */
+function spansIn(
+  text: string,
+  base: number,
+  runs: Runs,
+  spans: [number, number][],
+  added?: AddedSignatures,
+): void {
   const found: [number, number][] = [];
-  const bytes = runs.hex.size ? byteLists(text) : undefined;
+  const plain = added?.windows(0);
+  const skeletonRuns = added?.windows(1);
+  const hex = added?.windows(2);
+  const bytes = runs.hex.size || hex ? byteLists(text) : undefined;
   if (bytes) {
     find(bytes, runs.wholeSkeleton, found);
-    scan(bytes, runs.hex, MIN_HEX_RUN_CHARS, found);
+    scan(bytes, runs.hex, MIN_HEX_RUN_CHARS, found, hex);
   }
   for (const m of readings(text)) {
     find(m, runs.whole, found);
-    if (runs.plain.size) scan(m, runs.plain, MIN_RUN_CHARS, found);
+    if (runs.plain.size || plain) scan(m, runs.plain, MIN_RUN_CHARS, found, plain);
     const sk = skeleton(m);
     find(sk, runs.wholeSkeleton, found);
-    if (runs.skeleton.size) scan(sk, runs.skeleton, MIN_SKELETON_RUN_CHARS, found);
-    if (runs.hex.size) scan(sk, runs.hex, MIN_HEX_RUN_CHARS, found);
+    if (runs.skeleton.size || skeletonRuns)
+      scan(sk, runs.skeleton, MIN_SKELETON_RUN_CHARS, found, skeletonRuns);
+    if (runs.hex.size || hex) scan(sk, runs.hex, MIN_HEX_RUN_CHARS, found, hex);
   }
   for (const [a, b] of found) spans.push([a + base, b + base]);
 }
@@ -861,9 +889,14 @@ function cutSpans(text: string, spans: [number, number][]): string {
  * (everything else is kept as it was). A long text is read in overlapping windows of
  * {@link WINDOW_CHARS}, so the cost stays linear in its length and the memory bounded.
  */
-function runSpans(text: string, runs: Runs, spans: [number, number][]): void {
+function runSpans(
+  text: string,
+  runs: Runs,
+  spans: [number, number][],
+  added?: AddedSignatures,
+): void {
   inWindows(text, (piece, base) => {
-    spansIn(piece, base, runs, spans);
+    spansIn(piece, base, runs, spans, added);
     return undefined;
   });
 }
@@ -888,6 +921,328 @@ function inWindows(
 }
 
 /**
+ * The three searches of an added signature, by index: runs of {@link MIN_RUN_CHARS} in the
+ * readings, runs of {@link MIN_SKELETON_RUN_CHARS} in their skeletons, runs of
+ * {@link MIN_HEX_RUN_CHARS} hex digits in the skeletons and byte lists (as for the secrets).
+ */
+type AddedKind = 0 | 1 | 2;
+const ADDED_WINDOW_CHARS: readonly [number, number, number] = [
+  MIN_RUN_CHARS,
+  MIN_SKELETON_RUN_CHARS,
+  MIN_HEX_RUN_CHARS,
+];
+
+/**
+ * One added signature: per {@link AddedKind}, the forms whose every window is searched (as the
+ * text's readings read them: case-folded). Their windows' hashes are rolled again when it is
+ * added and when it is evicted ({@link someWindowHash}), not kept.
+ */
+interface AddedSignature {
+  /** Per kind, its forms joined by `\n` (no window holds one: readings drop it). */
+  readonly forms: readonly [string, string, string];
+}
+
+/**
+ * The bytes a signature is an encoding of: the HMAC output its base64 (standard or URL-safe,
+ * padded or not) or its hex stands for, when it reads as one of at least {@link MIN_RUN_CHARS}
+ * bytes (`acs` / `LOG` signatures: base64 of 20 bytes of HMAC-SHA1; DingTalk and Lark `sign`:
+ * base64 of 32 bytes of HMAC-SHA256; the JSON webhook's: hex of 32. Alibaba Cloud ROA signature
+ * docs, "Signature"; shared/notify/targets/*.ts).
+ */
+function signatureBytes(signature: string): Buffer[] {
+  const out: Buffer[] = [];
+  if (/^(?:[0-9a-fA-F]{2}){8,}$/.test(signature)) out.push(Buffer.from(signature, 'hex'));
+  const bare = signature.replace(/={1,2}$/, '');
+  if (/^(?:[A-Za-z0-9+/]+|[A-Za-z0-9_-]+)$/.test(bare) && bare.length % 4 !== 1) {
+    const bytes = Buffer.from(bare, 'base64');
+    if (bytes.length >= MIN_RUN_CHARS) out.push(bytes);
+  }
+  return out;
+}
+
+/**
+ * What is searched for one added signature: the same forms as a secret's ({@link addSecret}):
+ * its readings and their reverse, its skeleton and its reverse, the base64 middles of its UTF-8
+ * at every alignment (both alphabets, and reversed), the hex of its UTF-8; and the same for the
+ * bytes it encodes ({@link signatureBytes}: the HMAC output in hex, in base64url, at another
+ * byte offset). Every window is searched, none left out as word-like: a signature is an HMAC's
+ * encoding, not made of words.
+ */
+function addedSignature(signature: string): AddedSignature {
+  const plain: string[] = [];
+  const skeletons: string[] = [];
+  const hex: string[] = [];
+  for (const m of readings(signature)) {
+    plain.push(m.text, reversed(m.text));
+    const sk = skeleton(m).text;
+    skeletons.push(sk, reversed(sk));
+  }
+  const utf8 = Buffer.from(signature, 'utf8');
+  for (const middle of base64Middles(utf8))
+    plain.push(middle.toLowerCase(), reversed(middle).toLowerCase());
+  hex.push(utf8.toString('hex'));
+  for (const bytes of signatureBytes(signature)) {
+    for (const middle of base64Middles(bytes)) plain.push(middle.toLowerCase());
+    hex.push(bytes.toString('hex'));
+  }
+  const kinds = [plain, skeletons, hex].map((list, kind) => {
+    const k = ADDED_WINDOW_CHARS[kind as AddedKind];
+    return [...new Set(list.filter((f) => f.length >= k))].join('\n');
+  });
+  return { forms: [kinds[0]!, kinds[1]!, kinds[2]!] };
+}
+
+/**
+ * Calls `visit` with the hash of every `k`-long window of every one of `joined`'s
+ * `\n`-separated forms (each at least `k` long), rolled along each (duplicates included), and
+ * stops at the first `true` it returns; returns whether one did.
+ */
+function someWindowHash(joined: string, k: number, visit: (h: number) => boolean): boolean {
+  let top = 1; // HASH_BASE^(k−1)
+  for (let j = 1; j < k; j++) top = Math.imul(top, HASH_BASE);
+  for (let from = 0; from < joined.length; ) {
+    let end = joined.indexOf('\n', from);
+    if (end < 0) end = joined.length;
+    let h = windowHash(joined, from, k);
+    if (visit(h)) return true;
+    for (let i = from + 1; i + k <= end; i++) {
+      h =
+        (Math.imul((h - Math.imul(joined.charCodeAt(i - 1), top)) | 0, HASH_BASE) +
+          joined.charCodeAt(i + k - 1)) |
+        0;
+      if (visit(h)) return true;
+    }
+    from = end + 1;
+  }
+  return false;
+}
+
+/** {@link HashOwners}: no owner; several signatures; otherwise the owner's slot + 1. */
+const NO_OWNER = 0;
+const SEVERAL = 0xffff;
+
+/**
+ * A map from a window hash to the slot of the added signature it is a window of (or
+ * {@link SEVERAL}), in two typed arrays (open addressing, linear probing, backward-shift
+ * deletion), at most 5/8 full: ~10 bytes per window where a `Map` took ~40 and its garbage,
+ * for the ~95,000 windows of {@link MAX_ADDED_SECRETS} `acs` signatures (1 MB; bench/run.ts
+ * sweep peak RSS).
+ */
+class HashOwners {
+  private keys: Int32Array;
+  private owners: Uint16Array;
+  private mask: number;
+  /** 32 − log2 of the capacity: a hash's home is its top bits after a multiplicative mix. */
+  private shift: number;
+  private count = 0;
+
+  /** @param log2Capacity the first capacity, 2^log2Capacity entries (it doubles when 5/8 full) */
+  constructor(log2Capacity: number) {
+    this.keys = new Int32Array(1 << log2Capacity);
+    this.owners = new Uint16Array(1 << log2Capacity);
+    this.mask = (1 << log2Capacity) - 1;
+    this.shift = 32 - log2Capacity;
+  }
+
+  /** The owner of `h`, {@link NO_OWNER} when none. */
+  get(h: number): number {
+    const i = this.find(h);
+    return i < 0 ? NO_OWNER : this.owners[i]!;
+  }
+
+  /** Makes `owner` an owner of `h`: its only one when it had none, else {@link SEVERAL}. */
+  claim(h: number, owner: number): void {
+    const i = this.find(h);
+    if (i < 0) this.insert(h, owner);
+    else if (this.owners[i] !== owner) this.owners[i] = SEVERAL;
+  }
+
+  /** Sets the owner of `h` (added when absent). */
+  set(h: number, owner: number): void {
+    const i = this.find(h);
+    if (i >= 0) {
+      this.owners[i] = owner;
+      return;
+    }
+    this.insert(h, owner);
+  }
+
+  /** Adds `h`, absent, with its owner. */
+  private insert(h: number, owner: number): void {
+    if ((this.count + 1) * 8 > this.keys.length * 5) this.grow();
+    let at = this.home(h);
+    while (this.owners[at] !== NO_OWNER) at = (at + 1) & this.mask;
+    this.keys[at] = h;
+    this.owners[at] = owner;
+    this.count += 1;
+  }
+
+  /** Removes `h`; the entries after it in its probe run move back (none is lost). */
+  delete(h: number): void {
+    const at = this.find(h);
+    if (at >= 0) this.deleteAt(at);
+  }
+
+  /**
+   * Takes `owner` off `h`: removes `h` when `owner` was its only owner and returns
+   * {@link NO_OWNER}; returns its owner otherwise ({@link SEVERAL}: the caller says who is left).
+   */
+  release(h: number, owner: number): number {
+    const at = this.find(h);
+    if (at < 0) return NO_OWNER;
+    const current = this.owners[at]!;
+    if (current !== owner) return current;
+    this.deleteAt(at);
+    return NO_OWNER;
+  }
+
+  private deleteAt(at: number): void {
+    let hole = at;
+    const mask = this.mask;
+    for (let j = (hole + 1) & mask; this.owners[j] !== NO_OWNER; j = (j + 1) & mask) {
+      const home = this.home(this.keys[j]!);
+      // The entry at j stays when its home is cyclically within (hole, j].
+      const stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
+      if (stays) continue;
+      this.keys[hole] = this.keys[j]!;
+      this.owners[hole] = this.owners[j]!;
+      hole = j;
+    }
+    this.owners[hole] = NO_OWNER;
+    this.count -= 1;
+  }
+
+  private home(h: number): number {
+    return Math.imul(h, 0x9e3779b1) >>> this.shift;
+  }
+
+  private find(h: number): number {
+    const mask = this.mask;
+    for (let i = this.home(h); this.owners[i] !== NO_OWNER; i = (i + 1) & mask)
+      if (this.keys[i] === h) return i;
+    return -1;
+  }
+
+  private grow(): void {
+    const { keys, owners } = this;
+    this.keys = new Int32Array(keys.length * 2);
+    this.owners = new Uint16Array(keys.length * 2);
+    this.mask = keys.length * 2 - 1;
+    this.shift -= 1;
+    this.count = 0;
+    for (let i = 0; i < keys.length; i++)
+      if (owners[i] !== NO_OWNER) this.set(keys[i]!, owners[i]!);
+  }
+}
+
+/**
+ * The windows of one {@link AddedKind} of every live added signature, as {@link scan} looks
+ * them up beside the secrets' run sets, in the same rolling pass: window hash → its signature's
+ * slot ({@link HashOwners}), updated on each add and eviction (the secrets' sets, shared and
+ * never changed, are not rebuilt: red-team 25 G8), and a hit checked exactly against the forms
+ * of its signature.
+ */
+class AddedWindows {
+  private readonly owners: HashOwners;
+  private readonly k: number;
+  constructor(
+    private readonly kind: AddedKind,
+    private readonly slots: readonly (AddedSignature | undefined)[],
+  ) {
+    this.k = ADDED_WINDOW_CHARS[kind];
+    // Room for a few signatures' windows without growing (an alarm's requests: ~470 runs of 8,
+    // ~30 of 12, ~70 of hex each).
+    this.owners = new HashOwners(kind === 0 ? 12 : kind === 1 ? 8 : 9);
+  }
+
+  /** Whether `t`'s window at `i` (of hash `h`) is a window of a live added signature. */
+  holds(h: number, t: string, i: number): boolean {
+    const owner = this.owners.get(h);
+    if (owner === NO_OWNER) return false;
+    const w = t.slice(i, i + this.k);
+    if (owner !== SEVERAL) return this.slots[owner - 1]!.forms[this.kind].includes(w);
+    return this.slots.some((s) => s?.forms[this.kind].includes(w));
+  }
+
+  /** Adds the windows of the signature in `slot`. */
+  add(slot: number): void {
+    const owner = slot + 1;
+    someWindowHash(this.slots[slot]!.forms[this.kind], this.k, (h) => {
+      this.owners.claim(h, owner);
+      return false;
+    });
+  }
+
+  /** Forgets the windows of `s`, which was in `slot` and is no longer in any. */
+  remove(s: AddedSignature, slot: number): void {
+    someWindowHash(s.forms[this.kind], this.k, (h) => {
+      if (this.owners.release(h, slot + 1) !== SEVERAL) return false;
+      // Shared: the owners left are the live signatures with a window of this hash.
+      const still: number[] = [];
+      this.slots.forEach((o, at) => {
+        if (o && someWindowHash(o.forms[this.kind], this.k, (w) => w === h)) still.push(at);
+      });
+      if (still.length === 0) this.owners.delete(h);
+      else if (still.length === 1) this.owners.set(h, still[0]! + 1);
+      return false;
+    });
+  }
+}
+
+/**
+ * The signatures a redactor was given by {@link Redactor.add}, at most
+ * {@link MAX_ADDED_SECRETS}, the oldest evicted first, each searched like a secret (see
+ * {@link addedSignature}). Adding one costs its own windows (a few hundred hashes), not a
+ * rebuild of the secrets' run sets: folding hundreds of signatures into those sets made a
+ * 2,000-environment sweep 1.6x slower and its peak RSS 1.8x (bench/run.ts sweep: 20.5 s → 33.6 s,
+ * 97 → 179 MB, red-team 24 F5).
+ */
+class AddedSignatures {
+  /** Live signatures → their slot, oldest first. */
+  private readonly live = new Map<string, number>();
+  private readonly slots: (AddedSignature | undefined)[] = [];
+  private readonly kinds: readonly [AddedWindows, AddedWindows, AddedWindows] = [
+    new AddedWindows(0, this.slots),
+    new AddedWindows(1, this.slots),
+    new AddedWindows(2, this.slots),
+  ];
+
+  get size(): number {
+    return this.live.size;
+  }
+
+  /** The windows of `kind` to search, or `undefined` when there is no added signature. */
+  windows(kind: AddedKind): AddedWindows | undefined {
+    return this.live.size ? this.kinds[kind] : undefined;
+  }
+
+  add(signature: string): void {
+    if (this.live.has(signature)) return;
+    let slot = this.slots.length;
+    if (this.live.size >= MAX_ADDED_SECRETS) {
+      const [oldest, at] = this.live.entries().next().value as [string, number];
+      const evicted = this.slots[at]!;
+      this.live.delete(oldest);
+      this.slots[at] = undefined;
+      for (const k of this.kinds) k.remove(evicted, at);
+      slot = at;
+    }
+    this.slots[slot] = addedSignature(signature);
+    this.live.set(signature, slot);
+    for (const k of this.kinds) k.add(slot);
+  }
+}
+
+/** The run sets of no secret (a redactor given only signatures). */
+const NO_RUNS: Runs = {
+  plain: new Set(),
+  skeleton: new Set(),
+  hex: new Set(),
+  whole: new Set(),
+  wholeSkeleton: new Set(),
+};
+
+/**
  * How many passes {@link createRedactor}'s `text` makes before it gives up on a text that keeps
  * changing and returns {@link REDACTED} for all of it (fail closed; no text seen needs more than 2).
  */
@@ -905,11 +1260,16 @@ export interface Redactor {
   value<T>(value: T): T;
   /**
    * Adds a secret learnt after the redactor was built: the signature of a request this
-   * invocation just sent (red-team 24 F5), removed from every later text wherever it appears
-   * whole, as sent, percent-encoded or JSON-escaped (`\/`); its pieces and other disguises are
-   * not searched, unlike the secrets the redactor was built with. At most
-   * {@link MAX_ADDED_SECRETS} are kept (the oldest added one goes first); shorter than 8
-   * characters, already known or not a string: ignored.
+   * invocation just sent (red-team 24 F5), removed from every later text like the secrets the
+   * redactor was built with (every run of 8 in every dress of the module comment: escapes up to
+   * three layers, spaces, case, reversed, base64 at any offset, hex, byte lists, separators),
+   * and so are the bytes it encodes when it is the base64 (either alphabet, padded or not) or the
+   * hex of at least 8 bytes, as an HMAC signature is: those bytes in hex (either case,
+   * separators), in base64url or base64 at any offset (runs of 8), as byte lists (red-team 25
+   * G8). Every window counts, none left out as word-like. At most {@link MAX_ADDED_SECRETS} are
+   * kept (the oldest added one goes first); each add costs its own few hundred windows (tens of
+   * µs), never a rebuild of the secrets' sets. Shorter than 8 characters, already known or not a
+   * string: ignored.
    */
   add(secret: string | undefined | null): void;
 }
@@ -1014,8 +1374,8 @@ export function createRedactor(secrets: readonly (string | undefined | null)[]):
       }
       return undefined;
     });
-    if (kept.size && out.length >= MIN_RUN_CHARS) runSpans(out, runsOf(), spans);
-    if (added.size) addedSpans(out, spans);
+    if ((kept.size || added) && out.length >= MIN_RUN_CHARS)
+      runSpans(out, kept.size ? runsOf() : NO_RUNS, spans, added);
     return cutSpans(out, spans);
   };
   // Passes until one changes nothing, so redacting twice is redacting once: a cut can make a
@@ -1043,28 +1403,15 @@ export function createRedactor(secrets: readonly (string | undefined | null)[]):
     );
   };
   /**
-   * Signatures given by `add`, oldest first, each with the forms searched for: as sent,
-   * percent-encoded and JSON-escaped. Searched whole only, apart from the runs of the
-   * invocation's secrets: a per-request HMAC is valid for minutes and shows nothing of the key,
-   * and folding hundreds of them into the run sets (every 8-character piece of every form,
-   * rebuilt once the bound is reached) made a 2,000-environment sweep 1.6x slower and its peak
-   * RSS 1.8x (bench/run.ts sweep: 20.5 s → 33.6 s, 97 → 179 MB).
+   * Signatures given by `add`, searched like the secrets ({@link AddedSignatures}); made on the
+   * first (most redactors never get one: the records', the outcome log's).
    */
-  const added = new Map<string, readonly string[]>();
+  let added: AddedSignatures | undefined;
   const add = (secret: string | undefined | null): void => {
     if (typeof secret !== 'string' || secret.length < MIN_REDACTED_TOKEN_CHARS) return;
-    if (kept.has(secret) || added.has(secret)) return;
-    added.set(secret, [
-      ...new Set([secret, encodeURIComponent(secret), secret.replaceAll('/', '\\/')]),
-    ]);
-    if (added.size > MAX_ADDED_SECRETS) added.delete(added.keys().next().value as string);
-  };
-  /** Adds the spans of every whole added signature in `out`. */
-  const addedSpans = (out: string, spans: [number, number][]): void => {
-    for (const forms of added.values())
-      for (const form of forms)
-        for (let i = out.indexOf(form); i >= 0; i = out.indexOf(form, i + 1))
-          spans.push([i, i + form.length]);
+    if (kept.has(secret)) return;
+    added ??= new AddedSignatures();
+    added.add(secret);
   };
   return { text, value: <T>(value: T): T => walk(value, 0) as T, add };
 }

@@ -1,15 +1,28 @@
 import { NOT_LANDED } from '../core/paced-call.js';
 import { CallFailedError, DeadlineReachedError } from '../webplus/call-errors.js';
 import { describeKind } from '../webplus/describe.js';
+import { FUTURE_SLACK_MS, MIN_EPOCH_MS } from '../webplus/epoch-ms.js';
 import { WebplusError } from '../webplus/errors.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
-import type { AbortChangeResult } from '../webplus/types.js';
+import type { AbortChangeResult, Change } from '../webplus/types.js';
 import {
   AbortHeldForRecordsError,
   type AbortRecordGate,
   notSentForRecords,
   sendGated,
 } from './records-first.js';
+
+/**
+ * What the decision read of the change before its abort (DescribeChange, in this invocation): a
+ * re-read after an ambiguous answer must describe the same change and agree with it in time
+ * (red-team 25 G10), and the affirmation's `EnvChange.StartTime` is bounded by its CreateTime
+ * (red-team 25 G12).
+ */
+export interface FirstRead {
+  change: Change;
+  /** When that reply arrived, epoch ms on the function's clock; undefined: not known. */
+  readAtMs?: number;
+}
 
 /** How one AbortChange (with its retries) ended. */
 export interface AbortResult {
@@ -44,6 +57,12 @@ export interface AbortResult {
  * @param gate the invocation's abort-record gate (records-first.ts, red-team 24 F6): each
  *   request waits in the pacer's slot until every other answered abort has its record written;
  *   not in time → not sent, `timeout`. Default: none.
+ * @param first the decision's own read of the change: a re-read that contradicts it (another
+ *   ChangeId, EnvId, CreateTime or ActionName; an UpdateTime before its UpdateTime; a FinishTime
+ *   before its UpdateTime or before the moment it showed the change running; an environment
+ *   naming another LatestChangeId) proves nothing: `failed` naming the field, never `aborted`,
+ *   never re-sent (red-team 25 G10); its CreateTime bounds the affirmation's StartTime
+ *   (client.ts, red-team 25 G12). Default: none (only the ids are compared).
  * Never throws.
  */
 export async function abortChange(
@@ -51,10 +70,13 @@ export async function abortChange(
   changeId: string,
   envId: string | undefined,
   gate?: AbortRecordGate,
+  first?: FirstRead,
 ): Promise<AbortResult> {
   let attempts = 0;
   /** What the last re-read after an ambiguous answer saw (undefined: none was made). */
   let seen: ChangeStateSeen | undefined;
+  /** Why that re-read contradicts the first read (set with `seen` `contradicts`). */
+  let contradiction: string | undefined;
   /** The last answer had a 2xx status (a contradictory or unreadable 2xx is never re-sent). */
   let lastWas2xx = false;
   /** Words for the last ambiguous 2xx (a timeout or reset leaves it unset: the reply was lost). */
@@ -68,7 +90,9 @@ export async function abortChange(
         // No request while an answered abort's record is unwritten (records-first.ts).
         sendGated(gate, `webplus:${changeId}`, () => {
           attempts += 1;
-          return gateway.client.abortChange(changeId, opts, envId).catch((e: unknown) => {
+          const facts =
+            first?.change.createTime === undefined ? {} : { createTime: first.change.createTime };
+          return gateway.client.abortChange(changeId, opts, envId, facts).catch((e: unknown) => {
             // The words of an ambiguous answer that came back (a timeout or reset has none).
             lastAmbiguity =
               e instanceof WebplusError && e.ambiguous && e.httpStatus !== 0
@@ -79,7 +103,11 @@ export async function abortChange(
           });
         }),
       async () => {
-        seen = envId ? await readState(gateway, changeId, envId) : 'unknown';
+        const read = envId
+          ? await readState(gateway, changeId, envId, first)
+          : { state: 'unknown' as const };
+        seen = read.state;
+        contradiction = read.why;
         if (seen === 'aborted' || seen === 'aborting') return { confirmedByRead: true };
         // Proven still running, no abort under way: the abort did not land, and a fault that is
         // not a 2xx may be re-sent (a 2xx that contradicts itself is never believed as a
@@ -120,7 +148,7 @@ export async function abortChange(
       // Any answer that may have landed (a 2xx that did not affirm the abort, a 5xx, an HTML
       // page, an empty or cut body, a reset or timeout after sending): decided from the last
       // re-read, never `aborted` on trust; re-sent only after a re-read proved it running.
-      if (err.error.ambiguous) return fromReread(err.error, err.attempts, seen);
+      if (err.error.ambiguous) return fromReread(err.error, err.attempts, seen, contradiction);
       return fromWebplusError(err.error, err.attempts);
     }
     return {
@@ -135,15 +163,25 @@ export async function abortChange(
  * The state a re-read found: the flags of DescribeChange, and the environment's AbortingChange.
  * `running` only when both reads were readable, about this change and environment, and the
  * environment shows no abort under way; `unclear` when it shows an abort under way of another
- * or an unnamed change (LatestChangeId): not proof either way.
+ * or an unnamed change (LatestChangeId): not proof either way; `contradicts` when a re-read
+ * disagrees with the first read (red-team 25 G10: another change, or times that cannot follow
+ * it): proof of nothing.
  */
-type ChangeStateSeen = 'aborted' | 'aborting' | 'finished' | 'running' | 'unclear' | 'unknown';
+type ChangeStateSeen =
+  | 'aborted'
+  | 'aborting'
+  | 'finished'
+  | 'running'
+  | 'unclear'
+  | 'unknown'
+  | 'contradicts';
 
 /** An ambiguous, non-retryable AbortChange answer, decided from the re-read of the change. */
 function fromReread(
   e: WebplusError,
   attempts: number,
   seen: ChangeStateSeen | undefined,
+  contradiction?: string,
 ): AbortResult {
   const base = {
     attempts,
@@ -152,6 +190,15 @@ function fromReread(
     webplusRequestId: e.requestId,
     ...(e.rawBody ? { errorMessage: `${e.message} | body: ${e.rawBody}` } : {}),
   };
+  if (seen === 'contradicts') {
+    // Another change under the same id, or times that cannot follow the first read: what the
+    // re-read says of the abort is no evidence either way (red-team 25 G10).
+    return {
+      ...base,
+      outcome: 'failed',
+      detail: `${e.message}; the re-read contradicts the first read (${contradiction}): whether the abort landed is unknown: not recorded as aborted, not sent again`,
+    };
+  }
   if (seen === 'finished') {
     return {
       ...base,
@@ -238,25 +285,90 @@ function fromWebplusError(e: WebplusError, attempts: number): AbortResult {
  * answer: did the abort land? `aborted` (ChangeAborted), `aborting` (its environment's
  * AbortingChange with this change as its LatestChangeId), `finished` (on its own), `running`
  * (proven: not aborted, not finished, and its environment's AbortingChange false), `unclear`
- * (AbortingChange true for another or no LatestChangeId), or `unknown` when a read failed, did
- * not fit before the deadline, named another change or environment, or its flags are unreadable.
+ * (AbortingChange true for no LatestChangeId), `contradicts` (with `why`) when the re-read
+ * disagrees with the first read ({@link rereadContradiction}) or the environment names another
+ * LatestChangeId, or `unknown` when a read failed, did not fit before the deadline, named
+ * another change or environment, or its flags are unreadable.
  */
 async function readState(
   gateway: WebplusGateway,
   changeId: string,
   envId: string,
-): Promise<ChangeStateSeen> {
+  first: FirstRead | undefined,
+): Promise<{ state: ChangeStateSeen; why?: string }> {
   const read = await gateway.tryOnce((o) => gateway.client.describeChange({ changeId, envId }, o));
-  if (!read) return 'unknown';
+  if (!read) return { state: 'unknown' };
   const c = read.change;
-  if (c.changeId !== changeId || c.envId !== envId) return 'unknown';
+  if (c.changeId !== changeId || c.envId !== envId) {
+    const why =
+      c.changeId !== changeId
+        ? `DescribeChange answered about ChangeId ${c.changeId.slice(0, 64)}, not ${changeId}`
+        : `DescribeChange names EnvId ${JSON.stringify(c.envId.slice(0, 64))}, not ${envId}`;
+    return { state: 'contradicts', why };
+  }
+  if (first) {
+    const why = rereadContradiction(first, c, gateway.client.clockSkewMs());
+    if (why) return { state: 'contradicts', why };
+  }
   const u = c.unreadable;
-  if (u.ChangeAborted || u.ChangeFinished) return 'unknown';
-  if (c.aborted) return 'aborted';
-  if (c.finished) return 'finished';
+  if (u.ChangeAborted || u.ChangeFinished) return { state: 'unknown' };
+  if (c.aborted) return { state: 'aborted' };
+  if (c.finished) return { state: 'finished' };
   // Web+ shows an aborting change only through its environment's AbortingChange flag.
   const env = await gateway.tryOnce((o) => gateway.client.describeAppEnvStatus(envId, o));
-  if (!env || env.envId !== envId || env.abortingChange === undefined) return 'unknown';
-  if (!env.abortingChange) return 'running';
-  return env.latestChangeId === changeId ? 'aborting' : 'unclear';
+  if (!env || env.envId !== envId || env.abortingChange === undefined) return { state: 'unknown' };
+  if (env.latestChangeId !== undefined && env.latestChangeId !== changeId)
+    // The first read found this change as the environment's latest (only the latest can be in
+    // flight): an environment naming another one now says another change is there.
+    return {
+      state: 'contradicts',
+      why: `DescribeAppEnvStatus names LatestChangeId ${env.latestChangeId}, not this change`,
+    };
+  if (!env.abortingChange) return { state: 'running' };
+  return env.latestChangeId === changeId ? { state: 'aborting' } : { state: 'unclear' };
+}
+
+/**
+ * Why a re-read of the change cannot be the change the first read showed running, or undefined
+ * when it can (red-team 25 G10). Compared where both reads have the field: `CreateTime` and
+ * `ActionName` must be equal (another value is another change under the same id); the re-read's
+ * `UpdateTime` may not be before the first read's (progress does not go back); its
+ * `FinishTime`, when it is a time, may not be before the first read's `UpdateTime`, nor more
+ * than {@link FUTURE_SLACK_MS} before the moment the first read arrived on Web+'s clock (the
+ * function's arrival time plus the skew its `Date` headers show; not judged while that skew is
+ * unknown). All of them are Web+'s own times, so only the arrival bound needs the slack.
+ * (DescribeChange carries no AppId: the application is not compared.)
+ * @param skewMs Web+'s clock minus the function's, ms (server-clock.ts); undefined: unknown
+ */
+export function rereadContradiction(
+  first: FirstRead,
+  again: Change,
+  skewMs: number | undefined,
+): string | undefined {
+  const a = first.change;
+  if (
+    a.createTime !== undefined &&
+    again.createTime !== undefined &&
+    a.createTime !== again.createTime
+  )
+    return `CreateTime ${again.createTime} differs from the first read's ${a.createTime}: another change under the same id`;
+  if (a.actionName && again.actionName && a.actionName !== again.actionName)
+    return `ActionName "${again.actionName}" differs from the first read's "${a.actionName}": another change under the same id`;
+  if (
+    a.updateTime !== undefined &&
+    again.updateTime !== undefined &&
+    again.updateTime < a.updateTime
+  )
+    return `UpdateTime ${again.updateTime} is before the first read's UpdateTime ${a.updateTime}`;
+  const finish = again.finishTime;
+  if (finish === undefined || !Number.isSafeInteger(finish) || finish < MIN_EPOCH_MS)
+    return undefined;
+  if (a.updateTime !== undefined && finish < a.updateTime)
+    return `FinishTime ${finish} is before the first read's UpdateTime ${a.updateTime}`;
+  if (first.readAtMs !== undefined && skewMs !== undefined) {
+    const shownRunningAt = first.readAtMs + skewMs;
+    if (finish < shownRunningAt - FUTURE_SLACK_MS)
+      return `FinishTime ${finish} is ${Math.round((shownRunningAt - finish) / 1000)} s before the first read showed it running (${new Date(shownRunningAt).toISOString()} on Web+'s clock, slack ${FUTURE_SLACK_MS / 1000} s)`;
+  }
+  return undefined;
 }

@@ -52,11 +52,13 @@ export async function execute(
   }
   let aborted = false;
   try {
+    const c = decision.candidate;
     const result = await abortChange(
       gateway,
       changeId,
-      decision.candidate.envId ?? decision.candidate.change?.envId,
+      c.envId ?? c.change?.envId,
       gate,
+      c.change ? { change: c.change, readAtMs: c.changeReadAtMs } : undefined,
     );
     aborted = result.outcome === 'aborted';
     return {

@@ -32,7 +32,10 @@ import {
  *   (shared/executor/abort.ts): the abort is sent again only when the re-read proves it did not
  *   land, i.e. the order runs and no abort of it is under way (`aborting: false`). SAE and EDAS
  *   show no "aborting" status (a running order reads `aborting: 'unknown'`), so today no re-read
- *   proves that and an ambiguous answer is never re-sent.
+ *   proves that and an ambiguous answer is never re-sent. A re-read that contradicts the
+ *   decision's own read of the order ({@link platformRereadContradiction}: another type, another
+ *   start, progress before the first read's) proves nothing: `failed` naming the field, never
+ *   `aborted` (red-team 25 G10, the Web+ rule).
  * - `already_finished` (SAE `Application.ChangerOrder.Not.Running`, an EDAS refusal whose
  *   re-read shows the order over), `already_aborting` and `not_found` are normal ends.
  * - The deadline leaves `timeout`; anything else is `failed`, the detail naming the kind.
@@ -86,6 +89,9 @@ export async function executePlatform(
   let seen: PlatformChange | null | undefined;
   /** The words of the last `unconfirmed` answer (a timeout or reset leaves it unset). */
   let lastUnconfirmed: string | undefined;
+  /** Why the last re-read contradicts the decision's read of the order (red-team 25 G10). */
+  let contradiction: string | undefined;
+  const first = decision.candidate.platformChange;
   try {
     const { value, attempts: n } = await gateway.call<AbortAccepted | { confirmedByRead: true }>(
       action,
@@ -113,6 +119,8 @@ export async function executePlatform(
         if ((read.replyFaults?.length ?? 0) > 0) return undefined;
         if (ref.appId !== undefined && read.appId !== undefined && read.appId !== ref.appId)
           return undefined;
+        contradiction = first ? platformRereadContradiction(first, read) : undefined;
+        if (contradiction !== undefined) return undefined;
         if (read.finishedAs === 'aborted') return { confirmedByRead: true };
         // Proof the abort did not land: running, and the platform says no abort is under way.
         const running = read.state === 'in_flight' || read.state === 'paused';
@@ -147,7 +155,8 @@ export async function executePlatform(
       // Any answer that may have landed (a 2xx that does not affirm, a 5xx, an HTML page, an
       // empty body, a reset or timeout after sending): decided from the last re-read; re-sent
       // only after a re-read proved it running with no abort under way (never, today).
-      if (err.error.ambiguous) return fromReread(err.error, err.attempts, seen, ref.changeId, done);
+      if (err.error.ambiguous)
+        return fromReread(err.error, err.attempts, seen, ref.changeId, done, contradiction);
       return fromError(err.error, err.attempts, action, done);
     }
     return done({
@@ -167,6 +176,7 @@ function fromReread(
   seen: PlatformChange | null | undefined,
   changeId: string,
   done: (e: Omit<Execution, 'decision' | 'decidedAtMs' | 'doneAtMs'>) => Execution,
+  contradiction?: string,
 ): Execution {
   const base = {
     attempts,
@@ -174,6 +184,12 @@ function fromReread(
     errorMessage: e.rawBody ? `${e.message} | body: ${e.rawBody}` : e.message,
     webplusRequestId: e.requestId,
   };
+  if (contradiction !== undefined)
+    return done({
+      ...base,
+      outcome: 'failed',
+      detail: `${e.message}; the re-read contradicts the first read (${contradiction}): whether the abort landed is unknown: not recorded as aborted, not sent again`,
+    });
   // A re-read with unreadable or contradictory fields is no re-read (red-team 24 F8/F9).
   const read =
     seen && seen.changeId === changeId && (seen.replyFaults?.length ?? 0) === 0 ? seen : undefined;
@@ -236,4 +252,40 @@ function fromError(
           : `${action} refused: ${e.kind} (${e.code})`,
       });
   }
+}
+
+/**
+ * Why a re-read of an SAE / EDAS order cannot be the order the decision read, or undefined when
+ * it can (red-team 25 G10, the Web+ rule of abort.ts `rereadContradiction`). Compared where both
+ * reads know the field: the type (`CoTypeCode`) must be equal, and so must the first batch's
+ * start (`startedAtMs`) and the order's `CreateTime`; the re-read's last progress may not be
+ * before the first read's (progress does not go back). All are the platform's own times, read
+ * the same way twice.
+ */
+export function platformRereadContradiction(
+  first: PlatformChange,
+  again: PlatformChange,
+): string | undefined {
+  if (first.changeType && again.changeType && first.changeType !== again.changeType)
+    return `CoTypeCode "${again.changeType}" differs from the first read's "${first.changeType}": another order under the same id`;
+  const known = (t: PlatformChange['startedAtMs']): t is number => typeof t === 'number';
+  if (
+    known(first.startedAtMs) &&
+    known(again.startedAtMs) &&
+    first.startedAtMs !== again.startedAtMs
+  )
+    return `its first batch's StartTime ${again.startedAtMs} differs from the first read's start ${first.startedAtMs}`;
+  if (
+    first.createdWallMs !== undefined &&
+    again.createdWallMs !== undefined &&
+    first.createdWallMs !== again.createdWallMs
+  )
+    return `CreateTime differs from the first read's (${again.createdWallMs} vs ${first.createdWallMs}, as UTC)`;
+  if (
+    known(first.lastProgressAtMs) &&
+    known(again.lastProgressAtMs) &&
+    again.lastProgressAtMs < first.lastProgressAtMs
+  )
+    return `its last progress ${again.lastProgressAtMs} is before the first read's ${first.lastProgressAtMs}`;
+  return undefined;
 }

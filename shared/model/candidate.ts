@@ -39,6 +39,12 @@ export interface Candidate {
   /** The change as Web+ reported it. */
   change?: Change;
   /**
+   * When the DescribeChange reply that gave `change` arrived, epoch ms on the function's clock:
+   * a re-read after an ambiguous AbortChange must not say the change finished before it
+   * (red-team 25 G10, shared/executor/abort.ts).
+   */
+  changeReadAtMs?: number;
+  /**
    * The environment shows `AbortingChange: true` / `false`; undefined when its environment was
    * not read (see `envUnread`): then whether an abort is in progress is unknown.
    */

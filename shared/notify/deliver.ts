@@ -7,7 +7,7 @@
  */
 import type { NotifyKind, NotifySettings } from '../config/notify-settings.js';
 import { equalJitterDelay } from '../core/backoff.js';
-import { redactTokens } from '../core/redact.js';
+import { createRedactor } from '../core/redact.js';
 import { NotifySendError } from './errors.js';
 import type { NotificationMessage } from './message.js';
 import type { TargetResult } from './notifier.js';
@@ -65,10 +65,14 @@ export async function deliver(
     // This request's own secrets: its signatures and every query value of the URL it went to
     // (DingTalk's `sign` and `timestamp` are added per request): a receiver that echoes the
     // request back never shows them in a detail (rt12 L1).
+    // The signatures are searched as signatures (their HMAC bytes in hex or base64url too:
+    // red-team 25 G8), the URL's other values as secrets.
     let requestSecrets: readonly string[] = [];
+    let requestSignatures: readonly string[] = [];
     try {
       const request = format.request(message, target.url, target.secret, now());
-      requestSecrets = [...request.signatures, ...urlSecrets(request.url)];
+      requestSignatures = request.signatures;
+      requestSecrets = urlSecrets(request.url).filter((v) => !request.signatures.includes(v));
       verdict = format.verdict(await postOnce(request, Math.min(timeoutMs, left), fetchImpl));
     } catch (error) {
       const failure =
@@ -77,8 +81,11 @@ export async function deliver(
           : new NotifySendError(`could not send: ${String(error)}`, 'Unknown', false);
       verdict = { ok: false, detail: failure.message, retryable: failure.retryable };
     }
-    if (requestSecrets.length > 0)
-      verdict = { ...verdict, detail: redactTokens(verdict.detail, requestSecrets) };
+    if (requestSecrets.length > 0 || requestSignatures.length > 0)
+      verdict = {
+        ...verdict,
+        detail: withoutRequestSecrets(verdict.detail, requestSecrets, requestSignatures),
+      };
     if (verdict.ok) {
       const tries = attempts > 1 ? `, attempt ${attempts}` : '';
       return {
@@ -104,4 +111,19 @@ export async function deliver(
     }
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
+}
+
+/**
+ * `text` without a request's own secrets: `secrets` (its URL's values) as the redactor's secrets,
+ * `signatures` added as signatures (each searched in every dress, its HMAC bytes too:
+ * shared/core/redact.ts `Redactor.add`).
+ */
+function withoutRequestSecrets(
+  text: string,
+  secrets: readonly string[],
+  signatures: readonly string[],
+): string {
+  const redactor = createRedactor(secrets);
+  for (const signature of signatures) redactor.add(signature);
+  return redactor.text(text);
 }

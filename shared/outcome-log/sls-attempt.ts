@@ -110,11 +110,14 @@ export async function putOnce(
 /**
  * The attempt's error with its request's own signature removed from the message (red-team 24
  * F5: SLS's `SignatureNotMatch` echoes it: "signature LOG <AccessKeyId>:<Signature> not match"),
- * through the one redactor (any dress of it). Other values pass unchanged.
+ * through the one redactor, added as a signature (any dress of it and of its HMAC bytes: hex,
+ * base64url, red-team 25 G8). Other values pass unchanged.
  */
 function withoutOwnSignature(error: unknown, facts: ResponseFacts): unknown {
   if (!facts.signature || !(error instanceof OutcomeStoreError)) return error;
-  const message = createRedactor([facts.signature]).text(error.message);
+  const redactor = createRedactor([]);
+  redactor.add(facts.signature);
+  const message = redactor.text(error.message);
   if (message === error.message) return error;
   return new OutcomeStoreError(message, {
     store: error.store,

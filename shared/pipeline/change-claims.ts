@@ -20,12 +20,14 @@
  */
 export class ChangeClaims {
   private readonly listedBy = new Map<string, string[]>();
+  /** Regions whose listing failed or is incomplete, with why (red-team 25 G6). */
+  private readonly incomplete = new Map<string, string>();
   private readonly decidedBy = new Map<string, string>();
   private readonly waiting = new Set<string>();
   private readonly waiters: (() => void)[] = [];
 
   /** @param regions every region of the sweep (each must call {@link listed} once) */
-  constructor(regions: readonly string[]) {
+  constructor(private readonly regions: readonly string[]) {
     for (const r of regions) this.waiting.add(r);
   }
 
@@ -47,8 +49,12 @@ export class ChangeClaims {
   /**
    * A region's listing ended: these changes are in flight there. Call once per region, also when
    * its listing failed (with none), so that {@link waitForListings} does not wait for it.
+   * @param incompleteWhy set when the listing failed or was read only in part (words for the
+   *   record): what it did not list is unknown, so a change another region lists may be there
+   *   too ({@link unknownBeside}, red-team 25 G6). @default complete
    */
-  listed(regionId: string, keys: Iterable<string>): void {
+  listed(regionId: string, keys: Iterable<string>, incompleteWhy?: string): void {
+    if (incompleteWhy !== undefined) this.incomplete.set(regionId, incompleteWhy);
     for (const k of keys) {
       const by = this.listedBy.get(k) ?? [];
       if (!by.includes(regionId)) by.push(regionId);
@@ -77,6 +83,23 @@ export class ChangeClaims {
   /** The region that decided the change, if one did. */
   decidedIn(key: string): string | undefined {
     return this.decidedBy.get(key);
+  }
+
+  /**
+   * The regions other than `regionId` whose listing failed, was incomplete, or has not ended,
+   * with why, in the order they were given (red-team 25 G6): a change `regionId` lists may be
+   * in one of them too (Web+ replies carry no RegionId), so its region is unknown.
+   */
+  unknownBeside(regionId: string): { regionId: string; why: string }[] {
+    const out: { regionId: string; why: string }[] = [];
+    for (const r of this.regions) {
+      if (r === regionId) continue;
+      const why = this.incomplete.get(r);
+      if (why !== undefined) out.push({ regionId: r, why });
+      else if (this.waiting.has(r))
+        out.push({ regionId: r, why: 'its listing had not ended in time' });
+    }
+    return out;
   }
 
   /** The regions that have not finished listing. */

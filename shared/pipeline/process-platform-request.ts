@@ -26,9 +26,10 @@ import type { PlatformRegion, Runtime } from './runtime.js';
  * with the same guarantees as a Web+ request: one record per decision (each carrying
  * `platform` and `regionId`), the invocation's deadline, the instance's in-flight set,
  * fail-closed reads. A sweep covers every enabled region of the platform (`SAE_REGIONS` /
- * `EDAS_REGIONS`) all at once, each with its own gateway, pacer and cap, and decides each change
- * order once over them (a change order two regions return is `skipped` where it would be
- * aborted: its region is unknown; change-claims.ts); a manual or
+ * `EDAS_REGIONS`) all at once, each with its own gateway and pacer, under the sweep's one cap
+ * (sweep-abort-budget.ts), and decides each change order once over them (a change order two
+ * regions return, or one returned while another region's listing failed or is incomplete, is
+ * `skipped` where it would be aborted: its region is unknown; change-claims.ts); a manual or
  * alarm request works in the one region it names, or in the only enabled one (see
  * {@link targetRegions}: a region is never guessed).
  * A platform that `PLATFORMS` does not enable gets one record and no call: `ignored` for an
@@ -220,7 +221,7 @@ export function targetRegions(
   };
 }
 
-/** The work of one SAE / EDAS request in one region: one gateway, the region's pacer, one cap. */
+/** The work of one SAE / EDAS request in one region: one gateway, the region's pacer. */
 async function processPlatformRegion(
   request: PlatformRequest,
   region: PlatformRegion,
@@ -341,13 +342,20 @@ async function processPlatformRegion(
         onCandidate,
       );
     } catch (err) {
-      // A region whose listing threw has listed nothing: no other region waits for it.
-      ctx.claims.listed(region.regionId, []);
+      // A region whose listing threw has listed nothing: no other region waits for it, and
+      // what it holds is unknown (red-team 25 G6).
+      ctx.claims.listed(region.regionId, [], String((err as Error)?.message ?? err));
       throw err;
     }
+    // A listing that failed (the application list, an application's orders) leaves what it
+    // would have listed unknown: another region's order may be among it (red-team 25 G6).
+    const unlisted = listed.filter(
+      (c) => !c.changeId && (c.settled?.outcome === 'failed' || c.settled?.outcome === 'timeout'),
+    );
     ctx.claims.listed(
       region.regionId,
       listed.flatMap((c) => (c.changeId ? [keyOf(c.changeId)] : [])),
+      unlisted.length > 0 ? unlisted.map((c) => c.settled!.detail).join('; ') : undefined,
     );
     const waiting = listed.filter((c) => !streamedEarly.has(c));
     // Every region's change orders known before any is decided (bounded: one attempt before
@@ -369,6 +377,21 @@ async function processPlatformRegion(
         ? ctx.claims.regionsListing(keyOf(d.candidate.changeId))
         : [];
       const acts = d.kind === 'abort' || (d.kind === 'record' && d.outcome === 'would_abort');
+      const unknown =
+        acts && regions.length < 2 && request.source === 'sweep'
+          ? ctx.claims.unknownBeside(region.regionId)
+          : [];
+      if (unknown.length > 0)
+        // Returned here while another region's listing failed or is incomplete: the order may
+        // be there too, and then its region is unknown (red-team 25 G6).
+        return {
+          kind: 'record',
+          candidate: d.candidate,
+          mode: d.mode,
+          ...(d.reason ? { reason: d.reason } : {}),
+          outcome: 'skipped',
+          detail: `which region holds change order ${d.candidate.changeId} is unknown: returned by region ${region.regionId}, but the listing of region ${unknown.map((u) => `${u.regionId} failed or is incomplete (${u.why})`).join('; the listing of region ')}, and an endpoint or proxy answering several regions alike may return it there too; ${d.kind === 'abort' ? 'not aborted' : 'would not be aborted'} (fail closed); the next sweep re-checks. Decided: ${d.detail}`,
+        } satisfies Decision;
       if (!acts || regions.length < 2) return d;
       return {
         kind: 'record',

@@ -267,8 +267,9 @@ export async function processRequest(
   const keep = (ctx: RegionContext, r: OutcomeRecord) =>
     !(ctx.latch.error && r.outcome === 'failed' && r.errorCode === ctx.latch.error.code);
   if (request.kind === 'sweep') {
-    // Each region is swept on its own (its pacer, its rotation, its cap), all at once: each has
-    // the whole budget its rotation was sized for (sweep-plan.ts), none waits for another.
+    // Each region is swept on its own (its pacer, its rotation), all at once: each has the whole
+    // budget its rotation was sized for (sweep-plan.ts), none waits for another; the cap is one
+    // for the whole sweep (sweep-abort-budget.ts).
     let capReached = false;
     let sweep: SweepProgress | undefined;
     // One claim per change over every region: a change two regions return (a shared host, a
@@ -384,7 +385,11 @@ export async function processRequest(
         killSwitch: config.dryRun,
         requestDryRun,
       });
-      const d = regionAmbiguous(decided, merged.foundIn.get(c) ?? []);
+      const d = regionUnknown(
+        regionAmbiguous(decided, merged.foundIn.get(c) ?? []),
+        c.regionId ?? '',
+        merged.unknownIn.get(c) ?? [],
+      );
       const e = await execute(
         d,
         ctx.gateway,
@@ -430,6 +435,11 @@ interface MergedNamed {
   foundIn: Map<Candidate, string[]>;
   /** Words to add to a candidate's record: what the other regions said of its id. */
   notes: Map<Candidate, string>;
+  /**
+   * A candidate found in one region while other regions' reads of its id failed or timed out
+   * (red-team 25 G6): those regions and what their read said. Its region is unknown.
+   */
+  unknownIn: Map<Candidate, { regionId: string; detail: string }[]>;
 }
 
 /**
@@ -439,6 +449,8 @@ interface MergedNamed {
  * Per target: the candidate of the first region that found it (read it, or settled it other
  * than `not_found`, `failed`, `timeout`); when more than one region found it, `foundIn` lists
  * them (its region is unknown: Web+ replies carry no RegionId; see {@link regionAmbiguous}).
+ * Found in one region while another region's read failed or timed out, `unknownIn` lists those
+ * regions (red-team 25 G6: an unknown answer is not "not there"; {@link regionUnknown}).
  * Found nowhere: the first failure (a region that could not tell), else the first `not_found`;
  * what the other regions said is kept in `notes`, never dropped.
  * @param regions the regions asked, in config order
@@ -450,10 +462,11 @@ function mergeNamed(
 ): MergedNamed {
   const foundIn = new Map<Candidate, string[]>();
   const notes = new Map<Candidate, string>();
+  const unknownIn = new Map<Candidate, { regionId: string; detail: string }[]>();
   const answered = perRegion
     .map((cs, r) => ({ cs, regionId: regions[r]! }))
     .filter((x): x is { cs: Candidate[]; regionId: string } => x.cs !== undefined);
-  if (answered.length <= 1) return { candidates: answered[0]?.cs ?? [], foundIn, notes };
+  if (answered.length <= 1) return { candidates: answered[0]?.cs ?? [], foundIn, notes, unknownIn };
   const targets = Math.max(...answered.map((a) => a.cs.length));
   const candidates: Candidate[] = [];
   const unknown = (c: Candidate) =>
@@ -473,6 +486,11 @@ function mergeNamed(
         chosen.c,
         found.map((x) => x.regionId),
       );
+    else if (found.length === 1 && failed.length > 0)
+      unknownIn.set(
+        chosen.c,
+        failed.map((x) => ({ regionId: x.regionId, detail: x.c.settled?.detail ?? '' })),
+      );
     const others = each.filter((x) => x !== chosen);
     if (others.length === 0) continue;
     const said = others.map((x) =>
@@ -482,7 +500,7 @@ function mergeNamed(
     );
     notes.set(chosen.c, `; ${said.join('; ')}`);
   }
-  return { candidates, foundIn, notes };
+  return { candidates, foundIn, notes, unknownIn };
 }
 
 /**
@@ -504,6 +522,39 @@ function regionAmbiguous(d: Decision, regions: readonly string[]): Decision {
     ...(d.reason ? { reason: d.reason } : {}),
     outcome: 'skipped',
     detail: `region ambiguous: ${what} was found by regions ${regions.join(' and ')} (they share the Web+ host, or the backend ignores x-acs-region-id) and Web+ replies carry no RegionId, so which region it belongs to is unknown; ${d.kind === 'abort' ? 'not aborted' : 'would not be aborted'} (fail closed); name its region (regionId on /abort, CLI --region) or list one region only (WEBPLUS_REGIONS). Decided: ${d.detail}`,
+  };
+}
+
+/**
+ * The decision on a named change found in one region while other regions' reads of its id
+ * failed or timed out (red-team 25 G6): an abort (or a dry run's would-abort) becomes `skipped`,
+ * naming those regions, since the change may be in one of them too (Web+ replies carry no
+ * RegionId: a shared host, a backend ignoring `x-acs-region-id`) and found in two is region
+ * ambiguous ({@link regionAmbiguous}); any other decision stands.
+ * @param foundIn the region whose read found the change
+ * @param unknown the regions whose read failed, with what each said
+ */
+function regionUnknown(
+  d: Decision,
+  foundIn: string,
+  unknown: readonly { regionId: string; detail: string }[],
+): Decision {
+  const acts = d.kind === 'abort' || (d.kind === 'record' && d.outcome === 'would_abort');
+  if (!acts || unknown.length === 0) return d;
+  const c = d.candidate;
+  const what = c.changeId
+    ? `change ${c.changeId}${c.envId ? ` (environment ${c.envId})` : ''}`
+    : `environment ${c.envId}`;
+  const failed = unknown
+    .map((u) => `${u.regionId} failed (${u.detail})`)
+    .join('; the read of region ');
+  return {
+    kind: 'record',
+    candidate: c,
+    mode: d.mode,
+    ...(d.reason ? { reason: d.reason } : {}),
+    outcome: 'skipped',
+    detail: `which region holds ${what} is unknown: found in region ${foundIn}, but the read of region ${failed}, and Web+ replies carry no RegionId, so it may be there too (a shared host, a backend ignoring x-acs-region-id); ${d.kind === 'abort' ? 'not aborted' : 'would not be aborted'} (fail closed); name its region (regionId on /abort, CLI --region) or try again when every region answers. Decided: ${d.detail}`,
   };
 }
 

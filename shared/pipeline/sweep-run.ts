@@ -99,17 +99,26 @@ export async function runSweep(
   try {
     listing = await listSweepEnvs(gateway, scope, request);
   } catch (err) {
-    // A region whose listing threw has listed nothing: no region's aborts wait for it.
-    claims.listed(regionId, []);
+    // A region whose listing threw has listed nothing: no region's aborts wait for it, and
+    // what it holds is unknown (red-team 25 G6).
+    claims.listed(regionId, [], String((err as Error)?.message ?? err));
     throw err;
   }
-  claims.listed(regionId, [
-    ...listing.inFlight.map((e) => keyOf(e.latestChangeId!)),
-    // Every EnvId listed, applying or not: one environment listed by two regions (a shared host,
-    // a backend ignoring the region) has no known region, whatever change each names (red-team
-    // 12 H1).
-    ...listing.listedEnvIds.map((id) => ChangeClaims.envKey('webplus', id)),
-  ]);
+  claims.listed(
+    regionId,
+    [
+      ...listing.inFlight.map((e) => keyOf(e.latestChangeId!)),
+      // Every EnvId listed, applying or not: one environment listed by two regions (a shared host,
+      // a backend ignoring the region) has no known region, whatever change each names (red-team
+      // 12 H1).
+      ...listing.listedEnvIds.map((id) => ChangeClaims.envKey('webplus', id)),
+    ],
+    // What could not be listed (the application list, an application's environments, a named
+    // EnvId): another region's change may be among it (red-team 25 G6).
+    listing.notListed.length > 0
+      ? listing.notListed.map((n) => `${n.what}: ${n.why}`).join('; ')
+      : undefined,
+  );
   const listedAfterMs = Date.now() - inv.startMs;
 
   const attemptMs = inv.attemptTimeoutMs;
@@ -236,6 +245,18 @@ export async function runSweep(
     const acts =
       j.decision.kind === 'abort' ||
       (j.decision.kind === 'record' && j.decision.outcome === 'would_abort');
+    const unknown = acts && regions.length < 2 ? claims.unknownBeside(regionId) : [];
+    if (unknown.length > 0)
+      // Listed here while another region's listing failed or is incomplete: the change may be
+      // there too, and then its region is unknown (red-team 25 G6): never aborted on a guess.
+      return {
+        kind: 'record',
+        candidate: c,
+        mode: j.decision.mode,
+        ...(j.decision.reason ? { reason: j.decision.reason } : {}),
+        outcome: 'skipped',
+        detail: `which region holds change ${c.changeId} (environment ${c.envId}) is unknown: listed by region ${regionId}, but the listing of region ${unknown.map((u) => `${u.regionId} failed or is incomplete (${u.why})`).join('; the listing of region ')}, and Web+ replies carry no RegionId, so it may be listed there too (a shared host, a backend ignoring x-acs-region-id); ${j.decision.kind === 'abort' ? 'not aborted' : 'would not be aborted'} (fail closed); the next sweep re-checks. Decided: ${j.decision.detail}`,
+      } satisfies Decision;
     if (!acts || regions.length < 2) return j.decision;
     // The same change from two regions: which one it belongs to is unknown (Web+ replies carry
     // no RegionId). Never aborted on a guess (change-claims.ts).

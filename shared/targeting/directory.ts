@@ -49,6 +49,61 @@ export function terminatedOutcome(env: AppEnv, read: string, regionId: string): 
 }
 
 /**
+ * The outcome of a DescribeAppEnvs item whose own `AppId` is not the one the listing asked for
+ * (another application's, or none): the item contradicts the listing it came in, so which
+ * application the environment is in is unknown. `skipped`, naming `AppId` and both values;
+ * never read, never aborted, whatever `sweep.appIds` or `protect.appIds` say (red-team 25 G3).
+ * @param envId the item's EnvId
+ * @param asked the AppId the listing asked for
+ * @param carried the item's own AppId as read (`''` when it had none)
+ */
+export function appIdContradiction(envId: string, asked: string, carried: string): Settled {
+  return {
+    outcome: 'skipped',
+    detail: `DescribeAppEnvs of ${asked} listed ${envId} ${carried ? `with AppId ${JSON.stringify(carried)}` : 'without its AppId'}: the item's own AppId contradicts the application asked for (${asked}), so which application it is in is unknown; not aborted (fail closed)`,
+  };
+}
+
+/**
+ * The outcome of an environment whose application's DescribeAppEnvs listing is incomplete (a
+ * later page failed, or its pages do not add up to one TotalCount: shared/targeting/read.ts
+ * `ListingTally`): its item is not relied on for an abort (another item of the unread or
+ * unreconciled pages might name the same EnvId or change), `skipped` naming the listing's
+ * problem (red-team 25 G11).
+ * @param envId the environment
+ * @param appId the application whose listing it came in
+ * @param why the listing's problem, in words
+ */
+export function incompleteListing(envId: string, appId: string, why: string): Settled {
+  return {
+    outcome: 'skipped',
+    detail: `${why}: the listing of ${appId} is incomplete, so what it says of ${envId} is not relied on; not aborted (fail closed)`,
+  };
+}
+
+/**
+ * What an environment's `EnvStatus` (env-status.ts `readEnvStatus`) says for its change, or
+ * undefined when it is a documented live status (RUNNING, INITIALIZING) and the change may be
+ * judged. `TERMINATED`: {@link terminatedOutcome}. Any other documented status (TERMINATING,
+ * ABNORMAL), an undocumented one, or one that is absent, not a string or blank: `skipped`,
+ * naming `EnvStatus` and what was read; never aborted (red-team 25 G1; docs/policy.md, "Fail
+ * closed").
+ * @param env the environment as read
+ * @param read the read that gave it (`DescribeAppEnvs`, `DescribeAppEnvStatus`)
+ * @param regionId the region it was read in
+ */
+export function envStatusOutcome(env: AppEnv, read: string, regionId: string): Settled | undefined {
+  const status = env.envStatusRead;
+  if (status.kind === 'live') return undefined;
+  if (status.kind === 'terminated') return terminatedOutcome(env, read, regionId);
+  const change = env.latestChangeId ? ` (LatestChangeId ${env.latestChangeId})` : '';
+  return {
+    outcome: 'skipped',
+    detail: `${read}: environment ${env.envId} reads ${status.why}, so ${status.kind === 'unknown' ? `whether its change${change} is live is unknown` : `its change${change} is not judged`} in region ${regionId}; not aborted (fail closed)`,
+  };
+}
+
+/**
  * The environments of one region, listed once per invocation and only when needed, to learn
  * the ids Web+ requires but a request may not carry: the `EnvId` of a named ChangeId
  * (DescribeChange needs it) and the `AppId` of a named EnvId (DescribeAppEnvs needs it).
@@ -68,6 +123,8 @@ export class EnvDirectory {
   private sightingOf = new WeakMap<AppEnv, EnvSighting>();
   /** EnvId → every item listing it (two or more: its facts are unknown). */
   private sightings = new Map<string, EnvSighting[]>();
+  /** AppId → the problem of its DescribeAppEnvs listing, for listings read only in part (G11). */
+  private incompleteApps = new Map<string, string>();
 
   /**
    * @param gateway the region's gateway
@@ -126,6 +183,7 @@ export class EnvDirectory {
     const blankAppIds = new Map<string, string>();
     const sightingOf = new WeakMap<AppEnv, EnvSighting>();
     const sightings = new Map<string, EnvSighting[]>();
+    const incompleteApps = new Map<string, string>();
     const keep = (env: AppEnv, appId: string, page: number) => {
       // The item's own AppId must confirm the application it was listed under: a missing
       // or different one stays unknown (blank), never filled in from the request.
@@ -151,7 +209,10 @@ export class EnvDirectory {
           // An item repeating an EnvId (same page or a later one) is kept too: the EnvId is
           // then ambiguous, whichever facts its items carry.
           for (const r of listing.repeated) keep(r.item, appId, r.page);
-          if (listing.problem) problems.push(listing.problem);
+          if (listing.problem) {
+            problems.push(listing.problem);
+            incompleteApps.set(appId, listing.problem.detail);
+          }
         } catch (err) {
           problems.push(settledFromError(err, what));
         }
@@ -161,6 +222,7 @@ export class EnvDirectory {
     this.blankAppIds = blankAppIds;
     this.sightingOf = sightingOf;
     this.sightings = sightings;
+    this.incompleteApps = incompleteApps;
     return first
       ? {
           envs,
@@ -178,7 +240,10 @@ export class EnvDirectory {
   /**
    * The environment with this EnvId (for its AppId and flags). Fails closed: an EnvId listed
    * twice (in one page, two pages, under two applications; the items alike or not) is
-   * ambiguous, a TERMINATED environment has nothing in flight.
+   * ambiguous, an item of an application whose listing is incomplete is not relied on
+   * ({@link incompleteListing}), an item whose own AppId is not the application it was listed under is a
+   * contradiction ({@link appIdContradiction}), a TERMINATED environment has nothing in flight,
+   * any other status but a documented live one is skipped ({@link envStatusOutcome}).
    */
   async findEnv(envId: string): Promise<Lookup> {
     const { envs, incomplete } = await this.list();
@@ -222,17 +287,21 @@ export class EnvDirectory {
   }
 
   private lookup(env: AppEnv): Lookup {
-    if (env.envStatus === TERMINATED) {
-      const settled = terminatedOutcome(env, 'DescribeAppEnvs', this.gateway.client.regionId);
-      return { settled };
+    const listedUnder = this.sightingOf.get(env)?.under;
+    const partial = listedUnder === undefined ? undefined : this.incompleteApps.get(listedUnder);
+    if (listedUnder !== undefined && partial !== undefined)
+      return { settled: incompleteListing(env.envId, listedUnder, partial) };
+    if (!env.appId) {
+      // The item's own AppId did not confirm the application it was listed under (red-team 25
+      // G3): a contradiction, whatever the rules need.
+      const under = this.sightingOf.get(env)?.under ?? 'its application';
+      return {
+        settled: appIdContradiction(env.envId, under, this.blankAppIds.get(env.envId) ?? ''),
+      };
     }
-    if (env.appId) return { env };
-    const carried = this.blankAppIds.get(env.envId);
-    const under = this.sightingOf.get(env)?.under ?? 'its application';
-    return {
-      env,
-      appIdUnknown: `DescribeAppEnvs of ${under} listed ${env.envId} ${carried ? `with AppId ${JSON.stringify(carried)}` : 'without its AppId'}, so the AppId of its environment is unknown`,
-    };
+    const status = envStatusOutcome(env, 'DescribeAppEnvs', this.gateway.client.regionId);
+    if (status) return { settled: status };
+    return { env };
   }
 
   private ambiguous(what: string, found: AppEnv[]): Settled {

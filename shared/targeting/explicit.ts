@@ -1,7 +1,7 @@
 import type { Candidate, CandidateSource, Settled } from '../model/candidate.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
 import type { AppEnv } from '../webplus/types.js';
-import { EnvDirectory, type Lookup, TERMINATED, terminatedOutcome } from './directory.js';
+import { EnvDirectory, envStatusOutcome, type Lookup } from './directory.js';
 import type { RememberedEnv } from './directory-cache.js';
 import { abortingFacts, candidateForChange } from './read.js';
 import type { TargetingScope } from './scope.js';
@@ -280,7 +280,9 @@ export async function explicitCandidates(
  * reply carries no AppId). Fails closed: a reply about another EnvId is ambiguous (`skipped`,
  * naming both), a `TERMINATED` environment has nothing in flight (`not_found`, as DescribeAppEnvs,
  * which hides terminated environments by default, would say), and one that still reads
- * `ApplyingChange: true` with a `LatestChangeId` is contradictory (`skipped`: `terminatedOutcome`).
+ * `ApplyingChange: true` with a `LatestChangeId` is contradictory (`skipped`: `terminatedOutcome`);
+ * any other status but a documented live one is `skipped` naming `EnvStatus`
+ * (`envStatusOutcome`, red-team 25 G1).
  */
 export async function envStatus(gateway: WebplusGateway, envId: string): Promise<Lookup> {
   const regionId = gateway.client.regionId;
@@ -296,9 +298,8 @@ export async function envStatus(gateway: WebplusGateway, envId: string): Promise
         },
       };
     }
-    if (value.envStatus === TERMINATED) {
-      return { settled: terminatedOutcome(value, 'DescribeAppEnvStatus', regionId) };
-    }
+    const status = envStatusOutcome(value, 'DescribeAppEnvStatus', regionId);
+    if (status) return { settled: status };
     const env: AppEnv = value;
     return { env };
   } catch (err) {

@@ -8,7 +8,7 @@ import { settledFromError } from './settle.js';
 /**
  * Most pages one listing reads (10,000 items at 100 per page), whatever `TotalCount` says:
  * a first page whose TotalCount implies more is refused, never allocated
- * (docs/operator-guide.md, account sizes); a list without TotalCount stops there too.
+ * (docs/operator-guide.md, account sizes).
  */
 export const MAX_LIST_PAGES = 100;
 /** The same bound under its paging name. */
@@ -20,7 +20,9 @@ export interface Listing<T> {
   /**
    * Set when the list could not be read whole: a later page failed (the pages before it are
    * kept, the rest is unread) or the counts cannot be reconciled (TotalCount says more than the
-   * pages give). The items read are still used; this becomes one record.
+   * pages give, or the pages add up to more, or disagree). The items read are kept (for the
+   * duplicate and claim checks, and to name in-flight ones), but nothing is aborted on the
+   * evidence of an incomplete listing (red-team 25 G11); this becomes one record.
    */
   problem?: Settled;
   /** The page number (the request's `PageNumber`) each of `items` came on, in `items`' order. */
@@ -42,14 +44,16 @@ export interface Listing<T> {
  *   page number is counted in the size that came back (Web+ documents no maximum page size);
  * - the first page's `TotalCount` may not imply more than `MAX_LIST_PAGES` pages
  *   (ListingTooLargeError: none of the listing is acted on);
- * - it is done when it holds `TotalCount` items, when a page comes back empty or brings nothing
- *   new (without a `TotalCount`, that is the only end: one more page is read to see it);
+ * - it is done when it holds exactly `TotalCount` items; every page must carry a TotalCount
+ *   and the same one (red-team 25 G11: none, or one that changed, leaves the listing unknown);
  * - items are kept once by `idOf` in `items`; every later item with an id already read (in the
  *   same page or an earlier one) is returned in `repeated` with its page, for the caller to fail
  *   closed on (one id listed twice: which item's facts hold is unknown);
- * - counts that cannot be reconciled (an empty or repeated page while TotalCount says more, or
- *   `MAX_PAGES_PER_LIST` pages) become `problem`, and so does a later page that failed: the
- *   pages read before it are kept.
+ * - counts that cannot be reconciled (an empty or repeated page while TotalCount says more, more
+ *   items than TotalCount, a TotalCount absent or changed between pages, or `MAX_PAGES_PER_LIST`
+ *   pages) become `problem` (`PagingUnreconciled`), and so does a later page that failed: the
+ *   pages read before it are kept, and the caller relies on none of them for an abort (the
+ *   listing is incomplete: red-team 25 G11).
  */
 export class ListingTally<T> {
   readonly items: T[] = [];
@@ -63,8 +67,10 @@ export class ListingTally<T> {
   /** The page to ask for next (1-based) and its size. */
   pageNumber = 1;
   pageSize = MAX_PAGE_SIZE;
-  /** `TotalCount` of the last page that had one; undefined while none said. */
+  /** `TotalCount` of the first page (every later page must say the same); undefined before it. */
   total: number | undefined;
+  /** The page `total` was read on. */
+  private totalPage = 1;
   /** Pages taken so far. */
   pagesRead = 0;
 
@@ -104,9 +110,32 @@ export class ListingTally<T> {
   take(page: Page<T>): Listing<T> | undefined {
     const first = this.pagesRead === 0;
     this.pagesRead += 1;
-    if (page.totalCount !== undefined) this.total = page.totalCount;
-    const { items, pageOf, repeated, total } = this;
-    if (first && total !== undefined) {
+    const { items, pageOf, repeated } = this;
+    const unreconciled = (why: string): Listing<T> => ({
+      items,
+      pageOf,
+      repeated,
+      problem: {
+        outcome: 'failed',
+        detail: `${this.what}: ${why}; the counts cannot be reconciled, the rest was not read`,
+        errorCode: 'PagingUnreconciled',
+      },
+    });
+    // The listing is whole only when its items add up to one TotalCount (red-team 25 G11).
+    if (page.totalCount === undefined)
+      return unreconciled(
+        `page ${this.pageNumber} carried no TotalCount, so whether the listing is whole is unknown`,
+      );
+    if (this.total !== undefined && page.totalCount !== this.total)
+      return unreconciled(
+        `TotalCount said ${this.total} on page ${this.totalPage} but ${page.totalCount} on page ${this.pageNumber}`,
+      );
+    if (this.total === undefined) {
+      this.total = page.totalCount;
+      this.totalPage = this.pageNumber;
+    }
+    const total = this.total;
+    if (first) {
       const pages = Math.ceil(total / Math.max(1, this.pageSize));
       if (!Number.isFinite(pages) || pages > MAX_LIST_PAGES)
         throw new ListingTooLargeError(this.action, total, this.pageSize, MAX_LIST_PAGES);
@@ -126,25 +155,15 @@ export class ListingTally<T> {
       pageOf.push(this.pageNumber);
       fresh += 1;
     }
-    if (total === undefined) {
-      // No TotalCount: only an empty page, or one with nothing new, ends the list (a short page
-      // may be the server's own page size, so the next page is read in that size).
-      if (page.items.length === 0 || fresh === 0) return { items, pageOf, repeated };
-    } else {
-      if (items.length >= total) return { items, pageOf, repeated };
-      if (page.items.length === 0 || fresh === 0) {
-        return {
-          items,
-          pageOf,
-          repeated,
-          problem: {
-            outcome: 'failed',
-            detail: `${this.what}: TotalCount says ${total} but page ${this.pageNumber} brought ${page.items.length === 0 ? 'nothing' : 'only items already read'} after ${items.length}; the counts cannot be reconciled, the rest was not read`,
-            errorCode: 'PagingUnreconciled',
-          },
-        };
-      }
-    }
+    if (items.length > total)
+      return unreconciled(
+        `TotalCount says ${total} but the pages brought ${items.length} item(s) (by page ${this.pageNumber}): the counts contradict each other`,
+      );
+    if (items.length === total) return { items, pageOf, repeated };
+    if (page.items.length === 0 || fresh === 0)
+      return unreconciled(
+        `TotalCount says ${total} but page ${this.pageNumber} brought ${page.items.length === 0 ? 'nothing' : 'only items already read'} after ${items.length}`,
+      );
     // Advance by what came back: a short page while more are announced is the server's size.
     if (page.items.length < this.pageSize) this.pageSize = page.items.length;
     this.pageNumber = Math.floor(items.length / this.pageSize) + 1;
@@ -228,6 +247,7 @@ export async function candidateForChange(
     const { value } = await gateway.call('DescribeChange', (o) =>
       gateway.client.describeChange({ changeId, envId }, o),
     );
+    const changeReadAtMs = Date.now();
     if (value.change.changeId !== changeId) {
       // A reply about another change (a proxy's cache, a mix-up): none of its facts are this
       // change's. Unknown, never aborted.
@@ -251,6 +271,7 @@ export async function candidateForChange(
       // The environment it was reached through wins; the policy checks it against the change's own.
       envId,
       change: value.change,
+      changeReadAtMs,
       webplusRequestId: value.requestId,
     };
   } catch (err) {

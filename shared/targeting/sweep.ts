@@ -3,7 +3,12 @@ import type { Candidate } from '../model/candidate.js';
 import type { SweepRequest } from '../model/request.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
 import type { AppEnv } from '../webplus/types.js';
-import { EnvDirectory, TERMINATED, terminatedOutcome } from './directory.js';
+import {
+  appIdContradiction,
+  EnvDirectory,
+  envStatusOutcome,
+  incompleteListing,
+} from './directory.js';
 import { duplicateDetail, duplicatedEnvIds, type EnvSighting } from './duplicates.js';
 import { envStatus } from './explicit.js';
 import { abortingFacts, candidateForChange, readAllPages } from './read.js';
@@ -26,7 +31,9 @@ export interface SweepListing {
   /**
    * One settled candidate per listing that failed (an application, an EnvId, the app list), and
    * one `skipped` per environment left out for a contradiction in its own item (ApplyingChange
-   * not a boolean, applying without a LatestChangeId, TERMINATED yet applying a named change).
+   * not a boolean, applying without a LatestChangeId, TERMINATED yet applying a named change,
+   * applying one in an EnvStatus that is not a documented live one, or listed under an
+   * application its own AppId does not name, or in an application whose listing is incomplete).
    */
   failures: Candidate[];
   /**
@@ -73,6 +80,10 @@ export async function listSweepEnvs(
   /** App names from the listing a sweep over every app makes anyway (display only). */
   const appNames = new Map<string, string>();
   const failures: Candidate[] = [];
+  /** EnvId → the AppId asked for and the one its item carried, where the two differ (G3). */
+  const otherApp = new Map<string, { asked: string; carried: string }>();
+  /** EnvId → its application and the problem of that application's incomplete listing (G11). */
+  const partial = new Map<string, { appId: string; why: string }>();
   const notListed: { what: string; why: string }[] = [];
   const callsBefore = gateway.callsMade;
   /** Env lists read in parallel after the app list (chain: the app list's pages + one list's). */
@@ -141,14 +152,19 @@ export async function listSweepEnvs(
             (e) => e.envId,
           );
           list.items.forEach((env, i) => {
-            // The item's own AppId must confirm the listing's: a missing or different one is
-            // unknown, never replaced by the AppId asked for.
+            // The item's own AppId must confirm the listing's: a missing or different one
+            // contradicts it (red-team 25 G3: recorded below, never replaced by the AppId
+            // asked for, never in flight).
+            if (env.appId !== appId) otherApp.set(env.envId, { asked: appId, carried: env.appId });
             envs.push({ ...env, appId: env.appId === appId ? appId : '' });
             sightings.push({ env, under: appId, page: list.pageOf[i] ?? 1 });
           });
           for (const r of list.repeated)
             sightings.push({ env: r.item, under: appId, page: r.page });
           if (list.problem) {
+            // Read in part: none of its items is relied on for an abort (red-team 25 G11).
+            for (const env of list.items)
+              partial.set(env.envId, { appId, why: list.problem.detail });
             failures.push({ source: 'sweep', regionId, appId, settled: list.problem });
             notListed.push({ what: appId, why: list.problem.detail });
           }
@@ -194,8 +210,15 @@ export async function listSweepEnvs(
     set.add(env.envId);
     namedBy.set(c, set);
   }
+  // Only an environment in a documented live status can have its change judged (red-team 25
+  // G1); the others applying a named change get their record below.
   const applying = single.filter(
-    (e) => e.applyingChange === true && e.latestChangeId && e.envStatus !== TERMINATED,
+    (e) =>
+      e.applyingChange === true &&
+      e.latestChangeId &&
+      !otherApp.has(e.envId) &&
+      !partial.has(e.envId) &&
+      envStatusOutcome(e, 'DescribeAppEnvs', regionId) === undefined,
   );
   const inFlight: AppEnv[] = [];
   for (const e of applying) {
@@ -220,9 +243,22 @@ export async function listSweepEnvs(
   }
 
   for (const env of single) {
-    if (env.envStatus === TERMINATED && env.applyingChange === true && env.latestChangeId) {
-      // TERMINATED yet applying a named change: contradictory. Left out of `inFlight` (never
-      // read, never aborted), but never silently: one record naming both facts (red-team 24 F3).
+    const mismatch = otherApp.get(env.envId);
+    const unlisted = partial.get(env.envId);
+    const status =
+      env.applyingChange === true && env.latestChangeId
+        ? unlisted
+          ? incompleteListing(env.envId, unlisted.appId, unlisted.why)
+          : mismatch
+            ? appIdContradiction(env.envId, mismatch.asked, mismatch.carried)
+            : envStatusOutcome(env, 'DescribeAppEnvs', regionId)
+        : undefined;
+    if (status) {
+      // Listed in an incomplete listing (red-team 25 G11), under another application than its
+      // own AppId says (red-team 25 G3), TERMINATED
+      // yet applying a named change (contradictory: red-team 24 F3), or applying it in a status
+      // that is not a documented live one (red-team 25 G1). Left out of `inFlight`
+      // (never read, never aborted), but never silently: one record naming the facts.
       failures.push({
         source: 'sweep',
         regionId,
@@ -230,7 +266,7 @@ export async function listSweepEnvs(
         envId: env.envId,
         ...(env.appId ? { appId: env.appId } : {}),
         ...(env.envName ? { envName: env.envName } : {}),
-        settled: terminatedOutcome(env, 'DescribeAppEnvs', regionId),
+        settled: status,
       });
       continue;
     }

@@ -2,7 +2,7 @@ import type { Credentials } from '../core/credentials.js';
 import { ReplyFieldError, readReplyField } from '../core/ids.js';
 import { createRedactor, type Redactor } from '../core/redact.js';
 import { WEBPLUS_ACTIONS, type WebplusAction } from './actions.js';
-import { implausibleTime } from './epoch-ms.js';
+import { FUTURE_SLACK_MS, implausibleTime } from './epoch-ms.js';
 import { WebplusResponseError } from './errors.js';
 import { toAppEnv, toApplication, toChange, toNumber, unwrapList } from './normalize.js';
 import { readReply, stringOrUndefined, type WebplusBody } from './reply.js';
@@ -76,6 +76,8 @@ export class WebplusClient {
   private readonly redactor: Redactor;
   readonly regionId: string;
   readonly endpoint: string;
+  /** The endpoint's host name, lower case (a read's `HostId` may name it). */
+  private readonly endpointHost: string;
 
   /**
    * @param target the region and its endpoint
@@ -92,6 +94,7 @@ export class WebplusClient {
   ) {
     this.regionId = target.regionId;
     this.endpoint = target.endpoint.replace(/\/+$/, '');
+    this.endpointHost = hostOf(this.endpoint);
     this.redactor = createRedactor([
       credentials.accessKeySecret,
       credentials.securityToken,
@@ -131,6 +134,16 @@ export class WebplusClient {
     this.observe?.(action);
     const reply = await this.transport.send(action, method, path, clean, form, opts.timeoutMs);
     const body = readReply(action, reply, (t) => this.redactor.text(t));
+    const names = READ_REPLY_NAMES[action];
+    if (names) {
+      // A read's envelope is held to the AbortChange affirmation's rules (red-team 25 G16).
+      const problem = readEnvelopeProblem(body, names, {
+        regionId: this.regionId,
+        endpointHost: this.endpointHost,
+      });
+      if (problem !== undefined)
+        throw malformed(action, this.redactor.text(`the reply ${problem}`), body, this.redactor);
+    }
     return { body, status: reply.status, contentType: reply.contentType };
   }
 
@@ -151,6 +164,9 @@ export class WebplusClient {
    *   reached Web+: the caller re-reads the change before retrying (shared/executor/abort.ts).
    * @param envId the change's environment, checked against the reply's `EnvChange.EnvId`.
    *   @default not checked
+   * @param facts what DescribeChange read of the change: `createTime` (epoch ms, Web+'s clock)
+   *   bounds the reply's `EnvChange.StartTime` from below (red-team 25 G12: a StartTime more
+   *   than the 60 s slack before it cannot be this change's). @default not bounded
    * @returns the accepted change (`changeId`, `envId?`, `startTime?` epoch ms, `requestId`).
    * @throws WebplusError: `already_aborting` (400 ChangeOnAborting), `already_finished`
    *   (400 ChangeFinished), `not_found` (500 ResourceAuthFailed: never retried despite the 500),
@@ -163,6 +179,7 @@ export class WebplusClient {
     changeId: string,
     opts: CallOptions,
     envId?: string,
+    facts: { createTime?: number } = {},
   ): Promise<AbortChangeResult> {
     const { body, status, contentType } = await this.callWithReply('AbortChange', {}, opts, {
       ChangeId: changeId,
@@ -176,6 +193,7 @@ export class WebplusClient {
       status,
       contentType,
       latestNowMs,
+      ...(facts.createTime === undefined ? {} : { createTime: facts.createTime }),
     });
     const requestId =
       typeof body.RequestId === 'string' && body.RequestId.trim() !== ''
@@ -335,10 +353,15 @@ export class WebplusClient {
 }
 
 /**
- * One listing page, its counts read fail closed (red-team 12 F7): `TotalCount`, when present,
- * must be a JSON number that is a whole count (not `-1`, `null`, `"0"`, `1.5`), and not 0
- * beside items; `PageNumber`, when echoed, must be the page asked for. Otherwise the page is
- * `MalformedReply`: what it holds is not read as a count of changes (never "no changes").
+ * One listing page, its paging fields read fail closed (red-team 12 F7, 25 G11): `PageNumber`
+ * must be the JSON integer asked for (absent, the string `"1"` or another page: not this page),
+ * `TotalCount` a JSON number that is a whole count (absent, `-1`, `null`, `"0"`, `1.5` are not),
+ * and not 0 beside items, `PageSize` a positive JSON integer (absent or `"100"` is not) no
+ * smaller than the items the page holds, and the page may hold no more items than asked.
+ * Otherwise the page is `MalformedReply`: what it holds is not read as a count of changes (never
+ * "no changes"). Whether the pages add up to TotalCount is the listing's check
+ * (shared/targeting/read.ts `ListingTally`). Source of the fields: docs/reference/webplus-api.md
+ * (DescribeAppEnvs reply: PageNumber, PageSize, TotalCount Integer).
  * @throws WebplusResponseError `MalformedReply` (retryable: read again, then recorded)
  */
 function toPage<T>(
@@ -349,38 +372,37 @@ function toPage<T>(
   redactor: Redactor,
 ): Page<T> {
   const list = items.filter((x): x is T => x !== undefined);
+  const bad = (why: string) => malformed(action, why, body, redactor);
   const total = body.TotalCount;
-  if (total !== undefined) {
-    const whole = typeof total === 'number' && Number.isInteger(total) && total >= 0;
-    if (!whole)
-      throw malformed(
-        action,
-        `TotalCount is ${describeValue(total, 'absent')}, not a whole count: the page's count of items is unknown`,
-        body,
-        redactor,
-      );
-    if (total === 0 && list.length > 0)
-      throw malformed(
-        action,
-        `TotalCount is 0 beside ${list.length} item(s): the counts contradict each other`,
-        body,
-        redactor,
-      );
-  }
+  if (!(typeof total === 'number' && Number.isInteger(total) && total >= 0))
+    throw bad(
+      `TotalCount is ${describeValue(total, 'absent')}, not a whole count: the page's count of items is unknown`,
+    );
+  if (total === 0 && list.length > 0)
+    throw bad(`TotalCount is 0 beside ${list.length} item(s): the counts contradict each other`);
   const echoed = body.PageNumber;
-  if (echoed !== undefined && toNumber(echoed) !== page.pageNumber)
-    throw malformed(
-      action,
+  if (echoed !== page.pageNumber)
+    throw bad(
       `PageNumber ${describeValue(echoed, 'absent')} answered for page ${page.pageNumber}: not the page asked for`,
-      body,
-      redactor,
+    );
+  const size = body.PageSize;
+  if (!(typeof size === 'number' && Number.isInteger(size) && size >= 1))
+    throw bad(
+      `PageSize is ${describeValue(size, 'absent')}, not a whole count of items per page: the page's size is unknown`,
+    );
+  if (list.length > size)
+    throw bad(
+      `PageSize ${size} beside ${list.length} item(s): the page holds more than its size, so the paging is unknown`,
+    );
+  if (list.length > page.pageSize)
+    throw bad(
+      `${list.length} item(s) on a page of ${page.pageSize} asked: the page holds more than asked, so the paging is unknown`,
     );
   return {
     items: list,
     pageNumber: page.pageNumber,
-    pageSize: toNumber(body.PageSize) ?? page.pageSize,
-    // Absent stays absent: an unknown total is never the length of one page.
-    ...(typeof total === 'number' ? { totalCount: total } : {}),
+    pageSize: size,
+    totalCount: total,
     requestId: stringOrUndefined(body.RequestId),
   };
 }
@@ -426,6 +448,11 @@ export function abortAffirmationProblem(
     contentType: string;
     /** the later of the two clocks, epoch ms: `StartTime` is judged as a time. @default not judged */
     latestNowMs?: number;
+    /**
+     * the change's CreateTime as DescribeChange read it, epoch ms (Web+'s clock): a `StartTime`
+     * more than the 60 s slack before it is not this change's (red-team 25 G12). @default not judged
+     */
+    createTime?: number;
   },
 ): string | undefined {
   if (expect.status !== 200) return `came with HTTP ${expect.status}, not 200`;
@@ -469,10 +496,79 @@ export function abortAffirmationProblem(
     const why = implausibleTime('EnvChange.StartTime', ec.StartTime, expect.latestNowMs);
     if (why !== undefined) return `carried ${why}: not a plausible time`;
   }
+  if (ec.StartTime !== undefined && expect.createTime !== undefined) {
+    // Whether it is the change's start or the abort's, it cannot lie before the change was
+    // created (both are Web+'s times; the 60 s slack of every time judgment).
+    const start = Number(ec.StartTime);
+    if (start < expect.createTime - FUTURE_SLACK_MS)
+      return `carried EnvChange.StartTime ${start}, ${Math.round((expect.createTime - start) / 1000)} s before the change's CreateTime ${expect.createTime} (slack ${FUTURE_SLACK_MS / 1000} s): not this change's start`;
+  }
   // A blank RequestId names no request: it is no RequestId (rt12 L1).
   if (typeof body.RequestId !== 'string' || body.RequestId.trim() === '')
     return 'carried no RequestId (every Web+ reply has one)';
   return undefined;
+}
+
+/** The names every Web+ read reply may carry beside its payload (docs/reference/webplus-api.md). */
+const ENVELOPE_NAMES = ['Code', 'Message', 'RequestId', 'HostId'] as const;
+/** The paging names of a list reply. */
+const PAGING_NAMES = ['PageNumber', 'PageSize', 'TotalCount'] as const;
+
+/**
+ * The top-level names each Web+ read's documented success body carries, and no other
+ * (docs/reference/webplus-api.md, "The change object", "Environment status"; red-team 25 G16).
+ * AbortChange has its own, exact list ({@link abortAffirmationProblem}).
+ */
+export const READ_REPLY_NAMES: Partial<Record<WebplusAction, ReadonlySet<string>>> = {
+  DescribeChange: new Set([...ENVELOPE_NAMES, 'Change']),
+  DescribeChanges: new Set([...ENVELOPE_NAMES, ...PAGING_NAMES, 'Changes']),
+  DescribeAppEnvs: new Set([...ENVELOPE_NAMES, ...PAGING_NAMES, 'AppEnvs']),
+  DescribeAppEnvStatus: new Set([...ENVELOPE_NAMES, 'EnvStatus']),
+  DescribeApplications: new Set([...ENVELOPE_NAMES, ...PAGING_NAMES, 'Applications']),
+};
+
+/**
+ * Why a Web+ read reply that readReply let through is not a documented success envelope, in
+ * words for the record; undefined when it is (red-team 25 G16: the AbortChange affirmation's
+ * rules, for every read). Checked in this order: `Code` the string `"OK"` (not absent, `"200"`,
+ * `200`), no name but the action's documented ones (`names`: a `Success`, an `EnvChange` beside
+ * `Change`, … is not in the documented body), `Message` absent or `"success"` (`"Change does not
+ * exist."` beside `"OK"` says two things), `RequestId` a non-empty string (every Web+ reply has
+ * one), `HostId`, when present, a string naming this region's host (`webplus.<regionId>.aliyuncs.com`)
+ * or the endpoint's host (an answer from another region's host is not this region's).
+ * Ids echoed inside the payload are checked by the caller against the ids asked for
+ * (targeting/read.ts, explicit.ts, directory.ts, `toPage`'s PageNumber).
+ * @param names the action's top-level names ({@link READ_REPLY_NAMES})
+ * @param where the client's region and its endpoint's host name
+ */
+export function readEnvelopeProblem(
+  body: WebplusBody,
+  names: ReadonlySet<string>,
+  where: { regionId: string; endpointHost: string },
+): string | undefined {
+  if (body.Code !== 'OK') return `Code is ${describeValue(body.Code, 'absent')}, not "OK"`;
+  const extra = Object.keys(body).find((k) => !names.has(k));
+  if (extra !== undefined)
+    return `carried ${JSON.stringify(extra.slice(0, 40))} ${describeValue(body[extra], 'absent')} beside Code "OK" (not in the documented body)`;
+  if (body.Message !== undefined && body.Message !== 'success')
+    return `Message is ${describeValue(body.Message, 'absent')}, not "success"`;
+  if (typeof body.RequestId !== 'string' || body.RequestId.trim() === '')
+    return 'carried no RequestId (every Web+ reply has one)';
+  if (body.HostId !== undefined) {
+    const host = typeof body.HostId === 'string' ? body.HostId.toLowerCase() : undefined;
+    if (host !== `webplus.${where.regionId}.aliyuncs.com` && host !== where.endpointHost)
+      return `HostId ${typeof body.HostId === 'string' ? JSON.stringify(body.HostId.slice(0, 80)) : describeValue(body.HostId, 'absent')} is not the host of region ${where.regionId} (webplus.${where.regionId}.aliyuncs.com) nor the endpoint's (${where.endpointHost})`;
+  }
+  return undefined;
+}
+
+/** The host name of an endpoint URL, lower case; '' when it is no URL. */
+function hostOf(endpoint: string): string {
+  try {
+    return new URL(endpoint).hostname.toLowerCase();
+  } catch {
+    return '';
+  }
 }
 
 /** Words for a reply value in a record: its JSON type and a short, redacted-safe form. */

@@ -1,4 +1,5 @@
 import { replyField, replyText } from '../core/ids.js';
+import { readEnvStatus } from './env-status.js';
 import { readEpochMs } from './epoch-ms.js';
 import type { AppEnv, Application, Change } from './types.js';
 
@@ -62,9 +63,9 @@ export const APP_ID_PATTERN = /^wa-[0-9a-f]{24}$/;
  *   shared/policy/facts.ts). Source: docs/reference/webplus-api.md, "The change object"
  *   (FinishTime is set once finished);
  * - `ChangeSucceed` present but not a JSON boolean, or `true` beside `ChangeFinished: false`,
- *   and `ChangeTimedout` present but not a JSON boolean (`null` included) →
- *   `unreadable.ChangeFinished` naming the field (red-team 24 F1). Absent, the two are accepted
- *   (no decision reads them).
+ *   and `ChangeTimedout` present but not a JSON boolean (`null` included), or `true` beside
+ *   `ChangeFinished: false` (undocumented: red-team 25 G2) → `unreadable.ChangeFinished` naming
+ *   the field (red-team 24 F1). Absent, the two are accepted (no decision reads them).
  *
  * The id and name fields are read exactly (shared/core/ids.ts `readReplyField`): `ChangeId`
  * (required: absent → undefined, the caller's MalformedReply), `EnvId` and `ActionName` when
@@ -120,6 +121,13 @@ export function toChange(raw: unknown, path = 'Change'): Change | undefined {
     );
   if (c.ChangeTimedout !== undefined && typeof c.ChangeTimedout !== 'boolean')
     contradiction(`ChangeTimedout ${shown(c.ChangeTimedout)} is not a boolean`);
+  else if (c.ChangeTimedout === true && c.ChangeFinished === false)
+    // The reference documents ChangeTimedout as a display flag only; what a change that timed
+    // out but has not finished is doing (still running? stopping?) is not documented, so it is
+    // not "stuck and running" as the policy judges it (red-team 25 G2).
+    contradiction(
+      'ChangeTimedout true on an unfinished change (ChangeFinished false): what a timed-out change that has not finished is doing is undocumented',
+    );
   return {
     changeId,
     envId: envId ?? '',
@@ -158,7 +166,9 @@ function shown(value: unknown): string {
  * undefined without an `EnvId`. The two in-flight flags are read only as JSON booleans
  * (anything else is unknown). `EnvId`, `AppId` and `LatestChangeId` are read exactly when present
  * (shared/core/ids.ts `readReplyField`: an upper-case or array `LatestChangeId` is refused, never
- * a change to read; `LatestChangeId` null or "" is absent); `EnvName` and `EnvStatus` must be strings when present.
+ * a change to read; `LatestChangeId` null or "" is absent); `EnvName` must be a string when
+ * present. `EnvStatus` is read against the documented values (`envStatusRead`, env-status.ts),
+ * never thrown on: an unknown one is the environment's own fact (red-team 25 G1).
  * @param path where the object stood in the reply, for messages (`AppEnvs.AppEnv[0]`, `EnvStatus`)
  * @throws ReplyFieldError naming `path.Field` (the client's MalformedReply)
  */
@@ -170,7 +180,13 @@ export function toAppEnv(raw: unknown, path = 'EnvStatus'): AppEnv | undefined {
     envId,
     appId: replyField('AppId', e.AppId, `${path}.AppId`) ?? '',
     envName: replyText(e.EnvName, `${path}.EnvName`) ?? '',
-    envStatus: replyText(e.EnvStatus, `${path}.EnvStatus`),
+    // Read, never thrown on: an EnvStatus that is absent, not a string, blank or undocumented
+    // makes this environment's change unjudgeable (skipped naming it), not the whole page
+    // unreadable (red-team 25 G1).
+    ...(typeof e.EnvStatus === 'string' && e.EnvStatus.trim() !== ''
+      ? { envStatus: e.EnvStatus }
+      : {}),
+    envStatusRead: readEnvStatus(e.EnvStatus),
     // Unknown unless a real boolean: an environment whose ApplyingChange is unknown is recorded
     // (skipped, naming it), never taken as quiet or as in flight.
     applyingChange: strictBool(e.ApplyingChange),

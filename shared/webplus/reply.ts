@@ -19,7 +19,9 @@ export type WebplusBody = Record<string, unknown>;
  *   `errorCode` / `code` / `ErrorCode` / `Error` field, `HttpStatusCode` other than 200, a
  *   `Data.Success` not `true`) → a `permanent` WebplusError (`SuccessFalse` or
  *   `FailureBesideSuccess`). Each action then checks the fields it needs (client.ts; AbortChange
- *   accepts only the exact documented body).
+ *   accepts only the exact documented body, and every read only the documented envelope:
+ *   `Code` `"OK"`, `Message` absent or `"success"`, a RequestId, its own names:
+ *   `readEnvelopeProblem`, red-team 25 G16).
  * - The same success body with a non-2xx status (500 + `Code: "OK"`): the status and the body
  *   disagree. On AbortChange ambiguous (code `HTTP500`); on a read classified by the status.
  * - JSON in which any object repeats a name, exactly or in another case (`{"Code":"ChangeOnAborting","Code":"OK"}`,

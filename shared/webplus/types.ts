@@ -3,6 +3,7 @@
  * Source: Web+ API reference (DescribeChange, DescribeAppEnvs, DescribeApplications);
  * see docs/reference/webplus-api.md. Times are epoch milliseconds.
  */
+import type { EnvStatusReading } from './env-status.js';
 
 export interface Change {
   changeId: string;
@@ -28,7 +29,8 @@ export interface Change {
    * (epoch-ms.ts), `ChangeFinished`, `ChangeAborted`, `ChangePaused` (not a boolean), `EnvId`
    * (not an EnvId). `ChangeFinished` also carries the fields that contradict it or are malformed
    * (`FinishTime` set while unfinished, `ChangeSucceed` true while unfinished or not a boolean,
-   * `ChangeTimedout` not a boolean: normalize.ts `toChange`, red-team 24 F1). A decision that needs one of them fails closed (shared/policy/facts.ts).
+   * `ChangeTimedout` true while unfinished or not a boolean: normalize.ts `toChange`, red-team
+   * 24 F1, 25 G2). A decision that needs one of them fails closed (shared/policy/facts.ts).
    */
   unreadable: Partial<Record<ChangeFact, string>>;
 }
@@ -46,7 +48,13 @@ export interface AppEnv {
   envId: string;
   appId: string;
   envName: string;
+  /** `EnvStatus` when it is a non-blank string (display); the decision reads `envStatusRead` */
   envStatus?: string;
+  /**
+   * `EnvStatus` read against the documented values (env-status.ts `readEnvStatus`): only a
+   * documented live status lets the environment's change be judged (red-team 25 G1).
+   */
+  envStatusRead: EnvStatusReading;
   /**
    * a change is being applied (running, paused or aborting); `undefined` when the reply's
    * `ApplyingChange` is absent or not a JSON boolean (unknown: recorded, never acted on)

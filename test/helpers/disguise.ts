@@ -122,3 +122,68 @@ export function disguiseArb(
   };
   return fc.constantFrom(...kinds).chain((how) => arbs[how].map((text) => ({ how, text })));
 }
+
+/**
+ * The disguises an echo can give a request's own signature (red-team 25 G8): every disguise of a
+ * secret ({@link DISGUISES}, applied to the signature's text), plus re-encodings of the HMAC bytes
+ * the signature is the base64 of (`acs` / `LOG`: 20 bytes of HMAC-SHA1; DingTalk `sign`: 32 of
+ * HMAC-SHA256): hex or upper hex of them (separators allowed, other bytes before them), base64url
+ * of them (padded or not, other bytes around them), the signature without its `=` padding, twice
+ * percent-encoded, a space between every character, and its two halves in two JSON fields.
+ */
+export const SIGNATURE_DISGUISES = [
+  ...DISGUISES,
+  'bytes-hex',
+  'bytes-base64url',
+  'unpadded',
+  'double-percent',
+  'spaced',
+  'split-fields',
+] as const;
+export type SignatureDisguiseName = (typeof SIGNATURE_DISGUISES)[number];
+
+/** A disguised `signature` (base64 of HMAC bytes) of one kind, with the kind's name. */
+export function signatureDisguiseArb(
+  signature: string,
+  only?: readonly SignatureDisguiseName[],
+): fc.Arbitrary<{ how: SignatureDisguiseName; text: string }> {
+  const kinds = only ?? SIGNATURE_DISGUISES;
+  const bytes = Buffer.from(signature, 'base64');
+  const filler = fc.uint8Array({ maxLength: 5 }).map((a) => Buffer.from(a));
+  const own: Record<string, fc.Arbitrary<string>> = {
+    'bytes-hex': fc
+      .tuple(filler, fc.boolean(), fc.constantFrom('', ':', ' ', '-'))
+      .map(([pre, upper, sep]) => {
+        const hex = Buffer.concat([pre, bytes]).toString('hex');
+        const cased = upper ? hex.toUpperCase() : hex;
+        return sep ? (cased.match(/../g) ?? []).join(sep) : cased;
+      }),
+    'bytes-base64url': fc
+      .tuple(filler, filler, fc.boolean())
+      .map(([pre, post, pad]) => b64(Buffer.concat([pre, bytes, post]), true, pad)),
+    unpadded: fc.constant(signature.replace(/=+$/, '')),
+    'double-percent': fc.constant(encodeURIComponent(encodeURIComponent(signature))),
+    spaced: fc.constant(signature.split('').join(' ')),
+    'split-fields': fc
+      .integer({ min: 1, max: signature.length - 1 })
+      .map((cut) =>
+        JSON.stringify({ first: signature.slice(0, cut), second: signature.slice(cut) }),
+      ),
+  };
+  return fc.constantFrom(...kinds).chain((how) => {
+    const arb = own[how] ?? disguiseArb(signature, [how as DisguiseName]).map((d) => d.text);
+    return arb.map((text) => ({ how, text }));
+  });
+}
+
+/**
+ * `signature` disguised the `how` way, drawn deterministically from `seed`: for a server that
+ * learns the signature only when the request arrives.
+ */
+export function disguiseSignature(
+  signature: string,
+  how: SignatureDisguiseName,
+  seed: number,
+): string {
+  return fc.sample(signatureDisguiseArb(signature, [how]), { numRuns: 1, seed })[0]!.text;
+}

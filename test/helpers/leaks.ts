@@ -13,7 +13,7 @@
  * - inside hex of any text (either case, either nibble offset, separators dropped);
  * and a window of 12 of the secret's letters and digits found with anything else between them.
  */
-import { reveal } from './reveal.js';
+import { INVISIBLES, reveal } from './reveal.js';
 
 /**
  * Look-alikes of Latin letters, as a list of [look-alike, Latin] pairs, by code point (upper
@@ -152,6 +152,42 @@ export function leaks(output: string, secret: string): string[] {
     for (const w of [...windows(skeleton, 12), ...windows(reverseSkeleton, 12)]) {
       if (outSkeleton.includes(w)) found.add(`skeleton: ${w}`);
     }
+  }
+  return [...found];
+}
+
+/**
+ * A text with %XX and \uXXXX escapes undone up to three layers and the characters that show
+ * nothing (spaces too) dropped, its case KEPT (base64 needs it; {@link reveal} folds it).
+ */
+function unescapedKeepingCase(text: string): string {
+  let t = text;
+  for (let layer = 0; layer < 3; layer++) {
+    t = t
+      .replace(/%([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16)))
+      .replace(/\\u([0-9a-fA-F]{4})/g, (_m, h: string) =>
+        String.fromCharCode(Number.parseInt(h, 16)),
+      );
+  }
+  for (const inv of [' ', ...INVISIBLES]) t = t.split(inv).join('');
+  return t;
+}
+
+/**
+ * Every disguised piece of a request's own `signature` (the base64 of its HMAC bytes) that
+ * `output` still holds (red-team 25 G8): what {@link leaks} finds for it as a text, and any
+ * 8 bytes of its HMAC found in the hex or base64 (either alphabet, padded or not, any offset) of
+ * `output`, as it is or with its escapes undone and its spaces dropped. Empty when none.
+ */
+export function signatureLeaks(output: string, signature: string): string[] {
+  const found = new Set(leaks(output, signature));
+  const hmac = Buffer.from(signature, 'base64').toString('latin1');
+  const views = [output, unescapedKeepingCase(output)];
+  const decoded = views.flatMap((v) => [...base64Decodings(v), ...hexDecodings(v)]);
+  for (let i = 0; i + 8 <= hmac.length; i++) {
+    const w = hmac.slice(i, i + 8);
+    if (decoded.some((d) => d.includes(w)))
+      found.add(`hmac bytes: ${Buffer.from(w, 'latin1').toString('hex')}`);
   }
   return [...found];
 }

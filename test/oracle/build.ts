@@ -7,17 +7,29 @@ import { stringify as toYaml } from 'yaml';
 import {
   alarmTime,
   changeTimes,
+  type Envelope,
+  FAILING_REGION,
   type IdRef,
   ids,
   idValue,
   outerTime,
   type ScopeSpec,
+  type WireEnvStatus,
   type WireFlag,
   type WireId,
   type WireTime,
   type World,
   type WorldChange,
 } from './world.js';
+
+/** The Web+ reads a failing region fails (every one the function makes). */
+const READ_ACTIONS = [
+  'DescribeApplications',
+  'DescribeAppEnvs',
+  'DescribeAppEnvStatus',
+  'DescribeChange',
+  'DescribeChanges',
+] as const;
 
 /** The HTTP token every world's function accepts. */
 export const WORLD_TOKEN = 'oracle-world-token-0123456789';
@@ -85,6 +97,21 @@ function wireId(kind: WireId, id: string): { value?: unknown; omit?: true } | un
   }
 }
 
+function envStatusOnWire(kind: WireEnvStatus): { value?: unknown; omit?: true } | undefined {
+  switch (kind) {
+    case 'RUNNING':
+      return undefined;
+    case 'absent':
+      return { omit: true };
+    case 'blank':
+      return { value: '' };
+    case 'number':
+      return { value: 1 };
+    default:
+      return { value: kind };
+  }
+}
+
 function overrides(parts: [string, { value?: unknown; omit?: true } | undefined][]): {
   wire?: Record<string, unknown>;
   wireOmit?: string[];
@@ -140,6 +167,16 @@ function clashTimes(
 export function scenarioOf(w: World, serverNowMs: number): Record<string, unknown> {
   return {
     clockSkewMs: w.skewMs,
+    // Every read of the second region fails, however often it is retried (red-team 25 G6).
+    ...(w.failingRegion
+      ? {
+          faults: READ_ACTIONS.map((action) => ({
+            action,
+            regionId: FAILING_REGION,
+            responses: Array(400).fill({ status: 503, code: 'ServiceUnavailable' }),
+          })),
+        }
+      : {}),
     apps: Array.from({ length: w.apps }, (_, i) => ({
       AppId: ids.app(i),
       AppName: i === 0 ? 'shop' : 'billing',
@@ -150,7 +187,12 @@ export function scenarioOf(w: World, serverNowMs: number): Record<string, unknow
       EnvName: `env-${e.n}`,
       EnvStatus: e.terminated ? 'TERMINATED' : 'RUNNING',
       ...overrides([
-        ['AppId', wireId(e.appId, ids.app(e.app))],
+        // `other`: the item names the next application (well formed, not the one it is under).
+        [
+          'AppId',
+          e.appId === 'other' ? { value: ids.app(e.app + 1) } : wireId(e.appId, ids.app(e.app)),
+        ],
+        ['EnvStatus', e.terminated ? undefined : envStatusOnWire(e.status ?? 'RUNNING')],
         ['ApplyingChange', wireFlag(e.applying ?? 'ok', 'true')],
         ['AbortingChange', wireFlag(e.aborting ?? 'ok', 'false')],
       ]),
@@ -164,6 +206,7 @@ export function scenarioOf(w: World, serverNowMs: number): Record<string, unknow
         ['ChangeAborted', wireFlag(c.aborted, 'false')],
         ['ChangePaused', wireFlag(c.paused, 'false')],
         ['EnvId', wireId(c.envId, ids.env(c.env))],
+        ['ChangeTimedout', c.timedOut ? { value: true } : undefined],
       ]);
       // Times that contradict each other, or from the future: only over two readable times.
       if (c.clash && c.createTime === 'ok' && c.updateTime === 'ok') {
@@ -177,9 +220,28 @@ export function scenarioOf(w: World, serverNowMs: number): Record<string, unknow
         UpdateTime: update,
         ...phaseFields(c),
         ...o,
+        ...(c.envelope ? { envelope: envelopeOf(c.envelope) } : {}),
       };
     }),
   };
+}
+
+/** The top-level names an undocumented DescribeChange envelope sets (null removes one). */
+function envelopeOf(kind: Envelope): Record<string, unknown> {
+  switch (kind) {
+    case 'message':
+      return { Message: 'Change does not exist.' };
+    case 'no-request-id':
+      return { RequestId: null };
+    case 'extra-name':
+      return { EnvChange: { ChangeId: ids.change(999), EnvId: ids.env(999) } };
+    case 'code-200':
+      return { Code: '200' };
+    case 'success':
+      return { Success: true };
+    case 'host-id':
+      return { HostId: 'webplus.cn-beijing.aliyuncs.com' };
+  }
 }
 
 /** The policy variables of a world: `POLICY` (absent for the built-in defaults). */

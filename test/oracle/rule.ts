@@ -76,9 +76,25 @@ const NONE: Allowed = { changeIds: new Set(), max: 0 };
 export function allowedAborts(w: World, t: Instants): Allowed {
   const policy = readPolicy(w);
   if (!policy) return NONE;
+  // A second region whose every read fails: no request of a world names a region, so every
+  // change found (by id or in a sweep) may be in that region too; its region is unknown
+  // (red-team 25 G6).
+  if (w.failingRegion) return NONE;
   const r = w.request;
-  /** `byEnv`: reached through its environment (a listing or an EnvId), so ApplyingChange counts. */
-  type Target = { change: WorldChange; source: 'sweep' | 'manual' | 'alarm'; byEnv: boolean };
+  /** A rule needs each change's AppId (protect.appIds): every path lists the environments. */
+  const appRule = policy.protectApps.size > 0;
+  /**
+   * `byEnv`: reached through its environment (a listing or an EnvId), so ApplyingChange counts.
+   * `listed`: its environment is read from DescribeAppEnvs (a sweep of applications, a ChangeId
+   * to locate, or any path when a rule needs the AppId), whose item carries its own AppId; an
+   * EnvId alone is read with DescribeAppEnvStatus, which carries none.
+   */
+  type Target = {
+    change: WorldChange;
+    source: 'sweep' | 'manual' | 'alarm';
+    byEnv: boolean;
+    listed: boolean;
+  };
   let targets: Target[] = [];
   let max = Number.POSITIVE_INFINITY;
   let run: { maxIdle?: number; maxDuration?: number } = {};
@@ -118,7 +134,8 @@ export function allowedAborts(w: World, t: Instants): Allowed {
     }
     for (const env of envs) {
       const c = latest(w, env);
-      if (c && !env.terminated) targets.push({ change: c, source: 'sweep', byEnv: true });
+      if (c && !env.terminated)
+        targets.push({ change: c, source: 'sweep', byEnv: true, listed: !envScope || appRule });
     }
     max = policy.cap;
   } else if (r.kind === 'http-abort') {
@@ -128,12 +145,12 @@ export function allowedAborts(w: World, t: Instants): Allowed {
     if ([...(r.changeIds ?? []), ...(r.envIds ?? [])].some((ref) => 'bad' in ref)) return NONE;
     for (const ref of r.changeIds ?? []) {
       const c = knownChange(w, ref);
-      if (c) targets.push({ change: c, source: 'manual', byEnv: false });
+      if (c) targets.push({ change: c, source: 'manual', byEnv: false, listed: true });
     }
     for (const ref of r.envIds ?? []) {
       const env = knownEnv(w, ref);
       const c = env && !env.terminated ? latest(w, env) : undefined;
-      if (c) targets.push({ change: c, source: 'manual', byEnv: true });
+      if (c) targets.push({ change: c, source: 'manual', byEnv: true, listed: appRule });
     }
   } else {
     if (!alarmReadable(r)) return NONE;
@@ -153,11 +170,12 @@ export function allowedAborts(w: World, t: Instants): Allowed {
       if (envRef && !('known' in envRef && 'known' in changeRef)) return NONE;
       const c = knownChange(w, changeRef);
       if (c && envRef && 'known' in envRef && c.env !== envRef.known) return NONE;
-      if (c) targets.push({ change: c, source: 'alarm', byEnv: false });
+      // Located through the listing, unless the alarm's envId says where it is.
+      if (c) targets.push({ change: c, source: 'alarm', byEnv: false, listed: !envRef || appRule });
     } else if (envRef) {
       const env = knownEnv(w, envRef);
       const c = env && !env.terminated ? latest(w, env) : undefined;
-      if (c) targets.push({ change: c, source: 'alarm', byEnv: true });
+      if (c) targets.push({ change: c, source: 'alarm', byEnv: true, listed: appRule });
     } else {
       const envs = new Set<number>();
       for (const rule of policy.alarms) {
@@ -168,23 +186,38 @@ export function allowedAborts(w: World, t: Instants): Allowed {
       for (const n of envs) {
         const env = w.envs[n];
         const c = env && !env.terminated ? latest(w, env) : undefined;
-        if (c) targets.push({ change: c, source: 'alarm', byEnv: true });
+        if (c) targets.push({ change: c, source: 'alarm', byEnv: true, listed: appRule });
       }
     }
   }
 
   const allowed = new Set<string>();
   const refused: Record<string, number> = {};
-  targets = targets.filter((x, i) => targets.findIndex((y) => y.change === x.change) === i);
-  for (const { change: c, source, byEnv } of targets) {
+  // A change targeted twice keeps its first path; it counts as listed only when every path
+  // lists it (the oracle is the permissive side).
+  targets = targets
+    .filter((x, i) => targets.findIndex((y) => y.change === x.change) === i)
+    .map((x) => ({
+      ...x,
+      listed: targets.every((y) => y.change !== x.change || y.listed),
+    }));
+  for (const { change: c, source, byEnv, listed } of targets) {
     const env = w.envs[c.env]!;
+    // Only a documented live EnvStatus lets a change be judged (red-team 25 G1): DescribeAppEnvs
+    // and DescribeAppEnvStatus both carry it, so it counts on every path.
+    const status = env.status ?? 'RUNNING';
     const flags =
-      (env.aborting ?? 'ok') !== 'ok'
-        ? 'AbortingChange unreadable'
-        : byEnv && (env.applying ?? 'ok') !== 'ok'
-          ? 'ApplyingChange unreadable'
-          : undefined;
-    const why = flags ?? refusal(w, policy, c, source, run, alarmAt, t);
+      status !== 'RUNNING' && status !== 'INITIALIZING'
+        ? 'EnvStatus not a documented live state'
+        : (env.aborting ?? 'ok') !== 'ok'
+          ? 'AbortingChange unreadable'
+          : byEnv && (env.applying ?? 'ok') !== 'ok'
+            ? 'ApplyingChange unreadable'
+            : undefined;
+    // A listing item whose own AppId is not the application it is listed under (or has none)
+    // contradicts its listing (red-team 25 G3).
+    const appId = listed && env.appId !== 'ok' ? 'AppId contradicts its listing' : undefined;
+    const why = flags ?? appId ?? refusal(w, policy, c, source, run, alarmAt, t);
     if (why) refused[why] = (refused[why] ?? 0) + 1;
     else allowed.add(ids.change(c.n));
   }
@@ -209,8 +242,14 @@ function refusal(
   // flight, whatever flags a generated world gives it.
   if (latest(w, env) !== c) return "not its environment's latest change";
   if (c.finished !== 'ok' || c.aborted !== 'ok' || c.paused !== 'ok') return 'flags unreadable';
+  // Timed out yet unfinished: nothing documents what such a change is doing (red-team 25 G2).
+  if (c.timedOut) return 'ChangeTimedout beside an unfinished change';
   // The change is the one meant, in a known environment.
   if (c.envId !== 'ok') return 'EnvId unreadable';
+  // Every DescribeChange of it comes in an envelope that is not the documented one (another
+  // Message, no RequestId, an undocumented name, another Code or host): its facts are unknown
+  // (red-team 25 G16).
+  if (c.envelope !== undefined) return 'DescribeChange envelope undocumented';
   // Times known.
   if (!timeKnown(c.createTime) || !timeKnown(c.updateTime)) return 'times unknown';
   // Readable times that cannot both be true are unknown times.
@@ -446,11 +485,15 @@ function list(
 export function unknownFields(w: World, c: WorldChange): string[] {
   const env = w.envs[c.env]!;
   const out: string[] = [];
+  const status = env.status ?? 'RUNNING';
+  if (!env.terminated && status !== 'RUNNING' && status !== 'INITIALIZING') out.push('EnvStatus');
   if ((env.aborting ?? 'ok') !== 'ok') out.push('AbortingChange');
   if ((env.applying ?? 'ok') !== 'ok') out.push('ApplyingChange');
   if (c.finished !== 'ok') out.push('ChangeFinished');
   if (c.aborted !== 'ok') out.push('ChangeAborted');
   if (c.paused !== 'ok') out.push('ChangePaused');
+  if (c.timedOut && (c.phase === 'running' || c.phase === 'paused' || c.phase === 'aborting'))
+    out.push('ChangeTimedout');
   if (c.envId !== 'ok') out.push('EnvId');
   if (!timeKnown(c.createTime) || (c.clash && c.updateTime === 'ok')) out.push('CreateTime');
   if (!timeKnown(c.updateTime) || (c.clash && c.createTime === 'ok')) out.push('UpdateTime');

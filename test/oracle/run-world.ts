@@ -17,7 +17,7 @@ import {
 import { fakeContext } from '../helpers/fc-context.js';
 import { eventOf, policyEnvOf, scenarioOf, WORLD_TOKEN } from './build.js';
 import { type Allowed, allowedAborts, unknownFields } from './rule.js';
-import { ids, type World } from './world.js';
+import { FAILING_REGION, ids, type World } from './world.js';
 
 export interface WorldRig {
   sandbox: WebplusSandbox;
@@ -62,6 +62,7 @@ export async function runWorld(rig: WorldRig, w: World): Promise<WorldRun> {
     RETRY_BASE_MS: '1',
     HTTP_AUTH_TOKENS: WORLD_TOKEN,
     ABORT_DRY_RUN: w.killSwitch ? 'true' : 'false',
+    ...(w.failingRegion ? { WEBPLUS_REGIONS: `cn-hangzhou,${FAILING_REGION}` } : {}),
     ...policyEnvOf(w),
   };
   let handler: ReturnType<typeof createHandler>;

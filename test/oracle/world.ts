@@ -37,6 +37,12 @@ export type WireTime =
 export type WireFlag = 'ok' | 'absent' | 'null' | 'yes' | 'one' | 'object' | 'text';
 /** An id on the wire: `ok`, or malformed (never another valid id: that would be Web+ lying). */
 export type WireId = 'ok' | 'absent' | 'empty' | 'upper' | 'garbage';
+/**
+ * A listing item's own AppId on the wire: a {@link WireId}, or `other`: another well-formed
+ * AppId than the application it is listed under (red-team 25 G3: the item contradicts its
+ * listing).
+ */
+export type WireAppId = WireId | 'other';
 
 export interface WorldChange {
   n: number;
@@ -59,17 +65,59 @@ export interface WorldChange {
    * 10 min after Web+'s now), `future-create` (both 10 and 11 min ahead). Absent: consistent.
    */
   clash?: 'create-after-update' | 'future-update' | 'future-create';
+  /**
+   * `ChangeTimedout: true` on the wire (red-team 25 G2). Beside an unfinished change it is not a
+   * state the policy judged (the docs say nothing of a timed-out change still running).
+   */
+  timedOut?: boolean;
+  /**
+   * DescribeChange answers this change in an envelope that is not the documented one (red-team
+   * 25 G16): `message` (Message "Change does not exist." beside Code "OK"), `no-request-id`,
+   * `extra-name` (an EnvChange naming another change beside Change), `code-200` (Code "200"),
+   * `success` (Success true), `host-id` (a HostId of another region). Absent: documented.
+   */
+  envelope?: Envelope;
 }
+
+/** The undocumented DescribeChange envelopes a world may give a change (WorldChange.envelope). */
+export const ENVELOPES = [
+  'message',
+  'no-request-id',
+  'extra-name',
+  'code-200',
+  'success',
+  'host-id',
+] as const;
+export type Envelope = (typeof ENVELOPES)[number];
 
 export interface WorldEnv {
   n: number;
   app: number;
   terminated: boolean;
-  appId: WireId;
+  appId: WireAppId;
   /** `ApplyingChange` / `AbortingChange` on the wire (absent in older worlds: `ok`) */
   applying?: WireFlag;
   aborting?: WireFlag;
+  /**
+   * `EnvStatus` on the wire of an environment that is not terminated (absent: `RUNNING`).
+   * Documented live: `RUNNING`, `INITIALIZING`; documented, not live: `TERMINATING`,
+   * `ABNORMAL`; undocumented: `STOPPED`, `running`; malformed: `absent`, `blank`, `number`
+   * (red-team 25 G1).
+   */
+  status?: WireEnvStatus;
 }
+
+/** An environment's `EnvStatus` as a world serves it (see `WorldEnv.status`). */
+export type WireEnvStatus =
+  | 'RUNNING'
+  | 'INITIALIZING'
+  | 'TERMINATING'
+  | 'ABNORMAL'
+  | 'STOPPED'
+  | 'running'
+  | 'absent'
+  | 'blank'
+  | 'number';
 
 export interface AlarmRuleSpec {
   match: { ruleId?: string; dimensions?: Record<string, string> };
@@ -188,7 +236,15 @@ export interface World {
   killSwitch: boolean;
   /** Web+'s clock minus the real one, ms */
   skewMs: number;
+  /**
+   * WEBPLUS_REGIONS also lists cn-shanghai, whose every Web+ read fails (503 beyond the
+   * retries): which region holds a change is then unknown (red-team 25 G6). Absent: one region.
+   */
+  failingRegion?: boolean;
 }
+
+/** The second region of a world with `failingRegion`. */
+export const FAILING_REGION = 'cn-shanghai';
 
 const MODES: Mode[] = ['off', 'dry-run', 'enforce'];
 const ACTIONS = ['Apply', 'RestartApp', 'StopApp'];
@@ -241,6 +297,10 @@ export const ALARM_EXTRA_KEYS = [
   '__proto__',
 ] as const;
 const wireId = often<WireId>('ok', fc.constantFrom<WireId>('absent', 'empty', 'upper', 'garbage'));
+const wireAppId = often<WireAppId>(
+  'ok',
+  fc.constantFrom<WireAppId>('absent', 'empty', 'upper', 'garbage', 'other', 'other'),
+);
 
 const dryRun: fc.Arbitrary<DryRunValue | undefined> = fc.oneof(
   { weight: 12, arbitrary: fc.constant(undefined) },
@@ -540,9 +600,25 @@ export const worldArb: fc.Arbitrary<World> = fc
               n: fc.constant(n),
               app: fc.nat({ max: apps - 1 }),
               terminated: fc.boolean().map((b) => b && n % 4 === 3),
-              appId: wireId,
+              appId: wireAppId,
               applying: envFlag,
               aborting: envFlag,
+              status: fc.oneof(
+                { weight: 40, arbitrary: fc.constant<WireEnvStatus>('RUNNING') },
+                { weight: 4, arbitrary: fc.constant<WireEnvStatus>('INITIALIZING') },
+                {
+                  weight: 3,
+                  arbitrary: fc.constantFrom<WireEnvStatus>(
+                    'TERMINATING',
+                    'ABNORMAL',
+                    'STOPPED',
+                    'running',
+                    'absent',
+                    'blank',
+                    'number',
+                  ),
+                },
+              ),
             }),
           ),
         ),
@@ -587,6 +663,14 @@ export const worldArb: fc.Arbitrary<World> = fc
                 aborted: wireFlag,
                 paused: wireFlag,
                 envId: wireId,
+                timedOut: fc.oneof(
+                  { weight: 20, arbitrary: fc.constant(undefined) },
+                  { weight: 1, arbitrary: fc.constant(true) },
+                ),
+                envelope: fc.oneof(
+                  { weight: 20, arbitrary: fc.constant(undefined) },
+                  { weight: 1, arbitrary: fc.constantFrom(...ENVELOPES) },
+                ),
                 clash: fc.oneof(
                   { weight: 20, arbitrary: fc.constant(undefined) },
                   {
@@ -641,6 +725,10 @@ export const worldArb: fc.Arbitrary<World> = fc
           10 * 60_000,
           20 * 60_000,
         ),
+        failingRegion: fc.oneof(
+          { weight: 12, arbitrary: fc.constant(false) },
+          { weight: 1, arbitrary: fc.constant(true) },
+        ),
       })
       .chain((w) =>
         fc
@@ -654,6 +742,7 @@ export const worldArb: fc.Arbitrary<World> = fc
             changes: w.changes.map((c, n) => ({ ...c, n })),
             killSwitch: w.killSwitch,
             skewMs: w.skewMs,
+            ...(w.failingRegion ? { failingRegion: true } : {}),
             policy: p,
             request: r,
           })),

@@ -2,7 +2,7 @@
  * Red-team 24 F1, through the real handler and the Web+ sandbox (`wire` overrides): a
  * DescribeChange whose other fields say the change is over (`FinishTime` set, `ChangeSucceed:
  * true`) while `ChangeFinished` is false, or whose `ChangeSucceed` / `ChangeTimedout` is not a
- * JSON boolean, is not an in-flight change: every trigger records `skipped` naming the field,
+ * JSON boolean, or whose `ChangeTimedout` is true (red-team 25 G2), is not an in-flight change: every trigger records `skipped` naming the field,
  * and no AbortChange is sent. Plus a fast-check property of `toChange` against an oracle written
  * here (no shared code): whether the flags can be believed.
  */
@@ -58,6 +58,11 @@ const CASES: [string, () => Record<string, unknown>, string][] = [
   ],
   ['ChangeSucceed "yes"', () => ({ ChangeSucceed: 'yes' }), 'ChangeSucceed "yes" is not a boolean'],
   ['ChangeSucceed 1', () => ({ ChangeSucceed: 1 }), 'ChangeSucceed 1 is not a boolean'],
+  [
+    'ChangeTimedout true (red-team 25 G2)',
+    () => ({ ChangeTimedout: true }),
+    'ChangeTimedout true on an unfinished change (ChangeFinished false): what a timed-out change that has not finished is doing is undocumented',
+  ],
   ['ChangeTimedout null', () => ({ ChangeTimedout: null }), 'ChangeTimedout null is not a boolean'],
   [
     'ChangeTimedout "false"',
@@ -140,6 +145,8 @@ describe('toChange: the flags are believed exactly when the oracle says so (prop
     if (c.ChangeSucceed === true && c.ChangeFinished === false) out.add('ChangeSucceed');
     if (c.ChangeTimedout !== undefined && typeof c.ChangeTimedout !== 'boolean')
       out.add('ChangeTimedout');
+    // red-team 25 G2: timed out but not finished is not a state the policy judged.
+    if (c.ChangeTimedout === true && c.ChangeFinished === false) out.add('ChangeTimedout');
     return out;
   }
   it('names exactly the fields the oracle finds at fault', () => {

@@ -203,7 +203,10 @@ describe('kind 5: protection that cannot be checked fails closed', () => {
         // Assert
         expect(harness.sandbox.abortCalls(), trigger).toBe(0);
         expect(s.results[0]?.outcome, trigger).toBe('skipped');
-        expect(s.results[0]?.detail, trigger).toContain('protect.appIds');
+        // The listing item contradicts its listing (red-team 25 G3), protect.appIds or not.
+        expect(s.results[0]?.detail, trigger).toContain(
+          `listed ${envId(0)} without its AppId: the item's own AppId contradicts the application asked for (${appId(0)})`,
+        );
         await harness.close();
         h = undefined;
       }
@@ -251,7 +254,7 @@ describe('kind 5: protection that cannot be checked fails closed', () => {
     expect(s.results[0]?.outcome).toBe('failed');
   });
 
-  it('with no protect.appIds, a missing AppId does not matter: the stuck change is aborted', async () => {
+  it('with no protect.appIds, a listing item without its AppId is still skipped (red-team 25 G3), naming AppId', async () => {
     // Arrange
     h = await startHarness({
       ...scenario([1], [change({ n: 1, env: 0, idleMin: 90, ageMin: 95 })]),
@@ -262,6 +265,8 @@ describe('kind 5: protection that cannot be checked fails closed', () => {
     const s = summaryOf(await h.handler(timerEvent(), fakeContext()));
 
     // Assert
-    expect(s.results).toEqual([expect.objectContaining({ outcome: 'aborted' })]);
+    expect(s.results).toEqual([expect.objectContaining({ outcome: 'skipped' })]);
+    expect(s.results[0]?.detail).toContain('without its AppId');
+    expect(h.sandbox.abortCalls()).toBe(0);
   });
 });

@@ -148,6 +148,7 @@ describe('DirectoryCache', () => {
     envId: envId(e),
     appId: 'wa-1',
     envName: `env-${e}`,
+    envStatusRead: { kind: 'live' },
     applyingChange: true,
     abortingChange: false,
     ...(latest ? { latestChangeId: latest } : {}),

@@ -63,7 +63,7 @@ describe('a listing without its list is never an empty account', () => {
 
   it('TotalCount 0 without a list is an empty application: no failure', async () => {
     const { records, aborts } = await sweepWith(
-      JSON.stringify({ Code: 'OK', RequestId: 'R-5', TotalCount: 0 }),
+      JSON.stringify({ Code: 'OK', RequestId: 'R-5', TotalCount: 0, PageNumber: 1, PageSize: 100 }),
     );
     expect(aborts).toBe(0);
     expect(records.filter((r) => r.outcome === 'failed')).toEqual([]);

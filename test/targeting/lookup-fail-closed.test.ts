@@ -76,7 +76,7 @@ describe('look-ups that cannot say which environment or application fail closed'
   });
 
   for (const trigger of ['manual by ChangeId', 'manual by EnvId', 'sweep'] as const) {
-    it(`${trigger}: a listing item whose AppId is another application's leaves the AppId unknown (protect.appIds)`, async () => {
+    it(`${trigger}: a listing item whose AppId is another application's contradicts its listing (red-team 25 G3)`, async () => {
       // Arrange: env 0 is listed under app 0 but says it belongs to app 1.
       const s0 = scenario([1, 1], [stuck(1, 0)]);
       const envs = (s0.envs as Record<string, unknown>[]).map((e, i) =>
@@ -97,11 +97,12 @@ describe('look-ups that cannot say which environment or application fail closed'
 
       // Assert
       expect(h.sandbox.abortCalls()).toBe(0);
-      const r = s.results.find((x) => x.changeId === changeId(1));
+      const r = s.results.find((x) => x.changeId === changeId(1) || x.envId === envId(0));
       expect(r?.outcome).toBe('skipped');
-      expect(r?.detail).toContain('protect.appIds');
-      // The look-ups name what the item carried; the sweep's listing names the environment.
-      expect(r?.detail).toContain(trigger === 'sweep' ? envId(0) : appId(1));
+      // Every path names both AppIds and the environment.
+      expect(r?.detail).toBe(
+        `DescribeAppEnvs of ${appId(0)} listed ${envId(0)} with AppId "${appId(1)}": the item's own AppId contradicts the application asked for (${appId(0)}), so which application it is in is unknown; not aborted (fail closed)`,
+      );
     });
   }
 

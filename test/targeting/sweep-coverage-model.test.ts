@@ -22,6 +22,7 @@ const env = (n: number): AppEnv => ({
   envId: `we-${n.toString(16).padStart(24, '0')}`,
   appId: 'wa-000000000000000000000001',
   envName: `e${n}`,
+  envStatusRead: { kind: 'live' },
   applyingChange: true,
   abortingChange: n % 5 === 0,
   latestChangeId: `wc-${n.toString(16).padStart(24, '0')}`,

@@ -24,6 +24,7 @@ const env = (n: number, aborting = false): AppEnv => ({
   envId: `we-${n.toString(16).padStart(24, '0')}`,
   appId: 'wa-000000000000000000000001',
   envName: `e${n}`,
+  envStatusRead: { kind: 'live' },
   applyingChange: true,
   abortingChange: aborting,
   latestChangeId: `wc-${n.toString(16).padStart(24, '0')}`,

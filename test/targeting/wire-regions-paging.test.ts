@@ -313,6 +313,8 @@ describe('paging you do not trust', () => {
                 Code: 'OK',
                 RequestId: 'R2',
                 TotalCount: 5,
+                PageSize: 1,
+                PageNumber: 2,
                 Applications: { Application: [] },
               }),
             },

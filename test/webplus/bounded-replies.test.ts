@@ -79,6 +79,8 @@ describe('bounded replies', () => {
                 contentType: 'application/json',
                 body: JSON.stringify({
                   Code: 'OK',
+                  // A documented envelope (red-team 25 G16): only the count is out of bounds.
+                  RequestId: 'R-bounded',
                   Applications: { Application: [{ AppId: appId(0), AppName: 'a' }] },
                   PageNumber: 1,
                   PageSize: 100,

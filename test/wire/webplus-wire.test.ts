@@ -91,7 +91,13 @@ beforeAll(async () => {
       const r = record(req, Buffer.concat(chunks));
       recorded.push(r);
       res.writeHead(200, { 'content-type': 'application/json;charset=utf-8' });
-      res.end(JSON.stringify({ RequestId: 'R-1', ...(REPLY[r.path] as object) }));
+      // A listing echoes the page it was asked for, as the documented reply does (its paging
+      // fields are read exactly: red-team 25 G11).
+      const paging =
+        r.query.PageNumber === undefined
+          ? {}
+          : { PageNumber: Number(r.query.PageNumber), PageSize: Number(r.query.PageSize) };
+      res.end(JSON.stringify({ RequestId: 'R-1', ...(REPLY[r.path] as object), ...paging }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
