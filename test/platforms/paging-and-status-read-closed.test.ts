@@ -82,3 +82,69 @@ describe('F7: a total below 0, or 0 beside items, fails the listing', () => {
     expect(all).toEqual(['o-1', 'o-2']);
   });
 });
+
+describe('red-team 25 G11: SAE / EDAS (and Web+) page counts must reconcile', () => {
+  type Page = { items: string[]; totalCount: number | 'unknown' };
+  const serve = (pages: Page[]) => async (p: { pageNumber: number }) =>
+    pages[p.pageNumber - 1] ?? { items: [], totalCount: 'unknown' as const };
+
+  const cases: Array<[string, Page[], number, string]> = [
+    [
+      'a total that changes between pages',
+      [
+        { items: ['a-1'], totalCount: 3 },
+        { items: ['a-2'], totalCount: 2 },
+      ],
+      1,
+      'ListApplications: page 2 says the total is 2, an earlier page said 3: the counts cannot be read',
+    ],
+    [
+      'more items than the total',
+      [{ items: ['a-1', 'a-2', 'a-3'], totalCount: 2 }],
+      5,
+      'ListApplications: page 1 brings the items to 3, more than the total of 2: the counts cannot be read',
+    ],
+    [
+      'a page larger than the page size asked',
+      [{ items: ['a-1', 'a-2'], totalCount: 4 }],
+      1,
+      'ListApplications: page 1 holds 2 item(s), more than the 1 asked: the counts cannot be read',
+    ],
+    [
+      'an empty page before the total is reached',
+      [
+        { items: ['a-1'], totalCount: 3 },
+        { items: [], totalCount: 3 },
+      ],
+      1,
+      'ListApplications: page 2 is empty after 1 of a total of 3 item(s): the counts cannot be read',
+    ],
+    [
+      'an empty first page beside a total of 2',
+      [{ items: [], totalCount: 2 }],
+      1,
+      'ListApplications: page 1 is empty after 0 of a total of 2 item(s): the counts cannot be read',
+    ],
+  ];
+  for (const [what, pages, pageSize, message] of cases) {
+    it(`${what}: PagingUnreconciled, the listing is not read as whole`, async () => {
+      await expect(
+        readAllPages('sae', 'ListApplications', serve(pages), (x) => x, pageSize),
+      ).rejects.toMatchObject({ code: 'PagingUnreconciled', message });
+    });
+  }
+
+  it('control: a total repeated on every page, items adding up to it, reads the whole list', async () => {
+    const all = await readAllPages(
+      'edas',
+      'ListApplications',
+      serve([
+        { items: ['a-1', 'a-2'], totalCount: 3 },
+        { items: ['a-3'], totalCount: 3 },
+      ]),
+      (x) => x,
+      2,
+    );
+    expect(all).toEqual(['a-1', 'a-2', 'a-3']);
+  });
+});
