@@ -51,8 +51,9 @@ export interface RunNotification {
 
 /**
  * One line saying where the records went (file path, SLS target or stdout; fallback reason). The
- * notification record, when there is one, is counted with them:
- * `records: 9 records written to file … (8 decisions, 1 notification)`.
+ * intent records of the aborts (red-team 25 G15) and the notification record, when there are
+ * any, are counted with them, and the decisions named apart:
+ * `records: 12 records written to file … (8 decisions, 3 intents, 1 notification)`.
  */
 export function describeWrite(write: WriteReport, notification?: RunNotification): string {
   const extra = notification?.write.written ?? 0;
@@ -67,9 +68,15 @@ export function describeWrite(write: WriteReport, notification?: RunNotification
   if (total === 0)
     return lost > 0 ? `records: ${lostText}` : 'records: none written (no decisions)';
   const plural = total === 1 ? 'record' : 'records';
+  const intents = write.intents ?? 0;
+  const decisions = write.written - intents;
   const split =
-    extra > 0
-      ? ` (${write.written} decision${write.written === 1 ? '' : 's'}, ${extra} notification)`
+    extra > 0 || intents > 0
+      ? ` (${[
+          `${decisions} decision${decisions === 1 ? '' : 's'}`,
+          ...(intents > 0 ? [`${intents} intent${intents === 1 ? '' : 's'}`] : []),
+          ...(extra > 0 ? [`${extra} notification`] : []),
+        ].join(', ')})`
       : '';
   const where = `${total} ${plural} written to ${write.target}${split}`;
   const toStderr = (write.toStderr ?? 0) + (notification?.write.toStderr ?? 0);

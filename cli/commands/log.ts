@@ -19,7 +19,7 @@ import { followFile, readFileRecords } from '../log/file-source.js';
 import { type FilterOptions, matchesFilters, parseFilters } from '../log/filters.js';
 import { sleepUnlessAborted } from '../log/sleep.js';
 import { readSlsRecords, SLS_DEFAULT_WINDOW_MS } from '../log/sls-source.js';
-import { summaryGroups, summaryText } from '../log/summary.js';
+import { openIntents, summaryGroups, summaryText } from '../log/summary.js';
 import { fitLine, outcomeTable, why } from '../output.js';
 import { terminalColumns } from '../render/style.js';
 import { stderrLine } from '../setup.js';
@@ -165,7 +165,14 @@ export async function logCommand(options: LogOptions): Promise<ExitCode> {
         byEnv[env][r.outcome] = (byEnv[env][r.outcome] ?? 0) + 1;
       }
       process.stdout.write(
-        `${JSON.stringify({ records: selected.length, byOutcome, byEnvironment: byEnv, groups: summaryGroups(selected) })}\n`,
+        `${JSON.stringify({
+          records: selected.length,
+          byOutcome,
+          byEnvironment: byEnv,
+          groups: summaryGroups(selected),
+          // Intents no decision record follows (red-team 25 G15): the abort may have been sent.
+          ...openIntentsJson(selected),
+        })}\n`,
       );
     } else {
       const width = terminalColumns(process.stdout);
@@ -202,4 +209,19 @@ export async function logCommand(options: LogOptions): Promise<ExitCode> {
     process.stdout.write(`${fitLine(`${selected.length} of ${total} record(s) in ${where}`)}\n`);
   }
   return EXIT.ok;
+}
+
+/** `openIntents` of `log --summary --json`, only when there is one. */
+function openIntentsJson(records: readonly OutcomeRecord[]): { openIntents?: unknown[] } {
+  const open = openIntents(records);
+  if (open.length === 0) return {};
+  return {
+    openIntents: open.map((r) => ({
+      ...(r.platform ? { platform: r.platform } : {}),
+      changeId: r.changeId,
+      invocationId: r.invocationId,
+      recordId: r.recordId,
+      time: r.time,
+    })),
+  };
 }

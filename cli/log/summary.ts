@@ -10,8 +10,9 @@ export interface SummaryGroup {
   /**
    * What the group counts: `we-…` (Web+ environment), `app <id>` (an SAE / EDAS application, or a
    * Web+ record naming only its application), `notifications` (records of kind `notification`),
-   * `doctor` (kind `doctor`), `(no environment)` (request-level records: ignored events, invalid
-   * input, not-enabled platforms).
+   * `doctor` (kind `doctor`), `intents` (kind `intent`: the write-ahead record of each abort,
+   * red-team 25 G15), `(no environment)` (request-level records: ignored events, invalid input,
+   * not-enabled platforms).
    */
   target: string;
   /** The environment's or application's name, when a record of the group carries one. */
@@ -25,6 +26,7 @@ export interface SummaryGroup {
 function groupOf(r: OutcomeRecord): { platform: string; target: string; name?: string } {
   if (r.kind === 'notification') return { platform: '-', target: 'notifications' };
   if (r.kind === 'doctor') return { platform: '-', target: 'doctor' };
+  if (r.kind === 'intent') return { platform: '-', target: 'intents' };
   const platform = platformOf(r);
   if (r.envId) {
     const name = r.envName && r.appName ? `${r.appName}/${r.envName}` : r.envName;
@@ -68,9 +70,10 @@ export function summaryGroups(records: readonly OutcomeRecord[]): SummaryGroup[]
 /**
  * `log --summary`: counts by outcome, then one line per platform and environment (Web+) or
  * application (SAE / EDAS), with the counts in words (`2 aborted, 1 skipped`); notification
- * records count on their own `notifications` line, doctor records on `doctor`, request-level
- * records on `(no environment)` of their platform. Fitted to `width` columns (only the counts
- * wrap); `undefined`: no limit.
+ * records count on their own `notifications` line, doctor records on `doctor`, intent records on
+ * `intents`, request-level records on `(no environment)` of their platform; last, the intents no
+ * decision record follows ({@link openIntents}), named. Fitted to `width` columns (only the
+ * counts wrap); `undefined`: no limit.
  */
 export function summaryText(records: readonly OutcomeRecord[], width?: number): string {
   if (records.length === 0) return '(no records)';
@@ -100,5 +103,28 @@ export function summaryText(records: readonly OutcomeRecord[], width?: number): 
       { width },
     ),
   );
+  const open = openIntents(records);
+  if (open.length > 0) {
+    lines.push(
+      '',
+      `${open.length} intent${open.length === 1 ? '' : 's'} with no decision record after ${open.length === 1 ? 'it' : 'them'} (the invocation ended first, e.g. killed): the abort may have been sent, check the change: ${open
+        .map(
+          (r) =>
+            `${r.platform && r.platform !== 'webplus' ? `${r.platform}:` : ''}${r.changeId ?? '?'} (invocation ${r.invocationId})`,
+        )
+        .join(', ')}`,
+    );
+  }
   return lines.join('\n');
+}
+
+/**
+ * The intent records (`kind: intent`, red-team 25 G15) that no decision record among `records`
+ * names in `intentId`: the invocation ended before its decision was recorded (a kill), so their
+ * abort may have been sent. A filter that keeps an intent but not its decision (`--since` just
+ * between them, `--outcome abort_sending`) shows it here too: read the change's records whole.
+ */
+export function openIntents(records: readonly OutcomeRecord[]): OutcomeRecord[] {
+  const named = new Set(records.flatMap((r) => (r.intentId ? [r.intentId] : [])));
+  return records.filter((r) => r.kind === 'intent' && !named.has(r.recordId ?? ''));
 }

@@ -83,6 +83,7 @@ export const SEVERITY_ORDER: readonly Outcome[] = [
   'notify_failed',
   'notified',
   'checked',
+  'abort_sending',
 ];
 
 /** The colour of each outcome on a terminal. */
@@ -101,6 +102,7 @@ export const OUTCOME_COLOUR: Readonly<Record<Outcome, Colour>> = {
   notify_failed: 'yellow',
   notified: 'dim',
   checked: 'dim',
+  abort_sending: 'dim',
 };
 
 function severity(outcome: string): number {

@@ -7,7 +7,10 @@ import type { WebplusGateway } from '../webplus/gateway.js';
 import type { AbortChangeResult, Change } from '../webplus/types.js';
 import {
   AbortHeldForRecordsError,
+  AbortIntentNotStoredError,
   type AbortRecordGate,
+  type IntentState,
+  notSentForIntent,
   notSentForRecords,
   sendGated,
 } from './records-first.js';
@@ -32,6 +35,8 @@ export interface AbortResult {
   errorCode?: string;
   errorMessage?: string;
   webplusRequestId?: string;
+  /** The `recordId` of the abort's intent record, once one was handed to the store. */
+  intentId?: string;
 }
 
 /**
@@ -54,9 +59,11 @@ export interface AbortResult {
  * `failed` or `timeout`.
  * @param envId the change's environment (DescribeChange needs it to re-read); without it the
  *   change cannot be re-read and an ambiguous answer is `failed`.
- * @param gate the invocation's abort-record gate (records-first.ts, red-team 24 F6): each
- *   request waits in the pacer's slot until every other answered abort has its record written;
- *   not in time → not sent, `timeout`. Default: none.
+ * @param gate the invocation's abort-record gate (records-first.ts, red-team 24 F6 and 25
+ *   G15): each request waits in the pacer's slot until every other answered abort has its
+ *   record written (not in time → not sent, `timeout`), and the first waits until this abort's
+ *   intent record is stored (refused → not sent, `failed`; not in time → `timeout`); the result
+ *   carries the intent's `intentId`. Default: none (no intent is written).
  * @param first the decision's own read of the change: a re-read that contradicts it (another
  *   ChangeId, EnvId, CreateTime or ActionName; an UpdateTime before its UpdateTime; a FinishTime
  *   before its UpdateTime or before the moment it showed the change running; an environment
@@ -71,6 +78,19 @@ export async function abortChange(
   envId: string | undefined,
   gate?: AbortRecordGate,
   first?: FirstRead,
+): Promise<AbortResult> {
+  const intent: IntentState = {};
+  const result = await abortOnce(gateway, changeId, envId, intent, gate, first);
+  return intent.recordId === undefined ? result : { ...result, intentId: intent.recordId };
+}
+
+async function abortOnce(
+  gateway: WebplusGateway,
+  changeId: string,
+  envId: string | undefined,
+  intent: IntentState,
+  gate: AbortRecordGate | undefined,
+  first: FirstRead | undefined,
 ): Promise<AbortResult> {
   let attempts = 0;
   /** What the last re-read after an ambiguous answer saw (undefined: none was made). */
@@ -87,21 +107,27 @@ export async function abortChange(
     >(
       'AbortChange',
       (opts) =>
-        // No request while an answered abort's record is unwritten (records-first.ts).
-        sendGated(gate, `webplus:${changeId}`, () => {
-          attempts += 1;
-          const facts =
-            first?.change.createTime === undefined ? {} : { createTime: first.change.createTime };
-          return gateway.client.abortChange(changeId, opts, envId, facts).catch((e: unknown) => {
-            // The words of an ambiguous answer that came back (a timeout or reset has none).
-            lastAmbiguity =
-              e instanceof WebplusError && e.ambiguous && e.httpStatus !== 0
-                ? e.message
-                : undefined;
-            lastWas2xx = e instanceof WebplusError && is2xx(e.httpStatus);
-            throw e;
-          });
-        }),
+        // No request while an answered abort's record is unwritten, none before this abort's
+        // intent record is stored (records-first.ts).
+        sendGated(
+          gate,
+          `webplus:${changeId}`,
+          () => {
+            attempts += 1;
+            const facts =
+              first?.change.createTime === undefined ? {} : { createTime: first.change.createTime };
+            return gateway.client.abortChange(changeId, opts, envId, facts).catch((e: unknown) => {
+              // The words of an ambiguous answer that came back (a timeout or reset has none).
+              lastAmbiguity =
+                e instanceof WebplusError && e.ambiguous && e.httpStatus !== 0
+                  ? e.message
+                  : undefined;
+              lastWas2xx = e instanceof WebplusError && is2xx(e.httpStatus);
+              throw e;
+            });
+          },
+          intent,
+        ),
       async () => {
         const read = envId
           ? await readState(gateway, changeId, envId, first)
@@ -127,6 +153,7 @@ export async function abortChange(
     };
   } catch (err) {
     if (err instanceof AbortHeldForRecordsError) return notSentForRecords('AbortChange', attempts);
+    if (err instanceof AbortIntentNotStoredError) return notSentForIntent('AbortChange', err.why);
     if (err instanceof DeadlineReachedError) {
       const lastSeen =
         err.lastError?.ambiguous && seen === 'running'

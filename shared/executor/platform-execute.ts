@@ -11,7 +11,10 @@ import type { AbortAccepted, ChangeRef, PlatformChange } from '../platform/platf
 import type { InFlightChanges, ReadsStart } from './in-flight.js';
 import {
   AbortHeldForRecordsError,
+  AbortIntentNotStoredError,
   type AbortRecordGate,
+  type IntentState,
+  notSentForIntent,
   notSentForRecords,
   sendGated,
 } from './records-first.js';
@@ -44,8 +47,10 @@ import {
  * @param readsStarted when this request started reading the platform (`inFlight.startReads()`): an abort accepted
  *   for the same order by an overlapping invocation after it counts (in-flight.ts); one before it
  *   does not (the order was read fresh since)
- * @param earlierAbortsWritten as for Web+ (execute.ts, records-first.ts): awaited in the pacer's
- *   slot before each request is sent; `false` leaves it unsent (`timeout`)
+ * @param gate as for Web+ (execute.ts, records-first.ts): awaited in the pacer's slot before
+ *   each request is sent (the earlier accepted aborts' records, then, before the first, this
+ *   abort's intent record); not written leaves it unsent (`timeout`, or `failed` when the store
+ *   refused the intent); the execution carries the intent's `intentId`
  */
 export async function executePlatform(
   decision: Decision,
@@ -55,9 +60,11 @@ export async function executePlatform(
   readsStarted: ReadsStart,
   gate?: AbortRecordGate,
 ): Promise<Execution> {
+  const intent: IntentState = {};
   const done = (e: Omit<Execution, 'decision' | 'decidedAtMs' | 'doneAtMs'>): Execution => ({
     decision,
     ...e,
+    ...(intent.recordId === undefined ? {} : { intentId: intent.recordId }),
     decidedAtMs,
     doneAtMs: Date.now(),
   });
@@ -96,20 +103,26 @@ export async function executePlatform(
     const { value, attempts: n } = await gateway.call<AbortAccepted | { confirmedByRead: true }>(
       action,
       (o) =>
-        // No request while an answered abort's record is unwritten (records-first.ts).
-        sendGated(gate, key, () => {
-          attempts += 1;
-          return gateway.platform.abortChange(ref, { rollback }, o).catch((e: unknown) => {
-            // The words of an answer that may have landed (a timeout or reset has none).
-            lastUnconfirmed =
-              e instanceof Error &&
-              (e as PlatformError).ambiguous === true &&
-              (e as PlatformError).httpStatus !== 0
-                ? e.message
-                : undefined;
-            throw e;
-          });
-        }),
+        // No request while an answered abort's record is unwritten, none before this abort's
+        // intent record is stored (records-first.ts).
+        sendGated(
+          gate,
+          key,
+          () => {
+            attempts += 1;
+            return gateway.platform.abortChange(ref, { rollback }, o).catch((e: unknown) => {
+              // The words of an answer that may have landed (a timeout or reset has none).
+              lastUnconfirmed =
+                e instanceof Error &&
+                (e as PlatformError).ambiguous === true &&
+                (e as PlatformError).httpStatus !== 0
+                  ? e.message
+                  : undefined;
+              throw e;
+            });
+          },
+          intent,
+        ),
       async () => {
         const read = await gateway.tryOnce((o) => gateway.platform.readChange(ref, o));
         seen = read ?? null;
@@ -142,6 +155,7 @@ export async function executePlatform(
     if (err instanceof AbortHeldForRecordsError) {
       return done(notSentForRecords(action, attempts));
     }
+    if (err instanceof AbortIntentNotStoredError) return done(notSentForIntent(action, err.why));
     if (err instanceof PlatformDeadlineError)
       return done({
         outcome: 'timeout',

@@ -11,6 +11,8 @@ export interface Execution {
   errorCode?: string;
   errorMessage?: string;
   webplusRequestId?: string;
+  /** The `recordId` of the abort's intent record, when one was handed to the store (records-first.ts). */
+  intentId?: string;
   /** epoch ms the decision was made / the outcome known */
   decidedAtMs: number;
   doneAtMs: number;

@@ -38,6 +38,7 @@ export const RECORD_KEY_TYPES: Readonly<
   repeatOf: 'text',
   arrivalUnknown: 'text',
   notifyTargets: 'text',
+  intentId: 'text',
 };
 
 /** Keys whose values are whole numbers (text in SLS, numbers in the record). */

@@ -31,6 +31,11 @@ export type Mode = 'enforce' | 'dry-run' | 'off';
  *
  * The doctor record (`kind: "doctor"`, written only by `webplus-abort doctor --sls-write`) uses
  * `checked`: a preflight proved the log store accepts a write; nothing was decided.
+ *
+ * The intent record (`kind: "intent"`, red-team 25 G15) uses `abort_sending`: the abort of its
+ * change is about to be sent; written (and its write ended) before the first AbortChange /
+ * AbortChangeOrder request of a decision. Not a decision: the decision's own record follows,
+ * naming it in `intentId`.
  */
 export type Outcome =
   | 'aborted'
@@ -45,7 +50,8 @@ export type Outcome =
   | 'timeout'
   | 'deferred'
   | NotificationOutcome
-  | DoctorOutcome;
+  | DoctorOutcome
+  | IntentOutcome;
 
 /** Outcomes of a notification record (`kind: "notification"`). */
 export type NotificationOutcome = 'notified' | 'notify_failed';
@@ -55,6 +61,12 @@ export type NotificationOutcome = 'notified' | 'notify_failed';
  * `webplus-abort doctor --sls-write` writes to prove SLS accepts a write. Not a decision.
  */
 export type DoctorOutcome = 'checked';
+
+/**
+ * The outcome of an intent record (`kind: "intent"`): `abort_sending`, the write-ahead record
+ * of one abort, written before its first request is sent (red-team 25 G15). Not a decision.
+ */
+export type IntentOutcome = 'abort_sending';
 
 /** The notification outcomes, for readers and filters. */
 export const NOTIFICATION_OUTCOMES: readonly NotificationOutcome[] = ['notified', 'notify_failed'];
@@ -74,6 +86,7 @@ export const OUTCOMES: readonly Outcome[] = [
   'deferred',
   ...NOTIFICATION_OUTCOMES,
   'checked',
+  'abort_sending',
 ];
 
 /** Outcomes that make an invocation (and the CLI's exit status) count as failed. */
@@ -98,8 +111,12 @@ export interface OutcomeRecord {
    * (shared/notify): no change, `outcome` `notified` or `notify_failed`, `attempts` = HTTP sends,
    * `notifyTargets` = the targets that had something to report. `doctor` on the one record
    * `webplus-abort doctor --sls-write` writes (outcome `checked`, no change, `attempts` 0).
+   * `intent` on the write-ahead record of one abort (outcome `abort_sending`, `attempts` 0): it
+   * was written before the abort's first request was sent; the decision's record follows and
+   * names it in {@link intentId}. An intent that no record names was followed by no record: the
+   * invocation was killed, and the abort may have been sent (red-team 25 G15).
    */
-  kind?: 'notification' | 'doctor';
+  kind?: 'notification' | 'doctor' | 'intent';
   time: string;
   changeId?: string;
   envId?: string;
@@ -151,6 +168,12 @@ export interface OutcomeRecord {
   arrivalUnknown?: string;
   /** Notification records: the target names that were sent to, comma-separated (`dingtalk,slack`). */
   notifyTargets?: string;
+  /**
+   * On a decision record whose abort had an intent record written (every abort that sent a
+   * request, and one whose intent was handed to the store but not stored in time): the
+   * `recordId` of that intent (red-team 25 G15).
+   */
+  intentId?: string;
 }
 
 /** The record of one notification attempt. */

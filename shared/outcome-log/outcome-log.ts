@@ -13,6 +13,11 @@ export interface WriteReport {
   /** Records that reached the store or the fallback (never counting those in {@link notWritten}). */
   written: number;
   /**
+   * Of {@link written}, the intent records (`kind: "intent"`, written before each abort request:
+   * red-team 25 G15), which are not decisions; absent when none. Set by the record stream.
+   */
+  intents?: number;
+  /**
    * Set when the store failed and the records went to stdout instead; `stored`: how many of them
    * the store had stored before it failed (those are not repeated on stdout).
    */

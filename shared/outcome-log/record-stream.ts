@@ -18,6 +18,13 @@ export interface RecordStreamOptions {
   maxHoldMs?: number;
 }
 
+/**
+ * Whether one record reached the configured store (not the stdout fallback): `stored: true`
+ * once the store wrote it (the file store: appended; SLS: PutLogs accepted; stdout: taken by
+ * stdout), else `stored: false` with why (the store's failure, as the fallback names it).
+ */
+export type StoreResult = { stored: true } | { stored: false; why: string };
+
 /** Default batch size of {@link RecordStream}. */
 export const RECORD_BATCH_SIZE = 25;
 /** Default longest wait of a record before its batch is written, ms. */
@@ -54,6 +61,8 @@ export class RecordStream {
   private readonly maxHoldMs: number;
   /** Records of the write in flight. */
   private inFlightCount = 0;
+  /** Intent records counted in the reports' `written` (record-stream report `intents`). */
+  private intentsWritten = 0;
   /** Set when a hold outlasted `maxHoldMs`: the store is slow, decisions are not held again. */
   private holdingEnded = false;
   private waiters: (() => void)[] = [];
@@ -65,6 +74,11 @@ export class RecordStream {
   private urgentUpTo = 0;
   /** Callers of {@link urgentWritten}, each with the place it waits for. */
   private flushWaiters: { upTo: number; resolve: () => void }[] = [];
+  /** Records emitted with `track`, by `recordId`: their place and their {@link stored} answer. */
+  private readonly tracked = new Map<
+    string,
+    { place: number; result: Promise<StoreResult>; resolve: (r: StoreResult) => void }
+  >();
 
   constructor(
     private readonly log: OutcomeLog,
@@ -85,13 +99,22 @@ export class RecordStream {
    *   write is in flight, as soon as it ends. {@link urgentWritten} tells when it was written.
    *   Used for the record of every abort (red-team 24 F6): a kill must not lose it. The record
    *   is written once, in the batch that takes it; never again by a later batch.
+   *   `track`: {@link stored} then tells whether this record reached the store itself (the
+   *   intent record of an abort, red-team 25 G15).
    */
-  emit(record: OutcomeRecord, options: { now?: boolean } = {}): OutcomeRecord {
+  emit(record: OutcomeRecord, options: { now?: boolean; track?: boolean } = {}): OutcomeRecord {
     const stamped: OutcomeRecord = record.recordId
       ? record
       : { recordId: this.newRecordId(), ...record };
     this.buffer.push(stamped);
     this.emitted += 1;
+    if (options.track === true) {
+      let resolve!: (r: StoreResult) => void;
+      const result = new Promise<StoreResult>((r) => {
+        resolve = r;
+      });
+      this.tracked.set(stamped.recordId!, { place: this.emitted, result, resolve });
+    }
     if (options.now === true) this.urgentUpTo = this.emitted;
     if (this.buffer.length >= this.batchSize || this.closing || options.now === true) this.kick();
     else this.timer ??= setTimeout(() => this.kick(), this.flushIntervalMs);
@@ -107,6 +130,19 @@ export class RecordStream {
     const upTo = this.urgentUpTo;
     if (this.ended >= upTo) return Promise.resolve();
     return new Promise((resolve) => this.flushWaiters.push({ upTo, resolve }));
+  }
+
+  /**
+   * For a record emitted with `track`: resolves when its write ended, `stored: true` when the
+   * configured store took it, `stored: false` (with the store's failure) when it went to the
+   * stdout fallback, may still be landing (a write issued but not confirmed by the deadline) or
+   * was written nowhere. A record emitted without `track`: `stored: false` at once. Never rejects.
+   */
+  stored(recordId: string): Promise<StoreResult> {
+    return (
+      this.tracked.get(recordId)?.result ??
+      Promise.resolve({ stored: false, why: 'the record was not tracked' })
+    );
   }
 
   /** Records emitted so far that no write has taken yet. */
@@ -152,6 +188,16 @@ export class RecordStream {
     // At most one batch per store write, however many records queued meanwhile.
     const batch = this.buffer.splice(0, this.batchSize);
     this.inFlightCount = batch.length;
+    const firstPlace = this.ended + 1;
+    const settle = (report: WriteReport | undefined): void => {
+      if (this.tracked.size === 0) return;
+      batch.forEach((r, i) => {
+        const t = r.recordId === undefined ? undefined : this.tracked.get(r.recordId);
+        if (!t || t.place !== firstPlace + i) return;
+        this.tracked.delete(r.recordId!);
+        t.resolve(storeResultOf(report, i));
+      });
+    };
     const ended = (): void => {
       this.inFlight = undefined;
       this.inFlightCount = 0;
@@ -165,10 +211,16 @@ export class RecordStream {
     this.inFlight = this.log.write(batch, this.ctx).then(
       (report) => {
         this.reports.push(report);
+        const intents = batch.filter((r) => r.kind === 'intent').length;
+        if (intents > 0) this.intentsWritten += Math.min(intents, report.written);
+        settle(report);
         ended();
       },
       // OutcomeLog.write never rejects; should it, the next batch still goes.
-      ended,
+      () => {
+        settle(undefined);
+        ended();
+      },
     );
   }
 
@@ -195,6 +247,7 @@ export class RecordStream {
     const lost = lostReports.reduce((n, r) => n + (r.notWritten?.count ?? 0), 0);
     const toStderr = this.reports.reduce((n, r) => n + (r.toStderr ?? 0), 0);
     const extras: Partial<WriteReport> = {
+      ...(this.intentsWritten > 0 ? { intents: this.intentsWritten } : {}),
       ...(toStderr > 0 ? { toStderr } : {}),
       ...(lost > 0
         ? {
@@ -231,4 +284,19 @@ export class RecordStream {
       },
     };
   }
+}
+
+/**
+ * Whether the record at `index` of a batch reached the configured store: every record did when
+ * the batch did not fall back; with a fallback only the first `fallback.stored` did (a store
+ * that stored part of the batch before failing says how many: outcome-log.ts).
+ */
+function storeResultOf(report: WriteReport | undefined, index: number): StoreResult {
+  if (!report) return { stored: false, why: 'the outcome log write failed' };
+  if (!report.fallback) return { stored: true };
+  if (index < (report.fallback.stored ?? 0)) return { stored: true };
+  return {
+    stored: false,
+    why: `${report.fallback.reason} (the record went to the stdout fallback or nowhere)`,
+  };
 }

@@ -1,5 +1,10 @@
-import type { AbortRecordGate } from '../executor/records-first.js';
+import {
+  type AbortRecordGate,
+  INTENT_NOT_IN_TIME,
+  type IntentWrite,
+} from '../executor/records-first.js';
 import type { OutcomeRecord } from '../model/record.js';
+import type { StoreResult } from '../outcome-log/record-stream.js';
 
 /** The key of an abort: `<platform>:<ChangeId>` (records-first.ts). */
 export function abortKeyOf(record: Pick<OutcomeRecord, 'platform' | 'changeId'>): string {
@@ -14,15 +19,58 @@ export function abortKeyOf(record: Pick<OutcomeRecord, 'platform' | 'changeId'>)
  * `emit(…, { now })`) and calls {@link recorded} with that write, or {@link dropped} when the
  * record is folded into another (a region's one "unavailable" record). `ready` resolves when no
  * other accepted abort waits for its write, or `false` at `startBy()` (the last moment the
- * waiting request could start: the work deadline minus one attempt).
+ * waiting request could start: the work deadline minus one attempt). Each abort decision is
+ * executed with {@link withIntent}'s view, which also writes its intent record before its first
+ * request and waits until the store has it (red-team 25 G15; pipeline/abort-intent.ts).
  */
-export class InvocationAbortGate implements AbortRecordGate {
+export class InvocationAbortGate {
   /** Answered aborts whose record is not written yet, by key (a count: re-sends of one abort). */
   private readonly open = new Map<string, number>();
   private readonly waiters = new Set<() => void>();
 
-  /** @param startBy epoch ms after which a waiting request gives up (it would not fit) */
-  constructor(private readonly startBy: () => number) {}
+  /**
+   * @param startBy epoch ms after which a waiting request gives up (it would not fit)
+   * @param stored whether a record emitted with `track` reached the store (record-stream.ts
+   *   `stored`); default: none did (no intent is ever stored, so no abort is sent)
+   */
+  constructor(
+    private readonly startBy: () => number,
+    private readonly stored: (recordId: string) => Promise<StoreResult> = async () => ({
+      stored: false,
+      why: 'no record stream',
+    }),
+  ) {}
+
+  /**
+   * The gate of one abort decision (red-team 25 G15): this gate's holds, and
+   * {@link AbortRecordGate.intent} writing the record `writeIntent` emits (it must emit the
+   * intent record with `{ now: true, track: true }` and return it as emitted, `recordId` set).
+   * The intent resolves when its write ended: `stored` as the record stream says, or
+   * `stored: false` at `startBy()` when the write had not ended by then.
+   */
+  withIntent(writeIntent: () => OutcomeRecord): AbortRecordGate {
+    return {
+      ready: (key) => this.ready(key),
+      answered: (key) => this.answered(key),
+      intent: () => this.awaitIntent(writeIntent()),
+    };
+  }
+
+  private async awaitIntent(record: OutcomeRecord): Promise<IntentWrite> {
+    const recordId = record.recordId ?? '';
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<StoreResult>((resolve) => {
+      timer = setTimeout(
+        () => resolve({ stored: false, why: INTENT_NOT_IN_TIME }),
+        Math.max(0, this.startBy() - Date.now()),
+      );
+    });
+    const result = await Promise.race([this.stored(recordId), late]);
+    clearTimeout(timer);
+    return result.stored
+      ? { recordId, stored: true }
+      : { recordId, stored: false, why: result.why };
+  }
 
   answered(key: string): void {
     this.open.set(key, (this.open.get(key) ?? 0) + 1);

@@ -47,9 +47,10 @@ export interface Invocation {
   /** The changes this invocation decided: a change named again is not acted on twice. */
   decided: DecidedChanges;
   /**
-   * No abort request is sent while an answered abort has no written record (red-team 24 F6):
-   * passed to the executor; the emitter ends each hold when the abort's record was written.
-   * Absent: no gate (tests driving a stage alone).
+   * No abort request is sent while an answered abort has no written record (red-team 24 F6),
+   * nor before its own intent record was stored (red-team 25 G15): each abort decision's gate
+   * (`abortGate.withIntent`, abort-intent.ts) is passed to the executor; the emitter ends each
+   * hold when the abort's record was written. Absent: no gate (tests driving a stage alone).
    */
   abortGate?: InvocationAbortGate;
   /**
@@ -66,6 +67,12 @@ export interface EmitOptions {
    * a kill must not lose (red-team 24 F6). @default false
    */
   now?: boolean;
+  /**
+   * The record stream tracks whether this record reached the store (record-stream.ts `stored`):
+   * the intent record of an abort, which must be stored before the abort is sent (red-team 25
+   * G15). @default false
+   */
+  track?: boolean;
 }
 
 /**

@@ -14,6 +14,7 @@ import { decidePlatform, platformRulesFor } from '../policy/platform-decide.js';
 import { saePlatform } from '../sae/platform.js';
 import { platformCandidates } from '../targeting/platform.js';
 import { judgingClocks } from '../webplus/judging-clock.js';
+import { decisionGate } from './abort-intent.js';
 import { ChangeClaims } from './change-claims.js';
 import type { Emit, Invocation } from './invocation.js';
 import type { RequestOutcome } from './process-request.js';
@@ -302,7 +303,8 @@ async function processPlatformRegion(
           runtime.inFlight,
           decidedAtMs,
           readsStarted,
-          inv.abortGate,
+          // An abort's intent record is stored before its first request (red-team 25 G15).
+          decisionGate(inv, d, ctx.emit, ctx.base, ctx.runMode, clock, decidedAtMs),
         ),
         ctx.base,
         ctx.runMode,

@@ -10,6 +10,7 @@ import { explicitCandidates } from '../targeting/explicit.js';
 import type { TargetingScope } from '../targeting/scope.js';
 import { describeKind } from '../webplus/describe.js';
 import { judgingClocks } from '../webplus/judging-clock.js';
+import { decisionGate } from './abort-intent.js';
 import { abortKeyOf } from './abort-record-gate.js';
 import { ChangeClaims } from './change-claims.js';
 import type { Emit, Invocation, RegionContext } from './invocation.js';
@@ -263,9 +264,16 @@ export async function processRequest(
   const live = inv.webplus.filter(
     (ctx) => !ctx.latch.error && (namedRegion === undefined || ctx.region.regionId === namedRegion),
   );
-  // A record that only repeats a region's "no such API here" is part of its one record.
+  // A record that only repeats a region's "no such API here" is part of its one record, unless
+  // its abort had an intent record written: that intent is followed by its own decision record
+  // (red-team 25 G15).
   const keep = (ctx: RegionContext, r: OutcomeRecord) =>
-    !(ctx.latch.error && r.outcome === 'failed' && r.errorCode === ctx.latch.error.code);
+    !(
+      ctx.latch.error &&
+      r.outcome === 'failed' &&
+      r.errorCode === ctx.latch.error.code &&
+      r.intentId === undefined
+    );
   if (request.kind === 'sweep') {
     // Each region is swept on its own (its pacer, its rotation), all at once: each has the whole
     // budget its rotation was sized for (sweep-plan.ts), none waits for another; the cap is one
@@ -390,24 +398,26 @@ export async function processRequest(
         c.regionId ?? '',
         merged.unknownIn.get(c) ?? [],
       );
+      const clock = {
+        judgedAtMs: clocks.nowMs,
+        ...(clocks.recordSkewMs === undefined ? {} : { skewMs: clocks.recordSkewMs }),
+      };
       const e = await execute(
         d,
         ctx.gateway,
         runtime.inFlight,
         decidedAtMs,
         readsStarted,
-        inv.abortGate,
+        // An abort's intent record is stored before its first request (red-team 25 G15).
+        decisionGate(inv, d, emit, base, runMode, clock, decidedAtMs),
       );
-      // An AbortChange that met "no such API here" is part of the region's one record.
+      // An AbortChange that met "no such API here" is part of the region's one record (unless
+      // an intent record was written for it: that intent gets its decision record).
       const latched = ctx.latch.error;
-      if (latched && e.outcome === 'failed' && e.errorCode === latched.code) {
+      if (latched && e.outcome === 'failed' && e.errorCode === latched.code && !e.intentId) {
         if (d.kind === 'abort') inv.abortGate?.dropped(abortKeyOf({ changeId: c.changeId }));
         return undefined;
       }
-      const clock = {
-        judgedAtMs: clocks.nowMs,
-        ...(clocks.recordSkewMs === undefined ? {} : { skewMs: clocks.recordSkewMs }),
-      };
       const made = recordOf(e, base, runMode, clock);
       const notes = merged.notes.get(c);
       // An abort's record is written at once (red-team 24 F6): a kill must not lose it.

@@ -1,4 +1,5 @@
 import { wholeMinutes } from '../core/time.js';
+import type { Decision } from '../model/decision.js';
 import type { Execution } from '../model/execution.js';
 import type { Mode, OutcomeRecord, Trigger } from '../model/record.js';
 import type { InvalidInput } from '../model/request.js';
@@ -63,7 +64,52 @@ export function recordOf(
     record.idleMinutes = wholeMinutes(pc.lastProgressAtMs, clock.judgedAtMs);
   if (clock.skewMs !== undefined && (change || pc)) record.clockSkewMs = Math.round(clock.skewMs);
   record.latencyMs = Math.max(0, e.doneAtMs - e.decidedAtMs);
+  if (e.intentId) record.intentId = e.intentId;
   return record;
+}
+
+/**
+ * The intent record of one abort decision (red-team 25 G15; docs/reference/record.md, "The
+ * intent record"): the same change, environment, application, region, trigger, reason, mode,
+ * note and ages as the decision's record will carry, `kind: "intent"`, outcome `abort_sending`,
+ * `attempts` 0 and no `webplusRequestId` (nothing was sent yet), `time` = `nowMs`; `latencyMs`
+ * from the decision to now.
+ * Written before the abort's first request; the decision's record names its `recordId` in
+ * `intentId`.
+ * @param d an `abort` decision
+ * @param action the request about to be sent (`AbortChange`, `AbortChangeOrder`, `AbortAndRollbackChangeOrder`)
+ */
+export function intentRecordOf(
+  d: Decision,
+  base: RecordBase,
+  fallbackMode: Mode,
+  clock: JudgeClock,
+  decidedAtMs: number,
+  nowMs: number,
+): OutcomeRecord {
+  const c = d.candidate;
+  const action =
+    c.platform === undefined || c.platform === 'webplus'
+      ? 'AbortChange'
+      : d.kind === 'abort' && d.rollback === true
+        ? 'AbortAndRollbackChangeOrder'
+        : 'AbortChangeOrder';
+  const made = recordOf(
+    {
+      decision: d,
+      outcome: 'abort_sending',
+      detail: `${action} of ${c.changeId ?? 'the change'} is about to be sent (${d.detail}); the record of this decision follows, naming this intent in intentId. An intent that no later record names means the invocation ended before its decision was recorded (killed): the abort may have been sent, check the change`,
+      attempts: 0,
+      decidedAtMs,
+      doneAtMs: nowMs,
+    },
+    base,
+    fallbackMode,
+    clock,
+  );
+  // No request was sent yet: the read's RequestId would pass for the abort's.
+  const { webplusRequestId: _read, ...intent } = made;
+  return { kind: 'intent', ...intent };
 }
 
 /** One `invalid` record per rejected input, naming the field and why. */

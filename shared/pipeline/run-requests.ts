@@ -157,15 +157,20 @@ export async function runRequests(
   const note = options.arrivalUnknown;
   // No abort request is sent while an answered abort has no written record (red-team 24 F6):
   // an abort's record is handed to the store at once, and the gate holds the next request until
-  // that write ended, at most until the last moment the request could start.
-  const gate = new InvocationAbortGate(() => inv.deadline.atMs - inv.attemptTimeoutMs);
+  // that write ended, at most until the last moment the request could start. Nor is one sent
+  // before its intent record is stored (red-team 25 G15): the stream tracks the intent's write.
+  const gate = new InvocationAbortGate(
+    () => inv.deadline.atMs - inv.attemptTimeoutMs,
+    (recordId) => stream.stored(recordId),
+  );
   inv.abortGate = gate;
   const emit: Emit = (record, emitOptions) => {
     const written = stream.emit(
       redactor.value(note ? { ...record, arrivalUnknown: note } : record),
       emitOptions,
     );
-    if (emitOptions?.now === true) gate.recorded(abortKeyOf(written), stream.urgentWritten());
+    if (emitOptions?.now === true && written.kind !== 'intent')
+      gate.recorded(abortKeyOf(written), stream.urgentWritten());
     return written;
   };
   const records: OutcomeRecord[] = [];

@@ -18,6 +18,7 @@ import {
 } from '../targeting/sweep-plan.js';
 import type { WebplusGateway } from '../webplus/gateway.js';
 import { judgingClocks } from '../webplus/judging-clock.js';
+import { decisionGate } from './abort-intent.js';
 import { ChangeClaims } from './change-claims.js';
 import type { Emit, Invocation } from './invocation.js';
 import { type JudgeClock, type RecordBase, recordOf, requestRecord } from './records.js';
@@ -165,7 +166,15 @@ export async function runSweep(
   const written: Promise<OutcomeRecord>[] = [];
   const write = (d: Decision, decidedAtMs: number, clock: JudgeClock) => {
     written.push(
-      execute(d, gateway, runtime.inFlight, decidedAtMs, readsStarted, inv.abortGate).then(
+      execute(
+        d,
+        gateway,
+        runtime.inFlight,
+        decidedAtMs,
+        readsStarted,
+        // An abort's intent record is stored before its first request (red-team 25 G15).
+        decisionGate(inv, d, ctx.emit, ctx.base, ctx.runMode, clock, decidedAtMs),
+      ).then(
         // An abort's record is written at once (red-team 24 F6): a kill must not lose it.
         (e) => ctx.emit(recordOf(e, ctx.base, ctx.runMode, clock), { now: d.kind === 'abort' }),
       ),

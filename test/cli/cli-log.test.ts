@@ -126,6 +126,47 @@ describe('log over the file store', () => {
     );
   });
 
+  it('--summary: intents on their own line, and every intent no decision record names is listed (red-team 25 G15)', async () => {
+    // Arrange: change 1 has its intent and its decision (killed after it: none); change 7 only
+    // its intent (the invocation was killed with its AbortChange in flight)
+    const i1 = {
+      ...record(1, { kind: 'intent', outcome: 'abort_sending', attempts: 0 }),
+      recordId: 'i-1',
+    };
+    const i7 = {
+      ...record(7, {
+        kind: 'intent',
+        outcome: 'abort_sending',
+        attempts: 0,
+        invocationId: 'inv-k',
+      }),
+      recordId: 'i-7',
+    };
+    const d1 = { ...record(1), recordId: 'd-1', intentId: 'i-1' };
+    writeFileSync(file, `${[i1, d1, i7].map((r) => JSON.stringify(r)).join('\n')}\n`);
+
+    // Act
+    await logCommand({ summary: true });
+    const text = out.join('');
+    out.length = 0;
+    await logCommand({ summary: true, json: true });
+
+    // Assert
+    expect(text).toContain('abort_sending            2\n');
+    expect(text).toContain('-         intents                      2 abort_sending\n');
+    expect(text).toContain(
+      '1 intent with no decision record after it (the invocation ended first, e.g. killed): the abort may have been sent, check the change: wc-5d3a963d5802611c4ddc0007 (invocation inv-k)',
+    );
+    expect(JSON.parse(out.join('')).openIntents).toEqual([
+      {
+        changeId: 'wc-5d3a963d5802611c4ddc0007',
+        invocationId: 'inv-k',
+        recordId: 'i-7',
+        time: i7.time,
+      },
+    ]);
+  });
+
   it('--summary --json', async () => {
     await logCommand({ summary: true, json: true, outcome: ['aborted', 'failed'] });
     expect(JSON.parse(out.join(''))).toEqual({

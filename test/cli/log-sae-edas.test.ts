@@ -35,7 +35,14 @@ describe('log filters for SAE and EDAS', () => {
   it('--change takes a ChangeOrderId', async () => {
     const run = await runCli(['log', '--change', SAE_ORDER, '--json'], env);
     expect(run.code).toBe(0);
+    // The abort's intent record (red-team 25 G15), then its decision
     expect(json(run.stdout)).toEqual([
+      expect.objectContaining({
+        kind: 'intent',
+        platform: 'sae',
+        changeId: SAE_ORDER,
+        outcome: 'abort_sending',
+      }),
       expect.objectContaining({ platform: 'sae', changeId: SAE_ORDER, outcome: 'aborted' }),
     ]);
   });
@@ -57,11 +64,17 @@ describe('log filters for SAE and EDAS', () => {
 
   it('--app is repeatable, and takes SAE / EDAS application ids', async () => {
     const run = await runCli(['log', '--app', SAE_APP, '--app', EDAS_APP, '--json'], env);
+    // each app's stuck order: its intent record (red-team 25 G15) and its decision
     expect(
       json(run.stdout)
-        .map((r) => r.appId)
+        .map((r) => `${r.appId} ${r.kind ?? 'decision'}`)
         .sort(),
-    ).toEqual([EDAS_APP, SAE_APP]);
+    ).toEqual([
+      `${EDAS_APP} decision`,
+      `${EDAS_APP} intent`,
+      `${SAE_APP} decision`,
+      `${SAE_APP} intent`,
+    ]);
   });
 
   it('a malformed value is refused by name (exit 2)', async () => {

@@ -60,7 +60,7 @@ describe.each([80, 120])('sweep with two webhook targets, one down, at %i column
   it('the records line counts the notification record; one notified line per run', () => {
     const out = run.stdout.replaceAll('\n  ', ' ');
     expect(out).toMatch(
-      /^records: 6 records written to file \S+ \(5 decisions, 1 notification\)$/m,
+      /^records: 8 records written to file \S+ \(5 decisions, 2 intents, 1 notification\)$/m,
     );
     expect(out).toMatch(
       /^notified: webhook delivered; webhook-2 NOT delivered \(connection failed \(\w+\)[^)]*\)\)?$/m,

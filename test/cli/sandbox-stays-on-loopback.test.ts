@@ -38,7 +38,7 @@ async function guardedRun(args: string[], extra: Record<string, string | undefin
     ...extra,
   });
   const run = await runCli(args, env);
-  const records = (() => {
+  const all = (() => {
     try {
       return readFileSync(env.OUTCOME_LOG_FILE!, 'utf8')
         .split('\n')
@@ -48,7 +48,10 @@ async function guardedRun(args: string[], extra: Record<string, string | undefin
       return [];
     }
   })();
-  return { ...run, records, escapes: readFileSync(attempts, 'utf8') };
+  // Decision records; each abort's intent record (red-team 25 G15) apart
+  const records = all.filter((r) => r.kind !== 'intent');
+  const intents = all.filter((r) => r.kind === 'intent');
+  return { ...run, records, intents, escapes: readFileSync(attempts, 'utf8') };
 }
 
 describe('the preload sees a connection that leaves the machine', () => {
@@ -166,6 +169,9 @@ describe('PLATFORMS is honoured in the sandbox as in the function', () => {
     expect(run.code).toBe(0);
     expect(run.records).toEqual([
       expect.objectContaining({ platform: 'sae', changeId: SAE_ORDER, outcome: 'aborted' }),
+    ]);
+    expect(run.intents).toEqual([
+      expect.objectContaining({ platform: 'sae', changeId: SAE_ORDER, outcome: 'abort_sending' }),
     ]);
     expect(run.stderr).toMatch(
       /Web\+ sandbox at http:\/\/127\.0\.0\.1:\d+, SAE sandbox at http:\/\/127\.0\.0\.1:\d+, EDAS sandbox at http:\/\/127\.0\.0\.1:\d+/,

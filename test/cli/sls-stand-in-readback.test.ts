@@ -63,8 +63,8 @@ describe('sandbox --sls prints the environment to use the stand-in', () => {
   it('sweep writes there, setup-sls creates the index, log --sls --summary reads every record back', async () => {
     const sweep = await runCli(['sweep', '--scenario', DEMO], cliEnv(variables));
     expect(sweep.code).toBe(0);
-    expect(sweep.stdout).toMatch(
-      /^records: 5 records written to sls webplus-abort-demo\/outcomes$/m,
+    expect(sweep.stdout.replaceAll('\n  ', ' ')).toMatch(
+      /^records: 7 records written to sls webplus-abort-demo\/outcomes \(5 decisions, 2 intents\)$/m,
     );
     const setup = await runCli(['setup-sls'], cliEnv({ ...variables, ...KEYS }));
     expect(setup.stderr).not.toContain('ProjectNotExist');
@@ -81,8 +81,9 @@ describe('sandbox --sls prints the environment to use the stand-in', () => {
       expect(log.code).toBe(0);
       expect(log.stdout).toMatch(/^aborted +2$/m);
       expect(log.stdout).toMatch(/^skipped +3$/m);
+      expect(log.stdout).toMatch(/^abort_sending +2$/m);
       expect(log.stdout.replaceAll('\n  ', ' ')).toMatch(
-        /^5 of 5 record\(s\) in sls webplus-abort-demo\/outcomes since /m,
+        /^7 of 7 record\(s\) in sls webplus-abort-demo\/outcomes since /m,
       );
       for (const line of log.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(columns);
     }

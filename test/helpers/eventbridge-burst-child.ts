@@ -4,7 +4,8 @@
  * runs one EventBridge batch of `items` alarms (naming the 20 changes by ChangeId over and over:
  * 20 aborts, the rest repeats decided without a Web+ call, as in rt11 F1) through the real handler. Its decision log is on stderr: `decided N`
  * (synchronously, fd 2) each time a record is handed to the invocation's RecordStream, before
- * any store sees it; the store itself is not touched. Prints `done` when the handler returned.
+ * any store sees it (intent records, written before each abort request, are not counted); the
+ * store itself is not touched. Prints `done` when the handler returned.
  * Usage: node --import tsx test/helpers/eventbridge-burst-child.ts <items>
  */
 import { writeSync } from 'node:fs';
@@ -21,9 +22,11 @@ const emit = RecordStream.prototype.emit;
 RecordStream.prototype.emit = function (
   this: RecordStream,
   record: OutcomeRecord,
-  options?: { now?: boolean },
+  options?: { now?: boolean; track?: boolean },
 ) {
   const out = emit.call(this, record, options);
+  // An abort's intent record (red-team 25 G15) is not a decision.
+  if (record.kind === 'intent') return out;
   decided++;
   writeSync(2, `decided ${decided}\n`);
   return out;

@@ -15,8 +15,15 @@ export interface Harness {
   handler: FcHandler;
   config: Config;
   outcomeFile: string;
-  /** Records in the file store so far. */
+  /**
+   * Records in the file store so far, without the intent records (`kind: "intent"`, written
+   * before each abort request: red-team 25 G15): one per decision, plus notification records.
+   */
   records(): OutcomeRecord[];
+  /** The intent records in the file store so far, in order. */
+  intents(): OutcomeRecord[];
+  /** Every record in the file store so far, intents included, in the order written. */
+  allRecords(): OutcomeRecord[];
   /** Lines written to the stdout sink (stdout store and fallback). */
   stdoutLines: string[];
   warnings: string[];
@@ -87,15 +94,21 @@ export async function startHarness(
     outcomeFile,
     stdoutLines,
     warnings,
-    records: () =>
-      existsSync(outcomeFile)
-        ? readFileSync(outcomeFile, 'utf8')
-            .split('\n')
-            .filter(Boolean)
-            .map((l) => JSON.parse(l) as OutcomeRecord)
-        : [],
+    records: () => fileRecords(outcomeFile).filter((r) => r.kind !== 'intent'),
+    intents: () => fileRecords(outcomeFile).filter((r) => r.kind === 'intent'),
+    allRecords: () => fileRecords(outcomeFile),
     close: () => sandbox.close(),
   };
+}
+
+/** Every record of a file store, in the order written. */
+function fileRecords(outcomeFile: string): OutcomeRecord[] {
+  return existsSync(outcomeFile)
+    ? readFileSync(outcomeFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as OutcomeRecord)
+    : [];
 }
 
 /** The scenario with `strict: true` unless it sets `strict` itself. */

@@ -82,6 +82,9 @@ interface Target {
 export function allowedPlatformAborts(w: PlatformWorld, t: PlatformInstants): PlatformAllowed {
   const view = readPolicy(w);
   if (!view) return none();
+  // Write-ahead (red-team 25 G15): an abort is sent only after its intent record was stored; a
+  // log store that refuses every write stores none, so nothing may be sent.
+  if (w.logStore === 'refuses') return none();
   const r = w.request;
   const out = none();
   const targets: Target[] = [];

@@ -54,9 +54,20 @@ export interface PlatformWorldRun {
   allowed: PlatformAllowed;
   coldStartError?: string;
   journals: Record<PlatformName, RoaJournalEntry[]>;
+  /** The world's log store (`refuses`: no record is stored). */
+  logStore?: 'ok' | 'refuses';
 }
 
 let seq = 0;
+
+/** An outcome store that refuses every write (world `logStore: refuses`). */
+const REFUSING_STORE = {
+  name: 'stdout' as const,
+  target: 'refusing store (oracle world)',
+  write: async (): Promise<void> => {
+    throw new Error('the log store refuses every write (oracle world)');
+  },
+};
 
 /** Starts the emulators for `w`, cold-starts a function for it, invokes it once. */
 export async function runPlatformWorld(
@@ -93,6 +104,8 @@ export async function runPlatformWorld(
           version: 'oracle',
           sink: (line) => lines.push(line),
           warn: () => undefined,
+          // A store that refuses every write: every record goes to the fallback (the same sink).
+          ...(w.logStore === 'refuses' ? { store: REFUSING_STORE } : {}),
         }),
       );
     } catch (err) {
@@ -135,6 +148,7 @@ export async function runPlatformWorld(
       records,
       allowed: allowedPlatformAborts(w, { startedAtMs, realSeedMs, realStartMs, realEndMs }),
       journals,
+      logStore: w.logStore,
     };
   } finally {
     await sae.close();
@@ -159,9 +173,12 @@ export function platformViolations(run: PlatformWorldRun): string[] {
   for (const p of ['sae', 'edas'] as const)
     if (per[p] > run.allowed.max[p])
       out.push(`${per[p]} ${p} abort calls, more than the cap ${run.allowed.max[p]}`);
+  // Intent records (`kind: intent`) are not decisions (red-team 25 G15): checked on their own.
+  const decisions = run.records.filter((r) => r.kind !== 'intent');
+  out.push(...platformIntentViolations(run, seen));
   for (const key of run.examined) {
     const [platform, id] = key.split(':');
-    const n = run.records.filter(
+    const n = decisions.filter(
       (r) => r.platform === platform && r.changeId === id && r.outcome !== 'invalid',
     ).length;
     if (n !== 1) out.push(`${key} was examined and got ${n} records`);
@@ -169,6 +186,48 @@ export function platformViolations(run: PlatformWorldRun): string[] {
   for (const r of run.records) {
     if (r.outcome === 'aborted' && !seen.has(`${r.platform}:${r.changeId}`))
       out.push(`record says ${r.platform}:${r.changeId} aborted but no abort call was sent`);
+  }
+  return out;
+}
+
+/**
+ * Write-ahead (red-team 25 G15), from the journals and the lines alone: every abort call sent
+ * has exactly one intent record of its order, written before the order's decision record, which
+ * names it (`intentId`); with a store that stores it every intent has its abort call; with one
+ * that refuses every write none is sent and the decision is `failed` with no attempt.
+ * @param sent `<platform>:<ChangeOrderId>` of every abort call the emulators received
+ */
+function platformIntentViolations(run: PlatformWorldRun, sent: Set<string>): string[] {
+  const out: string[] = [];
+  const intents = run.records.filter((r) => r.kind === 'intent');
+  const keyOf = (r: OutcomeRecord) => `${r.platform}:${r.changeId}`;
+  for (const key of sent) {
+    const n = intents.filter((r) => keyOf(r) === key).length;
+    if (n !== 1) out.push(`abort call ${key} has ${n} intent records`);
+  }
+  for (const intent of intents) {
+    const key = keyOf(intent);
+    if (intent.outcome !== 'abort_sending' || intent.attempts !== 0)
+      out.push(`intent of ${key}: outcome ${intent.outcome}, attempts ${intent.attempts}`);
+    const decision = run.records.find((r) => r.kind !== 'intent' && r.intentId === intent.recordId);
+    if (!decision) {
+      out.push(`intent of ${key} is named by no decision record`);
+      continue;
+    }
+    if (keyOf(decision) !== key)
+      out.push(`intent of ${key} is named by ${keyOf(decision)}'s record`);
+    if (run.records.indexOf(decision) < run.records.indexOf(intent))
+      out.push(`${key}: its decision was written before its intent`);
+    if (run.logStore === 'refuses') {
+      if (sent.has(key)) out.push(`abort call ${key} was sent though its intent was not stored`);
+      if (decision.outcome !== 'failed' || decision.attempts !== 0)
+        out.push(`${key}: intent not stored, yet its decision is ${decision.outcome}`);
+    } else if (!sent.has(key)) out.push(`intent of ${key} was stored, but no abort call was sent`);
+  }
+  for (const r of run.records) {
+    if (r.kind === 'intent' || r.attempts === 0) continue;
+    if (!intents.some((i) => i.recordId === r.intentId && keyOf(i) === keyOf(r)))
+      out.push(`${keyOf(r)}: a decision that sent ${r.attempts} request(s) names no intent of it`);
   }
   return out;
 }

@@ -238,6 +238,11 @@ export interface PlatformWorld {
   killSwitch: boolean;
   /** the platforms' clock minus the real one, ms */
   skewMs: number;
+  /**
+   * The outcome log: `ok` stores every record; `refuses` fails every write, so no record reaches
+   * the store (red-team 25 G15: no abort may be sent before its intent record is stored).
+   */
+  logStore: 'ok' | 'refuses';
 }
 
 const MODES: Mode[] = ['off', 'dry-run', 'enforce'];
@@ -649,6 +654,10 @@ export const platformWorldArb: fc.Arbitrary<PlatformWorld> = fc
           10 * 60_000,
           20 * 60_000,
         ),
+        logStore: fc.oneof(
+          { weight: 9, arbitrary: fc.constant<'ok' | 'refuses'>('ok') },
+          { weight: 1, arbitrary: fc.constant<'ok' | 'refuses'>('refuses') },
+        ),
         policy: policy(apps),
       })
       .chain((w) =>
@@ -660,6 +669,7 @@ export const platformWorldArb: fc.Arbitrary<PlatformWorld> = fc
           request: r,
           killSwitch: w.killSwitch,
           skewMs: w.skewMs,
+          logStore: w.logStore,
         })),
       ),
   );

@@ -7,7 +7,8 @@
  *
  * An AbortChange is allowed only when: the change is in flight; it is the change the request or
  * alarm meant; its times are known; it is stuck by its rules (sweeps) or an operator / a fresh
- * alarm named it; it is not protected; its mode is enforce; the cap allows it.
+ * alarm named it; it is not protected; its mode is enforce; the cap allows it; the log store
+ * stores its intent record (red-team 25 G15: a store that refuses every write allows none).
  */
 import {
   alarmTime,
@@ -76,6 +77,9 @@ const NONE: Allowed = { changeIds: new Set(), max: 0 };
 export function allowedAborts(w: World, t: Instants): Allowed {
   const policy = readPolicy(w);
   if (!policy) return NONE;
+  // Write-ahead (red-team 25 G15): an abort is sent only after its intent record was stored; a
+  // log store that refuses every write stores none, so nothing may be sent.
+  if (w.logStore === 'refuses') return { ...NONE, refused: { 'log store refuses': 1 } };
   // A second region whose every read fails: no request of a world names a region, so every
   // change found (by id or in a sweep) may be in that region too; its region is unknown
   // (red-team 25 G6).

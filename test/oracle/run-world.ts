@@ -46,6 +46,15 @@ export interface WorldRun {
 
 let seq = 0;
 
+/** An outcome store that refuses every write (world `logStore: refuses`). */
+const REFUSING_STORE = {
+  name: 'stdout' as const,
+  target: 'refusing store (oracle world)',
+  write: async (): Promise<void> => {
+    throw new Error('the log store refuses every write (oracle world)');
+  },
+};
+
 /** Seeds the sandbox with `w`, cold-starts a function for it, invokes it once. */
 export async function runWorld(rig: WorldRig, w: World): Promise<WorldRun> {
   // Web+'s clock once this world is seeded: the real clock plus THIS world's skew (the
@@ -78,6 +87,8 @@ export async function runWorld(rig: WorldRig, w: World): Promise<WorldRun> {
         version: 'oracle',
         sink: (line) => lines.push(line),
         warn: () => undefined,
+        // A store that refuses every write: every record goes to the fallback (the same sink).
+        ...(w.logStore === 'refuses' ? { store: REFUSING_STORE } : {}),
       }),
     );
   } catch (err) {
@@ -128,10 +139,13 @@ export function violations(run: WorldRun): string[] {
   if (run.aborts.length > run.allowed.max) {
     out.push(`${run.aborts.length} AbortChange calls, more than the cap ${run.allowed.max}`);
   }
+  // Intent records (`kind: intent`) are not decisions (red-team 25 G15): checked on their own.
+  const decisions = run.records.filter((r) => r.kind !== 'intent');
+  out.push(...intentViolations(run));
   for (const id of run.examined) {
     // One decision per change: the records of the items that named it again (`repeatOf`, the
     // decision's own record) are the items' records, not a second decision (red-team 12 F1).
-    const mine = run.records.filter((r) => r.changeId === id && r.outcome !== 'invalid');
+    const mine = decisions.filter((r) => r.changeId === id && r.outcome !== 'invalid');
     const n = mine.filter((r) => r.repeatOf === undefined).length;
     if (n !== 1) out.push(`change ${id} was examined and got ${n} records`);
     for (const r of mine) {
@@ -145,6 +159,55 @@ export function violations(run: WorldRun): string[] {
     }
   }
   out.push(...detailViolations(run));
+  return out;
+}
+
+/**
+ * Write-ahead (red-team 25 G15), from the journal and the lines alone: every AbortChange sent
+ * has exactly one intent record of its change, written (a line) before the change's decision
+ * record, which names it (`intentId`); an intent is written only right before a request, so with
+ * a store that stores it every intent has its AbortChange, and with a store that refuses every
+ * write no AbortChange is sent and the decision says so (`failed`, attempts 0, naming the intent).
+ */
+function intentViolations(run: WorldRun): string[] {
+  const out: string[] = [];
+  const intents = run.records.filter((r) => r.kind === 'intent');
+  for (const id of run.aborts) {
+    const mine = intents.filter((r) => r.changeId === id);
+    if (mine.length !== 1) out.push(`AbortChange ${id} has ${mine.length} intent records`);
+  }
+  for (const intent of intents) {
+    const id = intent.changeId ?? '';
+    if (intent.outcome !== 'abort_sending' || intent.attempts !== 0)
+      out.push(`intent of ${id}: outcome ${intent.outcome}, attempts ${intent.attempts}`);
+    const at = run.records.indexOf(intent);
+    const decision = run.records.find((r) => r.kind !== 'intent' && r.intentId === intent.recordId);
+    if (!decision) {
+      out.push(`intent of ${id} is named by no decision record`);
+      continue;
+    }
+    if (decision.changeId !== id)
+      out.push(`intent of ${id} is named by ${decision.changeId}'s record`);
+    if (run.records.indexOf(decision) < at)
+      out.push(`${id}: its decision was written before its intent`);
+    const sent = run.aborts.includes(id);
+    if (run.world.logStore === 'ok' && !sent)
+      out.push(`intent of ${id} was stored, but no AbortChange was sent`);
+    if (run.world.logStore === 'refuses') {
+      if (sent) out.push(`AbortChange ${id} was sent though its intent was not stored`);
+      if (decision.outcome !== 'failed' || decision.attempts !== 0)
+        out.push(
+          `${id}: intent not stored, yet its decision is ${decision.outcome} (${decision.attempts} attempts)`,
+        );
+    }
+  }
+  for (const r of run.records) {
+    if (r.kind === 'intent' || r.attempts === 0) continue;
+    if (!intents.some((i) => i.recordId === r.intentId && i.changeId === r.changeId))
+      out.push(
+        `${r.changeId}: a decision that sent ${r.attempts} request(s) names no intent of it`,
+      );
+  }
   return out;
 }
 

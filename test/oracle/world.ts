@@ -237,6 +237,12 @@ export interface World {
   /** Web+'s clock minus the real one, ms */
   skewMs: number;
   /**
+   * The outcome log: `ok` stores every record; `refuses` fails every write (an SLS outage, an
+   * unwritable file), so no record reaches the store and every one goes to the fallback
+   * (red-team 25 G15: no abort may be sent before its intent record is stored).
+   */
+  logStore: 'ok' | 'refuses';
+  /**
    * WEBPLUS_REGIONS also lists cn-shanghai, whose every Web+ read fails (503 beyond the
    * retries): which region holds a change is then unknown (red-team 25 G6). Absent: one region.
    */
@@ -725,6 +731,10 @@ export const worldArb: fc.Arbitrary<World> = fc
           10 * 60_000,
           20 * 60_000,
         ),
+        logStore: fc.oneof(
+          { weight: 9, arbitrary: fc.constant<'ok' | 'refuses'>('ok') },
+          { weight: 1, arbitrary: fc.constant<'ok' | 'refuses'>('refuses') },
+        ),
         failingRegion: fc.oneof(
           { weight: 12, arbitrary: fc.constant(false) },
           { weight: 1, arbitrary: fc.constant(true) },
@@ -742,6 +752,7 @@ export const worldArb: fc.Arbitrary<World> = fc
             changes: w.changes.map((c, n) => ({ ...c, n })),
             killSwitch: w.killSwitch,
             skewMs: w.skewMs,
+            logStore: w.logStore,
             ...(w.failingRegion ? { failingRegion: true } : {}),
             policy: p,
             request: r,

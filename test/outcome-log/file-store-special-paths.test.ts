@@ -56,13 +56,41 @@ async function sweepInto(path: string): Promise<Record<string, unknown>[]> {
   return h.stdoutLines.map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
+/**
+ * Every record on the fallback; the stuck change's intent record (red-team 25 G15) too, and as
+ * the store did not take it, its AbortChange was never sent: `failed`, naming the intent.
+ */
 function expectAllInFallback(lines: Record<string, unknown>[], because: RegExp): void {
-  expect(lines.map((l) => l.changeId).sort()).toEqual([changeId(1), changeId(2)]);
+  const decisions = lines.filter((l) => l.kind !== 'intent');
+  const intents = lines.filter((l) => l.kind === 'intent');
+  expect(decisions.map((l) => l.changeId).sort()).toEqual([changeId(1), changeId(2)]);
+  expect(intents.map((l) => l.changeId)).toEqual([changeId(1)]);
   for (const line of lines) {
     expect(line.logWriteFailed).toMatchObject({ store: 'file' });
     expect(String((line.logWriteFailed as { reason: string }).reason)).toMatch(because);
     expect(typeof line.recordId).toBe('string');
   }
+  const stuck = decisions.find((l) => l.changeId === changeId(1))!;
+  expect(stuck).toMatchObject({ outcome: 'failed', attempts: 0, intentId: intents[0]!.recordId });
+  expect(String(stuck.detail)).toMatch(
+    /^AbortChange not sent: its intent record could not be written to the outcome log first/,
+  );
+  expect(h!.sandbox.journal().filter((j) => j.action === 'AbortChange')).toEqual([]);
+}
+
+/** The decision records of a file (no intents), and its intents' ChangeIds. */
+function inFileOf(path: string): { decisions: string[]; intents: string[] } {
+  const records = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { changeId: string; kind?: string });
+  return {
+    decisions: records
+      .filter((r) => r.kind !== 'intent')
+      .map((r) => r.changeId)
+      .sort(),
+    intents: records.filter((r) => r.kind === 'intent').map((r) => r.changeId),
+  };
 }
 
 describe('the file store only appends to a regular file', () => {
@@ -104,11 +132,10 @@ describe('the file store only appends to a regular file', () => {
 
     expect(lines).toEqual([]);
     expect(statSync(path).isFile()).toBe(true);
-    const records = readFileSync(path, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
-    expect(records.map((r) => r.changeId).sort()).toEqual([changeId(1), changeId(2)]);
+    expect(inFileOf(path)).toEqual({
+      decisions: [changeId(1), changeId(2)],
+      intents: [changeId(1)],
+    });
   });
 
   it('a read-only file: written only when the process may write it, else all on the fallback', async () => {
@@ -120,13 +147,15 @@ describe('the file store only appends to a regular file', () => {
 
     const lines = await sweepInto(path);
 
-    const inFile = readFileSync(path, 'utf8').split('\n').filter(Boolean);
     if (root) {
       // root ignores the mode bits: the records are in the file, readable, none on stdout.
       expect(lines).toEqual([]);
-      expect(inFile.map((l) => JSON.parse(l).changeId).sort()).toEqual([changeId(1), changeId(2)]);
+      expect(inFileOf(path)).toEqual({
+        decisions: [changeId(1), changeId(2)],
+        intents: [changeId(1)],
+      });
     } else {
-      expect(inFile).toEqual([]);
+      expect(readFileSync(path, 'utf8')).toBe('');
       expectAllInFallback(lines, /EACCES|permission denied/i);
     }
   });

@@ -42,7 +42,12 @@ describe('file store through the handler', () => {
     // Assert
     const lines = readFileSync(path, 'utf8').split('\n');
     expect(lines.at(-1)).toBe('');
-    const records = lines.filter(Boolean).map((l) => JSON.parse(l));
+    const all = lines.filter(Boolean).map((l) => JSON.parse(l));
+    // The first sweep's abort wrote its intent record first (red-team 25 G15)
+    expect(all.filter((r) => r.kind === 'intent').map((r) => [r.invocationId, r.changeId])).toEqual(
+      [['inv-1', changeId(1)]],
+    );
+    const records = all.filter((r) => r.kind !== 'intent');
     expect(records).toHaveLength(4);
     expect(records.map((r) => r.invocationId)).toEqual(['inv-1', 'inv-1', 'inv-2', 'inv-2']);
     const second = records.filter((r) => r.invocationId === 'inv-2');
@@ -53,7 +58,7 @@ describe('file store through the handler', () => {
     expect(h.stdoutLines).toHaveLength(0);
   });
 
-  it('an unwritable path: handler resolves, records go to stdout marked logWriteFailed', async () => {
+  it('an unwritable path: handler resolves, no AbortChange (its intent was not stored), records go to stdout marked logWriteFailed', async () => {
     // Arrange: the parent "folder" is a regular file
     const dir = mkdtempSync(join(tmpdir(), 'webplus-abort-fs-'));
     const blocker = join(dir, 'not-a-dir');
@@ -65,13 +70,23 @@ describe('file store through the handler', () => {
 
     // Assert
     expect(s.results).toHaveLength(2);
-    expect(h.sandbox.abortCalls()).toBe(1);
+    expect(h.sandbox.abortCalls()).toBe(0);
+    expect(s.results.find((r) => r.changeId === changeId(1))).toMatchObject({
+      outcome: 'failed',
+      attempts: 0,
+    });
     const lines = h.stdoutLines.map((l) => JSON.parse(l));
-    expect(lines).toHaveLength(2);
+    expect(lines).toHaveLength(3);
     for (const line of lines) {
       expect(line.logWriteFailed).toMatchObject({ store: 'file' });
       expect(line.logWriteFailed.reason).toContain('not-a-dir');
     }
-    expect(lines.map((l) => l.changeId).sort()).toEqual([changeId(1), changeId(2)]);
+    expect(lines.filter((l) => l.kind === 'intent').map((l) => l.changeId)).toEqual([changeId(1)]);
+    expect(
+      lines
+        .filter((l) => l.kind !== 'intent')
+        .map((l) => l.changeId)
+        .sort(),
+    ).toEqual([changeId(1), changeId(2)]);
   });
 });

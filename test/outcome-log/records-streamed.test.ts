@@ -52,12 +52,20 @@ describe('records streamed', () => {
       h.sandbox.journal().find((j) => j.action === 'AbortChange' && j.changeId === hung)!.time,
     );
     const early = store.batches.filter((b) => b.atMs < hungArrival + 2500);
-    const earlyIds = early.flatMap((b) => b.records.map((r) => r.changeId));
+    const decisions = (rs: OutcomeRecord[]) => rs.filter((r) => r.kind !== 'intent');
+    const earlyIds = early.flatMap((b) => decisions(b.records).map((r) => r.changeId));
     expect(earlyIds.sort()).toEqual(Array.from({ length: 9 }, (_, n) => changeId(n)).sort());
+    // Every abort's intent record (red-team 25 G15) was stored before its request: the hung
+    // one's too, before it was sent
+    const earlyIntents = early.flatMap((b) => b.records.filter((r) => r.kind === 'intent'));
+    expect(earlyIntents.map((r) => r.changeId).sort()).toEqual(
+      Array.from({ length: 10 }, (_, n) => changeId(n)).sort(),
+    );
     const all = store.batches.flatMap((b) => b.records);
-    expect(all).toHaveLength(10);
+    expect(decisions(all)).toHaveLength(10);
+    expect(all).toHaveLength(20);
     expect(all.every((r) => UUID.test(r.recordId ?? ''))).toBe(true);
-    expect(new Set(all.map((r) => r.recordId)).size).toBe(10);
+    expect(new Set(all.map((r) => r.recordId)).size).toBe(20);
     expect(summary.results.map((r) => r.changeId)).toEqual(
       Array.from({ length: 10 }, (_, n) => changeId(n)),
     );

@@ -88,6 +88,7 @@ describe('SLS store over the wire', () => {
       arrivalUnknown: 'requestContext.timeEpoch is 1500 ms in the future',
       kind: 'notification',
       notifyTargets: 'dingtalk,slack',
+      intentId: '7a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
     };
 
     // Act
@@ -127,6 +128,7 @@ describe('SLS store over the wire', () => {
       arrivalUnknown: 'requestContext.timeEpoch is 1500 ms in the future',
       kind: 'notification',
       notifyTargets: 'dingtalk,slack',
+      intentId: '7a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
     });
   });
 

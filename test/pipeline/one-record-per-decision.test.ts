@@ -1,8 +1,12 @@
 /**
- * A sweep writes exactly one record per in-flight change it examined (stuck or not) and none for
- * quiet environments; record fields as docs/reference/record.md defines them.
+ * A sweep writes exactly one decision record per in-flight change it examined (stuck or not) and
+ * none for quiet environments; record fields as docs/reference/record.md defines them. An abort
+ * also has one intent record (`kind: "intent"`, red-team 25 G15), written before its request:
+ * not a decision, so never counted as one (run summary, notification) and named by its
+ * decision's `intentId`. `h.records()` are the decision records, `h.intents()` the intents.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { type NotifyReceiver, startNotifyReceiver } from '../../sandbox/notify/server.js';
 import { fakeContext } from '../helpers/fc-context.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import {
@@ -20,9 +24,11 @@ const MINUTE_MS = 60_000;
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 let h: Harness | undefined;
+let receiver: NotifyReceiver | undefined;
 afterEach(async () => {
   await h?.close();
-  h = undefined;
+  await receiver?.close();
+  h = receiver = undefined;
 });
 
 describe('one record per decision', () => {
@@ -61,6 +67,67 @@ describe('one record per decision', () => {
     expect(byId.get(changeId(1))?.outcome).toBe('aborted');
     expect(byId.get(changeId(2))?.outcome).toBe('skipped');
     expect(byId.get(changeId(3))?.outcome).toBe('skipped');
+    // The two aborts' intents, each before its decision and named by it; nothing else
+    const all = h.allRecords();
+    expect(all).toHaveLength(6);
+    const intents = h.intents();
+    expect(intents.map((r) => r.changeId).sort()).toEqual([0, 1].map(changeId));
+    for (const intent of intents) {
+      const decision = byId.get(intent.changeId)!;
+      expect(intent).toMatchObject({ kind: 'intent', outcome: 'abort_sending', attempts: 0 });
+      expect(decision.intentId).toBe(intent.recordId);
+      expect(all.indexOf(intent)).toBeLessThan(
+        all.findIndex((r) => r.recordId === decision.recordId),
+      );
+    }
+    for (const id of [2, 3].map(changeId)) expect(byId.get(id)?.intentId).toBeUndefined();
+  });
+
+  it('intents are not decisions: the summary and the notification count each decision once', async () => {
+    // Arrange: 2 stuck, 1 fine; a DingTalk target (the loopback receiver checks its signature)
+    const secret = 'SEC-one-record-per-decision-01';
+    receiver = await startNotifyReceiver({ kind: 'dingtalk', secret });
+    h = await startHarness(
+      scenario(
+        [3],
+        [
+          change({ n: 0, env: 0, idleMin: 90, ageMin: 95 }),
+          change({ n: 1, env: 1, idleMin: 45, ageMin: 50 }),
+          change({ n: 2, env: 2, idleMin: 2, ageMin: 10 }),
+        ],
+      ),
+      {
+        policy: {
+          notify: {
+            targets: [
+              {
+                kind: 'dingtalk',
+                urlEnv: 'NOTIFY_DINGTALK_URL',
+                secretEnv: 'NOTIFY_DINGTALK_SECRET',
+              },
+            ],
+          },
+        },
+        env: { NOTIFY_DINGTALK_URL: receiver.url, NOTIFY_DINGTALK_SECRET: secret },
+      },
+    );
+
+    // Act
+    const s = summaryOf(await h.handler(timerEvent(), fakeContext({ requestId: 'inv-0002' })));
+
+    // Assert: 3 decisions, 2 intents, 1 notification record
+    expect(s.results.map((r) => r.outcome).sort()).toEqual(['aborted', 'aborted', 'skipped']);
+    expect(h.intents()).toHaveLength(2);
+    expect(
+      h
+        .records()
+        .map((r) => r.kind ?? r.outcome)
+        .sort(),
+    ).toEqual(['aborted', 'aborted', 'notification', 'skipped']);
+    const text = receiver.accepted()[0]!.text;
+    expect(text).toContain(`aborted ${changeId(0)}`);
+    expect(text).toContain(`aborted ${changeId(1)}`);
+    expect(text).not.toMatch(/abort_sending|intent/);
   });
 
   it('record fields: ISO time with ms, whole-minute ages, attempts, reason, triggerRef, invocationId', async () => {

@@ -119,7 +119,7 @@ describe('deadlines', () => {
     expect(h.records()).toHaveLength(1);
   }, 10_000);
 
-  it('the log store hangs: the handler still returns before function.timeout, records on stdout', async () => {
+  it('the log store hangs: the handler still returns before function.timeout, records on stdout; the abort is not sent (its intent was not stored, red-team 25 G15)', async () => {
     // Arrange: timeout 4 s, margin 2 s, attempts of 1 s
     sls = await startSlsStandIn();
     sls.setFailure({ kind: 'slow', delayMs: 20_000 });
@@ -141,11 +141,19 @@ describe('deadlines', () => {
 
     // Assert
     expect(elapsed).toBeLessThan(4_000);
-    expect(s.results).toEqual([expect.objectContaining({ outcome: 'aborted' })]);
-    expect(h.sandbox.abortCalls()).toBe(1);
+    expect(s.results).toEqual([expect.objectContaining({ outcome: 'timeout', attempts: 0 })]);
+    expect(s.results[0]!.detail).toMatch(
+      /^AbortChange not sent: its intent record could not be written to the outcome log first \(its write had not ended when the request had to start/,
+    );
+    expect(h.sandbox.abortCalls()).toBe(0);
     const lines = h.stdoutLines.map((l) => JSON.parse(l));
     expect(lines).toEqual([
-      expect.objectContaining({ outcome: 'aborted', logWriteFailed: expect.anything() }),
+      expect.objectContaining({
+        kind: 'intent',
+        outcome: 'abort_sending',
+        logWriteFailed: expect.anything(),
+      }),
+      expect.objectContaining({ outcome: 'timeout', logWriteFailed: expect.anything() }),
     ]);
   }, 10_000);
 });
