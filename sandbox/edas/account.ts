@@ -5,7 +5,13 @@
  * carry the numeric `Code` 400 and a message, in HTTP 200 by default (§3.3).
  */
 import { RoaAccount } from '../roa/account.js';
-import { applyWire, chinaDateTime, type OrderRecord as RoaOrderRecord } from '../roa/times.js';
+import {
+  applyListWire,
+  applyWire,
+  chinaDateTime,
+  listedUnder,
+  type OrderRecord as RoaOrderRecord,
+} from '../roa/times.js';
 import type { EdasScenarioApp, EdasScenarioOrder, EdasSection } from './scenario.js';
 
 /** Statuses an abort is accepted in: 0 ready, 1 in progress, 8 manual batch wait, 9 auto batch wait. */
@@ -65,7 +71,7 @@ export class EdasAccount extends RoaAccount<EdasSection> {
   listRecentChangeOrder(appId: string, now: number): Record<string, unknown>[] {
     const app = this.app(appId);
     return [...this.orders.values()]
-      .filter((o) => o.source.AppId === app.AppId)
+      .filter((o) => listedUnder(o.source, app.AppId))
       .sort((a, b) => b.start - a.start)
       .map((rec) => {
         const { status, endedAt } = this.state(rec, now);
@@ -84,7 +90,7 @@ export class EdasAccount extends RoaAccount<EdasSection> {
           CreateUserId: 'sandbox-user',
         };
         if (!EDAS_ABORTABLE.has(status)) item.FinishTime = chinaDateTime(endedAt ?? rec.progress);
-        return Object.assign(item, rec.source.listWire ?? {});
+        return applyListWire(item, rec.source);
       });
   }
 

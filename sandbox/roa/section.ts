@@ -76,11 +76,23 @@ export const roaOrderFields = {
   pipelinesWire: z.array(z.record(z.string(), z.unknown())).optional(),
   /**
    * Fields of the order's listing item (SAE ListChangeOrders, EDAS ListRecentChangeOrder) sent
-   * as given instead: a listing that disagrees with the read.
+   * as given instead: a listing that disagrees with the read (an `AppId` naming another
+   * application). The emulator's own state is unchanged.
    */
   listWire: z.record(z.string(), z.unknown()).optional(),
+  /** Fields of the order's listing item left out (as `listWire`). */
+  listWireOmit: z.array(nonEmpty).optional(),
   /** SAE: fields of DescribeApplicationStatus `Data` sent as given while this is the application's last order. */
   appStatusWire: z.record(z.string(), z.unknown()).optional(),
+  /** SAE: fields of DescribeApplicationStatus `Data` left out while this is the application's last order. */
+  appStatusWireOmit: z.array(nonEmpty).optional(),
+  /**
+   * Other applications whose listings list this order too (ListRecentChangeOrder, SAE
+   * DescribeApplicationStatus / ListChangeOrders), its entry still naming its own `AppId`
+   * unless `listWire` / `appStatusWire` say otherwise: a platform (or proxy) placing an order
+   * under the wrong application. Reads and aborts of the order are unchanged.
+   */
+  listedUnder: z.array(nonEmpty).optional(),
 };
 
 /** An order's times and batches agree: idle no longer than started, the current batch one of its batches. */
@@ -113,7 +125,10 @@ export function checkOrderTimes(
 
 /** A section's ids are unique and every change order names one of its applications. */
 export function checkSectionIds(
-  s: { apps: { AppId: string }[]; changeOrders: { ChangeOrderId: string; AppId: string }[] },
+  s: {
+    apps: { AppId: string }[];
+    changeOrders: { ChangeOrderId: string; AppId: string; listedUnder?: string[] }[];
+  },
   ctx: RefinementCtx,
 ): void {
   const apps = new Set<string>();
@@ -141,5 +156,13 @@ export function checkSectionIds(
         path: ['changeOrders', i, 'AppId'],
         message: `unknown AppId ${o.AppId}`,
       });
+    (o.listedUnder ?? []).forEach((a, j) => {
+      if (!apps.has(a))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['changeOrders', i, 'listedUnder', j],
+          message: `unknown AppId ${a}`,
+        });
+    });
   });
 }

@@ -97,3 +97,18 @@ export function applyWire(
   Object.assign(batch, o.batchWire ?? {});
   for (const k of o.batchWireOmit ?? []) delete batch[k];
 }
+
+/** The scenario's listing overrides applied to an order's listing entry (`listWire`, `listWireOmit`). */
+export function applyListWire(
+  entry: Record<string, unknown>,
+  o: { listWire?: Record<string, unknown>; listWireOmit?: string[] },
+): Record<string, unknown> {
+  Object.assign(entry, o.listWire ?? {});
+  for (const k of o.listWireOmit ?? []) delete entry[k];
+  return entry;
+}
+
+/** An order is listed under `appId`: its own application, or one of its `listedUnder`. */
+export function listedUnder(o: { AppId: string; listedUnder?: string[] }, appId: string): boolean {
+  return o.AppId === appId || (o.listedUnder ?? []).includes(appId);
+}

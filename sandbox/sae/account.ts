@@ -6,7 +6,13 @@
  * Status codes and fields: docs/reference/sae-edas.md §2.4–§2.6.
  */
 import { RoaAccount } from '../roa/account.js';
-import { applyWire, chinaDateTime, type OrderRecord as RoaOrderRecord } from '../roa/times.js';
+import {
+  applyListWire,
+  applyWire,
+  chinaDateTime,
+  listedUnder,
+  type OrderRecord as RoaOrderRecord,
+} from '../roa/times.js';
 import type { SaeScenarioApp, SaeScenarioOrder, SaeSection } from './scenario.js';
 
 /** Statuses an abort is accepted in (the real set is UNVERIFIED: every in-flight code here). */
@@ -90,7 +96,7 @@ export class SaeAccount extends RoaAccount<SaeSection> {
   /** The application's orders, newest first. */
   private ordersOf(appId: string): OrderRecord[] {
     return [...this.orders.values()]
-      .filter((o) => o.source.AppId === appId)
+      .filter((o) => listedUnder(o.source, appId))
       .sort((a, b) => b.start - a.start);
   }
 
@@ -116,6 +122,7 @@ export class SaeAccount extends RoaAccount<SaeSection> {
           ? 'RUNNING_BUT_HAS_ERROR'
           : 'NORMAL';
       Object.assign(data, last.source.appStatusWire ?? {});
+      for (const k of last.source.appStatusWireOmit ?? []) delete data[k];
     } else {
       data.LastChangeOrderId = '';
       data.LastChangeOrderRunning = false;
@@ -150,7 +157,7 @@ export class SaeAccount extends RoaAccount<SaeSection> {
         };
         if (endedAt !== null || !SAE_ABORTABLE.has(status))
           item.FinishTime = chinaDateTime(endedAt ?? rec.progress);
-        return Object.assign(item, rec.source.listWire ?? {});
+        return applyListWire(item, rec.source);
       });
   }
 

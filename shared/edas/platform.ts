@@ -65,14 +65,30 @@ export function edasPlatform(options: EdasPlatformOptions): ChangePlatform {
     ): Promise<PlatformPage<ChangeRef>> {
       if (page.pageNumber > 1) return { items: [], totalCount: 'unknown' };
       const got = await client.listRecentChangeOrder(app.appId, opts);
-      const items: ChangeRef[] = got.items
-        .filter((c) => edasOrderState(c.status) !== 'finished')
-        .map((c) => ({
-          platform: 'edas',
-          changeId: c.changeOrderId,
-          appId: c.appId ?? app.appId,
-          listed: c.listed,
-        }));
+      // Each item must name the application listed (§3.4 documents `AppId` on every item): one
+      // that names another, or none, is kept with `listedAs` so the order is never judged as
+      // the listed application's (red-team 25 G9).
+      const items: ChangeRef[] = got.items.flatMap((c, i): ChangeRef[] =>
+        edasOrderState(c.status) === 'finished'
+          ? []
+          : [
+              {
+                platform: 'edas',
+                changeId: c.changeOrderId,
+                appId: app.appId,
+                listed: c.listed,
+                ...(c.appId === app.appId
+                  ? {}
+                  : {
+                      listedAs: {
+                        action: 'ListRecentChangeOrder',
+                        field: `ChangeOrderList.ChangeOrder[${i}].AppId`,
+                        ...(c.appId === undefined ? {} : { appId: c.appId }),
+                      },
+                    }),
+              },
+            ],
+      );
       return { items, totalCount: items.length, requestId: got.requestId };
     },
 

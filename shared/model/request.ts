@@ -18,7 +18,10 @@ interface RequestBase {
   trigger: Trigger;
   /** Timer name, alarm rule id, EventBridge event id, HTTP request id. */
   triggerRef?: string;
-  /** Inputs rejected before any Web+ call; each becomes one `invalid` record. */
+  /**
+   * Inputs rejected before any Web+ call; each becomes one `invalid` record, except in an
+   * `IgnoredRequest`, whose one `ignored` record names them (one event, one record).
+   */
   invalid: InvalidInput[];
 }
 
@@ -122,7 +125,8 @@ export interface AlarmRequest extends RequestBase {
 
 /**
  * A request refused as a whole (a timer payload with an unknown key or a bad value): one
- * `invalid` record per entry of `invalid`, nothing else, no Web+ call.
+ * `invalid` record per entry of `invalid` (an alarm or event: one record naming them all),
+ * nothing else, no Web+ call.
  */
 export interface RefusedRequest extends RequestBase {
   kind: 'refused';
@@ -167,6 +171,8 @@ export interface PlatformRequest extends RequestBase {
   maxDurationMinutes?: number;
   /** Alarms: when the alarm or event fired, epoch ms (undefined: no readable time: ignored). */
   alarmAtMs?: number;
+  /** Alarms: the field `alarmAtMs` was read from (the event's oldest time: `time`, `data.time`). */
+  alarmAtField?: string;
   /**
    * The region the request is about: an alarm's (`aliyunregionid`, a CloudMonitor callback's
    * `regionId`) or the operator's (`regionId`, CLI `--region`). A region that is not enabled

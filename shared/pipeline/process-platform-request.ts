@@ -134,10 +134,18 @@ export async function processPlatformRequest(
       records.push(
         emit(
           tag(
-            requestRecord(base, runMode, 'ignored', age.detail, {
-              ...reasonField,
-              regionId: target.regions[0]!.regionId,
-            }),
+            requestRecord(
+              base,
+              runMode,
+              'ignored',
+              request.alarmAtField && request.alarmAtMs !== undefined
+                ? `${age.detail} (by its ${request.alarmAtField})`
+                : age.detail,
+              {
+                ...reasonField,
+                regionId: target.regions[0]!.regionId,
+              },
+            ),
           ),
         ),
       );

@@ -19,7 +19,9 @@ import {
   cutIdRecord,
   cutSummaryRecord,
   DEFERRED_RECORDS_PER_ALARM,
+  ignoredDetail,
   invalidRecord,
+  joinedInvalid,
   type RecordBase,
   recordOf,
   requestRecord,
@@ -66,18 +68,33 @@ export async function processRequest(
       : dryRun || policy.defaults.mode === 'dry-run'
         ? 'dry-run'
         : 'enforce';
-  const records = request.invalid.map((input) =>
+  if (request.kind === 'ignored') {
+    // One event, one decision, one record (red-team 25 G13): the inputs it refused are named in
+    // that one `ignored` record, never written as `invalid` records beside it.
+    return {
+      records: [
+        emit(
+          requestRecord(base, runMode, 'ignored', ignoredDetail(request), {
+            reason: request.reason,
+          }),
+        ),
+      ],
+      capReached: false,
+      dryRun,
+    };
+  }
+  // An alarm or event refused as a whole is one decision: one `invalid` record naming every
+  // key it refused (red-team 25 G13). A timer payload or HTTP body keeps one per problem.
+  const oneEvent =
+    request.kind === 'refused' &&
+    (request.trigger === 'cms-callback' || request.trigger === 'eventbridge') &&
+    request.invalid.length > 1;
+  const records = (oneEvent ? [joinedInvalid(request.invalid)] : request.invalid).map((input) =>
     emit(invalidRecord(input, base, runMode, Date.now())),
   );
 
   if (request.kind === 'refused') {
     // Refused as a whole: the `invalid` records say why; nothing is read or aborted.
-    return { records, capReached: false, dryRun };
-  }
-  if (request.kind === 'ignored') {
-    records.push(
-      emit(requestRecord(base, runMode, 'ignored', request.detail, { reason: request.reason })),
-    );
     return { records, capReached: false, dryRun };
   }
 

@@ -134,6 +134,39 @@ export function invalidRecord(
   };
 }
 
+/**
+ * The detail of an ignored request's one record: its `detail`, then each input it refused
+ * (`data.appId: not exactly an application id (got "X")`), so that nothing refused is lost
+ * and the event still has one record (red-team 25 G13).
+ */
+export function ignoredDetail(request: {
+  detail: string;
+  invalid: readonly InvalidInput[];
+}): string {
+  if (request.invalid.length === 0) return request.detail;
+  const named = request.invalid.map(
+    (i) =>
+      `${i.field}: ${i.message}${i.value !== undefined ? ` (got ${JSON.stringify(i.value)})` : ''}`,
+  );
+  return `${request.detail} [${named.join('; ')}]`;
+}
+
+/**
+ * The inputs an alarm or event refused, as one: `field` `alarm`, `message` each
+ * `field: message (got …)` joined with `; ` (one event, one record: red-team 25 G13).
+ */
+export function joinedInvalid(inputs: readonly InvalidInput[]): InvalidInput {
+  return {
+    field: 'alarm',
+    message: inputs
+      .map(
+        (i) =>
+          `${i.field}: ${i.message}${i.value !== undefined ? ` (got ${JSON.stringify(i.value)})` : ''}`,
+      )
+      .join('; '),
+  };
+}
+
 /** A record about the request as a whole (ignored event, no credentials): no change, no call. */
 export function requestRecord(
   base: RecordBase,

@@ -106,6 +106,14 @@ export interface ChangeRef {
   /** True when the listing already showed an abort under way (Web+ `AbortingChange`). */
   aborting?: boolean;
   /**
+   * SAE / EDAS `findInFlight` only, set when the listing entry itself does not name the
+   * application listed (`appId` above): `appId` the application it names instead (absent: it
+   * names none, where docs/reference/sae-edas.md documents one), `field` its path in the reply
+   * (`ChangeOrderList.ChangeOrder[0].AppId`, `Data.AppId`), `action` the listing. The listing
+   * then says two things about the order: targeting never judges it (red-team 25 G9).
+   */
+  listedAs?: { action: string; field: string; appId?: string };
+  /**
    * SAE / EDAS: what the listing that found the order said of it (./listing-facts.ts): the
    * order's read must agree (red-team 25 G14). Absent when no listing found it (by id).
    */

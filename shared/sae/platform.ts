@@ -62,6 +62,9 @@ export function saePlatform(options: SaePlatformOptions): ChangePlatform {
     ): Promise<PlatformPage<ChangeRef>> {
       if (page.pageNumber > 1) return { items: [], totalCount: 'unknown' };
       const status = await client.describeApplicationStatus(app.appId, opts);
+      // The reply must be about the application asked (`Data.AppId`, documented in §2.4): one
+      // naming another, or none, is kept with `listedAs` so the order is never judged as the
+      // asked application's (red-team 25 G9).
       const items: ChangeRef[] =
         saeAppMayHaveChangeInFlight(status) && status.lastChangeOrderId
           ? [
@@ -70,6 +73,15 @@ export function saePlatform(options: SaePlatformOptions): ChangePlatform {
                 changeId: status.lastChangeOrderId,
                 appId: app.appId,
                 ...(status.listed ? { listed: status.listed } : {}),
+                ...(status.appId === app.appId
+                  ? {}
+                  : {
+                      listedAs: {
+                        action: 'DescribeApplicationStatus',
+                        field: 'Data.AppId',
+                        ...(status.appId === undefined ? {} : { appId: status.appId }),
+                      },
+                    }),
               },
             ]
           : [];

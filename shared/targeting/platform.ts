@@ -138,7 +138,11 @@ export async function platformCandidates(
       };
     }
   };
-  /** `appId`'s in-flight listing's entry for `changeId`; else why none (one clause). */
+  /**
+   * `appId`'s in-flight listing's entry for `changeId`, when that entry itself names `appId`;
+   * else why none (one clause, red-team 25 G9: an entry naming another application, or none,
+   * proves nothing).
+   */
   const listedUnder = async (appId: string, changeId: string): Promise<ChangeRef | string> => {
     const action = platform === 'sae' ? 'DescribeApplicationStatus' : 'ListRecentChangeOrder';
     try {
@@ -152,9 +156,10 @@ export async function platformCandidates(
         (r) => r.changeId,
         PAGE_SIZE,
       );
+      const hit = refs.find((r) => r.changeId === changeId);
+      if (hit?.listedAs) return `${listingFault(hit, appId, 'it')}: the listing contradicts itself`;
       return (
-        refs.find((r) => r.changeId === changeId) ??
-        `${action}(${appId}) does not list it as one of that application's orders in flight`
+        hit ?? `${action}(${appId}) does not list it as one of that application's orders in flight`
       );
     } catch (err) {
       return `${action}(${appId}), which would place it, failed (${settledFrom(err, 'listing').detail})`;
@@ -197,7 +202,25 @@ export async function platformCandidates(
         }),
       ];
     }
-    return Promise.all(refs.map((r) => read(r)));
+    return Promise.all(
+      refs.map((r) =>
+        r.listedAs
+          ? // The listing says the order is another application's (or names none): never judged
+            // as this application's, nor read as the other's (red-team 25 G9).
+            Promise.resolve(
+              seen({
+                ...base,
+                changeId: r.changeId,
+                appId: app.appId,
+                settled: {
+                  outcome: 'skipped',
+                  detail: `${listingFault(r, app.appId, `change order ${r.changeId}`)}: ${CONTRADICTED}`,
+                },
+              }),
+            )
+          : read(r),
+      ),
+    );
   };
 
   if (request.source !== 'sweep') {
@@ -238,6 +261,21 @@ export async function platformCandidates(
     }
   }
   return (await Promise.all(apps.map(inFlightOf))).flat();
+}
+
+const CONTRADICTED =
+  "the listing contradicts itself: the order's application is unknown; not aborted (fail closed)";
+
+/**
+ * What a listing entry with `listedAs` says, one clause: `ListRecentChangeOrder(A) lists <order>
+ * with AppId B (ChangeOrderList.ChangeOrder[0].AppId), not A` or `... with no AppId (<field> is
+ * absent)`.
+ */
+function listingFault(ref: ChangeRef, listedApp: string, order: string): string {
+  const l = ref.listedAs!;
+  return l.appId === undefined
+    ? `${l.action}(${listedApp}) lists ${order} with no AppId (${l.field} is absent)`
+    : `${l.action}(${listedApp}) lists ${order} with AppId ${l.appId} (${l.field}), not ${listedApp}`;
 }
 
 /**

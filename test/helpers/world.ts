@@ -136,7 +136,13 @@ export function freshAlarm(event: Buffer | string, agoMs = 30_000): Buffer {
       // The HTTP struct's arrival time is now (the callback budget counts from it).
       .replaceAll(`"timeEpoch":"${FIXTURE_ALARM_MS}"`, `"timeEpoch":"${Date.now()}"`)
       .replaceAll(String(FIXTURE_ALARM_MS), String(at))
-      .replaceAll('2026-05-20T10:00:00+08:00', new Date(at).toISOString()),
+      .replaceAll('2026-05-20T10:00:00+08:00', new Date(at).toISOString())
+      // EventBridge's `aliyunpublishtime` (China time, `…SSSPRC`): published just after.
+      .replace(
+        /2026-05-20T10:00:00\.(\d{3})PRC/g,
+        (_m, ms: string) =>
+          `${new Date(at + Number(ms) + 8 * 3_600_000).toISOString().slice(0, 23)}PRC`,
+      ),
   );
 }
 

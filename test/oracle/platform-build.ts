@@ -178,7 +178,19 @@ function orderEntry(o: WorldOrder, startedAtMs: number): Record<string, unknown>
   const flawed = flawEntry(o, startedAtMs) as {
     wire?: Record<string, unknown>;
     batchWire?: Record<string, unknown>;
+    listWire?: Record<string, unknown>;
+    appStatusWire?: Record<string, unknown>;
   };
+  // The listing entry's own AppId (G9): EDAS ListRecentChangeOrder item, SAE
+  // DescribeApplicationStatus `Data` (while the order is its application's last).
+  const listKey = p === 'sae' ? 'appStatusWire' : 'listWire';
+  const listOmitKey = p === 'sae' ? 'appStatusWireOmit' : 'listWireOmit';
+  const listed =
+    o.listAppIdWire === 'other'
+      ? { [listKey]: { ...flawed[listKey], AppId: pids.other } }
+      : o.listAppIdWire === 'absent'
+        ? { [listOmitKey]: ['AppId'] }
+        : {};
   return {
     ChangeOrderId: pids.order(p, o.n),
     AppId: pids.app(p, o.app),
@@ -196,6 +208,8 @@ function orderEntry(o: WorldOrder, startedAtMs: number): Record<string, unknown>
       ? { batchWire: { ...flawed.batchWire, ...batch.wire } }
       : {}),
     ...(batch.omit ? { batchWireOmit: batch.omit } : {}),
+    ...listed,
+    ...(o.listedUnder !== undefined ? { listedUnder: [pids.app(p, o.listedUnder)] } : {}),
   };
 }
 
@@ -361,7 +375,19 @@ export function platformEventOf(w: PlatformWorld, requestId: string, realSeedMs:
       data: {
         source: 'CHANGE_ORDER',
         level: 'WARNING',
-        namespaceId: 'cn-hangzhou',
+        namespaceId:
+          r.namespace === 'region'
+            ? 'cn-hangzhou'
+            : r.namespace === 'named'
+              ? 'cn-hangzhou:oracle'
+              : r.namespace === 'other'
+                ? 'cn-shanghai:oracle'
+                : 'oracle namespace',
+        ...(at !== undefined && r.dataTime !== 'none'
+          ? {
+              time: new Date(r.dataTime === 'same' ? at : at - 365 * 24 * 3_600_000).toISOString(),
+            }
+          : {}),
         ...(app !== undefined ? { resourceId: app } : {}),
       },
     };
@@ -370,10 +396,12 @@ export function platformEventOf(w: PlatformWorld, requestId: string, realSeedMs:
     const known = r.appId && 'known' in r.appId ? r.appId.known : undefined;
     const mine = w.orders.filter((o) => o.platform === 'edas' && o.app === known);
     const own = mine[r.orderPick % Math.max(1, mine.length)];
+    const theirs = w.orders.filter((o) => o.platform === 'edas' && o.app !== known);
+    const foreign = theirs[r.orderPick % Math.max(1, theirs.length)];
     const order =
-      r.order === 'own'
-        ? own
-          ? pids.order('edas', own.n)
+      r.order === 'own' || r.order === 'foreign'
+        ? (r.order === 'own' ? own : foreign)
+          ? pids.order('edas', (r.order === 'own' ? own : foreign)!.n)
           : pids.order('edas', 0xfff0)
         : r.order === 'unknown'
           ? pids.order('edas', 0xfff0)
@@ -397,6 +425,16 @@ export function platformEventOf(w: PlatformWorld, requestId: string, realSeedMs:
               eventType: r.eventType,
             },
             type: 'APPLICATION',
+            ...(app === undefined || r.objectId === 'none'
+              ? {}
+              : {
+                  id:
+                    r.objectId === 'same'
+                      ? app
+                      : r.objectId === 'upper'
+                        ? app.toUpperCase()
+                        : pids.other,
+                }),
           },
           level: r.eventType === 'onSuccess' ? 'NORMAL' : 'WARNING',
           reason:

@@ -109,14 +109,21 @@ export function allowedPlatformAborts(w: PlatformWorld, t: PlatformInstants): Pl
     } else if (r.kind === 'sae-event') {
       if (!r.type.startsWith('sae:ChangeOrder:')) return out;
       if (r.region !== 'same' || r.subject === 'other') return out;
+      // The namespace is in the event's region, and the event's times agree (s24 F12).
+      if (r.namespace === 'other' || r.namespace === 'bad') return out;
+      if (r.dataTime === 'year-old') return out;
       const a = app(r.resourceId);
       if (a === undefined) return out;
       targets.push(...ofApp(w, 'sae', a, 'alarm'));
     } else {
       if (r.eventType !== 'onFailure' && r.eventType !== 'onTimeout') return out;
+      // Every place the event names its application must agree exactly (G13).
+      if (r.objectId === 'other' || r.objectId === 'upper') return out;
       const a = app(r.appId);
       if (a === undefined) return out;
       if (r.order === 'absent') targets.push(...ofApp(w, 'edas', a, 'alarm'));
+      // `foreign`: the event pairs the application with another application's order: no
+      // listing of the named application proves the pair, so it is never aborted (G9).
       else if (r.order === 'own') {
         const mine = w.orders.filter((o) => o.platform === 'edas' && o.app === a);
         const o = mine[r.orderPick % Math.max(1, mine.length)];
@@ -212,6 +219,10 @@ function judge(
     app = 'other';
   } else if (via !== 'order') app = o.app;
   else if (p === 'sae' && o.appIdWire === 'ok') app = o.app;
+  // Reached through its application's listing: the listing entry must name that application
+  // (EDAS ListRecentChangeOrder `AppId`, SAE DescribeApplicationStatus `Data.AppId`, both
+  // documented), else the listing says two things (red-team 25 G9).
+  if (via !== 'order' && o.listAppIdWire !== 'ok') return 'listing entry names another application';
   const protect = spec?.protect ?? [];
   const own = typeof app === 'number' ? spec?.apps.find((a) => a.app === app) : undefined;
   if (app === undefined && (protect.length > 0 || (spec?.apps.length ?? 0) > 0))

@@ -69,6 +69,12 @@ export type OrderFlaw =
 
 /** The AppId of an SAE DescribeChangeOrder read: `ok`, left out, upper-cased, or another app's. */
 export type AppIdWire = 'ok' | 'absent' | 'upper' | 'other';
+/**
+ * The AppId of the order's listing entry (EDAS ListRecentChangeOrder item; SAE
+ * DescribeApplicationStatus `Data.AppId` when the order is its application's latest): its own
+ * application's, left out, or another's (red-team 25 G9).
+ */
+export type ListAppIdWire = 'ok' | 'absent' | 'other';
 
 export interface WorldOrder {
   platform: PlatformName;
@@ -90,6 +96,12 @@ export interface WorldOrder {
   updateWire: BatchTimeWire;
   /** SAE only (EDAS reads carry no AppId) */
   appIdWire: AppIdWire;
+  listAppIdWire: ListAppIdWire;
+  /**
+   * EDAS only: another application whose ListRecentChangeOrder lists the order too, its entry
+   * naming the order's own application (a platform placing it under the wrong one, G9).
+   */
+  listedUnder?: number;
   supportRollback: boolean;
   /** red-team 25: a flaw of the read or its listing */
   flaw: OrderFlaw;
@@ -187,6 +199,13 @@ export type PlatformWorldRequest =
       /** the application the `subject` ends with: the same as `resourceId`, another, or none */
       subject: 'same' | 'other' | 'none';
       region: 'same' | 'other';
+      /**
+       * `data.namespaceId`: the region itself, `<region>:<name>`, another region's namespace,
+       * or no namespace id (red-team s24 F12)
+       */
+      namespace: 'region' | 'named' | 'other' | 'bad';
+      /** `data.time`: absent, the envelope's time, or a year before it (F12) */
+      dataTime: 'none' | 'same' | 'year-old';
       firedMinAgo?: number;
     }
   | {
@@ -194,9 +213,17 @@ export type PlatformWorldRequest =
       kind: 'edas-event';
       eventType: 'onFailure' | 'onTimeout' | 'onSuccess' | 'onStart';
       appId?: PIdRef;
-      /** `own`: one of the application's orders (by `orderPick`); `absent`: none named */
-      order: 'own' | 'unknown' | 'bad' | 'absent';
+      /**
+       * `own`: one of the application's orders (by `orderPick`); `foreign`: one of another
+       * application's orders (G9); `absent`: none named
+       */
+      order: 'own' | 'foreign' | 'unknown' | 'bad' | 'absent';
       orderPick: number;
+      /**
+       * `data.event.involvedObject.id`: the same application as `data.appId`, another one, the
+       * same in upper case, or left out (red-team 25 G13)
+       */
+      objectId: 'same' | 'other' | 'upper' | 'none';
       firedMinAgo?: number;
     };
 
@@ -499,9 +526,19 @@ function request(
           6,
         ),
         region: often<'same' | 'other'>('same', fc.constant<'other'>('other'), 10),
+        namespace: often<'region' | 'named' | 'other' | 'bad'>(
+          'region',
+          fc.constantFrom<'named' | 'other' | 'bad'>('named', 'named', 'other', 'bad'),
+          6,
+        ),
+        dataTime: often<'none' | 'same' | 'year-old'>(
+          'none',
+          fc.constantFrom<'same' | 'year-old'>('same', 'year-old'),
+          6,
+        ),
         firedMinAgo: fired,
       },
-      { requiredKeys: ['kind', 'type', 'subject', 'region'] },
+      { requiredKeys: ['kind', 'type', 'subject', 'region', 'namespace', 'dataTime'] },
     ),
     fc.record(
       {
@@ -516,15 +553,26 @@ function request(
           4,
         ),
         appId: ref('edas'),
-        order: often<'own' | 'unknown' | 'bad' | 'absent'>(
+        order: often<'own' | 'foreign' | 'unknown' | 'bad' | 'absent'>(
           'own',
-          fc.constantFrom<'unknown' | 'bad' | 'absent'>('unknown', 'bad', 'absent', 'absent'),
+          fc.constantFrom<'foreign' | 'unknown' | 'bad' | 'absent'>(
+            'foreign',
+            'unknown',
+            'bad',
+            'absent',
+            'absent',
+          ),
           4,
         ),
         orderPick: fc.nat({ max: 3 }),
+        objectId: often<'same' | 'other' | 'upper' | 'none'>(
+          'same',
+          fc.constantFrom<'other' | 'upper' | 'none'>('other', 'upper', 'none'),
+          6,
+        ),
         firedMinAgo: fired,
       },
-      { requiredKeys: ['kind', 'eventType', 'order', 'orderPick'] },
+      { requiredKeys: ['kind', 'eventType', 'order', 'orderPick', 'objectId'] },
     ),
   );
 }
@@ -547,14 +595,25 @@ function order(p: PlatformName, apps: number) {
       startWire: batchTimeWire,
       updateWire: batchTimeWire,
       appIdWire: p === 'sae' ? appIdWire : fc.constant<AppIdWire>('ok'),
+      listAppIdWire: often<ListAppIdWire>(
+        'ok',
+        fc.constantFrom<ListAppIdWire>('absent', 'other'),
+        12,
+      ),
+      // EDAS: sometimes listed under another application too (SAE's status reply names one
+      // order per application: a foreign order there is its listing's own word).
+      listedUnderPick:
+        p === 'edas' ? fc.option(fc.nat({ max: 2 }), { freq: 5 }) : fc.constant(null),
       supportRollback: often(true, fc.constant(false), 6),
       flaw,
     })
-    .map(({ idleFraction, batchPick, flaw: f, ...o }) => {
+    .map(({ idleFraction, batchPick, listedUnderPick, flaw: f, ...o }) => {
+      const other = listedUnderPick === null ? undefined : listedUnderPick % apps;
       const shaped = {
         ...o,
         idleMin: Math.floor(o.startedMinAgo * idleFraction),
         currentBatch: 1 + (batchPick % o.batchCount),
+        ...(other === undefined || other === o.app ? {} : { listedUnder: other }),
       };
       return { ...shaped, flaw: flawFits(f, shaped) ? f : ('none' as const) };
     });

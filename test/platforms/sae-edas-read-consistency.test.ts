@@ -323,8 +323,9 @@ describe('red-team 25 G14: the listing and the read disagree', () => {
     [
       'Data.AppId another application',
       { AppId: OTHER_APP },
+      // The listing entry naming another application is not judged at all (red-team 25 G9).
       new RegExp(
-        `DescribeApplicationStatus: AppId "${OTHER_APP}" is not the application asked about \\(${SAE_APP}\\)`,
+        `DescribeApplicationStatus\\(${SAE_APP}\\) lists (change order \\S+|it) with AppId ${OTHER_APP} \\(Data.AppId\\), not ${SAE_APP}`,
       ),
     ],
   ])('SAE DescribeApplicationStatus: %s', async (_what, appStatusWire, text) => {
@@ -360,7 +361,8 @@ describe('red-team 25 G14: the listing and the read disagree', () => {
     [
       'AppId another application',
       () => ({ AppId: '6826ccd2-5c57-46c0-a2e5-6caca07ccfff' }),
-      /ListRecentChangeOrder: AppId "6826ccd2-5c57-46c0-a2e5-6caca07ccfff" is not the application asked about/,
+      // The listing entry naming another application is not judged at all (red-team 25 G9).
+      /ListRecentChangeOrder\(\S+\) lists (change order \S+|it) with AppId 6826ccd2-5c57-46c0-a2e5-6caca07ccfff \(ChangeOrderList.ChangeOrder\[\d+\].AppId\)/,
     ],
   ])('EDAS ListRecentChangeOrder: %s', async (_what, listWire, text) => {
     await expectSkipped(scenario({}, { listWire: listWire() }), [

@@ -403,6 +403,7 @@ describe('alarms and events name their region', () => {
         e.aliyunregionid = SH;
         e.subject = `acs.sae:${SH}:1234567890123456:${SAE_SH_APP}`;
         e.data.resourceId = SAE_SH_APP;
+        e.data.namespaceId = `${SH}:default`;
       }),
       fakeContext(),
     );
@@ -419,6 +420,7 @@ describe('alarms and events name their region', () => {
         e.aliyunregionid = BJ;
         e.subject = `acs.sae:${BJ}:1234567890123456:${SAE_BJ_APP}`;
         e.data.resourceId = SAE_BJ_APP;
+        e.data.namespaceId = `${BJ}:default`;
       }),
       fakeContext(),
     );
@@ -491,6 +493,79 @@ describe('alarms and events name their region', () => {
       errorCode: 'RegionNotNamed',
     });
     expect(sae!.journal().length).toBe(before);
+  });
+});
+
+describe('red-team 25 G7: an SAE CloudMonitor alarm names its region in every spelling', () => {
+  const callbackWith = (edit: (body: URLSearchParams) => void): Buffer => {
+    const callback = JSON.parse(fixture('cms-callback-sae-alert.json')) as { body: string };
+    const body = new URLSearchParams(callback.body);
+    body.delete('regionId');
+    body.set('dimensions', `{userId=1234567890123456, appId=${SAE_SH_APP}}`);
+    body.set('timestamp', String(Date.now() - 30_000));
+    edit(body);
+    return Buffer.from(JSON.stringify({ ...callback, body: body.toString() }));
+  };
+
+  it('a RegionId dimension: worked on in that region', async () => {
+    const harness = await start();
+    await harness.handler(
+      callbackWith((b) =>
+        b.set('dimensions', `{userId=1234567890123456, appId=${SAE_SH_APP}, RegionId=${SH}}`),
+      ),
+      fakeContext(),
+    );
+    expect(harness.records()).toMatchObject([
+      { platform: 'sae', changeId: SAE_SH_ORDER, regionId: SH, outcome: 'aborted' },
+    ]);
+  });
+
+  it('the regionId field and a region dimension disagree: ignored naming both, nothing sent', async () => {
+    const harness = await start();
+    await harness.handler(
+      callbackWith((b) => {
+        b.set('regionId', SH);
+        b.set('dimensions', `{userId=1234567890123456, appId=${SAE_SH_APP}, region=${HZ}}`);
+      }),
+      fakeContext(),
+    );
+    const [rec] = harness.records();
+    expect(harness.records()).toHaveLength(1);
+    expect(rec).toMatchObject({ outcome: 'ignored' });
+    expect(rec!.detail).toContain(`names two regions (regionId ${SH}, dimension regionId ${HZ})`);
+    expect(sae!.journal()).toEqual([]);
+  });
+
+  it("through EventBridge: the envelope's aliyunregionid and the dimension disagree: ignored", async () => {
+    const harness = await start();
+    const callback = JSON.parse(fixture('cms-callback-sae-alert.json')) as { body: string };
+    const data = Object.fromEntries(new URLSearchParams(callback.body));
+    delete data.regionId;
+    await harness.handler(
+      Buffer.from(
+        JSON.stringify({
+          specversion: '1.0',
+          id: 'evt-g7-sae',
+          source: 'acs.cms',
+          type: 'cms:CloudMonitor:AlertWebHook',
+          time: new Date(Date.now() - 30_000).toISOString(),
+          aliyunregionid: HZ,
+          data: {
+            ...data,
+            timestamp: String(Date.now() - 30_000),
+            dimensions: `{userId=1234567890123456, appId=${SAE_SH_APP}, regionId=${SH}}`,
+          },
+        }),
+      ),
+      fakeContext(),
+    );
+    const [rec] = harness.records();
+    expect(harness.records()).toHaveLength(1);
+    expect(rec).toMatchObject({ outcome: 'ignored' });
+    expect(rec!.detail).toContain(
+      `names two regions (dimension regionId ${SH}, aliyunregionid ${HZ})`,
+    );
+    expect(sae!.journal()).toEqual([]);
   });
 });
 

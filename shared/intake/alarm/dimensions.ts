@@ -279,7 +279,7 @@ function put(one: Series, rawKey: string, rawValue: unknown, problems: string[])
   if (given === '' || given.length > MAX_DIMENSION_CHARS) return;
   const idKey = idKeyOf(given);
   if (idKey === undefined && one.size >= MAX_DIMENSIONS) return;
-  const key = idKey ?? given;
+  const key = idKey ?? regionKeyOf(given) ?? given;
   let value: string;
   if (typeof rawValue === 'string') value = rawValue.trim();
   else if (typeof rawValue === 'number' || typeof rawValue === 'boolean') value = String(rawValue);
@@ -319,6 +319,18 @@ export function idKeyOf(key: string): 'changeId' | 'envId' | undefined {
   if (norm === 'changeid') return 'changeId';
   if (norm === 'envid') return 'envId';
   return undefined;
+}
+
+/**
+ * `regionId` for every spelling of a region dimension key: `regionId`, `RegionId`,
+ * `REGION_ID`, `region-id` and `region` (lower case, without `-`, `_`, `.`, spaces), else
+ * undefined. Every spelling is read as the alarm's region (red-team 25 G7: a `RegionId=` or
+ * `region=` dimension was not read, and the alarm was worked on in every region); two of
+ * them naming different regions in one series are "given twice with different values".
+ */
+export function regionKeyOf(key: string): 'regionId' | undefined {
+  const norm = key.toLowerCase().replace(/[-_.\s]/g, '');
+  return norm === 'regionid' || norm === 'region' ? 'regionId' : undefined;
 }
 
 function isIdKey(key: string): boolean {

@@ -10,6 +10,7 @@ import { parseId } from '../../core/ids.js';
 import type { Trigger } from '../../model/record.js';
 import type { AbortRequest, AlarmSignal, InvalidInput } from '../../model/request.js';
 import { invalidId } from '../id-list.js';
+import { namedRegion, type RegionSaying } from './region.js';
 
 /** The CloudMonitor namespace of SAE metrics. */
 export const SAE_CMS_NAMESPACE = 'acs_serverless';
@@ -28,6 +29,7 @@ export function saeAlarmRequest(
   signal: AlarmSignal,
   base: { trigger: Trigger; triggerRef?: string },
   reason: string | undefined,
+  regionSayings: readonly RegionSaying[] = [],
 ): AbortRequest {
   const invalid: InvalidInput[] = [];
   const apps = new Set<string>();
@@ -38,17 +40,16 @@ export function saeAlarmRequest(
     else apps.add(parsed.id);
   }
   const appIds = [...apps];
-  // The region: the callback's `regionId` or a `regionId` dimension (both: they must agree).
-  const said = [signal.regionId, signal.dimensions.regionId].filter(
-    (r): r is string => r !== undefined,
-  );
-  const regionId = said[0];
-  const regionProblem =
-    said.length === 2 && said[0] !== said[1]
-      ? `names two regions (regionId ${printableRegion(said[0]!)}, dimension regionId ${printableRegion(said[1]!)})`
-      : regionId !== undefined && !REGION_ID.test(regionId)
-        ? `names its region as ${printableRegion(regionId)}, which is not a region id`
-        : undefined;
+  // The region: the callback's `regionId`, a `regionId` dimension (any spelling), a `region`
+  // field, an EventBridge envelope's `aliyunregionid` and `subject`: every one present must
+  // agree (./region.ts; red-team 25 G7).
+  const region = namedRegion([
+    { field: 'regionId', value: signal.regionId },
+    { field: 'dimension regionId', value: signal.dimensions.regionId },
+    ...regionSayings,
+  ]);
+  const regionId = region.ok ? region.regionId : undefined;
+  const regionProblem = region.ok ? undefined : region.why;
   if (regionProblem && appIds.length > 0 && invalid.length === 0)
     return {
       kind: 'ignored',
@@ -81,11 +82,4 @@ export function saeAlarmRequest(
     ...(regionId === undefined ? {} : { regionId }),
     invalid: [],
   };
-}
-
-/** A region id as Alibaba Cloud spells them (`cn-hangzhou`). */
-const REGION_ID = /^[a-z]{2,}(?:-[a-z0-9]+)+$/;
-
-function printableRegion(value: string): string {
-  return JSON.stringify(value.slice(0, 40));
 }

@@ -170,7 +170,7 @@ export function alarmRequest(input: AlarmInput): AbortRequest {
         invalid: [],
       };
     }
-    return saeAlarmRequest(signal, base, reason);
+    return saeAlarmRequest(signal, base, reason, input.regionSayings ?? []);
   }
   // The region the Web+ alarm names: every place that names one must agree (the SAE/EDAS rule,
   // ./region.ts); the pipeline then works in that region only (red-team 24 F4).

@@ -117,6 +117,17 @@ export function cmsCallbackRequest(
     pairs,
     ...(unread === undefined ? {} : { unread }),
     ...(triggerRef === undefined ? {} : { triggerRef }),
-    ...(options.regionSayings ? { regionSayings: options.regionSayings } : {}),
+    // A `region` field names the region too (EventBridge `data`; the callback refuses it as
+    // undocumented): read with `regionId`, never dropped (red-team 25 G7).
+    regionSayings: [
+      { field: 'region', value: sayingOf(isRecord(fields) ? fields.region : undefined) },
+      ...(options.regionSayings ?? []),
+    ],
   });
+}
+
+/** A field's value as a region saying: a string as sent, anything else as its JSON text. */
+function sayingOf(raw: unknown): string | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  return typeof raw === 'string' ? raw : (JSON.stringify(raw) ?? String(raw));
 }

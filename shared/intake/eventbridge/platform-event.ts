@@ -12,14 +12,19 @@
  *   and `.eventType` (the published sample shows `onSuccess`; the other values are UNVERIFIED).
  * Fail closed: any other type of these sources, an EDAS `eventType` that does not say failure,
  * an application id that is not a lower-case UUID, two readings of the application that
- * disagree, or no readable time → `IgnoredRequest` naming why. The event's time is the oldest of
- * the envelope's `time` (RFC 3339) and EDAS `data.event.timestamp` (epoch ms).
+ * disagree (EDAS `data.appId`, `data.event.involvedObject.id`, `subject`; SAE
+ * `data.resourceId`, `subject`: red-team 25 G13), no readable time, times that disagree, or
+ * two regions (`aliyunregionid`, an SAE `subject`, an SAE `data.namespaceId`: s24 F12) →
+ * one `IgnoredRequest` naming why. The event's time is the oldest of the envelope's `time`
+ * (RFC 3339), `aliyunpublishtime` (`…PRC`), `timestamp`, `data.time`, `data.timestamp` and
+ * EDAS `data.event.timestamp` (epoch ms), which must lie within 10 min of one another.
  */
 import { parseId } from '../../core/ids.js';
 import { isRecord, printable } from '../../core/text.js';
 import type { AbortRequest, InvalidInput } from '../../model/request.js';
 import { refusedKeys } from '../alarm/keys.js';
-import { readAlarmTimes, type TimeField } from '../alarm/times.js';
+import { namedRegion, REGION_ID, subjectRegion } from '../alarm/region.js';
+import { eventTimesDisagree, readAlarmTimes, type TimeField } from '../alarm/times.js';
 import { invalidId } from '../id-list.js';
 
 /** The EventBridge sources of SAE and EDAS events. */
@@ -115,41 +120,27 @@ export function platformEventRequest(
   if (!data)
     return ignored(`${platform.toUpperCase()} event without a data object: nothing is aborted`);
 
-  const times: TimeField[] = [{ field: 'time', raw: envelope.time, format: 'rfc3339' }];
+  // Every time the event carries (red-team s24 F12): the envelope's `time`, EventBridge's
+  // `aliyunpublishtime`, and any `timestamp` / `data.time` / `data.timestamp` (the `data` of
+  // SAE change-order events is UNVERIFIED, so a time there is read, never skipped).
+  const times: TimeField[] = [
+    { field: 'time', raw: envelope.time, format: 'rfc3339' },
+    { field: 'aliyunpublishtime', raw: envelope.aliyunpublishtime, format: 'prc' },
+    { field: 'timestamp', raw: envelope.timestamp, format: 'any' },
+    { field: 'data.time', raw: data.time, format: 'any' },
+    { field: 'data.timestamp', raw: data.timestamp, format: 'any' },
+  ];
   let appIds: string[] = [];
   let orderRaw: unknown;
-  const invalid: InvalidInput[] = [];
+  const subjectApp =
+    typeof envelope.subject === 'string' ? envelope.subject.split(':').at(-1) : undefined;
   if (platform === 'sae') {
-    const fromData = data.resourceId;
-    const fromSubject =
-      typeof envelope.subject === 'string' ? envelope.subject.split(':').at(-1) : undefined;
-    const readings = [
-      ['data.resourceId', fromData],
-      ['subject', fromSubject],
-    ] as const;
-    const seen = new Map<string, string>();
-    for (const [field, raw] of readings) {
-      if (raw === undefined || raw === '') continue;
-      const parsed = parseId('PlatformAppId', raw);
-      if (!parsed.ok || parsed.id !== raw) {
-        invalid.push(
-          invalidId(field, raw, parsed.ok ? 'not exactly an application id' : parsed.message),
-        );
-        continue;
-      }
-      seen.set(field, parsed.id);
-    }
-    const distinct = [...new Set(seen.values())];
-    if (invalid.length > 0)
-      return ignored(
-        'the event names its application with a value that is not an SAE application id: nothing is aborted (fail closed)',
-        invalid,
-      );
-    if (distinct.length > 1)
-      return ignored(
-        `the event names two applications (data.resourceId ${seen.get('data.resourceId')}, subject ${seen.get('subject')}): which one is meant is ambiguous; nothing is aborted (fail closed)`,
-      );
-    appIds = distinct;
+    const app = eventAppId('SAE', [
+      ['data.resourceId', data.resourceId],
+      ['subject', subjectApp],
+    ]);
+    if (!app.ok) return ignored(app.why);
+    appIds = app.appId === undefined ? [] : [app.appId];
     orderRaw = data.changeOrderId;
   } else {
     const event = isRecord(data.event) ? data.event : undefined;
@@ -162,22 +153,20 @@ export function platformEventRequest(
       return ignored(
         `EDAS change-order event with eventType '${printable(eventType ?? '(none)', 40)}' and reason '${printable(why ?? '(none)', 60)}' does not say the change order failed: nothing to abort`,
       );
-    const appRaw = data.appId;
-    const parsed = parseId('PlatformAppId', appRaw);
-    if (!parsed.ok || parsed.id !== appRaw)
+    // Every place the event names its application must name the same one, exactly (red-team
+    // 25 G13): `data.appId`, `data.event.involvedObject.id` (the published sample's
+    // `APPLICATION` object) and the last segment of `subject`.
+    const app = eventAppId('EDAS', [
+      ['data.appId', data.appId],
+      ['data.event.involvedObject.id', object?.id],
+      ['subject', subjectApp],
+    ]);
+    if (!app.ok) return ignored(app.why);
+    if (data.appId === undefined || data.appId === '' || app.appId === undefined)
       return ignored(
         'the event names no EDAS application id (data.appId): nothing is aborted (fail closed)',
-        appRaw === undefined
-          ? []
-          : [
-              invalidId(
-                'data.appId',
-                appRaw,
-                parsed.ok ? 'not exactly an application id' : parsed.message,
-              ),
-            ],
       );
-    appIds = [parsed.id];
+    appIds = [app.appId];
     orderRaw = props?.changeOrderId;
     if (event?.timestamp !== undefined)
       times.push({ field: 'data.event.timestamp', raw: event.timestamp, format: 'epoch' });
@@ -185,34 +174,44 @@ export function platformEventRequest(
   const at = readAlarmTimes(times);
   if (!at.ok)
     return ignored(`${at.why}: the event's age is unknown; nothing is aborted (fail closed)`);
+  const disagree = eventTimesDisagree(times);
+  if (disagree)
+    return ignored(`${disagree}: when it happened is unknown; nothing is aborted (fail closed)`);
   const changeOrderIds: string[] = [];
   if (orderRaw !== undefined && orderRaw !== '') {
     const parsed = parseId('ChangeOrderId', orderRaw);
     if (!parsed.ok || parsed.id !== orderRaw)
+      // One event, one record: the bad value is named in the `ignored` one (red-team 25 G13).
       return ignored(
-        'the event names its change order with a value that is not a ChangeOrderId: nothing is aborted (fail closed)',
-        [
+        `the event names its change order with a value that is not a ChangeOrderId: nothing is aborted (fail closed) [${describeInvalid(
           invalidId(
             'changeOrderId',
             orderRaw,
             parsed.ok ? 'not exactly a ChangeOrderId' : parsed.message,
           ),
-        ],
+        )}]`,
       );
     changeOrderIds.push(parsed.id);
   }
-  const regionId =
-    typeof envelope.aliyunregionid === 'string' ? envelope.aliyunregionid : undefined;
-  // An SAE subject names the region too (`acs.sae:<region>:<account>:<AppId>`): two regions
-  // leave which one is meant a guess.
-  const subjectRegion =
-    platform === 'sae' && typeof envelope.subject === 'string'
-      ? envelope.subject.split(':')[1]
-      : undefined;
-  if (regionId && subjectRegion && subjectRegion !== regionId)
+  // The region: `aliyunregionid`, an SAE `subject`'s region segment
+  // (`acs.sae:<region>:<account>:<AppId>`) and an SAE `data.namespaceId`'s region
+  // (`<region>:<name>`, or the region itself for the default namespace): every one present must
+  // name the same region (red-team s24 F12), else which one is meant is a guess.
+  const namespace = platform === 'sae' ? namespaceRegion(data.namespaceId) : { ok: true as const };
+  if (!namespace.ok) return ignored(namespace.why);
+  const region = namedRegion([
+    {
+      field: 'aliyunregionid',
+      value: typeof envelope.aliyunregionid === 'string' ? envelope.aliyunregionid : undefined,
+    },
+    { field: 'subject', value: platform === 'sae' ? subjectRegion(envelope.subject) : undefined },
+    { field: 'data.namespaceId', value: namespace.regionId },
+  ]);
+  if (!region.ok)
     return ignored(
-      `the event names two regions (aliyunregionid ${printable(regionId, 40)}, subject ${printable(subjectRegion, 40)}): which one is meant is ambiguous; nothing is aborted (fail closed)`,
+      `the event ${region.why}: which one is meant is ambiguous; nothing is aborted (fail closed)`,
     );
+  const regionId = region.regionId;
   return {
     kind: 'platform',
     platform,
@@ -224,7 +223,76 @@ export function platformEventRequest(
     ...(changeOrderIds.length > 0 ? {} : { appIds }),
     ...(changeOrderIds.length > 0 && appIds.length > 0 ? { expectAppId: appIds[0] } : {}),
     ...(at.ms === undefined ? {} : { alarmAtMs: at.ms }),
+    ...(at.field === undefined ? {} : { alarmAtField: at.field }),
     ...(regionId ? { regionId } : {}),
     invalid: [],
   };
+}
+
+/**
+ * The application an event names, from every place it names one (`[field, raw]`; `undefined`
+ * and `''` are "not said"): all must be the same string exactly, and a lower-case UUID
+ * (red-team 25 G13: `data.appId` and `data.event.involvedObject.id` differing, even in case
+ * only, is no choice to make).
+ * @returns `{ ok: true, appId }` (`appId` undefined when no place names one), or `{ ok: false,
+ *   why }`, one sentence naming the fields and their values, for one `ignored` record
+ */
+export function eventAppId(
+  product: 'SAE' | 'EDAS',
+  readings: ReadonlyArray<readonly [string, unknown]>,
+): { ok: true; appId?: string } | { ok: false; why: string } {
+  const said = readings.filter(([, raw]) => raw !== undefined && raw !== '');
+  const text = (raw: unknown): string =>
+    typeof raw === 'string'
+      ? printable(raw, 60)
+      : (JSON.stringify(raw)?.slice(0, 60) ?? String(raw));
+  const first = said[0];
+  const other = said.find(([, raw]) => raw !== first?.[1]);
+  if (first && other)
+    return {
+      ok: false,
+      why: `the event names two applications (${first[0]} ${text(first[1])}, ${other[0]} ${text(other[1])}): which one is meant is ambiguous; nothing is aborted (fail closed)`,
+    };
+  if (!first) return { ok: true };
+  const [field, raw] = first;
+  const parsed = parseId('PlatformAppId', raw);
+  if (!parsed.ok || parsed.id !== raw)
+    return {
+      ok: false,
+      why: `the event names its application with a value that is not an ${product} application id: nothing is aborted (fail closed) [${describeInvalid(
+        invalidId(field, raw, parsed.ok ? 'not exactly an application id' : parsed.message),
+      )}]`,
+    };
+  return { ok: true, appId: parsed.id };
+}
+
+/** `field: message (got "value")`, as an `invalid` record would say it. */
+function describeInvalid(i: InvalidInput): string {
+  return `${i.field}: ${i.message}${i.value !== undefined ? ` (got ${JSON.stringify(i.value)})` : ''}`;
+}
+
+/** An SAE namespace id: `<region>:<name>` (`cn-beijing:demo`), or the region itself. */
+const NAMESPACE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * The region of an SAE event's `data.namespaceId` (docs/reference/sae-edas.md §2.4: `NamespaceId`
+ * `cn-beijing:demo`; the default namespace is the region itself), `regionId` undefined when the
+ * event names none; or why it is no namespace id.
+ */
+function namespaceRegion(
+  raw: unknown,
+): { ok: true; regionId?: string } | { ok: false; why: string } {
+  if (raw === undefined) return { ok: true };
+  const [region, name, ...rest] = typeof raw === 'string' ? raw.split(':') : [];
+  const ok =
+    region !== undefined &&
+    REGION_ID.test(region) &&
+    rest.length === 0 &&
+    (name === undefined || NAMESPACE_NAME.test(name));
+  return ok
+    ? { ok: true, regionId: region }
+    : {
+        ok: false,
+        why: `the event's data.namespaceId ${JSON.stringify(typeof raw === 'string' ? raw.slice(0, 60) : raw)} is not an SAE namespace id (<region>:<name>, or the region): which namespace and region it is about is unknown; nothing is aborted (fail closed)`,
+      };
 }
