@@ -61,6 +61,12 @@ export interface Candidate {
    * that DescribeChange shows running beside it is a contradiction (red-team s24 F3).
    */
   envQuiet?: string;
+  /**
+   * Set when the listing's `ApplyingChange` of this change's environment was absent or not a
+   * JSON boolean (red-team 26 H1): the fact it names is unknown, so a running change beside it
+   * is `skipped` naming `ApplyingChange` (shared/policy/decide.ts), on every path that listed.
+   */
+  envApplyingUnread?: string;
   /** Why the change's environment could not be read (an empty page). */
   envUnread?: string;
   /** Web+ RequestId of the read that found this change. */

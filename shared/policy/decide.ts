@@ -117,6 +117,17 @@ export function decide(candidate: Candidate, ctx: DecideContext): Decision {
       mode,
     );
   }
+  if (!change.finished && !change.aborted && candidate.envApplyingUnread !== undefined) {
+    // Red-team 26 H1: the listing's ApplyingChange could not be read; whether the environment
+    // is applying this change is unknown (the sweep and the by-EnvId paths already skip it).
+    return record(
+      'skipped',
+      failClosed(
+        `${candidate.envApplyingUnread}: whether the environment ${change.envId} is applying change ${change.changeId} is unknown`,
+      ),
+      mode,
+    );
+  }
   if (change.finished || change.aborted) {
     return record(
       'already_finished',

@@ -290,6 +290,7 @@ export function abortingFacts(env: AppEnv): {
   envUnread?: string;
   envApplying?: string;
   envQuiet?: string;
+  envApplyingUnread?: string;
 } {
   // The environment says a change is being applied, and names it (red-team 12 F2: the policy
   // checks this against the change's own flags).
@@ -298,7 +299,13 @@ export function abortingFacts(env: AppEnv): {
       ? { envApplying: env.latestChangeId }
       : env.applyingChange === false && env.latestChangeId
         ? { envQuiet: env.latestChangeId }
-        : {};
+        : env.applyingChange === undefined
+          ? // Absent or not a JSON boolean (red-team 26 H1): whether the environment is
+            // applying a change is unknown, on every path that read the listing.
+            {
+              envApplyingUnread: `DescribeAppEnvs: ApplyingChange is absent or not a JSON boolean for ${env.envId}`,
+            }
+          : {};
   if (env.abortingChange !== undefined) return { envAborting: env.abortingChange, ...applying };
   return {
     envUnread: `DescribeAppEnvs: ${env.abortingUnread ?? 'AbortingChange is not a JSON boolean'} for ${env.envId}`,
